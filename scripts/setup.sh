@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Install what byodkim and its tests need on a fresh Debian/Ubuntu machine, then the
+# project's locked Python environment. Idempotent: a second run installs nothing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+need=()
+command -v named >/dev/null 2>&1 || [ -x /usr/sbin/named ] || need+=(bind9)
+command -v named-checkzone >/dev/null 2>&1 || need+=(bind9-utils)
+command -v dig >/dev/null 2>&1 || need+=(bind9-dnsutils)
+command -v openssl >/dev/null 2>&1 || need+=(openssl)
+command -v zip >/dev/null 2>&1 || need+=(zip)
+if [ ${#need[@]} -gt 0 ]; then
+  if [ "$(id -u)" -ne 0 ]; then sudo=sudo; else sudo=; fi
+  echo "setup: installing Debian packages: ${need[*]}" >&2
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+fi
+
+if ! command -v uv >/dev/null 2>&1; then
+  echo "setup: installing uv" >&2
+  python3 -m pip install --quiet uv
+  command -v pyenv >/dev/null 2>&1 && pyenv rehash || true
+fi
+uv sync --locked --quiet

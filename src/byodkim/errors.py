@@ -1,0 +1,37 @@
+"""The one error hierarchy. Every message is the sentence the user reads."""
+
+from __future__ import annotations
+
+
+class ByodkimError(Exception):
+    """A failure the user can act on; ``str()`` is the whole one-line message."""
+
+    exit_code = 1
+
+    def __init__(self, message: str, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+    def __str__(self) -> str:
+        return f"{self.message}; {self.hint}" if self.hint else self.message
+
+
+class InputError(ByodkimError):
+    """Bad input from the user: a file, a name, an option value."""
+
+    exit_code = 2
+
+
+class KeyFileError(InputError):
+    """A key file that cannot be used as a DKIM key."""
+
+
+class AwsError(ByodkimError):
+    """AWS refused or could not be reached."""
+
+
+class WaitTimeoutError(ByodkimError):
+    """Gave up waiting for a condition."""
+
+    exit_code = 3

@@ -1,0 +1,449 @@
+"""DKIM keys: one loader for every form users bring, and the form SES accepts.
+
+SES verifies BYODKIM only for a base64 PKCS#1 DER private key. It also accepts,
+and then never verifies, PKCS#8 and base64 of a whole PEM file, so every key is
+parsed and re-serialised here instead of being forwarded as given.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import codecs
+import hashlib
+import os
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from byodkim.errors import InputError, KeyFileError
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey, RSAPublicKey
+
+SES_KEY_SIZES = (1024, 2048)
+DEFAULT_BITS = 2048
+PASSPHRASE_ENV = "BYODKIM_KEY_PASSPHRASE"  # noqa: S105 - the variable's name, not a secret
+_MAX_KEY_FILE = 64 * 1024  # a 2048-bit PEM is under 2 KiB; anything this large is not a key
+_PEM_BLOCK = re.compile(r"-----BEGIN ([A-Z0-9 ]+)-----(.*?)-----END \1-----", re.DOTALL)
+_BASE64 = re.compile(r"^[A-Za-z0-9+/]+={0,2}$")
+_PASSPHRASE_HINT = f"give the passphrase with --passphrase-file FILE or the {PASSPHRASE_ENV} environment variable"
+
+
+@dataclass(frozen=True)
+class PublicKey:
+    """The public half of a DKIM key, as DNS publishes it."""
+
+    der: bytes  # SubjectPublicKeyInfo DER: what `p=` carries
+    bits: int
+
+    @property
+    def b64(self) -> str:
+        """Return the `p=` value."""
+        return base64.b64encode(self.der).decode("ascii")
+
+    @property
+    def fingerprint(self) -> str:
+        """Return ``sha256:<hex>`` of the SubjectPublicKeyInfo DER."""
+        return "sha256:" + hashlib.sha256(self.der).hexdigest()
+
+
+@dataclass(frozen=True, repr=False)
+class SigningKey:
+    """An RSA private key SES can sign with, and the form it was found in."""
+
+    private_key: RSAPrivateKey
+    source_format: str
+
+    def __repr__(self) -> str:
+        # Never let a debug print or a log line carry key material.
+        return f"SigningKey(bits={self.bits}, source_format={self.source_format!r})"
+
+    @property
+    def bits(self) -> int:
+        """Return the modulus size."""
+        return self.private_key.key_size
+
+    @property
+    def public(self) -> PublicKey:
+        """Return the public half."""
+        return _public_from_rsa(self.private_key.public_key())
+
+    def ses_private_key(self) -> str:
+        """Return the DomainSigningPrivateKey SES verifies: base64 PKCS#1 DER, one line."""
+        from cryptography.hazmat.primitives import serialization
+
+        der = self.private_key.private_bytes(
+            serialization.Encoding.DER,
+            serialization.PrivateFormat.TraditionalOpenSSL,
+            serialization.NoEncryption(),
+        )
+        return base64.b64encode(der).decode("ascii")
+
+    def pkcs1_pem(self) -> bytes:
+        """Return the key as PKCS#1 PEM (``BEGIN RSA PRIVATE KEY``)."""
+        from cryptography.hazmat.primitives import serialization
+
+        return self.private_key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.TraditionalOpenSSL,
+            serialization.NoEncryption(),
+        )
+
+
+def generate(bits: int = DEFAULT_BITS) -> SigningKey:
+    """Generate a new RSA key of a size SES accepts."""
+    if bits not in SES_KEY_SIZES:
+        raise InputError(f"--bits {bits} is not a size SES accepts", "use 2048 (or 1024)")
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    return SigningKey(rsa.generate_private_key(public_exponent=65537, key_size=bits), "generated")
+
+
+def from_ses_form(text: str) -> SigningKey:
+    """Load a key kept in SES form (base64 PKCS#1 DER), e.g. from Secrets Manager."""
+    return _private_from_text(text, "the stored key", None)
+
+
+def load_private_key(path: Path, passphrase: bytes | None = None) -> SigningKey:
+    """Load a private key from any form users bring, or refuse it with one clear line."""
+    data = _read_key_file(path)
+    shown = f"`{path}`"
+    text = _as_text(data)
+    if text is None:
+        return _private_from_der(data, shown, passphrase, "DER")
+    return _private_from_text(text, shown, passphrase)
+
+
+def load_public_key(path: Path) -> PublicKey:
+    """Load a public key (PEM, DER, base64, or a DKIM record), or the public half of a private key."""
+    data = _read_key_file(path)
+    shown = f"`{path}`"
+    text = _as_text(data)
+    if text is None:
+        return _public_from_der(data, shown)
+    blocks = _PEM_BLOCK.findall(text)
+    if blocks and not any(label in ("PUBLIC KEY", "RSA PUBLIC KEY") for label, _ in blocks):
+        # A private key also names its public half; accept it here.
+        return load_private_key(path).public
+    if blocks:
+        from cryptography.hazmat.primitives import serialization
+
+        for label, _body in blocks:
+            if label in ("PUBLIC KEY", "RSA PUBLIC KEY"):
+                pem = f"-----BEGIN {label}-----{_body}-----END {label}-----\n".encode()
+                try:
+                    loaded = serialization.load_pem_public_key(pem)
+                except ValueError:
+                    raise KeyFileError(f"{shown} holds a damaged public key", "export it again") from None
+                return _checked_public(loaded, shown)
+    p_value = _dkim_p_value(text)
+    if p_value is not None:
+        return public_from_b64(p_value, shown)
+    return public_from_b64(_base64_body(text, shown), shown)
+
+
+def public_from_b64(value: str, shown: str) -> PublicKey:
+    """Decode a `p=` value (SubjectPublicKeyInfo or PKCS#1 public key, base64)."""
+    compact = "".join(value.split())
+    if not compact:
+        raise KeyFileError(f"{shown} has an empty key (p=): the key is revoked", "publish the public key")
+    if not _BASE64.match(compact):
+        raise KeyFileError(f"{shown} is not base64", "give the public key")
+    try:
+        der = base64.b64decode(compact, validate=True)
+    except binascii.Error:
+        raise KeyFileError(f"{shown} is not complete base64 (cut short?)", "copy the whole key") from None
+    return _public_from_der(der, shown)
+
+
+def key_from_bytes(data: bytes, shown: str, passphrase: bytes | None = None) -> SigningKey:
+    """Load a private key from bytes already in memory (e.g. a secret value)."""
+    text = _as_text(data)
+    if text is None:
+        return _private_from_der(data, shown, passphrase, "DER")
+    return _private_from_text(text, shown, passphrase)
+
+
+def read_passphrase(passphrase_file: Path | None) -> bytes | None:
+    """Return the key passphrase from a file or the environment, never from argv."""
+    if passphrase_file is not None:
+        try:
+            raw = passphrase_file.read_bytes()
+        except OSError as exc:
+            raise InputError(f"cannot read --passphrase-file `{passphrase_file}`: {exc.strerror}") from None
+        text = _as_text(raw)
+        if text is None:
+            raise InputError(f"--passphrase-file `{passphrase_file}` is not text")
+        return text.rstrip("\r\n").encode("utf-8")
+    env = os.environ.get(PASSPHRASE_ENV)
+    return env.encode("utf-8") if env else None
+
+
+@dataclass(frozen=True)
+class KeyFiles:
+    """Where keygen wrote a key pair."""
+
+    private: Path
+    public: Path
+
+
+def write_key_files(out_dir: Path, selector: str, key: SigningKey) -> KeyFiles:
+    """Write ``<selector>.private.pem`` (0600 from creation) and ``<selector>.public.pem``."""
+    from cryptography.hazmat.primitives import serialization
+
+    files = KeyFiles(out_dir / f"{selector}.private.pem", out_dir / f"{selector}.public.pem")
+    if out_dir.exists() and not out_dir.is_dir():
+        raise InputError(f"--out `{out_dir}` is a file, not a folder", "give a folder")
+    for existing in (files.private, files.public):
+        if existing.exists() or existing.is_symlink():
+            raise InputError(
+                f"`{existing}` already exists; byodkim never overwrites a key",
+                "move it away or choose another --selector or --out",
+            )
+    public_pem = key.private_key.public_key().public_bytes(
+        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+    )
+    try:
+        out_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+        _write_new(files.private, key.pkcs1_pem(), 0o600)
+        try:
+            _write_new(files.public, public_pem, 0o644)
+        except OSError:
+            files.private.unlink(missing_ok=True)
+            raise
+    except OSError as exc:
+        raise InputError(f"cannot write the key to `{out_dir}`: {exc.strerror}", "check the folder") from None
+    return files
+
+
+def _write_new(path: Path, data: bytes, mode: int) -> None:
+    # O_EXCL: never replace a file; the mode applies at creation, so the private
+    # key is never readable by others, not even for a moment.
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0) | getattr(os, "O_NOFOLLOW", 0)
+    fd = os.open(path, flags, mode)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+    except OSError:
+        path.unlink(missing_ok=True)
+        raise
+
+
+def _read_key_file(path: Path) -> bytes:
+    shown = f"`{path}`"
+    try:
+        if path.is_dir():
+            raise InputError(f"{shown} is a folder, not a key file", "give the key file inside it")
+        size = path.stat().st_size
+        if size > _MAX_KEY_FILE:
+            raise KeyFileError(f"{shown} is {size} bytes, far too large to be a key", "give the key file")
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise InputError(f"{shown} does not exist", "check the path") from None
+    except OSError as exc:
+        raise InputError(f"cannot read {shown}: {exc.strerror}", "check the path and its permissions") from None
+    if not data.strip(b" \t\r\n\x00\xef\xbb\xbf\xff\xfe"):
+        raise KeyFileError(f"{shown} is empty", "give the file that holds the key")
+    return data
+
+
+def _as_text(data: bytes) -> str | None:
+    """Decode key text the way Windows tools write it; ``None`` for binary (DER)."""
+    if data.startswith(codecs.BOM_UTF8):
+        return _decode(data[3:], "utf-8")
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return _decode(data, "utf-16")
+    # PowerShell and Notepad can also write UTF-16 without a BOM: ASCII text with NULs between.
+    if len(data) >= 4 and data[1] == 0 and data[3] == 0 and data[0] != 0:  # noqa: PLR2004
+        return _decode(data, "utf-16-le")
+    if len(data) >= 4 and data[0] == 0 and data[2] == 0 and data[1] != 0:  # noqa: PLR2004
+        return _decode(data, "utf-16-be")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+
+
+def _decode(data: bytes, encoding: str) -> str | None:
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError:
+        return None
+
+
+def _private_from_text(text: str, shown: str, passphrase: bytes | None) -> SigningKey:
+    text = text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff").strip()
+    blocks = _PEM_BLOCK.findall(text)
+    if blocks:
+        return _private_from_pem(blocks, shown, passphrase)
+    if "-----BEGIN" in text:
+        raise KeyFileError(f"{shown} has a PEM header but no matching END line", "copy the whole key")
+    if _dkim_p_value(text) is not None:
+        raise KeyFileError(
+            f"{shown} is a DKIM DNS record (a public key), not a private key",
+            "give the private key file",
+        )
+    der = base64.b64decode(_base64_body(text, shown))
+    if der.lstrip().startswith(b"-----BEGIN"):
+        raise KeyFileError(
+            f"{shown} is base64 of a whole PEM file, which SES accepts but never verifies",
+            "give the PEM file itself; byodkim converts it",
+        )
+    return _private_from_der(der, shown, passphrase, "base64 body")
+
+
+def _private_from_pem(blocks: list[tuple[str, str]], shown: str, passphrase: bytes | None) -> SigningKey:
+    labels = [label for label, _ in blocks]
+    for label, body in blocks:
+        if label in ("RSA PRIVATE KEY", "PRIVATE KEY", "ENCRYPTED PRIVATE KEY"):
+            encrypted = label == "ENCRYPTED PRIVATE KEY" or "Proc-Type: 4,ENCRYPTED" in body
+            if encrypted and passphrase is None:
+                raise KeyFileError(f"{shown} is encrypted", _PASSPHRASE_HINT)
+            pem = f"-----BEGIN {label}-----{body}-----END {label}-----\n".encode("ascii", "replace")
+            form = {"RSA PRIVATE KEY": "PKCS#1 PEM", "PRIVATE KEY": "PKCS#8 PEM"}.get(label, "encrypted PKCS#8 PEM")
+            return _load_private(pem, shown, passphrase if encrypted else None, form, pem=True)
+        if label == "EC PRIVATE KEY":
+            raise KeyFileError(f"{shown} is an EC key; SES BYODKIM takes RSA keys only", _GENERATE_HINT)
+        if label in ("OPENSSH PRIVATE KEY", "DSA PRIVATE KEY"):
+            raise KeyFileError(f"{shown} is an {label.split()[0]} key file, not an RSA PEM key", _GENERATE_HINT)
+    if any(label in ("PUBLIC KEY", "RSA PUBLIC KEY", "CERTIFICATE") for label in labels):
+        raise KeyFileError(f"{shown} holds a public key, but a private key is needed", "give the private key file")
+    raise KeyFileError(f"{shown} holds `{labels[0]}`, not a private key", "give the RSA private key file")
+
+
+_GENERATE_HINT = "generate an RSA 2048 key with `byodkim keygen`"
+
+
+def _private_from_der(der: bytes, shown: str, passphrase: bytes | None, form: str) -> SigningKey:
+    return _load_private(der, shown, passphrase, form, pem=False)
+
+
+def _load_private(data: bytes, shown: str, passphrase: bytes | None, form: str, *, pem: bool) -> SigningKey:
+    from cryptography.exceptions import UnsupportedAlgorithm
+    from cryptography.hazmat.primitives import serialization
+
+    loader = serialization.load_pem_private_key if pem else serialization.load_der_private_key
+    try:
+        loaded = loader(data, password=passphrase)
+    except TypeError:
+        if passphrase is None:
+            raise KeyFileError(f"{shown} is encrypted", _PASSPHRASE_HINT) from None
+        loaded = loader(data, password=None)  # not encrypted after all: the passphrase is not needed
+    except ValueError:
+        if passphrase is not None:
+            raise KeyFileError(f"the passphrase does not decrypt {shown}", "check the passphrase") from None
+        if not pem and _is_public_der(data):
+            raise KeyFileError(
+                f"{shown} holds a public key, but a private key is needed", "give the private key file"
+            ) from None
+        raise KeyFileError(f"{shown} is not a private key (unreadable as PEM, DER or base64)", _GENERATE_HINT) from None
+    except UnsupportedAlgorithm:
+        raise KeyFileError(f"{shown} uses an algorithm this tool cannot read", _GENERATE_HINT) from None
+    return SigningKey(_checked_rsa(loaded, shown), "DER" if not pem and form == "DER" else form)
+
+
+def _is_public_der(der: bytes) -> bool:
+    from cryptography.hazmat.primitives import serialization
+
+    try:
+        serialization.load_der_public_key(der)
+    except (ValueError, TypeError):
+        return False
+    return True
+
+
+def _checked_rsa(loaded: object, shown: str) -> RSAPrivateKey:
+    from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa
+
+    if isinstance(loaded, rsa.RSAPrivateKey):
+        _check_size(loaded.key_size, shown)
+        return loaded
+    if isinstance(loaded, ec.EllipticCurvePrivateKey):
+        raise KeyFileError(f"{shown} is an EC key; SES BYODKIM takes RSA keys only", _GENERATE_HINT)
+    if isinstance(loaded, ed25519.Ed25519PrivateKey):
+        raise KeyFileError(f"{shown} is an Ed25519 key; SES BYODKIM takes RSA keys only", _GENERATE_HINT)
+    raise KeyFileError(f"{shown} is a {type(loaded).__name__}, not an RSA key", _GENERATE_HINT)
+
+
+def _check_size(bits: int, shown: str) -> None:
+    if bits not in SES_KEY_SIZES:
+        raise KeyFileError(f"{shown} is a {bits}-bit RSA key; SES accepts only 1024 or 2048 bits", _GENERATE_HINT)
+
+
+def _public_from_der(der: bytes, shown: str) -> PublicKey:
+    from cryptography.hazmat.primitives import serialization
+
+    try:
+        loaded = serialization.load_der_public_key(der)
+    except ValueError:
+        loaded = None
+    if loaded is None:
+        # DKIM allows a bare PKCS#1 RSAPublicKey in p= too (RFC 6376 is loose; some tools publish it).
+        try:
+            from cryptography.hazmat.primitives.asymmetric import rsa  # noqa: F401
+
+            loaded = serialization.load_der_public_key(_wrap_pkcs1_public(der))
+        except ValueError:
+            try:
+                return key_from_bytes(der, shown).public
+            except KeyFileError:
+                raise KeyFileError(
+                    f"{shown} is not a public key (cut short or damaged?)", "copy the whole key"
+                ) from None
+    return _checked_public(loaded, shown)
+
+
+def _wrap_pkcs1_public(der: bytes) -> bytes:
+    # SubjectPublicKeyInfo = SEQUENCE { AlgorithmIdentifier rsaEncryption, BIT STRING pkcs1 }
+    alg = bytes.fromhex("300d06092a864886f70d0101010500")
+    bit_string = b"\x03" + _der_len(len(der) + 1) + b"\x00" + der
+    body = alg + bit_string
+    return b"\x30" + _der_len(len(body)) + body
+
+
+def _der_len(n: int) -> bytes:
+    if n < 0x80:  # noqa: PLR2004
+        return bytes([n])
+    raw = n.to_bytes((n.bit_length() + 7) // 8, "big")
+    return bytes([0x80 | len(raw)]) + raw
+
+
+def _checked_public(loaded: object, shown: str) -> PublicKey:
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    if not isinstance(loaded, rsa.RSAPublicKey):
+        raise KeyFileError(f"{shown} is not an RSA public key; SES BYODKIM takes RSA keys only", _GENERATE_HINT)
+    _check_size(loaded.key_size, shown)
+    return _public_from_rsa(loaded)
+
+
+def _public_from_rsa(public: RSAPublicKey) -> PublicKey:
+    from cryptography.hazmat.primitives import serialization
+
+    der = public.public_bytes(serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
+    return PublicKey(der=der, bits=public.key_size)
+
+
+def _base64_body(text: str, shown: str) -> str:
+    compact = "".join(text.split())
+    if not compact or not _BASE64.match(compact):
+        raise KeyFileError(f"{shown} is not a key (not PEM, DER or base64)", "give the key file")
+    try:
+        base64.b64decode(compact, validate=True)
+    except binascii.Error:
+        raise KeyFileError(f"{shown} is not complete base64 (cut short?)", "copy the whole key") from None
+    return compact
+
+
+def _dkim_p_value(text: str) -> str | None:
+    """Return `p=` from DKIM record text (as published, quoted or not), else ``None``."""
+    from byodkim.record import parse_tags, unquote_txt
+
+    joined = unquote_txt(text)
+    if "p=" not in joined or (";" not in joined and not joined.lstrip().startswith("p=")):
+        return None
+    tags = parse_tags(joined)
+    return tags.get("p") if tags is not None else None

@@ -1,0 +1,179 @@
+"""The request a DNS team receives: what to publish, how to check it, what to avoid."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from byodkim.errors import InputError
+
+if TYPE_CHECKING:
+    from byodkim.record import DkimRecord
+
+LANGS = ("en", "ja")
+
+
+@dataclass(frozen=True)
+class RequestFields:
+    """Who asks, and by when; blank fields are left for the requester to fill."""
+
+    requester: str = ""
+    deadline: str = ""
+
+
+def render_request(record: DkimRecord, lang: str = "en", fields: RequestFields | None = None) -> str:
+    """Return the Markdown request for publishing ``record``."""
+    fields = fields or RequestFields()
+    if lang == "ja":
+        return _JA.format(**_values(record, fields, "（ご記入ください）"))
+    if lang == "en":
+        return _EN.format(**_values(record, fields, "(please fill in)"))
+    raise InputError(f"--lang `{lang}` is not supported", "use en or ja")
+
+
+def _values(record: DkimRecord, fields: RequestFields, blank: str) -> dict[str, object]:
+    relative = f"{record.selector}._domainkey"
+    return {
+        "domain": record.domain,
+        "selector": record.selector,
+        "name": record.name,
+        "relative": relative,
+        "doubled": f"{record.name}.{record.domain}",
+        "ttl": record.ttl,
+        "value": record.value,
+        "value_len": len(record.value.encode()),
+        "strings": len(record.strings),
+        "zone_line": record.zone_line(),
+        "requester": fields.requester or blank,
+        "deadline": fields.deadline or blank,
+    }
+
+
+_EN = """\
+# DNS change request: DKIM public key for {domain}
+
+| Field | Value |
+|---|---|
+| Requester | {requester} |
+| Needed by | {deadline} |
+| Zone | `{domain}` |
+| Purpose | Sign mail sent through Amazon SES with our own DKIM key (BYODKIM) |
+
+## The record to add
+
+| | |
+|---|---|
+| Name | `{name}.` (in the zone `{domain}`: `{relative}`) |
+| Type | `TXT` |
+| TTL | `{ttl}` (suggested) |
+| Value | below, exactly as shown |
+
+```
+{value}
+```
+
+The value is {value_len} characters long. One DNS string holds at most 255, so it must be
+published as {strings} strings inside **one** TXT record. The zone-file line below already does that:
+
+```
+{zone_line}
+```
+
+Please add this record only; do not change or remove other TXT records at this name or at
+other `_domainkey` names.
+
+## How to check it afterwards
+
+Ask each authoritative server directly (not a caching resolver), so a lagging secondary shows up:
+
+```
+dig +short NS {domain}
+dig +norecurse TXT {name}. @<each server from the list above>
+```
+
+Each server must answer with one TXT record whose strings, joined with nothing between them,
+equal the value above, and the zone's SOA serial should be the same on every server:
+
+```
+dig +short SOA {domain} @<each server>
+```
+
+## Mistakes to avoid
+
+- **Domain appended twice.** Many DNS consoles add the zone name to what you type. If the
+  console asks for a host name, enter `{relative}` only; otherwise the record ends up at
+  `{doubled}`, where no mail server looks.
+- **One long string cut at 255.** Do not paste the value as one quoted string: it is rejected
+  or silently truncated. Keep the split shown above, in one record.
+- **Changed characters.** No line breaks, spaces or quotes inside the `p=` value; copy it
+  from this file rather than from a chat window or a word processor.
+- **Underscore refused.** `_domainkey` must keep its leading underscore.
+
+## When it is done
+
+Reply to the requester with the time of the change and the new SOA serial.
+"""
+
+_JA = """\
+# DNS レコード追加のお願い（{domain} の DKIM 公開鍵）
+
+| 項目 | 内容 |
+|---|---|
+| 依頼者 | {requester} |
+| 希望完了日 | {deadline} |
+| 対象ゾーン | `{domain}` |
+| 目的 | Amazon SES から送信するメールに自社管理の DKIM 鍵で署名するため（BYODKIM） |
+
+## 追加をお願いするレコード
+
+| | |
+|---|---|
+| レコード名 | `{name}.`（ゾーン `{domain}` 内では `{relative}`） |
+| タイプ | `TXT` |
+| TTL | `{ttl}`（推奨値） |
+| 値 | 下記のとおり（一字一句変えずに） |
+
+```
+{value}
+```
+
+値は {value_len} 文字あります。DNS の 1 つの文字列は 255 バイトまでのため、**1 つの** TXT
+レコードの中に {strings} つの文字列に分けて登録する必要があります。下記のゾーンファイル形式の行は、
+すでにそのように分割してあります。
+
+```
+{zone_line}
+```
+
+追加をお願いするのはこのレコードのみです。同じ名前や他の `_domainkey` の TXT レコードは変更・削除しないでください。
+
+## 設定後の確認方法
+
+キャッシュサーバーではなく、各権威 DNS サーバーに直接問い合わせてください（反映が遅れているセカンダリを見つけるためです）。
+
+```
+dig +short NS {domain}
+dig +norecurse TXT {name}. @<上記で表示された各サーバー>
+```
+
+どのサーバーからも TXT レコードが 1 つ返り、その文字列を間を空けずに連結したものが上記の値と一致すれば完了です。
+あわせて、ゾーンの SOA シリアルが全サーバーで同じであることもご確認ください。
+
+```
+dig +short SOA {domain} @<各サーバー>
+```
+
+## ご注意いただきたい点
+
+- **ドメイン名の二重付与**：多くの DNS 管理画面は、入力したホスト名の後ろにゾーン名を自動で付けます。
+  ホスト名の入力欄には `{relative}` のみを入力してください。そうしないと、メールサーバーが参照しない
+  `{doubled}` にレコードが作られてしまいます。
+- **255 バイトでの切り捨て**：値を 1 つの長い文字列として貼り付けると、エラーになるか、途中で切り捨てられます。
+  上記の分割のまま、1 つのレコードとして登録してください。
+- **文字の混入**：`p=` の値に改行・空白・引用符を入れないでください。チャットやワープロからではなく、このファイルから直接コピーしてください。
+- **アンダースコア**：`_domainkey` の先頭のアンダースコアは必要です。削除しないでください。
+
+## 作業完了後
+
+作業日時と変更後の SOA シリアルを、依頼者までご連絡ください。
+"""

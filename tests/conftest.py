@@ -1,0 +1,129 @@
+"""Shared fixtures: the CLI driven in-process, real OpenSSL keys, real BIND servers."""
+
+from __future__ import annotations
+
+import base64
+import os
+import shutil
+import subprocess
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from byodkim.cli import run
+from byodkim.localdns import LocalNameServer
+
+IN_CI = os.environ.get("CI") == "true"
+
+
+def require_tool(tool: str, install: str) -> str:
+    """Return the tool's path; in CI a missing tool fails the test instead of skipping it."""
+    found = shutil.which(tool) or (f"/usr/sbin/{tool}" if Path(f"/usr/sbin/{tool}").exists() else None)
+    if found is None:
+        message = f"{tool} is required ({install})"
+        if IN_CI:
+            pytest.fail(message)
+        pytest.skip(message)
+    return found
+
+
+@dataclass(frozen=True)
+class CliResult:
+    code: int
+    out: str
+    err: str
+
+
+Cli = Callable[..., CliResult]
+
+
+@pytest.fixture
+def cli(capsys: pytest.CaptureFixture[str]) -> Cli:
+    """Run ``byodkim ARGS`` in-process through the real entry point's error handling."""
+
+    def invoke(*args: str | Path) -> CliResult:
+        capsys.readouterr()
+        code = run([str(a) for a in args])
+        captured = capsys.readouterr()
+        return CliResult(code, captured.out, captured.err)
+
+    return invoke
+
+
+@dataclass(frozen=True)
+class OpenSSLKeys:
+    folder: Path
+    pkcs1_der_b64: str  # the SES form every input must convert to
+
+    def __getitem__(self, name: str) -> Path:
+        return self.folder / name
+
+
+def _openssl(*args: str) -> None:
+    subprocess.run(["openssl", *args], check=True, capture_output=True)
+
+
+@pytest.fixture(scope="session")
+def openssl_keys(tmp_path_factory: pytest.TempPathFactory) -> OpenSSLKeys:
+    """Keys written by OpenSSL itself in every form users bring."""
+    require_tool("openssl", "apt-get install openssl")
+    d = tmp_path_factory.mktemp("openssl")
+    p = str
+    _openssl("genrsa", "-out", p(d / "pkcs8.pem"), "2048")  # OpenSSL 3 writes PKCS#8 here
+    _openssl("rsa", "-in", p(d / "pkcs8.pem"), "-traditional", "-out", p(d / "pkcs1.pem"))
+    _openssl("rsa", "-in", p(d / "pkcs8.pem"), "-traditional", "-outform", "DER", "-out", p(d / "pkcs1.der"))
+    _openssl("pkey", "-in", p(d / "pkcs8.pem"), "-outform", "DER", "-out", p(d / "pkcs8.der"))
+    _openssl("rsa", "-in", p(d / "pkcs8.pem"), "-pubout", "-out", p(d / "public.pem"))
+    _openssl("rsa", "-in", p(d / "pkcs8.pem"), "-pubout", "-outform", "DER", "-out", p(d / "public.der"))
+    (d / "pass.txt").write_text("correct horse\n")
+    _openssl(
+        "pkey", "-in", p(d / "pkcs8.pem"), "-aes256", "-passout", f"file:{d / 'pass.txt'}", "-out", p(d / "enc.pem")
+    )
+    _openssl(
+        "rsa", "-in", p(d / "pkcs8.pem"), "-traditional", "-aes256", "-passout", f"file:{d / 'pass.txt'}",
+        "-out", p(d / "enc-pkcs1.pem"),
+    )  # fmt: skip
+    _openssl("genrsa", "-out", p(d / "rsa1024.pem"), "1024")
+    _openssl("genrsa", "-out", p(d / "rsa4096.pem"), "4096")
+    _openssl("genrsa", "-out", p(d / "rsa3072.pem"), "3072")
+    _openssl("ecparam", "-name", "prime256v1", "-genkey", "-noout", "-out", p(d / "ec.pem"))
+    _openssl("genpkey", "-algorithm", "ed25519", "-out", p(d / "ed25519.pem"))
+    pem1 = (d / "pkcs1.pem").read_text()
+    body = "".join(line for line in pem1.splitlines() if not line.startswith("-----"))
+    (d / "body.b64").write_text(body + "\n")
+    pem8 = (d / "pkcs8.pem").read_text()
+    (d / "body8.b64").write_text("".join(x for x in pem8.splitlines() if not x.startswith("-----")))
+    (d / "whole-pem.b64").write_bytes(base64.b64encode(pem1.encode()))
+    (d / "bom-crlf.pem").write_bytes(b"\xef\xbb\xbf" + pem8.replace("\n", "\r\n").encode())
+    (d / "utf16-bom.pem").write_bytes(pem1.replace("\n", "\r\n").encode("utf-16"))  # PowerShell 5 `>`
+    (d / "utf16le.pem").write_bytes(pem8.encode("utf-16-le"))
+    (d / "empty.pem").write_bytes(b"")
+    (d / "blank.pem").write_bytes(b"\r\n  \r\n")
+    (d / "garbage.bin").write_bytes(bytes(range(256)) * 4)
+    (d / "notes.txt").write_text("これは鍵ではありません\n", encoding="utf-8")
+    (d / "huge.pem").write_bytes(b"A" * (2 * 1024 * 1024))
+    (d / "truncated.pem").write_text(pem1[: len(pem1) // 2])
+    (d / "headerless-cut.b64").write_text(body[:301])
+    der = (d / "pkcs1.der").read_bytes()
+    return OpenSSLKeys(d, base64.b64encode(der).decode())
+
+
+NameServerFactory = Callable[..., LocalNameServer]
+
+
+@pytest.fixture
+def name_server(tmp_path: Path) -> Iterator[NameServerFactory]:
+    """Start real BIND servers (one per call) on loopback; all stop at teardown."""
+    require_tool("named", "apt-get install bind9")
+    started: list[LocalNameServer] = []
+
+    def start(zones: dict[str, str]) -> LocalNameServer:
+        server = LocalNameServer(zones, workdir=tmp_path / f"named{len(started)}")
+        started.append(server)
+        return server.start()
+
+    yield start
+    for server in started:
+        server.stop()

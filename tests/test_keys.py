@@ -1,0 +1,222 @@
+"""The key loader against keys OpenSSL itself wrote, in every form users bring."""
+
+from __future__ import annotations
+
+import os
+import stat
+from typing import TYPE_CHECKING
+
+import pytest
+from cryptography.hazmat.primitives import serialization
+
+from byodkim import keys
+from byodkim.errors import KeyFileError
+from byodkim.record import DkimRecord
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from conftest import Cli, OpenSSLKeys
+
+ACCEPTED = [
+    "pkcs1.pem",
+    "pkcs8.pem",
+    "pkcs1.der",
+    "pkcs8.der",
+    "body.b64",
+    "body8.b64",
+    "bom-crlf.pem",
+    "utf16-bom.pem",
+    "utf16le.pem",
+]
+
+
+@pytest.mark.parametrize("name", ACCEPTED)
+def test_every_form_converts_to_the_same_pkcs1_der(openssl_keys: OpenSSLKeys, name: str) -> None:
+    key = keys.load_private_key(openssl_keys[name])
+    assert key.ses_private_key() == openssl_keys.pkcs1_der_b64
+    assert "\n" not in key.ses_private_key()
+    assert key.bits == 2048
+
+
+@pytest.mark.parametrize("name", ACCEPTED)
+def test_every_form_gives_the_same_record(cli: Cli, openssl_keys: OpenSSLKeys, name: str) -> None:
+    reference = cli(
+        "dns-record", "--domain", "goo.ne.jp", "--selector", "s1", "--public-key-file", openssl_keys["public.pem"]
+    )
+    result = cli("dns-record", "--domain", "goo.ne.jp", "--selector", "s1", "--key-file", openssl_keys[name])
+    assert (result.code, result.err) == (0, "")
+    assert result.out == reference.out
+    assert result.out.startswith("v=DKIM1; k=rsa; p=MIIBIjAN")
+
+
+def test_source_format_is_reported(openssl_keys: OpenSSLKeys) -> None:
+    assert keys.load_private_key(openssl_keys["pkcs8.pem"]).source_format == "PKCS#8 PEM"
+    assert keys.load_private_key(openssl_keys["pkcs1.pem"]).source_format == "PKCS#1 PEM"
+    assert keys.load_private_key(openssl_keys["pkcs1.der"]).source_format == "DER"
+    assert keys.load_private_key(openssl_keys["body.b64"]).source_format == "base64 body"
+
+
+def test_1024_bit_key_is_accepted(openssl_keys: OpenSSLKeys) -> None:
+    assert keys.load_private_key(openssl_keys["rsa1024.pem"]).bits == 1024
+
+
+@pytest.mark.parametrize("name", ["public.pem", "public.der", "pkcs8.pem", "pkcs1.der", "body.b64"])
+def test_public_loader_takes_public_and_private_forms(openssl_keys: OpenSSLKeys, name: str) -> None:
+    expected = keys.load_private_key(openssl_keys["pkcs1.pem"]).public
+    assert keys.load_public_key(openssl_keys[name]) == expected
+
+
+def test_public_loader_takes_a_dkim_record(tmp_path: Path, openssl_keys: OpenSSLKeys) -> None:
+    public = keys.load_public_key(openssl_keys["public.pem"])
+    record = DkimRecord("goo.ne.jp", "s1", public.b64)
+    (tmp_path / "value.txt").write_text(record.value)
+    (tmp_path / "zone.txt").write_text(record.zone_line())
+    assert keys.load_public_key(tmp_path / "value.txt") == public
+    assert keys.load_public_key(tmp_path / "zone.txt") == public
+
+
+def test_pkcs1_public_key_in_p_is_understood(openssl_keys: OpenSSLKeys) -> None:
+    public = keys.load_private_key(openssl_keys["pkcs1.pem"]).private_key.public_key()
+    pkcs1 = public.public_bytes(serialization.Encoding.DER, serialization.PublicFormat.PKCS1)
+    spki = public.public_bytes(serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
+    import base64
+
+    assert keys.public_from_b64(base64.b64encode(pkcs1).decode(), "x").der == spki
+
+
+def test_encrypted_key_with_passphrase_from_env(openssl_keys: OpenSSLKeys, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(keys.PASSPHRASE_ENV, "correct horse")
+    for name in ("enc.pem", "enc-pkcs1.pem"):
+        key = keys.load_private_key(openssl_keys[name], keys.read_passphrase(None))
+        assert key.ses_private_key() == openssl_keys.pkcs1_der_b64
+
+
+def test_encrypted_key_with_passphrase_file(cli: Cli, openssl_keys: OpenSSLKeys) -> None:
+    result = cli(
+        "dns-record", "--domain", "goo.ne.jp", "--selector", "s1",
+        "--key-file", openssl_keys["enc.pem"], "--passphrase-file", openssl_keys["pass.txt"],
+    )  # fmt: skip
+    assert result.code == 0, result.err
+    assert "correct horse" not in result.out + result.err
+
+
+REFUSALS = [
+    ("rsa4096.pem", "is a 4096-bit RSA key; SES accepts only 1024 or 2048 bits; generate an RSA 2048 key with `byodkim keygen`"),
+    ("rsa3072.pem", "is a 3072-bit RSA key; SES accepts only 1024 or 2048 bits; generate an RSA 2048 key with `byodkim keygen`"),
+    ("ec.pem", "is an EC key; SES BYODKIM takes RSA keys only; generate an RSA 2048 key with `byodkim keygen`"),
+    ("ed25519.pem", "is an Ed25519 key; SES BYODKIM takes RSA keys only; generate an RSA 2048 key with `byodkim keygen`"),
+    ("enc.pem", "is encrypted; give the passphrase with --passphrase-file FILE or the BYODKIM_KEY_PASSPHRASE environment variable"),
+    ("enc-pkcs1.pem", "is encrypted; give the passphrase with --passphrase-file FILE or the BYODKIM_KEY_PASSPHRASE environment variable"),
+    ("public.pem", "holds a public key, but a private key is needed; give the private key file"),
+    ("public.der", "holds a public key, but a private key is needed; give the private key file"),
+    ("whole-pem.b64", "is base64 of a whole PEM file, which SES accepts but never verifies; give the PEM file itself; byodkim converts it"),
+    ("empty.pem", "is empty; give the file that holds the key"),
+    ("blank.pem", "is empty; give the file that holds the key"),
+    ("garbage.bin", "is not a private key (unreadable as PEM, DER or base64); generate an RSA 2048 key with `byodkim keygen`"),
+    ("notes.txt", "is not a key (not PEM, DER or base64); give the key file"),
+    ("huge.pem", "is 2097152 bytes, far too large to be a key; give the key file"),
+    ("truncated.pem", "has a PEM header but no matching END line; copy the whole key"),
+    ("headerless-cut.b64", "is not complete base64 (cut short?); copy the whole key"),
+    ("missing.pem", "does not exist; check the path"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("name", "message"), REFUSALS)
+def test_refusals_are_one_exact_line(
+    cli: Cli, openssl_keys: OpenSSLKeys, monkeypatch: pytest.MonkeyPatch, name: str, message: str
+) -> None:
+    monkeypatch.delenv(keys.PASSPHRASE_ENV, raising=False)
+    path = openssl_keys[name]
+    result = cli("dns-record", "--domain", "goo.ne.jp", "--selector", "s1", "--key-file", path)
+    assert result.code == 2
+    assert result.out == ""
+    assert result.err == f"error: `{path}` {message}\n"
+
+
+def test_wrong_passphrase(cli: Cli, tmp_path: Path, openssl_keys: OpenSSLKeys) -> None:
+    (tmp_path / "wrong.txt").write_text("battery staple")
+    path = openssl_keys["enc.pem"]
+    result = cli(
+        "dns-record",
+        "--domain",
+        "goo.ne.jp",
+        "--selector",
+        "s1",
+        "--key-file",
+        path,
+        "--passphrase-file",
+        tmp_path / "wrong.txt",
+    )
+    assert (result.code, result.err) == (2, f"error: the passphrase does not decrypt `{path}`; check the passphrase\n")
+
+
+def test_dns_record_value_file_as_private_key_is_refused(tmp_path: Path, openssl_keys: OpenSSLKeys) -> None:
+    public = keys.load_public_key(openssl_keys["public.pem"])
+    (tmp_path / "record.txt").write_text(DkimRecord("goo.ne.jp", "s1", public.b64).value)
+    with pytest.raises(KeyFileError, match="is a DKIM DNS record"):
+        keys.load_private_key(tmp_path / "record.txt")
+
+
+def test_keygen_writes_pkcs1_owner_only(cli: Cli, tmp_path: Path) -> None:
+    old = os.umask(0)  # even with a permissive umask the key must never be readable by others
+    try:
+        result = cli(
+            "keygen", "--selector", "gooid-21-pro-20250912-1", "--out", tmp_path / "k", "--domain", "goo.ne.jp"
+        )
+    finally:
+        os.umask(old)
+    assert result.code == 0, result.err
+    private = tmp_path / "k" / "gooid-21-pro-20250912-1.private.pem"
+    public = tmp_path / "k" / "gooid-21-pro-20250912-1.public.pem"
+    assert stat.S_IMODE(private.stat().st_mode) == 0o600
+    assert stat.S_IMODE((tmp_path / "k").stat().st_mode) == 0o700
+    text = private.read_text()
+    assert text.startswith("-----BEGIN RSA PRIVATE KEY-----\n")
+    key = keys.load_private_key(private)
+    assert key.bits == 2048
+    assert keys.load_public_key(public) == key.public
+    body = "".join(text.splitlines()[1:-1])
+    for chunk in (body[i : i + 40] for i in range(0, len(body), 40)):
+        assert chunk not in result.out + result.err
+    assert key.ses_private_key() not in result.out
+    assert result.out.splitlines()[-1] == (
+        f"next: byodkim dns-request --domain goo.ne.jp --selector gooid-21-pro-20250912-1 --key-file {private} --out dns-request.md"
+    )
+
+
+def test_keygen_1024(cli: Cli, tmp_path: Path) -> None:
+    assert cli("keygen", "--selector", "s", "--bits", "1024", "--out", tmp_path).code == 0
+    assert keys.load_private_key(tmp_path / "s.private.pem").bits == 1024
+
+
+def test_keygen_refuses_to_overwrite_and_changes_nothing(cli: Cli, tmp_path: Path) -> None:
+    assert cli("keygen", "--selector", "s", "--out", tmp_path).code == 0
+    before = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
+    (tmp_path / "s.public.pem").unlink()  # even half a pair present blocks a new key
+    result = cli("keygen", "--selector", "s", "--out", tmp_path)
+    assert result.code == 2
+    assert (
+        result.err
+        == f"error: `{tmp_path / 's.private.pem'}` already exists; byodkim never overwrites a key; move it away or choose another --selector or --out\n"
+    )
+    assert (tmp_path / "s.private.pem").read_bytes() == before["s.private.pem"]
+    assert not (tmp_path / "s.public.pem").exists()
+
+
+def test_keygen_bad_bits_and_out_is_a_file(cli: Cli, tmp_path: Path) -> None:
+    result = cli("keygen", "--selector", "s", "--bits", "4096", "--out", tmp_path)
+    assert result.code == 2
+    assert result.err.startswith("error: Invalid value for '--bits': '4096' is not one of '2048', '1024'.")
+    (tmp_path / "file").write_text("x")
+    result = cli("keygen", "--selector", "s", "--out", tmp_path / "file")
+    assert (result.code, result.err) == (
+        2,
+        f"error: --out `{tmp_path / 'file'}` is a file, not a folder; give a folder\n",
+    )
+    assert list(tmp_path.iterdir()) == [tmp_path / "file"]
+
+
+def test_signing_key_repr_hides_material(openssl_keys: OpenSSLKeys) -> None:
+    key = keys.load_private_key(openssl_keys["pkcs1.pem"])
+    assert repr(key) == "SigningKey(bits=2048, source_format='PKCS#1 PEM')"

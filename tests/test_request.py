@@ -1,0 +1,75 @@
+"""The DNS team's request, in English and Japanese."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import pytest
+
+from byodkim import keys
+from byodkim.record import DkimRecord
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from conftest import Cli
+
+
+@pytest.fixture(scope="module")
+def key_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("req")
+    keys.write_key_files(folder, "s1", keys.generate(2048))
+    return folder / "s1.private.pem"
+
+
+@pytest.mark.parametrize(
+    ("lang", "phrases"),
+    [
+        ("en", ["# DNS change request", "Domain appended twice", "One long string cut at 255", "Requester | Taro Ops", "Needed by | 2026-12-01"]),
+        ("ja", ["# DNS レコード追加のお願い", "ドメイン名の二重付与", "255 バイトでの切り捨て", "依頼者 | Taro Ops", "希望完了日 | 2026-12-01"]),
+    ],
+)  # fmt: skip
+def test_request_carries_record_checks_and_fields(
+    cli: Cli, key_file: Path, tmp_path: Path, lang: str, phrases: list[str]
+) -> None:
+    out = tmp_path / f"request-{lang}.md"
+    result = cli(
+        "dns-request", "--domain", "goo.ne.jp", "--selector", "s1", "--key-file", key_file,
+        "--lang", lang, "--out", out, "--requester", "Taro Ops", "--deadline", "2026-12-01",
+    )  # fmt: skip
+    assert result.code == 0, result.err
+    assert result.out == f"wrote {out} ({lang}); send it to the DNS team\n"
+    text = out.read_bytes().decode("utf-8")
+    assert not text.startswith("\ufeff")
+    assert "\r" not in text
+    record = DkimRecord("goo.ne.jp", "s1", keys.load_private_key(key_file).public.b64)
+    assert record.zone_line() in text
+    assert f"\n{record.value}\n" in text
+    assert "s1._domainkey.goo.ne.jp.goo.ne.jp" in text
+    assert "dig +norecurse TXT s1._domainkey.goo.ne.jp. @" in text
+    for phrase in phrases:
+        assert phrase in text
+
+
+def test_request_blank_fields_and_stdout(cli: Cli, key_file: Path) -> None:
+    result = cli("dns-request", "--domain", "goo.ne.jp", "--selector", "s1", "--key-file", key_file, "--lang", "ja")
+    assert result.code == 0
+    assert "依頼者 | （ご記入ください）" in result.out
+    assert "PRIVATE" not in result.out
+
+
+def test_request_needs_exactly_one_key(cli: Cli, key_file: Path) -> None:
+    result = cli("dns-request", "--domain", "goo.ne.jp", "--selector", "s1")
+    assert (result.code, result.err) == (2, "error: give exactly one of --key-file or --public-key-file\n")
+    result = cli(
+        "dns-request",
+        "--domain",
+        "goo.ne.jp",
+        "--selector",
+        "s1",
+        "--key-file",
+        key_file,
+        "--public-key-file",
+        key_file,
+    )
+    assert result.code == 2
