@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from byodkim.cli import run
+from byodkim.emulator import Emulator
 from byodkim.localdns import LocalNameServer
 
 IN_CI = os.environ.get("CI") == "true"
@@ -127,3 +128,37 @@ def name_server(tmp_path: Path) -> Iterator[NameServerFactory]:
     yield start
     for server in started:
         server.stop()
+
+
+def python_for(version: str) -> str:
+    """Return a CPython of ``version`` (e.g. "3.12"); in CI a missing one fails the test."""
+    root = Path(os.environ.get("PYENV_ROOT", str(Path.home() / ".pyenv")))
+    matches = sorted(str(p) for p in root.glob(f"versions/{version}.*/bin/python{version}"))
+    found = matches[-1] if matches else shutil.which(f"python{version}")
+    if found is not None and "/shims/" in found:  # a pyenv shim for a version not selected fails to run
+        found = None
+    if found is None:
+        message = f"CPython {version} is required to import the layer (pyenv install {version})"
+        if IN_CI:
+            pytest.fail(message)
+        pytest.skip(message)
+    return found
+
+
+@pytest.fixture(scope="session")
+def emulator_server() -> Iterator[Emulator]:
+    """One emulator process for the session (moto takes seconds to import)."""
+    with Emulator() as emulator:
+        yield emulator
+
+
+@pytest.fixture
+def emulator(emulator_server: Emulator, monkeypatch: pytest.MonkeyPatch) -> Emulator:
+    """The emulator, reset, with this test's environment pointing boto3 at it."""
+    emulator_server.reset()
+    emulator_server.control("/_byodkim/config", {"dns_servers": [], "dkim_window": 72 * 3600.0})
+    for name in ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_CONFIG_FILE", "AWS_SHARED_CREDENTIALS_FILE"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in emulator_server.environment().items():
+        monkeypatch.setenv(name, value)
+    return emulator_server

@@ -191,6 +191,94 @@ def _write_text(path: Path, text: str) -> None:
         raise InputError(f"cannot write `{path}`: {exc.strerror}", "check the path") from None
 
 
+class _Progress:
+    """Render library progress on stderr: one live line on a terminal, step lines otherwise."""
+
+    def __init__(self) -> None:
+        self.live = sys.stderr.isatty()
+        self.last = ""
+
+    def __call__(self, step: str, done: int, total: int) -> None:
+        if self.live:
+            counter = f" {done}/{total}" if total else ""
+            click.echo(f"\r\033[K{step}{counter}", nl=False, err=True)
+        elif step != self.last:
+            click.echo(f"{step}...", err=True)
+        self.last = step
+
+    def close(self) -> None:
+        if self.live and self.last:
+            click.echo("\r\033[K", nl=False, err=True)
+
+
+@cli.command("build-layer")
+@click.option(
+    "--runtime", "runtime_name", default="python3.12", show_default=True, help="Lambda runtime, python3.10-3.14."
+)
+@click.option("--arch", "arch_name", default="x86_64", show_default=True, help="Lambda architecture: x86_64 or arm64.")
+@click.option(
+    "--requirements",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Packages for the layer [default: layers/cryptography/requirements.txt].",
+)
+@click.option(
+    "--out", type=click.Path(path_type=Path), help="Zip to write [default: cryptography-layer-RUNTIME-ARCH.zip]."
+)
+@click.option("--publish", is_flag=True, help="Publish the zip as a layer version (skipped when unchanged).")
+@click.option("--layer-name", help="Layer name to publish under (with --publish).")
+@click.option("--bucket", help="S3 bucket to upload through (needed above 50 MB).")
+@click.option("--profile", help="AWS profile (default: the standard credential chain).")
+@click.option("--region", help="AWS region (default: AWS_REGION or the profile's).")
+def build_layer(
+    runtime_name: str,
+    arch_name: str,
+    requirements: Path | None,
+    out: Path | None,
+    publish: bool,  # noqa: FBT001 - a click flag
+    layer_name: str | None,
+    bucket: str | None,
+    profile: str | None,
+    region: str | None,
+) -> None:
+    """Build the cryptography Lambda layer for a runtime, from any OS, without Docker."""
+    from byodkim import layer
+
+    target = layer.runtime(runtime_name)
+    layer.arch(arch_name)
+    if publish and not layer_name:
+        raise InputError("--publish needs --layer-name", "e.g. --layer-name aws-ses-migration-prod-cryptography")
+    if (layer_name or bucket) and not publish:
+        raise InputError("--layer-name and --bucket only apply with --publish", "add --publish")
+    aws = None
+    if publish:
+        from byodkim.aws import Aws
+
+        aws = Aws(profile, region)
+        aws.default_region()  # refuse a missing or malformed region before building anything
+    progress = _Progress()
+    try:
+        built = layer.build_layer(
+            layer.BuildOptions(target, arch_name, requirements=requirements, out=out, progress=progress)
+        )
+    finally:
+        progress.close()
+    origin = "from cache, unchanged" if built.cached else "built"
+    click.echo(
+        f"layer: {built.path} ({origin}; {built.runtime} {built.arch}; {built.size / 1e6:.2f} MB zipped, "
+        f"{built.unzipped_size / 1e6:.2f} MB unzipped, {built.files} files)"
+    )
+    click.echo(f"packages: {' '.join(built.packages)}")
+    click.echo(f"CodeSha256: {built.sha256_b64}")
+    if aws is not None and layer_name:
+        from byodkim.publish import publish_layer
+
+        result = publish_layer(built, layer_name, aws.client("lambda"), aws.client("s3") if bucket else None, bucket)
+        if result.created:
+            click.echo(f"published: {result.arn}" + (" (through S3)" if result.via_s3 else ""))
+        else:
+            click.echo(f"unchanged: the latest version already has this CodeSha256: {result.arn}")
+
+
 def run(argv: Sequence[str] | None = None) -> int:
     """Run the CLI and return its exit code; the only place errors become messages."""
     try:
@@ -211,7 +299,21 @@ def run(argv: Sequence[str] | None = None) -> int:
     except click.Abort:
         click.echo("error: interrupted", err=True)
         return 130
+    except Exception as exc:
+        translated = _translate(exc)
+        if translated is None:
+            raise
+        click.echo(f"error: {translated}", err=True)
+        return translated.exit_code
     return result if isinstance(result, int) else 0
+
+
+def _translate(exc: Exception) -> ByodkimError | None:
+    if "botocore" not in sys.modules:  # nothing AWS ran, so it is not an AWS error
+        return None
+    from byodkim.aws import translate
+
+    return translate(exc)
 
 
 def main() -> NoReturn:

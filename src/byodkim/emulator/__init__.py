@@ -1,0 +1,123 @@
+"""The local AWS emulator: moto's server in its own process, extended for BYODKIM.
+
+Start it with :class:`Emulator` (tests, the sandbox) or ``byodkim emulator`` (people).
+Clients reach it through the standard ``AWS_ENDPOINT_URL``; nothing else changes.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+import urllib.request
+from dataclasses import dataclass, field
+from typing import IO, Any, Self
+
+from byodkim.errors import ByodkimError
+
+CONTROL = "/_byodkim"  # our control endpoints; moto's own stay under /moto-api
+
+
+def client_environment(endpoint: str, region: str) -> dict[str, str]:
+    """Return the variables a client needs to reach the emulator, with dummy credentials."""
+    return {
+        "AWS_ENDPOINT_URL": endpoint,
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_SESSION_TOKEN": "testing",
+        "AWS_REGION": region,
+        "AWS_DEFAULT_REGION": region,
+    }
+
+
+@dataclass
+class Emulator:
+    """One emulator server process on 127.0.0.1."""
+
+    port: int = 0
+    dns_servers: list[str] = field(default_factory=list)  # HOST:PORT the emulated SES queries
+    dkim_window: float = 72 * 3600.0  # seconds before PENDING turns FAILED, as in SES
+    region: str = "ap-northeast-1"
+    _process: subprocess.Popen[str] | None = field(default=None, init=False, repr=False)
+
+    @property
+    def endpoint(self) -> str:
+        """Return the endpoint URL."""
+        return f"http://127.0.0.1:{self.port}"
+
+    def environment(self) -> dict[str, str]:
+        """Return the client environment for this emulator."""
+        return client_environment(self.endpoint, self.region)
+
+    def start(self, timeout: float = 60.0) -> Self:
+        """Start the server process and wait until it serves."""
+        args = [sys.executable, "-m", "byodkim.emulator.server", "--port", str(self.port)]
+        args += ["--dkim-window", str(self.dkim_window)]
+        for server in self.dns_servers:
+            args += ["--dns", server]
+        env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+        self._process = subprocess.Popen(  # noqa: S603 - our own module with fixed arguments
+            args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, start_new_session=True
+        )
+        assert self._process.stdout is not None  # noqa: S101 - PIPE was requested
+        line = _read_line(self._process.stdout, timeout)
+        if not line.startswith("ready "):
+            self.stop()
+            raise ByodkimError(f"the emulator did not start: {line or 'no output'}")
+        self.port = int(line.split()[1])
+        return self
+
+    def control(self, path: str, payload: dict[str, Any] | None = None) -> dict[str, Any]:
+        """POST to one of the emulator's control endpoints and return its JSON answer."""
+        body = json.dumps(payload or {}).encode()
+        request = urllib.request.Request(  # noqa: S310 - loopback http by construction
+            f"{self.endpoint}{path}", data=body, method="POST", headers={"Content-Type": "application/json"}
+        )
+        with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
+            text = response.read().decode() or "{}"
+        result: dict[str, Any] = json.loads(text) if text.startswith("{") else {}
+        return result
+
+    def reset(self) -> None:
+        """Forget every resource (moto's reset) and every injected fault."""
+        self.control("/moto-api/reset")
+        self.control(f"{CONTROL}/reset")
+
+    def stop(self) -> None:
+        """Stop the server process."""
+        if self._process is None:
+            return
+        if self._process.poll() is None:
+            self._process.terminate()
+            try:
+                self._process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self._process.kill()
+                self._process.wait()
+        for stream in (self._process.stdout, self._process.stderr):
+            if stream is not None:
+                stream.close()
+        self._process = None
+
+    def __enter__(self) -> Self:
+        return self.start() if self._process is None else self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+
+def _read_line(stream: IO[str], timeout: float) -> str:
+    import selectors
+
+    selector = selectors.DefaultSelector()
+    selector.register(stream, selectors.EVENT_READ)
+    deadline = time.monotonic() + timeout
+    try:
+        while time.monotonic() < deadline:
+            if selector.select(timeout=max(0.0, deadline - time.monotonic())):
+                return stream.readline().strip()
+        return ""
+    finally:
+        selector.close()

@@ -1,0 +1,44 @@
+"""How the emulated SES reads DKIM keys from DNS: TXT at the name, CNAME followed once."""
+
+from __future__ import annotations
+
+import contextlib
+
+
+def published_keys(name: str, servers: list[str], timeout: float = 1.0) -> list[bytes]:
+    """Return the public keys (SubjectPublicKeyInfo DER) published at ``name`` on any of ``servers``."""
+    import dns.exception
+    import dns.flags
+    import dns.message
+    import dns.query
+    import dns.rdatatype
+
+    from byodkim.errors import KeyFileError
+    from byodkim.keys import public_from_b64
+    from byodkim.record import parse_tags
+
+    found: list[bytes] = []
+    for server in servers:
+        host, _, port = server.rpartition(":")
+        target = name if name.endswith(".") else f"{name}."
+        for _hop in range(2):  # the name, then one CNAME target, as receivers do
+            query = dns.message.make_query(target, "TXT")
+            try:
+                answer = dns.query.udp(query, host or server, port=int(port or 53), timeout=timeout)
+                if answer.flags & dns.flags.TC:
+                    answer = dns.query.tcp(query, host or server, port=int(port or 53), timeout=timeout)
+            except (dns.exception.DNSException, OSError, ValueError):
+                break
+            cname = next((r for r in answer.answer if r.rdtype == dns.rdatatype.CNAME), None)
+            for rrset in answer.answer:
+                if rrset.rdtype != dns.rdatatype.TXT:
+                    continue
+                for rdata in rrset:
+                    tags = parse_tags(b"".join(rdata.strings).decode("utf-8", "replace"))
+                    if tags and tags.get("p"):
+                        with contextlib.suppress(KeyFileError):
+                            found.append(public_from_b64(tags["p"], name).der)
+            if cname is None or any(r.rdtype == dns.rdatatype.TXT for r in answer.answer):
+                break
+            target = next(iter(cname)).target.to_text()
+    return found

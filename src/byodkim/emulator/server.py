@@ -1,0 +1,47 @@
+"""The emulator's server process: moto plus byodkim's extension, on loopback.
+
+Run as ``python -m byodkim.emulator.server``; prints ``ready PORT`` once it serves.
+"""
+
+from __future__ import annotations
+
+import argparse
+import signal
+import sys
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from types import FrameType
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Serve until SIGTERM or SIGINT."""
+    parser = argparse.ArgumentParser(prog="byodkim-emulator")
+    parser.add_argument("--port", type=int, default=0)
+    parser.add_argument("--dns", action="append", default=[], help="HOST:PORT of a name server SES queries")
+    parser.add_argument("--dkim-window", type=float, default=72 * 3600.0)
+    args = parser.parse_args(argv)
+
+    from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
+    from werkzeug.serving import make_server
+
+    from byodkim.emulator.extension import Settings, wrap
+
+    settings = Settings(dns_servers=list(args.dns), dkim_window=args.dkim_window)
+    app = wrap(DomainDispatcherApplication(create_backend_app), settings)
+    server = make_server("127.0.0.1", args.port, app, threaded=True, request_handler=MotoRequestHandler)
+
+    def stop(_signum: int, _frame: FrameType | None) -> None:
+        raise SystemExit(0)
+
+    signal.signal(signal.SIGTERM, stop)
+    sys.stdout.write(f"ready {server.server_port}\n")
+    sys.stdout.flush()
+    try:
+        server.serve_forever()
+    finally:
+        server.server_close()
+
+
+if __name__ == "__main__":
+    main()

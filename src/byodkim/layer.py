@@ -1,0 +1,433 @@
+"""Build the cryptography Lambda layer for a runtime from any host, without Docker.
+
+Wheels are resolved for the *target* (Python version, manylinux tag up to the
+runtime's glibc, architecture) by uv, then verified file by file before a
+reproducible zip is written: the failures users hit on Lambda are made impossible
+here instead of discovered there.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from byodkim import __version__
+from byodkim.elf import foreign_binary, read_elf
+from byodkim.errors import ByodkimError, InputError
+
+Progress = Callable[[str, int, int], None]  # (step, done, total); total 0 when unknown
+
+
+@dataclass(frozen=True)
+class Runtime:
+    """A Lambda Python runtime: its Python version, OS and glibc."""
+
+    name: str
+    python: tuple[int, int]
+    os: str
+    glibc: tuple[int, int]
+
+    @property
+    def uv_platform_tag(self) -> str:
+        """Return the manylinux level uv resolves for."""
+        # uv names manylinux levels it knows; Amazon Linux 2's 2.26 falls back to 2_17 (manylinux2014).
+        return "manylinux_2_34" if self.glibc >= (2, 34) else "manylinux_2_17"
+
+
+RUNTIMES = {
+    r.name: r
+    for r in (
+        Runtime("python3.10", (3, 10), "Amazon Linux 2", (2, 26)),
+        Runtime("python3.11", (3, 11), "Amazon Linux 2", (2, 26)),
+        Runtime("python3.12", (3, 12), "Amazon Linux 2023", (2, 34)),
+        Runtime("python3.13", (3, 13), "Amazon Linux 2023", (2, 34)),
+        Runtime("python3.14", (3, 14), "Amazon Linux 2023", (2, 34)),
+    )
+}
+ARCHES = {"x86_64": "x86_64", "arm64": "aarch64"}  # Lambda's name -> ELF/wheel name
+DEFAULT_RUNTIME = "python3.12"
+DIRECT_UPLOAD_LIMIT = 50 * 1024 * 1024  # PublishLayerVersion with ZipFile
+UNZIPPED_LIMIT = 250 * 1024 * 1024  # function plus all its layers, unzipped
+_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+# Level 6: measured 3x faster than 9 on this layer for a zip 0.7% larger (5.36 vs 5.32 MB).
+_LEVEL = 6
+_SO_TAG = re.compile(r"\.cpython-(\d)(\d+)-([a-z0-9_]+)-linux-gnu\.so$")
+_DROP_DIRS = {"__pycache__", "bin"}
+_DROP_FILES = {"RECORD", "INSTALLER", "REQUESTED", "direct_url.json"}
+
+
+def runtime(name: str) -> Runtime:
+    """Return the runtime, or refuse it with the list of valid ones."""
+    if name == "python3.9":
+        raise InputError(
+            "python3.9 is refused: Lambda deprecated it on 2025-12-15 and cryptography's cffi 2.x dropped it",
+            f"use {DEFAULT_RUNTIME}",
+        )
+    if name not in RUNTIMES:
+        raise InputError(f"--runtime `{name}` is not a Lambda Python runtime", f"use one of {', '.join(RUNTIMES)}")
+    return RUNTIMES[name]
+
+
+def arch(name: str) -> str:
+    """Return the ELF machine name for a Lambda architecture, or refuse it."""
+    if name in {"aarch64", "amd64"}:
+        lambda_name = "arm64" if name == "aarch64" else "x86_64"
+        raise InputError(f"--arch `{name}` is not Lambda's name for it", f"use {lambda_name}")
+    if name not in ARCHES:
+        raise InputError(f"--arch `{name}` is not a Lambda architecture", "use x86_64 or arm64")
+    return ARCHES[name]
+
+
+@dataclass(frozen=True)
+class LayerBuild:
+    """A built layer zip and what is known about it."""
+
+    path: Path
+    runtime: str
+    arch: str
+    sha256_b64: str  # what Lambda reports as Content.CodeSha256
+    size: int
+    unzipped_size: int
+    files: int
+    packages: tuple[str, ...]
+    cached: bool = False
+
+    @property
+    def needs_s3(self) -> bool:
+        """Return whether the zip is too large for a direct PublishLayerVersion upload."""
+        return self.size > DIRECT_UPLOAD_LIMIT
+
+
+@dataclass
+class BuildOptions:
+    """Inputs of one build."""
+
+    runtime: Runtime
+    arch: str  # Lambda's name: x86_64 or arm64
+    requirements: Path | None = None  # None: the pinned layers/cryptography/requirements.txt
+    out: Path | None = None
+    cache_dir: Path | None = None
+    progress: Progress = field(default=lambda _step, _done, _total: None)
+
+
+def cache_root() -> Path:
+    """Return byodkim's cache folder (``BYODKIM_CACHE_DIR`` or the platform's user cache)."""
+    override = os.environ.get("BYODKIM_CACHE_DIR")
+    if override:
+        return Path(override)
+    base = os.environ.get("LOCALAPPDATA") or os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "byodkim"
+
+
+def build_layer(options: BuildOptions) -> LayerBuild:
+    """Resolve, install, verify and zip the layer; reuse the zip when nothing changed."""
+    machine = arch(options.arch)
+    target = options.runtime
+    requirements = _read_requirements(options.requirements) if options.requirements else default_requirements()
+    out = options.out or Path(f"cryptography-layer-{target.name}-{options.arch}.zip")
+    if out.exists() and out.is_dir():
+        raise InputError(f"--out `{out}` is a folder", "give a file name ending in .zip")
+    cache = options.cache_dir or cache_root() / "layers"
+    with tempfile.TemporaryDirectory(prefix="byodkim-layer-") as tmp:
+        work = Path(tmp)
+        options.progress("resolving", 0, 0)
+        lock = _resolve(requirements, target, machine, work)
+        key = hashlib.sha256(
+            f"{__version__}\n{target.name}\n{machine}\n{lock}".encode(),
+        ).hexdigest()[:32]
+        cached = cache / f"{key}.zip"
+        if cached.exists():
+            options.progress("cached", 1, 1)
+            _copy_atomic(cached, out)
+            return _describe(out, target.name, options.arch, cached=True)
+        options.progress("downloading", 0, lock.count("==") or 0)
+        site = work / "python"
+        _install(work / "lock.txt", target, machine, site)
+        _slim(site)
+        options.progress("verifying", 0, 0)
+        packages = verify_tree(site, target, machine)
+        total = sum(p.stat().st_size for p in site.rglob("*") if p.is_file())
+        if total > UNZIPPED_LIMIT:
+            raise ByodkimError(
+                f"the layer unzips to {total / 1e6:.1f} MB, over Lambda's 250 MB limit", "trim --requirements"
+            )
+        staged = work / "layer.zip"
+        write_reproducible_zip(site, staged, "python/", options.progress)
+        cache.mkdir(parents=True, exist_ok=True)
+        _copy_atomic(staged, cached)
+        _copy_atomic(staged, out)
+    return _describe(out, target.name, options.arch, cached=False, packages=packages)
+
+
+def default_requirements() -> str:
+    """Return the pinned layer requirements: the checkout's ``layers/`` or the copy in the wheel."""
+    checkout = Path(__file__).resolve().parents[2] / "layers" / "cryptography" / "requirements.txt"
+    if checkout.exists():
+        return _read_requirements(checkout)
+    from importlib.resources import files
+
+    text = files("byodkim").joinpath("_data/layer-requirements.txt").read_text(encoding="utf-8")
+    return "\n".join(line for line in text.splitlines() if line and not line.startswith("#")) + "\n"
+
+
+def _read_requirements(path: Path) -> str:
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise InputError(f"--requirements `{path}` does not exist", "give a requirements.txt") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"cannot read --requirements `{path}`: {exc}", "give a UTF-8 requirements.txt") from None
+    lines = [line.strip() for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")]
+    if not lines:
+        raise InputError(f"--requirements `{path}` lists no package", "add cryptography, for example")
+    for line in lines:
+        if line.startswith(("-", ".", "/")) or "://" in line:
+            raise InputError(
+                f"--requirements `{path}` has `{line}`: only package requirements are allowed",
+                "list packages from the index, one per line",
+            )
+    return "\n".join(lines) + "\n"
+
+
+def _uv() -> str:
+    try:
+        from uv import find_uv_bin
+
+        return str(find_uv_bin())
+    except (ImportError, FileNotFoundError):
+        found = shutil.which("uv")
+        if found is None:
+            raise ByodkimError("uv is not installed", "pip install uv") from None
+        return found
+
+
+def _target_args(target: Runtime, machine: str) -> list[str]:
+    return [
+        "--python-platform",
+        f"{machine}-{target.uv_platform_tag}",
+        "--python-version",
+        "{}.{}".format(*target.python),
+        "--only-binary",
+        ":all:",
+    ]
+
+
+def _run_uv(args: list[str], what: str) -> str:
+    """Run uv from its cache first; go to the index only when the cache cannot answer.
+
+    An unchanged rebuild then downloads nothing and does not wait on the network.
+    """
+    env = {**os.environ, "UV_NO_PROGRESS": "1"}
+    env.pop("VIRTUAL_ENV", None)  # the target is a folder, never the environment byodkim runs in
+    for extra in (["--offline"], []):
+        done = subprocess.run([_uv(), *args, *extra], capture_output=True, text=True, env=env, check=False)  # noqa: S603
+        if done.returncode == 0:
+            return done.stdout
+    raise ByodkimError(f"{what} failed: {_uv_reason(done.stderr)}")
+
+
+def _uv_reason(stderr: str) -> str:
+    lines = [line.strip(" \u2570\u2500\u25b6\u00d7") for line in stderr.strip().splitlines() if line.strip()]
+    reason = " ".join(lines)
+    match = re.search(r"[Bb]ecause (?:only )?([A-Za-z0-9_.\-]+)(?:[=<>!~]=?[^ ]+)? has no (?:usable )?wheels", reason)
+    if match:
+        return (
+            f"{match.group(1)} has no wheel for this runtime and architecture (only a source distribution "
+            "or other platforms are published); pick a version with manylinux wheels or leave it out"
+        )
+    return reason or "uv gave no reason"
+
+
+def _resolve(requirements: str, target: Runtime, machine: str, work: Path) -> str:
+    (work / "requirements.in").write_text(requirements, encoding="utf-8")
+    _run_uv(
+        [
+            "pip",
+            "compile",
+            str(work / "requirements.in"),
+            *_target_args(target, machine),
+            "--generate-hashes",
+            "--no-header",
+            "--no-annotate",
+            "--quiet",
+            "-o",
+            str(work / "lock.txt"),
+        ],
+        f"resolving wheels for {target.name} {machine}",
+    )
+    return (work / "lock.txt").read_text(encoding="utf-8")
+
+
+def _install(lock: Path, target: Runtime, machine: str, site: Path) -> None:
+    _run_uv(
+        [
+            "pip",
+            "install",
+            "--target",
+            str(site),
+            *_target_args(target, machine),
+            "--require-hashes",
+            "--no-deps",
+            "--no-compile",
+            "--quiet",
+            "-r",
+            str(lock),
+        ],
+        f"installing wheels for {target.name} {machine}",
+    )
+
+
+def _slim(site: Path) -> None:
+    """Drop what Lambda never reads: host bytecode, console scripts, installer records, stubs."""
+    for path in sorted(site.rglob("*"), key=lambda p: len(p.parts), reverse=True):
+        if path.is_dir() and path.name in _DROP_DIRS:
+            shutil.rmtree(path)
+        elif path.is_file() and (
+            path.suffix in {".pyc", ".pyi"} or (path.name in _DROP_FILES and path.parent.name.endswith(".dist-info"))
+        ):
+            path.unlink()
+
+
+def verify_tree(site: Path, target: Runtime, machine: str) -> tuple[str, ...]:
+    """Check every binary and wheel tag against the runtime; return ``name==version`` of each package."""
+    problems: list[str] = []
+    packages: list[str] = []
+    for info in sorted(site.glob("*.dist-info")):
+        packages.append(info.name.removesuffix(".dist-info").replace("-", "==", 1))
+        wheel = info / "WHEEL"
+        tags = (
+            [line[5:].strip() for line in wheel.read_text().splitlines() if line.startswith("Tag:")]
+            if wheel.exists()
+            else []
+        )
+        if not any(tag_fits(tag, target, machine) for tag in tags):
+            problems.append(
+                f"{info.name} is tagged {', '.join(tags) or 'with nothing'}, not for {target.name} {machine}"
+            )
+    cffi_backend = False
+    for path in sorted(p for p in site.rglob("*") if p.is_file()):
+        rel = path.relative_to(site).as_posix()
+        head = path.read_bytes()[:4] if path.suffix not in {".so", ".pyd", ".dylib"} else None
+        if head is not None and head != b"\x7fELF" and foreign_binary(head) is None:
+            continue
+        data = path.read_bytes()
+        problem = _binary_problem(rel, data, target, machine)
+        if problem:
+            problems.append(problem)
+        if path.name.startswith("_cffi_backend."):
+            cffi_backend = True
+    if any(p.startswith("cffi==") for p in packages) and not cffi_backend:
+        problems.append("cffi is installed without its _cffi_backend module")
+    if problems:
+        raise ByodkimError(
+            f"the layer does not fit {target.name} {machine}: " + "; ".join(problems[:5]),
+            "check --requirements; nothing was written",
+        )
+    return tuple(packages)
+
+
+def _binary_problem(rel: str, data: bytes, target: Runtime, machine: str) -> str | None:
+    foreign = foreign_binary(data)
+    if foreign:
+        return f"{rel} is {foreign} (Lambda: invalid ELF header)"
+    elf = read_elf(data)
+    if elf is None:
+        return f"{rel} is not an ELF shared object (Lambda: invalid ELF header)"
+    if elf.machine != machine:
+        return f"{rel} is built for {elf.machine}, not {machine} (Lambda: cannot open shared object file)"
+    if elf.glibc > target.glibc:
+        need = ".".join(map(str, elf.glibc))
+        return f"{rel} needs GLIBC_{need}, above {target.os}'s {target.glibc[0]}.{target.glibc[1]}"
+    tag = _SO_TAG.search(rel)
+    if tag:
+        version = (int(tag.group(1)), int(tag.group(2)))
+        if version != target.python:
+            return f"{rel} is for Python {version[0]}.{version[1]}, not {target.name} (Lambda: No module named ...)"
+        if not tag.group(3).startswith(machine):
+            return f"{rel} is for {tag.group(3)}, not {machine}"
+    return None
+
+
+def tag_fits(tag: str, target: Runtime, machine: str) -> bool:
+    """Return whether one wheel tag (``cp311-abi3-manylinux_2_17_x86_64``) runs on the target."""
+    try:
+        python, abi, platform = tag.split("-")
+    except ValueError:
+        return False
+    if platform != "any":
+        glibc = _manylinux_glibc(platform, machine)
+        if glibc is None or glibc > target.glibc:
+            return False
+    major, minor = target.python
+    if python in {"py3", f"py{major}", "py2.py3"}:
+        return True
+    match = re.fullmatch(r"cp(\d)(\d+)", python)
+    if not match or int(match.group(1)) != major:
+        return False
+    wheel_minor = int(match.group(2))
+    if abi == "abi3":
+        return wheel_minor <= minor
+    return wheel_minor == minor
+
+
+def _manylinux_glibc(platform: str, machine: str) -> tuple[int, int] | None:
+    legacy = {"manylinux1": (2, 5), "manylinux2010": (2, 12), "manylinux2014": (2, 17)}
+    for name, version in legacy.items():
+        if platform == f"{name}_{machine}":
+            return version
+    match = re.fullmatch(rf"manylinux_(\d+)_(\d+)_{machine}", platform)
+    return (int(match.group(1)), int(match.group(2))) if match else None
+
+
+def write_reproducible_zip(source: Path, out: Path, prefix: str, progress: Progress | None = None) -> None:
+    """Zip ``source`` under ``prefix``: sorted forward-slash names, fixed times and modes, no dirs."""
+    files = sorted((p for p in source.rglob("*") if p.is_file()), key=lambda p: p.relative_to(source).as_posix())
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=_LEVEL) as archive:
+        for done, path in enumerate(files, 1):
+            info = zipfile.ZipInfo(prefix + path.relative_to(source).as_posix(), date_time=_ZIP_TIME)
+            info.create_system = 3  # Unix, whatever the host: Lambda reads the mode bits
+            mode = 0o755 if path.suffix == ".so" else 0o644
+            info.external_attr = (0o100000 | mode) << 16
+            info.compress_type = zipfile.ZIP_DEFLATED
+            archive.writestr(info, path.read_bytes(), compresslevel=_LEVEL)
+            if progress is not None:
+                progress("zipping", done, len(files))
+
+
+def _copy_atomic(source: Path, dest: Path) -> None:
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    partial = dest.with_name(f".{dest.name}.partial")
+    shutil.copyfile(source, partial)
+    partial.replace(dest)
+
+
+def _describe(
+    path: Path, runtime_name: str, arch_name: str, *, cached: bool, packages: tuple[str, ...] = ()
+) -> LayerBuild:
+    import base64
+
+    data = path.read_bytes()
+    with zipfile.ZipFile(path) as archive:
+        infos = archive.infolist()
+        dist_infos = {i.filename.split("/")[1] for i in infos if ".dist-info/" in i.filename}
+        names = packages or tuple(sorted(d.removesuffix(".dist-info").replace("-", "==", 1) for d in dist_infos))
+        unzipped = sum(i.file_size for i in infos)
+    return LayerBuild(
+        path=path,
+        runtime=runtime_name,
+        arch=arch_name,
+        sha256_b64=base64.b64encode(hashlib.sha256(data).digest()).decode(),
+        size=len(data),
+        unzipped_size=unzipped,
+        files=len(infos),
+        packages=names,
+        cached=cached,
+    )
