@@ -162,3 +162,24 @@ def emulator(emulator_server: Emulator, monkeypatch: pytest.MonkeyPatch) -> Emul
     for name, value in emulator_server.environment().items():
         monkeypatch.setenv(name, value)
     return emulator_server
+
+
+def publish_record(server: LocalNameServer, name: str, value: str | list[str], ttl: int = 60) -> None:
+    """Replace the TXT record at ``name`` on a running BIND (dynamic update, as a DNS team would)."""
+    from byodkim.record import quote_strings, split_txt
+
+    values = [value] if isinstance(value, str) else value
+    server.update("goo.ne.jp", delete=[name], add=[(name, ttl, "TXT", [quote_strings(split_txt(v)) for v in values])])
+
+
+def remove_record(server: LocalNameServer, name: str) -> None:
+    """Delete every TXT record at ``name``."""
+    server.update("goo.ne.jp", delete=[name])
+
+
+@pytest.fixture
+def goo_dns(name_server: NameServerFactory) -> LocalNameServer:
+    """A real BIND serving an empty goo.ne.jp zone."""
+    from byodkim.localdns import zone_text
+
+    return name_server({"goo.ne.jp": zone_text("goo.ne.jp", 2026112801)})

@@ -60,10 +60,28 @@ class Aws:
 
 
 def check_region(name: str) -> str:
-    """Refuse a string that cannot be an AWS region name (``ap-northeast-1``)."""
-    if not _REGION.match(name):
-        raise InputError(f"`{name}` is not an AWS region", "use a region name such as ap-northeast-1")
+    """Refuse a region name that is malformed or that no AWS partition has."""
+    if not _REGION.match(name) or name not in known_regions():
+        raise InputError(f"`{name}` is not an AWS region", "use a region name such as ap-northeast-1 (Tokyo)")
     return name
+
+
+_KNOWN: frozenset[str] | None = None
+
+
+def known_regions() -> frozenset[str]:
+    """Return every region botocore knows, in every partition."""
+    global _KNOWN  # noqa: PLW0603 - computed once per process
+    if _KNOWN is None:
+        import botocore.session
+
+        session = botocore.session.get_session()
+        _KNOWN = frozenset(
+            region
+            for partition in session.get_available_partitions()
+            for region in session.get_available_regions("sts", partition)
+        )
+    return _KNOWN
 
 
 def translate(exc: BaseException) -> ByodkimError | None:

@@ -63,8 +63,36 @@ passphrase_option = click.option(
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(__version__, prog_name="byodkim")
-def cli() -> None:
+@click.option("--debug", is_flag=True, help="Log every AWS call to stderr (key material is redacted).")
+def cli(debug: bool) -> None:  # noqa: FBT001 - a click flag
     """Take a mail domain onto Amazon SES with its own DKIM key (BYODKIM)."""
+    from byodkim import logs
+
+    logs.configure(debug=debug)
+
+
+profile_option = click.option("--profile", help="AWS profile (default: the standard credential chain).")
+regions_option = click.option(
+    "--region", "regions", multiple=True, help="AWS region; repeat for several (default: AWS_REGION or the profile's)."
+)
+output_option = click.option(
+    "--output", type=click.Choice(["text", "json"]), default="text", show_default=True, help="Output format."
+)
+
+
+def _regions(profile: str | None, regions: tuple[str, ...]) -> tuple[Any, tuple[str, ...]]:
+    """Return the Aws handle and the regions to act on, refusing bad ones before any call."""
+    from byodkim.aws import Aws, check_region
+
+    aws = Aws(profile, regions[0] if regions else None)
+    chosen = tuple(dict.fromkeys(check_region(r) for r in regions)) or (aws.default_region(),)
+    return aws, chosen
+
+
+def _echo_json(data: object) -> None:
+    import json
+
+    click.echo(json.dumps(data, indent=2, ensure_ascii=False, default=str))
 
 
 @cli.command()
@@ -277,6 +305,347 @@ def build_layer(
             click.echo(f"published: {result.arn}" + (" (through S3)" if result.via_s3 else ""))
         else:
             click.echo(f"unchanged: the latest version already has this CodeSha256: {result.arn}")
+
+
+@cli.command()
+@domain_option
+@selector_option
+@key_file_option
+@passphrase_option
+@click.option("--secret-id", help="Secrets Manager secret holding the key [default: byodkim/dkim/DOMAIN/SELECTOR].")
+@click.option("--kms-key-id", help="KMS key for a new secret (e.g. the phase-1 key's alias).")
+@regions_option
+@profile_option
+@click.option("--dry-run", is_flag=True, help="Print the calls it would make; change nothing.")
+@click.option("--force", is_flag=True, help="Switch an identity signing with Easy DKIM without the DNS check.")
+@click.option(
+    "--nameserver", "nameservers", multiple=True, help="For the Easy DKIM guard: check these servers (HOST[:PORT])."
+)
+@output_option
+def register(
+    domain: str,
+    selector: str,
+    key_file: Path | None,
+    passphrase_file: Path | None,
+    secret_id: str | None,
+    kms_key_id: str | None,
+    regions: tuple[str, ...],
+    profile: str | None,
+    dry_run: bool,  # noqa: FBT001 - a click flag
+    force: bool,  # noqa: FBT001 - a click flag
+    nameservers: tuple[str, ...],
+    output: str,
+) -> int:
+    """Register the DKIM key with SES (SigningAttributesOrigin=EXTERNAL) in each region."""
+    from byodkim import registration, secretstore
+
+    if key_file is not None and secret_id is not None:
+        raise InputError("give --key-file or --secret-id, not both")
+    given = _signing_key(key_file, passphrase_file) if key_file is not None else None
+    aws, chosen = _regions(profile, regions)
+    source = secretstore.obtain_key(
+        aws.client("secretsmanager", chosen[0]),
+        domain=domain,
+        selector=selector,
+        given=given,
+        secret_id=secret_id,
+        kms_key_id=kms_key_id,
+        dry_run=dry_run,
+    )
+    request = registration.Registration(domain, selector, source.key, chosen, dry_run=dry_run, force=force)
+    results = registration.register(request, aws, _live_check(domain, selector, source.key, nameservers))
+    if output == "json":
+        _echo_json(
+            {
+                "domain": domain,
+                "selector": selector,
+                "fingerprint": source.key.public.fingerprint,
+                "secret": {"id": source.secret_id, "region": chosen[0], "action": source.action},
+                "generated": source.generated,
+                "dry_run": dry_run,
+                "regions": [r.as_dict() for r in results],
+            }
+        )
+    else:
+        origin = "new key" if source.generated else "key"
+        click.echo(f"{origin} {source.key.public.fingerprint}: {source.action} {source.secret_id} ({chosen[0]})")
+        for result in results:
+            status = f" (DKIM {result.status})" if result.status else ""
+            click.echo(f"{result.region}: {result.action}{status}{': ' + result.detail if result.detail else ''}")
+            for call in result.calls if dry_run else ():
+                click.echo(f"  would call {call}")
+        if not dry_run and all(r.ok for r in results):
+            click.echo(f"next: publish the record, then byodkim verify --domain {domain} --selector {selector} --ses")
+    return 0 if all(r.ok for r in results) else 1
+
+
+def _live_check(domain: str, selector: str, key: SigningKey, nameservers: tuple[str, ...]) -> Any:  # noqa: ANN401
+    """Return the Easy DKIM guard's check: whether the new record is live on every authoritative server."""
+    from byodkim import verify
+
+    def live() -> tuple[bool, str]:
+        try:
+            servers = tuple(s for spec in nameservers for s in verify.parse_server(spec))
+            report = verify.check(verify.Check(domain, selector, key.public, servers))
+        except ByodkimError as exc:
+            return False, f"the DNS check failed: {exc}"
+        return report.ok, report.summary()
+
+    return live
+
+
+class _Duration(click.ParamType[float]):
+    name = "duration"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> float:  # noqa: ANN401
+        from byodkim.verify import parse_duration
+
+        if isinstance(value, float):
+            return value
+        try:
+            return parse_duration(str(value))
+        except InputError as exc:
+            self.fail(str(exc), param, ctx)
+
+
+@cli.command()
+@domain_option
+@selector_option
+@key_file_option
+@click.option("--public-key-file", type=_FILE, help="Public key (or DKIM record value) instead of --key-file.")
+@click.option("--secret-id", help="Read the key from this Secrets Manager secret instead.")
+@passphrase_option
+@click.option(
+    "--nameserver", "nameservers", multiple=True, help="Ask this server (HOST[:PORT]) instead of discovering them."
+)
+@click.option(
+    "--query-timeout", type=click.FloatRange(0.1, 60), default=3.0, show_default=True, help="Seconds per query."
+)
+@click.option("--wait", "wait_", is_flag=True, help="Poll until every server agrees (and SES, with --ses).")
+@click.option(
+    "--timeout", type=_Duration(), default="72h", show_default=True, help="How long --wait waits (72h, 30m, 90s)."
+)
+@click.option(
+    "--interval", type=click.FloatRange(0.05, 3600), default=5.0, show_default=True, help="First poll interval (s)."
+)
+@click.option("--ses", is_flag=True, help="Also read SES's DKIM status in each --region.")
+@regions_option
+@profile_option
+@output_option
+def verify(
+    domain: str,
+    selector: str,
+    key_file: Path | None,
+    public_key_file: Path | None,
+    secret_id: str | None,
+    passphrase_file: Path | None,
+    nameservers: tuple[str, ...],
+    query_timeout: float,
+    wait_: bool,  # noqa: FBT001 - a click flag
+    timeout: float,
+    interval: float,
+    ses: bool,  # noqa: FBT001 - a click flag
+    regions: tuple[str, ...],
+    profile: str | None,
+    output: str,
+) -> int:
+    """Check the DKIM record on every authoritative name server; exit 0 only when all publish this key."""
+    from byodkim import verify as checker
+
+    if sum(x is not None for x in (key_file, public_key_file, secret_id)) != 1:
+        raise InputError("give exactly one of --key-file, --public-key-file or --secret-id")
+    servers = tuple(s for spec in nameservers for s in checker.parse_server(spec))
+    aws, chosen = _regions(profile, regions) if (ses or secret_id) else (None, ())
+    if secret_id is not None and aws is not None:
+        from byodkim import secretstore
+
+        stored = secretstore.read_key(aws.client("secretsmanager", chosen[0]), secret_id)
+        if stored is None:
+            raise InputError(f"secret `{secret_id}` does not exist", "check --secret-id and --region")
+        expected = stored.public
+    else:
+        expected = _public_key(key_file, public_key_file, passphrase_file)
+    request = checker.Check(domain, selector, expected, servers, timeout=query_timeout)
+    ses_poll = _ses_poll(domain, chosen, aws) if ses else None
+    if not wait_:
+        report = checker.check(request)
+        view = checker.SesView(ses_poll()) if ses_poll else None
+        state = checker.Waited(report, view, report.seconds, 1)
+    else:
+        live = _WaitProgress(output)
+        try:
+            state = checker.wait(request, timeout=timeout, interval=interval, ses=ses_poll, progress=live)
+        except KeyboardInterrupt:
+            live.close()
+            where = live.last.report.summary() if live.last else "nothing checked yet"
+            click.echo(f"interrupted: {where}", err=True)
+            return 130
+        finally:
+            live.close()
+    _render_verify(state, output)
+    if not state.report.ok or (state.ses is not None and not state.ses.success):
+        return 1
+    return 0
+
+
+def _ses_poll(domain: str, regions: tuple[str, ...], aws: Any) -> Any:  # noqa: ANN401
+    from byodkim import registration
+
+    def poll() -> dict[str, str]:
+        return {
+            s.region: (s.status or "NO IDENTITY") if s.exists else "NO IDENTITY"
+            for s in registration.status(domain, regions, aws)
+        }
+
+    return poll
+
+
+class _WaitProgress:
+    """The live line while --wait polls: on a terminal one line rewritten, otherwise a line per change."""
+
+    def __init__(self, output: str) -> None:
+        self.live = sys.stderr.isatty()
+        self.last: Any = None
+        self.last_text = ""
+        self.quiet = output == "json" and not self.live
+
+    def __call__(self, state: Any) -> None:  # noqa: ANN401 - verify.Waited
+        self.last = state
+        text = f"{state.report.summary()}"
+        if state.ses is not None:
+            text += "; SES " + ", ".join(f"{r} {v}" for r, v in state.ses.statuses.items())
+        if self.live:
+            click.echo(f"\r\033[Kwaiting {int(state.elapsed)}s (poll {state.polls}): {text}", nl=False, err=True)
+        elif text != self.last_text and not self.quiet:
+            click.echo(f"waiting {int(state.elapsed)}s: {text}", err=True)
+        self.last_text = text
+
+    def close(self) -> None:
+        if self.live and self.last is not None:
+            click.echo("\r\033[K", nl=False, err=True)
+
+
+def _render_verify(state: Any, output: str) -> None:  # noqa: ANN401 - verify.Waited
+    report = state.report
+    if output == "json":
+        data = report.as_dict()
+        if state.ses is not None:
+            data["ses"] = state.ses.statuses
+        _echo_json(data)
+        return
+    zone = f"zone {report.zone}, " if report.zone else ""
+    click.echo(f"{report.name} ({zone}key {report.fingerprint})")
+    width = max((len(a.server) for a in report.servers), default=10)
+    for answer in report.servers:
+        serial = f"serial {answer.serial}" if answer.serial is not None else "serial -"
+        click.echo(f"  {answer.server:<{width}}  {answer.outcome:<13} {serial:<17} {answer.detail}")
+        for warning in answer.warnings:
+            click.echo(f"  {'':<{width}}  warning: {warning}")
+    for hint in report.hints:
+        click.echo(f"hint: {hint}")
+    click.echo(report.summary())
+    if state.ses is not None:
+        for region, status in state.ses.statuses.items():
+            click.echo(f"SES {region}: {status}")
+        for region in state.ses.failed:
+            click.echo(
+                f"SES {region} gave up (FAILED): with the record live, "
+                "run `byodkim register` again to restart verification"
+            )
+
+
+@cli.command()
+@domain_option
+@regions_option
+@profile_option
+@output_option
+def status(domain: str, regions: tuple[str, ...], profile: str | None, output: str) -> int:
+    """Show the identity's DKIM state in each region."""
+    from byodkim import registration
+
+    aws, chosen = _regions(profile, regions)
+    found = registration.status(domain, chosen, aws)
+    if output == "json":
+        _echo_json({"domain": domain, "regions": [s.as_dict() for s in found]})
+    else:
+        for item in found:
+            if item.error:
+                click.echo(f"{item.region}: error: {item.error}")
+            elif not item.exists:
+                click.echo(f"{item.region}: no identity for {domain}")
+            else:
+                signing = "on" if item.signing_enabled else "off"
+                click.echo(
+                    f"{item.region}: {item.origin} status={item.status} signing={signing} "
+                    f"tokens={','.join(item.tokens) or '-'} verified_for_sending={item.verified_for_sending} "
+                    f"last_key={item.last_key_time or '-'}"
+                )
+    return 1 if any(item.error for item in found) else 0
+
+
+@cli.command()
+@domain_option
+@regions_option
+@profile_option
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+def rollback(domain: str, regions: tuple[str, ...], profile: str | None, yes: bool) -> int:  # noqa: FBT001
+    """Switch the identity back to Easy DKIM (SigningAttributesOrigin=AWS_SES)."""
+    from byodkim import registration
+
+    aws, chosen = _regions(profile, regions)
+    if not yes:
+        if not sys.stdin.isatty():
+            raise InputError(
+                "rollback changes how mail is signed and needs confirmation", "run it in a terminal or add --yes"
+            )
+        click.confirm(f"Switch {domain} back to Easy DKIM in {', '.join(chosen)}?", abort=True)
+    results = registration.rollback(domain, chosen, aws)
+    for result in results:
+        status = f" (DKIM {result.status})" if result.status else ""
+        click.echo(f"{result.region}: {result.action}{status}{': ' + result.detail if result.detail else ''}")
+    if all(r.ok for r in results):
+        click.echo("Easy DKIM publishes three CNAME records; check `byodkim status` for the tokens to publish")
+    return 0 if all(r.ok for r in results) else 1
+
+
+@cli.command()
+@click.option(
+    "--port", type=click.IntRange(0, 65535), default=4566, show_default=True, help="Port on 127.0.0.1 (0: any)."
+)
+@click.option(
+    "--dns", "dns_servers", multiple=True, help="HOST:PORT of a name server the emulated SES reads DKIM records from."
+)
+@click.option(
+    "--dkim-window",
+    type=click.FloatRange(min=1),
+    default=72 * 3600.0,
+    help="Seconds before PENDING turns FAILED [72 h].",
+)
+@click.option("--region", default="ap-northeast-1", show_default=True, help="Region for the printed environment.")
+def emulator(port: int, dns_servers: tuple[str, ...], dkim_window: float, region: str) -> None:
+    """Run the local AWS emulator (moto + BYODKIM) until interrupted."""
+    from byodkim.emulator import Emulator
+
+    _stop_on_sigterm()
+    server = Emulator(port=port, dns_servers=list(dns_servers), dkim_window=dkim_window, region=region).start()
+    click.echo("# the local AWS emulator is running; in another shell:")
+    for name, value in server.environment().items():
+        click.echo(f"export {name}={value}")
+    click.echo("# Ctrl-C stops it", err=True)
+    try:
+        server.wait()
+    finally:
+        server.stop()
+
+
+def _stop_on_sigterm() -> None:
+    """Turn SIGTERM into a normal exit, so `finally` blocks stop the servers we started."""
+    import signal
+
+    def stop(_signum: int, _frame: object) -> None:
+        raise SystemExit(143)
+
+    signal.signal(signal.SIGTERM, stop)
 
 
 def run(argv: Sequence[str] | None = None) -> int:

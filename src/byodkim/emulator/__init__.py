@@ -82,8 +82,13 @@ class Emulator:
 
     def reset(self) -> None:
         """Forget every resource (moto's reset) and every injected fault."""
-        self.control("/moto-api/reset")
         self.control(f"{CONTROL}/reset")
+        self.control("/moto-api/reset")
+
+    def wait(self) -> None:
+        """Block until the server process ends."""
+        if self._process is not None:
+            self._process.wait()
 
     def stop(self) -> None:
         """Stop the server process."""

@@ -118,6 +118,8 @@ def wrap(app: WsgiApp, settings: Settings) -> WsgiApp:
         path = environ.get("PATH_INFO", "")
         if path.startswith("/_byodkim/"):
             return _respond(start_response, *_control(path, environ, settings, store))
+        if path.startswith("/moto-api/"):
+            return app(environ, start_response)  # moto's own control plane is never faulted
         call = _describe(environ)
         fault = settings.take_fault(call)
         if fault is not None:
@@ -159,6 +161,8 @@ def _rest_operation(service: str, method: str, path: str) -> str:
     if service == "ses":
         from byodkim.emulator.ses import operation_for
 
+        if path == "/v2/email/tags":
+            return {"POST": "TagResource", "DELETE": "UntagResource"}.get(method, "ListTagsForResource")
         return operation_for(method, path) or "*"
     if service == "lambda":
         for want, pattern, name in _LAMBDA_ROUTES:

@@ -35,12 +35,29 @@ def main(argv: list[str] | None = None) -> None:
         raise SystemExit(0)
 
     signal.signal(signal.SIGTERM, stop)
+    _exit_with_parent()
     sys.stdout.write(f"ready {server.server_port}\n")
     sys.stdout.flush()
     try:
         server.serve_forever()
     finally:
         server.server_close()
+
+
+def _exit_with_parent() -> None:
+    """Stop when the process that started us is gone, even if it was killed without cleanup."""
+    import os
+    import threading
+    import time
+
+    parent = os.getppid()
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(0)
+
+    threading.Thread(target=watch, daemon=True, name="parent-watch").start()
 
 
 if __name__ == "__main__":

@@ -1,0 +1,231 @@
+"""BYODKIM registration per region: create, update or leave alone, and say which.
+
+Each region is attempted; a failure in one is reported and the others go on, so a
+re-run converges. The key SES receives is always the PKCS#1 form from ``keys``.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from byodkim.errors import ByodkimError
+
+if TYPE_CHECKING:
+    from byodkim.aws import Aws
+    from byodkim.keys import SigningKey
+
+log = logging.getLogger(__name__)
+TAG_FINGERPRINT = "byodkim:fingerprint"
+TAG_SELECTOR = "byodkim:selector"
+
+LiveCheck = Callable[[], tuple[bool, str]]  # (live on every authoritative server, what was seen)
+
+
+@dataclass
+class RegionResult:
+    """What happened in one region."""
+
+    region: str
+    action: str  # created | updated | already registered | refused | failed | would create | would update | ...
+    ok: bool
+    status: str | None = None
+    detail: str = ""
+    calls: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        """Return a JSON-ready dict."""
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class Registration:
+    """What to register where."""
+
+    domain: str
+    selector: str
+    key: SigningKey
+    regions: tuple[str, ...]
+    dry_run: bool = False
+    force: bool = False
+
+
+def register(request: Registration, aws: Aws, live_check: LiveCheck | None = None) -> list[RegionResult]:
+    """Register the key in every region; never raises for one region's failure."""
+    results = []
+    for region in request.regions:
+        try:
+            results.append(_register_region(request, aws, region, live_check))
+        except ByodkimError as exc:
+            results.append(RegionResult(region, "failed", ok=False, detail=str(exc)))
+        except Exception as exc:  # noqa: BLE001 - one region's AWS error must not stop the others
+            results.append(RegionResult(region, "failed", ok=False, detail=_describe_error(exc)))
+    return results
+
+
+def _describe_error(exc: Exception) -> str:
+    from byodkim.aws import translate
+
+    translated = translate(exc)
+    if translated is None:
+        raise exc
+    return str(translated)
+
+
+def identity_state(client: Any, domain: str) -> dict[str, Any] | None:  # noqa: ANN401 - boto3 client
+    """Return GetEmailIdentity's answer, ``None`` when there is no identity."""
+    try:
+        result: dict[str, Any] = client.get_email_identity(EmailIdentity=domain)
+    except Exception as exc:
+        if getattr(exc, "response", {}).get("Error", {}).get("Code") == "NotFoundException":
+            return None
+        raise
+    return result
+
+
+def _register_region(request: Registration, aws: Aws, region: str, live_check: LiveCheck | None) -> RegionResult:
+    client = aws.client("sesv2", region)
+    state = identity_state(client, request.domain)
+    attributes = {"DomainSigningSelector": request.selector, "DomainSigningPrivateKey": request.key.ses_private_key()}
+    tags = [
+        {"Key": TAG_SELECTOR, "Value": request.selector},
+        {"Key": TAG_FINGERPRINT, "Value": request.key.public.fingerprint},
+    ]
+    if state is None:
+        call = (
+            f"CreateEmailIdentity(EmailIdentity={request.domain}, "
+            f"DkimSigningAttributes=<selector {request.selector}, key>, Tags={TAG_FINGERPRINT}, {TAG_SELECTOR})"
+        )
+        if request.dry_run:
+            return RegionResult(region, "would create", ok=True, calls=[call])
+        created = client.create_email_identity(
+            EmailIdentity=request.domain, DkimSigningAttributes=attributes, Tags=tags
+        )
+        return RegionResult(region, "created", ok=True, status=created["DkimAttributes"]["Status"], calls=[call])
+
+    dkim = state.get("DkimAttributes", {})
+    current = {t["Key"]: t["Value"] for t in state.get("Tags", [])}
+    same_key = (
+        dkim.get("SigningAttributesOrigin") == "EXTERNAL"
+        and dkim.get("Tokens") == [request.selector]
+        and current.get(TAG_FINGERPRINT) == request.key.public.fingerprint
+    )
+    if same_key and dkim.get("Status") != "FAILED":
+        return RegionResult(region, "already registered", ok=True, status=dkim.get("Status"))
+    if _signing_with_easy_dkim(dkim) and not request.force:
+        live, seen = live_check() if live_check is not None else (False, "no DNS check was made")
+        if not live:
+            return RegionResult(
+                region,
+                "refused",
+                ok=False,
+                status=dkim.get("Status"),
+                detail=(
+                    "the identity signs with Easy DKIM now; switching before the new record is live on every "
+                    f"authoritative server sends mail unsigned while SES is PENDING ({seen}). Publish the record, "
+                    "check it with `byodkim verify`, then run again, or pass --force"
+                ),
+            )
+    arn = _identity_arn(aws, region, request.domain)
+    calls = [
+        (
+            f"PutEmailIdentityDkimSigningAttributes(EmailIdentity={request.domain}, SigningAttributesOrigin=EXTERNAL, "
+            f"SigningAttributes=<selector {request.selector}, key>)"
+        ),
+        f"TagResource(ResourceArn={arn}, Tags={TAG_FINGERPRINT}, {TAG_SELECTOR})",
+    ]
+    if request.dry_run:
+        return RegionResult(region, "would update", ok=True, status=dkim.get("Status"), calls=calls)
+    put = client.put_email_identity_dkim_signing_attributes(
+        EmailIdentity=request.domain, SigningAttributesOrigin="EXTERNAL", SigningAttributes=attributes
+    )
+    client.tag_resource(ResourceArn=arn, Tags=tags)
+    return RegionResult(region, "updated", ok=True, status=put.get("DkimStatus"), calls=calls)
+
+
+def _signing_with_easy_dkim(dkim: dict[str, Any]) -> bool:
+    return (
+        dkim.get("SigningAttributesOrigin", "AWS_SES") != "EXTERNAL"
+        and dkim.get("Status") == "SUCCESS"
+        and bool(dkim.get("SigningEnabled", True))
+    )
+
+
+def _identity_arn(aws: Aws, region: str, domain: str) -> str:
+    account = aws.client("sts", region).get_caller_identity()["Account"]
+    return f"arn:aws:ses:{region}:{account}:identity/{domain}"
+
+
+@dataclass
+class RegionStatus:
+    """One region's view of the identity."""
+
+    region: str
+    exists: bool
+    origin: str | None = None
+    signing_enabled: bool | None = None
+    status: str | None = None
+    tokens: list[str] = field(default_factory=list)
+    verified_for_sending: bool | None = None
+    last_key_time: str | None = None
+    fingerprint: str | None = None
+    error: str | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        """Return a JSON-ready dict."""
+        return asdict(self)
+
+
+def status(domain: str, regions: tuple[str, ...], aws: Aws) -> list[RegionStatus]:
+    """Read the identity's DKIM state in each region."""
+    found = []
+    for region in regions:
+        try:
+            state = identity_state(aws.client("sesv2", region), domain)
+        except Exception as exc:  # noqa: BLE001 - one region's error is reported, the others still read
+            found.append(RegionStatus(region, exists=False, error=_describe_error(exc)))
+            continue
+        if state is None:
+            found.append(RegionStatus(region, exists=False))
+            continue
+        dkim = state.get("DkimAttributes", {})
+        when = dkim.get("LastKeyGenerationTimestamp")
+        tags = {t["Key"]: t["Value"] for t in state.get("Tags", [])}
+        found.append(
+            RegionStatus(
+                region,
+                exists=True,
+                origin=dkim.get("SigningAttributesOrigin"),
+                signing_enabled=dkim.get("SigningEnabled"),
+                status=dkim.get("Status"),
+                tokens=list(dkim.get("Tokens", [])),
+                verified_for_sending=state.get("VerifiedForSendingStatus"),
+                last_key_time=when.isoformat() if isinstance(when, datetime) else (str(when) if when else None),
+                fingerprint=tags.get(TAG_FINGERPRINT),
+            )
+        )
+    return found
+
+
+def rollback(domain: str, regions: tuple[str, ...], aws: Aws) -> list[RegionResult]:
+    """Switch each region back to Easy DKIM (SigningAttributesOrigin=AWS_SES)."""
+    results = []
+    for region in regions:
+        try:
+            client = aws.client("sesv2", region)
+            if identity_state(client, domain) is None:
+                results.append(RegionResult(region, "no identity", ok=True))
+                continue
+            put = client.put_email_identity_dkim_signing_attributes(
+                EmailIdentity=domain, SigningAttributesOrigin="AWS_SES"
+            )
+            client.untag_resource(
+                ResourceArn=_identity_arn(aws, region, domain), TagKeys=[TAG_FINGERPRINT, TAG_SELECTOR]
+            )
+            results.append(RegionResult(region, "rolled back to Easy DKIM", ok=True, status=put.get("DkimStatus")))
+        except Exception as exc:  # noqa: BLE001 - report and go on to the next region
+            results.append(RegionResult(region, "failed", ok=False, detail=_describe_error(exc)))
+    return results

@@ -1,0 +1,159 @@
+"""The private key's home: AWS Secrets Manager, so no laptop has to keep it.
+
+The secret is JSON ``{"domain", "selector", "fingerprint", "privateKey"}`` where
+``privateKey`` is the SES form (base64 PKCS#1 DER). A CloudFormation dynamic
+reference or the Lambda reads ``SecretString:privateKey``; the tags say which key it
+is without reading it.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from byodkim import keys
+from byodkim.errors import AwsError, InputError
+
+if TYPE_CHECKING:
+    from byodkim.keys import SigningKey
+
+DEFAULT_PREFIX = "byodkim/dkim"
+TAG_SELECTOR = "byodkim:selector"
+TAG_FINGERPRINT = "byodkim:fingerprint"
+TAG_DOMAIN = "byodkim:domain"
+
+
+def default_secret_id(domain: str, selector: str, prefix: str = DEFAULT_PREFIX) -> str:
+    """Return ``<prefix>/<domain>/<selector>``."""
+    return f"{prefix.rstrip('/')}/{domain}/{selector}"
+
+
+@dataclass(frozen=True)
+class StoredKey:
+    """A key and where it is kept."""
+
+    secret_id: str
+    key: SigningKey
+    created: bool  # this run stored it
+
+
+def _not_found(exc: Exception) -> bool:
+    response = getattr(exc, "response", None)
+    return bool(response) and response.get("Error", {}).get("Code") == "ResourceNotFoundException"  # type: ignore[union-attr]
+
+
+def read_key(client: Any, secret_id: str) -> SigningKey | None:  # noqa: ANN401 - boto3 client
+    """Return the key kept in ``secret_id``, ``None`` if there is no such secret."""
+    try:
+        value = client.get_secret_value(SecretId=secret_id)
+    except Exception as exc:
+        if _not_found(exc):
+            return None
+        raise
+    text = value.get("SecretString")
+    if text is None:
+        raise InputError(f"secret `{secret_id}` holds binary data, not a byodkim key", "give another --secret-id")
+    try:
+        data = json.loads(text)
+        material = data["privateKey"] if isinstance(data, dict) else text
+    except (ValueError, KeyError):
+        material = text  # a secret holding only the key, in any form the loader reads
+    return keys.key_from_bytes(str(material).encode(), f"secret `{secret_id}`")
+
+
+def store_key(
+    client: Any,  # noqa: ANN401 - boto3 client
+    secret_id: str,
+    key: SigningKey,
+    domain: str,
+    selector: str,
+    kms_key_id: str | None = None,
+) -> StoredKey:
+    """Keep ``key`` in ``secret_id``; an existing secret must already hold the same key."""
+    existing = read_key(client, secret_id)
+    if existing is not None:
+        if existing.public.fingerprint != key.public.fingerprint:
+            raise InputError(
+                f"secret `{secret_id}` already holds a different key ({existing.public.fingerprint})",
+                "use a new --selector for a new key (see `byodkim rotate`), or --secret-id to use the stored one",
+            )
+        return StoredKey(secret_id, existing, created=False)
+    body = json.dumps(
+        {
+            "domain": domain,
+            "selector": selector,
+            "fingerprint": key.public.fingerprint,
+            "privateKey": key.ses_private_key(),
+        }
+    )
+    args: dict[str, Any] = {
+        "Name": secret_id,
+        "Description": f"DKIM private key for {domain}, selector {selector} (byodkim)",
+        "SecretString": body,
+        "Tags": [
+            {"Key": TAG_DOMAIN, "Value": domain},
+            {"Key": TAG_SELECTOR, "Value": selector},
+            {"Key": TAG_FINGERPRINT, "Value": key.public.fingerprint},
+        ],
+    }
+    if kms_key_id:
+        args["KmsKeyId"] = kms_key_id
+    try:
+        client.create_secret(**args)
+    except Exception as exc:
+        code = getattr(exc, "response", {}).get("Error", {}).get("Code")
+        if code == "ResourceExistsException":  # created between our read and write: use what is there
+            raced = read_key(client, secret_id)
+            if raced is not None and raced.public.fingerprint == key.public.fingerprint:
+                return StoredKey(secret_id, raced, created=False)
+            raise AwsError(f"secret `{secret_id}` was created by someone else meanwhile", "run again") from None
+        raise
+    return StoredKey(secret_id, key, created=True)
+
+
+@dataclass(frozen=True)
+class KeySource:
+    """Where register gets its key, decided before anything changes."""
+
+    key: SigningKey
+    secret_id: str
+    action: str  # "stored" | "already stored" | "read from secret" | "would store"
+    generated: bool
+
+
+def obtain_key(
+    client: Any,  # noqa: ANN401 - boto3 client
+    *,
+    domain: str,
+    selector: str,
+    given: SigningKey | None,
+    secret_id: str | None,
+    kms_key_id: str | None,
+    dry_run: bool,
+) -> KeySource:
+    """Return the key to register: from the file, from the secret, or new; stored unless ``dry_run``.
+
+    Without a key file, an existing secret for this domain and selector is reused, so a
+    re-run (or a run after a crash between storing and registering) registers the same key.
+    """
+    target = secret_id or default_secret_id(domain, selector)
+    if given is None:
+        stored = read_key(client, target)
+        if stored is not None:
+            return KeySource(stored, target, "read from secret", generated=False)
+        if secret_id is not None:
+            raise InputError(f"secret `{secret_id}` does not exist", "check --secret-id and --region")
+        given, generated = keys.generate(), True
+    else:
+        generated = False
+    if dry_run:
+        existing = read_key(client, target)
+        if existing is not None and existing.public.fingerprint != given.public.fingerprint:
+            raise InputError(
+                f"secret `{target}` already holds a different key ({existing.public.fingerprint})",
+                "use a new --selector for a new key (see `byodkim rotate`), or --secret-id to use the stored one",
+            )
+        return KeySource(given, target, "already stored" if existing else "would store", generated=generated)
+    stored_key = store_key(client, target, given, domain, selector, kms_key_id)
+    return KeySource(stored_key.key, target, "stored" if stored_key.created else "already stored", generated=generated)

@@ -1,0 +1,166 @@
+"""The emulator's own behaviour: what it adds to moto, over HTTP."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from typing import TYPE_CHECKING
+
+import boto3
+import pytest
+from botocore.exceptions import ClientError
+
+if TYPE_CHECKING:
+    from mypy_boto3_sesv2.type_defs import EventDestinationDefinitionTypeDef
+
+    from byodkim.emulator import Emulator
+
+
+def test_configuration_set_event_destinations(emulator: Emulator) -> None:
+    ses = boto3.client("sesv2")
+    with pytest.raises(ClientError) as missing:
+        ses.get_configuration_set_event_destinations(ConfigurationSetName="nope")
+    assert missing.value.response["Error"]["Code"] == "NotFoundException"
+    ses.create_configuration_set(ConfigurationSetName="cs")
+    destination: EventDestinationDefinitionTypeDef = {
+        "Enabled": True,
+        "MatchingEventTypes": ["BOUNCE", "COMPLAINT"],
+        "KinesisFirehoseDestination": {
+            "IamRoleArn": "arn:aws:iam::123456789012:role/r",
+            "DeliveryStreamArn": "arn:aws:firehose:ap-northeast-1:123456789012:deliverystream/s",
+        },
+    }
+    ses.create_configuration_set_event_destination(
+        ConfigurationSetName="cs", EventDestinationName="to-firehose", EventDestination=destination
+    )
+    got = ses.get_configuration_set_event_destinations(ConfigurationSetName="cs")["EventDestinations"]
+    assert got == [{"Name": "to-firehose", **destination}]
+    with pytest.raises(ClientError) as twice:
+        ses.create_configuration_set_event_destination(
+            ConfigurationSetName="cs", EventDestinationName="to-firehose", EventDestination=destination
+        )
+    assert twice.value.response["Error"]["Code"] == "AlreadyExistsException"
+    ses.delete_configuration_set_event_destination(ConfigurationSetName="cs", EventDestinationName="to-firehose")
+    assert ses.get_configuration_set_event_destinations(ConfigurationSetName="cs")["EventDestinations"] == []
+
+
+def test_identity_lifecycle_and_errors(emulator: Emulator) -> None:
+    ses = boto3.client("sesv2")
+    ses.create_email_identity(EmailIdentity="goo.ne.jp")
+    with pytest.raises(ClientError) as exists:
+        ses.create_email_identity(EmailIdentity="goo.ne.jp")
+    assert exists.value.response["Error"]["Code"] == "AlreadyExistsException"
+    easy = ses.get_email_identity(EmailIdentity="goo.ne.jp")["DkimAttributes"]
+    assert (easy["SigningAttributesOrigin"], easy["Status"], len(easy["Tokens"])) == ("AWS_SES", "SUCCESS", 3)
+    with pytest.raises(ClientError) as conflict:
+        ses.put_email_identity_dkim_signing_attributes(
+            EmailIdentity="goo.ne.jp",
+            SigningAttributesOrigin="EXTERNAL",
+            SigningAttributes={
+                "DomainSigningSelector": "s1",
+                "DomainSigningPrivateKey": "QUJD",
+                "NextSigningKeyLength": "RSA_2048_BIT",
+            },
+        )
+    assert "NextSigningKeyLength" in conflict.value.response["Error"]["Message"]
+    ses.put_email_identity_dkim_attributes(EmailIdentity="goo.ne.jp", SigningEnabled=False)
+    assert ses.get_email_identity(EmailIdentity="goo.ne.jp")["DkimAttributes"]["SigningEnabled"] is False
+    assert [i["IdentityName"] for i in ses.list_email_identities()["EmailIdentities"]] == ["goo.ne.jp"]
+    assert boto3.client("sesv2", region_name="us-east-1").list_email_identities()["EmailIdentities"] == []
+    ses.delete_email_identity(EmailIdentity="goo.ne.jp")
+    with pytest.raises(ClientError) as gone:
+        ses.get_email_identity(EmailIdentity="goo.ne.jp")
+    assert gone.value.response["Error"]["Code"] == "NotFoundException"
+
+
+def test_whole_pem_base64_and_4096_are_accepted_and_never_verify(emulator: Emulator) -> None:
+    import base64
+
+    from byodkim import keys
+
+    ses = boto3.client("sesv2")
+    key = keys.generate()
+    whole_pem = base64.b64encode(key.pkcs1_pem()).decode()
+    ses.create_email_identity(
+        EmailIdentity="a.goo.ne.jp",
+        DkimSigningAttributes={"DomainSigningSelector": "s1", "DomainSigningPrivateKey": whole_pem},
+    )
+    formats = {i["name"]: i["key_format"] for i in emulator.control("/_byodkim/ses/identities")["identities"]}
+    assert formats == {"a.goo.ne.jp": "base64 of a PEM file"}
+
+
+def test_faults_count_down_and_match_by_region(emulator: Emulator) -> None:
+    emulator.control(
+        "/_byodkim/faults",
+        {
+            "faults": [
+                {
+                    "service": "ses",
+                    "operation": "ListEmailIdentities",
+                    "region": "us-east-1",
+                    "kind": "error",
+                    "code": "Boom",
+                    "count": 1,
+                }
+            ]
+        },
+    )
+    ses_tokyo = boto3.client("sesv2")
+    ses_virginia = boto3.client("sesv2", region_name="us-east-1")
+    ses_tokyo.list_email_identities()  # another region: untouched
+    with pytest.raises(ClientError) as caught:
+        ses_virginia.list_email_identities()
+    assert caught.value.response["Error"]["Code"] == "Boom"
+    ses_virginia.list_email_identities()  # the fault answered once
+
+
+def test_reset_forgets_identities_and_faults(emulator: Emulator) -> None:
+    boto3.client("sesv2").create_email_identity(EmailIdentity="goo.ne.jp")
+    emulator.control("/_byodkim/faults", {"faults": [{"kind": "5xx", "count": -1}]})
+    emulator.reset()
+    assert boto3.client("sesv2").list_email_identities()["EmailIdentities"] == []
+
+
+def test_cli_prints_the_environment_and_stops_with_its_parent() -> None:
+    process = subprocess.Popen(
+        [sys.executable, "-m", "byodkim", "emulator", "--port", "0"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert process.stdout is not None
+    lines = [process.stdout.readline().strip() for _ in range(7)]
+    assert lines[0] == "# the local AWS emulator is running; in another shell:"
+    endpoint = lines[1].removeprefix("export AWS_ENDPOINT_URL=")
+    assert endpoint.startswith("http://127.0.0.1:")
+    assert "export AWS_REGION=ap-northeast-1" in lines
+    port = endpoint.rsplit(":", 1)[1]
+    children = subprocess.run(
+        ["pgrep", "-f", f"byodkim.emulator.server --port {port}"], capture_output=True, text=True, check=False
+    )
+    server_pid = 0
+    os.kill(process.pid, signal.SIGKILL)  # no cleanup at all: the server must still go
+    process.wait()
+    process.stdout.close()
+    if process.stderr:
+        process.stderr.close()
+    pids = [int(p) for p in children.stdout.split()] if children.returncode == 0 else []
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline and any(_alive(p) for p in pids):
+        time.sleep(0.1)
+    assert not [p for p in pids if _alive(p)], f"emulator server outlived its parent: {pids} {server_pid}"
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    try:
+        with open(f"/proc/{pid}/stat") as stat:  # noqa: PTH123 - a zombie still answers kill(0)
+            return stat.read().split()[2] != "Z"
+    except OSError:
+        return False

@@ -1,0 +1,436 @@
+"""byodkim register, status and rollback against the emulator over HTTP, with a real BIND."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+from typing import TYPE_CHECKING
+
+import boto3
+import pytest
+
+from byodkim import keys
+from byodkim.record import DkimRecord
+from conftest import Cli, OpenSSLKeys, publish_record, remove_record
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from byodkim.emulator import Emulator
+    from byodkim.localdns import LocalNameServer
+
+REGIONS = ("--region", "ap-northeast-1", "--region", "us-east-1")
+
+
+def _identities(emulator: Emulator) -> list[dict[str, object]]:
+    found: list[dict[str, object]] = emulator.control("/_byodkim/ses/identities")["identities"]
+    return found
+
+
+def _dkim_calls(emulator: Emulator) -> list[str]:
+    dkim = {"CreateEmailIdentity", "PutEmailIdentityDkimSigningAttributes"}
+    return [c["operation"] for c in emulator.control("/_byodkim/calls")["calls"] if c["operation"] in dkim]
+
+
+@pytest.mark.parametrize("form", ["pkcs1.pem", "pkcs8.pem", "pkcs1.der", "pkcs8.der", "body8.b64", "utf16-bom.pem"])
+def test_ses_receives_pkcs1_whatever_form_openssl_wrote(
+    cli: Cli, emulator: Emulator, openssl_keys: OpenSSLKeys, form: str
+) -> None:
+    result = cli("register", "--domain", "goo.ne.jp", "--selector", "s1", "--key-file", openssl_keys[form])
+    assert result.code == 0, result.err
+    (identity,) = _identities(emulator)
+    assert identity["key_format"] == "PKCS#1"
+    assert identity["key_sha256"] == hashlib.sha256(openssl_keys.pkcs1_der_b64.encode()).hexdigest()
+    assert (identity["origin"], identity["selector"], identity["status"]) == ("EXTERNAL", "s1", "PENDING")
+
+
+def test_new_key_is_stored_in_secrets_manager_and_reused(cli: Cli, emulator: Emulator) -> None:
+    kms_key = boto3.client("kms").create_key(Description="phase-1 stand-in")["KeyMetadata"]["KeyId"]
+    first = cli("register", "--domain", "goo.ne.jp", "--selector", "s1", "--kms-key-id", kms_key)
+    assert first.code == 0, first.err
+    assert first.out.startswith("new key sha256:")
+    assert ": stored byodkim/dkim/goo.ne.jp/s1 (ap-northeast-1)\n" in first.out
+    secrets = boto3.client("secretsmanager")
+    described = secrets.describe_secret(SecretId="byodkim/dkim/goo.ne.jp/s1")
+    tags = {t["Key"]: t["Value"] for t in described["Tags"]}
+    body = json.loads(secrets.get_secret_value(SecretId="byodkim/dkim/goo.ne.jp/s1")["SecretString"])
+    key = keys.from_ses_form(body["privateKey"])
+    assert tags == {
+        "byodkim:domain": "goo.ne.jp",
+        "byodkim:selector": "s1",
+        "byodkim:fingerprint": key.public.fingerprint,
+    }
+    assert body["fingerprint"] == key.public.fingerprint
+    assert described["KmsKeyId"] == kms_key
+    again = cli("register", "--domain", "goo.ne.jp", "--selector", "s1")
+    assert again.out.startswith(f"key {key.public.fingerprint}: read from secret byodkim/dkim/goo.ne.jp/s1")
+    assert "ap-northeast-1: already registered (DKIM PENDING)" in again.out
+
+
+def test_rerun_sends_no_dkim_call(cli: Cli, emulator: Emulator, openssl_keys: OpenSSLKeys) -> None:
+    assert (
+        cli(
+            "register", "--domain", "goo.ne.jp", "--selector", "s1", "--key-file", openssl_keys["pkcs1.pem"], *REGIONS
+        ).code
+        == 0
+    )
+    assert _dkim_calls(emulator) == ["CreateEmailIdentity", "CreateEmailIdentity"]
+    emulator.control("/_byodkim/reset")  # forgets the call log and the identities: keep identities, so re-create
+    assert (
+        cli(
+            "register", "--domain", "goo.ne.jp", "--selector", "s1", "--key-file", openssl_keys["pkcs1.pem"], *REGIONS
+        ).code
+        == 0
+    )
+    calls_before = len(emulator.control("/_byodkim/calls")["calls"])
+    result = cli(
+        "register",
+        "--domain",
+        "goo.ne.jp",
+        "--selector",
+        "s1",
+        "--key-file",
+        openssl_keys["pkcs1.pem"],
+        *REGIONS,
+        "--output",
+        "json",
+    )
+    assert result.code == 0
+    data = json.loads(result.out)
+    assert [r["action"] for r in data["regions"]] == ["already registered", "already registered"]
+    later = emulator.control("/_byodkim/calls")["calls"][calls_before:]
+    assert [c["operation"] for c in later if c["service"] == "ses"] == ["GetEmailIdentity", "GetEmailIdentity"]
+
+
+def test_dry_run_changes_nothing(cli: Cli, emulator: Emulator, openssl_keys: OpenSSLKeys) -> None:
+    result = cli(
+        "register",
+        "--domain",
+        "goo.ne.jp",
+        "--selector",
+        "s1",
+        "--key-file",
+        openssl_keys["pkcs8.pem"],
+        *REGIONS,
+        "--dry-run",
+    )
+    assert result.code == 0, result.err
+    assert ": would store byodkim/dkim/goo.ne.jp/s1 (ap-northeast-1)" in result.out
+    assert (
+        "ap-northeast-1: would create\n  would call CreateEmailIdentity(EmailIdentity=goo.ne.jp, DkimSigningAttributes=<selector s1, key>"
+        in result.out
+    )
+    assert _identities(emulator) == []
+    assert boto3.client("secretsmanager").list_secrets()["SecretList"] == []
+    assert openssl_keys.pkcs1_der_b64[:60] not in result.out
+
+
+def test_one_region_failing_then_rerun_converges(cli: Cli, emulator: Emulator, openssl_keys: OpenSSLKeys) -> None:
+    emulator.control(
+        "/_byodkim/faults", {"faults": [{"service": "ses", "region": "us-east-1", "kind": "5xx", "count": -1}]}
+    )
+    args = ("register", "--domain", "goo.ne.jp", "--selector", "s1", "--key-file", openssl_keys["pkcs1.pem"], *REGIONS)
+    first = cli(*args)
+    assert first.code == 1
+    assert "ap-northeast-1: created (DKIM PENDING)\n" in first.out
+    assert (
+        "us-east-1: failed: GetEmailIdentity failed: InternalFailure: injected by the byodkim emulator (5xx)\n"
+        in first.out
+    )
+    emulator.control("/_byodkim/faults", {"faults": []})
+    second = cli(*args)
+    assert second.code == 0, second.out
+    assert "ap-northeast-1: already registered (DKIM PENDING)\nus-east-1: created (DKIM PENDING)\n" in second.out
+
+
+def test_throttling_and_5xx_are_retried(cli: Cli, emulator: Emulator, openssl_keys: OpenSSLKeys) -> None:
+    faults = [
+        {"service": "ses", "operation": "CreateEmailIdentity", "kind": "throttle", "count": 2},
+        {"service": "secretsmanager", "operation": "CreateSecret", "kind": "5xx", "count": 1},
+    ]
+    emulator.control("/_byodkim/faults", {"faults": faults})
+    result = cli("register", "--domain", "goo.ne.jp", "--selector", "s1")
+    assert result.code == 0, result.err
+    calls = [c["operation"] for c in emulator.control("/_byodkim/calls")["calls"]]
+    assert calls.count("CreateEmailIdentity") == 3
+    assert calls.count("CreateSecret") == 2
+
+
+def test_status_pending_to_success_from_a_real_dns_server(
+    cli: Cli, emulator: Emulator, goo_dns: LocalNameServer, openssl_keys: OpenSSLKeys
+) -> None:
+    emulator.control("/_byodkim/config", {"dns_servers": [goo_dns.spec]})
+    assert (
+        cli("register", "--domain", "goo.ne.jp", "--selector", "s1", "--key-file", openssl_keys["pkcs8.pem"]).code == 0
+    )
+    pending = json.loads(cli("status", "--domain", "goo.ne.jp", "--output", "json").out)["regions"][0]
+    assert (pending["status"], pending["origin"], pending["tokens"], pending["verified_for_sending"]) == (
+        "PENDING",
+        "EXTERNAL",
+        ["s1"],
+        False,
+    )
+    record = DkimRecord("goo.ne.jp", "s1", keys.load_public_key(openssl_keys["public.pem"]).b64)
+    publish_record(goo_dns, record.name, record.value)
+    text = cli("status", "--domain", "goo.ne.jp")
+    assert text.out.startswith(
+        "ap-northeast-1: EXTERNAL status=SUCCESS signing=on tokens=s1 verified_for_sending=True last_key=2"
+    )
+    remove_record(goo_dns, record.name)
+    assert (
+        json.loads(cli("status", "--domain", "goo.ne.jp", "--output", "json").out)["regions"][0]["status"]
+        == "TEMPORARY_FAILURE"
+    )
+
+
+def test_status_pending_to_failed_with_a_wrong_record(
+    cli: Cli, emulator: Emulator, goo_dns: LocalNameServer, openssl_keys: OpenSSLKeys
+) -> None:
+    emulator.control("/_byodkim/config", {"dns_servers": [goo_dns.spec], "dkim_window": 1.0})
+    assert (
+        cli("register", "--domain", "goo.ne.jp", "--selector", "s1", "--key-file", openssl_keys["pkcs1.pem"]).code == 0
+    )
+    wrong = DkimRecord("goo.ne.jp", "s1", keys.generate(1024).public.b64)
+    publish_record(goo_dns, wrong.name, wrong.value)
+    assert (
+        json.loads(cli("status", "--domain", "goo.ne.jp", "--output", "json").out)["regions"][0]["status"] == "PENDING"
+    )
+    time.sleep(1.2)
+    assert (
+        json.loads(cli("status", "--domain", "goo.ne.jp", "--output", "json").out)["regions"][0]["status"] == "FAILED"
+    )
+
+
+def test_pkcs8_sent_directly_is_accepted_and_never_verifies(
+    emulator: Emulator, goo_dns: LocalNameServer, openssl_keys: OpenSSLKeys
+) -> None:
+    emulator.control("/_byodkim/config", {"dns_servers": [goo_dns.spec]})
+    ses = boto3.client("sesv2")
+    pkcs8_body = (openssl_keys["body8.b64"]).read_text().strip()
+    ses.create_email_identity(
+        EmailIdentity="goo.ne.jp",
+        DkimSigningAttributes={"DomainSigningSelector": "s1", "DomainSigningPrivateKey": pkcs8_body},
+    )
+    record = DkimRecord("goo.ne.jp", "s1", keys.load_public_key(openssl_keys["public.pem"]).b64)
+    publish_record(goo_dns, record.name, record.value)
+    assert ses.get_email_identity(EmailIdentity="goo.ne.jp")["DkimAttributes"]["Status"] == "PENDING"
+    assert _identities(emulator)[0]["key_format"] == "PKCS#8"
+
+
+@pytest.mark.parametrize(
+    ("key", "field"),
+    [
+        ("-----BEGIN RSA PRIVATE KEY-----", "domainSigningPrivateKey"),
+        ("A" * 20481, "domainSigningPrivateKey"),
+        ("MIIB\nAAAA", "domainSigningPrivateKey"),
+    ],
+)
+def test_keys_ses_refuses_get_ses_error_shape(emulator: Emulator, key: str, field: str) -> None:
+    from botocore.exceptions import ClientError
+
+    ses = boto3.client("sesv2")
+    ses.create_email_identity(EmailIdentity="goo.ne.jp")
+    with pytest.raises(ClientError) as caught:
+        ses.put_email_identity_dkim_signing_attributes(
+            EmailIdentity="goo.ne.jp",
+            SigningAttributesOrigin="EXTERNAL",
+            SigningAttributes={"DomainSigningSelector": "s1", "DomainSigningPrivateKey": key},
+        )
+    assert caught.value.response["Error"]["Code"] == "BadRequestException"
+    assert field in caught.value.response["Error"]["Message"]
+
+
+def test_easy_dkim_guard(cli: Cli, emulator: Emulator, goo_dns: LocalNameServer, openssl_keys: OpenSSLKeys) -> None:
+    boto3.client("sesv2").create_email_identity(EmailIdentity="goo.ne.jp")  # Easy DKIM, signing (SUCCESS)
+    args = (
+        "register",
+        "--domain",
+        "goo.ne.jp",
+        "--selector",
+        "s1",
+        "--key-file",
+        openssl_keys["pkcs1.pem"],
+        "--nameserver",
+        goo_dns.spec,
+    )
+    refused = cli(*args)
+    assert refused.code == 1
+    assert refused.out.splitlines()[1] == (
+        "ap-northeast-1: refused (DKIM SUCCESS): the identity signs with Easy DKIM now; switching before the new record is live "
+        "on every authoritative server sends mail unsigned while SES is PENDING (0/1 servers publish the key at "
+        "s1._domainkey.goo.ne.jp). Publish the record, check it with `byodkim verify`, then run again, or pass --force"
+    )
+    assert _dkim_calls(emulator) == ["CreateEmailIdentity"]  # only the test's own Easy DKIM setup
+    record = DkimRecord("goo.ne.jp", "s1", keys.load_public_key(openssl_keys["public.pem"]).b64)
+    publish_record(goo_dns, record.name, record.value)
+    allowed = cli(*args)
+    assert allowed.code == 0, allowed.out
+    assert "ap-northeast-1: updated (DKIM PENDING)" in allowed.out
+
+
+def test_easy_dkim_guard_force(cli: Cli, emulator: Emulator, openssl_keys: OpenSSLKeys) -> None:
+    boto3.client("sesv2").create_email_identity(EmailIdentity="goo.ne.jp")
+    forced = cli(
+        "register",
+        "--domain",
+        "goo.ne.jp",
+        "--selector",
+        "s1",
+        "--key-file",
+        openssl_keys["pkcs1.pem"],
+        "--force",
+        "--nameserver",
+        "127.0.0.1:9",
+    )
+    assert forced.code == 0, forced.out
+    assert _identities(emulator)[0]["origin"] == "EXTERNAL"
+
+
+def test_private_key_appears_nowhere_at_debug(
+    cli: Cli, emulator: Emulator, openssl_keys: OpenSSLKeys, tmp_path: Path
+) -> None:
+    result = cli(
+        "--debug",
+        "register",
+        "--domain",
+        "goo.ne.jp",
+        "--selector",
+        "s1",
+        "--key-file",
+        openssl_keys["pkcs8.pem"],
+        *REGIONS,
+    )
+    again = cli("--debug", "register", "--domain", "goo.ne.jp", "--selector", "s1", *REGIONS)  # reads the secret back
+    assert result.code == 0
+    assert again.code == 0
+    captured = result.out + result.err + again.out + again.err
+    assert "DEBUG botocore" in captured  # the debug log really ran
+    forms = [
+        openssl_keys.pkcs1_der_b64,
+        (openssl_keys["body8.b64"]).read_text().strip(),
+        (openssl_keys["body.b64"]).read_text().strip(),
+    ]
+    for form in forms:
+        for start in range(0, len(form) - 40, 40):
+            assert form[start : start + 40] not in captured
+    assert "PRIVATE KEY" not in captured
+
+
+def test_rollback(cli: Cli, emulator: Emulator, openssl_keys: OpenSSLKeys) -> None:
+    assert (
+        cli("register", "--domain", "goo.ne.jp", "--selector", "s1", "--key-file", openssl_keys["pkcs1.pem"]).code == 0
+    )
+    refused = cli("rollback", "--domain", "goo.ne.jp")
+    assert (refused.code, refused.err) == (
+        2,
+        "error: rollback changes how mail is signed and needs confirmation; run it in a terminal or add --yes\n",
+    )
+    done = cli("rollback", "--domain", "goo.ne.jp", "--yes", "--region", "ap-northeast-1", "--region", "eu-west-1")
+    assert done.code == 0
+    assert done.out.splitlines()[:2] == [
+        "ap-northeast-1: rolled back to Easy DKIM (DKIM SUCCESS)",
+        "eu-west-1: no identity",
+    ]
+    state = boto3.client("sesv2").get_email_identity(EmailIdentity="goo.ne.jp")
+    assert state["DkimAttributes"]["SigningAttributesOrigin"] == "AWS_SES"
+    assert "byodkim:fingerprint" not in {t["Key"] for t in state["Tags"]}
+
+
+def test_access_denied_names_the_action(cli: Cli, emulator: Emulator) -> None:
+    emulator.control(
+        "/_byodkim/faults",
+        {
+            "faults": [
+                {
+                    "service": "secretsmanager",
+                    "kind": "error",
+                    "code": "AccessDeniedException",
+                    "status": 400,
+                    "count": -1,
+                }
+            ]
+        },
+    )
+    result = cli("register", "--domain", "goo.ne.jp", "--selector", "s1")
+    assert (result.code, result.err) == (
+        1,
+        "error: AWS denied GetSecretValue (AccessDeniedException); grant the caller this action, or use a profile that has it\n",
+    )
+
+
+def test_access_denied_in_one_region_is_reported_per_region(
+    cli: Cli, emulator: Emulator, openssl_keys: OpenSSLKeys
+) -> None:
+    emulator.control(
+        "/_byodkim/faults",
+        {
+            "faults": [
+                {"service": "ses", "region": "us-east-1", "kind": "error", "code": "AccessDeniedException", "count": -1}
+            ]
+        },
+    )
+    result = cli(
+        "register", "--domain", "goo.ne.jp", "--selector", "s1", "--key-file", openssl_keys["pkcs1.pem"], *REGIONS
+    )
+    assert result.code == 1
+    assert (
+        "us-east-1: failed: AWS denied GetEmailIdentity (AccessDeniedException); grant the caller this action"
+        in result.out
+    )
+
+
+def test_missing_credentials(cli: Cli, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "none"))
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "none"))
+    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+    monkeypatch.setenv("AWS_ENDPOINT_URL", "http://127.0.0.1:9")
+    result = cli("register", "--domain", "goo.ne.jp", "--selector", "s1", "--region", "ap-northeast-1")
+    assert (result.code, result.err) == (
+        1,
+        "error: no AWS credentials found; set AWS_PROFILE, run `aws configure`, or `aws sso login`\n",
+    )
+
+
+def test_unknown_region_and_profile(cli: Cli, emulator: Emulator) -> None:
+    result = cli("register", "--domain", "goo.ne.jp", "--selector", "s1", "--region", "ap-northeast-9")
+    assert (result.code, result.err) == (
+        2,
+        "error: `ap-northeast-9` is not an AWS region; use a region name such as ap-northeast-1 (Tokyo)\n",
+    )
+    result = cli("status", "--domain", "goo.ne.jp", "--region", "Tokyo")
+    assert (result.code, result.err) == (
+        2,
+        "error: `Tokyo` is not an AWS region; use a region name such as ap-northeast-1 (Tokyo)\n",
+    )
+    result = cli("status", "--domain", "goo.ne.jp", "--profile", "nobody")
+    assert (result.code, result.err) == (2, "error: AWS profile `nobody` does not exist; check ~/.aws/config\n")
+
+
+def test_unreachable_endpoint(cli: Cli, emulator: Emulator, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("AWS_ENDPOINT_URL", "http://127.0.0.1:9")
+    result = cli("status", "--domain", "goo.ne.jp")
+    assert result.code == 1
+    assert (
+        result.out
+        == "ap-northeast-1: error: cannot reach http://127.0.0.1:9/v2/email/identities/goo.ne.jp; check the network, the region, and AWS_ENDPOINT_URL if set\n"
+    )
+
+
+def test_bad_key_is_refused_before_any_aws_call(cli: Cli, emulator: Emulator, openssl_keys: OpenSSLKeys) -> None:
+    result = cli("register", "--domain", "goo.ne.jp", "--selector", "s1", "--key-file", openssl_keys["rsa4096.pem"])
+    assert result.code == 2
+    assert "is a 4096-bit RSA key" in result.err
+    assert emulator.control("/_byodkim/calls")["calls"] == []
+
+
+def test_secret_with_a_different_key_is_refused(cli: Cli, emulator: Emulator, openssl_keys: OpenSSLKeys) -> None:
+    assert cli("register", "--domain", "goo.ne.jp", "--selector", "s1").code == 0
+    result = cli("register", "--domain", "goo.ne.jp", "--selector", "s1", "--key-file", openssl_keys["pkcs1.pem"])
+    assert result.code == 2
+    assert result.err.startswith("error: secret `byodkim/dkim/goo.ne.jp/s1` already holds a different key (sha256:")
+    assert result.err.endswith(
+        "use a new --selector for a new key (see `byodkim rotate`), or --secret-id to use the stored one\n"
+    )
