@@ -558,29 +558,69 @@ def _render_verify(state: Any, output: str) -> None:  # noqa: ANN401 - verify.Wa
 @domain_option
 @regions_option
 @profile_option
+@click.option(
+    "--nameserver", "nameservers", multiple=True, help="Check the record on these servers (default: the zone's own)."
+)
+@click.option("--no-dns", is_flag=True, help="Show SES's view only.")
 @output_option
-def status(domain: str, regions: tuple[str, ...], profile: str | None, output: str) -> int:
-    """Show the identity's DKIM state in each region."""
-    from byodkim import registration
+def status(
+    domain: str,
+    regions: tuple[str, ...],
+    profile: str | None,
+    nameservers: tuple[str, ...],
+    no_dns: bool,  # noqa: FBT001 - a click flag
+    output: str,
+) -> int:
+    """Show the identity's DKIM state in each region, and the record on the name servers beside it."""
+    from byodkim import registration, verify
 
+    servers = tuple(s for spec in nameservers for s in verify.parse_server(spec))
     aws, chosen = _regions(profile, regions)
     found = registration.status(domain, chosen, aws)
+    dns_views = [] if no_dns else _dns_views(domain, found, servers)
     if output == "json":
-        _echo_json({"domain": domain, "regions": [s.as_dict() for s in found]})
-    else:
-        for item in found:
-            if item.error:
-                click.echo(f"{item.region}: error: {item.error}")
-            elif not item.exists:
-                click.echo(f"{item.region}: no identity for {domain}")
-            else:
-                signing = "on" if item.signing_enabled else "off"
-                click.echo(
-                    f"{item.region}: {item.origin} status={item.status} signing={signing} "
-                    f"tokens={','.join(item.tokens) or '-'} verified_for_sending={item.verified_for_sending} "
-                    f"last_key={item.last_key_time or '-'}"
-                )
+        _echo_json({"domain": domain, "regions": [s.as_dict() for s in found], "dns": dns_views})
+        return 1 if any(item.error for item in found) else 0
+    for item in found:
+        if item.error:
+            click.echo(f"{item.region}: error: {item.error}")
+        elif not item.exists:
+            click.echo(f"{item.region}: no identity for {domain}")
+        else:
+            signing = "on" if item.signing_enabled else "off"
+            click.echo(
+                f"{item.region}: {item.origin} status={item.status} signing={signing} "
+                f"tokens={','.join(item.tokens) or '-'} verified_for_sending={item.verified_for_sending} "
+                f"last_key={item.last_key_time or '-'}"
+            )
+    for view in dns_views:
+        click.echo(f"dns: {view['summary']}")
+        for answer in view.get("servers", []):
+            click.echo(f"  {answer['server']}: {answer['outcome']} {answer['detail']}".rstrip())
     return 1 if any(item.error for item in found) else 0
+
+
+def _dns_views(domain: str, found: list[Any], servers: tuple[Any, ...]) -> list[dict[str, Any]]:
+    """Check each BYODKIM selector's record once, against the fingerprint SES was given."""
+    from byodkim import verify
+
+    views = []
+    wanted = {(item.tokens[0], item.fingerprint) for item in found if item.origin == "EXTERNAL" and item.tokens}
+    for selector, fingerprint in sorted(wanted, key=str):
+        if not fingerprint:
+            views.append(
+                {"selector": selector, "summary": f"{selector}: no byodkim:fingerprint tag, cannot compare keys"}
+            )
+            continue
+        try:
+            report = verify.check(verify.Check(domain, selector, fingerprint, servers))
+        except ByodkimError as exc:
+            views.append({"selector": selector, "summary": f"cannot check the record: {exc}"})
+            continue
+        views.append(
+            {"selector": selector, "summary": report.summary(), "ok": report.ok, "servers": report.as_dict()["servers"]}
+        )
+    return views
 
 
 @cli.command()

@@ -1,0 +1,315 @@
+"""byodkim verify against real BIND servers: agreement, lag, a dead server, and the usual mistakes."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import dns.flags
+import dns.message
+import dns.query
+import pytest
+from conftest import Cli, NameServerFactory, publish_record
+
+from byodkim import keys
+from byodkim.localdns import LocalNameServer, zone_text
+from byodkim.record import DkimRecord, quote_strings, split_txt
+
+if TYPE_CHECKING:
+    from byodkim.emulator import Emulator
+
+SELECTOR = "gooid-21-pro-20250912-1"
+
+
+@pytest.fixture(scope="module")
+def key_files(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, DkimRecord]:
+    folder = tmp_path_factory.mktemp("verify")
+    key = keys.generate()
+    keys.write_key_files(folder, SELECTOR, key)
+    return folder / f"{SELECTOR}.public.pem", DkimRecord("goo.ne.jp", SELECTOR, key.public.b64)
+
+
+def _zone(serial: int, lines: list[str]) -> dict[str, str]:
+    return {"goo.ne.jp": zone_text("goo.ne.jp", serial, lines)}
+
+
+def _verify(
+    cli: Cli, public: Path, *servers: LocalNameServer | str, extra: tuple[str, ...] = ()
+) -> tuple[int, dict[str, object], str]:
+    args = [
+        "verify",
+        "--domain",
+        "goo.ne.jp",
+        "--selector",
+        SELECTOR,
+        "--public-key-file",
+        str(public),
+        "--query-timeout",
+        "1",
+    ]
+    for server in servers:
+        args += ["--nameserver", server if isinstance(server, str) else server.spec]
+    result = cli(*args, *extra, "--output", "json")
+    return result.code, json.loads(result.out) if result.out.startswith("{") else {}, result.err
+
+
+@pytest.fixture
+def blackhole() -> Iterator[str]:
+    """A UDP port that takes queries and never answers: a dead server, not a closed port."""
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sink:
+        sink.bind(("127.0.0.1", 0))
+        yield f"127.0.0.1:{sink.getsockname()[1]}"
+
+
+def test_two_servers_agree(cli: Cli, name_server: NameServerFactory, key_files: tuple[Path, DkimRecord]) -> None:
+    public, record = key_files
+    zone = _zone(7, [record.zone_line()])
+    code, data, _ = _verify(cli, public, name_server(zone), name_server(zone))
+    assert code == 0
+    assert data["ok"] is True
+    servers = data["servers"]
+    assert isinstance(servers, list)
+    assert [(s["outcome"], s["serial"]) for s in servers] == [("ok", 7), ("ok", 7)]
+
+
+def test_text_output(cli: Cli, name_server: NameServerFactory, key_files: tuple[Path, DkimRecord]) -> None:
+    public, record = key_files
+    server = name_server(_zone(7, [record.zone_line()]))
+    result = cli(
+        "verify",
+        "--domain",
+        "goo.ne.jp",
+        "--selector",
+        SELECTOR,
+        "--public-key-file",
+        public,
+        "--nameserver",
+        server.spec,
+    )
+    assert result.code == 0
+    lines = result.out.splitlines()
+    assert lines[0] == f"{record.name} (key {keys.load_public_key(public).fingerprint})"
+    assert lines[1].split()[:4] == [server.spec, "ok", "serial", "7"]
+    assert lines[-1] == f"1/1 servers publish the key at {record.name}"
+
+
+def test_one_lagging_and_one_dead(
+    cli: Cli, name_server: NameServerFactory, key_files: tuple[Path, DkimRecord], blackhole: str
+) -> None:
+    public, record = key_files
+    fresh = name_server(_zone(8, [record.zone_line()]))
+    lagging = name_server(_zone(7, []))
+    start = time.monotonic()
+    code, data, _ = _verify(cli, public, fresh, lagging, blackhole)
+    elapsed = time.monotonic() - start
+    assert code == 1
+    servers = data["servers"]
+    assert isinstance(servers, list)
+    assert [(s["outcome"], s["serial"]) for s in servers] == [("ok", 8), ("absent", 7), ("timeout", None)]
+    hints = data["hints"]
+    assert isinstance(hints, list)
+    assert (
+        hints[0]
+        == "the record is on some servers but not others (SOA serials 7, 8): wait for zone transfer or ask the DNS team to sync"
+    )
+    assert elapsed < 1.9, f"a dead server must cost one timeout (1 s), took {elapsed:.2f} s"
+
+
+@pytest.mark.parametrize(
+    ("lines", "outcome", "detail"),
+    [
+        (["{name}. 60 IN TXT {other}"], "different key", "another key is published (sha256:"),
+        (["{name}.goo.ne.jp. 60 IN TXT {value}"], "absent", "the record is published at the doubled name {name}.goo.ne.jp: the DNS console appended the zone again; enter only gooid-21-pro-20250912-1._domainkey as the host name"),
+        (['{name}. 60 IN TXT "v=DKIM1; k=rsa; p="'], "revoked", "p= is empty: the key is revoked; publish the public key"),
+        (["{name}. 60 IN TXT {cut}"], "malformed", "the key is cut short (237 of 392 characters): one string was truncated at 255"),
+        (['{name}. 60 IN TXT "v=DKIM1; k=rsa; p=\\"{p}\\""'], "malformed", "quotes or backslashes inside p=: the strings were pasted with their quotes; paste only the value"),
+        (['{name}. 60 IN TXT "k=rsa; v=DKIM1; p={p}"'], "malformed", "v=DKIM1 must be the first tag; receivers reject the record otherwise"),
+        (['{name}. 60 IN TXT "v=DKIM1; k=ed25519; p={p}"'], "malformed", "k=ed25519, but the key is RSA: use k=rsa"),
+        (['{name}. 60 IN TXT "v=DKIM1; h=sha1; k=rsa; p={p}"'], "malformed", "h=sha1 does not allow sha256, which SES signs with"),
+        (["{name}. 60 IN TXT {value}", "{name}. 60 IN TXT {other}"], "ambiguous", "2 DKIM records at the name, 1 with this key: receivers may pick the other; remove the stale one"),
+        (['{name}. 60 IN TXT "google-site-verification=abc"', "{name}. 60 IN TXT {value}"], "ok", "matches"),
+        (["{name}. 60 IN CNAME target.goo.ne.jp.", "target 60 IN TXT {value}"], "ok", "matches"),
+    ],
+)  # fmt: skip
+def test_mistakes_are_named(
+    cli: Cli,
+    name_server: NameServerFactory,
+    key_files: tuple[Path, DkimRecord],
+    lines: list[str],
+    outcome: str,
+    detail: str,
+) -> None:
+    public, record = key_files
+    other = DkimRecord("goo.ne.jp", SELECTOR, keys.generate(1024).public.b64)
+    p = record.public_key_b64
+    cut = quote_strings([record.value[:255]])  # the whole value cut at one string's limit
+    values = {
+        "name": record.name,
+        "value": quote_strings(record.strings),
+        "other": quote_strings(other.strings),
+        "p": p,
+        "cut": cut,
+    }
+    zone_lines = [line.format(**values) for line in lines]
+    zone_lines = [_split_long(line) for line in zone_lines]
+    code, data, err = _verify(cli, public, name_server(_zone(3, zone_lines)))
+    servers = data["servers"]
+    assert isinstance(servers, list), err
+    assert servers[0]["outcome"] == outcome
+    assert detail.format(**values) in servers[0]["detail"]
+    assert code == (0 if outcome == "ok" else 1)
+
+
+def _split_long(line: str) -> str:
+    # A quoted string over 255 octets will not load; split the ones the cases wrote by hand.
+    head, sep, rest = line.partition(' TXT "')
+    if not sep or '" "' in rest or len(rest) < 256:
+        return line
+    return f"{head} TXT {quote_strings(split_txt(rest[:-1].replace(chr(92) + chr(34), chr(34))))}".replace(
+        'p=""', 'p=\\"'
+    ).replace('=" "', '=\\"" "')
+
+
+def test_test_mode_warns_and_cname_is_named(
+    cli: Cli, name_server: NameServerFactory, key_files: tuple[Path, DkimRecord]
+) -> None:
+    public, record = key_files
+    value = f"v=DKIM1; t=y; k=rsa; p={record.public_key_b64}"
+    code, data, _ = _verify(
+        cli, public, name_server(_zone(3, [f"{record.name}. 60 IN TXT {quote_strings(split_txt(value))}"]))
+    )
+    assert code == 0
+    servers = data["servers"]
+    assert isinstance(servers, list)
+    assert servers[0]["warnings"] == [
+        "t=y: test mode, receivers treat failures as if unsigned; remove it once verified"
+    ]
+
+
+def test_answer_that_needs_tcp(cli: Cli, name_server: NameServerFactory, key_files: tuple[Path, DkimRecord]) -> None:
+    public, record = key_files
+    filler = [f'{record.name}. 60 IN TXT "note-{i} {"x" * 200}"' for i in range(6)]
+    server = name_server(_zone(3, [record.zone_line(), *filler]))
+    query = dns.message.make_query(f"{record.name}.", "TXT")
+    udp = dns.query.udp(query, "127.0.0.1", port=server.port, timeout=2)
+    assert udp.flags & dns.flags.TC, "the answer must not fit in 512 octets of UDP"
+    code, data, _ = _verify(cli, public, server)
+    assert code == 0
+    servers = data["servers"]
+    assert isinstance(servers, list)
+    assert servers[0]["outcome"] == "ok"
+    assert len(servers[0]["warnings"]) == 6
+
+
+def _spawn_verify(
+    public: Path, server: LocalNameServer, *extra: str, env: dict[str, str] | None = None
+) -> subprocess.Popen[str]:
+    args = [
+        sys.executable,
+        "-m",
+        "byodkim",
+        "verify",
+        "--domain",
+        "goo.ne.jp",
+        "--selector",
+        SELECTOR,
+        "--public-key-file",
+        str(public),
+    ]
+    args += ["--nameserver", server.spec, "--query-timeout", "1", "--wait", "--interval", "0.2", *extra]
+    return subprocess.Popen(
+        args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env or dict(os.environ)
+    )
+
+
+def test_wait_succeeds_when_the_record_appears(
+    name_server: NameServerFactory, key_files: tuple[Path, DkimRecord]
+) -> None:
+    public, record = key_files
+    server = name_server(_zone(3, []))
+    process = _spawn_verify(public, server, "--timeout", "30s")
+    time.sleep(1.0)
+    assert process.poll() is None, "verify --wait returned before the record existed"
+    publish_record(server, record.name, record.value)
+    out, err = process.communicate(timeout=30)
+    assert process.returncode == 0, err
+    assert "waiting 0s: 0/1 servers publish the key" in err
+    assert out.splitlines()[-1] == f"1/1 servers publish the key at {record.name}"
+
+
+def test_wait_gives_up_with_exit_3(name_server: NameServerFactory, key_files: tuple[Path, DkimRecord]) -> None:
+    public, _ = key_files
+    server = name_server(_zone(3, []))
+    process = _spawn_verify(public, server, "--timeout", "1s")
+    _, err = process.communicate(timeout=30)
+    assert process.returncode == 3
+    assert (
+        err.splitlines()[-1]
+        == "error: gave up after 1s: 0/1 servers publish the key at gooid-21-pro-20250912-1._domainkey.goo.ne.jp; run it again to keep waiting"
+    )
+
+
+def test_wait_ses_follows_pending_to_success(
+    cli: Cli, emulator: Emulator, goo_dns: LocalNameServer, key_files: tuple[Path, DkimRecord]
+) -> None:
+    public, record = key_files
+    private = next(public.parent.glob("*.private.pem"))
+    assert cli("register", "--domain", "goo.ne.jp", "--selector", SELECTOR, "--key-file", private).code == 0
+    publish_record(goo_dns, record.name, record.value)
+    # SES reads DNS on its own schedule: here it has not looked yet (no servers), so it stays PENDING.
+    process = _spawn_verify(public, goo_dns, "--ses", "--timeout", "60s")
+    assert process.stderr is not None
+    first = process.stderr.readline()
+    assert first.startswith(
+        "waiting 0s: 1/1 servers publish the key at gooid-21-pro-20250912-1._domainkey.goo.ne.jp; SES ap-northeast-1 PENDING"
+    )
+    emulator.control("/_byodkim/config", {"dns_servers": [goo_dns.spec]})
+    out, err = process.communicate(timeout=60)
+    assert process.returncode == 0, err
+    assert "SES ap-northeast-1 SUCCESS" in err
+    assert out.splitlines()[-1] == "SES ap-northeast-1: SUCCESS"
+
+
+def test_wait_ses_stops_on_failed(
+    cli: Cli, emulator: Emulator, goo_dns: LocalNameServer, key_files: tuple[Path, DkimRecord]
+) -> None:
+    public, record = key_files
+    private = next(public.parent.glob("*.private.pem"))
+    emulator.control("/_byodkim/config", {"dkim_window": 0.5})
+    assert cli("register", "--domain", "goo.ne.jp", "--selector", SELECTOR, "--key-file", private).code == 0
+    publish_record(goo_dns, record.name, record.value)
+    time.sleep(0.6)
+    process = _spawn_verify(public, goo_dns, "--ses", "--timeout", "60s")
+    out, _ = process.communicate(timeout=60)
+    assert process.returncode == 1
+    assert (
+        "SES ap-northeast-1 gave up (FAILED): with the record live, run `byodkim register` again to restart verification"
+        in out
+    )
+
+
+USAGE = [
+    (["--nameserver", "127.0.0.1:99999"], "error: --nameserver `127.0.0.1:99999` has a bad port; give HOST or HOST:PORT, e.g. 192.0.2.53:53"),
+    (["--nameserver", ":53"], "error: --nameserver `:53` has no host; give HOST or HOST:PORT, e.g. 192.0.2.53:53"),
+    (["--nameserver", "127.0.0.1", "--wait", "--timeout", "soon"], "error: Invalid value for '--timeout': --timeout `soon` is not a duration; use e.g. 72h, 30m, 1h30m or 90s (see 'byodkim verify --help')"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("args", "message"), USAGE)
+def test_bad_usage_exits_2(cli: Cli, key_files: tuple[Path, DkimRecord], args: list[str], message: str) -> None:
+    public, _ = key_files
+    result = cli("verify", "--domain", "goo.ne.jp", "--selector", SELECTOR, "--public-key-file", public, *args)
+    assert (result.code, result.err) == (2, message + "\n")
+
+
+def test_durations() -> None:
+    from byodkim.verify import parse_duration
+
+    assert [parse_duration(x) for x in ("72h", "30m", "1h30m", "90s", "12", "0.5")] == [259200, 1800, 5400, 90, 12, 0.5]
