@@ -8,21 +8,22 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 import dns.flags
 import dns.message
 import dns.query
 import pytest
-from conftest import Cli, NameServerFactory, publish_record
 
 from byodkim import keys
 from byodkim.localdns import LocalNameServer, zone_text
 from byodkim.record import DkimRecord, quote_strings, split_txt
+from conftest import Cli, NameServerFactory, publish_record
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+    from pathlib import Path
+
     from byodkim.emulator import Emulator
 
 SELECTOR = "gooid-21-pro-20250912-1"
