@@ -172,6 +172,13 @@ def publish_record(server: LocalNameServer, name: str, value: str | list[str], t
     server.update("goo.ne.jp", delete=[name], add=[(name, ttl, "TXT", [quote_strings(split_txt(v)) for v in values])])
 
 
+def publish_easy_dkim(server: LocalNameServer, domain: str, tokens: list[str]) -> None:
+    """Publish Easy DKIM's three CNAMEs, as SES asks for them."""
+    server.update(
+        "goo.ne.jp", add=[(f"{t}._domainkey.{domain}", 60, "CNAME", [f"{t}.dkim.amazonses.com."]) for t in tokens]
+    )
+
+
 def remove_record(server: LocalNameServer, name: str) -> None:
     """Delete every TXT record at ``name``."""
     server.update("goo.ne.jp", delete=[name])

@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from mypy_boto3_sesv2.type_defs import EventDestinationDefinitionTypeDef
 
     from byodkim.emulator import Emulator
+    from byodkim.localdns import LocalNameServer
 
 
 def test_configuration_set_event_destinations(emulator: Emulator) -> None:
@@ -54,7 +55,7 @@ def test_identity_lifecycle_and_errors(emulator: Emulator) -> None:
         ses.create_email_identity(EmailIdentity="goo.ne.jp")
     assert exists.value.response["Error"]["Code"] == "AlreadyExistsException"
     easy = ses.get_email_identity(EmailIdentity="goo.ne.jp")["DkimAttributes"]
-    assert (easy["SigningAttributesOrigin"], easy["Status"], len(easy["Tokens"])) == ("AWS_SES", "SUCCESS", 3)
+    assert (easy["SigningAttributesOrigin"], easy["Status"], len(easy["Tokens"])) == ("AWS_SES", "PENDING", 3)
     with pytest.raises(ClientError) as conflict:
         ses.put_email_identity_dkim_signing_attributes(
             EmailIdentity="goo.ne.jp",
@@ -74,6 +75,18 @@ def test_identity_lifecycle_and_errors(emulator: Emulator) -> None:
     with pytest.raises(ClientError) as gone:
         ses.get_email_identity(EmailIdentity="goo.ne.jp")
     assert gone.value.response["Error"]["Code"] == "NotFoundException"
+
+
+def test_easy_dkim_verifies_when_its_cnames_are_published(emulator: Emulator, goo_dns: LocalNameServer) -> None:
+    from conftest import publish_easy_dkim
+
+    emulator.control("/_byodkim/config", {"dns_servers": [goo_dns.spec]})
+    ses = boto3.client("sesv2")
+    tokens = ses.create_email_identity(EmailIdentity="goo.ne.jp")["DkimAttributes"]["Tokens"]
+    publish_easy_dkim(goo_dns, "goo.ne.jp", tokens[:2])
+    assert ses.get_email_identity(EmailIdentity="goo.ne.jp")["DkimAttributes"]["Status"] == "PENDING"
+    publish_easy_dkim(goo_dns, "goo.ne.jp", tokens[2:])
+    assert ses.get_email_identity(EmailIdentity="goo.ne.jp")["DkimAttributes"]["Status"] == "SUCCESS"
 
 
 def test_whole_pem_base64_and_4096_are_accepted_and_never_verify(emulator: Emulator) -> None:

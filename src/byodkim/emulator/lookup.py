@@ -42,3 +42,24 @@ def published_keys(name: str, servers: list[str], timeout: float = 1.0) -> list[
                 break
             target = next(iter(cname)).target.to_text()
     return found
+
+
+def cname_target(name: str, servers: list[str], timeout: float = 1.0) -> str | None:
+    """Return the CNAME target at ``name`` (no root dot) on the first server that has one."""
+    import dns.exception
+    import dns.message
+    import dns.query
+    import dns.rdatatype
+
+    for server in servers:
+        host, _, port = server.rpartition(":")
+        try:
+            answer = dns.query.udp(
+                dns.message.make_query(f"{name}.", "CNAME"), host or server, port=int(port or 53), timeout=timeout
+            )
+        except (dns.exception.DNSException, OSError, ValueError):
+            continue
+        for rrset in answer.answer:
+            if rrset.rdtype == dns.rdatatype.CNAME:
+                return str(next(iter(rrset)).target.to_text()).rstrip(".")
+    return None

@@ -28,6 +28,9 @@ def main(argv: list[str] | None = None) -> None:
     from byodkim.emulator.extension import Settings, wrap
 
     settings = Settings(dns_servers=list(args.dns), dkim_window=args.dkim_window)
+    from byodkim.emulator import cfn
+
+    cfn.install(settings)
     app = wrap(DomainDispatcherApplication(create_backend_app), settings)
     server = make_server("127.0.0.1", args.port, app, threaded=True, request_handler=MotoRequestHandler)
 

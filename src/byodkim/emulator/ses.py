@@ -1,4 +1,4 @@
-"""SESv2 email identities with BYODKIM as SES documents it.
+"""SESv2 email identities with BYODKIM (and Easy DKIM) as SES documents them.
 
 After registration an identity is PENDING. Each time it is read, the emulated SES
 looks up ``S._domainkey.D`` TXT on the name servers it was given and turns SUCCESS
@@ -176,7 +176,7 @@ class SesIdentities:
         return identity
 
     def _evaluate(self, identity: Identity) -> None:
-        if identity.origin != "EXTERNAL" or identity.status == "FAILED":
+        if identity.status == "FAILED" or not identity.is_domain:
             return
         now = time.time()
         if self._published(identity):
@@ -188,10 +188,18 @@ class SesIdentities:
             identity.status = "FAILED"
 
     def _published(self, identity: Identity) -> bool:
-        if identity.public_der is None or not self.settings.dns_servers:
+        if not self.settings.dns_servers:
             return False
-        from byodkim.emulator.lookup import published_keys
+        from byodkim.emulator.lookup import cname_target, published_keys
 
+        if identity.origin != "EXTERNAL":  # Easy DKIM: all three token CNAMEs must point at SES
+            return all(
+                cname_target(f"{token}._domainkey.{identity.name}", self.settings.dns_servers)
+                == f"{token}.dkim.amazonses.com"
+                for token in identity.tokens
+            )
+        if identity.public_der is None:
+            return False
         name = f"{identity.selector}._domainkey.{identity.name}"
         return identity.public_der in published_keys(name, self.settings.dns_servers)
 
@@ -351,12 +359,12 @@ def _external(identity: Identity, attributes: dict[str, Any]) -> None:
 
 
 def _easy(identity: Identity) -> None:
-    # Easy DKIM's CNAME checks are not emulated: its tokens verify at once (documented).
+    # Easy DKIM verifies like SES: PENDING until the three token CNAMEs resolve to SES.
     identity.origin = "AWS_SES"
     identity.selector = identity.key_sha256 = identity.key_format = None
     identity.key_bits, identity.public_der = 2048, None
     identity.tokens = [secrets.token_hex(16) for _ in range(3)]
-    identity.status, identity.since, identity.key_time = "SUCCESS", time.time(), time.time()
+    identity.status, identity.since, identity.key_time = "PENDING", time.time(), time.time()
     identity.signing_enabled = True
 
 

@@ -1,0 +1,316 @@
+"""CloudFormation resource types byodkim's templates use and moto lacks.
+
+Without them moto skips the resource with a warning: the stack still reaches
+CREATE_COMPLETE, but a ``!Ref`` becomes empty and a ``!GetAtt`` output fails. Each
+model here creates the resource for real in the backend the API calls also use
+(our SES identity store, moto's Secrets Manager, Firehose, SES v2 and CloudWatch),
+so a launch on the emulator leaves something to read back.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from moto.core.common_models import CloudFormationModel
+
+if TYPE_CHECKING:
+    from byodkim.emulator.extension import Settings
+
+_SETTINGS: Settings | None = None
+
+
+def install(settings: Settings) -> None:
+    """Register the models with moto's CloudFormation parser (its model map is cached)."""
+    global _SETTINGS  # noqa: PLW0603 - the server process's one settings object
+    _SETTINGS = settings
+    from moto.cloudformation import parsing
+
+    for cached in (parsing.get_model_list, parsing.get_model_map, parsing.get_name_type_map):
+        cached.cache_clear()
+
+
+class _Model(CloudFormationModel):
+    """Shared plumbing: create from properties, update by re-creating, delete by name."""
+
+    # moto files each model under the service named by its module's second part.
+    __module__ = "moto.sesv2.byodkim"
+    resource_type: ClassVar[str] = ""
+    name_property: ClassVar[str] = ""
+    attributes: ClassVar[tuple[str, ...]] = ()
+
+    def __init__(self, name: str, properties: dict[str, Any], account: str, region: str) -> None:
+        self.name, self.properties, self.account, self.region = name, properties, account, region
+        self.values: dict[str, Any] = {}
+        self.create()
+
+    # subclass hooks
+    def create(self) -> None:
+        """Create the resource in its backend."""
+
+    def remove(self) -> None:
+        """Delete the resource from its backend."""
+
+    @property
+    def physical_resource_id(self) -> str:
+        """Return what ``!Ref`` gives."""
+        return self.name
+
+    def get_cfn_attribute(self, attribute_name: str) -> Any:  # noqa: ANN401 - CloudFormation attributes vary
+        """Return what ``!GetAtt`` gives."""
+        from moto.cloudformation.exceptions import UnformattedGetAttTemplateException
+
+        if attribute_name in self.values:
+            return self.values[attribute_name]
+        raise UnformattedGetAttTemplateException
+
+    @classmethod
+    def has_cfn_attr(cls, attr: str) -> bool:
+        """Return whether ``!GetAtt`` knows ``attr``."""
+        return attr in cls.attributes
+
+    @classmethod
+    def cloudformation_type(cls) -> str:
+        """Return the resource type."""
+        return cls.resource_type
+
+    @classmethod
+    def cloudformation_name_type(cls) -> str:
+        """Return the property that names the resource."""
+        return cls.name_property
+
+    @classmethod
+    def create_from_cloudformation_json(
+        cls, resource_name: str, cloudformation_json: dict[str, Any], account_id: str, region_name: str, **_: object
+    ) -> _Model:
+        """Create from the template's properties."""
+        properties = cloudformation_json.get("Properties", {})
+        return cls(properties.get(cls.name_property) or resource_name, properties, account_id, region_name)
+
+    @classmethod
+    def update_from_cloudformation_json(
+        cls,
+        original_resource: _Model,
+        new_resource_name: str,
+        cloudformation_json: dict[str, Any],
+        account_id: str,
+        region_name: str,
+    ) -> _Model:
+        """Leave an unchanged resource alone; otherwise replace it."""
+        properties = cloudformation_json.get("Properties", {})
+        if properties == original_resource.properties:
+            return original_resource
+        original_resource.remove()
+        return cls(properties.get(cls.name_property) or new_resource_name, properties, account_id, region_name)
+
+    @classmethod
+    def delete_from_cloudformation_json(
+        cls, resource_name: str, cloudformation_json: dict[str, Any], account_id: str, region_name: str
+    ) -> None:
+        """Delete by name (moto calls this when it has no instance)."""
+
+    def delete(self, account_id: str, region_name: str) -> None:
+        """Delete this resource (moto calls this on stack deletion)."""
+        del account_id, region_name
+        self.remove()
+
+    def is_created(self) -> bool:
+        """Return True: creation is synchronous."""
+        return True
+
+
+def _identities() -> Any:  # noqa: ANN401 - the SES store
+    from byodkim.emulator.extension import identities
+
+    assert _SETTINGS is not None  # noqa: S101 - install() ran at server start
+    return identities(_SETTINGS)
+
+
+class EmailIdentity(_Model):
+    """AWS::SES::EmailIdentity in the same store the SESv2 API uses."""
+
+    resource_type = "AWS::SES::EmailIdentity"
+    name_property = "EmailIdentity"
+    attributes = tuple(f"DkimDNSToken{kind}{n}" for kind in ("Name", "Value") for n in (1, 2, 3))
+
+    def create(self) -> None:
+        store = _identities()
+        with store.lock:
+            signing = self.properties.get("DkimSigningAttributes") or None
+            identity = store.put_identity(self.account, self.region, self.name, signing, create=True)
+            identity.configuration_set = (self.properties.get("ConfigurationSetAttributes") or {}).get(
+                "ConfigurationSetName"
+            )
+            dkim = self.properties.get("DkimAttributes") or {}
+            if "SigningEnabled" in dkim:
+                identity.signing_enabled = str(dkim["SigningEnabled"]).lower() == "true"
+            self.name = identity.name
+        for index, token in enumerate(identity.tokens[:3], 1):
+            self.values[f"DkimDNSTokenName{index}"] = f"{token}._domainkey.{identity.name}"
+            self.values[f"DkimDNSTokenValue{index}"] = f"{token}.dkim.amazonses.com"
+
+    def remove(self) -> None:
+        store = _identities()
+        with store.lock:
+            store.identities.pop((self.account, self.region, self.name), None)
+
+
+class ConfigurationSet(_Model):
+    """AWS::SES::ConfigurationSet in moto's SES v2 backend."""
+
+    resource_type = "AWS::SES::ConfigurationSet"
+    name_property = "Name"
+
+    def create(self) -> None:
+        from moto.sesv2.models import sesv2_backends
+
+        sending = self.properties.get("SendingOptions") or {}
+        reputation = self.properties.get("ReputationOptions") or {}
+        sesv2_backends[self.account][self.region].create_configuration_set(
+            configuration_set_name=self.name,
+            tracking_options=self.properties.get("TrackingOptions") or {},
+            delivery_options=self.properties.get("DeliveryOptions") or {},
+            reputation_options={k: str(v).lower() == "true" for k, v in reputation.items()},
+            sending_options={k: str(v).lower() == "true" for k, v in sending.items()},
+            tags=[],
+            suppression_options=self.properties.get("SuppressionOptions") or {},
+            vdm_options={},
+        )
+
+    def remove(self) -> None:
+        from moto.sesv2.models import sesv2_backends
+
+        sesv2_backends[self.account][self.region].delete_configuration_set(self.name)
+
+
+class ConfigurationSetEventDestination(_Model):
+    """AWS::SES::ConfigurationSetEventDestination in the SESv2 event destination store."""
+
+    resource_type = "AWS::SES::ConfigurationSetEventDestination"
+    attributes = ("Id",)
+
+    def create(self) -> None:
+        definition = dict(self.properties.get("EventDestination") or {})
+        self.set_name = str(self.properties["ConfigurationSetName"])
+        self.name = str(definition.pop("Name", None) or self.name)
+        definition["Enabled"] = str(definition.get("Enabled", True)).lower() == "true"
+        store = _identities()
+        with store.lock:
+            store.destinations.setdefault((self.account, self.region, self.set_name), []).append(
+                {"Name": self.name, **definition}
+            )
+        self.values["Id"] = self.name
+
+    def remove(self) -> None:
+        store = _identities()
+        with store.lock:
+            key = (self.account, self.region, self.set_name)
+            store.destinations[key] = [d for d in store.destinations.get(key, []) if d["Name"] != self.name]
+
+
+class Secret(_Model):
+    """AWS::SecretsManager::Secret in moto's Secrets Manager backend (``!Ref`` is the ARN)."""
+
+    resource_type = "AWS::SecretsManager::Secret"
+    name_property = "Name"
+    attributes = ("Id",)
+
+    def create(self) -> None:
+        from moto.secretsmanager.models import secretsmanager_backends
+
+        backend = secretsmanager_backends[self.account][self.region]
+        backend.create_secret(
+            name=self.name,
+            secret_string=self.properties.get("SecretString"),
+            secret_binary=None,
+            description=self.properties.get("Description"),
+            tags=self.properties.get("Tags") or [],
+            kms_key_id=self.properties.get("KmsKeyId"),
+            client_request_token=None,
+            replica_regions=[],
+            force_overwrite=False,
+        )
+        self.arn = backend.describe_secret(self.name).arn
+        self.values["Id"] = self.arn
+
+    @property
+    def physical_resource_id(self) -> str:
+        """Return the secret's ARN, as CloudFormation does."""
+        return self.arn
+
+    def remove(self) -> None:
+        from moto.secretsmanager.models import secretsmanager_backends
+
+        secretsmanager_backends[self.account][self.region].delete_secret(
+            self.name, None, force_delete_without_recovery=True
+        )
+
+
+class DeliveryStream(_Model):
+    """AWS::KinesisFirehose::DeliveryStream (S3 destinations) in moto's Firehose backend."""
+
+    resource_type = "AWS::KinesisFirehose::DeliveryStream"
+    name_property = "DeliveryStreamName"
+    attributes = ("Arn",)
+
+    def create(self) -> None:
+        from moto.firehose.models import firehose_backends
+
+        firehose_backends[self.account][self.region].create_delivery_stream(
+            region=self.region,
+            delivery_stream_name=self.name,
+            delivery_stream_type=self.properties.get("DeliveryStreamType", "DirectPut"),
+            kinesis_stream_source_configuration={},
+            delivery_stream_encryption_configuration_input=self.properties.get(
+                "DeliveryStreamEncryptionConfigurationInput"
+            )
+            or {},
+            s3_destination_configuration=self.properties.get("S3DestinationConfiguration") or {},
+            extended_s3_destination_configuration=self.properties.get("ExtendedS3DestinationConfiguration") or {},
+            redshift_destination_configuration={},
+            elasticsearch_destination_configuration={},
+            splunk_destination_configuration={},
+            http_endpoint_destination_configuration={},
+            snowflake_destination_configuration={},
+            iceberg_destination_configuration={},
+            tags=self.properties.get("Tags") or [],
+        )
+        self.values["Arn"] = f"arn:aws:firehose:{self.region}:{self.account}:deliverystream/{self.name}"
+
+    def remove(self) -> None:
+        from moto.firehose.models import firehose_backends
+
+        firehose_backends[self.account][self.region].delete_delivery_stream(self.name)
+
+
+class Alarm(_Model):
+    """AWS::CloudWatch::Alarm (single-metric alarms) in moto's CloudWatch backend."""
+
+    resource_type = "AWS::CloudWatch::Alarm"
+    name_property = "AlarmName"
+    attributes = ("Arn",)
+
+    def create(self) -> None:
+        from moto.cloudwatch.models import cloudwatch_backends
+
+        p = self.properties
+        cloudwatch_backends[self.account][self.region].put_metric_alarm(
+            name=self.name,
+            namespace=p.get("Namespace", ""),
+            metric_name=p.get("MetricName", ""),
+            comparison_operator=p["ComparisonOperator"],
+            evaluation_periods=int(p["EvaluationPeriods"]),
+            period=int(p.get("Period", 300)),
+            threshold=float(p.get("Threshold", 0)),
+            statistic=p.get("Statistic", "Sum"),
+            description=p.get("AlarmDescription", ""),
+            dimensions=[{"name": d["Name"], "value": d["Value"]} for d in p.get("Dimensions", [])],
+            alarm_actions=list(p.get("AlarmActions", [])),
+            ok_actions=list(p.get("OKActions", [])),
+            treat_missing_data=p.get("TreatMissingData"),
+        )
+        self.values["Arn"] = f"arn:aws:cloudwatch:{self.region}:{self.account}:alarm:{self.name}"
+
+    def remove(self) -> None:
+        from moto.cloudwatch.models import cloudwatch_backends
+
+        cloudwatch_backends[self.account][self.region].delete_alarms([self.name])
