@@ -292,11 +292,8 @@ def test_direct_upload_limit_without_bucket_is_refused(built: dict[str, layer.La
     big = replace(built["python3.12"], size=layer.DIRECT_UPLOAD_LIMIT + 1)
 
     class NoLayers:
-        def get_paginator(self, _name: str) -> NoLayers:
-            return self
-
-        def paginate(self, **_kwargs: str) -> list[dict[str, list[str]]]:
-            return [{"LayerVersions": []}]
+        def list_layer_versions(self, **_kwargs: str) -> dict[str, list[str]]:
+            return {"LayerVersions": []}
 
     with pytest.raises(InputError, match="over the 50 MB direct upload limit; give --bucket to upload it through S3"):
         publish_layer(big, "x", NoLayers())

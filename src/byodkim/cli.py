@@ -671,7 +671,7 @@ def emulator(port: int, dns_servers: tuple[str, ...], dkim_window: float, region
     click.echo("# the local AWS emulator is running; in another shell:")
     for name, value in server.environment().items():
         click.echo(f"export {name}={value}")
-    click.echo("# Ctrl-C stops it", err=True)
+    click.echo(f"# server log: {server.log_path}; Ctrl-C stops it", err=True)
     try:
         server.wait()
     finally:

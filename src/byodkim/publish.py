@@ -59,9 +59,13 @@ def publish_layer(
 
 def _latest(lambda_client: Any, layer_name: str) -> dict[str, Any] | None:  # noqa: ANN401
     versions: list[dict[str, Any]] = []
-    paginator = lambda_client.get_paginator("list_layer_versions")
-    for page in paginator.paginate(LayerName=layer_name):
+    marker: dict[str, str] = {}
+    while True:  # by hand, not a paginator: Sceptre's connection manager only makes calls
+        page = lambda_client.list_layer_versions(LayerName=layer_name, **marker)
         versions.extend(page.get("LayerVersions", []))
+        if not page.get("NextMarker"):
+            break
+        marker = {"Marker": page["NextMarker"]}
     if not versions:
         return None
     newest = max(versions, key=lambda v: int(v["Version"]))

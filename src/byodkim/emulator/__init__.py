@@ -10,9 +10,11 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import IO, Any, Self
 
 from byodkim.errors import ByodkimError
@@ -40,6 +42,7 @@ class Emulator:
     dns_servers: list[str] = field(default_factory=list)  # HOST:PORT the emulated SES queries
     dkim_window: float = 72 * 3600.0  # seconds before PENDING turns FAILED, as in SES
     region: str = "ap-northeast-1"
+    log_path: Path | None = None  # the server's own log (moto's warnings, tracebacks); a temp file if None
     _process: subprocess.Popen[str] | None = field(default=None, init=False, repr=False)
 
     @property
@@ -58,14 +61,20 @@ class Emulator:
         for server in self.dns_servers:
             args += ["--dns", server]
         env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
-        self._process = subprocess.Popen(  # noqa: S603 - our own module with fixed arguments
-            args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, start_new_session=True
-        )
+        if self.log_path is None:
+            handle, name = tempfile.mkstemp(prefix="byodkim-emulator-", suffix=".log")
+            os.close(handle)
+            self.log_path = Path(name)
+        # A file, not a pipe: nobody reads the server's stderr, and a full pipe would stall it.
+        with self.log_path.open("w") as log:
+            self._process = subprocess.Popen(  # noqa: S603 - our own module with fixed arguments
+                args, stdout=subprocess.PIPE, stderr=log, text=True, env=env, start_new_session=True
+            )
         assert self._process.stdout is not None  # noqa: S101 - PIPE was requested
         line = _read_line(self._process.stdout, timeout)
         if not line.startswith("ready "):
             self.stop()
-            raise ByodkimError(f"the emulator did not start: {line or 'no output'}")
+            raise ByodkimError(f"the emulator did not start: {line or 'no output'}", f"see {self.log_path}")
         self.port = int(line.split()[1])
         return self
 
@@ -101,9 +110,8 @@ class Emulator:
             except subprocess.TimeoutExpired:
                 self._process.kill()
                 self._process.wait()
-        for stream in (self._process.stdout, self._process.stderr):
-            if stream is not None:
-                stream.close()
+        if self._process.stdout is not None:
+            self._process.stdout.close()
         self._process = None
 
     def __enter__(self) -> Self:

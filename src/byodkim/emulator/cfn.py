@@ -27,13 +27,64 @@ def install(settings: Settings) -> None:
 
     for cached in (parsing.get_model_list, parsing.get_model_map, parsing.get_name_type_map):
         cached.cache_clear()
+    _compare_parameters_as_text()
+    _lambda_function_keeps_layers()
 
 
-class _Model(CloudFormationModel):
-    """Shared plumbing: create from properties, update by re-creating, delete by name."""
+def _lambda_function_keeps_layers() -> None:
+    """Keep ``Layers`` and ``Architectures`` of an AWS::Lambda::Function (moto's create drops them)."""
+    from moto.awslambda.models import LambdaFunction
 
-    # moto files each model under the service named by its module's second part.
-    __module__ = "moto.sesv2.byodkim"
+    original: Any = LambdaFunction.__dict__["create_from_cloudformation_json"].__func__
+
+    def create(cls: Any, resource_name: str, cloudformation_json: dict[str, Any], *args: Any, **kwargs: Any) -> Any:  # noqa: ANN401
+        function = original(cls, resource_name, cloudformation_json, *args, **kwargs)
+        properties = cloudformation_json.get("Properties", {})
+        if properties.get("Layers"):
+            function.layers = function._get_layers_data(properties["Layers"])  # noqa: SLF001 - moto's own helper
+        if properties.get("Architectures"):
+            function.architectures = properties["Architectures"]
+        return function
+
+    LambdaFunction.create_from_cloudformation_json = classmethod(create)  # type: ignore[method-assign,assignment]
+
+
+def _as_text(value: object) -> str:
+    return ",".join(map(str, value)) if isinstance(value, list) else str(value)
+
+
+def _compare_parameters_as_text() -> None:
+    """Make an unchanged relaunch answer "No updates are to be performed", as CloudFormation does.
+
+    moto keeps Number parameters as int/float but compares them with the incoming
+    strings, and ignores defaults of parameters not passed, so any stack with a Number
+    parameter would "update" on every launch.
+    """
+    from moto.cloudformation.exceptions import ValidationError
+    from moto.cloudformation.responses import CloudFormationResponse
+
+    def validate(self: Any, incoming_params: Any, stack_body: str, old_stack: Any) -> None:  # noqa: ANN401
+        if not incoming_params or not stack_body or old_stack.template != stack_body:
+            return
+        new = {k: _as_text(v) for k, v in self._get_param_values(incoming_params, old_stack.stack_parameters).items()}
+        declared = (getattr(old_stack, "template_dict", None) or {}).get("Parameters", {})
+        for key, slot in declared.items():
+            if key not in new and "Default" in slot:
+                new[key] = _as_text(slot["Default"])
+        old = {k: _as_text(v) for k, v in old_stack.stack_parameters.items()}
+        if old == new:
+            raise ValidationError(old_stack.name, message="No updates are to be performed.")
+
+    CloudFormationResponse._validate_different_update = validate  # type: ignore[method-assign]  # noqa: SLF001
+
+
+class _Model:
+    """Shared plumbing: create from properties, update by re-creating, delete by name.
+
+    A mixin, not a CloudFormationModel subclass: moto finds models through
+    ``CloudFormationModel.__subclasses__()``, which lists direct subclasses only.
+    """
+
     resource_type: ClassVar[str] = ""
     name_property: ClassVar[str] = ""
     attributes: ClassVar[tuple[str, ...]] = ()
@@ -125,7 +176,7 @@ def _identities() -> Any:  # noqa: ANN401 - the SES store
     return identities(_SETTINGS)
 
 
-class EmailIdentity(_Model):
+class EmailIdentity(_Model, CloudFormationModel):
     """AWS::SES::EmailIdentity in the same store the SESv2 API uses."""
 
     resource_type = "AWS::SES::EmailIdentity"
@@ -154,7 +205,7 @@ class EmailIdentity(_Model):
             store.identities.pop((self.account, self.region, self.name), None)
 
 
-class ConfigurationSet(_Model):
+class ConfigurationSet(_Model, CloudFormationModel):
     """AWS::SES::ConfigurationSet in moto's SES v2 backend."""
 
     resource_type = "AWS::SES::ConfigurationSet"
@@ -182,7 +233,7 @@ class ConfigurationSet(_Model):
         sesv2_backends[self.account][self.region].delete_configuration_set(self.name)
 
 
-class ConfigurationSetEventDestination(_Model):
+class ConfigurationSetEventDestination(_Model, CloudFormationModel):
     """AWS::SES::ConfigurationSetEventDestination in the SESv2 event destination store."""
 
     resource_type = "AWS::SES::ConfigurationSetEventDestination"
@@ -207,7 +258,7 @@ class ConfigurationSetEventDestination(_Model):
             store.destinations[key] = [d for d in store.destinations.get(key, []) if d["Name"] != self.name]
 
 
-class Secret(_Model):
+class Secret(_Model, CloudFormationModel):
     """AWS::SecretsManager::Secret in moto's Secrets Manager backend (``!Ref`` is the ARN)."""
 
     resource_type = "AWS::SecretsManager::Secret"
@@ -245,7 +296,7 @@ class Secret(_Model):
         )
 
 
-class DeliveryStream(_Model):
+class DeliveryStream(_Model, CloudFormationModel):
     """AWS::KinesisFirehose::DeliveryStream (S3 destinations) in moto's Firehose backend."""
 
     resource_type = "AWS::KinesisFirehose::DeliveryStream"
@@ -282,7 +333,7 @@ class DeliveryStream(_Model):
         firehose_backends[self.account][self.region].delete_delivery_stream(self.name)
 
 
-class Alarm(_Model):
+class Alarm(_Model, CloudFormationModel):
     """AWS::CloudWatch::Alarm (single-metric alarms) in moto's CloudWatch backend."""
 
     resource_type = "AWS::CloudWatch::Alarm"
@@ -303,7 +354,7 @@ class Alarm(_Model):
             threshold=float(p.get("Threshold", 0)),
             statistic=p.get("Statistic", "Sum"),
             description=p.get("AlarmDescription", ""),
-            dimensions=[{"name": d["Name"], "value": d["Value"]} for d in p.get("Dimensions", [])],
+            dimensions=[{"Name": d["Name"], "Value": d["Value"]} for d in p.get("Dimensions", [])],
             alarm_actions=list(p.get("AlarmActions", [])),
             ok_actions=list(p.get("OKActions", [])),
             treat_missing_data=p.get("TreatMissingData"),

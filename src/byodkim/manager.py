@@ -1,0 +1,255 @@
+"""The rollout phases the dkim-manager Lambda runs: prepare, request, verify and activate.
+
+Phase 4 prepares the record and the DNS request and keeps them in S3 and SSM; phase 5
+sends the request to the DNS team's SNS topic; (phase 6 is the DNS team's own work);
+phase 7 checks the record on every authoritative server, registers the key with SES
+once it is live, and reports SES's verdict, disabling its own schedule on SUCCESS.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from byodkim.errors import ByodkimError, InputError
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+    from byodkim.aws import Aws
+    from byodkim.keys import SigningKey
+
+log = logging.getLogger(__name__)
+NOTIFY = ("SUCCESS", "FAILED", "TEMPORARY_FAILURE")
+
+
+@dataclass(frozen=True)
+class ManagerConfig:
+    """What the function knows about its deployment, from its environment."""
+
+    project: str
+    environment: str
+    domain: str
+    secret_prefix: str
+    bucket: str = ""
+    topic_arn: str = ""
+    rule_name: str = ""
+    nameservers: tuple[str, ...] = ()
+    extra: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def from_environment(cls, env: Mapping[str, str]) -> ManagerConfig:
+        """Read PROJECT_NAME, ENVIRONMENT, DOMAIN_NAME, SECRET_PREFIX and the optional rest."""
+        return cls(
+            project=env.get("PROJECT_NAME", "aws-ses-migration"),
+            environment=env.get("ENVIRONMENT", "prod"),
+            domain=env.get("DOMAIN_NAME", ""),
+            secret_prefix=env.get("SECRET_PREFIX", "byodkim/dkim"),
+            bucket=env.get("CERTIFICATES_BUCKET", ""),
+            topic_arn=env.get("DNS_TOPIC_ARN", ""),
+            rule_name=env.get("PHASE7_RULE_NAME", ""),
+            nameservers=tuple(s for s in env.get("NAMESERVERS", "").split(",") if s.strip()),
+        )
+
+    @property
+    def parameter_root(self) -> str:
+        """Return the SSM path for this deployment's DKIM state.
+
+        Under /byodkim/: SSM reserves names whose first level starts with "aws".
+        """
+        return f"/byodkim/{self.project}-{self.environment}/dkim"
+
+
+@dataclass(frozen=True)
+class PhaseRequest:
+    """A validated payload."""
+
+    action: str
+    phase: str
+    domain: str
+    selector: str | None
+
+
+def parse_event(event: object, config: ManagerConfig) -> PhaseRequest:
+    """Validate the payload the team sends; refuse anything else with one line."""
+    from byodkim.names import normalize_domain, validate_selector
+
+    if not isinstance(event, dict):
+        raise InputError("the payload must be a JSON object", 'e.g. {"action": "status", "domain": "goo.ne.jp"}')
+    action = event.get("action")
+    if action not in ("phase_manager", "status"):
+        raise InputError(f"unknown action `{action}`", "use phase_manager or status")
+    for key, want in (("environment", config.environment), ("projectName", config.project)):
+        if key in event and event[key] != want:
+            raise InputError(
+                f"{key} `{event[key]}` does not match this function's `{want}`", "invoke the right function"
+            )
+    phase = str(event.get("phase", "")) if action == "phase_manager" else ""
+    if action == "phase_manager" and phase not in ("4", "5", "7"):
+        hint = "phase 6 is the DNS team's own work; check it with phase 7" if phase == "6" else "use 4, 5 or 7"
+        raise InputError(f"phase `{phase}` is not one this function runs", hint)
+    domain = normalize_domain(str(event.get("domain") or config.domain))
+    selector = validate_selector(str(event["selector"])) if event.get("selector") else None
+    return PhaseRequest(str(action), phase, domain, selector)
+
+
+class Manager:
+    """Runs one phase against AWS for one domain."""
+
+    def __init__(self, config: ManagerConfig, aws: Aws, region: str) -> None:
+        self.config, self.aws, self.region = config, aws, region
+
+    def run(self, request: PhaseRequest) -> dict[str, Any]:
+        """Do the request's work and return a JSON-ready result."""
+        if request.action == "status":
+            return self.status(request)
+        return {"4": self.prepare, "5": self.send_request, "7": self.activate}[request.phase](request)
+
+    # -- shared ------------------------------------------------------------------------------
+
+    def _parameter(self, domain: str, name: str) -> str:
+        return f"{self.config.parameter_root}/{domain}/{name}"
+
+    def _get_parameter(self, name: str) -> str | None:
+        ssm = self.aws.client("ssm", self.region)
+        try:
+            return str(ssm.get_parameter(Name=name)["Parameter"]["Value"])
+        except Exception as exc:
+            if getattr(exc, "response", {}).get("Error", {}).get("Code") == "ParameterNotFound":
+                return None
+            raise
+
+    def _put_parameter(self, name: str, value: str) -> None:
+        self.aws.client("ssm", self.region).put_parameter(Name=name, Value=value, Type="String", Overwrite=True)
+
+    def selector(self, request: PhaseRequest) -> str:
+        """Return the payload's selector or the one phase 4's stack keeps in SSM."""
+        if request.selector:
+            return request.selector
+        stored = self._get_parameter(self._parameter(request.domain, "selector"))
+        if not stored:
+            raise InputError(
+                f"no selector for {request.domain}: {self._parameter(request.domain, 'selector')} is not set",
+                'give "selector" in the payload or launch phase-4',
+            )
+        return stored
+
+    def key(self, domain: str, selector: str) -> SigningKey:
+        """Return the key `byodkim register` keeps in Secrets Manager."""
+        from byodkim.secretstore import default_secret_id, read_key
+
+        secret_id = default_secret_id(domain, selector, self.config.secret_prefix)
+        key = read_key(self.aws.client("secretsmanager", self.region), secret_id)
+        if key is None:
+            raise InputError(f"no key in secret `{secret_id}`", "run `byodkim register` (or keygen and register) first")
+        return key
+
+    # -- phases ------------------------------------------------------------------------------
+
+    def prepare(self, request: PhaseRequest) -> dict[str, Any]:
+        """Phase 4: write the record and the DNS requests where the team and phase 5 find them."""
+        from byodkim.record import DkimRecord
+        from byodkim.request import render_request
+
+        selector = self.selector(request)
+        record = DkimRecord(request.domain, selector, self.key(request.domain, selector).public.b64)
+        objects = {
+            "record.json": record.render("json"),
+            "zone.txt": record.zone_line() + "\n",
+            "route53.json": record.render("route53"),
+            "request-en.md": render_request(record, "en"),
+            "request-ja.md": render_request(record, "ja"),
+        }
+        prefix = f"dns/{request.domain}/{selector}/"
+        written = []
+        if self.config.bucket:
+            s3 = self.aws.client("s3", self.region)
+            for name, body in objects.items():
+                s3.put_object(Bucket=self.config.bucket, Key=prefix + name, Body=body.encode("utf-8"))
+                written.append(f"s3://{self.config.bucket}/{prefix}{name}")
+        self._put_parameter(self._parameter(request.domain, "record"), record.value)
+        return {
+            "phase": "4",
+            "record": {"name": record.name, "value": record.value, "strings": record.strings},
+            "objects": written,
+        }
+
+    def send_request(self, request: PhaseRequest) -> dict[str, Any]:
+        """Phase 5: send the DNS request (Japanese, with the English below) to the DNS team's topic."""
+        from byodkim.record import DkimRecord
+        from byodkim.request import render_request
+
+        if not self.config.topic_arn:
+            raise InputError("DNS_TOPIC_ARN is not set", "launch phase-5 and phase-2 again")
+        selector = self.selector(request)
+        record = DkimRecord(request.domain, selector, self.key(request.domain, selector).public.b64)
+        body = render_request(record, "ja") + "\n---\n\n" + render_request(record, "en")
+        sent = self.aws.client("sns", self.region).publish(
+            TopicArn=self.config.topic_arn, Subject=f"DKIM TXT record request: {record.name}"[:100], Message=body
+        )
+        return {"phase": "5", "topic": self.config.topic_arn, "messageId": sent["MessageId"], "record": record.name}
+
+    def _dns(self, domain: str, selector: str, key: SigningKey) -> Any:  # noqa: ANN401 - verify.Report
+        from byodkim import verify
+
+        servers = tuple(s for spec in self.config.nameservers for s in verify.parse_server(spec))
+        return verify.check(verify.Check(domain, selector, key.public, servers))
+
+    def activate(self, request: PhaseRequest) -> dict[str, Any]:
+        """Phase 7: once the record is live everywhere, register with SES and follow its verdict."""
+        from byodkim import registration
+
+        selector = self.selector(request)
+        key = self.key(request.domain, selector)
+        report = self._dns(request.domain, selector, key)
+        result: dict[str, Any] = {"phase": "7", "dns": report.summary(), "dnsOk": report.ok, "ses": None}
+        if not report.ok:
+            return result
+        registered = registration.register(
+            registration.Registration(request.domain, selector, key, (self.region,)), self.aws, lambda: (True, "")
+        )[0]
+        if not registered.ok:
+            raise ByodkimError(f"registering with SES failed: {registered.detail}")
+        status = registration.status(request.domain, (self.region,), self.aws)[0].status or "NOT_STARTED"
+        result.update(ses=status, registration=registered.action)
+        self._metric(request.domain, status)
+        last_name = self._parameter(request.domain, "last-status")
+        if status != self._get_parameter(last_name):
+            self._put_parameter(last_name, status)
+            if status in NOTIFY and self.config.topic_arn:
+                self.aws.client("sns", self.region).publish(
+                    TopicArn=self.config.topic_arn,
+                    Subject=f"BYODKIM {request.domain}: SES DKIM {status}",
+                    Message=json.dumps(result, ensure_ascii=False, indent=2),
+                )
+                result["notified"] = status
+        if status == "SUCCESS" and self.config.rule_name:
+            self.aws.client("events", self.region).disable_rule(Name=self.config.rule_name)
+            result["scheduleDisabled"] = self.config.rule_name
+        return result
+
+    def _metric(self, domain: str, status: str) -> None:
+        # The phase-8 alarm watches this: 1 while SES verifies the key, 0 otherwise.
+        self.aws.client("cloudwatch", self.region).put_metric_data(
+            Namespace="BYODKIM",
+            MetricData=[
+                {
+                    "MetricName": "DkimVerified",
+                    "Dimensions": [{"Name": "Domain", "Value": domain}],
+                    "Value": 1.0 if status == "SUCCESS" else 0.0,
+                }
+            ],
+        )
+
+    def status(self, request: PhaseRequest) -> dict[str, Any]:
+        """Report SES's view and, when a selector is known, the DNS view."""
+        from byodkim import registration
+
+        ses = registration.status(request.domain, (self.region,), self.aws)[0]
+        result: dict[str, Any] = {"action": "status", "ses": ses.as_dict()}
+        selector = request.selector or (ses.tokens[0] if ses.origin == "EXTERNAL" and ses.tokens else None)
+        if selector:
+            result["dns"] = self._dns(request.domain, selector, self.key(request.domain, selector)).summary()
+        return result

@@ -1,0 +1,97 @@
+"""byodkim's Sceptre resolvers: the layer ARN, the Lambda code key, the DKIM record value.
+
+Registered as entry points (``sceptre.resolvers``), so a stack config says
+``!byodkim_layer``, ``!byodkim_lambda_code`` or ``!byodkim_dkim_record`` and the value
+is built, published and filled in at launch, with nobody pasting ARNs. Every AWS call
+goes through the stack's connection manager: same profile, region and endpoint.
+"""
+
+from __future__ import annotations
+
+import logging
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from sceptre.resolvers import Resolver
+
+log = logging.getLogger(__name__)
+
+
+class _StackClient:
+    """A boto3-like client whose calls go through the stack's connection manager."""
+
+    def __init__(self, stack: Any, service: str) -> None:  # noqa: ANN401 - sceptre's Stack
+        self._stack, self._service = stack, service
+
+    def __getattr__(self, name: str) -> Any:  # noqa: ANN401 - any API call
+        def call(**kwargs: Any) -> Any:  # noqa: ANN401
+            return self._stack.connection_manager.call(self._service, name, kwargs)
+
+        return call
+
+
+def _arguments(resolver: Any, required: tuple[str, ...]) -> dict[str, Any]:  # noqa: ANN401 - sceptre's Resolver
+    argument = resolver.argument or {}
+    if not isinstance(argument, dict):
+        resolver.raise_invalid_argument_error(f"takes a mapping with {', '.join(required)}")
+    missing = [key for key in required if not argument.get(key)]
+    if missing:
+        resolver.raise_invalid_argument_error(f"needs {', '.join(missing)}")
+    return dict(argument)
+
+
+class LayerResolver(Resolver):  # type: ignore[misc] # sceptre is untyped
+    """``!byodkim_layer {layer_name, runtime, arch}``: build, publish when changed, return the version ARN."""
+
+    def resolve(self) -> str:
+        """Return the LayerVersionArn serving the current build."""
+        from byodkim import layer
+        from byodkim.publish import publish_layer
+
+        args = _arguments(self, ("layer_name",))
+        runtime = layer.runtime(str(args.get("runtime", layer.DEFAULT_RUNTIME)))
+        arch = str(args.get("arch", "x86_64"))
+        with tempfile.TemporaryDirectory(prefix="byodkim-sceptre-") as tmp:
+            built = layer.build_layer(layer.BuildOptions(runtime, arch, out=Path(tmp) / "layer.zip"))
+            result = publish_layer(built, str(args["layer_name"]), _StackClient(self.stack, "lambda"))
+        log.info("%s layer %s: %s", self.stack.name, "published" if result.created else "unchanged", result.arn)
+        return result.arn
+
+
+class LambdaCodeResolver(Resolver):  # type: ignore[misc] # sceptre is untyped
+    """``!byodkim_lambda_code {bucket}``: package byodkim, upload once per content, return the S3 key."""
+
+    def resolve(self) -> str:
+        """Return the S3 key of the code zip in ``bucket``."""
+        from byodkim.package import build_code_zip
+
+        args = _arguments(self, ("bucket",))
+        s3 = _StackClient(self.stack, "s3")
+        with tempfile.TemporaryDirectory(prefix="byodkim-sceptre-") as tmp:
+            code = build_code_zip(Path(tmp) / "code.zip")
+            try:
+                s3.head_object(Bucket=args["bucket"], Key=code.s3_key)
+            except Exception:  # noqa: BLE001 - absent (404) or unreadable: upload
+                s3.put_object(Bucket=args["bucket"], Key=code.s3_key, Body=code.path.read_bytes())
+        return code.s3_key
+
+
+class DkimRecordResolver(Resolver):  # type: ignore[misc] # sceptre is untyped
+    """``!byodkim_dkim_record {domain, selector, secret_prefix}``: the Route 53 TXT value, or "" before a key exists."""
+
+    def resolve(self) -> str:
+        """Return ``"part1" "part2"`` for the key in Secrets Manager, or an empty string."""
+        from byodkim.names import normalize_domain, validate_selector
+        from byodkim.record import DkimRecord, quote_strings
+        from byodkim.secretstore import DEFAULT_PREFIX, default_secret_id, read_key
+
+        args = _arguments(self, ("domain", "selector"))
+        domain, selector = normalize_domain(str(args["domain"])), validate_selector(str(args["selector"]))
+        secret_id = default_secret_id(domain, selector, str(args.get("secret_prefix", DEFAULT_PREFIX)))
+        key = read_key(_StackClient(self.stack, "secretsmanager"), secret_id)
+        if key is None:
+            log.info("%s: no key in %s yet; the record waits for `byodkim register`", self.stack.name, secret_id)
+            return ""
+        # Only the public half leaves the secret: the value is what DNS publishes anyway.
+        return quote_strings(DkimRecord(domain, selector, key.public.b64).strings)

@@ -1,0 +1,239 @@
+"""The dkim-manager handler with the team's payloads, against the emulator and a real BIND."""
+
+from __future__ import annotations
+
+import importlib
+import json
+import os
+import subprocess
+import zipfile
+from typing import TYPE_CHECKING, Any
+
+import boto3
+import pytest
+
+from byodkim import keys
+from byodkim.record import DkimRecord
+from conftest import Cli, publish_record, python_for
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from pathlib import Path
+
+    from byodkim.emulator import Emulator
+    from byodkim.localdns import LocalNameServer
+
+SELECTOR = "gooid-21-pro-20250912-1"
+PAYLOAD = {"action": "phase_manager", "domain": "goo.ne.jp", "environment": "prod", "projectName": "aws-ses-migration"}
+BUCKET = "aws-ses-migration-prod-dkim-certificates"
+RULE = "aws-ses-migration-prod-phase7-dkim-activation"
+
+
+@pytest.fixture
+def deployment(
+    emulator: Emulator, goo_dns: LocalNameServer, monkeypatch: pytest.MonkeyPatch, cli: Cli, tmp_path: Path
+) -> dict[str, Any]:
+    """What phases 1-5 leave behind, made directly; the key registered by the CLI as the runbook does."""
+    s3 = boto3.client("s3")
+    s3.create_bucket(Bucket=BUCKET, CreateBucketConfiguration={"LocationConstraint": "ap-northeast-1"})
+    topic = boto3.client("sns").create_topic(Name="aws-ses-migration-prod-dns-team")["TopicArn"]
+    sqs = boto3.client("sqs")
+    queue = sqs.create_queue(QueueName="dns-team-inbox")["QueueUrl"]
+    queue_arn = sqs.get_queue_attributes(QueueUrl=queue, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    boto3.client("sns").subscribe(
+        TopicArn=topic, Protocol="sqs", Endpoint=queue_arn, Attributes={"RawMessageDelivery": "true"}
+    )
+    boto3.client("events").put_rule(Name=RULE, ScheduleExpression="rate(15 minutes)", State="ENABLED")
+    boto3.client("ssm").put_parameter(
+        Name="/byodkim/aws-ses-migration-prod/dkim/goo.ne.jp/selector", Value=SELECTOR, Type="String"
+    )
+    keys.write_key_files(tmp_path, SELECTOR, keys.generate())
+    private = tmp_path / f"{SELECTOR}.private.pem"
+    env = {
+        "PROJECT_NAME": "aws-ses-migration",
+        "ENVIRONMENT": "prod",
+        "DOMAIN_NAME": "goo.ne.jp",
+        "SECRET_PREFIX": "byodkim/dkim",
+        "CERTIFICATES_BUCKET": BUCKET,
+        "DNS_TOPIC_ARN": topic,
+        "PHASE7_RULE_NAME": RULE,
+        "NAMESERVERS": goo_dns.spec,
+    }
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    return {"private": private, "queue": queue, "env": env, "dns": goo_dns, "emulator": emulator}
+
+
+def _handler() -> Callable[[object, object], dict[str, Any]]:
+    from byodkim import lambda_handler
+
+    handler: Callable[[object, object], dict[str, Any]] = importlib.reload(lambda_handler).handler
+    return handler  # reloaded: CONFIG is read at import, as on Lambda
+
+
+def _messages(queue: str) -> list[str]:
+    got = boto3.client("sqs").receive_message(QueueUrl=queue, MaxNumberOfMessages=10)
+    return [m["Body"] for m in got.get("Messages", [])]
+
+
+def test_phases_4_5_7_end_to_end(deployment: dict[str, Any], cli: Cli) -> None:
+    handler = _handler()
+    no_key = handler({**PAYLOAD, "phase": "4"}, None)
+    assert no_key == {
+        "ok": False,
+        "error": "no key in secret `byodkim/dkim/goo.ne.jp/gooid-21-pro-20250912-1`; run `byodkim register` (or keygen and register) first",
+    }
+    assert (
+        cli("register", "--domain", "goo.ne.jp", "--selector", SELECTOR, "--key-file", deployment["private"]).code == 0
+    )
+
+    prepared = handler({**PAYLOAD, "phase": "4"}, None)
+    assert prepared["ok"] is True
+    record = DkimRecord("goo.ne.jp", SELECTOR, keys.load_private_key(deployment["private"]).public.b64)
+    assert prepared["record"] == {"name": record.name, "value": record.value, "strings": record.strings}
+    prefix = f"s3://{BUCKET}/dns/goo.ne.jp/{SELECTOR}/"
+    assert prepared["objects"] == [
+        prefix + n for n in ("record.json", "zone.txt", "route53.json", "request-en.md", "request-ja.md")
+    ]
+    zone = (
+        boto3.client("s3").get_object(Bucket=BUCKET, Key=f"dns/goo.ne.jp/{SELECTOR}/zone.txt")["Body"].read().decode()
+    )
+    assert zone == record.zone_line() + "\n"
+    stored = boto3.client("ssm").get_parameter(Name="/byodkim/aws-ses-migration-prod/dkim/goo.ne.jp/record")[
+        "Parameter"
+    ]["Value"]
+    assert stored == record.value
+
+    sent = handler({**PAYLOAD, "phase": "5"}, None)
+    assert sent["ok"] is True
+    (request,) = _messages(deployment["queue"])
+    assert request.startswith("# DNS レコード追加のお願い（goo.ne.jp の DKIM 公開鍵）")
+    assert record.zone_line() in request
+
+    waiting = handler({**PAYLOAD, "phase": "7"}, None)
+    assert (waiting["ok"], waiting["dnsOk"], waiting["ses"]) == (True, False, None)
+    assert waiting["dns"] == f"0/1 servers publish the key at {record.name}"
+
+    publish_record(deployment["dns"], record.name, record.value)  # phase 6: the DNS team's work
+    deployment["emulator"].control("/_byodkim/config", {"dns_servers": [deployment["dns"].spec]})
+    done = handler({**PAYLOAD, "phase": "7"}, None)
+    assert done["ok"] is True, done
+    assert (done["dnsOk"], done["ses"], done["notified"], done["scheduleDisabled"]) == (
+        True,
+        "SUCCESS",
+        "SUCCESS",
+        RULE,
+    )
+    assert boto3.client("events").describe_rule(Name=RULE)["State"] == "DISABLED"
+    (notice,) = _messages(deployment["queue"])
+    assert json.loads(notice)["ses"] == "SUCCESS"
+    again = handler({**PAYLOAD, "phase": "7"}, None)
+    assert "notified" not in again  # the same verdict is not sent twice
+    status = handler({"action": "status", "domain": "goo.ne.jp"}, None)
+    assert status["ses"]["status"] == "SUCCESS"
+    assert status["dns"] == f"1/1 servers publish the key at {record.name}"
+
+
+BAD = [
+    ("not a dict", 'the payload must be a JSON object; e.g. {"action": "status", "domain": "goo.ne.jp"}'),
+    ({"action": "rotate_everything"}, "unknown action `rotate_everything`; use phase_manager or status"),
+    ({**PAYLOAD, "phase": "6"}, "phase `6` is not one this function runs; phase 6 is the DNS team's own work; check it with phase 7"),
+    ({**PAYLOAD, "phase": "9"}, "phase `9` is not one this function runs; use 4, 5 or 7"),
+    ({**PAYLOAD, "phase": "7", "environment": "stg"}, "environment `stg` does not match this function's `prod`; invoke the right function"),
+    ({**PAYLOAD, "phase": "7", "domain": "sel._domainkey.goo.ne.jp"}, "`sel._domainkey.goo.ne.jp` is a DKIM record name, not a domain; give only the domain, e.g. goo.ne.jp"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("event", "error"), BAD)
+def test_bad_payloads_get_a_json_error(deployment: dict[str, Any], event: object, error: str) -> None:
+    assert _handler()(event, None) == {"ok": False, "error": error}
+
+
+def test_aws_errors_are_json_not_traces(deployment: dict[str, Any]) -> None:
+    deployment["emulator"].control(
+        "/_byodkim/faults",
+        {"faults": [{"service": "ssm", "kind": "error", "code": "AccessDeniedException", "count": -1}]},
+    )
+    result = _handler()({**PAYLOAD, "phase": "4"}, None)
+    assert result == {
+        "ok": False,
+        "error": "AWS denied GetParameter (AccessDeniedException); grant the caller this action, or use a profile that has it",
+    }
+
+
+def test_handler_runs_in_cpython_312_as_lambda_loads_it(deployment: dict[str, Any], cli: Cli, tmp_path: Path) -> None:
+    """Only the stdlib, the built layer, the function code and boto3 on the path: what Lambda gives it."""
+    from byodkim import layer
+    from byodkim.package import build_code_zip
+
+    assert (
+        cli("register", "--domain", "goo.ne.jp", "--selector", SELECTOR, "--key-file", deployment["private"]).code == 0
+    )
+    built = layer.build_layer(layer.BuildOptions(layer.runtime("python3.12"), "x86_64", out=tmp_path / "layer.zip"))
+    code = build_code_zip(tmp_path / "code.zip")
+    for archive, folder in ((built.path, "layer"), (code.path, "code")):
+        with zipfile.ZipFile(archive) as opened:
+            opened.extractall(tmp_path / folder)
+    with zipfile.ZipFile(code.path) as opened:
+        names = opened.namelist()
+    assert "byodkim/lambda_handler.py" in names
+    assert not [n for n in names if n.startswith("byodkim/emulator/") or n.endswith(".pyc")]
+    runtime_boto3 = tmp_path / "runtime"
+    from byodkim.layer import _uv
+
+    subprocess.run(
+        [_uv(), "pip", "install", "--quiet", "--target", str(runtime_boto3), "--python-version", "3.12", "--python-platform",
+         "x86_64-manylinux_2_34", "--only-binary", ":all:", "boto3"],
+        check=True, capture_output=True, env={k: v for k, v in os.environ.items() if k != "VIRTUAL_ENV"},
+    )  # fmt: skip
+    script = (
+        "import json, sys; sys.path[:0] = sys.argv[1:4];"
+        "from byodkim.lambda_handler import handler;"
+        'print(json.dumps(handler({"action": "status", "domain": "goo.ne.jp"}, None)));'
+        "import byodkim, cryptography, dns; print(byodkim.__file__, cryptography.__file__, dns.__file__)"
+    )
+    done = subprocess.run(
+        [python_for("3.12"), "-I", "-S", "-c", script, str(tmp_path / "code"), str(tmp_path / "layer" / "python"), str(runtime_boto3)],
+        capture_output=True, text=True, check=False, env={**os.environ},
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    answer, where = done.stdout.splitlines()
+    result = json.loads(answer)
+    assert result["ok"] is True, result
+    assert result["ses"]["origin"] == "EXTERNAL"
+    assert where.split() == [
+        str(tmp_path / "code" / "byodkim" / "__init__.py"),
+        str(tmp_path / "layer" / "python" / "cryptography" / "__init__.py"),
+        str(tmp_path / "layer" / "python" / "dns" / "__init__.py"),
+    ]
+
+
+class _Stack:
+    """Enough of a Sceptre stack for a resolver: a name and a connection manager over boto3."""
+
+    name = "prod/phase-4-dns-preparation"
+
+    class connection_manager:  # noqa: N801 - the attribute name Sceptre uses
+        @staticmethod
+        def call(service: str, command: str, kwargs: dict[str, Any]) -> Any:
+            client: Any = boto3.client(service)  # type: ignore[call-overload]
+            return getattr(client, command)(**kwargs)
+
+
+def test_dkim_record_resolver(deployment: dict[str, Any], cli: Cli) -> None:
+    from byodkim.sceptre_plugins import DkimRecordResolver
+
+    resolver = DkimRecordResolver(
+        {"domain": "goo.ne.jp", "selector": SELECTOR, "secret_prefix": "byodkim/dkim"}, _Stack()
+    )
+    assert resolver.resolve() == ""  # no key yet: the Route 53 record waits
+    assert (
+        cli("register", "--domain", "goo.ne.jp", "--selector", SELECTOR, "--key-file", deployment["private"]).code == 0
+    )
+    resolver = DkimRecordResolver(
+        {"domain": "goo.ne.jp", "selector": SELECTOR, "secret_prefix": "byodkim/dkim"}, _Stack()
+    )
+    value = resolver.resolve()
+    record = DkimRecord("goo.ne.jp", SELECTOR, keys.load_private_key(deployment["private"]).public.b64)
+    assert value == '"' + '" "'.join(record.strings) + '"'
+    assert "PRIVATE" not in value
