@@ -319,7 +319,11 @@ def build_layer(
 @click.option("--dry-run", is_flag=True, help="Print the calls it would make; change nothing.")
 @click.option("--force", is_flag=True, help="Switch an identity signing with Easy DKIM without the DNS check.")
 @click.option(
-    "--nameserver", "nameservers", multiple=True, help="For the Easy DKIM guard: check these servers (HOST[:PORT])."
+    "--nameserver",
+    "nameservers",
+    multiple=True,
+    envvar="BYODKIM_NAMESERVERS",
+    help="For the Easy DKIM guard: check these servers (HOST[:PORT]).",
 )
 @output_option
 def register(
@@ -416,7 +420,11 @@ class _Duration(click.ParamType[float]):
 @click.option("--secret-id", help="Read the key from this Secrets Manager secret instead.")
 @passphrase_option
 @click.option(
-    "--nameserver", "nameservers", multiple=True, help="Ask this server (HOST[:PORT]) instead of discovering them."
+    "--nameserver",
+    "nameservers",
+    multiple=True,
+    envvar="BYODKIM_NAMESERVERS",
+    help="Ask this server (HOST[:PORT]) instead of discovering them.",
 )
 @click.option(
     "--query-timeout", type=click.FloatRange(0.1, 60), default=3.0, show_default=True, help="Seconds per query."
@@ -559,7 +567,11 @@ def _render_verify(state: Any, output: str) -> None:  # noqa: ANN401 - verify.Wa
 @regions_option
 @profile_option
 @click.option(
-    "--nameserver", "nameservers", multiple=True, help="Check the record on these servers (default: the zone's own)."
+    "--nameserver",
+    "nameservers",
+    multiple=True,
+    envvar="BYODKIM_NAMESERVERS",
+    help="Check the record on these servers (default: the zone's own).",
 )
 @click.option("--no-dns", is_flag=True, help="Show SES's view only.")
 @output_option
@@ -686,6 +698,215 @@ def _stop_on_sigterm() -> None:
         raise SystemExit(143)
 
     signal.signal(signal.SIGTERM, stop)
+
+
+@cli.command()
+@click.option("--env", "environment", default="prod", show_default=True, help="Environment (Sceptre config group).")
+@click.option("--project", default="aws-ses-migration", show_default=True, help="Project name.")
+@click.option("--domain", type=DOMAIN, help="Mail domain [default: the phase-3 stack's identity].")
+@regions_option
+@profile_option
+@click.option(
+    "--nameserver",
+    "nameservers",
+    multiple=True,
+    envvar="BYODKIM_NAMESERVERS",
+    help="Check the record on these servers.",
+)
+@click.option("--format", "fmt", type=click.Choice(["text", "md", "json"]), default="text", show_default=True)
+@click.option("--lang", type=click.Choice(["en", "ja"]), default="en", show_default=True, help="Language of the memo.")
+@click.option("--out", type=click.Path(path_type=Path, dir_okay=False), help="Write the memo here instead of stdout.")
+def report(
+    environment: str,
+    project: str,
+    domain: str | None,
+    regions: tuple[str, ...],
+    profile: str | None,
+    nameservers: tuple[str, ...],
+    fmt: str,
+    lang: str,
+    out: Path | None,
+) -> None:
+    """Write where the rollout stands: stacks, layer, SES per region, DNS, next step."""
+    from byodkim import report as memo
+    from byodkim import verify
+
+    servers = tuple(s for spec in nameservers for s in verify.parse_server(spec))
+    aws, chosen = _regions(profile, regions)
+    request = memo.ReportRequest(project, environment, domain, chosen, servers, lang)
+    text = memo.render(memo.collect(request, aws, chosen[0]), fmt, lang)
+    if out is None:
+        click.echo(text, nl=False)
+    else:
+        _write_text(out, text)
+        click.echo(f"wrote {out}")
+
+
+@cli.command()
+@click.option(
+    "--keep", is_flag=True, help="Leave the emulator and DNS server running until Ctrl-C, and say how to reach them."
+)
+@click.option(
+    "--lang",
+    type=click.Choice(["en", "ja"]),
+    default="en",
+    show_default=True,
+    help="Language of the report and request.",
+)
+def sandbox(keep: bool, lang: str) -> None:  # noqa: FBT001 - a click flag
+    """Rehearse the whole rollout locally: no AWS account needed."""
+    import time
+
+    from byodkim import sandbox as rehearsal
+
+    started = time.monotonic()
+    steps = [0]
+
+    def progress(what: str, seconds: float) -> None:
+        steps[0] += 1
+        click.echo(f"[{steps[0]:>2}] {what} ({seconds:.1f} s)", err=True)
+
+    _stop_on_sigterm()
+    with rehearsal.running(rehearsal.SandboxOptions(lang=lang, progress=progress)) as box:
+        rehearsal.rehearse(box, rehearsal.SandboxOptions(lang=lang, progress=progress))
+        click.echo(box.report_text, nl=False)
+        click.echo(f"sandbox rollout reached SUCCESS in {time.monotonic() - started:.1f} s", err=True)
+        if keep:
+            click.echo("# the sandbox is running; in another shell:")
+            for name, value in box.environment.items():
+                click.echo(f"export {name}={value}")
+            click.echo(f"# files: {box.workdir}; Ctrl-C stops it", err=True)
+            try:
+                while True:
+                    time.sleep(3600)
+            except KeyboardInterrupt:
+                pass
+
+
+@cli.command()
+@domain_option
+@click.option("--new-selector", required=True, type=SELECTOR, help="Selector of the new key (one DNS label).")
+@regions_option
+@profile_option
+@click.option(
+    "--nameserver",
+    "nameservers",
+    multiple=True,
+    envvar="BYODKIM_NAMESERVERS",
+    help="Check the record on these servers.",
+)
+@click.option("--timeout", type=_Duration(), default="72h", show_default=True, help="How long each wait may take.")
+@click.option(
+    "--interval", type=click.FloatRange(0.05, 3600), default=5.0, show_default=True, help="First poll interval (s)."
+)
+@click.option(
+    "--until",
+    type=click.Choice(["keyed", "requested", "published", "switched", "verified"]),
+    help="Stop after this step.",
+)
+@click.option(
+    "--state-dir", type=click.Path(path_type=Path, file_okay=False), default=Path(".byodkim"), show_default=True
+)
+@click.option(
+    "--lang", type=click.Choice(["en", "ja"]), default="en", show_default=True, help="Language of the DNS request."
+)
+@click.option(
+    "--keep-old-days", type=click.IntRange(1, 365), default=7, show_default=True, help="Days to keep the old record."
+)
+@click.option("--kms-key-id", help="KMS key for the new key's secret.")
+def rotate(
+    domain: str,
+    new_selector: str,
+    regions: tuple[str, ...],
+    profile: str | None,
+    nameservers: tuple[str, ...],
+    timeout: float,
+    interval: float,
+    until: str | None,
+    state_dir: Path,
+    lang: str,
+    keep_old_days: int,
+    kms_key_id: str | None,
+) -> None:
+    """Rotate to a new key and selector safely; an interrupted rotation resumes where it stopped."""
+    from byodkim import rotate as rotation
+    from byodkim import verify
+
+    servers = tuple(s for spec in nameservers for s in verify.parse_server(spec))
+    aws, chosen = _regions(profile, regions)
+    request = rotation.RotationRequest(
+        domain, new_selector, chosen, servers, state_dir, timeout, interval, until, lang, keep_old_days, kms_key_id
+    )
+    labels = {
+        "keyed": "new key generated and stored in Secrets Manager",
+        "requested": "DNS request written",
+        "published": "new record live on every authoritative server",
+        "switched": "SES switched to the new key",
+        "verified": "SES reports SUCCESS with the new key",
+    }
+
+    def progress(step: str, what: str) -> None:
+        click.echo(f"{step}: {labels[step]} ({what})", err=True)
+
+    state = rotation.rotate(request, aws, progress)
+    if "requested" in state.done and "published" not in state.done:
+        click.echo(f"send {state.request_file} to the DNS team; then run the same command again")
+    if "verified" in state.done:
+        click.echo(
+            f"rotated {domain} from {state.old_selector} to {state.new_selector}. Keep the old record "
+            f"{state.old_selector}._domainkey.{domain} until {state.old_record_until}, then remove it"
+        )
+    else:
+        click.echo(f"stopped after {state.done[-1]}; state in {request.state_file}")
+
+
+@cli.command()
+@click.argument("number", type=click.Choice(["4", "5", "7"]))
+@domain_option
+@click.option("--selector", type=SELECTOR, help="Selector [default: the one phase-4 keeps in SSM].")
+@click.option("--env", "environment", default="prod", show_default=True, help="Environment (Sceptre config group).")
+@click.option("--project", default="aws-ses-migration", show_default=True, help="Project name.")
+@click.option(
+    "--nameserver",
+    "nameservers",
+    multiple=True,
+    envvar="BYODKIM_NAMESERVERS",
+    help="Check the record on these servers.",
+)
+@profile_option
+@click.option("--region", help="AWS region (default: AWS_REGION or the profile's).")
+def phase(
+    number: str,
+    domain: str,
+    selector: str | None,
+    environment: str,
+    project: str,
+    nameservers: tuple[str, ...],
+    profile: str | None,
+    region: str | None,
+) -> int:
+    """Run the dkim-manager Lambda's phase 4, 5 or 7 from here, with the same code and payload."""
+    import json
+
+    from byodkim.aws import Aws
+    from byodkim.manager import Manager, ManagerConfig, PhaseRequest
+
+    aws = Aws(profile, region)
+    where = aws.default_region()
+    account = aws.client("sts", where).get_caller_identity()["Account"]
+    config = ManagerConfig(
+        project=project,
+        environment=environment,
+        domain=domain,
+        secret_prefix="byodkim/dkim",  # noqa: S106 - a name prefix, not a password
+        bucket=f"{project}-{environment}-dkim-certificates",
+        topic_arn=f"arn:aws:sns:{where}:{account}:{project}-{environment}-dns-team",
+        rule_name=f"{project}-{environment}-phase7-dkim-activation",
+        nameservers=nameservers,
+    )
+    result = Manager(config, aws, where).run(PhaseRequest("phase_manager", number, domain, selector))
+    click.echo(json.dumps(result, indent=2, ensure_ascii=False))
+    return 0
 
 
 def run(argv: Sequence[str] | None = None) -> int:

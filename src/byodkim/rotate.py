@@ -1,0 +1,220 @@
+"""Key rotation with no moment in which the domain lacks a published key matching SES's.
+
+Order (SES documents none; this is the safe one): new key and selector, stored; DNS
+request; wait until the new record is live on every authoritative server; switch SES;
+wait for SUCCESS; keep the old record for days, then remove it by hand. Each finished
+step is written to a state file (never key material), so an interrupted rotation resumes.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from byodkim.errors import ByodkimError, InputError
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from byodkim.aws import Aws
+    from byodkim.keys import SigningKey
+    from byodkim.verify import Server
+
+STEPS = ("keyed", "requested", "published", "switched", "verified")
+
+
+@dataclass
+class RotationState:
+    """What is done; the file's whole content."""
+
+    domain: str
+    old_selector: str
+    new_selector: str
+    regions: list[str]
+    secret_id: str = ""
+    fingerprint: str = ""
+    request_file: str = ""
+    done: list[str] = field(default_factory=list)
+    old_record_until: str = ""
+
+    def save(self, path: Path) -> None:
+        """Write atomically, so a kill mid-write never leaves a broken state."""
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial = path.with_suffix(".partial")
+        partial.write_text(json.dumps(asdict(self), indent=2) + "\n", encoding="utf-8")
+        partial.replace(path)
+
+
+@dataclass(frozen=True)
+class RotationRequest:
+    """Inputs of a rotation."""
+
+    domain: str
+    new_selector: str
+    regions: tuple[str, ...]
+    servers: tuple[Server, ...] = ()
+    state_dir: Path = Path(".byodkim")
+    timeout: float = 72 * 3600.0
+    interval: float = 5.0
+    until: str | None = None
+    lang: str = "en"
+    keep_old_days: int = 7
+    kms_key_id: str | None = None
+
+    @property
+    def state_file(self) -> Path:
+        """Return where this domain's rotation state lives."""
+        return self.state_dir / f"rotation-{self.domain}.json"
+
+
+def rotate(request: RotationRequest, aws: Aws, progress: Callable[[str, str], None]) -> RotationState:
+    """Run (or resume) a rotation up to ``request.until`` or to the end."""
+    from byodkim import secretstore
+
+    if request.until is not None and request.until not in STEPS:
+        raise InputError(f"--until `{request.until}` is not a step", f"use one of {', '.join(STEPS)}")
+    state = _load_or_start(request, aws)
+    sm = aws.client("secretsmanager", request.regions[0])
+    key: SigningKey | None = None
+    for step in STEPS:
+        if step in state.done:
+            progress(step, "already done")
+        else:
+            if key is None and step != "keyed":
+                key = secretstore.read_key(sm, state.secret_id)
+                if key is None:
+                    raise ByodkimError(
+                        f"the new key's secret `{state.secret_id}` is gone",
+                        f"delete {request.state_file} and start again",
+                    )
+            key = _STEP[step](request, aws, state, key)
+            state.done.append(step)
+            state.save(request.state_file)
+            progress(step, "done")
+        if step == request.until:
+            break
+    return state
+
+
+def _load_or_start(request: RotationRequest, aws: Aws) -> RotationState:
+    path = request.state_file
+    if path.exists():
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            state = RotationState(**data)
+        except (ValueError, TypeError) as exc:
+            raise InputError(f"the rotation state `{path}` is damaged: {exc}", "fix or delete it") from None
+        if state.new_selector != request.new_selector or state.domain != request.domain:
+            raise InputError(
+                f"`{path}` holds an unfinished rotation to `{state.new_selector}`",
+                f"finish it with --new-selector {state.new_selector}, or delete the file to abandon it",
+            )
+        if state.done == list(STEPS):
+            raise InputError(
+                f"the rotation to `{state.new_selector}` is finished", f"delete {path} before the next rotation"
+            )
+        return state
+    from byodkim import registration
+
+    current = registration.status(request.domain, (request.regions[0],), aws)[0]
+    if not current.exists or current.origin != "EXTERNAL" or not current.tokens:
+        raise InputError(
+            f"{request.domain} is not on BYODKIM in {request.regions[0]}", "register a key first (byodkim register)"
+        )
+    if current.tokens[0] == request.new_selector:
+        raise InputError(
+            f"`{request.new_selector}` is the selector in use", "choose a new selector, e.g. with tomorrow's date"
+        )
+    return RotationState(request.domain, current.tokens[0], request.new_selector, list(request.regions))
+
+
+def _keyed(request: RotationRequest, aws: Aws, state: RotationState, _key: SigningKey | None) -> SigningKey:
+    from byodkim import secretstore
+
+    source = secretstore.obtain_key(
+        aws.client("secretsmanager", request.regions[0]),
+        domain=request.domain,
+        selector=request.new_selector,
+        given=None,  # an existing secret for the new selector is reused: a resumed run keeps its key
+        secret_id=None,
+        kms_key_id=request.kms_key_id,
+        dry_run=False,
+    )
+    state.secret_id, state.fingerprint = source.secret_id, source.key.public.fingerprint
+    return source.key
+
+
+def _requested(request: RotationRequest, _aws: Aws, state: RotationState, key: SigningKey | None) -> SigningKey | None:
+    from byodkim.record import DkimRecord
+    from byodkim.request import RequestFields, render_request
+
+    assert key is not None  # noqa: S101 - read by rotate()
+    path = request.state_dir / f"dns-request-{request.new_selector}.md"
+    record = DkimRecord(request.domain, request.new_selector, key.public.b64)
+    note = f"Keep {state.old_selector}._domainkey.{request.domain} as it is."
+    path.write_text(render_request(record, request.lang, RequestFields(deadline=note)), encoding="utf-8")
+    state.request_file = str(path)
+    return key
+
+
+def _check(request: RotationRequest, key: SigningKey) -> Any:  # noqa: ANN401 - verify.Check
+    from byodkim import verify
+
+    return verify.Check(request.domain, request.new_selector, key.public, request.servers)
+
+
+def _published(request: RotationRequest, _aws: Aws, _state: RotationState, key: SigningKey | None) -> SigningKey | None:
+    from byodkim import verify
+
+    assert key is not None  # noqa: S101
+    verify.wait(_check(request, key), timeout=request.timeout, interval=request.interval)
+    return key
+
+
+def _switched(request: RotationRequest, aws: Aws, _state: RotationState, key: SigningKey | None) -> SigningKey | None:
+    from byodkim import registration, verify
+
+    assert key is not None  # noqa: S101
+    live = verify.check(_check(request, key))
+    if not live.ok:  # the record was live; if it is not now, switching would break signing
+        raise ByodkimError(
+            f"the new record is no longer live ({live.summary()})", "ask the DNS team, then run rotate again"
+        )
+    results = registration.register(
+        registration.Registration(request.domain, request.new_selector, key, request.regions),
+        aws,
+        lambda: (live.ok, live.summary()),
+    )
+    failed = [r for r in results if not r.ok]
+    if failed:
+        raise ByodkimError(f"switching SES failed in {failed[0].region}: {failed[0].detail}", "run rotate again")
+    return key
+
+
+def _verified(request: RotationRequest, aws: Aws, state: RotationState, key: SigningKey | None) -> SigningKey | None:
+    from byodkim import registration, verify
+
+    assert key is not None  # noqa: S101
+
+    def ses() -> dict[str, str]:
+        return {s.region: s.status or "" for s in registration.status(request.domain, request.regions, aws)}
+
+    waited = verify.wait(_check(request, key), timeout=request.timeout, interval=request.interval, ses=ses)
+    if waited.ses is None or not waited.ses.success:
+        raise ByodkimError(
+            f"SES did not verify the new key: {waited.ses.statuses if waited.ses else 'no answer'}", "run rotate again"
+        )
+    state.old_record_until = (datetime.now(UTC) + timedelta(days=request.keep_old_days)).strftime("%Y-%m-%d")
+    return key
+
+
+_STEP: dict[str, Callable[[RotationRequest, Aws, RotationState, SigningKey | None], SigningKey | None]] = {
+    "keyed": _keyed,
+    "requested": _requested,
+    "published": _published,
+    "switched": _switched,
+    "verified": _verified,
+}

@@ -1,0 +1,39 @@
+"""The README's main command, run as written: the whole rollout rehearsed to SUCCESS."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _readme_command(after: str) -> str:
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = text.split(after, 1)[1]
+    match = re.search(r"```sh\n(.*?)\n```", section, re.DOTALL)
+    assert match is not None
+    return match.group(1)
+
+
+def test_readme_main_command_reaches_success() -> None:
+    command = _readme_command("Run the main job")
+    assert command == "bash scripts/setup.sh && uv run byodkim sandbox"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+    done = subprocess.run(
+        ["bash", "-c", command], cwd=ROOT, capture_output=True, text=True, check=False, env=env, timeout=600
+    )
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-3000:]
+    assert "[ 9] SES reports SUCCESS (Lambda phase 7 disabled its schedule)" in done.stderr
+    assert re.search(r"sandbox rollout reached SUCCESS in \d+\.\d s", done.stderr)
+    assert "  ap-northeast-1: EXTERNAL SUCCESS selector=gooid-21-pro-20250912-1 signing=on" in done.stdout
+    assert "  1/1 servers publish the key at gooid-21-pro-20250912-1._domainkey.goo.ne.jp" in done.stdout
+    assert "BYODKIM is active in every region." in done.stdout
+    assert "PRIVATE KEY" not in done.stdout + done.stderr
+
+
+def test_readme_test_command_is_what_ci_runs() -> None:
+    assert _readme_command("Run the tests") == "bash scripts/test.sh"
+    assert "bash scripts/test.sh" in (ROOT / ".ci" / "run").read_text()
