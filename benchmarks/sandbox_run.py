@@ -9,9 +9,12 @@ from __future__ import annotations
 import argparse
 import statistics
 import time
-from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from byodkim.sandbox import SandboxOptions, rehearse, running
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 
 def steps_recorder(into: list[tuple[str, float]]) -> Callable[[str, float], None]:
