@@ -22,4 +22,6 @@ if ! command -v uv >/dev/null 2>&1; then
   python3 -m pip install --quiet uv
   command -v pyenv >/dev/null 2>&1 && pyenv rehash || true
 fi
-uv sync --locked --quiet
+# With bytecode: where PYTHONDONTWRITEBYTECODE is set (CI images, some laptops) every `byodkim`
+# start would otherwise recompile click and friends (--help measured 0.259 s without, 0.158 s with).
+uv sync --locked --quiet --compile-bytecode

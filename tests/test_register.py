@@ -450,3 +450,40 @@ def test_secret_with_a_different_key_is_refused(cli: Cli, emulator: Emulator, op
     assert result.err.endswith(
         "use a new --selector for a new key (see `byodkim rotate`), or --secret-id to use the stored one\n"
     )
+
+
+def test_killed_between_key_storage_and_registration_converges(emulator: Emulator, tmp_path: Path) -> None:
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    # SES throttles every create, so the process sits in botocore's retries after storing the key; kill it there.
+    emulator.control(
+        "/_byodkim/faults",
+        {"faults": [{"service": "ses", "operation": "CreateEmailIdentity", "kind": "throttle", "count": -1}]},
+    )
+    process = subprocess.Popen(
+        [sys.executable, "-m", "byodkim", "register", "--domain", "goo.ne.jp", "--selector", "s1"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=dict(os.environ),
+    )  # fmt: skip
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        operations = [c["operation"] for c in emulator.control("/_byodkim/calls")["calls"]]
+        if "CreateSecret" in operations and "CreateEmailIdentity" in operations:
+            break
+        time.sleep(0.05)
+    process.send_signal(signal.SIGKILL)
+    process.communicate(timeout=10)
+    assert _identities(emulator) == []  # never registered
+    stored = json.loads(
+        boto3.client("secretsmanager").get_secret_value(SecretId="byodkim/dkim/goo.ne.jp/s1")["SecretString"]
+    )
+    emulator.control("/_byodkim/faults", {"faults": []})
+    from byodkim.cli import run
+
+    assert run(["register", "--domain", "goo.ne.jp", "--selector", "s1"]) == 0  # the re-run converges
+    (identity,) = _identities(emulator)
+    assert (
+        identity["key_sha256"] == hashlib.sha256(stored["privateKey"].encode()).hexdigest()
+    )  # nothing lost: the stored key

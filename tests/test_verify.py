@@ -314,3 +314,20 @@ def test_durations() -> None:
     from byodkim.verify import parse_duration
 
     assert [parse_duration(x) for x in ("72h", "30m", "1h30m", "90s", "12", "0.5")] == [259200, 1800, 5400, 90, 12, 0.5]
+
+
+def test_servfail_and_refused_are_named(
+    cli: Cli, name_server: NameServerFactory, key_files: tuple[Path, DkimRecord]
+) -> None:
+    public, record = key_files
+    # goo.ne.jp fails to load (no SOA): BIND answers SERVFAIL for it; example.org keeps the server up.
+    broken = name_server({"example.org": zone_text("example.org", 1), "goo.ne.jp": f"{record.zone_line()}\n"})
+    elsewhere = name_server({"example.org": zone_text("example.org", 1)})  # not authoritative: REFUSED
+    code, data, _ = _verify(cli, public, broken, elsewhere)
+    assert code == 1
+    servers = data["servers"]
+    assert isinstance(servers, list)
+    assert [(s["outcome"], s["detail"]) for s in servers] == [
+        ("SERVFAIL", "the server failed (zone not loaded?)"),
+        ("refused", "the server refused: it is not authoritative for this zone"),
+    ]

@@ -273,6 +273,11 @@ def build_layer(
 
     target = layer.runtime(runtime_name)
     layer.arch(arch_name)
+    if target.deprecated:
+        click.echo(
+            f"warning: Lambda deprecated {target.name} on {target.deprecated}; new functions should use python3.12",
+            err=True,
+        )
     if publish and not layer_name:
         raise InputError("--publish needs --layer-name", "e.g. --layer-name aws-ses-migration-prod-cryptography")
     if (layer_name or bucket) and not publish:

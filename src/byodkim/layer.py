@@ -34,6 +34,7 @@ class Runtime:
     python: tuple[int, int]
     os: str
     glibc: tuple[int, int]
+    deprecated: str = ""  # the date Lambda deprecated it, when it has
 
     @property
     def uv_platform_tag(self) -> str:
@@ -45,7 +46,7 @@ class Runtime:
 RUNTIMES = {
     r.name: r
     for r in (
-        Runtime("python3.10", (3, 10), "Amazon Linux 2", (2, 26)),
+        Runtime("python3.10", (3, 10), "Amazon Linux 2", (2, 26), deprecated="2026-10-31"),
         Runtime("python3.11", (3, 11), "Amazon Linux 2", (2, 26)),
         Runtime("python3.12", (3, 12), "Amazon Linux 2023", (2, 34)),
         Runtime("python3.13", (3, 13), "Amazon Linux 2023", (2, 34)),

@@ -1,0 +1,59 @@
+"""CLI start: `byodkim --help` and friends, beside a CLI that imports its libraries eagerly.
+
+Run: uv run python benchmarks/cli_start.py [--rounds 20]
+Target: median under 0.25 s for the quick commands.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+BIN = Path(sys.executable).parent
+EAGER = (
+    "import boto3, botocore.session, cryptography.hazmat.primitives.asymmetric.rsa, dns.resolver, yaml;"
+    "from byodkim.cli import run; run(['--help'])"
+)
+
+
+def median_seconds(command: list[str], rounds: int) -> float:
+    times = []
+    for _ in range(rounds):
+        start = time.perf_counter()
+        subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--rounds", type=int, default=20)
+    args = parser.parse_args()
+    byodkim = str(BIN / "byodkim")
+    rows = [
+        ("byodkim --help", [byodkim, "--help"]),
+        ("byodkim --version", [byodkim, "--version"]),
+        ("byodkim verify --help", [byodkim, "verify", "--help"]),
+        ("byodkim dns-record (value, 2048-bit key)", None),
+        ("naive: eager imports, then --help", [sys.executable, "-c", EAGER]),
+    ]
+    import tempfile
+
+    from byodkim import keys
+
+    with tempfile.TemporaryDirectory() as tmp:
+        keys.write_key_files(Path(tmp), "bench", keys.generate())
+        key_file = f"{tmp}/bench.private.pem"
+        record = [byodkim, "dns-record", "--domain", "goo.ne.jp", "--selector", "bench", "--key-file", key_file]
+        print(f"{'command':44} {'median s':>9}   (rounds: {args.rounds})")
+        for name, command in rows:
+            seconds = median_seconds(command or record, args.rounds)
+            print(f"{name:44} {seconds:9.3f}")
+
+
+if __name__ == "__main__":
+    main()
