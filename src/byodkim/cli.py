@@ -75,6 +75,13 @@ profile_option = click.option("--profile", help="AWS profile (default: the stand
 regions_option = click.option(
     "--region", "regions", multiple=True, help="AWS region; repeat for several (default: AWS_REGION or the profile's)."
 )
+nameserver_option = click.option(
+    "--nameserver",
+    "nameservers",
+    multiple=True,
+    envvar="BYODKIM_NAMESERVERS",
+    help="Ask this name server (HOST[:PORT]); repeat for several [default: the zone's own, or BYODKIM_NAMESERVERS].",
+)
 output_option = click.option(
     "--output", type=click.Choice(["text", "json"]), default="text", show_default=True, help="Output format."
 )
@@ -323,13 +330,7 @@ def build_layer(
 @profile_option
 @click.option("--dry-run", is_flag=True, help="Print the calls it would make; change nothing.")
 @click.option("--force", is_flag=True, help="Switch an identity signing with Easy DKIM without the DNS check.")
-@click.option(
-    "--nameserver",
-    "nameservers",
-    multiple=True,
-    envvar="BYODKIM_NAMESERVERS",
-    help="For the Easy DKIM guard: check these servers (HOST[:PORT]).",
-)
+@nameserver_option
 @output_option
 def register(
     domain: str,
@@ -394,7 +395,7 @@ def _live_check(domain: str, selector: str, key: SigningKey, nameservers: tuple[
 
     def live() -> tuple[bool, str]:
         try:
-            servers = tuple(s for spec in nameservers for s in verify.parse_server(spec))
+            servers = verify.parse_servers(nameservers)
             report = verify.check(verify.Check(domain, selector, key.public, servers))
         except ByodkimError as exc:
             return False, f"the DNS check failed: {exc}"
@@ -424,13 +425,7 @@ class _Duration(click.ParamType[float]):
 @click.option("--public-key-file", type=_FILE, help="Public key (or DKIM record value) instead of --key-file.")
 @click.option("--secret-id", help="Read the key from this Secrets Manager secret instead.")
 @passphrase_option
-@click.option(
-    "--nameserver",
-    "nameservers",
-    multiple=True,
-    envvar="BYODKIM_NAMESERVERS",
-    help="Ask this server (HOST[:PORT]) instead of discovering them.",
-)
+@nameserver_option
 @click.option(
     "--query-timeout", type=click.FloatRange(0.1, 60), default=3.0, show_default=True, help="Seconds per query."
 )
@@ -467,7 +462,7 @@ def verify(
 
     if sum(x is not None for x in (key_file, public_key_file, secret_id)) != 1:
         raise InputError("give exactly one of --key-file, --public-key-file or --secret-id")
-    servers = tuple(s for spec in nameservers for s in checker.parse_server(spec))
+    servers = checker.parse_servers(nameservers)
     aws, chosen = _regions(profile, regions) if (ses or secret_id) else (None, ())
     if secret_id is not None and aws is not None:
         from byodkim import secretstore
@@ -571,13 +566,7 @@ def _render_verify(state: Any, output: str) -> None:  # noqa: ANN401 - verify.Wa
 @domain_option
 @regions_option
 @profile_option
-@click.option(
-    "--nameserver",
-    "nameservers",
-    multiple=True,
-    envvar="BYODKIM_NAMESERVERS",
-    help="Check the record on these servers (default: the zone's own).",
-)
+@nameserver_option
 @click.option("--no-dns", is_flag=True, help="Show SES's view only.")
 @output_option
 def status(
@@ -590,11 +579,12 @@ def status(
 ) -> int:
     """Show the identity's DKIM state in each region, and the record on the name servers beside it."""
     from byodkim import registration, verify
+    from byodkim.report import dns_views as report_dns_views
 
-    servers = tuple(s for spec in nameservers for s in verify.parse_server(spec))
+    servers = verify.parse_servers(nameservers)
     aws, chosen = _regions(profile, regions)
     found = registration.status(domain, chosen, aws)
-    dns_views = [] if no_dns else _dns_views(domain, found, servers)
+    dns_views = [] if no_dns else report_dns_views(domain, found, servers)
     if output == "json":
         _echo_json({"domain": domain, "regions": [s.as_dict() for s in found], "dns": dns_views})
         return 1 if any(item.error for item in found) else 0
@@ -615,29 +605,6 @@ def status(
         for answer in view.get("servers", []):
             click.echo(f"  {answer['server']}: {answer['outcome']} {answer['detail']}".rstrip())
     return 1 if any(item.error for item in found) else 0
-
-
-def _dns_views(domain: str, found: list[Any], servers: tuple[Any, ...]) -> list[dict[str, Any]]:
-    """Check each BYODKIM selector's record once, against the fingerprint SES was given."""
-    from byodkim import verify
-
-    views = []
-    wanted = {(item.tokens[0], item.fingerprint) for item in found if item.origin == "EXTERNAL" and item.tokens}
-    for selector, fingerprint in sorted(wanted, key=str):
-        if not fingerprint:
-            views.append(
-                {"selector": selector, "summary": f"{selector}: no byodkim:fingerprint tag, cannot compare keys"}
-            )
-            continue
-        try:
-            report = verify.check(verify.Check(domain, selector, fingerprint, servers))
-        except ByodkimError as exc:
-            views.append({"selector": selector, "summary": f"cannot check the record: {exc}"})
-            continue
-        views.append(
-            {"selector": selector, "summary": report.summary(), "ok": report.ok, "servers": report.as_dict()["servers"]}
-        )
-    return views
 
 
 @cli.command()
@@ -711,13 +678,7 @@ def _stop_on_sigterm() -> None:
 @click.option("--domain", type=DOMAIN, help="Mail domain [default: the phase-3 stack's identity].")
 @regions_option
 @profile_option
-@click.option(
-    "--nameserver",
-    "nameservers",
-    multiple=True,
-    envvar="BYODKIM_NAMESERVERS",
-    help="Check the record on these servers.",
-)
+@nameserver_option
 @click.option("--format", "fmt", type=click.Choice(["text", "md", "json"]), default="text", show_default=True)
 @click.option("--lang", type=click.Choice(["en", "ja"]), default="en", show_default=True, help="Language of the memo.")
 @click.option("--out", type=click.Path(path_type=Path, dir_okay=False), help="Write the memo here instead of stdout.")
@@ -736,7 +697,7 @@ def report(
     from byodkim import report as memo
     from byodkim import verify
 
-    servers = tuple(s for spec in nameservers for s in verify.parse_server(spec))
+    servers = verify.parse_servers(nameservers)
     aws, chosen = _regions(profile, regions)
     request = memo.ReportRequest(project, environment, domain, chosen, servers, lang)
     text = memo.render(memo.collect(request, aws, chosen[0]), fmt, lang)
@@ -793,13 +754,7 @@ def sandbox(keep: bool, lang: str) -> None:  # noqa: FBT001 - a click flag
 @click.option("--new-selector", required=True, type=SELECTOR, help="Selector of the new key (one DNS label).")
 @regions_option
 @profile_option
-@click.option(
-    "--nameserver",
-    "nameservers",
-    multiple=True,
-    envvar="BYODKIM_NAMESERVERS",
-    help="Check the record on these servers.",
-)
+@nameserver_option
 @click.option("--timeout", type=_Duration(), default="72h", show_default=True, help="How long each wait may take.")
 @click.option(
     "--interval", type=click.FloatRange(0.05, 3600), default=5.0, show_default=True, help="First poll interval (s)."
@@ -837,7 +792,7 @@ def rotate(
     from byodkim import rotate as rotation
     from byodkim import verify
 
-    servers = tuple(s for spec in nameservers for s in verify.parse_server(spec))
+    servers = verify.parse_servers(nameservers)
     aws, chosen = _regions(profile, regions)
     request = rotation.RotationRequest(
         domain, new_selector, chosen, servers, state_dir, timeout, interval, until, lang, keep_old_days, kms_key_id
@@ -871,13 +826,7 @@ def rotate(
 @click.option("--selector", type=SELECTOR, help="Selector [default: the one phase-4 keeps in SSM].")
 @click.option("--env", "environment", default="prod", show_default=True, help="Environment (Sceptre config group).")
 @click.option("--project", default="aws-ses-migration", show_default=True, help="Project name.")
-@click.option(
-    "--nameserver",
-    "nameservers",
-    multiple=True,
-    envvar="BYODKIM_NAMESERVERS",
-    help="Check the record on these servers.",
-)
+@nameserver_option
 @profile_option
 @click.option("--region", help="AWS region (default: AWS_REGION or the profile's).")
 def phase(
@@ -899,16 +848,7 @@ def phase(
     aws = Aws(profile, region)
     where = aws.default_region()
     account = aws.client("sts", where).get_caller_identity()["Account"]
-    config = ManagerConfig(
-        project=project,
-        environment=environment,
-        domain=domain,
-        secret_prefix="byodkim/dkim",  # noqa: S106 - a name prefix, not a password
-        bucket=f"{project}-{environment}-dkim-certificates",
-        topic_arn=f"arn:aws:sns:{where}:{account}:{project}-{environment}-dns-team",
-        rule_name=f"{project}-{environment}-phase7-dkim-activation",
-        nameservers=nameservers,
-    )
+    config = ManagerConfig.for_deployment(project, environment, domain, f"{where}:{account}", nameservers)
     result = Manager(config, aws, where).run(PhaseRequest("phase_manager", number, domain, selector))
     click.echo(json.dumps(result, indent=2, ensure_ascii=False))
     return 0

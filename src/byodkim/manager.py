@@ -53,6 +53,23 @@ class ManagerConfig:
             nameservers=tuple(s for s in env.get("NAMESERVERS", "").split(",") if s.strip()),
         )
 
+    @classmethod
+    def for_deployment(
+        cls, project: str, environment: str, domain: str, region_account: str, nameservers: tuple[str, ...] = ()
+    ) -> ManagerConfig:
+        """Return what the phase-2 stack would set, from the templates' naming conventions."""
+        name = f"{project}-{environment}"
+        return cls(
+            project=project,
+            environment=environment,
+            domain=domain,
+            secret_prefix="byodkim/dkim",  # noqa: S106 - a name prefix, not a password
+            bucket=f"{name}-dkim-certificates",
+            topic_arn=f"arn:aws:sns:{region_account}:{name}-dns-team",
+            rule_name=f"{name}-phase7-dkim-activation",
+            nameservers=nameservers,
+        )
+
     @property
     def parameter_root(self) -> str:
         """Return the SSM path for this deployment's DKIM state.

@@ -185,15 +185,9 @@ def rehearse(sandbox: Sandbox, options: SandboxOptions) -> Sandbox:
             raise ByodkimError(f"register failed: {result.detail}")
 
     _timed(sandbox, options, "key stored in Secrets Manager and registered with SES (EXTERNAL, PENDING)", register)
-    config = ManagerConfig(
-        project="aws-ses-migration",
-        environment="prod",
-        domain=DOMAIN,
-        secret_prefix="byodkim/dkim",  # noqa: S106 - a name prefix, not a password
-        bucket="aws-ses-migration-prod-dkim-certificates",
-        topic_arn=f"arn:aws:sns:{region}:123456789012:aws-ses-migration-prod-dns-team",
-        rule_name="aws-ses-migration-prod-phase7-dkim-activation",
-        nameservers=(sandbox.nameserver,),
+    account = aws.client("sts", region).get_caller_identity()["Account"]
+    config = ManagerConfig.for_deployment(
+        "aws-ses-migration", "prod", DOMAIN, f"{region}:{account}", (sandbox.nameserver,)
     )
     manager = Manager(config, aws, region)
     record = DkimRecord(DOMAIN, SELECTOR, key.public.b64)

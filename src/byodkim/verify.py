@@ -63,6 +63,11 @@ def parse_server(spec: str) -> list[Server]:
     return [Server(f"{host} ({a})", a, port) for a in addresses]
 
 
+def parse_servers(specs: tuple[str, ...] | list[str]) -> tuple[Server, ...]:
+    """Parse every ``--nameserver`` given (an empty result means: discover the zone's servers)."""
+    return tuple(server for spec in specs for server in parse_server(spec))
+
+
 def _port(raw: str, spec: str) -> int:
     if not raw.isdigit() or not 0 < int(raw) < 65536:  # noqa: PLR2004
         raise InputError(f"--nameserver `{spec}` has a bad port", "give HOST or HOST:PORT, e.g. 192.0.2.53:53")
