@@ -331,3 +331,46 @@ def test_servfail_and_refused_are_named(
         ("SERVFAIL", "the server failed (zone not loaded?)"),
         ("refused", "the server refused: it is not authoritative for this zone"),
     ]
+
+
+def test_discovery_finds_the_zone_and_every_authoritative_server(
+    name_server: NameServerFactory, key_files: tuple[Path, DkimRecord]
+) -> None:
+    import dns.resolver
+
+    from byodkim import verify
+
+    _, record = key_files
+    # Two name servers for the zone, both on 127.0.0.x addresses; the resolver asks the first.
+    lines = ["@ IN NS ns2.goo.ne.jp.", "ns2 IN A 127.0.0.2", record.zone_line()]
+    first = name_server(_zone(9, lines))
+    resolver = dns.resolver.Resolver(configure=False)
+    resolver.nameservers = ["127.0.0.1"]
+    resolver.port = first.port
+    zone, servers = verify.discover(record.name, port=first.port, timeout=2, resolver=resolver)
+    assert zone == "goo.ne.jp"
+    assert [(s.label, s.address, s.port) for s in servers] == [
+        ("ns1.goo.ne.jp (127.0.0.1)", "127.0.0.1", first.port),
+        ("ns2.goo.ne.jp (127.0.0.2)", "127.0.0.2", first.port),
+    ]
+    report = verify.check(
+        verify.Check("goo.ne.jp", SELECTOR, keys.load_public_key(key_files[0]), tuple(servers[:1]), timeout=1)
+    )
+    assert report.ok  # the discovered server answers for the record (ns2's address is not served here)
+
+
+def test_discovery_failure_is_one_line(name_server: NameServerFactory) -> None:
+    import dns.resolver
+
+    from byodkim import verify
+    from byodkim.errors import InputError
+
+    other = name_server({"example.org": zone_text("example.org", 1)})
+    resolver = dns.resolver.Resolver(configure=False)
+    resolver.nameservers = ["127.0.0.1"]
+    resolver.port = other.port
+    with pytest.raises(
+        InputError,
+        match=r"cannot find the zone or name servers of `s1._domainkey.goo.ne.jp`: .*; check the domain, or give --nameserver",
+    ):
+        verify.discover("s1._domainkey.goo.ne.jp", timeout=1, resolver=resolver)

@@ -158,14 +158,20 @@ def _fingerprint(expected: PublicKey | str) -> str:
     return expected if isinstance(expected, str) else expected.fingerprint
 
 
-def discover(name: str, port: int = 53, timeout: float = 3.0) -> tuple[str, list[Server]]:
-    """Return the zone holding ``name`` and its authoritative servers' addresses."""
+def discover(
+    name: str, port: int = 53, timeout: float = 3.0, resolver: dns.resolver.Resolver | None = None
+) -> tuple[str, list[Server]]:
+    """Return the zone holding ``name`` and its authoritative servers' addresses.
+
+    ``resolver`` defaults to the system's; tests give one that asks a local server.
+    """
     import dns.exception
     import dns.resolver
 
+    resolver = resolver or dns.resolver.get_default_resolver()
     try:
-        zone = dns.resolver.zone_for_name(name, lifetime=timeout).to_text().rstrip(".")
-        hosts = sorted(r.target.to_text().rstrip(".") for r in dns.resolver.resolve(zone, "NS", lifetime=timeout))
+        zone = dns.resolver.zone_for_name(name, resolver=resolver, lifetime=timeout).to_text().rstrip(".")
+        hosts = sorted(r.target.to_text().rstrip(".") for r in resolver.resolve(zone, "NS", lifetime=timeout))
     except dns.exception.DNSException as exc:
         raise InputError(
             f"cannot find the zone or name servers of `{name}`: {exc}", "check the domain, or give --nameserver"
@@ -176,7 +182,7 @@ def discover(name: str, port: int = 53, timeout: float = 3.0) -> tuple[str, list
             try:
                 servers += [
                     Server(f"{host} ({r.to_text()})", r.to_text(), port)
-                    for r in dns.resolver.resolve(host, rdtype, lifetime=timeout)
+                    for r in resolver.resolve(host, rdtype, lifetime=timeout)
                 ]
             except dns.exception.DNSException:
                 continue
