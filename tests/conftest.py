@@ -9,6 +9,7 @@ import subprocess
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NoReturn
 
 import pytest
 
@@ -19,14 +20,18 @@ from byodkim.localdns import LocalNameServer
 IN_CI = os.environ.get("CI") == "true"
 
 
+def missing(message: str) -> NoReturn:
+    """A component a test needs is absent: in CI that fails the test, elsewhere it skips it."""
+    if IN_CI:
+        pytest.fail(message)
+    pytest.skip(message)
+
+
 def require_tool(tool: str, install: str) -> str:
-    """Return the tool's path; in CI a missing tool fails the test instead of skipping it."""
+    """Return the tool's path, or fail (CI) or skip (elsewhere) naming how to install it."""
     found = shutil.which(tool) or (f"/usr/sbin/{tool}" if Path(f"/usr/sbin/{tool}").exists() else None)
     if found is None:
-        message = f"{tool} is required ({install})"
-        if IN_CI:
-            pytest.fail(message)
-        pytest.skip(message)
+        missing(f"{tool} is required ({install})")
     return found
 
 
@@ -138,10 +143,7 @@ def python_for(version: str) -> str:
     if found is not None and "/shims/" in found:  # a pyenv shim for a version not selected fails to run
         found = None
     if found is None:
-        message = f"CPython {version} is required to import the layer (pyenv install {version})"
-        if IN_CI:
-            pytest.fail(message)
-        pytest.skip(message)
+        missing(f"CPython {version} is required to import the layer (pyenv install {version})")
     return found
 
 

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import click
 
 from byodkim import __version__
 from byodkim.errors import ByodkimError, InputError
+
+T = TypeVar("T")
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -21,32 +23,30 @@ if TYPE_CHECKING:
     from byodkim.keys import PublicKey, SigningKey
 
 
-class _Domain(click.ParamType[str]):
-    name = "domain"
+class _Checked(click.ParamType[T]):
+    """An option value checked by a library function, whose refusal names the option and the value.
 
-    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:  # noqa: ANN401
-        from byodkim.names import normalize_domain
+    The function is named as ``module:function`` and imported only when a value arrives,
+    so ``byodkim --help`` does not pay for it.
+    """
 
+    def __init__(self, name: str, checker: str) -> None:
+        self.name, self.checker = name, checker
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> T:  # noqa: ANN401
+        from importlib import import_module
+
+        module, _, function = self.checker.partition(":")
         try:
-            return normalize_domain(str(value))
+            checked: T = getattr(import_module(module), function)(str(value))
         except InputError as exc:
             self.fail(str(exc), param, ctx)
+        return checked
 
 
-class _Selector(click.ParamType[str]):
-    name = "selector"
-
-    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:  # noqa: ANN401
-        from byodkim.names import validate_selector
-
-        try:
-            return validate_selector(str(value))
-        except InputError as exc:
-            self.fail(str(exc), param, ctx)
-
-
-DOMAIN = _Domain()
-SELECTOR = _Selector()
+DOMAIN = _Checked[str]("domain", "byodkim.names:normalize_domain")
+SELECTOR = _Checked[str]("selector", "byodkim.names:validate_selector")
+DURATION = _Checked[float]("duration", "byodkim.verify:parse_duration")
 _FILE = click.Path(path_type=Path, dir_okay=True)
 
 domain_option = click.option("--domain", required=True, type=DOMAIN, help="Mail domain, e.g. goo.ne.jp (IDN allowed).")
@@ -380,13 +380,18 @@ def register(
         origin = "new key" if source.generated else "key"
         click.echo(f"{origin} {source.key.public.fingerprint}: {source.action} {source.secret_id} ({chosen[0]})")
         for result in results:
-            status = f" (DKIM {result.status})" if result.status else ""
-            click.echo(f"{result.region}: {result.action}{status}{': ' + result.detail if result.detail else ''}")
+            click.echo(_region_line(result))
             for call in result.calls if dry_run else ():
                 click.echo(f"  would call {call}")
         if not dry_run and all(r.ok for r in results):
             click.echo(f"next: publish the record, then byodkim verify --domain {domain} --selector {selector} --ses")
     return 0 if all(r.ok for r in results) else 1
+
+
+def _region_line(result: Any) -> str:  # noqa: ANN401 - registration.RegionResult
+    """Return ``REGION: ACTION (DKIM STATUS): DETAIL``, the line register and rollback print per region."""
+    status = f" (DKIM {result.status})" if result.status else ""
+    return f"{result.region}: {result.action}{status}{': ' + result.detail if result.detail else ''}"
 
 
 def _live_check(domain: str, selector: str, key: SigningKey, nameservers: tuple[str, ...]) -> Any:  # noqa: ANN401
@@ -404,20 +409,6 @@ def _live_check(domain: str, selector: str, key: SigningKey, nameservers: tuple[
     return live
 
 
-class _Duration(click.ParamType[float]):
-    name = "duration"
-
-    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> float:  # noqa: ANN401
-        from byodkim.verify import parse_duration
-
-        if isinstance(value, float):
-            return value
-        try:
-            return parse_duration(str(value))
-        except InputError as exc:
-            self.fail(str(exc), param, ctx)
-
-
 @cli.command()
 @domain_option
 @selector_option
@@ -431,7 +422,7 @@ class _Duration(click.ParamType[float]):
 )
 @click.option("--wait", "wait_", is_flag=True, help="Poll until every server agrees (and SES, with --ses).")
 @click.option(
-    "--timeout", type=_Duration(), default="72h", show_default=True, help="How long --wait waits (72h, 30m, 90s)."
+    "--timeout", type=DURATION, default="72h", show_default=True, help="How long --wait waits (72h, 30m, 90s)."
 )
 @click.option(
     "--interval", type=click.FloatRange(0.05, 3600), default=5.0, show_default=True, help="First poll interval (s)."
@@ -625,8 +616,7 @@ def rollback(domain: str, regions: tuple[str, ...], profile: str | None, yes: bo
         click.confirm(f"Switch {domain} back to Easy DKIM in {', '.join(chosen)}?", abort=True)
     results = registration.rollback(domain, chosen, aws)
     for result in results:
-        status = f" (DKIM {result.status})" if result.status else ""
-        click.echo(f"{result.region}: {result.action}{status}{': ' + result.detail if result.detail else ''}")
+        click.echo(_region_line(result))
     if all(r.ok for r in results):
         click.echo("Easy DKIM publishes three CNAME records; check `byodkim status` for the tokens to publish")
     return 0 if all(r.ok for r in results) else 1
@@ -755,7 +745,7 @@ def sandbox(keep: bool, lang: str) -> None:  # noqa: FBT001 - a click flag
 @regions_option
 @profile_option
 @nameserver_option
-@click.option("--timeout", type=_Duration(), default="72h", show_default=True, help="How long each wait may take.")
+@click.option("--timeout", type=DURATION, default="72h", show_default=True, help="How long each wait may take.")
 @click.option(
     "--interval", type=click.FloatRange(0.05, 3600), default=5.0, show_default=True, help="First poll interval (s)."
 )

@@ -109,12 +109,7 @@ def from_ses_form(text: str) -> SigningKey:
 
 def load_private_key(path: Path, passphrase: bytes | None = None) -> SigningKey:
     """Load a private key from any form users bring, or refuse it with one clear line."""
-    data = _read_key_file(path)
-    shown = f"`{path}`"
-    text = _as_text(data)
-    if text is None:
-        return _private_from_der(data, shown, passphrase, "DER")
-    return _private_from_text(text, shown, passphrase)
+    return key_from_bytes(_read_key_file(path), f"`{path}`", passphrase)
 
 
 def load_public_key(path: Path) -> PublicKey:
@@ -127,7 +122,7 @@ def load_public_key(path: Path) -> PublicKey:
     blocks = _PEM_BLOCK.findall(text)
     if blocks and not any(label in ("PUBLIC KEY", "RSA PUBLIC KEY") for label, _ in blocks):
         # A private key also names its public half; accept it here.
-        return load_private_key(path).public
+        return key_from_bytes(data, shown).public
     if blocks:
         from cryptography.hazmat.primitives import serialization
 
@@ -163,7 +158,7 @@ def key_from_bytes(data: bytes, shown: str, passphrase: bytes | None = None) -> 
     """Load a private key from bytes already in memory (e.g. a secret value)."""
     text = _as_text(data)
     if text is None:
-        return _private_from_der(data, shown, passphrase, "DER")
+        return _load_private(data, shown, passphrase, "DER", pem=False)
     return _private_from_text(text, shown, passphrase)
 
 
@@ -292,7 +287,7 @@ def _private_from_text(text: str, shown: str, passphrase: bytes | None) -> Signi
             f"{shown} is base64 of a whole PEM file, which SES accepts but never verifies",
             "give the PEM file itself; byodkim converts it",
         )
-    return _private_from_der(der, shown, passphrase, "base64 body")
+    return _load_private(der, shown, passphrase, "base64 body", pem=False)
 
 
 def _private_from_pem(blocks: list[tuple[str, str]], shown: str, passphrase: bytes | None) -> SigningKey:
@@ -317,10 +312,6 @@ def _private_from_pem(blocks: list[tuple[str, str]], shown: str, passphrase: byt
 _GENERATE_HINT = "generate an RSA 2048 key with `byodkim keygen`"
 
 
-def _private_from_der(der: bytes, shown: str, passphrase: bytes | None, form: str) -> SigningKey:
-    return _load_private(der, shown, passphrase, form, pem=False)
-
-
 def _load_private(data: bytes, shown: str, passphrase: bytes | None, form: str, *, pem: bool) -> SigningKey:
     from cryptography.exceptions import UnsupportedAlgorithm
     from cryptography.hazmat.primitives import serialization
@@ -342,7 +333,7 @@ def _load_private(data: bytes, shown: str, passphrase: bytes | None, form: str, 
         raise KeyFileError(f"{shown} is not a private key (unreadable as PEM, DER or base64)", _GENERATE_HINT) from None
     except UnsupportedAlgorithm:
         raise KeyFileError(f"{shown} uses an algorithm this tool cannot read", _GENERATE_HINT) from None
-    return SigningKey(_checked_rsa(loaded, shown), "DER" if not pem and form == "DER" else form)
+    return SigningKey(_checked_rsa(loaded, shown), form)
 
 
 def _is_public_der(der: bytes) -> bool:
@@ -383,8 +374,6 @@ def _public_from_der(der: bytes, shown: str) -> PublicKey:
     if loaded is None:
         # DKIM allows a bare PKCS#1 RSAPublicKey in p= too (RFC 6376 is loose; some tools publish it).
         try:
-            from cryptography.hazmat.primitives.asymmetric import rsa  # noqa: F401
-
             loaded = serialization.load_der_public_key(_wrap_pkcs1_public(der))
         except ValueError:
             try:

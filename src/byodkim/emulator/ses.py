@@ -169,11 +169,15 @@ class SesIdentities:
         from urllib.parse import unquote
 
         name = unquote(name)
-        identity = self.identities.get((account, region, name.lower())) or self.identities.get((account, region, name))
+        identity = self._find(account, region, name)
         if identity is None:
             raise SesError("NotFoundException", f"Email identity {name} does not exist.", 404)
         self._evaluate(identity)
         return identity
+
+    def _find(self, account: str, region: str, name: str) -> Identity | None:
+        # Domains are stored lower-case; an address keeps its case.
+        return self.identities.get((account, region, name.lower())) or self.identities.get((account, region, name))
 
     def _evaluate(self, identity: Identity) -> None:
         if identity.status == "FAILED" or not identity.is_domain:
@@ -216,9 +220,7 @@ class SesIdentities:
             return None
         region, name = arn.split(":")[3], arn.split(":identity/", 1)[1]
         with self.lock:
-            identity = self.identities.get((account, region, name.lower())) or self.identities.get(
-                (account, region, name)
-            )
+            identity = self._find(account, region, name)
             if identity is None:
                 return error_response("rest-json", "NotFoundException", f"Resource {arn} does not exist.", 404)
             if call.method == "POST":
