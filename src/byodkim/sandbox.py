@@ -160,13 +160,13 @@ def rehearse(sandbox: Sandbox, options: SandboxOptions) -> Sandbox:
         lambda: launch_stacks(sandbox),
     )
     key = keys.generate()
-    files = _timed(
+    _timed(
         sandbox,
         options,
         "DKIM key generated (RSA 2048, PKCS#1, 0600)",
         lambda: keys.write_key_files(sandbox.workdir / "keys", SELECTOR, key),
     )
-    request = registration.Registration(DOMAIN, SELECTOR, keys.load_private_key(files.private), (region,))
+    request = registration.Registration(DOMAIN, SELECTOR, key, (region,))
 
     def register() -> None:
         from byodkim import secretstore
