@@ -43,7 +43,7 @@ def main() -> None:
     ]
     import tempfile
 
-    from byodkim import keys
+    from byodkim.dkim import keys
 
     with tempfile.TemporaryDirectory() as tmp:
         keys.write_key_files(Path(tmp), "bench", keys.generate())

@@ -16,7 +16,7 @@ import time
 import zipfile
 from pathlib import Path
 
-from byodkim import layer
+from byodkim.artifacts import layer
 
 REQUIREMENTS = Path(__file__).resolve().parents[1] / "layers" / "cryptography" / "requirements.txt"
 

@@ -11,7 +11,7 @@ import statistics
 import time
 from typing import TYPE_CHECKING
 
-from byodkim.sandbox import SandboxOptions, rehearse, running
+from byodkim.local.sandbox import SandboxOptions, rehearse, running
 
 if TYPE_CHECKING:
     from collections.abc import Callable

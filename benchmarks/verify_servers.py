@@ -12,9 +12,12 @@ import statistics
 import time
 from contextlib import ExitStack
 
-from byodkim import keys, verify
-from byodkim.localdns import LocalNameServer, zone_text
-from byodkim.record import DkimRecord
+from byodkim.dkim import keys
+from byodkim.dkim.record import DkimRecord
+from byodkim.dnscheck import check as verify
+from byodkim.dnscheck import judge
+from byodkim.dnscheck import servers as servers_mod
+from byodkim.local.dns import LocalNameServer, zone_text
 
 
 def main() -> None:
@@ -31,12 +34,12 @@ def main() -> None:
         servers = []
         for _ in range(args.servers - args.dead):
             named = stack.enter_context(LocalNameServer(zone))
-            servers.append(verify.Server(named.spec, "127.0.0.1", named.port))
+            servers.append(servers_mod.Server(named.spec, "127.0.0.1", named.port))
         for _ in range(args.dead):
             sink = stack.enter_context(socket.socket(socket.AF_INET, socket.SOCK_DGRAM))
             sink.bind(("127.0.0.1", 0))
-            servers.append(verify.Server("dead", "127.0.0.1", sink.getsockname()[1]))
-        request = verify.Check("goo.ne.jp", "bench", key.public, tuple(servers), timeout=args.timeout)
+            servers.append(servers_mod.Server("dead", "127.0.0.1", sink.getsockname()[1]))
+        request = judge.Check("goo.ne.jp", "bench", key.public, tuple(servers), timeout=args.timeout)
         ours = []
         naive = []
         for _ in range(args.rounds):
@@ -45,7 +48,7 @@ def main() -> None:
             ours.append(time.perf_counter() - start)
             start = time.perf_counter()
             for server in servers:  # what a loop of `dig @server` does
-                verify.check(verify.Check("goo.ne.jp", "bench", key.public, (server,), timeout=args.timeout))
+                verify.check(judge.Check("goo.ne.jp", "bench", key.public, (server,), timeout=args.timeout))
             naive.append(time.perf_counter() - start)
     print(f"{args.servers} servers, {args.dead} dead, query timeout {args.timeout:g} s, median of {args.rounds}")
     print(f"{'way':36} {'wall s':>7} {'/ timeout':>10}")

@@ -15,7 +15,7 @@ import pytest
 
 from byodkim.cli import run
 from byodkim.emulator import Emulator
-from byodkim.localdns import LocalNameServer
+from byodkim.local.dns import LocalNameServer
 
 IN_CI = os.environ.get("CI") == "true"
 
@@ -168,7 +168,7 @@ def emulator(emulator_server: Emulator, monkeypatch: pytest.MonkeyPatch) -> Emul
 
 def publish_record(server: LocalNameServer, name: str, value: str | list[str], ttl: int = 60) -> None:
     """Replace the TXT record at ``name`` on a running BIND (dynamic update, as a DNS team would)."""
-    from byodkim.record import quote_strings, split_txt
+    from byodkim.dkim.record import quote_strings, split_txt
 
     values = [value] if isinstance(value, str) else value
     server.update("goo.ne.jp", delete=[name], add=[(name, ttl, "TXT", [quote_strings(split_txt(v)) for v in values])])
@@ -189,6 +189,6 @@ def remove_record(server: LocalNameServer, name: str) -> None:
 @pytest.fixture
 def goo_dns(name_server: NameServerFactory) -> LocalNameServer:
     """A real BIND serving an empty goo.ne.jp zone."""
-    from byodkim.localdns import zone_text
+    from byodkim.local.dns import zone_text
 
     return name_server({"goo.ne.jp": zone_text("goo.ne.jp", 2026112801)})

@@ -59,7 +59,7 @@ def _cases() -> list[tuple[str, list[str], str]]:
         "long-label": ("a" * 64 + ".jp", "has a label longer than 63 characters"),
         "ip": ("192.0.2.1", "looks like an IP address"),
         "bad-idn": ("例え\u200d.jp", "is not a valid internationalised domain name"),
-        "empty": ("", "--domain is empty"),
+        "empty": ("", "Invalid value for '--domain': the domain is empty"),
     }
     for index, (name, (value, message)) in enumerate(domains.items()):
         verb = ["register", "status", "verify", "rollback", "report", "rotate", "dns-record", "phase", "keygen"][index]
@@ -121,14 +121,16 @@ def _cases() -> list[tuple[str, list[str], str]]:
         ("lang", ["dns-request", *D, *S, K, "{keys}/pkcs1.pem", "--lang", "fr"], "'fr' is not one of 'en', 'ja'"),
         ("phase-6", ["phase", "6", *D], "'6' is not one of '4', '5', '7'"),
         ("until", ["rotate", *D, "--new-selector", "s2", "--until", "soon"], "--until"),
-        ("report-format", ["report", "--format", "pdf"], "'pdf' is not one of 'text', 'md', 'json'"),
+        ("report-format", ["report", "--output", "pdf"], "'pdf' is not one of 'text', 'markdown', 'md', 'json'"),
+        # --format is the output option's hidden alias for one release (CHANGELOG 0.2.0).
+        ("report-format-alias", ["report", "--format", "pdf"], "Invalid value for '--format': 'pdf' is not one of"),
         ("rollback-no-tty", ["rollback", *D], "needs confirmation; run it in a terminal or add --yes"),
         ("publish-no-name", ["build-layer", "--publish"], "--publish needs --layer-name"),
         ("requirements-missing", ["build-layer", "--requirements", "{tmp}/none.txt"], "does not exist"),
         (
             "passphrase-file-missing",
             ["dns-record", *D, *S, K, "{keys}/enc.pem", "--passphrase-file", "{tmp}/none"],
-            "cannot read --passphrase-file",
+            "Invalid value for '--passphrase-file': cannot read the passphrase file",
         ),
         ("unknown-command", ["deploy"], "No such command 'deploy'"),
         ("missing-option", ["register", *S], "Missing option '--domain'"),

@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from mypy_boto3_sesv2.type_defs import EventDestinationDefinitionTypeDef
 
     from byodkim.emulator import Emulator
-    from byodkim.localdns import LocalNameServer
+    from byodkim.local.dns import LocalNameServer
 
 
 def test_configuration_set_event_destinations(emulator: Emulator) -> None:
@@ -92,7 +92,7 @@ def test_easy_dkim_verifies_when_its_cnames_are_published(emulator: Emulator, go
 def test_whole_pem_base64_and_4096_are_accepted_and_never_verify(emulator: Emulator) -> None:
     import base64
 
-    from byodkim import keys
+    from byodkim.dkim import keys
 
     ses = boto3.client("sesv2")
     key = keys.generate()

@@ -9,9 +9,9 @@ from typing import TYPE_CHECKING
 import pytest
 from cryptography.hazmat.primitives import serialization
 
-from byodkim import keys
+from byodkim.dkim import keyload, keys
+from byodkim.dkim.record import DkimRecord
 from byodkim.errors import KeyFileError
-from byodkim.record import DkimRecord
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -33,7 +33,7 @@ ACCEPTED = [
 
 @pytest.mark.parametrize("name", ACCEPTED)
 def test_every_form_converts_to_the_same_pkcs1_der(openssl_keys: OpenSSLKeys, name: str) -> None:
-    key = keys.load_private_key(openssl_keys[name])
+    key = keyload.load_private_key(openssl_keys[name])
     assert key.ses_private_key() == openssl_keys.pkcs1_der_b64
     assert "\n" not in key.ses_private_key()
     assert key.bits == 2048
@@ -51,44 +51,44 @@ def test_every_form_gives_the_same_record(cli: Cli, openssl_keys: OpenSSLKeys, n
 
 
 def test_source_format_is_reported(openssl_keys: OpenSSLKeys) -> None:
-    assert keys.load_private_key(openssl_keys["pkcs8.pem"]).source_format == "PKCS#8 PEM"
-    assert keys.load_private_key(openssl_keys["pkcs1.pem"]).source_format == "PKCS#1 PEM"
-    assert keys.load_private_key(openssl_keys["pkcs1.der"]).source_format == "DER"
-    assert keys.load_private_key(openssl_keys["body.b64"]).source_format == "base64 body"
+    assert keyload.load_private_key(openssl_keys["pkcs8.pem"]).source_format == "PKCS#8 PEM"
+    assert keyload.load_private_key(openssl_keys["pkcs1.pem"]).source_format == "PKCS#1 PEM"
+    assert keyload.load_private_key(openssl_keys["pkcs1.der"]).source_format == "DER"
+    assert keyload.load_private_key(openssl_keys["body.b64"]).source_format == "base64 body"
 
 
 def test_1024_bit_key_is_accepted(openssl_keys: OpenSSLKeys) -> None:
-    assert keys.load_private_key(openssl_keys["rsa1024.pem"]).bits == 1024
+    assert keyload.load_private_key(openssl_keys["rsa1024.pem"]).bits == 1024
 
 
 @pytest.mark.parametrize("name", ["public.pem", "public.der", "pkcs8.pem", "pkcs1.der", "body.b64"])
 def test_public_loader_takes_public_and_private_forms(openssl_keys: OpenSSLKeys, name: str) -> None:
-    expected = keys.load_private_key(openssl_keys["pkcs1.pem"]).public
-    assert keys.load_public_key(openssl_keys[name]) == expected
+    expected = keyload.load_private_key(openssl_keys["pkcs1.pem"]).public
+    assert keyload.load_public_key(openssl_keys[name]) == expected
 
 
 def test_public_loader_takes_a_dkim_record(tmp_path: Path, openssl_keys: OpenSSLKeys) -> None:
-    public = keys.load_public_key(openssl_keys["public.pem"])
+    public = keyload.load_public_key(openssl_keys["public.pem"])
     record = DkimRecord("goo.ne.jp", "s1", public.b64)
     (tmp_path / "value.txt").write_text(record.value)
     (tmp_path / "zone.txt").write_text(record.zone_line())
-    assert keys.load_public_key(tmp_path / "value.txt") == public
-    assert keys.load_public_key(tmp_path / "zone.txt") == public
+    assert keyload.load_public_key(tmp_path / "value.txt") == public
+    assert keyload.load_public_key(tmp_path / "zone.txt") == public
 
 
 def test_pkcs1_public_key_in_p_is_understood(openssl_keys: OpenSSLKeys) -> None:
-    public = keys.load_private_key(openssl_keys["pkcs1.pem"]).private_key.public_key()
+    public = keyload.load_private_key(openssl_keys["pkcs1.pem"]).private_key.public_key()
     pkcs1 = public.public_bytes(serialization.Encoding.DER, serialization.PublicFormat.PKCS1)
     spki = public.public_bytes(serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
     import base64
 
-    assert keys.public_from_b64(base64.b64encode(pkcs1).decode(), "x").der == spki
+    assert keyload.public_from_b64(base64.b64encode(pkcs1).decode(), "x").der == spki
 
 
 def test_encrypted_key_with_passphrase_from_env(openssl_keys: OpenSSLKeys, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(keys.PASSPHRASE_ENV, "correct horse")
     for name in ("enc.pem", "enc-pkcs1.pem"):
-        key = keys.load_private_key(openssl_keys[name], keys.read_passphrase(None))
+        key = keyload.load_private_key(openssl_keys[name], keyload.read_passphrase(None))
         assert key.ses_private_key() == openssl_keys.pkcs1_der_b64
 
 
@@ -152,10 +152,10 @@ def test_wrong_passphrase(cli: Cli, tmp_path: Path, openssl_keys: OpenSSLKeys) -
 
 
 def test_dns_record_value_file_as_private_key_is_refused(tmp_path: Path, openssl_keys: OpenSSLKeys) -> None:
-    public = keys.load_public_key(openssl_keys["public.pem"])
+    public = keyload.load_public_key(openssl_keys["public.pem"])
     (tmp_path / "record.txt").write_text(DkimRecord("goo.ne.jp", "s1", public.b64).value)
     with pytest.raises(KeyFileError, match="is a DKIM DNS record"):
-        keys.load_private_key(tmp_path / "record.txt")
+        keyload.load_private_key(tmp_path / "record.txt")
 
 
 def test_keygen_writes_pkcs1_owner_only(cli: Cli, tmp_path: Path) -> None:
@@ -173,9 +173,9 @@ def test_keygen_writes_pkcs1_owner_only(cli: Cli, tmp_path: Path) -> None:
     assert stat.S_IMODE((tmp_path / "k").stat().st_mode) == 0o700
     text = private.read_text()
     assert text.startswith("-----BEGIN RSA PRIVATE KEY-----\n")
-    key = keys.load_private_key(private)
+    key = keyload.load_private_key(private)
     assert key.bits == 2048
-    assert keys.load_public_key(public) == key.public
+    assert keyload.load_public_key(public) == key.public
     body = "".join(text.splitlines()[1:-1])
     for chunk in (body[i : i + 40] for i in range(0, len(body), 40)):
         assert chunk not in result.out + result.err
@@ -187,7 +187,7 @@ def test_keygen_writes_pkcs1_owner_only(cli: Cli, tmp_path: Path) -> None:
 
 def test_keygen_1024(cli: Cli, tmp_path: Path) -> None:
     assert cli("keygen", "--selector", "s", "--bits", "1024", "--out", tmp_path).code == 0
-    assert keys.load_private_key(tmp_path / "s.private.pem").bits == 1024
+    assert keyload.load_private_key(tmp_path / "s.private.pem").bits == 1024
 
 
 def test_keygen_refuses_to_overwrite_and_changes_nothing(cli: Cli, tmp_path: Path) -> None:
@@ -218,5 +218,5 @@ def test_keygen_bad_bits_and_out_is_a_file(cli: Cli, tmp_path: Path) -> None:
 
 
 def test_signing_key_repr_hides_material(openssl_keys: OpenSSLKeys) -> None:
-    key = keys.load_private_key(openssl_keys["pkcs1.pem"])
+    key = keyload.load_private_key(openssl_keys["pkcs1.pem"])
     assert repr(key) == "SigningKey(bits=2048, source_format='PKCS#1 PEM')"

@@ -12,8 +12,8 @@ from typing import TYPE_CHECKING, Any
 import boto3
 import pytest
 
-from byodkim import keys
-from byodkim.record import DkimRecord
+from byodkim.dkim import keyload, keys
+from byodkim.dkim.record import DkimRecord
 from conftest import Cli, publish_record, python_for
 
 if TYPE_CHECKING:
@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from byodkim.emulator import Emulator
-    from byodkim.localdns import LocalNameServer
+    from byodkim.local.dns import LocalNameServer
 
 SELECTOR = "gooid-21-pro-20250912-1"
 PAYLOAD = {"action": "phase_manager", "domain": "goo.ne.jp", "environment": "prod", "projectName": "aws-ses-migration"}
@@ -89,7 +89,7 @@ def test_phases_4_5_7_end_to_end(deployment: dict[str, Any], cli: Cli) -> None:
 
     prepared = handler({**PAYLOAD, "phase": "4"}, None)
     assert prepared["ok"] is True
-    record = DkimRecord("goo.ne.jp", SELECTOR, keys.load_private_key(deployment["private"]).public.b64)
+    record = DkimRecord("goo.ne.jp", SELECTOR, keyload.load_private_key(deployment["private"]).public.b64)
     assert prepared["record"] == {"name": record.name, "value": record.value, "strings": record.strings}
     prefix = f"s3://{BUCKET}/dns/goo.ne.jp/{SELECTOR}/"
     assert prepared["objects"] == [
@@ -163,8 +163,8 @@ def test_aws_errors_are_json_not_traces(deployment: dict[str, Any]) -> None:
 
 def test_handler_runs_in_cpython_312_as_lambda_loads_it(deployment: dict[str, Any], cli: Cli, tmp_path: Path) -> None:
     """Only the stdlib, the built layer, the function code and boto3 on the path: what Lambda gives it."""
-    from byodkim import layer
-    from byodkim.package import build_code_zip
+    from byodkim.artifacts import layer
+    from byodkim.artifacts.package import build_code_zip
 
     assert (
         cli("register", "--domain", "goo.ne.jp", "--selector", SELECTOR, "--key-file", deployment["private"]).code == 0
@@ -179,7 +179,7 @@ def test_handler_runs_in_cpython_312_as_lambda_loads_it(deployment: dict[str, An
     assert "byodkim/lambda_handler.py" in names
     assert not [n for n in names if n.startswith("byodkim/emulator/") or n.endswith(".pyc")]
     runtime_boto3 = tmp_path / "runtime"
-    from byodkim.layer import _uv
+    from byodkim.artifacts.layer import _uv
 
     subprocess.run(
         [_uv(), "pip", "install", "--quiet", "--target", str(runtime_boto3), "--python-version", "3.12", "--python-platform",
@@ -234,6 +234,6 @@ def test_dkim_record_resolver(deployment: dict[str, Any], cli: Cli) -> None:
         {"domain": "goo.ne.jp", "selector": SELECTOR, "secret_prefix": "byodkim/dkim"}, _Stack()
     )
     value = resolver.resolve()
-    record = DkimRecord("goo.ne.jp", SELECTOR, keys.load_private_key(deployment["private"]).public.b64)
+    record = DkimRecord("goo.ne.jp", SELECTOR, keyload.load_private_key(deployment["private"]).public.b64)
     assert value == '"' + '" "'.join(record.strings) + '"'
     assert "PRIVATE" not in value

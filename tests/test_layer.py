@@ -10,8 +10,8 @@ from typing import TYPE_CHECKING
 import boto3
 import pytest
 
-from byodkim import layer
-from byodkim.elf import read_elf
+from byodkim.artifacts import layer
+from byodkim.artifacts.elf import read_elf
 from byodkim.errors import ByodkimError, InputError
 from conftest import Cli, python_for
 
@@ -287,7 +287,7 @@ def test_publish_through_s3(cli: Cli, emulator: Emulator, tmp_path: Path, monkey
 def test_direct_upload_limit_without_bucket_is_refused(built: dict[str, layer.LayerBuild], tmp_path: Path) -> None:
     from dataclasses import replace
 
-    from byodkim.publish import publish_layer
+    from byodkim.artifacts.publish import publish_layer
 
     big = replace(built["python3.12"], size=layer.DIRECT_UPLOAD_LIMIT + 1)
 
@@ -296,7 +296,7 @@ def test_direct_upload_limit_without_bucket_is_refused(built: dict[str, layer.La
             return {"LayerVersions": []}
 
     with pytest.raises(InputError, match="over the 50 MB direct upload limit; give --bucket to upload it through S3"):
-        publish_layer(big, "x", NoLayers())
+        publish_layer(big, "x", NoLayers())  # type: ignore[arg-type]  # a stand-in client
 
 
 def test_runbook_wrapper_publishes_with_the_project_defaults(

@@ -6,8 +6,8 @@ from typing import TYPE_CHECKING
 
 import pytest
 
+from byodkim.dkim.names import normalize_domain, validate_selector
 from byodkim.errors import InputError
-from byodkim.names import normalize_domain, validate_selector
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -31,7 +31,7 @@ def test_domains_normalise_to_ascii(given: str, expected: str) -> None:
 
 
 DOMAIN_REFUSALS = [
-    ("", "--domain is empty; give the mail domain, e.g. goo.ne.jp"),
+    ("", "the domain is empty; give the mail domain, e.g. goo.ne.jp"),
     ("ops@goo.ne.jp", "`ops@goo.ne.jp` is an email address, not a domain; give only the part after @, e.g. goo.ne.jp"),
     ("https://goo.ne.jp/", "`https://goo.ne.jp/` is a URL, not a domain; give only the host name, e.g. goo.ne.jp"),
     ("sel._domainkey.goo.ne.jp", "`sel._domainkey.goo.ne.jp` is a DKIM record name, not a domain; give only the domain, e.g. goo.ne.jp"),
@@ -69,7 +69,7 @@ SELECTOR_REFUSALS = [
     ("sel_1", "`sel_1` is not a valid selector; use ASCII letters, digits and inner hyphens, e.g. gooid-21-pro-20250912-1"),
     ("-sel", "`-sel` is not a valid selector; use ASCII letters, digits and inner hyphens, e.g. gooid-21-pro-20250912-1"),
     ("セレクタ", "`セレクタ` is not a valid selector; use ASCII letters, digits and inner hyphens, e.g. gooid-21-pro-20250912-1"),
-    (" ", "--selector is empty; give a selector, e.g. gooid-21-pro-20250912-1"),
+    (" ", "the selector is empty; give a selector, e.g. gooid-21-pro-20250912-1"),
 ]  # fmt: skip
 
 

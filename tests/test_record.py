@@ -17,9 +17,9 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from hypothesis import given
 from hypothesis import strategies as st
 
-from byodkim import keys
-from byodkim.localdns import zone_text
-from byodkim.record import DkimRecord, parse_tags, quote_strings, split_txt, unquote_txt
+from byodkim.dkim import keyload, keys
+from byodkim.dkim.record import DkimRecord, parse_tags, quote_strings, split_txt, unquote_txt
+from byodkim.local.dns import zone_text
 from conftest import Cli, NameServerFactory, require_tool
 
 if TYPE_CHECKING:
@@ -95,7 +95,7 @@ def test_key_conversions_always_reach_the_same_pkcs1(
             "utf-16": text.encode("utf-16"),
             "utf-16-le": text.encode("utf-16-le"),
         }[bom]
-    assert keys.key_from_bytes(data, "k").ses_private_key() == expected
+    assert keyload.key_from_bytes(data, "k").ses_private_key() == expected
 
 
 def test_parse_tags() -> None:

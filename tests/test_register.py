@@ -10,15 +10,15 @@ from typing import TYPE_CHECKING
 import boto3
 import pytest
 
-from byodkim import keys
-from byodkim.record import DkimRecord
+from byodkim.dkim import keyload, keys
+from byodkim.dkim.record import DkimRecord
 from conftest import Cli, OpenSSLKeys, publish_easy_dkim, publish_record, remove_record
 
 if TYPE_CHECKING:
     from pathlib import Path
 
     from byodkim.emulator import Emulator
-    from byodkim.localdns import LocalNameServer
+    from byodkim.local.dns import LocalNameServer
 
 REGIONS = ("--region", "ap-northeast-1", "--region", "us-east-1")
 
@@ -55,7 +55,7 @@ def test_new_key_is_stored_in_secrets_manager_and_reused(cli: Cli, emulator: Emu
     described = secrets.describe_secret(SecretId="byodkim/dkim/goo.ne.jp/s1")
     tags = {t["Key"]: t["Value"] for t in described["Tags"]}
     body = json.loads(secrets.get_secret_value(SecretId="byodkim/dkim/goo.ne.jp/s1")["SecretString"])
-    key = keys.from_ses_form(body["privateKey"])
+    key = keyload.from_ses_form(body["privateKey"])
     assert tags == {
         "byodkim:domain": "goo.ne.jp",
         "byodkim:selector": "s1",
@@ -164,7 +164,7 @@ def test_status_pending_to_success_from_a_real_dns_server(
         ["s1"],
         False,
     )
-    record = DkimRecord("goo.ne.jp", "s1", keys.load_public_key(openssl_keys["public.pem"]).b64)
+    record = DkimRecord("goo.ne.jp", "s1", keyload.load_public_key(openssl_keys["public.pem"]).b64)
     publish_record(goo_dns, record.name, record.value)
     text = cli("status", "--domain", "goo.ne.jp", "--nameserver", goo_dns.spec)
     assert text.out.startswith(
@@ -210,7 +210,7 @@ def test_pkcs8_sent_directly_is_accepted_and_never_verifies(
         EmailIdentity="goo.ne.jp",
         DkimSigningAttributes={"DomainSigningSelector": "s1", "DomainSigningPrivateKey": pkcs8_body},
     )
-    record = DkimRecord("goo.ne.jp", "s1", keys.load_public_key(openssl_keys["public.pem"]).b64)
+    record = DkimRecord("goo.ne.jp", "s1", keyload.load_public_key(openssl_keys["public.pem"]).b64)
     publish_record(goo_dns, record.name, record.value)
     assert ses.get_email_identity(EmailIdentity="goo.ne.jp")["DkimAttributes"]["Status"] == "PENDING"
     assert _identities(emulator)[0]["key_format"] == "PKCS#8"
@@ -269,7 +269,7 @@ def test_easy_dkim_guard(cli: Cli, emulator: Emulator, goo_dns: LocalNameServer,
         "s1._domainkey.goo.ne.jp). Publish the record, check it with `byodkim verify`, then run again, or pass --force"
     )
     assert _dkim_calls(emulator) == ["CreateEmailIdentity"]  # only the test's own Easy DKIM setup
-    record = DkimRecord("goo.ne.jp", "s1", keys.load_public_key(openssl_keys["public.pem"]).b64)
+    record = DkimRecord("goo.ne.jp", "s1", keyload.load_public_key(openssl_keys["public.pem"]).b64)
     publish_record(goo_dns, record.name, record.value)
     allowed = cli(*args)
     assert allowed.code == 0, allowed.out

@@ -6,8 +6,8 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from byodkim import keys
-from byodkim.record import DkimRecord
+from byodkim.dkim import keyload, keys
+from byodkim.dkim.record import DkimRecord
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -42,7 +42,7 @@ def test_request_carries_record_checks_and_fields(
     text = out.read_bytes().decode("utf-8")
     assert not text.startswith("\ufeff")
     assert "\r" not in text
-    record = DkimRecord("goo.ne.jp", "s1", keys.load_private_key(key_file).public.b64)
+    record = DkimRecord("goo.ne.jp", "s1", keyload.load_private_key(key_file).public.b64)
     assert record.zone_line() in text
     assert f"\n{record.value}\n" in text
     assert "s1._domainkey.goo.ne.jp.goo.ne.jp" in text

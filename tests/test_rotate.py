@@ -13,15 +13,19 @@ from typing import TYPE_CHECKING
 
 import boto3
 
-from byodkim import keys, secretstore, verify
-from byodkim.record import DkimRecord
+from byodkim.aws import secrets as secretstore
+from byodkim.dkim import keys
+from byodkim.dkim.record import DkimRecord
+from byodkim.dnscheck import check as verify
+from byodkim.dnscheck import judge
+from byodkim.dnscheck import servers as servers_mod
 from conftest import Cli, publish_record
 
 if TYPE_CHECKING:
     from pathlib import Path
 
     from byodkim.emulator import Emulator
-    from byodkim.localdns import LocalNameServer
+    from byodkim.local.dns import LocalNameServer
 
 OLD, NEW = "gooid-21-pro-20250912-1", "gooid-21-pro-20261201-1"
 
@@ -45,7 +49,7 @@ def _assert_invariant(emulator: Emulator, dns: LocalNameServer) -> str:
     stored = secretstore.read_key(boto3.client("secretsmanager"), f"byodkim/dkim/goo.ne.jp/{selector}")
     assert stored is not None
     assert hashlib.sha256(stored.ses_private_key().encode()).hexdigest() == active["key_sha256"]
-    report = verify.check(verify.Check("goo.ne.jp", selector, stored.public, tuple(verify.parse_server(dns.spec))))
+    report = verify.check(judge.Check("goo.ne.jp", selector, stored.public, tuple(servers_mod.parse_server(dns.spec))))
     assert report.ok, f"SES signs with {selector}, whose record is not live: {report.summary()}"
     return selector
 

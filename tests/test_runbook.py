@@ -13,9 +13,10 @@ from typing import TYPE_CHECKING, Any
 import boto3
 import pytest
 
-from byodkim import keys, secretstore
-from byodkim.record import DkimRecord, quote_strings
-from byodkim.sandbox import Sandbox, SandboxOptions, running
+from byodkim.aws import secrets as secretstore
+from byodkim.dkim import keyload
+from byodkim.dkim.record import DkimRecord, quote_strings
+from byodkim.local.sandbox import Sandbox, SandboxOptions, running
 from conftest import require_tool
 
 if TYPE_CHECKING:
@@ -91,7 +92,7 @@ def _run(block: str, workdir: Path) -> subprocess.CompletedProcess[str]:
 def _publish(sandbox: Sandbox, workdir: Path, selector: str) -> None:
     public = workdir / "keys" / f"{selector}.public.pem"
     if public.exists():
-        value = keys.load_public_key(public).b64
+        value = keyload.load_public_key(public).b64
     else:  # a rotation's key lives only in Secrets Manager
         stored = secretstore.read_key(boto3.client("secretsmanager"), f"byodkim/dkim/goo.ne.jp/{selector}")
         assert stored is not None

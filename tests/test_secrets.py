@@ -9,8 +9,9 @@ from typing import TYPE_CHECKING, Any
 import boto3
 from cryptography.hazmat.primitives import serialization
 
-from byodkim import keys, logs
-from byodkim.sandbox import SELECTOR, SandboxOptions, rehearse, running
+from byodkim import logs
+from byodkim.dkim import keyload, keys
+from byodkim.local.sandbox import SandboxOptions, rehearse, rehearsed, running
 from conftest import require_tool
 
 if TYPE_CHECKING:
@@ -63,8 +64,8 @@ def test_sandbox_at_debug_leaks_no_key_material(tmp_path: Path, capsys: pytest.C
     try:
         with running(SandboxOptions(workdir=tmp_path / "box")) as box:
             rehearse(box, SandboxOptions(workdir=tmp_path / "box"))
-            private = box.workdir / "keys" / f"{SELECTOR}.private.pem"
-            key = keys.load_private_key(private)
+            private = box.workdir / "keys" / f"{rehearsed().selector}.private.pem"
+            key = keyload.load_private_key(private)
             captured = capsys.readouterr()
             places: dict[str, bytes] = {"stdout": captured.out.encode(), "stderr": captured.err.encode()}
             for path in box.workdir.rglob("*"):

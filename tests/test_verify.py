@@ -15,9 +15,11 @@ import dns.message
 import dns.query
 import pytest
 
-from byodkim import keys
-from byodkim.localdns import LocalNameServer, zone_text
-from byodkim.record import DkimRecord, quote_strings, split_txt
+from byodkim.dkim import keyload, keys
+from byodkim.dkim.record import DkimRecord, quote_strings, split_txt
+from byodkim.dnscheck import judge
+from byodkim.dnscheck import servers as servers_mod
+from byodkim.local.dns import LocalNameServer, zone_text
 from conftest import Cli, NameServerFactory, publish_record
 
 if TYPE_CHECKING:
@@ -96,7 +98,7 @@ def test_text_output(cli: Cli, name_server: NameServerFactory, key_files: tuple[
     )
     assert result.code == 0
     lines = result.out.splitlines()
-    assert lines[0] == f"{record.name} (key {keys.load_public_key(public).fingerprint})"
+    assert lines[0] == f"{record.name} (key {keyload.load_public_key(public).fingerprint})"
     assert lines[1].split()[:4] == [server.spec, "ok", "serial", "7"]
     assert lines[-1] == f"1/1 servers publish the key at {record.name}"
 
@@ -297,9 +299,9 @@ def test_wait_ses_stops_on_failed(
 
 
 USAGE = [
-    (["--nameserver", "127.0.0.1:99999"], "error: --nameserver `127.0.0.1:99999` has a bad port; give HOST or HOST:PORT, e.g. 192.0.2.53:53"),
-    (["--nameserver", ":53"], "error: --nameserver `:53` has no host; give HOST or HOST:PORT, e.g. 192.0.2.53:53"),
-    (["--nameserver", "127.0.0.1", "--wait", "--timeout", "soon"], "error: Invalid value for '--timeout': --timeout `soon` is not a duration; use e.g. 72h, 30m, 1h30m or 90s (see 'byodkim verify --help')"),
+    (["--nameserver", "127.0.0.1:99999"], "error: Invalid value for '--nameserver': name server `127.0.0.1:99999` has a bad port; give HOST or HOST:PORT, e.g. 192.0.2.53:53 (see 'byodkim verify --help')"),
+    (["--nameserver", ":53"], "error: Invalid value for '--nameserver': name server `:53` has no host; give HOST or HOST:PORT, e.g. 192.0.2.53:53 (see 'byodkim verify --help')"),
+    (["--nameserver", "127.0.0.1", "--wait", "--timeout", "soon"], "error: Invalid value for '--timeout': `soon` is not a duration; use e.g. 72h, 30m, 1h30m or 90s (see 'byodkim verify --help')"),
 ]  # fmt: skip
 
 
@@ -311,7 +313,7 @@ def test_bad_usage_exits_2(cli: Cli, key_files: tuple[Path, DkimRecord], args: l
 
 
 def test_durations() -> None:
-    from byodkim.verify import parse_duration
+    from byodkim.dnscheck.wait import parse_duration
 
     assert [parse_duration(x) for x in ("72h", "30m", "1h30m", "90s", "12", "0.5")] == [259200, 1800, 5400, 90, 12, 0.5]
 
@@ -338,7 +340,7 @@ def test_discovery_finds_the_zone_and_every_authoritative_server(
 ) -> None:
     import dns.resolver
 
-    from byodkim import verify
+    from byodkim.dnscheck import check as verify
 
     _, record = key_files
     # Two name servers for the zone, both on 127.0.0.x addresses; the resolver asks the first.
@@ -347,14 +349,14 @@ def test_discovery_finds_the_zone_and_every_authoritative_server(
     resolver = dns.resolver.Resolver(configure=False)
     resolver.nameservers = ["127.0.0.1"]
     resolver.port = first.port
-    zone, servers = verify.discover(record.name, port=first.port, timeout=2, resolver=resolver)
+    zone, servers = servers_mod.discover(record.name, port=first.port, timeout=2, resolver=resolver)
     assert zone == "goo.ne.jp"
     assert [(s.label, s.address, s.port) for s in servers] == [
         ("ns1.goo.ne.jp (127.0.0.1)", "127.0.0.1", first.port),
         ("ns2.goo.ne.jp (127.0.0.2)", "127.0.0.2", first.port),
     ]
     report = verify.check(
-        verify.Check("goo.ne.jp", SELECTOR, keys.load_public_key(key_files[0]), tuple(servers[:1]), timeout=1)
+        judge.Check("goo.ne.jp", SELECTOR, keyload.load_public_key(key_files[0]), tuple(servers[:1]), timeout=1)
     )
     assert report.ok  # the discovered server answers for the record (ns2's address is not served here)
 
@@ -362,7 +364,6 @@ def test_discovery_finds_the_zone_and_every_authoritative_server(
 def test_discovery_failure_is_one_line(name_server: NameServerFactory) -> None:
     import dns.resolver
 
-    from byodkim import verify
     from byodkim.errors import InputError
 
     other = name_server({"example.org": zone_text("example.org", 1)})
@@ -373,4 +374,4 @@ def test_discovery_failure_is_one_line(name_server: NameServerFactory) -> None:
         InputError,
         match=r"cannot find the zone or name servers of `s1._domainkey.goo.ne.jp`: .*; check the domain, or give --nameserver",
     ):
-        verify.discover("s1._domainkey.goo.ne.jp", timeout=1, resolver=resolver)
+        servers_mod.discover("s1._domainkey.goo.ne.jp", timeout=1, resolver=resolver)

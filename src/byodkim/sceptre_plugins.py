@@ -11,9 +11,13 @@ from __future__ import annotations
 import logging
 import tempfile
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from sceptre.resolvers import Resolver
+
+if TYPE_CHECKING:
+    from mypy_boto3_lambda import LambdaClient
+    from mypy_boto3_secretsmanager import SecretsManagerClient
 
 log = logging.getLogger(__name__)
 
@@ -46,15 +50,17 @@ class LayerResolver(Resolver):  # type: ignore[misc] # sceptre is untyped
 
     def resolve(self) -> str:
         """Return the LayerVersionArn serving the current build."""
-        from byodkim import layer
-        from byodkim.publish import publish_layer
+        from byodkim.artifacts import layer
+        from byodkim.artifacts.publish import publish_layer
 
         args = _arguments(self, ("layer_name",))
         runtime = layer.runtime(str(args.get("runtime", layer.DEFAULT_RUNTIME)))
         arch = str(args.get("arch", "x86_64"))
         with tempfile.TemporaryDirectory(prefix="byodkim-sceptre-") as tmp:
             built = layer.build_layer(layer.BuildOptions(runtime, arch, out=Path(tmp) / "layer.zip"))
-            result = publish_layer(built, str(args["layer_name"]), _StackClient(self.stack, "lambda"))
+            result = publish_layer(
+                built, str(args["layer_name"]), cast("LambdaClient", _StackClient(self.stack, "lambda"))
+            )
         log.info("%s layer %s: %s", self.stack.name, "published" if result.created else "unchanged", result.arn)
         return result.arn
 
@@ -64,7 +70,7 @@ class LambdaCodeResolver(Resolver):  # type: ignore[misc] # sceptre is untyped
 
     def resolve(self) -> str:
         """Return the S3 key of the code zip in ``bucket``."""
-        from byodkim.package import build_code_zip
+        from byodkim.artifacts.package import build_code_zip
 
         args = _arguments(self, ("bucket",))
         s3 = _StackClient(self.stack, "s3")
@@ -82,16 +88,17 @@ class DkimRecordResolver(Resolver):  # type: ignore[misc] # sceptre is untyped
 
     def resolve(self) -> str:
         """Return ``"part1" "part2"`` for the key in Secrets Manager, or an empty string."""
-        from byodkim.names import normalize_domain, validate_selector
-        from byodkim.record import DkimRecord, quote_strings
-        from byodkim.secretstore import DEFAULT_PREFIX, default_secret_id, read_key
+        from byodkim.aws.secrets import read_key
+        from byodkim.deployment import SECRET_PREFIX, secret_id
+        from byodkim.dkim.names import normalize_domain, validate_selector
+        from byodkim.dkim.record import DkimRecord, quote_strings
 
         args = _arguments(self, ("domain", "selector"))
         domain, selector = normalize_domain(str(args["domain"])), validate_selector(str(args["selector"]))
-        secret_id = default_secret_id(domain, selector, str(args.get("secret_prefix", DEFAULT_PREFIX)))
-        key = read_key(_StackClient(self.stack, "secretsmanager"), secret_id)
+        where = secret_id(domain, selector, str(args.get("secret_prefix", SECRET_PREFIX)))
+        key = read_key(cast("SecretsManagerClient", _StackClient(self.stack, "secretsmanager")), where)
         if key is None:
-            log.info("%s: no key in %s yet; the record waits for `byodkim register`", self.stack.name, secret_id)
+            log.info("%s: no key in %s yet; the record waits for `byodkim register`", self.stack.name, where)
             return ""
         # Only the public half leaves the secret: the value is what DNS publishes anyway.
         return quote_strings(DkimRecord(domain, selector, key.public.b64).strings)

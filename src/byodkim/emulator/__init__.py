@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any, Self
 
+from byodkim.deployment import DKIM_WINDOW_SECONDS, default_region
 from byodkim.errors import ByodkimError
 
 CONTROL = "/_byodkim"  # our control endpoints; moto's own stay under /moto-api
@@ -40,8 +41,8 @@ class Emulator:
 
     port: int = 0
     dns_servers: list[str] = field(default_factory=list)  # HOST:PORT the emulated SES queries
-    dkim_window: float = 72 * 3600.0  # seconds before PENDING turns FAILED, as in SES
-    region: str = "ap-northeast-1"
+    dkim_window: float = DKIM_WINDOW_SECONDS  # seconds before PENDING turns FAILED, as in SES
+    region: str = field(default_factory=default_region)  # the Sceptre config's, for the printed environment
     log_path: Path | None = None  # the server's own log (moto's warnings, tracebacks); a temp file if None
     _process: subprocess.Popen[str] | None = field(default=None, init=False, repr=False)
 

@@ -14,15 +14,12 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from moto.core.common_models import CloudFormationModel
 
 if TYPE_CHECKING:
-    from byodkim.emulator.extension import Settings
-
-_SETTINGS: Settings | None = None
+    from byodkim.emulator.state import State
 
 
-def install(settings: Settings) -> None:
-    """Register the models with moto's CloudFormation parser (its model map is cached)."""
-    global _SETTINGS  # noqa: PLW0603 - the server process's one settings object
-    _SETTINGS = settings
+def install(state: State) -> None:
+    """Register the models with moto's CloudFormation parser (its model map is cached), over ``state``."""
+    _Model.state = state
     from moto.cloudformation import parsing
 
     for cached in (parsing.get_model_list, parsing.get_model_map, parsing.get_name_type_map):
@@ -142,6 +139,8 @@ class _Model:
     ``CloudFormationModel.__subclasses__()``, which lists direct subclasses only.
     """
 
+    # moto instantiates the models itself, so the server's one state reaches them through the class.
+    state: ClassVar[State]
     resource_type: ClassVar[str] = ""
     name_property: ClassVar[str] = ""
     attributes: ClassVar[tuple[str, ...]] = ()
@@ -226,13 +225,6 @@ class _Model:
         return True
 
 
-def _identities() -> Any:
-    from byodkim.emulator.extension import identities
-
-    assert _SETTINGS is not None  # noqa: S101 - install() ran at server start
-    return identities(_SETTINGS)
-
-
 class EmailIdentity(_Model, CloudFormationModel):
     """AWS::SES::EmailIdentity in the same store the SESv2 API uses."""
 
@@ -241,7 +233,7 @@ class EmailIdentity(_Model, CloudFormationModel):
     attributes = tuple(f"DkimDNSToken{kind}{n}" for kind in ("Name", "Value") for n in (1, 2, 3))
 
     def create(self) -> None:
-        store = _identities()
+        store = self.state.identities
         with store.lock:
             signing = self.properties.get("DkimSigningAttributes") or None
             identity = store.put_identity(self.account, self.region, self.name, signing, create=True)
@@ -257,7 +249,7 @@ class EmailIdentity(_Model, CloudFormationModel):
             self.values[f"DkimDNSTokenValue{index}"] = f"{token}.dkim.amazonses.com"
 
     def remove(self) -> None:
-        store = _identities()
+        store = self.state.identities
         with store.lock:
             store.identities.pop((self.account, self.region, self.name), None)
 
@@ -301,7 +293,7 @@ class ConfigurationSetEventDestination(_Model, CloudFormationModel):
         self.set_name = str(self.properties["ConfigurationSetName"])
         self.name = str(definition.pop("Name", None) or self.name)
         definition["Enabled"] = str(definition.get("Enabled", True)).lower() == "true"
-        store = _identities()
+        store = self.state.identities
         with store.lock:
             store.destinations.setdefault((self.account, self.region, self.set_name), []).append(
                 {"Name": self.name, **definition}
@@ -309,7 +301,7 @@ class ConfigurationSetEventDestination(_Model, CloudFormationModel):
         self.values["Id"] = self.name
 
     def remove(self) -> None:
-        store = _identities()
+        store = self.state.identities
         with store.lock:
             key = (self.account, self.region, self.set_name)
             store.destinations[key] = [d for d in store.destinations.get(key, []) if d["Name"] != self.name]

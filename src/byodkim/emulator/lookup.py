@@ -1,32 +1,36 @@
-"""How the emulated SES reads DKIM keys from DNS: TXT at the name, CNAME followed once."""
+"""How the emulated SES reads DKIM keys from DNS: TXT at the name, CNAME followed once.
+
+Queries go through :func:`byodkim.dnscheck.servers.query`, the one query (UDP, then TCP
+when truncated) every DNS check uses.
+"""
 
 from __future__ import annotations
 
 import contextlib
 
+from byodkim.dnscheck.servers import Server, query
+
+
+def _server(spec: str) -> Server:
+    host, _, port = spec.rpartition(":")
+    return Server(spec, host or spec, int(port or 53))
+
 
 def published_keys(name: str, servers: list[str], timeout: float = 1.0) -> list[bytes]:
     """Return the public keys (SubjectPublicKeyInfo DER) published at ``name`` on any of ``servers``."""
     import dns.exception
-    import dns.flags
-    import dns.message
-    import dns.query
     import dns.rdatatype
 
+    from byodkim.dkim.keyload import public_from_b64
+    from byodkim.dkim.record import parse_tags
     from byodkim.errors import KeyFileError
-    from byodkim.keys import public_from_b64
-    from byodkim.record import parse_tags
 
     found: list[bytes] = []
-    for server in servers:
-        host, _, port = server.rpartition(":")
+    for spec in servers:
         target = name if name.endswith(".") else f"{name}."
         for _hop in range(2):  # the name, then one CNAME target, as receivers do
-            query = dns.message.make_query(target, "TXT")
             try:
-                answer = dns.query.udp(query, host or server, port=int(port or 53), timeout=timeout)
-                if answer.flags & dns.flags.TC:
-                    answer = dns.query.tcp(query, host or server, port=int(port or 53), timeout=timeout)
+                answer = query(_server(spec), target, "TXT", timeout)
             except (dns.exception.DNSException, OSError, ValueError):
                 break
             cname = next((r for r in answer.answer if r.rdtype == dns.rdatatype.CNAME), None)
@@ -47,16 +51,11 @@ def published_keys(name: str, servers: list[str], timeout: float = 1.0) -> list[
 def cname_target(name: str, servers: list[str], timeout: float = 1.0) -> str | None:
     """Return the CNAME target at ``name`` (no root dot) on the first server that has one."""
     import dns.exception
-    import dns.message
-    import dns.query
     import dns.rdatatype
 
-    for server in servers:
-        host, _, port = server.rpartition(":")
+    for spec in servers:
         try:
-            answer = dns.query.udp(
-                dns.message.make_query(f"{name}.", "CNAME"), host or server, port=int(port or 53), timeout=timeout
-            )
+            answer = query(_server(spec), f"{name}.", "CNAME", timeout)
         except (dns.exception.DNSException, OSError, ValueError):
             continue
         for rrset in answer.answer:

@@ -10,6 +10,8 @@ import signal
 import sys
 from typing import TYPE_CHECKING
 
+from byodkim.deployment import DKIM_WINDOW_SECONDS
+
 if TYPE_CHECKING:
     from types import FrameType
 
@@ -19,19 +21,19 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="byodkim-emulator")
     parser.add_argument("--port", type=int, default=0)
     parser.add_argument("--dns", action="append", default=[], help="HOST:PORT of a name server SES queries")
-    parser.add_argument("--dkim-window", type=float, default=72 * 3600.0)
+    parser.add_argument("--dkim-window", type=float, default=DKIM_WINDOW_SECONDS)
     args = parser.parse_args(argv)
 
     from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
     from werkzeug.serving import make_server
 
-    from byodkim.emulator.extension import Settings, wrap
-
-    settings = Settings(dns_servers=list(args.dns), dkim_window=args.dkim_window)
     from byodkim.emulator import cfn
+    from byodkim.emulator.extension import wrap
+    from byodkim.emulator.state import Settings, State
 
-    cfn.install(settings)
-    app = wrap(DomainDispatcherApplication(create_backend_app), settings)
+    state = State.create(Settings(dns_servers=list(args.dns), dkim_window=args.dkim_window))
+    cfn.install(state)
+    app = wrap(DomainDispatcherApplication(create_backend_app), state)
     server = make_server("127.0.0.1", args.port, app, threaded=True, request_handler=MotoRequestHandler)
 
     def stop(_signum: int, _frame: FrameType | None) -> None:

@@ -20,40 +20,9 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from byodkim.emulator.extension import Call, Settings
-
-Response = tuple[int, dict[str, str], bytes]
+    from byodkim.emulator.state import Settings
 _KEY = re.compile(r"^[a-zA-Z0-9+/]+={0,2}$")
 _SELECTOR = re.compile(r"^(([a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9\-]*[a-zA-Z0-9]))$")
-_ROUTES = [
-    ("POST", r"^/v2/email/identities$", "CreateEmailIdentity"),
-    ("GET", r"^/v2/email/identities$", "ListEmailIdentities"),
-    ("POST", r"^/v2/email/list-identities$", "ListEmailIdentities"),
-    ("GET", r"^/v2/email/identities/(?P<id>[^/]+)$", "GetEmailIdentity"),
-    ("DELETE", r"^/v2/email/identities/(?P<id>[^/]+)$", "DeleteEmailIdentity"),
-    ("PUT", r"^/v2/email/identities/(?P<id>[^/]+)/dkim/signing$", "PutEmailIdentityDkimSigningAttributes"),
-    ("PUT", r"^/v2/email/identities/(?P<id>[^/]+)/dkim$", "PutEmailIdentityDkimAttributes"),
-    (
-        "POST",
-        r"^/v2/email/configuration-sets/(?P<cs>[^/]+)/event-destinations$",
-        "CreateConfigurationSetEventDestination",
-    ),
-    ("GET", r"^/v2/email/configuration-sets/(?P<cs>[^/]+)/event-destinations$", "GetConfigurationSetEventDestinations"),
-    (
-        "DELETE",
-        r"^/v2/email/configuration-sets/(?P<cs>[^/]+)/event-destinations/(?P<dest>[^/]+)$",
-        "DeleteConfigurationSetEventDestination",
-    ),
-]
-_COMPILED = [(method, re.compile(pattern), name) for method, pattern, name in _ROUTES]
-
-
-def operation_for(method: str, path: str) -> str | None:
-    """Return the SESv2 operation this extension answers for a request, if any."""
-    for want, pattern, name in _COMPILED:
-        if method == want and pattern.match(path):
-            return name
-    return None
 
 
 class SesError(Exception):
@@ -122,25 +91,6 @@ class SesIdentities:
                 for (account, region, _), ident in sorted(self.identities.items())
             ]
 
-    def handle(self, call: Call, account: str) -> Response | None:
-        """Answer an SESv2 identity/DKIM call, or return ``None`` to let moto answer."""
-        if call.service != "ses" or not call.path.startswith("/v2/"):
-            return None
-        from byodkim.emulator.extension import error_response
-
-        if call.path == "/v2/email/tags":
-            return self._tags(call, account)
-        for want, pattern, name in _COMPILED:
-            match = pattern.match(call.path)
-            if call.method == want and match:
-                try:
-                    with self.lock:
-                        body = getattr(self, f"_{name}")(call, account, match.groupdict())
-                except SesError as exc:
-                    return error_response("rest-json", exc.code, exc.message, exc.status)
-                return 200, {"Content-Type": "application/json"}, _json(body)
-        return None
-
     def put_identity(
         self, account: str, region: str, name: str, attributes: dict[str, Any] | None, *, create: bool
     ) -> Identity:
@@ -169,13 +119,14 @@ class SesIdentities:
         from urllib.parse import unquote
 
         name = unquote(name)
-        identity = self._find(account, region, name)
+        identity = self.find(account, region, name)
         if identity is None:
             raise SesError("NotFoundException", f"Email identity {name} does not exist.", 404)
         self._evaluate(identity)
         return identity
 
-    def _find(self, account: str, region: str, name: str) -> Identity | None:
+    def find(self, account: str, region: str, name: str) -> Identity | None:
+        """Return the identity, or ``None``."""
         # Domains are stored lower-case; an address keeps its case.
         return self.identities.get((account, region, name.lower())) or self.identities.get((account, region, name))
 
@@ -206,134 +157,6 @@ class SesIdentities:
             return False
         name = f"{identity.selector}._domainkey.{identity.name}"
         return identity.public_der in published_keys(name, self.settings.dns_servers)
-
-    def _tags(self, call: Call, account: str) -> Response | None:
-        """TagResource, UntagResource and ListTagsForResource for identity ARNs; moto keeps the rest."""
-        from urllib.parse import parse_qs
-
-        from byodkim.emulator.extension import error_response
-
-        body = call.json() if call.method == "POST" else {}
-        query = call.query or parse_qs("")
-        arn = body.get("ResourceArn") or (query.get("ResourceArn") or [""])[0]
-        if ":identity/" not in arn:
-            return None
-        region, name = arn.split(":")[3], arn.split(":identity/", 1)[1]
-        with self.lock:
-            identity = self._find(account, region, name)
-            if identity is None:
-                return error_response("rest-json", "NotFoundException", f"Resource {arn} does not exist.", 404)
-            if call.method == "POST":
-                wanted = {t["Key"]: t["Value"] for t in body.get("Tags", [])}
-                identity.tags = [t for t in identity.tags if t["Key"] not in wanted]
-                identity.tags += [{"Key": k, "Value": v} for k, v in wanted.items()]
-                answer: dict[str, Any] = {}
-            elif call.method == "DELETE":
-                drop = set(query.get("TagKeys", []))
-                identity.tags = [t for t in identity.tags if t["Key"] not in drop]
-                answer = {}
-            else:
-                answer = {"Tags": identity.tags}
-        return 200, {"Content-Type": "application/json"}, _json(answer)
-
-    # -- operations -------------------------------------------------------------------------
-
-    def _CreateEmailIdentity(self, call: Call, account: str, _: dict[str, str]) -> dict[str, Any]:  # noqa: N802
-        body = call.json()
-        name = str(body.get("EmailIdentity") or "")
-        if not name:
-            raise SesError("BadRequestException", "EmailIdentity is required")
-        identity = self.put_identity(account, call.region, name, body.get("DkimSigningAttributes"), create=True)
-        identity.tags = list(body.get("Tags") or [])
-        identity.configuration_set = body.get("ConfigurationSetName")
-        return {
-            "IdentityType": "DOMAIN" if identity.is_domain else "EMAIL_ADDRESS",
-            "VerifiedForSendingStatus": identity.status == "SUCCESS",
-            "DkimAttributes": _dkim_attributes(identity),
-        }
-
-    def _GetEmailIdentity(self, call: Call, account: str, path: dict[str, str]) -> dict[str, Any]:  # noqa: N802
-        identity = self.get(account, call.region, path["id"])
-        result: dict[str, Any] = {
-            "IdentityType": "DOMAIN" if identity.is_domain else "EMAIL_ADDRESS",
-            "FeedbackForwardingStatus": True,
-            "VerifiedForSendingStatus": identity.status == "SUCCESS",
-            "DkimAttributes": _dkim_attributes(identity),
-            "MailFromAttributes": {"BehaviorOnMxFailure": "USE_DEFAULT_VALUE", "MailFromDomainStatus": "SUCCESS"},
-            "Policies": {},
-            "Tags": identity.tags,
-            "VerificationStatus": identity.status if identity.status != "TEMPORARY_FAILURE" else "SUCCESS",
-        }
-        if identity.configuration_set:
-            result["ConfigurationSetName"] = identity.configuration_set
-        return result
-
-    def _ListEmailIdentities(self, call: Call, account: str, _: dict[str, str]) -> dict[str, Any]:  # noqa: N802
-        found = [i for (a, r, _n), i in sorted(self.identities.items()) if a == account and r == call.region]
-        return {
-            "EmailIdentities": [
-                {
-                    "IdentityType": "DOMAIN" if i.is_domain else "EMAIL_ADDRESS",
-                    "IdentityName": i.name,
-                    "SendingEnabled": i.status == "SUCCESS",
-                    "VerificationStatus": i.status,
-                }
-                for i in found
-            ]
-        }
-
-    def _DeleteEmailIdentity(self, call: Call, account: str, path: dict[str, str]) -> dict[str, Any]:  # noqa: N802
-        identity = self.get(account, call.region, path["id"])
-        del self.identities[(account, call.region, identity.name)]
-        return {}
-
-    def _PutEmailIdentityDkimSigningAttributes(self, call: Call, account: str, path: dict[str, str]) -> dict[str, Any]:  # noqa: N802
-        body = call.json()
-        origin = body.get("SigningAttributesOrigin")
-        if origin not in {"AWS_SES", "EXTERNAL", "AWS_SES_AF_SOUTH_1"} and not str(origin).startswith("AWS_SES"):
-            raise SesError("BadRequestException", f"Invalid SigningAttributesOrigin: {origin}")
-        attributes = {**(body.get("SigningAttributes") or {}), "SigningAttributesOrigin": origin}
-        identity = self.put_identity(account, call.region, path["id"], attributes, create=False)
-        return {"DkimStatus": identity.status, "DkimTokens": identity.tokens}
-
-    def _PutEmailIdentityDkimAttributes(self, call: Call, account: str, path: dict[str, str]) -> dict[str, Any]:  # noqa: N802
-        identity = self.get(account, call.region, path["id"])
-        identity.signing_enabled = bool(call.json().get("SigningEnabled", False))
-        return {}
-
-    def _CreateConfigurationSetEventDestination(self, call: Call, account: str, path: dict[str, str]) -> dict[str, Any]:  # noqa: N802
-        _require_configuration_set(account, call.region, path["cs"])
-        body = call.json()
-        name = body.get("EventDestinationName")
-        destination = dict(body.get("EventDestination") or {})
-        if not name or not destination.get("MatchingEventTypes"):
-            raise SesError("BadRequestException", "EventDestinationName and MatchingEventTypes are required")
-        existing = self.destinations.setdefault((account, call.region, path["cs"]), [])
-        if any(d["Name"] == name for d in existing):
-            raise SesError("AlreadyExistsException", f"Event destination {name} already exists.")
-        existing.append({"Name": name, **destination})
-        return {}
-
-    def _GetConfigurationSetEventDestinations(self, call: Call, account: str, path: dict[str, str]) -> dict[str, Any]:  # noqa: N802
-        _require_configuration_set(account, call.region, path["cs"])
-        return {"EventDestinations": self.destinations.get((account, call.region, path["cs"]), [])}
-
-    def _DeleteConfigurationSetEventDestination(self, call: Call, account: str, path: dict[str, str]) -> dict[str, Any]:  # noqa: N802
-        existing = self.destinations.get((account, call.region, path["cs"]), [])
-        kept = [d for d in existing if d["Name"] != path["dest"]]
-        if len(kept) == len(existing):
-            raise SesError("NotFoundException", f"Event destination {path['dest']} does not exist.", 404)
-        self.destinations[(account, call.region, path["cs"])] = kept
-        return {}
-
-
-def _require_configuration_set(account: str, region: str, name: str) -> None:
-    from moto.sesv2.models import sesv2_backends
-
-    try:
-        sesv2_backends[account][region].get_configuration_set(name)
-    except Exception:  # noqa: BLE001 - moto raises its own NotFound types; SES answers NotFoundException
-        raise SesError("NotFoundException", f"Configuration set <{name}> does not exist.", 404) from None
 
 
 def _external(identity: Identity, attributes: dict[str, Any]) -> None:
@@ -398,7 +221,8 @@ def _inspect_key(key: str) -> tuple[str, int | None, bytes | None]:
     return "PKCS#1", bits, public
 
 
-def _dkim_attributes(identity: Identity) -> dict[str, Any]:
+def dkim_attributes(identity: Identity) -> dict[str, Any]:
+    """Return ``DkimAttributes`` as SES answers them."""
     attributes: dict[str, Any] = {
         "SigningEnabled": identity.signing_enabled,
         "Status": identity.status,
@@ -411,9 +235,3 @@ def _dkim_attributes(identity: Identity) -> dict[str, Any]:
     if identity.origin != "EXTERNAL":
         attributes["NextSigningKeyLength"] = "RSA_2048_BIT"
     return attributes
-
-
-def _json(body: dict[str, Any]) -> bytes:
-    import json
-
-    return json.dumps(body).encode()

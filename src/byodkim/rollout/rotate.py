@@ -12,16 +12,25 @@ import json
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from byodkim.aws import secrets
+from byodkim.aws.guards import ses_statuses
+from byodkim.aws.ses import Registration, register, status
+from byodkim.deployment import DKIM_WINDOW_SECONDS
+from byodkim.dkim.record import DkimRecord
+from byodkim.dkim.request import RequestFields, render_request
+from byodkim.dnscheck.check import check
+from byodkim.dnscheck.judge import Check
+from byodkim.dnscheck.wait import wait
 from byodkim.errors import ByodkimError, InputError
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from byodkim.aws import Aws
-    from byodkim.keys import SigningKey
-    from byodkim.verify import Server
+    from byodkim.aws.session import Aws
+    from byodkim.dkim.keys import SigningKey
+    from byodkim.dnscheck.servers import Server
 
 STEPS = ("keyed", "requested", "published", "switched", "verified")
 
@@ -57,7 +66,7 @@ class RotationRequest:
     regions: tuple[str, ...]
     servers: tuple[Server, ...] = ()
     state_dir: Path = Path(".byodkim")
-    timeout: float = 72 * 3600.0
+    timeout: float = DKIM_WINDOW_SECONDS
     interval: float = 5.0
     until: str | None = None
     lang: str = "en"
@@ -72,8 +81,6 @@ class RotationRequest:
 
 def rotate(request: RotationRequest, aws: Aws, progress: Callable[[str, str], None]) -> RotationState:
     """Run (or resume) a rotation up to ``request.until`` or to the end."""
-    from byodkim import secretstore
-
     if request.until is not None and request.until not in STEPS:
         raise InputError(f"--until `{request.until}` is not a step", f"use one of {', '.join(STEPS)}")
     state = _load_or_start(request, aws)
@@ -84,7 +91,7 @@ def rotate(request: RotationRequest, aws: Aws, progress: Callable[[str, str], No
             progress(step, "already done")
         else:
             if key is None and step != "keyed":
-                key = secretstore.read_key(sm, state.secret_id)
+                key = secrets.read_key(sm, state.secret_id)
                 if key is None:
                     raise ByodkimError(
                         f"the new key's secret `{state.secret_id}` is gone",
@@ -117,9 +124,7 @@ def _load_or_start(request: RotationRequest, aws: Aws) -> RotationState:
                 f"the rotation to `{state.new_selector}` is finished", f"delete {path} before the next rotation"
             )
         return state
-    from byodkim import registration
-
-    current = registration.status(request.domain, (request.regions[0],), aws)[0]
+    current = status(request.domain, (request.regions[0],), aws)[0]
     if not current.exists or current.origin != "EXTERNAL" or not current.tokens:
         raise InputError(
             f"{request.domain} is not on BYODKIM in {request.regions[0]}", "register a key first (byodkim register)"
@@ -132,9 +137,7 @@ def _load_or_start(request: RotationRequest, aws: Aws) -> RotationState:
 
 
 def _keyed(request: RotationRequest, aws: Aws, state: RotationState, _key: SigningKey | None) -> SigningKey:
-    from byodkim import secretstore
-
-    source = secretstore.obtain_key(
+    source = secrets.obtain_key(
         aws.client("secretsmanager", request.regions[0]),
         domain=request.domain,
         selector=request.new_selector,
@@ -148,9 +151,6 @@ def _keyed(request: RotationRequest, aws: Aws, state: RotationState, _key: Signi
 
 
 def _requested(request: RotationRequest, _aws: Aws, state: RotationState, key: SigningKey | None) -> SigningKey | None:
-    from byodkim.record import DkimRecord
-    from byodkim.request import RequestFields, render_request
-
     assert key is not None  # noqa: S101 - read by rotate()
     path = request.state_dir / f"dns-request-{request.new_selector}.md"
     record = DkimRecord(request.domain, request.new_selector, key.public.b64)
@@ -160,31 +160,25 @@ def _requested(request: RotationRequest, _aws: Aws, state: RotationState, key: S
     return key
 
 
-def _check(request: RotationRequest, key: SigningKey) -> Any:  # noqa: ANN401 - verify.Check
-    from byodkim import verify
-
-    return verify.Check(request.domain, request.new_selector, key.public, request.servers)
+def _check(request: RotationRequest, key: SigningKey) -> Check:
+    return Check(request.domain, request.new_selector, key.public, request.servers)
 
 
 def _published(request: RotationRequest, _aws: Aws, _state: RotationState, key: SigningKey | None) -> SigningKey | None:
-    from byodkim import verify
-
     assert key is not None  # noqa: S101
-    verify.wait(_check(request, key), timeout=request.timeout, interval=request.interval)
+    wait(_check(request, key), timeout=request.timeout, interval=request.interval)
     return key
 
 
 def _switched(request: RotationRequest, aws: Aws, _state: RotationState, key: SigningKey | None) -> SigningKey | None:
-    from byodkim import registration, verify
-
     assert key is not None  # noqa: S101
-    live = verify.check(_check(request, key))
+    live = check(_check(request, key))
     if not live.ok:  # the record was live; if it is not now, switching would break signing
         raise ByodkimError(
             f"the new record is no longer live ({live.summary()})", "ask the DNS team, then run rotate again"
         )
-    results = registration.register(
-        registration.Registration(request.domain, request.new_selector, key, request.regions),
+    results = register(
+        Registration(request.domain, request.new_selector, key, request.regions),
         aws,
         lambda: (live.ok, live.summary()),
     )
@@ -195,14 +189,13 @@ def _switched(request: RotationRequest, aws: Aws, _state: RotationState, key: Si
 
 
 def _verified(request: RotationRequest, aws: Aws, state: RotationState, key: SigningKey | None) -> SigningKey | None:
-    from byodkim import registration, verify
-
     assert key is not None  # noqa: S101
-
-    def ses() -> dict[str, str]:
-        return {s.region: s.status or "" for s in registration.status(request.domain, request.regions, aws)}
-
-    waited = verify.wait(_check(request, key), timeout=request.timeout, interval=request.interval, ses=ses)
+    waited = wait(
+        _check(request, key),
+        timeout=request.timeout,
+        interval=request.interval,
+        ses=lambda: ses_statuses(aws, request.domain, request.regions),
+    )
     if waited.ses is None or not waited.ses.success:
         raise ByodkimError(
             f"SES did not verify the new key: {waited.ses.statuses if waited.ses else 'no answer'}", "run rotate again"

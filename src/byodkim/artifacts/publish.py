@@ -3,12 +3,21 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, cast
 
 from byodkim.errors import InputError
 
 if TYPE_CHECKING:
-    from byodkim.layer import LayerBuild
+    from mypy_boto3_lambda import LambdaClient
+    from mypy_boto3_lambda.literals import ArchitectureType, RuntimeType
+    from mypy_boto3_lambda.type_defs import (
+        GetLayerVersionResponseTypeDef,
+        LayerVersionContentInputTypeDef,
+        LayerVersionsListItemTypeDef,
+    )
+    from mypy_boto3_s3 import S3Client
+
+    from byodkim.artifacts.layer import LayerBuild
 
 
 @dataclass(frozen=True)
@@ -24,8 +33,8 @@ class Published:
 def publish_layer(
     build: LayerBuild,
     layer_name: str,
-    lambda_client: Any,  # noqa: ANN401 - boto3 client
-    s3_client: Any = None,  # noqa: ANN401 - boto3 client
+    lambda_client: LambdaClient,
+    s3_client: S3Client | None = None,
     bucket: str | None = None,
     description: str = "",
 ) -> Published:
@@ -34,7 +43,7 @@ def publish_layer(
     if latest is not None and latest["Content"].get("CodeSha256") == build.sha256_b64:
         return Published(latest["LayerVersionArn"], int(latest["Version"]), created=False)
     data = build.path.read_bytes()
-    content: dict[str, Any]
+    content: LayerVersionContentInputTypeDef
     via_s3 = build.needs_s3 or bucket is not None
     if via_s3:
         if bucket is None or s3_client is None:
@@ -51,23 +60,27 @@ def publish_layer(
         LayerName=layer_name,
         Description=description or f"cryptography for {build.runtime} {build.arch} (byodkim)",
         Content=content,
-        CompatibleRuntimes=[build.runtime],
-        CompatibleArchitectures=[build.arch],
+        # Both were checked against the runtimes and architectures Lambda has when the layer was built.
+        CompatibleRuntimes=[cast("RuntimeType", build.runtime)],
+        CompatibleArchitectures=[cast("ArchitectureType", build.arch)],
     )
     return Published(response["LayerVersionArn"], int(response["Version"]), created=True, via_s3=via_s3)
 
 
-def _latest(lambda_client: Any, layer_name: str) -> dict[str, Any] | None:  # noqa: ANN401
-    versions: list[dict[str, Any]] = []
-    marker: dict[str, str] = {}
+def _latest(lambda_client: LambdaClient, layer_name: str) -> GetLayerVersionResponseTypeDef | None:
+    versions: list[LayerVersionsListItemTypeDef] = []
+    marker = ""
     while True:  # by hand, not a paginator: Sceptre's connection manager only makes calls
-        page = lambda_client.list_layer_versions(LayerName=layer_name, **marker)
+        page = (
+            lambda_client.list_layer_versions(LayerName=layer_name, Marker=marker)
+            if marker
+            else lambda_client.list_layer_versions(LayerName=layer_name)
+        )
         versions.extend(page.get("LayerVersions", []))
-        if not page.get("NextMarker"):
+        marker = page.get("NextMarker", "")
+        if not marker:
             break
-        marker = {"Marker": page["NextMarker"]}
     if not versions:
         return None
     newest = max(versions, key=lambda v: int(v["Version"]))
-    result: dict[str, Any] = lambda_client.get_layer_version(LayerName=layer_name, VersionNumber=newest["Version"])
-    return result
+    return lambda_client.get_layer_version(LayerName=layer_name, VersionNumber=newest["Version"])

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from byodkim.errors import InputError
 
 if TYPE_CHECKING:
-    from byodkim.record import DkimRecord
+    from byodkim.dkim.record import DkimRecord
 
 LANGS = ("en", "ja")
 
@@ -28,7 +28,7 @@ def render_request(record: DkimRecord, lang: str = "en", fields: RequestFields |
         return _JA.format(**_values(record, fields, "（ご記入ください）"))
     if lang == "en":
         return _EN.format(**_values(record, fields, "(please fill in)"))
-    raise InputError(f"--lang `{lang}` is not supported", "use en or ja")
+    raise InputError(f"language `{lang}` is not supported", "use en or ja")
 
 
 def _values(record: DkimRecord, fields: RequestFields, blank: str) -> dict[str, object]:

@@ -1,4 +1,4 @@
-"""BYODKIM registration per region: create, update or leave alone, and say which.
+"""SES identities per region: BYODKIM registration (create, update or leave alone), status, rollback.
 
 Each region is attempted; a failure in one is reported and the others go on, so a
 re-run converges. The key SES receives is always the PKCS#1 form from ``keys``.
@@ -12,15 +12,23 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from byodkim.aws.errors import describe, error_code
+from byodkim.deployment import TAG_FINGERPRINT, TAG_SELECTOR
 from byodkim.errors import ByodkimError
 
 if TYPE_CHECKING:
-    from byodkim.aws import Aws
-    from byodkim.keys import SigningKey
+    from mypy_boto3_sesv2 import SESV2Client
+    from mypy_boto3_sesv2.type_defs import (
+        DkimAttributesTypeDef,
+        DkimSigningAttributesTypeDef,
+        GetEmailIdentityResponseTypeDef,
+        TagTypeDef,
+    )
+
+    from byodkim.aws.session import Aws
+    from byodkim.dkim.keys import SigningKey
 
 log = logging.getLogger(__name__)
-TAG_FINGERPRINT = "byodkim:fingerprint"
-TAG_SELECTOR = "byodkim:selector"
 
 LiveCheck = Callable[[], tuple[bool, str]]  # (live on every authoritative server, what was seen)
 
@@ -62,35 +70,28 @@ def register(request: Registration, aws: Aws, live_check: LiveCheck | None = Non
         except ByodkimError as exc:
             results.append(RegionResult(region, "failed", ok=False, detail=str(exc)))
         except Exception as exc:  # noqa: BLE001 - one region's AWS error must not stop the others
-            results.append(RegionResult(region, "failed", ok=False, detail=_describe_error(exc)))
+            results.append(RegionResult(region, "failed", ok=False, detail=describe(exc)))
     return results
 
 
-def _describe_error(exc: Exception) -> str:
-    from byodkim.aws import translate
-
-    translated = translate(exc)
-    if translated is None:
-        raise exc
-    return str(translated)
-
-
-def identity_state(client: Any, domain: str) -> dict[str, Any] | None:  # noqa: ANN401 - boto3 client
+def identity_state(client: SESV2Client, domain: str) -> GetEmailIdentityResponseTypeDef | None:
     """Return GetEmailIdentity's answer, ``None`` when there is no identity."""
     try:
-        result: dict[str, Any] = client.get_email_identity(EmailIdentity=domain)
+        return client.get_email_identity(EmailIdentity=domain)
     except Exception as exc:
-        if getattr(exc, "response", {}).get("Error", {}).get("Code") == "NotFoundException":
+        if error_code(exc) == "NotFoundException":
             return None
         raise
-    return result
 
 
 def _register_region(request: Registration, aws: Aws, region: str, live_check: LiveCheck | None) -> RegionResult:
     client = aws.client("sesv2", region)
     state = identity_state(client, request.domain)
-    attributes = {"DomainSigningSelector": request.selector, "DomainSigningPrivateKey": request.key.ses_private_key()}
-    tags = [
+    attributes: DkimSigningAttributesTypeDef = {
+        "DomainSigningSelector": request.selector,
+        "DomainSigningPrivateKey": request.key.ses_private_key(),
+    }
+    tags: list[TagTypeDef] = [
         {"Key": TAG_SELECTOR, "Value": request.selector},
         {"Key": TAG_FINGERPRINT, "Value": request.key.public.fingerprint},
     ]
@@ -146,7 +147,7 @@ def _register_region(request: Registration, aws: Aws, region: str, live_check: L
     return RegionResult(region, "updated", ok=True, status=put.get("DkimStatus"), calls=calls)
 
 
-def _signing_with_easy_dkim(dkim: dict[str, Any]) -> bool:
+def _signing_with_easy_dkim(dkim: DkimAttributesTypeDef) -> bool:
     return (
         dkim.get("SigningAttributesOrigin", "AWS_SES") != "EXTERNAL"
         and dkim.get("Status") == "SUCCESS"
@@ -155,8 +156,7 @@ def _signing_with_easy_dkim(dkim: dict[str, Any]) -> bool:
 
 
 def _identity_arn(aws: Aws, region: str, domain: str) -> str:
-    account = aws.client("sts", region).get_caller_identity()["Account"]
-    return f"arn:aws:ses:{region}:{account}:identity/{domain}"
+    return f"arn:aws:ses:{region}:{aws.account(region)}:identity/{domain}"
 
 
 @dataclass
@@ -186,7 +186,7 @@ def status(domain: str, regions: tuple[str, ...], aws: Aws) -> list[RegionStatus
         try:
             state = identity_state(aws.client("sesv2", region), domain)
         except Exception as exc:  # noqa: BLE001 - one region's error is reported, the others still read
-            found.append(RegionStatus(region, exists=False, error=_describe_error(exc)))
+            found.append(RegionStatus(region, exists=False, error=describe(exc)))
             continue
         if state is None:
             found.append(RegionStatus(region, exists=False))
@@ -227,5 +227,5 @@ def rollback(domain: str, regions: tuple[str, ...], aws: Aws) -> list[RegionResu
             )
             results.append(RegionResult(region, "rolled back to Easy DKIM", ok=True, status=put.get("DkimStatus")))
         except Exception as exc:  # noqa: BLE001 - report and go on to the next region
-            results.append(RegionResult(region, "failed", ok=False, detail=_describe_error(exc)))
+            results.append(RegionResult(region, "failed", ok=False, detail=describe(exc)))
     return results

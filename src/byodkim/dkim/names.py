@@ -35,7 +35,7 @@ def normalize_domain(text: str) -> str:
 def _reject_lookalikes(raw: str, shown: str) -> None:
     """Refuse the things people paste where a domain belongs, naming what they pasted."""
     if not raw:
-        raise InputError("--domain is empty", "give the mail domain, e.g. goo.ne.jp")
+        raise InputError("the domain is empty", "give the mail domain, e.g. goo.ne.jp")
     if "@" in raw:
         raise InputError(
             f"`{shown}` is an email address, not a domain",
@@ -85,7 +85,7 @@ def validate_selector(text: str) -> str:
     raw = text.strip()
     shown = raw or text
     if not raw:
-        raise InputError("--selector is empty", "give a selector, e.g. gooid-21-pro-20250912-1")
+        raise InputError("the selector is empty", "give a selector, e.g. gooid-21-pro-20250912-1")
     if _DOMAINKEY in raw.lower() or raw.lower().endswith("._domainkey"):
         first = raw.split(".", 1)[0]
         raise InputError(

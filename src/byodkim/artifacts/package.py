@@ -13,9 +13,11 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from byodkim.layer import write_reproducible_zip
+from byodkim.artifacts.reprozip import write_reproducible_zip
 
-_LEFT_OUT = {"emulator", "__pycache__"}
+# The Lambda runs the handler over rollout/, aws/, dnscheck/ and dkim/; the doors and tools for
+# people (CLI, Sceptre plugins, emulator, local rehearsal, builders) never run there.
+_LEFT_OUT = {"emulator", "cli", "local", "artifacts", "sceptre_plugins.py", "__main__.py"}
 HANDLER = "byodkim.lambda_handler.handler"
 
 
@@ -35,14 +37,18 @@ class CodeZip:
 
 def build_code_zip(out: Path) -> CodeZip:
     """Zip the byodkim package (without the emulator) to ``out``."""
-    source = Path(__file__).resolve().parent
+    source = Path(__file__).resolve().parents[1]  # the byodkim package
     with tempfile.TemporaryDirectory(prefix="byodkim-code-") as tmp:
         staged = Path(tmp) / "byodkim"
         shutil.copytree(
-            source, staged, ignore=lambda _d, names: [n for n in names if n in _LEFT_OUT or n.endswith(".pyc")]
+            source, staged, ignore=lambda folder, names: [n for n in names if _left_out(Path(folder), n, source)]
         )
         out.parent.mkdir(parents=True, exist_ok=True)
         write_reproducible_zip(staged, out, "byodkim/")
     data = out.read_bytes()
     digest = hashlib.sha256(data)
     return CodeZip(out, digest.hexdigest(), base64.b64encode(digest.digest()).decode())
+
+
+def _left_out(folder: Path, name: str, package: Path) -> bool:
+    return name == "__pycache__" or name.endswith(".pyc") or (folder == package and name in _LEFT_OUT)

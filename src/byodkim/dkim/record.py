@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
+from byodkim.dkim.names import record_name
 from byodkim.errors import InputError
-from byodkim.names import record_name
 
 TXT_STRING_LIMIT = 255  # octets in one DNS character-string (RFC 1035 3.3)
 DEFAULT_TTL = 3600
@@ -50,7 +50,7 @@ class DkimRecord:
             )
         if fmt == "route53":
             return json.dumps(self.route53_change_batch(), indent=2)
-        raise InputError(f"--format `{fmt}` is not one of {', '.join(FORMATS)}")
+        raise InputError(f"`{fmt}` is not a record format", f"use one of {', '.join(FORMATS)}")
 
     def zone_line(self) -> str:
         """Return a zone-file line with a fully qualified name, so no zone appends itself to it."""

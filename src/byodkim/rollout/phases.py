@@ -10,16 +10,27 @@ from __future__ import annotations
 
 import json
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
+from byodkim.aws.errors import error_code
+from byodkim.aws.secrets import read_key
+from byodkim.aws.ses import Registration, register
+from byodkim.aws.ses import status as ses_status
+from byodkim.deployment import METRIC_DKIM_VERIFIED, METRIC_NAMESPACE, Deployment, secret_id
+from byodkim.dkim.names import normalize_domain, validate_selector
+from byodkim.dkim.record import DkimRecord
+from byodkim.dkim.request import render_request
+from byodkim.dnscheck.check import Report, check
+from byodkim.dnscheck.judge import Check
+from byodkim.dnscheck.servers import parse_servers
 from byodkim.errors import ByodkimError, InputError
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
-    from byodkim.aws import Aws
-    from byodkim.keys import SigningKey
+    from byodkim.aws.session import Aws
+    from byodkim.dkim.keys import SigningKey
 
 log = logging.getLogger(__name__)
 NOTIFY = ("SUCCESS", "FAILED", "TEMPORARY_FAILURE")
@@ -29,24 +40,36 @@ NOTIFY = ("SUCCESS", "FAILED", "TEMPORARY_FAILURE")
 class ManagerConfig:
     """What the function knows about its deployment, from its environment."""
 
-    project: str
-    environment: str
+    deployment: Deployment
     domain: str
-    secret_prefix: str
     bucket: str = ""
     topic_arn: str = ""
     rule_name: str = ""
     nameservers: tuple[str, ...] = ()
-    extra: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def project(self) -> str:
+        """Return the project name payloads must match."""
+        return self.deployment.project
+
+    @property
+    def environment(self) -> str:
+        """Return the environment payloads must match."""
+        return self.deployment.environment
 
     @classmethod
     def from_environment(cls, env: Mapping[str, str]) -> ManagerConfig:
-        """Read PROJECT_NAME, ENVIRONMENT, DOMAIN_NAME, SECRET_PREFIX and the optional rest."""
+        """Read PROJECT_NAME, ENVIRONMENT, DOMAIN_NAME, SECRET_PREFIX and the optional rest, as phase 2 sets them."""
+        missing = [name for name in ("PROJECT_NAME", "ENVIRONMENT") if not env.get(name)]
+        if missing:
+            raise InputError(
+                f"the function's environment lacks {', '.join(missing)}", "launch phase-2, which sets them"
+            )
+        named = Deployment.from_names(env["PROJECT_NAME"], env["ENVIRONMENT"])
+        deployment = replace(named, secret_prefix=env.get("SECRET_PREFIX") or named.secret_prefix)
         return cls(
-            project=env.get("PROJECT_NAME", "aws-ses-migration"),
-            environment=env.get("ENVIRONMENT", "prod"),
+            deployment=deployment,
             domain=env.get("DOMAIN_NAME", ""),
-            secret_prefix=env.get("SECRET_PREFIX", "byodkim/dkim"),
             bucket=env.get("CERTIFICATES_BUCKET", ""),
             topic_arn=env.get("DNS_TOPIC_ARN", ""),
             rule_name=env.get("PHASE7_RULE_NAME", ""),
@@ -55,28 +78,17 @@ class ManagerConfig:
 
     @classmethod
     def for_deployment(
-        cls, project: str, environment: str, domain: str, region_account: str, nameservers: tuple[str, ...] = ()
+        cls, deployment: Deployment, domain: str, region: str, account: str, nameservers: tuple[str, ...] = ()
     ) -> ManagerConfig:
-        """Return what the phase-2 stack would set, from the templates' naming conventions."""
-        name = f"{project}-{environment}"
+        """Return what the phase-2 stack sets, from the deployment's names."""
         return cls(
-            project=project,
-            environment=environment,
+            deployment=deployment,
             domain=domain,
-            secret_prefix="byodkim/dkim",  # noqa: S106 - a name prefix, not a password
-            bucket=f"{name}-dkim-certificates",
-            topic_arn=f"arn:aws:sns:{region_account}:{name}-dns-team",
-            rule_name=f"{name}-phase7-dkim-activation",
+            bucket=deployment.certificates_bucket,
+            topic_arn=deployment.dns_topic_arn(region, account),
+            rule_name=deployment.phase7_rule_name,
             nameservers=nameservers,
         )
-
-    @property
-    def parameter_root(self) -> str:
-        """Return the SSM path for this deployment's DKIM state.
-
-        Under /byodkim/: SSM reserves names whose first level starts with "aws".
-        """
-        return f"/byodkim/{self.project}-{self.environment}/dkim"
 
 
 @dataclass(frozen=True)
@@ -91,8 +103,6 @@ class PhaseRequest:
 
 def parse_event(event: object, config: ManagerConfig) -> PhaseRequest:
     """Validate the payload the team sends; refuse anything else with one line."""
-    from byodkim.names import normalize_domain, validate_selector
-
     if not isinstance(event, dict):
         raise InputError("the payload must be a JSON object", 'e.g. {"action": "status", "domain": "goo.ne.jp"}')
     action = event.get("action")
@@ -127,14 +137,14 @@ class Manager:
     # -- shared ------------------------------------------------------------------------------
 
     def _parameter(self, domain: str, name: str) -> str:
-        return f"{self.config.parameter_root}/{domain}/{name}"
+        return self.config.deployment.parameter(domain, name)
 
     def _get_parameter(self, name: str) -> str | None:
         ssm = self.aws.client("ssm", self.region)
         try:
             return str(ssm.get_parameter(Name=name)["Parameter"]["Value"])
         except Exception as exc:
-            if getattr(exc, "response", {}).get("Error", {}).get("Code") == "ParameterNotFound":
+            if error_code(exc) == "ParameterNotFound":
                 return None
             raise
 
@@ -155,21 +165,16 @@ class Manager:
 
     def key(self, domain: str, selector: str) -> SigningKey:
         """Return the key `byodkim register` keeps in Secrets Manager."""
-        from byodkim.secretstore import default_secret_id, read_key
-
-        secret_id = default_secret_id(domain, selector, self.config.secret_prefix)
-        key = read_key(self.aws.client("secretsmanager", self.region), secret_id)
+        where = secret_id(domain, selector, self.config.deployment.secret_prefix)
+        key = read_key(self.aws.client("secretsmanager", self.region), where)
         if key is None:
-            raise InputError(f"no key in secret `{secret_id}`", "run `byodkim register` (or keygen and register) first")
+            raise InputError(f"no key in secret `{where}`", "run `byodkim register` (or keygen and register) first")
         return key
 
     # -- phases ------------------------------------------------------------------------------
 
     def prepare(self, request: PhaseRequest) -> dict[str, Any]:
         """Phase 4: write the record and the DNS requests where the team and phase 5 find them."""
-        from byodkim.record import DkimRecord
-        from byodkim.request import render_request
-
         selector = self.selector(request)
         record = DkimRecord(request.domain, selector, self.key(request.domain, selector).public.b64)
         objects = {
@@ -195,9 +200,6 @@ class Manager:
 
     def send_request(self, request: PhaseRequest) -> dict[str, Any]:
         """Phase 5: send the DNS request (Japanese, with the English below) to the DNS team's topic."""
-        from byodkim.record import DkimRecord
-        from byodkim.request import render_request
-
         if not self.config.topic_arn:
             raise InputError("DNS_TOPIC_ARN is not set", "launch phase-5 and phase-2 again")
         selector = self.selector(request)
@@ -208,41 +210,37 @@ class Manager:
         )
         return {"phase": "5", "topic": self.config.topic_arn, "messageId": sent["MessageId"], "record": record.name}
 
-    def _dns(self, domain: str, selector: str, key: SigningKey) -> Any:  # noqa: ANN401 - verify.Report
-        from byodkim import verify
-
-        servers = tuple(s for spec in self.config.nameservers for s in verify.parse_server(spec))
-        return verify.check(verify.Check(domain, selector, key.public, servers))
+    def _dns(self, domain: str, selector: str, key: SigningKey) -> Report:
+        return check(Check(domain, selector, key.public, parse_servers(self.config.nameservers)))
 
     def activate(self, request: PhaseRequest) -> dict[str, Any]:
         """Phase 7: once the record is live everywhere, register with SES and follow its verdict."""
-        from byodkim import registration
-
         selector = self.selector(request)
         key = self.key(request.domain, selector)
         report = self._dns(request.domain, selector, key)
         result: dict[str, Any] = {"phase": "7", "dns": report.summary(), "dnsOk": report.ok, "ses": None}
         if not report.ok:
             return result
-        registered = registration.register(
-            registration.Registration(request.domain, selector, key, (self.region,)), self.aws, lambda: (True, "")
+        # The record was just found live on every server: that is the guard's check, passed.
+        registered = register(
+            Registration(request.domain, selector, key, (self.region,)), self.aws, lambda: (True, "")
         )[0]
         if not registered.ok:
             raise ByodkimError(f"registering with SES failed: {registered.detail}")
-        status = registration.status(request.domain, (self.region,), self.aws)[0].status or "NOT_STARTED"
-        result.update(ses=status, registration=registered.action)
-        self._metric(request.domain, status)
+        seen = ses_status(request.domain, (self.region,), self.aws)[0].status or "NOT_STARTED"
+        result.update(ses=seen, registration=registered.action)
+        self._metric(request.domain, seen)
         last_name = self._parameter(request.domain, "last-status")
-        if status != self._get_parameter(last_name):
-            self._put_parameter(last_name, status)
-            if status in NOTIFY and self.config.topic_arn:
+        if seen != self._get_parameter(last_name):
+            self._put_parameter(last_name, seen)
+            if seen in NOTIFY and self.config.topic_arn:
                 self.aws.client("sns", self.region).publish(
                     TopicArn=self.config.topic_arn,
-                    Subject=f"BYODKIM {request.domain}: SES DKIM {status}",
+                    Subject=f"BYODKIM {request.domain}: SES DKIM {seen}",
                     Message=json.dumps(result, ensure_ascii=False, indent=2),
                 )
-                result["notified"] = status
-        if status == "SUCCESS" and self.config.rule_name:
+                result["notified"] = seen
+        if seen == "SUCCESS" and self.config.rule_name:
             self.aws.client("events", self.region).disable_rule(Name=self.config.rule_name)
             result["scheduleDisabled"] = self.config.rule_name
         return result
@@ -250,10 +248,10 @@ class Manager:
     def _metric(self, domain: str, status: str) -> None:
         # The phase-8 alarm watches this: 1 while SES verifies the key, 0 otherwise.
         self.aws.client("cloudwatch", self.region).put_metric_data(
-            Namespace="BYODKIM",
+            Namespace=METRIC_NAMESPACE,
             MetricData=[
                 {
-                    "MetricName": "DkimVerified",
+                    "MetricName": METRIC_DKIM_VERIFIED,
                     "Dimensions": [{"Name": "Domain", "Value": domain}],
                     "Value": 1.0 if status == "SUCCESS" else 0.0,
                 }
@@ -262,9 +260,7 @@ class Manager:
 
     def status(self, request: PhaseRequest) -> dict[str, Any]:
         """Report SES's view and, when a selector is known, the DNS view."""
-        from byodkim import registration
-
-        ses = registration.status(request.domain, (self.region,), self.aws)[0]
+        ses = ses_status(request.domain, (self.region,), self.aws)[0]
         result: dict[str, Any] = {"action": "status", "ses": ses.as_dict()}
         selector = request.selector or (ses.tokens[0] if ses.origin == "EXTERNAL" and ses.tokens else None)
         if selector:

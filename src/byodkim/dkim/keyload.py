@@ -1,8 +1,7 @@
-"""DKIM keys: one loader for every form users bring, and the form SES accepts.
+"""One loader for every form a DKIM key arrives in, each refusal naming the input and the next step.
 
-SES verifies BYODKIM only for a base64 PKCS#1 DER private key. It also accepts,
-and then never verifies, PKCS#8 and base64 of a whole PEM file, so every key is
-parsed and re-serialised here instead of being forwarded as given.
+The forms: PEM (PKCS#1, PKCS#8, encrypted), DER, the header-less base64 body, a DKIM
+record, and files saved by Windows tools (UTF-8 with BOM, CRLF, UTF-16).
 """
 
 from __future__ import annotations
@@ -10,96 +9,22 @@ from __future__ import annotations
 import base64
 import binascii
 import codecs
-import hashlib
 import os
 import re
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from byodkim.dkim.keys import PASSPHRASE_ENV, SES_KEY_SIZES, PublicKey, SigningKey, public_from_rsa
 from byodkim.errors import InputError, KeyFileError
 
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey, RSAPublicKey
+    from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
 
-SES_KEY_SIZES = (1024, 2048)
-DEFAULT_BITS = 2048
-PASSPHRASE_ENV = "BYODKIM_KEY_PASSPHRASE"  # noqa: S105 - the variable's name, not a secret
 _MAX_KEY_FILE = 64 * 1024  # a 2048-bit PEM is under 2 KiB; anything this large is not a key
 _PEM_BLOCK = re.compile(r"-----BEGIN ([A-Z0-9 ]+)-----(.*?)-----END \1-----", re.DOTALL)
 _BASE64 = re.compile(r"^[A-Za-z0-9+/]+={0,2}$")
 _PASSPHRASE_HINT = f"give the passphrase with --passphrase-file FILE or the {PASSPHRASE_ENV} environment variable"
-
-
-@dataclass(frozen=True)
-class PublicKey:
-    """The public half of a DKIM key, as DNS publishes it."""
-
-    der: bytes  # SubjectPublicKeyInfo DER: what `p=` carries
-    bits: int
-
-    @property
-    def b64(self) -> str:
-        """Return the `p=` value."""
-        return base64.b64encode(self.der).decode("ascii")
-
-    @property
-    def fingerprint(self) -> str:
-        """Return ``sha256:<hex>`` of the SubjectPublicKeyInfo DER."""
-        return "sha256:" + hashlib.sha256(self.der).hexdigest()
-
-
-@dataclass(frozen=True, repr=False)
-class SigningKey:
-    """An RSA private key SES can sign with, and the form it was found in."""
-
-    private_key: RSAPrivateKey
-    source_format: str
-
-    def __repr__(self) -> str:
-        # Never let a debug print or a log line carry key material.
-        return f"SigningKey(bits={self.bits}, source_format={self.source_format!r})"
-
-    @property
-    def bits(self) -> int:
-        """Return the modulus size."""
-        return self.private_key.key_size
-
-    @property
-    def public(self) -> PublicKey:
-        """Return the public half."""
-        return _public_from_rsa(self.private_key.public_key())
-
-    def ses_private_key(self) -> str:
-        """Return the DomainSigningPrivateKey SES verifies: base64 PKCS#1 DER, one line."""
-        from cryptography.hazmat.primitives import serialization
-
-        der = self.private_key.private_bytes(
-            serialization.Encoding.DER,
-            serialization.PrivateFormat.TraditionalOpenSSL,
-            serialization.NoEncryption(),
-        )
-        return base64.b64encode(der).decode("ascii")
-
-    def pkcs1_pem(self) -> bytes:
-        """Return the key as PKCS#1 PEM (``BEGIN RSA PRIVATE KEY``)."""
-        from cryptography.hazmat.primitives import serialization
-
-        return self.private_key.private_bytes(
-            serialization.Encoding.PEM,
-            serialization.PrivateFormat.TraditionalOpenSSL,
-            serialization.NoEncryption(),
-        )
-
-
-def generate(bits: int = DEFAULT_BITS) -> SigningKey:
-    """Generate a new RSA key of a size SES accepts."""
-    if bits not in SES_KEY_SIZES:
-        raise InputError(f"--bits {bits} is not a size SES accepts", "use 2048 (or 1024)")
-    from cryptography.hazmat.primitives.asymmetric import rsa
-
-    return SigningKey(rsa.generate_private_key(public_exponent=65537, key_size=bits), "generated")
 
 
 def from_ses_form(text: str) -> SigningKey:
@@ -116,7 +41,7 @@ def load_public_key(path: Path) -> PublicKey:
     """Load a public key (PEM, DER, base64, or a DKIM record), or the public half of a private key."""
     data = _read_key_file(path)
     shown = f"`{path}`"
-    text = _as_text(data)
+    text = as_text(data)
     if text is None:
         return _public_from_der(data, shown)
     blocks = _PEM_BLOCK.findall(text)
@@ -156,7 +81,7 @@ def public_from_b64(value: str, shown: str) -> PublicKey:
 
 def key_from_bytes(data: bytes, shown: str, passphrase: bytes | None = None) -> SigningKey:
     """Load a private key from bytes already in memory (e.g. a secret value)."""
-    text = _as_text(data)
+    text = as_text(data)
     if text is None:
         return _load_private(data, shown, passphrase, "DER", pem=False)
     return _private_from_text(text, shown, passphrase)
@@ -168,63 +93,22 @@ def read_passphrase(passphrase_file: Path | None) -> bytes | None:
         try:
             raw = passphrase_file.read_bytes()
         except OSError as exc:
-            raise InputError(f"cannot read --passphrase-file `{passphrase_file}`: {exc.strerror}") from None
-        text = _as_text(raw)
+            raise InputError(f"cannot read the passphrase file `{passphrase_file}`: {exc.strerror}") from None
+        text = as_text(raw)
         if text is None:
-            raise InputError(f"--passphrase-file `{passphrase_file}` is not text")
+            raise InputError(f"the passphrase file `{passphrase_file}` is not text")
         return text.rstrip("\r\n").encode("utf-8")
     env = os.environ.get(PASSPHRASE_ENV)
     return env.encode("utf-8") if env else None
 
 
-@dataclass(frozen=True)
-class KeyFiles:
-    """Where keygen wrote a key pair."""
+def passphrase_from_file(path: str) -> bytes:
+    """Return the passphrase kept in the file at ``path`` (first line, without its line end)."""
+    from pathlib import Path
 
-    private: Path
-    public: Path
-
-
-def write_key_files(out_dir: Path, selector: str, key: SigningKey) -> KeyFiles:
-    """Write ``<selector>.private.pem`` (0600 from creation) and ``<selector>.public.pem``."""
-    from cryptography.hazmat.primitives import serialization
-
-    files = KeyFiles(out_dir / f"{selector}.private.pem", out_dir / f"{selector}.public.pem")
-    if out_dir.exists() and not out_dir.is_dir():
-        raise InputError(f"--out `{out_dir}` is a file, not a folder", "give a folder")
-    for existing in (files.private, files.public):
-        if existing.exists() or existing.is_symlink():
-            raise InputError(
-                f"`{existing}` already exists; byodkim never overwrites a key",
-                "move it away or choose another --selector or --out",
-            )
-    public_pem = key.private_key.public_key().public_bytes(
-        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
-    )
-    try:
-        out_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
-        _write_new(files.private, key.pkcs1_pem(), 0o600)
-        try:
-            _write_new(files.public, public_pem, 0o644)
-        except OSError:
-            files.private.unlink(missing_ok=True)
-            raise
-    except OSError as exc:
-        raise InputError(f"cannot write the key to `{out_dir}`: {exc.strerror}", "check the folder") from None
-    return files
-
-
-def _write_new(path: Path, data: bytes, mode: int) -> None:
-    # O_EXCL: never replace a file; the mode applies at creation, so the private
-    # key is never readable by others, not even for a moment.
-    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0) | getattr(os, "O_NOFOLLOW", 0)
-    fd = os.open(path, flags, mode)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-    except OSError:
-        path.unlink(missing_ok=True)
-        raise
+    passphrase = read_passphrase(Path(path))
+    assert passphrase is not None  # noqa: S101 - a file was given
+    return passphrase
 
 
 def _read_key_file(path: Path) -> bytes:
@@ -245,7 +129,7 @@ def _read_key_file(path: Path) -> bytes:
     return data
 
 
-def _as_text(data: bytes) -> str | None:
+def as_text(data: bytes) -> str | None:
     """Decode key text the way Windows tools write it; ``None`` for binary (DER)."""
     if data.startswith(codecs.BOM_UTF8):
         return _decode(data[3:], "utf-8")
@@ -406,14 +290,7 @@ def _checked_public(loaded: object, shown: str) -> PublicKey:
     if not isinstance(loaded, rsa.RSAPublicKey):
         raise KeyFileError(f"{shown} is not an RSA public key; SES BYODKIM takes RSA keys only", _GENERATE_HINT)
     _check_size(loaded.key_size, shown)
-    return _public_from_rsa(loaded)
-
-
-def _public_from_rsa(public: RSAPublicKey) -> PublicKey:
-    from cryptography.hazmat.primitives import serialization
-
-    der = public.public_bytes(serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
-    return PublicKey(der=der, bits=public.key_size)
+    return public_from_rsa(loaded)
 
 
 def _base64_body(text: str, shown: str) -> str:
@@ -429,7 +306,7 @@ def _base64_body(text: str, shown: str) -> str:
 
 def _dkim_p_value(text: str) -> str | None:
     """Return `p=` from DKIM record text (as published, quoted or not), else ``None``."""
-    from byodkim.record import parse_tags, unquote_txt
+    from byodkim.dkim.record import parse_tags, unquote_txt
 
     joined = unquote_txt(text)
     if "p=" not in joined or (";" not in joined and not joined.lstrip().startswith("p=")):

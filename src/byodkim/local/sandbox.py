@@ -19,24 +19,36 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from byodkim import deployment
 from byodkim.errors import ByodkimError
 
 if TYPE_CHECKING:
-    from byodkim.localdns import LocalNameServer
+    from byodkim.aws.session import Aws
+    from byodkim.deployment import Deployment
+    from byodkim.dkim.keys import SigningKey
+    from byodkim.local.dns import LocalNameServer
 
 Step = Callable[[str, float], None]  # (what finished, seconds it took)
-DOMAIN = "goo.ne.jp"
-SELECTOR = "gooid-21-pro-20250912-1"
 
 
 def sceptre_dir() -> Path:
     """Return the project's Sceptre folder (the sandbox deploys the real configs)."""
-    folder = Path(__file__).resolve().parents[2] / "sceptre"
-    if not (folder / "config" / "prod").is_dir():
+    folder = Path(__file__).resolve().parents[3] / "sceptre"
+    if not (folder / "config" / deployment.DEFAULT_GROUP).is_dir():
         raise ByodkimError(
             "the sandbox needs the byodkim checkout's sceptre/ folder", "run it from a clone of the project"
         )
     return folder
+
+
+def rehearsed() -> Deployment:
+    """Return the deployment the sandbox rehearses: the checkout's own Sceptre config, domain and selector."""
+    found = deployment.read(sceptre_dir())
+    if not found.domain or not found.selector or not found.region:
+        raise ByodkimError(
+            f"the Sceptre config of `{found.group}` sets no domain_name, selector or region", "set them there"
+        )
+    return found
 
 
 def sceptre_command() -> str:
@@ -53,6 +65,7 @@ class Sandbox:
     """The running parts, and what the rehearsal produced."""
 
     workdir: Path
+    deployment: Deployment
     environment: dict[str, str] = field(default_factory=dict)
     nameserver: str = ""
     dns: LocalNameServer | None = None
@@ -74,7 +87,7 @@ class SandboxOptions:
 def running(options: SandboxOptions) -> Iterator[Sandbox]:
     """Start BIND and the emulator, point this process at them, and stop both afterwards."""
     from byodkim.emulator import Emulator
-    from byodkim.localdns import LocalNameServer, zone_text
+    from byodkim.local.dns import LocalNameServer, zone_text
 
     temp = tempfile.TemporaryDirectory(prefix="byodkim-sandbox-") if options.workdir is None else None
     workdir = options.workdir or Path(temp.name)  # type: ignore[union-attr]
@@ -93,17 +106,20 @@ def running(options: SandboxOptions) -> Iterator[Sandbox]:
         )
     }
     start = time.monotonic()
-    dns = LocalNameServer({DOMAIN: zone_text(DOMAIN, 2026112801)}, workdir=workdir / "named").start()
+    target = rehearsed()
+    domain = str(target.domain)
+    dns = LocalNameServer({domain: zone_text(domain, 2026112801)}, workdir=workdir / "named").start()
     emulator = None
     try:
-        options.progress("local authoritative DNS server (BIND) for goo.ne.jp on " + dns.spec, time.monotonic() - start)
+        options.progress(f"local authoritative DNS server (BIND) for {domain} on {dns.spec}", time.monotonic() - start)
         start = time.monotonic()
-        emulator = Emulator(dns_servers=[dns.spec], log_path=workdir / "emulator.log").start()
+        emulator = Emulator(dns_servers=[dns.spec], region=str(target.region), log_path=workdir / "emulator.log")
+        emulator.start()
         options.progress("local AWS emulator on " + emulator.endpoint, time.monotonic() - start)
         env = {**emulator.environment(), "BYODKIM_NAMESERVERS": dns.spec}
         os.environ.pop("AWS_PROFILE", None)
         os.environ.update(env)
-        yield Sandbox(workdir, env, dns.spec, dns)
+        yield Sandbox(workdir, target, env, dns.spec, dns)
     finally:
         for key, value in saved.items():
             if value is None:
@@ -144,13 +160,21 @@ def launch_stacks(sandbox: Sandbox) -> None:
 
 def rehearse(sandbox: Sandbox, options: SandboxOptions) -> Sandbox:
     """Run the rollout, phase by phase, against the running sandbox."""
-    from byodkim import keys, registration, verify
-    from byodkim.aws import Aws
-    from byodkim.manager import Manager, ManagerConfig, PhaseRequest
-    from byodkim.record import DkimRecord, quote_strings
-    from byodkim.report import ReportRequest, collect, render
-    from byodkim.request import render_request
+    from byodkim.aws.guards import ses_statuses
+    from byodkim.aws.session import Aws
+    from byodkim.dkim import keys
+    from byodkim.dkim.record import DkimRecord, quote_strings
+    from byodkim.dkim.request import render_request
+    from byodkim.dnscheck.check import check
+    from byodkim.dnscheck.judge import Check
+    from byodkim.dnscheck.servers import parse_server
+    from byodkim.dnscheck.wait import wait
+    from byodkim.rollout.memo import render
+    from byodkim.rollout.phases import Manager, ManagerConfig, PhaseRequest
+    from byodkim.rollout.report import ReportRequest, collect
 
+    target = sandbox.deployment
+    domain, selector = str(target.domain), str(target.selector)
     aws = Aws()
     region = aws.default_region()
     _timed(
@@ -164,65 +188,64 @@ def rehearse(sandbox: Sandbox, options: SandboxOptions) -> Sandbox:
         sandbox,
         options,
         "DKIM key generated (RSA 2048, PKCS#1, 0600)",
-        lambda: keys.write_key_files(sandbox.workdir / "keys", SELECTOR, key),
+        lambda: keys.write_key_files(sandbox.workdir / "keys", selector, key),
     )
-    request = registration.Registration(DOMAIN, SELECTOR, key, (region,))
 
-    def register() -> None:
-        from byodkim import secretstore
-
-        secretstore.obtain_key(
-            aws.client("secretsmanager", region),
-            domain=DOMAIN,
-            selector=SELECTOR,
-            given=request.key,
-            secret_id=None,
-            kms_key_id=None,
-            dry_run=False,
-        )
-        result = registration.register(request, aws)[0]
-        if not result.ok:
-            raise ByodkimError(f"register failed: {result.detail}")
-
-    _timed(sandbox, options, "key stored in Secrets Manager and registered with SES (EXTERNAL, PENDING)", register)
-    account = aws.client("sts", region).get_caller_identity()["Account"]
-    config = ManagerConfig.for_deployment(
-        "aws-ses-migration", "prod", DOMAIN, f"{region}:{account}", (sandbox.nameserver,)
+    _timed(
+        sandbox,
+        options,
+        "key stored in Secrets Manager and registered with SES (EXTERNAL, PENDING)",
+        lambda: _store_and_register(aws, region, target, key),
     )
+    config = ManagerConfig.for_deployment(target, domain, region, aws.account(region), (sandbox.nameserver,))
     manager = Manager(config, aws, region)
-    record = DkimRecord(DOMAIN, SELECTOR, key.public.b64)
+    record = DkimRecord(domain, selector, key.public.b64)
 
     def request_dns() -> None:
-        manager.run(PhaseRequest("phase_manager", "4", DOMAIN, None))
-        manager.run(PhaseRequest("phase_manager", "5", DOMAIN, None))
+        manager.run(PhaseRequest("phase_manager", "4", domain, None))
+        manager.run(PhaseRequest("phase_manager", "5", domain, None))
         (sandbox.workdir / "dns-request.md").write_text(render_request(record, options.lang), encoding="utf-8")
 
     _timed(sandbox, options, "DNS request written and sent to the DNS team topic (Lambda phases 4 and 5)", request_dns)
 
     def dns_team() -> None:
         assert sandbox.dns is not None  # noqa: S101 - set by running()
-        sandbox.dns.update(DOMAIN, add=[(record.name, 3600, "TXT", [quote_strings(record.strings)])])
+        sandbox.dns.update(domain, add=[(record.name, 3600, "TXT", [quote_strings(record.strings)])])
 
     _timed(sandbox, options, "phase 6 played: the DNS team published the TXT record", dns_team)
-    servers = verify.parse_server(sandbox.nameserver)
-    check = verify.Check(DOMAIN, SELECTOR, key.public, tuple(servers))
-    report = _timed(sandbox, options, "record verified on every authoritative server", lambda: verify.check(check))
+    servers = tuple(parse_server(sandbox.nameserver))
+    request = Check(domain, selector, key.public, servers)
+    report = _timed(sandbox, options, "record verified on every authoritative server", lambda: check(request))
     if not report.ok:
         raise ByodkimError(f"the record did not verify: {report.summary()}")
 
     def ses_success() -> None:
-        activated = manager.run(PhaseRequest("phase_manager", "7", DOMAIN, None))
-        waited = verify.wait(
-            check,
-            timeout=60,
-            interval=0.5,
-            ses=lambda: {region: registration.status(DOMAIN, (region,), aws)[0].status or ""},
-        )
+        activated = manager.run(PhaseRequest("phase_manager", "7", domain, None))
+        waited = wait(request, timeout=60, interval=0.5, ses=lambda: ses_statuses(aws, domain, (region,)))
         if waited.ses is None or not waited.ses.success:
             raise ByodkimError(f"SES did not report SUCCESS: {activated}")
 
     _timed(sandbox, options, "SES reports SUCCESS (Lambda phase 7 disabled its schedule)", ses_success)
     sandbox.verified = True
-    rollout = collect(ReportRequest(domain=DOMAIN, servers=tuple(servers), lang=options.lang), aws, region)
+    rollout = collect(ReportRequest(target, domain=domain, servers=servers), aws, region)
     sandbox.report_text = render(rollout, "text", options.lang)
     return sandbox
+
+
+def _store_and_register(aws: Aws, region: str, target: Deployment, key: SigningKey) -> None:
+    from byodkim.aws import secrets
+    from byodkim.aws.ses import Registration, register
+
+    domain, selector = str(target.domain), str(target.selector)
+    secrets.obtain_key(
+        aws.client("secretsmanager", region),
+        domain=domain,
+        selector=selector,
+        given=key,
+        secret_id=None,
+        kms_key_id=None,
+        dry_run=False,
+    )
+    result = register(Registration(domain, selector, key, (region,)), aws)[0]
+    if not result.ok:
+        raise ByodkimError(f"register failed: {result.detail}")

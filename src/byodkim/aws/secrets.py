@@ -12,21 +12,17 @@ import json
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from byodkim import keys
+from byodkim.aws.errors import error_code
+from byodkim.deployment import TAG_DOMAIN, TAG_FINGERPRINT, TAG_SELECTOR
+from byodkim.deployment import secret_id as default_secret_id
+from byodkim.dkim import keys
+from byodkim.dkim.keyload import key_from_bytes
 from byodkim.errors import AwsError, InputError
 
 if TYPE_CHECKING:
-    from byodkim.keys import SigningKey
+    from mypy_boto3_secretsmanager import SecretsManagerClient
 
-DEFAULT_PREFIX = "byodkim/dkim"
-TAG_SELECTOR = "byodkim:selector"
-TAG_FINGERPRINT = "byodkim:fingerprint"
-TAG_DOMAIN = "byodkim:domain"
-
-
-def default_secret_id(domain: str, selector: str, prefix: str = DEFAULT_PREFIX) -> str:
-    """Return ``<prefix>/<domain>/<selector>``."""
-    return f"{prefix.rstrip('/')}/{domain}/{selector}"
+    from byodkim.dkim.keys import SigningKey
 
 
 @dataclass(frozen=True)
@@ -38,17 +34,12 @@ class StoredKey:
     created: bool  # this run stored it
 
 
-def _not_found(exc: Exception) -> bool:
-    response = getattr(exc, "response", None)
-    return bool(response) and response.get("Error", {}).get("Code") == "ResourceNotFoundException"  # type: ignore[union-attr]
-
-
-def read_key(client: Any, secret_id: str) -> SigningKey | None:  # noqa: ANN401 - boto3 client
+def read_key(client: SecretsManagerClient, secret_id: str) -> SigningKey | None:
     """Return the key kept in ``secret_id``, ``None`` if there is no such secret."""
     try:
         value = client.get_secret_value(SecretId=secret_id)
     except Exception as exc:
-        if _not_found(exc):
+        if error_code(exc) == "ResourceNotFoundException":
             return None
         raise
     text = value.get("SecretString")
@@ -59,11 +50,11 @@ def read_key(client: Any, secret_id: str) -> SigningKey | None:  # noqa: ANN401 
         material = data["privateKey"] if isinstance(data, dict) else text
     except (ValueError, KeyError):
         material = text  # a secret holding only the key, in any form the loader reads
-    return keys.key_from_bytes(str(material).encode(), f"secret `{secret_id}`")
+    return key_from_bytes(str(material).encode(), f"secret `{secret_id}`")
 
 
 def store_key(
-    client: Any,  # noqa: ANN401 - boto3 client
+    client: SecretsManagerClient,
     secret_id: str,
     key: SigningKey,
     domain: str,
@@ -102,8 +93,7 @@ def store_key(
     try:
         client.create_secret(**args)
     except Exception as exc:
-        code = getattr(exc, "response", {}).get("Error", {}).get("Code")
-        if code == "ResourceExistsException":  # created between our read and write: use what is there
+        if error_code(exc) == "ResourceExistsException":  # created between our read and write: use what is there
             raced = read_key(client, secret_id)
             if raced is not None and raced.public.fingerprint == key.public.fingerprint:
                 return StoredKey(secret_id, raced, created=False)
@@ -123,7 +113,7 @@ class KeySource:
 
 
 def obtain_key(
-    client: Any,  # noqa: ANN401 - boto3 client
+    client: SecretsManagerClient,
     *,
     domain: str,
     selector: str,

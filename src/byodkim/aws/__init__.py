@@ -1,0 +1,1 @@
+"""Talking to AWS: sessions and typed clients, errors as one line, the key's secret, SES registration."""

@@ -1,0 +1,130 @@
+"""AWS sessions and typed clients by the standard chain.
+
+Nothing here names an endpoint: boto3 reads ``AWS_ENDPOINT_URL`` itself, so the same
+code runs against real AWS and against the local emulator.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import threading
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import TYPE_CHECKING, Any, Literal, overload
+
+from byodkim import __version__
+from byodkim.errors import InputError
+
+if TYPE_CHECKING:
+    import boto3
+    from mypy_boto3_cloudformation import CloudFormationClient
+    from mypy_boto3_cloudwatch import CloudWatchClient
+    from mypy_boto3_events import EventBridgeClient
+    from mypy_boto3_lambda import LambdaClient
+    from mypy_boto3_s3 import S3Client
+    from mypy_boto3_secretsmanager import SecretsManagerClient
+    from mypy_boto3_sesv2 import SESV2Client
+    from mypy_boto3_sns import SNSClient
+    from mypy_boto3_ssm import SSMClient
+    from mypy_boto3_sts import STSClient
+
+_REGION = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d{1,2}$")
+NO_REGION_HINT = "pass --region or set AWS_REGION (or AWS_DEFAULT_REGION)"
+
+
+@dataclass(frozen=True)
+class Aws:
+    """Where to reach AWS: a profile and a region, both optional (the standard chain fills them).
+
+    One boto3 session per handle (sessions are not thread-safe to create clients from, so
+    that is done under a lock); clients are cached per service and region and shared.
+    """
+
+    profile: str | None = None
+    region: str | None = None
+    _lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False, compare=False)
+    _clients: dict[tuple[str, str], Any] = field(default_factory=dict, init=False, repr=False, compare=False)
+
+    @cached_property
+    def session(self) -> boto3.Session:
+        """Return the boto3 session of the standard credential chain."""
+        import boto3
+
+        return boto3.Session(profile_name=self.profile, region_name=self.region)
+
+    @overload
+    def client(self, service: Literal["cloudformation"], region: str | None = None) -> CloudFormationClient: ...
+    @overload
+    def client(self, service: Literal["cloudwatch"], region: str | None = None) -> CloudWatchClient: ...
+    @overload
+    def client(self, service: Literal["events"], region: str | None = None) -> EventBridgeClient: ...
+    @overload
+    def client(self, service: Literal["lambda"], region: str | None = None) -> LambdaClient: ...
+    @overload
+    def client(self, service: Literal["s3"], region: str | None = None) -> S3Client: ...
+    @overload
+    def client(self, service: Literal["secretsmanager"], region: str | None = None) -> SecretsManagerClient: ...
+    @overload
+    def client(self, service: Literal["sesv2"], region: str | None = None) -> SESV2Client: ...
+    @overload
+    def client(self, service: Literal["sns"], region: str | None = None) -> SNSClient: ...
+    @overload
+    def client(self, service: Literal["ssm"], region: str | None = None) -> SSMClient: ...
+    @overload
+    def client(self, service: Literal["sts"], region: str | None = None) -> STSClient: ...
+    def client(self, service: str, region: str | None = None) -> object:
+        """Return a client with standard retries; ``region`` overrides the default region."""
+        name = region or self.default_region()
+        check_region(name)
+        with self._lock:
+            cached = self._clients.get((service, name))
+            if cached is None:
+                from botocore.config import Config
+
+                config = Config(
+                    retries={"mode": "standard", "max_attempts": 5},
+                    connect_timeout=5,
+                    read_timeout=60,
+                    user_agent_extra=f"byodkim/{__version__}",
+                )
+                cached = self.session.client(service, region_name=name, config=config)  # type: ignore[call-overload]
+                self._clients[(service, name)] = cached
+        return cached
+
+    def default_region(self) -> str:
+        """Return the region to use: given, the chain's, or ``AWS_REGION`` (which botocore does not read)."""
+        name = self.region or self.session.region_name or os.environ.get("AWS_REGION")
+        if not name:
+            raise InputError("no AWS region is set", NO_REGION_HINT)
+        check_region(name)
+        return str(name)
+
+    def account(self, region: str | None = None) -> str:
+        """Return the caller's account id."""
+        return self.client("sts", region).get_caller_identity()["Account"]
+
+
+def check_region(name: str) -> str:
+    """Refuse a region name that is malformed or that no AWS partition has."""
+    if not _REGION.match(name) or name not in known_regions():
+        raise InputError(f"`{name}` is not an AWS region", "use a region name such as ap-northeast-1 (Tokyo)")
+    return name
+
+
+_KNOWN: frozenset[str] | None = None
+
+
+def known_regions() -> frozenset[str]:
+    """Return every region botocore knows, in every partition."""
+    global _KNOWN  # noqa: PLW0603 - computed once per process
+    if _KNOWN is None:
+        import botocore.session
+
+        session = botocore.session.get_session()
+        _KNOWN = frozenset(
+            region
+            for partition in session.get_available_partitions()
+            for region in session.get_available_regions("sts", partition)
+        )
+    return _KNOWN

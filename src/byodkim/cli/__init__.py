@@ -1,0 +1,90 @@
+"""The command line: one thin door onto the library, and the one place errors become messages and exit codes.
+
+Each command group lives in its own module; heavy libraries (cryptography, boto3,
+dnspython, rich) are imported inside the commands that use them, so ``byodkim --help``
+stays fast.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import TYPE_CHECKING, NoReturn
+
+import click
+
+from byodkim import __version__
+from byodkim.cli import keys, layer, local, rollout, ses, verify
+from byodkim.errors import ByodkimError
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, prog_name="byodkim")
+@click.option("--debug", is_flag=True, help="Log every AWS call to stderr (key material is redacted).")
+def cli(debug: bool) -> None:  # noqa: FBT001 - a click flag
+    """Take a mail domain onto Amazon SES with its own DKIM key (BYODKIM)."""
+    from byodkim import logs
+
+    logs.configure(debug=debug)
+
+
+for command in (
+    keys.keygen,
+    keys.dns_record,
+    keys.dns_request,
+    layer.build_layer,
+    ses.register,
+    verify.verify,
+    ses.status,
+    ses.rollback,
+    local.emulator,
+    rollout.report,
+    local.sandbox,
+    rollout.rotate,
+    rollout.phase,
+):
+    cli.add_command(command)
+
+
+def run(argv: Sequence[str] | None = None) -> int:
+    """Run the CLI and return its exit code; the only place errors become messages."""
+    try:
+        result = cli.main(args=list(argv) if argv is not None else None, prog_name="byodkim", standalone_mode=False)
+    except ByodkimError as exc:
+        click.echo(f"error: {exc}", err=True)
+        return exc.exit_code
+    except click.exceptions.NoArgsIsHelpError as exc:
+        click.echo(exc.format_message())  # bare `byodkim`: the help is the answer, not an error
+        return 0
+    except click.UsageError as exc:
+        where = f" (see 'byodkim {exc.ctx.command_path.partition(' ')[2]} --help')" if exc.ctx else ""
+        click.echo(f"error: {exc.format_message()}{where.replace('byodkim  --help', 'byodkim --help')}", err=True)
+        return 2
+    except click.ClickException as exc:
+        click.echo(f"error: {exc.format_message()}", err=True)
+        return exc.exit_code
+    except click.Abort:
+        click.echo("error: interrupted", err=True)
+        return 130
+    except Exception as exc:
+        translated = _translate(exc)
+        if translated is None:
+            raise
+        click.echo(f"error: {translated}", err=True)
+        return translated.exit_code
+    return result if isinstance(result, int) else 0
+
+
+def _translate(exc: Exception) -> ByodkimError | None:
+    if "botocore" not in sys.modules:  # nothing AWS ran, so it is not an AWS error
+        return None
+    from byodkim.aws.errors import translate
+
+    return translate(exc)
+
+
+def main() -> NoReturn:
+    """Console-script entry point."""
+    sys.exit(run())

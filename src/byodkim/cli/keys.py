@@ -1,0 +1,119 @@
+"""Commands for the key and its record: keygen, dns-record, dns-request."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from byodkim.cli.options import (
+    DOMAIN,
+    FILE,
+    OUT_FILE,
+    domain_option,
+    key_file_option,
+    lang_option,
+    output_option,
+    passphrase_option,
+    public_key,
+    selector_option,
+    write_text,
+)
+from byodkim.errors import InputError
+
+
+@click.command()
+@selector_option
+@click.option("--bits", type=click.Choice(["2048", "1024"]), default="2048", show_default=True, help="RSA key size.")
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path, file_okay=True),
+    default=Path("keys"),
+    show_default=True,
+    help="Folder for the key files (created owner-only).",
+)
+@click.option("--domain", type=DOMAIN, help="Mail domain, only to print the exact next command.")
+def keygen(selector: str, bits: str, out: Path, domain: str | None) -> None:
+    """Generate an RSA DKIM key pair; the private key is written owner-only (0600)."""
+    from byodkim.dkim import keys
+
+    if out.exists() and not out.is_dir():
+        raise InputError(f"--out `{out}` is a file, not a folder", "give a folder")
+    key = keys.generate(int(bits))
+    files = keys.write_key_files(out, selector, key)
+    click.echo(f"private key: {files.private} (PKCS#1 PEM, {key.bits} bits, owner-only; keep it secret)")
+    click.echo(f"public key:  {files.public}")
+    click.echo(f"fingerprint: {key.public.fingerprint}")
+    click.echo(
+        "next: byodkim dns-request --domain "
+        f"{domain or 'DOMAIN'} --selector {selector} --key-file {files.private} --out dns-request.md"
+    )
+
+
+@click.command("dns-record")
+@domain_option
+@selector_option
+@key_file_option
+@click.option("--public-key-file", type=FILE, help="Public key, or a DKIM record value, instead of --key-file.")
+@passphrase_option
+@output_option(
+    "value",
+    "bind",
+    "json",
+    "route53",
+    default="value",
+    help_text="value: the TXT value; bind: a zone-file line; json; route53: a ChangeBatch.",
+)
+@click.option("--ttl", type=click.IntRange(60, 86400), default=3600, show_default=True, help="Record TTL in seconds.")
+def dns_record(
+    domain: str,
+    selector: str,
+    key_file: Path | None,
+    public_key_file: Path | None,
+    passphrase: bytes | None,
+    output: str,
+    ttl: int,
+) -> None:
+    """Print the DKIM TXT record for a key, in the form your DNS tool loads."""
+    from byodkim.dkim.record import DkimRecord
+
+    public = public_key(key_file, public_key_file, passphrase)
+    click.echo(DkimRecord(domain, selector, public.b64, ttl).render(output))
+
+
+@click.command("dns-request")
+@domain_option
+@selector_option
+@key_file_option
+@click.option("--public-key-file", type=FILE, help="Public key instead of --key-file.")
+@passphrase_option
+@lang_option("the request")
+@click.option("--out", type=OUT_FILE, help="Write the request here instead of stdout.")
+@click.option(
+    "--ttl", type=click.IntRange(60, 86400), default=3600, show_default=True, help="Suggested TTL in seconds."
+)
+@click.option("--requester", default="", help="Your name and contact, filled into the request.")
+@click.option("--deadline", default="", help="When the record is needed, filled into the request.")
+def dns_request(
+    domain: str,
+    selector: str,
+    key_file: Path | None,
+    public_key_file: Path | None,
+    passphrase: bytes | None,
+    lang: str,
+    out: Path | None,
+    ttl: int,
+    requester: str,
+    deadline: str,
+) -> None:
+    """Write the Markdown request a DNS team receives to publish the record."""
+    from byodkim.dkim.record import DkimRecord
+    from byodkim.dkim.request import RequestFields, render_request
+
+    public = public_key(key_file, public_key_file, passphrase)
+    text = render_request(DkimRecord(domain, selector, public.b64, ttl), lang, RequestFields(requester, deadline))
+    if out is None:
+        click.echo(text, nl=False)
+        return
+    write_text(out, text)
+    click.echo(f"wrote {out} ({lang}); send it to the DNS team")

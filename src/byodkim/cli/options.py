@@ -1,0 +1,172 @@
+"""Options every command shares, checked by the library's own validators, and small output helpers.
+
+A bad value is refused by click naming the option once ("Invalid value for '--domain': the
+domain is empty; ..."): the library's message describes the value, this layer adds the flag.
+"""
+
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar, cast
+
+import click
+
+from byodkim.errors import InputError
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from byodkim.aws.session import Aws
+    from byodkim.dkim.keys import PublicKey, SigningKey
+    from byodkim.dnscheck.servers import Server
+
+T = TypeVar("T")
+F = TypeVar("F", bound="Callable[..., Any]")
+
+
+class Checked(click.ParamType[T]):
+    """An option value checked by a library function, whose refusal names the option and the value.
+
+    The function is named as ``module:function`` and imported only when a value arrives,
+    so ``byodkim --help`` does not pay for it.
+    """
+
+    def __init__(self, name: str, checker: str) -> None:
+        self.name, self.checker = name, checker
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> T:  # noqa: ANN401
+        """Return the checked value, or fail naming the option."""
+        from importlib import import_module
+
+        module, _, function = self.checker.partition(":")
+        try:
+            checked: T = getattr(import_module(module), function)(str(value))
+        except InputError as exc:
+            self.fail(str(exc), param, ctx)
+        return checked
+
+
+DOMAIN = Checked[str]("domain", "byodkim.dkim.names:normalize_domain")
+SELECTOR = Checked[str]("selector", "byodkim.dkim.names:validate_selector")
+DURATION = Checked[float]("duration", "byodkim.dnscheck.wait:parse_duration")
+NAMESERVER = Checked["list[Server]"]("nameserver", "byodkim.dnscheck.servers:parse_server")
+FILE = click.Path(path_type=Path, dir_okay=True)
+OUT_FILE = click.Path(path_type=Path, dir_okay=False)
+
+domain_option = click.option("--domain", required=True, type=DOMAIN, help="Mail domain, e.g. goo.ne.jp (IDN allowed).")
+selector_option = click.option(
+    "--selector", required=True, type=SELECTOR, help="DKIM selector: one DNS label, e.g. gooid-21-pro-20250912-1."
+)
+key_file_option = click.option("--key-file", type=FILE, help="Private key: PEM (PKCS#1/PKCS#8), DER or base64 body.")
+PASSPHRASE_FILE = Checked[bytes]("file", "byodkim.dkim.keyload:passphrase_from_file")
+passphrase_option = click.option(
+    "--passphrase-file",
+    "passphrase",
+    type=PASSPHRASE_FILE,
+    help="File holding the passphrase of an encrypted key (or set BYODKIM_KEY_PASSPHRASE).",
+)
+profile_option = click.option("--profile", help="AWS profile (default: the standard credential chain).")
+region_option = click.option("--region", help="AWS region (default: AWS_REGION or the profile's).")
+regions_option = click.option(
+    "--region", "regions", multiple=True, help="AWS region; repeat for several (default: AWS_REGION or the profile's)."
+)
+nameserver_option = click.option(
+    "--nameserver",
+    "nameservers",
+    type=NAMESERVER,
+    multiple=True,
+    envvar="BYODKIM_NAMESERVERS",
+    help="Ask this name server (HOST[:PORT]); repeat for several [default: the zone's own, or BYODKIM_NAMESERVERS].",
+)
+env_option = click.option(
+    "--env", "environment", help="Environment: the Sceptre config group [default: prod, from sceptre/config]."
+)
+project_option = click.option("--project", help="Project name [default: project_name in the Sceptre config].")
+
+
+def lang_option(what: str) -> Callable[[F], F]:
+    """Return ``--lang en|ja`` for ``what``."""
+    return click.option(
+        "--lang", type=click.Choice(["en", "ja"]), default="en", show_default=True, help=f"Language of {what}."
+    )
+
+
+def output_option(*choices: str, default: str = "text", help_text: str = "Output format.") -> Callable[[F], F]:
+    """Return ``-o/--output CHOICE`` (the AWS CLI's and Sceptre's name), with ``--format`` as a hidden alias.
+
+    ``--format`` was this option's name in some commands before 0.2; it stays for a release.
+    """
+
+    def decorate(function: F) -> F:
+        @functools.wraps(function)
+        def wrapper(*args: Any, output: str, format_alias: str | None = None, **kwargs: Any) -> Any:  # noqa: ANN401
+            if format_alias is not None:
+                click.echo("warning: --format is deprecated; use --output", err=True)
+            return function(*args, output=format_alias or output, **kwargs)
+
+        choice = click.Choice(list(choices))
+        wrapped = click.option("--format", "format_alias", type=choice, hidden=True)(wrapper)
+        visible = click.option("-o", "--output", type=choice, default=default, show_default=True, help=help_text)
+        # The wrapper takes the command's own arguments plus the alias, which it consumes.
+        return cast("F", visible(wrapped))
+
+    return decorate
+
+
+def servers(nameservers: tuple[list[Server], ...]) -> tuple[Server, ...]:
+    """Flatten ``--nameserver`` values (a host name may stand for several addresses)."""
+    return tuple(server for group in nameservers for server in group)
+
+
+def aws_regions(profile: str | None, regions: tuple[str, ...]) -> tuple[Aws, tuple[str, ...]]:
+    """Return the Aws handle and the regions to act on, refusing bad ones before any call."""
+    from byodkim.aws.session import Aws, check_region
+
+    aws = Aws(profile, regions[0] if regions else None)
+    chosen = tuple(dict.fromkeys(check_region(r) for r in regions)) or (aws.default_region(),)
+    return aws, chosen
+
+
+def echo_json(data: object) -> None:
+    """Print ``data`` as indented JSON (UTF-8 text kept as it is)."""
+    import json
+
+    click.echo(json.dumps(data, indent=2, ensure_ascii=False, default=str))
+
+
+def write_text(path: Path, text: str) -> None:
+    """Write a file people open: UTF-8 without a BOM and with LF, which every editor, git and DNS tool reads alike."""
+    try:
+        path.write_bytes(text.encode("utf-8"))
+    except OSError as exc:
+        raise InputError(f"cannot write `{path}`: {exc.strerror}", "check the path") from None
+
+
+def signing_key(key_file: Path, passphrase: bytes | None) -> SigningKey:
+    """Load ``--key-file`` with the passphrase from ``--passphrase-file`` or the environment."""
+    from byodkim.dkim import keyload
+
+    return keyload.load_private_key(key_file, passphrase or keyload.read_passphrase(None))
+
+
+def public_key(key_file: Path | None, public_key_file: Path | None, passphrase: bytes | None) -> PublicKey:
+    """Return the public key from exactly one of ``--key-file`` and ``--public-key-file``."""
+    from byodkim.dkim import keyload
+
+    if (key_file is None) == (public_key_file is None):
+        raise InputError("give exactly one of --key-file or --public-key-file")
+    if public_key_file is not None:
+        return keyload.load_public_key(public_key_file)
+    assert key_file is not None  # noqa: S101 - narrowed by the check above
+    return signing_key(key_file, passphrase).public
+
+
+def stop_on_sigterm() -> None:
+    """Turn SIGTERM into a normal exit, so `finally` blocks stop the servers we started."""
+    import signal
+
+    def stop(_signum: int, _frame: object) -> None:
+        raise SystemExit(143)
+
+    signal.signal(signal.SIGTERM, stop)

@@ -1,0 +1,130 @@
+"""What commands show while they work and when they finish: live progress, the verify table, region lines.
+
+Live progress on a terminal is rich's (imported only then, so `byodkim --help` and piped
+runs never pay for it); elsewhere each change is one plain line on stderr.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import TYPE_CHECKING, Any
+
+import click
+
+if TYPE_CHECKING:
+    from byodkim.aws.ses import RegionResult
+    from byodkim.dnscheck.wait import Waited
+
+
+def _live_console() -> Any:  # noqa: ANN401 - rich.console.Console, imported lazily
+    from rich.console import Console
+
+    return Console(stderr=True)
+
+
+class StepProgress:
+    """Library progress ``(step, done, total)``: a rich progress bar on a terminal, step lines otherwise."""
+
+    def __init__(self) -> None:
+        self.live = sys.stderr.isatty()
+        self.last = ""
+        self._bar: Any = None
+        self._task: Any = None
+
+    def __call__(self, step: str, done: int, total: int) -> None:
+        """Show that ``step`` is at ``done`` of ``total``."""
+        if self.live:
+            self._show(step, done, total)
+        elif step != self.last:
+            click.echo(f"{step}...", err=True)
+        self.last = step
+
+    def _show(self, step: str, done: int, total: int) -> None:
+        if self._bar is None:
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn
+
+            self._bar = Progress(
+                SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                console=_live_console(), transient=True,
+            )  # fmt: skip
+            self._bar.start()
+            self._task = self._bar.add_task(step, total=total or None)
+        self._bar.update(self._task, description=step, completed=done, total=total or None)
+
+    def close(self) -> None:
+        """Remove the live bar."""
+        if self._bar is not None:
+            self._bar.stop()
+            self._bar = None
+
+
+class WaitProgress:
+    """The live line while ``verify --wait`` polls: one status line on a terminal, otherwise a line per change."""
+
+    def __init__(self, output: str) -> None:
+        self.live = sys.stderr.isatty()
+        self.last: Waited | None = None
+        self.last_text = ""
+        self.quiet = output == "json" and not self.live
+        self._status: Any = None
+
+    def __call__(self, state: Waited) -> None:
+        """Show the latest poll."""
+        self.last = state
+        text = state.report.summary()
+        if state.ses is not None:
+            text += "; SES " + ", ".join(f"{r} {v}" for r, v in state.ses.statuses.items())
+        if self.live:
+            line = f"waiting {int(state.elapsed)}s (poll {state.polls}): {text}"
+            if self._status is None:
+                self._status = _live_console().status(line)
+                self._status.start()
+            else:
+                self._status.update(line)
+        elif text != self.last_text and not self.quiet:
+            click.echo(f"waiting {int(state.elapsed)}s: {text}", err=True)
+        self.last_text = text
+
+    def close(self) -> None:
+        """Remove the live line."""
+        if self._status is not None:
+            self._status.stop()
+            self._status = None
+
+
+def region_line(result: RegionResult) -> str:
+    """Return ``REGION: ACTION (DKIM STATUS): DETAIL``, the line register and rollback print per region."""
+    status = f" (DKIM {result.status})" if result.status else ""
+    return f"{result.region}: {result.action}{status}{': ' + result.detail if result.detail else ''}"
+
+
+def verify_result(state: Waited, output: str) -> None:
+    """Print where the record (and SES) stood: a table per server, or JSON."""
+    from byodkim.cli.options import echo_json
+
+    report = state.report
+    if output == "json":
+        data = report.as_dict()
+        if state.ses is not None:
+            data["ses"] = state.ses.statuses
+        echo_json(data)
+        return
+    zone = f"zone {report.zone}, " if report.zone else ""
+    click.echo(f"{report.name} ({zone}key {report.fingerprint})")
+    width = max((len(a.server) for a in report.servers), default=10)
+    for answer in report.servers:
+        serial = f"serial {answer.serial}" if answer.serial is not None else "serial -"
+        click.echo(f"  {answer.server:<{width}}  {answer.outcome:<13} {serial:<17} {answer.detail}")
+        for warning in answer.warnings:
+            click.echo(f"  {'':<{width}}  warning: {warning}")
+    for hint in report.hints:
+        click.echo(f"hint: {hint}")
+    click.echo(report.summary())
+    if state.ses is not None:
+        for region, status in state.ses.statuses.items():
+            click.echo(f"SES {region}: {status}")
+        for region in state.ses.failed:
+            click.echo(
+                f"SES {region} gave up (FAILED): with the record live, "
+                "run `byodkim register` again to restart verification"
+            )

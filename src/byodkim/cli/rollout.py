@@ -1,0 +1,184 @@
+"""Commands that follow the rollout: report, rotate, and the Lambda's phases run from here."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from byodkim.cli.options import (
+    DOMAIN,
+    DURATION,
+    OUT_FILE,
+    SELECTOR,
+    aws_regions,
+    domain_option,
+    env_option,
+    lang_option,
+    nameserver_option,
+    output_option,
+    profile_option,
+    project_option,
+    region_option,
+    regions_option,
+    servers,
+    write_text,
+)
+
+if TYPE_CHECKING:
+    from byodkim.dnscheck.servers import Server
+
+
+@click.command()
+@env_option
+@project_option
+@click.option("--domain", type=DOMAIN, help="Mail domain [default: the phase-3 stack's identity].")
+@regions_option
+@profile_option
+@nameserver_option
+@output_option("text", "markdown", "md", "json", help_text="Output format (md is short for markdown).")
+@lang_option("the memo")
+@click.option("--out", type=OUT_FILE, help="Write the memo to this file instead of stdout.")
+def report(
+    environment: str | None,
+    project: str | None,
+    domain: str | None,
+    regions: tuple[str, ...],
+    profile: str | None,
+    nameservers: tuple[list[Server], ...],
+    output: str,
+    lang: str,
+    out: Path | None,
+) -> None:
+    """Write where the rollout stands: stacks, layer, SES per region, DNS, next step."""
+    from byodkim import deployment
+    from byodkim.rollout.memo import render
+    from byodkim.rollout.report import ReportRequest, collect
+
+    target = deployment.resolve(project, environment)
+    aws, chosen = aws_regions(profile, regions)
+    request = ReportRequest(target, domain, chosen, servers(nameservers))
+    text = render(collect(request, aws, chosen[0]), output, lang)
+    if out is None:
+        click.echo(text, nl=False)
+    else:
+        write_text(out, text)
+        click.echo(f"wrote {out}")
+
+
+@click.command()
+@domain_option
+@click.option("--new-selector", required=True, type=SELECTOR, help="Selector of the new key (one DNS label).")
+@regions_option
+@profile_option
+@nameserver_option
+@click.option("--timeout", type=DURATION, default="72h", show_default=True, help="How long each wait may take.")
+@click.option(
+    "--interval", type=click.FloatRange(0.05, 3600), default=5.0, show_default=True, help="First poll interval (s)."
+)
+@click.option(
+    "--until",
+    type=click.Choice(["keyed", "requested", "published", "switched", "verified"]),
+    help="Stop after this step.",
+)
+@click.option(
+    "--state-dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=Path(".byodkim"),
+    show_default=True,
+    help="Folder for the rotation's state file and DNS request (no key material).",
+)
+@lang_option("the DNS request")
+@click.option(
+    "--keep-old-days", type=click.IntRange(1, 365), default=7, show_default=True, help="Days to keep the old record."
+)
+@click.option("--kms-key-id", help="KMS key for the new key's secret.")
+def rotate(
+    domain: str,
+    new_selector: str,
+    regions: tuple[str, ...],
+    profile: str | None,
+    nameservers: tuple[list[Server], ...],
+    timeout: float,
+    interval: float,
+    until: str | None,
+    state_dir: Path,
+    lang: str,
+    keep_old_days: int,
+    kms_key_id: str | None,
+) -> None:
+    """Rotate to a new key and selector safely; an interrupted rotation resumes where it stopped."""
+    from byodkim.rollout import rotate as rotation
+
+    aws, chosen = aws_regions(profile, regions)
+    request = rotation.RotationRequest(
+        domain,
+        new_selector,
+        chosen,
+        servers(nameservers),
+        state_dir,
+        timeout,
+        interval,
+        until,
+        lang,
+        keep_old_days,
+        kms_key_id,
+    )
+    labels = {
+        "keyed": "new key generated and stored in Secrets Manager",
+        "requested": "DNS request written",
+        "published": "new record live on every authoritative server",
+        "switched": "SES switched to the new key",
+        "verified": "SES reports SUCCESS with the new key",
+    }
+
+    def progress(step: str, what: str) -> None:
+        click.echo(f"{step}: {labels[step]} ({what})", err=True)
+
+    state = rotation.rotate(request, aws, progress)
+    if "requested" in state.done and "published" not in state.done:
+        click.echo(f"send {state.request_file} to the DNS team; then run the same command again")
+    if "verified" in state.done:
+        click.echo(
+            f"rotated {domain} from {state.old_selector} to {state.new_selector}. Keep the old record "
+            f"{state.old_selector}._domainkey.{domain} until {state.old_record_until}, then remove it"
+        )
+    else:
+        click.echo(f"stopped after {state.done[-1]}; state in {request.state_file}")
+
+
+@click.command()
+@click.argument("number", type=click.Choice(["4", "5", "7"]))
+@domain_option
+@click.option("--selector", type=SELECTOR, help="Selector [default: the one phase-4 keeps in SSM].")
+@env_option
+@project_option
+@nameserver_option
+@profile_option
+@region_option
+def phase(
+    number: str,
+    domain: str,
+    selector: str | None,
+    environment: str | None,
+    project: str | None,
+    nameservers: tuple[list[Server], ...],
+    profile: str | None,
+    region: str | None,
+) -> int:
+    """Run the dkim-manager Lambda's phase 4, 5 or 7 from here, with the same code and payload."""
+    import json
+
+    from byodkim import deployment
+    from byodkim.aws.session import Aws
+    from byodkim.rollout.phases import Manager, ManagerConfig, PhaseRequest
+
+    target = deployment.resolve(project, environment)
+    aws = Aws(profile, region)
+    where = aws.default_region()
+    specs = tuple(server.spec for server in servers(nameservers))
+    config = ManagerConfig.for_deployment(target, domain, where, aws.account(where), specs)
+    result = Manager(config, aws, where).run(PhaseRequest("phase_manager", number, domain, selector))
+    click.echo(json.dumps(result, indent=2, ensure_ascii=False))
+    return 0

@@ -1,0 +1,171 @@
+"""Commands on the SES identity: register, status, rollback."""
+
+from __future__ import annotations
+
+import sys
+from typing import TYPE_CHECKING
+
+import click
+
+from byodkim.cli.options import (
+    aws_regions,
+    domain_option,
+    echo_json,
+    key_file_option,
+    nameserver_option,
+    output_option,
+    passphrase_option,
+    profile_option,
+    regions_option,
+    selector_option,
+    servers,
+    signing_key,
+)
+from byodkim.cli.render import region_line
+from byodkim.errors import InputError
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from byodkim.dnscheck.servers import Server
+
+
+@click.command()
+@domain_option
+@selector_option
+@key_file_option
+@passphrase_option
+@click.option("--secret-id", help="Secrets Manager secret holding the key [default: byodkim/dkim/DOMAIN/SELECTOR].")
+@click.option("--kms-key-id", help="KMS key for a new secret (e.g. the phase-1 key's alias).")
+@regions_option
+@profile_option
+@click.option("--dry-run", is_flag=True, help="Print the calls it would make; change nothing.")
+@click.option("--force", is_flag=True, help="Switch an identity signing with Easy DKIM without the DNS check.")
+@nameserver_option
+@output_option("text", "json")
+def register(
+    domain: str,
+    selector: str,
+    key_file: Path | None,
+    passphrase: bytes | None,
+    secret_id: str | None,
+    kms_key_id: str | None,
+    regions: tuple[str, ...],
+    profile: str | None,
+    dry_run: bool,  # noqa: FBT001 - a click flag
+    force: bool,  # noqa: FBT001 - a click flag
+    nameservers: tuple[list[Server], ...],
+    output: str,
+) -> int:
+    """Register the DKIM key with SES (SigningAttributesOrigin=EXTERNAL) in each region."""
+    from byodkim.aws import secrets
+    from byodkim.aws.guards import live_check
+    from byodkim.aws.ses import Registration, register
+
+    if key_file is not None and secret_id is not None:
+        raise InputError("give --key-file or --secret-id, not both")
+    given = signing_key(key_file, passphrase) if key_file is not None else None
+    aws, chosen = aws_regions(profile, regions)
+    source = secrets.obtain_key(
+        aws.client("secretsmanager", chosen[0]),
+        domain=domain,
+        selector=selector,
+        given=given,
+        secret_id=secret_id,
+        kms_key_id=kms_key_id,
+        dry_run=dry_run,
+    )
+    request = Registration(domain, selector, source.key, chosen, dry_run=dry_run, force=force)
+    results = register(request, aws, live_check(domain, selector, source.key.public, servers(nameservers)))
+    if output == "json":
+        echo_json(
+            {
+                "domain": domain,
+                "selector": selector,
+                "fingerprint": source.key.public.fingerprint,
+                "secret": {"id": source.secret_id, "region": chosen[0], "action": source.action},
+                "generated": source.generated,
+                "dry_run": dry_run,
+                "regions": [r.as_dict() for r in results],
+            }
+        )
+    else:
+        origin = "new key" if source.generated else "key"
+        click.echo(f"{origin} {source.key.public.fingerprint}: {source.action} {source.secret_id} ({chosen[0]})")
+        for result in results:
+            click.echo(region_line(result))
+            for call in result.calls if dry_run else ():
+                click.echo(f"  would call {call}")
+        if not dry_run and all(r.ok for r in results):
+            click.echo(f"next: publish the record, then byodkim verify --domain {domain} --selector {selector} --ses")
+    return 0 if all(r.ok for r in results) else 1
+
+
+@click.command()
+@domain_option
+@regions_option
+@profile_option
+@nameserver_option
+@click.option("--no-dns", is_flag=True, help="Show SES's view only.")
+@output_option("text", "json")
+def status(
+    domain: str,
+    regions: tuple[str, ...],
+    profile: str | None,
+    nameservers: tuple[list[Server], ...],
+    no_dns: bool,  # noqa: FBT001 - a click flag
+    output: str,
+) -> int:
+    """Show the identity's DKIM state in each region, and the record on the name servers beside it."""
+    from dataclasses import asdict
+
+    from byodkim.aws.ses import status as ses_status
+    from byodkim.rollout.report import dns_views
+
+    aws, chosen = aws_regions(profile, regions)
+    found = ses_status(domain, chosen, aws)
+    views = [] if no_dns else dns_views(domain, found, servers(nameservers))
+    if output == "json":
+        echo_json({"domain": domain, "regions": [s.as_dict() for s in found], "dns": [asdict(v) for v in views]})
+        return 1 if any(item.error for item in found) else 0
+    for item in found:
+        if item.error:
+            click.echo(f"{item.region}: error: {item.error}")
+        elif not item.exists:
+            click.echo(f"{item.region}: no identity for {domain}")
+        else:
+            signing = "on" if item.signing_enabled else "off"
+            click.echo(
+                f"{item.region}: {item.origin} status={item.status} signing={signing} "
+                f"tokens={','.join(item.tokens) or '-'} verified_for_sending={item.verified_for_sending} "
+                f"last_key={item.last_key_time or '-'}"
+            )
+    for view in views:
+        click.echo(f"dns: {view.summary}")
+        for answer in view.servers:
+            click.echo(f"  {answer.server}: {answer.outcome} {answer.detail}".rstrip())
+    return 1 if any(item.error for item in found) else 0
+
+
+@click.command()
+@domain_option
+@regions_option
+@profile_option
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+def rollback(domain: str, regions: tuple[str, ...], profile: str | None, yes: bool) -> int:  # noqa: FBT001
+    """Switch the identity back to Easy DKIM (SigningAttributesOrigin=AWS_SES)."""
+    from byodkim.aws.ses import rollback as switch_back
+
+    aws, chosen = aws_regions(profile, regions)
+    if not yes:
+        if not sys.stdin.isatty():
+            raise InputError(
+                "rollback changes how mail is signed and needs confirmation", "run it in a terminal or add --yes"
+            )
+        click.confirm(f"Switch {domain} back to Easy DKIM in {', '.join(chosen)}?", abort=True)
+    results = switch_back(domain, chosen, aws)
+    for result in results:
+        click.echo(region_line(result))
+    if all(r.ok for r in results):
+        click.echo("Easy DKIM publishes three CNAME records; check `byodkim status` for the tokens to publish")
+    return 0 if all(r.ok for r in results) else 1

@@ -1,0 +1,109 @@
+"""verify: the record on every authoritative name server, and SES's verdict."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import click
+
+from byodkim.cli.options import (
+    DURATION,
+    FILE,
+    aws_regions,
+    domain_option,
+    key_file_option,
+    nameserver_option,
+    output_option,
+    passphrase_option,
+    profile_option,
+    public_key,
+    regions_option,
+    selector_option,
+    servers,
+)
+from byodkim.cli.render import WaitProgress, verify_result
+from byodkim.errors import InputError
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from byodkim.dnscheck.servers import Server
+
+
+@click.command()
+@domain_option
+@selector_option
+@key_file_option
+@click.option("--public-key-file", type=FILE, help="Public key (or DKIM record value) instead of --key-file.")
+@click.option("--secret-id", help="Read the key from this Secrets Manager secret instead.")
+@passphrase_option
+@nameserver_option
+@click.option(
+    "--query-timeout", type=click.FloatRange(0.1, 60), default=3.0, show_default=True, help="Seconds per query."
+)
+@click.option("--wait", "wait_", is_flag=True, help="Poll until every server agrees (and SES, with --ses).")
+@click.option(
+    "--timeout", type=DURATION, default="72h", show_default=True, help="How long --wait waits (72h, 30m, 90s)."
+)
+@click.option(
+    "--interval", type=click.FloatRange(0.05, 3600), default=5.0, show_default=True, help="First poll interval (s)."
+)
+@click.option("--ses", is_flag=True, help="Also read SES's DKIM status in each --region.")
+@regions_option
+@profile_option
+@output_option("text", "json")
+def verify(
+    domain: str,
+    selector: str,
+    key_file: Path | None,
+    public_key_file: Path | None,
+    secret_id: str | None,
+    passphrase: bytes | None,
+    nameservers: tuple[list[Server], ...],
+    query_timeout: float,
+    wait_: bool,  # noqa: FBT001 - a click flag
+    timeout: float,
+    interval: float,
+    ses: bool,  # noqa: FBT001 - a click flag
+    regions: tuple[str, ...],
+    profile: str | None,
+    output: str,
+) -> int:
+    """Check the DKIM record on every authoritative name server; exit 0 only when all publish this key."""
+    from byodkim.aws.guards import ses_statuses
+    from byodkim.dnscheck import check as checker
+    from byodkim.dnscheck import judge, wait
+
+    if sum(x is not None for x in (key_file, public_key_file, secret_id)) != 1:
+        raise InputError("give exactly one of --key-file, --public-key-file or --secret-id")
+    aws, chosen = aws_regions(profile, regions) if (ses or secret_id) else (None, ())
+    if secret_id is not None and aws is not None:
+        from byodkim.aws.secrets import read_key
+
+        stored = read_key(aws.client("secretsmanager", chosen[0]), secret_id)
+        if stored is None:
+            raise InputError(f"secret `{secret_id}` does not exist", "check --secret-id and --region")
+        expected = stored.public
+    else:
+        expected = public_key(key_file, public_key_file, passphrase)
+    request = judge.Check(domain, selector, expected, servers(nameservers), timeout=query_timeout)
+    ses_poll = (lambda: ses_statuses(aws, domain, chosen)) if ses and aws is not None else None
+    if not wait_:
+        report = checker.check(request)
+        view = wait.SesView(ses_poll()) if ses_poll else None
+        state = wait.Waited(report, view, report.seconds, 1)
+    else:
+        live = WaitProgress(output)
+        try:
+            state = wait.wait(request, timeout=timeout, interval=interval, ses=ses_poll, progress=live)
+        except KeyboardInterrupt:
+            live.close()
+            where = live.last.report.summary() if live.last else "nothing checked yet"
+            click.echo(f"interrupted: {where}", err=True)
+            return 130
+        finally:
+            live.close()
+    verify_result(state, output)
+    if not state.report.ok or (state.ses is not None and not state.ses.success):
+        return 1
+    return 0

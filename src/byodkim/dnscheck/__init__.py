@@ -1,0 +1,1 @@
+"""Asking name servers: which servers, the query (with TCP fallback), judging answers, waiting."""

@@ -1,0 +1,117 @@
+"""Check that the DKIM record is live on every authoritative name server, with this key.
+
+Each server is asked directly (no cache between us and it), all at once, so one
+dead server costs one timeout. Each answer is judged the way a receiving mail
+server reads it, and the usual publishing mistakes are named with their fix.
+"""
+
+from __future__ import annotations
+
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from byodkim.dkim.names import record_name
+from byodkim.dnscheck.judge import ERROR, OK, REFUSED, SERVFAIL, TIMEOUT, Check, ServerAnswer, fingerprint_of, judge
+from byodkim.dnscheck.servers import Server, discover, query
+
+
+@dataclass
+class Report:
+    """Every server's answer for one record."""
+
+    name: str
+    zone: str | None
+    fingerprint: str
+    servers: list[ServerAnswer]
+    hints: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        """Return whether every server agrees and there was at least one."""
+        return bool(self.servers) and all(s.ok for s in self.servers)
+
+    def summary(self) -> str:
+        """Return one line: how many servers have it right."""
+        good = sum(s.ok for s in self.servers)
+        return f"{good}/{len(self.servers)} servers publish the key at {self.name}"
+
+    def as_dict(self) -> dict[str, Any]:
+        """Return a JSON-ready dict."""
+        return {**asdict(self), "ok": self.ok}
+
+
+def check(request: Check) -> Report:
+    """Ask every authoritative server for the record, all at once, and judge each answer."""
+    start = time.monotonic()
+    name = record_name(request.selector, request.domain)
+    zone = None
+    servers = list(request.servers)
+    if not servers:
+        zone, servers = discover(name, request.discovery_port, request.timeout)
+    with ThreadPoolExecutor(max_workers=min(32, len(servers))) as pool:
+        answers = list(pool.map(lambda s: _ask(s, request, name), servers))
+    report = Report(name, zone, fingerprint_of(request.expected), answers, seconds=time.monotonic() - start)
+    report.hints = _hints(report)
+    return report
+
+
+def _ask(server: Server, request: Check, name: str) -> ServerAnswer:
+    import dns.exception
+    import dns.rcode
+
+    start = time.monotonic()
+    try:
+        answer = query(server, f"{name}.", "TXT", request.timeout)
+    except dns.exception.Timeout:
+        return ServerAnswer(
+            server.label, TIMEOUT, detail=f"no answer in {request.timeout:g} s", seconds=time.monotonic() - start
+        )
+    except (dns.exception.DNSException, OSError) as exc:
+        return ServerAnswer(server.label, ERROR, detail=str(exc), seconds=time.monotonic() - start)
+    rcode = answer.rcode()
+    if rcode == dns.rcode.REFUSED:
+        return ServerAnswer(
+            server.label,
+            REFUSED,
+            detail="the server refused: it is not authoritative for this zone",
+            seconds=time.monotonic() - start,
+        )
+    if rcode == dns.rcode.SERVFAIL:
+        return ServerAnswer(
+            server.label, SERVFAIL, detail="the server failed (zone not loaded?)", seconds=time.monotonic() - start
+        )
+    result = judge(answer, server, request, name)
+    result.serial = _serial(server, request)
+    result.seconds = time.monotonic() - start
+    return result
+
+
+def _serial(server: Server, request: Check) -> int | None:
+    import dns.exception
+    import dns.rdatatype
+
+    try:
+        answer = query(server, f"{request.domain}.", "SOA", request.timeout)
+    except (dns.exception.DNSException, OSError):
+        return None
+    for rrset in (*answer.answer, *answer.authority):
+        if rrset.rdtype == dns.rdatatype.SOA:
+            return int(next(iter(rrset)).serial)
+    return None
+
+
+def _hints(report: Report) -> list[str]:
+    hints = []
+    outcomes = {s.outcome for s in report.servers}
+    if OK in outcomes and outcomes != {OK}:
+        serials = sorted({s.serial for s in report.servers if s.serial is not None})
+        lag = f" (SOA serials {', '.join(map(str, serials))})" if len(serials) > 1 else ""
+        hints.append(
+            f"the record is on some servers but not others{lag}: wait for zone transfer or ask the DNS team to sync"
+        )
+    if TIMEOUT in outcomes:
+        hints.append("a server did not answer: it may be down or filtered; receivers will try the others")
+    return hints

@@ -1,0 +1,218 @@
+"""Judge one name server's answer the way a receiving mail server reads the record.
+
+The usual publishing mistakes are named with their fix: the doubled name, quotes pasted
+into ``p=``, a key cut at 255 octets, ``v=`` not first, a stale second record.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from byodkim.dnscheck.servers import Server, query
+
+if TYPE_CHECKING:
+    import dns.message
+
+    from byodkim.dkim.keys import PublicKey
+
+OK, ABSENT, DIFFERENT, MALFORMED, REVOKED = "ok", "absent", "different key", "malformed", "revoked"
+
+
+@dataclass
+class ServerAnswer:
+    """What one server said, judged."""
+
+    server: str
+    outcome: str
+    serial: int | None = None
+    detail: str = ""
+    warnings: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        """Return whether this server publishes the right key."""
+        return self.outcome == OK
+
+
+def _txt_values(answer: dns.message.Message) -> tuple[list[tuple[str, list[bytes]]], str | None]:
+    import dns.rdatatype
+
+    values: list[tuple[str, list[bytes]]] = []
+    cname = None
+    for rrset in answer.answer:
+        if rrset.rdtype == dns.rdatatype.CNAME:
+            cname = next(iter(rrset)).target.to_text()
+        elif rrset.rdtype == dns.rdatatype.TXT:
+            values += [(b"".join(r.strings).decode("utf-8", "replace"), list(r.strings)) for r in rrset]
+    return values, cname
+
+
+def judge(answer: dns.message.Message, server: Server, request: Check, name: str) -> ServerAnswer:
+    """Return one server's verdict on the record at ``name`` in ``answer``."""
+    values, cname = _txt_values(answer)
+    warnings: list[str] = []
+    if cname and not values:
+        values, _ = _follow_cname(cname, server, request.timeout)
+    if cname:
+        warnings.append(f"{name} is a CNAME to {cname.rstrip('.')}; receivers follow it")
+    if not values:
+        return _absent(server, request, name, warnings)
+    keys_found = _dkim_records(values, warnings)
+    if isinstance(keys_found, str):
+        return ServerAnswer(server.label, MALFORMED, detail=keys_found, warnings=warnings)
+    if not keys_found:
+        return ServerAnswer(
+            server.label, ABSENT, detail="TXT records exist at the name, but none is a DKIM key", warnings=warnings
+        )
+    verdicts = [_judge_key(text, strings, tags, request.expected, warnings) for text, strings, tags in keys_found]
+    if len(verdicts) > 1:
+        good = sum(v[0] == OK for v in verdicts)
+        if good and good < len(verdicts):
+            return ServerAnswer(
+                server.label,
+                AMBIGUOUS,
+                detail=(
+                    f"{len(verdicts)} DKIM records at the name, {good} with this key: "
+                    "receivers may pick the other; remove the stale one"
+                ),
+                warnings=warnings,
+            )
+        if good:
+            warnings.append(f"{len(verdicts)} identical DKIM records at the name; one is enough")
+    outcome, detail = next((v for v in verdicts if v[0] == OK), verdicts[0])
+    return ServerAnswer(server.label, outcome, detail=detail, warnings=warnings)
+
+
+def _dkim_records(
+    values: list[tuple[str, list[bytes]]], warnings: list[str]
+) -> list[tuple[str, list[bytes], dict[str, str]]] | str:
+    """Return the TXT values that are DKIM key records, or why one that claims to be is malformed."""
+    from byodkim.dkim.record import parse_tags
+
+    found = []
+    for text, strings in values:
+        tags = parse_tags(text)
+        if tags is None or "p" not in tags:
+            if text.lstrip().startswith("v=DKIM1"):
+                return f"the record is not a valid tag list: {text[:60]}..."
+            warnings.append(f"a TXT record at the name is not a DKIM key and is ignored: {text[:40]}")
+            continue
+        found.append((text, strings, tags))
+    return found
+
+
+def _follow_cname(target: str, server: Server, timeout: float) -> tuple[list[tuple[str, list[bytes]]], str | None]:
+    import dns.exception
+    import dns.rcode
+
+    try:
+        answer = query(server, target, "TXT", timeout)
+        if answer.rcode() == dns.rcode.NOERROR and answer.answer:
+            return _txt_values(answer)
+    except (dns.exception.DNSException, OSError):
+        pass
+    import dns.resolver
+
+    try:  # the target lives elsewhere: read it as a receiver would, through a resolver
+        resolved = dns.resolver.resolve(target, "TXT", lifetime=timeout)
+    except dns.exception.DNSException:
+        return [], None
+    return [(b"".join(r.strings).decode("utf-8", "replace"), list(r.strings)) for r in resolved], None
+
+
+def _absent(server: Server, request: Check, name: str, warnings: list[str]) -> ServerAnswer:
+    import dns.exception
+
+    doubled = f"{name}.{request.domain}"
+    try:
+        values, _ = _txt_values(query(server, f"{doubled}.", "TXT", request.timeout))
+    except (dns.exception.DNSException, OSError):
+        values = []
+    if values:
+        return ServerAnswer(
+            server.label,
+            ABSENT,
+            detail=(
+                f"the record is published at the doubled name {doubled}: the DNS console appended the zone again; "
+                f"enter only {request.selector}._domainkey as the host name"
+            ),
+            warnings=warnings,
+        )
+    return ServerAnswer(server.label, ABSENT, detail="no TXT record at the name", warnings=warnings)
+
+
+def _judge_key(
+    text: str, strings: list[bytes], tags: dict[str, str], expected: PublicKey | str, warnings: list[str]
+) -> tuple[str, str]:
+    problem = _tag_problem(text, tags, warnings)
+    if problem:
+        return MALFORMED, problem
+    if any(len(s) > 255 for s in strings):  # noqa: PLR2004 - cannot come from DNS, but a checker must not trust that
+        warnings.append("a string is longer than 255 octets")
+    return _key_verdict(text, tags.get("p", ""), expected, warnings)
+
+
+def _tag_problem(text: str, tags: dict[str, str], warnings: list[str]) -> str | None:
+    if "v" in tags and not text.lstrip().startswith("v="):
+        return "v=DKIM1 must be the first tag; receivers reject the record otherwise"
+    if tags.get("v", "DKIM1") != "DKIM1":
+        return f"v={tags['v']}: the only version is DKIM1"
+    if tags.get("k", "rsa") != "rsa":
+        return f"k={tags['k']}, but the key is RSA: use k=rsa"
+    if "h" in tags and "sha256" not in [h.strip() for h in tags["h"].split(":")]:
+        return f"h={tags['h']} does not allow sha256, which SES signs with"
+    if "y" in [f.strip() for f in tags.get("t", "").split(":")]:
+        warnings.append("t=y: test mode, receivers treat failures as if unsigned; remove it once verified")
+    return None
+
+
+def _key_verdict(text: str, p_value: str, expected: PublicKey | str, warnings: list[str]) -> tuple[str, str]:
+    from byodkim.dkim.keyload import public_from_b64
+    from byodkim.errors import KeyFileError
+
+    raw_p = text.split("p=", 1)[1].split(";", 1)[0] if "p=" in text else ""
+    if not p_value:
+        return REVOKED, "p= is empty: the key is revoked; publish the public key"
+    if '"' in raw_p or "\\" in raw_p:
+        return (
+            MALFORMED,
+            "quotes or backslashes inside p=: the strings were pasted with their quotes; paste only the value",
+        )
+    if raw_p.strip() != p_value:
+        warnings.append("whitespace inside p=: some receivers reject it; publish the value without spaces")
+    full = None if isinstance(expected, str) else expected.b64
+    if full is not None and p_value != full and full.startswith(p_value):
+        return (
+            MALFORMED,
+            f"the key is cut short ({len(p_value)} of {len(full)} characters): one string was truncated at 255",
+        )
+    try:
+        published = public_from_b64(p_value, "p=")
+    except KeyFileError as exc:
+        cut = " (cut short?)" if len(p_value) < 216 else ""  # noqa: PLR2004 - a 1024-bit key's p= length
+        return MALFORMED, f"p= is not a usable public key{cut} ({exc.message.removeprefix('p= ')})"
+    if published.fingerprint != fingerprint_of(expected):
+        return DIFFERENT, f"another key is published ({published.fingerprint})"
+    return OK, f"key {published.fingerprint[:23]}... matches"
+
+
+TIMEOUT, REFUSED, SERVFAIL, ERROR, AMBIGUOUS = "timeout", "refused", "SERVFAIL", "error", "ambiguous"
+
+
+@dataclass(frozen=True)
+class Check:
+    """What to check, where, how patiently."""
+
+    domain: str
+    selector: str
+    expected: PublicKey | str  # the key, or only its fingerprint (``sha256:...``) when the key is not at hand
+    servers: tuple[Server, ...] = ()  # empty: discover the zone's authoritative servers
+    timeout: float = 3.0
+    discovery_port: int = 53  # where discovered servers listen (tests run them elsewhere)
+
+
+def fingerprint_of(expected: PublicKey | str) -> str:
+    """Return the expected key's ``sha256:`` fingerprint."""
+    return expected if isinstance(expected, str) else expected.fingerprint

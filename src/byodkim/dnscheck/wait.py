@@ -1,0 +1,102 @@
+"""Wait until every server publishes the key (and, when asked, SES reports SUCCESS), backing off."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from byodkim.dnscheck.check import Report, check
+from byodkim.errors import InputError
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from byodkim.dnscheck.judge import Check
+
+
+@dataclass
+class SesView:
+    """SES's DKIM status per region, as the wait loop last saw it."""
+
+    statuses: dict[str, str]
+
+    @property
+    def success(self) -> bool:
+        """Return whether every region reports SUCCESS."""
+        return bool(self.statuses) and all(v == "SUCCESS" for v in self.statuses.values())
+
+    @property
+    def failed(self) -> list[str]:
+        """Return the regions where SES gave up."""
+        return [r for r, v in self.statuses.items() if v == "FAILED"]
+
+
+@dataclass
+class Waited:
+    """Where things stood when waiting ended."""
+
+    report: Report
+    ses: SesView | None
+    elapsed: float
+    polls: int
+
+
+def wait(
+    request: Check,
+    *,
+    timeout: float,
+    interval: float = 5.0,
+    ses: Callable[[], dict[str, str]] | None = None,
+    progress: Callable[[Waited], None] | None = None,
+    sleep: Callable[[float], None] = time.sleep,
+) -> Waited:
+    """Poll until every server agrees (and SES reports SUCCESS when ``ses`` is given).
+
+    Back-off grows from ``interval`` by half each poll, to at most 60 s. Raises
+    :class:`WaitTimeoutError` when ``timeout`` passes; returns early when SES says FAILED.
+    """
+    from byodkim.errors import WaitTimeoutError
+
+    start = time.monotonic()
+    delay = interval
+    polls = 0
+    while True:
+        polls += 1
+        report = check(request)
+        view = SesView(ses()) if ses is not None and report.ok else None
+        state = Waited(report, view, time.monotonic() - start, polls)
+        if progress is not None:
+            progress(state)
+        if report.ok and (ses is None or (view is not None and (view.success or view.failed))):
+            return state
+        remaining = timeout - (time.monotonic() - start)
+        if remaining <= 0:
+            where = report.summary() + (f"; SES: {_ses_text(view)}" if view else "")
+            raise WaitTimeoutError(f"gave up after {_duration(timeout)}: {where}", "run it again to keep waiting")
+        sleep(min(delay, remaining))
+        delay = min(delay * 1.5, 60.0)
+
+
+def _ses_text(view: SesView) -> str:
+    return ", ".join(f"{region} {status}" for region, status in view.statuses.items())
+
+
+def _duration(seconds: float) -> str:
+    whole = int(seconds)
+    hours, rest = divmod(whole, 3600)
+    minutes, secs = divmod(rest, 60)
+    return "".join(f"{v}{u}" for v, u in ((hours, "h"), (minutes, "m"), (secs, "s")) if v) or f"{seconds:.1f}s"
+
+
+def parse_duration(text: str) -> float:
+    """Parse ``72h``, ``30m``, ``1h30m``, ``90s`` or plain seconds."""
+    import re
+
+    raw = text.strip().lower()
+    if re.fullmatch(r"\d+(\.\d+)?", raw):
+        return float(raw)
+    parts = re.findall(r"(\d+(?:\.\d+)?)([hms])", raw)
+    if not parts or "".join(n + u for n, u in parts) != raw:
+        raise InputError(f"`{text}` is not a duration", "use e.g. 72h, 30m, 1h30m or 90s")
+    return sum(float(n) * {"h": 3600, "m": 60, "s": 1}[u] for n, u in parts)

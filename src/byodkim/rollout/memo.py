@@ -1,0 +1,154 @@
+"""The rollout memo rendered for people: English or Japanese, plain text or Markdown (or JSON)."""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from byodkim.aws.ses import RegionStatus
+    from byodkim.rollout.nextstep import NextStep
+    from byodkim.rollout.report import DnsView, LayerState, Rollout, StackState
+
+TEXT: dict[str, dict[str, str]] = {
+    "en": {
+        "title": "BYODKIM rollout status: {domain} ({env})",
+        "generated": "Generated {when} by byodkim report.",
+        "stacks": "Stacks",
+        "layer": "Lambda layer",
+        "no_layer": "no cryptography layer published yet",
+        "layer_line": "{name} version {version} ({runtimes}, {archs}); the function uses: {used}",
+        "ses": "SES DKIM per region",
+        "no_identity": "no identity",
+        "dns": "DKIM record on the authoritative servers",
+        "no_dns": "no BYODKIM selector registered yet: nothing to check",
+        "next": "Next step",
+        "cause": "cause: {resource} ({type}): {reason}",
+        "way_out": "way out: {command}",
+        "fix": "Recover stack {stack} ({status}); the cause is shown above.",
+        "launch": "Launch the stacks that are not deployed: {stacks}.",
+        "register": "Register the key with SES in: {regions}.",
+        "wait": "Wait for SES to find the record and report SUCCESS (up to 72 hours).",
+        "failed": "SES gave up (FAILED). With the record live everywhere, register again to restart verification.",
+        "done": "BYODKIM is active in every region. Keep the record; rotate keys with byodkim rotate when due.",
+        "rolled_back": "The last update of {stacks} was rolled back: it runs its previous configuration. Fix the cause shown above and launch it again; if Sceptre then says 'No updates', what is in git is what runs.",
+    },
+    "ja": {
+        "title": "BYODKIM 移行状況: {domain} ({env})",
+        "generated": "{when} に byodkim report で作成。",
+        "stacks": "スタック",
+        "layer": "Lambda レイヤー",
+        "no_layer": "cryptography レイヤーはまだ発行されていません",
+        "layer_line": "{name} バージョン {version} ({runtimes}, {archs})。関数が使用中: {used}",
+        "ses": "リージョンごとの SES DKIM 状態",
+        "no_identity": "ID なし",
+        "dns": "権威 DNS サーバー上の DKIM レコード",
+        "no_dns": "BYODKIM のセレクターがまだ登録されていないため、確認対象がありません",
+        "next": "次の作業",
+        "cause": "原因: {resource} ({type}): {reason}",
+        "way_out": "復旧手順: {command}",
+        "fix": "スタック {stack} ({status}) を復旧してください。原因は上記のとおりです。",
+        "launch": "未デプロイのスタックを作成してください: {stacks}。",
+        "register": "次のリージョンで SES に鍵を登録してください: {regions}。",
+        "wait": "SES がレコードを確認して SUCCESS になるまで待ちます（最大 72 時間）。",
+        "failed": "SES の確認が失敗しました (FAILED)。全サーバーでレコードが公開されていることを確認のうえ、再登録して確認をやり直してください。",
+        "done": "すべてのリージョンで BYODKIM が有効です。レコードは残したままにし、鍵の更新時期には byodkim rotate を使ってください。",
+        "rolled_back": "{stacks} の直近の更新はロールバックされ、以前の設定で動いています。上記の原因を直して再度 launch してください。Sceptre が 'No updates' と表示した場合は、git の設定どおりに動いています。",
+    },
+}
+
+
+TEXT["en"]["dns_next"] = (
+    "Ask the DNS team to publish the record (byodkim dns-request), then wait until every authoritative server has it."
+)
+TEXT["ja"]["dns_next"] = (
+    "DNS チームにレコードの公開を依頼し (byodkim dns-request)、すべての権威サーバーに反映されるまで待ってください。"
+)
+
+
+def render(rollout: Rollout, fmt: str, lang: str) -> str:
+    """Return the memo as text, Markdown or JSON."""
+    if fmt == "json":
+        return json.dumps(rollout.as_dict(lang), indent=2, ensure_ascii=False)
+    out = _Memo(TEXT[lang], markdown=fmt in ("md", "markdown"))
+    out.title(rollout)
+    out.stacks(rollout.stacks)
+    out.layer(rollout.layer)
+    out.regions(rollout.regions)
+    out.dns(rollout.dns)
+    out.next(rollout.next(), lang)
+    return "\n".join(out.lines).rstrip() + "\n"
+
+
+class _Memo:
+    """Lines of the memo; Markdown or plain text differ only in markers."""
+
+    def __init__(self, text: dict[str, str], *, markdown: bool) -> None:
+        self.t, self.md = text, markdown
+        self.lines: list[str] = []
+        self.item, self.sub = ("- ", "  - ") if markdown else ("  ", "    ")
+
+    def heading(self, text: str) -> None:
+        """Start a section."""
+        self.lines.extend(["## " + text, ""] if self.md else [text, "-" * len(text)])
+
+    def title(self, rollout: Rollout) -> None:
+        title = self.t["title"].format(domain=rollout.domain, env=rollout.deployment.environment)
+        self.lines += [("# " if self.md else "") + title, "", self.t["generated"].format(when=rollout.generated), ""]
+
+    def stacks(self, stacks: list[StackState]) -> None:
+        self.heading(self.t["stacks"])
+        for s in stacks:
+            self.lines.append(f"{self.item}{s.stack}: {s.status}")
+            if s.failed_resource:
+                self.lines.append(
+                    self.sub + self.t["cause"].format(resource=s.failed_resource, type=s.failed_type, reason=s.reason)
+                )
+            if s.way_out:
+                self.lines.append(self.sub + self.t["way_out"].format(command=s.way_out))
+        self.lines.append("")
+
+    def layer(self, layer: LayerState | None) -> None:
+        self.heading(self.t["layer"])
+        if layer is None:
+            self.lines.append(self.item + self.t["no_layer"])
+        else:
+            used = ", ".join(u.rsplit(":", 1)[-1] for u in layer.function_uses) or "-"
+            runtimes, archs = ", ".join(layer.runtimes), ", ".join(layer.architectures)
+            self.lines.append(
+                self.item
+                + self.t["layer_line"].format(
+                    name=layer.name, version=layer.version, runtimes=runtimes, archs=archs, used=used
+                )
+            )
+        self.lines.append("")
+
+    def regions(self, regions: list[RegionStatus]) -> None:
+        self.heading(self.t["ses"])
+        for r in regions:
+            if not r.exists:
+                self.lines.append(f"{self.item}{r.region}: {self.t['no_identity']}")
+                continue
+            signing = "on" if r.signing_enabled else "off"
+            self.lines.append(
+                f"{self.item}{r.region}: {r.origin} {r.status} selector={','.join(r.tokens) or '-'} signing={signing}"
+            )
+        self.lines.append("")
+
+    def dns(self, views: list[DnsView]) -> None:
+        self.heading(self.t["dns"])
+        if not views:
+            self.lines.append(self.item + self.t["no_dns"])
+        for view in views:
+            self.lines.append(self.item + view.summary)
+            for answer in view.servers:
+                serial = f" serial {answer.serial}" if answer.serial is not None else ""
+                self.lines.append(f"{self.sub}{answer.server}: {answer.outcome}{serial}")
+        self.lines.append("")
+
+    def next(self, step: NextStep, lang: str) -> None:
+        self.heading(self.t["next"])
+        self.lines.extend(self.item + note for note in step.note_texts(lang))
+        self.lines.append(self.item + step.text(lang))
+        if step.command:
+            self.lines.append(f"  `{step.command}`" if self.md else f"  $ {step.command}")

@@ -1,0 +1,89 @@
+"""The one source of next steps: from a rollout's state, what to do and the command that does it.
+
+Returned as a message key with its values, so the same step reads right in English and
+Japanese, and nothing is mutated on the way.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from byodkim.deployment import secret_id
+from byodkim.rollout.memo import TEXT
+
+if TYPE_CHECKING:
+    from byodkim.rollout.report import Rollout
+
+FAILED = (
+    "UPDATE_ROLLBACK_COMPLETE",
+    "ROLLBACK_COMPLETE",
+    "UPDATE_ROLLBACK_FAILED",
+    "ROLLBACK_FAILED",
+    "CREATE_FAILED",
+    "DELETE_FAILED",
+)
+NOT_DEPLOYED = "NOT_DEPLOYED"
+
+
+@dataclass(frozen=True)
+class Phrase:
+    """A message key and the values it is formatted with."""
+
+    key: str
+    values: dict[str, str] = field(default_factory=dict)
+
+    def text(self, lang: str) -> str:
+        """Return the phrase in ``lang``."""
+        return TEXT[lang][self.key].format(**self.values)
+
+
+@dataclass(frozen=True)
+class NextStep:
+    """What to do next, the command, and notes worth reading first."""
+
+    step: Phrase
+    command: str = ""
+    notes: tuple[Phrase, ...] = ()
+
+    def text(self, lang: str) -> str:
+        """Return the step in ``lang``."""
+        return self.step.text(lang)
+
+    def note_texts(self, lang: str) -> list[str]:
+        """Return the notes in ``lang``."""
+        return [note.text(lang) for note in self.notes]
+
+
+def next_step(rollout: Rollout) -> NextStep:
+    """Return the first thing that is not done, and the command for it."""
+    domain, sel = rollout.domain, rollout.selector or "SELECTOR"
+    regions = rollout.regions
+    # UPDATE_ROLLBACK_COMPLETE is usable (the previous configuration runs) and stays until
+    # the next real update, so it is noted, not made the blocking next step.
+    rolled_back = [s.stack for s in rollout.stacks if s.status == "UPDATE_ROLLBACK_COMPLETE"]
+    notes = (Phrase("rolled_back", {"stacks": ", ".join(rolled_back)}),) if rolled_back else ()
+    broken = [s for s in rollout.stacks if s.status in FAILED and s.status != "UPDATE_ROLLBACK_COMPLETE"]
+    if broken:
+        fix = Phrase("fix", {"stack": broken[0].stack, "status": broken[0].status})
+        return NextStep(fix, broken[0].way_out or "", notes)
+    missing = [s.stack for s in rollout.stacks if s.status == NOT_DEPLOYED]
+    if missing:
+        command = f"cd sceptre && uv run sceptre launch {rollout.deployment.group}"
+        return NextStep(Phrase("launch", {"stacks": ", ".join(missing)}), command, notes)
+    unregistered = [r.region for r in regions if not r.exists or r.origin != "EXTERNAL"]
+    if unregistered:
+        flags = " ".join(f"--region {r}" for r in unregistered)
+        command = f"byodkim register --domain {domain} --selector {sel} {flags}"
+        return NextStep(Phrase("register", {"regions": ", ".join(unregistered)}), command, notes)
+    secret = secret_id(domain, sel, rollout.deployment.secret_prefix)
+    if not rollout.dns or not all(view.ok for view in rollout.dns):
+        command = f"byodkim verify --domain {domain} --selector {sel} --secret-id {secret} --wait"
+        return NextStep(Phrase("dns_next"), command, notes)
+    statuses = {r.status for r in regions}
+    if "FAILED" in statuses:
+        return NextStep(Phrase("failed"), f"byodkim register --domain {domain} --selector {sel}", notes)
+    if statuses != {"SUCCESS"}:
+        command = f"byodkim verify --domain {domain} --selector {sel} --secret-id {secret} --ses --wait"
+        return NextStep(Phrase("wait"), command, notes)
+    return NextStep(Phrase("done"), f"byodkim rotate --domain {domain} --new-selector NEW-SELECTOR", notes)

@@ -1,0 +1,247 @@
+"""The rollout's live state, gathered into typed values: the memo the team used to write by hand.
+
+Every stack with its status (and, for a rolled-back stack, the failing resource, the
+reason and the way out), the layer version, the identity's DKIM state per region, the
+record on each authoritative server, and the next step. Rendering is :mod:`memo`'s.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+from byodkim.aws.errors import error_code
+from byodkim.aws.ses import RegionStatus, status
+from byodkim.deployment import STACKS, Deployment
+from byodkim.dnscheck.check import check
+from byodkim.dnscheck.judge import Check, ServerAnswer
+from byodkim.errors import ByodkimError
+from byodkim.rollout.nextstep import FAILED, NOT_DEPLOYED, NextStep, next_step
+
+if TYPE_CHECKING:
+    from mypy_boto3_cloudformation import CloudFormationClient
+
+    from byodkim.aws.session import Aws
+    from byodkim.dnscheck.servers import Server
+
+
+@dataclass
+class StackState:
+    """One stack as the report shows it."""
+
+    stack: str
+    name: str
+    status: str  # NOT_DEPLOYED when absent
+    failed_resource: str | None = None
+    failed_type: str | None = None
+    reason: str | None = None
+    way_out: str | None = None
+
+
+@dataclass(frozen=True)
+class LayerState:
+    """The newest cryptography layer version, and which versions the function uses."""
+
+    name: str
+    latest: str
+    version: int
+    runtimes: list[str]
+    architectures: list[str]
+    function_uses: list[str]
+
+
+@dataclass(frozen=True)
+class DnsView:
+    """One BYODKIM selector's record on the authoritative servers, against the key SES was given."""
+
+    selector: str
+    ok: bool
+    summary: str
+    servers: list[ServerAnswer] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Rollout:
+    """Everything the memo says, as read."""
+
+    deployment: Deployment
+    domain: str
+    selector: str | None
+    generated: str
+    stacks: list[StackState]
+    layer: LayerState | None
+    regions: list[RegionStatus]
+    dns: list[DnsView]
+
+    def next(self) -> NextStep:
+        """Return the next step for this state."""
+        return next_step(self)
+
+    def as_dict(self, lang: str = "en") -> dict[str, Any]:
+        """Return a JSON-ready dict, the next step worded in ``lang``."""
+        step = self.next()
+        return {
+            "project": self.deployment.project,
+            "environment": self.deployment.environment,
+            "domain": self.domain,
+            "selector": self.selector,
+            "generated": self.generated,
+            "stacks": [asdict(s) for s in self.stacks],
+            "layer": asdict(self.layer) if self.layer else None,
+            "regions": [r.as_dict() for r in self.regions],
+            "dns": [asdict(v) for v in self.dns],
+            "next_step": step.text(lang),
+            "next_command": step.command,
+            "notes": step.note_texts(lang),
+        }
+
+
+@dataclass(frozen=True)
+class ReportRequest:
+    """What to report on."""
+
+    deployment: Deployment
+    domain: str | None = None
+    regions: tuple[str, ...] = ()
+    servers: tuple[Server, ...] = ()
+
+
+def collect(request: ReportRequest, aws: Aws, region: str) -> Rollout:
+    """Read the live state of a deployment."""
+    cfn = aws.client("cloudformation", region)
+    stacks = [_stack_state(cfn, request.deployment, stack) for stack in STACKS]
+    domain = request.domain or _identity_from_stack(cfn, request.deployment)
+    # Before phase 3 exists and without --domain there is no identity to read yet: the
+    # memo still lists the stacks and says to launch them.
+    selector = _selector(aws, region, request.deployment, domain) if domain else None
+    regions = status(domain, request.regions or (region,), aws) if domain else []
+    return Rollout(
+        deployment=request.deployment,
+        domain=domain or "-",
+        selector=selector,
+        generated=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        stacks=stacks,
+        layer=_layer(aws, region, request.deployment),
+        regions=regions,
+        dns=dns_views(domain, regions, request.servers) if domain else [],
+    )
+
+
+def _stack_state(cfn: CloudFormationClient, deployment: Deployment, stack: str) -> StackState:
+    name = deployment.stack_name(stack)
+    try:
+        described = cfn.describe_stacks(StackName=name)["Stacks"][0]
+    except Exception as exc:
+        # CloudFormation answers a missing stack with a ValidationError that says so.
+        if error_code(exc) == "ValidationError" and "does not exist" in str(exc):
+            return StackState(stack, name, NOT_DEPLOYED)
+        raise
+    state = StackState(stack, name, described["StackStatus"])
+    if state.status in FAILED:
+        _explain(cfn, state, deployment)
+    return state
+
+
+def _explain(cfn: CloudFormationClient, state: StackState, deployment: Deployment) -> None:
+    """Find the resource whose failure started the last operation's rollback, and the way out."""
+    events = cfn.describe_stack_events(StackName=state.name)["StackEvents"]  # newest first
+    latest_start = next(
+        (
+            i
+            for i, e in enumerate(events)
+            if e["LogicalResourceId"] == state.name and e.get("ResourceStatusReason") == "User Initiated"
+        ),
+        len(events),
+    )
+    failures = [
+        e
+        for e in events[:latest_start]
+        if e["ResourceStatus"].endswith("_FAILED") and e["LogicalResourceId"] != state.name
+    ]
+    if failures:
+        first = failures[-1]  # the oldest failure: the cause; later ones are consequences
+        state.failed_resource, state.failed_type = first["LogicalResourceId"], first.get("ResourceType")
+        state.reason = first.get("ResourceStatusReason")
+    state.way_out = way_out(state, deployment)
+
+
+def way_out(state: StackState, deployment: Deployment) -> str:
+    """Return the command that gets a failed stack moving again."""
+    config = deployment.stack_config(state.stack)
+    if state.status == "UPDATE_ROLLBACK_COMPLETE":
+        command = f"cd sceptre && uv run sceptre launch -y {config}"
+    elif state.status in ("ROLLBACK_COMPLETE", "CREATE_FAILED", "ROLLBACK_FAILED"):
+        command = f"cd sceptre && uv run sceptre delete -y {config} && uv run sceptre launch -y {config}"
+    elif state.status == "UPDATE_ROLLBACK_FAILED":
+        command = f"aws cloudformation continue-update-rollback --stack-name {state.name}"
+    else:
+        command = f"cd sceptre && uv run sceptre delete -y {config}"
+    if (
+        state.failed_type in ("AWS::Lambda::LayerVersion", "AWS::Lambda::Function")
+        and state.reason
+        and any(word in state.reason for word in ("GLIBC", "ELF", "_cffi_backend", "Layer", "layer"))
+    ):
+        command = f"scripts/create-layer.sh {deployment.environment} {deployment.project} && {command}"
+    return command
+
+
+def _identity_from_stack(cfn: CloudFormationClient, deployment: Deployment) -> str | None:
+    try:
+        described = cfn.describe_stacks(StackName=deployment.stack_name("phase-3-ses-byodkim"))
+    except Exception:  # noqa: BLE001 - not deployed: the caller asks for --domain
+        return None
+    outputs = {o["OutputKey"]: o["OutputValue"] for o in described["Stacks"][0].get("Outputs", [])}
+    return outputs.get("IdentityName")
+
+
+def _selector(aws: Aws, region: str, deployment: Deployment, domain: str) -> str | None:
+    try:
+        return aws.client("ssm", region).get_parameter(Name=deployment.parameter(domain, "selector"))["Parameter"][
+            "Value"
+        ]
+    except Exception:  # noqa: BLE001 - phase-4 not deployed yet
+        return None
+
+
+def _layer(aws: Aws, region: str, deployment: Deployment) -> LayerState | None:
+    client = aws.client("lambda", region)
+    try:
+        versions = client.list_layer_versions(LayerName=deployment.layer_name).get("LayerVersions", [])
+    except Exception:  # noqa: BLE001 - no layer yet
+        versions = []
+    if not versions:
+        return None
+    latest = max(versions, key=lambda v: int(v["Version"]))
+    try:
+        function = client.get_function(FunctionName=deployment.function_name)
+        used = [layer["Arn"] for layer in function["Configuration"].get("Layers", [])]
+    except Exception:  # noqa: BLE001 - phase-2 not deployed yet
+        used = []
+    return LayerState(
+        name=deployment.layer_name,
+        latest=latest["LayerVersionArn"],
+        version=int(latest["Version"]),
+        runtimes=list(latest.get("CompatibleRuntimes", [])),
+        architectures=list(latest.get("CompatibleArchitectures", [])),
+        function_uses=used,
+    )
+
+
+def dns_views(domain: str, found: list[RegionStatus], servers: tuple[Server, ...]) -> list[DnsView]:
+    """Check each BYODKIM selector's record once, against the fingerprint SES was given."""
+    views: list[DnsView] = []
+    wanted = {(item.tokens[0], item.fingerprint) for item in found if item.origin == "EXTERNAL" and item.tokens}
+    for selector, fingerprint in sorted(wanted, key=str):
+        if not fingerprint:
+            views.append(
+                DnsView(selector, ok=False, summary=f"{selector}: no byodkim:fingerprint tag, cannot compare keys")
+            )
+            continue
+        try:
+            report = check(Check(domain, selector, fingerprint, servers))
+        except ByodkimError as exc:
+            views.append(DnsView(selector, ok=False, summary=f"cannot check the record: {exc}"))
+            continue
+        views.append(DnsView(selector, ok=report.ok, summary=report.summary(), servers=list(report.servers)))
+    return views
