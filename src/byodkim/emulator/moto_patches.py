@@ -1,0 +1,118 @@
+"""Where moto differs from CloudFormation in ways byodkim's tests depend on, patched in the server process.
+
+Each patch says which CloudFormation behaviour it restores; none changes what a client sends.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def apply() -> None:
+    """Apply every patch (idempotent enough for one server process)."""
+    _compare_parameters_as_text()
+    _lambda_function_keeps_layers()
+    _stack_updates_roll_back()
+
+
+def _stack_updates_roll_back() -> None:
+    """Fail a stack update the way CloudFormation does: events, rollback, UPDATE_ROLLBACK_COMPLETE.
+
+    moto lets the resource's exception escape as an HTTP 500 and leaves the stack half
+    updated; the team's real trouble was a stack stuck in UPDATE_ROLLBACK_COMPLETE, and
+    `byodkim report` must be able to show such a stack's cause and way out.
+    """
+    from moto.cloudformation import parsing
+    from moto.cloudformation.models import Event, Stack
+
+    for name in ("parse_and_create_resource", "parse_and_update_resource"):
+        original = getattr(parsing, name)
+
+        def tagged(
+            logical_id: str, resource_json: dict[str, Any], *args: Any, _original: Any = original, **kwargs: Any
+        ) -> Any:
+            try:
+                return _original(logical_id, resource_json, *args, **kwargs)
+            except Exception as exc:
+                if not hasattr(exc, "byodkim_resource"):
+                    exc.byodkim_resource = (logical_id, resource_json.get("Type", ""))  # type: ignore[attr-defined]
+                raise
+
+        setattr(parsing, name, tagged)
+
+    original_update = Stack.update
+
+    def update(self: Any, template: str, role_arn: str | None = None, parameters: Any = None, tags: Any = None) -> None:
+        old_template, old_parameters = self.template, dict(self.parameters or {})
+        try:
+            original_update(self, template, role_arn, parameters, tags)
+        except Exception as exc:  # noqa: BLE001 - any resource failure rolls the stack back
+            logical_id, kind = getattr(exc, "byodkim_resource", (self.name, "AWS::CloudFormation::Stack"))
+            reason = str(exc).strip() or type(exc).__name__
+            self.events.append(
+                Event(self.stack_id, self.name, logical_id, logical_id, kind, "UPDATE_FAILED", reason, None)
+            )
+            self._add_stack_event(
+                "UPDATE_ROLLBACK_IN_PROGRESS",
+                resource_status_reason=f"The following resource(s) failed to update: [{logical_id}].",
+            )
+            self.template = old_template
+            self._parse_template()
+            try:
+                self.resource_map.update(self.template_dict, old_parameters)
+                self.output_map = self._create_output_map()
+            except Exception as again:  # noqa: BLE001 - a failed rollback is its own state
+                self._add_stack_event("UPDATE_ROLLBACK_FAILED", resource_status_reason=str(again))
+                self.status = "UPDATE_ROLLBACK_FAILED"
+                return
+            self._add_stack_event("UPDATE_ROLLBACK_COMPLETE")
+            self.status = "UPDATE_ROLLBACK_COMPLETE"
+
+    Stack.update = update  # type: ignore[method-assign]
+
+
+def _lambda_function_keeps_layers() -> None:
+    """Keep ``Layers`` and ``Architectures`` of an AWS::Lambda::Function (moto's create drops them)."""
+    from moto.awslambda.models import LambdaFunction
+
+    original: Any = LambdaFunction.__dict__["create_from_cloudformation_json"].__func__
+
+    def create(cls: Any, resource_name: str, cloudformation_json: dict[str, Any], *args: Any, **kwargs: Any) -> Any:
+        function = original(cls, resource_name, cloudformation_json, *args, **kwargs)
+        properties = cloudformation_json.get("Properties", {})
+        if properties.get("Layers"):
+            function.layers = function._get_layers_data(properties["Layers"])  # noqa: SLF001 - moto's own helper
+        if properties.get("Architectures"):
+            function.architectures = properties["Architectures"]
+        return function
+
+    LambdaFunction.create_from_cloudformation_json = classmethod(create)  # type: ignore[method-assign,assignment]
+
+
+def _as_text(value: object) -> str:
+    return ",".join(map(str, value)) if isinstance(value, list) else str(value)
+
+
+def _compare_parameters_as_text() -> None:
+    """Make an unchanged relaunch answer "No updates are to be performed", as CloudFormation does.
+
+    moto keeps Number parameters as int/float but compares them with the incoming
+    strings, and ignores defaults of parameters not passed, so any stack with a Number
+    parameter would "update" on every launch.
+    """
+    from moto.cloudformation.exceptions import ValidationError
+    from moto.cloudformation.responses import CloudFormationResponse
+
+    def validate(self: Any, incoming_params: Any, stack_body: str, old_stack: Any) -> None:
+        if not incoming_params or not stack_body or old_stack.template != stack_body:
+            return
+        new = {k: _as_text(v) for k, v in self._get_param_values(incoming_params, old_stack.stack_parameters).items()}
+        declared = (getattr(old_stack, "template_dict", None) or {}).get("Parameters", {})
+        for key, slot in declared.items():
+            if key not in new and "Default" in slot:
+                new[key] = _as_text(slot["Default"])
+        old = {k: _as_text(v) for k, v in old_stack.stack_parameters.items()}
+        if old == new:
+            raise ValidationError(old_stack.name, message="No updates are to be performed.")
+
+    CloudFormationResponse._validate_different_update = validate  # type: ignore[method-assign]  # noqa: SLF001

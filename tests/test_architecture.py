@@ -1,0 +1,164 @@
+"""The layout holds: every module imports, no import cycle, arrows only point down, the CLI starts light.
+
+Imports are read from the source with ``ast`` (function-level imports included, ``if
+TYPE_CHECKING:`` blocks left out, as they never run), so a lazy import cannot hide a cycle.
+"""
+
+from __future__ import annotations
+
+import ast
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+PACKAGE = Path(__file__).resolve().parents[1] / "src" / "byodkim"
+
+# Lowest first. A module may import its own folder and anything ranked lower; never higher,
+# never a sibling of the same rank. One line of docs/architecture.md per unit.
+LAYERS = [
+    "byodkim",  # the package itself: __version__
+    "byodkim.errors",
+    "byodkim.logs",
+    "byodkim.deployment",
+    "byodkim.dkim",
+    "byodkim.dnscheck",
+    "byodkim.aws",
+    "byodkim.artifacts",
+    "byodkim.rollout",
+    "byodkim.emulator",
+    "byodkim.local",
+    "byodkim.lambda_handler",
+    "byodkim.sceptre_plugins",
+    "byodkim.cli",
+    "byodkim.__main__",
+]
+# The three doors are equal in rank: none may import another.
+SAME_RANK = {"byodkim.lambda_handler", "byodkim.sceptre_plugins", "byodkim.cli"}
+HEAVY = ("boto3", "botocore", "cryptography", "dns", "moto", "rich", "yaml", "sceptre")
+
+
+def _module_name(path: Path) -> str:
+    parts = path.relative_to(PACKAGE.parent).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def _is_type_checking(node: ast.If) -> bool:
+    test = node.test
+    return (isinstance(test, ast.Name) and test.id == "TYPE_CHECKING") or (
+        isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING"
+    )
+
+
+def _imports(path: Path, modules: set[str]) -> set[str]:
+    """Return the byodkim modules ``path`` imports at run time."""
+    found: set[str] = set()
+
+    def visit(node: ast.AST) -> None:
+        if isinstance(node, ast.If) and _is_type_checking(node):
+            for branch in node.orelse:
+                visit(branch)
+            return
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names if alias.name.split(".")[0] == "byodkim")
+        elif isinstance(node, ast.ImportFrom) and node.module and node.module.split(".")[0] == "byodkim":
+            for alias in node.names:
+                sub = f"{node.module}.{alias.name}"
+                found.add(sub if sub in modules else node.module)
+        for child in ast.iter_child_nodes(node):
+            visit(child)
+
+    visit(ast.parse(path.read_text(encoding="utf-8")))
+    return found
+
+
+def _graph() -> dict[str, set[str]]:
+    files = sorted(PACKAGE.rglob("*.py"))
+    modules = {_module_name(f) for f in files}
+    graph = {_module_name(f): _imports(f, modules) - {_module_name(f)} for f in files}
+    unknown = {target for targets in graph.values() for target in targets} - modules
+    assert not unknown, f"imports of modules that do not exist: {sorted(unknown)}"
+    return graph
+
+
+def _unit(module: str) -> str:
+    return max((layer for layer in LAYERS if module == layer or module.startswith(layer + ".")), key=len)
+
+
+def test_every_module_belongs_to_a_layer() -> None:
+    assert all(_unit(module) for module in _graph())
+
+
+def test_no_import_cycle() -> None:
+    graph = _graph()
+    state: dict[str, int] = {}  # 1 visiting, 2 done
+    stack: list[str] = []
+
+    def visit(module: str) -> None:
+        state[module] = 1
+        stack.append(module)
+        for target in sorted(graph[module]):
+            if state.get(target) == 1:
+                cycle = [*stack[stack.index(target) :], target]
+                pytest.fail(f"import cycle: {' -> '.join(cycle)}")
+            if target not in state:
+                visit(target)
+        stack.pop()
+        state[module] = 2
+
+    for module in sorted(graph):
+        if module not in state:
+            visit(module)
+
+
+def test_arrows_only_point_down() -> None:
+    rank = {layer: index for index, layer in enumerate(LAYERS)}
+    for layer in SAME_RANK:
+        rank[layer] = min(rank[other] for other in SAME_RANK)
+    upward = []
+    for module, targets in _graph().items():
+        source = _unit(module)
+        for target in targets:
+            destination = _unit(target)
+            if destination != source and rank[destination] >= rank[source]:
+                upward.append(f"{module} -> {target}")
+    assert upward == []
+
+
+def test_the_checker_sees_a_cycle_and_an_upward_arrow(tmp_path: Path) -> None:
+    # The checks above must be able to fail: the walker finds a function-level import and
+    # skips a TYPE_CHECKING one.
+    source = tmp_path / "m.py"
+    source.write_text(
+        "from typing import TYPE_CHECKING\n"
+        "if TYPE_CHECKING:\n    from byodkim.cli import run\n"
+        "def f():\n    from byodkim.cli import options\n",
+        encoding="utf-8",
+    )
+    assert _imports(source, {"byodkim.cli", "byodkim.cli.options"}) == {"byodkim.cli.options"}
+
+
+def test_every_module_imports() -> None:
+    names = sorted(_graph())
+    code = "import importlib, sys\nfor name in sys.argv[1:]:\n    importlib.import_module(name)\n"
+    done = subprocess.run([sys.executable, "-c", code, *names], capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr[-2000:]
+
+
+def test_cli_starts_without_heavy_imports() -> None:
+    code = (
+        "import sys\n"
+        "from byodkim.cli import run\n"
+        "code = run(['--help'])\n"
+        "for name in ('keygen', 'register', 'verify', 'report', 'build-layer', 'sandbox'):\n"
+        "    run([name, '--help'])\n"
+        f"print(sorted(m for m in sys.modules if m.split('.')[0] in {HEAVY!r}))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip().splitlines()[-1] == "[]"
+
+
+@pytest.mark.parametrize("path", sorted(PACKAGE.rglob("*.py")), ids=lambda p: str(p.relative_to(PACKAGE)))
+def test_no_module_is_over_about_400_lines(path: Path) -> None:
+    assert len(path.read_text(encoding="utf-8").splitlines()) <= 420
