@@ -7,16 +7,20 @@ runs never pay for it); elsewhere each change is one plain line on stderr.
 from __future__ import annotations
 
 import sys
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import click
 
 if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.progress import Progress, TaskID
+    from rich.status import Status
+
     from byodkim.aws.ses import RegionResult
     from byodkim.dnscheck.wait import Waited
 
 
-def _live_console() -> Any:  # noqa: ANN401 - rich.console.Console, imported lazily
+def _live_console() -> Console:
     from rich.console import Console
 
     return Console(stderr=True)
@@ -28,8 +32,8 @@ class StepProgress:
     def __init__(self) -> None:
         self.live = sys.stderr.isatty()
         self.last = ""
-        self._bar: Any = None
-        self._task: Any = None
+        self._bar: Progress | None = None
+        self._task: TaskID | None = None
 
     def __call__(self, step: str, done: int, total: int) -> None:
         """Show that ``step`` is at ``done`` of ``total``."""
@@ -49,7 +53,8 @@ class StepProgress:
             )  # fmt: skip
             self._bar.start()
             self._task = self._bar.add_task(step, total=total or None)
-        self._bar.update(self._task, description=step, completed=done, total=total or None)
+        if self._task is not None:
+            self._bar.update(self._task, description=step, completed=done, total=total or None)
 
     def close(self) -> None:
         """Remove the live bar."""
@@ -66,7 +71,7 @@ class WaitProgress:
         self.last: Waited | None = None
         self.last_text = ""
         self.quiet = output == "json" and not self.live
-        self._status: Any = None
+        self._status: Status | None = None
 
     def __call__(self, state: Waited) -> None:
         """Show the latest poll."""
