@@ -101,6 +101,10 @@ def test_rotation_stopped_after_every_step_and_resumed(
     )
 
 
+def _default_sigint() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def test_rotation_killed_while_waiting_for_dns_resumes(
     cli: Cli, emulator: Emulator, goo_dns: LocalNameServer, tmp_path: Path
 ) -> None:
@@ -119,7 +123,17 @@ def test_rotation_killed_while_waiting_for_dns_resumes(
         str(state_dir),
     ]
     args += ["--nameserver", goo_dns.spec, "--interval", "0.1", "--timeout", "60s"]
-    process = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=dict(os.environ))
+    process = subprocess.Popen(
+        args,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=dict(os.environ),
+        # A runner started in the background by a non-interactive shell ignores SIGINT, and a
+        # child that starts with SIGINT ignored never gets Python's KeyboardInterrupt: give it
+        # the disposition a terminal gives, so Ctrl-C is what this test sends.
+        preexec_fn=_default_sigint,  # noqa: PLW1509 - only resets a signal, before exec
+    )
     deadline = time.monotonic() + 30
     state_file = state_dir / "rotation-goo.ne.jp.json"
     while time.monotonic() < deadline and not (state_file.exists() and "requested" in state_file.read_text()):

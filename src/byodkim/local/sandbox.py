@@ -8,7 +8,6 @@ project's own Sceptre configs and templates, and the dkim-manager handler in-pro
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -48,15 +47,6 @@ def rehearsed() -> Deployment:
         raise ByodkimError(
             f"the Sceptre config of `{found.group}` sets no domain_name, selector or region", "set them there"
         )
-    return found
-
-
-def sceptre_command() -> str:
-    """Return the sceptre executable of this environment."""
-    beside = Path(sys.executable).parent / ("sceptre.exe" if os.name == "nt" else "sceptre")
-    found = str(beside) if beside.exists() else shutil.which("sceptre")
-    if found is None:
-        raise ByodkimError("sceptre is not installed", "uv sync")
     return found
 
 
@@ -143,9 +133,13 @@ def _timed(sandbox: Sandbox, options: SandboxOptions, what: str, work: Callable[
 
 
 def launch_stacks(sandbox: Sandbox) -> None:
-    """Run `sceptre launch -y prod` with the project's real configs against the emulator."""
-    done = subprocess.run(  # noqa: S603 - our own sceptre, fixed arguments
-        [sceptre_command(), "launch", "-y", "prod"],
+    """Run `sceptre launch -y GROUP` with the project's real configs against the emulator.
+
+    Through :mod:`byodkim.local.sceptre_run`: Sceptre's own CLI with a short status poll,
+    since the emulator finishes a stack before it answers.
+    """
+    done = subprocess.run(  # noqa: S603 - our own runner, fixed arguments
+        [sys.executable, "-m", "byodkim.local.sceptre_run", "launch", "-y", sandbox.deployment.group],
         cwd=sceptre_dir(),
         capture_output=True,
         text=True,

@@ -1,0 +1,37 @@
+"""Run Sceptre's own CLI against the local emulator with a short stack-status poll.
+
+Sceptre sleeps a fixed 4 s after every status poll, even when the first poll already says
+COMPLETE. The emulator applies a stack before it answers, so against it each stack costs
+4 s of waiting and nothing else: the sandbox's launch was 35 s, most of it sleep. This
+runner changes only that interval (to 0.25 s); everything else is Sceptre's own CLI, config
+and resolvers. It is used by the sandbox only: against real AWS, run `sceptre` itself.
+
+    python -m byodkim.local.sceptre_run launch -y prod
+"""
+
+from __future__ import annotations
+
+import time
+import types
+
+POLL_SECONDS = 0.25
+
+
+def main() -> None:
+    """Run ``sceptre`` with the shorter poll."""
+    from sceptre.cli import cli
+    from sceptre.plan import actions
+
+    def sleep(seconds: float) -> None:
+        time.sleep(min(seconds, POLL_SECONDS))
+
+    # A stand-in for the `time` module inside sceptre.plan.actions only: its sleep is shorter.
+    patched = types.ModuleType("time")
+    patched.__dict__.update(time.__dict__)
+    patched.sleep = sleep  # type: ignore[attr-defined]
+    actions.time = patched
+    cli(prog_name="sceptre")
+
+
+if __name__ == "__main__":
+    main()
