@@ -30,9 +30,11 @@ NAMES = sorted(f"aws-ses-migration-prod-prod-{stack}" for stack in STACKS)
 
 
 def _sceptre(*args: str) -> subprocess.CompletedProcess[str]:
-    executable = Path(sys.executable).parent / "sceptre"
+    # Sceptre's own CLI with a 0.25 s status poll instead of its fixed 4 s (byodkim.local.sceptre_run);
+    # the `sceptre` console script itself is run by the validation test below.
+    runner = [sys.executable, "-m", "byodkim.local.sceptre_run"]
     return subprocess.run(
-        [str(executable), *args], cwd=SCEPTRE_DIR, capture_output=True, text=True, check=False, env=dict(os.environ)
+        [*runner, *args], cwd=SCEPTRE_DIR, capture_output=True, text=True, check=False, env=dict(os.environ)
     )
 
 
