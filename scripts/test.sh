@@ -11,5 +11,6 @@ uv run --locked cfn-lint sceptre/templates/*.yaml
 # --skip-download: no network to the vendor; every skip carries its reason in the template.
 uv tool run --from checkov==3.3.30 checkov -d sceptre/templates --framework cloudformation --compact --quiet --skip-download
 # pytest exits 5 when it collects nothing; with -e that fails the run, as it should.
-# -n auto: one worker per core (xdist); each worker starts its own emulator and BIND.
-uv run --locked pytest -n auto "$@"
+# -n auto: one worker per core (xdist); each worker starts its own emulator and BIND. loadfile: a
+# file's tests share a worker, so module fixtures (a sandbox the runbook test launched) are shared.
+uv run --locked pytest -n auto --dist loadfile "$@"
