@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 import boto3
 import pytest
 
-from byodkim.artifacts import layer
+from byodkim.artifacts import layer, layercheck
 from byodkim.artifacts.elf import read_elf
 from byodkim.errors import ByodkimError, InputError
 from conftest import Cli, python_for
@@ -145,7 +145,7 @@ def test_verify_refuses_a_wrong_python_cffi_backend(built: dict[str, layer.Layer
     with pytest.raises(
         ByodkimError, match=r"_cffi_backend.cpython-312-x86_64-linux-gnu.so is for Python 3.12, not python3.11"
     ):
-        layer.verify_tree(site, layer.runtime("python3.11"), "x86_64")
+        layercheck.verify_tree(site, layer.runtime("python3.11"), "x86_64")
 
 
 def test_verify_refuses_foreign_binaries_and_tags(built: dict[str, layer.LayerBuild], tmp_path: Path) -> None:
@@ -155,15 +155,15 @@ def test_verify_refuses_foreign_binaries_and_tags(built: dict[str, layer.LayerBu
     rust = site / "cryptography/hazmat/bindings/_rust.abi3.so"
     rust.write_bytes((arm / "cryptography/hazmat/bindings/_rust.abi3.so").read_bytes())
     with pytest.raises(ByodkimError, match=r"_rust.abi3.so is built for aarch64, not x86_64"):
-        layer.verify_tree(site, target, "x86_64")
+        layercheck.verify_tree(site, target, "x86_64")
     rust.write_bytes(b"\xcf\xfa\xed\xfe" + b"\0" * 100)
     with pytest.raises(ByodkimError, match=r"_rust.abi3.so is a macOS Mach-O file"):
-        layer.verify_tree(site, target, "x86_64")
+        layercheck.verify_tree(site, target, "x86_64")
     site = _site_copy(built["python3.12"], tmp_path / "y")
     wheel = next(site.glob("cryptography-*.dist-info")) / "WHEEL"
     wheel.write_text("Wheel-Version: 1.0\nTag: cp311-abi3-musllinux_1_2_x86_64\n")
     with pytest.raises(ByodkimError, match=r"tagged cp311-abi3-musllinux_1_2_x86_64, not for python3.12 x86_64"):
-        layer.verify_tree(site, target, "x86_64")
+        layercheck.verify_tree(site, target, "x86_64")
 
 
 def test_verify_refuses_glibc_above_the_runtime(built: dict[str, layer.LayerBuild], tmp_path: Path) -> None:
@@ -174,7 +174,7 @@ def test_verify_refuses_glibc_above_the_runtime(built: dict[str, layer.LayerBuil
         pytest.fail(f"expected the 3.12 build to use a manylinux_2_34 wheel, max GLIBC is {needs}")
     al2 = layer.Runtime("python3.12", (3, 12), "Amazon Linux 2", (2, 26))
     with pytest.raises(ByodkimError, match=r"needs GLIBC_2\.\d+, above Amazon Linux 2's 2.26"):
-        layer.verify_tree(site, al2, "x86_64")
+        layercheck.verify_tree(site, al2, "x86_64")
 
 
 @pytest.mark.parametrize(
@@ -196,7 +196,7 @@ def test_verify_refuses_glibc_above_the_runtime(built: dict[str, layer.LayerBuil
     ],
 )
 def test_tag_fits_python311_amazon_linux_2(tag: str, fits: bool) -> None:
-    assert layer.tag_fits(tag, layer.runtime("python3.11"), "x86_64") is fits
+    assert layercheck.tag_fits(tag, layer.runtime("python3.11"), "x86_64") is fits
 
 
 def test_package_without_a_wheel_is_refused_by_name(tmp_path: Path) -> None:
@@ -208,14 +208,14 @@ def test_package_without_a_wheel_is_refused_by_name(tmp_path: Path) -> None:
 
 
 RUNTIME_REFUSALS = [
-    (["--runtime", "python3.9"], "error: python3.9 is refused: Lambda deprecated it on 2025-12-15 and cryptography's cffi 2.x dropped it; use python3.12"),
-    (["--runtime", "python3.8"], "error: --runtime `python3.8` is not a Lambda Python runtime; use one of python3.10, python3.11, python3.12, python3.13, python3.14"),
-    (["--runtime", "nodejs20.x"], "error: --runtime `nodejs20.x` is not a Lambda Python runtime; use one of python3.10, python3.11, python3.12, python3.13, python3.14"),
-    (["--arch", "aarch64"], "error: --arch `aarch64` is not Lambda's name for it; use arm64"),
-    (["--arch", "i386"], "error: --arch `i386` is not a Lambda architecture; use x86_64 or arm64"),
+    (["--runtime", "python3.9"], "error: Invalid value for '--runtime': python3.9 is refused: Lambda deprecated it on 2025-12-15 and cryptography's cffi 2.x dropped it; use python3.12 (see 'byodkim build-layer --help')"),
+    (["--runtime", "python3.8"], "error: Invalid value for '--runtime': `python3.8` is not a Lambda Python runtime; use one of python3.10, python3.11, python3.12, python3.13, python3.14 (see 'byodkim build-layer --help')"),
+    (["--runtime", "nodejs20.x"], "error: Invalid value for '--runtime': `nodejs20.x` is not a Lambda Python runtime; use one of python3.10, python3.11, python3.12, python3.13, python3.14 (see 'byodkim build-layer --help')"),
+    (["--arch", "aarch64"], "error: Invalid value for '--arch': `aarch64` is not Lambda's name for it; use arm64 (see 'byodkim build-layer --help')"),
+    (["--arch", "i386"], "error: Invalid value for '--arch': `i386` is not a Lambda architecture; use x86_64 or arm64 (see 'byodkim build-layer --help')"),
     (["--publish"], "error: --publish needs --layer-name; e.g. --layer-name aws-ses-migration-prod-cryptography"),
     (["--layer-name", "x"], "error: --layer-name and --bucket only apply with --publish; add --publish"),
-    (["--requirements", "/nonexistent/req.txt"], "error: --requirements `/nonexistent/req.txt` does not exist; give a requirements.txt"),
+    (["--requirements", "/nonexistent/req.txt"], "error: Invalid value for '--requirements': `/nonexistent/req.txt` does not exist; give a requirements.txt (see 'byodkim build-layer --help')"),
 ]  # fmt: skip
 
 

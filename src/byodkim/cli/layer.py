@@ -3,22 +3,37 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from byodkim.cli.options import OUT_FILE, profile_option, region_option
+from byodkim.cli.options import OUT_FILE, Checked, profile_option, region_option
 from byodkim.cli.render import StepProgress
 from byodkim.errors import InputError
+
+if TYPE_CHECKING:
+    from byodkim.artifacts.layer import Runtime
+
+RUNTIME = Checked["Runtime"]("runtime", "byodkim.artifacts.layer:runtime")
+ARCH = Checked[str]("arch", "byodkim.artifacts.layer:lambda_arch")
+REQUIREMENTS = Checked[Path]("file", "byodkim.artifacts.layer:requirements_file")
 
 
 @click.command("build-layer")
 @click.option(
-    "--runtime", "runtime_name", default="python3.12", show_default=True, help="Lambda runtime, python3.10-3.14."
+    "--runtime",
+    "target",
+    type=RUNTIME,
+    default="python3.12",
+    show_default=True,
+    help="Lambda runtime, python3.10-3.14.",
 )
-@click.option("--arch", "arch_name", default="x86_64", show_default=True, help="Lambda architecture: x86_64 or arm64.")
+@click.option(
+    "--arch", "arch_name", type=ARCH, default="x86_64", show_default=True, help="Lambda architecture: x86_64 or arm64."
+)
 @click.option(
     "--requirements",
-    type=click.Path(path_type=Path, dir_okay=False),
+    type=REQUIREMENTS,
     help="Packages for the layer [default: layers/cryptography/requirements.txt].",
 )
 @click.option("--out", type=OUT_FILE, help="Zip to write [default: cryptography-layer-RUNTIME-ARCH.zip].")
@@ -28,7 +43,7 @@ from byodkim.errors import InputError
 @profile_option
 @region_option
 def build_layer(
-    runtime_name: str,
+    target: Runtime,
     arch_name: str,
     requirements: Path | None,
     out: Path | None,
@@ -41,8 +56,6 @@ def build_layer(
     """Build the cryptography Lambda layer for a runtime, from any OS, without Docker."""
     from byodkim.artifacts import layer
 
-    target = layer.runtime(runtime_name)
-    layer.arch(arch_name)
     if target.deprecated:
         click.echo(
             f"warning: Lambda deprecated {target.name} on {target.deprecated}; new functions should use python3.12",

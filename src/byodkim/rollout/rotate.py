@@ -82,7 +82,7 @@ class RotationRequest:
 def rotate(request: RotationRequest, aws: Aws, progress: Callable[[str, str], None]) -> RotationState:
     """Run (or resume) a rotation up to ``request.until`` or to the end."""
     if request.until is not None and request.until not in STEPS:
-        raise InputError(f"--until `{request.until}` is not a step", f"use one of {', '.join(STEPS)}")
+        raise InputError(f"`{request.until}` is not a rotation step", f"use one of {', '.join(STEPS)}")
     state = _load_or_start(request, aws)
     sm = aws.client("secretsmanager", request.regions[0])
     key: SigningKey | None = None
