@@ -24,9 +24,10 @@ def install(state: State) -> None:
 
     for cached in (parsing.get_model_list, parsing.get_model_map, parsing.get_name_type_map):
         cached.cache_clear()
-    from byodkim.emulator import moto_patches
+    from byodkim.emulator import changesets, moto_patches
 
     moto_patches.apply()
+    changesets.install()
 
 
 class _Model:

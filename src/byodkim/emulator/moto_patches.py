@@ -104,6 +104,8 @@ def _compare_parameters_as_text() -> None:
     from moto.cloudformation.responses import CloudFormationResponse
 
     def validate(self: Any, incoming_params: Any, stack_body: str, old_stack: Any) -> None:
+        if self._get_action() == "CreateChangeSet":
+            return  # CloudFormation creates it, FAILED "didn't contain changes"; moto's backend does that
         if not incoming_params or not stack_body or old_stack.template != stack_body:
             return
         new = {k: _as_text(v) for k, v in self._get_param_values(incoming_params, old_stack.stack_parameters).items()}

@@ -1,0 +1,215 @@
+"""Change sets as CloudFormation describes them: which resources an update replaces, and why.
+
+moto lists Add, Modify and Remove only. CloudFormation also says, per modified resource,
+``Replacement`` (True, False or Conditional), the ``PhysicalResourceId`` and ``Details``
+naming each changed property and whether it ``RequiresRecreation``. That is what decides
+whether an update keeps a bucket, a KMS key or an SES identity, so the emulator answers it
+the way CloudFormation does: from the resource provider schemas' ``createOnlyProperties``
+(shipped by cfn-lint, the same schemas CloudFormation publishes), after resolving
+parameters, so a changed parameter behind ``!Ref`` or ``!Sub`` counts as a change.
+
+A value that depends on another resource (``!GetAtt``, ``!Ref`` of a resource) cannot be
+known before the update: when such a create-only property changes, the answer is
+Conditional, as CloudFormation's is.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from functools import cache
+from typing import Any
+
+_UNKNOWN = "{{unresolved}}"
+_SUB = re.compile(r"\$\{([^}!]+)\}")
+
+
+@cache
+def create_only(resource_type: str) -> tuple[frozenset[str], frozenset[str]]:
+    """Return the top-level properties that force replacement: (always, conditionally)."""
+    from importlib.resources import files
+
+    schemas = files("cfnlint") / "data" / "schemas"
+    index = json.loads((schemas / "providers" / "us-east-1.json").read_text(encoding="utf-8"))
+    if resource_type not in index:
+        return frozenset(), frozenset()
+    schema = json.loads((schemas / "resources" / f"{index[resource_type]}.json").read_text(encoding="utf-8"))
+
+    def names(key: str) -> frozenset[str]:
+        return frozenset(path.split("/")[2] for path in schema.get(key, []) if path.startswith("/properties/"))
+
+    return names("createOnlyProperties"), names("conditionalCreateOnlyProperties")
+
+
+def resolve(value: Any, parameters: dict[str, str], pseudo: dict[str, str]) -> Any:  # noqa: ANN401 - template JSON
+    """Return ``value`` with parameters and pseudo parameters filled in; what depends on resources stays marked."""
+    if isinstance(value, list):
+        return [resolve(item, parameters, pseudo) for item in value]
+    if not isinstance(value, dict):
+        return value
+    if len(value) == 1:
+        ((function, argument),) = value.items()
+        known = {**pseudo, **parameters}
+        if function == "Ref":
+            return known.get(str(argument), f"{_UNKNOWN}ref:{argument}")
+        if function == "Fn::Sub":
+            text, local = (argument[0], argument[1]) if isinstance(argument, list) else (argument, {})
+            names = {**known, **{k: resolve(v, parameters, pseudo) for k, v in local.items()}}
+            return _SUB.sub(lambda m: str(names.get(m.group(1), f"{_UNKNOWN}sub:{m.group(1)}")), str(text))
+        if function == "Fn::Join" and isinstance(argument, list) and len(argument) == 2:  # noqa: PLR2004
+            parts = resolve(argument[1], parameters, pseudo)
+            if isinstance(parts, list) and all(isinstance(p, str) for p in parts):
+                return str(argument[0]).join(parts)
+        if function in ("Fn::GetAtt", "Fn::ImportValue", "Fn::GetAZs"):
+            return f"{_UNKNOWN}{function}:{json.dumps(argument, sort_keys=True)}"
+    return {key: resolve(item, parameters, pseudo) for key, item in value.items()}
+
+
+def _unresolved(value: Any) -> bool:  # noqa: ANN401 - template JSON
+    return _UNKNOWN in json.dumps(value, default=str)
+
+
+def describe_change(
+    logical_id: str,
+    old: dict[str, Any],
+    new: dict[str, Any],
+    context: tuple[dict[str, str], dict[str, str], dict[str, str]],
+) -> dict[str, Any] | None:
+    """Return ``Replacement`` and ``Details`` for a resource in both templates, ``None`` when it is unchanged.
+
+    ``context`` is (old parameters, new parameters, pseudo parameters).
+    """
+    old_parameters, new_parameters, pseudo = context
+    resource_type = str(new.get("Type", ""))
+    before = resolve(old.get("Properties") or {}, old_parameters, pseudo)
+    after = resolve(new.get("Properties") or {}, new_parameters, pseudo)
+    if old.get("Type") != new.get("Type"):
+        return {"Replacement": "True", "Details": [], "Scope": ["Properties"]}
+    changed = sorted(name for name in set(before) | set(after) if before.get(name) != after.get(name))
+    other = [
+        key
+        for key in ("Metadata", "DeletionPolicy", "UpdateReplacePolicy", "Condition")
+        if old.get(key) != new.get(key)
+    ]
+    if not changed and not other:
+        return None
+    always, conditional = create_only(resource_type)
+    details = []
+    replacement = "False"
+    for name in changed:
+        if name in always:
+            requires = "Conditionally" if _unresolved(after.get(name)) else "Always"
+        elif name in conditional:
+            requires = "Conditionally"
+        else:
+            requires = "Never"
+        if requires == "Always":
+            replacement = "True"
+        elif requires == "Conditionally" and replacement == "False":
+            replacement = "Conditional"
+        details.append(
+            {
+                "Target": {"Attribute": "Properties", "Name": name, "RequiresRecreation": requires},
+                "Evaluation": "Dynamic" if _unresolved(after.get(name)) else "Static",
+                "ChangeSource": "DirectModification",
+            }
+        )
+    del logical_id
+    scope = ["Properties"] if changed else []
+    scope += ["Metadata"] if "Metadata" in other else []
+    return {"Replacement": replacement, "Details": details, "Scope": scope}
+
+
+def install() -> None:
+    """Make moto's change sets report Replacement, PhysicalResourceId, Scope and Details."""
+    from moto.cloudformation.models import Change, ChangeSet
+
+    def diff(self: Any) -> list[Any]:  # noqa: ANN401 - moto's ChangeSet
+        stack = self.stack
+        old_resources: dict[str, Any] = dict(stack.resource_map._resource_json_map)  # noqa: SLF001 - moto's own map
+        new_resources: dict[str, Any] = (self.template_dict or {}).get("Resources", {})
+        pseudo = {
+            "AWS::StackName": stack.name,
+            "AWS::Region": stack.region_name,
+            "AWS::AccountId": stack.account_id,
+            "AWS::Partition": "aws",
+            "AWS::URLSuffix": "amazonaws.com",
+            "AWS::StackId": stack.stack_id,
+        }
+        old_parameters = {
+            k: ",".join(map(str, v)) if isinstance(v, list) else str(v)
+            for k, v in (stack.resource_map.input_parameters or {}).items()
+        }
+        new_parameters = _with_defaults(self.template_dict, self.parameters or {})
+        old_parameters = {**_with_defaults(stack.template_dict, {}), **old_parameters}
+        changes = []
+        for logical_id, resource in new_resources.items():
+            if logical_id not in old_resources:
+                changes.append(_change("Add", logical_id, resource, None, {}))
+                continue
+            found = describe_change(
+                logical_id, old_resources[logical_id], resource, (old_parameters, new_parameters, pseudo)
+            )
+            if found is not None:
+                changes.append(_change("Modify", logical_id, resource, _physical(stack, logical_id), found))
+        for logical_id, resource in old_resources.items():
+            if logical_id not in new_resources:
+                changes.append(_change("Remove", logical_id, resource, _physical(stack, logical_id), {}))
+        return changes
+
+    def _change(
+        action: str, logical_id: str, resource: dict[str, Any], physical: str | None, extra: dict[str, Any]
+    ) -> Any:  # noqa: ANN401
+        change = Change(action=action, logical_resource_id=logical_id, resource_type=resource.get("Type", ""))
+        change.physical_resource_id = physical  # type: ignore[attr-defined]
+        change.replacement = extra.get("Replacement")  # type: ignore[attr-defined]
+        change.scope = extra.get("Scope", [])  # type: ignore[attr-defined]
+        change.details = extra.get("Details", [])  # type: ignore[attr-defined]
+        return change
+
+    ChangeSet.diff = diff  # type: ignore[method-assign]
+    _names_within_their_stack()
+
+
+def _names_within_their_stack() -> None:
+    """Find a change set by name within the StackName given, as CloudFormation does.
+
+    moto looks a name up across every stack, so eleven stacks each with a change set of the
+    same name would all describe (or delete, or execute) the first one.
+    """
+    from moto.cloudformation.responses import CloudFormationResponse
+
+    for operation in ("describe_change_set", "delete_change_set", "execute_change_set"):
+        original = getattr(CloudFormationResponse, operation)
+
+        def scoped(self: Any, _original: Any = original) -> Any:  # noqa: ANN401 - moto's response
+            name, stack_name = self._get_param("ChangeSetName"), self._get_param("StackName")
+            if name and stack_name and not str(name).startswith("arn:"):
+                for change_set_id, change_set in self.cloudformation_backend.change_sets.items():
+                    if change_set.change_set_name == name and stack_name in (
+                        change_set.stack_name,
+                        change_set.stack_id,
+                    ):
+                        self.querystring["ChangeSetName"] = [change_set_id]
+                        break
+            return _original(self)
+
+        setattr(CloudFormationResponse, operation, scoped)
+
+
+def _with_defaults(template: dict[str, Any] | None, given: dict[str, Any]) -> dict[str, str]:
+    declared = (template or {}).get("Parameters", {}) or {}
+    values = {
+        name: str(slot["Default"]) for name, slot in declared.items() if isinstance(slot, dict) and "Default" in slot
+    }
+    values.update({k: ",".join(map(str, v)) if isinstance(v, list) else str(v) for k, v in given.items()})
+    return values
+
+
+def _physical(stack: Any, logical_id: str) -> str | None:  # noqa: ANN401 - moto's Stack
+    try:
+        resource = stack.resource_map[logical_id]
+    except KeyError:
+        return None
+    physical = getattr(resource, "physical_resource_id", None)
+    return str(physical) if physical is not None else None
