@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, NoReturn
 import click
 
 from byodkim import __version__
-from byodkim.cli import keys, layer, local, rollout, ses, verify
+from byodkim.cli import keys, layer, local, rollout, ses, stacks, verify
 from byodkim.errors import ByodkimError
 
 if TYPE_CHECKING:
@@ -44,6 +44,7 @@ for command in (
     local.sandbox,
     rollout.rotate,
     rollout.phase,
+    stacks.preflight,
 ):
     cli.add_command(command)
 

@@ -16,12 +16,10 @@ Conditional, as CloudFormation's is.
 from __future__ import annotations
 
 import json
-import re
 from functools import cache
 from typing import Any
 
-_UNKNOWN = "{{unresolved}}"
-_SUB = re.compile(r"\$\{([^}!]+)\}")
+from byodkim.aws.cfntemplate import resolve, unresolved
 
 
 @cache
@@ -39,34 +37,6 @@ def create_only(resource_type: str) -> tuple[frozenset[str], frozenset[str]]:
         return frozenset(path.split("/")[2] for path in schema.get(key, []) if path.startswith("/properties/"))
 
     return names("createOnlyProperties"), names("conditionalCreateOnlyProperties")
-
-
-def resolve(value: Any, parameters: dict[str, str], pseudo: dict[str, str]) -> Any:  # noqa: ANN401 - template JSON
-    """Return ``value`` with parameters and pseudo parameters filled in; what depends on resources stays marked."""
-    if isinstance(value, list):
-        return [resolve(item, parameters, pseudo) for item in value]
-    if not isinstance(value, dict):
-        return value
-    if len(value) == 1:
-        ((function, argument),) = value.items()
-        known = {**pseudo, **parameters}
-        if function == "Ref":
-            return known.get(str(argument), f"{_UNKNOWN}ref:{argument}")
-        if function == "Fn::Sub":
-            text, local = (argument[0], argument[1]) if isinstance(argument, list) else (argument, {})
-            names = {**known, **{k: resolve(v, parameters, pseudo) for k, v in local.items()}}
-            return _SUB.sub(lambda m: str(names.get(m.group(1), f"{_UNKNOWN}sub:{m.group(1)}")), str(text))
-        if function == "Fn::Join" and isinstance(argument, list) and len(argument) == 2:  # noqa: PLR2004
-            parts = resolve(argument[1], parameters, pseudo)
-            if isinstance(parts, list) and all(isinstance(p, str) for p in parts):
-                return str(argument[0]).join(parts)
-        if function in ("Fn::GetAtt", "Fn::ImportValue", "Fn::GetAZs"):
-            return f"{_UNKNOWN}{function}:{json.dumps(argument, sort_keys=True)}"
-    return {key: resolve(item, parameters, pseudo) for key, item in value.items()}
-
-
-def _unresolved(value: Any) -> bool:  # noqa: ANN401 - template JSON
-    return _UNKNOWN in json.dumps(value, default=str)
 
 
 def describe_change(
@@ -98,7 +68,7 @@ def describe_change(
     replacement = "False"
     for name in changed:
         if name in always:
-            requires = "Conditionally" if _unresolved(after.get(name)) else "Always"
+            requires = "Conditionally" if unresolved(after.get(name)) else "Always"
         elif name in conditional:
             requires = "Conditionally"
         else:
@@ -110,7 +80,7 @@ def describe_change(
         details.append(
             {
                 "Target": {"Attribute": "Properties", "Name": name, "RequiresRecreation": requires},
-                "Evaluation": "Dynamic" if _unresolved(after.get(name)) else "Static",
+                "Evaluation": "Dynamic" if unresolved(after.get(name)) else "Static",
                 "ChangeSource": "DirectModification",
             }
         )
@@ -169,6 +139,30 @@ def install() -> None:
 
     ChangeSet.diff = diff  # type: ignore[method-assign]
     _names_within_their_stack()
+    _resources_by_physical_id()
+
+
+def _resources_by_physical_id() -> None:
+    """Answer DescribeStackResources(PhysicalResourceId=...) with the owning stack, as CloudFormation does."""
+    from moto.cloudformation.exceptions import ValidationError
+    from moto.cloudformation.responses import CloudFormationResponse, StackResourceDTO
+    from moto.core.responses import ActionResult
+
+    original = CloudFormationResponse.describe_stack_resources
+
+    def describe(self: Any) -> Any:  # noqa: ANN401 - moto's response
+        physical = self._get_param("PhysicalResourceId")
+        if not physical or self._get_param("StackName"):
+            return original(self)
+        for stack in self.cloudformation_backend.stacks.values():
+            if stack.status == "DELETE_COMPLETE":
+                continue
+            for resource in stack.stack_resources:
+                if str(getattr(resource, "physical_resource_id", "")) == physical:
+                    return ActionResult({"StackResources": [StackResourceDTO(stack, resource)]})
+        raise ValidationError(physical, message=f"Stack for {physical} does not exist")
+
+    CloudFormationResponse.describe_stack_resources = describe  # type: ignore[method-assign]
 
 
 def _names_within_their_stack() -> None:

@@ -1,0 +1,48 @@
+"""Commands on the deployment's running stacks: preflight (and, with it, the launch guard)."""
+
+from __future__ import annotations
+
+import click
+
+from byodkim.cli.options import lang_option, output_option, profile_option, region_option
+
+
+@click.command()
+@click.argument("group", required=False)
+@click.option(
+    "--stack",
+    "stacks",
+    multiple=True,
+    help="Only this stack (e.g. phase-2-dkim-system); repeat for several [default: every stack of GROUP].",
+)
+@profile_option
+@region_option
+@output_option("text", "json")
+@lang_option("the preflight")
+def preflight(
+    group: str | None,
+    stacks: tuple[str, ...],
+    profile: str | None,
+    region: str | None,
+    output: str,
+    lang: str,
+) -> int:
+    """Preview what `sceptre launch GROUP` would change; exit 1 if it would lose or collide with what runs."""
+    from byodkim import deployment
+    from byodkim.aws.session import Aws
+    from byodkim.errors import InputError
+    from byodkim.rollout.preflight import preview
+    from byodkim.rollout.preflight_memo import render
+
+    folder = deployment.find_sceptre_dir()
+    if folder is None:
+        raise InputError("no Sceptre project found (sceptre/config/config.yaml)", "run from the byodkim checkout")
+    target = deployment.read(folder, group or deployment.DEFAULT_GROUP)
+    unknown = [s for s in stacks if s not in deployment.STACKS]
+    if unknown:
+        raise InputError(
+            f"--stack `{unknown[0]}` is not a stack of this project", f"use one of {', '.join(deployment.STACKS)}"
+        )
+    result = preview(target, folder, Aws(profile, region or target.region), stacks)
+    click.echo(render(result, output, lang), nl=False)
+    return 1 if result.blocking else 0
