@@ -188,13 +188,28 @@ def _load(path: Path) -> dict[str, Any]:
         raise InputError(
             f"`{path}` is not UTF-8 (line {line})", "save it as UTF-8 (or plain ASCII), e.g. in VS Code"
         ) from None
+
+    class _Loader(yaml.SafeLoader):
+        """Sceptre's own tags (resolvers, hooks) are Sceptre's business: read them as plain values."""
+
+    _Loader.add_multi_constructor("!", lambda loader, _suffix, node: _plain(loader, node))
     try:
-        loaded = yaml.safe_load(text) or {}
+        loaded = yaml.load(text, Loader=_Loader) or {}  # noqa: S506 - a SafeLoader subclass
     except yaml.YAMLError as exc:
         raise InputError(f"`{path}` is not valid YAML: {exc}".replace("\n", " "), "fix the file") from None
     if not isinstance(loaded, dict):
         raise InputError(f"`{path}` is not a mapping of settings", "fix the file")
     return loaded
+
+
+def _plain(loader: Any, node: Any) -> Any:  # noqa: ANN401 - a yaml loader and node
+    import yaml
+
+    if isinstance(node, yaml.ScalarNode):
+        return loader.construct_scalar(node)
+    if isinstance(node, yaml.SequenceNode):
+        return loader.construct_sequence(node, deep=True)
+    return loader.construct_mapping(node, deep=True)
 
 
 def _text(values: dict[str, Any], key: str, folder: Path) -> str:

@@ -13,6 +13,7 @@ import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
+from sceptre.hooks import Hook
 from sceptre.resolvers import Resolver
 
 if TYPE_CHECKING:
@@ -102,3 +103,21 @@ class DkimRecordResolver(Resolver):  # type: ignore[misc] # sceptre is untyped
             return ""
         # Only the public half leaves the secret: the value is what DNS publishes anyway.
         return quote_strings(DkimRecord(domain, selector, key.public.b64).strings)
+
+
+class PreflightHook(Hook):  # type: ignore[misc] # sceptre is untyped
+    """``!byodkim_preflight {accept: [LogicalId, ...]}``: stop the launch when it would lose what runs.
+
+    Used as a ``before_create``/``before_update`` hook: the group is previewed once per launch
+    (change sets through Sceptre, then deleted), and the launch stops before anything changes
+    when a stateful resource would be replaced or removed, or a name is taken. ``accept`` names
+    the logical IDs of this stack whose finding someone has decided to live with.
+    """
+
+    def run(self) -> None:
+        """Raise when the preflight has findings nobody accepted."""
+        from byodkim.rollout.preflight import guard
+
+        if self.argument is not None and not isinstance(self.argument, dict):
+            self.raise_invalid_argument_error("takes a mapping, e.g. {accept: [CertificatesBucket]}")
+        guard(self.stack)

@@ -32,10 +32,24 @@ NAME_PROPERTY = {
 }
 
 
-def load(body: str) -> dict[str, Any]:
+# What identifies an existing resource of each type when it is imported into a stack.
+IDENTIFIER = {
+    "AWS::S3::Bucket": "BucketName",
+    "AWS::Lambda::Function": "FunctionName",
+    "AWS::Logs::LogGroup": "LogGroupName",
+    "AWS::SNS::Topic": "TopicArn",
+    "AWS::SES::EmailIdentity": "EmailIdentity",
+    "AWS::SecretsManager::Secret": "Id",
+    "AWS::KMS::Key": "KeyId",
+}
+
+
+def load(body: str | dict[str, Any]) -> dict[str, Any]:
     """Parse a template (JSON, or YAML with short-form tags such as ``!Sub``) into plain data."""
     import yaml
 
+    if isinstance(body, dict):  # boto3 hands a JSON template back already parsed
+        return body
     text = body.strip()
     if text.startswith("{"):
         loaded: dict[str, Any] = json.loads(text)

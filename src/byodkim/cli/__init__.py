@@ -45,6 +45,7 @@ for command in (
     rollout.rotate,
     rollout.phase,
     stacks.preflight,
+    stacks.adopt,
 ):
     cli.add_command(command)
 

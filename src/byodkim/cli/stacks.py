@@ -1,4 +1,4 @@
-"""Commands on the deployment's running stacks: preflight (and, with it, the launch guard)."""
+"""Commands on the deployment's running stacks: preflight and adopt."""
 
 from __future__ import annotations
 
@@ -46,3 +46,47 @@ def preflight(
     result = preview(target, folder, Aws(profile, region or target.region), stacks)
     click.echo(render(result, output, lang), nl=False)
     return 1 if result.blocking else 0
+
+
+@click.command()
+@click.option("--stack", required=True, help="The stack, e.g. phase-1-infrastructure-foundation.")
+@click.option("--resource", required=True, help="The logical ID our template gives the resource.")
+@click.option("--from", "source", help="Its logical ID in the live stack, when it has one there.")
+@click.option("--env", "group", help="Sceptre config group [default: prod].")
+@profile_option
+@region_option
+@click.option("--dry-run", is_flag=True, help="Say what each step would do; change nothing.")
+def adopt(
+    stack: str,
+    resource: str,
+    source: str | None,
+    group: str | None,
+    profile: str | None,
+    region: str | None,
+    dry_run: bool,  # noqa: FBT001 - a click flag
+) -> None:
+    """Import a resource that exists under our logical ID (retain, remove, import), without recreating it."""
+    from byodkim import deployment
+    from byodkim.aws.session import Aws
+    from byodkim.errors import InputError
+    from byodkim.rollout.adopt import AdoptRequest
+    from byodkim.rollout.adopt import adopt as run_adopt
+
+    folder = deployment.find_sceptre_dir()
+    if folder is None:
+        raise InputError("no Sceptre project found (sceptre/config/config.yaml)", "run from the byodkim checkout")
+    if stack not in deployment.STACKS:
+        raise InputError(
+            f"--stack `{stack}` is not a stack of this project", f"use one of {', '.join(deployment.STACKS)}"
+        )
+    target = deployment.read(folder, group or deployment.DEFAULT_GROUP)
+
+    def progress(step: str, what: str) -> None:
+        click.echo(f"{step}: {what}")
+
+    request = AdoptRequest(target, folder, stack, resource, source, dry_run=dry_run)
+    run_adopt(request, Aws(profile, region or target.region), progress)
+    if not dry_run:
+        click.echo(
+            f"next: byodkim preflight --stack {stack}, then cd sceptre && uv run sceptre launch -y {target.group}"
+        )

@@ -24,10 +24,11 @@ def install(state: State) -> None:
 
     for cached in (parsing.get_model_list, parsing.get_model_map, parsing.get_name_type_map):
         cached.cache_clear()
-    from byodkim.emulator import changesets, moto_patches
+    from byodkim.emulator import changesets, imports, moto_patches
 
     moto_patches.apply()
     changesets.install()
+    imports.install(state)
 
 
 class _Model:
@@ -43,10 +44,13 @@ class _Model:
     name_property: ClassVar[str] = ""
     attributes: ClassVar[tuple[str, ...]] = ()
 
-    def __init__(self, name: str, properties: dict[str, Any], account: str, region: str) -> None:
+    def __init__(
+        self, name: str, properties: dict[str, Any], account: str, region: str, *, create: bool = True
+    ) -> None:
         self.name, self.properties, self.account, self.region = name, properties, account, region
         self.values: dict[str, Any] = {}
-        self.create()
+        if create:  # an imported resource exists already: only its model is made
+            self.create()
 
     # subclass hooks
     def create(self) -> None:
@@ -129,6 +133,40 @@ class EmailIdentity(_Model, CloudFormationModel):
     resource_type = "AWS::SES::EmailIdentity"
     name_property = "EmailIdentity"
     attributes = tuple(f"DkimDNSToken{kind}{n}" for kind in ("Name", "Value") for n in (1, 2, 3))
+
+    @classmethod
+    def existing(cls, name: str, account: str, region: str) -> EmailIdentity:
+        """Return the model of an identity that exists (an import): nothing is created or changed."""
+        return cls(name, {}, account, region, create=False)
+
+    @classmethod
+    def update_from_cloudformation_json(
+        cls,
+        original_resource: _Model,
+        new_resource_name: str,
+        cloudformation_json: dict[str, Any],
+        account_id: str,
+        region_name: str,
+    ) -> _Model:
+        """Update in place, as CloudFormation does; only a new EmailIdentity replaces it (keeping the key)."""
+        properties = cloudformation_json.get("Properties", {})
+        name = str(properties.get("EmailIdentity") or new_resource_name)
+        if name.lower() != original_resource.name.lower():
+            return super().update_from_cloudformation_json(
+                original_resource, new_resource_name, cloudformation_json, account_id, region_name
+            )
+        store = cls.state.identities
+        with store.lock:
+            identity = store.find(account_id, region_name, name)
+            if identity is not None:
+                identity.configuration_set = (properties.get("ConfigurationSetAttributes") or {}).get(
+                    "ConfigurationSetName"
+                )
+                dkim = properties.get("DkimAttributes") or {}
+                if "SigningEnabled" in dkim:
+                    identity.signing_enabled = str(dkim["SigningEnabled"]).lower() == "true"
+        original_resource.properties = properties
+        return original_resource
 
     def create(self) -> None:
         store = self.state.identities

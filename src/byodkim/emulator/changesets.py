@@ -154,13 +154,10 @@ def _resources_by_physical_id() -> None:
         physical = self._get_param("PhysicalResourceId")
         if not physical or self._get_param("StackName"):
             return original(self)
-        for stack in self.cloudformation_backend.stacks.values():
-            if stack.status == "DELETE_COMPLETE":
-                continue
-            for resource in stack.stack_resources:
-                if str(getattr(resource, "physical_resource_id", "")) == physical:
-                    return ActionResult({"StackResources": [StackResourceDTO(stack, resource)]})
-        raise ValidationError(physical, message=f"Stack for {physical} does not exist")
+        found = _find_physical(self.cloudformation_backend, physical)
+        if found is None:
+            raise ValidationError(physical, message=f"Stack for {physical} does not exist")
+        return ActionResult({"StackResources": [StackResourceDTO(*found)]})
 
     CloudFormationResponse.describe_stack_resources = describe  # type: ignore[method-assign]
 
@@ -207,3 +204,21 @@ def _physical(stack: Any, logical_id: str) -> str | None:  # noqa: ANN401 - moto
         return None
     physical = getattr(resource, "physical_resource_id", None)
     return str(physical) if physical is not None else None
+
+
+def _find_physical(backend: Any, physical: str) -> tuple[Any, Any] | None:  # noqa: ANN401 - moto's backend
+    for stack in backend.stacks.values():
+        if stack.status == "DELETE_COMPLETE":
+            continue
+        for resource in stack.stack_resources:
+            if str(getattr(resource, "physical_resource_id", "")) == physical:
+                return stack, resource
+    return None
+
+
+def owner_of(account: str, region: str, physical: str) -> str | None:
+    """Return the name of the stack that manages ``physical``, or ``None``."""
+    from moto.cloudformation.models import cloudformation_backends
+
+    found = _find_physical(cloudformation_backends[account][region], physical)
+    return None if found is None else str(found[0].name)

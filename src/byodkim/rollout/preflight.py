@@ -10,6 +10,7 @@ deleted afterwards; nothing is executed.
 
 from __future__ import annotations
 
+import threading
 import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -249,7 +250,7 @@ def _preview_one(stack: Any, status: str, name: str, cfn: CloudFormationClient, 
         "AWS::AccountId": aws.account(region),
         "AWS::Partition": "aws",
     }
-    parameters = {k: ",".join(map(str, v)) if isinstance(v, list) else str(v) for k, v in stack.parameters.items()}
+    parameters = _parameters(stack)
     names = physical_names(stack.template.body, parameters, pseudo)
     if status == "NOT_DEPLOYED":
         adds = [ResourceChange(lid, str(t), "add") for lid, t in _types(stack.template.body).items()]
@@ -263,6 +264,47 @@ def _preview_one(stack: Any, status: str, name: str, cfn: CloudFormationClient, 
     return StackPreview(
         stack.name, stack.external_name, status, changes, classify(stack.name, changes, accepted), note=note
     )
+
+
+def _parameters(stack: Any) -> dict[str, str]:  # noqa: ANN401 - sceptre's Stack
+    """Return the stack's parameters as launch resolves them; before its dependencies exist, none."""
+    try:
+        resolved = stack.parameters
+    except Exception:  # noqa: BLE001 - e.g. !stack_output of a stack not created yet: names stay unknown
+        return {}
+    return {k: ",".join(map(str, v)) if isinstance(v, list) else str(v) for k, v in resolved.items()}
+
+
+_GUARD_LOCK = threading.Lock()
+_GUARDED: dict[tuple[str, str], Preflight] = {}
+
+
+def guard(stack: Any) -> None:  # noqa: ANN401 - sceptre's Stack
+    """Stop a launch (raise) when the group's preflight has findings nobody accepted; once per launch.
+
+    Every stack's hook asks, but the group is previewed once, before the first stack changes,
+    so a launch that would lose a bucket in phase 1 does not update base first.
+    """
+    from byodkim import deployment
+    from byodkim.aws.session import Aws
+
+    folder = deployment.find_sceptre_dir()
+    if folder is None:
+        raise ByodkimError("the byodkim preflight hook needs the Sceptre project folder", "run sceptre from it")
+    group = str(stack.name).split("/", 1)[0]
+    with _GUARD_LOCK:
+        result = _GUARDED.get((str(folder), group))
+        if result is None:
+            target = deployment.read(folder, group)
+            result = preview(target, folder, Aws(getattr(stack, "profile", None), stack.region or target.region))
+            _GUARDED[(str(folder), group)] = result
+    if result.blocking:
+        first = result.blocking[0]
+        raise ByodkimError(
+            f"preflight: {len(result.blocking)} finding(s) would lose or collide with what runs, e.g. "
+            f"{first.kind} {first.logical_id} in {first.stack}; nothing was changed",
+            f"run `byodkim preflight {group}` for each finding's route, or accept it in the stack config",
+        )
 
 
 def _types(body: str) -> dict[str, str]:

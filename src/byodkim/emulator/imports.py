@@ -1,0 +1,187 @@
+"""Resource import and retention as CloudFormation does them, so the adopt route can be tested.
+
+- ``DeletionPolicy: Retain`` keeps a resource when an update removes it from the stack
+  (moto deleted it all the same; only stack deletion honoured the policy).
+- ``CreateChangeSet(ChangeSetType=IMPORT, ResourcesToImport=...)`` brings a resource that
+  exists into an existing stack under a logical ID, without creating anything: the
+  identifier must name a resource that exists and no stack manages, every imported
+  resource needs a DeletionPolicy, and nothing but the imports may change.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from byodkim.emulator.state import State
+
+NOTHING_ELSE = "You have modified resources [{names}] in your template that are not being imported. Update, create or delete operations cannot be executed during import operations."
+
+
+def _s3_bucket(state: State, account: str, region: str, identifier: dict[str, str]) -> Any:
+    from moto.s3.models import s3_backends
+
+    del state, region
+    return s3_backends[account]["aws"].buckets.get(identifier.get("BucketName", ""))
+
+
+def _lambda_function(state: State, account: str, region: str, identifier: dict[str, str]) -> Any:
+    from moto.awslambda.models import lambda_backends
+
+    del state
+    try:
+        return lambda_backends[account][region].get_function(identifier.get("FunctionName", ""))
+    except Exception:  # noqa: BLE001 - moto raises its own not-found types
+        return None
+
+
+def _log_group(state: State, account: str, region: str, identifier: dict[str, str]) -> Any:
+    from moto.logs.models import logs_backends
+
+    del state
+    return logs_backends[account][region].groups.get(identifier.get("LogGroupName", ""))
+
+
+def _topic(state: State, account: str, region: str, identifier: dict[str, str]) -> Any:
+    from moto.sns.models import sns_backends
+
+    del state
+    try:
+        return sns_backends[account][region].get_topic(identifier.get("TopicArn", ""))
+    except Exception:  # noqa: BLE001 - moto raises its own not-found types
+        return None
+
+
+def _email_identity(state: State, account: str, region: str, identifier: dict[str, str]) -> Any:
+    from byodkim.emulator.cfn import EmailIdentity
+
+    name = identifier.get("EmailIdentity", "")
+    found = state.identities.find(account, region, name)
+    return None if found is None else EmailIdentity.existing(found.name, account, region)
+
+
+_FINDERS = {
+    "AWS::S3::Bucket": _s3_bucket,
+    "AWS::Lambda::Function": _lambda_function,
+    "AWS::Logs::LogGroup": _log_group,
+    "AWS::SNS::Topic": _topic,
+    "AWS::SES::EmailIdentity": _email_identity,
+}
+
+
+def install(state: State) -> None:
+    """Patch moto's CloudFormation for Retain on removal and IMPORT change sets."""
+    _retain_on_removal()
+    _import_change_sets(state)
+
+
+def _retain_on_removal() -> None:
+    from moto.cloudformation.parsing import ResourceMap
+
+    original = ResourceMap._delete_resource  # noqa: SLF001 - the one place moto deletes a stack's resource
+
+    def delete(self: Any, parsed_resource: Any, resource_json: dict[str, Any]) -> None:
+        if resource_json.get("DeletionPolicy") == "Retain":
+            return
+        original(self, parsed_resource, resource_json)
+
+    ResourceMap._delete_resource = delete  # type: ignore[method-assign]  # noqa: SLF001
+
+
+def _import_change_sets(state: State) -> None:
+    from moto.cloudformation.exceptions import ValidationError
+    from moto.cloudformation.models import ChangeSet
+    from moto.cloudformation.responses import CloudFormationResponse
+    from moto.cloudformation.utils import generate_changeset_id
+    from moto.core.responses import ActionResult
+
+    create = CloudFormationResponse.create_change_set
+    execute = CloudFormationResponse.execute_change_set
+
+    def create_change_set(self: Any) -> Any:
+        if self._get_param("ChangeSetType") != "IMPORT":
+            return create(self)
+        backend = self.cloudformation_backend
+        stack_name, name = self._get_param("StackName"), self._get_param("ChangeSetName")
+        stack = next(
+            (s for s in backend.stacks.values() if s.name == stack_name and s.status != "DELETE_COMPLETE"), None
+        )
+        if stack is None:
+            raise ValidationError(stack_name)
+        body = self._get_param("TemplateBody")
+        parameters = {
+            p["ParameterKey"]: stack.parameters.get(p["ParameterKey"])
+            if p.get("UsePreviousValue")
+            else p.get("ParameterValue")
+            for p in self._get_param("Parameters", [])
+        }
+        imports = self._get_param("ResourcesToImport", [])
+        change_set_id = generate_changeset_id(name, backend.region_name, backend.account_id)
+        change_set = ChangeSet("IMPORT", change_set_id, name, stack, body, parameters or dict(stack.parameters), "")
+        wanted = {item["LogicalResourceId"]: item for item in imports}
+        problem = _import_problem(state, stack, change_set, wanted)
+        for change in change_set.changes:
+            if change.logical_resource_id in wanted:
+                change.action = "Import"
+                change.physical_resource_id = _identifier_value(wanted[change.logical_resource_id])  # type: ignore[attr-defined]
+        change_set.status, change_set.execution_status = (
+            ("FAILED", "UNAVAILABLE") if problem else ("CREATE_COMPLETE", "AVAILABLE")
+        )
+        change_set.status_reason = problem
+        change_set.imports = wanted  # type: ignore[attr-defined]
+        backend.change_sets[change_set_id] = change_set
+        return ActionResult({"Id": change_set_id, "StackId": stack.stack_id})
+
+    def execute_change_set(self: Any) -> Any:
+        backend = self.cloudformation_backend
+        name, stack_name = self._get_param("ChangeSetName"), self._get_param("StackName")
+        change_set = backend.change_sets.get(name) or next(
+            (c for c in backend.change_sets.values() if c.change_set_name == name and c.stack_name == stack_name), None
+        )
+        if change_set is None or change_set.change_set_type != "IMPORT":
+            return execute(self)
+        stack = change_set.stack
+        stack._add_stack_event("IMPORT_IN_PROGRESS", resource_status_reason="User Initiated")  # noqa: SLF001
+        resources = change_set.template_dict.get("Resources", {})
+        for logical_id, item in change_set.imports.items():
+            found = _FINDERS[item["ResourceType"]](
+                state, stack.account_id, stack.region_name, item["ResourceIdentifier"]
+            )
+            stack.resource_map._parsed_resources[logical_id] = found  # noqa: SLF001 - adopt the existing object
+            stack.resource_map._resource_json_map[logical_id] = resources[logical_id]  # noqa: SLF001
+        stack.resource_map._template = change_set.template_dict  # noqa: SLF001
+        stack.template = change_set.template
+        stack.template_dict = change_set.template_dict
+        change_set.execution_status = "EXECUTE_COMPLETE"
+        stack._add_stack_event("IMPORT_COMPLETE")  # noqa: SLF001
+        stack.status = "IMPORT_COMPLETE"
+        return ActionResult({})
+
+    CloudFormationResponse.create_change_set = create_change_set  # type: ignore[method-assign]
+    CloudFormationResponse.execute_change_set = execute_change_set  # type: ignore[method-assign]
+
+
+def _identifier_value(item: dict[str, Any]) -> str:
+    return str(next(iter(item["ResourceIdentifier"].values()), ""))
+
+
+def _import_problem(state: State, stack: Any, change_set: Any, wanted: dict[str, Any]) -> str:
+    """Return why CloudFormation would refuse this import, or ``""``."""
+    from byodkim.emulator.changesets import owner_of
+
+    resources = change_set.template_dict.get("Resources", {})
+    for logical_id, item in wanted.items():
+        finder = _FINDERS.get(item["ResourceType"])
+        if finder is None:
+            return f"ResourceType {item['ResourceType']} is not supported for import by the byodkim emulator"
+        if logical_id not in resources or "DeletionPolicy" not in resources[logical_id]:
+            return f"The following resources to import [{logical_id}] must have DeletionPolicy attribute specified in the template."
+        identifier = item["ResourceIdentifier"]
+        if finder(state, stack.account_id, stack.region_name, identifier) is None:
+            return f"Resources [{logical_id}] is missing from the account: {json.dumps(identifier)} does not exist"
+        holder = owner_of(stack.account_id, stack.region_name, _identifier_value(item))
+        if holder is not None:
+            return f"Resource of type '{item['ResourceType']}' with identifier '{_identifier_value(item)}' already exists in stack {holder}."
+    others = [c.logical_resource_id for c in change_set.changes if c.logical_resource_id not in wanted]
+    return NOTHING_ELSE.format(names=", ".join(others)) if others else ""

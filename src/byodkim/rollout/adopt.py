@@ -1,0 +1,224 @@
+"""Bring a resource that exists under the logical ID our template gives it, without recreating it.
+
+The import route CloudFormation allows: keep the old resource when it leaves the stack
+(``DeletionPolicy: Retain``), remove it from the stack, then import it under the new
+logical ID (an IMPORT change set). Each step first reads the live stack, so a re-run after
+an interruption goes on from where it stopped, and ``dry_run`` says what would be done.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from byodkim.aws.cfntemplate import IDENTIFIER, load, resolve, unresolved
+from byodkim.errors import ByodkimError, InputError
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from mypy_boto3_cloudformation import CloudFormationClient
+
+    from byodkim.aws.session import Aws
+    from byodkim.deployment import Deployment
+
+Progress = Callable[[str, str], None]  # (step, what happened)
+CAPABILITIES = ["CAPABILITY_IAM", "CAPABILITY_NAMED_IAM", "CAPABILITY_AUTO_EXPAND"]
+
+
+@dataclass(frozen=True)
+class AdoptRequest:
+    """Which resource to bring under which logical ID, in which stack."""
+
+    deployment: Deployment
+    sceptre_dir: Path
+    stack: str  # e.g. phase-1-infrastructure-foundation
+    resource: str  # the logical ID our template gives it
+    source: str | None = None  # the logical ID it has in the live stack, if any
+    dry_run: bool = False
+
+
+def adopt(request: AdoptRequest, aws: Aws, progress: Progress) -> None:
+    """Retain, release and import, each step only if the live stack still needs it."""
+    region = request.deployment.region or aws.default_region()
+    cfn = aws.client("cloudformation", region)
+    name = request.deployment.stack_name(request.stack)
+    ours = _our_definition(request, aws, region)
+    resource_type = str(ours.get("Type"))
+    if resource_type not in IDENTIFIER:
+        raise InputError(f"{resource_type} cannot be imported by byodkim", f"use one of {', '.join(IDENTIFIER)}")
+    live = _live_template(cfn, name)
+    if request.source is not None:
+        if request.source not in live.get("Resources", {}) and request.resource not in live.get("Resources", {}):
+            raise InputError(f"`{request.source}` is not a resource of {name}", "check --from against the live stack")
+        identifier = _physical(cfn, name, request.source) if request.source in live.get("Resources", {}) else ""
+        _retain(cfn, name, live, request, progress)
+        live = _live_template(cfn, name)
+        _release(cfn, name, live, request, progress)
+        live = _live_template(cfn, name)
+    else:
+        identifier = ""
+    _import(cfn, name, live, ours, identifier, request, progress)
+
+
+def _our_definition(request: AdoptRequest, aws: Aws, region: str) -> dict[str, Any]:
+    """Return our template's definition of the resource, with parameters resolved through Sceptre."""
+    from sceptre.context import SceptreContext
+    from sceptre.plan.plan import SceptrePlan
+
+    plan = SceptrePlan(
+        SceptreContext(
+            project_path=str(request.sceptre_dir), command_path=request.deployment.stack_config(request.stack)
+        )
+    )
+    stack = next(iter(plan.command_stacks))
+    resource = (load(stack.template.body).get("Resources") or {}).get(request.resource)
+    if resource is None:
+        raise InputError(f"`{request.resource}` is not a resource of our {request.stack} template", "check --resource")
+    parameters = {k: ",".join(map(str, v)) if isinstance(v, list) else str(v) for k, v in stack.parameters.items()}
+    pseudo = {"AWS::StackName": stack.external_name, "AWS::Region": region, "AWS::AccountId": aws.account(region)}
+    properties = resolve(resource.get("Properties") or {}, parameters, pseudo)
+    # Only what is known before the import goes in; the next launch sets the rest in place.
+    known = {k: v for k, v in properties.items() if not unresolved(v)}
+    return {"Type": resource["Type"], "Properties": known}
+
+
+def _live_template(cfn: CloudFormationClient, name: str) -> dict[str, Any]:
+    body: Any = cfn.get_template(StackName=name, TemplateStage="Original")["TemplateBody"]
+    return load(body)
+
+
+def _physical(cfn: CloudFormationClient, name: str, logical_id: str) -> str:
+    found = cfn.describe_stack_resource(StackName=name, LogicalResourceId=logical_id)
+    return str(found["StackResourceDetail"].get("PhysicalResourceId", ""))
+
+
+def _retain(
+    cfn: CloudFormationClient, name: str, live: dict[str, Any], request: AdoptRequest, progress: Progress
+) -> None:
+    source = str(request.source)
+    resource = live.get("Resources", {}).get(source)
+    if resource is None or resource.get("DeletionPolicy") == "Retain":
+        progress("retained", "already done")
+        return
+    if request.dry_run:
+        progress("retained", f"would set DeletionPolicy and UpdateReplacePolicy: Retain on {source} in {name}")
+        return
+    resource["DeletionPolicy"] = resource["UpdateReplacePolicy"] = "Retain"
+    _update(cfn, name, live)
+    progress("retained", f"{source} keeps its resource when it leaves {name}")
+
+
+def _release(
+    cfn: CloudFormationClient, name: str, live: dict[str, Any], request: AdoptRequest, progress: Progress
+) -> None:
+    source = str(request.source)
+    resources = live.get("Resources", {})
+    if source not in resources:
+        progress("released", "already done")
+        return
+    users = [lid for lid, r in resources.items() if lid != source and _refers(r, source)]
+    if users:
+        raise ByodkimError(
+            f"{', '.join(sorted(users))} in {name} refer to {source}",
+            "remove those references from the live stack first (or adopt them too), then run adopt again",
+        )
+    if request.dry_run:
+        progress("released", f"would remove {source} (kept, not deleted) and the outputs naming it from {name}")
+        return
+    del resources[source]
+    live["Outputs"] = {k: v for k, v in (live.get("Outputs") or {}).items() if not _refers(v, source)}
+    if not live["Outputs"]:
+        live.pop("Outputs")
+    _update(cfn, name, live)
+    progress("released", f"{source} is no longer managed by {name}; the resource itself is kept")
+
+
+def _import(
+    cfn: CloudFormationClient,
+    name: str,
+    live: dict[str, Any],
+    ours: dict[str, Any],
+    identifier: str,
+    request: AdoptRequest,
+    progress: Progress,
+) -> None:
+    resources = live.setdefault("Resources", {})
+    if request.resource in resources:
+        progress("imported", "already done")
+        return
+    resource_type = str(ours["Type"])
+    key = IDENTIFIER[resource_type]
+    value = identifier or str(ours["Properties"].get(key, ""))
+    if not value:
+        raise InputError(f"cannot tell which {resource_type} to import", "give --from with its live logical ID")
+    if request.dry_run:
+        progress("imported", f"would import {resource_type} {value} into {name} as {request.resource}")
+        return
+    resources[request.resource] = {**ours, "DeletionPolicy": "Retain", "UpdateReplacePolicy": "Retain"}
+    change_set = f"byodkim-adopt-{request.resource}-{int(time.time())}"
+    cfn.create_change_set(
+        StackName=name,
+        ChangeSetName=change_set,
+        ChangeSetType="IMPORT",
+        TemplateBody=json.dumps(live),
+        Parameters=[{"ParameterKey": k, "UsePreviousValue": True} for k in live.get("Parameters", {})],
+        Capabilities=CAPABILITIES,  # type: ignore[arg-type]
+        ResourcesToImport=[
+            {"ResourceType": resource_type, "LogicalResourceId": request.resource, "ResourceIdentifier": {key: value}}
+        ],
+    )
+    _wait_change_set(cfn, name, change_set)
+    cfn.execute_change_set(StackName=name, ChangeSetName=change_set)
+    _wait_stack(cfn, name, "IMPORT_COMPLETE")
+    progress("imported", f"{resource_type} {value} is now {request.resource} in {name}")
+
+
+def _refers(value: Any, logical_id: str) -> bool:  # noqa: ANN401 - template JSON
+    text = json.dumps(value)
+    return (
+        f'{{"Ref": "{logical_id}"}}' in text
+        or f'"Fn::GetAtt": ["{logical_id}"' in text
+        or f'"Fn::GetAtt": "{logical_id}.' in text
+        or f"${{{logical_id}}}" in text
+        or f"${{{logical_id}." in text
+    )
+
+
+def _update(cfn: CloudFormationClient, name: str, template: dict[str, Any]) -> None:
+    cfn.update_stack(
+        StackName=name,
+        TemplateBody=json.dumps(template),
+        Parameters=[{"ParameterKey": k, "UsePreviousValue": True} for k in template.get("Parameters", {})],
+        Capabilities=CAPABILITIES,  # type: ignore[arg-type]
+    )
+    _wait_stack(cfn, name, "UPDATE_COMPLETE")
+
+
+def _wait_stack(cfn: CloudFormationClient, name: str, want: str, timeout: float = 1800) -> None:
+    deadline = time.monotonic() + timeout
+    while True:
+        status = cfn.describe_stacks(StackName=name)["Stacks"][0]["StackStatus"]
+        if status == want:
+            return
+        if not status.endswith("_IN_PROGRESS"):
+            raise ByodkimError(f"{name} ended in {status}, not {want}", "see `byodkim report` for the cause")
+        if time.monotonic() > deadline:
+            raise ByodkimError(f"{name} is still {status}", "run adopt again when it has finished")
+        time.sleep(2)
+
+
+def _wait_change_set(cfn: CloudFormationClient, name: str, change_set: str) -> None:
+    deadline = time.monotonic() + 600
+    while True:
+        described = cfn.describe_change_set(StackName=name, ChangeSetName=change_set)
+        if described["Status"] == "CREATE_COMPLETE":
+            return
+        if described["Status"] == "FAILED":
+            raise ByodkimError(f"CloudFormation refused the import: {described.get('StatusReason', '')}")
+        if time.monotonic() > deadline:
+            raise ByodkimError("the import change set did not finish in 10 minutes", "run adopt again")
+        time.sleep(2)
