@@ -79,6 +79,12 @@ def _dashboard(aws: Aws, region: str, name: str) -> None:
     aws.client("cloudwatch", region).get_dashboard(DashboardName=name)
 
 
+def _log_group(aws: Aws, region: str, name: str) -> None:
+    groups = aws.client("logs", region).describe_log_groups(logGroupNamePrefix=name).get("logGroups", [])
+    if not any(group.get("logGroupName") == name for group in groups):
+        raise LookupError(name)
+
+
 def _alarm(aws: Aws, region: str, name: str) -> None:
     if not aws.client("cloudwatch", region).describe_alarms(AlarmNames=[name]).get("MetricAlarms"):
         raise LookupError(name)
@@ -95,12 +101,20 @@ _PROBES: dict[str, Callable[[Aws, str, str], None]] = {
     "AWS::Events::Rule": _rule,
     "AWS::CloudWatch::Dashboard": _dashboard,
     "AWS::CloudWatch::Alarm": _alarm,
+    "AWS::Logs::LogGroup": _log_group,
 }
 
 
 def checkable(resource_type: str) -> bool:
     """Return whether a name of this type can be looked up."""
     return resource_type in _PROBES
+
+
+def physical_id(aws: Aws, region: str, resource_type: str, name: str) -> str:
+    """Return what CloudFormation calls the physical ID of a resource with this name (a topic's is its ARN)."""
+    if resource_type == "AWS::SNS::Topic":
+        return f"arn:aws:sns:{region}:{aws.account(region)}:{name}"
+    return name
 
 
 def in_use(aws: Aws, region: str, resource_type: str, name: str) -> InUse | None:
@@ -116,7 +130,7 @@ def in_use(aws: Aws, region: str, resource_type: str, name: str) -> InUse | None
         if error_code(exc) in _ABSENT:
             return None
         raise
-    return InUse(name, owner(aws, region, name))
+    return InUse(name, owner(aws, region, physical_id(aws, region, resource_type, name)))
 
 
 def owner(aws: Aws, region: str, physical_id: str) -> str | None:

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from mypy_boto3_cloudwatch import CloudWatchClient
     from mypy_boto3_events import EventBridgeClient
     from mypy_boto3_lambda import LambdaClient
+    from mypy_boto3_logs import CloudWatchLogsClient
     from mypy_boto3_s3 import S3Client
     from mypy_boto3_secretsmanager import SecretsManagerClient
     from mypy_boto3_sesv2 import SESV2Client
@@ -61,6 +62,8 @@ class Aws:
     def client(self, service: Literal["events"], region: str | None = None) -> EventBridgeClient: ...
     @overload
     def client(self, service: Literal["lambda"], region: str | None = None) -> LambdaClient: ...
+    @overload
+    def client(self, service: Literal["logs"], region: str | None = None) -> CloudWatchLogsClient: ...
     @overload
     def client(self, service: Literal["s3"], region: str | None = None) -> S3Client: ...
     @overload

@@ -57,6 +57,7 @@ def _stack_updates_roll_back() -> None:
                 resource_status_reason=f"The following resource(s) failed to update: [{logical_id}].",
             )
             self.template = old_template
+            self.parameters = old_parameters  # what DescribeStacks and UsePreviousValue see again
             self._parse_template()
             try:
                 self.resource_map.update(self.template_dict, old_parameters)

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from mypy_boto3_cloudformation import CloudFormationClient
+    from mypy_boto3_cloudformation.type_defs import ParameterTypeDef
 
     from byodkim.aws.session import Aws
     from byodkim.deployment import Deployment
@@ -127,12 +128,18 @@ def _release(
             "remove those references from the live stack first (or adopt them too), then run adopt again",
         )
     if request.dry_run:
-        progress("released", f"would remove {source} (kept, not deleted) and the outputs naming it from {name}")
+        progress("released", f"would remove {source} (kept, not deleted) from {name}")
         return
     del resources[source]
-    live["Outputs"] = {k: v for k, v in (live.get("Outputs") or {}).items() if not _refers(v, source)}
-    if not live["Outputs"]:
-        live.pop("Outputs")
+    # Other stacks read these outputs (!stack_output) until the launch gives them ours: keep
+    # each one that names the resource, with the value it has now.
+    current = {
+        o["OutputKey"]: o.get("OutputValue", "")
+        for o in cfn.describe_stacks(StackName=name)["Stacks"][0].get("Outputs", [])
+    }
+    for key, output in (live.get("Outputs") or {}).items():
+        if _refers(output, source):
+            output["Value"] = current.get(key, "")
     _update(cfn, name, live)
     progress("released", f"{source} is no longer managed by {name}; the resource itself is kept")
 
@@ -165,7 +172,7 @@ def _import(
         ChangeSetName=change_set,
         ChangeSetType="IMPORT",
         TemplateBody=json.dumps(live),
-        Parameters=[{"ParameterKey": k, "UsePreviousValue": True} for k in live.get("Parameters", {})],
+        Parameters=_previous(cfn, name),
         Capabilities=CAPABILITIES,  # type: ignore[arg-type]
         ResourcesToImport=[
             {"ResourceType": resource_type, "LogicalResourceId": request.resource, "ResourceIdentifier": {key: value}}
@@ -192,10 +199,21 @@ def _update(cfn: CloudFormationClient, name: str, template: dict[str, Any]) -> N
     cfn.update_stack(
         StackName=name,
         TemplateBody=json.dumps(template),
-        Parameters=[{"ParameterKey": k, "UsePreviousValue": True} for k in template.get("Parameters", {})],
+        Parameters=_previous(cfn, name),
         Capabilities=CAPABILITIES,  # type: ignore[arg-type]
     )
     _wait_stack(cfn, name, "UPDATE_COMPLETE")
+
+
+def _previous(cfn: CloudFormationClient, name: str) -> list[ParameterTypeDef]:
+    """Keep every parameter the stack has as it is: its value, or UsePreviousValue for a NoEcho one."""
+    described = cfn.describe_stacks(StackName=name)["Stacks"][0].get("Parameters", [])
+    return [
+        {"ParameterKey": p["ParameterKey"], "UsePreviousValue": True}
+        if p.get("ParameterValue") == "****"
+        else {"ParameterKey": p["ParameterKey"], "ParameterValue": p.get("ParameterValue", "")}
+        for p in described
+    ]
 
 
 def _wait_stack(cfn: CloudFormationClient, name: str, want: str, timeout: float = 1800) -> None:

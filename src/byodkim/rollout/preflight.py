@@ -101,8 +101,12 @@ class Preflight:
 
 
 def classify(stack: str, changes: list[ResourceChange], accepted: Iterable[str] = ()) -> list[Finding]:
-    """Return the findings among one stack's changes; ``accepted`` logical IDs are marked so."""
+    """Return the findings among one stack's changes; ``accepted`` logical IDs are marked so.
+
+    ``stack`` is Sceptre's name (``prod/phase-1-...``); commands name the stack as ``adopt`` takes it.
+    """
     allowed = set(accepted)
+    short = stack.split("/", 1)[-1]
     findings: list[Finding] = []
     removed = {c.physical_id: c for c in changes if c.action == "remove" and c.physical_id}
     renamed: set[str] = set()
@@ -111,10 +115,10 @@ def classify(stack: str, changes: list[ResourceChange], accepted: Iterable[str] 
             old = removed.get(change.name) if change.name else None
             if old is not None:  # the same resource under a new logical ID: import it there
                 renamed.add(old.logical_id)
-                command = f"byodkim adopt --stack {stack} --resource {change.logical_id} --from {old.logical_id}"
+                command = f"byodkim adopt --stack {short} --resource {change.logical_id} --from {old.logical_id}"
                 findings.append(_finding(stack, change, "collision", "import", command, old.logical_id, allowed))
             elif change.in_use == "":
-                command = f"byodkim adopt --stack {stack} --resource {change.logical_id}"
+                command = f"byodkim adopt --stack {short} --resource {change.logical_id}"
                 findings.append(_finding(stack, change, "collision", "import", command, "", allowed))
             else:
                 findings.append(_finding(stack, change, "collision", "release-then-import", "", change.in_use, allowed))
@@ -182,32 +186,35 @@ def physical_names(body: str, parameters: dict[str, str], pseudo: dict[str, str]
 
 
 def preview(deployment: Deployment, sceptre_dir: Path, aws: Aws, only: tuple[str, ...] = ()) -> Preflight:
-    """Preview the group's stacks (or ``only`` those), through Sceptre's own plan; delete the change sets after."""
+    """Preview the group's stacks (or ``only`` those), through Sceptre's own config; delete the change sets after."""
     from sceptre.context import SceptreContext
     from sceptre.plan.plan import SceptrePlan
 
     region = deployment.region or aws.default_region()
+    plan = SceptrePlan(SceptreContext(project_path=str(sceptre_dir), command_path=deployment.group))
+    wanted = {deployment.stack_config(s).removesuffix(".yaml") for s in only}
+    stacks = [s for s in plan.graph if not wanted or s.name in wanted]
+    previews = [preview_stack(stack, aws, region) for stack in stacks]
+    return Preflight(deployment.group, sorted(previews, key=lambda p: _order(deployment, p.stack)))
+
+
+def preview_stack(stack: Any, aws: Aws, region: str) -> StackPreview:  # noqa: ANN401 - sceptre's Stack
+    """Preview one Sceptre stack: a change set of what launch would send to it, read back and deleted."""
+    from sceptre.plan.actions import StackActions
+
     cfn = aws.client("cloudformation", region)
-    paths = [deployment.stack_config(s) for s in only] or [deployment.group]
-    name = f"{CHANGE_SET_PREFIX}{int(time.time())}"
-    previews: dict[str, StackPreview] = {}
-    for path in paths:
-        plan = SceptrePlan(SceptreContext(project_path=str(sceptre_dir), command_path=path))
-        selected = {stack.name for stack in plan.command_stacks}
-        statuses = {s.name: _status(cfn, s.external_name) for s in plan.graph}
-        creatable = [s for s in plan.graph if s.name in selected and _updatable(statuses[s.name])]
-        if creatable:
-            plan.create_change_set(name)  # Sceptre resolves exactly what launch would send
-        try:
-            for stack in plan.graph:
-                if stack.name in selected and stack.name not in previews:
-                    previews[stack.name] = _preview_one(stack, statuses[stack.name], name, cfn, aws, region)
-        finally:
-            for stack in plan.graph:
-                if _updatable(statuses[stack.name]):
-                    _delete(cfn, stack.external_name, name)
-    ordered = sorted(previews.values(), key=lambda p: _order(deployment, p.stack))
-    return Preflight(deployment.group, ordered)
+    status = _status(cfn, stack.external_name)
+    if not _updatable(status):
+        return _preview_one(stack, status, "", cfn, aws, region)
+    name = f"{CHANGE_SET_PREFIX}{int(time.time() * 1000)}"
+    try:
+        StackActions(stack).create_change_set(name)  # Sceptre resolves exactly what launch would send
+    except Exception:  # noqa: BLE001 - a parameter from a dependency that launch has not updated yet
+        return StackPreview(stack.name, stack.external_name, status, note="deferred")
+    try:
+        return _preview_one(stack, status, name, cfn, aws, region)
+    finally:
+        _delete(cfn, stack.external_name, name)
 
 
 def _order(deployment: Deployment, stack: str) -> int:
@@ -258,6 +265,8 @@ def _preview_one(stack: Any, status: str, name: str, cfn: CloudFormationClient, 
         return StackPreview(
             stack.name, stack.external_name, status, changes, classify(stack.name, changes, accepted), note="create"
         )
+    if not name:
+        return StackPreview(stack.name, stack.external_name, status, note="deferred")
     described = _described(cfn, stack.external_name, name)
     changes = _with_names(read_changes(described), names, aws, region)
     note = "updatable-after-rollback" if status == "UPDATE_ROLLBACK_COMPLETE" else ("no-changes" if not changes else "")
@@ -298,11 +307,17 @@ def guard(stack: Any) -> None:  # noqa: ANN401 - sceptre's Stack
             target = deployment.read(folder, group)
             result = preview(target, folder, Aws(getattr(stack, "profile", None), stack.region or target.region))
             _GUARDED[(str(folder), group)] = result
+    mine = next((p for p in result.stacks if p.stack == stack.name), None)
+    unchanged = "nothing was changed"
+    if not result.blocking and mine is not None and mine.note == "deferred":
+        # Its dependencies have been launched by now, so what launch sends to it is known.
+        now = preview_stack(stack, Aws(getattr(stack, "profile", None), stack.region), stack.region)
+        result, unchanged = Preflight(result.group, [now]), f"{stack.name} was not changed"
     if result.blocking:
         first = result.blocking[0]
         raise ByodkimError(
             f"preflight: {len(result.blocking)} finding(s) would lose or collide with what runs, e.g. "
-            f"{first.kind} {first.logical_id} in {first.stack}; nothing was changed",
+            f"{first.kind} {first.logical_id} in {first.stack}; {unchanged}",
             f"run `byodkim preflight {group}` for each finding's route, or accept it in the stack config",
         )
 
@@ -318,7 +333,8 @@ def _with_names(changes: list[ResourceChange], names: dict[str, str], aws: Aws, 
         if change.action == "add" and name and exists.checkable(change.resource_type):
             holder = exists.in_use(aws, region, change.resource_type, name)
             in_use = None if holder is None else (holder.stack or "")
-            change = ResourceChange(change.logical_id, change.resource_type, "add", None, (), name, in_use)  # noqa: PLW2901
+            physical = exists.physical_id(aws, region, change.resource_type, name)
+            change = ResourceChange(change.logical_id, change.resource_type, "add", None, (), physical, in_use)  # noqa: PLW2901
         found.append(change)
     return found
 

@@ -31,6 +31,7 @@ TEXT: dict[str, dict[str, str]] = {
         "note:create": "not deployed: launch creates it",
         "note:updatable-after-rollback": "its last update was rolled back; it runs its previous configuration and can be updated",
         "note:no-changes": "no changes",
+        "note:deferred": "its parameters read outputs that its dependencies will only have once launched: previewed by the launch guard when the launch reaches it",
         "summary_stop": "{count} finding(s) would lose or collide with what runs: launch must not run until each follows its route or is accepted",
         "summary_ok": "no finding: `sceptre launch {group}` changes nothing stateful by surprise",
     },
@@ -55,6 +56,7 @@ TEXT: dict[str, dict[str, str]] = {
         "note:create": "未デプロイ: launch で作成されます",
         "note:updatable-after-rollback": "前回の更新はロールバックされ、以前の設定で動いています。更新は可能です",
         "note:no-changes": "変更なし",
+        "note:deferred": "依存先スタックが launch されて初めて存在する出力をパラメーターが参照しているため、launch がこのスタックに到達した時点でガードが確認します",
         "summary_stop": "稼働中のものを失う、または衝突する指摘が {count} 件あります。それぞれの手順に従うか承認されるまで、launch を実行しないでください",
         "summary_ok": "指摘なし: `sceptre launch {group}` で状態を持つリソースが予期せず変わることはありません",
     },
@@ -106,7 +108,7 @@ def _finding(finding: Finding, t: dict[str, str]) -> str:
         logical=finding.logical_id,
         command=finding.command,
         other=finding.other,
-        stack=finding.stack,
+        stack=finding.stack.split("/", 1)[-1],
         properties=", ".join(finding.properties) or "-",
     )
     return t["finding"].format(kind=kind, logical=finding.logical_id, type=finding.resource_type, route=route)
