@@ -84,6 +84,18 @@ def test_launch_relaunch_status_outputs_delete() -> None:
     assert again.returncode == 0, again.stderr[-2000:]
     assert again.stdout.count("No updates to perform.") + again.stderr.count("No updates to perform.") == len(STACKS)
 
+    # Over the stacks our own templates made, preflight finds nothing (and the hook let both launches run).
+    preflight = subprocess.run(
+        [sys.executable, "-m", "byodkim", "preflight", "-o", "json"],
+        capture_output=True, text=True, check=False, env=dict(os.environ),
+    )  # fmt: skip
+    assert preflight.returncode == 0, preflight.stderr
+    previews = json.loads(preflight.stdout)
+    assert previews["blocking"] == 0
+    assert {(p["stack"], p["note"], len(p["findings"])) for p in previews["stacks"]} == {
+        (f"prod/{stack}", "no-changes", 0) for stack in STACKS
+    }
+
     status = _sceptre("status", "prod")
     assert status.returncode == 0
     states = json.loads(status.stdout)

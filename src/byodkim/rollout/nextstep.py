@@ -76,6 +76,14 @@ def next_step(rollout: Rollout) -> NextStep:
         flags = " ".join(f"--region {r}" for r in unregistered)
         command = f"byodkim register --domain {domain} --selector {sel} {flags}"
         return NextStep(Phrase("register", {"regions": ", ".join(unregistered)}), command, notes)
+    foreign = [r for r in regions if r.origin == "EXTERNAL" and not r.fingerprint]
+    if foreign:
+        # Registered by hand (the running deployment's test key): byodkim cannot vouch for it.
+        production = rollout.deployment.selector or sel
+        command = f"byodkim register --domain {domain} --selector {production} --key-file keys/{production}.private.pem"
+        tokens = ", ".join(sorted({t for r in foreign for t in r.tokens})) or "-"
+        regions_text = ", ".join(r.region for r in foreign)
+        return NextStep(Phrase("foreign_key", {"selector": tokens, "regions": regions_text}), command, notes)
     secret = secret_id(domain, sel, rollout.deployment.secret_prefix)
     if not rollout.dns or not all(view.ok for view in rollout.dns):
         command = f"byodkim verify --domain {domain} --selector {sel} --secret-id {secret} --wait"

@@ -1,0 +1,334 @@
+"""Adopting the running deployment: preflight names every loss and collision, the hook stops the launch,
+adopt follows the routes, and the launch then ends with every stack updated and nothing recreated.
+
+The team's account is recreated in the emulator from templates written by hand
+(tests/fixtures/team-account): other logical IDs for the same named resources, objects in the
+certificates bucket, a log group Lambda made outside any stack, the identity registered by hand
+with a test key, and phase 2 left in UPDATE_ROLLBACK_COMPLETE.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import re
+import subprocess
+import sys
+import urllib.request
+import zipfile
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import boto3
+import pytest
+
+from byodkim.deployment import STACKS
+from byodkim.dkim import keys
+from byodkim.emulator.changesets import describe_change
+from byodkim.local.sandbox import Sandbox, SandboxOptions, running, sceptre_dir
+from byodkim.rollout.preflight import ResourceChange, classify, physical_names, read_changes
+from conftest import require_tool
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+ROOT = Path(__file__).resolve().parents[1]
+TEAM = ROOT / "tests" / "fixtures" / "team-account"
+PREFIX = "aws-ses-migration-prod-prod-"
+BUCKET = "aws-ses-migration-prod-dkim-certificates"
+ADOPTIONS = {
+    "byodkim adopt --stack base --resource ArtifactBucket --from Artifacts",
+    "byodkim adopt --stack phase-1-infrastructure-foundation --resource CertificatesBucket --from DkimCertificatesBucket",
+    "byodkim adopt --stack phase-2-dkim-system --resource LogGroup",
+    "byodkim adopt --stack phase-2-dkim-system --resource DkimManagerFunction --from DkimManagerLambda",
+    "byodkim adopt --stack phase-3-ses-byodkim --resource EmailIdentity --from SesIdentity",
+    "byodkim adopt --stack phase-5-dns-team-collaboration --resource DnsTeamTopic --from DnsTopic",
+    "byodkim adopt --stack phase-8-monitoring-system --resource AlertTopic --from AlertsTopic",
+}
+
+
+# -- the classifier and the emulator's judgement, on their own ---------------------------------
+
+
+def test_a_renamed_stateful_resource_is_one_collision_with_the_import_route() -> None:
+    changes = [
+        ResourceChange("CertificatesBucket", "AWS::S3::Bucket", "add", name="b", in_use="stack-1"),
+        ResourceChange("DkimCertificatesBucket", "AWS::S3::Bucket", "remove", physical_id="b"),
+    ]
+    (finding,) = classify("prod/phase-1-infrastructure-foundation", changes)
+    assert (finding.kind, finding.route, finding.other) == ("collision", "import", "DkimCertificatesBucket")
+    assert finding.command == (
+        "byodkim adopt --stack phase-1-infrastructure-foundation --resource CertificatesBucket --from DkimCertificatesBucket"
+    )
+
+
+def test_findings_for_names_outside_or_in_another_stack_replacements_and_removals() -> None:
+    changes = [
+        ResourceChange("LogGroup", "AWS::Logs::LogGroup", "add", name="/aws/lambda/f", in_use=""),
+        ResourceChange("Topic", "AWS::SNS::Topic", "add", name="arn:t", in_use="other-stack"),
+        ResourceChange("Key", "AWS::KMS::Key", "replace", physical_id="k", properties=("KeySpec",)),
+        ResourceChange("Identity", "AWS::SES::EmailIdentity", "conditional", physical_id="goo.ne.jp"),
+        ResourceChange("Secret", "AWS::SecretsManager::Secret", "remove", physical_id="arn:s"),
+        ResourceChange("Role", "AWS::IAM::Role", "replace", physical_id="r"),  # not stateful: no finding
+        ResourceChange("Memo", "AWS::SSM::Parameter", "remove", physical_id="/m"),
+    ]
+    found = {(f.logical_id, f.kind, f.route, f.accepted) for f in classify("prod/x", changes, accepted=["Secret"])}
+    assert found == {
+        ("LogGroup", "collision", "import", False),
+        ("Topic", "collision", "release-then-import", False),
+        ("Key", "replace", "keep-live", False),
+        ("Identity", "replace", "keep-live", False),
+        ("Secret", "remove", "retain", True),
+    }
+
+
+def test_change_set_answers_are_read_per_resource() -> None:
+    described = {
+        "Changes": [
+            {"ResourceChange": {"Action": "Add", "LogicalResourceId": "A", "ResourceType": "AWS::SNS::Topic"}},
+            {
+                "ResourceChange": {
+                    "Action": "Modify",
+                    "LogicalResourceId": "B",
+                    "ResourceType": "AWS::S3::Bucket",
+                    "PhysicalResourceId": "b",
+                    "Replacement": "True",
+                    "Details": [{"Target": {"Name": "BucketName"}}, {"Target": {"Name": "BucketName"}}],
+                }
+            },
+            {
+                "ResourceChange": {
+                    "Action": "Modify",
+                    "LogicalResourceId": "C",
+                    "ResourceType": "x",
+                    "Replacement": "Conditional",
+                }
+            },
+            {
+                "ResourceChange": {
+                    "Action": "Modify",
+                    "LogicalResourceId": "D",
+                    "ResourceType": "x",
+                    "Replacement": "False",
+                }
+            },
+            {"ResourceChange": {"Action": "Remove", "LogicalResourceId": "E", "ResourceType": "x"}},
+        ]
+    }
+    assert [(c.logical_id, c.action, c.properties) for c in read_changes(described)] == [
+        ("A", "add", ()),
+        ("B", "replace", ("BucketName",)),
+        ("C", "conditional", ()),
+        ("D", "modify", ()),
+        ("E", "remove", ()),
+    ]
+
+
+def test_physical_names_come_from_parameters_and_pseudo_parameters() -> None:
+    body = (TEAM / "base.yaml").read_text(encoding="utf-8")
+    assert physical_names(body, {}, {"AWS::AccountId": "123456789012"}) == {
+        "Artifacts": "aws-ses-migration-prod-artifacts-123456789012"
+    }
+    ours = (ROOT / "sceptre" / "templates" / "phase-2-dkim-system.yaml").read_text(encoding="utf-8")
+    names = physical_names(ours, {"ProjectName": "p", "Environment": "e"}, {})
+    assert names == {"LogGroup": "/aws/lambda/p-e-dkim-manager", "DkimManagerFunction": "p-e-dkim-manager"}
+
+
+def _bucket(name: object, extra: dict[str, Any] | None = None) -> dict[str, Any]:
+    return {"Type": "AWS::S3::Bucket", "Properties": {"BucketName": name, **(extra or {})}}
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "replacement", "requires"),
+    [
+        (_bucket("a"), _bucket("b"), "True", {"BucketName": "Always"}),
+        (_bucket("a"), _bucket("a", {"Tags": [{"Key": "k", "Value": "v"}]}), "False", {"Tags": "Never"}),
+        (_bucket({"Ref": "Name"}), _bucket({"Ref": "Name"}), None, {}),  # same parameter, same value
+        (_bucket("a"), _bucket({"Fn::GetAtt": ["X", "Name"]}), "Conditional", {"BucketName": "Conditionally"}),
+    ],
+)
+def test_emulated_change_sets_judge_replacement_by_create_only_properties(
+    old: dict[str, Any], new: dict[str, Any], replacement: str | None, requires: dict[str, str]
+) -> None:
+    found = describe_change("B", old, new, ({"Name": "n"}, {"Name": "n"}, {}))
+    if replacement is None:
+        assert found is None
+        return
+    assert found is not None
+    assert found["Replacement"] == replacement
+    assert {d["Target"]["Name"]: d["Target"]["RequiresRecreation"] for d in found["Details"]} == requires
+
+
+def test_a_changed_parameter_behind_a_ref_is_a_change() -> None:
+    found = describe_change("B", _bucket({"Ref": "Name"}), _bucket({"Ref": "Name"}), ({"Name": "a"}, {"Name": "b"}, {}))
+    assert found is not None
+    assert found["Replacement"] == "True"
+
+
+# -- the team's account, adopted ---------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def team() -> Iterator[Sandbox]:
+    require_tool("named", "apt-get install bind9")
+    with running(SandboxOptions()) as box:
+        _create_team_account()
+        yield box
+
+
+def _create_team_account() -> None:
+    cfn = boto3.client("cloudformation")
+    account = boto3.client("sts").get_caller_identity()["Account"]
+    for stack in ("base", "phase-1-infrastructure-foundation"):
+        _create(cfn, stack, [])
+    outputs = cfn.describe_stacks(StackName=PREFIX + "phase-1-infrastructure-foundation")["Stacks"][0]["Outputs"]
+    role = next(o["OutputValue"] for o in outputs if o["OutputKey"] == "DkimManagerRoleArn")
+    code = io.BytesIO()
+    with zipfile.ZipFile(code, "w") as archive:
+        archive.writestr("index.py", "def handler(event, context):\n    return {'ok': True}\n")
+    artifacts = f"aws-ses-migration-prod-artifacts-{account}"
+    boto3.client("s3").put_object(Bucket=artifacts, Key="team/dkim-manager.zip", Body=code.getvalue())
+    for stack in STACKS[2:]:
+        phase2 = [("RoleArn", role), ("CodeBucket", artifacts)] if stack == "phase-2-dkim-system" else []
+        _create(cfn, stack, phase2)
+    boto3.client("s3").put_object(Bucket=BUCKET, Key="dns/goo.ne.jp/old/record.json", Body=b'{"kept": true}')
+    boto3.client("logs").create_log_group(logGroupName="/aws/lambda/aws-ses-migration-prod-dkim-manager")
+    test_key = keys.generate()
+    boto3.client("sesv2").put_email_identity_dkim_signing_attributes(
+        EmailIdentity="goo.ne.jp",
+        SigningAttributesOrigin="EXTERNAL",
+        SigningAttributes={
+            "DomainSigningSelector": "gooid-21-pro-test-1",
+            "DomainSigningPrivateKey": test_key.ses_private_key(),
+        },
+    )
+    bogus = f"arn:aws:lambda:ap-northeast-1:{account}:layer:no-such-layer:9"  # the update that got phase 2 stuck
+    cfn.update_stack(
+        StackName=PREFIX + "phase-2-dkim-system",
+        UsePreviousTemplate=True,
+        Parameters=[
+            {"ParameterKey": "RoleArn", "UsePreviousValue": True},
+            {"ParameterKey": "CodeBucket", "UsePreviousValue": True},
+            {"ParameterKey": "LayerArns", "ParameterValue": bogus},
+        ],
+    )
+
+
+def _create(cfn: Any, stack: str, parameters: list[tuple[str, str]]) -> None:
+    cfn.create_stack(
+        StackName=PREFIX + stack,
+        TemplateBody=(TEAM / f"{stack}.yaml").read_text(encoding="utf-8"),
+        Parameters=[{"ParameterKey": k, "ParameterValue": v} for k, v in parameters],
+        Capabilities=["CAPABILITY_NAMED_IAM"],
+    )
+
+
+def _byodkim(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "byodkim", *args], capture_output=True, text=True, check=False, env=dict(os.environ)
+    )
+
+
+def _launch() -> subprocess.CompletedProcess[str]:
+    # Sceptre's own CLI (short status poll); the byodkim_preflight hook comes from sceptre/config/prod/config.yaml.
+    return subprocess.run(
+        [sys.executable, "-m", "byodkim.local.sceptre_run", "launch", "-y", "prod"],
+        cwd=sceptre_dir(),
+        capture_output=True,
+        text=True,
+        check=False,
+        env=dict(os.environ),
+    )
+
+
+def _statuses() -> dict[str, str]:
+    cfn = boto3.client("cloudformation")
+    return {s: cfn.describe_stacks(StackName=PREFIX + s)["Stacks"][0]["StackStatus"] for s in STACKS}
+
+
+def _identity() -> dict[str, Any]:
+    request = urllib.request.Request(  # noqa: S310 - the local emulator
+        os.environ["AWS_ENDPOINT_URL"] + "/_byodkim/ses/identities", data=b"{}", method="POST"
+    )
+    with urllib.request.urlopen(request, timeout=10) as answer:  # noqa: S310
+        found: dict[str, Any] = json.loads(answer.read())["identities"][0]
+    return found
+
+
+def test_adopting_the_team_account(team: Sandbox) -> None:
+    assert _statuses()["phase-2-dkim-system"] == "UPDATE_ROLLBACK_COMPLETE"
+    identity_before = _identity()
+
+    # 1. Preflight names every collision with its route, in both languages, and exits 1.
+    english, japanese, as_json = (
+        _byodkim("preflight"),
+        _byodkim("preflight", "--lang", "ja"),
+        _byodkim("preflight", "-o", "json"),
+    )
+    assert english.returncode == japanese.returncode == as_json.returncode == 1, english.stderr
+    assert set(re.findall(r"`(byodkim adopt [^`]+)`", english.stdout)) == ADOPTIONS
+    assert set(re.findall(r"`(byodkim adopt [^`]+)`", japanese.stdout)) == ADOPTIONS
+    assert english.stdout.count("STOP name taken") == japanese.stdout.count("停止 名前の衝突") == 7
+    assert (
+        "phase-2-dkim-system (aws-ses-migration-prod-prod-phase-2-dkim-system): UPDATE_ROLLBACK_COMPLETE"
+        in english.stdout
+    )
+    assert "  its last update was rolled back; it runs its previous configuration and can be updated" in english.stdout
+    assert (
+        "  add         LogGroup AWS::Logs::LogGroup /aws/lambda/aws-ses-migration-prod-dkim-manager  name in use: outside any stack"
+        in english.stdout
+    )
+    data = json.loads(as_json.stdout)
+    assert data["blocking"] == 7
+    assert english.stdout.rstrip().endswith(
+        "7 finding(s) would lose or collide with what runs: launch must not run until each follows its route or is accepted"
+    )
+
+    # 2. The hook stops `sceptre launch` before anything changes.
+    before = _statuses()
+    stopped = _launch()
+    assert stopped.returncode != 0
+    assert "preflight: 7 finding(s) would lose or collide with what runs" in stopped.stdout + stopped.stderr
+    assert "nothing was changed" in stopped.stdout + stopped.stderr
+    assert _statuses() == before
+
+    # 3. adopt: a dry run changes nothing; each route once; a re-run finds it done.
+    dry = _byodkim(*["adopt", "--stack", "base", "--resource", "ArtifactBucket", "--from", "Artifacts", "--dry-run"])
+    assert dry.returncode == 0, dry.stderr
+    assert "retained: would set DeletionPolicy and UpdateReplacePolicy: Retain on Artifacts" in dry.stdout
+    assert _statuses() == before
+    for command in sorted(ADOPTIONS):
+        done = _byodkim(*command.split()[1:])
+        assert done.returncode == 0, f"{command}: {done.stderr}"
+        assert "imported: " in done.stdout
+    again = _byodkim(*["adopt", "--stack", "base", "--resource", "ArtifactBucket", "--from", "Artifacts"])
+    assert again.stdout.splitlines()[:3] == [
+        "retained: already done",
+        "released: already done",
+        "imported: already done",
+    ]
+
+    # 4. Preflight now finds nothing; the launch runs through the hook and updates all eleven stacks.
+    clear = _byodkim("preflight")
+    assert clear.returncode == 0, clear.stdout + clear.stderr
+    launched = _launch()
+    assert launched.returncode == 0, (launched.stdout + launched.stderr)[-3000:]
+    assert set(_statuses().values()) == {"UPDATE_COMPLETE"}
+    body = boto3.client("s3").get_object(Bucket=BUCKET, Key="dns/goo.ne.jp/old/record.json")["Body"].read()
+    assert body == b'{"kept": true}'
+    identity_after = _identity()
+    assert identity_after["key_sha256"] == identity_before["key_sha256"]  # not recreated: the test key is still there
+    assert identity_after["origin"] == "EXTERNAL"
+
+    # 5. The report says what to do about the test key.
+    report = _byodkim("report", "--domain", "goo.ne.jp")
+    assert report.returncode == 0, report.stderr
+    assert (
+        "  SES signs with a key byodkim did not register (selector gooid-21-pro-test-1 in ap-northeast-1; a test key?). "
+        "Register the production key" in report.stdout
+    )
+    assert (
+        "  $ byodkim register --domain goo.ne.jp --selector gooid-21-pro-20250912-1 "
+        "--key-file keys/gooid-21-pro-20250912-1.private.pem" in report.stdout
+    )
