@@ -28,7 +28,7 @@ def install(state: State) -> None:
 
     moto_patches.apply()
     changesets.install()
-    imports.install(state)
+    imports.install(state, {"AWS::SES::EmailIdentity": EmailIdentity.find_existing})
 
 
 class _Model:
@@ -135,9 +135,10 @@ class EmailIdentity(_Model, CloudFormationModel):
     attributes = tuple(f"DkimDNSToken{kind}{n}" for kind in ("Name", "Value") for n in (1, 2, 3))
 
     @classmethod
-    def existing(cls, name: str, account: str, region: str) -> EmailIdentity:
+    def find_existing(cls, state: State, account: str, region: str, identifier: dict[str, str]) -> EmailIdentity | None:
         """Return the model of an identity that exists (an import): nothing is created or changed."""
-        return cls(name, {}, account, region, create=False)
+        found = state.identities.find(account, region, identifier.get("EmailIdentity", ""))
+        return None if found is None else cls(found.name, {}, account, region, create=False)
 
     @classmethod
     def update_from_cloudformation_json(

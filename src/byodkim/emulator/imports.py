@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -53,27 +54,23 @@ def _topic(state: State, account: str, region: str, identifier: dict[str, str]) 
         return None
 
 
-def _email_identity(state: State, account: str, region: str, identifier: dict[str, str]) -> Any:
-    from byodkim.emulator.cfn import EmailIdentity
-
-    name = identifier.get("EmailIdentity", "")
-    found = state.identities.find(account, region, name)
-    return None if found is None else EmailIdentity.existing(found.name, account, region)
-
-
 _FINDERS = {
     "AWS::S3::Bucket": _s3_bucket,
     "AWS::Lambda::Function": _lambda_function,
     "AWS::Logs::LogGroup": _log_group,
     "AWS::SNS::Topic": _topic,
-    "AWS::SES::EmailIdentity": _email_identity,
 }
+Finder = Callable[["State", str, str, dict[str, str]], Any]
 
 
-def install(state: State) -> None:
-    """Patch moto's CloudFormation for Retain on removal and IMPORT change sets."""
+def install(state: State, models: dict[str, Finder]) -> None:
+    """Patch moto's CloudFormation for Retain on removal and IMPORT change sets.
+
+    ``models`` finds existing resources of the types byodkim's own CloudFormation models
+    provide (the SES identity), beside those moto's backends hold.
+    """
     _retain_on_removal()
-    _import_change_sets(state)
+    _import_change_sets(state, {**_FINDERS, **models})
 
 
 def _retain_on_removal() -> None:
@@ -89,7 +86,7 @@ def _retain_on_removal() -> None:
     ResourceMap._delete_resource = delete  # type: ignore[method-assign]  # noqa: SLF001
 
 
-def _import_change_sets(state: State) -> None:
+def _import_change_sets(state: State, finders: dict[str, Finder]) -> None:
     from moto.cloudformation.exceptions import ValidationError
     from moto.cloudformation.models import ChangeSet
     from moto.cloudformation.responses import CloudFormationResponse
@@ -120,7 +117,7 @@ def _import_change_sets(state: State) -> None:
         change_set_id = generate_changeset_id(name, backend.region_name, backend.account_id)
         change_set = ChangeSet("IMPORT", change_set_id, name, stack, body, parameters or dict(stack.parameters), "")
         wanted = {item["LogicalResourceId"]: item for item in imports}
-        problem = _import_problem(state, stack, change_set, wanted)
+        problem = _import_problem(state, stack, change_set, wanted, finders)
         for change in change_set.changes:
             if change.logical_resource_id in wanted:
                 change.action = "Import"
@@ -145,7 +142,7 @@ def _import_change_sets(state: State) -> None:
         stack._add_stack_event("IMPORT_IN_PROGRESS", resource_status_reason="User Initiated")  # noqa: SLF001
         resources = change_set.template_dict.get("Resources", {})
         for logical_id, item in change_set.imports.items():
-            found = _FINDERS[item["ResourceType"]](
+            found = finders[item["ResourceType"]](
                 state, stack.account_id, stack.region_name, item["ResourceIdentifier"]
             )
             stack.resource_map._parsed_resources[logical_id] = found  # noqa: SLF001 - adopt the existing object
@@ -166,13 +163,15 @@ def _identifier_value(item: dict[str, Any]) -> str:
     return str(next(iter(item["ResourceIdentifier"].values()), ""))
 
 
-def _import_problem(state: State, stack: Any, change_set: Any, wanted: dict[str, Any]) -> str:
+def _import_problem(
+    state: State, stack: Any, change_set: Any, wanted: dict[str, Any], finders: dict[str, Finder]
+) -> str:
     """Return why CloudFormation would refuse this import, or ``""``."""
     from byodkim.emulator.changesets import owner_of
 
     resources = change_set.template_dict.get("Resources", {})
     for logical_id, item in wanted.items():
-        finder = _FINDERS.get(item["ResourceType"])
+        finder = finders.get(item["ResourceType"])
         if finder is None:
             return f"ResourceType {item['ResourceType']} is not supported for import by the byodkim emulator"
         if logical_id not in resources or "DeletionPolicy" not in resources[logical_id]:
