@@ -332,3 +332,27 @@ def test_adopting_the_team_account(team: Sandbox) -> None:
         "  $ byodkim register --domain goo.ne.jp --selector gooid-21-pro-20250912-1 "
         "--key-file keys/gooid-21-pro-20250912-1.private.pem" in report.stdout
     )
+
+
+def test_the_emulator_fails_a_create_under_a_name_that_exists_and_rolls_back(emulator: Any) -> None:
+    # How phase 2 got stuck: CloudFormation fails the resource and rolls the update back.
+    cfn, logs = boto3.client("cloudformation"), boto3.client("logs")
+    logs.create_log_group(logGroupName="/aws/lambda/made-by-lambda")
+    cfn.create_stack(StackName="collides", TemplateBody=json.dumps({"Resources": {"T": {"Type": "AWS::SNS::Topic"}}}))
+    template = {
+        "Resources": {
+            "T": {"Type": "AWS::SNS::Topic"},
+            "Logs": {"Type": "AWS::Logs::LogGroup", "Properties": {"LogGroupName": "/aws/lambda/made-by-lambda"}},
+        }
+    }
+    cfn.update_stack(StackName="collides", TemplateBody=json.dumps(template))
+    assert cfn.describe_stacks(StackName="collides")["Stacks"][0]["StackStatus"] == "UPDATE_ROLLBACK_COMPLETE"
+    failed = [
+        e
+        for e in cfn.describe_stack_events(StackName="collides")["StackEvents"]
+        if e["ResourceStatus"] == "UPDATE_FAILED"
+    ]
+    assert (failed[0]["LogicalResourceId"], failed[0]["ResourceStatusReason"]) == (
+        "Logs",
+        "/aws/lambda/made-by-lambda already exists",
+    )

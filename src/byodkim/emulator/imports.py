@@ -69,8 +69,44 @@ def install(state: State, models: dict[str, Finder]) -> None:
     ``models`` finds existing resources of the types byodkim's own CloudFormation models
     provide (the SES identity), beside those moto's backends hold.
     """
+    finders = {**_FINDERS, **models}
     _retain_on_removal()
-    _import_change_sets(state, {**_FINDERS, **models})
+    _import_change_sets(state, finders)
+    _names_must_be_free(state, finders)
+
+
+class AlreadyExistsError(Exception):
+    """A stack tried to create a resource under a name that is taken."""
+
+
+def _names_must_be_free(state: State, finders: dict[str, Finder]) -> None:
+    """Fail the create of a named resource whose name exists, as CloudFormation does.
+
+    moto would hand back the existing bucket or function and call it created; CloudFormation
+    fails the resource ("... already exists") and rolls the stack back.
+    """
+    from moto.cloudformation import parsing
+
+    from byodkim.aws.cfntemplate import IDENTIFIER, NAME_PROPERTY
+
+    original = parsing.parse_and_create_resource
+
+    def create(
+        logical_id: str, resource_json: dict[str, Any], resources_map: Any, account_id: str, region_name: str
+    ) -> Any:
+        kind = str(resource_json.get("Type", ""))
+        prop = NAME_PROPERTY.get(kind)
+        finder = finders.get(kind)
+        if finder is not None and prop and IDENTIFIER.get(kind) == prop:
+            value = (resource_json.get("Properties") or {}).get(prop)
+            name = parsing.clean_json(value, resources_map) if value is not None else None
+            if isinstance(name, str) and name and finder(state, account_id, region_name, {prop: name}) is not None:
+                error = AlreadyExistsError(f"{name} already exists")
+                error.byodkim_resource = (logical_id, kind)  # type: ignore[attr-defined]
+                raise error
+        return original(logical_id, resource_json, resources_map, account_id, region_name)
+
+    parsing.parse_and_create_resource = create
 
 
 def _retain_on_removal() -> None:
