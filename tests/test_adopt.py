@@ -356,3 +356,40 @@ def test_the_emulator_fails_a_create_under_a_name_that_exists_and_rolls_back(emu
         "Logs",
         "/aws/lambda/made-by-lambda already exists",
     )
+
+
+def test_a_failed_rollback_gets_the_continue_route_with_the_resources_to_skip() -> None:
+    from byodkim.rollout.preflight import Preflight, StackPreview
+    from byodkim.rollout.preflight_memo import render
+
+    stuck = StackPreview(
+        "prod/phase-2-dkim-system",
+        PREFIX + "phase-2-dkim-system",
+        "UPDATE_ROLLBACK_FAILED",
+        note="continue-rollback",
+        skip=("DkimManagerFunction", "LogGroup"),
+    )
+    text = render(Preflight("prod", [stuck]), "text", "en")
+    assert (
+        "  the last rollback failed: `aws cloudformation continue-update-rollback --stack-name "
+        "aws-ses-migration-prod-prod-phase-2-dkim-system --resources-to-skip DkimManagerFunction LogGroup`, "
+        "then run preflight again"
+    ) in text
+    japanese = render(Preflight("prod", [stuck]), "text", "ja")
+    assert "--resources-to-skip DkimManagerFunction LogGroup` を実行し、再度プリフライトを実行してください" in japanese
+
+
+def test_a_stack_config_accepts_findings_through_the_hook_argument() -> None:
+    from types import SimpleNamespace
+
+    from byodkim.rollout.preflight import _accepted
+    from byodkim.sceptre_plugins import PreflightHook
+
+    stack = SimpleNamespace(
+        hooks={
+            "before_update": [PreflightHook(argument={"accept": ["CertificatesBucket"]})],
+            "before_create": [PreflightHook()],
+        }
+    )
+    assert _accepted(stack) == ("CertificatesBucket",)
+    assert _accepted(SimpleNamespace(hooks={})) == ()
