@@ -7,6 +7,7 @@ import signal
 import subprocess
 import sys
 import time
+import urllib.request
 from typing import TYPE_CHECKING
 
 import boto3
@@ -150,21 +151,22 @@ def test_cli_prints_the_environment_and_stops_with_its_parent() -> None:
     endpoint = lines[1].removeprefix("export AWS_ENDPOINT_URL=")
     assert endpoint.startswith("http://127.0.0.1:")
     assert "export AWS_REGION=ap-northeast-1" in lines
-    port = endpoint.rsplit(":", 1)[1]
+    urllib.request.urlopen(f"{endpoint}/moto-api/data.json", timeout=10).close()  # noqa: S310 - it serves
+    # The server is the CLI's child (started with --port 0, so its command line holds no real port).
     children = subprocess.run(
-        ["pgrep", "-f", f"byodkim.emulator.server --port {port}"], capture_output=True, text=True, check=False
+        ["pgrep", "-P", str(process.pid), "-f", "byodkim.emulator.server"], capture_output=True, text=True, check=False
     )
-    server_pid = 0
+    pids = [int(p) for p in children.stdout.split()]
+    assert len(pids) == 1, f"expected one emulator server under the CLI, found {pids}"
     os.kill(process.pid, signal.SIGKILL)  # no cleanup at all: the server must still go
     process.wait()
     process.stdout.close()
     if process.stderr:
         process.stderr.close()
-    pids = [int(p) for p in children.stdout.split()] if children.returncode == 0 else []
     deadline = time.monotonic() + 5
     while time.monotonic() < deadline and any(_alive(p) for p in pids):
         time.sleep(0.1)
-    assert not [p for p in pids if _alive(p)], f"emulator server outlived its parent: {pids} {server_pid}"
+    assert not [p for p in pids if _alive(p)], f"emulator server outlived its parent: {pids}"
 
 
 def _alive(pid: int) -> bool:
