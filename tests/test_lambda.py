@@ -6,6 +6,7 @@ import importlib
 import json
 import os
 import subprocess
+import time
 import zipfile
 from typing import TYPE_CHECKING, Any
 
@@ -111,7 +112,7 @@ def test_phases_4_5_7_end_to_end(deployment: dict[str, Any], cli: Cli) -> None:
     assert record.zone_line() in request
 
     waiting = handler({**PAYLOAD, "phase": "7"}, None)
-    assert (waiting["ok"], waiting["dnsOk"], waiting["ses"]) == (True, False, None)
+    assert (waiting["ok"], waiting["dnsOk"], waiting["ses"]) == (True, False, "PENDING")  # SES is read first
     assert waiting["dns"] == f"0/1 servers publish the key at {record.name}"
 
     publish_record(deployment["dns"], record.name, record.value)  # phase 6: the DNS team's work
@@ -149,16 +150,63 @@ def test_bad_payloads_get_a_json_error(deployment: dict[str, Any], event: object
     assert _handler()(event, None) == {"ok": False, "error": error}
 
 
-def test_aws_errors_are_json_not_traces(deployment: dict[str, Any]) -> None:
+def test_aws_errors_raise_so_lambda_counts_them(deployment: dict[str, Any]) -> None:
+    # {"ok": false} would be a success to Lambda: its Errors metric and the alarm on it would never move.
+    from byodkim.errors import AwsError
+
     deployment["emulator"].control(
         "/_byodkim/faults",
         {"faults": [{"service": "ssm", "kind": "error", "code": "AccessDeniedException", "count": -1}]},
     )
-    result = _handler()({**PAYLOAD, "phase": "4"}, None)
-    assert result == {
-        "ok": False,
-        "error": "AWS denied GetParameter (AccessDeniedException); grant the caller this action, or use a profile that has it",
-    }
+    with pytest.raises(AwsError) as raised:
+        _handler()({**PAYLOAD, "phase": "4"}, None)
+    assert str(raised.value) == (
+        "AWS denied GetParameter (AccessDeniedException); grant the caller this action, or use a profile that has it"
+    )
+
+
+def test_a_handler_whose_dns_is_unreachable_raises(
+    deployment: dict[str, Any], cli: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from byodkim.errors import DnsUnreachableError
+    from byodkim.local.dns import free_port
+
+    assert (
+        cli("register", "--domain", "goo.ne.jp", "--selector", SELECTOR, "--key-file", deployment["private"]).code == 0
+    )
+    monkeypatch.setenv("NAMESERVERS", f"127.0.0.1:{free_port()}")  # nothing listens there
+    with pytest.raises(DnsUnreachableError, match=r"^no authoritative server answered for goo\.ne\.jp: 0/1 servers"):
+        _handler()({**PAYLOAD, "phase": "7"}, None)
+
+
+def test_phase_7_on_a_failed_identity_notifies_before_any_reregistration(deployment: dict[str, Any], cli: Cli) -> None:
+    emulator = deployment["emulator"]
+    emulator.control("/_byodkim/config", {"dns_servers": [], "dkim_window": 1})
+    assert (
+        cli("register", "--domain", "goo.ne.jp", "--selector", SELECTOR, "--key-file", deployment["private"]).code == 0
+    )
+    time.sleep(1.5)  # SES gives up: the record never appeared within the (shortened) window
+    assert boto3.client("sesv2").get_email_identity(EmailIdentity="goo.ne.jp")["DkimAttributes"]["Status"] == "FAILED"
+    registered_at = _key_time()
+
+    failed = _handler()({**PAYLOAD, "phase": "7"}, None)
+    assert (failed["ok"], failed["ses"], failed["notified"], failed["dns"]) == (True, "FAILED", "FAILED", None)
+    assert failed["next"].startswith("publish the record (check it with `byodkim verify`), then invoke phase 7 with")
+    (notice,) = _messages(deployment["queue"])
+    assert json.loads(notice)["cause"].startswith(f"SES stopped looking for {SELECTOR}._domainkey.goo.ne.jp")
+    assert _key_time() == registered_at  # told first; nothing registered again
+
+    record = DkimRecord("goo.ne.jp", SELECTOR, keyload.load_private_key(deployment["private"]).public.b64)
+    publish_record(deployment["dns"], record.name, record.value)
+    emulator.control("/_byodkim/config", {"dns_servers": [deployment["dns"].spec], "dkim_window": 3600})
+    again = _handler()({**PAYLOAD, "phase": "7", "reregister": True}, None)
+    assert (again["dnsOk"], again["registration"], again["ses"]) == (True, "updated", "SUCCESS")
+    assert _key_time() > registered_at
+
+
+def _key_time() -> float:
+    state = boto3.client("sesv2").get_email_identity(EmailIdentity="goo.ne.jp")["DkimAttributes"]
+    return float(state["LastKeyGenerationTimestamp"].timestamp())
 
 
 def test_handler_runs_in_cpython_312_as_lambda_loads_it(deployment: dict[str, Any], cli: Cli, tmp_path: Path) -> None:

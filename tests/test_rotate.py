@@ -101,6 +101,38 @@ def test_rotation_stopped_after_every_step_and_resumed(
     )
 
 
+def test_rotation_recovers_when_ses_gave_up(
+    cli: Cli, emulator: Emulator, goo_dns: LocalNameServer, tmp_path: Path
+) -> None:
+    _start_on_byodkim(cli, emulator, goo_dns, tmp_path)
+    args: tuple[str, ...] = ("rotate", "--domain", "goo.ne.jp", "--new-selector", NEW, "--nameserver", goo_dns.spec)
+    args += ("--state-dir", str(tmp_path / "state"), "--interval", "0.1", "--timeout", "20s")
+    assert cli(*args, "--until", "requested").code == 0
+    _publish_new(goo_dns)
+    assert cli(*args, "--until", "switched").code == 0
+    # The record vanishes after the switch and SES gives up on the new key (a shortened window).
+    goo_dns.update("goo.ne.jp", delete=[f"{NEW}._domainkey.goo.ne.jp"])
+    emulator.control("/_byodkim/config", {"dkim_window": 1})
+    time.sleep(1.5)
+    sesv2 = boto3.client("sesv2")
+    assert sesv2.get_email_identity(EmailIdentity="goo.ne.jp")["DkimAttributes"]["Status"] == "FAILED"
+    failed_at = sesv2.get_email_identity(EmailIdentity="goo.ne.jp")["DkimAttributes"]["LastKeyGenerationTimestamp"]
+
+    not_yet = cli(*args)
+    assert not_yet.code == 1
+    assert "SES gave up in ap-northeast-1 and the new record is not live (0/1 servers publish the key at" in not_yet.err
+
+    _publish_new(goo_dns)
+    emulator.control("/_byodkim/config", {"dkim_window": 3600})
+    resumed = cli(*args)
+    assert resumed.code == 0, resumed.err
+    assert resumed.out.startswith(f"rotated goo.ne.jp from {OLD} to {NEW}.")
+    state = sesv2.get_email_identity(EmailIdentity="goo.ne.jp")["DkimAttributes"]
+    assert (state["Status"], state["Tokens"]) == ("SUCCESS", [NEW])
+    assert state["LastKeyGenerationTimestamp"] > failed_at  # registered again
+    assert _assert_invariant(emulator, goo_dns) == NEW
+
+
 def _default_sigint() -> None:
     signal.signal(signal.SIGINT, signal.SIG_DFL)
 

@@ -31,6 +31,10 @@ class AwsError(ByodkimError):
     """AWS refused or could not be reached."""
 
 
+class DnsUnreachableError(ByodkimError):
+    """No name server answered: the network or the servers, not the record."""
+
+
 class WaitTimeoutError(ByodkimError):
     """Gave up waiting for a condition."""
 

@@ -2,8 +2,8 @@
 
 Accepts the payloads the team already sends, e.g.
 ``{"action": "phase_manager", "phase": "7", "domain": "goo.ne.jp", "environment": "prod",
-"projectName": "aws-ses-migration"}``, and always answers with JSON: a result, or
-``{"ok": false, "error": "..."}``, never a stack trace.
+"projectName": "aws-ses-migration"}``. A result, or for a bad payload ``{"ok": false,
+"error": "..."}``; a failure of AWS or DNS raises, so Lambda counts it.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from typing import Any
 
 from byodkim.aws.errors import translate
 from byodkim.aws.session import Aws
-from byodkim.errors import ByodkimError
+from byodkim.errors import ByodkimError, InputError
 from byodkim.logs import RedactingFormatter
 from byodkim.rollout.phases import Manager, ManagerConfig, parse_event
 
@@ -32,20 +32,29 @@ def config() -> ManagerConfig:
 
 
 def handler(event: object, context: object) -> dict[str, Any]:
-    """Run one phase; the result or the error is JSON."""
+    """Run one phase. A bad payload is answered with JSON; a failure of AWS or DNS raises.
+
+    A handler that answered every failure with ``{"ok": false}`` would be a success to Lambda:
+    its Errors metric would never move and the alarm on it never fire, so a scheduled phase 7
+    failing every 15 minutes would go unseen. Failures raise, with the one-line message (the
+    trace goes to the function's log); what the caller got wrong is answered.
+    """
     del context
     try:
         settings = config()
         request = parse_event(event, settings)
         aws = Aws()
         return {"ok": True, **Manager(settings, aws, aws.default_region()).run(request)}
-    except ByodkimError as exc:
+    except InputError as exc:
         log.warning("refused: %s", exc)
         return {"ok": False, "error": str(exc)}
+    except ByodkimError:
+        log.exception("failed")
+        raise
     except Exception as exc:
         translated = translate(exc)
-        if translated is not None:
-            log.warning("AWS error: %s", translated)
-            return {"ok": False, "error": str(translated)}
-        log.exception("unexpected error")  # the trace goes to CloudWatch Logs, not to the caller
-        return {"ok": False, "error": f"internal error ({type(exc).__name__}); see the function's log"}
+        if translated is None:
+            log.exception("unexpected error")
+            raise
+        log.error("AWS error: %s", translated)  # noqa: TRY400 - the line, not botocore's trace
+        raise translated from exc

@@ -22,18 +22,20 @@ from byodkim.dkim.names import normalize_domain, validate_selector
 from byodkim.dkim.record import DkimRecord
 from byodkim.dkim.request import render_request
 from byodkim.dnscheck.check import Report, check
-from byodkim.dnscheck.judge import Check
+from byodkim.dnscheck.judge import ERROR, REFUSED, SERVFAIL, TIMEOUT, Check
 from byodkim.dnscheck.servers import parse_servers
-from byodkim.errors import ByodkimError, InputError
+from byodkim.errors import AwsError, ByodkimError, DnsUnreachableError, InputError
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
+    from byodkim.aws.ses import RegionStatus
     from byodkim.aws.session import Aws
     from byodkim.dkim.keys import SigningKey
 
 log = logging.getLogger(__name__)
 NOTIFY = ("SUCCESS", "FAILED", "TEMPORARY_FAILURE")
+UNREACHED = (TIMEOUT, ERROR, REFUSED, SERVFAIL)  # outcomes where the server told us nothing about the record
 
 
 @dataclass(frozen=True)
@@ -99,6 +101,7 @@ class PhaseRequest:
     phase: str
     domain: str
     selector: str | None
+    reregister: bool = False  # phase 7: register again after SES gave up (FAILED)
 
 
 def parse_event(event: object, config: ManagerConfig) -> PhaseRequest:
@@ -119,7 +122,10 @@ def parse_event(event: object, config: ManagerConfig) -> PhaseRequest:
         raise InputError(f"phase `{phase}` is not one this function runs", hint)
     domain = normalize_domain(str(event.get("domain") or config.domain))
     selector = validate_selector(str(event["selector"])) if event.get("selector") else None
-    return PhaseRequest(str(action), phase, domain, selector)
+    reregister = event.get("reregister", False)
+    if not isinstance(reregister, bool):
+        raise InputError(f"reregister `{reregister}` is not true or false", 'give "reregister": true to register again')
+    return PhaseRequest(str(action), phase, domain, selector, reregister=reregister)
 
 
 class Manager:
@@ -214,11 +220,31 @@ class Manager:
         return check(Check(domain, selector, key.public, parse_servers(self.config.nameservers)))
 
     def activate(self, request: PhaseRequest) -> dict[str, Any]:
-        """Phase 7: once the record is live everywhere, register with SES and follow its verdict."""
+        """Phase 7: read SES first; once the record is live everywhere, register and follow SES's verdict.
+
+        FAILED (SES gave up) is notified with its cause and the way out before anything else,
+        and the key is registered again only when the payload asks (``"reregister": true``).
+        """
         selector = self.selector(request)
         key = self.key(request.domain, selector)
+        before = self._ses(request.domain)
+        result: dict[str, Any] = {"phase": "7", "dns": None, "dnsOk": None, "ses": before.status}
+        if before.status == "FAILED" and not request.reregister:
+            result["cause"] = (
+                f"SES stopped looking for {selector}._domainkey.{request.domain} with this key: the record was "
+                "not found (or not with this key) within 72 hours"
+            )
+            result["next"] = (
+                "publish the record (check it with `byodkim verify`), then invoke phase 7 with "
+                '"reregister": true (or run `byodkim register`) to restart verification'
+            )
+            self._record(request.domain, "FAILED", result)
+            return result
         report = self._dns(request.domain, selector, key)
-        result: dict[str, Any] = {"phase": "7", "dns": report.summary(), "dnsOk": report.ok, "ses": None}
+        result.update(dns=report.summary(), dnsOk=report.ok)
+        if not any(answer.outcome not in UNREACHED for answer in report.servers):
+            # Nobody answered: an infrastructure failure Lambda's Errors metric must see, not a state.
+            raise DnsUnreachableError(f"no authoritative server answered for {request.domain}: {report.summary()}")
         if not report.ok:
             return result
         # The record was just found live on every server: that is the guard's check, passed.
@@ -227,23 +253,35 @@ class Manager:
         )[0]
         if not registered.ok:
             raise ByodkimError(f"registering with SES failed: {registered.detail}")
-        seen = ses_status(request.domain, (self.region,), self.aws)[0].status or "NOT_STARTED"
+        seen = self._ses(request.domain).status or "NOT_STARTED"
         result.update(ses=seen, registration=registered.action)
-        self._metric(request.domain, seen)
-        last_name = self._parameter(request.domain, "last-status")
-        if seen != self._get_parameter(last_name):
-            self._put_parameter(last_name, seen)
-            if seen in NOTIFY and self.config.topic_arn:
-                self.aws.client("sns", self.region).publish(
-                    TopicArn=self.config.topic_arn,
-                    Subject=f"BYODKIM {request.domain}: SES DKIM {seen}",
-                    Message=json.dumps(result, ensure_ascii=False, indent=2),
-                )
-                result["notified"] = seen
+        self._record(request.domain, seen, result)
         if seen == "SUCCESS" and self.config.rule_name:
             self.aws.client("events", self.region).disable_rule(Name=self.config.rule_name)
             result["scheduleDisabled"] = self.config.rule_name
         return result
+
+    def _ses(self, domain: str) -> RegionStatus:
+        """Return SES's view of the identity; a read that fails raises (an error is never a status)."""
+        found = ses_status(domain, (self.region,), self.aws)[0]
+        if found.error:
+            raise AwsError(f"cannot read SES in {self.region}: {found.error}")
+        return found
+
+    def _record(self, domain: str, status: str, result: dict[str, Any]) -> None:
+        """Send the metric, and tell the DNS team's topic when the status changed."""
+        self._metric(domain, status)
+        last_name = self._parameter(domain, "last-status")
+        if status == self._get_parameter(last_name):
+            return
+        self._put_parameter(last_name, status)
+        if status in NOTIFY and self.config.topic_arn:
+            self.aws.client("sns", self.region).publish(
+                TopicArn=self.config.topic_arn,
+                Subject=f"BYODKIM {domain}: SES DKIM {status}",
+                Message=json.dumps(result, ensure_ascii=False, indent=2),
+            )
+            result["notified"] = status
 
     def _metric(self, domain: str, status: str) -> None:
         # The phase-8 alarm watches this: 1 while SES verifies the key, 0 otherwise.

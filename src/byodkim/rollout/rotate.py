@@ -190,6 +190,7 @@ def _switched(request: RotationRequest, aws: Aws, _state: RotationState, key: Si
 
 def _verified(request: RotationRequest, aws: Aws, state: RotationState, key: SigningKey | None) -> SigningKey | None:
     assert key is not None  # noqa: S101
+    _restart_failed(request, aws, key)
     waited = wait(
         _check(request, key),
         timeout=request.timeout,
@@ -198,10 +199,30 @@ def _verified(request: RotationRequest, aws: Aws, state: RotationState, key: Sig
     )
     if waited.ses is None or not waited.ses.success:
         raise ByodkimError(
-            f"SES did not verify the new key: {waited.ses.statuses if waited.ses else 'no answer'}", "run rotate again"
+            f"SES did not verify the new key: {waited.ses.statuses if waited.ses else 'no answer'}",
+            "run rotate again: where SES gave up (FAILED) it checks the record and registers the key again",
         )
     state.old_record_until = (datetime.now(UTC) + timedelta(days=request.keep_old_days)).strftime("%Y-%m-%d")
     return key
+
+
+def _restart_failed(request: RotationRequest, aws: Aws, key: SigningKey) -> None:
+    """Where SES gave up on the new key (FAILED), check the record is live, then register it again."""
+    failed = tuple(r for r, status in ses_statuses(aws, request.domain, request.regions).items() if status == "FAILED")
+    if not failed:
+        return
+    live = check(_check(request, key))
+    if not live.ok:
+        raise ByodkimError(
+            f"SES gave up in {', '.join(failed)} and the new record is not live ({live.summary()})",
+            "ask the DNS team to publish it, then run rotate again",
+        )
+    results = register(
+        Registration(request.domain, request.new_selector, key, failed), aws, lambda: (live.ok, live.summary())
+    )
+    broken = next((r for r in results if not r.ok), None)
+    if broken is not None:
+        raise ByodkimError(f"registering again failed in {broken.region}: {broken.detail}", "run rotate again")
 
 
 _STEP: dict[str, Callable[[RotationRequest, Aws, RotationState, SigningKey | None], SigningKey | None]] = {
