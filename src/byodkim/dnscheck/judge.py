@@ -29,10 +29,11 @@ class ServerAnswer:
     detail: str = ""
     warnings: list[str] = field(default_factory=list)
     seconds: float = 0.0
+    host: str = ""  # the name server this address belongs to ("" when given as an address)
 
     @property
     def ok(self) -> bool:
-        """Return whether this server publishes the right key."""
+        """Return whether this address answered with the right key."""
         return self.outcome == OK
 
 
@@ -199,6 +200,9 @@ def _key_verdict(text: str, p_value: str, expected: PublicKey | str, warnings: l
 
 
 TIMEOUT, REFUSED, SERVFAIL, ERROR, AMBIGUOUS = "timeout", "refused", "SERVFAIL", "error", "ambiguous"
+# An address of a family this host has no route for (an AAAA record, seen from a Lambda outside a
+# dual-stack VPC): not reachable from here, which says nothing about the server itself.
+UNREACHABLE = "unreachable"
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,12 @@ class Server:
     label: str
     address: str
     port: int = 53
+    host: str = ""  # the name server this address belongs to; a server counts once, whatever its addresses
+
+    @property
+    def server(self) -> str:
+        """Return what identifies the server: its host name, or the address it was given as."""
+        return self.host or self.label
 
     @property
     def spec(self) -> str:
@@ -52,7 +58,7 @@ def parse_server(spec: str) -> list[Server]:
             continue
     if not addresses:
         raise InputError(f"name server `{spec}`: `{host}` has no address", "check the name or give an IP address")
-    return [Server(f"{host} ({a})", a, port) for a in addresses]
+    return [Server(f"{host} ({a})", a, port, host) for a in addresses]
 
 
 def parse_servers(specs: tuple[str, ...] | list[str]) -> tuple[Server, ...]:
@@ -99,7 +105,7 @@ def discover(
         for rdtype in ("A", "AAAA"):
             try:
                 servers += [
-                    Server(f"{host} ({r.to_text()})", r.to_text(), port)
+                    Server(f"{host} ({r.to_text()})", r.to_text(), port, host)
                     for r in resolver.resolve(host, rdtype, lifetime=timeout)
                 ]
             except dns.exception.DNSException:
