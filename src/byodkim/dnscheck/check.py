@@ -7,14 +7,30 @@ server reads it, and the usual publishing mistakes are named with their fix.
 
 from __future__ import annotations
 
+import errno
 import time
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 from byodkim.dkim.names import record_name
-from byodkim.dnscheck.judge import ERROR, OK, REFUSED, SERVFAIL, TIMEOUT, Check, ServerAnswer, fingerprint_of, judge
+from byodkim.dnscheck.judge import (
+    ERROR,
+    OK,
+    REFUSED,
+    SERVFAIL,
+    TIMEOUT,
+    UNREACHABLE,
+    Check,
+    ServerAnswer,
+    fingerprint_of,
+    judge,
+)
 from byodkim.dnscheck.servers import Server, discover, query
+
+# Errors that mean this host has no route to the address (an IPv6 address seen from a Lambda
+# outside a dual-stack VPC): they say nothing about the server.
+_NO_ROUTE = {errno.ENETUNREACH, errno.EHOSTUNREACH, errno.EAFNOSUPPORT, errno.EADDRNOTAVAIL}
 
 
 @dataclass
@@ -28,15 +44,29 @@ class Report:
     hints: list[str] = field(default_factory=list)
     seconds: float = 0.0
 
+    def by_server(self) -> dict[str, list[ServerAnswer]]:
+        """Return the answers grouped by name server (one server may have an A and an AAAA address)."""
+        grouped: dict[str, list[ServerAnswer]] = {}
+        for answer in self.servers:
+            grouped.setdefault(answer.host or answer.server, []).append(answer)
+        return grouped
+
+    def server_ok(self, answers: list[ServerAnswer]) -> bool:
+        """Return whether one server publishes the key: every address reached agrees, and one was reached."""
+        reached = [a for a in answers if a.outcome != UNREACHABLE]
+        return bool(reached) and all(a.ok for a in reached)
+
     @property
     def ok(self) -> bool:
-        """Return whether every server agrees and there was at least one."""
-        return bool(self.servers) and all(s.ok for s in self.servers)
+        """Return whether every server publishes the key and there was at least one."""
+        grouped = self.by_server()
+        return bool(grouped) and all(self.server_ok(answers) for answers in grouped.values())
 
     def summary(self) -> str:
         """Return one line: how many servers have it right."""
-        good = sum(s.ok for s in self.servers)
-        return f"{good}/{len(self.servers)} servers publish the key at {self.name}"
+        grouped = self.by_server()
+        good = sum(self.server_ok(answers) for answers in grouped.values())
+        return f"{good}/{len(grouped)} servers publish the key at {self.name}"
 
     def as_dict(self) -> dict[str, Any]:
         """Return a JSON-ready dict."""
@@ -52,7 +82,7 @@ def check(request: Check) -> Report:
     if not servers:
         zone, servers = discover(name, request.discovery_port, request.timeout)
     with ThreadPoolExecutor(max_workers=min(32, len(servers))) as pool:
-        answers = list(pool.map(lambda s: _ask(s, request, name), servers))
+        answers = list(pool.map(lambda s: replace(_ask(s, request, name), host=s.host), servers))
     report = Report(name, zone, fingerprint_of(request.expected), answers, seconds=time.monotonic() - start)
     report.hints = _hints(report)
     return report
@@ -69,7 +99,12 @@ def _ask(server: Server, request: Check, name: str) -> ServerAnswer:
         return ServerAnswer(
             server.label, TIMEOUT, detail=f"no answer in {request.timeout:g} s", seconds=time.monotonic() - start
         )
-    except (dns.exception.DNSException, OSError) as exc:
+    except OSError as exc:
+        if exc.errno in _NO_ROUTE:
+            detail = "not reachable from here: no route for this address family (does not fail the check)"
+            return ServerAnswer(server.label, UNREACHABLE, detail=detail, seconds=time.monotonic() - start)
+        return ServerAnswer(server.label, ERROR, detail=str(exc), seconds=time.monotonic() - start)
+    except dns.exception.DNSException as exc:
         return ServerAnswer(server.label, ERROR, detail=str(exc), seconds=time.monotonic() - start)
     rcode = answer.rcode()
     if rcode == dns.rcode.REFUSED:
@@ -105,7 +140,7 @@ def _serial(server: Server, request: Check) -> int | None:
 
 def _hints(report: Report) -> list[str]:
     hints = []
-    outcomes = {s.outcome for s in report.servers}
+    outcomes = {s.outcome for s in report.servers} - {UNREACHABLE}  # says nothing about the record
     if OK in outcomes and outcomes != {OK}:
         serials = sorted({s.serial for s in report.servers if s.serial is not None})
         lag = f" (SOA serials {', '.join(map(str, serials))})" if len(serials) > 1 else ""
