@@ -281,7 +281,29 @@ def test_dkim_record_resolver(deployment: dict[str, Any], cli: Cli) -> None:
     resolver = DkimRecordResolver(
         {"domain": "goo.ne.jp", "selector": SELECTOR, "secret_prefix": "byodkim/dkim"}, _Stack()
     )
+    emulator = deployment["emulator"]
+    before = len(emulator.control("/_byodkim/calls")["calls"])
     value = resolver.resolve()
     record = DkimRecord("goo.ne.jp", SELECTOR, keyload.load_private_key(deployment["private"]).public.b64)
     assert value == '"' + '" "'.join(record.strings) + '"'
     assert "PRIVATE" not in value
+    # Every launch resolves this: it must not read the key (the security stack alarms on GetSecretValue).
+    calls = emulator.control("/_byodkim/calls")["calls"][before:]
+    assert [c["operation"] for c in calls if c["service"] == "secretsmanager"] == ["DescribeSecret"]
+
+
+def test_dkim_record_resolver_reads_a_secret_stored_before_the_description_carried_the_key(
+    deployment: dict[str, Any],
+) -> None:
+    from byodkim.sceptre_plugins import DkimRecordResolver
+
+    key = keyload.load_private_key(deployment["private"])
+    boto3.client("secretsmanager").create_secret(
+        Name=f"byodkim/dkim/goo.ne.jp/{SELECTOR}",
+        SecretString=json.dumps({"privateKey": key.ses_private_key()}),
+        Description="stored by an earlier byodkim",
+    )
+    value = DkimRecordResolver(
+        {"domain": "goo.ne.jp", "selector": SELECTOR, "secret_prefix": "byodkim/dkim"}, _Stack()
+    ).resolve()
+    assert value == '"' + '" "'.join(DkimRecord("goo.ne.jp", SELECTOR, key.public.b64).strings) + '"'
