@@ -199,9 +199,22 @@ def test_tag_fits_python311_amazon_linux_2(tag: str, fits: bool) -> None:
     assert layercheck.tag_fits(tag, layer.runtime("python3.11"), "x86_64") is fits
 
 
-def test_package_without_a_wheel_is_refused_by_name(tmp_path: Path) -> None:
+def test_package_without_a_wheel_is_refused_by_name(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # docopt 0.6.2 is published as an sdist only. A local "index" holding just that sdist gives uv
+    # the same situation without the registry (which cost 12 s of waiting): no index, offline.
+    import tarfile
+
+    links = tmp_path / "links"
+    (links / "docopt-0.6.2").mkdir(parents=True)
+    (links / "docopt-0.6.2" / "setup.py").write_text(
+        "from setuptools import setup\nsetup(name='docopt', version='0.6.2')\n"
+    )
+    with tarfile.open(links / "docopt-0.6.2.tar.gz", "w:gz") as sdist:
+        sdist.add(links / "docopt-0.6.2", arcname="docopt-0.6.2")
+    for name, value in (("UV_NO_INDEX", "1"), ("UV_OFFLINE", "1"), ("UV_FIND_LINKS", str(links))):
+        monkeypatch.setenv(name, value)
     requirements = tmp_path / "req.txt"
-    requirements.write_text("docopt==0.6.2\n")  # published as an sdist only
+    requirements.write_text("docopt==0.6.2\n")
     with pytest.raises(ByodkimError, match=r"docopt has no wheel for this runtime and architecture"):
         _build(tmp_path, "python3.12", requirements=requirements)
     assert not (tmp_path / "python3.12-x86_64.zip").exists()
