@@ -225,9 +225,15 @@ def _create(cfn: Any, stack: str, parameters: list[tuple[str, str]]) -> None:
 
 
 def _byodkim(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "byodkim", *args], capture_output=True, text=True, check=False, env=dict(os.environ)
-    )
+    """Run ``byodkim ARGS`` through the CLI's own entry point, in this process (no interpreter start per call)."""
+    import contextlib
+
+    from byodkim.cli import run
+
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = run(list(args))
+    return subprocess.CompletedProcess(["byodkim", *args], code, out.getvalue(), err.getvalue())
 
 
 def _launch() -> subprocess.CompletedProcess[str]:
