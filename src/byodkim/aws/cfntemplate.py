@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
 
 _UNKNOWN = "{{unresolved}}"
 _SUB = re.compile(r"\$\{([^}!]+)\}")
@@ -42,6 +45,22 @@ IDENTIFIER = {
     "AWS::SecretsManager::Secret": "Id",
     "AWS::KMS::Key": "KeyId",
 }
+
+
+def parameter_values(values: Mapping[str, Any]) -> dict[str, str]:
+    """Return parameter values as a template reads them: text, a list joined with commas."""
+    return {k: ",".join(map(str, v)) if isinstance(v, list) else str(v) for k, v in values.items()}
+
+
+def pseudo_parameters(stack_name: str, region: str, account: str) -> dict[str, str]:
+    """Return the pseudo parameters of a stack (``AWS::StackName``, ``AWS::Region``, ...)."""
+    return {
+        "AWS::StackName": stack_name,
+        "AWS::Region": region,
+        "AWS::AccountId": account,
+        "AWS::Partition": "aws",
+        "AWS::URLSuffix": "amazonaws.com",
+    }
 
 
 def load(body: str | dict[str, Any]) -> dict[str, Any]:

@@ -19,7 +19,7 @@ import json
 from functools import cache
 from typing import Any
 
-from byodkim.aws.cfntemplate import resolve, unresolved
+from byodkim.aws.cfntemplate import parameter_values, pseudo_parameters, resolve, unresolved
 
 
 @cache
@@ -99,17 +99,10 @@ def install() -> None:
         old_resources: dict[str, Any] = dict(stack.resource_map._resource_json_map)  # noqa: SLF001 - moto's own map
         new_resources: dict[str, Any] = (self.template_dict or {}).get("Resources", {})
         pseudo = {
-            "AWS::StackName": stack.name,
-            "AWS::Region": stack.region_name,
-            "AWS::AccountId": stack.account_id,
-            "AWS::Partition": "aws",
-            "AWS::URLSuffix": "amazonaws.com",
+            **pseudo_parameters(stack.name, stack.region_name, stack.account_id),
             "AWS::StackId": stack.stack_id,
         }
-        old_parameters = {
-            k: ",".join(map(str, v)) if isinstance(v, list) else str(v)
-            for k, v in (stack.resource_map.input_parameters or {}).items()
-        }
+        old_parameters = parameter_values(stack.resource_map.input_parameters or {})
         new_parameters = _with_defaults(self.template_dict, self.parameters or {})
         old_parameters = {**_with_defaults(stack.template_dict, {}), **old_parameters}
         changes = []
@@ -193,7 +186,7 @@ def _with_defaults(template: dict[str, Any] | None, given: dict[str, Any]) -> di
     values = {
         name: str(slot["Default"]) for name, slot in declared.items() if isinstance(slot, dict) and "Default" in slot
     }
-    values.update({k: ",".join(map(str, v)) if isinstance(v, list) else str(v) for k, v in given.items()})
+    values.update(parameter_values(given))
     return values
 
 

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from byodkim.aws.cfntemplate import IDENTIFIER, load, resolve, unresolved
+from byodkim.aws.cfntemplate import IDENTIFIER, load, parameter_values, pseudo_parameters, resolve, unresolved
 from byodkim.errors import ByodkimError, InputError
 
 if TYPE_CHECKING:
@@ -79,9 +79,8 @@ def _our_definition(request: AdoptRequest, aws: Aws, region: str) -> dict[str, A
     resource = (load(stack.template.body).get("Resources") or {}).get(request.resource)
     if resource is None:
         raise InputError(f"`{request.resource}` is not a resource of our {request.stack} template", "check --resource")
-    parameters = {k: ",".join(map(str, v)) if isinstance(v, list) else str(v) for k, v in stack.parameters.items()}
-    pseudo = {"AWS::StackName": stack.external_name, "AWS::Region": region, "AWS::AccountId": aws.account(region)}
-    properties = resolve(resource.get("Properties") or {}, parameters, pseudo)
+    pseudo = pseudo_parameters(stack.external_name, region, aws.account(region))
+    properties = resolve(resource.get("Properties") or {}, parameter_values(stack.parameters), pseudo)
     # Only what is known before the import goes in; the next launch sets the rest in place.
     known = {k: v for k, v in properties.items() if not unresolved(v)}
     return {"Type": resource["Type"], "Properties": known}

@@ -16,9 +16,11 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from byodkim.aws import exists
-from byodkim.aws.cfntemplate import NAME_PROPERTY, load, resolve, unresolved
+from byodkim.aws.cfntemplate import NAME_PROPERTY, load, parameter_values, pseudo_parameters, resolve, unresolved
 from byodkim.aws.errors import error_code
 from byodkim.errors import ByodkimError
+from byodkim.rollout.nextstep import NOT_DEPLOYED
+from byodkim.rollout.report import stack_status
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -42,6 +44,7 @@ STATEFUL = frozenset(
 )
 CHANGE_SET_PREFIX = "byodkim-preflight-"
 _BUSY = ("_IN_PROGRESS",)
+_RECREATE = ("ROLLBACK_COMPLETE", "ROLLBACK_FAILED", "DELETE_FAILED")  # cannot be updated: delete, launch again
 _ACTIONS = {"Add": "add", "Remove": "remove"}
 
 
@@ -203,7 +206,7 @@ def preview_stack(stack: Any, aws: Aws, region: str) -> StackPreview:  # noqa: A
     from sceptre.plan.actions import StackActions
 
     cfn = aws.client("cloudformation", region)
-    status = _status(cfn, stack.external_name)
+    status = stack_status(cfn, stack.external_name)
     if not _updatable(status):
         return _preview_one(stack, status, "", cfn, aws, region)
     name = f"{CHANGE_SET_PREFIX}{int(time.time() * 1000)}"
@@ -224,20 +227,12 @@ def _order(deployment: Deployment, stack: str) -> int:
     return STACKS.index(short) if short in STACKS else len(STACKS)
 
 
-def _status(cfn: CloudFormationClient, name: str) -> str:
-    try:
-        return cfn.describe_stacks(StackName=name)["Stacks"][0]["StackStatus"]
-    except Exception as exc:
-        if error_code(exc) == "ValidationError" and "does not exist" in str(exc):
-            return "NOT_DEPLOYED"
-        raise
-
-
 def _updatable(status: str) -> bool:
     return (
-        status != "NOT_DEPLOYED"
+        status != NOT_DEPLOYED
         and not status.endswith(_BUSY)
-        and status not in ("UPDATE_ROLLBACK_FAILED", "ROLLBACK_COMPLETE", "ROLLBACK_FAILED", "DELETE_FAILED")
+        and status != "UPDATE_ROLLBACK_FAILED"
+        and status not in _RECREATE
     )
 
 
@@ -249,17 +244,12 @@ def _preview_one(stack: Any, status: str, name: str, cfn: CloudFormationClient, 
         return StackPreview(
             stack.name, stack.external_name, status, note="continue-rollback", skip=_failed(cfn, stack.external_name)
         )
-    if status in ("ROLLBACK_COMPLETE", "ROLLBACK_FAILED", "DELETE_FAILED"):
+    if status in _RECREATE:
         return StackPreview(stack.name, stack.external_name, status, note="recreate")
-    pseudo = {
-        "AWS::StackName": stack.external_name,
-        "AWS::Region": region,
-        "AWS::AccountId": aws.account(region),
-        "AWS::Partition": "aws",
-    }
+    pseudo = pseudo_parameters(stack.external_name, region, aws.account(region))
     parameters = _parameters(stack)
     names = physical_names(stack.template.body, parameters, pseudo)
-    if status == "NOT_DEPLOYED":
+    if status == NOT_DEPLOYED:
         adds = [ResourceChange(lid, str(t), "add") for lid, t in _types(stack.template.body).items()]
         changes = _with_names(adds, names, aws, region)
         return StackPreview(
@@ -281,7 +271,7 @@ def _parameters(stack: Any) -> dict[str, str]:  # noqa: ANN401 - sceptre's Stack
         resolved = stack.parameters
     except Exception:  # noqa: BLE001 - e.g. !stack_output of a stack not created yet: names stay unknown
         return {}
-    return {k: ",".join(map(str, v)) if isinstance(v, list) else str(v) for k, v in resolved.items()}
+    return parameter_values(resolved)
 
 
 _GUARD_LOCK = threading.Lock()

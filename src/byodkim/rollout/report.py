@@ -128,16 +128,20 @@ def collect(request: ReportRequest, aws: Aws, region: str) -> Rollout:
     )
 
 
-def _stack_state(cfn: CloudFormationClient, deployment: Deployment, stack: str) -> StackState:
-    name = deployment.stack_name(stack)
+def stack_status(cfn: CloudFormationClient, name: str) -> str:
+    """Return a stack's status, or NOT_DEPLOYED when it does not exist."""
     try:
-        described = cfn.describe_stacks(StackName=name)["Stacks"][0]
+        return cfn.describe_stacks(StackName=name)["Stacks"][0]["StackStatus"]
     except Exception as exc:
         # CloudFormation answers a missing stack with a ValidationError that says so.
         if error_code(exc) == "ValidationError" and "does not exist" in str(exc):
-            return StackState(stack, name, NOT_DEPLOYED)
+            return NOT_DEPLOYED
         raise
-    state = StackState(stack, name, described["StackStatus"])
+
+
+def _stack_state(cfn: CloudFormationClient, deployment: Deployment, stack: str) -> StackState:
+    name = deployment.stack_name(stack)
+    state = StackState(stack, name, stack_status(cfn, name))
     if state.status in FAILED:
         _explain(cfn, state, deployment)
     return state
