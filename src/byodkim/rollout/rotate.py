@@ -172,19 +172,15 @@ def _published(request: RotationRequest, _aws: Aws, _state: RotationState, key: 
 
 def _switched(request: RotationRequest, aws: Aws, _state: RotationState, key: SigningKey | None) -> SigningKey | None:
     assert key is not None  # noqa: S101
-    live = check(_check(request, key))
-    if not live.ok:  # the record was live; if it is not now, switching would break signing
-        raise ByodkimError(
-            f"the new record is no longer live ({live.summary()})", "ask the DNS team, then run rotate again"
-        )
-    results = register(
-        Registration(request.domain, request.new_selector, key, request.regions),
+    # The record was live; if it is not now, switching would break signing.
+    _register_once_live(
+        request,
         aws,
-        lambda: (live.ok, live.summary()),
+        key,
+        request.regions,
+        not_live=("the new record is no longer live", "ask the DNS team, then run rotate again"),
+        failing="switching SES failed",
     )
-    failed = [r for r in results if not r.ok]
-    if failed:
-        raise ByodkimError(f"switching SES failed in {failed[0].region}: {failed[0].detail}", "run rotate again")
     return key
 
 
@@ -209,20 +205,39 @@ def _verified(request: RotationRequest, aws: Aws, state: RotationState, key: Sig
 def _restart_failed(request: RotationRequest, aws: Aws, key: SigningKey) -> None:
     """Where SES gave up on the new key (FAILED), check the record is live, then register it again."""
     failed = tuple(r for r, status in ses_statuses(aws, request.domain, request.regions).items() if status == "FAILED")
-    if not failed:
-        return
+    if failed:
+        _register_once_live(
+            request,
+            aws,
+            key,
+            failed,
+            not_live=(
+                f"SES gave up in {', '.join(failed)} and the new record is not live",
+                "ask the DNS team to publish it, then run rotate again",
+            ),
+            failing="registering again failed",
+        )
+
+
+def _register_once_live(
+    request: RotationRequest,
+    aws: Aws,
+    key: SigningKey,
+    regions: tuple[str, ...],
+    *,
+    not_live: tuple[str, str],
+    failing: str,
+) -> None:
+    """Register the new key in ``regions`` if its record is live on every authoritative server, else refuse."""
     live = check(_check(request, key))
     if not live.ok:
-        raise ByodkimError(
-            f"SES gave up in {', '.join(failed)} and the new record is not live ({live.summary()})",
-            "ask the DNS team to publish it, then run rotate again",
-        )
+        raise ByodkimError(f"{not_live[0]} ({live.summary()})", not_live[1])
     results = register(
-        Registration(request.domain, request.new_selector, key, failed), aws, lambda: (live.ok, live.summary())
+        Registration(request.domain, request.new_selector, key, regions), aws, lambda: (live.ok, live.summary())
     )
     broken = next((r for r in results if not r.ok), None)
     if broken is not None:
-        raise ByodkimError(f"registering again failed in {broken.region}: {broken.detail}", "run rotate again")
+        raise ByodkimError(f"{failing} in {broken.region}: {broken.detail}", "run rotate again")
 
 
 _STEP: dict[str, Callable[[RotationRequest, Aws, RotationState, SigningKey | None], SigningKey | None]] = {
