@@ -17,6 +17,7 @@ from byodkim.errors import AwsError, ByodkimError
 if TYPE_CHECKING:
     from collections.abc import Callable
 
+    from byodkim.aws.ses import RegionStatus
     from byodkim.aws.session import Aws
     from byodkim.dkim.keys import PublicKey
     from byodkim.dnscheck.servers import Server
@@ -39,13 +40,19 @@ def live_check(
     return live
 
 
+def read_statuses(aws: Aws, domain: str, regions: tuple[str, ...]) -> list[RegionStatus]:
+    """Return SES's view of the identity in each region; a region that cannot be read raises."""
+    found = status(domain, regions, aws)
+    broken = next((item for item in found if item.error), None)
+    if broken is not None:
+        raise AwsError(f"cannot read SES in {broken.region}: {broken.error}")
+    return found
+
+
 def ses_statuses(aws: Aws, domain: str, regions: tuple[str, ...]) -> dict[str, str]:
     """Return SES's DKIM status per region (``NO IDENTITY`` where there is none).
 
     A region that cannot be read raises: an error is never reported as a state.
     """
-    found = status(domain, regions, aws)
-    broken = next((item for item in found if item.error), None)
-    if broken is not None:
-        raise AwsError(f"cannot read SES in {broken.region}: {broken.error}")
+    found = read_statuses(aws, domain, regions)
     return {item.region: (item.status or NO_IDENTITY) if item.exists else NO_IDENTITY for item in found}

@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from byodkim.aws.errors import error_code
+from byodkim.aws.guards import read_statuses
 from byodkim.aws.secrets import read_key
 from byodkim.aws.ses import Registration, register
 from byodkim.aws.ses import status as ses_status
@@ -24,7 +25,7 @@ from byodkim.dkim.request import render_request
 from byodkim.dnscheck.check import Report, check
 from byodkim.dnscheck.judge import ERROR, REFUSED, SERVFAIL, TIMEOUT, Check
 from byodkim.dnscheck.servers import parse_servers
-from byodkim.errors import AwsError, ByodkimError, DnsUnreachableError, InputError
+from byodkim.errors import ByodkimError, DnsUnreachableError, InputError
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -263,10 +264,7 @@ class Manager:
 
     def _ses(self, domain: str) -> RegionStatus:
         """Return SES's view of the identity; a read that fails raises (an error is never a status)."""
-        found = ses_status(domain, (self.region,), self.aws)[0]
-        if found.error:
-            raise AwsError(f"cannot read SES in {self.region}: {found.error}")
-        return found
+        return read_statuses(self.aws, domain, (self.region,))[0]
 
     def _record(self, domain: str, status: str, result: dict[str, Any]) -> None:
         """Send the metric, and tell the DNS team's topic when the status changed."""
