@@ -375,3 +375,38 @@ def test_discovery_failure_is_one_line(name_server: NameServerFactory) -> None:
         match=r"cannot find the zone or name servers of `s1._domainkey.goo.ne.jp`: .*; check the domain, or give --nameserver",
     ):
         servers_mod.discover("s1._domainkey.goo.ne.jp", timeout=1, resolver=resolver)
+
+
+@pytest.mark.parametrize("form", ["pkcs1", "pkcs8"])
+def test_a_private_key_in_p_is_its_own_verdict(
+    cli: Cli, name_server: NameServerFactory, key_files: tuple[Path, DkimRecord], form: str
+) -> None:
+    """The worst publishing mistake: p= holds the private key. Compromised, never "matches"."""
+    import base64
+
+    from cryptography.hazmat.primitives import serialization
+
+    public = key_files[0]
+    leaked = keys.generate()
+    fmt = serialization.PrivateFormat.PKCS8 if form == "pkcs8" else serialization.PrivateFormat.TraditionalOpenSSL
+    der = leaked.private_key.private_bytes(serialization.Encoding.DER, fmt, serialization.NoEncryption())
+    body = base64.b64encode(der).decode()
+    published = DkimRecord("goo.ne.jp", SELECTOR, body)
+    # The same key's public half is what verify expects: a checker that derived it from p= would say "ok".
+    keys.write_key_files(public.parent / form, SELECTOR, leaked)
+    expected = public.parent / form / f"{SELECTOR}.public.pem"
+    server = name_server(_zone(5, [published.zone_line()]))
+    code, data, err = _verify(cli, expected, server)
+    servers = data["servers"]
+    assert isinstance(servers, list), err
+    assert code == 1
+    assert servers[0]["outcome"] == judge.PRIVATE == "private key published"
+    assert "compromised" in servers[0]["detail"]
+    assert "new selector" in servers[0]["detail"]
+    text = cli("verify", "--domain", "goo.ne.jp", "--selector", SELECTOR, "--public-key-file", expected,
+               "--nameserver", server.spec)  # fmt: skip
+    assert text.code == 1
+    assert "PRIVATE key" in text.out + text.err
+    for shown in (json.dumps(data), err, text.out, text.err):
+        assert body[:40] not in shown
+        assert body[-40:] not in shown

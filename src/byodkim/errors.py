@@ -27,6 +27,12 @@ class KeyFileError(InputError):
     """A key file that cannot be used as a DKIM key."""
 
 
+class PrivateKeyPublishedError(KeyFileError):
+    """A DKIM record's ``p=`` holds a private key: the key is public now and must be replaced."""
+
+    exit_code = 1  # a verdict on what is published, not a mistake in the command line
+
+
 class AwsError(ByodkimError):
     """AWS refused or could not be reached."""
 

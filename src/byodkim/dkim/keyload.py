@@ -14,7 +14,7 @@ import re
 from typing import TYPE_CHECKING
 
 from byodkim.dkim.keys import PASSPHRASE_ENV, SES_KEY_SIZES, PublicKey, SigningKey, public_from_rsa
-from byodkim.errors import InputError, KeyFileError
+from byodkim.errors import InputError, KeyFileError, PrivateKeyPublishedError
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -43,7 +43,7 @@ def load_public_key(path: Path) -> PublicKey:
     shown = f"`{path}`"
     text = as_text(data)
     if text is None:
-        return _public_from_der(data, shown)
+        return _public_from_der(data, shown, private_ok=True)
     blocks = _PEM_BLOCK.findall(text)
     if blocks and not any(label in ("PUBLIC KEY", "RSA PUBLIC KEY") for label, _ in blocks):
         # A private key also names its public half; accept it here.
@@ -62,11 +62,15 @@ def load_public_key(path: Path) -> PublicKey:
     p_value = _dkim_p_value(text)
     if p_value is not None:
         return public_from_b64(p_value, shown)
-    return public_from_b64(_base64_body(text, shown), shown)
+    return public_from_b64(_base64_body(text, shown), shown, private_ok=True)
 
 
-def public_from_b64(value: str, shown: str) -> PublicKey:
-    """Decode a `p=` value (SubjectPublicKeyInfo or PKCS#1 public key, base64)."""
+def public_from_b64(value: str, shown: str, *, private_ok: bool = False) -> PublicKey:
+    """Decode a `p=` value (SubjectPublicKeyInfo or PKCS#1 public key, base64).
+
+    A private key there is refused with :class:`PrivateKeyPublishedError` unless ``private_ok``
+    (a key file given where a public key is wanted may be the private key; a DNS record never).
+    """
     compact = "".join(value.split())
     if not compact:
         raise KeyFileError(f"{shown} has an empty key (p=): the key is revoked", "publish the public key")
@@ -76,7 +80,7 @@ def public_from_b64(value: str, shown: str) -> PublicKey:
         der = base64.b64decode(compact, validate=True)
     except binascii.Error:
         raise KeyFileError(f"{shown} is not complete base64 (cut short?)", "copy the whole key") from None
-    return _public_from_der(der, shown)
+    return _public_from_der(der, shown, private_ok=private_ok)
 
 
 def key_from_bytes(data: bytes, shown: str, passphrase: bytes | None = None) -> SigningKey:
@@ -248,7 +252,7 @@ def _check_size(bits: int, shown: str) -> None:
         raise KeyFileError(f"{shown} is a {bits}-bit RSA key; SES accepts only 1024 or 2048 bits", _GENERATE_HINT)
 
 
-def _public_from_der(der: bytes, shown: str) -> PublicKey:
+def _public_from_der(der: bytes, shown: str, *, private_ok: bool) -> PublicKey:
     from cryptography.hazmat.primitives import serialization
 
     try:
@@ -260,13 +264,22 @@ def _public_from_der(der: bytes, shown: str) -> PublicKey:
         try:
             loaded = serialization.load_der_public_key(_wrap_pkcs1_public(der))
         except ValueError:
-            try:
-                return key_from_bytes(der, shown).public
-            except KeyFileError:
-                raise KeyFileError(
-                    f"{shown} is not a public key (cut short or damaged?)", "copy the whole key"
-                ) from None
+            return _public_half_of_private(der, shown, private_ok=private_ok)
     return _checked_public(loaded, shown)
+
+
+def _public_half_of_private(der: bytes, shown: str, *, private_ok: bool) -> PublicKey:
+    try:
+        private = key_from_bytes(der, shown)
+    except KeyFileError:
+        raise KeyFileError(f"{shown} is not a public key (cut short or damaged?)", "copy the whole key") from None
+    if not private_ok:
+        # Receivers fail it, SES never matches it, and anyone can now sign as the domain.
+        raise PrivateKeyPublishedError(
+            f"{shown} holds a PRIVATE key: the key is compromised (anyone can sign mail as the domain)",
+            "stop using this selector: generate a new key with a new selector, register it, and remove this record",
+        )
+    return private.public
 
 
 def _wrap_pkcs1_public(der: bytes) -> bytes:

@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from byodkim.dkim.keys import PublicKey
 
 OK, ABSENT, DIFFERENT, MALFORMED, REVOKED = "ok", "absent", "different key", "malformed", "revoked"
+PRIVATE = "private key published"  # the worst publishing mistake: the key is compromised
 
 
 @dataclass
@@ -171,7 +172,7 @@ def _tag_problem(text: str, tags: dict[str, str], warnings: list[str]) -> str | 
 
 def _key_verdict(text: str, p_value: str, expected: PublicKey | str, warnings: list[str]) -> tuple[str, str]:
     from byodkim.dkim.keyload import public_from_b64
-    from byodkim.errors import KeyFileError
+    from byodkim.errors import KeyFileError, PrivateKeyPublishedError
 
     raw_p = text.split("p=", 1)[1].split(";", 1)[0] if "p=" in text else ""
     if not p_value:
@@ -191,6 +192,8 @@ def _key_verdict(text: str, p_value: str, expected: PublicKey | str, warnings: l
         )
     try:
         published = public_from_b64(p_value, "p=")
+    except PrivateKeyPublishedError as exc:
+        return PRIVATE, f"{exc.message.removeprefix('p= ')}; {exc.hint}"
     except KeyFileError as exc:
         cut = " (cut short?)" if len(p_value) < 216 else ""  # noqa: PLR2004 - a 1024-bit key's p= length
         return MALFORMED, f"p= is not a usable public key{cut} ({exc.message.removeprefix('p= ')})"
