@@ -137,11 +137,9 @@ def name_server(tmp_path: Path) -> Iterator[NameServerFactory]:
 
 def python_for(version: str) -> str:
     """Return a CPython of ``version`` (e.g. "3.12"); in CI a missing one fails the test."""
-    root = Path(os.environ.get("PYENV_ROOT", str(Path.home() / ".pyenv")))
-    matches = sorted(str(p) for p in root.glob(f"versions/{version}.*/bin/python{version}"))
-    found = matches[-1] if matches else shutil.which(f"python{version}")
-    if found is not None and "/shims/" in found:  # a pyenv shim for a version not selected fails to run
-        found = None
+    from byodkim.artifacts.interpreters import find_python
+
+    found = find_python(version)
     if found is None:
         missing(f"CPython {version} is required to import the layer (pyenv install {version})")
     return found

@@ -101,6 +101,20 @@ class Deployment:
         return f"arn:aws:sns:{region}:{account}:{self.dns_topic_name}"
 
     @property
+    def alert_topic_name(self) -> str:
+        """Return phase 8's alert topic, which the alarms and the health check tell."""
+        return f"{self.prefix}-alerts"
+
+    def alert_topic_arn(self, region: str, account: str) -> str:
+        """Return the alert topic's ARN in ``region`` of ``account``."""
+        return f"arn:aws:sns:{region}:{account}:{self.alert_topic_name}"
+
+    @property
+    def health_rule_name(self) -> str:
+        """Return the EventBridge rule that runs the DKIM health check (phase 8)."""
+        return f"{self.prefix}-dkim-health"
+
+    @property
     def phase7_rule_name(self) -> str:
         """Return the EventBridge rule that runs phase 7 on a schedule."""
         return f"{self.prefix}-phase7-dkim-activation"

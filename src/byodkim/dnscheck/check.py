@@ -31,6 +31,7 @@ from byodkim.dnscheck.servers import Server, discover, query
 # Errors that mean this host has no route to the address (an IPv6 address seen from a Lambda
 # outside a dual-stack VPC): they say nothing about the server.
 _NO_ROUTE = {errno.ENETUNREACH, errno.EHOSTUNREACH, errno.EAFNOSUPPORT, errno.EADDRNOTAVAIL}
+_SILENT = {TIMEOUT, ERROR, REFUSED, SERVFAIL, UNREACHABLE}  # outcomes that say nothing about the record
 
 
 @dataclass
@@ -61,6 +62,11 @@ class Report:
         """Return whether every server publishes the key and there was at least one."""
         grouped = self.by_server()
         return bool(grouped) and all(self.server_ok(answers) for answers in grouped.values())
+
+    @property
+    def answered(self) -> bool:
+        """Return whether any server said something about the record (not a timeout, refusal or no route)."""
+        return any(a.outcome not in _SILENT for a in self.servers)
 
     def summary(self) -> str:
         """Return one line: how many servers have it right."""

@@ -44,6 +44,8 @@ class Emulator:
     dkim_window: float = DKIM_WINDOW_SECONDS  # seconds before PENDING turns FAILED, as in SES
     region: str = field(default_factory=default_region)  # the Sceptre config's, for the printed environment
     log_path: Path | None = None  # the server's own log (moto's warnings, tracebacks); a temp file if None
+    clock_speed: float = 1.0  # emulated seconds per real second: schedules and alarm periods pass faster
+    lambda_network: str = "auto"  # where functions run: isolated (own namespace), host, or auto
     _process: subprocess.Popen[str] | None = field(default=None, init=False, repr=False)
 
     @property
@@ -58,7 +60,8 @@ class Emulator:
     def start(self, timeout: float = 60.0) -> Self:
         """Start the server process and wait until it serves."""
         args = [sys.executable, "-m", "byodkim.emulator.server", "--port", str(self.port)]
-        args += ["--dkim-window", str(self.dkim_window)]
+        args += ["--dkim-window", str(self.dkim_window), "--clock-speed", str(self.clock_speed)]
+        args += ["--lambda-network", self.lambda_network]
         for server in self.dns_servers:
             args += ["--dns", server]
         env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}

@@ -18,20 +18,19 @@ from byodkim.emulator.wire import Response, describe, error_response, respond
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
-    from byodkim.emulator.ses import SesIdentities
-    from byodkim.emulator.state import Settings, State
+    from byodkim.emulator.state import State
     from byodkim.emulator.wire import Call, StartResponse, WsgiApp
 
 
 def wrap(app: WsgiApp, state: State) -> WsgiApp:
     """Return moto's WSGI app behind the extension."""
-    settings, store = state.settings, state.identities
-    ses = SesApi(store)
+    settings = state.settings
+    ses = SesApi(state.identities)
 
     def middleware(environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         path = environ.get("PATH_INFO", "")
         if path.startswith("/_byodkim/"):
-            return respond(start_response, *_control(path, environ, settings, store))
+            return respond(start_response, *_control(path, environ, state))
         if path.startswith("/moto-api/"):
             return app(environ, start_response)  # moto's own control plane is never faulted
         call = describe(environ)
@@ -39,9 +38,14 @@ def wrap(app: WsgiApp, state: State) -> WsgiApp:
         if fault is not None:
             return respond(start_response, *_fault_response(fault, call))
         handled = ses.handle(call, ACCOUNT)
+        if handled is None and call.service == "lambda" and call.operation == "Invoke":
+            handled = _invoke(state, call)
         if handled is not None:
             return respond(start_response, *handled)
-        return app(environ, start_response)
+        answer = app(environ, start_response)
+        if call.service == "monitoring" and state.alarms is not None and "PutMetricData" in (call.operation + path):
+            state.alarms.tick()  # CloudWatch evaluates on new data, not only on its clock
+        return answer
 
     return middleware
 
@@ -62,16 +66,44 @@ def _fault_response(fault: Fault, call: Call) -> Response:
     return error_response(call.protocol, code, f"injected by the byodkim emulator ({fault.kind})", status)
 
 
-def _control(path: str, environ: dict[str, Any], settings: Settings, store: SesIdentities) -> Response:
+def _invoke(state: State, call: Call) -> Response | None:
+    """Run the function for real (see :mod:`byodkim.emulator.runtime`)."""
+    from urllib.parse import unquote
+
+    from byodkim.emulator.runtime import response
+
+    if state.runtime is None:
+        return None
+    name = unquote(call.path.rstrip("/").split("/")[-2]).split(":")
+    function = name[6] if len(name) >= 7 else name[-1]  # noqa: PLR2004 - an ARN or a bare name
+    kind = call.headers.get("x-amz-invocation-type", "RequestResponse")
+    from moto.awslambda.models import lambda_backends
+
+    try:
+        lambda_backends[ACCOUNT][call.region].get_function(function)
+    except Exception:  # noqa: BLE001 - moto's own "not found" answer, in Lambda's shape
+        return error_response(call.protocol, "ResourceNotFoundException", f"Function not found: {function}", 404)
+    if kind == "DryRun":
+        return 204, {}, b""
+    if kind == "Event":
+        state.runtime.invoke_async(ACCOUNT, call.region, function, call.body, "Invoke")
+        return 202, {}, b""
+    run = state.runtime.invoke(ACCOUNT, call.region, function, call.body, "Invoke")
+    return response(run, log_tail=call.headers.get("x-amz-log-type") == "Tail")
+
+
+def _control(path: str, environ: dict[str, Any], state: State) -> Response:
     length = int(environ.get("CONTENT_LENGTH") or 0)
     raw = environ["wsgi.input"].read(length) if length else b""
     payload: dict[str, Any] = json.loads(raw) if raw.strip() else {}
+    settings, store = state.settings, state.identities
     answer: dict[str, Any]
     with settings.lock:
         if path == "/_byodkim/reset":
             settings.faults.clear()
             settings.calls.clear()
             store.clear()
+            state.forget_runs()
             answer = {"reset": True}
         elif path == "/_byodkim/faults":
             settings.faults[:] = [Fault(**item) for item in payload.get("faults", [])]
@@ -81,7 +113,17 @@ def _control(path: str, environ: dict[str, Any], settings: Settings, store: SesI
                 settings.dns_servers[:] = list(payload["dns_servers"])
             if "dkim_window" in payload:
                 settings.dkim_window = float(payload["dkim_window"])
-            answer = {"dns_servers": settings.dns_servers, "dkim_window": settings.dkim_window}
+            answer = {
+                "dns_servers": settings.dns_servers,
+                "dkim_window": settings.dkim_window,
+                "clock_speed": settings.clock_speed,
+                "lambda_network": state.runtime.network if state.runtime is not None else settings.lambda_network,
+            }
+        elif path == "/_byodkim/invocations":
+            runs = state.runtime.invocations if state.runtime is not None else []
+            answer = {"invocations": [vars(run) for run in runs]}
+        elif path == "/_byodkim/schedules":
+            answer = {"fired": list(state.scheduler.fired) if state.scheduler is not None else []}
         elif path == "/_byodkim/calls":
             answer = {"calls": list(settings.calls)}
         elif path == "/_byodkim/ses/identities":

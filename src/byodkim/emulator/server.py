@@ -8,11 +8,14 @@ from __future__ import annotations
 import argparse
 import signal
 import sys
+import tempfile
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from byodkim.deployment import DKIM_WINDOW_SECONDS
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from types import FrameType
 
 
@@ -22,6 +25,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--port", type=int, default=0)
     parser.add_argument("--dns", action="append", default=[], help="HOST:PORT of a name server SES queries")
     parser.add_argument("--dkim-window", type=float, default=DKIM_WINDOW_SECONDS)
+    parser.add_argument("--clock-speed", type=float, default=1.0, help="emulated seconds per real second")
+    parser.add_argument("--lambda-network", choices=("auto", "isolated", "host"), default="auto")
     args = parser.parse_args(argv)
 
     from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
@@ -31,25 +36,45 @@ def main(argv: list[str] | None = None) -> None:
     from byodkim.emulator.extension import wrap
     from byodkim.emulator.state import Settings, State
 
-    state = State.create(Settings(dns_servers=list(args.dns), dkim_window=args.dkim_window))
+    settings = Settings(
+        dns_servers=list(args.dns),
+        dkim_window=args.dkim_window,
+        clock_speed=args.clock_speed,
+        lambda_network=args.lambda_network,
+    )
+    state = State.create(settings)
     cfn.install(state)
     app = wrap(DomainDispatcherApplication(create_backend_app), state)
     server = make_server("127.0.0.1", args.port, app, threaded=True, request_handler=MotoRequestHandler)
+    workdir = tempfile.TemporaryDirectory(prefix="byodkim-emulator-")
+    state.start_services(server.server_port, Path(workdir.name))
 
     def stop(_signum: int, _frame: FrameType | None) -> None:
         raise SystemExit(0)
 
     signal.signal(signal.SIGTERM, stop)
-    _exit_with_parent()
+    _exit_with_parent(lambda: _remove(Path(workdir.name)))
     sys.stdout.write(f"ready {server.server_port}\n")
     sys.stdout.flush()
     try:
         server.serve_forever()
     finally:
         server.server_close()
+        _remove(Path(workdir.name))
 
 
-def _exit_with_parent() -> None:
+def _remove(folder: Path) -> None:
+    """Delete the emulator's scratch folder, whose function code is kept read-only."""
+    import shutil
+    import stat
+
+    for path in [folder, *folder.rglob("*")] if folder.exists() else []:
+        if not path.is_symlink():
+            path.chmod(path.stat().st_mode | stat.S_IWUSR)
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+def _exit_with_parent(cleanup: Callable[[], None]) -> None:
     """Stop when the process that started us is gone, even if it was killed without cleanup."""
     import os
     import threading
@@ -60,6 +85,7 @@ def _exit_with_parent() -> None:
     def watch() -> None:
         while os.getppid() == parent:
             time.sleep(0.5)
+        cleanup()
         os._exit(0)
 
     threading.Thread(target=watch, daemon=True, name="parent-watch").start()

@@ -6,17 +6,25 @@ models, instead of module globals each reaches for.
 
 from __future__ import annotations
 
+import logging
 import threading
+import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from byodkim.deployment import DKIM_WINDOW_SECONDS
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
+    from byodkim.emulator.alarms import Evaluator
+    from byodkim.emulator.runtime import LambdaRuntime
+    from byodkim.emulator.schedules import Scheduler
     from byodkim.emulator.ses import SesIdentities
     from byodkim.emulator.wire import Call
 
 ACCOUNT = "123456789012"  # moto's default account
+_TICK = 0.1  # real seconds between looks at schedules and alarms
 
 
 @dataclass
@@ -49,6 +57,8 @@ class Settings:
 
     dns_servers: list[str] = field(default_factory=list)
     dkim_window: float = DKIM_WINDOW_SECONDS
+    clock_speed: float = 1.0  # emulated seconds per real second, for schedules and alarm periods
+    lambda_network: str = "auto"  # isolated | host | auto
     faults: list[Fault] = field(default_factory=list)
     calls: list[dict[str, str]] = field(default_factory=list)  # a log of (service, operation, region)
     lock: threading.Lock = field(default_factory=threading.Lock)
@@ -71,6 +81,9 @@ class State:
 
     settings: Settings
     identities: SesIdentities
+    runtime: LambdaRuntime | None = None  # set once the server knows its port
+    scheduler: Scheduler | None = None
+    alarms: Evaluator | None = None
 
     @classmethod
     def create(cls, settings: Settings) -> State:
@@ -78,3 +91,41 @@ class State:
         from byodkim.emulator.ses import SesIdentities
 
         return cls(settings, SesIdentities(settings))
+
+    def forget_runs(self) -> None:
+        """Forget past invocations, firings and alarm history (the control endpoint's reset)."""
+        if self.runtime is not None:
+            self.runtime.invocations.clear()
+        if self.scheduler is not None:
+            self.scheduler.next_fire.clear()
+            self.scheduler.fired.clear()
+        if self.alarms is not None:
+            self.alarms.created.clear()
+            self.alarms.objects.clear()
+
+    def start_services(self, port: int, workdir: Path) -> None:
+        """Start what runs on the emulator's own clock: Lambda runs, schedules, alarm evaluation."""
+        from byodkim.emulator.alarms import Evaluator
+        from byodkim.emulator.clock import Clock
+        from byodkim.emulator.runtime import LambdaRuntime
+        from byodkim.emulator.schedules import Scheduler
+
+        clock = Clock(self.settings.clock_speed)
+        self.alarms = Evaluator(clock)
+        self.runtime = LambdaRuntime(
+            workdir, port, self.settings.dns_servers, self.settings.lambda_network, on_metrics=self.alarms.tick
+        )
+        self.scheduler = Scheduler(clock, self.runtime.invoke_async, self.runtime.busy)
+
+        def tick() -> None:
+            while True:
+                time.sleep(_TICK)
+                for step in (self.scheduler.tick, self.alarms.tick):  # type: ignore[union-attr]
+                    try:
+                        step()
+                    except RuntimeError:  # a dict moto's request threads changed meanwhile: next tick
+                        continue
+                    except Exception:  # one bad rule or alarm must not stop the clock
+                        logging.getLogger(__name__).exception("emulator clock")
+
+        threading.Thread(target=tick, daemon=True, name="emulator-clock").start()

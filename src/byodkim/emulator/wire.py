@@ -19,6 +19,7 @@ _LAMBDA_ROUTES = [
     ("POST", re.compile(r"^/2018-10-31/layers/[^/]+/versions$"), "PublishLayerVersion"),
     ("GET", re.compile(r"^/2018-10-31/layers/[^/]+/versions$"), "ListLayerVersions"),
     ("GET", re.compile(r"^/2018-10-31/layers/[^/]+/versions/\d+$"), "GetLayerVersion"),
+    ("POST", re.compile(r"^/2015-03-31/functions/[^/]+/invocations/?$"), "Invoke"),
 ]
 # SESv2 operations the emulator answers itself (moto lacks them or answers them wrongly).
 _ROUTES = [

@@ -18,14 +18,15 @@ from byodkim.aws.guards import read_statuses
 from byodkim.aws.secrets import read_key
 from byodkim.aws.ses import Registration, register
 from byodkim.aws.ses import status as ses_status
-from byodkim.deployment import METRIC_DKIM_VERIFIED, METRIC_NAMESPACE, Deployment, secret_id
+from byodkim.deployment import Deployment, secret_id
 from byodkim.dkim.names import normalize_domain, validate_selector
 from byodkim.dkim.record import DkimRecord
 from byodkim.dkim.request import render_request
 from byodkim.dnscheck.check import Report, check
-from byodkim.dnscheck.judge import ERROR, REFUSED, SERVFAIL, TIMEOUT, Check
+from byodkim.dnscheck.judge import Check
 from byodkim.dnscheck.servers import parse_servers
 from byodkim.errors import ByodkimError, DnsUnreachableError, InputError
+from byodkim.rollout.health import HealthCheck, put_metric
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -36,7 +37,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 NOTIFY = ("SUCCESS", "FAILED", "TEMPORARY_FAILURE")
-UNREACHED = (TIMEOUT, ERROR, REFUSED, SERVFAIL)  # outcomes where the server told us nothing about the record
 
 
 @dataclass(frozen=True)
@@ -49,6 +49,8 @@ class ManagerConfig:
     topic_arn: str = ""
     rule_name: str = ""
     nameservers: tuple[str, ...] = ()
+    alert_topic_arn: str = ""
+    ses_regions: tuple[str, ...] = ()  # where the health check reads SES; the function's own region if empty
 
     @property
     def project(self) -> str:
@@ -76,7 +78,9 @@ class ManagerConfig:
             bucket=env.get("CERTIFICATES_BUCKET", ""),
             topic_arn=env.get("DNS_TOPIC_ARN", ""),
             rule_name=env.get("PHASE7_RULE_NAME", ""),
-            nameservers=tuple(s for s in env.get("NAMESERVERS", "").split(",") if s.strip()),
+            nameservers=_listed(env.get("NAMESERVERS", "")),
+            alert_topic_arn=env.get("ALERT_TOPIC_ARN", ""),
+            ses_regions=_listed(env.get("SES_REGIONS", "")),
         )
 
     @classmethod
@@ -91,7 +95,12 @@ class ManagerConfig:
             topic_arn=deployment.dns_topic_arn(region, account),
             rule_name=deployment.phase7_rule_name,
             nameservers=nameservers,
+            alert_topic_arn=deployment.alert_topic_arn(region, account),
         )
+
+
+def _listed(value: str) -> tuple[str, ...]:
+    return tuple(item.strip() for item in value.split(",") if item.strip())
 
 
 @dataclass(frozen=True)
@@ -110,8 +119,8 @@ def parse_event(event: object, config: ManagerConfig) -> PhaseRequest:
     if not isinstance(event, dict):
         raise InputError("the payload must be a JSON object", 'e.g. {"action": "status", "domain": "goo.ne.jp"}')
     action = event.get("action")
-    if action not in ("phase_manager", "status"):
-        raise InputError(f"unknown action `{action}`", "use phase_manager or status")
+    if action not in ("phase_manager", "status", "health"):
+        raise InputError(f"unknown action `{action}`", "use phase_manager, status or health")
     for key, want in (("environment", config.environment), ("projectName", config.project)):
         if key in event and event[key] != want:
             raise InputError(
@@ -139,6 +148,8 @@ class Manager:
         """Do the request's work and return a JSON-ready result."""
         if request.action == "status":
             return self.status(request)
+        if request.action == "health":
+            return HealthCheck(self.config, self.aws, self.region).run(request.domain)
         return {"4": self.prepare, "5": self.send_request, "7": self.activate}[request.phase](request)
 
     # -- shared ------------------------------------------------------------------------------
@@ -243,7 +254,7 @@ class Manager:
             return result
         report = self._dns(request.domain, selector, key)
         result.update(dns=report.summary(), dnsOk=report.ok)
-        if not any(answer.outcome not in UNREACHED for answer in report.servers):
+        if not report.answered:
             # Nobody answered: an infrastructure failure Lambda's Errors metric must see, not a state.
             raise DnsUnreachableError(f"no authoritative server answered for {request.domain}: {report.summary()}")
         if not report.ok:
@@ -282,17 +293,8 @@ class Manager:
             result["notified"] = status
 
     def _metric(self, domain: str, status: str) -> None:
-        # The phase-8 alarm watches this: 1 while SES verifies the key, 0 otherwise.
-        self.aws.client("cloudwatch", self.region).put_metric_data(
-            Namespace=METRIC_NAMESPACE,
-            MetricData=[
-                {
-                    "MetricName": METRIC_DKIM_VERIFIED,
-                    "Dimensions": [{"Name": "Domain", "Value": domain}],
-                    "Value": 1.0 if status == "SUCCESS" else 0.0,
-                }
-            ],
-        )
+        # The phase-8 alarm watches this (and the health check's): 1 while SES verifies the key.
+        put_metric(self.aws, self.region, domain, self.region, healthy=status == "SUCCESS")
 
     def status(self, request: PhaseRequest) -> dict[str, Any]:
         """Report SES's view and, when a selector is known, the DNS view."""

@@ -1,0 +1,325 @@
+"""Lambda ``Invoke`` for real: the function's handler in its own process, under Lambda's conditions.
+
+moto would need Docker to run a function. Here each invocation is a fresh process of the
+runtime's own CPython from this machine (``python3.12`` runs under 3.12), started with
+``-I -S`` so only the stdlib, the function's code, its layers (``python/`` of each, in
+order) and the runtime's boto3 are importable; Lambda's environment variables (the
+region, the function's name, memory, log group) plus the function's own; the code and
+layers read-only. Where this host allows it (root, util-linux ``unshare``, iproute2) the
+process gets its own network and mount namespaces: loopback only, so an IPv6 address has
+no route, as for a Lambda outside a VPC; ``/etc/resolv.conf`` names a resolver that is the
+emulator's name server; and the ports it needs (the emulator, the name servers) bridged
+to the host. Elsewhere it runs on the host's network and says so (``network: host``).
+
+Each run is recorded as Lambda's metrics (Invocations, Errors, Duration by FunctionName)
+and log lines (START, the function's output, END, REPORT) in the function's log group.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import importlib.util
+import io
+import json
+import os
+import shutil
+import stat
+import subprocess
+import tempfile
+import threading
+import time
+import uuid
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from byodkim.artifacts.interpreters import find_python
+from byodkim.emulator import lambda_bootstrap
+from byodkim.emulator.relay import Relay
+
+# The runtime's own boto3 (Lambda ships one): these pure-Python packages, from the emulator's environment.
+_ARN_NAME = 6  # arn:aws:lambda:REGION:ACCOUNT:function:NAME
+_RUNTIME_PACKAGES = ("boto3", "botocore", "s3transfer", "jmespath", "dateutil", "urllib3", "six")
+
+
+@dataclass
+class Invocation:
+    """One run of a function, as Lambda would account for it."""
+
+    function: str
+    source: str
+    request_id: str
+    network: str
+    duration_ms: float = 0.0
+    error: dict[str, Any] | None = None
+    result: Any = None
+    log: str = ""
+
+
+@dataclass
+class LambdaRuntime:
+    """Runs functions kept in moto's Lambda backend."""
+
+    workdir: Path
+    endpoint_port: int
+    dns_servers: list[str]
+    network: str = "auto"  # isolated | host | auto (isolated where this host allows it)
+    on_metrics: Any = None  # called after each run's metrics are stored (the alarm evaluator)
+    invocations: list[Invocation] = field(default_factory=list)
+    _running: dict[str, int] = field(default_factory=dict)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def __post_init__(self) -> None:
+        if self.network == "auto":
+            self.network = "isolated" if _can_isolate() else "host"
+        self.relay = Relay(self.workdir / "relay")
+
+    def busy(self, function_arn: str) -> bool:
+        """Return whether the function is running now."""
+        name = function_arn.split(":")[_ARN_NAME] if function_arn.count(":") >= _ARN_NAME else function_arn
+        with self._lock:
+            return self._running.get(name, 0) > 0
+
+    def invoke_async(self, account: str, region: str, name: str, payload: bytes, source: str) -> None:
+        """Start an invocation in the background (InvocationType Event, EventBridge targets)."""
+        threading.Thread(target=self.invoke, args=(account, region, name, payload, source), daemon=True).start()
+
+    def invoke(self, account: str, region: str, name: str, payload: bytes, source: str = "Invoke") -> Invocation:
+        """Run the function once and return what happened."""
+        from moto.awslambda.models import lambda_backends
+
+        backend = lambda_backends[account][region]
+        function = backend.get_function(name)
+        request_id = str(uuid.uuid4())
+        run = Invocation(function.function_name, source, request_id, self.network)
+        with self._lock:
+            self._running[function.function_name] = self._running.get(function.function_name, 0) + 1
+        start = time.monotonic()
+        try:
+            self._run(backend, function, region, payload, run)
+        finally:
+            run.duration_ms = (time.monotonic() - start) * 1000
+            with self._lock:
+                self._running[function.function_name] -= 1
+                self.invocations.append(run)
+            self._account(account, region, function, run)
+        return run
+
+    # -- one run -----------------------------------------------------------------------------
+
+    def _run(self, backend: Any, function: Any, region: str, payload: bytes, run: Invocation) -> None:  # noqa: ANN401
+        version = str(function.run_time).removeprefix("python")
+        python = find_python(version)
+        if python is None:
+            run.error = _error(
+                "Runtime.Unavailable", f"this machine has no CPython {version} (pyenv install {version})"
+            )
+            return
+        code = self._unpacked("code", function.code_sha_256, function.code_bytes)
+        opt = self._layers(backend, function)
+        boto = self._runtime_packages()
+        with tempfile.TemporaryDirectory(prefix="byodkim-invoke-", dir=self.workdir) as scratch:
+            result = Path(scratch) / "result.json"
+            spec = {
+                "paths": [str(code), str(opt / "python" / "lib" / f"python{version}" / "site-packages"),
+                          str(opt / "python"), str(boto)],
+                "handler": function.handler,
+                "result": str(result),
+                "request_id": run.request_id,
+                "function_name": function.function_name,
+                "function_arn": function.function_arn,
+                "memory": function.memory_size,
+                "timeout": function.timeout,
+                "log_group": f"/aws/lambda/{function.function_name}",
+                "log_stream": _stream_name(run.request_id),
+                "bridges": self._bridges() if self.network == "isolated" else [],
+            }  # fmt: skip
+            command = [python, "-I", "-S", lambda_bootstrap.__file__, json.dumps(spec)]
+            if self.network == "isolated":
+                command = self._isolated(command, [code, opt, boto], Path(scratch))
+            env = self._environment(function, region, code, spec)
+            try:
+                done = subprocess.run(  # noqa: S603 - our bootstrap under the runtime's interpreter
+                    command, input=payload, capture_output=True, cwd=code, env=env,
+                    timeout=float(function.timeout), check=False,
+                )  # fmt: skip
+            except subprocess.TimeoutExpired as exc:
+                run.log = (exc.stdout or b"").decode("utf-8", "replace")
+                run.error = _error("Sandbox.Timedout", f"Task timed out after {float(function.timeout):.2f} seconds")
+                return
+            run.log = (done.stdout + done.stderr).decode("utf-8", "replace")
+            if not result.exists():
+                tail = run.log.strip().splitlines()[-1:] or [f"exit status {done.returncode}"]
+                run.error = _error("Runtime.ExitError", f"the runtime exited without a result: {tail[0]}")
+                return
+            outcome = json.loads(result.read_text(encoding="utf-8"))
+            run.error, run.result = outcome.get("error"), outcome.get("result")
+
+    def _environment(self, function: Any, region: str, code: Path, spec: dict[str, Any]) -> dict[str, str]:  # noqa: ANN401
+        env = {
+            "AWS_REGION": region,
+            "AWS_DEFAULT_REGION": region,
+            "AWS_LAMBDA_FUNCTION_NAME": function.function_name,
+            "AWS_LAMBDA_FUNCTION_VERSION": "$LATEST",
+            "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": str(function.memory_size),
+            "AWS_LAMBDA_LOG_GROUP_NAME": spec["log_group"],
+            "AWS_LAMBDA_LOG_STREAM_NAME": spec["log_stream"],
+            "AWS_EXECUTION_ENV": f"AWS_Lambda_{function.run_time}",
+            "AWS_LAMBDA_RUNTIME_API": "127.0.0.1:9001",
+            "LAMBDA_TASK_ROOT": str(code),
+            "LAMBDA_RUNTIME_DIR": str(Path(lambda_bootstrap.__file__).parent),
+            "LANG": "en_US.UTF-8",
+            "TZ": ":UTC",
+            "PATH": "/usr/local/bin:/usr/bin:/bin",
+            # The execution role's credentials, and the endpoint that stands for AWS's network here.
+            "AWS_ACCESS_KEY_ID": "testing",
+            "AWS_SECRET_ACCESS_KEY": "testing",
+            "AWS_SESSION_TOKEN": "testing",
+            "AWS_ENDPOINT_URL": f"http://127.0.0.1:{self.endpoint_port}",
+        }
+        env.update({str(k): str(v) for k, v in (function.environment_vars or {}).items()})
+        return env
+
+    def _isolated(self, command: list[str], read_only: list[Path], scratch: Path) -> list[str]:
+        resolv = scratch / "resolv.conf"
+        resolv.write_text("nameserver 127.0.0.1\n", encoding="ascii")
+        steps = ["ip link set lo up", f"mount --bind '{resolv}' /etc/resolv.conf"]
+        for folder in read_only:
+            steps += [f"mount --bind '{folder}' '{folder}'", f"mount -o remount,bind,ro '{folder}'"]
+        script = " && ".join(steps) + ' && exec "$@"'
+        return ["unshare", "-n", "-m", "--propagation", "private", "sh", "-c", script, "lambda", *command]
+
+    def _bridges(self) -> list[tuple[int, str, str]]:
+        """Return (port inside, protocol, host socket) for the emulator and the name servers."""
+        bridges = [(self.endpoint_port, "tcp", str(self.relay.socket_for("tcp", self.endpoint_port)))]
+        ports = [int(spec.rsplit(":", 1)[1]) for spec in self.dns_servers if ":" in spec]
+        for index, port in enumerate(ports):
+            inside = [port, 53] if index == 0 else [port]  # the first is also the resolver resolv.conf names
+            bridges += [
+                (where, protocol, str(self.relay.socket_for(protocol, port)))
+                for where in inside
+                for protocol in ("udp", "tcp")
+            ]
+        return list(dict.fromkeys(bridges))
+
+    # -- what a run needs on disk -------------------------------------------------------------
+
+    def _unpacked(self, kind: str, digest: str, data: bytes) -> Path:
+        name = hashlib.sha256(f"{kind}:{digest}".encode()).hexdigest()[:16]
+        target = self.workdir / kind / name
+        with self._lock:
+            if not target.is_dir():
+                partial = target.with_name(target.name + ".partial")
+                shutil.rmtree(partial, ignore_errors=True)
+                with zipfile.ZipFile(io.BytesIO(data)) as archive:
+                    archive.extractall(partial)
+                _read_only(partial)
+                partial.rename(target)
+        return target
+
+    def _layers(self, backend: Any, function: Any) -> Path:  # noqa: ANN401
+        versions = [backend.layers_versions_by_arn(layer["Arn"]) for layer in function.layers]
+        digest = ",".join(v.code_sha_256 for v in versions if v is not None)
+        merged = self.workdir / "opt" / hashlib.sha256(digest.encode()).hexdigest()[:16]
+        with self._lock:
+            if not merged.is_dir():
+                partial = merged.with_name(merged.name + ".partial")
+                shutil.rmtree(partial, ignore_errors=True)
+                partial.mkdir(parents=True)
+                for version in versions:  # later layers over earlier ones, as Lambda merges them into /opt
+                    if version is not None:
+                        with zipfile.ZipFile(io.BytesIO(version.code_bytes)) as archive:
+                            archive.extractall(partial)
+                _read_only(partial)
+                partial.rename(merged)
+        return merged
+
+    def _runtime_packages(self) -> Path:
+        target = self.workdir / "runtime"
+        with self._lock:
+            if not target.is_dir():
+                target.mkdir(parents=True)
+                for name in _RUNTIME_PACKAGES:
+                    spec = importlib.util.find_spec(name)
+                    if spec is None or spec.origin is None:
+                        continue
+                    origin = Path(spec.origin)
+                    source = origin.parent if origin.name == "__init__.py" else origin
+                    (target / source.name).symlink_to(source)
+        return target
+
+    # -- accounting ---------------------------------------------------------------------------
+
+    def _account(self, account: str, region: str, function: Any, run: Invocation) -> None:  # noqa: ANN401
+        from moto.cloudwatch.models import cloudwatch_backends
+
+        dims = [{"Name": "FunctionName", "Value": function.function_name}]
+        cloudwatch_backends[account][region].put_metric_data(
+            "AWS/Lambda",
+            [
+                {"MetricName": "Invocations", "Value": 1.0, "Unit": "Count", "Dimensions": dims},
+                {"MetricName": "Errors", "Value": 1.0 if run.error else 0.0, "Unit": "Count", "Dimensions": dims},
+                {"MetricName": "Duration", "Value": run.duration_ms, "Unit": "Milliseconds", "Dimensions": dims},
+            ],
+        )
+        self._log(account, region, function, run)
+        if self.on_metrics is not None:
+            self.on_metrics()
+
+    def _log(self, account: str, region: str, function: Any, run: Invocation) -> None:  # noqa: ANN401
+        from moto.logs.models import logs_backends
+
+        backend = logs_backends[account][region]
+        group = f"/aws/lambda/{function.function_name}"
+        if group not in backend.groups:
+            return  # Lambda writes only where the log group exists or may be created; phase 2 makes it
+        stream = _stream_name(run.request_id)
+        backend.create_log_stream(group, stream)
+        now = int(time.time() * 1000)
+        lines = [f"START RequestId: {run.request_id} Version: $LATEST", *run.log.splitlines()]
+        report = f"REPORT RequestId: {run.request_id}\tDuration: {run.duration_ms:.2f} ms"
+        lines += [f"END RequestId: {run.request_id}", f"{report}\tMemory Size: {function.memory_size} MB"]
+        backend.put_log_events(group, stream, [{"timestamp": now, "message": line} for line in lines if line])
+
+
+def response(run: Invocation, *, log_tail: bool) -> tuple[int, dict[str, str], bytes]:
+    """Return Invoke's HTTP answer for a synchronous run."""
+    headers = {"Content-Type": "application/json", "X-Amz-Executed-Version": "$LATEST"}
+    if log_tail:
+        headers["X-Amz-Log-Result"] = base64.b64encode(run.log.encode()[-4096:]).decode()
+    if run.error is not None:
+        headers["X-Amz-Function-Error"] = "Unhandled"
+        return 200, headers, json.dumps(run.error).encode()
+    return 200, headers, json.dumps(run.result).encode()
+
+
+def _error(kind: str, message: str) -> dict[str, Any]:
+    return {"errorMessage": message, "errorType": kind}
+
+
+def _stream_name(request_id: str) -> str:
+    return time.strftime("%Y/%m/%d/[$LATEST]", time.gmtime()) + request_id.replace("-", "")
+
+
+def _read_only(folder: Path) -> None:
+    """Take write permission away (for a root process, the read-only bind mount is what holds)."""
+    for path in [*folder.rglob("*"), folder]:
+        if path.is_symlink():
+            continue
+        mode = path.stat().st_mode
+        path.chmod(mode & ~(stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH))
+
+
+def _can_isolate() -> bool:
+    """Return whether this host can give a process its own network and mount namespaces."""
+    if os.geteuid() != 0 or shutil.which("unshare") is None or shutil.which("ip") is None:
+        return False
+    probe = subprocess.run(
+        ["unshare", "-n", "-m", "--propagation", "private", "sh", "-c", "ip link set lo up"],  # noqa: S607
+        capture_output=True,
+        check=False,
+        timeout=10,
+    )
+    return probe.returncode == 0

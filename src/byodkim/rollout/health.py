@@ -1,0 +1,224 @@
+"""The continuous DKIM health check: after activation, mail from SES must stay signed by the domain.
+
+SES reporting SUCCESS once is not the end. A record deleted or changed by a later zone edit, a
+private key pasted into ``p=``, SES dropping to TEMPORARY_FAILURE: each silently turns the
+domain's mail back into mail without a ``d=`` signature, and DMARC starts failing at receivers.
+Phase 8's schedule runs this check every 15 minutes. It reads SES in every region and the
+record on every authoritative server, sends one ``BYODKIM/DkimVerified`` value per domain and
+region (1 healthy, 0 not) with the dimensions the phase-8 alarm watches, and tells the alert
+topic when a domain's condition changes. When no server answers it raises: the metric is then
+missing, and the alarm, treating missing data as breaching, fires for a silent checker too.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass
+from typing import TYPE_CHECKING, Any
+
+from byodkim.aws.errors import error_code
+from byodkim.aws.guards import read_statuses
+from byodkim.aws.secrets import read_public_key
+from byodkim.deployment import METRIC_DKIM_VERIFIED, METRIC_NAMESPACE, secret_id
+from byodkim.dnscheck.check import Report, check
+from byodkim.dnscheck.judge import ABSENT, AMBIGUOUS, DIFFERENT, MALFORMED, PRIVATE, REVOKED, UNREACHABLE, Check
+from byodkim.dnscheck.servers import parse_servers
+from byodkim.errors import DnsUnreachableError
+
+if TYPE_CHECKING:
+    from byodkim.aws.ses import RegionStatus
+    from byodkim.aws.session import Aws
+    from byodkim.rollout.phases import ManagerConfig
+
+HEALTHY = "healthy"
+NOT_ACTIVE = "not activated"  # no EXTERNAL key registered yet: the rollout's own business
+PENDING = "pending"  # registered, SES has not verified it yet (phase 7 or a rotation is on it)
+SES_TEMPORARY_FAILURE = "SES TEMPORARY_FAILURE"
+SES_FAILED = "SES FAILED"
+RECORD_GONE = "record gone"
+RECORD_CHANGED = "record changed"
+RECORD_UNCONFIRMED = "record not confirmed"  # a server did not answer; the others may be right
+KEY_PUBLISHED = "private key published"
+_QUIET = {None, NOT_ACTIVE, PENDING}  # moves among these are rollout progress, which phase 7 reports
+_CHANGED = {DIFFERENT, MALFORMED, REVOKED, AMBIGUOUS}
+
+_NEXT = {
+    KEY_PUBLISHED: (
+        "the key is compromised: stop using this selector, generate a new key with a new selector "
+        "(`uv run byodkim rotate`), register it, and have the DNS team remove this record"
+    ),
+    RECORD_GONE: (
+        "ask the DNS team to publish the record again (`uv run byodkim dns-request`); "
+        "SES stops signing with the key if it stays missing"
+    ),
+    RECORD_CHANGED: (
+        "ask the DNS team to restore the record exactly as requested (`uv run byodkim verify` names the fault)"
+    ),
+    RECORD_UNCONFIRMED: "check the name servers that did not answer (`uv run byodkim verify`)",
+    SES_TEMPORARY_FAILURE: "SES cannot read the record now: check it with `uv run byodkim verify`",
+    SES_FAILED: (
+        "SES gave up on the key: publish the record, then register again "
+        '(`uv run byodkim register`, or phase 7 with "reregister": true)'
+    ),
+}
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One domain's DKIM condition in one SES region."""
+
+    domain: str
+    region: str
+    condition: str
+    ses: str
+    selector: str | None
+    detail: str = ""
+
+    @property
+    def healthy(self) -> bool:
+        """Return whether the domain's mail is signed with its key and the record is there for receivers."""
+        return self.condition == HEALTHY
+
+    @property
+    def next_step(self) -> str:
+        """Return what to do about it ("" when nothing)."""
+        return _NEXT.get(self.condition, "")
+
+
+def dns_condition(report: Report, *, key_known: bool = True) -> tuple[str, str]:
+    """Return the record's condition as receivers would find it, and the detail that says why.
+
+    Without the registered key (``key_known`` false) a gone or private record is still seen,
+    but "another key" cannot be told from "the right key".
+    """
+    answers = [a for a in report.servers if a.outcome != UNREACHABLE]
+    for outcome, condition in ((PRIVATE, KEY_PUBLISHED), (ABSENT, RECORD_GONE)):
+        hit = next((a for a in answers if a.outcome == outcome), None)
+        if hit is not None:
+            return condition, f"{hit.server}: {hit.detail}"
+    hit = next((a for a in answers if a.outcome in _CHANGED), None)
+    if hit is not None and key_known:
+        return RECORD_CHANGED, f"{hit.server}: {hit.outcome}: {hit.detail}"
+    if not key_known:
+        return RECORD_UNCONFIRMED, "the registered key is not in Secrets Manager: the record cannot be compared"
+    if not report.ok:
+        return RECORD_UNCONFIRMED, report.summary()
+    return HEALTHY, report.summary()
+
+
+def condition_of(ses: RegionStatus, record: tuple[str, str] | None) -> tuple[str, str]:
+    """Return one region's condition from SES's view and the record's (``None`` when not checked)."""
+    if record is not None and record[0] == KEY_PUBLISHED:
+        return record  # whatever SES says, the key is public: the worst news goes first
+    if not ses.exists or ses.origin != "EXTERNAL":
+        return NOT_ACTIVE, "no key of the domain's own is registered with SES"
+    if ses.status == "FAILED":
+        return SES_FAILED, "SES stopped looking for the record"
+    if ses.status == "TEMPORARY_FAILURE":
+        return SES_TEMPORARY_FAILURE, "SES cannot find the record at the moment"
+    if ses.status != "SUCCESS":
+        return PENDING, f"SES DKIM status {ses.status}"
+    return record if record is not None else (RECORD_UNCONFIRMED, "the record was not checked")
+
+
+def put_metric(aws: Aws, region: str, domain: str, ses_region: str, *, healthy: bool) -> None:
+    """Send one DkimVerified value with the dimensions the phase-8 alarm watches (Domain, Region)."""
+    aws.client("cloudwatch", region).put_metric_data(
+        Namespace=METRIC_NAMESPACE,
+        MetricData=[
+            {
+                "MetricName": METRIC_DKIM_VERIFIED,
+                "Dimensions": [{"Name": "Domain", "Value": domain}, {"Name": "Region", "Value": ses_region}],
+                "Value": 1.0 if healthy else 0.0,
+            }
+        ],
+    )
+
+
+class HealthCheck:
+    """The ``health`` action of the dkim-manager Lambda, for one domain."""
+
+    def __init__(self, config: ManagerConfig, aws: Aws, region: str) -> None:
+        self.config, self.aws, self.region = config, aws, region
+
+    def run(self, domain: str) -> dict[str, Any]:
+        """Check, send the metrics, notify changes, and return what was found."""
+        regions = self.config.ses_regions or (self.region,)
+        statuses = read_statuses(self.aws, domain, regions)
+        selector = next((s.tokens[0] for s in statuses if s.origin == "EXTERNAL" and s.tokens), None)
+        record, report = None, None
+        if selector is not None:
+            report, key_known = self._dns(domain, selector)
+            record = dns_condition(report, key_known=key_known)
+        findings = []
+        for seen in statuses:
+            condition, detail = condition_of(seen, record)
+            findings.append(Finding(domain, seen.region, condition, seen.status or "NO IDENTITY", selector, detail))
+        for finding in findings:
+            put_metric(self.aws, self.region, domain, finding.region, healthy=finding.healthy)
+        notified = self._notify_changes(domain, findings, report)
+        return {
+            "action": "health",
+            "domain": domain,
+            "healthy": all(f.healthy for f in findings),
+            "dns": report.summary() if report is not None else None,
+            "findings": [{**asdict(f), "next": f.next_step} for f in findings],
+            "notified": notified,
+        }
+
+    def _dns(self, domain: str, selector: str) -> tuple[Report, bool]:
+        where = secret_id(domain, selector, self.config.deployment.secret_prefix)
+        public = read_public_key(self.aws.client("secretsmanager", self.region), where)
+        expected = public if public is not None else ""
+        report = check(Check(domain, selector, expected, parse_servers(self.config.nameservers)))
+        if not report.answered:
+            raise DnsUnreachableError(f"no authoritative server answered for {domain}: {report.summary()}")
+        return report, public is not None
+
+    def _notify_changes(self, domain: str, findings: list[Finding], report: Report | None) -> list[str]:
+        name = self.config.deployment.parameter(domain, "health")
+        previous = self._previous(name)
+        current = {f.region: f.condition for f in findings}
+        changed = [f for f in findings if previous.get(f.region) != f.condition]
+        notified = []
+        for finding in changed:
+            before = previous.get(finding.region)
+            if before in _QUIET and finding.condition in _QUIET | {HEALTHY}:
+                continue  # rollout progress, and activation itself, are phase 7's to report
+            if self.config.alert_topic_arn:
+                self._publish(finding, before, report)
+                notified.append(finding.region)
+        if changed:
+            self.aws.client("ssm", self.region).put_parameter(
+                Name=name, Value=json.dumps(current, sort_keys=True), Type="String", Overwrite=True
+            )
+        return notified
+
+    def _previous(self, name: str) -> dict[str, str]:
+        try:
+            raw = self.aws.client("ssm", self.region).get_parameter(Name=name)["Parameter"]["Value"]
+        except Exception as exc:
+            if error_code(exc) == "ParameterNotFound":
+                return {}
+            raise
+        loaded = json.loads(raw) if raw.startswith("{") else {}
+        return {str(k): str(v) for k, v in loaded.items()} if isinstance(loaded, dict) else {}
+
+    def _publish(self, finding: Finding, before: str | None, report: Report | None) -> None:
+        word = "recovered" if finding.healthy else finding.condition
+        message = {
+            "domain": finding.domain,
+            "region": finding.region,
+            "condition": finding.condition,
+            "was": before,
+            "selector": finding.selector,
+            "sesStatus": finding.ses,
+            "detail": finding.detail,
+            "dns": report.summary() if report is not None else None,
+            "next": finding.next_step,
+        }
+        self.aws.client("sns", self.region).publish(
+            TopicArn=self.config.alert_topic_arn,
+            Subject=f"BYODKIM {finding.domain} {finding.region}: DKIM {word}"[:100],
+            Message=json.dumps(message, ensure_ascii=False, indent=2),
+        )

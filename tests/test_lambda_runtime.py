@@ -1,0 +1,153 @@
+"""The emulator runs a Lambda function as Lambda would: its own process, runtime CPython, Lambda's conditions.
+
+The handler below reports what it sees from inside: interpreter version, importable modules,
+environment, whether its code is writable, whether an IPv6 address has a route, and whether
+boto3 reaches the emulator. Lambda's own metrics and the function's log group are read back.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import time
+import zipfile
+from typing import TYPE_CHECKING, Any
+
+import boto3
+import pytest
+
+from byodkim.emulator import Emulator
+from conftest import missing, python_for
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+HANDLER = '''
+import errno, importlib.util, json, os, socket, sys
+
+def handler(event, context):
+    if event.get("fail"):
+        raise RuntimeError("asked to fail")
+    seen = {"version": list(sys.version_info[:2]), "event": event}
+    seen["importable"] = {m: importlib.util.find_spec(m) is not None for m in ("boto3", "moto", "byodkim", "pytest")}
+    seen["env"] = {k: os.environ.get(k) for k in ("AWS_REGION", "AWS_DEFAULT_REGION", "AWS_LAMBDA_FUNCTION_NAME",
+                                                "AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "GREETING")}
+    try:
+        open(os.path.join(os.environ["LAMBDA_TASK_ROOT"], "written"), "w").close()
+        seen["code_writable"] = True
+    except OSError:
+        seen["code_writable"] = False
+    probe = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
+    try:
+        probe.connect(("2001:db8::53", 53))
+        probe.send(b"x")
+        seen["ipv6"] = "routed"
+    except OSError as exc:
+        seen["ipv6"] = errno.errorcode.get(exc.errno, str(exc.errno))
+    import boto3
+    seen["functions"] = [f["FunctionName"] for f in boto3.client("lambda").list_functions()["Functions"]]
+    seen["remaining_ms"] = context.get_remaining_time_in_millis()
+    print("hello from the function")
+    return seen
+'''
+
+
+def _zip(files: dict[str, str]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name, text in files.items():
+            archive.writestr(name, text)
+    return buffer.getvalue()
+
+
+@pytest.fixture(scope="module")
+def emulator() -> Iterator[Emulator]:
+    python_for("3.12")  # the runtime's interpreter must be on this machine
+    with Emulator(region="ap-northeast-1") as started:
+        env = started.environment()
+        saved = {k: os.environ.get(k) for k in env}
+        os.environ.update(env)
+        yield started
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+
+
+def _function(name: str) -> None:
+    iam = boto3.client("iam")
+    role = iam.create_role(RoleName=f"{name}-role", AssumeRolePolicyDocument="{}")["Role"]["Arn"]
+    logs = boto3.client("logs")
+    logs.create_log_group(logGroupName=f"/aws/lambda/{name}")
+    boto3.client("lambda").create_function(
+        FunctionName=name,
+        Runtime="python3.12",
+        Role=role,
+        Handler="probe.handler",
+        Code={"ZipFile": _zip({"probe.py": HANDLER})},
+        Timeout=30,
+        MemorySize=256,
+        Environment={"Variables": {"GREETING": "konnichiwa"}},
+    )
+
+
+def _metric(name: str, metric: str) -> list[float]:
+    stats = boto3.client("cloudwatch").get_metric_statistics(
+        Namespace="AWS/Lambda",
+        MetricName=metric,
+        Dimensions=[{"Name": "FunctionName", "Value": name}],
+        StartTime=time.time() - 600,
+        EndTime=time.time() + 600,
+        Period=60,
+        Statistics=["Sum"],
+    )
+    return [point["Sum"] for point in stats["Datapoints"]]
+
+
+def test_the_handler_runs_in_its_runtime_under_lambdas_conditions(emulator: Emulator) -> None:
+    _function("probe-ok")
+    answer = boto3.client("lambda").invoke(FunctionName="probe-ok", Payload=json.dumps({"hello": "world"}))
+    assert "FunctionError" not in answer, answer["Payload"].read()
+    seen: dict[str, Any] = json.loads(answer["Payload"].read())
+    assert seen["version"] == [3, 12]
+    assert seen["event"] == {"hello": "world"}
+    # Only the stdlib, the code, the layers and the runtime's boto3: nothing of the emulator's environment.
+    assert seen["importable"] == {"boto3": True, "moto": False, "byodkim": False, "pytest": False}
+    assert seen["env"] == {
+        "AWS_REGION": "ap-northeast-1",
+        "AWS_DEFAULT_REGION": "ap-northeast-1",
+        "AWS_LAMBDA_FUNCTION_NAME": "probe-ok",
+        "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": "256",
+        "GREETING": "konnichiwa",
+    }
+    assert seen["code_writable"] is False
+    assert "probe-ok" in seen["functions"]
+    assert 0 < seen["remaining_ms"] <= 30_000
+    network = emulator.control("/_byodkim/config")["lambda_network"]
+    if os.environ.get("CI") == "true" and network != "isolated":
+        missing("CI runs functions in their own network namespace (root, unshare, ip)")
+    if network == "isolated":
+        assert seen["ipv6"] == "ENETUNREACH"  # as a Lambda outside a VPC: no IPv6 route
+    assert _metric("probe-ok", "Invocations") == [1.0]
+    assert _metric("probe-ok", "Errors") == [0.0]
+    events = boto3.client("logs").filter_log_events(logGroupName="/aws/lambda/probe-ok")["events"]
+    messages = [e["message"] for e in events]
+    assert messages[0].startswith("START RequestId: ")
+    assert "hello from the function" in messages
+    assert messages[-1].startswith("REPORT RequestId: ")
+
+
+def test_an_error_is_lambdas_function_error_and_counts_in_errors(emulator: Emulator) -> None:
+    _function("probe-fail")
+    answer = boto3.client("lambda").invoke(FunctionName="probe-fail", Payload=json.dumps({"fail": True}))
+    assert answer["FunctionError"] == "Unhandled"
+    error = json.loads(answer["Payload"].read())
+    assert (error["errorType"], error["errorMessage"]) == ("RuntimeError", "asked to fail")
+    assert _metric("probe-fail", "Errors") == [1.0]
+
+
+def test_an_unknown_function_is_lambdas_not_found(emulator: Emulator) -> None:
+    with pytest.raises(boto3.client("lambda").exceptions.ResourceNotFoundException):
+        boto3.client("lambda").invoke(FunctionName="no-such-function", Payload=b"{}")
