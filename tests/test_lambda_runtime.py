@@ -1,8 +1,10 @@
-"""The emulator runs a Lambda function as Lambda would: its own process, runtime CPython, Lambda's conditions.
+"""The emulator runs Lambda, EventBridge schedules and CloudWatch alarms as AWS does.
 
 The handler below reports what it sees from inside: interpreter version, importable modules,
 environment, whether its code is writable, whether an IPv6 address has a route, and whether
 boto3 reaches the emulator. Lambda's own metrics and the function's log group are read back.
+The clock runs 60 times faster here: a rate(1 minute) rule fires every second, and a
+60-second alarm period passes in one.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import json
 import os
 import time
 import zipfile
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 import boto3
@@ -21,9 +24,13 @@ from byodkim.emulator import Emulator
 from conftest import missing, python_for
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Callable, Iterator
 
-HANDLER = '''
+    from mypy_boto3_cloudwatch.type_defs import DimensionTypeDef
+
+SPEED = 60.0
+
+HANDLER = """
 import errno, importlib.util, json, os, socket, sys
 
 def handler(event, context):
@@ -50,7 +57,7 @@ def handler(event, context):
     seen["remaining_ms"] = context.get_remaining_time_in_millis()
     print("hello from the function")
     return seen
-'''
+"""
 
 
 def _zip(files: dict[str, str]) -> bytes:
@@ -64,7 +71,7 @@ def _zip(files: dict[str, str]) -> bytes:
 @pytest.fixture(scope="module")
 def emulator() -> Iterator[Emulator]:
     python_for("3.12")  # the runtime's interpreter must be on this machine
-    with Emulator(region="ap-northeast-1") as started:
+    with Emulator(region="ap-northeast-1", clock_speed=SPEED) as started:
         env = started.environment()
         saved = {k: os.environ.get(k) for k in env}
         os.environ.update(env)
@@ -98,8 +105,8 @@ def _metric(name: str, metric: str) -> list[float]:
         Namespace="AWS/Lambda",
         MetricName=metric,
         Dimensions=[{"Name": "FunctionName", "Value": name}],
-        StartTime=time.time() - 600,
-        EndTime=time.time() + 600,
+        StartTime=datetime.now(UTC) - timedelta(minutes=10),
+        EndTime=datetime.now(UTC) + timedelta(hours=2),
         Period=60,
         Statistics=["Sum"],
     )
@@ -151,3 +158,79 @@ def test_an_error_is_lambdas_function_error_and_counts_in_errors(emulator: Emula
 def test_an_unknown_function_is_lambdas_not_found(emulator: Emulator) -> None:
     with pytest.raises(boto3.client("lambda").exceptions.ResourceNotFoundException):
         boto3.client("lambda").invoke(FunctionName="no-such-function", Payload=b"{}")
+
+
+def _until(what: Callable[[], Any], seconds: float) -> Any:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        found = what()
+        if found:
+            return found
+        time.sleep(0.1)
+    return what()
+
+
+def test_a_scheduled_rule_fires_its_function_with_its_input_until_disabled(emulator: Emulator) -> None:
+    _function("probe-scheduled")
+    arn = boto3.client("lambda").get_function(FunctionName="probe-scheduled")["Configuration"]["FunctionArn"]
+    events = boto3.client("events")
+    events.put_rule(Name="every-minute", ScheduleExpression="rate(1 minute)", State="ENABLED")
+    events.put_targets(Rule="every-minute", Targets=[{"Id": "t", "Arn": arn, "Input": '{"from": "schedule"}'}])
+
+    def runs() -> list[dict[str, Any]]:
+        found = emulator.control("/_byodkim/invocations")["invocations"]
+        return [run for run in found if run["function"] == "probe-scheduled"]
+
+    assert len(_until(lambda: len(runs()) >= 2, 15) and runs()) >= 2
+    assert all(run["result"]["event"] == {"from": "schedule"} for run in runs())
+    assert {run["source"] for run in runs()} == {"events:every-minute"}
+    events.disable_rule(Name="every-minute")
+    time.sleep(0.5)  # a run started just before may still finish
+    settled = len(runs())
+    time.sleep(3 * 60 / SPEED)  # three periods
+    assert len(runs()) == settled
+
+
+def test_an_alarm_treating_missing_data_as_breaching_tells_sqs_through_sns(emulator: Emulator) -> None:
+    sns, sqs, cloudwatch = boto3.client("sns"), boto3.client("sqs"), boto3.client("cloudwatch")
+    topic = sns.create_topic(Name="alerts")["TopicArn"]
+    queue = sqs.create_queue(QueueName="alerts-inbox")["QueueUrl"]
+    queue_arn = sqs.get_queue_attributes(QueueUrl=queue, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    sns.subscribe(TopicArn=topic, Protocol="sqs", Endpoint=queue_arn)
+    dims: list[DimensionTypeDef] = [
+        {"Name": "Domain", "Value": "goo.ne.jp"},
+        {"Name": "Region", "Value": "ap-northeast-1"},
+    ]
+    cloudwatch.put_metric_alarm(
+        AlarmName="dkim", Namespace="BYODKIM", MetricName="DkimVerified", Dimensions=dims, Statistic="Minimum",
+        Period=60, EvaluationPeriods=2, DatapointsToAlarm=2, Threshold=1, ComparisonOperator="LessThanThreshold",
+        TreatMissingData="breaching", AlarmActions=[topic], OKActions=[topic],
+    )  # fmt: skip
+
+    def state() -> str:
+        return str(cloudwatch.describe_alarms(AlarmNames=["dkim"])["MetricAlarms"][0]["StateValue"])
+
+    assert state() in ("INSUFFICIENT_DATA", "OK")
+    # Healthy values every emulated half minute: OK. Another dimension set is another metric.
+    deadline = time.monotonic() + 3 * 60 / SPEED
+    while time.monotonic() < deadline:
+        cloudwatch.put_metric_data(
+            Namespace="BYODKIM", MetricData=[{"MetricName": "DkimVerified", "Value": 1.0, "Dimensions": dims}]
+        )
+        cloudwatch.put_metric_data(
+            Namespace="BYODKIM", MetricData=[{"MetricName": "DkimVerified", "Value": 0.0, "Dimensions": dims[:1]}]
+        )
+        time.sleep(30 / SPEED)
+    assert _until(lambda: state() == "OK", 2)
+    # The checker goes silent: two missing periods breach, and the alarm tells the topic's queue.
+    assert _until(lambda: state() == "ALARM", 4 * 60 / SPEED + 2)
+    messages = sqs.receive_message(QueueUrl=queue, MaxNumberOfMessages=10, WaitTimeSeconds=1).get("Messages", [])
+    bodies = [json.loads(json.loads(m["Body"])["Message"]) for m in messages]
+    alarm = next(b for b in bodies if b["NewStateValue"] == "ALARM")
+    assert alarm["AlarmName"] == "dkim"
+    assert alarm["Trigger"]["TreatMissingData"] == "breaching"
+    assert alarm["Trigger"]["Dimensions"] == [
+        {"value": "goo.ne.jp", "name": "Domain"},
+        {"value": "ap-northeast-1", "name": "Region"},
+    ]
+    assert "missing" in alarm["NewStateReason"]
