@@ -101,6 +101,11 @@ class Deployment:
         return f"arn:aws:sns:{region}:{account}:{self.dns_topic_name}"
 
     @property
+    def kms_alias(self) -> str:
+        """Return phase 1's KMS key alias, which encrypts the DKIM secrets, logs and topics."""
+        return f"alias/{self.prefix}-dkim"
+
+    @property
     def alert_topic_name(self) -> str:
         """Return phase 8's alert topic, which the alarms and the health check tell."""
         return f"{self.prefix}-alerts"

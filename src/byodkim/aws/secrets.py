@@ -21,6 +21,7 @@ from byodkim.dkim.keyload import key_from_bytes
 from byodkim.errors import AwsError, InputError
 
 if TYPE_CHECKING:
+    from mypy_boto3_kms import KMSClient
     from mypy_boto3_secretsmanager import SecretsManagerClient
 
     from byodkim.dkim.keys import PublicKey, SigningKey
@@ -66,6 +67,16 @@ def describe_key(domain: str, selector: str, public: PublicKey) -> str:
     DescribeSecret, never GetSecretValue, so the secret-read alarm stays for real reads.
     """
     return f"DKIM private key for {domain}, selector {selector} (byodkim); {_PUBLIC}{public.b64}"
+
+
+def existing_kms_key(client: KMSClient, key_id: str) -> str | None:
+    """Return the ARN of the KMS key ``key_id`` (an alias too) names, or None when there is none."""
+    try:
+        return str(client.describe_key(KeyId=key_id)["KeyMetadata"]["Arn"])
+    except Exception as exc:
+        if error_code(exc) == "NotFoundException":
+            return None
+        raise
 
 
 def read_public_key(client: SecretsManagerClient, secret_id: str) -> PublicKey | None:

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from mypy_boto3_cloudformation import CloudFormationClient
     from mypy_boto3_cloudwatch import CloudWatchClient
     from mypy_boto3_events import EventBridgeClient
+    from mypy_boto3_kms import KMSClient
     from mypy_boto3_lambda import LambdaClient
     from mypy_boto3_logs import CloudWatchLogsClient
     from mypy_boto3_s3 import S3Client
@@ -60,6 +61,8 @@ class Aws:
     def client(self, service: Literal["cloudwatch"], region: str | None = None) -> CloudWatchClient: ...
     @overload
     def client(self, service: Literal["events"], region: str | None = None) -> EventBridgeClient: ...
+    @overload
+    def client(self, service: Literal["kms"], region: str | None = None) -> KMSClient: ...
     @overload
     def client(self, service: Literal["lambda"], region: str | None = None) -> LambdaClient: ...
     @overload

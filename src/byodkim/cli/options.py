@@ -128,6 +128,23 @@ def aws_regions(profile: str | None, regions: tuple[str, ...]) -> tuple[Aws, tup
     return aws, chosen
 
 
+def kms_key(aws: Aws, region: str, given: str | None) -> str | None:
+    """Return the KMS key for a new secret: the one given, else phase 1's key when it exists.
+
+    Without it Secrets Manager would use its AWS-managed key (aws/secretsmanager), which the
+    deployment's key policy and audit do not cover.
+    """
+    if given:
+        return given
+    from byodkim import deployment
+    from byodkim.aws.secrets import existing_kms_key
+
+    folder = deployment.find_sceptre_dir()
+    if folder is None:
+        return None
+    return existing_kms_key(aws.client("kms", region), deployment.read(folder).kms_alias)
+
+
 def echo_json(data: object) -> None:
     """Print ``data`` as indented JSON (UTF-8 text kept as it is)."""
     import json

@@ -15,6 +15,7 @@ from byodkim.cli.options import (
     aws_regions,
     domain_option,
     env_option,
+    kms_key,
     lang_option,
     nameserver_option,
     output_option,
@@ -93,7 +94,10 @@ def report(
 @click.option(
     "--keep-old-days", type=click.IntRange(1, 365), default=7, show_default=True, help="Days to keep the old record."
 )
-@click.option("--kms-key-id", help="KMS key for the new key's secret.")
+@click.option(
+    "--kms-key-id",
+    help="KMS key for the new key's secret [default: phase 1's key, alias/<project>-<env>-dkim, if it exists].",
+)
 def rotate(
     domain: str,
     new_selector: str,
@@ -123,7 +127,7 @@ def rotate(
         until,
         lang,
         keep_old_days,
-        kms_key_id,
+        kms_key(aws, chosen[0], kms_key_id),
     )
     labels = {
         "keyed": "new key generated and stored in Secrets Manager",

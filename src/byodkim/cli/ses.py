@@ -12,6 +12,7 @@ from byodkim.cli.options import (
     domain_option,
     echo_json,
     key_file_option,
+    kms_key,
     nameserver_option,
     output_option,
     passphrase_option,
@@ -36,7 +37,9 @@ if TYPE_CHECKING:
 @key_file_option
 @passphrase_option
 @click.option("--secret-id", help="Secrets Manager secret holding the key [default: byodkim/dkim/DOMAIN/SELECTOR].")
-@click.option("--kms-key-id", help="KMS key for a new secret (e.g. the phase-1 key's alias).")
+@click.option(
+    "--kms-key-id", help="KMS key for a new secret [default: phase 1's key, alias/<project>-<env>-dkim, if it exists]."
+)
 @regions_option
 @profile_option
 @click.option("--dry-run", is_flag=True, help="Print the calls it would make; change nothing.")
@@ -72,7 +75,7 @@ def register(
         selector=selector,
         given=given,
         secret_id=secret_id,
-        kms_key_id=kms_key_id,
+        kms_key_id=kms_key(aws, chosen[0], kms_key_id),
         dry_run=dry_run,
     )
     request = Registration(domain, selector, source.key, chosen, dry_run=dry_run, force=force)

@@ -343,6 +343,9 @@ class Alarm(_Model, CloudFormationModel):
             dimensions=[{"Name": d["Name"], "Value": d["Value"]} for d in p.get("Dimensions", [])],
             alarm_actions=list(p.get("AlarmActions", [])),
             ok_actions=list(p.get("OKActions", [])),
+            insufficient_data_actions=list(p.get("InsufficientDataActions", [])),
+            datapoints_to_alarm=int(p["DatapointsToAlarm"]) if "DatapointsToAlarm" in p else None,
+            actions_enabled=str(p.get("ActionsEnabled", "true")).lower() != "false",
             treat_missing_data=p.get("TreatMissingData"),
         )
         self.values["Arn"] = f"arn:aws:cloudwatch:{self.region}:{self.account}:alarm:{self.name}"

@@ -13,6 +13,29 @@ def apply() -> None:
     _compare_parameters_as_text()
     _lambda_function_keeps_layers()
     _stack_updates_roll_back()
+    _kms_key_policy_is_text()
+
+
+def _kms_key_policy_is_text() -> None:
+    """Keep an AWS::KMS::Key's KeyPolicy as JSON text, as the KMS API does.
+
+    moto stores the template's mapping as is, and its own DescribeKey then fails on it with
+    an HTTP 500 (``json.loads`` of a dict): any use of the phase-1 key by alias broke.
+    """
+    import json
+
+    from moto.kms.models import Key
+
+    original = Key.create_from_cloudformation_json.__func__  # type: ignore[attr-defined]
+
+    def create(cls: Any, resource_name: str, cloudformation_json: Any, *args: Any, **kwargs: Any) -> Any:
+        properties = cloudformation_json.get("Properties", {})
+        if isinstance(properties.get("KeyPolicy"), dict):
+            properties = {**properties, "KeyPolicy": json.dumps(properties["KeyPolicy"])}
+            cloudformation_json = {**cloudformation_json, "Properties": properties}
+        return original(cls, resource_name, cloudformation_json, *args, **kwargs)
+
+    Key.create_from_cloudformation_json = classmethod(create)  # type: ignore[method-assign,assignment]
 
 
 def _stack_updates_roll_back() -> None:

@@ -40,7 +40,6 @@ from byodkim.emulator import lambda_bootstrap
 from byodkim.emulator.relay import Relay
 
 # The runtime's own boto3 (Lambda ships one): these pure-Python packages, from the emulator's environment.
-_ARN_NAME = 6  # arn:aws:lambda:REGION:ACCOUNT:function:NAME
 _RUNTIME_PACKAGES = ("boto3", "botocore", "s3transfer", "jmespath", "dateutil", "urllib3", "six")
 
 
@@ -76,11 +75,10 @@ class LambdaRuntime:
             self.network = "isolated" if _can_isolate() else "host"
         self.relay = Relay(self.workdir / "relay")
 
-    def busy(self, function_arn: str) -> bool:
-        """Return whether the function is running now."""
-        name = function_arn.split(":")[_ARN_NAME] if function_arn.count(":") >= _ARN_NAME else function_arn
+    def busy(self, source: str) -> bool:
+        """Return whether a run started by ``source`` (e.g. ``events:RULE``) is still going."""
         with self._lock:
-            return self._running.get(name, 0) > 0
+            return self._running.get(source, 0) > 0
 
     def invoke_async(self, account: str, region: str, name: str, payload: bytes, source: str) -> None:
         """Start an invocation in the background (InvocationType Event, EventBridge targets)."""
@@ -95,14 +93,14 @@ class LambdaRuntime:
         request_id = str(uuid.uuid4())
         run = Invocation(function.function_name, source, request_id, self.network)
         with self._lock:
-            self._running[function.function_name] = self._running.get(function.function_name, 0) + 1
+            self._running[source] = self._running.get(source, 0) + 1
         start = time.monotonic()
         try:
             self._run(backend, function, region, payload, run)
         finally:
             run.duration_ms = (time.monotonic() - start) * 1000
             with self._lock:
-                self._running[function.function_name] -= 1
+                self._running[source] -= 1
                 self.invocations.append(run)
             self._account(account, region, function, run)
         return run

@@ -5,7 +5,7 @@ expression fires its targets one period after it was first seen and every period
 with the target's ``Input`` as the event (EventBridge's scheduled-event JSON when there is
 none). A disabled rule stops; enabled again, it starts a fresh period. Lambda targets run
 through the emulator's Lambda runtime; SNS targets are published to. A Lambda target whose
-previous run has not finished is not started twice: on an accelerated clock one run can
+previous run from the same rule has not finished is not started twice: on an accelerated clock one run can
 span several periods, and piling runs up would measure the host, not the rollout.
 ``cron()`` expressions are not evaluated (byodkim's templates use ``rate()`` only).
 """
@@ -43,7 +43,7 @@ class Scheduler:
 
     clock: Clock
     invoke: Invoke
-    busy: Callable[[str], bool]  # whether a function (by ARN) is still running
+    busy: Callable[[str], bool]  # whether a run this source started (events:RULE) is still going
     next_fire: dict[str, float] = field(default_factory=dict)
     fired: list[dict[str, Any]] = field(default_factory=list)  # what fired, for the control endpoint
     lock: threading.Lock = field(default_factory=threading.Lock)
