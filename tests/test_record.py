@@ -14,7 +14,7 @@ import dns.rdatatype
 import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from byodkim.dkim import keyload, keys
@@ -68,6 +68,7 @@ def _encodings(key: rsa.RSAPrivateKey) -> dict[str, bytes]:
     }
 
 
+@settings(deadline=None)  # correctness, not speed: loading RSA keys on a busy CI host can take >200 ms
 @given(
     index=st.integers(0, len(_POOL) - 1),
     form=st.sampled_from(["pkcs1", "pkcs8", "der8", "body8", "body8-wrapped"]),
