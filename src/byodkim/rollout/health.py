@@ -55,7 +55,10 @@ _NEXT = {
         "ask the DNS team to restore the record exactly as requested (`uv run byodkim verify` names the fault)"
     ),
     RECORD_UNCONFIRMED: "check the name servers that did not answer (`uv run byodkim verify`)",
-    SES_TEMPORARY_FAILURE: "SES cannot read the record now: check it with `uv run byodkim verify`",
+    SES_TEMPORARY_FAILURE: (
+        "check the record with `uv run byodkim verify` on every authoritative server; "
+        "SES stops signing with the key if it cannot read it for 72 hours"
+    ),
     SES_FAILED: (
         "SES gave up on the key: publish the record, then register again "
         '(`uv run byodkim register`, or phase 7 with "reregister": true)'
@@ -107,17 +110,23 @@ def dns_condition(report: Report, *, key_known: bool = True) -> tuple[str, str]:
 
 
 def condition_of(ses: RegionStatus, record: tuple[str, str] | None) -> tuple[str, str]:
-    """Return one region's condition from SES's view and the record's (``None`` when not checked)."""
+    """Return one region's condition from SES's view and the record's (``None`` when not checked).
+
+    The record's fault comes before SES's TEMPORARY_FAILURE, which is its consequence: the
+    DNS team can act on "record gone", not on "SES cannot find it".
+    """
     if record is not None and record[0] == KEY_PUBLISHED:
         return record  # whatever SES says, the key is public: the worst news goes first
     if not ses.exists or ses.origin != "EXTERNAL":
         return NOT_ACTIVE, "no key of the domain's own is registered with SES"
     if ses.status == "FAILED":
         return SES_FAILED, "SES stopped looking for the record"
-    if ses.status == "TEMPORARY_FAILURE":
-        return SES_TEMPORARY_FAILURE, "SES cannot find the record at the moment"
-    if ses.status != "SUCCESS":
+    if ses.status not in ("SUCCESS", "TEMPORARY_FAILURE"):
         return PENDING, f"SES DKIM status {ses.status}"
+    if record is not None and record[0] != HEALTHY:
+        return record[0], f"{record[1]} (SES: {ses.status})"
+    if ses.status == "TEMPORARY_FAILURE":
+        return SES_TEMPORARY_FAILURE, "SES cannot find the record, though it looks right from here"
     return record if record is not None else (RECORD_UNCONFIRMED, "the record was not checked")
 
 
