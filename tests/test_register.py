@@ -480,3 +480,17 @@ def test_killed_between_key_storage_and_registration_converges(emulator: Emulato
     assert (
         identity["key_sha256"] == hashlib.sha256(stored["privateKey"].encode()).hexdigest()
     )  # nothing lost: the stored key
+
+
+def test_a_new_secret_is_encrypted_with_the_phase_1_key_when_it_exists(cli: Cli, emulator: Emulator) -> None:
+    kms = boto3.client("kms")
+    secrets = boto3.client("secretsmanager")
+    # No phase-1 key yet: Secrets Manager's own key, as before.
+    plain = cli("register", "--domain", "goo.ne.jp", "--selector", "s0")
+    assert plain.code == 0, plain.err
+    assert "KmsKeyId" not in secrets.describe_secret(SecretId="byodkim/dkim/goo.ne.jp/s0")
+    key = kms.create_key(Description="phase 1")["KeyMetadata"]
+    kms.create_alias(AliasName="alias/aws-ses-migration-prod-dkim", TargetKeyId=key["KeyId"])
+    first = cli("register", "--domain", "goo.ne.jp", "--selector", "s1")
+    assert first.code == 0, first.err
+    assert secrets.describe_secret(SecretId="byodkim/dkim/goo.ne.jp/s1")["KmsKeyId"] == key["Arn"]
