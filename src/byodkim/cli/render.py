@@ -120,6 +120,8 @@ def verify_result(state: Waited, output: str) -> None:
     for answer in report.servers:
         serial = f"serial {answer.serial}" if answer.serial is not None else "serial -"
         click.echo(f"  {answer.server:<{width}}  {answer.outcome:<13} {serial:<17} {answer.detail}")
+        if answer.receiver:
+            click.echo(f"  {'':<{width}}  receiver (dkimpy, a message signed with the key): {answer.receiver}")
         for warning in answer.warnings:
             click.echo(f"  {'':<{width}}  warning: {warning}")
     for hint in report.hints:

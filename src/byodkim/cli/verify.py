@@ -20,6 +20,7 @@ from byodkim.cli.options import (
     regions_option,
     selector_option,
     servers,
+    signing_key,
 )
 from byodkim.cli.render import WaitProgress, verify_result
 from byodkim.errors import InputError
@@ -83,10 +84,14 @@ def verify(
         stored = read_key(aws.client("secretsmanager", chosen[0]), secret_id)
         if stored is None:
             raise InputError(f"secret `{secret_id}` does not exist", "check --secret-id and --region")
-        expected = stored.public
+        signing = stored
+    elif key_file is not None:
+        signing = signing_key(key_file, passphrase)
     else:
-        expected = public_key(key_file, public_key_file, passphrase)
-    request = judge.Check(domain, selector, expected, servers(nameservers), timeout=query_timeout)
+        signing = None
+    # With the private key, a receiver (dkimpy) also verifies a signed message against each answer.
+    expected = signing.public if signing is not None else public_key(key_file, public_key_file, passphrase)
+    request = judge.Check(domain, selector, expected, servers(nameservers), timeout=query_timeout, signing=signing)
     ses_poll = (lambda: ses_statuses(aws, domain, chosen)) if ses and aws is not None else None
     if not wait_:
         report = checker.check(request)

@@ -16,6 +16,7 @@ from typing import Any
 from byodkim.dkim.names import record_name
 from byodkim.dnscheck.judge import (
     ERROR,
+    NOT_AUTHORITATIVE,
     OK,
     REFUSED,
     SERVFAIL,
@@ -31,7 +32,14 @@ from byodkim.dnscheck.servers import Server, discover, query
 # Errors that mean this host has no route to the address (an IPv6 address seen from a Lambda
 # outside a dual-stack VPC): they say nothing about the server.
 _NO_ROUTE = {errno.ENETUNREACH, errno.EHOSTUNREACH, errno.EAFNOSUPPORT, errno.EADDRNOTAVAIL}
-_SILENT = {TIMEOUT, ERROR, REFUSED, SERVFAIL, UNREACHABLE}  # outcomes that say nothing about the record
+_SILENT = {
+    TIMEOUT,
+    ERROR,
+    REFUSED,
+    SERVFAIL,
+    UNREACHABLE,
+    NOT_AUTHORITATIVE,
+}  # outcomes that say nothing about the record
 
 
 @dataclass
@@ -96,6 +104,7 @@ def check(request: Check) -> Report:
 
 def _ask(server: Server, request: Check, name: str) -> ServerAnswer:
     import dns.exception
+    import dns.flags
     import dns.rcode
 
     start = time.monotonic()
@@ -124,10 +133,36 @@ def _ask(server: Server, request: Check, name: str) -> ServerAnswer:
         return ServerAnswer(
             server.label, SERVFAIL, detail="the server failed (zone not loaded?)", seconds=time.monotonic() - start
         )
+    if not answer.flags & dns.flags.AA:
+        # Only the zone's own servers speak for it: a referral or a cached answer is not the record.
+        kind = "a referral to other servers" if answer.authority and not answer.answer else "an answer"
+        return ServerAnswer(
+            server.label,
+            NOT_AUTHORITATIVE,
+            detail=f"{kind} without the authoritative flag: this server does not serve the zone; "
+            "give the zone's authoritative servers (or none, to find them)",
+            seconds=time.monotonic() - start,
+        )
     result = judge(answer, server, request, name)
     result.serial = _serial(server, request)
+    if request.signing is not None:
+        _ask_a_receiver(result, server, request)
     result.seconds = time.monotonic() - start
     return result
+
+
+def _ask_a_receiver(result: ServerAnswer, server: Server, request: Check) -> None:
+    """Add dkimpy's verdict on this server's answer; a disagreement with ours is said, not hidden."""
+    from byodkim.dnscheck import receiver
+
+    assert request.signing is not None  # noqa: S101 - checked by the caller
+    result.receiver = receiver.verdict(request.signing, request.domain, request.selector, server, request.timeout)
+    if (result.receiver == receiver.PASS) != result.ok:
+        ours = "publishes the key" if result.ok else result.outcome
+        result.warnings.append(
+            f"byodkim's reading ({ours}) and a receiver's (dkimpy: {result.receiver}) disagree; "
+            "trust the receiver and report this to byodkim's maintainers"
+        )
 
 
 def _serial(server: Server, request: Check) -> int | None:

@@ -14,7 +14,7 @@ from byodkim.dnscheck.servers import Server, query
 if TYPE_CHECKING:
     import dns.message
 
-    from byodkim.dkim.keys import PublicKey
+    from byodkim.dkim.keys import PublicKey, SigningKey
 
 OK, ABSENT, DIFFERENT, MALFORMED, REVOKED = "ok", "absent", "different key", "malformed", "revoked"
 PRIVATE = "private key published"  # the worst publishing mistake: the key is compromised
@@ -31,6 +31,7 @@ class ServerAnswer:
     warnings: list[str] = field(default_factory=list)
     seconds: float = 0.0
     host: str = ""  # the name server this address belongs to ("" when given as an address)
+    receiver: str = ""  # dkimpy's verdict on a message signed with the key ("" when no private key was given)
 
     @property
     def ok(self) -> bool:
@@ -203,6 +204,7 @@ def _key_verdict(text: str, p_value: str, expected: PublicKey | str, warnings: l
 
 
 TIMEOUT, REFUSED, SERVFAIL, ERROR, AMBIGUOUS = "timeout", "refused", "SERVFAIL", "error", "ambiguous"
+NOT_AUTHORITATIVE = "not authoritative"  # AA not set: a referral or a cached answer, not the zone's word
 # An address of a family this host has no route for (an AAAA record, seen from a Lambda outside a
 # dual-stack VPC): not reachable from here, which says nothing about the server itself.
 UNREACHABLE = "unreachable"
@@ -218,6 +220,7 @@ class Check:
     servers: tuple[Server, ...] = ()  # empty: discover the zone's authoritative servers
     timeout: float = 3.0
     discovery_port: int = 53  # where discovered servers listen (tests run them elsewhere)
+    signing: SigningKey | None = None  # with the private key, a receiver (dkimpy) judges each answer too
 
 
 def fingerprint_of(expected: PublicKey | str) -> str:

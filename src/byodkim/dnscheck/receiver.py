@@ -1,0 +1,118 @@
+"""A receiver's verdict, not ours: a message signed with the key, verified by dkimpy.
+
+byodkim's own reading of the record (:mod:`byodkim.dnscheck.judge`) and the emulated SES
+could share a blind spot. dkimpy is the reference receiver-side DKIM implementation in
+Python (dkimpy-milter, authheaders): a fixed message signed rsa-sha256 with the registered
+private key (``d=`` the domain, ``s=`` the selector, as SES signs) and verified by it
+against one name server's answer is what "works at a receiver" means.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING
+
+from byodkim.dnscheck.servers import Server, query
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from byodkim.dkim.keys import SigningKey
+
+PASS = "pass"  # noqa: S105 - a verdict, not a password
+SIGNED_HEADERS = [b"From", b"To", b"Subject", b"Date", b"Message-ID"]
+
+
+def test_message(domain: str) -> bytes:
+    """Return the fixed message byodkim signs to ask a receiver's opinion of the record."""
+    return (
+        f"From: byodkim <dkim-check@{domain}>\r\n"
+        f"To: postmaster@{domain}\r\n"
+        "Subject: byodkim DKIM record check\r\n"
+        "Date: Sat, 28 Nov 2026 00:00:00 +0000\r\n"
+        f"Message-ID: <dkim-check@{domain}>\r\n"
+        "\r\n"
+        "Signed with the registered key to verify the published record as a receiver does.\r\n"
+    ).encode()
+
+
+def sign(message: bytes, key: SigningKey, domain: str, selector: str) -> bytes:
+    """Return ``message`` with a DKIM-Signature (rsa-sha256, relaxed/relaxed) prepended."""
+    import dkim
+
+    header = dkim.sign(
+        message,
+        selector.encode(),
+        domain.encode(),
+        key.pkcs1_pem(),
+        canonicalize=(b"relaxed", b"relaxed"),
+        include_headers=SIGNED_HEADERS,
+    )
+    return bytes(header) + message
+
+
+def txt_from(servers: list[Server], timeout: float) -> Callable[..., bytes | None]:
+    """Return a dkimpy ``dnsfunc`` that asks only ``servers`` (non-recursive, CNAME followed once)."""
+    import dns.exception
+    import dns.rdatatype
+
+    def lookup(name: bytes | str, timeout: float = timeout) -> bytes | None:
+        target = name.decode() if isinstance(name, bytes) else name
+        target = target if target.endswith(".") else target + "."
+        for server in servers:
+            for _hop in range(2):
+                try:
+                    answer = query(server, target, "TXT", timeout)
+                except (dns.exception.DNSException, OSError):
+                    break
+                texts = [r for s in answer.answer if s.rdtype == dns.rdatatype.TXT for r in s]
+                if texts:  # the first record, as dkimpy's own lookup takes it
+                    return b"".join(texts[0].strings)
+                cname = next((s for s in answer.answer if s.rdtype == dns.rdatatype.CNAME), None)
+                if cname is None:
+                    break
+                target = next(iter(cname)).target.to_text()
+        return None
+
+    return lookup
+
+
+def verify(message: bytes, servers: list[Server], timeout: float = 3.0, index: int = 0) -> tuple[bool, str]:
+    """Return whether dkimpy verifies the ``index``-th signature of ``message`` against ``servers``, and why not."""
+    import dkim
+
+    reasons = _Reasons()
+    logger = logging.getLogger(f"byodkim.receiver.{id(reasons)}")
+    logger.propagate = False
+    logger.addHandler(reasons)
+    logger.setLevel(logging.DEBUG)
+    try:
+        checker = dkim.DKIM(message, logger=logger, minkey=1024, timeout=int(max(1, timeout)))
+        ok = bool(checker.verify(idx=index, dnsfunc=txt_from(servers, timeout)))
+    except dkim.DKIMException as exc:
+        return False, str(exc)
+    finally:
+        logger.removeHandler(reasons)
+    return ok, PASS if ok else (reasons.last or "the signature does not verify")
+
+
+def verdict(key: SigningKey, domain: str, selector: str, server: Server, timeout: float = 3.0) -> str:
+    """Return dkimpy's verdict on the record at one server: ``pass`` or ``fail: why``."""
+    ok, why = verify(sign(test_message(domain), key, domain, selector), [server], timeout)
+    return PASS if ok else f"fail: {why}"
+
+
+class _Reasons(logging.Handler):
+    """Keep the last thing dkimpy said (it logs why a verification failed instead of raising)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.last = ""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        text = record.getMessage()
+        if text:
+            self.last = text.splitlines()[0][:200]
+
+
+__all__ = ["PASS", "Server", "sign", "test_message", "verdict", "verify"]
