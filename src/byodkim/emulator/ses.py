@@ -20,7 +20,10 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from byodkim.dkim.keys import SigningKey
+    from byodkim.dnscheck.servers import Server
     from byodkim.emulator.state import Settings
+
 _KEY = re.compile(r"^[a-zA-Z0-9+/]+={0,2}$")
 _SELECTOR = re.compile(r"^(([a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9\-]*[a-zA-Z0-9]))$")
 
@@ -44,6 +47,8 @@ class Identity:
     key_format: str | None = None  # PKCS#1, PKCS#8, not-a-key, ...
     key_bits: int | None = None
     public_der: bytes | None = None  # set only for keys SES would verify
+    # The key SES signs with (kept in memory as SES keeps it; never in any answer or log).
+    signing_key: SigningKey | None = field(default=None, repr=False)
     signing_enabled: bool = True
     status: str = "SUCCESS"
     since: float = field(default_factory=time.time)
@@ -145,7 +150,7 @@ class SesIdentities:
     def _published(self, identity: Identity) -> bool:
         if not self.settings.dns_servers:
             return False
-        from byodkim.emulator.lookup import cname_target, published_keys
+        from byodkim.emulator.lookup import cname_target
 
         if identity.origin != "EXTERNAL":  # Easy DKIM: all three token CNAMEs must point at SES
             return all(
@@ -153,10 +158,18 @@ class SesIdentities:
                 == f"{token}.dkim.amazonses.com"
                 for token in identity.tokens
             )
-        if identity.public_der is None:
+        if identity.public_der is None or identity.signing_key is None or identity.selector is None:
             return False
-        name = f"{identity.selector}._domainkey.{identity.name}"
-        return identity.public_der in published_keys(name, self.settings.dns_servers)
+        # SES's verdict is a receiver's: a message signed with the registered key must verify
+        # (dkimpy) against the record served. A private key in p=, k=ed25519, an h= without
+        # sha256, a revoked or another key all fail here for the reason they fail at receivers.
+        from byodkim.dnscheck import receiver
+
+        servers = [_server(spec) for spec in self.settings.dns_servers]
+        message = receiver.sign(
+            receiver.test_message(identity.name), identity.signing_key, identity.name, identity.selector
+        )
+        return any(receiver.verify(message, [server], timeout=1.0)[0] for server in servers)
 
 
 def _external(identity: Identity, attributes: dict[str, Any]) -> None:
@@ -178,6 +191,7 @@ def _external(identity: Identity, attributes: dict[str, Any]) -> None:
     identity.selector = selector
     identity.key_sha256 = hashlib.sha256(key.encode()).hexdigest()
     identity.key_format, identity.key_bits, identity.public_der = _inspect_key(key)
+    identity.signing_key = _signing_key(key) if identity.public_der is not None else None
     identity.status, identity.since, identity.key_time = "PENDING", time.time(), time.time()
     identity.tokens = [selector]
     identity.signing_enabled = True
@@ -187,10 +201,23 @@ def _easy(identity: Identity) -> None:
     # Easy DKIM verifies like SES: PENDING until the three token CNAMEs resolve to SES.
     identity.origin = "AWS_SES"
     identity.selector = identity.key_sha256 = identity.key_format = None
-    identity.key_bits, identity.public_der = 2048, None
+    identity.key_bits, identity.public_der, identity.signing_key = 2048, None, None
     identity.tokens = [secrets.token_hex(16) for _ in range(3)]
     identity.status, identity.since, identity.key_time = "PENDING", time.time(), time.time()
     identity.signing_enabled = True
+
+
+def _signing_key(key: str) -> SigningKey:
+    from byodkim.dkim.keyload import from_ses_form
+
+    return from_ses_form(key)
+
+
+def _server(spec: str) -> Server:
+    from byodkim.dnscheck.servers import Server
+
+    host, _, port = spec.rpartition(":")
+    return Server(spec, host or spec, int(port or 53))
 
 
 def _inspect_key(key: str) -> tuple[str, int | None, bytes | None]:
