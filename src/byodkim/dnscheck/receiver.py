@@ -4,7 +4,8 @@ byodkim's own reading of the record (:mod:`byodkim.dnscheck.judge`) and the emul
 could share a blind spot. dkimpy is the reference receiver-side DKIM implementation in
 Python (dkimpy-milter, authheaders): a fixed message signed rsa-sha256 with the registered
 private key (``d=`` the domain, ``s=`` the selector, as SES signs) and verified by it
-against one name server's answer is what "works at a receiver" means.
+against one name server's answer is what "works at a receiver" means. dkimpy ignores a
+key record's ``h=``; the RFC's rule for it is applied here (see :func:`_usable`).
 """
 
 from __future__ import annotations
@@ -67,7 +68,7 @@ def txt_from(servers: list[Server], timeout: float) -> Callable[..., bytes | Non
                     break
                 texts = [r for s in answer.answer if s.rdtype == dns.rdatatype.TXT for r in s]
                 if texts:  # the first record, as dkimpy's own lookup takes it
-                    return b"".join(texts[0].strings)
+                    return _usable(b"".join(texts[0].strings))
                 cname = next((s for s in answer.answer if s.rdtype == dns.rdatatype.CNAME), None)
                 if cname is None:
                     break
@@ -75,6 +76,21 @@ def txt_from(servers: list[Server], timeout: float) -> Callable[..., bytes | Non
         return None
 
     return lookup
+
+
+def _usable(record: bytes) -> bytes | None:
+    """Apply the one key-record rule dkimpy omits (RFC 6376 section 6.1.2, step 6).
+
+    "If the h= tag exists in the public-key record and the hash algorithm implied by the a=
+    tag in the DKIM-Signature header field is not included in the contents of the h= tag,
+    the Verifier MUST ignore the key record": SES signs rsa-sha256, so an h= without sha256
+    leaves no key. Written from the RFC here, not taken from byodkim's parser.
+    """
+    for part in record.split(b";"):
+        name, _, value = part.partition(b"=")
+        if name.strip() == b"h" and b"sha256" not in [v.strip() for v in value.split(b":")]:
+            return None
+    return record
 
 
 def verify(message: bytes, servers: list[Server], timeout: float = 3.0, index: int = 0) -> tuple[bool, str]:

@@ -1,0 +1,172 @@
+"""Three judges of one record: byodkim's parser, a receiver (dkimpy), and the emulated SES.
+
+Each variant is a zone of its own on one real BIND. For each: `check` (byodkim's reading,
+plus dkimpy verifying a message signed with the key against that server's answer), and the
+emulated SES after a shortened 72-hour window (SUCCESS or FAILED), whose verdict is itself
+a dkimpy verification. Where the three could differ the table says so and the test asserts
+that byodkim reports the disagreement; everywhere else they must agree.
+"""
+
+from __future__ import annotations
+
+import base64
+import time
+from typing import TYPE_CHECKING
+
+import boto3
+import pytest
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+
+from byodkim.dkim import keys
+from byodkim.dkim.record import quote_strings
+from byodkim.dnscheck import judge, receiver
+from byodkim.dnscheck.check import check
+from byodkim.dnscheck.servers import Server
+from byodkim.local.dns import zone_text
+
+if TYPE_CHECKING:
+    from byodkim.emulator import Emulator
+    from conftest import NameServerFactory
+
+SELECTOR = "sel"
+KEY = keys.generate()
+OTHER = keys.generate()
+BIG_PUBLIC = base64.b64encode(
+    rsa.generate_private_key(public_exponent=65537, key_size=4096)
+    .public_key()
+    .public_bytes(serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
+).decode()
+
+
+def _der(key: keys.SigningKey, fmt: serialization.PrivateFormat) -> str:
+    der = key.private_key.private_bytes(serialization.Encoding.DER, fmt, serialization.NoEncryption())
+    return base64.b64encode(der).decode()
+
+
+P = KEY.public.b64
+PKCS1 = _der(KEY, serialization.PrivateFormat.TraditionalOpenSSL)
+PKCS8 = _der(KEY, serialization.PrivateFormat.PKCS8)
+
+
+def _txt(value: str, size: int = 255) -> str:
+    return quote_strings([value[i : i + size] for i in range(0, len(value), size)])
+
+
+# name: (zone lines for the record at @REC@, byodkim's outcome, dkimpy passes, SES SUCCESS);
+# None where it depends on which of two records the receiver happens to take.
+VARIANTS: dict[str, tuple[list[str], str, bool | None, bool | None]] = {
+    "good": ([f"@REC@ TXT {_txt(f'v=DKIM1; k=rsa; p={P}')}"], judge.OK, True, True),
+    "no v= tag": ([f"@REC@ TXT {_txt(f'k=rsa; p={P}')}"], judge.OK, True, True),
+    "unknown tags": ([f"@REC@ TXT {_txt(f'v=DKIM1; k=rsa; x-note=hi; n=ops; p={P}')}"], judge.OK, True, True),
+    "t=y testing": ([f"@REC@ TXT {_txt(f'v=DKIM1; k=rsa; t=y; p={P}')}"], judge.OK, True, True),
+    "t=s": ([f"@REC@ TXT {_txt(f'v=DKIM1; k=rsa; t=s; p={P}')}"], judge.OK, True, True),
+    "h=sha256": ([f"@REC@ TXT {_txt(f'v=DKIM1; h=sha256; k=rsa; p={P}')}"], judge.OK, True, True),
+    "strings split at odd places": ([f"@REC@ TXT {_txt(f'v=DKIM1; k=rsa; p={P}', 37)}"], judge.OK, True, True),
+    "whitespace folded inside p=": (
+        [f"@REC@ TXT {_txt('v=DKIM1; k=rsa; p=' + ' '.join(P[i : i + 64] for i in range(0, len(P), 64)))}"],
+        judge.OK,
+        True,
+        True,
+    ),
+    "two identical records": ([f"@REC@ TXT {_txt(f'v=DKIM1; k=rsa; p={P}')}"] * 2, judge.OK, True, True),
+    "CNAME to the record": (
+        ["@REC@ CNAME keys.goo.ne.jp.", f"keys TXT {_txt(f'v=DKIM1; k=rsa; p={P}')}"],
+        judge.OK,
+        True,
+        True,
+    ),
+    "private key PKCS#1 in p=": ([f"@REC@ TXT {_txt(f'v=DKIM1; k=rsa; p={PKCS1}')}"], judge.PRIVATE, False, False),
+    "private key PKCS#8 in p=": ([f"@REC@ TXT {_txt(f'v=DKIM1; k=rsa; p={PKCS8}')}"], judge.PRIVATE, False, False),
+    "private key PEM body in p=": (
+        [f"@REC@ TXT {_txt('v=DKIM1; k=rsa; p=' + ' '.join(PKCS8[i : i + 64] for i in range(0, len(PKCS8), 64)))}"],
+        judge.PRIVATE,
+        False,
+        False,
+    ),
+    "k=ed25519": ([f"@REC@ TXT {_txt(f'v=DKIM1; k=ed25519; p={P}')}"], judge.MALFORMED, False, False),
+    "h=sha1": ([f"@REC@ TXT {_txt(f'v=DKIM1; h=sha1; k=rsa; p={P}')}"], judge.MALFORMED, False, False),
+    # RFC 6376 3.6.1 says v= MUST come first but not what a verifier does otherwise: dkimpy (and so
+    # the emulated SES) accepts it; byodkim asks for the fix, and says that a receiver disagrees.
+    "v= not first": ([f"@REC@ TXT {_txt(f'k=rsa; v=DKIM1; p={P}')}"], judge.MALFORMED, True, True),
+    "v=DKIM2": ([f"@REC@ TXT {_txt(f'v=DKIM2; k=rsa; p={P}')}"], judge.MALFORMED, False, False),
+    "empty p= (revoked)": (['@REC@ TXT "v=DKIM1; k=rsa; p="'], judge.REVOKED, False, False),
+    "p= cut at 255": ([f"@REC@ TXT {_txt(f'v=DKIM1; k=rsa; p={P}'[:255])}"], judge.MALFORMED, False, False),
+    "another key": ([f"@REC@ TXT {_txt(f'v=DKIM1; k=rsa; p={OTHER.public.b64}')}"], judge.DIFFERENT, False, False),
+    "4096-bit key": ([f"@REC@ TXT {_txt(f'v=DKIM1; k=rsa; p={BIG_PUBLIC}')}"], judge.MALFORMED, False, False),
+    "duplicate p= tag": (
+        [f"@REC@ TXT {_txt(f'v=DKIM1; k=rsa; p={P}; p={OTHER.public.b64}')}"],
+        judge.MALFORMED,
+        False,
+        False,
+    ),
+    "no record": ([], judge.ABSENT, False, False),
+    "stale record first, then the right one": (
+        [f"@REC@ TXT {_txt(f'v=DKIM1; k=rsa; p={OTHER.public.b64}')}", f"@REC@ TXT {_txt(f'v=DKIM1; k=rsa; p={P}')}"],
+        judge.AMBIGUOUS,
+        None,  # which record a receiver takes is up to it (BIND rotates them): byodkim refuses the gamble
+        None,
+    ),
+    "referral (not authoritative)": (["sub NS ns.elsewhere.example."], judge.NOT_AUTHORITATIVE, False, False),
+}
+
+
+def _zone(index: int, name: str) -> tuple[str, str, str]:
+    domain = f"v{index:02d}.goo.ne.jp" if name != "referral (not authoritative)" else "sub.v99.goo.ne.jp"
+    origin = domain if not domain.startswith("sub.") else "v99.goo.ne.jp"
+    lines = [
+        line.replace("@REC@", f"{SELECTOR}._domainkey" + ("" if origin == domain else ".sub"))
+        for line in VARIANTS[name][0]
+    ]
+    lines = [line.replace("keys.goo.ne.jp.", f"keys.{origin}.") for line in lines]
+    return domain, origin, zone_text(origin, 1, lines)
+
+
+def test_byodkim_a_receiver_and_the_emulated_ses_agree_on_every_variant(
+    name_server: NameServerFactory, emulator: Emulator
+) -> None:
+    zones = {name: _zone(i, name) for i, name in enumerate(VARIANTS)}
+    server = name_server({origin: text for _domain, origin, text in zones.values()})
+    emulator.control("/_byodkim/config", {"dns_servers": [server.spec], "dkim_window": 1.0})
+    ses = boto3.client("sesv2")
+    for domain, _origin, _text in zones.values():
+        ses.create_email_identity(
+            EmailIdentity=domain,
+            DkimSigningAttributes={"DomainSigningSelector": SELECTOR, "DomainSigningPrivateKey": KEY.ses_private_key()},
+        )
+    time.sleep(1.2)  # past the shortened window: what SES has not verified by now is FAILED
+    target = Server(server.spec, "127.0.0.1", server.port)
+    seen = {}
+    for name, (domain, _origin, _text) in zones.items():
+        report = check(judge.Check(domain, SELECTOR, KEY.public, (target,), timeout=1.0, signing=KEY))
+        answer = report.servers[0]
+        status = ses.get_email_identity(EmailIdentity=domain)["DkimAttributes"]["Status"]
+        seen[name] = (answer.outcome, answer.receiver == receiver.PASS, status == "SUCCESS", answer)
+    wrong = {
+        name: (seen[name][:3], expected[1:])
+        for name, expected in VARIANTS.items()
+        if any(want is not None and got != want for got, want in zip(seen[name][:3], expected[1:], strict=True))
+    }
+    assert not wrong, wrong
+    for name, (_lines, outcome, _dkimpy, _ses) in VARIANTS.items():
+        _got, got_dkimpy, _got_ses, answer = seen[name]
+        disagree = any("disagree" in w for w in answer.warnings)
+        assert disagree == ((outcome == judge.OK) != got_dkimpy), (name, answer.warnings)  # said, not hidden
+        assert PKCS1[30:90] not in answer.detail + " ".join(answer.warnings)  # the key is never shown
+
+
+@pytest.mark.parametrize("form", ["pkcs1", "pkcs8"])
+def test_ses_never_verifies_a_private_key_published_in_p(
+    name_server: NameServerFactory, emulator: Emulator, form: str
+) -> None:
+    value = PKCS1 if form == "pkcs1" else PKCS8
+    server = name_server(
+        {"goo.ne.jp": zone_text("goo.ne.jp", 1, [f"{SELECTOR}._domainkey TXT {_txt(f'v=DKIM1; k=rsa; p={value}')}"])}
+    )
+    emulator.control("/_byodkim/config", {"dns_servers": [server.spec], "dkim_window": 3600.0})
+    ses = boto3.client("sesv2")
+    ses.create_email_identity(
+        EmailIdentity="goo.ne.jp",
+        DkimSigningAttributes={"DomainSigningSelector": SELECTOR, "DomainSigningPrivateKey": KEY.ses_private_key()},
+    )
+    assert ses.get_email_identity(EmailIdentity="goo.ne.jp")["DkimAttributes"]["Status"] == "PENDING"
