@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, NoReturn
 import click
 
 from byodkim import __version__
-from byodkim.cli import keys, layer, local, rollout, ses, stacks, verify
+from byodkim.cli import keys, layer, local, mail, rollout, ses, stacks, verify
 from byodkim.errors import ByodkimError
 
 if TYPE_CHECKING:
@@ -46,6 +46,8 @@ for command in (
     rollout.phase,
     stacks.preflight,
     stacks.adopt,
+    mail.check_mail,
+    mail.send_test,
 ):
     cli.add_command(command)
 

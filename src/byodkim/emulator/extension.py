@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 def wrap(app: WsgiApp, state: State) -> WsgiApp:
     """Return moto's WSGI app behind the extension."""
     settings = state.settings
-    ses = SesApi(state.identities)
+    ses = SesApi(state.identities, state.outbound)
 
     def middleware(environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         path = environ.get("PATH_INFO", "")
@@ -92,6 +92,32 @@ def _invoke(state: State, call: Call) -> Response | None:
     return response(run, log_tail=call.headers.get("x-amz-log-type") == "Tail")
 
 
+def _runs(state: State) -> dict[str, Any]:
+    return {"invocations": [vars(run) for run in state.runtime.invocations] if state.runtime is not None else []}
+
+
+def _fired(state: State) -> dict[str, Any]:
+    return {"fired": list(state.scheduler.fired) if state.scheduler is not None else []}
+
+
+def _sent(state: State) -> dict[str, Any]:
+    with state.outbound.lock:
+        return {"sent": list(state.outbound.sent)}
+
+
+def _dns_records(state: State) -> dict[str, Any]:
+    return {"records": state.outbound.dns_records(state.identities)}
+
+
+# Read-only control endpoints: what ran, what fired, what SES sent, what DNS must serve for it.
+_READERS = {
+    "/_byodkim/invocations": _runs,
+    "/_byodkim/schedules": _fired,
+    "/_byodkim/ses/sent": _sent,
+    "/_byodkim/ses/dns-records": _dns_records,
+}
+
+
 def _control(path: str, environ: dict[str, Any], state: State) -> Response:
     length = int(environ.get("CONTENT_LENGTH") or 0)
     raw = environ["wsgi.input"].read(length) if length else b""
@@ -104,6 +130,7 @@ def _control(path: str, environ: dict[str, Any], state: State) -> Response:
             settings.calls.clear()
             store.clear()
             state.forget_runs()
+            state.outbound.sent.clear()
             answer = {"reset": True}
         elif path == "/_byodkim/faults":
             settings.faults[:] = [Fault(**item) for item in payload.get("faults", [])]
@@ -119,13 +146,10 @@ def _control(path: str, environ: dict[str, Any], state: State) -> Response:
                 "clock_speed": settings.clock_speed,
                 "lambda_network": state.runtime.network if state.runtime is not None else settings.lambda_network,
             }
-        elif path == "/_byodkim/invocations":
-            runs = state.runtime.invocations if state.runtime is not None else []
-            answer = {"invocations": [vars(run) for run in runs]}
-        elif path == "/_byodkim/schedules":
-            answer = {"fired": list(state.scheduler.fired) if state.scheduler is not None else []}
         elif path == "/_byodkim/calls":
             answer = {"calls": list(settings.calls)}
+        elif path in _READERS:
+            answer = _READERS[path](state)
         elif path == "/_byodkim/ses/identities":
             answer = {"identities": store.describe()}
         else:

@@ -135,6 +135,10 @@ class SesIdentities:
         # Domains are stored lower-case; an address keeps its case.
         return self.identities.get((account, region, name.lower())) or self.identities.get((account, region, name))
 
+    def refresh(self, identity: Identity) -> None:
+        """Let SES look at DNS again for ``identity`` (as it does before it answers or signs)."""
+        self._evaluate(identity)
+
     def _evaluate(self, identity: Identity) -> None:
         if identity.status == "FAILED" or not identity.is_domain:
             return

@@ -9,6 +9,7 @@ from byodkim.emulator.ses import SesError, dkim_attributes
 from byodkim.emulator.wire import SES_ROUTES, Response, error_response
 
 if TYPE_CHECKING:
+    from byodkim.emulator.outbound import Outbound
     from byodkim.emulator.ses import SesIdentities
     from byodkim.emulator.wire import Call
 
@@ -16,8 +17,11 @@ if TYPE_CHECKING:
 class SesApi:
     """Answers SESv2 identity/DKIM calls from the store; everything else goes on to moto."""
 
-    def __init__(self, store: SesIdentities) -> None:
-        self.store = store
+    def __init__(self, store: SesIdentities, outbound: Outbound) -> None:
+        self.store, self.outbound = store, outbound
+
+    def _SendEmail(self, call: Call, account: str, _params: dict[str, str]) -> dict[str, Any]:  # noqa: N802 - the operation's name
+        return self.outbound.send(self.store, account, call.region, call.json())
 
     def handle(self, call: Call, account: str) -> Response | None:
         """Answer an SESv2 identity/DKIM call, or return ``None`` to let moto answer."""

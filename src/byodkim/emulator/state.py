@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from byodkim.emulator.alarms import Evaluator
+    from byodkim.emulator.outbound import Outbound
     from byodkim.emulator.runtime import LambdaRuntime
     from byodkim.emulator.schedules import Scheduler
     from byodkim.emulator.ses import SesIdentities
@@ -81,6 +82,7 @@ class State:
 
     settings: Settings
     identities: SesIdentities
+    outbound: Outbound
     runtime: LambdaRuntime | None = None  # set once the server knows its port
     scheduler: Scheduler | None = None
     alarms: Evaluator | None = None
@@ -88,9 +90,10 @@ class State:
     @classmethod
     def create(cls, settings: Settings) -> State:
         """Return a fresh state for one server process."""
+        from byodkim.emulator.outbound import Outbound
         from byodkim.emulator.ses import SesIdentities
 
-        return cls(settings, SesIdentities(settings))
+        return cls(settings, SesIdentities(settings), Outbound.create())
 
     def forget_runs(self) -> None:
         """Forget past invocations, firings and alarm history (the control endpoint's reset)."""

@@ -30,6 +30,7 @@ _ROUTES = [
     ("DELETE", r"^/v2/email/identities/(?P<id>[^/]+)$", "DeleteEmailIdentity"),
     ("PUT", r"^/v2/email/identities/(?P<id>[^/]+)/dkim/signing$", "PutEmailIdentityDkimSigningAttributes"),
     ("PUT", r"^/v2/email/identities/(?P<id>[^/]+)/dkim$", "PutEmailIdentityDkimAttributes"),
+    ("POST", r"^/v2/email/outbound-emails$", "SendEmail"),
     (
         "POST",
         r"^/v2/email/configuration-sets/(?P<cs>[^/]+)/event-destinations$",

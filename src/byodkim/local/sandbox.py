@@ -70,6 +70,7 @@ class Sandbox:
     timings: list[tuple[str, float]] = field(default_factory=list)
     report_text: str = ""
     verified: bool = False
+    mail_summary: str = ""
 
 
 @dataclass(frozen=True)
@@ -109,7 +110,9 @@ def running(options: SandboxOptions) -> Iterator[Sandbox]:
     target = rehearsed()
     domain = str(target.domain)
     zone = zone_text(domain, 2026112801, [f"ns1 IN AAAA {NS_AAAA}"])
-    dns = LocalNameServer({domain: zone}, workdir=workdir / "named").start()
+    # amazonses.com too: the emulated SES signs every message as d=amazonses.com, as SES does.
+    zones = {domain: zone, "amazonses.com": zone_text("amazonses.com", 2026112801)}
+    dns = LocalNameServer(zones, workdir=workdir / "named").start()
     emulator = None
     try:
         options.progress(f"local authoritative DNS server (BIND) for {domain} on {dns.spec}", time.monotonic() - start)
@@ -249,9 +252,43 @@ def rehearse(sandbox: Sandbox, options: SandboxOptions) -> Sandbox:
         ses_success,
     )
     sandbox.verified = True
+    mail = _timed(
+        sandbox,
+        options,
+        "test message sent through SES: checked as a receiver does",
+        lambda: _send_test(sandbox, aws, region),
+    )
+    sandbox.mail_summary = mail
     rollout = collect(ReportRequest(target, domain=domain, servers=servers), aws, region)
     sandbox.report_text = render(rollout, "text", options.lang)
     return sandbox
+
+
+def _send_test(sandbox: Sandbox, aws: Aws, region: str) -> str:
+    """Send one message through the emulated SES and judge the copy with dkimpy, as a receiver would."""
+    from byodkim.dkim.record import quote_strings, split_txt
+    from byodkim.dnscheck.mailcheck import judge_message
+    from byodkim.dnscheck.servers import parse_server
+    from byodkim.local.mailbox import published_records, sent_message
+    from byodkim.rollout import sendtest
+
+    assert sandbox.dns is not None  # noqa: S101 - set by running()
+    records = published_records(sandbox.environment["AWS_ENDPOINT_URL"])
+    sandbox.dns.update("amazonses.com", add=[(f"{n}.", 300, "TXT", [quote_strings(split_txt(v))]) for n, v in records])
+    domain, selector = str(sandbox.deployment.domain), str(sandbox.deployment.selector)
+    message_id = sendtest.send(aws, region, f"dkim-check@{domain}", f"postmaster@{domain}")
+    raw = sent_message(message_id, sandbox.environment["AWS_ENDPOINT_URL"])
+    if raw is None:
+        raise ByodkimError(f"the emulator kept no message {message_id}")
+    (sandbox.workdir / "test-message.eml").write_bytes(raw)
+    verdict = judge_message(raw, list(parse_server(sandbox.nameserver)), selector)
+    sendtest.remember(aws, region, sandbox.deployment, domain, verdict, message_id)
+    found = verdict.aligned_pass
+    if found is None:
+        raise ByodkimError(
+            f"the test message does not pass DKIM aligned with {domain}: {verdict.authentication_results()}"
+        )
+    return f"dkim=pass d={found.domain} s={found.selector}, aligned with From {domain}: DMARC passes on DKIM"
 
 
 def _activated(aws: Aws, domain: str, region: str, target: Deployment) -> dict[str, str]:

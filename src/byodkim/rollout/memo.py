@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from byodkim.aws.ses import RegionStatus
@@ -23,6 +23,10 @@ TEXT: dict[str, dict[str, str]] = {
         "dns": "DKIM record on the authoritative servers",
         "no_dns": "no BYODKIM selector registered yet: nothing to check",
         "next": "Next step",
+        "mail": "Test message through SES, as a receiver judges it",
+        "no_mail": "none checked yet (byodkim send-test)",
+        "mail_pass": "{at} {region}: DMARC passes on DKIM: d={d} s={s} (message {id})",
+        "mail_fail": "{at} {region}: no signature aligned with the From domain verifies (message {id})",
         "cause": "cause: {resource} ({type}): {reason}",
         "way_out": "way out: {command}",
         "fix": "Recover stack {stack} ({status}); the cause is shown above.",
@@ -46,6 +50,10 @@ TEXT: dict[str, dict[str, str]] = {
         "dns": "権威 DNS サーバー上の DKIM レコード",
         "no_dns": "BYODKIM のセレクターがまだ登録されていないため、確認対象がありません",
         "next": "次の作業",
+        "mail": "SES 経由のテストメール (受信側の判定)",
+        "no_mail": "まだ確認していません (byodkim send-test)",
+        "mail_pass": "{at} {region}: DKIM で DMARC に合格: d={d} s={s} (メッセージ {id})",
+        "mail_fail": "{at} {region}: From ドメインとアライメントした署名が検証できません (メッセージ {id})",
         "cause": "原因: {resource} ({type}): {reason}",
         "way_out": "復旧手順: {command}",
         "fix": "スタック {stack} ({status}) を復旧してください。原因は上記のとおりです。",
@@ -78,6 +86,7 @@ def render(rollout: Rollout, fmt: str, lang: str) -> str:
     out.layer(rollout.layer)
     out.regions(rollout.regions)
     out.dns(rollout.dns)
+    out.mail(rollout.mail)
     out.next(rollout.next(), lang)
     return "\n".join(out.lines).rstrip() + "\n"
 
@@ -146,6 +155,22 @@ class _Memo:
             for answer in view.servers:
                 serial = f" serial {answer.serial}" if answer.serial is not None else ""
                 self.lines.append(f"{self.sub}{answer.server}: {answer.outcome}{serial}")
+        self.lines.append("")
+
+    def mail(self, mail: dict[str, Any] | None) -> None:
+        self.heading(self.t["mail"])
+        if mail is None:
+            self.lines.append(self.item + self.t["no_mail"])
+        else:
+            aligned = mail.get("aligned") or {}
+            key = "mail_pass" if mail.get("ok") else "mail_fail"
+            self.lines.append(
+                self.item
+                + self.t[key].format(
+                    at=mail.get("at"), region=mail.get("region"), d=aligned.get("d"), s=aligned.get("s"),
+                    id=mail.get("messageId"),
+                )
+            )  # fmt: skip
         self.lines.append("")
 
     def next(self, step: NextStep, lang: str) -> None:

@@ -18,6 +18,7 @@ from byodkim.dnscheck.check import check
 from byodkim.dnscheck.judge import Check, ServerAnswer
 from byodkim.errors import ByodkimError
 from byodkim.rollout.nextstep import FAILED, NOT_DEPLOYED, NextStep, next_step
+from byodkim.rollout.sendtest import remembered
 
 if TYPE_CHECKING:
     from mypy_boto3_cloudformation import CloudFormationClient
@@ -73,6 +74,7 @@ class Rollout:
     layer: LayerState | None
     regions: list[RegionStatus]
     dns: list[DnsView]
+    mail: dict[str, Any] | None = None  # the last test message's verdict (send-test), if any
 
     def next(self) -> NextStep:
         """Return the next step for this state."""
@@ -91,6 +93,7 @@ class Rollout:
             "layer": asdict(self.layer) if self.layer else None,
             "regions": [r.as_dict() for r in self.regions],
             "dns": [asdict(v) for v in self.dns],
+            "mail": self.mail,
             "next_step": step.text(lang),
             "next_command": step.command,
             "notes": step.note_texts(lang),
@@ -125,6 +128,7 @@ def collect(request: ReportRequest, aws: Aws, region: str) -> Rollout:
         layer=_layer(aws, region, request.deployment),
         regions=regions,
         dns=dns_views(domain, regions, request.servers) if domain else [],
+        mail=remembered(aws, region, request.deployment, domain) if domain else None,
     )
 
 

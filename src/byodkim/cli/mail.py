@@ -1,0 +1,153 @@
+"""check-mail and send-test: the message a receiver gets, judged as a receiver judges it."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, BinaryIO
+
+import click
+
+from byodkim.cli.options import (
+    SELECTOR,
+    aws_regions,
+    domain_option,
+    echo_json,
+    lang_option,
+    nameserver_option,
+    output_option,
+    profile_option,
+    regions_option,
+    servers,
+)
+from byodkim.errors import InputError
+
+if TYPE_CHECKING:
+    from byodkim.dnscheck.mailcheck import MailVerdict
+    from byodkim.dnscheck.servers import Server
+
+_SUMMARY = {
+    "en": {
+        True: "DMARC passes on DKIM: {d} signed it (s={s}), aligned with From {f}.",
+        False: "DMARC would not pass on DKIM: no signature aligned with From {f} verifies{want}.",
+        "want": " with selector {s}",
+        "amazonses": "Only SES's own amazonses.com signature verifies: that never aligns with {f}.",
+    },
+    "ja": {
+        True: "DKIM で DMARC に合格します: {d} の署名 (s={s}) が From {f} とアライメントしています。",
+        False: "DKIM では DMARC に合格しません: From {f} とアライメントした署名{want}が検証できません。",
+        "want": " (セレクタ {s})",
+        "amazonses": "検証できたのは SES 自身の amazonses.com の署名だけです。{f} とはアライメントしません。",
+    },
+}
+
+
+def _render(verdict: MailVerdict, output: str, lang: str) -> None:
+    if output == "json":
+        echo_json(verdict.as_dict())
+        return
+    for sig in verdict.signatures:
+        state = "pass" if sig.passed else f"fail ({sig.reason})"
+        align = (
+            "aligned (strict)" if sig.aligned_strict else "aligned (relaxed)" if sig.aligned_relaxed else "not aligned"
+        )
+        click.echo(
+            f"DKIM d={sig.domain} s={sig.selector} a={sig.algorithm}: {state}; {align} with From {verdict.from_domain}"
+        )
+        body = "ok" if sig.body_hash_ok else "CHANGED after signing"
+        signed_from = "signed" if sig.from_signed else "NOT signed"
+        click.echo(f"  body hash {body}; From {signed_from}; signed: {', '.join(sig.signed_headers)}")
+    if not verdict.signatures:
+        click.echo("no DKIM-Signature in the message")
+    click.echo(verdict.authentication_results())
+    words = _SUMMARY[lang]
+    found = verdict.aligned_pass
+    if found is not None:
+        click.echo(str(words[True]).format(d=found.domain, s=found.selector, f=verdict.from_domain))
+        return
+    want = str(words["want"]).format(s=verdict.selector) if verdict.selector else ""
+    click.echo(str(words[False]).format(f=verdict.from_domain, want=want))
+    passing = {s.domain for s in verdict.signatures if s.passed}
+    if passing == {"amazonses.com"}:
+        click.echo(str(words["amazonses"]).format(f=verdict.from_domain))
+
+
+@click.command("check-mail")
+@click.argument("message", type=click.File("rb"))
+@nameserver_option
+@click.option("--selector", type=SELECTOR, help="Require the aligned signature to use this selector (the rollout's).")
+@click.option("--timeout", type=click.FloatRange(0.1, 60), default=3.0, show_default=True, help="DNS query timeout.")
+@output_option("text", "json")
+@lang_option("the summary")
+def check_mail(
+    message: BinaryIO,
+    nameservers: tuple[list[Server], ...],
+    selector: str | None,
+    timeout: float,
+    output: str,
+    lang: str,
+) -> int:
+    """Verify every DKIM signature of a saved message (FILE.eml, or - for stdin) and DMARC alignment with From.
+
+    Exit 0 only when a signature aligned with the From domain verifies (with --selector's, if given).
+    """
+    from byodkim.dnscheck.mailcheck import judge_message
+
+    data = message.read()
+    if not data:
+        raise InputError("the message is empty", "give a saved message (.eml), or - to read stdin")
+    verdict = judge_message(data, list(servers(nameservers)), selector, timeout)
+    _render(verdict, output, lang)
+    return 0 if verdict.ok else 1
+
+
+@click.command("send-test")
+@domain_option
+@click.option("--from", "sender", required=True, help="From address, at the domain (e.g. dkim-check@goo.ne.jp).")
+@click.option("--to", "recipient", required=True, help="Where to send it (a mailbox you can read).")
+@click.option("--configuration-set", help="SES configuration set [default: none].")
+@click.option("--selector", type=SELECTOR, help="Require the aligned signature to use this selector.")
+@regions_option
+@profile_option
+@nameserver_option
+@output_option("text", "json")
+@lang_option("the summary")
+def send_test(
+    domain: str,
+    sender: str,
+    recipient: str,
+    configuration_set: str | None,
+    selector: str | None,
+    regions: tuple[str, ...],
+    profile: str | None,
+    nameservers: tuple[list[Server], ...],
+    output: str,
+    lang: str,
+) -> int:
+    """Send one test message through SES in each region; against the emulator, judge the copy as check-mail does."""
+    from byodkim import deployment
+    from byodkim.dnscheck.mailcheck import judge_message
+    from byodkim.local.mailbox import sent_message
+    from byodkim.rollout import sendtest
+
+    if sender.rpartition("@")[2].lower() != domain:
+        raise InputError(
+            f"--from `{sender}` is not at {domain}", f"send from an address at {domain}, e.g. dkim-check@{domain}"
+        )
+    aws, chosen = aws_regions(profile, regions)
+    folder = deployment.find_sceptre_dir()
+    target = deployment.read(folder) if folder is not None else None
+    code = 0
+    for region in chosen:
+        message_id = sendtest.send(aws, region, sender, recipient, configuration_set)
+        raw = sent_message(message_id)
+        if raw is None:
+            click.echo(f"{region}: sent {message_id} to {recipient}; save the received copy and run: "
+                       f"uv run byodkim check-mail FILE.eml --selector {selector or 'SELECTOR'}")  # fmt: skip
+            continue
+        verdict = judge_message(raw, list(servers(nameservers)), selector)
+        if target is not None:
+            sendtest.remember(aws, region, target, domain, verdict, message_id)
+        if output != "json":
+            click.echo(f"{region}: sent {message_id}; the copy SES sent, as a receiver judges it:")
+        _render(verdict, output, lang)
+        code = code or (0 if verdict.ok else 1)
+    return code

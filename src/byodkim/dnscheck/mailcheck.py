@@ -1,0 +1,150 @@
+"""Judge a received message as a receiver does: every DKIM signature, and DMARC alignment with From.
+
+This is what the whole rollout is for: mail from SES carrying a ``d=`` signature of the From
+domain that verifies (dkimpy) against the published record, so DMARC passes on DKIM alone.
+Messages saved from Gmail ("Show original"), Outlook or Thunderbird are read as they come:
+CRLF or LF line ends, with or without a leading mbox ``From `` line.
+"""
+
+from __future__ import annotations
+
+import email
+import email.utils
+import re
+from dataclasses import asdict, dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from byodkim.dnscheck import receiver
+from byodkim.errors import InputError
+
+if TYPE_CHECKING:
+    from byodkim.dnscheck.servers import Server
+
+_TAG = re.compile(rb"\b([a-z]+)=([^;]*)")
+
+
+@dataclass(frozen=True)
+class SignatureVerdict:
+    """One DKIM-Signature, as a receiver judges it."""
+
+    domain: str
+    selector: str
+    algorithm: str
+    passed: bool
+    reason: str
+    body_hash_ok: bool
+    signed_headers: list[str]
+    from_signed: bool
+    aligned_relaxed: bool
+    aligned_strict: bool
+
+
+@dataclass
+class MailVerdict:
+    """Every signature of one message, and what DMARC makes of them."""
+
+    from_domain: str
+    signatures: list[SignatureVerdict] = field(default_factory=list)
+    selector: str | None = None  # the rollout's selector, when one is required
+
+    @property
+    def aligned_pass(self) -> SignatureVerdict | None:
+        """Return the passing signature aligned (relaxed) with From, preferring the required selector."""
+        good = [s for s in self.signatures if s.passed and s.aligned_relaxed and s.from_signed]
+        if self.selector is not None:
+            good = [s for s in good if s.selector == self.selector]
+        return good[0] if good else None
+
+    @property
+    def ok(self) -> bool:
+        """Return whether DMARC passes on DKIM (with the required selector, if any)."""
+        return self.aligned_pass is not None
+
+    @property
+    def byodkim(self) -> bool:
+        """Return whether the aligned pass is the domain's own key (not only SES's amazonses.com)."""
+        found = self.aligned_pass
+        return found is not None and found.domain != "amazonses.com"
+
+    def authentication_results(self, authserv: str = "byodkim") -> str:
+        """Return an Authentication-Results style summary (RFC 8601) of the DKIM and DMARC results."""
+        parts = [
+            f"dkim={'pass' if s.passed else 'fail'} header.d={s.domain} header.s={s.selector} header.a={s.algorithm}"
+            for s in self.signatures
+        ] or ["dkim=none"]
+        parts.append(f"dmarc={'pass' if self.ok else 'fail'} (dkim alignment) header.from={self.from_domain}")
+        return f"Authentication-Results: {authserv}; " + ";\n    ".join(parts)
+
+    def as_dict(self) -> dict[str, Any]:
+        """Return a JSON-ready dict."""
+        return {
+            "from": self.from_domain,
+            "ok": self.ok,
+            "byodkim": self.byodkim,
+            "requiredSelector": self.selector,
+            "signatures": [asdict(s) for s in self.signatures],
+            "authenticationResults": self.authentication_results(),
+        }
+
+
+def read_message(data: bytes) -> bytes:
+    """Return the message with CRLF line ends and without an mbox ``From `` line; refuse what is not mail."""
+    text = data.replace(b"\r\n", b"\n")
+    if text.startswith(b"From ") and b"\n" in text:
+        text = text.split(b"\n", 1)[1]
+    head = text.split(b"\n\n", 1)[0]
+    if not re.search(rb"^from:", head, re.IGNORECASE | re.MULTILINE):
+        raise InputError("the message has no From header", "save the whole message (Gmail: Show original, Download)")
+    return text.replace(b"\n", b"\r\n")
+
+
+def organizational(domain: str) -> str:
+    """Return the organizational domain (the Public Suffix List's registrable domain)."""
+    from publicsuffixlist import PublicSuffixList
+
+    return str(PublicSuffixList().privatesuffix(domain.lower()) or domain.lower())
+
+
+def judge_message(data: bytes, servers: list[Server], selector: str | None = None, timeout: float = 3.0) -> MailVerdict:
+    """Verify every DKIM-Signature of the message against ``servers`` (the system resolver when empty)."""
+    message = read_message(data)
+    parsed = email.message_from_bytes(message)
+    addresses = email.utils.getaddresses(parsed.get_all("From") or [])
+    from_domain = addresses[0][1].rpartition("@")[2].lower() if addresses and "@" in addresses[0][1] else ""
+    if not from_domain:
+        raise InputError("the From header has no address", "check the message")
+    verdict = MailVerdict(from_domain, selector=selector)
+    for index, value in enumerate(parsed.get_all("DKIM-Signature") or []):
+        tags = {m.group(1).decode(): b"".join(m.group(2).split()).decode("ascii", "replace")
+                for m in _TAG.finditer(str(value).encode())}  # fmt: skip
+        signed = [h.strip() for h in tags.get("h", "").split(":") if h.strip()]
+        if servers:
+            passed, reason = receiver.verify(message, servers, timeout, index=index)
+        else:
+            passed, reason = _verify_with_system_resolver(message, index, timeout)
+        domain = tags.get("d", "").lower()
+        verdict.signatures.append(
+            SignatureVerdict(
+                domain=domain,
+                selector=tags.get("s", ""),
+                algorithm=tags.get("a", ""),
+                passed=passed,
+                reason=reason,
+                body_hash_ok="body hash mismatch" not in reason.lower(),
+                signed_headers=signed,
+                from_signed="from" in [h.lower() for h in signed],
+                aligned_relaxed=bool(domain) and organizational(domain) == organizational(from_domain),
+                aligned_strict=domain == from_domain,
+            )
+        )
+    return verdict
+
+
+def _verify_with_system_resolver(message: bytes, index: int, timeout: float) -> tuple[bool, str]:
+    import dkim
+
+    try:
+        ok = bool(dkim.DKIM(message, minkey=1024, timeout=int(max(1, timeout))).verify(idx=index))
+    except dkim.DKIMException as exc:
+        return False, str(exc)
+    return ok, receiver.PASS if ok else "the signature does not verify"
