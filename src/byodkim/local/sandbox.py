@@ -126,6 +126,7 @@ def running(options: SandboxOptions) -> Iterator[Sandbox]:
         )
         emulator.start()
         network = str(emulator.control("/_byodkim/config")["lambda_network"])
+        _serve_ses_keys(dns, emulator.endpoint)
         options.progress(
             f"local AWS emulator on {emulator.endpoint} (clock x{options.clock_speed:g}, functions: {network} network)",
             time.monotonic() - start,
@@ -264,17 +265,22 @@ def rehearse(sandbox: Sandbox, options: SandboxOptions) -> Sandbox:
     return sandbox
 
 
+def _serve_ses_keys(dns: LocalNameServer, endpoint: str) -> None:
+    """Publish the emulated SES's own amazonses.com key, so its d=amazonses.com signature verifies too."""
+    from byodkim.dkim.record import quote_strings, split_txt
+    from byodkim.local.mailbox import published_records
+
+    records = published_records(endpoint)
+    dns.update("amazonses.com", add=[(f"{n}.", 300, "TXT", [quote_strings(split_txt(v))]) for n, v in records])
+
+
 def _send_test(sandbox: Sandbox, aws: Aws, region: str) -> str:
     """Send one message through the emulated SES and judge the copy with dkimpy, as a receiver would."""
-    from byodkim.dkim.record import quote_strings, split_txt
     from byodkim.dnscheck.mailcheck import judge_message
     from byodkim.dnscheck.servers import parse_server
-    from byodkim.local.mailbox import published_records, sent_message
+    from byodkim.local.mailbox import sent_message
     from byodkim.rollout import sendtest
 
-    assert sandbox.dns is not None  # noqa: S101 - set by running()
-    records = published_records(sandbox.environment["AWS_ENDPOINT_URL"])
-    sandbox.dns.update("amazonses.com", add=[(f"{n}.", 300, "TXT", [quote_strings(split_txt(v))]) for n, v in records])
     domain, selector = str(sandbox.deployment.domain), str(sandbox.deployment.selector)
     message_id = sendtest.send(aws, region, f"dkim-check@{domain}", f"postmaster@{domain}")
     raw = sent_message(message_id, sandbox.environment["AWS_ENDPOINT_URL"])
