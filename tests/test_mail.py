@@ -163,3 +163,20 @@ def test_what_is_not_a_message_is_one_line(cli: Cli, tmp_path: Path) -> None:
         result.err.strip()
         == "error: the message has no From header; save the whole message (Gmail: Show original, Download)"
     )
+
+
+def test_send_test_sends_through_ses_and_judges_the_copy(
+    mail_world: tuple[LocalNameServer, Emulator], cli: Cli
+) -> None:
+    server, _emulator = mail_world
+    args = ["send-test", "--domain", "goo.ne.jp", "--to", "postmaster@goo.ne.jp", "--nameserver", server.spec]
+    sent = cli(*args, "--from", "dkim-check@goo.ne.jp", "--selector", SELECTOR)
+    assert sent.code == 0, sent.err
+    assert sent.out.startswith("ap-northeast-1: sent ")
+    assert f"DMARC passes on DKIM: goo.ne.jp signed it (s={SELECTOR}), aligned with From goo.ne.jp." in sent.out
+    wrong = cli(*args, "--from", "news@other.example")
+    assert wrong.code == 2
+    assert wrong.err.strip() == (
+        "error: --from `news@other.example` is not at goo.ne.jp; "
+        "send from an address at goo.ne.jp, e.g. dkim-check@goo.ne.jp"
+    )

@@ -31,6 +31,9 @@ def test_readme_main_command_reaches_success() -> None:
     assert "  ap-northeast-1: EXTERNAL SUCCESS selector=gooid-21-pro-20250912-1 signing=on" in done.stdout
     assert "  1/1 servers publish the key at gooid-21-pro-20250912-1._domainkey.goo.ne.jp" in done.stdout
     assert "BYODKIM is active in every region." in done.stdout
+    # The last step: a message through SES, judged by dkimpy as a receiver judges it.
+    assert "[10] test message sent through SES verified as a receiver does: dkim=pass d=goo.ne.jp" in done.stderr
+    assert "DMARC passes on DKIM: d=goo.ne.jp s=gooid-21-pro-20250912-1" in done.stdout
     assert "PRIVATE KEY" not in done.stdout + done.stderr
 
 

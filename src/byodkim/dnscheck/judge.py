@@ -98,8 +98,11 @@ def _dkim_records(
     for text, strings in values:
         tags = parse_tags(text)
         if tags is None or "p" not in tags:
-            if text.lstrip().startswith("v=DKIM1"):
-                return f"the record is not a valid tag list: {text[:60]}..."
+            if text.lstrip().startswith("v=DKIM1") or (tags is None and "p=" in text):
+                return (
+                    f"the record is not a valid tag list (a tag twice, or text without '='): {text[:60]}...; "
+                    "publish each tag once, as tag=value separated by ';'"
+                )
             warnings.append(f"a TXT record at the name is not a DKIM key and is ignored: {text[:40]}")
             continue
         found.append((text, strings, tags))
@@ -166,8 +169,11 @@ def _tag_problem(text: str, tags: dict[str, str], warnings: list[str]) -> str | 
         return f"k={tags['k']}, but the key is RSA: use k=rsa"
     if "h" in tags and "sha256" not in [h.strip() for h in tags["h"].split(":")]:
         return f"h={tags['h']} does not allow sha256, which SES signs with"
-    if "y" in [f.strip() for f in tags.get("t", "").split(":")]:
+    flags = [f.strip() for f in tags.get("t", "").split(":")]
+    if "y" in flags:
         warnings.append("t=y: test mode, receivers treat failures as if unsigned; remove it once verified")
+    if "s" in flags:
+        warnings.append("t=s: the key signs for the domain itself only (no subdomain in i=); SES signs so")
     return None
 
 
