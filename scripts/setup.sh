@@ -22,6 +22,14 @@ if ! command -v uv >/dev/null 2>&1; then
   python3 -m pip install --quiet uv
   command -v pyenv >/dev/null 2>&1 && pyenv rehash || true
 fi
+# The emulator runs the dkim-manager Lambda under its runtime's own CPython (python3.12).
+runtime=$(sed -n 's/^lambda_runtime: *python\([0-9.]*\).*/\1/p' sceptre/config/prod/config.yaml | head -1)
+runtime=${runtime:-3.12}
+if ! command -v "python$runtime" >/dev/null 2>&1 && ! ls "${PYENV_ROOT:-$HOME/.pyenv}"/versions/"$runtime".*/bin/"python$runtime" >/dev/null 2>&1 \
+   && ! uv python find --no-project --managed-python "$runtime" >/dev/null 2>&1; then
+  echo "setup: installing CPython $runtime for the Lambda runtime (uv python install)" >&2
+  uv python install "$runtime" >/dev/null
+fi
 # With bytecode: where PYTHONDONTWRITEBYTECODE is set (CI images, some laptops) every `byodkim`
 # start would otherwise recompile click and friends (--help measured 0.259 s without, 0.158 s with).
 uv sync --locked --quiet --compile-bytecode

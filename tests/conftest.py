@@ -198,6 +198,9 @@ def goo_dns(name_server: NameServerFactory) -> LocalNameServer:
 _SLOWEST_FIRST = (
     "test_production_path.py",
     "test_runbook.py",
+    "test_lambda_runtime.py",
+    "test_receivers.py",
+    "test_mail.py",
     "test_adopt.py",
     "test_layer.py",
     "test_lambda.py",

@@ -37,6 +37,7 @@ TAG_FINGERPRINT = "byodkim:fingerprint"
 METRIC_NAMESPACE = "BYODKIM"
 METRIC_DKIM_VERIFIED = "DkimVerified"
 DEFAULT_GROUP = "prod"
+LAMBDA_RUNTIME = "python3.12"  # the dkim-manager's runtime unless the Sceptre config says otherwise
 SCEPTRE_DIR_ENV = "BYODKIM_SCEPTRE_DIR"
 
 
@@ -57,6 +58,7 @@ class Deployment:
     domain: str | None = None
     selector: str | None = None
     secret_prefix: str = SECRET_PREFIX
+    lambda_runtime: str = LAMBDA_RUNTIME
 
     @classmethod
     def from_names(cls, project: str, environment: str, region: str | None = None) -> Deployment:
@@ -175,6 +177,7 @@ def read(sceptre_dir: Path | None = None, group: str = DEFAULT_GROUP) -> Deploym
         domain=str(values["domain_name"]) if values.get("domain_name") else None,
         selector=str(values["selector"]) if values.get("selector") else None,
         secret_prefix=str(values.get("secret_prefix") or SECRET_PREFIX),
+        lambda_runtime=str(values.get("lambda_runtime") or LAMBDA_RUNTIME),
     )
 
 

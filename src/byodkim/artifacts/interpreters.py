@@ -17,8 +17,23 @@ def find_python(version: str) -> str | None:
     matches = sorted(root.glob(f"versions/{version}.*/bin/python{version}"), key=lambda p: _numeric(p.parts[-3]))
     found = str(matches[-1]) if matches else shutil.which(f"python{version}")
     if found is not None and "/shims/" in found:  # a pyenv shim for a version not selected fails to run
+        found = None
+    return found or _uv_managed(version)
+
+
+def _uv_managed(version: str) -> str | None:
+    """Return a CPython uv installed (``uv python install 3.12``, as scripts/setup.sh does)."""
+    import subprocess
+
+    uv = shutil.which("uv")
+    if uv is None:
         return None
-    return found
+    found = subprocess.run(  # noqa: S603 - uv itself, fixed arguments
+        [uv, "python", "find", "--no-project", "--managed-python", version],
+        capture_output=True, text=True, check=False, timeout=30,
+    )  # fmt: skip
+    path = found.stdout.strip()
+    return path if found.returncode == 0 and path else None
 
 
 def _numeric(version: str) -> tuple[int, ...]:

@@ -108,6 +108,7 @@ def running(options: SandboxOptions) -> Iterator[Sandbox]:
     }
     start = time.monotonic()
     target = rehearsed()
+    _need_runtime_python(target.lambda_runtime)
     domain = str(target.domain)
     zone = zone_text(domain, 2026112801, [f"ns1 IN AAAA {NS_AAAA}"])
     # amazonses.com too: the emulated SES signs every message as d=amazonses.com, as SES does.
@@ -263,6 +264,18 @@ def rehearse(sandbox: Sandbox, options: SandboxOptions) -> Sandbox:
     rollout = collect(ReportRequest(target, domain=domain, servers=servers), aws, region)
     sandbox.report_text = render(rollout, "text", options.lang)
     return sandbox
+
+
+def _need_runtime_python(runtime: str) -> None:
+    """Refuse at once, not after a long wait, when the Lambda's runtime interpreter is missing."""
+    from byodkim.artifacts.interpreters import find_python
+
+    version = runtime.removeprefix("python")
+    if find_python(version) is None:
+        raise ByodkimError(
+            f"the sandbox runs the dkim-manager Lambda under CPython {version} ({runtime}), which this machine lacks",
+            f"install it: uv python install {version} (scripts/setup.sh does)",
+        )
 
 
 def _serve_ses_keys(dns: LocalNameServer, endpoint: str) -> None:
