@@ -265,8 +265,9 @@ def test_easy_dkim_guard(cli: Cli, emulator: Emulator, goo_dns: LocalNameServer,
     assert refused.code == 1
     assert refused.out.splitlines()[1] == (
         "ap-northeast-1: refused (DKIM SUCCESS): the identity signs with Easy DKIM now; switching before the new record is live "
-        "on every authoritative server sends mail unsigned while SES is PENDING (0/1 servers publish the key at "
-        "s1._domainkey.goo.ne.jp). Publish the record, check it with `byodkim verify`, then run again, or pass --force"
+        "on every authoritative server sends mail unsigned by the domain while SES is PENDING (0/1 servers publish the key "
+        "at s1._domainkey.goo.ne.jp). To go on, publish the record, check it with `byodkim verify`, then run again, "
+        "or pass --force"
     )
     assert _dkim_calls(emulator) == ["CreateEmailIdentity"]  # only the test's own Easy DKIM setup
     record = DkimRecord("goo.ne.jp", "s1", keyload.load_public_key(openssl_keys["public.pem"]).b64)
@@ -494,3 +495,30 @@ def test_a_new_secret_is_encrypted_with_the_phase_1_key_when_it_exists(cli: Cli,
     first = cli("register", "--domain", "goo.ne.jp", "--selector", "s1")
     assert first.code == 0, first.err
     assert secrets.describe_secret(SecretId="byodkim/dkim/goo.ne.jp/s1")["KmsKeyId"] == key["Arn"]
+
+
+def test_switching_away_from_an_external_key_that_signs_needs_the_new_record_live(
+    cli: Cli, emulator: Emulator, goo_dns: LocalNameServer, tmp_path: Path
+) -> None:
+    emulator.control("/_byodkim/config", {"dns_servers": [goo_dns.spec]})
+    old, new = keys.generate(), keys.generate()
+    for name, key in (("old", old), ("new", new)):
+        keys.write_key_files(tmp_path / name, name, key)
+    publish_record(goo_dns, "old._domainkey.goo.ne.jp", DkimRecord("goo.ne.jp", "old", old.public.b64).value)
+    first = cli("register", "--domain", "goo.ne.jp", "--selector", "old", "--key-file", tmp_path / "old" / "old.private.pem",
+                "--nameserver", goo_dns.spec)  # fmt: skip
+    assert first.code == 0, first.out
+    assert "SUCCESS" in cli("status", "--domain", "goo.ne.jp").out
+    args = ("register", "--domain", "goo.ne.jp", "--selector", "new", "--key-file", tmp_path / "new" / "new.private.pem",
+            "--nameserver", goo_dns.spec)  # fmt: skip
+    refused = cli(*args)
+    assert refused.code == 1
+    assert "refused (DKIM SUCCESS): the identity signs with selector old now;" in refused.out
+    assert "change keys with `byodkim rotate`, which waits for the record" in refused.out
+    assert _identities(emulator)[0]["selector"] == "old"  # nothing changed
+    assert cli(*args, "--force").code == 0
+    assert _identities(emulator)[0]["selector"] == "new"
+    # Back to the old key: its record is live, so the switch is allowed without --force.
+    back = cli("register", "--domain", "goo.ne.jp", "--selector", "old", "--key-file", tmp_path / "old" / "old.private.pem",
+               "--nameserver", goo_dns.spec)  # fmt: skip
+    assert back.code == 0, back.out

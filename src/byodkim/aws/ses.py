@@ -116,18 +116,25 @@ def _register_region(request: Registration, aws: Aws, region: str, live_check: L
     )
     if same_key and dkim.get("Status") != "FAILED":
         return RegionResult(region, "already registered", ok=True, status=dkim.get("Status"))
-    if _signing_with_easy_dkim(dkim) and not request.force:
+    if _signing_now(dkim) and not request.force:
+        # Any switch away from a key that signs now (Easy DKIM, or an EXTERNAL key at SUCCESS) leaves
+        # the domain's mail unsigned by it until SES finds the new record: it must be live first.
         live, seen = live_check() if live_check is not None else (False, "no DNS check was made")
         if not live:
+            if dkim.get("SigningAttributesOrigin") == "EXTERNAL":
+                now = f"with selector {','.join(dkim.get('Tokens', [])) or '-'}"
+                way = "change keys with `byodkim rotate`, which waits for the record, or publish the record"
+            else:
+                now, way = "with Easy DKIM", "publish the record"
             return RegionResult(
                 region,
                 "refused",
                 ok=False,
                 status=dkim.get("Status"),
                 detail=(
-                    "the identity signs with Easy DKIM now; switching before the new record is live on every "
-                    f"authoritative server sends mail unsigned while SES is PENDING ({seen}). Publish the record, "
-                    "check it with `byodkim verify`, then run again, or pass --force"
+                    f"the identity signs {now} now; switching before the new record is live on every "
+                    f"authoritative server sends mail unsigned by the domain while SES is PENDING ({seen}). "
+                    f"To go on, {way}, check it with `byodkim verify`, then run again, or pass --force"
                 ),
             )
     arn = _identity_arn(aws, region, request.domain)
@@ -147,12 +154,9 @@ def _register_region(request: Registration, aws: Aws, region: str, live_check: L
     return RegionResult(region, "updated", ok=True, status=put.get("DkimStatus"), calls=calls)
 
 
-def _signing_with_easy_dkim(dkim: DkimAttributesTypeDef) -> bool:
-    return (
-        dkim.get("SigningAttributesOrigin", "AWS_SES") != "EXTERNAL"
-        and dkim.get("Status") == "SUCCESS"
-        and bool(dkim.get("SigningEnabled", True))
-    )
+def _signing_now(dkim: DkimAttributesTypeDef) -> bool:
+    """Return whether SES signs the domain's mail with its current key (Easy DKIM or EXTERNAL) now."""
+    return dkim.get("Status") == "SUCCESS" and bool(dkim.get("SigningEnabled", True))
 
 
 def _identity_arn(aws: Aws, region: str, domain: str) -> str:

@@ -43,7 +43,9 @@ if TYPE_CHECKING:
 @regions_option
 @profile_option
 @click.option("--dry-run", is_flag=True, help="Print the calls it would make; change nothing.")
-@click.option("--force", is_flag=True, help="Switch an identity signing with Easy DKIM without the DNS check.")
+@click.option(
+    "--force", is_flag=True, help="Switch an identity that signs now (Easy DKIM or another key) without the DNS check."
+)
 @nameserver_option
 @output_option("text", "json")
 def register(
