@@ -244,6 +244,7 @@ def test_wait_succeeds_when_the_record_appears(
     out, err = process.communicate(timeout=30)
     assert process.returncode == 0, err
     assert "waiting 0s: 0/1 servers publish the key" in err
+    assert "absent)" in err
     assert out.splitlines()[-1] == f"1/1 servers publish the key at {record.name}"
 
 
@@ -270,9 +271,8 @@ def test_wait_ses_follows_pending_to_success(
     process = _spawn_verify(public, goo_dns, "--ses", "--timeout", "60s")
     assert process.stderr is not None
     first = process.stderr.readline()
-    assert first.startswith(
-        "waiting 0s: 1/1 servers publish the key at gooid-21-pro-20250912-1._domainkey.goo.ne.jp; SES ap-northeast-1 PENDING"
-    )
+    assert first.startswith("waiting 0s: 1/1 servers publish the key at gooid-21-pro-20250912-1._domainkey.goo.ne.jp (")
+    assert first.rstrip().endswith(" ok); SES ap-northeast-1 PENDING")
     emulator.control("/_byodkim/config", {"dns_servers": [goo_dns.spec]})
     out, err = process.communicate(timeout=60)
     assert process.returncode == 0, err
@@ -410,3 +410,29 @@ def test_a_private_key_in_p_is_its_own_verdict(
     for shown in (json.dumps(data), err, text.out, text.err):
         assert body[:40] not in shown
         assert body[-40:] not in shown
+
+
+def test_wait_stops_at_once_on_another_key_unless_told_to_wait_through(
+    name_server: NameServerFactory, key_files: tuple[Path, DkimRecord]
+) -> None:
+    public, record = key_files
+    other = DkimRecord("goo.ne.jp", SELECTOR, keys.generate().public.b64)
+    server = name_server(_zone(3, [other.zone_line()]))
+    started = time.monotonic()
+    process = _spawn_verify(public, server, "--timeout", "30s")
+    _, err = process.communicate(timeout=30)
+    assert process.returncode == 1
+    assert time.monotonic() - started < 10
+    assert f"({server.spec} different key)" in err  # the wait line names each server's verdict
+    assert err.splitlines()[-1].startswith(
+        f"error: stopped waiting: {server.spec} publishes different key (another key"
+    )
+    assert "or pass --wait-through-mistakes while they replace it" in err
+    # While the DNS team replaces it, --wait-through-mistakes keeps waiting, and ends when the right key is live.
+    process = _spawn_verify(public, server, "--timeout", "30s", "--wait-through-mistakes")
+    time.sleep(1.0)
+    assert process.poll() is None
+    server.update("goo.ne.jp", delete=[record.name], add=[(record.name, 60, "TXT", [quote_strings(record.strings)])])
+    out, err = process.communicate(timeout=30)
+    assert process.returncode == 0, err
+    assert out.splitlines()[-1] == f"1/1 servers publish the key at {record.name}"

@@ -76,7 +76,9 @@ class WaitProgress:
     def __call__(self, state: Waited) -> None:
         """Show the latest poll."""
         self.last = state
-        text = state.report.summary()
+        # Each server's own verdict, not only a count: "0/1" hides that a server publishes another key.
+        verdicts = "; ".join(f"{a.server} {a.outcome}" for a in state.report.servers)
+        text = f"{state.report.summary()} ({verdicts})" if verdicts else state.report.summary()
         if state.ses is not None:
             text += "; SES " + ", ".join(f"{r} {v}" for r, v in state.ses.statuses.items())
         if self.live:

@@ -49,6 +49,11 @@ if TYPE_CHECKING:
 @click.option(
     "--interval", type=click.FloatRange(0.05, 3600), default=5.0, show_default=True, help="First poll interval (s)."
 )
+@click.option(
+    "--wait-through-mistakes",
+    is_flag=True,
+    help="Keep waiting while a server publishes another key or a malformed record (the DNS team is replacing it).",
+)
 @click.option("--ses", is_flag=True, help="Also read SES's DKIM status in each --region.")
 @regions_option
 @profile_option
@@ -65,6 +70,7 @@ def verify(
     wait_: bool,  # noqa: FBT001 - a click flag
     timeout: float,
     interval: float,
+    wait_through_mistakes: bool,  # noqa: FBT001 - a click flag
     ses: bool,  # noqa: FBT001 - a click flag
     regions: tuple[str, ...],
     profile: str | None,
@@ -100,7 +106,14 @@ def verify(
     else:
         live = WaitProgress(output)
         try:
-            state = wait.wait(request, timeout=timeout, interval=interval, ses=ses_poll, progress=live)
+            state = wait.wait(
+                request,
+                timeout=timeout,
+                interval=interval,
+                ses=ses_poll,
+                progress=live,
+                through_mistakes=wait_through_mistakes,
+            )
         except KeyboardInterrupt:
             live.close()
             where = live.last.report.summary() if live.last else "nothing checked yet"

@@ -7,7 +7,16 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from byodkim.dnscheck.check import Report, check
-from byodkim.errors import InputError
+from byodkim.dnscheck.judge import AMBIGUOUS, DIFFERENT, MALFORMED, PRIVATE, REVOKED
+from byodkim.errors import ByodkimError, InputError
+
+# What a published record can be that no amount of waiting turns into "ok".
+PERMANENT = frozenset({DIFFERENT, PRIVATE, MALFORMED, REVOKED, AMBIGUOUS})
+
+
+class PublishedMistakeError(ByodkimError):
+    """A server publishes a record that is wrong in a way time will not fix."""
+
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -50,11 +59,15 @@ def wait(
     ses: Callable[[], dict[str, str]] | None = None,
     progress: Callable[[Waited], None] | None = None,
     sleep: Callable[[float], None] = time.sleep,
+    through_mistakes: bool = False,
 ) -> Waited:
     """Poll until every server agrees (and SES reports SUCCESS when ``ses`` is given).
 
     Back-off grows from ``interval`` by half each poll, to at most 60 s. Raises
     :class:`WaitTimeoutError` when ``timeout`` passes; returns early when SES says FAILED.
+    A server publishing a mistake waiting cannot fix (another key, the private key, a
+    malformed, revoked or doubled record) stops the wait with :class:`PublishedMistakeError`
+    at once, unless ``through_mistakes`` (the DNS team is replacing it).
     """
     from byodkim.errors import WaitTimeoutError
 
@@ -70,6 +83,14 @@ def wait(
             progress(state)
         if report.ok and (ses is None or (view is not None and (view.success or view.failed))):
             return state
+        mistake = next((a for a in report.servers if a.outcome in PERMANENT), None)
+        if mistake is not None and not through_mistakes:
+            raise PublishedMistakeError(
+                f"stopped waiting: {mistake.server} publishes {mistake.outcome} ({mistake.detail}); "
+                "waiting cannot fix it",
+                "ask the DNS team to correct the record (byodkim verify names the fix), "
+                "or pass --wait-through-mistakes while they replace it",
+            )
         remaining = timeout - (time.monotonic() - start)
         if remaining <= 0:
             where = report.summary() + (f"; SES: {_ses_text(view)}" if view else "")
