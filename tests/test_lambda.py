@@ -110,6 +110,13 @@ def test_phases_4_5_7_end_to_end(deployment: dict[str, Any], cli: Cli) -> None:
     (request,) = _messages(deployment["queue"])
     assert request.startswith("# DNS レコード追加のお願い（goo.ne.jp の DKIM 公開鍵）")
     assert record.zone_line() in request
+    again_5 = handler({**PAYLOAD, "phase": "5"}, None)  # a re-run of a finished step sends nothing new
+    assert again_5["alreadySent"]
+    assert again_5["messageId"] == sent["messageId"]
+    assert _messages(deployment["queue"]) == []
+    resent = handler({**PAYLOAD, "phase": "5", "resend": True}, None)
+    assert resent["messageId"] != sent["messageId"]
+    assert len(_messages(deployment["queue"])) == 1
 
     waiting = handler({**PAYLOAD, "phase": "7"}, None)
     assert (waiting["ok"], waiting["dnsOk"], waiting["ses"]) == (True, False, "PENDING")  # SES is read first

@@ -156,6 +156,7 @@ def rotate(
 @click.argument("number", type=click.Choice(["4", "5", "7"]))
 @domain_option
 @click.option("--selector", type=SELECTOR, help="Selector [default: the one phase-4 keeps in SSM].")
+@click.option("--resend", is_flag=True, help="Phase 5: send the DNS request again though it was sent for this key.")
 @env_option
 @project_option
 @nameserver_option
@@ -165,6 +166,7 @@ def phase(
     number: str,
     domain: str,
     selector: str | None,
+    resend: bool,  # noqa: FBT001 - a click flag
     environment: str | None,
     project: str | None,
     nameservers: tuple[list[Server], ...],
@@ -183,6 +185,7 @@ def phase(
     where = aws.default_region()
     specs = tuple(server.spec for server in servers(nameservers))
     config = ManagerConfig.for_deployment(target, domain, where, aws.account(where), specs)
-    result = Manager(config, aws, where).run(PhaseRequest("phase_manager", number, domain, selector))
+    request = PhaseRequest("phase_manager", number, domain, selector, resend=resend)
+    result = Manager(config, aws, where).run(request)
     click.echo(json.dumps(result, indent=2, ensure_ascii=False))
     return 0

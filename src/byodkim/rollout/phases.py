@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
@@ -112,6 +113,7 @@ class PhaseRequest:
     domain: str
     selector: str | None
     reregister: bool = False  # phase 7: register again after SES gave up (FAILED)
+    resend: bool = False  # phase 5: send the DNS request again though it was sent for this key
 
 
 def parse_event(event: object, config: ManagerConfig) -> PhaseRequest:
@@ -132,10 +134,13 @@ def parse_event(event: object, config: ManagerConfig) -> PhaseRequest:
         raise InputError(f"phase `{phase}` is not one this function runs", hint)
     domain = normalize_domain(str(event.get("domain") or config.domain))
     selector = validate_selector(str(event["selector"])) if event.get("selector") else None
-    reregister = event.get("reregister", False)
-    if not isinstance(reregister, bool):
-        raise InputError(f"reregister `{reregister}` is not true or false", 'give "reregister": true to register again')
-    return PhaseRequest(str(action), phase, domain, selector, reregister=reregister)
+    flags = {}
+    for name in ("reregister", "resend"):
+        value = event.get(name, False)
+        if not isinstance(value, bool):
+            raise InputError(f"{name} `{value}` is not true or false", f'give "{name}": true, or leave it out')
+        flags[name] = value
+    return PhaseRequest(str(action), phase, domain, selector, **flags)
 
 
 class Manager:
@@ -221,11 +226,36 @@ class Manager:
         if not self.config.topic_arn:
             raise InputError("DNS_TOPIC_ARN is not set", "launch phase-5 and phase-2 again")
         selector = self.selector(request)
-        record = DkimRecord(request.domain, selector, self.key(request.domain, selector).public.b64)
+        key = self.key(request.domain, selector)
+        record = DkimRecord(request.domain, selector, key.public.b64)
+        # Once per selector and key: a re-run of a finished step sends nothing new (the runbook's promise).
+        log_name = self._parameter(request.domain, "dns-request-sent")
+        previous = json.loads(self._get_parameter(log_name) or "{}")
+        if (
+            not request.resend
+            and previous.get("selector") == selector
+            and previous.get("fingerprint") == key.public.fingerprint
+        ):
+            return {
+                "phase": "5",
+                "topic": self.config.topic_arn,
+                "messageId": previous.get("messageId"),
+                "record": record.name,
+                "alreadySent": previous.get("at"),
+                "note": f"already sent on {previous.get('at')}; give resend to send it again",
+            }
         body = render_request(record, "ja") + "\n---\n\n" + render_request(record, "en")
         sent = self.aws.client("sns", self.region).publish(
             TopicArn=self.config.topic_arn, Subject=f"DKIM TXT record request: {record.name}"[:100], Message=body
         )
+        sent_at = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
+        log = {
+            "selector": selector,
+            "fingerprint": key.public.fingerprint,
+            "messageId": sent["MessageId"],
+            "at": sent_at,
+        }
+        self._put_parameter(log_name, json.dumps(log))
         return {"phase": "5", "topic": self.config.topic_arn, "messageId": sent["MessageId"], "record": record.name}
 
     def _dns(self, domain: str, selector: str, key: SigningKey) -> Report:
