@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 import boto3
 import pytest
 
+from byodkim.cli.options import prefix
 from byodkim.deployment import STACKS
 from byodkim.dkim import keys
 from byodkim.emulator.changesets import describe_change
@@ -335,7 +336,7 @@ def test_adopting_the_team_account(team: Sandbox) -> None:
         "Register the production key" in report.stdout
     )
     assert (
-        "  $ byodkim register --domain goo.ne.jp --selector gooid-21-pro-20250912-1 "
+        f"  $ {prefix()} register --domain goo.ne.jp --selector gooid-21-pro-20250912-1 "
         "--key-file keys/gooid-21-pro-20250912-1.private.pem" in report.stdout
     )
 

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 import pytest
 from cryptography.hazmat.primitives import serialization
 
+from byodkim.cli.options import prefix
 from byodkim.dkim import keyload, keys
 from byodkim.dkim.record import DkimRecord
 from byodkim.errors import KeyFileError
@@ -181,7 +182,7 @@ def test_keygen_writes_pkcs1_owner_only(cli: Cli, tmp_path: Path) -> None:
         assert chunk not in result.out + result.err
     assert key.ses_private_key() not in result.out
     assert result.out.splitlines()[-1] == (
-        f"next: byodkim dns-request --domain goo.ne.jp --selector gooid-21-pro-20250912-1 --key-file {private} --out dns-request.md"
+        f"next: {prefix()} register --domain goo.ne.jp --selector gooid-21-pro-20250912-1 --key-file {private}"
     )
 
 

@@ -15,6 +15,7 @@ from byodkim.cli.options import (
     lang_option,
     output_option,
     passphrase_option,
+    prefix,
     public_key,
     selector_option,
     write_text,
@@ -44,9 +45,9 @@ def keygen(selector: str, bits: str, out: Path, domain: str | None) -> None:
     click.echo(f"private key: {files.private} (PKCS#1 PEM, {key.bits} bits, owner-only; keep it secret)")
     click.echo(f"public key:  {files.public}")
     click.echo(f"fingerprint: {key.public.fingerprint}")
+    # The runbook's next step (phase 3): register keeps the key in Secrets Manager and registers it with SES.
     click.echo(
-        "next: byodkim dns-request --domain "
-        f"{domain or 'DOMAIN'} --selector {selector} --key-file {files.private} --out dns-request.md"
+        f"next: {prefix()} register --domain {domain or 'DOMAIN'} --selector {selector} --key-file {files.private}"
     )
 
 

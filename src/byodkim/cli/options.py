@@ -145,6 +145,13 @@ def kms_key(aws: Aws, region: str, given: str | None) -> str | None:
     return existing_kms_key(aws.client("kms", region), deployment.read(folder).kms_alias)
 
 
+def prefix() -> str:
+    """Return how the user runs byodkim, for the commands we suggest: ``uv run byodkim`` under uv."""
+    import os
+
+    return "uv run byodkim" if os.environ.get("UV_RUN_RECURSION_DEPTH") or os.environ.get("UV") else "byodkim"
+
+
 def echo_json(data: object) -> None:
     """Print ``data`` as indented JSON (UTF-8 text kept as it is)."""
     import json

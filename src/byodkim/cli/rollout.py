@@ -19,6 +19,7 @@ from byodkim.cli.options import (
     lang_option,
     nameserver_option,
     output_option,
+    prefix,
     profile_option,
     project_option,
     region_option,
@@ -60,7 +61,7 @@ def report(
     target = deployment.resolve(project, environment)
     aws, chosen = aws_regions(profile, regions)
     request = ReportRequest(target, domain, chosen, servers(nameservers))
-    text = render(collect(request, aws, chosen[0]), output, lang)
+    text = render(collect(request, aws, chosen[0]), output, lang, prefix())
     if out is None:
         click.echo(text, nl=False)
     else:

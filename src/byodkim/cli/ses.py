@@ -16,6 +16,7 @@ from byodkim.cli.options import (
     nameserver_option,
     output_option,
     passphrase_option,
+    prefix,
     profile_option,
     regions_option,
     selector_option,
@@ -23,12 +24,27 @@ from byodkim.cli.options import (
     signing_key,
 )
 from byodkim.cli.render import region_line
+from byodkim.deployment import secret_id
 from byodkim.errors import InputError
 
 if TYPE_CHECKING:
     from pathlib import Path
 
+    from byodkim.aws.ses import RegionResult
     from byodkim.dnscheck.servers import Server
+
+
+def _next_after_register(results: list[RegionResult], domain: str, selector: str) -> str:
+    """Return the next step for what SES says now: nothing when it signs with this key already."""
+    if all(r.status == "SUCCESS" for r in results):
+        return (
+            f"next: nothing; SES signs with {selector} in every region (check with {prefix()} status --domain {domain})"
+        )
+    return (
+        f"next: have the record published ({prefix()} phase 4 --domain {domain}, then phase 5), then "
+        f"{prefix()} verify --domain {domain} --selector {selector} --secret-id "
+        f"{secret_id(domain, selector)} --ses --wait"
+    )
 
 
 @click.command()
@@ -102,7 +118,7 @@ def register(
             for call in result.calls if dry_run else ():
                 click.echo(f"  would call {call}")
         if not dry_run and all(r.ok for r in results):
-            click.echo(f"next: publish the record, then byodkim verify --domain {domain} --selector {selector} --ses")
+            click.echo(_next_after_register(results, domain, selector))
     return 0 if all(r.ok for r in results) else 1
 
 

@@ -76,10 +76,12 @@ TEXT["ja"]["dns_next"] = (
 )
 
 
-def render(rollout: Rollout, fmt: str, lang: str) -> str:
-    """Return the memo as text, Markdown or JSON."""
+def render(rollout: Rollout, fmt: str, lang: str, prefix: str = "uv run byodkim") -> str:
+    """Return the memo as text, Markdown or JSON; commands as the user runs byodkim (``prefix``)."""
     if fmt == "json":
-        return json.dumps(rollout.as_dict(lang), indent=2, ensure_ascii=False)
+        data = rollout.as_dict(lang)
+        data["next_command"] = rollout.next().command_as(prefix)
+        return json.dumps(data, indent=2, ensure_ascii=False)
     out = _Memo(TEXT[lang], markdown=fmt in ("md", "markdown"))
     out.title(rollout)
     out.stacks(rollout.stacks)
@@ -87,7 +89,7 @@ def render(rollout: Rollout, fmt: str, lang: str) -> str:
     out.regions(rollout.regions)
     out.dns(rollout.dns)
     out.mail(rollout.mail)
-    out.next(rollout.next(), lang)
+    out.next(rollout.next(), lang, prefix)
     return "\n".join(out.lines).rstrip() + "\n"
 
 
@@ -173,9 +175,10 @@ class _Memo:
             )  # fmt: skip
         self.lines.append("")
 
-    def next(self, step: NextStep, lang: str) -> None:
+    def next(self, step: NextStep, lang: str, prefix: str) -> None:
         self.heading(self.t["next"])
         self.lines.extend(self.item + note for note in step.note_texts(lang))
         self.lines.append(self.item + step.text(lang))
-        if step.command:
-            self.lines.append(f"  `{step.command}`" if self.md else f"  $ {step.command}")
+        command = step.command_as(prefix)
+        if command:
+            self.lines.append(f"  `{command}`" if self.md else f"  $ {command}")

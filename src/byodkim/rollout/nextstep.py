@@ -50,6 +50,12 @@ class NextStep:
         """Return the step in ``lang``."""
         return self.step.text(lang)
 
+    def command_as(self, prefix: str) -> str:
+        """Return the command as the user runs byodkim (``uv run byodkim`` or ``byodkim``)."""
+        if self.command.startswith("byodkim "):
+            return prefix + self.command.removeprefix("byodkim")
+        return self.command
+
     def note_texts(self, lang: str) -> list[str]:
         """Return the notes in ``lang``."""
         return [note.text(lang) for note in self.notes]

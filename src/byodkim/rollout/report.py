@@ -117,8 +117,11 @@ def collect(request: ReportRequest, aws: Aws, region: str) -> Rollout:
     domain = request.domain or _identity_from_stack(cfn, request.deployment)
     # Before phase 3 exists and without --domain there is no identity to read yet: the
     # memo still lists the stacks and says to launch them.
-    selector = _selector(aws, region, request.deployment, domain) if domain else None
     regions = status(domain, request.regions or (region,), aws) if domain else []
+    # The selector SES holds now comes first: after a switch (rotate, register --selector NEW) the
+    # one phase 4 kept in SSM may be the old one.
+    signing = next((r.tokens[0] for r in regions if r.origin == "EXTERNAL" and r.tokens), None)
+    selector = signing or (_selector(aws, region, request.deployment, domain) if domain else None)
     return Rollout(
         deployment=request.deployment,
         domain=domain or "-",
