@@ -10,7 +10,7 @@ from byodkim.rollout.report import DnsView, Rollout, StackState
 TARGET = Deployment(
     "aws-ses-migration", "prod", "aws-ses-migration-prod", "prod", "ap-northeast-1", "goo.ne.jp", "new-1"
 )
-SECRET_ID = "byodkim/dkim/goo.ne.jp/{s}"  # a Secrets Manager name, not a secret
+SECRET_ID = "byodkim/dkim/goo.ne.jp/{s}"  # noqa: S105 - a Secrets Manager name, not a secret
 
 
 def _rollout(regions: list[RegionStatus], dns: list[DnsView], selector: str | None = "new-1") -> Rollout:
