@@ -20,6 +20,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "src" / "byodkim"
 LAYERS = [
     "byodkim",  # the package itself: __version__
     "byodkim.errors",
+    "byodkim.text",
     "byodkim.logs",
     "byodkim.deployment",
     "byodkim.dkim",

@@ -80,6 +80,18 @@ def _idna(text: str) -> str:
         raise UnicodeError(str(exc)) from exc
 
 
+def unicode_form(ascii_domain: str) -> str:
+    """Return an IDN's Unicode form (``xn--wgv71a.jp`` -> ``日本.jp``); other names unchanged."""
+    if "xn--" not in ascii_domain:
+        return ascii_domain
+    import idna
+
+    try:
+        return str(idna.decode(ascii_domain))
+    except idna.IDNAError:
+        return ascii_domain
+
+
 def validate_selector(text: str) -> str:
     """Return the selector if it is one DNS label SES accepts, or refuse it."""
     raw = text.strip()

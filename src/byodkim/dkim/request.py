@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from byodkim.dkim.names import unicode_form
 from byodkim.errors import InputError
 
 if TYPE_CHECKING:
@@ -33,8 +34,12 @@ def render_request(record: DkimRecord, lang: str = "en", fields: RequestFields |
 
 def _values(record: DkimRecord, fields: RequestFields, blank: str) -> dict[str, object]:
     relative = f"{record.selector}._domainkey"
+    shown = unicode_form(record.domain)
     return {
         "domain": record.domain,
+        # An IDN is entered in DNS consoles as punycode but recognised by people in Unicode: both.
+        "zone": f"`{record.domain}`" + (f" ({shown})" if shown != record.domain else ""),
+        "title_domain": f"{shown} ({record.domain})" if shown != record.domain else record.domain,
         "selector": record.selector,
         "name": record.name,
         "relative": relative,
@@ -50,13 +55,13 @@ def _values(record: DkimRecord, fields: RequestFields, blank: str) -> dict[str, 
 
 
 _EN = """\
-# DNS change request: DKIM public key for {domain}
+# DNS change request: DKIM public key for {title_domain}
 
 | Field | Value |
 |---|---|
 | Requester | {requester} |
 | Needed by | {deadline} |
-| Zone | `{domain}` |
+| Zone | {zone} |
 | Purpose | Sign mail sent through Amazon SES with our own DKIM key (BYODKIM) |
 
 ## The record to add
@@ -115,13 +120,13 @@ Reply to the requester with the time of the change and the new SOA serial.
 """
 
 _JA = """\
-# DNS レコード追加のお願い（{domain} の DKIM 公開鍵）
+# DNS レコード追加のお願い（{title_domain} の DKIM 公開鍵）
 
 | 項目 | 内容 |
 |---|---|
 | 依頼者 | {requester} |
 | 希望完了日 | {deadline} |
-| 対象ゾーン | `{domain}` |
+| 対象ゾーン | {zone} |
 | 目的 | Amazon SES から送信するメールに自社管理の DKIM 鍵で署名するため（BYODKIM） |
 
 ## 追加をお願いするレコード

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
+from byodkim.text import display_width
+
 if TYPE_CHECKING:
     from byodkim.aws.ses import RegionStatus
     from byodkim.rollout.nextstep import NextStep
@@ -17,7 +19,9 @@ TEXT: dict[str, dict[str, str]] = {
         "stacks": "Stacks",
         "layer": "Lambda layer",
         "no_layer": "no cryptography layer published yet",
-        "layer_line": "{name} version {version} ({runtimes}, {archs}); the function uses: {used}",
+        "layer_line": "{name} version {version} ({runtimes}, {archs}); the function uses version {used}",
+        "dns_count": "{good}/{total} servers publish the key at {name}",
+        "serial": "serial",
         "ses": "SES DKIM per region",
         "no_identity": "no identity",
         "dns": "DKIM record on the authoritative servers",
@@ -44,7 +48,9 @@ TEXT: dict[str, dict[str, str]] = {
         "stacks": "スタック",
         "layer": "Lambda レイヤー",
         "no_layer": "cryptography レイヤーはまだ発行されていません",
-        "layer_line": "{name} バージョン {version} ({runtimes}, {archs})。関数が使用中: {used}",
+        "layer_line": "{name} バージョン {version} ({runtimes}, {archs})。関数が使っているバージョン: {used}",
+        "dns_count": "{name} の鍵を公開している権威サーバー: {good}/{total} 台",
+        "serial": "シリアル",
         "ses": "リージョンごとの SES DKIM 状態",
         "no_identity": "ID なし",
         "dns": "権威 DNS サーバー上の DKIM レコード",
@@ -103,7 +109,8 @@ class _Memo:
 
     def heading(self, text: str) -> None:
         """Start a section."""
-        self.lines.extend(["## " + text, ""] if self.md else [text, "-" * len(text)])
+        # Underlined to the text's display width: a CJK character takes two columns on a terminal.
+        self.lines.extend(["## " + text, ""] if self.md else [text, "-" * display_width(text)])
 
     def title(self, rollout: Rollout) -> None:
         title = self.t["title"].format(domain=rollout.domain, env=rollout.deployment.environment)
@@ -153,9 +160,15 @@ class _Memo:
         if not views:
             self.lines.append(self.item + self.t["no_dns"])
         for view in views:
-            self.lines.append(self.item + view.summary)
+            counted = view.name and view.total
+            shown = (
+                self.t["dns_count"].format(good=view.good, total=view.total, name=view.name)
+                if counted
+                else view.summary
+            )
+            self.lines.append(self.item + shown)
             for answer in view.servers:
-                serial = f" serial {answer.serial}" if answer.serial is not None else ""
+                serial = f" {self.t['serial']} {answer.serial}" if answer.serial is not None else ""
                 self.lines.append(f"{self.sub}{answer.server}: {answer.outcome}{serial}")
         self.lines.append("")
 

@@ -60,6 +60,9 @@ class DnsView:
     ok: bool
     summary: str
     servers: list[ServerAnswer] = field(default_factory=list)
+    name: str = ""  # the record's name, when it was checked
+    good: int = 0  # servers publishing the key
+    total: int = 0  # servers asked (a server counts once, whatever its addresses)
 
 
 @dataclass(frozen=True)
@@ -254,5 +257,17 @@ def dns_views(domain: str, found: list[RegionStatus], servers: tuple[Server, ...
         except ByodkimError as exc:
             views.append(DnsView(selector, ok=False, summary=f"cannot check the record: {exc}"))
             continue
-        views.append(DnsView(selector, ok=report.ok, summary=report.summary(), servers=list(report.servers)))
+        grouped = report.by_server()
+        good = sum(report.server_ok(answers) for answers in grouped.values())
+        views.append(
+            DnsView(
+                selector,
+                ok=report.ok,
+                summary=report.summary(),
+                servers=list(report.servers),
+                name=report.name,
+                good=good,
+                total=len(grouped),
+            )
+        )
     return views

@@ -1,0 +1,72 @@
+"""Japanese output as a Japanese operator reads it: no English sentence, headings underlined to display width.
+
+Names (stacks, regions, selectors, hosts), commands and values stay as they are; what is left
+of a line after removing them must not contain an English word.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+
+from byodkim.aws.ses import RegionStatus
+from byodkim.deployment import STACKS, Deployment
+from byodkim.dkim import keys
+from byodkim.dkim.record import DkimRecord
+from byodkim.dkim.request import render_request
+from byodkim.dnscheck.judge import ServerAnswer
+from byodkim.rollout.memo import render
+from byodkim.rollout.report import DnsView, LayerState, Rollout, StackState
+from byodkim.text import display_width
+
+TARGET = Deployment("aws-ses-migration", "prod", "aws-ses-migration-prod", "prod", "ap-northeast-1", "goo.ne.jp", "s1")
+# Words that are names or values in any language: product names, statuses, option words in commands.
+NAMES = {"BYODKIM", "SES", "DNS", "DKIM", "DMARC", "Lambda", "EXTERNAL", "SUCCESS", "PENDING", "UTC", "TXT",
+         "TTL", "SOA", "NS", "Route", "AWS", "FAILED", "CREATE_COMPLETE", "RSA", "PEM", "ok", "on", "off", "byodkim",
+         "report", "rotate", "dns", "request", "uv", "run", "dig", "short", "Amazon", "Secrets", "Manager", "prod"}  # fmt: skip
+
+
+def _english_words(line: str) -> list[str]:
+    text = re.sub(r"`[^`]*`", " ", line)  # code spans: commands, names, values
+    text = re.sub(r"\S*[0-9_./:=@<>$\-]\S*", " ", text)  # tokens with digits or punctuation: names and values
+    return [w for w in re.findall(r"[A-Za-z]{2,}", text) if w not in NAMES]
+
+
+def _rollout() -> Rollout:
+    stacks = [StackState(s, TARGET.stack_name(s), "CREATE_COMPLETE") for s in STACKS]
+    layer = LayerState("aws-ses-migration-prod-cryptography", "arn", 3, ["python3.12"], ["x86_64"], ["arn:x:3"])
+    region = RegionStatus("ap-northeast-1", True, "EXTERNAL", True, "SUCCESS", ["s1"], fingerprint="sha256:ab")
+    answer = ServerAnswer("ns1.goo.ne.jp (192.0.2.1)", "ok", serial=2026112901)
+    dns = DnsView("s1", True, "1/1 servers publish the key at s1._domainkey.goo.ne.jp", [answer],
+                  name="s1._domainkey.goo.ne.jp", good=1, total=1)  # fmt: skip
+    mail = {"ok": True, "at": "2026-11-29T00:00:00Z", "region": "ap-northeast-1", "messageId": "m-1",
+            "aligned": {"d": "goo.ne.jp", "s": "s1"}}  # fmt: skip
+    return Rollout(TARGET, "goo.ne.jp", "s1", "2026-11-29 00:00 UTC", stacks, layer, [region], [dns], mail)
+
+
+def test_the_japanese_report_has_no_english_sentence_and_underlines_fit() -> None:
+    text = render(_rollout(), "text", "ja", "uv run byodkim")
+    lines = text.splitlines()
+    for line in lines:
+        if line.lstrip().startswith("$ "):
+            continue  # a command
+        assert not _english_words(line), line
+    for above, line in itertools.pairwise(lines):
+        if line and set(line) == {"-"}:
+            assert len(line) == display_width(above), (above, line)
+    assert "スタック\n--------\n" in text  # 4 characters, 8 columns
+
+
+def test_the_japanese_request_has_no_english_sentence_and_shows_an_idn_both_ways() -> None:
+    record = DkimRecord("xn--wgv71a.jp", "s1", keys.generate().public.b64)
+    text = render_request(record, "ja")
+    inside_code = False
+    for line in text.splitlines():
+        if line.startswith("```"):
+            inside_code = not inside_code
+            continue
+        if inside_code:
+            continue  # zone lines and commands
+        assert not _english_words(line), line
+    assert "（日本.jp (xn--wgv71a.jp) の DKIM 公開鍵）" in text
+    assert "| 対象ゾーン | `xn--wgv71a.jp` (日本.jp) |" in text
