@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -13,10 +14,6 @@ from typing import TYPE_CHECKING, Any
 import boto3
 import pytest
 
-from byodkim.aws import secrets as secretstore
-from byodkim.dkim import keyload
-from byodkim.dkim.record import DkimRecord, quote_strings
-from byodkim.local.sandbox import Sandbox, SandboxOptions, running
 from conftest import require_tool
 
 if TYPE_CHECKING:
@@ -54,10 +51,42 @@ def test_every_command_in_the_runbooks_is_in_a_tested_block() -> None:
 
 
 @pytest.fixture(scope="module")
-def sandbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Sandbox]:
+def sandbox() -> Iterator[dict[str, str]]:
+    """`byodkim sandbox --keep --from-start` in its own process; its printed exports, set here as a person would."""
     require_tool("named", "apt-get install bind9")
-    with running(SandboxOptions(workdir=tmp_path_factory.mktemp("sandbox"))) as box:
-        yield box
+    process = subprocess.Popen(
+        [sys.executable, "-m", "byodkim", "sandbox", "--keep", "--from-start"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT,
+        env={k: v for k, v in os.environ.items() if not k.startswith("AWS_")},
+    )  # fmt: skip
+    assert process.stdout is not None
+    exports: dict[str, str] = {}
+    for line in process.stdout:
+        if line.startswith("export "):
+            name, _, value = line.removeprefix("export ").strip().partition("=")
+            exports[name] = value
+        if line.startswith("# then follow docs/runbook.md"):
+            break
+    if not exports:
+        process.kill()
+        pytest.fail(f"the sandbox did not start: {process.stderr.read() if process.stderr else ''}")
+    saved = {name: os.environ.get(name) for name in exports}
+    os.environ.pop("AWS_PROFILE", None)
+    os.environ.update(exports)
+    try:
+        yield exports
+    finally:
+        for name, before in saved.items():
+            if before is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = before
+        process.send_signal(signal.SIGINT)
+        try:
+            process.communicate(timeout=30)  # also closes its pipes
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.communicate()
 
 
 @pytest.fixture(scope="module")
@@ -93,19 +122,6 @@ def _run(block: str, workdir: Path) -> subprocess.CompletedProcess[str]:
     )
 
 
-def _publish(sandbox: Sandbox, workdir: Path, selector: str) -> None:
-    public = workdir / "keys" / f"{selector}.public.pem"
-    if public.exists():
-        value = keyload.load_public_key(public).b64
-    else:  # a rotation's key lives only in Secrets Manager
-        stored = secretstore.read_key(boto3.client("secretsmanager"), f"byodkim/dkim/goo.ne.jp/{selector}")
-        assert stored is not None
-        value = stored.public.b64
-    record = DkimRecord("goo.ne.jp", selector, value)
-    assert sandbox.dns is not None
-    sandbox.dns.update("goo.ne.jp", add=[(record.name, 3600, "TXT", [quote_strings(record.strings)])])
-
-
 def _break_phase_2() -> None:
     cfn = boto3.client("cloudformation")
     stack = cfn.describe_stacks(StackName=PHASE2)["Stacks"][0]
@@ -122,12 +138,13 @@ def _break_phase_2() -> None:
     assert cfn.describe_stacks(StackName=PHASE2)["Stacks"][0]["StackStatus"] == "UPDATE_ROLLBACK_COMPLETE"
 
 
-def test_runbook_against_the_sandbox(sandbox: Sandbox, workdir: Path) -> None:
+def test_runbook_against_the_sandbox(sandbox: dict[str, str], workdir: Path) -> None:
     outputs: list[str] = []
     for kind, body in steps(ROOT / "docs" / "runbook.md"):
         if kind == "marker":
-            if body.startswith("the DNS team publishes "):
-                _publish(sandbox, workdir, body.rsplit(" ", 1)[1])
+            if body.startswith("uv run byodkim sandbox dns "):  # the DNS team, played by the documented command
+                played = _run(body, workdir)
+                assert played.returncode == 0, played.stderr
             elif body == "a phase-2 update fails":
                 _break_phase_2()
             else:
@@ -154,7 +171,7 @@ def test_runbook_against_the_sandbox(sandbox: Sandbox, workdir: Path) -> None:
     assert "Easy DKIM" in joined  # the rollback ran last
 
 
-def test_report_shows_a_failed_update_in_both_languages(sandbox: Sandbox, workdir: Path) -> None:
+def test_report_shows_a_failed_update_in_both_languages(sandbox: dict[str, str], workdir: Path) -> None:
     # Runs after the runbook: stacks exist; break phase 2 again and read the memo.
     _break_phase_2()
     english = _run("uv run byodkim report --env prod", workdir)

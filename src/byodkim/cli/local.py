@@ -2,10 +2,28 @@
 
 from __future__ import annotations
 
+import sys
+from typing import TYPE_CHECKING
+
 import click
 
-from byodkim.cli.options import lang_option, stop_on_sigterm
+from byodkim.cli.options import (
+    DOMAIN,
+    FILE,
+    lang_option,
+    nameserver_option,
+    selector_option,
+    servers,
+    stop_on_sigterm,
+)
 from byodkim.deployment import DKIM_WINDOW_SECONDS
+from byodkim.errors import InputError
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from byodkim.dkim.keys import PublicKey
+    from byodkim.dnscheck.servers import Server
 
 
 @click.command()
@@ -40,13 +58,26 @@ def emulator(port: int, dns_servers: tuple[str, ...], dkim_window: float, region
         server.stop()
 
 
-@click.command()
+@click.group(invoke_without_command=True)
 @click.option(
     "--keep", is_flag=True, help="Leave the emulator and DNS server running until Ctrl-C, and say how to reach them."
 )
+@click.option(
+    "--from-start",
+    is_flag=True,
+    help="With --keep: stop where the runbook starts (stacks launched; no key, no identity) so it can be typed.",
+)
 @lang_option("the report and request")
-def sandbox(keep: bool, lang: str) -> None:  # noqa: FBT001 - a click flag
-    """Rehearse the whole rollout locally: no AWS account needed."""
+@click.pass_context
+def sandbox(ctx: click.Context, keep: bool, from_start: bool, lang: str) -> None:  # noqa: FBT001 - click flags
+    """Rehearse the whole rollout locally: no AWS account needed.
+
+    `byodkim sandbox dns ...` plays the DNS team against a running sandbox.
+    """
+    if ctx.invoked_subcommand is not None:
+        return
+    if from_start and not keep:
+        raise InputError("--from-start leaves the sandbox for you to type the runbook in", "add --keep")
     import time
 
     from byodkim.local import sandbox as rehearsal
@@ -59,17 +90,90 @@ def sandbox(keep: bool, lang: str) -> None:  # noqa: FBT001 - a click flag
         click.echo(f"[{steps[0]:>2}] {what} ({seconds:.1f} s)", err=True)
 
     stop_on_sigterm()
-    with rehearsal.running(rehearsal.SandboxOptions(lang=lang, progress=progress)) as box:
-        rehearsal.rehearse(box, rehearsal.SandboxOptions(lang=lang, progress=progress))
-        click.echo(box.report_text, nl=False)
-        click.echo(f"sandbox rollout reached SUCCESS in {time.monotonic() - started:.1f} s", err=True)
+    options = rehearsal.SandboxOptions(lang=lang, progress=progress)
+    with rehearsal.running(options) as box:
+        if from_start:
+            rehearsal.launch_stacks(box)
+            progress("phases 1-5, 7, 8 and shared stacks launched with Sceptre; no key, no identity yet", 0.0)
+        else:
+            rehearsal.rehearse(box, options)
+            click.echo(box.report_text, nl=False)
+            click.echo(f"sandbox rollout reached SUCCESS in {time.monotonic() - started:.1f} s", err=True)
         if keep:
             click.echo("# the sandbox is running; in another shell:")
             for name, value in box.environment.items():
                 click.echo(f"export {name}={value}")
-            click.echo(f"# files: {box.workdir}; Ctrl-C stops it", err=True)
+            if from_start:
+                click.echo("# then follow docs/runbook.md; play the DNS team with: uv run byodkim sandbox dns --help")
+            click.echo(f"# files: {box.workdir}; Ctrl-C stops it", err=True, nl=True)
+            sys.stdout.flush()
             try:
                 while True:
                     time.sleep(3600)
             except KeyboardInterrupt:
                 pass
+
+
+@sandbox.command("dns")
+@click.argument("action", type=click.Choice(["publish", "remove", "corrupt"]))
+@click.option("--domain", type=DOMAIN, help="Domain [default: domain_name in the Sceptre config].")
+@selector_option
+@click.option("--public-key-file", type=FILE, help="The public key to publish (or a private key's file).")
+@click.option(
+    "--secret-id", help="Publish the key kept in this Secrets Manager secret (rotate keeps its new key there)."
+)
+@nameserver_option
+def sandbox_dns(
+    action: str,
+    domain: str | None,
+    selector: str,
+    public_key_file: Path | None,
+    secret_id: str | None,
+    nameservers: tuple[list[Server], ...],
+) -> None:
+    """Play the DNS team on a running sandbox: publish, remove, or corrupt (cut at 255) the record.
+
+    The sandbox's name server is BYODKIM_NAMESERVERS, which `sandbox --keep` prints.
+    """
+    from byodkim import deployment
+    from byodkim.dkim.record import DkimRecord, quote_strings
+    from byodkim.local.dns import update_zone
+
+    chosen = servers(nameservers)
+    if not chosen:
+        raise InputError(
+            "no sandbox name server given", "export what `byodkim sandbox --keep` printed, or give --nameserver"
+        )
+    domain = domain or deployment.read().domain
+    if not domain:
+        raise InputError("no domain given and none in the Sceptre config", "give --domain")
+    name = f"{selector}._domainkey.{domain}"
+    if action == "remove":
+        update_zone(chosen[0].address, chosen[0].port, domain, delete=[name])
+        click.echo(f"removed the TXT record at {name}")
+        return
+    public = _public_to_publish(public_key_file, secret_id)
+    record = DkimRecord(domain, selector, public.b64)
+    strings = record.strings if action == "publish" else [record.value[:255]]  # the classic console mistake
+    update_zone(
+        chosen[0].address, chosen[0].port, domain, delete=[name], add=[(name, 300, "TXT", [quote_strings(strings)])]
+    )
+    done = "published" if action == "publish" else "published, cut at 255 characters,"
+    click.echo(f"{done} the record at {name} (key {public.fingerprint})")
+
+
+def _public_to_publish(public_key_file: Path | None, secret_id: str | None) -> PublicKey:
+    if (public_key_file is None) == (secret_id is None):
+        raise InputError("give exactly one of --public-key-file or --secret-id")
+    if public_key_file is not None:
+        from byodkim.dkim.keyload import load_public_key
+
+        return load_public_key(public_key_file)
+    from byodkim.aws.secrets import read_public_key
+    from byodkim.aws.session import Aws
+
+    aws = Aws()
+    found = read_public_key(aws.client("secretsmanager"), str(secret_id))
+    if found is None:
+        raise InputError(f"secret `{secret_id}` does not exist", "check --secret-id")
+    return found

@@ -161,19 +161,7 @@ class LocalNameServer:
         delete: Sequence[str] = (),
     ) -> None:
         """Apply an RFC 2136 update: delete names' TXT, then add (name, ttl, type, rdata strings)."""
-        import dns.query
-        import dns.rcode
-        import dns.update
-
-        message = dns.update.UpdateMessage(origin)
-        for name in delete:
-            message.delete(_absolute(name), "TXT")
-        for name, ttl, rdtype, rdatas in add:
-            for rdata in rdatas:
-                message.add(_absolute(name), ttl, rdtype, rdata)
-        response = dns.query.tcp(message, "127.0.0.1", timeout=5, port=self.port)
-        if response.rcode() != dns.rcode.NOERROR:
-            raise ByodkimError(f"the name server refused the update: {dns.rcode.to_text(response.rcode())}")
+        update_zone("127.0.0.1", self.port, origin, add=add, delete=delete)
 
     def stop(self) -> None:
         """Stop named and remove its temporary folder."""
@@ -195,6 +183,36 @@ class LocalNameServer:
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
+
+
+def update_zone(
+    address: str,
+    port: int,
+    origin: str,
+    *,
+    add: Sequence[tuple[str, int, str, Sequence[str]]] = (),
+    delete: Sequence[str] = (),
+) -> None:
+    """Send an RFC 2136 update to the server at ``address:port`` (the sandbox's BIND accepts them from loopback)."""
+    import dns.exception
+    import dns.query
+    import dns.rcode
+    import dns.update
+
+    message = dns.update.UpdateMessage(origin)
+    for name in delete:
+        message.delete(_absolute(name), "TXT")
+    for name, ttl, rdtype, rdatas in add:
+        for rdata in rdatas:
+            message.add(_absolute(name), ttl, rdtype, rdata)
+    try:
+        response = dns.query.tcp(message, address, timeout=5, port=port)
+    except (OSError, dns.exception.DNSException) as exc:
+        raise ByodkimError(
+            f"cannot reach the name server {address}:{port}: {exc}", "is the sandbox running (byodkim sandbox --keep)?"
+        ) from None
+    if response.rcode() != dns.rcode.NOERROR:
+        raise ByodkimError(f"the name server refused the update: {dns.rcode.to_text(response.rcode())}")
 
 
 def _absolute(name: str) -> str:
