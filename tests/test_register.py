@@ -315,7 +315,12 @@ def test_private_key_appears_nowhere_at_debug(
     assert result.code == 0
     assert again.code == 0
     captured = result.out + result.err + again.out + again.err
-    assert "DEBUG botocore" in captured  # the debug log really ran
+    # One line per AWS call, as an operator reads them; not botocore's hook chatter.
+    assert "DEBUG byodkim.aws.calls: sesv2 CreateEmailIdentity ap-northeast-1 -> HTTP 200 (" in captured
+    assert "DEBUG byodkim.aws.calls: secretsmanager GetSecretValue ap-northeast-1 -> HTTP 200 (" in captured
+    assert "DEBUG botocore" not in captured
+    calls = [line for line in captured.splitlines() if "byodkim.aws.calls" in line]
+    assert len(calls) >= 4
     forms = [
         openssl_keys.pkcs1_der_b64,
         (openssl_keys["body8.b64"]).read_text().strip(),

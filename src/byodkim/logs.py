@@ -1,8 +1,9 @@
-"""Logging for ``--debug``: everything botocore says, with key material cut out.
+"""Logging for ``--debug``: one line per AWS call and byodkim's own steps, key material cut out.
 
-botocore's debug log carries request parameters and bodies, which include
-``DomainSigningPrivateKey`` and secret values. Every record passes through one
-redacting formatter before it is written anywhere.
+``--debug`` shows what an operator needs (service, operation, region, HTTP status, time of
+each AWS call, from ``byodkim.aws.calls``), not botocore's hook chatter; botocore's own debug
+log (request bodies with ``DomainSigningPrivateKey``) stays off. Every record still passes
+through one redacting formatter before it is written anywhere.
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ def configure(*, debug: bool) -> None:
             root.removeHandler(existing)
     handler._byodkim = True  # type: ignore[attr-defined]  # noqa: SLF001 - mark ours for reconfiguration
     root.addHandler(handler)
-    root.setLevel(logging.DEBUG if debug else logging.WARNING)
+    root.setLevel(logging.WARNING)
+    logging.getLogger("byodkim").setLevel(logging.DEBUG if debug else logging.WARNING)
     for name in ("botocore", "boto3", "urllib3", "s3transfer"):
-        logging.getLogger(name).setLevel(logging.DEBUG if debug else logging.WARNING)
+        logging.getLogger(name).setLevel(logging.WARNING)

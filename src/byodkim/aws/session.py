@@ -6,6 +6,7 @@ code runs against real AWS and against the local emulator.
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 import threading
@@ -95,6 +96,8 @@ class Aws:
                     user_agent_extra=f"byodkim/{__version__}",
                 )
                 cached = self.session.client(service, region_name=name, config=config)  # type: ignore[call-overload]
+                if CALLS.isEnabledFor(logging.DEBUG):
+                    _log_calls(cached, name)
                 self._clients[(service, name)] = cached
         return cached
 
@@ -134,3 +137,32 @@ def known_regions() -> frozenset[str]:
             for region in session.get_available_regions("sts", partition)
         )
     return _KNOWN
+
+
+CALLS = logging.getLogger("byodkim.aws.calls")
+
+
+def _log_calls(client: Any, region: str) -> None:  # noqa: ANN401 - any boto3 client
+    """Log one line per AWS call (service, operation, region, HTTP status, time), as ``--debug`` shows them.
+
+    Not botocore's own debug log, whose hook chatter buries the calls; no parameters, so no key
+    material can appear.
+    """
+    import time
+
+    service = client.meta.service_model.service_name
+
+    def before(context: dict[str, Any], **_: Any) -> None:  # noqa: ANN401
+        context["byodkim_started"] = time.monotonic()
+
+    def after(http_response: Any, model: Any, context: dict[str, Any], **_: Any) -> None:  # noqa: ANN401
+        took = (time.monotonic() - context.get("byodkim_started", time.monotonic())) * 1000
+        CALLS.debug("%s %s %s -> HTTP %s (%.0f ms)", service, model.name, region, http_response.status_code, took)
+
+    def failed(model: Any, context: dict[str, Any], exception: Exception, **_: Any) -> None:  # noqa: ANN401
+        took = (time.monotonic() - context.get("byodkim_started", time.monotonic())) * 1000
+        CALLS.debug("%s %s %s -> %s (%.0f ms)", service, model.name, region, type(exception).__name__, took)
+
+    client.meta.events.register("before-call", before)
+    client.meta.events.register("after-call", after)
+    client.meta.events.register("after-call-error", failed)

@@ -22,7 +22,9 @@ if TYPE_CHECKING:
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(__version__, prog_name="byodkim")
-@click.option("--debug", is_flag=True, help="Log every AWS call to stderr (key material is redacted).")
+@click.option(
+    "--debug", is_flag=True, help="Log one line per AWS call (service, operation, region, status, time) to stderr."
+)
 def cli(debug: bool) -> None:  # noqa: FBT001 - a click flag
     """Take a mail domain onto Amazon SES with its own DKIM key (BYODKIM)."""
     from byodkim import logs
