@@ -12,13 +12,13 @@ import pytest
 
 from byodkim.dkim import keyload, keys
 from byodkim.dkim.record import DkimRecord
+from byodkim.local.dns import LocalNameServer, zone_text
 from conftest import Cli, OpenSSLKeys, publish_easy_dkim, publish_record, remove_record
 
 if TYPE_CHECKING:
     from pathlib import Path
 
     from byodkim.emulator import Emulator
-    from byodkim.local.dns import LocalNameServer
 
 REGIONS = ("--region", "ap-northeast-1", "--region", "us-east-1")
 
@@ -527,3 +527,21 @@ def test_switching_away_from_an_external_key_that_signs_needs_the_new_record_liv
     back = cli("register", "--domain", "goo.ne.jp", "--selector", "old", "--key-file", tmp_path / "old" / "old.private.pem",
                "--nameserver", goo_dns.spec)  # fmt: skip
     assert back.code == 0, back.out
+
+
+def test_verify_ses_without_credentials_names_them(
+    cli: Cli, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, openssl_keys: OpenSSLKeys
+) -> None:
+    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "none"))
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "none"))
+    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+    monkeypatch.setenv("AWS_ENDPOINT_URL", "http://127.0.0.1:9")
+    record = DkimRecord("goo.ne.jp", "s1", keyload.load_public_key(openssl_keys["public.pem"]).b64)
+    with LocalNameServer({"goo.ne.jp": zone_text("goo.ne.jp", 1, [record.zone_line()])}) as named:
+        result = cli("verify", "--domain", "goo.ne.jp", "--selector", "s1", "--public-key-file", openssl_keys["public.pem"],
+                     "--nameserver", named.spec, "--ses", "--region", "ap-northeast-1")  # fmt: skip
+    assert result.code == 1
+    assert result.err == "error: no AWS credentials found; set AWS_PROFILE, run `aws configure`, or `aws sso login`\n"
+    assert "NO IDENTITY" not in result.out + result.err

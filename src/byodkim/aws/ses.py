@@ -159,6 +159,21 @@ def _signing_now(dkim: DkimAttributesTypeDef) -> bool:
     return dkim.get("Status") == "SUCCESS" and bool(dkim.get("SigningEnabled", True))
 
 
+def _not_regional(exc: BaseException) -> bool:
+    """Return whether the error is about the caller, not a region (no or expired credentials, a missing profile)."""
+    import botocore.exceptions as bce
+
+    caller = (
+        bce.NoCredentialsError,
+        bce.PartialCredentialsError,
+        bce.ProfileNotFound,
+        bce.TokenRetrievalError,
+        bce.SSOTokenLoadError,
+        bce.UnauthorizedSSOTokenError,
+    )
+    return isinstance(exc, caller)
+
+
 def _identity_arn(aws: Aws, region: str, domain: str) -> str:
     return f"arn:aws:ses:{region}:{aws.account(region)}:identity/{domain}"
 
@@ -189,7 +204,9 @@ def status(domain: str, regions: tuple[str, ...], aws: Aws) -> list[RegionStatus
     for region in regions:
         try:
             state = identity_state(aws.client("sesv2", region), domain)
-        except Exception as exc:  # noqa: BLE001 - one region's error is reported, the others still read
+        except Exception as exc:
+            if _not_regional(exc):
+                raise  # no credentials at all reads the same in every command, not as one region's state
             found.append(RegionStatus(region, exists=False, error=describe(exc)))
             continue
         if state is None:
