@@ -124,7 +124,7 @@ def _cases() -> list[tuple[str, list[str], str]]:
         ("report-format", ["report", "--output", "pdf"], "'pdf' is not one of 'text', 'markdown', 'md', 'json'"),
         # --format is the output option's hidden alias for one release (CHANGELOG 0.2.0).
         ("report-format-alias", ["report", "--format", "pdf"], "Invalid value for '--format': 'pdf' is not one of"),
-        ("rollback-no-tty", ["rollback", *D], "needs confirmation; run it in a terminal or add --yes"),
+        ("rollback-no-tty", ["rollback", *D], "needs confirmation; run it in a terminal or add -y/--yes"),
         ("publish-no-name", ["build-layer", "--publish"], "--publish needs --layer-name"),
         ("requirements-missing", ["build-layer", "--requirements", "{tmp}/none.txt"], "does not exist"),
         (

@@ -213,7 +213,7 @@ def test_keygen_bad_bits_and_out_is_a_file(cli: Cli, tmp_path: Path) -> None:
     result = cli("keygen", "--selector", "s", "--out", tmp_path / "file")
     assert (result.code, result.err) == (
         2,
-        f"error: --out `{tmp_path / 'file'}` is a file, not a folder; give a folder\n",
+        f"error: --out-dir `{tmp_path / 'file'}` is a file, not a folder; give a folder\n",
     )
     assert list(tmp_path.iterdir()) == [tmp_path / "file"]
 

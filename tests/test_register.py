@@ -339,9 +339,19 @@ def test_rollback(cli: Cli, emulator: Emulator, openssl_keys: OpenSSLKeys) -> No
     refused = cli("rollback", "--domain", "goo.ne.jp")
     assert (refused.code, refused.err) == (
         2,
-        "error: rollback changes how mail is signed and needs confirmation; run it in a terminal or add --yes\n",
+        "error: rollback changes how mail is signed and needs confirmation; run it in a terminal or add -y/--yes\n",
     )
-    done = cli("rollback", "--domain", "goo.ne.jp", "--yes", "--region", "ap-northeast-1", "--region", "eu-west-1")
+    regions = ("--region", "ap-northeast-1", "--region", "eu-west-1")
+    planned = cli("rollback", "--domain", "goo.ne.jp", "--dry-run", *regions)
+    assert planned.out.splitlines() == [
+        "ap-northeast-1: would switch to Easy DKIM (DKIM now PENDING)",
+        "eu-west-1: no identity: nothing (DKIM now NO IDENTITY)",
+    ]
+    assert (
+        boto3.client("sesv2").get_email_identity(EmailIdentity="goo.ne.jp")["DkimAttributes"]["SigningAttributesOrigin"]
+        == "EXTERNAL"
+    )  # the dry run changed nothing
+    done = cli("rollback", "--domain", "goo.ne.jp", "-y", *regions)
     assert done.code == 0
     assert done.out.splitlines()[:2] == [
         "ap-northeast-1: rolled back to Easy DKIM (DKIM PENDING)",

@@ -27,7 +27,9 @@ from byodkim.errors import InputError
 @selector_option
 @click.option("--bits", type=click.Choice(["2048", "1024"]), default="2048", show_default=True, help="RSA key size.")
 @click.option(
-    "--out",
+    "--out-dir",
+    "--out",  # its name before 0.3: a folder, where --out is a file everywhere else
+    "out",
     type=click.Path(path_type=Path, file_okay=True),
     default=Path("keys"),
     show_default=True,
@@ -39,7 +41,7 @@ def keygen(selector: str, bits: str, out: Path, domain: str | None) -> None:
     from byodkim.dkim import keys
 
     if out.exists() and not out.is_dir():
-        raise InputError(f"--out `{out}` is a file, not a folder", "give a folder")
+        raise InputError(f"--out-dir `{out}` is a file, not a folder", "give a folder")
     key = keys.generate(int(bits))
     files = keys.write_key_files(out, selector, key)
     click.echo(f"private key: {files.private} (PKCS#1 PEM, {key.bits} bits, owner-only; keep it secret)")
@@ -89,7 +91,7 @@ def dns_record(
 @click.option("--public-key-file", type=FILE, help="Public key instead of --key-file.")
 @passphrase_option
 @lang_option("the request")
-@click.option("--out", type=OUT_FILE, help="Write the request here instead of stdout.")
+@click.option("-O", "--out", type=OUT_FILE, help="Write the request here instead of stdout.")
 @click.option(
     "--ttl", type=click.IntRange(60, 86400), default=3600, show_default=True, help="Suggested TTL in seconds."
 )

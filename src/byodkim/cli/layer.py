@@ -36,7 +36,7 @@ REQUIREMENTS = Checked[Path]("file", "byodkim.artifacts.layer:requirements_file"
     type=REQUIREMENTS,
     help="Packages for the layer [default: layers/cryptography/requirements.txt].",
 )
-@click.option("--out", type=OUT_FILE, help="Zip to write [default: cryptography-layer-RUNTIME-ARCH.zip].")
+@click.option("-O", "--out", type=OUT_FILE, help="Zip to write [default: cryptography-layer-RUNTIME-ARCH.zip].")
 @click.option("--publish", is_flag=True, help="Publish the zip as a layer version (skipped when unchanged).")
 @click.option("--layer-name", help="Layer name to publish under (with --publish).")
 @click.option("--bucket", help="S3 bucket to upload through (needed above 50 MB).")

@@ -41,7 +41,7 @@ if TYPE_CHECKING:
 @nameserver_option
 @output_option("text", "markdown", "md", "json", help_text="Output format (md is short for markdown).")
 @lang_option("the memo")
-@click.option("--out", type=OUT_FILE, help="Write the memo to this file instead of stdout.")
+@click.option("-O", "--out", type=OUT_FILE, help="Write the memo to this file instead of stdout.")
 def report(
     environment: str | None,
     project: str | None,

@@ -172,21 +172,47 @@ def status(
 @domain_option
 @regions_option
 @profile_option
-@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
-def rollback(domain: str, regions: tuple[str, ...], profile: str | None, yes: bool) -> int:  # noqa: FBT001
+@click.option("-y", "--yes", is_flag=True, help="Do not ask for confirmation.")
+@click.option("--dry-run", is_flag=True, help="Say what would change; change nothing.")
+@output_option("text", "json")
+def rollback(
+    domain: str,
+    regions: tuple[str, ...],
+    profile: str | None,
+    yes: bool,  # noqa: FBT001 - a click flag
+    dry_run: bool,  # noqa: FBT001 - a click flag
+    output: str,
+) -> int:
     """Switch the identity back to Easy DKIM (SigningAttributesOrigin=AWS_SES)."""
+    from byodkim.aws.guards import ses_statuses
     from byodkim.aws.ses import rollback as switch_back
 
     aws, chosen = aws_regions(profile, regions)
+    if dry_run:
+        seen = ses_statuses(aws, domain, chosen)
+        plan = {
+            r: ("would switch to Easy DKIM" if s != "NO IDENTITY" else "no identity: nothing") for r, s in seen.items()
+        }
+        if output == "json":
+            echo_json({"domain": domain, "dry_run": True, "regions": plan})
+        else:
+            for region, what in plan.items():
+                click.echo(f"{region}: {what} (DKIM now {seen[region]})")
+        return 0
     if not yes:
         if not sys.stdin.isatty():
             raise InputError(
-                "rollback changes how mail is signed and needs confirmation", "run it in a terminal or add --yes"
+                "rollback changes how mail is signed and needs confirmation", "run it in a terminal or add -y/--yes"
             )
         click.confirm(f"Switch {domain} back to Easy DKIM in {', '.join(chosen)}?", abort=True)
     results = switch_back(domain, chosen, aws)
+    if output == "json":
+        echo_json({"domain": domain, "regions": [r.as_dict() for r in results]})
+        return 0 if all(r.ok for r in results) else 1
     for result in results:
         click.echo(region_line(result))
     if all(r.ok for r in results):
-        click.echo("Easy DKIM publishes three CNAME records; check `byodkim status` for the tokens to publish")
+        click.echo(
+            f"Easy DKIM publishes three CNAME records; check `{prefix()} status --domain {domain}` for the tokens"
+        )
     return 0 if all(r.ok for r in results) else 1
