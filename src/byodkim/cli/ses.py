@@ -30,7 +30,7 @@ from byodkim.errors import InputError
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from byodkim.aws.ses import RegionResult
+    from byodkim.aws.ses import RegionResult, RegionStatus
     from byodkim.dnscheck.servers import Server
 
 
@@ -149,23 +149,43 @@ def status(
     if output == "json":
         echo_json({"domain": domain, "regions": [s.as_dict() for s in found], "dns": [asdict(v) for v in views]})
         return 1 if any(item.error for item in found) else 0
-    for item in found:
-        if item.error:
-            click.echo(f"{item.region}: error: {item.error}")
-        elif not item.exists:
-            click.echo(f"{item.region}: no identity for {domain}")
-        else:
-            signing = "on" if item.signing_enabled else "off"
-            click.echo(
-                f"{item.region}: {item.origin} status={item.status} signing={signing} "
-                f"tokens={','.join(item.tokens) or '-'} verified_for_sending={item.verified_for_sending} "
-                f"last_key={item.last_key_time or '-'}"
-            )
+    _status_table(domain, found)
     for view in views:
         click.echo(f"dns: {view.summary}")
         for answer in view.servers:
             click.echo(f"  {answer.server}: {answer.outcome} {answer.detail}".rstrip())
     return 1 if any(item.error for item in found) else 0
+
+
+def _status_table(domain: str, found: list[RegionStatus]) -> None:
+    """Print one row per region under a header, columns aligned (the full record is in -o json)."""
+    header = ("REGION", "ORIGIN", "STATUS", "SIGNING", "SELECTOR", "SENDING", "KEY SINCE")
+    rows: list[tuple[str, ...]] = []
+    notes: list[str] = []
+    for item in found:
+        if item.error:
+            notes.append(f"{item.region}: error: {item.error}")
+        elif not item.exists:
+            notes.append(f"{item.region}: no identity for {domain}")
+        else:
+            selector = ",".join(item.tokens) if item.origin == "EXTERNAL" else f"Easy DKIM ({len(item.tokens)} tokens)"
+            rows.append(
+                (
+                    item.region,
+                    str(item.origin),
+                    str(item.status),
+                    "on" if item.signing_enabled else "off",
+                    selector or "-",
+                    "verified" if item.verified_for_sending else "not verified",
+                    str(item.last_key_time or "-")[:19],
+                )
+            )
+    if rows:
+        widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
+        for row in [header, *rows]:
+            click.echo("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip())
+    for note in notes:
+        click.echo(note)
 
 
 @click.command()
