@@ -48,6 +48,7 @@ for command in (
     rollout.phase,
     stacks.preflight,
     stacks.adopt,
+    stacks.iam_policy,
     mail.check_mail,
     mail.send_test,
 ):

@@ -1,10 +1,19 @@
-"""Commands on the deployment's running stacks: preflight and adopt."""
+"""Commands on the deployment's stacks and their permissions: preflight, adopt and iam-policy."""
 
 from __future__ import annotations
 
 import click
 
-from byodkim.cli.options import lang_option, output_option, profile_option, region_option
+from byodkim.cli.options import (
+    DOMAIN,
+    echo_json,
+    env_option,
+    lang_option,
+    output_option,
+    profile_option,
+    region_option,
+)
+from byodkim.errors import InputError
 
 
 @click.command()
@@ -90,3 +99,23 @@ def adopt(
         click.echo(
             f"next: byodkim preflight --stack {stack}, then cd sceptre && uv run sceptre launch -y {target.group}"
         )
+
+
+@click.command("iam-policy")
+@click.option("--role", type=click.Choice(["operator", "deployer"]), required=True,
+              help="operator: register, report, verify --ses, rotate, phases; deployer: sceptre launch.")  # fmt: skip
+@click.option("--domain", type=DOMAIN, help="Domain [default: domain_name in the Sceptre config].")
+@click.option("--account", default="*", show_default=True, help="AWS account ID the ARNs name.")
+@env_option
+def iam_policy(role: str, domain: str | None, account: str, environment: str | None) -> None:
+    """Print a least-privilege IAM policy (JSON) for running byodkim or launching the stacks."""
+    from byodkim import deployment
+    from byodkim.aws.iampolicy import policy
+
+    if account != "*" and not (account.isdigit() and len(account) == 12):  # noqa: PLR2004 - an account ID's length
+        raise InputError(f"`{account}` is not an AWS account ID", "give the 12-digit ID, or leave --account out")
+    target = deployment.read(group=environment or deployment.DEFAULT_GROUP)
+    chosen = domain or target.domain
+    if not chosen:
+        raise InputError("no domain given and none in the Sceptre config", "give --domain")
+    echo_json(policy(role, target, chosen, target.region or "*", account))
