@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import itertools
 import re
+from typing import TYPE_CHECKING
+
+import pytest  # noqa: TC002 - pytest.MonkeyPatch in a signature pytest inspects
 
 from byodkim.aws.ses import RegionStatus
 from byodkim.deployment import STACKS, Deployment
@@ -19,11 +22,16 @@ from byodkim.rollout.memo import render
 from byodkim.rollout.report import DnsView, LayerState, Rollout, StackState
 from byodkim.text import display_width
 
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from conftest import Cli, NameServerFactory
+
 TARGET = Deployment("aws-ses-migration", "prod", "aws-ses-migration-prod", "prod", "ap-northeast-1", "goo.ne.jp", "s1")
 # Words that are names or values in any language: product names, statuses, option words in commands.
 NAMES = {"BYODKIM", "SES", "DNS", "DKIM", "DMARC", "Lambda", "EXTERNAL", "SUCCESS", "PENDING", "UTC", "TXT",
          "TTL", "SOA", "NS", "Route", "AWS", "FAILED", "CREATE_COMPLETE", "RSA", "PEM", "ok", "on", "off", "byodkim",
-         "report", "rotate", "dns", "request", "uv", "run", "dig", "short", "Amazon", "Secrets", "Manager", "prod"}  # fmt: skip
+         "report", "rotate", "dns", "request", "uv", "run", "dig", "short", "Amazon", "Secrets", "Manager", "prod", "CNAME", "dkimpy"}  # fmt: skip
 
 
 def _english_words(line: str) -> list[str]:
@@ -70,3 +78,36 @@ def test_the_japanese_request_has_no_english_sentence_and_shows_an_idn_both_ways
         assert not _english_words(line), line
     assert "（日本.jp (xn--wgv71a.jp) の DKIM 公開鍵）" in text
     assert "| 対象ゾーン | `xn--wgv71a.jp` (日本.jp) |" in text
+
+
+def test_verify_in_japanese_on_every_record_variant(name_server: NameServerFactory, cli: Cli, tmp_path: Path) -> None:
+    """Every line verify prints, for 25 ways a record can be published, reads as Japanese."""
+    import test_receivers as variants
+
+    zones = {name: variants._zone(i, name) for i, name in enumerate(variants.VARIANTS)}
+    server = name_server({origin: text for _domain, origin, text in zones.values()})
+    keys.write_key_files(tmp_path, "sel", variants.KEY)
+    leftovers = []
+    for name, (domain, _origin, _text) in zones.items():
+        shown = cli("verify", "--domain", domain, "--selector", "sel", "--key-file", tmp_path / "sel.private.pem",
+                    "--nameserver", server.spec, "--query-timeout", "1", "--lang", "ja")  # fmt: skip
+        leftovers += [(name, line) for line in shown.out.splitlines() if _english_words(line)]
+    assert leftovers == []
+
+
+def test_errors_follow_a_japanese_locale(cli: Cli, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "none"))
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "none"))
+    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+    monkeypatch.setenv("AWS_ENDPOINT_URL", "http://127.0.0.1:9")
+    monkeypatch.delenv("LC_ALL", raising=False)
+    monkeypatch.delenv("LC_MESSAGES", raising=False)
+    monkeypatch.setenv("LANG", "ja_JP.UTF-8")
+    result = cli("status", "--domain", "goo.ne.jp", "--region", "ap-northeast-1")
+    assert result.err == (
+        "エラー: AWS の認証情報がありません。AWS_PROFILE を設定するか、aws configure または aws sso login を実行してください\n"
+    )
+    result = cli("status", "--domain", "goo.ne.jp", "--region", "ap-northeast-9")
+    assert result.err.startswith("エラー: `ap-northeast-9` は AWS のリージョンではありません。")

@@ -55,19 +55,33 @@ for command in (
     cli.add_command(command)
 
 
+def _in_language(line: str, argv: Sequence[str] | None) -> str:
+    """Return an error line in the language the user asked for (--lang ja, or a Japanese locale)."""
+    from byodkim.cli.options import default_lang
+
+    args = list(argv) if argv is not None else sys.argv[1:]
+    asked = args[args.index("--lang") + 1] if "--lang" in args[:-1] else default_lang()
+    if asked != "ja":
+        return line
+    from byodkim.cli.ja import translate
+
+    return translate(line)
+
+
 def run(argv: Sequence[str] | None = None) -> int:
     """Run the CLI and return its exit code; the only place errors become messages."""
     try:
         result = cli.main(args=list(argv) if argv is not None else None, prog_name="byodkim", standalone_mode=False)
     except ByodkimError as exc:
-        click.echo(f"error: {exc}", err=True)
+        click.echo(_in_language(f"error: {exc}", argv), err=True)
         return exc.exit_code
     except click.exceptions.NoArgsIsHelpError as exc:
         click.echo(exc.format_message())  # bare `byodkim`: the help is the answer, not an error
         return 0
     except click.UsageError as exc:
         where = f" (see 'byodkim {exc.ctx.command_path.partition(' ')[2]} --help')" if exc.ctx else ""
-        click.echo(f"error: {exc.format_message()}{where.replace('byodkim  --help', 'byodkim --help')}", err=True)
+        line = f"error: {exc.format_message()}{where.replace('byodkim  --help', 'byodkim --help')}"
+        click.echo(_in_language(line, argv), err=True)
         return 2
     except click.ClickException as exc:
         click.echo(f"error: {exc.format_message()}", err=True)
@@ -79,7 +93,7 @@ def run(argv: Sequence[str] | None = None) -> int:
         translated = _translate(exc)
         if translated is None:
             raise
-        click.echo(f"error: {translated}", err=True)
+        click.echo(_in_language(f"error: {translated}", argv), err=True)
         return translated.exit_code
     return result if isinstance(result, int) else 0
 

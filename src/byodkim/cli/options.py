@@ -85,10 +85,24 @@ env_option = click.option(
 project_option = click.option("--project", help="Project name [default: project_name in the Sceptre config].")
 
 
+def default_lang() -> str:
+    """Return ``ja`` when the user's locale is Japanese (LC_ALL, LC_MESSAGES or LANG ``ja_JP.*``), else ``en``."""
+    import os
+
+    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = os.environ.get(name, "")
+        if value:
+            return "ja" if value.lower().startswith("ja") else "en"
+    return "en"
+
+
 def lang_option(what: str) -> Callable[[F], F]:
-    """Return ``--lang en|ja`` for ``what``."""
+    """Return ``--lang en|ja`` for ``what`` (default: the locale's)."""
     return click.option(
-        "--lang", type=click.Choice(["en", "ja"]), default="en", show_default=True, help=f"Language of {what}."
+        "--lang",
+        type=click.Choice(["en", "ja"]),
+        default=default_lang,
+        help=f"Language of {what} [default: ja under a Japanese locale (LANG=ja_JP.*), else en].",
     )
 
 

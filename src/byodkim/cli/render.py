@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING
 import click
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from rich.console import Console
     from rich.progress import Progress, TaskID
     from rich.status import Status
@@ -105,8 +107,8 @@ def region_line(result: RegionResult) -> str:
     return f"{result.region}: {result.action}{status}{': ' + result.detail if result.detail else ''}"
 
 
-def verify_result(state: Waited, output: str) -> None:
-    """Print where the record (and SES) stood: a table per server, or JSON."""
+def verify_result(state: Waited, output: str, lang: str = "en") -> None:
+    """Print where the record (and SES) stood: a table per server, or JSON; text in ``lang``."""
     from byodkim.cli.options import echo_json
 
     report = state.report
@@ -116,24 +118,35 @@ def verify_result(state: Waited, output: str) -> None:
             data["ses"] = state.ses.statuses
         echo_json(data)
         return
+    say = _sayer(lang)
     zone = f"zone {report.zone}, " if report.zone else ""
-    click.echo(f"{report.name} ({zone}key {report.fingerprint})")
+    header = f"{report.name} ({zone}key {report.fingerprint})"
+    say(header if lang != "ja" else header.replace("(zone ", "(ゾーン ").replace("key sha256", "鍵 sha256"))
     width = max((len(a.server) for a in report.servers), default=10)
     for answer in report.servers:
         serial = f"serial {answer.serial}" if answer.serial is not None else "serial -"
-        click.echo(f"  {answer.server:<{width}}  {answer.outcome:<13} {serial:<17} {answer.detail}")
+        say(f"  {answer.server:<{width}}  {answer.outcome:<13} {serial:<17} {answer.detail}")
         if answer.receiver:
-            click.echo(f"  {'':<{width}}  receiver (dkimpy, a message signed with the key): {answer.receiver}")
+            say(f"  {'':<{width}}  receiver (dkimpy, a message signed with the key): {answer.receiver}")
         for warning in answer.warnings:
-            click.echo(f"  {'':<{width}}  warning: {warning}")
+            say(f"  {'':<{width}}  warning: {warning}")
     for hint in report.hints:
-        click.echo(f"hint: {hint}")
-    click.echo(report.summary())
+        say(f"hint: {hint}")
+    say(report.summary())
     if state.ses is not None:
         for region, status in state.ses.statuses.items():
-            click.echo(f"SES {region}: {status}")
+            say(f"SES {region}: {status}")
         for region in state.ses.failed:
-            click.echo(
+            say(
                 f"SES {region} gave up (FAILED): with the record live, "
                 "run `byodkim register` again to restart verification"
             )
+
+
+def _sayer(lang: str) -> Callable[[str], None]:
+    """Return how a line is printed: as it is, or in Japanese through the one catalogue."""
+    if lang != "ja":
+        return click.echo
+    from byodkim.cli.ja import translate
+
+    return lambda line: click.echo(translate(line))

@@ -12,6 +12,7 @@ from byodkim.cli.options import (
     aws_regions,
     domain_option,
     key_file_option,
+    lang_option,
     nameserver_option,
     output_option,
     passphrase_option,
@@ -58,6 +59,7 @@ if TYPE_CHECKING:
 @regions_option
 @profile_option
 @output_option("text", "json")
+@lang_option("the text output")
 def verify(
     domain: str,
     selector: str,
@@ -75,6 +77,7 @@ def verify(
     regions: tuple[str, ...],
     profile: str | None,
     output: str,
+    lang: str,
 ) -> int:
     """Check the DKIM record on every authoritative name server; exit 0 only when all publish this key."""
     from byodkim.aws.guards import ses_statuses
@@ -121,7 +124,7 @@ def verify(
             return 130
         finally:
             live.close()
-    verify_result(state, output)
+    verify_result(state, output, lang)
     if not state.report.ok or (state.ses is not None and not state.ses.success):
         return 1
     return 0

@@ -11,6 +11,7 @@ key record's ``h=``; the RFC's rule for it is applied here (see :func:`_usable`)
 from __future__ import annotations
 
 import logging
+import re
 from typing import TYPE_CHECKING
 
 from byodkim.dnscheck.servers import Server, query
@@ -106,10 +107,17 @@ def verify(message: bytes, servers: list[Server], timeout: float = 3.0, index: i
         checker = dkim.DKIM(message, logger=logger, minkey=1024, timeout=int(max(1, timeout)))
         ok = bool(checker.verify(idx=index, dnsfunc=txt_from(servers, timeout)))
     except dkim.DKIMException as exc:
-        return False, str(exc)
+        return False, _shown(str(exc))
     finally:
         logger.removeHandler(reasons)
-    return ok, PASS if ok else (reasons.last or "the signature does not verify")
+    return ok, PASS if ok else _shown(reasons.last or "the signature does not verify")
+
+
+def _shown(reason: str) -> str:
+    """Return dkimpy's reason fit to print: it quotes what it could not parse, which may be a private key."""
+    from byodkim.logs import redact
+
+    return re.sub(r"\(b'[^']*'\)", "(...)", redact(reason))[:160]
 
 
 def verdict(key: SigningKey, domain: str, selector: str, server: Server, timeout: float = 3.0) -> str:
