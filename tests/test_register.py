@@ -13,6 +13,7 @@ import pytest
 from byodkim.dkim import keyload, keys
 from byodkim.dkim.record import DkimRecord
 from byodkim.local.dns import LocalNameServer, zone_text
+from byodkim.text import display_width
 from conftest import Cli, OpenSSLKeys, publish_easy_dkim, publish_record, remove_record
 
 if TYPE_CHECKING:
@@ -173,6 +174,11 @@ def test_status_pending_to_success_from_a_real_dns_server(
     assert lines[0].index("STATUS") == lines[1].index("SUCCESS")  # columns line up
     assert lines[2] == "dns: 1/1 servers publish the key at s1._domainkey.goo.ne.jp"
     assert lines[3].startswith(f"  {goo_dns.spec}: ok key sha256:")
+    ja = cli("status", "--domain", "goo.ne.jp", "--nameserver", goo_dns.spec, "--lang", "ja").out.splitlines()
+    assert ja[0].split() == ["リージョン", "鍵の出所", "状態", "署名", "セレクタ", "送信", "鍵の作成日時"]
+    assert display_width(ja[0][: ja[0].index("状態")]) == ja[1].index("SUCCESS")  # aligned by display width
+    assert ja[2] == "DNS: s1._domainkey.goo.ne.jp の鍵を公開している権威サーバー: 1/1 台"
+    assert ja[3].startswith(f"  {goo_dns.spec}: 一致 鍵 sha256:")
     remove_record(goo_dns, record.name)
     assert (
         json.loads(cli("status", "--domain", "goo.ne.jp", "--output", "json", "--no-dns").out)["regions"][0]["status"]

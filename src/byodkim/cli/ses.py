@@ -13,6 +13,7 @@ from byodkim.cli.options import (
     echo_json,
     key_file_option,
     kms_key,
+    lang_option,
     nameserver_option,
     output_option,
     passphrase_option,
@@ -129,6 +130,7 @@ def register(
 @nameserver_option
 @click.option("--no-dns", is_flag=True, help="Show SES's view only.")
 @output_option("text", "json")
+@lang_option("the table")
 def status(
     domain: str,
     regions: tuple[str, ...],
@@ -136,6 +138,7 @@ def status(
     nameservers: tuple[list[Server], ...],
     no_dns: bool,  # noqa: FBT001 - a click flag
     output: str,
+    lang: str,
 ) -> int:
     """Show the identity's DKIM state in each region, and the record on the name servers beside it."""
     from dataclasses import asdict
@@ -149,24 +152,43 @@ def status(
     if output == "json":
         echo_json({"domain": domain, "regions": [s.as_dict() for s in found], "dns": [asdict(v) for v in views]})
         return 1 if any(item.error for item in found) else 0
-    _status_table(domain, found)
+    _status_table(domain, found, lang)
     for view in views:
+        if lang == "ja":
+            from byodkim.cli.ja import OUTCOMES, translate
+
+            click.echo(f"DNS: {translate(view.summary)}")
+            for answer in view.servers:
+                outcome = OUTCOMES.get(answer.outcome, answer.outcome)
+                click.echo(f"  {answer.server}: {outcome} {translate(answer.detail)}".rstrip())
+            continue
         click.echo(f"dns: {view.summary}")
         for answer in view.servers:
             click.echo(f"  {answer.server}: {answer.outcome} {answer.detail}".rstrip())
     return 1 if any(item.error for item in found) else 0
 
 
-def _status_table(domain: str, found: list[RegionStatus]) -> None:
-    """Print one row per region under a header, columns aligned (the full record is in -o json)."""
-    header = ("REGION", "ORIGIN", "STATUS", "SIGNING", "SELECTOR", "SENDING", "KEY SINCE")
+_HEADERS = {
+    "en": ("REGION", "ORIGIN", "STATUS", "SIGNING", "SELECTOR", "SENDING", "KEY SINCE"),
+    "ja": ("リージョン", "鍵の出所", "状態", "署名", "セレクタ", "送信", "鍵の作成日時"),
+}
+
+
+def _status_table(domain: str, found: list[RegionStatus], lang: str = "en") -> None:
+    """Print one row per region under a header, columns aligned by display width (full data: -o json)."""
+    from byodkim.text import display_width, pad
+
+    header = _HEADERS[lang]
+    ja = lang == "ja"
     rows: list[tuple[str, ...]] = []
     notes: list[str] = []
     for item in found:
         if item.error:
-            notes.append(f"{item.region}: error: {item.error}")
+            notes.append(f"{item.region}: {'エラー' if ja else 'error'}: {item.error}")
         elif not item.exists:
-            notes.append(f"{item.region}: no identity for {domain}")
+            notes.append(
+                f"{item.region}: {domain} の ID はありません" if ja else f"{item.region}: no identity for {domain}"
+            )
         else:
             selector = ",".join(item.tokens) if item.origin == "EXTERNAL" else f"Easy DKIM ({len(item.tokens)} tokens)"
             rows.append(
@@ -176,14 +198,16 @@ def _status_table(domain: str, found: list[RegionStatus]) -> None:
                     str(item.status),
                     "on" if item.signing_enabled else "off",
                     selector or "-",
-                    "verified" if item.verified_for_sending else "not verified",
+                    ("送信可" if item.verified_for_sending else "未確認")
+                    if ja
+                    else ("verified" if item.verified_for_sending else "not verified"),
                     str(item.last_key_time or "-")[:19],
                 )
             )
     if rows:
-        widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
+        widths = [max(display_width(row[i]) for row in [header, *rows]) for i in range(len(header))]
         for row in [header, *rows]:
-            click.echo("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip())
+            click.echo("  ".join(pad(cell, width) for cell, width in zip(row, widths, strict=True)).rstrip())
     for note in notes:
         click.echo(note)
 
