@@ -79,7 +79,17 @@ def test_rotation_stopped_after_every_step_and_resumed(
         "0.1",
     )
     expected_active = {"keyed": OLD, "requested": OLD, "published": OLD, "switched": NEW, "verified": NEW}
+    planned = cli(*args, "--dry-run")
+    assert planned.out.splitlines() == [
+        f"rotation of goo.ne.jp from {OLD} to {NEW}: done nothing yet",
+        "a run would do next: keyed: new key generated and stored in Secrets Manager",
+    ]
+    assert not (state_dir / "rotation-goo.ne.jp.json").exists()  # the dry run wrote nothing
     for step in ("keyed", "requested", "published", "switched", "verified"):
+        if step == "switched":
+            ahead = json.loads(cli(*args, "--dry-run", "-o", "json").out)
+            assert (ahead["dry_run"], ahead["next"], ahead["done"][-1]) == (True, "switched", "published")
+            assert _assert_invariant(emulator, goo_dns) == OLD  # nothing switched by the dry run
         if step == "published":
             _publish_new(goo_dns)  # the DNS team, between "requested" and "published"
         result = cli(*args, "--until", step, "--timeout", "20s")

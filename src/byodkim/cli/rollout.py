@@ -14,6 +14,7 @@ from byodkim.cli.options import (
     SELECTOR,
     aws_regions,
     domain_option,
+    echo_json,
     env_option,
     kms_key,
     lang_option,
@@ -99,6 +100,10 @@ def report(
     "--kms-key-id",
     help="KMS key for the new key's secret [default: phase 1's key, alias/<project>-<env>-dkim, if it exists].",
 )
+@click.option(
+    "--dry-run", is_flag=True, help="Say where the rotation stands and what a run would do next; change nothing."
+)
+@output_option("text", "json")
 def rotate(
     domain: str,
     new_selector: str,
@@ -112,8 +117,12 @@ def rotate(
     lang: str,
     keep_old_days: int,
     kms_key_id: str | None,
+    dry_run: bool,  # noqa: FBT001 - a click flag
+    output: str,
 ) -> None:
     """Rotate to a new key and selector safely; an interrupted rotation resumes where it stopped."""
+    from dataclasses import asdict
+
     from byodkim.rollout import rotate as rotation
 
     aws, chosen = aws_regions(profile, regions)
@@ -141,7 +150,19 @@ def rotate(
     def progress(step: str, what: str) -> None:
         click.echo(f"{step}: {labels[step]} ({what})", err=True)
 
+    if dry_run:
+        state, step = rotation.plan(request, aws)
+        if output == "json":
+            echo_json({**asdict(state), "dry_run": True, "next": step})
+        else:
+            done = ", ".join(state.done) or "nothing yet"
+            click.echo(f"rotation of {domain} from {state.old_selector} to {state.new_selector}: done {done}")
+            click.echo(f"a run would do next: {step}: {labels[step]}" if step else "nothing left to do")
+        return
     state = rotation.rotate(request, aws, progress)
+    if output == "json":
+        echo_json(asdict(state))
+        return
     if "requested" in state.done and "published" not in state.done:
         click.echo(f"send {state.request_file} to the DNS team; then run the same command again")
     if "verified" in state.done:
@@ -158,6 +179,7 @@ def rotate(
 @domain_option
 @click.option("--selector", type=SELECTOR, help="Selector [default: the one phase-4 keeps in SSM].")
 @click.option("--resend", is_flag=True, help="Phase 5: send the DNS request again though it was sent for this key.")
+@output_option("text", "json")
 @env_option
 @project_option
 @nameserver_option
@@ -168,6 +190,7 @@ def phase(
     domain: str,
     selector: str | None,
     resend: bool,  # noqa: FBT001 - a click flag
+    output: str,
     environment: str | None,
     project: str | None,
     nameservers: tuple[list[Server], ...],
@@ -188,5 +211,10 @@ def phase(
     config = ManagerConfig.for_deployment(target, domain, where, aws.account(where), specs)
     request = PhaseRequest("phase_manager", number, domain, selector, resend=resend)
     result = Manager(config, aws, where).run(request)
-    click.echo(json.dumps(result, indent=2, ensure_ascii=False))
+    if output == "json":
+        click.echo(json.dumps(result, indent=2, ensure_ascii=False))
+        return 0
+    for name, value in result.items():  # the same result as the Lambda's, a line per field
+        shown = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+        click.echo(f"{name}: {shown}")
     return 0

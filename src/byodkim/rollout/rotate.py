@@ -79,6 +79,12 @@ class RotationRequest:
         return self.state_dir / f"rotation-{self.domain}.json"
 
 
+def plan(request: RotationRequest, aws: Aws) -> tuple[RotationState, str | None]:
+    """Return where the rotation stands and the step a run would take next (None: finished); reads only."""
+    state = _load_or_start(request, aws)
+    return state, next((step for step in STEPS if step not in state.done), None)
+
+
 def rotate(request: RotationRequest, aws: Aws, progress: Callable[[str, str], None]) -> RotationState:
     """Run (or resume) a rotation up to ``request.until`` or to the end."""
     if request.until is not None and request.until not in STEPS:
