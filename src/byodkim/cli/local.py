@@ -93,8 +93,12 @@ def sandbox(ctx: click.Context, keep: bool, from_start: bool, lang: str) -> None
     options = rehearsal.SandboxOptions(lang=lang, progress=progress)
     with rehearsal.running(options) as box:
         if from_start:
+            launched = time.monotonic()
             rehearsal.launch_stacks(box)
-            progress("phases 1-5, 7, 8 and shared stacks launched with Sceptre; no key, no identity yet", 0.0)
+            progress(
+                "phases 1-5, 7, 8 and shared stacks launched with Sceptre; no key, no identity yet",
+                time.monotonic() - launched,
+            )
         else:
             rehearsal.rehearse(box, options)
             click.echo(box.report_text, nl=False)
