@@ -100,6 +100,7 @@ class LocalNameServer:
             stdout=log,
             stderr=subprocess.STDOUT,
             start_new_session=True,
+            preexec_fn=_die_with_parent,  # noqa: PLW1509 - only prctl, before exec
         )
         log.close()
         self._wait_ready(timeout)
@@ -183,6 +184,19 @@ class LocalNameServer:
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
+
+
+def _die_with_parent() -> None:
+    """In the child before exec: have Linux send named SIGTERM when the process that started it dies.
+
+    A sandbox killed without cleanup (a closed terminal, SIGKILL) must not leave named running.
+    """
+    import contextlib
+    import ctypes
+    import signal as signals
+
+    with contextlib.suppress(OSError):  # not Linux: named then outlives a killed parent, as before
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signals.SIGTERM)  # PR_SET_PDEATHSIG
 
 
 def update_zone(
