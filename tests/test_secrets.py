@@ -80,7 +80,7 @@ def test_sandbox_at_debug_leaks_no_key_material(tmp_path: Path, capsys: pytest.C
     finally:
         logs.configure(debug=False)
         logging.getLogger().handlers = [h for h in logging.getLogger().handlers if not getattr(h, "_byodkim", False)]
-    assert b"DEBUG botocore" in places["stderr"]  # the debug log really ran
+    assert b"DEBUG byodkim.aws.calls: sesv2 " in places["stderr"]  # the debug log really ran, a line per AWS call
     assert any(name.startswith("s3://") for name in places)
     assert any(name.startswith("template ") for name in places)
     needles = [n.encode() for n in _needles(key)]
