@@ -51,6 +51,7 @@ for command in (
     stacks.iam_policy,
     mail.check_mail,
     mail.send_test,
+    mail.check_domain,
 ):
     cli.add_command(command)
 

@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING, BinaryIO
 import click
 
 from byodkim.cli.options import (
+    DOMAIN,
+    FILE,
     SELECTOR,
     aws_regions,
     domain_option,
@@ -21,8 +23,11 @@ from byodkim.cli.options import (
 from byodkim.errors import InputError
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from byodkim.dnscheck.mailcheck import MailVerdict
     from byodkim.dnscheck.servers import Server
+    from byodkim.rollout.domaincheck import Posture
 
 _SUMMARY = {
     "en": {
@@ -151,3 +156,83 @@ def send_test(
         _render(verdict, output, lang)
         code = code or (0 if verdict.ok else 1)
     return code
+
+
+@click.command("check-domain")
+@domain_option
+@click.option("--selector", type=SELECTOR, help="The BYODKIM selector [default: the one SES signs with].")
+@click.option("--mail-from", type=DOMAIN, help="The custom MAIL FROM domain, e.g. mail.goo.ne.jp [default: SES's own].")
+@click.option("--public-key-file", type=FILE, help="The key the record must hold [default: the one SES holds].")
+@click.option("--no-ses", is_flag=True, help="Read DNS only, not SES (no AWS credentials needed).")
+@regions_option
+@profile_option
+@nameserver_option
+@output_option("text", "json")
+def check_domain(
+    domain: str,
+    selector: str | None,
+    mail_from: str | None,
+    public_key_file: Path | None,
+    no_ses: bool,  # noqa: FBT001 - a click flag
+    regions: tuple[str, ...],
+    profile: str | None,
+    nameservers: tuple[list[Server], ...],
+    output: str,
+) -> int:
+    """Check the domain's SPF, DMARC, DKIM and SES for mail sent through SES; exit 0 when all is met."""
+    from byodkim.rollout.domaincheck import assess
+
+    if mail_from is not None and not (mail_from == domain or mail_from.endswith("." + domain)):
+        raise InputError(f"--mail-from `{mail_from}` is not under {domain}", f"use a subdomain such as mail.{domain}")
+    found = None
+    if not no_ses:
+        from byodkim.aws.guards import read_statuses
+
+        aws, chosen = aws_regions(profile, regions)
+        found = read_statuses(aws, domain, chosen)
+    expected = None
+    if public_key_file is not None:
+        from byodkim.dkim.keyload import load_public_key
+
+        expected = load_public_key(public_key_file).fingerprint
+    posture = assess(domain, selector, tuple(servers(nameservers)), mail_from, found, expected)
+    if output == "json":
+        echo_json(posture.as_dict())
+        return 0 if posture.ok else 1
+    _render_posture(posture)
+    return 0 if posture.ok else 1
+
+
+def _render_posture(posture: Posture) -> None:
+    """Print check-domain's findings, the DMARC verdict and the bulk-sender table."""
+    from byodkim.rollout.domaincheck import NOT_MET
+
+    spf_from = posture.spf_from
+    click.echo(f"SPF {posture.domain}: {spf_from.record or 'none'} ({spf_from.lookups} lookups)")
+    if posture.spf_mail_from is not None:
+        view = posture.spf_mail_from
+        click.echo(
+            f"SPF {view.domain} (MAIL FROM): {view.record or 'none'} -> {view.result} for SES ({view.lookups} lookups)"
+        )
+    for problem in spf_from.problems + (posture.spf_mail_from.problems if posture.spf_mail_from else []):
+        click.echo(f"  problem: {problem}")
+    dm = posture.dmarc
+    click.echo(
+        f"DMARC: {dm.record or 'none'}"
+        + (f" (at _dmarc.{dm.found_at}; adkim={dm.adkim} aspf={dm.aspf})" if dm.found_at else "")
+    )
+    for problem in dm.problems:
+        click.echo(f"  problem: {problem}")
+    click.echo(f"DKIM {posture.selector or '-'}: {posture.dkim.summary() if posture.dkim else 'not checked'}")
+    for status in posture.ses:
+        click.echo(f"SES {status.region}: {status.origin or '-'} {status.status or 'NO IDENTITY'}")
+    verdict = "passes" if posture.dmarc_passes else "FAILS"
+    click.echo(
+        f"DMARC for mail from SES {verdict} (DKIM aligned: {posture.dkim_aligned}; SPF aligned: {posture.spf_aligned})"
+    )
+    click.echo("Gmail/Yahoo sender requirements:")
+    for requirement in posture.requirements:
+        mark = {"met": "ok  ", NOT_MET: "FIX "}.get(requirement.state, "--  ")
+        click.echo(f"  {mark}{requirement.name}: {requirement.state}; {requirement.detail}")
+        if requirement.fix:
+            click.echo(f"        add or change: {requirement.fix}")

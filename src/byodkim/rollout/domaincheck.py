@@ -1,0 +1,185 @@
+"""Ready to send: SPF, DMARC, DKIM and SES together, and whether DMARC passes for mail from SES.
+
+The verdict a receiver reaches for one message from SES: DKIM aligns when the domain's own
+key signs (BYODKIM); SPF aligns only with a custom MAIL FROM under the domain (SES's
+default, a subdomain of amazonses.com, passes SPF but never aligns). DMARC passes when
+either aligns. The Gmail/Yahoo bulk-sender requirements are listed with the domain's state:
+met, not met, or not checkable from DNS. Every finding says the exact record to add or change.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from byodkim.dnscheck.check import Report, check
+from byodkim.dnscheck.judge import Check
+from byodkim.dnscheck.mailcheck import organizational
+from byodkim.dnscheck.posture import DmarcView, SpfView, dmarc, resolver_for, spf
+
+if TYPE_CHECKING:
+    from byodkim.aws.ses import RegionStatus
+    from byodkim.dnscheck.servers import Server
+
+MET, NOT_MET, UNCHECKABLE = "met", "not met", "not checkable from DNS"
+
+
+@dataclass(frozen=True)
+class Requirement:
+    """One bulk-sender requirement and the domain's state."""
+
+    name: str
+    state: str
+    detail: str
+    fix: str = ""
+
+
+@dataclass
+class Posture:
+    """Everything found, and the verdict."""
+
+    domain: str
+    mail_from: str | None
+    selector: str | None
+    spf_from: SpfView
+    spf_mail_from: SpfView | None
+    dmarc: DmarcView
+    dkim: Report | None
+    ses: list[RegionStatus] = field(default_factory=list)
+    dkim_aligned: bool = False
+    spf_aligned: bool = False
+    requirements: list[Requirement] = field(default_factory=list)
+
+    @property
+    def dmarc_passes(self) -> bool:
+        """Return whether DMARC passes for mail from SES (DKIM or SPF aligned)."""
+        return self.dkim_aligned or self.spf_aligned
+
+    @property
+    def ok(self) -> bool:
+        """Return whether every checkable requirement is met."""
+        return all(r.state != NOT_MET for r in self.requirements)
+
+    def as_dict(self) -> dict[str, Any]:
+        """Return a JSON-ready dict."""
+        return {
+            "domain": self.domain,
+            "mailFrom": self.mail_from,
+            "selector": self.selector,
+            "ok": self.ok,
+            "dmarcPasses": self.dmarc_passes,
+            "dkimAligned": self.dkim_aligned,
+            "spfAligned": self.spf_aligned,
+            "spf": asdict(self.spf_from),
+            "spfMailFrom": asdict(self.spf_mail_from) if self.spf_mail_from else None,
+            "dmarc": asdict(self.dmarc),
+            "dkim": self.dkim.as_dict() if self.dkim else None,
+            "ses": [s.as_dict() for s in self.ses],
+            "requirements": [asdict(r) for r in self.requirements],
+        }
+
+
+def assess(
+    domain: str,
+    selector: str | None,
+    servers: tuple[Server, ...],
+    mail_from: str | None = None,
+    ses: list[RegionStatus] | None = None,
+    expected: str | None = None,
+) -> Posture:
+    """Read the domain's DNS (and SES's view, when given) and judge it for mail sent through SES."""
+    lookup = resolver_for(servers)
+    found = ses or []
+    signing = next((s for s in found if s.origin == "EXTERNAL" and s.tokens), None)
+    chosen = selector or (signing.tokens[0] if signing else None)
+    fingerprint = expected or (signing.fingerprint if signing else None)
+    report = check(Check(domain, chosen, fingerprint, servers)) if chosen and fingerprint else None
+    posture = Posture(
+        domain,
+        mail_from,
+        chosen,
+        spf(domain, lookup),
+        spf(mail_from, lookup) if mail_from else None,
+        dmarc(domain, lookup, organizational),
+        report,
+        found,
+    )
+    ses_ok = all(s.status == "SUCCESS" and s.origin == "EXTERNAL" for s in found) if found else True
+    posture.dkim_aligned = report is not None and report.ok and ses_ok  # d= is the From domain itself
+    if mail_from and posture.spf_mail_from is not None and posture.spf_mail_from.authorises_ses:
+        strict = posture.dmarc.aspf == "s"
+        posture.spf_aligned = mail_from == domain if strict else organizational(mail_from) == organizational(domain)
+    posture.requirements = _requirements(posture, found)
+    return posture
+
+
+def _requirements(p: Posture, found: list[RegionStatus]) -> list[Requirement]:
+    region = found[0].region if found else "REGION"
+    sub = p.mail_from or f"mail.{p.domain}"
+    spf_fix = f'{sub}. TXT "v=spf1 include:amazonses.com ~all" and {sub}. MX 10 feedback-smtp.{region}.amazonses.com.'
+    if p.spf_mail_from is not None:
+        spf_state = MET if p.spf_mail_from.authorises_ses and not p.spf_mail_from.problems else NOT_MET
+        spf_detail = f"MAIL FROM {p.mail_from}: SPF {p.spf_mail_from.result} for SES" + _problems(
+            p.spf_mail_from.problems
+        )
+    else:
+        spf_state, spf_detail = MET, "SES's default MAIL FROM (a subdomain of amazonses.com) passes SPF, unaligned"
+    dkim_detail = p.dkim.summary() if p.dkim else "no BYODKIM selector known: give --selector or register the key"
+    if found and not all(s.status == "SUCCESS" for s in found):
+        dkim_detail += "; SES: " + ", ".join(f"{s.region} {s.status or 'NO IDENTITY'}" for s in found)
+    dmarc_state = MET if p.dmarc.found_at and p.dmarc.policy in ("none", "quarantine", "reject") else NOT_MET
+    dmarc_detail = (
+        f"p={p.dmarc.policy} at _dmarc.{p.dmarc.found_at}" + (f", rua={p.dmarc.rua}" if p.dmarc.rua else "")
+        if p.dmarc.found_at
+        else p.dmarc.problems[0]
+    )
+    aligned = "DKIM" if p.dkim_aligned else ""
+    aligned += (" and SPF" if aligned else "SPF") if p.spf_aligned else ""
+    return [
+        Requirement("SPF", spf_state, spf_detail, "" if spf_state == MET else spf_fix),
+        Requirement(
+            "DKIM",
+            MET if p.dkim_aligned else NOT_MET,
+            dkim_detail,
+            ""
+            if p.dkim_aligned
+            else "publish the record (`byodkim dns-request`) and register the key (`byodkim register`)",
+        ),
+        Requirement(
+            "DMARC (at least p=none)",
+            dmarc_state,
+            dmarc_detail,
+            ""
+            if dmarc_state == MET
+            else f'_dmarc.{p.domain}. TXT "v=DMARC1; p=none; rua=mailto:dmarc-reports@{p.domain}"',
+        ),
+        Requirement(
+            "From aligned with SPF or DKIM",
+            MET if p.dmarc_passes else NOT_MET,
+            f"{aligned} aligned with {p.domain}" if p.dmarc_passes else _unaligned(p),
+            "" if p.dmarc_passes else "make DKIM pass with the domain's own key (BYODKIM), or set a custom MAIL FROM",
+        ),
+        Requirement(
+            "One-click unsubscribe (RFC 8058) for marketing mail",
+            UNCHECKABLE,
+            "a header of each message: List-Unsubscribe and List-Unsubscribe-Post",
+        ),
+        Requirement(
+            "Spam rate under 0.3%", UNCHECKABLE, "see the phase-8 dashboard and alarms (SES Reputation.ComplaintRate)"
+        ),
+    ]
+
+
+def _problems(found: list[str]) -> str:
+    return ("; " + "; ".join(found)) if found else ""
+
+
+def _unaligned(p: Posture) -> str:
+    why = []
+    if not p.dkim_aligned:
+        why.append("no passing DKIM signature of the domain")
+    if p.mail_from is None:
+        why.append("SES's default MAIL FROM (amazonses.com) never aligns")
+    elif p.dmarc.aspf == "s" and p.mail_from != p.domain:
+        why.append(f"aspf=s needs MAIL FROM {p.domain} itself, not {p.mail_from}")
+    return "; ".join(why)

@@ -1,0 +1,140 @@
+"""check-domain against a real BIND: SPF evaluated by pyspf, DMARC, DKIM and alignment for mail from SES."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import pytest
+
+from byodkim.dkim import keys
+from byodkim.dkim.record import DkimRecord, quote_strings, split_txt
+from byodkim.dnscheck.servers import Server
+from byodkim.local.dns import zone_text
+from byodkim.rollout.domaincheck import MET, NOT_MET, Posture, assess
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+    from pathlib import Path
+
+    from byodkim.dnscheck.posture import SpfView
+    from byodkim.local.dns import LocalNameServer
+    from conftest import Cli
+
+KEY = keys.generate()
+SEL = "sel"
+
+
+def _txt(name: str, value: str) -> str:
+    return f"{name} TXT {quote_strings(split_txt(value))}"
+
+
+def _dkim(domain: str) -> str:
+    return _txt(f"{SEL}._domainkey", DkimRecord(domain, SEL, KEY.public.b64).value)
+
+
+ZONES = {
+    "amazonses.com": [_txt("@", "v=spf1 ip4:54.240.0.0/18 ip4:199.255.192.0/22 -all")],
+    # BYODKIM, DMARC p=reject, custom MAIL FROM with SES in its SPF: everything met.
+    "good.jp": [_dkim("good.jp"), _txt("_dmarc", "v=DMARC1; p=reject; rua=mailto:d@good.jp"),
+                _txt("mail", "v=spf1 include:amazonses.com ~all"), "mail MX 10 feedback-smtp.ap-northeast-1.amazonses.com."],
+    "lookups.jp": [_dkim("lookups.jp"), _txt("_dmarc", "v=DMARC1; p=none; rua=mailto:d@lookups.jp"),
+                   _txt("mail", "v=spf1 " + " ".join(f"include:i{n}.lookups.jp" for n in range(11)) + " -all"),
+                   *[_txt(f"i{n}", "v=spf1 ip4:192.0.2.1 -all") for n in range(11)]],
+    "noses.jp": [_dkim("noses.jp"), _txt("_dmarc", "v=DMARC1; p=none; rua=mailto:d@noses.jp"),
+                 _txt("mail", "v=spf1 ip4:192.0.2.0/24 -all")],
+    "plusall.jp": [_dkim("plusall.jp"), _txt("_dmarc", "v=DMARC1; p=none; rua=mailto:d@plusall.jp"), _txt("@", "v=spf1 +all")],
+    "nodmarc.jp": [_dkim("nodmarc.jp")],
+    "org.jp": [_txt("_dmarc", "v=DMARC1; p=quarantine; rua=mailto:d@org.jp"), _dkim("news.org.jp").replace(f"{SEL}._domainkey", f"{SEL}._domainkey.news")],
+    "strict.jp": [_txt("_dmarc", "v=DMARC1; p=reject; aspf=s; rua=mailto:d@strict.jp"),
+                  _txt("mail", "v=spf1 include:amazonses.com -all")],
+}  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def dns(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalNameServer]:
+    from byodkim.local.dns import LocalNameServer
+    from conftest import require_tool
+
+    require_tool("named", "apt-get install bind9")
+    server = LocalNameServer(
+        {z: zone_text(z, 1, lines) for z, lines in ZONES.items()}, workdir=tmp_path_factory.mktemp("named")
+    )
+    with server:
+        yield server
+
+
+def _assess(dns: LocalNameServer, domain: str, mail_from: str | None = None) -> Posture:
+    return assess(domain, SEL, (Server(dns.spec, "127.0.0.1", dns.port),), mail_from, None, KEY.public.fingerprint)
+
+
+def _mf(posture: Posture) -> SpfView:
+    assert posture.spf_mail_from is not None
+    return posture.spf_mail_from
+
+
+def test_everything_met(dns: LocalNameServer) -> None:
+    posture = _assess(dns, "good.jp", "mail.good.jp")
+    assert posture.ok
+    assert (posture.dkim_aligned, posture.spf_aligned, posture.dmarc_passes) == (True, True, True)
+    assert _mf(posture).result == "pass"
+    assert _mf(posture).includes_ses
+
+
+def test_too_many_lookups_is_named_with_its_count(dns: LocalNameServer) -> None:
+    view = _mf(_assess(dns, "lookups.jp", "mail.lookups.jp"))
+    assert view.lookups == 11
+    assert view.result == "permerror"
+    assert any("11 DNS lookups (the limit is 10)" in p for p in view.problems)
+
+
+def test_spf_without_ses_fails_for_ses_but_dkim_still_carries_dmarc(dns: LocalNameServer) -> None:
+    posture = _assess(dns, "noses.jp", "mail.noses.jp")
+    spf_requirement = next(r for r in posture.requirements if r.name == "SPF")
+    assert (_mf(posture).result, spf_requirement.state) == ("fail", NOT_MET)
+    assert 'mail.noses.jp. TXT "v=spf1 include:amazonses.com ~all"' in spf_requirement.fix
+    assert posture.dmarc_passes  # DKIM alone aligns
+
+
+def test_plus_all_and_missing_dmarc_are_findings(dns: LocalNameServer) -> None:
+    assert any("+all" in p for p in _assess(dns, "plusall.jp").spf_from.problems)
+    posture = _assess(dns, "nodmarc.jp")
+    dmarc = next(r for r in posture.requirements if r.name.startswith("DMARC"))
+    assert dmarc.state == NOT_MET
+    assert dmarc.fix == '_dmarc.nodmarc.jp. TXT "v=DMARC1; p=none; rua=mailto:dmarc-reports@nodmarc.jp"'
+    assert not posture.ok
+
+
+def test_dmarc_found_at_the_organizational_domain(dns: LocalNameServer) -> None:
+    posture = _assess(dns, "news.org.jp")
+    assert (posture.dmarc.found_at, posture.dmarc.policy) == ("org.jp", "quarantine")
+    assert posture.dkim_aligned
+
+
+def test_aspf_strict_with_a_subdomain_mail_from_never_aligns(dns: LocalNameServer) -> None:
+    posture = _assess(dns, "strict.jp", "mail.strict.jp")
+    assert _mf(posture).authorises_ses
+    assert (posture.spf_aligned, posture.dkim_aligned, posture.dmarc_passes) == (False, False, False)
+    alignment = next(r for r in posture.requirements if r.name.startswith("From aligned"))
+    assert "aspf=s needs MAIL FROM strict.jp itself, not mail.strict.jp" in alignment.detail
+    assert [r.state for r in posture.requirements][-2:] == ["not checkable from DNS"] * 2
+    assert MET != NOT_MET
+
+
+def test_the_command_exits_by_the_verdict(dns: LocalNameServer, cli: Cli, tmp_path: Path) -> None:
+    keys.write_key_files(tmp_path, SEL, KEY)
+    args = ("check-domain", "--no-ses", "--selector", SEL, "--public-key-file", tmp_path / f"{SEL}.public.pem",
+            "--nameserver", dns.spec)  # fmt: skip
+    good = cli(*args, "--domain", "good.jp", "--mail-from", "mail.good.jp")
+    assert good.code == 0, good.out + good.err
+    assert "DMARC for mail from SES passes (DKIM aligned: True; SPF aligned: True)" in good.out
+    bad = cli(*args, "--domain", "nodmarc.jp")
+    assert bad.code == 1
+    assert (
+        '        add or change: _dmarc.nodmarc.jp. TXT "v=DMARC1; p=none; rua=mailto:dmarc-reports@nodmarc.jp"'
+        in bad.out
+    )
+    wrong = cli(*args, "--domain", "good.jp", "--mail-from", "mail.other.jp")
+    assert (wrong.code, wrong.err) == (
+        2,
+        "error: --mail-from `mail.other.jp` is not under good.jp; use a subdomain such as mail.good.jp\n",
+    )
