@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from byodkim.dnscheck.posture import SpfView
+    from byodkim.emulator import Emulator
     from byodkim.local.dns import LocalNameServer
     from conftest import Cli
 
@@ -138,3 +139,31 @@ def test_the_command_exits_by_the_verdict(dns: LocalNameServer, cli: Cli, tmp_pa
         2,
         "error: --mail-from `mail.other.jp` is not under good.jp; use a subdomain such as mail.good.jp\n",
     )
+
+
+def test_ses_mail_from_is_read_and_checked_like_ses_does(
+    dns: LocalNameServer, cli: Cli, emulator: Emulator, tmp_path: Path
+) -> None:
+    """The identity's MAIL FROM (set as phase 3 would) is SUCCESS once its MX and SPF exist; check-domain uses it."""
+    import boto3
+
+    emulator.control("/_byodkim/config", {"dns_servers": [dns.spec]})
+    ses = boto3.client("sesv2")
+    ses.create_email_identity(
+        EmailIdentity="good.jp",
+        DkimSigningAttributes={"DomainSigningSelector": SEL, "DomainSigningPrivateKey": KEY.ses_private_key()},
+    )
+    ses.put_email_identity_mail_from_attributes(EmailIdentity="good.jp", MailFromDomain="mail.good.jp")
+    attributes = ses.get_email_identity(EmailIdentity="good.jp")["MailFromAttributes"]
+    assert (attributes["MailFromDomain"], attributes["MailFromDomainStatus"]) == ("mail.good.jp", "SUCCESS")
+    ses.put_email_identity_mail_from_attributes(
+        EmailIdentity="good.jp", MailFromDomain="bounce.good.jp"
+    )  # no MX, no SPF
+    assert ses.get_email_identity(EmailIdentity="good.jp")["MailFromAttributes"]["MailFromDomainStatus"] == "PENDING"
+    ses.put_email_identity_mail_from_attributes(EmailIdentity="good.jp", MailFromDomain="mail.good.jp")
+    keys.write_key_files(tmp_path, SEL, KEY)
+    shown = cli("check-domain", "--domain", "good.jp", "--nameserver", dns.spec, "--region", "ap-northeast-1",
+                "--public-key-file", tmp_path / f"{SEL}.public.pem")  # fmt: skip
+    assert shown.code == 0, shown.out + shown.err
+    assert "SES ap-northeast-1: DKIM EXTERNAL SUCCESS; MAIL FROM mail.good.jp SUCCESS" in shown.out
+    assert "SPF mail.good.jp (MAIL FROM): v=spf1 include:amazonses.com ~all -> pass for SES" in shown.out

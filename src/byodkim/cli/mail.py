@@ -161,7 +161,11 @@ def send_test(
 @click.command("check-domain")
 @domain_option
 @click.option("--selector", type=SELECTOR, help="The BYODKIM selector [default: the one SES signs with].")
-@click.option("--mail-from", type=DOMAIN, help="The custom MAIL FROM domain, e.g. mail.goo.ne.jp [default: SES's own].")
+@click.option(
+    "--mail-from",
+    type=DOMAIN,
+    help="The custom MAIL FROM domain, e.g. mail.goo.ne.jp [default: the identity's in SES].",
+)
 @click.option("--public-key-file", type=FILE, help="The key the record must hold [default: the one SES holds].")
 @click.option("--no-ses", is_flag=True, help="Read DNS only, not SES (no AWS credentials needed).")
 @regions_option
@@ -225,7 +229,12 @@ def _render_posture(posture: Posture) -> None:
         click.echo(f"  problem: {problem}")
     click.echo(f"DKIM {posture.selector or '-'}: {posture.dkim.summary() if posture.dkim else 'not checked'}")
     for status in posture.ses:
-        click.echo(f"SES {status.region}: {status.origin or '-'} {status.status or 'NO IDENTITY'}")
+        mail_from = (
+            f"; MAIL FROM {status.mail_from} {status.mail_from_status}"
+            if status.mail_from
+            else "; MAIL FROM: SES's own"
+        )
+        click.echo(f"SES {status.region}: DKIM {status.origin or '-'} {status.status or 'NO IDENTITY'}{mail_from}")
     verdict = "passes" if posture.dmarc_passes else "FAILS"
     click.echo(
         f"DMARC for mail from SES {verdict} (DKIM aligned: {posture.dkim_aligned}; SPF aligned: {posture.spf_aligned})"

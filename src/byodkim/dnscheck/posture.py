@@ -96,7 +96,8 @@ def spf(domain: str, lookup: Lookup) -> SpfView:
     """Read and evaluate ``domain``'s SPF record for an address SES sends from."""
     records = [t for t in lookup(domain, "TXT") if t.lower().startswith("v=spf1")]
     if not records:
-        return SpfView(domain, None, problems=[f"no SPF record at {domain}"])
+        # Not a problem in itself: what matters is the MAIL FROM domain's SPF (the caller's to judge).
+        return SpfView(domain, None)
     view = SpfView(domain, records[0])
     if len(records) > 1:
         view.problems.append(f"{len(records)} SPF records at {domain}: receivers return permerror; keep one")

@@ -163,9 +163,7 @@ class EmailIdentity(_Model, CloudFormationModel):
                 identity.configuration_set = (properties.get("ConfigurationSetAttributes") or {}).get(
                     "ConfigurationSetName"
                 )
-                dkim = properties.get("DkimAttributes") or {}
-                if "SigningEnabled" in dkim:
-                    identity.signing_enabled = str(dkim["SigningEnabled"]).lower() == "true"
+                _apply(identity, properties)
         original_resource.properties = properties
         return original_resource
 
@@ -177,9 +175,7 @@ class EmailIdentity(_Model, CloudFormationModel):
             identity.configuration_set = (self.properties.get("ConfigurationSetAttributes") or {}).get(
                 "ConfigurationSetName"
             )
-            dkim = self.properties.get("DkimAttributes") or {}
-            if "SigningEnabled" in dkim:
-                identity.signing_enabled = str(dkim["SigningEnabled"]).lower() == "true"
+            _apply(identity, self.properties)
             self.name = identity.name
         for index, token in enumerate(identity.tokens[:3], 1):
             self.values[f"DkimDNSTokenName{index}"] = f"{token}._domainkey.{identity.name}"
@@ -317,6 +313,16 @@ class DeliveryStream(_Model, CloudFormationModel):
         from moto.firehose.models import firehose_backends
 
         firehose_backends[self.account][self.region].delete_delivery_stream(self.name)
+
+
+def _apply(identity: Any, properties: dict[str, Any]) -> None:
+    """Set what an AWS::SES::EmailIdentity's properties say besides the key: signing on/off, MAIL FROM."""
+    dkim = properties.get("DkimAttributes") or {}
+    if "SigningEnabled" in dkim:
+        identity.signing_enabled = str(dkim["SigningEnabled"]).lower() == "true"
+    mail_from = properties.get("MailFromAttributes") or {}
+    identity.mail_from = mail_from.get("MailFromDomain") or None
+    identity.mail_from_behavior = mail_from.get("BehaviorOnMxFailure") or "USE_DEFAULT_VALUE"
 
 
 class Alarm(_Model, CloudFormationModel):

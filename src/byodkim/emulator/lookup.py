@@ -28,3 +28,22 @@ def cname_target(name: str, servers: list[str], timeout: float = 1.0) -> str | N
             if rrset.rdtype == dns.rdatatype.CNAME:
                 return str(next(iter(rrset)).target.to_text()).rstrip(".")
     return None
+
+
+def mail_from_ready(domain: str, region: str, servers: list[str], timeout: float = 1.0) -> bool:
+    """Return whether ``domain`` has SES's feedback MX for ``region`` and an SPF record that includes amazonses.com."""
+    import dns.exception
+    import dns.rdatatype
+
+    mx_ok = spf_ok = False
+    for spec in servers:
+        try:
+            mx = query(_server(spec), f"{domain}.", "MX", timeout)
+            txt = query(_server(spec), f"{domain}.", "TXT", timeout)
+        except (dns.exception.DNSException, OSError, ValueError):
+            continue
+        exchanges = [str(r.exchange).rstrip(".") for s in mx.answer if s.rdtype == dns.rdatatype.MX for r in s]
+        texts = [b"".join(r.strings).decode() for s in txt.answer if s.rdtype == dns.rdatatype.TXT for r in s]
+        mx_ok = mx_ok or f"feedback-smtp.{region}.amazonses.com" in exchanges
+        spf_ok = spf_ok or any(t.startswith("v=spf1") and "include:amazonses.com" in t for t in texts)
+    return mx_ok and spf_ok

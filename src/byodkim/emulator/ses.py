@@ -56,6 +56,8 @@ class Identity:
     tokens: list[str] = field(default_factory=list)
     tags: list[dict[str, str]] = field(default_factory=list)
     configuration_set: str | None = None
+    mail_from: str | None = None  # custom MAIL FROM domain
+    mail_from_behavior: str = "USE_DEFAULT_VALUE"
 
     @property
     def is_domain(self) -> bool:
@@ -250,6 +252,20 @@ def _inspect_key(key: str) -> tuple[str, int | None, bytes | None]:
         serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
     )
     return "PKCS#1", bits, public
+
+
+def mail_from_attributes(identity: Identity, dns_servers: list[str], region: str) -> dict[str, Any]:
+    """Return ``MailFromAttributes``; SES checks the MX (feedback-smtp.REGION.amazonses.com) and the SPF."""
+    if not identity.mail_from:
+        return {"BehaviorOnMxFailure": identity.mail_from_behavior}
+    from byodkim.emulator.lookup import mail_from_ready
+
+    ready = mail_from_ready(identity.mail_from, region, dns_servers)
+    return {
+        "MailFromDomain": identity.mail_from,
+        "MailFromDomainStatus": "SUCCESS" if ready else "PENDING",
+        "BehaviorOnMxFailure": identity.mail_from_behavior,
+    }
 
 
 def dkim_attributes(identity: Identity) -> dict[str, Any]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
-from byodkim.emulator.ses import SesError, dkim_attributes
+from byodkim.emulator.ses import SesError, dkim_attributes, mail_from_attributes
 from byodkim.emulator.wire import SES_ROUTES, Response, error_response
 
 if TYPE_CHECKING:
@@ -19,6 +19,16 @@ class SesApi:
 
     def __init__(self, store: SesIdentities, outbound: Outbound) -> None:
         self.store, self.outbound = store, outbound
+
+    def _PutEmailIdentityMailFromAttributes(self, call: Call, account: str, path: dict[str, str]) -> dict[str, Any]:  # noqa: N802
+        identity = self.store.get(account, call.region, path["id"])
+        body = call.json()
+        domain = str(body.get("MailFromDomain") or "")
+        if domain and not domain.endswith("." + identity.name):
+            raise SesError("BadRequestException", f"MAIL FROM domain {domain} must be a subdomain of {identity.name}.")
+        identity.mail_from = domain or None
+        identity.mail_from_behavior = str(body.get("BehaviorOnMxFailure") or "USE_DEFAULT_VALUE")
+        return {}
 
     def _SendEmail(self, call: Call, account: str, _params: dict[str, str]) -> dict[str, Any]:  # noqa: N802 - the operation's name
         return self.outbound.send(self.store, account, call.region, call.json())
@@ -90,7 +100,7 @@ class SesApi:
             "FeedbackForwardingStatus": True,
             "VerifiedForSendingStatus": identity.status == "SUCCESS",
             "DkimAttributes": dkim_attributes(identity),
-            "MailFromAttributes": {"BehaviorOnMxFailure": "USE_DEFAULT_VALUE", "MailFromDomainStatus": "SUCCESS"},
+            "MailFromAttributes": mail_from_attributes(identity, self.store.settings.dns_servers, call.region),
             "Policies": {},
             "Tags": identity.tags,
             "VerificationStatus": identity.status if identity.status != "TEMPORARY_FAILURE" else "SUCCESS",

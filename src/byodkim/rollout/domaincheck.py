@@ -90,6 +90,7 @@ def assess(
     """Read the domain's DNS (and SES's view, when given) and judge it for mail sent through SES."""
     lookup = resolver_for(servers)
     found = ses or []
+    mail_from = mail_from or next((s.mail_from for s in found if s.mail_from), None)  # SES's, when set
     signing = next((s for s in found if s.origin == "EXTERNAL" and s.tokens), None)
     chosen = selector or (signing.tokens[0] if signing else None)
     fingerprint = expected or (signing.fingerprint if signing else None)
