@@ -73,3 +73,22 @@ def test_request_needs_exactly_one_key(cli: Cli, key_file: Path) -> None:
         key_file,
     )
     assert result.code == 2
+
+
+def test_the_request_asks_for_the_mail_from_records_too(cli: Cli, tmp_path: Path) -> None:
+    from byodkim.dkim import keys
+
+    keys.write_key_files(tmp_path, "s1", keys.generate())
+    args = ("dns-request", "--domain", "goo.ne.jp", "--selector", "s1", "--public-key-file", tmp_path / "s1.public.pem")
+    for lang, heading in (("en", "## Records to add for the MAIL FROM domain mail.goo.ne.jp"),
+                          ("ja", "## 追加をお願いするレコード (MAIL FROM: mail.goo.ne.jp)")):  # fmt: skip
+        shown = cli(*args, "--lang", lang, "--mail-from", "mail.goo.ne.jp", "--region", "ap-northeast-1")
+        assert shown.code == 0, shown.err
+        assert heading in shown.out
+        assert "mail.goo.ne.jp. 3600 IN MX 10 feedback-smtp.ap-northeast-1.amazonses.com." in shown.out
+        assert 'mail.goo.ne.jp. 3600 IN TXT "v=spf1 include:amazonses.com ~all"' in shown.out
+    missing = cli(*args, "--mail-from", "mail.goo.ne.jp")
+    assert (missing.code, missing.err) == (
+        2,
+        "error: --mail-from needs the SES region its MX points at; add --region, e.g. ap-northeast-1\n",
+    )

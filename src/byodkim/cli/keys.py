@@ -97,6 +97,10 @@ def dns_record(
 )
 @click.option("--requester", default="", help="Your name and contact, filled into the request.")
 @click.option("--deadline", default="", help="When the record is needed, filled into the request.")
+@click.option("--mail-from", type=DOMAIN, help="Also ask for the MX and SPF records of this MAIL FROM domain.")
+@click.option(
+    "--region", "mail_from_region", default="", help="SES region the MAIL FROM MX points at (with --mail-from)."
+)
 def dns_request(
     domain: str,
     selector: str,
@@ -108,13 +112,20 @@ def dns_request(
     ttl: int,
     requester: str,
     deadline: str,
+    mail_from: str | None,
+    mail_from_region: str,
 ) -> None:
     """Write the Markdown request a DNS team receives to publish the record."""
     from byodkim.dkim.record import DkimRecord
     from byodkim.dkim.request import RequestFields, render_request
 
+    if mail_from is not None and not mail_from.endswith("." + domain):
+        raise InputError(f"--mail-from `{mail_from}` is not under {domain}", f"use a subdomain such as mail.{domain}")
+    if mail_from is not None and not mail_from_region:
+        raise InputError("--mail-from needs the SES region its MX points at", "add --region, e.g. ap-northeast-1")
     public = public_key(key_file, public_key_file, passphrase)
-    text = render_request(DkimRecord(domain, selector, public.b64, ttl), lang, RequestFields(requester, deadline))
+    fields = RequestFields(requester, deadline, mail_from or "", mail_from_region)
+    text = render_request(DkimRecord(domain, selector, public.b64, ttl), lang, fields)
     if out is None:
         click.echo(text, nl=False)
         return

@@ -20,16 +20,42 @@ class RequestFields:
 
     requester: str = ""
     deadline: str = ""
+    mail_from: str = ""  # a custom MAIL FROM domain (mail.DOMAIN): its MX and SPF records are asked for too
+    region: str = ""  # the SES region its MX points at (feedback-smtp.REGION.amazonses.com)
 
 
 def render_request(record: DkimRecord, lang: str = "en", fields: RequestFields | None = None) -> str:
     """Return the Markdown request for publishing ``record``."""
     fields = fields or RequestFields()
+    if lang not in ("en", "ja"):
+        raise InputError(f"language `{lang}` is not supported", "use en or ja")
+    blank = "（ご記入ください）" if lang == "ja" else "(please fill in)"
+    text = (_JA if lang == "ja" else _EN).format(**_values(record, fields, blank))
+    return text + mail_from_section(fields.mail_from, fields.region or "REGION", lang) if fields.mail_from else text
+
+
+def mail_from_records(mail_from: str, region: str) -> list[str]:
+    """Return the zone lines a custom MAIL FROM domain needs (SES guide, mail-from-set)."""
+    return [
+        f"{mail_from}. 3600 IN MX 10 feedback-smtp.{region}.amazonses.com.",
+        f'{mail_from}. 3600 IN TXT "v=spf1 include:amazonses.com ~all"',
+    ]
+
+
+def mail_from_section(mail_from: str, region: str, lang: str) -> str:
+    """Return the request's part for the MAIL FROM records, so SPF aligns with the From domain."""
+    lines = "\n".join(mail_from_records(mail_from, region))
     if lang == "ja":
-        return _JA.format(**_values(record, fields, "（ご記入ください）"))
-    if lang == "en":
-        return _EN.format(**_values(record, fields, "(please fill in)"))
-    raise InputError(f"language `{lang}` is not supported", "use en or ja")
+        return (
+            f"\n## 追加をお願いするレコード (MAIL FROM: {mail_from})\n\n"
+            "SES から送るメールのエンベロープ送信者を自社ドメインにし、SPF を From ドメインとアライメントさせるためのレコードです。\n\n"
+            f"```\n{lines}\n```\n"
+        )
+    return (
+        f"\n## Records to add for the MAIL FROM domain {mail_from}\n\n"
+        "They make the envelope sender of mail from SES the domain's own, so SPF aligns with the From domain.\n\n"
+        f"```\n{lines}\n```\n"
+    )
 
 
 def _values(record: DkimRecord, fields: RequestFields, blank: str) -> dict[str, object]:
