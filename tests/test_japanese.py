@@ -31,7 +31,7 @@ TARGET = Deployment("aws-ses-migration", "prod", "aws-ses-migration-prod", "prod
 # Words that are names or values in any language: product names, statuses, option words in commands.
 NAMES = {"BYODKIM", "SES", "DNS", "DKIM", "DMARC", "Lambda", "EXTERNAL", "SUCCESS", "PENDING", "UTC", "TXT",
          "TTL", "SOA", "NS", "Route", "AWS", "FAILED", "CREATE_COMPLETE", "RSA", "PEM", "ok", "on", "off", "byodkim",
-         "report", "rotate", "dns", "request", "uv", "run", "dig", "short", "Amazon", "Secrets", "Manager", "prod", "CNAME", "dkimpy"}  # fmt: skip
+         "report", "rotate", "dns", "request", "uv", "run", "dig", "short", "Amazon", "Secrets", "Manager", "prod", "CNAME", "dkimpy", "SPF", "From", "Gmail", "Yahoo", "RFC"}  # fmt: skip
 
 
 def _english_words(line: str) -> list[str]:
@@ -49,7 +49,14 @@ def _rollout() -> Rollout:
                   name="s1._domainkey.goo.ne.jp", good=1, total=1)  # fmt: skip
     mail = {"ok": True, "at": "2026-11-29T00:00:00Z", "region": "ap-northeast-1", "messageId": "m-1",
             "aligned": {"d": "goo.ne.jp", "s": "s1"}}  # fmt: skip
-    return Rollout(TARGET, "goo.ne.jp", "s1", "2026-11-29 00:00 UTC", stacks, layer, [region], [dns], mail)
+    from byodkim.dnscheck.posture import DmarcView, SpfView
+    from byodkim.rollout.domaincheck import Posture, _requirements
+
+    posture = Posture("goo.ne.jp", None, "s1", SpfView("goo.ne.jp", None), None,
+                      DmarcView("goo.ne.jp", None, None, problems=["no DMARC record at _dmarc.goo.ne.jp"]), None,
+                      [region], dkim_aligned=True)  # fmt: skip
+    posture.requirements = _requirements(posture, [region])
+    return Rollout(TARGET, "goo.ne.jp", "s1", "2026-11-29 00:00 UTC", stacks, layer, [region], [dns], mail, posture)
 
 
 def test_the_japanese_report_has_no_english_sentence_and_underlines_fit() -> None:

@@ -9,6 +9,7 @@ from byodkim.text import display_width
 
 if TYPE_CHECKING:
     from byodkim.aws.ses import RegionStatus
+    from byodkim.rollout.domaincheck import Posture
     from byodkim.rollout.nextstep import NextStep
     from byodkim.rollout.report import DnsView, LayerState, Rollout, StackState
 
@@ -28,6 +29,12 @@ TEXT: dict[str, dict[str, str]] = {
         "no_dns": "no BYODKIM selector registered yet: nothing to check",
         "next": "Next step",
         "mail": "Test message through SES, as a receiver judges it",
+        "posture": "Sending posture (Gmail/Yahoo sender requirements)",
+        "posture_pass": "DMARC passes for mail from SES ({how} aligned with the From domain)",
+        "posture_fail": "DMARC fails for mail from SES: neither DKIM nor SPF aligns with the From domain",
+        "met": "met",
+        "not met": "not met",
+        "not checkable from DNS": "not checkable from DNS",
         "no_mail": "none checked yet (byodkim send-test)",
         "mail_pass": "{at} {region}: DMARC passes on DKIM: d={d} s={s} (message {id})",
         "mail_fail": "{at} {region}: no signature aligned with the From domain verifies (message {id})",
@@ -57,6 +64,18 @@ TEXT: dict[str, dict[str, str]] = {
         "no_dns": "BYODKIM のセレクターがまだ登録されていないため、確認対象がありません",
         "next": "次の作業",
         "mail": "SES 経由のテストメール (受信側の判定)",
+        "posture": "送信要件 (Gmail/Yahoo の送信者ガイドライン)",
+        "posture_pass": "SES から送るメールは DMARC に合格します ({how} が From ドメインとアライメント)",
+        "posture_fail": "SES から送るメールは DMARC に不合格です: DKIM も SPF も From ドメインとアライメントしていません",
+        "met": "満たしています",
+        "not met": "満たしていません",
+        "not checkable from DNS": "DNS からは確認できません",
+        "req:SPF": "SPF",
+        "req:DKIM": "DKIM",
+        "req:DMARC (at least p=none)": "DMARC (p=none 以上)",
+        "req:From aligned with SPF or DKIM": "From ドメインと SPF または DKIM のアライメント",
+        "req:One-click unsubscribe (RFC 8058) for marketing mail": "マーケティングメールのワンクリック購読解除 (RFC 8058)",
+        "req:Spam rate under 0.3%": "迷惑メール率 0.3% 未満 (フェーズ 8 のダッシュボード)",
         "no_mail": "まだ確認していません (byodkim send-test)",
         "mail_pass": "{at} {region}: DKIM で DMARC に合格: d={d} s={s} (メッセージ {id})",
         "mail_fail": "{at} {region}: From ドメインとアライメントした署名が検証できません (メッセージ {id})",
@@ -95,6 +114,7 @@ def render(rollout: Rollout, fmt: str, lang: str, prefix: str = "uv run byodkim"
     out.regions(rollout.regions)
     out.dns(rollout.dns)
     out.mail(rollout.mail)
+    out.posture(rollout.posture)
     out.next(rollout.next(), lang, prefix)
     return "\n".join(out.lines).rstrip() + "\n"
 
@@ -170,6 +190,24 @@ class _Memo:
             for answer in view.servers:
                 serial = f" {self.t['serial']} {answer.serial}" if answer.serial is not None else ""
                 self.lines.append(f"{self.sub}{answer.server}: {answer.outcome}{serial}")
+        self.lines.append("")
+
+    def posture(self, posture: Posture | None) -> None:
+        if posture is None:
+            return
+        self.heading(self.t["posture"])
+        how = " + ".join(n for n, on in (("DKIM", posture.dkim_aligned), ("SPF", posture.spf_aligned)) if on)
+        self.lines.append(
+            self.item + (self.t["posture_pass"].format(how=how) if posture.dmarc_passes else self.t["posture_fail"])
+        )
+        for requirement in posture.requirements:
+            name = self.t.get(f"req:{requirement.name}", requirement.name)
+            line = f"{self.item}{name}: {self.t[requirement.state]}"
+            if self.t is TEXT["en"] and requirement.detail:
+                line += f" ({requirement.detail})"
+            self.lines.append(line)
+            if requirement.fix and requirement.fix.startswith(("_dmarc.", posture.mail_from or "mail.")):
+                self.lines.append(f"{self.sub}`{requirement.fix}`")
         self.lines.append("")
 
     def mail(self, mail: dict[str, Any] | None) -> None:

@@ -17,6 +17,7 @@ from byodkim.deployment import STACKS, Deployment
 from byodkim.dnscheck.check import check
 from byodkim.dnscheck.judge import Check, ServerAnswer
 from byodkim.errors import ByodkimError
+from byodkim.rollout.domaincheck import Posture, assess
 from byodkim.rollout.nextstep import FAILED, NOT_DEPLOYED, NextStep, next_step
 from byodkim.rollout.sendtest import remembered
 
@@ -78,6 +79,7 @@ class Rollout:
     regions: list[RegionStatus]
     dns: list[DnsView]
     mail: dict[str, Any] | None = None  # the last test message's verdict (send-test), if any
+    posture: Posture | None = None  # SPF, DMARC and alignment for mail from SES (check-domain's)
 
     def next(self) -> NextStep:
         """Return the next step for this state."""
@@ -97,6 +99,7 @@ class Rollout:
             "regions": [r.as_dict() for r in self.regions],
             "dns": [asdict(v) for v in self.dns],
             "mail": self.mail,
+            "posture": self.posture.as_dict() if self.posture else None,
             "next_step": step.text(lang),
             "next_command": step.command,
             "notes": step.note_texts(lang),
@@ -135,6 +138,7 @@ def collect(request: ReportRequest, aws: Aws, region: str) -> Rollout:
         regions=regions,
         dns=dns_views(domain, regions, request.servers) if domain else [],
         mail=remembered(aws, region, request.deployment, domain) if domain else None,
+        posture=assess(domain, selector, request.servers, None, regions) if domain and regions else None,
     )
 
 
