@@ -167,3 +167,16 @@ def test_ses_mail_from_is_read_and_checked_like_ses_does(
     assert shown.code == 0, shown.out + shown.err
     assert "SES ap-northeast-1: DKIM EXTERNAL SUCCESS; MAIL FROM mail.good.jp SUCCESS" in shown.out
     assert "SPF mail.good.jp (MAIL FROM): v=spf1 include:amazonses.com ~all -> pass for SES" in shown.out
+
+
+def test_japanese_and_markdown(dns: LocalNameServer, cli: Cli, tmp_path: Path) -> None:
+    keys.write_key_files(tmp_path, SEL, KEY)
+    args = ("check-domain", "--no-ses", "--selector", SEL, "--public-key-file", tmp_path / f"{SEL}.public.pem",
+            "--nameserver", dns.spec, "--domain", "nodmarc.jp")  # fmt: skip
+    ja = cli(*args, "--lang", "ja")
+    assert ja.code == 1
+    assert "SES から送るメールは DMARC に合格します (DKIM が From ドメインとアライメント)" in ja.out
+    assert "DMARC (p=none 以上): 満たしていません" in ja.out
+    markdown = cli(*args, "-o", "markdown")
+    assert markdown.out.startswith("# nodmarc.jp: sending domain check\n")
+    assert "## Sending posture (Gmail/Yahoo sender requirements)" in markdown.out

@@ -171,7 +171,8 @@ def send_test(
 @regions_option
 @profile_option
 @nameserver_option
-@output_option("text", "json")
+@output_option("text", "json", "markdown")
+@lang_option("the output")
 def check_domain(
     domain: str,
     selector: str | None,
@@ -182,6 +183,7 @@ def check_domain(
     profile: str | None,
     nameservers: tuple[list[Server], ...],
     output: str,
+    lang: str,
 ) -> int:
     """Check the domain's SPF, DMARC, DKIM and SES for mail sent through SES; exit 0 when all is met."""
     from byodkim.rollout.domaincheck import assess
@@ -202,6 +204,11 @@ def check_domain(
     posture = assess(domain, selector, tuple(servers(nameservers)), mail_from, found, expected)
     if output == "json":
         echo_json(posture.as_dict())
+        return 0 if posture.ok else 1
+    if output == "markdown" or lang == "ja":
+        from byodkim.rollout.memo import render_posture
+
+        click.echo(render_posture(posture, output, lang), nl=False)
         return 0 if posture.ok else 1
     _render_posture(posture)
     return 0 if posture.ok else 1

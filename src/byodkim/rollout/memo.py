@@ -119,6 +119,15 @@ def render(rollout: Rollout, fmt: str, lang: str, prefix: str = "uv run byodkim"
     return "\n".join(out.lines).rstrip() + "\n"
 
 
+def render_posture(posture: Posture, fmt: str, lang: str) -> str:
+    """Return check-domain's verdict and requirements as text or Markdown, in ``lang``."""
+    out = _Memo(TEXT[lang], markdown=fmt in ("md", "markdown"))
+    title = f"{posture.domain}: " + ("送信ドメイン認証の確認" if lang == "ja" else "sending domain check")
+    out.lines += [("# " if out.md else "") + title, ""]
+    out.posture(posture)
+    return "\n".join(out.lines).rstrip() + "\n"
+
+
 class _Memo:
     """Lines of the memo; Markdown or plain text differ only in markers."""
 
