@@ -46,6 +46,8 @@ ZONES = {
     "plusall.jp": [_dkim("plusall.jp"), _txt("_dmarc", "v=DMARC1; p=none; rua=mailto:d@plusall.jp"), _txt("@", "v=spf1 +all")],
     "nodmarc.jp": [_dkim("nodmarc.jp")],
     "org.jp": [_txt("_dmarc", "v=DMARC1; p=quarantine; rua=mailto:d@org.jp"), _dkim("news.org.jp").replace(f"{SEL}._domainkey", f"{SEL}._domainkey.news")],
+    "nomx.jp": [_dkim("nomx.jp"), _txt("_dmarc", "v=DMARC1; p=none; rua=mailto:d@nomx.jp"),
+                _txt("mail", "v=spf1 include:amazonses.com ~all")],
     "strict.jp": [_txt("_dmarc", "v=DMARC1; p=reject; aspf=s; rua=mailto:d@strict.jp"),
                   _txt("mail", "v=spf1 include:amazonses.com -all")],
 }  # fmt: skip
@@ -180,3 +182,38 @@ def test_japanese_and_markdown(dns: LocalNameServer, cli: Cli, tmp_path: Path) -
     markdown = cli(*args, "-o", "markdown")
     assert markdown.out.startswith("# nodmarc.jp: sending domain check\n")
     assert "## Sending posture (Gmail/Yahoo sender requirements)" in markdown.out
+
+
+def test_a_mail_from_without_mx_never_aligns_spf(dns: LocalNameServer) -> None:
+    posture = _assess(dns, "nomx.jp", "mail.nomx.jp")
+    assert _mf(posture).authorises_ses
+    assert (posture.mail_from_mx, posture.spf_aligned) == ([], False)
+    spf_requirement = next(r for r in posture.requirements if r.name == "SPF")
+    assert spf_requirement.state == NOT_MET
+    assert "no MX at mail.nomx.jp for feedback-smtp.REGION.amazonses.com: SES falls back" in spf_requirement.detail
+
+
+@pytest.mark.parametrize(
+    ("domain", "mail_from", "code", "finding"),
+    [
+        ("good.jp", "mail.good.jp", 0, "DMARC for mail from SES passes (DKIM aligned: True; SPF aligned: True)"),
+        ("lookups.jp", "mail.lookups.jp", 1, "problem: 11 DNS lookups (the limit is 10)"),
+        ("noses.jp", "mail.noses.jp", 1, "SPF mail.noses.jp (MAIL FROM): v=spf1 ip4:192.0.2.0/24 -all -> fail for SES"),
+        ("plusall.jp", None, 1, "problem: +all authorises every server on the internet: use ~all or -all"),
+        ("nodmarc.jp", None, 1, "FIX DMARC (at least p=none): not met; no DMARC record at _dmarc.nodmarc.jp"),
+        ("news.org.jp", None, 0, "(at _dmarc.org.jp; adkim=r aspf=r)"),
+        ("strict.jp", "mail.strict.jp", 1, "aspf=s needs MAIL FROM strict.jp itself, not mail.strict.jp"),
+        ("nomx.jp", "mail.nomx.jp", 1, "no MX at mail.nomx.jp"),
+    ],
+)
+def test_each_case_has_its_finding_and_exit_code(
+    dns: LocalNameServer, cli: Cli, tmp_path: Path, domain: str, mail_from: str | None, code: int, finding: str
+) -> None:
+    keys.write_key_files(tmp_path, SEL, KEY)
+    args = ["check-domain", "--no-ses", "--selector", SEL, "--public-key-file", str(tmp_path / f"{SEL}.public.pem"),
+            "--nameserver", dns.spec, "--domain", domain]  # fmt: skip
+    if mail_from:
+        args += ["--mail-from", mail_from]
+    shown = cli(*args)
+    assert shown.code == code, shown.out
+    assert finding in shown.out

@@ -48,7 +48,13 @@ class Posture:
     ses: list[RegionStatus] = field(default_factory=list)
     dkim_aligned: bool = False
     spf_aligned: bool = False
+    mail_from_mx: list[str] = field(default_factory=list)  # the MAIL FROM domain's MX hosts
     requirements: list[Requirement] = field(default_factory=list)
+
+    @property
+    def mail_from_mx_ok(self) -> bool:
+        """Return whether the MAIL FROM domain's MX is SES's feedback endpoint (else SES uses its own MAIL FROM)."""
+        return any(h.startswith("feedback-smtp.") and h.endswith(".amazonses.com") for h in self.mail_from_mx)
 
     @property
     def dmarc_passes(self) -> bool:
@@ -70,6 +76,7 @@ class Posture:
             "dmarcPasses": self.dmarc_passes,
             "dkimAligned": self.dkim_aligned,
             "spfAligned": self.spf_aligned,
+            "mailFromMx": self.mail_from_mx,
             "spf": asdict(self.spf_from),
             "spfMailFrom": asdict(self.spf_mail_from) if self.spf_mail_from else None,
             "dmarc": asdict(self.dmarc),
@@ -105,9 +112,17 @@ def assess(
         report,
         found,
     )
+    if mail_from:
+        posture.mail_from_mx = [t.split()[-1].rstrip(".") for t in lookup(mail_from, "MX")]
     ses_ok = all(s.status == "SUCCESS" and s.origin == "EXTERNAL" for s in found) if found else True
     posture.dkim_aligned = report is not None and report.ok and ses_ok  # d= is the From domain itself
-    if mail_from and posture.spf_mail_from is not None and posture.spf_mail_from.authorises_ses:
+    # SES uses the custom MAIL FROM only while its MX is in place (BehaviorOnMxFailure falls back otherwise).
+    if (
+        mail_from
+        and posture.mail_from_mx_ok
+        and posture.spf_mail_from is not None
+        and posture.spf_mail_from.authorises_ses
+    ):
         strict = posture.dmarc.aspf == "s"
         posture.spf_aligned = mail_from == domain if strict else organizational(mail_from) == organizational(domain)
     posture.requirements = _requirements(posture, found)
@@ -119,12 +134,23 @@ def _requirements(p: Posture, found: list[RegionStatus]) -> list[Requirement]:
     sub = p.mail_from or f"mail.{p.domain}"
     spf_fix = f'{sub}. TXT "v=spf1 include:amazonses.com ~all" and {sub}. MX 10 feedback-smtp.{region}.amazonses.com.'
     if p.spf_mail_from is not None:
-        spf_state = MET if p.spf_mail_from.authorises_ses and not p.spf_mail_from.problems else NOT_MET
-        spf_detail = f"MAIL FROM {p.mail_from}: SPF {p.spf_mail_from.result} for SES" + _problems(
-            p.spf_mail_from.problems
-        )
+        problems = list(p.spf_mail_from.problems)
+        if not p.spf_mail_from.record:
+            problems.append(f"no SPF record at {p.mail_from}")
+        if not p.mail_from_mx_ok:
+            problems.append(
+                f"no MX at {p.mail_from} for feedback-smtp.{region}.amazonses.com: "
+                "SES falls back to its own MAIL FROM, so SPF does not align"
+            )
+        spf_state = MET if p.spf_mail_from.authorises_ses and not problems else NOT_MET
+        spf_detail = f"MAIL FROM {p.mail_from}: SPF {p.spf_mail_from.result} for SES" + _problems(problems)
     else:
         spf_state, spf_detail = MET, "SES's default MAIL FROM (a subdomain of amazonses.com) passes SPF, unaligned"
+    if p.spf_from.problems:  # the From domain's own SPF lets others send as it, or breaks at receivers
+        spf_state = NOT_MET
+        spf_detail += f"; {p.domain}: " + "; ".join(p.spf_from.problems)
+        if p.spf_mail_from is None:
+            spf_fix = f"the SPF record at {p.domain}: {p.spf_from.problems[0]}"
     dkim_detail = p.dkim.summary() if p.dkim else "no BYODKIM selector known: give --selector or register the key"
     if found and not all(s.status == "SUCCESS" for s in found):
         dkim_detail += "; SES: " + ", ".join(f"{s.region} {s.status or 'NO IDENTITY'}" for s in found)
