@@ -6,6 +6,10 @@ import os
 import re
 import subprocess
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from conftest import Cli
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -40,3 +44,27 @@ def test_readme_main_command_reaches_success() -> None:
 def test_readme_test_command_is_what_ci_runs() -> None:
     assert _readme_command("Run the tests") == "bash scripts/test.sh"
     assert "bash scripts/test.sh" in (ROOT / ".ci" / "run").read_text()
+
+
+def test_the_sandbox_with_a_custom_mail_from_passes_check_domain(cli: Cli) -> None:
+    """Phase 3 sets mail.goo.ne.jp as MAIL FROM; the request carries its MX and SPF; SES and check-domain agree."""
+    import boto3
+
+    from byodkim.local.sandbox import SandboxOptions, rehearse, running
+
+    options = SandboxOptions(mail_from_subdomain="mail")
+    with running(options) as box:
+        rehearse(box, options)
+        request = (box.workdir / "dns-request.md").read_text(encoding="utf-8")
+        assert "mail.goo.ne.jp. 3600 IN MX 10 feedback-smtp.ap-northeast-1.amazonses.com." in request
+        assert 'mail.goo.ne.jp. 3600 IN TXT "v=spf1 include:amazonses.com ~all"' in request
+        attributes = boto3.client("sesv2").get_email_identity(EmailIdentity="goo.ne.jp")["MailFromAttributes"]
+        assert (attributes["MailFromDomain"], attributes["MailFromDomainStatus"]) == ("mail.goo.ne.jp", "SUCCESS")
+        assert box.dns is not None
+        box.dns.update(
+            "goo.ne.jp", add=[("_dmarc.goo.ne.jp", 300, "TXT", ['"v=DMARC1; p=none; rua=mailto:d@goo.ne.jp"'])]
+        )
+        checked = cli("check-domain", "--domain", "goo.ne.jp", "--nameserver", box.nameserver)
+        assert checked.code == 0, checked.out + checked.err
+        assert "DMARC for mail from SES passes (DKIM aligned: True; SPF aligned: True)" in checked.out
+        assert "SES ap-northeast-1: DKIM EXTERNAL SUCCESS; MAIL FROM mail.goo.ne.jp SUCCESS" in checked.out

@@ -67,9 +67,14 @@ def emulator(port: int, dns_servers: tuple[str, ...], dkim_window: float, region
     is_flag=True,
     help="With --keep: stop where the runbook starts (stacks launched; no key, no identity) so it can be typed.",
 )
+@click.option(
+    "--mail-from-subdomain",
+    default="",
+    help="Rehearse a custom MAIL FROM (e.g. mail): phase 3 sets it, the DNS team publishes its MX and SPF.",
+)
 @lang_option("the report and request")
 @click.pass_context
-def sandbox(ctx: click.Context, keep: bool, from_start: bool, lang: str) -> None:  # noqa: FBT001 - click flags
+def sandbox(ctx: click.Context, keep: bool, from_start: bool, mail_from_subdomain: str, lang: str) -> None:  # noqa: FBT001
     """Rehearse the whole rollout locally: no AWS account needed.
 
     `byodkim sandbox dns ...` plays the DNS team against a running sandbox.
@@ -90,7 +95,7 @@ def sandbox(ctx: click.Context, keep: bool, from_start: bool, lang: str) -> None
         click.echo(f"[{steps[0]:>2}] {what} ({seconds:.1f} s)", err=True)
 
     stop_on_sigterm()
-    options = rehearsal.SandboxOptions(lang=lang, progress=progress)
+    options = rehearsal.SandboxOptions(lang=lang, progress=progress, mail_from_subdomain=mail_from_subdomain)
     with rehearsal.running(options) as box:
         if from_start:
             launched = time.monotonic()

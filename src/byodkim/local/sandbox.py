@@ -67,6 +67,7 @@ class Sandbox:
     nameserver: str = ""
     dns: LocalNameServer | None = None
     lambda_network: str = "host"  # where the emulator runs functions: isolated (own namespace) or host
+    mail_from: str = ""  # the custom MAIL FROM subdomain rehearsed, if any
     timings: list[tuple[str, float]] = field(default_factory=list)
     report_text: str = ""
     verified: bool = False
@@ -81,6 +82,7 @@ class SandboxOptions:
     workdir: Path | None = None
     clock_speed: float = CLOCK_SPEED
     lambda_network: str = "auto"  # isolated where the host allows it; "host" to rehearse without namespaces
+    mail_from_subdomain: str = ""  # e.g. "mail": phase 3 sets a custom MAIL FROM, the DNS team publishes its MX and SPF
     progress: Step = lambda _what, _seconds: None
 
 
@@ -135,7 +137,9 @@ def running(options: SandboxOptions) -> Iterator[Sandbox]:
         env = {**emulator.environment(), "BYODKIM_NAMESERVERS": dns.spec}
         os.environ.pop("AWS_PROFILE", None)
         os.environ.update(env)
-        yield Sandbox(workdir, target, env, dns.spec, dns, lambda_network=network)
+        yield Sandbox(
+            workdir, target, env, dns.spec, dns, lambda_network=network, mail_from=options.mail_from_subdomain
+        )
     finally:
         for key, value in saved.items():
             if value is None:
@@ -168,6 +172,8 @@ def launch_stacks(sandbox: Sandbox) -> None:
     if sandbox.lambda_network != "isolated":
         # Functions on the host's network cannot find the zone through its resolver: name the server.
         extra = ["--var", f"function_nameservers={sandbox.nameserver}"]
+    if sandbox.mail_from:
+        extra += ["--var", f"mail_from_subdomain={sandbox.mail_from}"]
     done = subprocess.run(  # noqa: S603 - our own runner, fixed arguments
         [sys.executable, "-m", "byodkim.local.sceptre_run", *extra, "launch", "-y", sandbox.deployment.group],
         cwd=sceptre_dir(),
@@ -187,7 +193,7 @@ def rehearse(sandbox: Sandbox, options: SandboxOptions) -> Sandbox:
     from byodkim.aws.session import Aws
     from byodkim.dkim import keys
     from byodkim.dkim.record import DkimRecord, quote_strings
-    from byodkim.dkim.request import render_request
+    from byodkim.dkim.request import RequestFields, mail_from_records, render_request
     from byodkim.dnscheck.check import check
     from byodkim.dnscheck.judge import Check
     from byodkim.dnscheck.servers import parse_server
@@ -227,13 +233,18 @@ def rehearse(sandbox: Sandbox, options: SandboxOptions) -> Sandbox:
     def request_dns() -> None:
         manager.run(PhaseRequest("phase_manager", "4", domain, None))
         manager.run(PhaseRequest("phase_manager", "5", domain, None))
-        (sandbox.workdir / "dns-request.md").write_text(render_request(record, options.lang), encoding="utf-8")
+        fields = RequestFields(mail_from=f"{sandbox.mail_from}.{domain}" if sandbox.mail_from else "", region=region)
+        (sandbox.workdir / "dns-request.md").write_text(render_request(record, options.lang, fields), encoding="utf-8")
 
     _timed(sandbox, options, "DNS request written and sent to the DNS team topic (Lambda phases 4 and 5)", request_dns)
 
     def dns_team() -> None:
         assert sandbox.dns is not None  # noqa: S101 - set by running()
         sandbox.dns.update(domain, add=[(record.name, 3600, "TXT", [quote_strings(record.strings)])])
+        if sandbox.mail_from:  # the request's MX and SPF lines, as the DNS team would enter them
+            for line in mail_from_records(f"{sandbox.mail_from}.{domain}", region):
+                name, ttl, _cls, rdtype, value = line.split(maxsplit=4)
+                sandbox.dns.update(domain, add=[(name, int(ttl), rdtype, [value])], delete=[])
 
     _timed(sandbox, options, "phase 6 played: the DNS team published the TXT record", dns_team)
     servers = tuple(parse_server(sandbox.nameserver))
@@ -285,6 +296,10 @@ def _serve_ses_keys(dns: LocalNameServer, endpoint: str) -> None:
 
     records = published_records(endpoint)
     dns.update("amazonses.com", add=[(f"{n}.", 300, "TXT", [quote_strings(split_txt(v))]) for n, v in records])
+    # amazonses.com's SPF, as SES publishes it (in part): what include:amazonses.com resolves to.
+    dns.update(
+        "amazonses.com", add=[("amazonses.com.", 300, "TXT", ['"v=spf1 ip4:54.240.0.0/18 ip4:199.255.192.0/22 -all"'])]
+    )
 
 
 def _send_test(sandbox: Sandbox, aws: Aws, region: str) -> str:
