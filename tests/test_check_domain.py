@@ -197,6 +197,7 @@ def test_a_mail_from_without_mx_never_aligns_spf(dns: LocalNameServer) -> None:
     ("domain", "mail_from", "code", "finding"),
     [
         ("good.jp", "mail.good.jp", 0, "DMARC for mail from SES passes (DKIM aligned: True; SPF aligned: True)"),
+        ("good.jp", None, 0, "p=reject: mail that fails DMARC is refused by receivers"),
         ("lookups.jp", "mail.lookups.jp", 1, "problem: 11 DNS lookups (the limit is 10)"),
         ("noses.jp", "mail.noses.jp", 1, "SPF mail.noses.jp (MAIL FROM): v=spf1 ip4:192.0.2.0/24 -all -> fail for SES"),
         ("plusall.jp", None, 1, "problem: +all authorises every server on the internet: use ~all or -all"),

@@ -194,6 +194,7 @@ class RegionStatus:
     error: str | None = None
     mail_from: str | None = None  # the custom MAIL FROM domain, if set
     mail_from_status: str | None = None  # SES's check of its MX and SPF: PENDING, SUCCESS, FAILED, TEMPORARY_FAILURE
+    configuration_set: str | None = None  # the identity's default configuration set, if any
 
     def as_dict(self) -> dict[str, Any]:
         """Return a JSON-ready dict."""
@@ -228,6 +229,7 @@ def status(domain: str, regions: tuple[str, ...], aws: Aws) -> list[RegionStatus
                 verified_for_sending=state.get("VerifiedForSendingStatus"),
                 last_key_time=when.isoformat() if isinstance(when, datetime) else (str(when) if when else None),
                 fingerprint=tags.get(TAG_FINGERPRINT),
+                configuration_set=state.get("ConfigurationSetName") or None,
                 mail_from=state.get("MailFromAttributes", {}).get("MailFromDomain") or None,
                 mail_from_status=state.get("MailFromAttributes", {}).get("MailFromDomainStatus")
                 if state.get("MailFromAttributes", {}).get("MailFromDomain")

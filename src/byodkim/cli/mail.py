@@ -25,6 +25,8 @@ from byodkim.errors import InputError
 if TYPE_CHECKING:
     from pathlib import Path
 
+    from byodkim.aws.ses import RegionStatus
+    from byodkim.aws.session import Aws
     from byodkim.dnscheck.mailcheck import MailVerdict
     from byodkim.dnscheck.servers import Server
     from byodkim.rollout.domaincheck import Posture
@@ -191,11 +193,13 @@ def check_domain(
     if mail_from is not None and not (mail_from == domain or mail_from.endswith("." + domain)):
         raise InputError(f"--mail-from `{mail_from}` is not under {domain}", f"use a subdomain such as mail.{domain}")
     found = None
+    missing_sets: list[str] = []
     if not no_ses:
         from byodkim.aws.guards import read_statuses
 
         aws, chosen = aws_regions(profile, regions)
         found = read_statuses(aws, domain, chosen)
+        missing_sets = _missing_configuration_sets(aws, found)
     expected = None
     if public_key_file is not None:
         from byodkim.dkim.keyload import load_public_key
@@ -211,7 +215,33 @@ def check_domain(
         click.echo(render_posture(posture, output, lang), nl=False)
         return 0 if posture.ok else 1
     _render_posture(posture)
-    return 0 if posture.ok else 1
+    for where in missing_sets:
+        click.echo(f"  FIX configuration set: {where}")
+    return 0 if posture.ok and not missing_sets else 1
+
+
+def _missing_configuration_sets(aws: Aws, found: list[RegionStatus]) -> list[str]:
+    """Return "REGION: NAME does not exist" for identities whose default configuration set is gone."""
+    from byodkim.aws.errors import error_code
+
+    missing = []
+    for status in found:
+        if not status.configuration_set:
+            continue
+        try:
+            aws.client("sesv2", status.region).get_configuration_set(ConfigurationSetName=status.configuration_set)
+        except Exception as exc:
+            if error_code(exc) != "NotFoundException":
+                raise
+            missing.append(f"{status.region}: {status.configuration_set} does not exist; launch phase 3 again")
+    return missing
+
+
+_DMARC_MEANS = {
+    "reject": "mail that fails DMARC is refused by receivers",
+    "quarantine": "mail that fails DMARC goes to spam",
+    "none": "mail that fails DMARC is delivered; receivers only report it",
+}
 
 
 def _render_posture(posture: Posture) -> None:
@@ -232,6 +262,9 @@ def _render_posture(posture: Posture) -> None:
         f"DMARC: {dm.record or 'none'}"
         + (f" (at _dmarc.{dm.found_at}; adkim={dm.adkim} aspf={dm.aspf})" if dm.found_at else "")
     )
+    if dm.policy in _DMARC_MEANS:
+        share = f" ({dm.pct}% of it)" if dm.pct != 100 else ""  # noqa: PLR2004 - pct's default
+        click.echo(f"  p={dm.policy}: {_DMARC_MEANS[dm.policy]}{share}")
     for problem in dm.problems:
         click.echo(f"  problem: {problem}")
     click.echo(f"DKIM {posture.selector or '-'}: {posture.dkim.summary() if posture.dkim else 'not checked'}")
