@@ -274,6 +274,8 @@ def _render_posture(posture: Posture) -> None:
             if status.mail_from
             else "; MAIL FROM: SES's own"
         )
+        if status.configuration_set:
+            mail_from += f"; configuration set {status.configuration_set}"
         click.echo(f"SES {status.region}: DKIM {status.origin or '-'} {status.status or 'NO IDENTITY'}{mail_from}")
     verdict = "passes" if posture.dmarc_passes else "FAILS"
     click.echo(
