@@ -58,6 +58,16 @@ def test_the_sandbox_with_a_custom_mail_from_passes_check_domain(cli: Cli) -> No
         request = (box.workdir / "dns-request.md").read_text(encoding="utf-8")
         assert "mail.goo.ne.jp. 3600 IN MX 10 feedback-smtp.ap-northeast-1.amazonses.com." in request
         assert 'mail.goo.ne.jp. 3600 IN TXT "v=spf1 include:amazonses.com ~all"' in request
+        phase4 = (
+            boto3.client("s3")
+            .get_object(
+                Bucket="aws-ses-migration-prod-dkim-certificates",
+                Key="dns/goo.ne.jp/gooid-21-pro-20250912-1/request-ja.md",
+            )["Body"]
+            .read()
+            .decode()
+        )
+        assert "mail.goo.ne.jp. 3600 IN MX 10 feedback-smtp.ap-northeast-1.amazonses.com." in phase4  # the Lambda's too
         attributes = boto3.client("sesv2").get_email_identity(EmailIdentity="goo.ne.jp")["MailFromAttributes"]
         assert (attributes["MailFromDomain"], attributes["MailFromDomainStatus"]) == ("mail.goo.ne.jp", "SUCCESS")
         assert box.dns is not None

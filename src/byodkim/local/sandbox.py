@@ -226,7 +226,9 @@ def rehearse(sandbox: Sandbox, options: SandboxOptions) -> Sandbox:
         "key stored in Secrets Manager and registered with SES (EXTERNAL, PENDING)",
         lambda: _store_and_register(aws, region, target, key),
     )
-    config = ManagerConfig.for_deployment(target, domain, region, aws.account(region), (sandbox.nameserver,))
+    config = ManagerConfig.for_deployment(
+        target, domain, region, aws.account(region), (sandbox.nameserver,), sandbox.mail_from
+    )
     manager = Manager(config, aws, region)
     record = DkimRecord(domain, selector, key.public.b64)
 

@@ -22,7 +22,7 @@ from byodkim.aws.ses import status as ses_status
 from byodkim.deployment import Deployment, secret_id
 from byodkim.dkim.names import normalize_domain, validate_selector
 from byodkim.dkim.record import DkimRecord
-from byodkim.dkim.request import render_request
+from byodkim.dkim.request import RequestFields, render_request
 from byodkim.dnscheck.check import Report, check
 from byodkim.dnscheck.judge import Check
 from byodkim.dnscheck.servers import parse_servers
@@ -52,6 +52,7 @@ class ManagerConfig:
     nameservers: tuple[str, ...] = ()
     alert_topic_arn: str = ""
     ses_regions: tuple[str, ...] = ()  # where the health check reads SES; the function's own region if empty
+    mail_from_subdomain: str = ""  # phase 3's custom MAIL FROM label: its MX and SPF join the DNS request
 
     @property
     def project(self) -> str:
@@ -82,11 +83,18 @@ class ManagerConfig:
             nameservers=_listed(env.get("NAMESERVERS", "")),
             alert_topic_arn=env.get("ALERT_TOPIC_ARN", ""),
             ses_regions=_listed(env.get("SES_REGIONS", "")),
+            mail_from_subdomain=env.get("MAIL_FROM_SUBDOMAIN", ""),
         )
 
     @classmethod
     def for_deployment(
-        cls, deployment: Deployment, domain: str, region: str, account: str, nameservers: tuple[str, ...] = ()
+        cls,
+        deployment: Deployment,
+        domain: str,
+        region: str,
+        account: str,
+        nameservers: tuple[str, ...] = (),
+        mail_from_subdomain: str = "",
     ) -> ManagerConfig:
         """Return what the phase-2 stack sets, from the deployment's names."""
         return cls(
@@ -97,6 +105,7 @@ class ManagerConfig:
             rule_name=deployment.phase7_rule_name,
             nameservers=nameservers,
             alert_topic_arn=deployment.alert_topic_arn(region, account),
+            mail_from_subdomain=mail_from_subdomain,
         )
 
 
@@ -200,12 +209,13 @@ class Manager:
         """Phase 4: write the record and the DNS requests where the team and phase 5 find them."""
         selector = self.selector(request)
         record = DkimRecord(request.domain, selector, self.key(request.domain, selector).public.b64)
+        fields = self._request_fields(request.domain)
         objects = {
             "record.json": record.render("json"),
             "zone.txt": record.zone_line() + "\n",
             "route53.json": record.render("route53"),
-            "request-en.md": render_request(record, "en"),
-            "request-ja.md": render_request(record, "ja"),
+            "request-en.md": render_request(record, "en", fields),
+            "request-ja.md": render_request(record, "ja", fields),
         }
         prefix = f"dns/{request.domain}/{selector}/"
         written = []
@@ -244,7 +254,8 @@ class Manager:
                 "alreadySent": previous.get("at"),
                 "note": f"already sent on {previous.get('at')}; give resend to send it again",
             }
-        body = render_request(record, "ja") + "\n---\n\n" + render_request(record, "en")
+        fields = self._request_fields(request.domain)
+        body = render_request(record, "ja", fields) + "\n---\n\n" + render_request(record, "en", fields)
         sent = self.aws.client("sns", self.region).publish(
             TopicArn=self.config.topic_arn, Subject=f"DKIM TXT record request: {record.name}"[:100], Message=body
         )
@@ -257,6 +268,11 @@ class Manager:
         }
         self._put_parameter(log_name, json.dumps(log))
         return {"phase": "5", "topic": self.config.topic_arn, "messageId": sent["MessageId"], "record": record.name}
+
+    def _request_fields(self, domain: str) -> RequestFields:
+        """Return the request's extras: the custom MAIL FROM's MX and SPF when phase 3 sets one."""
+        sub = self.config.mail_from_subdomain
+        return RequestFields(mail_from=f"{sub}.{domain}" if sub else "", region=self.region)
 
     def _dns(self, domain: str, selector: str, key: SigningKey) -> Report:
         return check(Check(domain, selector, key.public, parse_servers(self.config.nameservers)))
