@@ -16,9 +16,9 @@ import json
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any
 
-from byodkim.aws.errors import error_code
 from byodkim.aws.guards import read_statuses
 from byodkim.aws.secrets import read_public_key
+from byodkim.aws.ssm import read_parameter
 from byodkim.deployment import METRIC_DKIM_VERIFIED, METRIC_NAMESPACE, secret_id
 from byodkim.dnscheck.check import Report, check
 from byodkim.dnscheck.judge import ABSENT, AMBIGUOUS, DIFFERENT, MALFORMED, PRIVATE, REVOKED, UNREACHABLE, Check
@@ -204,12 +204,7 @@ class HealthCheck:
         return notified
 
     def _previous(self, name: str) -> dict[str, str]:
-        try:
-            raw = self.aws.client("ssm", self.region).get_parameter(Name=name)["Parameter"]["Value"]
-        except Exception as exc:
-            if error_code(exc) == "ParameterNotFound":
-                return {}
-            raise
+        raw = read_parameter(self.aws.client("ssm", self.region), name) or "{}"
         loaded = json.loads(raw) if raw.startswith("{") else {}
         return {str(k): str(v) for k, v in loaded.items()} if isinstance(loaded, dict) else {}
 

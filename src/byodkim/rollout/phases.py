@@ -14,11 +14,11 @@ import time
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
-from byodkim.aws.errors import error_code
 from byodkim.aws.guards import read_statuses
 from byodkim.aws.secrets import read_key
 from byodkim.aws.ses import Registration, register
 from byodkim.aws.ses import status as ses_status
+from byodkim.aws.ssm import read_parameter
 from byodkim.deployment import Deployment, secret_id
 from byodkim.dkim.names import normalize_domain, validate_selector
 from byodkim.dkim.record import DkimRecord
@@ -172,13 +172,7 @@ class Manager:
         return self.config.deployment.parameter(domain, name)
 
     def _get_parameter(self, name: str) -> str | None:
-        ssm = self.aws.client("ssm", self.region)
-        try:
-            return str(ssm.get_parameter(Name=name)["Parameter"]["Value"])
-        except Exception as exc:
-            if error_code(exc) == "ParameterNotFound":
-                return None
-            raise
+        return read_parameter(self.aws.client("ssm", self.region), name)
 
     def _put_parameter(self, name: str, value: str) -> None:
         self.aws.client("ssm", self.region).put_parameter(Name=name, Value=value, Type="String", Overwrite=True)

@@ -12,7 +12,7 @@ import json
 import time
 from typing import TYPE_CHECKING, Any
 
-from byodkim.aws.errors import error_code
+from byodkim.aws.ssm import read_parameter
 
 if TYPE_CHECKING:
     from byodkim.aws.session import Aws
@@ -58,11 +58,13 @@ def remember(aws: Aws, region: str, target: Deployment, domain: str, verdict: Ma
 
 def remembered(aws: Aws, region: str, target: Deployment, domain: str) -> dict[str, Any] | None:
     """Return the last test message's summary, or None when none was checked."""
-    try:
-        raw = aws.client("ssm", region).get_parameter(Name=target.parameter(domain, "mail-check"))["Parameter"]["Value"]
-    except Exception as exc:
-        if error_code(exc) in ("ParameterNotFound", "AccessDeniedException"):
-            return None
-        raise
+    # A role that may not read it (the report's reader) sees no test message, not an error.
+    raw = read_parameter(
+        aws.client("ssm", region),
+        target.parameter(domain, "mail-check"),
+        absent=("ParameterNotFound", "AccessDeniedException"),
+    )
+    if raw is None:
+        return None
     loaded = json.loads(raw)
     return loaded if isinstance(loaded, dict) else None
