@@ -9,7 +9,8 @@ from __future__ import annotations
 from byodkim.dnscheck.servers import Server, query
 
 
-def _server(spec: str) -> Server:
+def server_of(spec: str) -> Server:
+    """Return the emulator's ``HOST:PORT`` name-server setting as a Server."""
     host, _, port = spec.rpartition(":")
     return Server(spec, host or spec, int(port or 53))
 
@@ -21,7 +22,7 @@ def cname_target(name: str, servers: list[str], timeout: float = 1.0) -> str | N
 
     for spec in servers:
         try:
-            answer = query(_server(spec), f"{name}.", "CNAME", timeout)
+            answer = query(server_of(spec), f"{name}.", "CNAME", timeout)
         except (dns.exception.DNSException, OSError, ValueError):
             continue
         for rrset in answer.answer:
@@ -38,8 +39,8 @@ def mail_from_ready(domain: str, region: str, servers: list[str], timeout: float
     mx_ok = spf_ok = False
     for spec in servers:
         try:
-            mx = query(_server(spec), f"{domain}.", "MX", timeout)
-            txt = query(_server(spec), f"{domain}.", "TXT", timeout)
+            mx = query(server_of(spec), f"{domain}.", "MX", timeout)
+            txt = query(server_of(spec), f"{domain}.", "TXT", timeout)
         except (dns.exception.DNSException, OSError, ValueError):
             continue
         exchanges = [str(r.exchange).rstrip(".") for s in mx.answer if s.rdtype == dns.rdatatype.MX for r in s]

@@ -21,7 +21,6 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from byodkim.dkim.keys import SigningKey
-    from byodkim.dnscheck.servers import Server
     from byodkim.emulator.state import Settings
 
 _KEY = re.compile(r"^[a-zA-Z0-9+/]+={0,2}$")
@@ -170,8 +169,9 @@ class SesIdentities:
         # (dkimpy) against the record served. A private key in p=, k=ed25519, an h= without
         # sha256, a revoked or another key all fail here for the reason they fail at receivers.
         from byodkim.dnscheck import receiver
+        from byodkim.emulator.lookup import server_of
 
-        servers = [_server(spec) for spec in self.settings.dns_servers]
+        servers = [server_of(spec) for spec in self.settings.dns_servers]
         message = receiver.sign(
             receiver.test_message(identity.name), identity.signing_key, identity.name, identity.selector
         )
@@ -217,13 +217,6 @@ def _signing_key(key: str) -> SigningKey:
     from byodkim.dkim.keyload import from_ses_form
 
     return from_ses_form(key)
-
-
-def _server(spec: str) -> Server:
-    from byodkim.dnscheck.servers import Server
-
-    host, _, port = spec.rpartition(":")
-    return Server(spec, host or spec, int(port or 53))
 
 
 def _inspect_key(key: str) -> tuple[str, int | None, bytes | None]:
