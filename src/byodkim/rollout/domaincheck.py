@@ -93,15 +93,21 @@ def assess(
     mail_from: str | None = None,
     ses: list[RegionStatus] | None = None,
     expected: str | None = None,
+    dkim: Report | None = None,
 ) -> Posture:
-    """Read the domain's DNS (and SES's view, when given) and judge it for mail sent through SES."""
+    """Read the domain's DNS (and SES's view, when given) and judge it for mail sent through SES.
+
+    ``dkim`` is the selector's record already checked by the caller (the report), if any.
+    """
     lookup = resolver_for(servers)
     found = ses or []
     mail_from = mail_from or next((s.mail_from for s in found if s.mail_from), None)  # SES's, when set
     signing = next((s for s in found if s.origin == "EXTERNAL" and s.tokens), None)
     chosen = selector or (signing.tokens[0] if signing else None)
     fingerprint = expected or (signing.fingerprint if signing else None)
-    report = check(Check(domain, chosen, fingerprint, servers)) if chosen and fingerprint else None
+    report = dkim
+    if report is None and chosen and fingerprint:
+        report = check(Check(domain, chosen, fingerprint, servers))
     posture = Posture(
         domain,
         mail_from,

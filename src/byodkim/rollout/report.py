@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from byodkim.aws.errors import error_code
 from byodkim.aws.ses import RegionStatus, status
 from byodkim.deployment import STACKS, Deployment
-from byodkim.dnscheck.check import check
+from byodkim.dnscheck.check import Report, check
 from byodkim.dnscheck.judge import Check, ServerAnswer
 from byodkim.errors import ByodkimError
 from byodkim.rollout.domaincheck import Posture, assess
@@ -128,6 +128,8 @@ def collect(request: ReportRequest, aws: Aws, region: str) -> Rollout:
     # one phase 4 kept in SSM may be the old one.
     signing = next((r.tokens[0] for r in regions if r.origin == "EXTERNAL" and r.tokens), None)
     selector = signing or (_selector(aws, region, request.deployment, domain) if domain else None)
+    checked: dict[str, Report] = {}
+    views = dns_views(domain, regions, request.servers, checked) if domain else []
     return Rollout(
         deployment=request.deployment,
         domain=domain or "-",
@@ -136,9 +138,12 @@ def collect(request: ReportRequest, aws: Aws, region: str) -> Rollout:
         stacks=stacks,
         layer=_layer(aws, region, request.deployment),
         regions=regions,
-        dns=dns_views(domain, regions, request.servers) if domain else [],
+        dns=views,
         mail=remembered(aws, region, request.deployment, domain) if domain else None,
-        posture=assess(domain, selector, request.servers, None, regions) if domain and regions else None,
+        # The posture's DKIM part is the record just checked, not a second round of queries.
+        posture=assess(domain, selector, request.servers, None, regions, dkim=checked.get(selector or ""))
+        if domain and regions
+        else None,
     )
 
 
@@ -246,8 +251,13 @@ def _layer(aws: Aws, region: str, deployment: Deployment) -> LayerState | None:
     )
 
 
-def dns_views(domain: str, found: list[RegionStatus], servers: tuple[Server, ...]) -> list[DnsView]:
-    """Check each BYODKIM selector's record once, against the fingerprint SES was given."""
+def dns_views(
+    domain: str, found: list[RegionStatus], servers: tuple[Server, ...], keep: dict[str, Report] | None = None
+) -> list[DnsView]:
+    """Check each BYODKIM selector's record once, against the fingerprint SES was given.
+
+    ``keep`` receives each selector's report, for a caller that judges more from it (the posture).
+    """
     views: list[DnsView] = []
     wanted = {(item.tokens[0], item.fingerprint) for item in found if item.origin == "EXTERNAL" and item.tokens}
     for selector, fingerprint in sorted(wanted, key=str):
@@ -261,6 +271,8 @@ def dns_views(domain: str, found: list[RegionStatus], servers: tuple[Server, ...
         except ByodkimError as exc:
             views.append(DnsView(selector, ok=False, summary=f"cannot check the record: {exc}"))
             continue
+        if keep is not None:
+            keep[selector] = report
         grouped = report.by_server()
         good = sum(report.server_ok(answers) for answers in grouped.values())
         views.append(
