@@ -206,33 +206,29 @@ class LambdaRuntime:
 
     def _unpacked(self, kind: str, digest: str, data: bytes) -> Path:
         name = hashlib.sha256(f"{kind}:{digest}".encode()).hexdigest()[:16]
-        target = self.workdir / kind / name
+        return self._extracted(self.workdir / kind / name, [data])
+
+    def _layers(self, backend: Any, function: Any) -> Path:  # noqa: ANN401
+        versions = [backend.layers_versions_by_arn(layer["Arn"]) for layer in function.layers]
+        found = [v for v in versions if v is not None]
+        digest = ",".join(v.code_sha_256 for v in found)
+        # Later layers over earlier ones, as Lambda merges them into /opt.
+        return self._extracted(self.workdir / "opt" / hashlib.sha256(digest.encode()).hexdigest()[:16],
+                               [v.code_bytes for v in found])  # fmt: skip
+
+    def _extracted(self, target: Path, zips: list[bytes]) -> Path:
+        """Return ``target`` holding ``zips`` extracted in order, read-only; made once, then reused."""
         with self._lock:
             if not target.is_dir():
                 partial = target.with_name(target.name + ".partial")
                 shutil.rmtree(partial, ignore_errors=True)
-                with zipfile.ZipFile(io.BytesIO(data)) as archive:
-                    archive.extractall(partial)
+                partial.mkdir(parents=True)
+                for data in zips:
+                    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+                        archive.extractall(partial)
                 _read_only(partial)
                 partial.rename(target)
         return target
-
-    def _layers(self, backend: Any, function: Any) -> Path:  # noqa: ANN401
-        versions = [backend.layers_versions_by_arn(layer["Arn"]) for layer in function.layers]
-        digest = ",".join(v.code_sha_256 for v in versions if v is not None)
-        merged = self.workdir / "opt" / hashlib.sha256(digest.encode()).hexdigest()[:16]
-        with self._lock:
-            if not merged.is_dir():
-                partial = merged.with_name(merged.name + ".partial")
-                shutil.rmtree(partial, ignore_errors=True)
-                partial.mkdir(parents=True)
-                for version in versions:  # later layers over earlier ones, as Lambda merges them into /opt
-                    if version is not None:
-                        with zipfile.ZipFile(io.BytesIO(version.code_bytes)) as archive:
-                            archive.extractall(partial)
-                _read_only(partial)
-                partial.rename(merged)
-        return merged
 
     def _runtime_packages(self) -> Path:
         target = self.workdir / "runtime"
