@@ -10,7 +10,7 @@ import itertools
 import re
 from typing import TYPE_CHECKING
 
-import pytest  # noqa: TC002 - pytest.MonkeyPatch in a signature pytest inspects
+import pytest
 
 from byodkim.aws.ses import RegionStatus
 from byodkim.deployment import STACKS, Deployment
@@ -102,13 +102,8 @@ def test_verify_in_japanese_on_every_record_variant(name_server: NameServerFacto
     assert leftovers == []
 
 
-def test_errors_follow_a_japanese_locale(cli: Cli, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "none"))
-    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "none"))
-    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
-    monkeypatch.setenv("AWS_ENDPOINT_URL", "http://127.0.0.1:9")
+@pytest.mark.usefixtures("no_credentials")
+def test_errors_follow_a_japanese_locale(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("LC_ALL", raising=False)
     monkeypatch.delenv("LC_MESSAGES", raising=False)
     monkeypatch.setenv("LANG", "ja_JP.UTF-8")

@@ -411,13 +411,8 @@ def test_access_denied_in_one_region_is_reported_per_region(
     )
 
 
-def test_missing_credentials(cli: Cli, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "none"))
-    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "none"))
-    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
-    monkeypatch.setenv("AWS_ENDPOINT_URL", "http://127.0.0.1:9")
+@pytest.mark.usefixtures("no_credentials")
+def test_missing_credentials(cli: Cli) -> None:
     result = cli("register", "--domain", "goo.ne.jp", "--selector", "s1", "--region", "ap-northeast-1")
     assert (result.code, result.err) == (
         1,
@@ -545,15 +540,8 @@ def test_switching_away_from_an_external_key_that_signs_needs_the_new_record_liv
     assert back.code == 0, back.out
 
 
-def test_verify_ses_without_credentials_names_them(
-    cli: Cli, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, openssl_keys: OpenSSLKeys
-) -> None:
-    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "none"))
-    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "none"))
-    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
-    monkeypatch.setenv("AWS_ENDPOINT_URL", "http://127.0.0.1:9")
+@pytest.mark.usefixtures("no_credentials")
+def test_verify_ses_without_credentials_names_them(cli: Cli, openssl_keys: OpenSSLKeys) -> None:
     record = DkimRecord("goo.ne.jp", "s1", keyload.load_public_key(openssl_keys["public.pem"]).b64)
     with LocalNameServer({"goo.ne.jp": zone_text("goo.ne.jp", 1, [record.zone_line()])}) as named:
         result = cli("verify", "--domain", "goo.ne.jp", "--selector", "s1", "--public-key-file", openssl_keys["public.pem"],
