@@ -80,6 +80,12 @@ class Inbox:
             self.sqs.delete_message(QueueUrl=self.url, ReceiptHandle=message["ReceiptHandle"])
         return self.seen
 
+    def alarm(self, name: str, seconds: float) -> dict[str, Any] | None:
+        """Return the first message saying alarm ``name`` went to ALARM, waiting up to ``seconds``."""
+        return self.find(
+            lambda m: m["body"].get("AlarmName") == name and m["body"].get("NewStateValue") == "ALARM", seconds
+        )
+
     def find(self, test: Callable[[dict[str, Any]], bool], seconds: float) -> dict[str, Any] | None:
         found: dict[str, Any] | None = _until(lambda: next((m for m in self.read() if test(m)), None), seconds)
         return found
@@ -181,22 +187,10 @@ def test_a_function_whose_name_servers_cannot_be_reached_raises_and_the_errors_a
             assert error["errorType"] == "DnsUnreachableError"
             assert "no authoritative server answered" in error["errorMessage"]
             assert "DnsUnreachableError" in base64.b64decode(answer["LogResult"]).decode()
-            fired = inbox.find(
-                lambda m: (
-                    m["body"].get("AlarmName") == f"{target.prefix}-dkim-manager-errors"
-                    and m["body"].get("NewStateValue") == "ALARM"
-                ),
-                4 * PERIOD,
-            )
+            fired = inbox.alarm(f"{target.prefix}-dkim-manager-errors", 4 * PERIOD)
             assert fired is not None, inbox.seen
             # The scheduled health check fails the same way and sends nothing: a silent checker alarms too.
-            silent = inbox.find(
-                lambda m: (
-                    m["body"].get("AlarmName") == f"{target.prefix}-dkim-not-verified"
-                    and m["body"].get("NewStateValue") == "ALARM"
-                ),
-                5 * PERIOD,
-            )
+            silent = inbox.alarm(f"{target.prefix}-dkim-not-verified", 5 * PERIOD)
             assert silent is not None, inbox.seen
             assert "datapoints [missing" in silent["body"]["NewStateReason"], silent  # the newest period had no data
 

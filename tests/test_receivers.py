@@ -49,6 +49,11 @@ PKCS1 = _der(KEY, serialization.PrivateFormat.TraditionalOpenSSL)
 PKCS8 = _der(KEY, serialization.PrivateFormat.PKCS8)
 
 
+def _folded(b64: str) -> str:
+    """Return base64 broken into 64-character lines with spaces, as a PEM body pasted into p= looks."""
+    return " ".join(b64[i : i + 64] for i in range(0, len(b64), 64))
+
+
 def _txt(value: str, size: int = 255) -> str:
     return quote_strings([value[i : i + size] for i in range(0, len(value), size)])
 
@@ -64,7 +69,7 @@ VARIANTS: dict[str, tuple[list[str], str, bool | None, bool | None]] = {
     "h=sha256": ([f"@REC@ TXT {_txt(f'v=DKIM1; h=sha256; k=rsa; p={P}')}"], judge.OK, True, True),
     "strings split at odd places": ([f"@REC@ TXT {_txt(f'v=DKIM1; k=rsa; p={P}', 37)}"], judge.OK, True, True),
     "whitespace folded inside p=": (
-        [f"@REC@ TXT {_txt('v=DKIM1; k=rsa; p=' + ' '.join(P[i : i + 64] for i in range(0, len(P), 64)))}"],
+        [f"@REC@ TXT {_txt('v=DKIM1; k=rsa; p=' + _folded(P))}"],
         judge.OK,
         True,
         True,
@@ -79,7 +84,7 @@ VARIANTS: dict[str, tuple[list[str], str, bool | None, bool | None]] = {
     "private key PKCS#1 in p=": ([f"@REC@ TXT {_txt(f'v=DKIM1; k=rsa; p={PKCS1}')}"], judge.PRIVATE, False, False),
     "private key PKCS#8 in p=": ([f"@REC@ TXT {_txt(f'v=DKIM1; k=rsa; p={PKCS8}')}"], judge.PRIVATE, False, False),
     "private key PEM body in p=": (
-        [f"@REC@ TXT {_txt('v=DKIM1; k=rsa; p=' + ' '.join(PKCS8[i : i + 64] for i in range(0, len(PKCS8), 64)))}"],
+        [f"@REC@ TXT {_txt('v=DKIM1; k=rsa; p=' + _folded(PKCS8))}"],
         judge.PRIVATE,
         False,
         False,
