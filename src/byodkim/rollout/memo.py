@@ -30,6 +30,7 @@ TEXT: dict[str, dict[str, str]] = {
         "next": "Next step",
         "mail": "Test message through SES, as a receiver judges it",
         "posture": "Sending posture (Gmail/Yahoo sender requirements)",
+        "posture_title": "{domain}: sending domain check",
         "posture_pass": "DMARC passes for mail from SES ({how} aligned with the From domain)",
         "posture_fail": "DMARC fails for mail from SES: neither DKIM nor SPF aligns with the From domain",
         "met": "met",
@@ -65,6 +66,7 @@ TEXT: dict[str, dict[str, str]] = {
         "next": "次の作業",
         "mail": "SES 経由のテストメール (受信側の判定)",
         "posture": "送信要件 (Gmail/Yahoo の送信者ガイドライン)",
+        "posture_title": "{domain}: 送信ドメイン認証の確認",
         "posture_pass": "SES から送るメールは DMARC に合格します ({how} が From ドメインとアライメント)",
         "posture_fail": "SES から送るメールは DMARC に不合格です: DKIM も SPF も From ドメインとアライメントしていません",
         "met": "満たしています",
@@ -107,7 +109,7 @@ def render(rollout: Rollout, fmt: str, lang: str, prefix: str = "uv run byodkim"
         data = rollout.as_dict(lang)
         data["next_command"] = rollout.next().command_as(prefix)
         return json.dumps(data, indent=2, ensure_ascii=False)
-    out = _Memo(TEXT[lang], markdown=fmt in ("md", "markdown"))
+    out = _Memo(lang, markdown=fmt in ("md", "markdown"))
     out.title(rollout)
     out.stacks(rollout.stacks)
     out.layer(rollout.layer)
@@ -121,8 +123,8 @@ def render(rollout: Rollout, fmt: str, lang: str, prefix: str = "uv run byodkim"
 
 def render_posture(posture: Posture, fmt: str, lang: str) -> str:
     """Return check-domain's verdict and requirements as text or Markdown, in ``lang``."""
-    out = _Memo(TEXT[lang], markdown=fmt in ("md", "markdown"))
-    title = f"{posture.domain}: " + ("送信ドメイン認証の確認" if lang == "ja" else "sending domain check")
+    out = _Memo(lang, markdown=fmt in ("md", "markdown"))
+    title = TEXT[lang]["posture_title"].format(domain=posture.domain)
     out.lines += [("# " if out.md else "") + title, ""]
     out.posture(posture)
     return "\n".join(out.lines).rstrip() + "\n"
@@ -131,8 +133,8 @@ def render_posture(posture: Posture, fmt: str, lang: str) -> str:
 class _Memo:
     """Lines of the memo; Markdown or plain text differ only in markers."""
 
-    def __init__(self, text: dict[str, str], *, markdown: bool) -> None:
-        self.t, self.md = text, markdown
+    def __init__(self, lang: str, *, markdown: bool) -> None:
+        self.lang, self.t, self.md = lang, TEXT[lang], markdown
         self.lines: list[str] = []
         self.item, self.sub = ("- ", "  - ") if markdown else ("  ", "    ")
 
@@ -212,7 +214,7 @@ class _Memo:
         for requirement in posture.requirements:
             name = self.t.get(f"req:{requirement.name}", requirement.name)
             line = f"{self.item}{name}: {self.t[requirement.state]}"
-            if self.t is TEXT["en"] and requirement.detail:
+            if requirement.detail and self.lang == "en":  # the details are English; Japanese shows the states
                 line += f" ({requirement.detail})"
             self.lines.append(line)
             if requirement.fix and requirement.fix.startswith(("_dmarc.", posture.mail_from or "mail.")):
