@@ -10,6 +10,7 @@ from byodkim.cli.options import (
     DOMAIN,
     FILE,
     OUT_FILE,
+    check_mail_from,
     domain_option,
     key_file_option,
     lang_option,
@@ -119,8 +120,7 @@ def dns_request(
     from byodkim.dkim.record import DkimRecord
     from byodkim.dkim.request import RequestFields, render_request
 
-    if mail_from is not None and not mail_from.endswith("." + domain):
-        raise InputError(f"--mail-from `{mail_from}` is not under {domain}", f"use a subdomain such as mail.{domain}")
+    check_mail_from(domain, mail_from)
     if mail_from is not None and not mail_from_region:
         raise InputError("--mail-from needs the SES region its MX points at", "add --region, e.g. ap-northeast-1")
     public = public_key(key_file, public_key_file, passphrase)

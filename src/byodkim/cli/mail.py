@@ -11,6 +11,7 @@ from byodkim.cli.options import (
     FILE,
     SELECTOR,
     aws_regions,
+    check_mail_from,
     domain_option,
     echo_json,
     lang_option,
@@ -190,8 +191,7 @@ def check_domain(
     """Check the domain's SPF, DMARC, DKIM and SES for mail sent through SES; exit 0 when all is met."""
     from byodkim.rollout.domaincheck import assess
 
-    if mail_from is not None and not (mail_from == domain or mail_from.endswith("." + domain)):
-        raise InputError(f"--mail-from `{mail_from}` is not under {domain}", f"use a subdomain such as mail.{domain}")
+    check_mail_from(domain, mail_from, itself_ok=True)
     found = None
     missing_sets: list[str] = []
     if not no_ses:

@@ -166,6 +166,13 @@ def prefix() -> str:
     return "uv run byodkim" if os.environ.get("UV_RUN_RECURSION_DEPTH") or os.environ.get("UV") else "byodkim"
 
 
+def check_mail_from(domain: str, mail_from: str | None, *, itself_ok: bool = False) -> None:
+    """Refuse a ``--mail-from`` that is not a subdomain of ``domain`` (or ``domain`` itself, when ``itself_ok``)."""
+    if mail_from is None or mail_from.endswith("." + domain) or (itself_ok and mail_from == domain):
+        return
+    raise InputError(f"--mail-from `{mail_from}` is not under {domain}", f"use a subdomain such as mail.{domain}")
+
+
 def echo_json(data: object) -> None:
     """Print ``data`` as indented JSON (UTF-8 text kept as it is)."""
     import json
