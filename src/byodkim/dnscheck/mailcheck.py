@@ -118,10 +118,7 @@ def judge_message(data: bytes, servers: list[Server], selector: str | None = Non
         tags = {m.group(1).decode(): b"".join(m.group(2).split()).decode("ascii", "replace")
                 for m in _TAG.finditer(str(value).encode())}  # fmt: skip
         signed = [h.strip() for h in tags.get("h", "").split(":") if h.strip()]
-        if servers:
-            passed, reason = receiver.verify(message, servers, timeout, index=index)
-        else:
-            passed, reason = _verify_with_system_resolver(message, index, timeout)
+        passed, reason = receiver.verify(message, servers, timeout, index=index)  # no servers: the system's
         domain = tags.get("d", "").lower()
         verdict.signatures.append(
             SignatureVerdict(
@@ -138,13 +135,3 @@ def judge_message(data: bytes, servers: list[Server], selector: str | None = Non
             )
         )
     return verdict
-
-
-def _verify_with_system_resolver(message: bytes, index: int, timeout: float) -> tuple[bool, str]:
-    import dkim
-
-    try:
-        ok = bool(dkim.DKIM(message, minkey=1024, timeout=int(max(1, timeout))).verify(idx=index))
-    except dkim.DKIMException as exc:
-        return False, str(exc)
-    return ok, receiver.PASS if ok else "the signature does not verify"

@@ -37,8 +37,8 @@ def test_message(domain: str) -> bytes:
     ).encode()
 
 
-def sign(message: bytes, key: SigningKey, domain: str, selector: str) -> bytes:
-    """Return ``message`` with a DKIM-Signature (rsa-sha256, relaxed/relaxed) prepended."""
+def sign(message: bytes, key: SigningKey, domain: str, selector: str, headers: list[bytes] = SIGNED_HEADERS) -> bytes:
+    """Return ``message`` with a DKIM-Signature (rsa-sha256, relaxed/relaxed, over ``headers``) prepended."""
     import dkim
 
     header = dkim.sign(
@@ -47,19 +47,30 @@ def sign(message: bytes, key: SigningKey, domain: str, selector: str) -> bytes:
         domain.encode(),
         key.pkcs1_pem(),
         canonicalize=(b"relaxed", b"relaxed"),
-        include_headers=SIGNED_HEADERS,
+        include_headers=headers,
     )
     return bytes(header) + message
 
 
 def txt_from(servers: list[Server], timeout: float) -> Callable[..., bytes | None]:
-    """Return a dkimpy ``dnsfunc`` that asks only ``servers`` (non-recursive, CNAME followed once)."""
+    """Return a dkimpy ``dnsfunc`` that asks only ``servers`` (non-recursive, CNAME followed once).
+
+    With no servers it asks the system resolver, as a receiver does; either way the key record
+    passes :func:`_usable` (the ``h=`` rule dkimpy omits).
+    """
     import dns.exception
     import dns.rdatatype
+    import dns.resolver
 
     def lookup(name: bytes | str, timeout: float = timeout) -> bytes | None:
         target = name.decode() if isinstance(name, bytes) else name
         target = target if target.endswith(".") else target + "."
+        if not servers:
+            try:
+                resolved = dns.resolver.resolve(target, "TXT", lifetime=timeout)
+            except dns.exception.DNSException:
+                return None
+            return _usable(b"".join(next(iter(resolved)).strings))
         for server in servers:
             for _hop in range(2):
                 try:

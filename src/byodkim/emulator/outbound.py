@@ -102,14 +102,9 @@ class Outbound:
 
 
 def _signed(raw: bytes, key: SigningKey, domain: str, selector: str) -> bytes:
-    import dkim
+    from byodkim.dnscheck.receiver import sign
 
-    present = [name for name in SIGNED if _has_header(raw, name)]
-    header = dkim.sign(
-        raw, selector.encode(), domain.encode(), key.pkcs1_pem(), canonicalize=(b"relaxed", b"relaxed"),
-        include_headers=present,
-    )  # fmt: skip
-    return bytes(header) + raw
+    return sign(raw, key, domain, selector, [name for name in SIGNED if _has_header(raw, name)])
 
 
 def _has_header(raw: bytes, name: bytes) -> bool:
