@@ -6,11 +6,13 @@ the one byodkim happens to run on.
 
 from __future__ import annotations
 
+import functools
 import os
 import shutil
 from pathlib import Path
 
 
+@functools.cache  # the emulator asks on every Lambda run; the answer does not change while it runs
 def find_python(version: str) -> str | None:
     """Return the path of CPython ``version`` (e.g. "3.12"), or None when this machine lacks it."""
     root = Path(os.environ.get("PYENV_ROOT", str(Path.home() / ".pyenv")))

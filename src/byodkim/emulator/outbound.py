@@ -38,17 +38,32 @@ SIGNED = [b"From", b"To", b"Cc", b"Subject", b"Date", b"Message-ID", b"MIME-Vers
 class Outbound:
     """The emulator's signing keys and the messages it has sent."""
 
-    amazonses: SigningKey
-    easy: SigningKey
     sent: list[dict[str, Any]] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
+    _keys: tuple[SigningKey, SigningKey] | None = field(default=None, repr=False)
 
     @classmethod
     def create(cls) -> Outbound:
-        """Return an outbox with fresh keys (one process, one set)."""
-        from byodkim.dkim import keys
+        """Return an outbox; its keys are made on first use, not while the emulator starts."""
+        return cls()
 
-        return cls(keys.generate(), keys.generate())
+    def _pair(self) -> tuple[SigningKey, SigningKey]:
+        with self.lock:  # one set per process: what is published must be what signs
+            if self._keys is None:
+                from byodkim.dkim import keys
+
+                self._keys = (keys.generate(), keys.generate())
+            return self._keys
+
+    @property
+    def amazonses(self) -> SigningKey:
+        """Return the key of SES's own d=amazonses.com signature."""
+        return self._pair()[0]
+
+    @property
+    def easy(self) -> SigningKey:
+        """Return the key the emulator signs Easy DKIM identities' mail with."""
+        return self._pair()[1]
 
     def dns_records(self, store: SesIdentities) -> list[dict[str, str]]:
         """Return the TXT records a name server must serve for the emulator's own signatures to verify."""
