@@ -22,6 +22,7 @@ LAYERS = [
     "byodkim.errors",
     "byodkim.text",
     "byodkim.logs",
+    "byodkim.dkim.names",  # the vocabulary (domain, selector) the deployment's declarations are checked by
     "byodkim.deployment",
     "byodkim.dkim",
     "byodkim.dnscheck",

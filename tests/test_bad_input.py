@@ -133,7 +133,10 @@ def _cases() -> list[tuple[str, list[str], str]]:
             "Invalid value for '--passphrase-file': cannot read the passphrase file",
         ),
         ("unknown-command", ["deploy"], "No such command 'deploy'"),
-        ("missing-option", ["register", *S], "Missing option '--domain'"),
+        ("missing-option", ["register", *S], "no domain given; pass --domain NAME (repeat it for several) or --all"),
+        ("missing-option-keygen", ["register", "--domain", "undeclared.example"], "no selector for undeclared.example"),
+        ("all-and-domain", ["status", "--all", "--domain", "goo.ne.jp"], "give --all or --domain, not both"),
+        ("ses-rate", ["status", "--all", "--ses-rate", "0"], "Invalid value for '--ses-rate'"),
     ]
     return cases
 

@@ -10,7 +10,8 @@ source of truth: the config is.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -47,6 +48,19 @@ def secret_id(domain: str, selector: str, prefix: str = SECRET_PREFIX) -> str:
 
 
 @dataclass(frozen=True)
+class DomainSpec:
+    """One declared domain: its selector and the SES regions it is registered in."""
+
+    domain: str
+    selector: str
+    regions: tuple[str, ...]
+
+    def as_dict(self) -> dict[str, Any]:
+        """Return the JSON-ready form (the fleet manifest's entry)."""
+        return {"domain": self.domain, "selector": self.selector, "regions": list(self.regions)}
+
+
+@dataclass(frozen=True)
 class Deployment:
     """One environment of the project, and the names of everything it runs."""
 
@@ -59,6 +73,18 @@ class Deployment:
     selector: str | None = None
     secret_prefix: str = SECRET_PREFIX
     lambda_runtime: str = LAMBDA_RUNTIME
+    # Every domain the deployment signs, from the `domains:` list (or domain_name alone).
+    domains: tuple[DomainSpec, ...] = field(default=())
+
+    @property
+    def regions(self) -> tuple[str, ...]:
+        """Return every SES region of the declared domains, the deployment's own first."""
+        found = [self.region] if self.region else []
+        return tuple(dict.fromkeys([*found, *(r for spec in self.domains for r in spec.regions)]))
+
+    def declared(self, domain: str) -> DomainSpec | None:
+        """Return the declaration of ``domain``, ``None`` when the deployment does not list it."""
+        return next((spec for spec in self.domains if spec.domain == domain), None)
 
     @classmethod
     def from_names(cls, project: str, environment: str, region: str | None = None) -> Deployment:
@@ -168,17 +194,87 @@ def read(sceptre_dir: Path | None = None, group: str = DEFAULT_GROUP) -> Deploym
         raise InputError(f"the Sceptre config group `{group}` does not exist ({group_file})", "check --env")
     values = {**top, **_load(group_file)}
     project_code = _text(values, "project_code", folder)
+    region = str(values["region"]) if values.get("region") else None
     return Deployment(
         project=str(values.get("project_name") or project_code.removesuffix(f"-{group}")),
         environment=str(values.get("environment") or group),
         project_code=project_code,
         group=group,
-        region=str(values["region"]) if values.get("region") else None,
+        region=region,
         domain=str(values["domain_name"]) if values.get("domain_name") else None,
         selector=str(values["selector"]) if values.get("selector") else None,
         secret_prefix=str(values.get("secret_prefix") or SECRET_PREFIX),
         lambda_runtime=str(values.get("lambda_runtime") or LAMBDA_RUNTIME),
+        domains=_domains(values, group_file, (*((region,) if region else ()), *_extra_regions(folder, group))),
     )
+
+
+_REGION_NAME = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d{1,2}$")
+
+
+def _extra_regions(folder: Path, group: str) -> tuple[str, ...]:
+    """Return the regions of the group's nested stack groups (``<group>/<name>/config.yaml`` setting ``region``).
+
+    Sceptre's own cascade: a nested group inherits the group's settings and sets only what
+    differs, so a second SES region is a folder whose config says ``region: us-east-1``.
+    """
+    found = []
+    for nested in sorted((folder / "config" / group).glob("*/config.yaml")):
+        region = _load(nested).get("region")
+        if region:
+            found.append(_region(str(region), nested))
+    return tuple(found)
+
+
+def _domains(values: dict[str, Any], where: Path, regions: tuple[str, ...]) -> tuple[DomainSpec, ...]:
+    """Return the declared domains: the ``domains:`` list, with ``domain_name`` as its one-entry default.
+
+    An entry is ``{domain, selector, regions}``; the selector defaults to the group's ``selector``
+    and the regions to the group's region plus its nested groups' regions. ``domain_name`` (the
+    domain the phase stacks serve) is always part of the fleet, first.
+    """
+    from byodkim.dkim.names import normalize_domain
+
+    default_selector = str(values.get("selector") or "")
+    listed = values.get("domains") or []
+    if not isinstance(listed, list):
+        raise InputError(f"`domains` in {where} is not a list", "write one `- domain: NAME` entry per line")
+    if values.get("domain_name") and (default_selector or listed):
+        main = normalize_domain(str(values["domain_name"]))
+        if not any(isinstance(e, dict) and str(e.get("domain", "")).lower() == main for e in listed):
+            listed = [{"domain": main}, *listed]
+    specs: dict[str, DomainSpec] = {}
+    for number, entry in enumerate(listed, 1):
+        spec = _entry(entry, number, where, default_selector, regions)
+        if spec.domain in specs:
+            raise InputError(f"`domains` lists {spec.domain} twice in {where}", "keep one entry per domain")
+        specs[spec.domain] = spec
+    return tuple(specs.values())
+
+
+def _entry(entry: object, number: int, where: Path, default_selector: str, regions: tuple[str, ...]) -> DomainSpec:
+    from byodkim.dkim.names import normalize_domain, validate_selector
+
+    if isinstance(entry, str):
+        entry = {"domain": entry}  # the short form: just the name
+    if not isinstance(entry, dict) or not entry.get("domain"):
+        raise InputError(f"`domains` entry {number} in {where} has no domain", "give `- domain: NAME`")
+    try:
+        domain = normalize_domain(str(entry["domain"]))
+        selector = validate_selector(str(entry.get("selector") or default_selector))
+    except InputError as exc:
+        raise InputError(f"`domains` entry {number} in {where}: {exc}", "fix the entry") from None
+    named = entry.get("regions") or list(regions)
+    named = [named] if isinstance(named, str) else named
+    if not named:
+        raise InputError(f"`domains` entry {number} ({domain}) in {where} has no region", "set region or regions")
+    return DomainSpec(domain, selector, tuple(dict.fromkeys(_region(str(r), where) for r in named)))
+
+
+def _region(name: str, where: Path) -> str:
+    if not _REGION_NAME.match(name):
+        raise InputError(f"`{name}` in {where} is not an AWS region name", "use a name such as ap-northeast-1")
+    return name
 
 
 def resolve(project: str | None, environment: str | None, sceptre_dir: Path | None = None) -> Deployment:

@@ -41,11 +41,13 @@ class Aws:
     """Where to reach AWS: a profile and a region, both optional (the standard chain fills them).
 
     One boto3 session per handle (sessions are not thread-safe to create clients from, so
-    that is done under a lock); clients are cached per service and region and shared.
+    that is done under a lock); clients are cached per service and region and shared. SES
+    clients are paced per profile and region (:mod:`byodkim.aws.pacing`).
     """
 
     profile: str | None = None
     region: str | None = None
+    ses_rate: float | None = None  # SES calls per second per region; None: BYODKIM_SES_RATE or 1
     _lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False, compare=False)
     _clients: dict[tuple[str, str], Any] = field(default_factory=dict, init=False, repr=False, compare=False)
 
@@ -98,6 +100,11 @@ class Aws:
                 cached = self.session.client(service, region_name=name, config=config)  # type: ignore[call-overload]
                 if CALLS.isEnabledFor(logging.DEBUG):
                     _log_calls(cached, name)
+                if service == "sesv2":
+                    from byodkim.aws import pacing
+
+                    rate = pacing.rate_from(self.ses_rate)
+                    pacing.install(cached, pacing.bucket(self.profile or "default", name, rate))
                 self._clients[(service, name)] = cached
         return cached
 
@@ -110,8 +117,14 @@ class Aws:
         return str(name)
 
     def account(self, region: str | None = None) -> str:
-        """Return the caller's account id."""
-        return self.client("sts", region).get_caller_identity()["Account"]
+        """Return the caller's account id (asked once per handle: a fleet's registrations all need it)."""
+        with self._lock:
+            known = self._clients.get(("account", ""))
+        if known is None:
+            known = self.client("sts", region).get_caller_identity()["Account"]
+            with self._lock:
+                self._clients[("account", "")] = known
+        return str(known)
 
 
 def check_region(name: str) -> str:

@@ -6,11 +6,14 @@ from pathlib import Path
 
 import click
 
+from byodkim.cli import fleet
+from byodkim.cli.fleet import all_option
 from byodkim.cli.options import (
     DOMAIN,
     FILE,
     OUT_FILE,
     check_mail_from,
+    declared_selector_option,
     domain_option,
     key_file_option,
     lang_option,
@@ -25,7 +28,7 @@ from byodkim.errors import InputError
 
 
 @click.command()
-@selector_option
+@declared_selector_option
 @click.option("--bits", type=click.Choice(["2048", "1024"]), default="2048", show_default=True, help="RSA key size.")
 @click.option(
     "--out-dir",
@@ -36,22 +39,52 @@ from byodkim.errors import InputError
     show_default=True,
     help="Folder for the key files (created owner-only).",
 )
-@click.option("--domain", type=DOMAIN, help="Mail domain, only to print the exact next command.")
-def keygen(selector: str, bits: str, out: Path, domain: str | None) -> None:
-    """Generate an RSA DKIM key pair; the private key is written owner-only (0600)."""
+@click.option(
+    "--domain",
+    "domains",
+    type=DOMAIN,
+    multiple=True,
+    help="Mail domain (for the next command); repeat for several, each key under OUT_DIR/DOMAIN/.",
+)
+@all_option
+@output_option("text", "json")
+def keygen(selector: str | None, bits: str, out: Path, domains: tuple[str, ...], every: bool, output: str) -> int:  # noqa: FBT001
+    """Generate an RSA DKIM key pair; the private key is written owner-only (0600).
+
+    With several --domain or --all, one pair per domain under OUT_DIR/DOMAIN/, generated on
+    every core; a domain whose key file exists is kept as it is.
+    """
     from byodkim.dkim import keys
 
     if out.exists() and not out.is_dir():
         raise InputError(f"--out-dir `{out}` is a file, not a folder", "give a folder")
+    if fleet.is_fleet(domains, every):
+        from byodkim.rollout.fleet import Unit, cores
+        from byodkim.rollout.fleetops import KeygenWork
+
+        todo = [Unit(spec) for spec in fleet.chosen(domains, every, selector, ())]
+        return fleet.run(todo, KeygenWork(out, int(bits)), output, "keys", workers=cores())
+    domain = domains[0] if domains else None
+    if selector is None:
+        spec = fleet.chosen(domains, every, None, ())[0] if domain else None
+        if spec is None:
+            raise InputError("no selector given", "pass --selector (one DNS label, e.g. gooid-21-pro-20250912-1)")
+        selector = spec.selector
     key = keys.generate(int(bits))
     files = keys.write_key_files(out, selector, key)
     click.echo(f"private key: {files.private} (PKCS#1 PEM, {key.bits} bits, owner-only; keep it secret)")
     click.echo(f"public key:  {files.public}")
     click.echo(f"fingerprint: {key.public.fingerprint}")
     # The runbook's next step (phase 3): register keeps the key in Secrets Manager and registers it with SES.
+    if output == "json":
+        from byodkim.cli.options import echo_json
+
+        echo_json({"private": str(files.private), "public": str(files.public), "fingerprint": key.public.fingerprint})
+        return 0
     click.echo(
         f"next: {prefix()} register --domain {domain or 'DOMAIN'} --selector {selector} --key-file {files.private}"
     )
+    return 0
 
 
 @click.command("dns-record")

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING, BinaryIO
 
 import click
 
+from byodkim.cli import fleet
+from byodkim.cli.fleet import fleet_options
 from byodkim.cli.options import (
     DOMAIN,
     FILE,
@@ -162,7 +165,7 @@ def send_test(
 
 
 @click.command("check-domain")
-@domain_option
+@fleet_options
 @click.option("--selector", type=SELECTOR, help="The BYODKIM selector [default: the one SES signs with].")
 @click.option(
     "--mail-from",
@@ -177,7 +180,9 @@ def send_test(
 @output_option("text", "json", "markdown")
 @lang_option("the output")
 def check_domain(
-    domain: str,
+    domains: tuple[str, ...],
+    every: bool,  # noqa: FBT001 - a click flag
+    ses_rate: float | None,
     selector: str | None,
     mail_from: str | None,
     public_key_file: Path | None,
@@ -188,16 +193,31 @@ def check_domain(
     output: str,
     lang: str,
 ) -> int:
-    """Check the domain's SPF, DMARC, DKIM and SES for mail sent through SES; exit 0 when all is met."""
+    """Check the domain's SPF, DMARC, DKIM and SES for mail sent through SES; exit 0 when all is met.
+
+    With several --domain or --all: one line per domain (the unmet requirements), and a summary.
+    """
     from byodkim.rollout.domaincheck import assess
 
+    specs = fleet.chosen(domains, every, selector, regions, need_selector=False)
+    if fleet.is_fleet(domains, every):
+        from byodkim.rollout.fleet import Unit
+        from byodkim.rollout.fleetops import CheckDomainWork
+
+        if mail_from or public_key_file:
+            raise InputError("--mail-from and --public-key-file are one domain's", "give one --domain with them")
+        aws = None if no_ses else fleet.aws_for(profile, ses_rate)
+        default = aws.default_region() if aws is not None else ""
+        todo = [Unit(replace(s, regions=s.regions or (default,))) for s in specs]
+        return fleet.run(todo, CheckDomainWork(aws, tuple(servers(nameservers))), output, "domains checked")
+    domain = specs[0].domain
     check_mail_from(domain, mail_from, itself_ok=True)
     found = None
     missing_sets: list[str] = []
     if not no_ses:
         from byodkim.aws.guards import read_statuses
 
-        aws, chosen = aws_regions(profile, regions)
+        aws, chosen = aws_regions(profile, specs[0].regions, ses_rate)
         found = read_statuses(aws, domain, chosen)
         missing_sets = _missing_configuration_sets(aws, found)
     expected = None

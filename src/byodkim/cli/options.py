@@ -58,6 +58,11 @@ domain_option = click.option("--domain", required=True, type=DOMAIN, help="Mail 
 selector_option = click.option(
     "--selector", required=True, type=SELECTOR, help="DKIM selector: one DNS label, e.g. gooid-21-pro-20250912-1."
 )
+declared_selector_option = click.option(
+    "--selector",
+    type=SELECTOR,
+    help="DKIM selector: one DNS label [default: the domain's, declared in the Sceptre config].",
+)
 key_file_option = click.option("--key-file", type=FILE, help="Private key: PEM (PKCS#1/PKCS#8), DER or base64 body.")
 PASSPHRASE_FILE = Checked[bytes]("file", "byodkim.dkim.keyload:passphrase_from_file")
 passphrase_option = click.option(
@@ -133,11 +138,13 @@ def servers(nameservers: tuple[list[Server], ...]) -> tuple[Server, ...]:
     return tuple(server for group in nameservers for server in group)
 
 
-def aws_regions(profile: str | None, regions: tuple[str, ...]) -> tuple[Aws, tuple[str, ...]]:
+def aws_regions(
+    profile: str | None, regions: tuple[str, ...], ses_rate: float | None = None
+) -> tuple[Aws, tuple[str, ...]]:
     """Return the Aws handle and the regions to act on, refusing bad ones before any call."""
     from byodkim.aws.session import Aws, check_region
 
-    aws = Aws(profile, regions[0] if regions else None)
+    aws = Aws(profile, regions[0] if regions else None, ses_rate=ses_rate)
     chosen = tuple(dict.fromkeys(check_region(r) for r in regions)) or (aws.default_region(),)
     return aws, chosen
 

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
 
+from byodkim.cli import fleet
+from byodkim.cli.fleet import all_option, fleet_options, ses_rate_option
 from byodkim.cli.options import (
     DOMAIN,
     DURATION,
@@ -36,7 +39,11 @@ if TYPE_CHECKING:
 @click.command()
 @env_option
 @project_option
-@click.option("--domain", type=DOMAIN, help="Mail domain [default: the phase-3 stack's identity].")
+@click.option(
+    "--domain", "domains", type=DOMAIN, multiple=True, help="Mail domain [default: the phase-3 stack's identity]."
+)
+@all_option
+@ses_rate_option
 @regions_option
 @profile_option
 @nameserver_option
@@ -46,21 +53,36 @@ if TYPE_CHECKING:
 def report(
     environment: str | None,
     project: str | None,
-    domain: str | None,
+    domains: tuple[str, ...],
+    every: bool,  # noqa: FBT001 - a click flag
+    ses_rate: float | None,
     regions: tuple[str, ...],
     profile: str | None,
     nameservers: tuple[list[Server], ...],
     output: str,
     lang: str,
     out: Path | None,
-) -> None:
-    """Write where the rollout stands: stacks, layer, SES per region, DNS, next step."""
+) -> int:
+    """Write where the rollout stands: stacks, layer, SES per region, DNS, next step.
+
+    With several --domain or --all: one line per domain (its stage and next step), and a summary.
+    """
     from byodkim import deployment
     from byodkim.rollout.memo import render
     from byodkim.rollout.report import ReportRequest, collect
 
     target = deployment.resolve(project, environment)
-    aws, chosen = aws_regions(profile, regions)
+    if fleet.is_fleet(domains, every):
+        from byodkim.rollout.fleet import Unit, select
+        from byodkim.rollout.fleetops import ReportWork
+
+        aws = fleet.aws_for(profile, ses_rate)
+        specs = select(target, domains, every=every, regions=regions)
+        todo = [Unit(replace(s, regions=s.regions or (aws.default_region(),))) for s in specs]
+        work = ReportWork(aws, servers(nameservers), target.secret_prefix)
+        return fleet.run(todo, work, "json" if output == "json" else "text", "domains")
+    domain = domains[0] if domains else None
+    aws, chosen = aws_regions(profile, regions, ses_rate)
     request = ReportRequest(target, domain, chosen, servers(nameservers))
     text = render(collect(request, aws, chosen[0]), output, lang, prefix())
     if out is None:
@@ -68,10 +90,11 @@ def report(
     else:
         write_text(out, text)
         click.echo(f"wrote {out}")
+    return 0
 
 
 @click.command()
-@domain_option
+@fleet_options
 @click.option("--new-selector", required=True, type=SELECTOR, help="Selector of the new key (one DNS label).")
 @regions_option
 @profile_option
@@ -105,7 +128,9 @@ def report(
 )
 @output_option("text", "json")
 def rotate(
-    domain: str,
+    domains: tuple[str, ...],
+    every: bool,  # noqa: FBT001 - a click flag
+    ses_rate: float | None,
     new_selector: str,
     regions: tuple[str, ...],
     profile: str | None,
@@ -119,15 +144,20 @@ def rotate(
     kms_key_id: str | None,
     dry_run: bool,  # noqa: FBT001 - a click flag
     output: str,
-) -> None:
-    """Rotate to a new key and selector safely; an interrupted rotation resumes where it stopped."""
+) -> int:
+    """Rotate to a new key and selector safely; an interrupted rotation resumes where it stopped.
+
+    With several --domain or --all, every domain rotates to --new-selector side by side (a state
+    file each); --until requested stops each after writing its DNS request.
+    """
     from dataclasses import asdict
 
     from byodkim.rollout import rotate as rotation
 
-    aws, chosen = aws_regions(profile, regions)
+    specs = fleet.chosen(domains, every, None, regions, need_selector=False)
+    aws, chosen = aws_regions(profile, specs[0].regions, ses_rate)
     request = rotation.RotationRequest(
-        domain,
+        specs[0].domain,
         new_selector,
         chosen,
         servers(nameservers),
@@ -139,6 +169,17 @@ def rotate(
         keep_old_days,
         kms_key(aws, chosen[0], kms_key_id),
     )
+    if fleet.is_fleet(domains, every):
+        from byodkim.rollout.fleet import Unit
+        from byodkim.rollout.fleetops import RotateWork
+
+        if dry_run:
+            from byodkim.errors import InputError
+
+            raise InputError("--dry-run takes one domain", "give one --domain with it")
+        todo = [Unit(replace(s, regions=s.regions or chosen)) for s in specs]
+        return fleet.run(todo, RotateWork(aws, request), output, "domains rotated")
+    domain = request.domain
     labels = {
         "keyed": "new key generated and stored in Secrets Manager",
         "requested": "DNS request written",
@@ -158,11 +199,11 @@ def rotate(
             done = ", ".join(state.done) or "nothing yet"
             click.echo(f"rotation of {domain} from {state.old_selector} to {state.new_selector}: done {done}")
             click.echo(f"a run would do next: {step}: {labels[step]}" if step else "nothing left to do")
-        return
+        return 0
     state = rotation.rotate(request, aws, progress)
     if output == "json":
         echo_json(asdict(state))
-        return
+        return 0
     if "requested" in state.done and "published" not in state.done:
         click.echo(f"send {state.request_file} to the DNS team; then run the same command again")
     if "verified" in state.done:
@@ -172,6 +213,7 @@ def rotate(
         )
     else:
         click.echo(f"stopped after {state.done[-1]}; state in {request.state_file}")
+    return 0
 
 
 @click.command()

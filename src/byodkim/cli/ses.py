@@ -7,8 +7,11 @@ from typing import TYPE_CHECKING
 
 import click
 
+from byodkim.cli import fleet
+from byodkim.cli.fleet import fleet_options
 from byodkim.cli.options import (
     aws_regions,
+    declared_selector_option,
     domain_option,
     echo_json,
     key_file_option,
@@ -20,7 +23,6 @@ from byodkim.cli.options import (
     prefix,
     profile_option,
     regions_option,
-    selector_option,
     servers,
     signing_key,
 )
@@ -32,6 +34,7 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from byodkim.aws.ses import RegionResult, RegionStatus
+    from byodkim.deployment import DomainSpec
     from byodkim.dnscheck.servers import Server
 
 
@@ -49,8 +52,8 @@ def _next_after_register(results: list[RegionResult], domain: str, selector: str
 
 
 @click.command()
-@domain_option
-@selector_option
+@fleet_options
+@declared_selector_option
 @key_file_option
 @passphrase_option
 @click.option("--secret-id", help="Secrets Manager secret holding the key [default: byodkim/dkim/DOMAIN/SELECTOR].")
@@ -66,8 +69,10 @@ def _next_after_register(results: list[RegionResult], domain: str, selector: str
 @nameserver_option
 @output_option("text", "json")
 def register(
-    domain: str,
-    selector: str,
+    domains: tuple[str, ...],
+    every: bool,  # noqa: FBT001 - a click flag
+    ses_rate: float | None,
+    selector: str | None,
     key_file: Path | None,
     passphrase: bytes | None,
     secret_id: str | None,
@@ -79,15 +84,25 @@ def register(
     nameservers: tuple[list[Server], ...],
     output: str,
 ) -> int:
-    """Register the DKIM key with SES (SigningAttributesOrigin=EXTERNAL) in each region."""
+    """Register the DKIM key with SES (SigningAttributesOrigin=EXTERNAL) in each region.
+
+    With several --domain or --all, each domain's key comes from its secret (generated and
+    stored first when there is none), one line per domain and region.
+    """
     from byodkim.aws import secrets
     from byodkim.aws.guards import live_check
     from byodkim.aws.ses import Registration, register
 
     if key_file is not None and secret_id is not None:
         raise InputError("give --key-file or --secret-id, not both")
+    specs = fleet.chosen(domains, every, selector, regions)
+    if fleet.is_fleet(domains, every):
+        if key_file is not None or secret_id is not None:
+            raise InputError("--key-file and --secret-id name one domain's key", "give one --domain with them")
+        return _register_fleet(specs, profile, ses_rate, kms_key_id, dry_run, force, servers(nameservers), output)
+    domain, selector = specs[0].domain, specs[0].selector
     given = signing_key(key_file, passphrase) if key_file is not None else None
-    aws, chosen = aws_regions(profile, regions)
+    aws, chosen = aws_regions(profile, specs[0].regions, ses_rate)
     source = secrets.obtain_key(
         aws.client("secretsmanager", chosen[0]),
         domain=domain,
@@ -123,8 +138,27 @@ def register(
     return 0 if all(r.ok for r in results) else 1
 
 
+def _register_fleet(
+    specs: list[DomainSpec],
+    profile: str | None,
+    ses_rate: float | None,
+    kms_key_id: str | None,
+    dry_run: bool,  # noqa: FBT001
+    force: bool,  # noqa: FBT001
+    nameservers: tuple[Server, ...],
+    output: str,
+) -> int:
+    from byodkim.rollout.fleet import units
+    from byodkim.rollout.fleetops import RegisterWork
+
+    aws = fleet.aws_for(profile, ses_rate)
+    todo = units(specs, aws.default_region)
+    work = RegisterWork(aws, kms_key(aws, todo[0].spec.regions[0], kms_key_id), dry_run, force, nameservers)
+    return fleet.run(todo, work, output, "domain-regions registered")
+
+
 @click.command()
-@domain_option
+@fleet_options
 @regions_option
 @profile_option
 @nameserver_option
@@ -132,7 +166,9 @@ def register(
 @output_option("text", "json")
 @lang_option("the table")
 def status(
-    domain: str,
+    domains: tuple[str, ...],
+    every: bool,  # noqa: FBT001 - a click flag
+    ses_rate: float | None,
     regions: tuple[str, ...],
     profile: str | None,
     nameservers: tuple[list[Server], ...],
@@ -146,7 +182,15 @@ def status(
     from byodkim.aws.ses import status as ses_status
     from byodkim.rollout.report import dns_views
 
-    aws, chosen = aws_regions(profile, regions)
+    specs = fleet.chosen(domains, every, None, regions, need_selector=False)
+    if fleet.is_fleet(domains, every):
+        from byodkim.rollout.fleet import units
+        from byodkim.rollout.fleetops import StatusWork
+
+        aws = fleet.aws_for(profile, ses_rate)
+        return fleet.run(units(specs, aws.default_region), StatusWork(aws), output, "domain-regions read")
+    domain = specs[0].domain
+    aws, chosen = aws_regions(profile, specs[0].regions, ses_rate)
     found = ses_status(domain, chosen, aws)
     views = [] if no_dns else dns_views(domain, found, servers(nameservers))
     if output == "json":

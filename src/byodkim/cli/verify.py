@@ -6,11 +6,13 @@ from typing import TYPE_CHECKING
 
 import click
 
+from byodkim.cli import fleet
+from byodkim.cli.fleet import fleet_options
 from byodkim.cli.options import (
     DURATION,
     FILE,
     aws_regions,
-    domain_option,
+    declared_selector_option,
     key_file_option,
     lang_option,
     nameserver_option,
@@ -19,7 +21,6 @@ from byodkim.cli.options import (
     profile_option,
     public_key,
     regions_option,
-    selector_option,
     servers,
     signing_key,
 )
@@ -29,12 +30,13 @@ from byodkim.errors import InputError
 if TYPE_CHECKING:
     from pathlib import Path
 
+    from byodkim.deployment import DomainSpec
     from byodkim.dnscheck.servers import Server
 
 
 @click.command()
-@domain_option
-@selector_option
+@fleet_options
+@declared_selector_option
 @key_file_option
 @click.option("--public-key-file", type=FILE, help="Public key (or DKIM record value) instead of --key-file.")
 @click.option("--secret-id", help="Read the key from this Secrets Manager secret instead.")
@@ -61,8 +63,10 @@ if TYPE_CHECKING:
 @output_option("text", "json")
 @lang_option("the text output")
 def verify(
-    domain: str,
-    selector: str,
+    domains: tuple[str, ...],
+    every: bool,  # noqa: FBT001 - a click flag
+    ses_rate: float | None,
+    selector: str | None,
     key_file: Path | None,
     public_key_file: Path | None,
     secret_id: str | None,
@@ -79,14 +83,27 @@ def verify(
     output: str,
     lang: str,
 ) -> int:
-    """Check the DKIM record on every authoritative name server; exit 0 only when all publish this key."""
+    """Check the DKIM record on every authoritative name server; exit 0 only when all publish this key.
+
+    With several --domain or --all, each domain's public key comes from its secret's
+    description (the secret itself is not read): one line per domain, and per region with --ses.
+    """
     from byodkim.aws.guards import ses_statuses
     from byodkim.dnscheck import check as checker
     from byodkim.dnscheck import judge, wait
 
+    specs = fleet.chosen(domains, every, selector, regions)
+    if fleet.is_fleet(domains, every):
+        if key_file or public_key_file or secret_id or wait_:
+            raise InputError(
+                "--key-file, --public-key-file, --secret-id and --wait take one domain",
+                "with several, each key is read from Secrets Manager; re-run to see progress",
+            )
+        return _verify_fleet(specs, profile, ses_rate, servers(nameservers), query_timeout, ses=ses, output=output)
+    domain, selector = specs[0].domain, specs[0].selector
     if sum(x is not None for x in (key_file, public_key_file, secret_id)) != 1:
         raise InputError("give exactly one of --key-file, --public-key-file or --secret-id")
-    aws, chosen = aws_regions(profile, regions) if (ses or secret_id) else (None, ())
+    aws, chosen = aws_regions(profile, specs[0].regions, ses_rate) if (ses or secret_id) else (None, ())
     if secret_id is not None and aws is not None:
         from byodkim.aws.secrets import read_key
 
@@ -128,3 +145,27 @@ def verify(
     if not state.report.ok or (state.ses is not None and not state.ses.success):
         return 1
     return 0
+
+
+def _verify_fleet(
+    specs: list[DomainSpec],
+    profile: str | None,
+    ses_rate: float | None,
+    nameservers: tuple[Server, ...],
+    query_timeout: float,
+    *,
+    ses: bool,
+    output: str,
+) -> int:
+    from byodkim import deployment
+    from byodkim.rollout.fleet import Unit, units
+    from byodkim.rollout.fleetops import VerifyWork
+
+    aws = fleet.aws_for(profile, ses_rate)
+    target = fleet.declared()
+    prefix = target.secret_prefix if target is not None else deployment.SECRET_PREFIX
+    todo = [Unit(u.spec) for u in units(specs, aws.default_region) if u.region == u.spec.regions[0]]
+    if ses:
+        todo += units(specs, aws.default_region)
+    work = VerifyWork(aws, nameservers, query_timeout, prefix)
+    return fleet.run(todo, work, output, "checked")

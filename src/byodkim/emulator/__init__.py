@@ -20,6 +20,7 @@ from typing import IO, Any, Self
 from byodkim.deployment import DKIM_WINDOW_SECONDS, default_region
 from byodkim.errors import ByodkimError
 
+EMULATOR_SES_RATE = "200"  # calls per second clients of the emulator pace SES at, unless told otherwise
 CONTROL = "/_byodkim"  # our control endpoints; moto's own stay under /moto-api
 
 
@@ -32,6 +33,9 @@ def client_environment(endpoint: str, region: str) -> dict[str, str]:
         "AWS_SESSION_TOKEN": "testing",
         "AWS_REGION": region,
         "AWS_DEFAULT_REGION": region,
+        # The emulated SES throttles only when told to (emulator --ses-rate); pacing clients at
+        # SES's default 1 call/s would only slow every local run down.
+        "BYODKIM_SES_RATE": os.environ.get("BYODKIM_SES_RATE", EMULATOR_SES_RATE),
     }
 
 
@@ -65,6 +69,7 @@ class Emulator:
         for server in self.dns_servers:
             args += ["--dns", server]
         env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+        env["BYODKIM_SES_RATE"] = self.environment()["BYODKIM_SES_RATE"]  # for the functions it runs
         if self.log_path is None:
             handle, name = tempfile.mkstemp(prefix="byodkim-emulator-", suffix=".log")
             os.close(handle)

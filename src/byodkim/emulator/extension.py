@@ -12,7 +12,7 @@ import json
 from typing import TYPE_CHECKING, Any
 
 from byodkim.emulator.ses_api import SesApi
-from byodkim.emulator.state import ACCOUNT, Fault
+from byodkim.emulator.state import ACCOUNT, Fault, SesRateLimit
 from byodkim.emulator.wire import Response, describe, error_response, respond
 
 if TYPE_CHECKING:
@@ -118,6 +118,31 @@ _READERS = {
 }
 
 
+def _configure(payload: dict[str, Any], state: State) -> dict[str, Any]:
+    """Change what the emulator was told (DNS servers, DKIM window, SES's rate, the fault draw's seed)."""
+    settings = state.settings
+    if "dns_servers" in payload:
+        settings.dns_servers[:] = list(payload["dns_servers"])
+    if "dkim_window" in payload:
+        settings.dkim_window = float(payload["dkim_window"])
+    if "ses_rate" in payload:  # calls/s per account, region and family; 0 turns the limit off
+        settings.ses_limit = SesRateLimit(
+            float(payload["ses_rate"]),
+            float(payload.get("ses_burst", 2.0)),
+            {str(k): float(v) for k, v in payload.get("ses_family_rates", {}).items()},
+        )
+    if "seed" in payload:
+        settings.draw.seed(int(payload["seed"]))
+    return {
+        "dns_servers": settings.dns_servers,
+        "dkim_window": settings.dkim_window,
+        "clock_speed": settings.clock_speed,
+        "lambda_network": state.runtime.network if state.runtime is not None else settings.lambda_network,
+        "ses_rate": settings.ses_limit.rate,
+        "ses_throttled": settings.ses_limit.throttled,
+    }
+
+
 def _control(path: str, environ: dict[str, Any], state: State) -> Response:
     length = int(environ.get("CONTENT_LENGTH") or 0)
     raw = environ["wsgi.input"].read(length) if length else b""
@@ -136,16 +161,7 @@ def _control(path: str, environ: dict[str, Any], state: State) -> Response:
             settings.faults[:] = [Fault(**item) for item in payload.get("faults", [])]
             answer = {"faults": len(settings.faults)}
         elif path == "/_byodkim/config":
-            if "dns_servers" in payload:
-                settings.dns_servers[:] = list(payload["dns_servers"])
-            if "dkim_window" in payload:
-                settings.dkim_window = float(payload["dkim_window"])
-            answer = {
-                "dns_servers": settings.dns_servers,
-                "dkim_window": settings.dkim_window,
-                "clock_speed": settings.clock_speed,
-                "lambda_network": state.runtime.network if state.runtime is not None else settings.lambda_network,
-            }
+            answer = _configure(payload, state)
         elif path == "/_byodkim/calls":
             answer = {"calls": list(settings.calls)}
         elif path in _READERS:

@@ -177,6 +177,8 @@ class LambdaRuntime:
             "AWS_SESSION_TOKEN": "testing",
             "AWS_ENDPOINT_URL": f"http://127.0.0.1:{self.endpoint_port}",
         }
+        if os.environ.get("BYODKIM_SES_RATE"):  # the emulator's pacing, as its clients have it
+            env["BYODKIM_SES_RATE"] = os.environ["BYODKIM_SES_RATE"]
         env.update({str(k): str(v) for k, v in (function.environment_vars or {}).items()})
         return env
 

@@ -27,6 +27,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--dkim-window", type=float, default=DKIM_WINDOW_SECONDS)
     parser.add_argument("--clock-speed", type=float, default=1.0, help="emulated seconds per real second")
     parser.add_argument("--lambda-network", choices=("auto", "isolated", "host"), default="auto")
+    parser.add_argument("--ses-rate", type=float, default=0.0, help="SES calls/s per region and family (0: off)")
     args = parser.parse_args(argv)
 
     from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
@@ -34,13 +35,14 @@ def main(argv: list[str] | None = None) -> None:
 
     from byodkim.emulator import cfn
     from byodkim.emulator.extension import wrap
-    from byodkim.emulator.state import Settings, State
+    from byodkim.emulator.state import SesRateLimit, Settings, State
 
     settings = Settings(
         dns_servers=list(args.dns),
         dkim_window=args.dkim_window,
         clock_speed=args.clock_speed,
         lambda_network=args.lambda_network,
+        ses_limit=SesRateLimit(args.ses_rate),
     )
     state = State.create(settings)
     cfn.install(state)

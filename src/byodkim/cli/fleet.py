@@ -1,0 +1,183 @@
+"""The fleet side of the commands: ``--all`` or several ``--domain``, one line per unit, a summary, a progress bar.
+
+A command given one domain keeps its own output; given several (or ``--all``) it hands
+units to :class:`byodkim.rollout.fleet.Run` and prints each outcome as it comes: a line
+(``-o text``) or a JSON object per line (``-o json``), then the summary. The progress bar
+goes to stderr and only to a terminal, so piped output stays one record per line.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import click
+
+from byodkim.cli.options import DOMAIN, prefix
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Sequence
+
+    from byodkim.aws.session import Aws
+    from byodkim.deployment import Deployment, DomainSpec
+    from byodkim.rollout.fleet import Outcome, Progress, Summary, Unit
+
+F = TypeVar("F", bound="Callable[..., Any]")
+
+domains_option = click.option(
+    "--domain",
+    "domains",
+    type=DOMAIN,
+    multiple=True,
+    help="Mail domain, e.g. goo.ne.jp (IDN allowed); repeat for several.",
+)
+all_option = click.option(
+    "--all", "every", is_flag=True, help="Every domain declared in the Sceptre config (`domains:`, see docs/fleet.md)."
+)
+ses_rate_option = click.option(
+    "--ses-rate",
+    type=click.FloatRange(min=0.01, max=10_000),
+    envvar="BYODKIM_SES_RATE",
+    help="SES calls per second per account and region [default: 1, or BYODKIM_SES_RATE].",
+)
+
+
+def fleet_options(function: F) -> F:
+    """Add ``--domain`` (repeatable), ``--all`` and ``--ses-rate``."""
+    return domains_option(all_option(ses_rate_option(function)))
+
+
+def declared() -> Deployment | None:
+    """Return the deployment of the Sceptre project in reach, ``None`` outside one."""
+    from byodkim import deployment
+
+    folder = deployment.find_sceptre_dir()
+    return deployment.read(folder) if folder is not None else None
+
+
+def chosen(
+    domains: Sequence[str],
+    every: bool,  # noqa: FBT001 - a click flag passed on
+    selector: str | None,
+    regions: Sequence[str],
+    *,
+    need_selector: bool = True,
+) -> list[DomainSpec]:
+    """Return the domains to act on; refuse an undeclared domain without ``--selector`` when one is needed."""
+    from byodkim.errors import InputError
+    from byodkim.rollout.fleet import select
+
+    target = declared() if (every or any(True for _ in domains)) else None
+    specs = select(target, domains, every=every, selector=selector, regions=regions)
+    if need_selector:
+        bare = next((s.domain for s in specs if not s.selector), None)
+        if bare is not None:
+            raise InputError(
+                f"no selector for {bare}: it is not declared in the Sceptre config",
+                "pass --selector, or declare it under `domains:` (docs/fleet.md)",
+            )
+    return specs
+
+
+def is_fleet(domains: Sequence[str], every: bool) -> bool:  # noqa: FBT001 - a click flag passed on
+    """Return whether the command runs in fleet form (several domains, or --all)."""
+    return every or len(set(domains)) > 1
+
+
+def line(outcome: Outcome) -> str:
+    """Return an outcome's text line: ``ok|FAIL  DOMAIN REGION: action (detail)``."""
+    where = f"{outcome.domain} {outcome.region}" if outcome.region else outcome.domain
+    detail = f" ({outcome.detail})" if outcome.detail else ""
+    return f"{'ok  ' if outcome.ok else 'FAIL'}  {where}: {outcome.action}{detail}"
+
+
+class Bar:
+    """A one-line progress bar on stderr: counts, failures, time left; nothing when stderr is not a terminal."""
+
+    WIDTH = 24
+
+    def __init__(self, label: str) -> None:
+        self.label = label
+        self.live = sys.stderr.isatty()
+        self.shown = False
+
+    def clear(self) -> None:
+        """Remove the bar before a result line is printed."""
+        if self.shown:
+            click.echo("\r\033[2K", nl=False, err=True)
+            self.shown = False
+
+    def draw(self, progress: Progress) -> None:
+        """Redraw the bar."""
+        if not self.live:
+            return
+        filled = int(self.WIDTH * progress.done / max(progress.total, 1))
+        eta = progress.eta
+        left = f", {_duration(eta)} left" if eta is not None and progress.done < progress.total else ""
+        failed = f", {progress.failed} failed" if progress.failed else ""
+        bar = "#" * filled + "." * (self.WIDTH - filled)
+        click.echo(f"\r[{bar}] {progress.done}/{progress.total} {self.label}{failed}{left}", nl=False, err=True)
+        self.shown = True
+
+
+def _duration(seconds: float) -> str:
+    whole = int(seconds + 0.5)
+    return f"{whole // 60}m{whole % 60:02d}s" if whole >= 60 else f"{whole}s"  # noqa: PLR2004 - a minute
+
+
+def run(
+    todo: Sequence[Unit],
+    work: Callable[[Unit], Outcome],
+    output: str,
+    label: str = "done",
+    *,
+    quiet_ok: bool = False,
+    workers: int | None = None,
+) -> int:
+    """Run the units, print each outcome and the summary; return the exit code (1 if any failed, 130 if interrupted)."""
+    from byodkim.rollout.fleet import Run
+
+    bar = Bar(label)
+
+    def show(outcome: Outcome, progress: Progress) -> None:
+        bar.clear()
+        if output == "json":
+            click.echo(_json_line(outcome.as_dict()))
+        elif not (quiet_ok and outcome.ok):
+            click.echo(line(outcome))
+        bar.draw(progress)
+
+    summary = Run(work, show, unregional_workers=workers).run(todo)
+    bar.clear()
+    if output == "json":
+        click.echo(_json_line(summary.as_dict()))
+    else:
+        click.echo(summary_line(summary))
+    if summary.interrupted:
+        click.echo(
+            f"interrupted: run the same {prefix()} command again; it reads what is done and does the rest", err=True
+        )
+        return 130
+    return 0 if summary.ok else 1
+
+
+def summary_line(summary: Summary) -> str:
+    """Return the last line: how many units, how long, how many failed, and what was done."""
+    actions = ", ".join(f"{name} {count}" for name, count in sorted(summary.actions.items()))
+    return (
+        f"{summary.units} in {summary.seconds:.1f} s: {summary.units - summary.failed} ok, "
+        f"{summary.failed} failed ({actions or 'nothing done'})"
+    )
+
+
+def _json_line(data: dict[str, Any]) -> str:
+    import json
+
+    return json.dumps(data, ensure_ascii=False, default=str, separators=(",", ":"))
+
+
+def aws_for(profile: str | None, ses_rate: float | None, region: str | None = None) -> Aws:
+    """Return the Aws handle with the run's SES pace."""
+    from byodkim.aws.session import Aws
+
+    return Aws(profile, region, ses_rate=ses_rate)
