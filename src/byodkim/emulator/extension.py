@@ -153,6 +153,8 @@ def _control(path: str, environ: dict[str, Any], state: State) -> Response:
         if path == "/_byodkim/reset":
             settings.faults.clear()
             settings.calls.clear()
+            settings.ses_limit = SesRateLimit(settings.ses_rate_at_start)
+            settings.draw.seed(1)
             store.clear()
             state.forget_runs()
             state.outbound.sent.clear()

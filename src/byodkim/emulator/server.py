@@ -35,14 +35,14 @@ def main(argv: list[str] | None = None) -> None:
 
     from byodkim.emulator import cfn
     from byodkim.emulator.extension import wrap
-    from byodkim.emulator.state import SesRateLimit, Settings, State
+    from byodkim.emulator.state import Settings, State
 
     settings = Settings(
         dns_servers=list(args.dns),
         dkim_window=args.dkim_window,
         clock_speed=args.clock_speed,
         lambda_network=args.lambda_network,
-        ses_limit=SesRateLimit(args.ses_rate),
+        ses_rate_at_start=args.ses_rate,
     )
     state = State.create(settings)
     cfn.install(state)

@@ -66,7 +66,12 @@ class Settings:
     calls: list[dict[str, str]] = field(default_factory=list)  # a log of (service, operation, region)
     lock: threading.Lock = field(default_factory=threading.Lock)
     draw: random.Random = field(default_factory=lambda: random.Random(1))  # noqa: S311 - fault injection
+    ses_rate_at_start: float = 0.0  # the server's --ses-rate, which a reset returns to
     ses_limit: SesRateLimit = field(default_factory=lambda: SesRateLimit(0.0))
+
+    def __post_init__(self) -> None:
+        if self.ses_rate_at_start and not self.ses_limit.rate:
+            self.ses_limit = SesRateLimit(self.ses_rate_at_start)
 
     def take_fault(self, call: Call) -> Fault | None:
         """Return the first fault that applies, counting it down; SES's own rate limit when it is exceeded."""

@@ -1,0 +1,300 @@
+"""Many domains in several regions: the declaration, the pacing, throttling, interruption, and convergence."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import boto3
+import pytest
+
+from byodkim import deployment
+from byodkim.aws.pacing import TokenBucket, rate_from, throttled
+from byodkim.errors import InputError
+
+if TYPE_CHECKING:
+    from byodkim.emulator import Emulator
+    from byodkim.local.dns import LocalNameServer
+    from conftest import Cli, NameServerFactory
+
+REPO = Path(__file__).resolve().parents[1]
+REGIONS = ("ap-northeast-1", "us-east-1")
+DKIM_WRITES = {"CreateEmailIdentity", "PutEmailIdentityDkimSigningAttributes", "TagResource"}
+
+
+def fleet_project(tmp_path: Path, count: int, *, second_region: str | None = "us-east-1") -> Path:
+    """Copy the repository's Sceptre project and declare ``count`` more domains (plus a nested region group)."""
+    folder = tmp_path / "sceptre"
+    shutil.copytree(REPO / "sceptre", folder)
+    group = folder / "config" / "prod"
+    lines = ["", "domains:"] + [f"  - domain: d{i:03d}.fleet.example" for i in range(count)]
+    with (group / "config.yaml").open("a", encoding="utf-8") as handle:
+        handle.write("\n".join(lines) + "\n")
+    if second_region:
+        (group / second_region).mkdir()
+        (group / second_region / "config.yaml").write_text(f"region: {second_region}\n", encoding="ascii")
+    return folder
+
+
+def fleet_names(count: int) -> list[str]:
+    return ["goo.ne.jp", *(f"d{i:03d}.fleet.example" for i in range(count))]
+
+
+# -- the declaration -----------------------------------------------------------------------------
+
+
+def test_the_running_deployment_is_the_one_entry_fleet() -> None:
+    found = deployment.read(REPO / "sceptre")
+    assert [(s.domain, s.selector, s.regions) for s in found.domains] == [
+        ("goo.ne.jp", "gooid-21-pro-20250912-1", ("ap-northeast-1",))
+    ]
+    assert found.stack_name("phase-3-ses-byodkim") == "aws-ses-migration-prod-prod-phase-3-ses-byodkim"
+    assert found.function_name == "aws-ses-migration-prod-dkim-manager"
+
+
+def test_declared_domains_take_the_group_selector_and_every_region(tmp_path: Path) -> None:
+    folder = fleet_project(tmp_path, 2)
+    group = folder / "config" / "prod" / "config.yaml"
+    with group.open("a", encoding="utf-8") as handle:
+        handle.write("  - domain: Brand.Example\n    selector: brand-2026\n    regions: [eu-west-1]\n")
+        handle.write("  - 例え.jp\n")
+    found = deployment.read(folder)
+    table = {s.domain: (s.selector, s.regions) for s in found.domains}
+    assert table["goo.ne.jp"] == ("gooid-21-pro-20250912-1", REGIONS)  # domain_name stays first, in both regions
+    assert table["d000.fleet.example"] == ("gooid-21-pro-20250912-1", REGIONS)
+    assert table["brand.example"] == ("brand-2026", ("eu-west-1",))
+    assert table["xn--r8jz45g.jp"][1] == REGIONS  # the short form, IDN in its ASCII form
+    assert next(iter(table)) == "goo.ne.jp"
+    assert found.regions == ("ap-northeast-1", "us-east-1", "eu-west-1")
+    assert found.stack_name("base") == "aws-ses-migration-prod-prod-base"  # the group's names do not move
+
+
+@pytest.mark.parametrize(
+    ("entry", "message"),
+    [
+        ("  - domain: d000.fleet.example\n", "lists d000.fleet.example twice"),
+        ("  - domain: bad..example\n", "entry 4"),
+        ("  - domain: ok.example\n    selector: has_underscore\n", "entry 4"),
+        ("  - domain: ok.example\n    regions: [tokyo]\n", "`tokyo`"),
+        ("  - selector: only-a-selector\n", "has no domain"),
+    ],
+)
+def test_a_bad_declaration_is_one_line_naming_the_entry(tmp_path: Path, entry: str, message: str) -> None:
+    folder = fleet_project(tmp_path, 2)
+    with (folder / "config" / "prod" / "config.yaml").open("a", encoding="utf-8") as handle:
+        handle.write(entry)
+    with pytest.raises(InputError, match=message.replace(".", r"\.").replace("[", r"\[")):
+        deployment.read(folder)
+
+
+# -- pacing ---------------------------------------------------------------------------------------
+
+
+class FakeClock:
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.now += seconds
+
+
+def test_the_bucket_spaces_calls_at_the_rate_and_slows_everyone_when_told() -> None:
+    clock = FakeClock()
+    bucket = TokenBucket(25.0, clock=clock, sleep=clock.sleep)
+    for _ in range(101):
+        bucket.take()
+    assert clock.now == pytest.approx(100 / 25)  # the first is free (burst 1), then one per 40 ms
+    bucket.push_back()
+    bucket.take()
+    assert clock.now == pytest.approx(102 / 25)  # a throttled answer costs every caller one slot
+
+
+def test_the_rate_comes_from_the_flag_or_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("BYODKIM_SES_RATE", raising=False)
+    assert rate_from(None) == 1.0
+    monkeypatch.setenv("BYODKIM_SES_RATE", "25")
+    assert rate_from(None) == 25.0
+    assert rate_from(3.0) == 3.0
+    monkeypatch.setenv("BYODKIM_SES_RATE", "fast")
+    with pytest.raises(InputError, match="BYODKIM_SES_RATE `fast`"):
+        rate_from(None)
+
+
+def test_throttling_is_told_apart_from_other_errors() -> None:
+    class Http:
+        status_code = 400
+
+    assert throttled((Http(), {"Error": {"Code": "TooManyRequestsException"}}), None)
+    assert not throttled((Http(), {"Error": {"Code": "AccessDeniedException"}}), None)
+    assert not throttled(None, ConnectionError())
+
+
+# -- register --all against the emulator ---------------------------------------------------------
+
+
+def _registered(emulator: Emulator) -> dict[tuple[str, str], str]:
+    """Return (domain, region) -> sha256 of the key SES holds, for EXTERNAL identities."""
+    return {
+        (item["name"], item["region"]): item["key_sha256"]
+        for item in emulator.control("/_byodkim/ses/identities")["identities"]
+        if item["origin"] == "EXTERNAL"
+    }
+
+
+def _stored(domains: list[str]) -> dict[str, str]:
+    """Return domain -> sha256 of the SES form of the key kept in its secret."""
+    client = boto3.client("secretsmanager", region_name=REGIONS[0])
+    found = {}
+    for domain in domains:
+        try:
+            value = client.get_secret_value(SecretId=f"byodkim/dkim/{domain}/gooid-21-pro-20250912-1")
+        except client.exceptions.ResourceNotFoundException:
+            continue
+        found[domain] = hashlib.sha256(json.loads(value["SecretString"])["privateKey"].encode()).hexdigest()
+    return found
+
+
+def _dkim_writes(emulator: Emulator, since: int = 0) -> list[dict[str, str]]:
+    calls = emulator.control("/_byodkim/calls")["calls"][since:]
+    return [c for c in calls if c["service"] == "ses" and c["operation"] in DKIM_WRITES]
+
+
+def test_register_all_through_30_percent_throttling_registers_every_domain(
+    emulator: Emulator, cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    count = 14
+    monkeypatch.setenv("BYODKIM_SCEPTRE_DIR", str(fleet_project(tmp_path, count)))
+    emulator.control("/_byodkim/config", {"seed": 7})
+    emulator.control("/_byodkim/faults", {"faults": [{"service": "ses", "count": -1, "probability": 0.3}]})
+    first = cli("register", "--all", "-o", "json")
+    assert first.code == 0, first.out[-2000:] + first.err
+    lines = [json.loads(line) for line in first.out.splitlines()]
+    summary = lines[-1]["summary"]
+    assert summary == {**summary, "units": 2 * (count + 1), "failed": 0, "interrupted": False}
+    assert {(o["domain"], o["region"]) for o in lines[:-1]} == {(d, r) for d in fleet_names(count) for r in REGIONS}
+    assert all(o["ok"] and o["action"] == "created" for o in lines[:-1])
+    calls = emulator.control("/_byodkim/calls")["calls"]
+    assert sum(c["service"] == "ses" for c in calls) > 4 * (count + 1)  # throttled calls were retried
+    registered, stored = _registered(emulator), _stored(fleet_names(count))
+    assert registered == {(d, r): stored[d] for d in fleet_names(count) for r in REGIONS}
+
+    before = len(emulator.control("/_byodkim/calls")["calls"])
+    again = cli("register", "--all")
+    assert again.code == 0, again.out[-2000:]
+    assert again.out.splitlines()[-1].endswith("(already registered 30)")
+    assert _dkim_writes(emulator, before) == []  # the re-run only read
+
+
+def test_one_failing_region_fails_its_line_and_the_exit_code_and_a_rerun_converges(
+    emulator: Emulator, cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("BYODKIM_SCEPTRE_DIR", str(fleet_project(tmp_path, 3)))
+    fault = {"service": "ses", "operation": "CreateEmailIdentity", "region": "us-east-1", "count": 1}
+    emulator.control("/_byodkim/faults", {"faults": [{**fault, "kind": "error", "code": "AccessDeniedException"}]})
+    first = cli("register", "--all")
+    assert first.code == 1
+    failed = [line for line in first.out.splitlines() if line.startswith("FAIL")]
+    assert len(failed) == 1
+    assert " us-east-1: failed (" in failed[0]
+    assert "AccessDenied" in failed[0]
+    assert ": 7 ok, 1 failed (created 7, failed 1)" in first.out.splitlines()[-1]
+    again = cli("register", "--all")
+    assert again.code == 0
+    assert again.out.splitlines()[-1].endswith("(already registered 7, created 1)")
+
+
+def test_interrupted_register_all_leaves_no_key_unkept_and_a_rerun_finishes(emulator: Emulator, tmp_path: Path) -> None:
+    count = 39
+    env = {
+        **os.environ,
+        **emulator.environment(),
+        "BYODKIM_SCEPTRE_DIR": str(fleet_project(tmp_path, count)),
+        "BYODKIM_SES_RATE": "12",
+    }
+    command = [sys.executable, "-m", "byodkim", "register", "--all"]
+    process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 60
+    while len(_registered(emulator)) < 12 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    process.send_signal(signal.SIGINT)
+    out, err = process.communicate(timeout=60)
+    assert process.returncode == 130, out[-1500:] + err[-1500:]
+    assert "run the same" in err
+    registered, stored = _registered(emulator), _stored(fleet_names(count))
+    assert 12 <= len(registered) < 2 * (count + 1)
+    # Whatever SES holds is the key that is kept: never registered with a key that is not stored.
+    assert all(stored.get(domain) == sha for (domain, _), sha in registered.items())
+
+    rerun = subprocess.run(command, env=env, capture_output=True, text=True, timeout=120, check=False)
+    assert rerun.returncode == 0, rerun.stdout[-1500:] + rerun.stderr[-1500:]
+    registered, stored = _registered(emulator), _stored(fleet_names(count))
+    assert set(stored) == set(fleet_names(count))
+    # No key stored but not registered, and none registered with another key.
+    assert registered == {(d, r): stored[d] for d in fleet_names(count) for r in REGIONS}
+
+
+def test_status_and_verify_all_give_a_line_per_unit_and_a_summary(
+    emulator: Emulator, cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name_server: NameServerFactory
+) -> None:
+    from byodkim.aws.secrets import read_public_key
+    from byodkim.dkim.record import DkimRecord, quote_strings
+    from byodkim.local.dns import zone_text
+
+    count = 3
+    server: LocalNameServer = name_server({name: zone_text(name, 2026112901) for name in fleet_names(count)})
+    emulator.control("/_byodkim/config", {"dns_servers": [server.spec]})
+    monkeypatch.setenv("BYODKIM_SCEPTRE_DIR", str(fleet_project(tmp_path, count)))
+    monkeypatch.setenv("BYODKIM_NAMESERVERS", server.spec)
+    assert cli("register", "--all").code == 0
+    status = cli("status", "--all", "-o", "json")
+    assert status.code == 0
+    rows = [json.loads(line) for line in status.out.splitlines()]
+    assert len(rows) == 2 * (count + 1) + 1
+    assert {r["action"] for r in rows[:-1]} == {"EXTERNAL PENDING"}
+
+    # The DNS team publishes two domains' records: verify --all says which are live, exit 1 for the rest.
+    secrets = boto3.client("secretsmanager", region_name=REGIONS[0])
+    for domain in ("goo.ne.jp", "d000.fleet.example"):
+        public = read_public_key(secrets, f"byodkim/dkim/{domain}/gooid-21-pro-20250912-1")
+        assert public is not None
+        record = DkimRecord(domain, "gooid-21-pro-20250912-1", public.b64)
+        server.update(domain, add=[(record.name, 60, "TXT", [quote_strings(record.strings)])])
+    verify = cli("verify", "--all")
+    assert verify.code == 1, verify.out
+    lines = verify.out.splitlines()
+    assert sorted(line.split()[1].rstrip(":") for line in lines if line.startswith("ok")) == [
+        "d000.fleet.example",
+        "goo.ne.jp",
+    ]
+    assert sum(line.startswith("FAIL") for line in lines) == count - 1
+    assert "2 ok, 2 failed" in lines[-1]
+    named = cli("verify", "--domain", "goo.ne.jp", "--domain", "d000.fleet.example", "--ses")
+    assert named.code == 0, named.out  # SES reads the same records: SUCCESS in both regions
+    assert sum(line.startswith("ok") for line in named.out.splitlines()) == 2 + 2 * 2
+
+
+def test_keygen_all_writes_a_pair_per_domain_and_keeps_existing_ones(tmp_path: Path, cli: Cli) -> None:
+    folder = fleet_project(tmp_path, 5, second_region=None)
+    os.environ["BYODKIM_SCEPTRE_DIR"] = str(folder)
+    try:
+        first = cli("keygen", "--all", "--out-dir", tmp_path / "keys")
+        again = cli("keygen", "--all", "--out-dir", tmp_path / "keys")
+    finally:
+        del os.environ["BYODKIM_SCEPTRE_DIR"]
+    assert first.code == 0, first.err
+    assert first.out.splitlines()[-1].endswith("(generated 6)")
+    assert again.out.splitlines()[-1].endswith("(kept 6)")
+    for name in fleet_names(5):
+        private = tmp_path / "keys" / name / "gooid-21-pro-20250912-1.private.pem"
+        assert private.stat().st_mode & 0o777 == 0o600
