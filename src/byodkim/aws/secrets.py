@@ -17,7 +17,7 @@ from byodkim.aws.errors import error_code
 from byodkim.deployment import TAG_DOMAIN, TAG_FINGERPRINT, TAG_SELECTOR
 from byodkim.deployment import secret_id as default_secret_id
 from byodkim.dkim import keys
-from byodkim.dkim.keyload import key_from_bytes
+from byodkim.dkim.keyload import from_ses_form, key_from_bytes
 from byodkim.errors import AwsError, InputError
 
 if TYPE_CHECKING:
@@ -54,7 +54,37 @@ def read_key(client: SecretsManagerClient, secret_id: str) -> SigningKey | None:
         material = data["privateKey"] if isinstance(data, dict) else text
     except (ValueError, KeyError):
         material = text  # a secret holding only the key, in any form the loader reads
+    if isinstance(data, dict) and "fingerprint" in data:  # stored by byodkim, which checked it then
+        return from_ses_form(str(material), validate=False)
     return key_from_bytes(str(material).encode(), f"secret `{secret_id}`")
+
+
+@dataclass
+class KeptKey:
+    """A key in Secrets Manager known by its public half (the secret's description).
+
+    The private half is read only when SES needs it, so a re-run over a fleet that is
+    already registered reads no secret value (each read is a key read to the security stack).
+    """
+
+    client: SecretsManagerClient
+    secret_id: str
+    public: PublicKey
+    _key: SigningKey | None = None
+
+    def ses_private_key(self) -> str:
+        """Return the key in SES form, read from the secret on first use and checked against the description."""
+        if self._key is None:
+            key = read_key(self.client, self.secret_id)
+            if key is None:
+                raise AwsError(f"secret `{self.secret_id}` is gone", "run again: a new key is generated and stored")
+            if key.public.fingerprint != self.public.fingerprint:
+                raise AwsError(
+                    f"secret `{self.secret_id}` holds another key than its description says",
+                    "check who changed the secret; register with --key-file to choose",
+                )
+            self._key = key
+        return self._key.ses_private_key()
 
 
 _PUBLIC = "public key p="
@@ -98,6 +128,27 @@ def read_public_key(client: SecretsManagerClient, secret_id: str) -> PublicKey |
     log.info("secret %s does not describe its public key; reading it (run byodkim register again to add it)", secret_id)
     key = read_key(client, secret_id)
     return None if key is None else key.public
+
+
+def described_keys(client: SecretsManagerClient, prefix: str) -> dict[str, PublicKey]:
+    """Return every secret under ``prefix`` whose description carries its public key: name -> key.
+
+    One ListSecrets sweep (100 a page) instead of a DescribeSecret per domain, whose quota
+    would pace a fleet; no secret value is read.
+    """
+    from byodkim.dkim.keyload import public_from_b64
+
+    found: dict[str, PublicKey] = {}
+    for page in client.get_paginator("list_secrets").paginate(
+        Filters=[{"Key": "name", "Values": [prefix.rstrip("/") + "/"]}], PaginationConfig={"PageSize": 100}
+    ):
+        for entry in page.get("SecretList", []):
+            description, name = entry.get("Description", ""), entry.get("Name", "")
+            if _PUBLIC in description and name.startswith(prefix.rstrip("/") + "/"):
+                found[name] = public_from_b64(
+                    description.rsplit(_PUBLIC, 1)[1].strip(), f"the description of secret `{name}`"
+                )
+    return found
 
 
 def store_key(

@@ -10,7 +10,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from byodkim.aws.errors import describe, error_code
 from byodkim.deployment import TAG_FINGERPRINT, TAG_SELECTOR
@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     )
 
     from byodkim.aws.session import Aws
-    from byodkim.dkim.keys import SigningKey
+    from byodkim.dkim.keys import PublicKey
 
 log = logging.getLogger(__name__)
 
@@ -49,13 +49,26 @@ class RegionResult:
         return asdict(self)
 
 
+class KeyMaterial(Protocol):
+    """A key SES can be given: its public half, and its SES form on demand (a SigningKey, or a KeptKey)."""
+
+    @property
+    def public(self) -> PublicKey:
+        """Return the public half."""
+        ...
+
+    def ses_private_key(self) -> str:
+        """Return DomainSigningPrivateKey: base64 PKCS#1 DER."""
+        ...
+
+
 @dataclass(frozen=True)
 class Registration:
     """What to register where."""
 
     domain: str
     selector: str
-    key: SigningKey
+    key: KeyMaterial
     regions: tuple[str, ...]
     dry_run: bool = False
     force: bool = False
@@ -87,10 +100,6 @@ def identity_state(client: SESV2Client, domain: str) -> GetEmailIdentityResponse
 def _register_region(request: Registration, aws: Aws, region: str, live_check: LiveCheck | None) -> RegionResult:
     client = aws.client("sesv2", region)
     state = identity_state(client, request.domain)
-    attributes: DkimSigningAttributesTypeDef = {
-        "DomainSigningSelector": request.selector,
-        "DomainSigningPrivateKey": request.key.ses_private_key(),
-    }
     tags: list[TagTypeDef] = [
         {"Key": TAG_SELECTOR, "Value": request.selector},
         {"Key": TAG_FINGERPRINT, "Value": request.key.public.fingerprint},
@@ -102,6 +111,7 @@ def _register_region(request: Registration, aws: Aws, region: str, live_check: L
         )
         if request.dry_run:
             return RegionResult(region, "would create", ok=True, calls=[call])
+        attributes = _attributes(request)
         created = client.create_email_identity(
             EmailIdentity=request.domain, DkimSigningAttributes=attributes, Tags=tags
         )
@@ -147,11 +157,17 @@ def _register_region(request: Registration, aws: Aws, region: str, live_check: L
     ]
     if request.dry_run:
         return RegionResult(region, "would update", ok=True, status=dkim.get("Status"), calls=calls)
+    attributes = _attributes(request)
     put = client.put_email_identity_dkim_signing_attributes(
         EmailIdentity=request.domain, SigningAttributesOrigin="EXTERNAL", SigningAttributes=attributes
     )
     client.tag_resource(ResourceArn=arn, Tags=tags)
     return RegionResult(region, "updated", ok=True, status=put.get("DkimStatus"), calls=calls)
+
+
+def _attributes(request: Registration) -> DkimSigningAttributesTypeDef:
+    """Return the signing attributes; the private key is read only here, when SES is to get it."""
+    return {"DomainSigningSelector": request.selector, "DomainSigningPrivateKey": request.key.ses_private_key()}
 
 
 def _signing_now(dkim: DkimAttributesTypeDef) -> bool:

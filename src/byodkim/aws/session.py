@@ -94,6 +94,7 @@ class Aws:
                 config = Config(
                     retries={"mode": "standard", "max_attempts": 5},
                     connect_timeout=5,
+                    max_pool_connections=64,  # a fleet run's threads share one client per region
                     read_timeout=60,
                     user_agent_extra=f"byodkim/{__version__}",
                 )

@@ -209,6 +209,8 @@ def check_domain(
         aws = None if no_ses else fleet.aws_for(profile, ses_rate)
         default = aws.default_region() if aws is not None else ""
         todo = [Unit(replace(s, regions=s.regions or (default,))) for s in specs]
+        if aws is not None:
+            fleet.ready(aws, [u.spec for u in todo], "sesv2")
         return fleet.run(todo, CheckDomainWork(aws, tuple(servers(nameservers))), output, "domains checked")
     domain = specs[0].domain
     check_mail_from(domain, mail_from, itself_ok=True)

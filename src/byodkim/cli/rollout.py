@@ -79,6 +79,7 @@ def report(
         aws = fleet.aws_for(profile, ses_rate)
         specs = select(target, domains, every=every, regions=regions)
         todo = [Unit(replace(s, regions=s.regions or (aws.default_region(),))) for s in specs]
+        fleet.ready(aws, [u.spec for u in todo], "secretsmanager", "sesv2")
         work = ReportWork(aws, servers(nameservers), target.secret_prefix)
         return fleet.run(todo, work, "json" if output == "json" else "text", "domains")
     domain = domains[0] if domains else None

@@ -27,7 +27,7 @@ from byodkim.cli.options import (
     signing_key,
 )
 from byodkim.cli.render import region_line
-from byodkim.deployment import secret_id
+from byodkim.deployment import SECRET_PREFIX, secret_id
 from byodkim.errors import InputError
 
 if TYPE_CHECKING:
@@ -153,7 +153,9 @@ def _register_fleet(
 
     aws = fleet.aws_for(profile, ses_rate)
     todo = units(specs, aws.default_region)
+    fleet.ready(aws, [u.spec for u in todo], "secretsmanager", "sesv2", "sts")
     work = RegisterWork(aws, kms_key(aws, todo[0].spec.regions[0], kms_key_id), dry_run, force, nameservers)
+    work.kept = fleet.public_keys(aws, [u.spec for u in todo], SECRET_PREFIX)
     return fleet.run(todo, work, output, "domain-regions registered")
 
 
@@ -188,6 +190,7 @@ def status(
         from byodkim.rollout.fleetops import StatusWork
 
         aws = fleet.aws_for(profile, ses_rate)
+        fleet.ready(aws, specs, "sesv2")
         return fleet.run(units(specs, aws.default_region), StatusWork(aws), output, "domain-regions read")
     domain = specs[0].domain
     aws, chosen = aws_regions(profile, specs[0].regions, ses_rate)

@@ -167,5 +167,7 @@ def _verify_fleet(
     todo = [Unit(u.spec) for u in units(specs, aws.default_region) if u.region == u.spec.regions[0]]
     if ses:
         todo += units(specs, aws.default_region)
-    work = VerifyWork(aws, nameservers, query_timeout, prefix)
+    regional = [u.spec for u in todo if u.region is None]
+    fleet.ready(aws, regional, "secretsmanager", *(("sesv2",) if ses else ()))
+    work = VerifyWork(aws, nameservers, query_timeout, prefix, fleet.public_keys(aws, regional, prefix))
     return fleet.run(todo, work, output, "checked")

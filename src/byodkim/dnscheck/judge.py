@@ -227,6 +227,9 @@ class Check:
     timeout: float = 3.0
     discovery_port: int = 53  # where discovered servers listen (tests run them elsewhere)
     signing: SigningKey | None = None  # with the private key, a receiver (dkimpy) judges each answer too
+    # One of a fleet's checks: servers asked in turn (the domains run side by side), and the SOA
+    # serial, which explains a stale server, asked only of a server that does not publish the key.
+    lean: bool = False
 
 
 def fingerprint_of(expected: PublicKey | str) -> str:

@@ -16,7 +16,7 @@ from byodkim.rollout.fleet import Once, Outcome, Unit
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from byodkim.aws.secrets import KeySource
+    from byodkim.aws.ses import KeyMaterial
     from byodkim.aws.session import Aws
     from byodkim.dkim.keys import PublicKey
     from byodkim.dnscheck.servers import Server
@@ -37,6 +37,7 @@ class RegisterWork:
     dry_run: bool = False
     force: bool = False
     servers: tuple[Server, ...] = ()
+    kept: dict[str, PublicKey] = field(default_factory=dict)  # domain -> the key its secret describes
     _keys: Once = field(init=False)
 
     def __post_init__(self) -> None:
@@ -50,10 +51,10 @@ class RegisterWork:
 
         assert unit.region is not None  # noqa: S101 - register units are regional
         self._specs.setdefault(unit.domain, unit)
-        source: KeySource = self._keys.get(unit.domain)
+        action, key = self._keys.get(unit.domain)
         spec = unit.spec
-        request = Registration(spec.domain, spec.selector, source.key, (unit.region,), self.dry_run, self.force)
-        live = live_check(spec.domain, spec.selector, source.key.public, self.servers)
+        request = Registration(spec.domain, spec.selector, key, (unit.region,), self.dry_run, self.force)
+        live = live_check(spec.domain, spec.selector, key.public, self.servers)
         result = register(request, self.aws, live)[0]
         return Outcome(
             spec.domain,
@@ -64,17 +65,26 @@ class RegisterWork:
             data={
                 "selector": spec.selector,
                 "status": result.status,
-                "fingerprint": source.key.public.fingerprint,
-                "secret": source.action,
+                "fingerprint": key.public.fingerprint,
+                "secret": action,
             },
         )
 
-    def _obtain(self, domain: str) -> KeySource:
-        from byodkim.aws.secrets import obtain_key
+    def _obtain(self, domain: str) -> tuple[str, KeyMaterial]:
+        """Return the domain's key: the one kept (by its description: no secret read), or a new one, stored.
+
+        ``kept`` comes from one sweep of the secrets; a domain not in it has no secret, or one
+        stored before descriptions carried the key, which ``obtain_key`` reads.
+        """
+        from byodkim.aws.secrets import KeptKey, obtain_key
 
         spec = self._specs[domain].spec
-        return obtain_key(
-            self.aws.client("secretsmanager", spec.regions[0]),
+        client = self.aws.client("secretsmanager", spec.regions[0])
+        public = self.kept.get(domain)
+        if public is not None:
+            return "kept", KeptKey(client, secret_id(domain, spec.selector), public)
+        source = obtain_key(
+            client,
             domain=domain,
             selector=spec.selector,
             given=None,
@@ -82,6 +92,7 @@ class RegisterWork:
             kms_key_id=self.kms_key_id,
             dry_run=self.dry_run,
         )
+        return source.action, source.key
 
 
 @dataclass
@@ -124,7 +135,7 @@ class VerifyWork:
 
         spec = unit.spec
         expected = self.public_keys.get(spec.domain) or self._stored(spec.domain, spec.selector, spec.regions[0])
-        report = check(Check(spec.domain, spec.selector, expected, self.servers, timeout=self.timeout))
+        report = check(Check(spec.domain, spec.selector, expected, self.servers, timeout=self.timeout, lean=True))
         outcomes = sorted({a.outcome for a in report.servers})
         return Outcome(
             spec.domain,
@@ -261,7 +272,7 @@ class ReportWork:
         data: dict[str, Any] = {"selector": spec.selector, "ses": ses, "dns": None}
         if public is None:
             return Outcome(spec.domain, None, ok=True, action="no key", detail=f"next: register ({where})", data=data)
-        report = check(Check(spec.domain, spec.selector, public, self.servers))
+        report = check(Check(spec.domain, spec.selector, public, self.servers, lean=True))
         data["dns"] = report.summary()
         ours = [s for s in found if s.exists and s.origin == "EXTERNAL" and spec.selector in s.tokens]
         statuses = {str(s.status) for s in ours}
