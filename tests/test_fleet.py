@@ -298,3 +298,76 @@ def test_keygen_all_writes_a_pair_per_domain_and_keeps_existing_ones(tmp_path: P
     for name in fleet_names(5):
         private = tmp_path / "keys" / name / "gooid-21-pro-20250912-1.private.pem"
         assert private.stat().st_mode & 0o777 == 0o600
+
+
+# -- the health check covers every declared domain -------------------------------------------------
+
+
+def test_the_health_check_covers_every_declared_domain_with_its_own_metrics(
+    emulator: Emulator, cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name_server: NameServerFactory
+) -> None:
+    import importlib
+
+    from byodkim import lambda_handler
+    from byodkim.aws.secrets import read_public_key
+    from byodkim.dkim.record import DkimRecord, quote_strings
+    from byodkim.local.dns import zone_text
+
+    count = 2  # goo.ne.jp, d000 and d001, each in two regions
+    server: LocalNameServer = name_server({name: zone_text(name, 2026112901) for name in fleet_names(count)})
+    emulator.control("/_byodkim/config", {"dns_servers": [server.spec]})
+    folder = fleet_project(tmp_path, count)
+    monkeypatch.setenv("BYODKIM_SCEPTRE_DIR", str(folder))
+    monkeypatch.setenv("BYODKIM_NAMESERVERS", server.spec)
+    assert cli("register", "--all").code == 0
+    secrets = boto3.client("secretsmanager", region_name=REGIONS[0])
+    records = {}
+    for domain in ("goo.ne.jp", "d000.fleet.example"):  # live; d001 waits for its record (rollout, not trouble)
+        public = read_public_key(secrets, f"byodkim/dkim/{domain}/gooid-21-pro-20250912-1")
+        assert public is not None
+        records[domain] = DkimRecord(domain, "gooid-21-pro-20250912-1", public.b64)
+        server.update(domain, add=[(records[domain].name, 60, "TXT", [quote_strings(records[domain].strings)])])
+    assert cli("verify", "--domain", "goo.ne.jp", "--domain", "d000.fleet.example", "--ses").code == 0
+
+    # What phase 2 is launched with: the manifest the !byodkim_fleet resolver writes, named in its environment.
+    bucket = "aws-ses-migration-prod-dkim-certificates"
+    s3 = boto3.client("s3", region_name=REGIONS[0])
+    s3.create_bucket(Bucket=bucket, CreateBucketConfiguration={"LocationConstraint": REGIONS[0]})
+    s3.put_object(Bucket=bucket, Key="fleet/test.json", Body=deployment.read(folder).manifest())
+    env = {
+        "PROJECT_NAME": "aws-ses-migration",
+        "ENVIRONMENT": "prod",
+        "DOMAIN_NAME": "goo.ne.jp",
+        "CERTIFICATES_BUCKET": bucket,
+        "NAMESERVERS": server.spec,
+        "FLEET_MANIFEST_KEY": "fleet/test.json",
+    }
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    handler = importlib.reload(lambda_handler).handler
+    event = {"action": "health", "domains": "all", "environment": "prod", "projectName": "aws-ses-migration"}
+
+    healthy = handler(event, None)
+    assert healthy["ok"], healthy
+    assert healthy["domains"] == count + 1
+    assert healthy["counts"] == {"healthy": 4, "pending": 2}  # d001 is on its way: not a problem
+    assert healthy["problems"] == []
+
+    server.update("d000.fleet.example", delete=[records["d000.fleet.example"].name])  # a zone edit loses it
+    broken = handler(event, None)
+    assert broken["counts"] == {"healthy": 2, "record gone": 2, "pending": 2}
+    assert {(p["domain"], p["region"]) for p in broken["problems"]} == {("d000.fleet.example", r) for r in REGIONS}
+
+    cloudwatch = boto3.client("cloudwatch", region_name=REGIONS[0])
+    listed = cloudwatch.list_metrics(Namespace="BYODKIM", MetricName="DkimVerified")["Metrics"]
+    dimensions = {tuple(sorted((d["Name"], d["Value"]) for d in m["Dimensions"])) for m in listed}
+    assert dimensions == {(("Domain", d), ("Region", r)) for d in fleet_names(count) for r in REGIONS}
+    total = cloudwatch.get_metric_statistics(
+        Namespace="BYODKIM",
+        MetricName="DkimProblems",
+        StartTime=time.time() - 600,
+        EndTime=time.time() + 60,
+        Period=60,
+        Statistics=["Maximum"],
+    )["Datapoints"]
+    assert max(p["Maximum"] for p in total) == 2.0  # the fleet alarm's metric: two domain-regions in trouble

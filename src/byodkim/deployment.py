@@ -37,6 +37,8 @@ TAG_SELECTOR = "byodkim:selector"
 TAG_FINGERPRINT = "byodkim:fingerprint"
 METRIC_NAMESPACE = "BYODKIM"
 METRIC_DKIM_VERIFIED = "DkimVerified"
+METRIC_DKIM_PROBLEMS = "DkimProblems"  # per SES region: how many declared domains are in trouble
+FLEET_MANIFEST_PREFIX = "fleet/"  # in the certificates bucket: the declared domains, for the health check
 DEFAULT_GROUP = "prod"
 LAMBDA_RUNTIME = "python3.12"  # the dkim-manager's runtime unless the Sceptre config says otherwise
 SCEPTRE_DIR_ENV = "BYODKIM_SCEPTRE_DIR"
@@ -81,6 +83,12 @@ class Deployment:
         """Return every SES region of the declared domains, the deployment's own first."""
         found = [self.region] if self.region else []
         return tuple(dict.fromkeys([*found, *(r for spec in self.domains for r in spec.regions)]))
+
+    def manifest(self) -> bytes:
+        """Return the declared domains as the health check reads them (stable JSON, so its S3 key is its hash)."""
+        import json
+
+        return json.dumps([spec.as_dict() for spec in self.domains], sort_keys=True, separators=(",", ":")).encode()
 
     def declared(self, domain: str) -> DomainSpec | None:
         """Return the declaration of ``domain``, ``None`` when the deployment does not list it."""

@@ -84,6 +84,35 @@ class LambdaCodeResolver(Resolver):  # type: ignore[misc] # sceptre is untyped
         return code.s3_key
 
 
+class FleetResolver(Resolver):  # type: ignore[misc] # sceptre is untyped
+    """``!byodkim_fleet {bucket}``: write the declared domains (``domains:``) to S3 once per content; return the key.
+
+    Read by the one deployment reader from the stack's own config group, so the list the
+    health check covers is the list every ``--all`` command acts on.
+    """
+
+    def resolve(self) -> str:
+        """Return the S3 key of the manifest in ``bucket``."""
+        import hashlib
+
+        from byodkim import deployment
+
+        args = _arguments(self, ("bucket",))
+        folder = deployment.find_sceptre_dir()
+        if folder is None:
+            self.raise_invalid_argument_error("needs the Sceptre project folder; run sceptre from it")
+        target = deployment.read(folder, str(self.stack.name).split("/", 1)[0])
+        body = target.manifest()
+        key = f"{deployment.FLEET_MANIFEST_PREFIX}{hashlib.sha256(body).hexdigest()[:32]}.json"
+        s3 = _StackClient(self.stack, "s3")
+        try:
+            s3.head_object(Bucket=args["bucket"], Key=key)
+        except Exception:  # noqa: BLE001 - absent (404) or unreadable: write it
+            s3.put_object(Bucket=args["bucket"], Key=key, Body=body, ContentType="application/json")
+        log.info("%s: %d declared domain(s) in s3://%s/%s", self.stack.name, len(target.domains), args["bucket"], key)
+        return key
+
+
 class DkimRecordResolver(Resolver):  # type: ignore[misc] # sceptre is untyped
     """``!byodkim_dkim_record {domain, selector, secret_prefix}``: the Route 53 TXT value, or "" before a key exists."""
 

@@ -19,13 +19,15 @@ from typing import TYPE_CHECKING, Any
 from byodkim.aws.guards import read_statuses
 from byodkim.aws.secrets import read_public_key
 from byodkim.aws.ssm import read_parameter
-from byodkim.deployment import METRIC_DKIM_VERIFIED, METRIC_NAMESPACE, secret_id
+from byodkim.deployment import METRIC_DKIM_PROBLEMS, METRIC_DKIM_VERIFIED, METRIC_NAMESPACE, DomainSpec, secret_id
 from byodkim.dnscheck.check import Report, check
 from byodkim.dnscheck.judge import ABSENT, AMBIGUOUS, DIFFERENT, MALFORMED, PRIVATE, REVOKED, UNREACHABLE, Check
 from byodkim.dnscheck.servers import parse_servers
 from byodkim.errors import DnsUnreachableError
 
 if TYPE_CHECKING:
+    from mypy_boto3_cloudwatch.type_defs import MetricDatumTypeDef
+
     from byodkim.aws.ses import RegionStatus
     from byodkim.aws.session import Aws
     from byodkim.rollout.phases import ManagerConfig
@@ -38,6 +40,7 @@ SES_FAILED = "SES FAILED"
 RECORD_GONE = "record gone"
 RECORD_CHANGED = "record changed"
 RECORD_UNCONFIRMED = "record not confirmed"  # a server did not answer; the others may be right
+SILENT = "name servers silent"  # in a fleet run: no server of this domain answered
 KEY_PUBLISHED = "private key published"
 _QUIET = {None, NOT_ACTIVE, PENDING}  # moves among these are rollout progress, which phase 7 reports
 _CHANGED = {DIFFERENT, MALFORMED, REVOKED, AMBIGUOUS}
@@ -55,6 +58,7 @@ _NEXT = {
         "ask the DNS team to restore the record exactly as requested (`uv run byodkim verify` names the fault)"
     ),
     RECORD_UNCONFIRMED: "check the name servers that did not answer (`uv run byodkim verify`)",
+    SILENT: "check the domain's name servers (`uv run byodkim verify --domain DOMAIN`)",
     SES_TEMPORARY_FAILURE: (
         "check the record with `uv run byodkim verify` on every authoritative server; "
         "SES stops signing with the key if it cannot read it for 72 hours"
@@ -132,16 +136,22 @@ def condition_of(ses: RegionStatus, record: tuple[str, str] | None) -> tuple[str
 
 def put_metric(aws: Aws, region: str, domain: str, ses_region: str, *, healthy: bool) -> None:
     """Send one DkimVerified value with the dimensions the phase-8 alarm watches (Domain, Region)."""
-    aws.client("cloudwatch", region).put_metric_data(
-        Namespace=METRIC_NAMESPACE,
-        MetricData=[
-            {
-                "MetricName": METRIC_DKIM_VERIFIED,
-                "Dimensions": [{"Name": "Domain", "Value": domain}, {"Name": "Region", "Value": ses_region}],
-                "Value": 1.0 if healthy else 0.0,
-            }
-        ],
-    )
+    put_metrics(aws, region, [_verified(domain, ses_region, healthy=healthy)])
+
+
+def _verified(domain: str, ses_region: str, *, healthy: bool) -> MetricDatumTypeDef:
+    return {
+        "MetricName": METRIC_DKIM_VERIFIED,
+        "Dimensions": [{"Name": "Domain", "Value": domain}, {"Name": "Region", "Value": ses_region}],
+        "Value": 1.0 if healthy else 0.0,
+    }
+
+
+def put_metrics(aws: Aws, region: str, data: list[MetricDatumTypeDef]) -> None:
+    """Send metric values in batches CloudWatch accepts (up to 1,000 a request; 500 here)."""
+    client = aws.client("cloudwatch", region)
+    for start in range(0, len(data), 500):
+        client.put_metric_data(Namespace=METRIC_NAMESPACE, MetricData=data[start : start + 500])
 
 
 class HealthCheck:
@@ -152,7 +162,19 @@ class HealthCheck:
 
     def run(self, domain: str) -> dict[str, Any]:
         """Check, send the metrics, notify changes, and return what was found."""
-        regions = self.config.ses_regions or (self.region,)
+        findings, report, notified = self.check(domain, self.config.ses_regions or (self.region,))
+        put_metrics(self.aws, self.region, [_verified(domain, f.region, healthy=f.healthy) for f in findings])
+        return {
+            "action": "health",
+            "domain": domain,
+            "healthy": all(f.healthy for f in findings),
+            "dns": report.summary() if report is not None else None,
+            "findings": [{**asdict(f), "next": f.next_step} for f in findings],
+            "notified": notified,
+        }
+
+    def check(self, domain: str, regions: tuple[str, ...]) -> tuple[list[Finding], Report | None, list[str]]:
+        """Check one domain in ``regions`` and notify its changes; return findings, the DNS report, who was told."""
         statuses = read_statuses(self.aws, domain, regions)
         selector = next((s.tokens[0] for s in statuses if s.origin == "EXTERNAL" and s.tokens), None)
         record, report = None, None
@@ -163,16 +185,51 @@ class HealthCheck:
         for seen in statuses:
             condition, detail = condition_of(seen, record)
             findings.append(Finding(domain, seen.region, condition, seen.status or "NO IDENTITY", selector, detail))
+        return findings, report, self._notify_changes(domain, findings, report)
+
+    def run_fleet(self, specs: list[DomainSpec]) -> dict[str, Any]:
+        """Check every declared domain side by side, and send the fleet's metrics.
+
+        One DkimVerified per domain and region, and per region the count of domains in trouble
+        (``DkimProblems``, which one phase-8 alarm watches for the whole fleet). A domain whose
+        name servers are silent is a finding, not the end of the run; when no domain's servers
+        answer, it raises, as for one domain, so the metrics go missing.
+        """
+        from concurrent.futures import ThreadPoolExecutor
+
+        def one(spec: DomainSpec) -> list[Finding]:
+            try:
+                return self.check(spec.domain, spec.regions or (self.region,))[0]
+            except DnsUnreachableError as exc:
+                return [Finding(spec.domain, r, SILENT, "-", spec.selector, str(exc)) for r in spec.regions]
+
+        with ThreadPoolExecutor(8) as pool:
+            findings = [f for found in pool.map(one, specs) for f in found]
+        if findings and all(f.condition == SILENT for f in findings):
+            raise DnsUnreachableError(f"no authoritative server answered for any of {len(specs)} domains")
+        problems = [f for f in findings if f.condition not in _QUIET | {HEALTHY}]
+        data = [_verified(f.domain, f.region, healthy=f.healthy) for f in findings if f.condition != SILENT]
+        # The fleet alarm watches the total (no dimension); the per-region counts are for the dashboard.
+        data.append({"MetricName": METRIC_DKIM_PROBLEMS, "Value": float(len(problems))})
+        for ses_region in dict.fromkeys(f.region for f in findings):
+            count = sum(1 for f in problems if f.region == ses_region)
+            data.append(
+                {
+                    "MetricName": METRIC_DKIM_PROBLEMS,
+                    "Dimensions": [{"Name": "Region", "Value": ses_region}],
+                    "Value": float(count),
+                }
+            )
+        put_metrics(self.aws, self.region, data)
+        counts: dict[str, int] = {}
         for finding in findings:
-            put_metric(self.aws, self.region, domain, finding.region, healthy=finding.healthy)
-        notified = self._notify_changes(domain, findings, report)
+            counts[finding.condition] = counts.get(finding.condition, 0) + 1
         return {
             "action": "health",
-            "domain": domain,
-            "healthy": all(f.healthy for f in findings),
-            "dns": report.summary() if report is not None else None,
-            "findings": [{**asdict(f), "next": f.next_step} for f in findings],
-            "notified": notified,
+            "domains": len(specs),
+            "healthy": not problems,
+            "counts": counts,
+            "problems": [{**asdict(f), "next": f.next_step} for f in problems],
         }
 
     def _dns(self, domain: str, selector: str) -> tuple[Report, bool]:

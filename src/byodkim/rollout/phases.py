@@ -19,7 +19,7 @@ from byodkim.aws.secrets import read_key
 from byodkim.aws.ses import Registration, register
 from byodkim.aws.ses import status as ses_status
 from byodkim.aws.ssm import read_parameter
-from byodkim.deployment import Deployment, secret_id
+from byodkim.deployment import Deployment, DomainSpec, secret_id
 from byodkim.dkim.names import normalize_domain, validate_selector
 from byodkim.dkim.record import DkimRecord
 from byodkim.dkim.request import RequestFields, render_request
@@ -53,6 +53,17 @@ class ManagerConfig:
     alert_topic_arn: str = ""
     ses_regions: tuple[str, ...] = ()  # where the health check reads SES; the function's own region if empty
     mail_from_subdomain: str = ""  # phase 3's custom MAIL FROM label: its MX and SPF join the DNS request
+    fleet_manifest: str = ""  # S3 key (in the certificates bucket) of the declared domains, from Sceptre
+
+    def declared(self, aws: Aws, region: str) -> list[DomainSpec]:
+        """Return every declared domain: the manifest phase 2 was launched with, else the function's own domain."""
+        if not (self.fleet_manifest and self.bucket):
+            return [DomainSpec(self.domain, "", self.ses_regions or (region,))]
+        body = aws.client("s3", region).get_object(Bucket=self.bucket, Key=self.fleet_manifest)["Body"].read()
+        return [
+            DomainSpec(str(e["domain"]), str(e.get("selector", "")), tuple(e.get("regions") or (region,)))
+            for e in json.loads(body)
+        ]
 
     @property
     def project(self) -> str:
@@ -84,6 +95,7 @@ class ManagerConfig:
             alert_topic_arn=env.get("ALERT_TOPIC_ARN", ""),
             ses_regions=_listed(env.get("SES_REGIONS", "")),
             mail_from_subdomain=env.get("MAIL_FROM_SUBDOMAIN", ""),
+            fleet_manifest=env.get("FLEET_MANIFEST_KEY", ""),
         )
 
     @classmethod
@@ -123,6 +135,7 @@ class PhaseRequest:
     selector: str | None
     reregister: bool = False  # phase 7: register again after SES gave up (FAILED)
     resend: bool = False  # phase 5: send the DNS request again though it was sent for this key
+    every: bool = False  # health: every declared domain ("domains": "all")
 
 
 def parse_event(event: object, config: ManagerConfig) -> PhaseRequest:
@@ -141,6 +154,12 @@ def parse_event(event: object, config: ManagerConfig) -> PhaseRequest:
     if action == "phase_manager" and phase not in ("4", "5", "7"):
         hint = "phase 6 is the DNS team's own work; check it with phase 7" if phase == "6" else "use 4, 5 or 7"
         raise InputError(f"phase `{phase}` is not one this function runs", hint)
+    every = event.get("domains") == "all"
+    if "domains" in event and (not every or action != "health"):
+        raise InputError(
+            f'"domains": {json.dumps(event["domains"])} is not understood',
+            'give "domains": "all" with "action": "health"',
+        )
     domain = normalize_domain(str(event.get("domain") or config.domain))
     selector = validate_selector(str(event["selector"])) if event.get("selector") else None
     flags = {}
@@ -149,7 +168,7 @@ def parse_event(event: object, config: ManagerConfig) -> PhaseRequest:
         if not isinstance(value, bool):
             raise InputError(f"{name} `{value}` is not true or false", f'give "{name}": true, or leave it out')
         flags[name] = value
-    return PhaseRequest(str(action), phase, domain, selector, **flags)
+    return PhaseRequest(str(action), phase, domain, selector, every=every, **flags)
 
 
 class Manager:
@@ -163,7 +182,10 @@ class Manager:
         if request.action == "status":
             return self.status(request)
         if request.action == "health":
-            return HealthCheck(self.config, self.aws, self.region).run(request.domain)
+            check = HealthCheck(self.config, self.aws, self.region)
+            if request.every:
+                return check.run_fleet(self.config.declared(self.aws, self.region))
+            return check.run(request.domain)
         return {"4": self.prepare, "5": self.send_request, "7": self.activate}[request.phase](request)
 
     # -- shared ------------------------------------------------------------------------------
