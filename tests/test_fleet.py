@@ -10,6 +10,7 @@ import signal
 import subprocess
 import sys
 import time
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -332,7 +333,7 @@ def test_the_health_check_covers_every_declared_domain_with_its_own_metrics(
     # What phase 2 is launched with: the manifest the !byodkim_fleet resolver writes, named in its environment.
     bucket = "aws-ses-migration-prod-dkim-certificates"
     s3 = boto3.client("s3", region_name=REGIONS[0])
-    s3.create_bucket(Bucket=bucket, CreateBucketConfiguration={"LocationConstraint": REGIONS[0]})
+    s3.create_bucket(Bucket=bucket, CreateBucketConfiguration={"LocationConstraint": "ap-northeast-1"})
     s3.put_object(Bucket=bucket, Key="fleet/test.json", Body=deployment.read(folder).manifest())
     env = {
         "PROJECT_NAME": "aws-ses-migration",
@@ -365,8 +366,8 @@ def test_the_health_check_covers_every_declared_domain_with_its_own_metrics(
     total = cloudwatch.get_metric_statistics(
         Namespace="BYODKIM",
         MetricName="DkimProblems",
-        StartTime=time.time() - 600,
-        EndTime=time.time() + 60,
+        StartTime=datetime.now(UTC) - timedelta(minutes=10),
+        EndTime=datetime.now(UTC) + timedelta(minutes=1),
         Period=60,
         Statistics=["Maximum"],
     )["Datapoints"]
