@@ -82,3 +82,32 @@ def test_the_sandbox_with_a_custom_mail_from_passes_check_domain(cli: Cli) -> No
             in checked.out
         )
         assert "  p=none: mail that fails DMARC is delivered; receivers only report it" in checked.out
+
+
+def test_the_sandbox_with_a_second_region_takes_every_declared_domain_to_success(cli: Cli) -> None:
+    """A nested Sceptre group adds us-west-2; three subdomains join goo.ne.jp under `domains:`."""
+    import json
+
+    import boto3
+
+    from byodkim.local.sandbox import SandboxOptions, rehearse, running
+
+    options = SandboxOptions(second_region="us-west-2", extra_domains=3)
+    with running(options) as box:
+        rehearse(box, options)
+        names = ["goo.ne.jp", "svc01.goo.ne.jp", "svc02.goo.ne.jp", "svc03.goo.ne.jp"]
+        assert [s.domain for s in box.deployment.domains] == names
+        assert box.deployment.regions == ("ap-northeast-1", "us-west-2")
+        stacks = boto3.client("cloudformation", region_name="us-west-2").list_stacks()["StackSummaries"]
+        assert [s["StackName"] for s in stacks] == ["aws-ses-migration-prod-prod-us-west-2-phase-3-ses-byodkim"]
+        tokyo = {s["StackName"] for s in boto3.client("cloudformation").list_stacks()["StackSummaries"]}
+        assert "aws-ses-migration-prod-prod-phase-3-ses-byodkim" in tokyo  # prod's own names unchanged
+        status = cli("status", "--all", "-o", "json")
+        assert status.code == 0, status.out + status.err
+        rows = [json.loads(line) for line in status.out.splitlines()][:-1]
+        assert sorted((r["domain"], r["region"], r["action"]) for r in rows) == sorted(
+            (name, region, "EXTERNAL SUCCESS") for name in names for region in ("ap-northeast-1", "us-west-2")
+        )
+        verified = cli("verify", "--all", "--ses")
+        assert verified.code == 0, verified.out
+        assert verified.out.splitlines()[-1].startswith("12 in ")  # 4 records, 8 domain-regions at SUCCESS

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 
     from byodkim.dkim.keys import PublicKey
     from byodkim.dnscheck.servers import Server
+    from byodkim.local.sandbox import Sandbox
 
 
 @click.command()
@@ -72,9 +73,28 @@ def emulator(port: int, dns_servers: tuple[str, ...], dkim_window: float, region
     default="",
     help="Rehearse a custom MAIL FROM (e.g. mail): phase 3 sets it, the DNS team publishes its MX and SPF.",
 )
+@click.option(
+    "--second-region",
+    default="",
+    help="Rehearse a fleet in two regions: a nested Sceptre group (e.g. us-west-2) deploys phase 3 there.",
+)
+@click.option(
+    "--extra-domains",
+    type=click.IntRange(0, 200),
+    default=0,
+    help="Declare this many subdomains (svc01.DOMAIN, ...) under `domains:` beside the domain.",
+)
 @lang_option("the report and request")
 @click.pass_context
-def sandbox(ctx: click.Context, keep: bool, from_start: bool, mail_from_subdomain: str, lang: str) -> None:  # noqa: FBT001
+def sandbox(
+    ctx: click.Context,
+    keep: bool,  # noqa: FBT001
+    from_start: bool,  # noqa: FBT001
+    mail_from_subdomain: str,
+    second_region: str,
+    extra_domains: int,
+    lang: str,
+) -> None:
     """Rehearse the whole rollout locally: no AWS account needed.
 
     `byodkim sandbox dns ...` plays the DNS team against a running sandbox.
@@ -95,7 +115,15 @@ def sandbox(ctx: click.Context, keep: bool, from_start: bool, mail_from_subdomai
         click.echo(f"[{steps[0]:>2}] {what} ({seconds:.1f} s)", err=True)
 
     stop_on_sigterm()
-    options = rehearsal.SandboxOptions(lang=lang, progress=progress, mail_from_subdomain=mail_from_subdomain)
+    if second_region:
+        _check_region(second_region)
+    options = rehearsal.SandboxOptions(
+        lang=lang,
+        progress=progress,
+        mail_from_subdomain=mail_from_subdomain,
+        second_region=second_region,
+        extra_domains=extra_domains,
+    )
     with rehearsal.running(options) as box:
         if from_start:
             launched = time.monotonic()
@@ -109,18 +137,34 @@ def sandbox(ctx: click.Context, keep: bool, from_start: bool, mail_from_subdomai
             click.echo(box.report_text, nl=False)
             click.echo(f"sandbox rollout reached SUCCESS in {time.monotonic() - started:.1f} s", err=True)
         if keep:
-            click.echo("# the sandbox is running; in another shell:")
-            for name, value in box.environment.items():
-                click.echo(f"export {name}={value}")
-            if from_start:
-                click.echo("# then follow docs/runbook.md; play the DNS team with: uv run byodkim sandbox dns --help")
-            click.echo(f"# files: {box.workdir}; Ctrl-C stops it", err=True, nl=True)
-            sys.stdout.flush()
-            try:
-                while True:
-                    time.sleep(3600)
-            except KeyboardInterrupt:
-                pass
+            _keep_running(box, from_start=from_start)
+
+
+def _keep_running(box: Sandbox, *, from_start: bool) -> None:
+    """Say how to reach the running sandbox, then wait for Ctrl-C."""
+    import time
+
+    click.echo("# the sandbox is running; in another shell:")
+    for name, value in box.environment.items():
+        click.echo(f"export {name}={value}")
+    if from_start:
+        click.echo("# then follow docs/runbook.md; play the DNS team with: uv run byodkim sandbox dns --help")
+    click.echo(f"# files: {box.workdir}; Ctrl-C stops it", err=True, nl=True)
+    sys.stdout.flush()
+    try:
+        while True:
+            time.sleep(3600)
+    except KeyboardInterrupt:
+        pass
+
+
+def _check_region(name: str) -> None:
+    from byodkim.aws.session import check_region
+
+    try:
+        check_region(name)
+    except InputError as exc:
+        raise click.BadParameter(str(exc), param_hint="'--second-region'") from None
 
 
 @sandbox.command("dns")

@@ -83,7 +83,8 @@ def report(
         work = ReportWork(aws, servers(nameservers), target.secret_prefix)
         return fleet.run(todo, work, "json" if output == "json" else "text", "domains")
     domain = domains[0] if domains else None
-    aws, chosen = aws_regions(profile, regions, ses_rate)
+    declared = target.declared(domain or target.domain or "")
+    aws, chosen = aws_regions(profile, regions or (declared.regions if declared else ()), ses_rate)
     request = ReportRequest(target, domain, chosen, servers(nameservers))
     text = render(collect(request, aws, chosen[0]), output, lang, prefix())
     if out is None:

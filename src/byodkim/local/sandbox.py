@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from byodkim.aws.session import Aws
     from byodkim.deployment import Deployment
     from byodkim.dkim.keys import SigningKey
+    from byodkim.dkim.record import DkimRecord
     from byodkim.local.dns import LocalNameServer
 
 Step = Callable[[str, float], None]  # (what finished, seconds it took)
@@ -63,6 +64,7 @@ class Sandbox:
 
     workdir: Path
     deployment: Deployment
+    sceptre: Path  # the Sceptre folder deployed: the checkout's, or the fleet's copy of it
     environment: dict[str, str] = field(default_factory=dict)
     nameserver: str = ""
     dns: LocalNameServer | None = None
@@ -83,6 +85,8 @@ class SandboxOptions:
     clock_speed: float = CLOCK_SPEED
     lambda_network: str = "auto"  # isolated where the host allows it; "host" to rehearse without namespaces
     mail_from_subdomain: str = ""  # e.g. "mail": phase 3 sets a custom MAIL FROM, the DNS team publishes its MX and SPF
+    second_region: str = ""  # a nested stack group deploying phase 3 there; every domain registered in both
+    extra_domains: int = 0  # subdomains declared under `domains:` beside the domain
     progress: Step = lambda _what, _seconds: None
 
 
@@ -106,10 +110,16 @@ def running(options: SandboxOptions) -> Iterator[Sandbox]:
             "AWS_DEFAULT_REGION",
             "AWS_PROFILE",
             "BYODKIM_NAMESERVERS",
+            "BYODKIM_SCEPTRE_DIR",
         )
     }
     start = time.monotonic()
-    target = rehearsed()
+    target, folder = rehearsed(), sceptre_dir()
+    if options.second_region or options.extra_domains:
+        from byodkim.local import fleet_sandbox
+
+        folder = fleet_sandbox.project(workdir, folder, options.second_region, options.extra_domains)
+        target = deployment.read(folder)
     _need_runtime_python(target.lambda_runtime)
     domain = str(target.domain)
     zone = zone_text(domain, 2026112801, [f"ns1 IN AAAA {NS_AAAA}"])
@@ -135,10 +145,12 @@ def running(options: SandboxOptions) -> Iterator[Sandbox]:
             time.monotonic() - start,
         )
         env = {**emulator.environment(), "BYODKIM_NAMESERVERS": dns.spec}
+        if folder != sceptre_dir():  # the fleet's copy: every command, resolver and hook reads it
+            env["BYODKIM_SCEPTRE_DIR"] = str(folder)
         os.environ.pop("AWS_PROFILE", None)
         os.environ.update(env)
         yield Sandbox(
-            workdir, target, env, dns.spec, dns, lambda_network=network, mail_from=options.mail_from_subdomain
+            workdir, target, folder, env, dns.spec, dns, lambda_network=network, mail_from=options.mail_from_subdomain
         )
     finally:
         for key, value in saved.items():
@@ -176,7 +188,7 @@ def launch_stacks(sandbox: Sandbox) -> None:
         extra += ["--var", f"mail_from_subdomain={sandbox.mail_from}"]
     done = subprocess.run(  # noqa: S603 - our own runner, fixed arguments
         [sys.executable, "-m", "byodkim.local.sceptre_run", *extra, "launch", "-y", sandbox.deployment.group],
-        cwd=sceptre_dir(),
+        cwd=sandbox.sceptre,
         capture_output=True,
         text=True,
         env={**os.environ, **sandbox.environment},
@@ -192,8 +204,8 @@ def rehearse(sandbox: Sandbox, options: SandboxOptions) -> Sandbox:
     """Run the rollout, phase by phase, against the running sandbox."""
     from byodkim.aws.session import Aws
     from byodkim.dkim import keys
-    from byodkim.dkim.record import DkimRecord, quote_strings
-    from byodkim.dkim.request import RequestFields, mail_from_records, render_request
+    from byodkim.dkim.record import DkimRecord
+    from byodkim.dkim.request import RequestFields, render_request
     from byodkim.dnscheck.check import check
     from byodkim.dnscheck.judge import Check
     from byodkim.dnscheck.servers import parse_server
@@ -240,15 +252,12 @@ def rehearse(sandbox: Sandbox, options: SandboxOptions) -> Sandbox:
 
     _timed(sandbox, options, "DNS request written and sent to the DNS team topic (Lambda phases 4 and 5)", request_dns)
 
-    def dns_team() -> None:
-        assert sandbox.dns is not None  # noqa: S101 - set by running()
-        sandbox.dns.update(domain, add=[(record.name, 3600, "TXT", [quote_strings(record.strings)])])
-        if sandbox.mail_from:  # the request's MX and SPF lines, as the DNS team would enter them
-            for line in mail_from_records(f"{sandbox.mail_from}.{domain}", region):
-                name, ttl, _cls, rdtype, value = line.split(maxsplit=4)
-                sandbox.dns.update(domain, add=[(name, int(ttl), rdtype, [value])], delete=[])
-
-    _timed(sandbox, options, "phase 6 played: the DNS team published the TXT record", dns_team)
+    _timed(
+        sandbox,
+        options,
+        "phase 6 played: the DNS team published the TXT record",
+        lambda: _dns_team(sandbox, record, region),
+    )
     servers = tuple(parse_server(sandbox.nameserver))
     request = Check(domain, selector, key.public, servers)
     report = _timed(sandbox, options, "record verified on every authoritative server", lambda: check(request))
@@ -266,6 +275,8 @@ def rehearse(sandbox: Sandbox, options: SandboxOptions) -> Sandbox:
         "SES reports SUCCESS: the phase-7 schedule ran the Lambda in its own process and disabled itself",
         ses_success,
     )
+    if len(target.domains) > 1 or len(target.regions) > 1:
+        _fleet(sandbox, options, aws)
     sandbox.verified = True
     sandbox.mail_summary = _timed(
         sandbox,
@@ -274,9 +285,34 @@ def rehearse(sandbox: Sandbox, options: SandboxOptions) -> Sandbox:
         "aligned with From (DMARC passes on DKIM)",
         lambda: _send_test(sandbox, aws, region),
     )
-    rollout = collect(ReportRequest(target, domain=domain, servers=servers), aws, region)
-    sandbox.report_text = render(rollout, "text", options.lang)
+    request_all = ReportRequest(target, domain=domain, regions=target.regions or (region,), servers=servers)
+    sandbox.report_text = render(collect(request_all, aws, region), "text", options.lang)
     return sandbox
+
+
+def _dns_team(sandbox: Sandbox, record: DkimRecord, region: str) -> None:
+    """Publish what the DNS request asks for, as the DNS team would enter it."""
+    from byodkim.dkim.record import quote_strings
+    from byodkim.dkim.request import mail_from_records
+
+    assert sandbox.dns is not None  # noqa: S101 - set by running()
+    domain = record.domain
+    sandbox.dns.update(domain, add=[(record.name, 3600, "TXT", [quote_strings(record.strings)])])
+    if sandbox.mail_from:  # the request's MX and SPF lines
+        for line in mail_from_records(f"{sandbox.mail_from}.{domain}", region):
+            name, ttl, _cls, rdtype, value = line.split(maxsplit=4)
+            sandbox.dns.update(domain, add=[(name, int(ttl), rdtype, [value])], delete=[])
+
+
+def _fleet(sandbox: Sandbox, options: SandboxOptions, aws: Aws) -> None:
+    """Take every declared domain to SUCCESS in every region (see :mod:`byodkim.local.fleet_sandbox`)."""
+    from byodkim.local import fleet_sandbox
+
+    assert sandbox.dns is not None  # noqa: S101 - set by running()
+    started = time.monotonic()
+    line = fleet_sandbox.converge(aws, sandbox.deployment, sandbox.dns)
+    sandbox.timings.append((line, time.monotonic() - started))
+    options.progress(line, time.monotonic() - started)
 
 
 def _need_runtime_python(runtime: str) -> None:
