@@ -41,14 +41,22 @@ if TYPE_CHECKING:
     help="Seconds before PENDING turns FAILED [72 h].",
 )
 @click.option("--region", help="Region for the printed environment [default: the Sceptre config's].")
-def emulator(port: int, dns_servers: tuple[str, ...], dkim_window: float, region: str | None) -> None:
+@click.option(
+    "--ses-rate",
+    type=click.FloatRange(min=0),
+    default=0.0,
+    help="Throttle SES beyond this many calls/s per region and API family, as SES does [default: 0, off].",
+)
+def emulator(port: int, dns_servers: tuple[str, ...], dkim_window: float, region: str | None, ses_rate: float) -> None:
     """Run the local AWS emulator (moto + BYODKIM) until interrupted."""
     from byodkim.deployment import default_region
     from byodkim.emulator import Emulator
 
     stop_on_sigterm()
     where = region or default_region()
-    server = Emulator(port=port, dns_servers=list(dns_servers), dkim_window=dkim_window, region=where).start()
+    server = Emulator(
+        port=port, dns_servers=list(dns_servers), dkim_window=dkim_window, region=where, ses_rate=ses_rate
+    ).start()
     click.echo("# the local AWS emulator is running; in another shell:")
     for name, value in server.environment().items():
         click.echo(f"export {name}={value}")

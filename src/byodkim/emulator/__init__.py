@@ -50,6 +50,7 @@ class Emulator:
     log_path: Path | None = None  # the server's own log (moto's warnings, tracebacks); a temp file if None
     clock_speed: float = 1.0  # emulated seconds per real second: schedules and alarm periods pass faster
     lambda_network: str = "auto"  # where functions run: isolated (own namespace), host, or auto
+    ses_rate: float = 0.0  # SES calls/s per region and API family before it throttles (0: never)
     _process: subprocess.Popen[str] | None = field(default=None, init=False, repr=False)
 
     @property
@@ -58,14 +59,17 @@ class Emulator:
         return f"http://127.0.0.1:{self.port}"
 
     def environment(self) -> dict[str, str]:
-        """Return the client environment for this emulator."""
-        return client_environment(self.endpoint, self.region)
+        """Return the client environment for this emulator (clients paced at its SES rate, when it has one)."""
+        env = client_environment(self.endpoint, self.region)
+        if self.ses_rate:
+            env["BYODKIM_SES_RATE"] = f"{self.ses_rate:g}"
+        return env
 
     def start(self, timeout: float = 60.0) -> Self:
         """Start the server process and wait until it serves."""
         args = [sys.executable, "-m", "byodkim.emulator.server", "--port", str(self.port)]
         args += ["--dkim-window", str(self.dkim_window), "--clock-speed", str(self.clock_speed)]
-        args += ["--lambda-network", self.lambda_network]
+        args += ["--lambda-network", self.lambda_network, "--ses-rate", str(self.ses_rate)]
         for server in self.dns_servers:
             args += ["--dns", server]
         env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
