@@ -92,7 +92,7 @@ def verify(
     from byodkim.dnscheck import check as checker
     from byodkim.dnscheck import judge, wait
 
-    specs = fleet.chosen(domains, every, selector, regions)
+    specs = fleet.chosen(domains, every, selector, regions, need_regions=bool(ses or secret_id))
     if fleet.is_fleet(domains, every):
         if key_file or public_key_file or secret_id or wait_:
             raise InputError(
