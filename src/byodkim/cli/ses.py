@@ -154,8 +154,8 @@ def _register_fleet(
     aws = fleet.aws_for(profile, ses_rate)
     todo = units(specs, aws.default_region)
     fleet.ready(aws, [u.spec for u in todo], "secretsmanager", "sesv2", "sts")
-    work = RegisterWork(aws, kms_key(aws, todo[0].spec.regions[0], kms_key_id), dry_run, force, nameservers)
-    work.kept = fleet.public_keys(aws, [u.spec for u in todo], SECRET_PREFIX)
+    kept = fleet.public_keys(aws, [u.spec for u in todo], SECRET_PREFIX)
+    work = RegisterWork(aws, lambda region: kms_key(aws, region, kms_key_id), dry_run, force, nameservers, kept)
     return fleet.run(todo, work, output, "domain-regions registered")
 
 

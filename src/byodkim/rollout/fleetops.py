@@ -14,6 +14,7 @@ from byodkim.errors import InputError
 from byodkim.rollout.fleet import Once, Outcome, Unit
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from pathlib import Path
 
     from byodkim.aws.ses import KeyMaterial
@@ -33,7 +34,7 @@ class RegisterWork:
     """
 
     aws: Aws
-    kms_key_id: str | None = None
+    kms_key_id: Callable[[str], str | None] = lambda _region: None  # a region's key for new secrets
     dry_run: bool = False
     force: bool = False
     servers: tuple[Server, ...] = ()
@@ -42,6 +43,7 @@ class RegisterWork:
 
     def __post_init__(self) -> None:
         self._keys = Once(self._obtain)
+        self._kms = Once(self.kms_key_id)  # KMS keys are regional: looked up once per region used
         self._specs: dict[str, Unit] = {}
 
     def __call__(self, unit: Unit) -> Outcome:
@@ -89,7 +91,7 @@ class RegisterWork:
             selector=spec.selector,
             given=None,
             secret_id=None,
-            kms_key_id=self.kms_key_id,
+            kms_key_id=self._kms.get(spec.regions[0]),
             dry_run=self.dry_run,
         )
         return source.action, source.key
