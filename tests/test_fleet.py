@@ -280,6 +280,13 @@ def test_status_and_verify_all_give_a_line_per_unit_and_a_summary(
     ]
     assert sum(line.startswith("FAIL") for line in lines) == count - 1
     assert "2 ok, 2 failed" in lines[-1]
+    japanese = cli("verify", "--all", "--lang", "ja").out.splitlines()
+    assert japanese[-1].startswith("4 件 (") and japanese[-1].endswith("成功 2、失敗 2 (レコードなし 2、公開済み 2)")
+    live = next(line for line in japanese if "goo.ne.jp:" in line)
+    assert (
+        live
+        == "成功  goo.ne.jp: 公開済み (gooid-21-pro-20250912-1._domainkey.goo.ne.jp の鍵を公開している権威サーバー: 1/1 台)"
+    )
     named = cli("verify", "--domain", "goo.ne.jp", "--domain", "d000.fleet.example", "--ses")
     assert named.code == 0, named.out  # SES reads the same records: SUCCESS in both regions
     assert sum(line.startswith("ok") for line in named.out.splitlines()) == 2 + 2 * 2

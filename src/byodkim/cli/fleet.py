@@ -91,9 +91,13 @@ def is_fleet(domains: Sequence[str], every: bool) -> bool:  # noqa: FBT001 - a c
     return every or len(set(domains)) > 1
 
 
-def line(outcome: Outcome) -> str:
+def line(outcome: Outcome, lang: str = "en") -> str:
     """Return an outcome's text line: ``ok|FAIL  DOMAIN REGION: action (detail)``."""
     where = f"{outcome.domain} {outcome.region}" if outcome.region else outcome.domain
+    if lang == "ja":
+        from byodkim.cli.ja import fleet_line
+
+        return fleet_line(outcome.ok, where, outcome.action, outcome.detail)
     detail = f" ({outcome.detail})" if outcome.detail else ""
     return f"{'ok  ' if outcome.ok else 'FAIL'}  {where}: {outcome.action}{detail}"
 
@@ -140,6 +144,7 @@ def run(
     *,
     quiet_ok: bool = False,
     workers: int | None = None,
+    lang: str = "en",
 ) -> int:
     """Run the units, print each outcome and the summary; return the exit code (1 if any failed, 130 if interrupted)."""
     from byodkim.rollout.fleet import Run
@@ -151,7 +156,7 @@ def run(
         if output == "json":
             click.echo(_json_line(outcome.as_dict()))
         elif not (quiet_ok and outcome.ok):
-            click.echo(line(outcome))
+            click.echo(line(outcome, lang))
         bar.draw(progress)
 
     summary = Run(work, show, unregional_workers=workers).run(todo)
@@ -159,7 +164,7 @@ def run(
     if output == "json":
         click.echo(_json_line(summary.as_dict()))
     else:
-        click.echo(summary_line(summary))
+        click.echo(summary_line(summary, lang))
     if summary.interrupted:
         click.echo(
             f"interrupted: run the same {prefix()} command again; it reads what is done and does the rest", err=True
@@ -168,8 +173,12 @@ def run(
     return 0 if summary.ok else 1
 
 
-def summary_line(summary: Summary) -> str:
+def summary_line(summary: Summary, lang: str = "en") -> str:
     """Return the last line: how many units, how long, how many failed, and what was done."""
+    if lang == "ja":
+        from byodkim.cli.ja import fleet_summary
+
+        return fleet_summary(summary.units, summary.seconds, summary.failed, summary.actions)
     actions = ", ".join(f"{name} {count}" for name, count in sorted(summary.actions.items()))
     return (
         f"{summary.units} in {summary.seconds:.1f} s: {summary.units - summary.failed} ok, "

@@ -26,6 +26,38 @@ OUTCOMES = {
     "error": "エラー",
 }
 
+# What a fleet run's units come to (`--all`), as its lines and summary name them.
+FLEET_ACTIONS = {
+    **OUTCOMES,
+    "created": "作成",
+    "updated": "更新",
+    "already registered": "登録済み",
+    "refused": "拒否",
+    "failed": "失敗",
+    "published": "公開済み",
+    "no identity": "ID なし",
+    "generated": "生成",
+    "kept": "既存を維持",
+    "ready": "要件を満たす",
+    "not ready": "要件未達",
+    "no key": "鍵なし",
+    "not registered": "未登録",
+    "waiting for DNS": "DNS 待ち",
+}
+
+
+def fleet_line(ok: bool, where: str, action: str, detail: str) -> str:  # noqa: FBT001 - the unit's result
+    """Return a fleet run's line for one unit in Japanese."""
+    said = FLEET_ACTIONS.get(action, action)
+    return f"{'成功' if ok else '失敗'}  {where}: {said}" + (f" ({translate(detail)})" if detail else "")
+
+
+def fleet_summary(units: int, seconds: float, failed: int, actions: dict[str, int]) -> str:
+    """Return a fleet run's last line in Japanese."""
+    done = "、".join(f"{FLEET_ACTIONS.get(name, name)} {count}" for name, count in sorted(actions.items()))
+    return f"{units} 件 ({seconds:.1f} 秒): 成功 {units - failed}、失敗 {failed} ({done or '処理なし'})"
+
+
 # (English, Japanese): whole-line forms first, then the phrases inside lines.
 _LINES: list[tuple[str, str]] = [
     (r"(\d+)/(\d+) servers publish the key at (\S+)", r"\3 の鍵を公開している権威サーバー: \1/\2 台"),

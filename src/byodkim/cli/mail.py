@@ -211,7 +211,8 @@ def check_domain(
         todo = [Unit(replace(s, regions=s.regions or (default,))) for s in specs]
         if aws is not None:
             fleet.ready(aws, [u.spec for u in todo], "sesv2")
-        return fleet.run(todo, CheckDomainWork(aws, tuple(servers(nameservers))), output, "domains checked")
+        work = CheckDomainWork(aws, tuple(servers(nameservers)))
+        return fleet.run(todo, work, "json" if output == "json" else "text", "domains checked", lang=lang)
     domain = specs[0].domain
     check_mail_from(domain, mail_from, itself_ok=True)
     found = None

@@ -81,7 +81,7 @@ def report(
         todo = [Unit(replace(s, regions=s.regions or (aws.default_region(),))) for s in specs]
         fleet.ready(aws, [u.spec for u in todo], "secretsmanager", "sesv2")
         work = ReportWork(aws, servers(nameservers), target.secret_prefix)
-        return fleet.run(todo, work, "json" if output == "json" else "text", "domains")
+        return fleet.run(todo, work, "json" if output == "json" else "text", "domains", lang=lang)
     domain = domains[0] if domains else None
     declared = target.declared(domain or target.domain or "")
     aws, chosen = aws_regions(profile, regions or (declared.regions if declared else ()), ses_rate)

@@ -191,7 +191,7 @@ def status(
 
         aws = fleet.aws_for(profile, ses_rate)
         fleet.ready(aws, specs, "sesv2")
-        return fleet.run(units(specs, aws.default_region), StatusWork(aws), output, "domain-regions read")
+        return fleet.run(units(specs, aws.default_region), StatusWork(aws), output, "domain-regions read", lang=lang)
     domain = specs[0].domain
     aws, chosen = aws_regions(profile, specs[0].regions, ses_rate)
     found = ses_status(domain, chosen, aws)

@@ -99,7 +99,9 @@ def verify(
                 "--key-file, --public-key-file, --secret-id and --wait take one domain",
                 "with several, each key is read from Secrets Manager; re-run to see progress",
             )
-        return _verify_fleet(specs, profile, ses_rate, servers(nameservers), query_timeout, ses=ses, output=output)
+        return _verify_fleet(
+            specs, profile, ses_rate, servers(nameservers), query_timeout, ses=ses, output=output, lang=lang
+        )
     domain, selector = specs[0].domain, specs[0].selector
     if sum(x is not None for x in (key_file, public_key_file, secret_id)) != 1:
         raise InputError("give exactly one of --key-file, --public-key-file or --secret-id")
@@ -156,6 +158,7 @@ def _verify_fleet(
     *,
     ses: bool,
     output: str,
+    lang: str,
 ) -> int:
     from byodkim import deployment
     from byodkim.rollout.fleet import Unit, units
@@ -170,4 +173,4 @@ def _verify_fleet(
     regional = [u.spec for u in todo if u.region is None]
     fleet.ready(aws, regional, "secretsmanager", *(("sesv2",) if ses else ()))
     work = VerifyWork(aws, nameservers, query_timeout, prefix, fleet.public_keys(aws, regional, prefix))
-    return fleet.run(todo, work, output, "checked")
+    return fleet.run(todo, work, output, "checked", lang=lang)
