@@ -282,11 +282,11 @@ def test_status_and_verify_all_give_a_line_per_unit_and_a_summary(
     assert "2 ok, 2 failed" in lines[-1]
     japanese = cli("verify", "--all", "--lang", "ja").out.splitlines()
     assert japanese[-1].startswith("4 件 (")
-    assert japanese[-1].endswith("成功 2、失敗 2 (レコードなし 2、公開済み 2)")
+    assert japanese[-1].endswith("OK 2、NG 2 (レコードなし 2、公開済み 2)")
     live = next(line for line in japanese if "goo.ne.jp:" in line)
     assert (
         live
-        == "成功  goo.ne.jp: 公開済み (gooid-21-pro-20250912-1._domainkey.goo.ne.jp の鍵を公開している権威サーバー: 1/1 台)"
+        == "OK  goo.ne.jp: 公開済み (gooid-21-pro-20250912-1._domainkey.goo.ne.jp の鍵を公開している権威サーバー: 1/1 台)"
     )
     named = cli("verify", "--domain", "goo.ne.jp", "--domain", "d000.fleet.example", "--ses")
     assert named.code == 0, named.out  # SES reads the same records: SUCCESS in both regions
@@ -380,3 +380,29 @@ def test_the_health_check_covers_every_declared_domain_with_its_own_metrics(
         Statistics=["Maximum"],
     )["Datapoints"]
     assert max(p["Maximum"] for p in total) == 2.0  # the fleet alarm's metric: two domain-regions in trouble
+
+
+def test_register_all_takes_the_keys_keygen_all_wrote(
+    emulator: Emulator, cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from byodkim.dkim.keyload import load_private_key
+
+    monkeypatch.setenv("BYODKIM_SCEPTRE_DIR", str(fleet_project(tmp_path, 2, second_region=None)))
+    keys = tmp_path / "keys"
+    assert cli("keygen", "--all", "--out-dir", keys).code == 0
+    first = cli("register", "--all", "--key-dir", keys)
+    assert first.code == 0, first.out
+    files = {d: load_private_key(keys / d / "gooid-21-pro-20250912-1.private.pem") for d in fleet_names(2)}
+    wanted = {(d, REGIONS[0]): hashlib.sha256(k.ses_private_key().encode()).hexdigest() for d, k in files.items()}
+    assert _registered(emulator) == wanted
+    assert cli("register", "--all", "--key-dir", keys).out.splitlines()[-1].endswith("(already registered 3)")
+
+    # A file that is not the key kept for its domain is refused for that domain, not swapped in.
+    (keys / "d001.fleet.example" / "gooid-21-pro-20250912-1.private.pem").unlink()
+    (keys / "d001.fleet.example" / "gooid-21-pro-20250912-1.public.pem").unlink()
+    assert cli("keygen", "--domain", "d001.fleet.example", "--domain", "goo.ne.jp", "--out-dir", keys).code == 0
+    swapped = cli("register", "--all", "--key-dir", keys)
+    assert swapped.code == 1
+    assert "FAIL  d001.fleet.example ap-northeast-1: failed (secret `byodkim/dkim/d001.fleet.example/" in swapped.out
+    assert "already holds a different key" in swapped.out
+    assert _registered(emulator) == wanted

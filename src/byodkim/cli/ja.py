@@ -49,13 +49,15 @@ FLEET_ACTIONS = {
 def fleet_line(ok: bool, where: str, action: str, detail: str) -> str:  # noqa: FBT001 - the unit's result
     """Return a fleet run's line for one unit in Japanese."""
     said = FLEET_ACTIONS.get(action, action)
-    return f"{'成功' if ok else '失敗'}  {where}: {said}" + (f" ({translate(detail)})" if detail else "")
+    found, _, step = detail.partition("; next: ")
+    text = translate(found) + (f"; 次: {step}" if step else "")
+    return f"{'OK' if ok else 'NG'}  {where}: {said}" + (f" ({text})" if detail else "")
 
 
 def fleet_summary(units: int, seconds: float, failed: int, actions: dict[str, int]) -> str:
     """Return a fleet run's last line in Japanese."""
     done = "、".join(f"{FLEET_ACTIONS.get(name, name)} {count}" for name, count in sorted(actions.items()))
-    return f"{units} 件 ({seconds:.1f} 秒): 成功 {units - failed}、失敗 {failed} ({done or '処理なし'})"
+    return f"{units} 件 ({seconds:.1f} 秒): OK {units - failed}、NG {failed} ({done or '処理なし'})"
 
 
 # (English, Japanese): whole-line forms first, then the phrases inside lines.

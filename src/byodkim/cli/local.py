@@ -205,19 +205,22 @@ def sandbox_dns(
         raise InputError(
             "no sandbox name server given", "export what `byodkim sandbox --keep` printed, or give --nameserver"
         )
-    domain = domain or deployment.read().domain
+    main = deployment.read().domain
+    domain = domain or main
     if not domain:
         raise InputError("no domain given and none in the Sceptre config", "give --domain")
+    # The sandbox serves one zone, the domain's: a declared subdomain's record lives in it.
+    zone = main if main and (domain == main or domain.endswith("." + main)) else domain
     name = f"{selector}._domainkey.{domain}"
     if action == "remove":
-        update_zone(chosen[0].address, chosen[0].port, domain, delete=[name])
+        update_zone(chosen[0].address, chosen[0].port, zone, delete=[name])
         click.echo(f"removed the TXT record at {name}")
         return
     public = _public_to_publish(public_key_file, secret_id)
     record = DkimRecord(domain, selector, public.b64)
     strings = record.strings if action == "publish" else [record.value[:255]]  # the classic console mistake
     update_zone(
-        chosen[0].address, chosen[0].port, domain, delete=[name], add=[(name, 300, "TXT", [quote_strings(strings)])]
+        chosen[0].address, chosen[0].port, zone, delete=[name], add=[(name, 300, "TXT", [quote_strings(strings)])]
     )
     done = "published" if action == "publish" else "published, cut at 255 characters,"
     click.echo(f"{done} the record at {name} (key {public.fingerprint})")

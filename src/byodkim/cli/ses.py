@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
@@ -31,8 +32,6 @@ from byodkim.deployment import SECRET_PREFIX, secret_id
 from byodkim.errors import InputError
 
 if TYPE_CHECKING:
-    from pathlib import Path
-
     from byodkim.aws.ses import RegionResult, RegionStatus
     from byodkim.deployment import DomainSpec
     from byodkim.dnscheck.servers import Server
@@ -58,6 +57,11 @@ def _next_after_register(results: list[RegionResult], domain: str, selector: str
 @passphrase_option
 @click.option("--secret-id", help="Secrets Manager secret holding the key [default: byodkim/dkim/DOMAIN/SELECTOR].")
 @click.option(
+    "--key-dir",
+    type=click.Path(path_type=Path, file_okay=False, exists=True),
+    help="With --all or several --domain: keygen's folder; registers DIR/DOMAIN/SELECTOR.private.pem for each.",
+)
+@click.option(
     "--kms-key-id", help="KMS key for a new secret [default: phase 1's key, alias/<project>-<env>-dkim, if it exists]."
 )
 @regions_option
@@ -76,6 +80,7 @@ def register(
     key_file: Path | None,
     passphrase: bytes | None,
     secret_id: str | None,
+    key_dir: Path | None,
     kms_key_id: str | None,
     regions: tuple[str, ...],
     profile: str | None,
@@ -99,7 +104,11 @@ def register(
     if fleet.is_fleet(domains, every):
         if key_file is not None or secret_id is not None:
             raise InputError("--key-file and --secret-id name one domain's key", "give one --domain with them")
-        return _register_fleet(specs, profile, ses_rate, kms_key_id, dry_run, force, servers(nameservers), output)
+        return _register_fleet(
+            specs, profile, ses_rate, kms_key_id, dry_run, force, servers(nameservers), output, key_dir
+        )
+    if key_dir is not None:
+        raise InputError("--key-dir is for several domains", "give one domain's key with --key-file")
     domain, selector = specs[0].domain, specs[0].selector
     given = signing_key(key_file, passphrase) if key_file is not None else None
     aws, chosen = aws_regions(profile, specs[0].regions, ses_rate)
@@ -147,6 +156,7 @@ def _register_fleet(
     force: bool,  # noqa: FBT001
     nameservers: tuple[Server, ...],
     output: str,
+    key_dir: Path | None,
 ) -> int:
     from byodkim.rollout.fleet import units
     from byodkim.rollout.fleetops import RegisterWork
@@ -155,7 +165,9 @@ def _register_fleet(
     todo = units(specs, aws.default_region)
     fleet.ready(aws, [u.spec for u in todo], "secretsmanager", "sesv2", "sts")
     kept = fleet.public_keys(aws, [u.spec for u in todo], SECRET_PREFIX)
-    work = RegisterWork(aws, lambda region: kms_key(aws, region, kms_key_id), dry_run, force, nameservers, kept)
+    work = RegisterWork(
+        aws, lambda region: kms_key(aws, region, kms_key_id), dry_run, force, nameservers, kept, key_dir
+    )
     return fleet.run(todo, work, output, "domain-regions registered")
 
 

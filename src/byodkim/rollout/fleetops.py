@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 
     from byodkim.aws.ses import KeyMaterial
     from byodkim.aws.session import Aws
-    from byodkim.dkim.keys import PublicKey
+    from byodkim.dkim.keys import PublicKey, SigningKey
     from byodkim.dnscheck.servers import Server
     from byodkim.rollout.rotate import RotationRequest
 
@@ -39,6 +39,7 @@ class RegisterWork:
     force: bool = False
     servers: tuple[Server, ...] = ()
     kept: dict[str, PublicKey] = field(default_factory=dict)  # domain -> the key its secret describes
+    key_dir: Path | None = None  # keygen --all's folder: register DIR/DOMAIN/SELECTOR.private.pem
     _keys: Once = field(init=False)
 
     def __post_init__(self) -> None:
@@ -82,19 +83,30 @@ class RegisterWork:
 
         spec = self._specs[domain].spec
         client = self.aws.client("secretsmanager", spec.regions[0])
+        given = self._key_file(spec.domain, spec.selector)
         public = self.kept.get(domain)
-        if public is not None:
+        if public is not None and (given is None or given.public.fingerprint == public.fingerprint):
             return "kept", KeptKey(client, secret_id(domain, spec.selector), public)
-        source = obtain_key(
+        source = obtain_key(  # a different key in the file than in the secret is refused there
             client,
             domain=domain,
             selector=spec.selector,
-            given=None,
+            given=given,
             secret_id=None,
             kms_key_id=self._kms.get(spec.regions[0]),
             dry_run=self.dry_run,
         )
         return source.action, source.key
+
+    def _key_file(self, domain: str, selector: str) -> SigningKey | None:
+        if self.key_dir is None:
+            return None
+        from byodkim.dkim.keyload import load_private_key
+
+        path = self.key_dir / domain / f"{selector}.private.pem"
+        if not path.is_file():
+            raise InputError(f"no key file for {domain} ({path})", "run keygen --all --out-dir with that folder first")
+        return load_private_key(path)
 
 
 @dataclass
