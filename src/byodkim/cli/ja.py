@@ -46,10 +46,19 @@ FLEET_ACTIONS = {
 }
 
 
+_FLEET_NEXT = {
+    "nothing; the health check watches it": "なし (ヘルスチェックが監視します)",
+    "dns-request to the DNS team, then verify": "DNS チームへ dns-request を送り、その後 verify",
+    "verify --ses --wait": "verify --ses --wait で SES の SUCCESS を待つ",
+    "verify, then register": "verify で確認し、register をやり直す",
+}
+
+
 def fleet_line(ok: bool, where: str, action: str, detail: str) -> str:  # noqa: FBT001 - the unit's result
     """Return a fleet run's line for one unit in Japanese."""
     said = FLEET_ACTIONS.get(action, action)
     found, _, step = detail.partition("; next: ")
+    step = _FLEET_NEXT.get(step, step)
     text = translate(found) + (f"; 次: {step}" if step else "")
     return f"{'OK' if ok else 'NG'}  {where}: {said}" + (f" ({text})" if detail else "")
 
