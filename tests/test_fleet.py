@@ -406,3 +406,21 @@ def test_register_all_takes_the_keys_keygen_all_wrote(
     assert "FAIL  d001.fleet.example ap-northeast-1: failed (secret `byodkim/dkim/d001.fleet.example/" in swapped.out
     assert "already holds a different key" in swapped.out
     assert _registered(emulator) == wanted
+
+
+def test_rotate_all_writes_each_domain_its_own_request_and_state(
+    emulator: Emulator, cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("BYODKIM_SCEPTRE_DIR", str(fleet_project(tmp_path, 1, second_region=None)))
+    assert cli("register", "--all").code == 0
+    state = tmp_path / "state"
+    args = ("rotate", "--all", "--new-selector", "gooid-22-pro-20261201-1", "--until", "requested")
+    first = cli(*args, "--state-dir", state)
+    assert first.code == 0, first.out + first.err
+    assert first.out.splitlines()[-1].endswith("(requested 2)")
+    for name in fleet_names(1):
+        request = (state / f"dns-request-{name}-gooid-22-pro-20261201-1.md").read_text(encoding="utf-8")
+        assert f"gooid-22-pro-20261201-1._domainkey.{name}" in request
+        assert json.loads((state / f"rotation-{name}.json").read_text())["done"] == ["keyed", "requested"]
+    again = cli(*args, "--state-dir", state)
+    assert again.out.splitlines()[-1].endswith("(requested 2)")  # resumed: nothing new, nothing lost

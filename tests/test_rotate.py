@@ -102,7 +102,7 @@ def test_rotation_stopped_after_every_step_and_resumed(
         f"rotated goo.ne.jp from {OLD} to {NEW}. Keep the old record {OLD}._domainkey.goo.ne.jp until 20"
     )
     assert "already done" in result.err
-    request = (state_dir / f"dns-request-{NEW}.md").read_text()
+    request = (state_dir / f"dns-request-goo.ne.jp-{NEW}.md").read_text()
     assert f"{NEW}._domainkey.goo.ne.jp" in request
     again = cli(*args)
     assert (again.code, again.err) == (

@@ -158,7 +158,7 @@ def _keyed(request: RotationRequest, aws: Aws, state: RotationState, _key: Signi
 
 def _requested(request: RotationRequest, _aws: Aws, state: RotationState, key: SigningKey | None) -> SigningKey | None:
     assert key is not None  # noqa: S101 - read by rotate()
-    path = request.state_dir / f"dns-request-{request.new_selector}.md"
+    path = request.state_dir / f"dns-request-{request.domain}-{request.new_selector}.md"  # one per domain in a fleet
     record = DkimRecord(request.domain, request.new_selector, key.public.b64)
     note = f"Keep {state.old_selector}._domainkey.{request.domain} as it is."
     path.write_text(render_request(record, request.lang, RequestFields(deadline=note)), encoding="utf-8")
