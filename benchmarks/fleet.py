@@ -5,6 +5,7 @@
    total time, the floor the pacing sets (the busier region's SES calls / R), their ratio
    (target: within 1.15), failures (target 0), throttled answers.
 2. The same command again: its SES calls by operation (target: reads only).
+0. ``keygen --all``'s work for 100 keys on one thread, then one per core (keys per second).
 3. ``byodkim verify --all`` against two real BIND servers serving every domain's zone with
    its record: time and DNS queries per second (target: 1,000 domains in under 10 s).
 
@@ -66,13 +67,30 @@ def ses_calls(emulator: Emulator, since: int) -> list[dict[str, str]]:
     return [c for c in calls if c["service"] == "ses"]
 
 
+def keygen_speed(folder: Path, count: int) -> None:
+    """Print keys per second for ``keygen --all``'s work on one thread, then on every core."""
+    from byodkim.deployment import DomainSpec
+    from byodkim.rollout.fleet import Run, Unit
+    from byodkim.rollout.fleetops import KeygenWork
+
+    specs = [DomainSpec(f"k{i:04d}.fleet.example", SELECTOR, ()) for i in range(count)]
+    for workers in (1, cores()):
+        out = folder / f"keys-{workers}"
+        start = time.perf_counter()
+        Run(KeygenWork(out), unregional_workers=workers).run([Unit(s) for s in specs])
+        took = time.perf_counter() - start
+        print(f"keygen, {count} keys on {workers} thread(s): {took:.2f} s, {count / took:.1f} keys/s")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--domains", type=int, default=1000)
     parser.add_argument("--rate", type=float, default=25.0, help="SES calls/s per region (emulator and client)")
+    parser.add_argument("--keys", type=int, default=100, help="keys for the keygen measurement")
     args = parser.parse_args()
     with ExitStack() as stack:
         folder = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="byodkim-fleet-")))
+        keygen_speed(folder, args.keys)
         sceptre, names = project(folder, args.domains)
         emulator = stack.enter_context(Emulator())
         emulator.control("/_byodkim/config", {"ses_rate": args.rate})
