@@ -424,3 +424,18 @@ def test_rotate_all_writes_each_domain_its_own_request_and_state(
         assert json.loads((state / f"rotation-{name}.json").read_text())["done"] == ["keyed", "requested"]
     again = cli(*args, "--state-dir", state)
     assert again.out.splitlines()[-1].endswith("(requested 2)")  # resumed: nothing new, nothing lost
+
+
+@pytest.mark.usefixtures("no_credentials")
+@pytest.mark.parametrize("command", ["register", "status", "verify", "report"])
+def test_no_credentials_is_one_line_not_one_per_domain(
+    command: str, cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("BYODKIM_SCEPTRE_DIR", str(fleet_project(tmp_path, 5)))
+    monkeypatch.setenv("AWS_REGION", "ap-northeast-1")
+    result = cli(command, "--all")
+    assert result.code != 0
+    assert result.out == ""
+    assert result.err.splitlines() == [
+        "error: no AWS credentials found; set AWS_PROFILE, run `aws configure`, or `aws sso login`"
+    ]

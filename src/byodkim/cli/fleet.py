@@ -142,7 +142,6 @@ def run(
     output: str,
     label: str = "done",
     *,
-    quiet_ok: bool = False,
     workers: int | None = None,
     lang: str = "en",
 ) -> int:
@@ -155,7 +154,7 @@ def run(
         bar.clear()
         if output == "json":
             click.echo(_json_line(outcome.as_dict()))
-        elif not (quiet_ok and outcome.ok):
+        else:
             click.echo(line(outcome, lang))
         bar.draw(progress)
 
@@ -220,6 +219,10 @@ def ready(aws: Aws, specs: Sequence[DomainSpec], *services: str) -> None:
     Thirty-two threads asking for a client at once queue behind the first, which then builds
     it with a thirty-second of the interpreter: seconds, against a tenth of a second here.
     """
+    if aws.session.get_credentials() is None:  # one line now, not one failed line per domain
+        from botocore.exceptions import NoCredentialsError
+
+        raise NoCredentialsError
     regions = dict.fromkeys(r for spec in specs for r in spec.regions or (aws.default_region(),))
     for service in services:
         for region in regions:
