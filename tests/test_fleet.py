@@ -288,6 +288,17 @@ def test_status_and_verify_all_give_a_line_per_unit_and_a_summary(
         live
         == "OK  goo.ne.jp: 公開済み (gooid-21-pro-20250912-1._domainkey.goo.ne.jp の鍵を公開している権威サーバー: 1/1 台)"
     )
+    memo = cli("report", "--all", "-o", "markdown", "--lang", "ja").out.splitlines()
+    assert memo[0] == "# BYODKIM ロールアウト状況: 4 ドメイン"
+    assert memo[2] == "| ドメイン | 段階 | SES (リージョン別) | DNS | 次の手順 |"
+    assert [row.split(" | ")[0] for row in memo[4:8]] == [f"| {name}" for name in fleet_names(count)]  # as declared
+    assert memo[4] == (  # SES reads the published record as soon as it is asked, as it polls DNS itself
+        "| goo.ne.jp | SUCCESS | ap-northeast-1: EXTERNAL SUCCESS, us-east-1: EXTERNAL SUCCESS | "
+        "gooid-21-pro-20250912-1._domainkey.goo.ne.jp の鍵を公開している権威サーバー: 1/1 台 | "
+        "なし (ヘルスチェックが監視します) |"
+    )
+    assert memo[5].startswith("| d000.fleet.example | SUCCESS |")
+    assert memo[6].startswith("| d001.fleet.example | DNS 待ち |")
     named = cli("verify", "--domain", "goo.ne.jp", "--domain", "d000.fleet.example", "--ses")
     assert named.code == 0, named.out  # SES reads the same records: SUCCESS in both regions
     assert sum(line.startswith("ok") for line in named.out.splitlines()) == 2 + 2 * 2
@@ -439,3 +450,21 @@ def test_no_credentials_is_one_line_not_one_per_domain(
     assert result.err.splitlines() == [
         "error: no AWS credentials found; set AWS_PROFILE, run `aws configure`, or `aws sso login`"
     ]
+
+
+def test_the_progress_bar_counts_failures_and_time_left_on_a_terminal_only(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from byodkim.cli.fleet import Bar
+    from byodkim.rollout.fleet import Progress
+
+    progress = Progress(total=40, done=10, failed=1, started=time.monotonic() - 5.0)
+    assert progress.eta == pytest.approx(15.0, abs=0.5)  # 10 in 5 s: 30 more take 15 s
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
+    bar = Bar("registered")
+    bar.draw(progress)
+    drawn = capsys.readouterr().err
+    assert drawn == "\r[######..................] 10/40 registered, 1 failed, 15s left"
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: False)
+    Bar("registered").draw(progress)
+    assert capsys.readouterr().err == ""  # piped: one record per line, nothing else

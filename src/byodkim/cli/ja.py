@@ -46,7 +46,7 @@ FLEET_ACTIONS = {
 }
 
 
-_FLEET_NEXT = {
+FLEET_NEXT = {
     "nothing; the health check watches it": "なし (ヘルスチェックが監視します)",
     "dns-request to the DNS team, then verify": "DNS チームへ dns-request を送り、その後 verify",
     "verify --ses --wait": "verify --ses --wait で SES の SUCCESS を待つ",
@@ -58,7 +58,7 @@ def fleet_line(ok: bool, where: str, action: str, detail: str) -> str:  # noqa: 
     """Return a fleet run's line for one unit in Japanese."""
     said = FLEET_ACTIONS.get(action, action)
     found, _, step = detail.partition("; next: ")
-    step = _FLEET_NEXT.get(step, step)
+    step = FLEET_NEXT.get(step, step)
     text = translate(found) + (f"; 次: {step}" if step else "")
     return f"{'OK' if ok else 'NG'}  {where}: {said}" + (f" ({text})" if detail else "")
 

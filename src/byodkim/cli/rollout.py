@@ -34,6 +34,8 @@ from byodkim.cli.options import (
 
 if TYPE_CHECKING:
     from byodkim.dnscheck.servers import Server
+    from byodkim.rollout.fleet import Unit
+    from byodkim.rollout.fleetops import ReportWork
 
 
 @click.command()
@@ -81,6 +83,8 @@ def report(
         todo = [Unit(replace(s, regions=s.regions or (aws.default_region(),))) for s in specs]
         fleet.ready(aws, [u.spec for u in todo], "secretsmanager", "sesv2")
         work = ReportWork(aws, servers(nameservers), target.secret_prefix)
+        if output in ("markdown", "md") or out is not None:
+            return _fleet_memo(todo, work, lang, out)
         return fleet.run(todo, work, "json" if output == "json" else "text", "domains", lang=lang)
     domain = domains[0] if domains else None
     declared = target.declared(domain or target.domain or "")
@@ -93,6 +97,47 @@ def report(
         write_text(out, text)
         click.echo(f"wrote {out}")
     return 0
+
+
+def _fleet_memo(todo: list[Unit], work: ReportWork, lang: str, out: Path | None) -> int:
+    """Write the fleet's status memo: one Markdown table row per domain, in the order declared."""
+    from byodkim.rollout.fleet import Run
+
+    runner = Run(work)
+    summary = runner.run(todo)
+    order = {unit.domain: index for index, unit in enumerate(todo)}
+    rows = sorted(runner.outcomes, key=lambda o: order[o.domain])
+    ja = lang == "ja"
+    head = (
+        ("ドメイン", "段階", "SES (リージョン別)", "DNS", "次の手順")
+        if ja
+        else ("Domain", "Stage", "SES per region", "DNS", "Next")
+    )
+    lines = [
+        f"# {'BYODKIM ロールアウト状況' if ja else 'BYODKIM rollout'}: {len(rows)} {'ドメイン' if ja else 'domains'}",
+        "",
+        "| " + " | ".join(head) + " |",
+        "|" + "---|" * len(head),
+    ]
+    for outcome in rows:
+        ses = ", ".join(f"{r}: {s}" for r, s in outcome.data.get("ses", {}).items()) or "-"
+        found, _, step = outcome.detail.partition("; next: ")
+        if ja:
+            from byodkim.cli.ja import FLEET_ACTIONS, FLEET_NEXT, translate
+
+            stage, found = FLEET_ACTIONS.get(outcome.action, outcome.action), translate(found)
+            step = FLEET_NEXT.get(step, step)
+        else:
+            stage = outcome.action
+        lines.append(f"| {outcome.domain} | {stage} | {ses} | {found or '-'} | {step or '-'} |")
+    lines += ["", fleet.summary_line(summary, lang)]
+    text = "\n".join(lines) + "\n"
+    if out is None:
+        click.echo(text, nl=False)
+    else:
+        write_text(out, text)
+        click.echo(f"wrote {out}")
+    return 0 if summary.ok else 1
 
 
 @click.command()
