@@ -210,6 +210,7 @@ _SLOWEST_FIRST = (
     "test_production_path.py",
     "test_runbook.py",
     "test_lambda_runtime.py",
+    "test_fleet.py",
     "test_receivers.py",
     "test_mail.py",
     "test_adopt.py",
