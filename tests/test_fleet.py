@@ -468,3 +468,25 @@ def test_the_progress_bar_counts_failures_and_time_left_on_a_terminal_only(
     monkeypatch.setattr(sys.stderr, "isatty", lambda: False)
     Bar("registered").draw(progress)
     assert capsys.readouterr().err == ""  # piped: one record per line, nothing else
+
+
+def test_two_profiles_of_one_account_share_its_bucket(
+    emulator: Emulator, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from byodkim.aws import pacing
+    from byodkim.aws.session import Aws
+
+    config = tmp_path / "config"
+    config.write_text(
+        "[profile ops]\nregion = ap-northeast-1\naws_access_key_id = a\naws_secret_access_key = b\n"
+        "[profile deploy]\nregion = ap-northeast-1\naws_access_key_id = c\naws_secret_access_key = d\n",
+        encoding="ascii",
+    )
+    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"):
+        monkeypatch.delenv(name)
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(config))
+    shared = pacing.bucket("account:123456789012", "eu-west-3", 200.0)
+    before = shared.taken
+    for profile in ("ops", "deploy"):  # one account (the emulator's), two profiles, two sessions
+        Aws(profile).client("sesv2", "eu-west-3").list_email_identities()
+    assert shared.taken - before == 2  # SES's quota is the account's: both calls came out of one bucket

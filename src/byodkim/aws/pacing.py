@@ -7,8 +7,8 @@ standard retries (5 attempts, and a retry quota shared by the client) give up wh
 bucket is still empty. So every SES client gets two hooks:
 
 - ``before-send``: every attempt, retries included, takes a token from the bucket of its
-  account (the profile) and region. The bucket reserves slots, so callers on many threads
-  are served in turn and none sleeps holding a lock.
+  account (asked of STS once; the profile if that fails) and region. The bucket reserves
+  slots, so callers on many threads are served in turn and none sleeps holding a lock.
 - ``needs-retry``: a throttling answer is retried up to ``THROTTLE_ATTEMPTS`` times with
   full-jitter backoff, and pushes the bucket back one slot so every thread slows down, not
   only the one that was told. Other errors are left to botocore's standard retries.
@@ -116,19 +116,30 @@ def throttled(response: Any, caught: BaseException | None) -> bool:  # noqa: ANN
     return code in THROTTLING or getattr(http, "status_code", 0) == 429  # noqa: PLR2004 - Too Many Requests
 
 
-def install(client: Any, paced: TokenBucket) -> None:  # noqa: ANN401 - any boto3 client
-    """Pace every attempt of ``client`` through ``paced`` and retry its throttled calls patiently."""
+def install(client: Any, find: Callable[[], TokenBucket]) -> None:  # noqa: ANN401 - any boto3 client
+    """Pace every attempt of ``client`` through the bucket ``find`` returns; retry throttled calls patiently.
+
+    ``find`` runs at the first call (it may ask STS whose account this is), then is remembered.
+    """
     service = client.meta.service_model.service_id.hyphenize()
+    found: list[TokenBucket] = []
+    lock = threading.Lock()
+
+    def bucket_of_client() -> TokenBucket:
+        with lock:
+            if not found:
+                found.append(find())
+            return found[0]
 
     def before_send(**_: Any) -> None:  # noqa: ANN401
-        paced.take()
+        bucket_of_client().take()
 
     def needs_retry(response: Any, attempts: int, caught_exception: BaseException | None, **_: Any) -> float | None:  # noqa: ANN401
         if not throttled(response, caught_exception):
             return None  # botocore's standard handler decides
         if attempts > THROTTLE_ATTEMPTS:
             return None
-        paced.push_back()
+        bucket_of_client().push_back()
         delay = random.uniform(0, min(BACKOFF_CAP, BACKOFF_BASE * 2 ** (attempts - 1)))  # noqa: S311 - jitter
         log.debug("throttled (attempt %d); retrying in %.2f s", attempts, delay)
         return delay

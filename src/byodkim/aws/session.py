@@ -104,8 +104,12 @@ class Aws:
                 if service == "sesv2":
                     from byodkim.aws import pacing
 
-                    rate = pacing.rate_from(self.ses_rate)
-                    pacing.install(cached, pacing.bucket(self.profile or "default", name, rate))
+                    rate, region_name = pacing.rate_from(self.ses_rate), name
+
+                    def find() -> pacing.TokenBucket:
+                        return pacing.bucket(self._payer(), region_name, rate)
+
+                    pacing.install(cached, find)
                 self._clients[(service, name)] = cached
         return cached
 
@@ -116,6 +120,17 @@ class Aws:
             raise InputError("no AWS region is set", NO_REGION_HINT)
         check_region(name)
         return str(name)
+
+    def _payer(self) -> str:
+        """Return whose SES quota a call spends: the account; the profile if the account cannot be read.
+
+        Asked at the first SES call, not when the client is made, so an error (no credentials,
+        no endpoint) surfaces from that call as it did before pacing.
+        """
+        try:
+            return f"account:{self.account()}"
+        except Exception:  # noqa: BLE001 - the SES call that follows reports the real error
+            return f"profile:{self.profile or 'default'}"
 
     def account(self, region: str | None = None) -> str:
         """Return the caller's account id (asked once per handle: a fleet's registrations all need it)."""
