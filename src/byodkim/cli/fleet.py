@@ -20,7 +20,6 @@ if TYPE_CHECKING:
 
     from byodkim.aws.session import Aws
     from byodkim.deployment import Deployment, DomainSpec
-    from byodkim.dkim.keys import PublicKey
     from byodkim.rollout.fleet import Outcome, Progress, Summary, Unit
 
 F = TypeVar("F", bound="Callable[..., Any]")
@@ -196,21 +195,6 @@ def aws_for(profile: str | None, ses_rate: float | None, region: str | None = No
     from byodkim.aws.session import Aws
 
     return Aws(profile, region, ses_rate=ses_rate)
-
-
-def public_keys(aws: Aws, specs: Sequence[DomainSpec], prefix: str) -> dict[str, PublicKey]:
-    """Return domain -> public key for the declared selector, from one sweep of each region's secrets."""
-    from byodkim.aws.secrets import described_keys
-    from byodkim.deployment import secret_id
-
-    found: dict[str, PublicKey] = {}
-    for region in dict.fromkeys(spec.regions[0] for spec in specs if spec.regions):
-        kept = described_keys(aws.client("secretsmanager", region), prefix)
-        for spec in specs:
-            key = kept.get(secret_id(spec.domain, spec.selector, prefix)) if spec.regions[:1] == (region,) else None
-            if key is not None:
-                found[spec.domain] = key
-    return found
 
 
 def ready(aws: Aws, specs: Sequence[DomainSpec], *services: str) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import TYPE_CHECKING, BinaryIO
 
 import click
@@ -201,14 +200,13 @@ def check_domain(
 
     specs = fleet.chosen(domains, every, selector, regions, need_selector=False)
     if fleet.is_fleet(domains, every):
-        from byodkim.rollout.fleet import Unit
+        from byodkim.rollout.fleet import domain_units
         from byodkim.rollout.fleetops import CheckDomainWork
 
         if mail_from or public_key_file:
             raise InputError("--mail-from and --public-key-file are one domain's", "give one --domain with them")
         aws = None if no_ses else fleet.aws_for(profile, ses_rate)
-        default = aws.default_region() if aws is not None else ""
-        todo = [Unit(replace(s, regions=s.regions or (default,))) for s in specs]
+        todo = domain_units(specs, lambda: (aws.default_region(),) if aws is not None else ("",))
         if aws is not None:
             fleet.ready(aws, [u.spec for u in todo], "sesv2")
         work = CheckDomainWork(aws, tuple(servers(nameservers)))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -75,12 +74,12 @@ def report(
 
     target = deployment.resolve(project, environment)
     if fleet.is_fleet(domains, every):
-        from byodkim.rollout.fleet import Unit, select
+        from byodkim.rollout.fleet import domain_units, select
         from byodkim.rollout.fleetops import ReportWork
 
         aws = fleet.aws_for(profile, ses_rate)
         specs = select(target, domains, every=every, regions=regions)
-        todo = [Unit(replace(s, regions=s.regions or (aws.default_region(),))) for s in specs]
+        todo = domain_units(specs, lambda: (aws.default_region(),))
         fleet.ready(aws, [u.spec for u in todo], "secretsmanager", "sesv2")
         work = ReportWork(aws, servers(nameservers), target.secret_prefix)
         if output in ("markdown", "md") or out is not None:
@@ -217,14 +216,14 @@ def rotate(
         kms_key(aws, chosen[0], kms_key_id),
     )
     if fleet.is_fleet(domains, every):
-        from byodkim.rollout.fleet import Unit
+        from byodkim.rollout.fleet import domain_units
         from byodkim.rollout.fleetops import RotateWork
 
         if dry_run:
             from byodkim.errors import InputError
 
             raise InputError("--dry-run takes one domain", "give one --domain with it")
-        todo = [Unit(replace(s, regions=s.regions or chosen)) for s in specs]
+        todo = domain_units(specs, lambda: chosen)
         return fleet.run(todo, RotateWork(aws, request), output, "domains rotated")
     domain = request.domain
     labels = {

@@ -159,12 +159,12 @@ def _register_fleet(
     key_dir: Path | None,
 ) -> int:
     from byodkim.rollout.fleet import units
-    from byodkim.rollout.fleetops import RegisterWork
+    from byodkim.rollout.fleetops import RegisterWork, public_keys
 
     aws = fleet.aws_for(profile, ses_rate)
     todo = units(specs, aws.default_region)
     fleet.ready(aws, [u.spec for u in todo], "secretsmanager", "sesv2", "sts")
-    kept = fleet.public_keys(aws, [u.spec for u in todo], SECRET_PREFIX)
+    kept = public_keys(aws, [u.spec for u in todo], SECRET_PREFIX)
     work = RegisterWork(
         aws, lambda region: kms_key(aws, region, kms_key_id), dry_run, force, nameservers, kept, key_dir
     )

@@ -161,16 +161,16 @@ def _verify_fleet(
     lang: str,
 ) -> int:
     from byodkim import deployment
-    from byodkim.rollout.fleet import Unit, units
-    from byodkim.rollout.fleetops import VerifyWork
+    from byodkim.rollout.fleet import domain_units, units
+    from byodkim.rollout.fleetops import VerifyWork, public_keys
 
     aws = fleet.aws_for(profile, ses_rate)
     target = fleet.declared()
     prefix = target.secret_prefix if target is not None else deployment.SECRET_PREFIX
-    todo = [Unit(u.spec) for u in units(specs, aws.default_region) if u.region == u.spec.regions[0]]
+    todo = domain_units(specs, lambda: (aws.default_region(),))
+    domains = [u.spec for u in todo]
     if ses:
-        todo += units(specs, aws.default_region)
-    regional = [u.spec for u in todo if u.region is None]
-    fleet.ready(aws, regional, "secretsmanager", *(("sesv2",) if ses else ()))
-    work = VerifyWork(aws, nameservers, query_timeout, prefix, fleet.public_keys(aws, regional, prefix))
+        todo += units(domains)
+    fleet.ready(aws, domains, "secretsmanager", *(("sesv2",) if ses else ()))
+    work = VerifyWork(aws, nameservers, query_timeout, prefix, public_keys(aws, domains, prefix))
     return fleet.run(todo, work, output, "checked", lang=lang)

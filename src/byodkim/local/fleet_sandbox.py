@@ -65,23 +65,19 @@ def project(workdir: Path, source: Path, second_region: str, extra_domains: int)
 
 def converge(aws: Aws, target: deployment.Deployment, dns: LocalNameServer, timeout: float = 90.0) -> str:
     """Register every declared domain in every region, publish the records, and wait for SES's SUCCESS."""
-    from byodkim.aws.secrets import described_keys
     from byodkim.dkim.record import DkimRecord, quote_strings
     from byodkim.rollout.fleet import Run, units
-    from byodkim.rollout.fleetops import RegisterWork, VerifyWork
+    from byodkim.rollout.fleetops import RegisterWork, VerifyWork, public_keys
 
     _same_zone(target)
     todo = units(target.domains)
     registered = Run(RegisterWork(aws)).run(todo)
     if not registered.ok:
         raise ByodkimError(f"register --all in the sandbox failed: {registered.actions}", "see emulator.log")
-    kept = {}
-    for region in dict.fromkeys(spec.regions[0] for spec in target.domains):
-        kept.update(described_keys(aws.client("secretsmanager", region), target.secret_prefix))
+    kept = public_keys(aws, target.domains, target.secret_prefix)
     zone = str(target.domain)
     for spec in target.domains:
-        public = kept[deployment.secret_id(spec.domain, spec.selector, target.secret_prefix)]
-        record = DkimRecord(spec.domain, spec.selector, public.b64)
+        record = DkimRecord(spec.domain, spec.selector, kept[spec.domain].b64)
         dns.update(zone, delete=[record.name], add=[(record.name, 300, "TXT", [quote_strings(record.strings)])])
     deadline = time.monotonic() + timeout
     while True:

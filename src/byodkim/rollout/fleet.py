@@ -14,7 +14,7 @@ import os
 import threading
 import time
 from concurrent.futures import Future, ThreadPoolExecutor, wait
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from byodkim.deployment import DomainSpec
@@ -163,6 +163,11 @@ def units(specs: Iterable[DomainSpec], default_region: Callable[[], str] | None 
             raise InputError(f"no region for {spec.domain}", "pass --region or set regions in the Sceptre config")
         found += [Unit(DomainSpec(spec.domain, spec.selector, regions), region) for region in regions]
     return found
+
+
+def domain_units(specs: Iterable[DomainSpec], default_regions: Callable[[], tuple[str, ...]]) -> list[Unit]:
+    """Return one unit per domain (work that is not regional), each spec with its regions filled in."""
+    return [Unit(spec if spec.regions else replace(spec, regions=default_regions())) for spec in specs]
 
 
 class Run:

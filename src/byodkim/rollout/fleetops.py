@@ -14,14 +14,29 @@ from byodkim.errors import InputError
 from byodkim.rollout.fleet import Once, Outcome, Unit
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Sequence
     from pathlib import Path
 
     from byodkim.aws.ses import KeyMaterial
     from byodkim.aws.session import Aws
+    from byodkim.deployment import DomainSpec
     from byodkim.dkim.keys import PublicKey, SigningKey
     from byodkim.dnscheck.servers import Server
     from byodkim.rollout.rotate import RotationRequest
+
+
+def public_keys(aws: Aws, specs: Sequence[DomainSpec], prefix: str) -> dict[str, PublicKey]:
+    """Return domain -> public key for its declared selector, from one sweep of each first region's secrets."""
+    from byodkim.aws.secrets import described_keys
+
+    found: dict[str, PublicKey] = {}
+    for region in dict.fromkeys(spec.regions[0] for spec in specs if spec.regions):
+        kept = described_keys(aws.client("secretsmanager", region), prefix)
+        for spec in specs:
+            key = kept.get(secret_id(spec.domain, spec.selector, prefix)) if spec.regions[:1] == (region,) else None
+            if key is not None:
+                found[spec.domain] = key
+    return found
 
 
 @dataclass
