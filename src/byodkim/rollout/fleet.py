@@ -13,9 +13,10 @@ from __future__ import annotations
 import os
 import threading
 import time
+from collections.abc import Hashable
 from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from byodkim.deployment import DomainSpec
 from byodkim.errors import ByodkimError, InputError
@@ -25,6 +26,8 @@ if TYPE_CHECKING:
 
     from byodkim.deployment import Deployment
 
+K = TypeVar("K", bound=Hashable)
+V = TypeVar("V")
 WORKERS_PER_REGION = 8  # enough to keep a region's bucket busy while calls are in flight
 DNS_WORKERS = 32
 
@@ -193,7 +196,8 @@ class Run:
         """Run every unit; return the totals."""
         progress = Progress(len(todo))
         pools: dict[str | None, ThreadPoolExecutor] = {}
-        futures: dict[Future[Outcome], Unit] = {}
+        futures: list[Future[Outcome]] = []
+        recorded: set[Future[Outcome]] = set()
         interrupted = False
         try:
             for unit in todo:
@@ -201,15 +205,16 @@ class Run:
                 if pool is None:
                     size = self.workers if unit.region is not None else self.unregional
                     pool = pools[unit.region] = ThreadPoolExecutor(size, thread_name_prefix=f"fleet-{unit.region}")
-                futures[pool.submit(self._guarded, unit)] = unit
+                futures.append(pool.submit(self._guarded, unit))
             pending = set(futures)
             while pending:
                 finished, pending = wait(pending, timeout=0.5, return_when="FIRST_COMPLETED")
                 for future in finished:
                     self._record(future.result(), progress)
+                    recorded.add(future)
         except KeyboardInterrupt:
             interrupted = True
-            self._finish_in_flight(futures, progress)
+            self._finish_in_flight([f for f in futures if f not in recorded], progress)
         finally:
             for pool in pools.values():
                 pool.shutdown(wait=True, cancel_futures=True)
@@ -218,15 +223,13 @@ class Run:
             actions[outcome.action] = actions.get(outcome.action, 0) + 1
         return Summary(len(todo), progress.failed, progress.elapsed, actions, interrupted)
 
-    def _finish_in_flight(self, futures: dict[Future[Outcome], Unit], progress: Progress) -> None:
+    def _finish_in_flight(self, futures: list[Future[Outcome]], progress: Progress) -> None:
         """Cancel what has not started; let what is in flight finish its step, so nothing is left half done."""
         for future in futures:
             future.cancel()
         for future in futures:
             if not future.cancelled():
-                outcome = future.result()
-                if outcome not in self.outcomes:
-                    self._record(outcome, progress)
+                self._record(future.result(), progress)
 
     def _record(self, outcome: Outcome, progress: Progress) -> None:
         self.outcomes.append(outcome)
@@ -246,15 +249,15 @@ class Run:
             return Outcome(unit.domain, unit.region, ok=False, action="failed", detail=describe(exc))
 
 
-class Once:
+class Once(Generic[K, V]):
     """A value computed once per key by the first unit that asks (e.g. a domain's key, for all its regions)."""
 
-    def __init__(self, make: Callable[[str], Any]) -> None:
+    def __init__(self, make: Callable[[K], V]) -> None:
         self._make = make
         self._lock = threading.Lock()
-        self._cells: dict[str, tuple[threading.Lock, list[Any]]] = {}
+        self._cells: dict[K, tuple[threading.Lock, list[tuple[bool, Any]]]] = {}
 
-    def get(self, key: str) -> Any:  # noqa: ANN401 - whatever ``make`` returns
+    def get(self, key: K) -> V:
         """Return ``make(key)``, computed once; a failure is raised to every asker."""
         with self._lock:
             cell = self._cells.setdefault(key, (threading.Lock(), []))
@@ -268,7 +271,8 @@ class Once:
         ok, value = box[0]
         if not ok:
             raise value
-        return value
+        made: V = value
+        return made
 
 
 def cores() -> int:

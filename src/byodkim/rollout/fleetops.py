@@ -55,12 +55,11 @@ class RegisterWork:
     servers: tuple[Server, ...] = ()
     kept: dict[str, PublicKey] = field(default_factory=dict)  # domain -> the key its secret describes
     key_dir: Path | None = None  # keygen --all's folder: register DIR/DOMAIN/SELECTOR.private.pem
-    _keys: Once = field(init=False)
+    _keys: Once[DomainSpec, tuple[str, KeyMaterial]] = field(init=False)
 
     def __post_init__(self) -> None:
         self._keys = Once(self._obtain)
         self._kms = Once(self.kms_key_id)  # KMS keys are regional: looked up once per region used
-        self._specs: dict[str, Unit] = {}
 
     def __call__(self, unit: Unit) -> Outcome:
         """Register ``unit.domain`` in ``unit.region``."""
@@ -68,8 +67,7 @@ class RegisterWork:
         from byodkim.aws.ses import Registration, register
 
         assert unit.region is not None  # noqa: S101 - register units are regional
-        self._specs.setdefault(unit.domain, unit)
-        action, key = self._keys.get(unit.domain)
+        action, key = self._keys.get(unit.spec)  # every region's unit of a domain carries the same spec
         spec = unit.spec
         request = Registration(spec.domain, spec.selector, key, (unit.region,), self.dry_run, self.force)
         live = live_check(spec.domain, spec.selector, key.public, self.servers)
@@ -88,7 +86,7 @@ class RegisterWork:
             },
         )
 
-    def _obtain(self, domain: str) -> tuple[str, KeyMaterial]:
+    def _obtain(self, spec: DomainSpec) -> tuple[str, KeyMaterial]:
         """Return the domain's key: the one kept (by its description: no secret read), or a new one, stored.
 
         ``kept`` comes from one sweep of the secrets; a domain not in it has no secret, or one
@@ -96,7 +94,7 @@ class RegisterWork:
         """
         from byodkim.aws.secrets import KeptKey, obtain_key
 
-        spec = self._specs[domain].spec
+        domain = spec.domain
         client = self.aws.client("secretsmanager", spec.regions[0])
         given = self._key_file(spec.domain, spec.selector)
         public = self.kept.get(domain)
