@@ -96,8 +96,8 @@ def line(outcome: Outcome, lang: str = "en") -> str:
     if lang == "ja":
         from byodkim.cli.ja import fleet_line
 
-        return fleet_line(outcome.ok, where, outcome.action, outcome.detail)
-    detail = f" ({outcome.detail})" if outcome.detail else ""
+        return fleet_line(outcome.ok, where, outcome.action, outcome.detail, outcome.next)
+    detail = f" ({outcome.said})" if outcome.said else ""
     return f"{'ok  ' if outcome.ok else 'FAIL'}  {where}: {outcome.action}{detail}"
 
 

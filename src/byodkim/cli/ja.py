@@ -54,13 +54,12 @@ FLEET_NEXT = {
 }
 
 
-def fleet_line(ok: bool, where: str, action: str, detail: str) -> str:  # noqa: FBT001 - the unit's result
+def fleet_line(ok: bool, where: str, action: str, detail: str, step: str = "") -> str:  # noqa: FBT001 - the unit's result
     """Return a fleet run's line for one unit in Japanese."""
     said = FLEET_ACTIONS.get(action, action)
-    found, _, step = detail.partition("; next: ")
     step = FLEET_NEXT.get(step, step)
-    text = translate(found) + (f"; 次: {step}" if step else "")
-    return f"{'OK' if ok else 'NG'}  {where}: {said}" + (f" ({text})" if detail else "")
+    text = "; ".join(part for part in (translate(detail), f"次: {step}" if step else "") if part)
+    return f"{'OK' if ok else 'NG'}  {where}: {said}" + (f" ({text})" if text else "")
 
 
 def fleet_summary(units: int, seconds: float, failed: int, actions: dict[str, int]) -> str:

@@ -120,7 +120,7 @@ def _fleet_memo(todo: list[Unit], work: ReportWork, lang: str, out: Path | None)
     ]
     for outcome in rows:
         ses = ", ".join(f"{r}: {s}" for r, s in outcome.data.get("ses", {}).items()) or "-"
-        found, _, step = outcome.detail.partition("; next: ")
+        found, step = outcome.detail, outcome.next
         if ja:
             from byodkim.cli.ja import FLEET_ACTIONS, FLEET_NEXT, translate
 

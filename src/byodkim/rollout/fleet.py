@@ -55,6 +55,14 @@ class Outcome:
     action: str  # registered, already registered, failed, SUCCESS, ...
     detail: str = ""
     data: dict[str, Any] = field(default_factory=dict)
+    next: str = ""  # what to do next, when the command says (report)
+
+    @property
+    def said(self) -> str:
+        """Return the detail and the next step as one text: ``DETAIL; next: STEP``."""
+        if self.next:
+            return f"{self.detail}; next: {self.next}" if self.detail else f"next: {self.next}"
+        return self.detail
 
     def as_dict(self) -> dict[str, Any]:
         """Return the JSON object of the unit (one per line with ``-o json``)."""
@@ -63,7 +71,7 @@ class Outcome:
             "region": self.region,
             "ok": self.ok,
             "action": self.action,
-            "detail": self.detail,
+            "detail": self.said,
             **self.data,
         }
 

@@ -298,7 +298,7 @@ class ReportWork:
         ses = {s.region: (f"{s.origin} {s.status}" if s.exists else "no identity") for s in found}
         data: dict[str, Any] = {"selector": spec.selector, "ses": ses, "dns": None}
         if public is None:
-            return Outcome(spec.domain, None, ok=True, action="no key", detail=f"next: register ({where})", data=data)
+            return Outcome(spec.domain, None, ok=True, action="no key", data=data, next=f"register ({where})")
         report = check(Check(spec.domain, spec.selector, public, self.servers, lean=True))
         data["dns"] = report.summary()
         ours = [s for s in found if s.exists and s.origin == "EXTERNAL" and spec.selector in s.tokens]
@@ -314,4 +314,4 @@ class ReportWork:
         else:
             stage, step = "PENDING", "verify --ses --wait"
         ok = not stage.startswith(("FAILED", "TEMPORARY"))
-        return Outcome(spec.domain, None, ok=ok, action=stage, detail=f"{report.summary()}; next: {step}", data=data)
+        return Outcome(spec.domain, None, ok=ok, action=stage, detail=report.summary(), data=data, next=step)
