@@ -132,6 +132,19 @@ def test_the_rate_comes_from_the_flag_or_the_environment(monkeypatch: pytest.Mon
         rate_from(None)
 
 
+def test_sesv2_throttling_as_aws_models_it_is_what_the_pacer_retries() -> None:
+    """AWS's published SESv2 model, not the emulator, says what throttling looks like."""
+    import botocore.session
+
+    model = botocore.session.get_session().get_service_model("sesv2")
+    throttles = [shape for shape in model.error_shapes if shape.name == "TooManyRequestsException"]
+    assert len(throttles) == 1
+    assert throttles[0].metadata["error"]["httpStatusCode"] == 429
+    from byodkim.aws.pacing import THROTTLING
+
+    assert "TooManyRequestsException" in THROTTLING
+
+
 def test_throttling_is_told_apart_from_other_errors() -> None:
     class Http:
         status_code = 400

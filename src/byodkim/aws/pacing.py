@@ -38,7 +38,14 @@ THROTTLE_ATTEMPTS = 12  # throttled answers retried before a domain is reported 
 BACKOFF_BASE = 0.5  # seconds; full jitter doubles the ceiling per attempt
 BACKOFF_CAP = 20.0
 THROTTLING = frozenset(
-    {"TooManyRequestsException", "Throttling", "ThrottlingException", "ThrottledException", "RequestThrottled"}
+    {
+        "TooManyRequestsException",  # SESv2's own (HTTP 429), as its API model declares it
+        "Throttling",
+        "ThrottlingException",
+        "ThrottledException",
+        "RequestThrottled",
+        "RequestThrottledException",
+    }
 )
 
 
