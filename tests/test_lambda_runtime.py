@@ -31,11 +31,12 @@ if TYPE_CHECKING:
 SPEED = 60.0
 
 HANDLER = """
-import errno, importlib.util, json, os, socket, sys
+import errno, importlib.util, json, os, socket, sys, time
 
 def handler(event, context):
     if event.get("fail"):
         raise RuntimeError("asked to fail")
+    time.sleep(event.get("sleep", 0))
     seen = {"version": list(sys.version_info[:2]), "event": event}
     seen["importable"] = {m: importlib.util.find_spec(m) is not None for m in ("boto3", "moto", "byodkim", "pytest")}
     seen["env"] = {k: os.environ.get(k) for k in ("AWS_REGION", "AWS_DEFAULT_REGION", "AWS_LAMBDA_FUNCTION_NAME",
@@ -189,6 +190,27 @@ def test_a_scheduled_rule_fires_its_function_with_its_input_until_disabled(emula
     settled = len(runs())
     time.sleep(3 * 60 / SPEED)  # three periods
     assert len(runs()) == settled
+
+
+def test_a_rule_does_not_start_its_function_again_while_the_last_run_is_going(emulator: Emulator) -> None:
+    """EventBridge's target is busy for 2.5 s of a 1 s period: the firings in between start nothing."""
+    _function("probe-slow")
+    arn = boto3.client("lambda").get_function(FunctionName="probe-slow")["Configuration"]["FunctionArn"]
+    events = boto3.client("events")
+    events.put_rule(Name="slow", ScheduleExpression="rate(1 minute)", State="ENABLED")  # a period is 1 s here
+    events.put_targets(Rule="slow", Targets=[{"Id": "t", "Arn": arn, "Input": '{"sleep": 2.5}'}])
+
+    def fired() -> list[dict[str, Any]]:
+        return [f for f in emulator.control("/_byodkim/schedules")["fired"] if f["rule"] == "slow"]
+
+    def runs() -> list[dict[str, Any]]:
+        return [r for r in emulator.control("/_byodkim/invocations")["invocations"] if r["function"] == "probe-slow"]
+
+    assert _until(lambda: any(not f["started"] for f in fired()), 15), fired()
+    events.disable_rule(Name="slow")
+    time.sleep(0.5)  # a firing read the rule just before it was disabled
+    started = sum(1 for f in fired() if f["started"])
+    assert len(_until(lambda: len(runs()) >= started and runs(), 15)) == started  # each started once, one at a time
 
 
 def test_an_alarm_treating_missing_data_as_breaching_tells_sqs_through_sns(emulator: Emulator) -> None:

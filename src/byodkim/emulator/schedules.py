@@ -72,12 +72,11 @@ class Scheduler:
         record = {"rule": rule.name, "target": arn, "at": self.clock.iso(now), "started": True}
         service = arn.split(":")[2] if arn.count(":") >= 5 else ""  # noqa: PLR2004 - arn:partition:service:region:account:resource
         if service == "lambda":
-            if self.busy(arn):
+            source = f"events:{rule.name}"  # what the runtime counts running runs by
+            if self.busy(source):
                 record["started"] = False  # still running from the last firing
             else:
-                self.invoke(
-                    account, arn.split(":")[3], arn.rsplit(":", maxsplit=1)[-1], payload.encode(), f"events:{rule.name}"
-                )
+                self.invoke(account, arn.split(":")[3], arn.rsplit(":", maxsplit=1)[-1], payload.encode(), source)
         elif service == "sns":
             from moto.sns.models import sns_backends
 
