@@ -38,6 +38,18 @@ ROOT = Path(__file__).resolve().parents[1]
 TEAM = ROOT / "tests" / "fixtures" / "team-account"
 PREFIX = "aws-ses-migration-prod-prod-"
 BUCKET = "aws-ses-migration-prod-dkim-certificates"
+TEAM_TABLE = "aws-ses-migration-prod-team-state"
+MEMOS = [f"/team/aws-ses-migration/prod/memo/{s}" for s in (
+    "phase-4-dns-preparation", "phase-7-dns-validation-dkim-activation", "enhanced-kinesis", "monitoring", "security"
+)]  # fmt: skip
+RETAINS = {
+    "byodkim retain --stack phase-4-dns-preparation --resource Memo",
+    "byodkim retain --stack phase-4-dns-preparation --resource TeamState",
+    "byodkim retain --stack phase-7-dns-validation-dkim-activation --resource Memo",
+    "byodkim retain --stack enhanced-kinesis --resource Memo",
+    "byodkim retain --stack monitoring --resource Memo",
+    "byodkim retain --stack security --resource Memo",
+}
 ADOPTIONS = {
     "byodkim adopt --stack base --resource ArtifactBucket --from Artifacts",
     "byodkim adopt --stack phase-1-infrastructure-foundation --resource CertificatesBucket --from DkimCertificatesBucket",
@@ -71,17 +83,36 @@ def test_findings_for_names_outside_or_in_another_stack_replacements_and_removal
         ResourceChange("Key", "AWS::KMS::Key", "replace", physical_id="k", properties=("KeySpec",)),
         ResourceChange("Identity", "AWS::SES::EmailIdentity", "conditional", physical_id="goo.ne.jp"),
         ResourceChange("Secret", "AWS::SecretsManager::Secret", "remove", physical_id="arn:s"),
-        ResourceChange("Role", "AWS::IAM::Role", "replace", physical_id="r"),  # not stateful: no finding
+        # Deny by default: types nobody listed as stateful are findings too.
+        ResourceChange("Role", "AWS::IAM::Role", "replace", physical_id="r"),
         ResourceChange("Memo", "AWS::SSM::Parameter", "remove", physical_id="/m"),
+        ResourceChange("TeamState", "AWS::DynamoDB::Table", "remove", physical_id="team-state"),
+        ResourceChange("Nested", "AWS::CloudFormation::Stack", "remove", physical_id="arn:n", holds=("X Y",)),
+        ResourceChange("Odd", "Custom::Whatever", "conditional", physical_id="o"),
+        # Known to hold no data, or kept by the live stack's policy: no finding.
+        ResourceChange("Alarm", "AWS::CloudWatch::Alarm", "remove", physical_id="a"),
+        ResourceChange("Rule", "AWS::Events::Rule", "replace", physical_id="r2"),
+        ResourceChange("Permission", "AWS::Lambda::Permission", "remove", physical_id="p"),
+        ResourceChange("Kept", "AWS::DynamoDB::Table", "remove", physical_id="kept", retained=True),
+        ResourceChange("Name", "AWS::Lambda::Function", "add", name="{{unresolved}}parameter X of prod/x"),
     ]
-    found = {(f.logical_id, f.kind, f.route, f.accepted) for f in classify("prod/x", changes, accepted=["Secret"])}
+    findings = classify("prod/x", changes, accepted=["Secret"])
+    found = {(f.logical_id, f.kind, f.route, f.accepted) for f in findings}
     assert found == {
         ("LogGroup", "collision", "import", False),
         ("Topic", "collision", "release-then-import", False),
         ("Key", "replace", "keep-live", False),
         ("Identity", "replace", "keep-live", False),
         ("Secret", "remove", "retain", True),
+        ("Role", "replace", "keep-live", False),
+        ("Memo", "remove", "retain", False),
+        ("TeamState", "remove", "retain", False),
+        ("Nested", "remove", "retain", False),
+        ("Odd", "replace", "keep-live", False),
+        ("Name", "unknown-name", "name-unknown", False),
     }
+    assert next(f for f in findings if f.logical_id == "Nested").holds == ("X Y",)
+    assert next(f for f in findings if f.logical_id == "Name").other == "parameter X of prod/x"
 
 
 def test_change_set_answers_are_read_per_resource() -> None:
@@ -194,6 +225,10 @@ def _create_team_account() -> None:
         phase2 = [("RoleArn", role), ("CodeBucket", artifacts)] if stack == "phase-2-dkim-system" else []
         _create(cfn, stack, phase2)
     boto3.client("s3").put_object(Bucket=BUCKET, Key="dns/goo.ne.jp/old/record.json", Body=b'{"kept": true}')
+    # Team data in a type nobody listed as stateful: preflight must not assume it disposable.
+    boto3.client("dynamodb").put_item(
+        TableName=TEAM_TABLE, Item={"domain": {"S": "goo.ne.jp"}, "phase": {"S": "4"}, "owner": {"S": "dns-team"}}
+    )
     boto3.client("logs").create_log_group(logGroupName="/aws/lambda/aws-ses-migration-prod-dkim-manager")
     test_key = keys.generate()
     boto3.client("sesv2").put_email_identity_dkim_signing_attributes(
@@ -286,19 +321,25 @@ def test_adopting_the_team_account(team: Sandbox) -> None:
         "  add         LogGroup AWS::Logs::LogGroup /aws/lambda/aws-ses-migration-prod-dkim-manager  name in use: outside any stack"
         in english.stdout
     )
+    # Deny by default: the team's own data in types nobody listed (an SSM memo in five stacks, a
+    # DynamoDB table with items) is a removal to stop at, each with the retain route.
+    assert set(re.findall(r"`(byodkim retain [^`]+)`", english.stdout)) == RETAINS
+    assert set(re.findall(r"`(byodkim retain [^`]+)`", japanese.stdout)) == RETAINS
+    assert "  STOP remove TeamState (AWS::DynamoDB::Table): the update would delete it." in english.stdout
     data = json.loads(as_json.stdout)
-    assert data["blocking"] == 7
+    assert data["blocking"] == 13, english.stdout
     assert english.stdout.rstrip().endswith(
-        "7 finding(s) would lose or collide with what runs: launch must not run until each follows its route or is accepted"
+        "13 finding(s) would lose or collide with what runs: launch must not run until each follows its route or is accepted"
     )
 
     # 2. The hook stops `sceptre launch` before anything changes.
     before = _statuses()
     stopped = _launch()
     assert stopped.returncode != 0
-    assert "preflight: 7 finding(s) would lose or collide with what runs" in stopped.stdout + stopped.stderr
+    assert "preflight: 13 finding(s) would lose or collide with what runs" in stopped.stdout + stopped.stderr
     assert "nothing was changed" in stopped.stdout + stopped.stderr
     assert _statuses() == before
+    assert _team_data() == ("dns-team", ["to do"] * 5)
 
     # 3. adopt: a dry run changes nothing; each route once; a re-run finds it done.
     dry = _byodkim(*["adopt", "--stack", "base", "--resource", "ArtifactBucket", "--from", "Artifacts", "--dry-run"])
@@ -316,19 +357,30 @@ def test_adopting_the_team_account(team: Sandbox) -> None:
         "imported: already done",
     ]
 
-    # 4. Preflight now finds nothing; the launch runs through the hook and updates all eleven stacks.
+    # 4. The removals are still findings until the live stacks retain what they would delete.
+    left = _byodkim("preflight")
+    assert left.returncode == 1
+    assert set(re.findall(r"`(byodkim retain [^`]+)`", left.stdout)) == RETAINS
+    for command in sorted(RETAINS):
+        done = _byodkim(*command.split()[1:])
+        assert done.returncode == 0, f"{command}: {done.stderr}"
+        assert done.stdout.startswith("retained: ")
+
+    # 5. Preflight now finds nothing (it reads the live policies); the launch runs through the hook,
+    # updates all eleven stacks, and the retained resources outlive their removal from the stacks.
     clear = _byodkim("preflight")
     assert clear.returncode == 0, clear.stdout + clear.stderr
     launched = _launch()
     assert launched.returncode == 0, (launched.stdout + launched.stderr)[-3000:]
     assert set(_statuses().values()) == {"UPDATE_COMPLETE"}
+    assert _team_data() == ("dns-team", ["to do"] * 5)
     body = boto3.client("s3").get_object(Bucket=BUCKET, Key="dns/goo.ne.jp/old/record.json")["Body"].read()
     assert body == b'{"kept": true}'
     identity_after = _identity()
     assert identity_after["key_sha256"] == identity_before["key_sha256"]  # not recreated: the test key is still there
     assert identity_after["origin"] == "EXTERNAL"
 
-    # 5. The report says what to do about the test key.
+    # 6. The report says what to do about the test key.
     report = _byodkim("report", "--domain", "goo.ne.jp")
     assert report.returncode == 0, report.stderr
     assert (
@@ -339,6 +391,12 @@ def test_adopting_the_team_account(team: Sandbox) -> None:
         f"  $ {prefix()} register --domain goo.ne.jp --selector gooid-21-pro-20250912-1 "
         "--key-file keys/gooid-21-pro-20250912-1.private.pem" in report.stdout
     )
+
+
+def _team_data() -> tuple[str, list[str]]:
+    item = boto3.client("dynamodb").get_item(TableName=TEAM_TABLE, Key={"domain": {"S": "goo.ne.jp"}})["Item"]
+    ssm = boto3.client("ssm")
+    return item["owner"]["S"], [ssm.get_parameter(Name=m)["Parameter"]["Value"] for m in MEMOS]
 
 
 def test_the_emulator_fails_a_create_under_a_name_that_exists_and_rolls_back(emulator: Any) -> None:
@@ -365,25 +423,41 @@ def test_the_emulator_fails_a_create_under_a_name_that_exists_and_rolls_back(emu
     )
 
 
-def test_a_failed_rollback_gets_the_continue_route_with_the_resources_to_skip() -> None:
-    from byodkim.rollout.preflight import Preflight, StackPreview
+def test_a_failed_rollback_is_blocking_with_the_continue_route_and_the_resources_to_skip() -> None:
+    from byodkim.rollout.preflight import Finding, Preflight, StackPreview
     from byodkim.rollout.preflight_memo import render
 
+    name = PREFIX + "phase-2-dkim-system"
     stuck = StackPreview(
         "prod/phase-2-dkim-system",
-        PREFIX + "phase-2-dkim-system",
+        name,
         "UPDATE_ROLLBACK_FAILED",
+        findings=[
+            Finding(
+                "prod/phase-2-dkim-system",
+                name,
+                "AWS::CloudFormation::Stack",
+                "stuck",
+                name,
+                "continue-rollback",
+                "byodkim continue-rollback --stack phase-2-dkim-system --dry-run",
+            )  # fmt: skip
+        ],
         note="continue-rollback",
         skip=("DkimManagerFunction", "LogGroup"),
     )
-    text = render(Preflight("prod", [stuck]), "text", "en")
+    result = Preflight("prod", [stuck])
+    assert len(result.blocking) == 1
+    text = render(result, "text", "en")
+    assert "  the last rollback failed; the resources whose rollback failed: DkimManagerFunction LogGroup" in text
     assert (
-        "  the last rollback failed: `aws cloudformation continue-update-rollback --stack-name "
-        "aws-ses-migration-prod-prod-phase-2-dkim-system --resources-to-skip DkimManagerFunction LogGroup`, "
-        "then run preflight again"
+        f"  STOP cannot be updated {name} (AWS::CloudFormation::Stack): the last rollback failed and CloudFormation "
+        "refuses every update until it is continued. See what would be skipped: "
+        "`byodkim continue-rollback --stack phase-2-dkim-system --dry-run`, then run it without --dry-run"
     ) in text
-    japanese = render(Preflight("prod", [stuck]), "text", "ja")
-    assert "--resources-to-skip DkimManagerFunction LogGroup` を実行し、再度プリフライトを実行してください" in japanese
+    japanese = render(result, "text", "ja")
+    assert "ロールバックに失敗したリソース: DkimManagerFunction LogGroup" in japanese
+    assert "`byodkim continue-rollback --stack phase-2-dkim-system --dry-run`" in japanese
 
 
 def test_a_stack_config_accepts_findings_through_the_hook_argument() -> None:

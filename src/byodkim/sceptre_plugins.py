@@ -52,16 +52,21 @@ class LayerResolver(Resolver):  # type: ignore[misc] # sceptre is untyped
     def resolve(self) -> str:
         """Return the LayerVersionArn serving the current build."""
         from byodkim.artifacts import layer
-        from byodkim.artifacts.publish import publish_layer
+        from byodkim.artifacts.publish import predict_layer, publish_layer
+        from byodkim.rollout.preflight import previewing
 
         args = _arguments(self, ("layer_name",))
         runtime = layer.runtime(str(args.get("runtime", layer.DEFAULT_RUNTIME)))
         arch = str(args.get("arch", "x86_64"))
+        name = str(args["layer_name"])
+        client = cast("LambdaClient", _StackClient(self.stack, "lambda"))
         with tempfile.TemporaryDirectory(prefix="byodkim-sceptre-") as tmp:
             built = layer.build_layer(layer.BuildOptions(runtime, arch, out=Path(tmp) / "layer.zip"))
-            result = publish_layer(
-                built, str(args["layer_name"]), cast("LambdaClient", _StackClient(self.stack, "lambda"))
-            )
+            if previewing():  # a preview publishes nothing: the version it would serve
+                account = _StackClient(self.stack, "sts").get_caller_identity()["Account"]
+                prefix = f"arn:aws:lambda:{self.stack.region}:{account}:layer:{name}"
+                return predict_layer(built, name, client, prefix).arn
+            result = publish_layer(built, name, client)
         log.info("%s layer %s: %s", self.stack.name, "published" if result.created else "unchanged", result.arn)
         return result.arn
 
@@ -72,11 +77,14 @@ class LambdaCodeResolver(Resolver):  # type: ignore[misc] # sceptre is untyped
     def resolve(self) -> str:
         """Return the S3 key of the code zip in ``bucket``."""
         from byodkim.artifacts.package import build_code_zip
+        from byodkim.rollout.preflight import previewing
 
         args = _arguments(self, ("bucket",))
         s3 = _StackClient(self.stack, "s3")
         with tempfile.TemporaryDirectory(prefix="byodkim-sceptre-") as tmp:
             code = build_code_zip(Path(tmp) / "code.zip")
+            if previewing():  # a preview uploads nothing: the key is the content's
+                return code.s3_key
             try:
                 s3.head_object(Bucket=args["bucket"], Key=code.s3_key)
             except Exception:  # noqa: BLE001 - absent (404) or unreadable: upload
@@ -96,6 +104,7 @@ class FleetResolver(Resolver):  # type: ignore[misc] # sceptre is untyped
         import hashlib
 
         from byodkim import deployment
+        from byodkim.rollout.preflight import previewing
 
         args = _arguments(self, ("bucket",))
         folder = deployment.find_sceptre_dir()
@@ -104,6 +113,8 @@ class FleetResolver(Resolver):  # type: ignore[misc] # sceptre is untyped
         target = deployment.read(folder, str(self.stack.name).split("/", 1)[0])
         body = target.manifest()
         key = f"{deployment.FLEET_MANIFEST_PREFIX}{hashlib.sha256(body).hexdigest()[:32]}.json"
+        if previewing():  # a preview writes nothing: the key is the content's
+            return key
         s3 = _StackClient(self.stack, "s3")
         try:
             s3.head_object(Bucket=args["bucket"], Key=key)

@@ -67,6 +67,19 @@ def publish_layer(
     return Published(response["LayerVersionArn"], int(response["Version"]), created=True, via_s3=via_s3)
 
 
+def predict_layer(build: LayerBuild, layer_name: str, lambda_client: LambdaClient, arn_prefix: str) -> Published:
+    """Return the version :func:`publish_layer` would serve, without publishing anything (a preview).
+
+    ``arn_prefix`` is ``arn:aws:lambda:REGION:ACCOUNT:layer:NAME`` for a layer that has no version yet.
+    """
+    latest = _latest(lambda_client, layer_name)
+    if latest is not None and latest["Content"].get("CodeSha256") == build.sha256_b64:
+        return Published(latest["LayerVersionArn"], int(latest["Version"]), created=False)
+    version = int(latest["Version"]) + 1 if latest is not None else 1
+    prefix = latest["LayerArn"] if latest is not None else arn_prefix
+    return Published(f"{prefix}:{version}", version, created=True)
+
+
 def _latest(lambda_client: LambdaClient, layer_name: str) -> GetLayerVersionResponseTypeDef | None:
     versions: list[LayerVersionsListItemTypeDef] = []
     marker = ""

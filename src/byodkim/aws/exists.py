@@ -90,7 +90,36 @@ def _alarm(aws: Aws, region: str, name: str) -> None:
         raise LookupError(name)
 
 
+def _role(aws: Aws, region: str, name: str) -> None:
+    aws.client("iam", region).get_role(RoleName=name)  # IAM is global: a role name is taken in every region
+
+
+def _alias(aws: Aws, region: str, name: str) -> None:
+    kms = aws.client("kms", region)
+    for page in kms.get_paginator("list_aliases").paginate():
+        if any(alias.get("AliasName") == name for alias in page.get("Aliases", [])):
+            return
+    raise LookupError(name)
+
+
+def _delivery_stream(aws: Aws, region: str, name: str) -> None:
+    aws.client("firehose", region).describe_delivery_stream(DeliveryStreamName=name)
+
+
+def _table(aws: Aws, region: str, name: str) -> None:
+    aws.client("dynamodb", region).describe_table(TableName=name)
+
+
+def _stream(aws: Aws, region: str, name: str) -> None:
+    aws.client("kinesis", region).describe_stream_summary(StreamName=name)
+
+
 _PROBES: dict[str, Callable[[Aws, str, str], None]] = {
+    "AWS::IAM::Role": _role,
+    "AWS::KMS::Alias": _alias,
+    "AWS::KinesisFirehose::DeliveryStream": _delivery_stream,
+    "AWS::DynamoDB::Table": _table,
+    "AWS::Kinesis::Stream": _stream,
     "AWS::S3::Bucket": _s3,
     "AWS::Lambda::Function": _lambda,
     "AWS::SES::EmailIdentity": _identity,

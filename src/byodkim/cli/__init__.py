@@ -48,6 +48,8 @@ for command in (
     rollout.phase,
     stacks.preflight,
     stacks.adopt,
+    stacks.continue_rollback,
+    stacks.retain,
     stacks.iam_policy,
     mail.check_mail,
     mail.send_test,

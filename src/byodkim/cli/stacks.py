@@ -101,6 +101,85 @@ def adopt(
         )
 
 
+@click.command()
+@click.option("--stack", required=True, help="The stack, e.g. phase-4-dns-preparation.")
+@click.option("--resource", required=True, help="The resource's logical ID in the live stack.")
+@click.option("--env", "group", help="Sceptre config group [default: prod].")
+@profile_option
+@region_option
+@click.option("--dry-run", is_flag=True, help="Say what would be set; change nothing.")
+def retain(
+    stack: str,
+    resource: str,
+    group: str | None,
+    profile: str | None,
+    region: str | None,
+    dry_run: bool,  # noqa: FBT001 - a click flag
+) -> None:
+    """Keep a resource when a launch removes or replaces it (DeletionPolicy/UpdateReplacePolicy: Retain)."""
+    from byodkim import deployment
+    from byodkim.aws.session import Aws
+    from byodkim.rollout.adopt import retain as run_retain
+
+    if stack not in deployment.STACKS:
+        raise InputError(
+            f"--stack `{stack}` is not a stack of this project", f"use one of {', '.join(deployment.STACKS)}"
+        )
+    target = deployment.read(group=group or deployment.DEFAULT_GROUP)
+
+    def progress(step: str, what: str) -> None:
+        click.echo(f"{step}: {what}")
+
+    run_retain(target, stack, resource, Aws(profile, region or target.region), progress, dry_run=dry_run)
+    if not dry_run:
+        click.echo(f"next: byodkim preflight {target.group}")
+
+
+@click.command("continue-rollback")
+@click.option("--stack", required=True, help="The stack in UPDATE_ROLLBACK_FAILED, e.g. phase-4-dns-preparation.")
+@click.option("--env", "group", help="Sceptre config group [default: prod].")
+@profile_option
+@region_option
+@click.option("--dry-run", is_flag=True, help="Say which resources would be skipped; change nothing.")
+@click.option("-y", "--yes", is_flag=True, help="Do not ask before continuing the rollback.")
+def continue_rollback(
+    stack: str,
+    group: str | None,
+    profile: str | None,
+    region: str | None,
+    dry_run: bool,  # noqa: FBT001 - a click flag
+    yes: bool,  # noqa: FBT001 - a click flag
+) -> None:
+    """Continue a failed rollback, skipping only the resources whose rollback failed."""
+    from byodkim import deployment
+    from byodkim.aws.session import Aws
+    from byodkim.rollout.adopt import continue_rollback as run_continue
+
+    if stack not in deployment.STACKS:
+        raise InputError(
+            f"--stack `{stack}` is not a stack of this project", f"use one of {', '.join(deployment.STACKS)}"
+        )
+    target = deployment.read(group=group or deployment.DEFAULT_GROUP)
+    aws = Aws(profile, region or target.region)
+
+    def progress(step: str, what: str) -> None:
+        click.echo(f"{step}: {what}")
+
+    if not dry_run and not yes:
+        skip = run_continue(target, stack, aws, progress, dry_run=True)
+        if skip and not click.confirm(
+            "Skipped resources are marked UPDATE_COMPLETE without being rolled back. Continue?", err=True
+        ):
+            raise InputError("not continued", "run again with -y, or --dry-run to see the resources only")
+    run_continue(target, stack, aws, progress, dry_run=dry_run)
+    if dry_run:
+        click.echo(f"next: byodkim continue-rollback --stack {stack} -y, then byodkim preflight {target.group}")
+    else:
+        click.echo(
+            f"next: byodkim preflight {target.group}, then cd sceptre && uv run sceptre launch -y {target.group}"
+        )
+
+
 @click.command("iam-policy")
 @click.option("--role", type=click.Choice(["operator", "deployer"]), required=True,
               help="operator: register, report, verify --ses, rotate, phases; deployer: sceptre launch.")  # fmt: skip

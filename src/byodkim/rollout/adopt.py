@@ -12,14 +12,16 @@ import json
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from byodkim.aws.cfntemplate import IDENTIFIER, load, parameter_values, pseudo_parameters, resolve, unresolved
+from byodkim.aws.cfntemplate import IDENTIFIER, load, resolve, resource_refs, unresolved, with_defaults
 from byodkim.errors import ByodkimError, InputError
+from byodkim.rollout.nextstep import NOT_DEPLOYED
+from byodkim.rollout.preflight import StaticValues, rollback_skip_list
+from byodkim.rollout.report import stack_status
 
 if TYPE_CHECKING:
-    from pathlib import Path
-
     from mypy_boto3_cloudformation import CloudFormationClient
     from mypy_boto3_cloudformation.type_defs import ParameterTypeDef
 
@@ -43,7 +45,11 @@ class AdoptRequest:
 
 
 def adopt(request: AdoptRequest, aws: Aws, progress: Progress) -> None:
-    """Retain, release and import, each step only if the live stack still needs it."""
+    """Retain, release and import, each step only if the live stack still needs it.
+
+    When the stack does not exist yet, the import creates it (an IMPORT change set on a new
+    stack) holding just this resource; the launch then adds the rest.
+    """
     region = request.deployment.region or aws.default_region()
     cfn = aws.client("cloudformation", region)
     name = request.deployment.stack_name(request.stack)
@@ -51,6 +57,12 @@ def adopt(request: AdoptRequest, aws: Aws, progress: Progress) -> None:
     resource_type = str(ours.get("Type"))
     if resource_type not in IDENTIFIER:
         raise InputError(f"{resource_type} cannot be imported by byodkim", f"use one of {', '.join(IDENTIFIER)}")
+    status = stack_status(cfn, name)
+    if status == NOT_DEPLOYED:
+        if request.source is not None:
+            raise InputError(f"{name} does not exist, so it has no `{request.source}`", "leave out --from")
+        _import(cfn, name, {"Resources": {}}, ours, "", request, progress, create=True)
+        return
     live = _live_template(cfn, name)
     if request.source is not None:
         if request.source not in live.get("Resources", {}) and request.resource not in live.get("Resources", {}):
@@ -76,13 +88,23 @@ def _our_definition(request: AdoptRequest, aws: Aws, region: str) -> dict[str, A
         )
     )
     stack = next(iter(plan.command_stacks))
-    resource = (load(stack.template.body).get("Resources") or {}).get(request.resource)
+    template = load(stack.template.body)
+    resource = (template.get("Resources") or {}).get(request.resource)
     if resource is None:
         raise InputError(f"`{request.resource}` is not a resource of our {request.stack} template", "check --resource")
-    pseudo = pseudo_parameters(stack.external_name, region, aws.account(region))
-    properties = resolve(resource.get("Properties") or {}, parameter_values(stack.parameters), pseudo)
+    # Parameters as preflight works them out: nothing is published or uploaded, and outputs of
+    # stacks not deployed yet come from their templates.
+    group = SceptrePlan(SceptreContext(project_path=str(request.sceptre_dir), command_path=request.deployment.group))
+    statics = StaticValues(list(group.graph), aws, region)
+    pseudo = statics.pseudo(stack)
+    values = with_defaults(template, statics.parameters(stack))
+    properties = resolve(resource.get("Properties") or {}, values, pseudo, resource_refs(template, values, pseudo))
     # Only what is known before the import goes in; the next launch sets the rest in place.
     known = {k: v for k, v in properties.items() if not unresolved(v)}
+    if resource["Type"] == "AWS::Lambda::Function" and "Code" not in known:
+        # Required by the type's schema; an import never touches the function's code, and the
+        # launch that follows sets ours.
+        known["Code"] = {"ZipFile": "# imported by byodkim adopt: the next launch sets the code"}
     return {"Type": resource["Type"], "Properties": known}
 
 
@@ -101,7 +123,7 @@ def _retain(
 ) -> None:
     source = str(request.source)
     resource = live.get("Resources", {}).get(source)
-    if resource is None or resource.get("DeletionPolicy") == "Retain":
+    if resource is None or (resource.get("DeletionPolicy") == resource.get("UpdateReplacePolicy") == "Retain"):
         progress("retained", "already done")
         return
     if request.dry_run:
@@ -151,6 +173,8 @@ def _import(
     identifier: str,
     request: AdoptRequest,
     progress: Progress,
+    *,
+    create: bool = False,
 ) -> None:
     resources = live.setdefault("Resources", {})
     if request.resource in resources:
@@ -161,8 +185,9 @@ def _import(
     value = identifier or str(ours["Properties"].get(key, ""))
     if not value:
         raise InputError(f"cannot tell which {resource_type} to import", "give --from with its live logical ID")
+    new = " (a new stack holding just it; the launch adds the rest)" if create else ""
     if request.dry_run:
-        progress("imported", f"would import {resource_type} {value} into {name} as {request.resource}")
+        progress("imported", f"would import {resource_type} {value} into {name} as {request.resource}{new}")
         return
     resources[request.resource] = {**ours, "DeletionPolicy": "Retain", "UpdateReplacePolicy": "Retain"}
     change_set = f"byodkim-adopt-{request.resource}-{int(time.time())}"
@@ -171,7 +196,7 @@ def _import(
         ChangeSetName=change_set,
         ChangeSetType="IMPORT",
         TemplateBody=json.dumps(live),
-        Parameters=_previous(cfn, name),
+        Parameters=[] if create else _previous(cfn, name),
         Capabilities=CAPABILITIES,  # type: ignore[arg-type]
         ResourcesToImport=[
             {"ResourceType": resource_type, "LogicalResourceId": request.resource, "ResourceIdentifier": {key: value}}
@@ -180,7 +205,7 @@ def _import(
     _wait_change_set(cfn, name, change_set)
     cfn.execute_change_set(StackName=name, ChangeSetName=change_set)
     _wait_stack(cfn, name, "IMPORT_COMPLETE")
-    progress("imported", f"{resource_type} {value} is now {request.resource} in {name}")
+    progress("imported", f"{resource_type} {value} is now {request.resource} in {name}{new}")
 
 
 def _refers(value: Any, logical_id: str) -> bool:  # noqa: ANN401 - template JSON
@@ -239,3 +264,52 @@ def _wait_change_set(cfn: CloudFormationClient, name: str, change_set: str) -> N
         if time.monotonic() > deadline:
             raise ByodkimError("the import change set did not finish in 10 minutes", "run adopt again")
         time.sleep(2)
+
+
+def continue_rollback(
+    deployment: Deployment, stack: str, aws: Aws, progress: Progress, *, dry_run: bool = False
+) -> tuple[str, ...]:
+    """Continue a stack's failed rollback, skipping exactly the resources whose rollback failed.
+
+    The skip list is read at the moment of the call, from the stack's resources as they are
+    (not from old events). Return it; with ``dry_run``, only say what would be done.
+    """
+    region = deployment.region or aws.default_region()
+    cfn = aws.client("cloudformation", region)
+    name = deployment.stack_name(stack)
+    status = stack_status(cfn, name)
+    if status != "UPDATE_ROLLBACK_FAILED":
+        raise InputError(
+            f"{name} is {status}, not UPDATE_ROLLBACK_FAILED: there is no rollback to continue",
+            "run `byodkim preflight` to see what it needs",
+        )
+    skip = rollback_skip_list(cfn, name)
+    listed = " ".join(skip) or "none"
+    if dry_run:
+        progress("continue-rollback", f"would continue the rollback of {name}, skipping: {listed}")
+        return skip
+    cfn.continue_update_rollback(StackName=name, ResourcesToSkip=list(skip))
+    _wait_stack(cfn, name, "UPDATE_ROLLBACK_COMPLETE")
+    skipped = f"; skipped {listed}: these now differ from the template until the next launch sets them" if skip else ""
+    progress("continue-rollback", f"{name} is UPDATE_ROLLBACK_COMPLETE{skipped}")
+    return skip
+
+
+def retain(
+    deployment: Deployment, stack: str, logical_id: str, aws: Aws, progress: Progress, *, dry_run: bool = False
+) -> None:
+    """Set ``DeletionPolicy`` and ``UpdateReplacePolicy: Retain`` on a resource of the live stack.
+
+    Nothing else in the stack changes (its template as it runs, its parameters as they are);
+    a launch that then removes or replaces the resource leaves the resource itself in place.
+    """
+    region = deployment.region or aws.default_region()
+    cfn = aws.client("cloudformation", region)
+    name = deployment.stack_name(stack)
+    if stack_status(cfn, name) == NOT_DEPLOYED:
+        raise InputError(f"{name} does not exist", "check --stack and the region")
+    live = _live_template(cfn, name)
+    if logical_id not in live.get("Resources", {}):
+        raise InputError(f"`{logical_id}` is not a resource of {name}", "check --resource against `byodkim preflight`")
+    request = AdoptRequest(deployment, Path(), stack, logical_id, logical_id, dry_run=dry_run)
+    _retain(cfn, name, live, request, progress)

@@ -1,29 +1,61 @@
-"""Preview what `sceptre launch` would do to stacks that already run, before it does it.
+"""Preview what `sceptre launch` would do to the stacks, before it does it: deny by default.
 
 For every stack that exists, a CloudFormation change set of exactly what launch would send
-(Sceptre's own config, templates and resolvers), read back per resource: add, modify in
-place, replace, remove. Replacing or removing a stateful resource (a bucket, a KMS key, the
-SES identity, the key's secret, a log group, a topic, the function) and adding a resource
-whose name is already taken are findings, each with its safe route. The change sets are
-deleted afterwards; nothing is executed.
+(Sceptre's own config, templates and resolvers, resolved in preview mode so nothing is
+published), read back per resource: add, modify in place, replace, remove. Every replacement
+and removal is a finding unless the live stack retains the resource, the stack config accepts
+it, or its type is listed as holding no data (``DATALESS``). Every name a launch would take is
+looked up, in stacks not deployed yet too. What CloudFormation itself would refuse (a stuck
+rollback, a stack policy, an export in use, termination protection) is a finding as well.
+The change sets are deleted afterwards; nothing is executed.
 """
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from byodkim.aws import exists
-from byodkim.aws.cfntemplate import NAME_PROPERTY, load, parameter_values, pseudo_parameters, resolve, unresolved
+from byodkim.aws.cfntemplate import load, unresolved
 from byodkim.aws.errors import error_code
 from byodkim.errors import ByodkimError
 from byodkim.rollout.nextstep import NOT_DEPLOYED
+from byodkim.rollout.refusals import refused, resources, rollback_skip_list
 from byodkim.rollout.report import stack_status
+from byodkim.rollout.stackchanges import (
+    Finding,
+    Preflight,
+    ResourceChange,
+    StackPreview,
+    read_changes,
+    with_live_policies,
+)
+from byodkim.rollout.stackvalues import StaticValues, physical_names, template_names
+
+__all__ = [
+    "DATALESS",
+    "Finding",
+    "Preflight",
+    "ResourceChange",
+    "StackPreview",
+    "StaticValues",
+    "classify",
+    "guard",
+    "physical_names",
+    "preview",
+    "preview_only",
+    "previewing",
+    "read_changes",
+    "rollback_skip_list",
+    "with_live_policies",
+]
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
+    from collections.abc import Iterable, Iterator
     from pathlib import Path
 
     from mypy_boto3_cloudformation import CloudFormationClient
@@ -31,76 +63,49 @@ if TYPE_CHECKING:
     from byodkim.aws.session import Aws
     from byodkim.deployment import Deployment
 
-STATEFUL = frozenset(
-    {
-        "AWS::S3::Bucket",
-        "AWS::KMS::Key",
-        "AWS::SES::EmailIdentity",
-        "AWS::SecretsManager::Secret",
-        "AWS::Logs::LogGroup",
-        "AWS::SNS::Topic",
-        "AWS::Lambda::Function",
-    }
-)
+# Deny by default: replacing or removing a resource of any type is a finding, unless the live
+# stack retains it or the stack config accepts it. Only these types may go without one: each is
+# defined wholly by its template and holds nothing a person or a service wrote into it, so the
+# launch that removes or replaces it can recreate it exactly. Anything not listed stops the launch.
+DATALESS: dict[str, str] = {
+    "AWS::CloudWatch::Alarm": "its definition is the template; its state and history are recomputed from the metric",
+    "AWS::CloudWatch::Dashboard": "its body is the template",
+    "AWS::Events::Rule": "its pattern, schedule and targets are the template",
+    "AWS::Lambda::Permission": "a statement in the function's policy, rewritten from the template",
+    "AWS::S3::BucketPolicy": "its document is the template; the bucket and its objects are untouched",
+    "AWS::SNS::TopicPolicy": "its document is the template; the topic and its subscriptions are untouched",
+    "AWS::IAM::Policy": "an inline policy document, rewritten from the template",
+    "AWS::SES::ConfigurationSetEventDestination": "its settings are the template; events already sent stay sent",
+}
+# Deletion policies that keep a resource removed from the template (CloudFormation reads the live one).
 CHANGE_SET_PREFIX = "byodkim-preflight-"
+# Set while a preview resolves parameters: byodkim's resolvers then compute what they would
+# publish (layer version, code key, manifest key) and write nothing. Per thread (a context
+# variable), because Sceptre launches independent stacks in parallel threads and a real launch
+# must publish while another thread's guard previews.
+_PREVIEWING: contextvars.ContextVar[bool] = contextvars.ContextVar("byodkim_previewing", default=False)
+
+
+def previewing() -> bool:
+    """Return whether parameters are being resolved for a preview, which must change nothing."""
+    return _PREVIEWING.get()
+
+
+@contextlib.contextmanager
+def preview_only() -> Iterator[None]:
+    """Resolve parameters within this block for a preview: resolvers compute, never publish."""
+    token = _PREVIEWING.set(True)
+    try:
+        yield
+    finally:
+        _PREVIEWING.reset(token)
+
+
 _BUSY = ("_IN_PROGRESS",)
-_RECREATE = ("ROLLBACK_COMPLETE", "ROLLBACK_FAILED", "DELETE_FAILED")  # cannot be updated: delete, launch again
-_ACTIONS = {"Add": "add", "Remove": "remove"}
-
-
-@dataclass(frozen=True)
-class ResourceChange:
-    """What the update would do to one resource."""
-
-    logical_id: str
-    resource_type: str
-    action: str  # add | modify | replace | conditional | remove
-    physical_id: str | None = None
-    properties: tuple[str, ...] = ()
-    name: str | None = None  # for an add: the physical name it would take, when the template fixes one
-    in_use: str | None = None  # for an add: who already holds that name
-
-
-@dataclass(frozen=True)
-class Finding:
-    """A change that loses or collides with something that exists, and the way round it."""
-
-    stack: str
-    logical_id: str
-    resource_type: str
-    kind: str  # replace | remove | collision
-    physical_id: str | None
-    route: str  # keep-live | import | retain | accept-or-retain | release-then-import
-    command: str = ""
-    other: str = ""  # the other logical ID (rename) or the stack holding the name
-    accepted: bool = False
-    properties: tuple[str, ...] = ()  # what forces the replacement
-
-
-@dataclass(frozen=True)
-class StackPreview:
-    """One stack's preview."""
-
-    stack: str
-    name: str
-    status: str  # NOT_DEPLOYED when absent
-    changes: list[ResourceChange] = field(default_factory=list)
-    findings: list[Finding] = field(default_factory=list)
-    note: str = ""  # updatable-after-rollback | continue-rollback | busy | recreate | create | no-changes
-    skip: tuple[str, ...] = ()  # resources to skip with continue-update-rollback
-
-
-@dataclass(frozen=True)
-class Preflight:
-    """Every stack's preview."""
-
-    group: str
-    stacks: list[StackPreview]
-
-    @property
-    def blocking(self) -> list[Finding]:
-        """Return the findings nobody accepted: launch must not run over them."""
-        return [f for s in self.stacks for f in s.findings if not f.accepted]
+# Sceptre's launch deletes a stack in these states and creates it again: previewed as a create.
+_RELAUNCH = ("ROLLBACK_COMPLETE", "CREATE_FAILED", "REVIEW_IN_PROGRESS")
+# States launch cannot get past: blocking, each with its way out.
+_STUCK = ("UPDATE_ROLLBACK_FAILED", "ROLLBACK_FAILED", "DELETE_FAILED", "UPDATE_FAILED", "IMPORT_ROLLBACK_FAILED")
 
 
 def classify(stack: str, changes: list[ResourceChange], accepted: Iterable[str] = ()) -> list[Finding]:
@@ -114,6 +119,11 @@ def classify(stack: str, changes: list[ResourceChange], accepted: Iterable[str] 
     removed = {c.physical_id: c for c in changes if c.action == "remove" and c.physical_id}
     renamed: set[str] = set()
     for change in changes:
+        if change.action == "add" and change.name and unresolved(change.name):
+            # Deny by default: a name nobody can know before the launch cannot be checked.
+            what = change.name.split("}}", 1)[-1]
+            findings.append(_finding(stack, change, "unknown-name", "name-unknown", "", what, allowed))
+            continue
         if change.action == "add" and change.in_use is not None:
             old = removed.get(change.name) if change.name else None
             if old is not None:  # the same resource under a new logical ID: import it there
@@ -126,12 +136,13 @@ def classify(stack: str, changes: list[ResourceChange], accepted: Iterable[str] 
             else:
                 findings.append(_finding(stack, change, "collision", "release-then-import", "", change.in_use, allowed))
     for change in changes:
-        if change.resource_type not in STATEFUL:
+        if change.retained or change.resource_type in DATALESS:
             continue
         if change.action in ("replace", "conditional"):
             findings.append(_finding(stack, change, "replace", "keep-live", "", "", allowed))
         elif change.action == "remove" and change.logical_id not in renamed:
-            findings.append(_finding(stack, change, "remove", "retain", "", "", allowed))
+            command = f"byodkim retain --stack {short} --resource {change.logical_id}"
+            findings.append(_finding(stack, change, "remove", "retain", command, "", allowed))
     return findings
 
 
@@ -149,43 +160,8 @@ def _finding(
         other,
         accepted=change.logical_id in allowed,
         properties=change.properties,
+        holds=change.holds,
     )
-
-
-def read_changes(described: dict[str, Any]) -> list[ResourceChange]:
-    """Turn DescribeChangeSet's answer into resource changes."""
-    found = []
-    for item in described.get("Changes", []):
-        change = item.get("ResourceChange") or {}
-        action = _ACTIONS.get(str(change.get("Action")), "modify")
-        if change.get("Action") == "Modify":
-            action = {"True": "replace", "Conditional": "conditional"}.get(str(change.get("Replacement")), "modify")
-        names = tuple(str(d["Target"]["Name"]) for d in change.get("Details", []) if d.get("Target", {}).get("Name"))
-        found.append(
-            ResourceChange(
-                str(change.get("LogicalResourceId")),
-                str(change.get("ResourceType")),
-                action,
-                change.get("PhysicalResourceId"),
-                tuple(dict.fromkeys(names)),
-            )
-        )
-    return found
-
-
-def physical_names(body: str, parameters: dict[str, str], pseudo: dict[str, str]) -> dict[str, str]:
-    """Return the physical name each named resource in a template would take (when the template fixes one)."""
-    resources = load(body).get("Resources") or {}
-    names = {}
-    for logical_id, resource in resources.items():
-        prop = NAME_PROPERTY.get(str(resource.get("Type")))
-        value = (resource.get("Properties") or {}).get(prop) if prop else None
-        if value is None:
-            continue
-        resolved = resolve(value, parameters, pseudo)
-        if isinstance(resolved, str) and not unresolved(resolved):
-            names[logical_id] = resolved
-    return names
 
 
 def preview(deployment: Deployment, sceptre_dir: Path, aws: Aws, only: tuple[str, ...] = ()) -> Preflight:
@@ -195,29 +171,113 @@ def preview(deployment: Deployment, sceptre_dir: Path, aws: Aws, only: tuple[str
 
     region = deployment.region or aws.default_region()
     plan = SceptrePlan(SceptreContext(project_path=str(sceptre_dir), command_path=deployment.group))
+    everything = list(plan.graph)
+    statics = StaticValues(everything, aws, region)
     wanted = {deployment.stack_config(s).removesuffix(".yaml") for s in only}
-    stacks = [s for s in plan.graph if not wanted or s.name in wanted]
-    previews = [preview_stack(stack, aws, region) for stack in stacks]
+    stacks = [s for s in everything if not wanted or s.name in wanted]
+    previews = [preview_stack(stack, aws, region, statics) for stack in stacks]
     return Preflight(deployment.group, sorted(previews, key=lambda p: _order(deployment, p.stack)))
 
 
-def preview_stack(stack: Any, aws: Aws, region: str) -> StackPreview:  # noqa: ANN401 - sceptre's Stack
-    """Preview one Sceptre stack: a change set of what launch would send to it, read back and deleted."""
+def preview_stack(
+    stack: Any,  # noqa: ANN401 - sceptre's Stack
+    aws: Aws,
+    region: str,
+    statics: StaticValues | None = None,
+) -> StackPreview:
+    """Preview one Sceptre stack: a change set of what launch would send to it, read back and deleted.
+
+    Parameters are resolved for the change set in preview mode, so byodkim's resolvers publish
+    nothing; names are worked out statically, so stacks not yet deployed are checked too.
+    """
     from sceptre.plan.actions import StackActions
 
+    statics = statics or StaticValues([stack], aws, region)
+    region = stack.region or region
     cfn = aws.client("cloudformation", region)
     status = stack_status(cfn, stack.external_name)
-    if not _updatable(status):
-        return _preview_one(stack, status, "", cfn, aws, region)
-    name = f"{CHANGE_SET_PREFIX}{int(time.time() * 1000)}"
+    pseudo = statics.pseudo(stack)
+    names = template_names(stack.template.body, statics.parameters(stack), pseudo)
+    accepted = _accepted(stack)
+    if status == NOT_DEPLOYED or status in _RELAUNCH:
+        return _create_preview(stack, status, names, cfn, aws, region, accepted)
+    if status.endswith(_BUSY):
+        return StackPreview(stack.name, stack.external_name, status, note="busy")
+    if status in _STUCK:
+        return _stuck(stack, status, cfn, accepted)
+    change_set = f"{CHANGE_SET_PREFIX}{int(time.time() * 1000)}"
     try:
-        StackActions(stack).create_change_set(name)  # Sceptre resolves exactly what launch would send
+        with preview_only():
+            StackActions(stack).create_change_set(change_set)  # Sceptre resolves exactly what launch would send
     except Exception:  # noqa: BLE001 - a parameter from a dependency that launch has not updated yet
-        return StackPreview(stack.name, stack.external_name, status, note="deferred")
+        return _deferred(stack, status, names, cfn, aws, region, accepted)
     try:
-        return _preview_one(stack, status, name, cfn, aws, region)
+        described = _described(cfn, stack.external_name, change_set)
     finally:
-        _delete(cfn, stack.external_name, name)
+        _delete(cfn, stack.external_name, change_set)
+    live = _live_template(cfn, stack.external_name)
+    changes = with_live_policies(read_changes(described), live)
+    changes = [_with_holdings(cfn, c) for c in _with_names(changes, names, aws, region)]
+    findings = classify(stack.name, changes, accepted)
+    findings += refused(stack, cfn, changes, statics, accepted)
+    note = "updatable-after-rollback" if status == "UPDATE_ROLLBACK_COMPLETE" else ("no-changes" if not changes else "")
+    return StackPreview(stack.name, stack.external_name, status, changes, findings, note=note)
+
+
+def _create_preview(
+    stack: Any,  # noqa: ANN401 - sceptre's Stack
+    status: str,
+    names: dict[str, str],
+    cfn: CloudFormationClient,
+    aws: Aws,
+    region: str,
+    accepted: tuple[str, ...],
+) -> StackPreview:
+    """Preview a stack launch creates (absent, or deleted first after a failed create): every name it takes."""
+    adds = [ResourceChange(lid, str(t), "add") for lid, t in _types(stack.template.body).items()]
+    changes = _with_names(adds, names, aws, region)
+    findings = classify(stack.name, changes, accepted)
+    if status == NOT_DEPLOYED:
+        return StackPreview(stack.name, stack.external_name, status, changes, findings, note="create")
+    described = cfn.describe_stacks(StackName=stack.external_name)["Stacks"][0]
+    if described.get("EnableTerminationProtection"):
+        # Sceptre's launch deletes a stack in this state before creating it; protection refuses the delete.
+        protected = Finding(stack.name, stack.external_name, "AWS::CloudFormation::Stack", "protected",
+                            stack.external_name, "termination-protection")  # fmt: skip
+        findings.append(protected)
+    return StackPreview(stack.name, stack.external_name, status, changes, findings, note="recreate")
+
+
+def _deferred(
+    stack: Any,  # noqa: ANN401 - sceptre's Stack
+    status: str,
+    names: dict[str, str],
+    cfn: CloudFormationClient,
+    aws: Aws,
+    region: str,
+    accepted: tuple[str, ...],
+) -> StackPreview:
+    """No change set yet (a parameter launch only knows later): still check the names of what it would add."""
+    have = {r["LogicalResourceId"] for r in resources(cfn, stack.external_name)}
+    adds = [ResourceChange(lid, str(t), "add") for lid, t in _types(stack.template.body).items() if lid not in have]
+    changes = _with_names(adds, names, aws, region)
+    return StackPreview(
+        stack.name, stack.external_name, status, changes, classify(stack.name, changes, accepted), note="deferred"
+    )
+
+
+def _stuck(stack: Any, status: str, cfn: CloudFormationClient, accepted: tuple[str, ...]) -> StackPreview:  # noqa: ANN401 - sceptre's Stack
+    """Preview a stack CloudFormation will not update: blocking, with the way out."""
+    short = str(stack.name).split("/", 1)[-1]
+    if status == "UPDATE_ROLLBACK_FAILED":
+        skip = rollback_skip_list(cfn, stack.external_name)
+        command = f"byodkim continue-rollback --stack {short} --dry-run"
+        finding = Finding(stack.name, stack.external_name, "AWS::CloudFormation::Stack", "stuck",
+                          stack.external_name, "continue-rollback", command, accepted=False)  # fmt: skip
+        return StackPreview(stack.name, stack.external_name, status, [], [finding], note="continue-rollback", skip=skip)
+    finding = Finding(stack.name, stack.external_name, "AWS::CloudFormation::Stack", "stuck",
+                      stack.external_name, "delete-failed", accepted=stack.external_name in accepted)  # fmt: skip
+    return StackPreview(stack.name, stack.external_name, status, [], [finding], note="failed")
 
 
 def _order(deployment: Deployment, stack: str) -> int:
@@ -225,53 +285,6 @@ def _order(deployment: Deployment, stack: str) -> int:
 
     short = stack.removeprefix(f"{deployment.group}/")
     return STACKS.index(short) if short in STACKS else len(STACKS)
-
-
-def _updatable(status: str) -> bool:
-    return (
-        status != NOT_DEPLOYED
-        and not status.endswith(_BUSY)
-        and status != "UPDATE_ROLLBACK_FAILED"
-        and status not in _RECREATE
-    )
-
-
-def _preview_one(stack: Any, status: str, name: str, cfn: CloudFormationClient, aws: Aws, region: str) -> StackPreview:  # noqa: ANN401 - sceptre's Stack
-    accepted = _accepted(stack)
-    if status.endswith(_BUSY):
-        return StackPreview(stack.name, stack.external_name, status, note="busy")
-    if status == "UPDATE_ROLLBACK_FAILED":
-        return StackPreview(
-            stack.name, stack.external_name, status, note="continue-rollback", skip=_failed(cfn, stack.external_name)
-        )
-    if status in _RECREATE:
-        return StackPreview(stack.name, stack.external_name, status, note="recreate")
-    pseudo = pseudo_parameters(stack.external_name, region, aws.account(region))
-    parameters = _parameters(stack)
-    names = physical_names(stack.template.body, parameters, pseudo)
-    if status == NOT_DEPLOYED:
-        adds = [ResourceChange(lid, str(t), "add") for lid, t in _types(stack.template.body).items()]
-        changes = _with_names(adds, names, aws, region)
-        return StackPreview(
-            stack.name, stack.external_name, status, changes, classify(stack.name, changes, accepted), note="create"
-        )
-    if not name:
-        return StackPreview(stack.name, stack.external_name, status, note="deferred")
-    described = _described(cfn, stack.external_name, name)
-    changes = _with_names(read_changes(described), names, aws, region)
-    note = "updatable-after-rollback" if status == "UPDATE_ROLLBACK_COMPLETE" else ("no-changes" if not changes else "")
-    return StackPreview(
-        stack.name, stack.external_name, status, changes, classify(stack.name, changes, accepted), note=note
-    )
-
-
-def _parameters(stack: Any) -> dict[str, str]:  # noqa: ANN401 - sceptre's Stack
-    """Return the stack's parameters as launch resolves them; before its dependencies exist, none."""
-    try:
-        resolved = stack.parameters
-    except Exception:  # noqa: BLE001 - e.g. !stack_output of a stack not created yet: names stay unknown
-        return {}
-    return parameter_values(resolved)
 
 
 _GUARD_LOCK = threading.Lock()
@@ -300,9 +313,13 @@ def guard(stack: Any) -> None:  # noqa: ANN401 - sceptre's Stack
     mine = next((p for p in result.stacks if p.stack == stack.name), None)
     unchanged = "nothing was changed"
     if not result.blocking and mine is not None and mine.note == "deferred":
-        # Its dependencies have been launched by now, so what launch sends to it is known.
-        now = preview_stack(stack, Aws(getattr(stack, "profile", None), stack.region), stack.region)
-        result, unchanged = Preflight(result.group, [now]), f"{stack.name} was not changed"
+        # Its dependencies have been launched by now, so what launch sends to it is known. Previewed
+        # on a stack of its own: Sceptre keeps resolved parameters on the Stack object, and the
+        # launch's own must be resolved for real, after this preview.
+        target = deployment.read(folder, group)
+        fresh = preview(target, folder, Aws(getattr(stack, "profile", None), stack.region or target.region),
+                        (str(stack.name).split("/", 1)[-1],))  # fmt: skip
+        result, unchanged = fresh, f"{stack.name} was not changed"
     if result.blocking:
         first = result.blocking[0]
         raise ByodkimError(
@@ -320,7 +337,14 @@ def _with_names(changes: list[ResourceChange], names: dict[str, str], aws: Aws, 
     found = []
     for change in changes:
         name = names.get(change.logical_id)
-        if change.action == "add" and name and exists.checkable(change.resource_type):
+        if change.action == "add" and name and unresolved(name):
+            change = replace(change, name=name)  # noqa: PLW2901 - classify names it as unknown
+        elif change.action == "add" and name:
+            if not exists.checkable(change.resource_type):
+                raise ByodkimError(
+                    f"preflight cannot look up a {change.resource_type} name ({change.logical_id})",
+                    "report this to byodkim's maintainers; until then, preview with `byodkim preflight`",
+                )
             holder = exists.in_use(aws, region, change.resource_type, name)
             in_use = None if holder is None else (holder.stack or "")
             physical = exists.physical_id(aws, region, change.resource_type, name)
@@ -373,12 +397,21 @@ def _delete(cfn: CloudFormationClient, stack_name: str, name: str) -> None:
             raise
 
 
-def _failed(cfn: CloudFormationClient, stack_name: str) -> tuple[str, ...]:
-    events = cfn.describe_stack_events(StackName=stack_name)["StackEvents"]
-    return tuple(
-        dict.fromkeys(
-            e["LogicalResourceId"]
-            for e in events
-            if e.get("ResourceStatus") == "UPDATE_FAILED" and e["LogicalResourceId"] != stack_name
-        )
-    )
+def _live_template(cfn: CloudFormationClient, stack_name: str) -> dict[str, Any]:
+    body: Any = cfn.get_template(StackName=stack_name, TemplateStage="Original")["TemplateBody"]
+    return load(body)
+
+
+def _with_holdings(cfn: CloudFormationClient, change: ResourceChange) -> ResourceChange:
+    """Name what a nested stack holds when it would be removed or replaced, for the finding."""
+    if change.resource_type != "AWS::CloudFormation::Stack" or change.action in ("add", "modify", "import"):
+        return change
+    if not change.physical_id:
+        return change
+    try:
+        found = cfn.describe_stack_resources(StackName=change.physical_id).get("StackResources", [])
+    except Exception as exc:
+        if error_code(exc) == "ValidationError":  # already gone
+            return change
+        raise
+    return replace(change, holds=tuple(f"{r['ResourceType']} {r['LogicalResourceId']}" for r in found))

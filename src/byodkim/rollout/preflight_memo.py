@@ -20,14 +20,28 @@ TEXT: dict[str, dict[str, str]] = {
         "kind:replace": "replace",
         "kind:remove": "remove",
         "kind:collision": "name taken",
+        "kind:unknown-name": "name unknown",
+        "kind:stuck": "cannot be updated",
+        "kind:export-in-use": "export in use",
+        "kind:policy-denied": "denied by the stack policy",
+        "kind:protected": "termination protection",
+        "route:name-unknown": "the name it would take depends on {other}, which nobody can know before the launch, so whether it is taken cannot be checked. Give the value in the stack config, or accept it (`!byodkim_preflight {{accept: [{logical}]}}`)",
+        "route:continue-rollback": "the last rollback failed and CloudFormation refuses every update until it is continued. See what would be skipped: `{command}`, then run it without --dry-run",
+        "route:delete-failed": "CloudFormation cannot update or create it in this state. Find the cause in its events (`byodkim report`), fix it, delete the stack, then launch",
+        "route:termination-protection": "launch must delete this stack before creating it again, and termination protection refuses the delete. Check nothing in it is needed, then turn protection off (`aws cloudformation update-termination-protection --no-enable-termination-protection --stack-name {physical}`)",
+        "route:stack-policy": "the stack's policy does not allow {other} on it, so CloudFormation would fail the update and roll it back. Change the template so it is not touched, or change the stack policy if the change is intended",
+        "route:removed": "another stack imports this export ({other}) and the update would remove it; CloudFormation fails the update. Keep the output, or remove the imports first",
+        "route:changed": "another stack imports this export ({other}) and the update would change its value; CloudFormation fails the update. Keep the value, or remove the imports first",
+        "holds": " It holds: {holds}.",
+        "note:failed": "CloudFormation cannot update it in this state",
         "route:import": "the update would create it under a name that already exists, and fail. Import the existing one under {logical}: `{command}`",
         "route:import-rename": "the live stack has it as {other}; the update would delete {other} and fail to create {logical} under the same name. Move it: `{command}`",
         "route:release-then-import": "the name is held by stack {other}. There, set DeletionPolicy: Retain on it and remove it from {other}; then import it here: `byodkim adopt --stack {stack} --resource {logical}`",
         "route:keep-live": "the update would replace it ({properties} can only be set at creation), deleting the live one. Keep the live values in the template; or set DeletionPolicy and UpdateReplacePolicy: Retain and import it under a new logical ID; or accept it in the stack config (`!byodkim_preflight {{accept: [{logical}]}}`)",
-        "route:retain": "the update would delete it. Keep it in the template, or set DeletionPolicy: Retain on it in the live stack first; or accept it in the stack config (`!byodkim_preflight {{accept: [{logical}]}}`)",
+        "route:retain": "the update would delete it. Keep it in the template; or keep the resource when it leaves the stack, by setting DeletionPolicy: Retain on it in the live stack first: `{command}`; or accept its deletion in the stack config (`!byodkim_preflight {{accept: [{logical}]}}`)",
         "note:busy": "an operation is in progress: run preflight again when it has finished",
-        "note:continue-rollback": "the last rollback failed: `aws cloudformation continue-update-rollback --stack-name {name}{skip}`, then run preflight again",
-        "note:recreate": "its creation failed and it cannot be updated: `cd sceptre && uv run sceptre delete -y {config}`, then launch it",
+        "note:continue-rollback": "the last rollback failed; the resources whose rollback failed:{skip}",
+        "note:recreate": "its creation failed and it cannot be updated: launch deletes it and creates it again (every name below is checked)",
         "note:create": "not deployed: launch creates it",
         "note:updatable-after-rollback": "its last update was rolled back; it runs its previous configuration and can be updated",
         "note:no-changes": "no changes",
@@ -45,14 +59,28 @@ TEXT: dict[str, dict[str, str]] = {
         "kind:replace": "置き換え",
         "kind:remove": "削除",
         "kind:collision": "名前の衝突",
+        "kind:unknown-name": "名前が不明",
+        "kind:stuck": "更新不可",
+        "kind:export-in-use": "使用中のエクスポート",
+        "kind:policy-denied": "スタックポリシーで拒否",
+        "kind:protected": "削除保護",
+        "route:name-unknown": "作成される名前は {other} に依存しており、launch 前には分からないため、使用中かどうかを確認できません。スタック設定で値を与えるか、承認してください (`!byodkim_preflight {{accept: [{logical}]}}`)",
+        "route:continue-rollback": "前回のロールバックが失敗しており、続行するまで CloudFormation はどの更新も拒否します。スキップ対象を確認してください: `{command}`。そのあと --dry-run なしで実行してください",
+        "route:delete-failed": "この状態では CloudFormation は更新も作成もできません。イベントで原因を確認し (`byodkim report`)、修正してスタックを削除してから launch してください",
+        "route:termination-protection": "launch はこのスタックを削除してから作成し直しますが、削除保護が削除を拒否します。中に必要なものがないことを確認してから保護を解除してください (`aws cloudformation update-termination-protection --no-enable-termination-protection --stack-name {physical}`)",
+        "route:stack-policy": "スタックポリシーが {other} を許可していないため、CloudFormation は更新を失敗させロールバックします。触れないようにテンプレートを変えるか、意図した変更ならスタックポリシーを変更してください",
+        "route:removed": "このエクスポートは他のスタック ({other}) がインポートしており、更新で削除されると CloudFormation は更新を失敗させます。出力を残すか、先にインポートを外してください",
+        "route:changed": "このエクスポートは他のスタック ({other}) がインポートしており、更新で値が変わると CloudFormation は更新を失敗させます。値を保つか、先にインポートを外してください",
+        "holds": " 含まれるもの: {holds}。",
+        "note:failed": "この状態では CloudFormation は更新できません",
         "route:import": "更新は既に存在する名前でこのリソースを作成しようとして失敗します。既存のリソースを {logical} としてインポートしてください: `{command}`",
         "route:import-rename": "稼働中のスタックでは {other} という論理 ID です。更新は {other} を削除し、同じ名前で {logical} を作成しようとして失敗します。移し替えてください: `{command}`",
         "route:release-then-import": "この名前はスタック {other} が保持しています。{other} 側で DeletionPolicy: Retain を設定してスタックから外したうえで、こちらにインポートしてください: `byodkim adopt --stack {stack} --resource {logical}`",
         "route:keep-live": "更新によりこのリソースは置き換えられ、稼働中のものは削除されます（{properties} は作成時にしか設定できません）。テンプレートで稼働中の値を維持するか、DeletionPolicy と UpdateReplacePolicy を Retain にして新しい論理 ID でインポートするか、スタック設定で承認してください (`!byodkim_preflight {{accept: [{logical}]}}`)",
-        "route:retain": "更新によりこのリソースは削除されます。テンプレートに残すか、先に稼働中のスタックで DeletionPolicy: Retain を設定するか、スタック設定で承認してください (`!byodkim_preflight {{accept: [{logical}]}}`)",
+        "route:retain": "更新によりこのリソースは削除されます。テンプレートに残すか、先に稼働中のスタックで DeletionPolicy: Retain を設定してスタックから外れても残るようにするか (`{command}`)、スタック設定で削除を承認してください (`!byodkim_preflight {{accept: [{logical}]}}`)",
         "note:busy": "処理中の操作があります。終わってから再度プリフライトを実行してください",
-        "note:continue-rollback": "前回のロールバックが失敗しています: `aws cloudformation continue-update-rollback --stack-name {name}{skip}` を実行し、再度プリフライトを実行してください",
-        "note:recreate": "作成に失敗しており更新できません: `cd sceptre && uv run sceptre delete -y {config}` のあと launch してください",
+        "note:continue-rollback": "前回のロールバックが失敗しています。ロールバックに失敗したリソース:{skip}",
+        "note:recreate": "作成に失敗しており更新できません。launch が削除して作成し直します（以下の名前はすべて確認済み）",
         "note:create": "未デプロイ: launch で作成されます",
         "note:updatable-after-rollback": "前回の更新はロールバックされ、以前の設定で動いています。更新は可能です",
         "note:no-changes": "変更なし",
@@ -85,7 +113,7 @@ def _stack(stack: StackPreview, t: dict[str, str], group: str) -> list[str]:
     short = stack.stack.removeprefix(f"{group}/")
     lines = [t["stack"].format(stack=short, name=stack.name, status=stack.status)]
     if stack.note:
-        skip = f" --resources-to-skip {' '.join(stack.skip)}" if stack.skip else ""
+        skip = f" {' '.join(stack.skip)}" if stack.skip else " -"
         lines.append("  " + t[f"note:{stack.note}"].format(name=stack.name, skip=skip, config=f"{stack.stack}.yaml"))
     for change in stack.changes:
         where = change.physical_id or change.name or ""
@@ -110,5 +138,8 @@ def _finding(finding: Finding, t: dict[str, str]) -> str:
         other=finding.other,
         stack=finding.stack.split("/", 1)[-1],
         properties=", ".join(finding.properties) or "-",
+        physical=finding.physical_id or "",
     )
+    if finding.holds:
+        route += t["holds"].format(holds=", ".join(finding.holds))
     return t["finding"].format(kind=kind, logical=finding.logical_id, type=finding.resource_type, route=route)
