@@ -1,0 +1,257 @@
+"""Preflight one step off the team account: an empty account, a stopped launch that must leave no trace,
+what CloudFormation itself refuses (stack policies, exports in use), names of every type.
+
+Each account is made by hand in the emulator, the way a team would have made it, and the real
+`sceptre launch` (with the byodkim_preflight hook from sceptre/config/prod/config.yaml) is run on it.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import re
+import subprocess
+import sys
+import zipfile
+from typing import TYPE_CHECKING, Any
+
+import boto3
+import pytest
+
+from byodkim.aws.cfntemplate import load
+from byodkim.local.sandbox import Sandbox, SandboxOptions, launch_stacks, running, sceptre_dir
+from byodkim.rollout.refusals import policy_allows
+from conftest import require_tool
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from conftest import Cli
+
+PREFIX = "aws-ses-migration-prod-prod-"
+FUNCTION = "aws-ses-migration-prod-dkim-manager"
+LAYER = "aws-ses-migration-prod-cryptography"
+
+
+@pytest.fixture
+def box() -> Iterator[Sandbox]:
+    require_tool("named", "apt-get install bind9")
+    with running(SandboxOptions()) as sandbox:
+        yield sandbox
+
+
+def _launch() -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "byodkim.local.sceptre_run", "launch", "-y", "prod"],
+        cwd=sceptre_dir(),
+        capture_output=True,
+        text=True,
+        check=False,
+        env=dict(os.environ),
+    )
+
+
+def _stacks() -> dict[str, str]:
+    cfn = boto3.client("cloudformation")
+    found = cfn.list_stacks()["StackSummaries"]
+    return {s["StackName"]: s["StackStatus"] for s in found if s["StackStatus"] != "DELETE_COMPLETE"}
+
+
+def _published() -> dict[str, Any]:
+    """What a launch writes before any stack changes: layer versions and objects in every bucket."""
+    s3 = boto3.client("s3")
+    objects = {
+        b["Name"]: sorted(o["Key"] for o in s3.list_objects_v2(Bucket=b["Name"]).get("Contents", []))
+        for b in s3.list_buckets()["Buckets"]
+    }
+    versions = boto3.client("lambda").list_layer_versions(LayerName=LAYER).get("LayerVersions", [])
+    return {"objects": objects, "layer_versions": sorted(v["Version"] for v in versions)}
+
+
+def _hand_made_function() -> str:
+    iam = boto3.client("iam")
+    trust = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}
+        ],
+    }
+    role = iam.create_role(RoleName="team-made-by-hand", AssumeRolePolicyDocument=json.dumps(trust))["Role"]["Arn"]
+    code = io.BytesIO()
+    with zipfile.ZipFile(code, "w") as archive:
+        archive.writestr("index.py", "def handler(event, context):\n    return {'ok': True}\n")
+    made = boto3.client("lambda").create_function(
+        FunctionName=FUNCTION,
+        Runtime="python3.12",
+        Role=role,
+        Handler="index.handler",
+        Code={"ZipFile": code.getvalue()},
+    )
+    return str(made["FunctionArn"])
+
+
+def test_an_empty_account_with_the_function_outside_any_stack_stops_before_any_stack_is_made(
+    box: Sandbox, cli: Cli
+) -> None:
+    del box
+    arn = _hand_made_function()
+
+    # Phase 2 reads outputs of base and phase 1, which do not exist: its names are still checked.
+    found = cli("preflight", "prod")
+    assert found.code == 1, found.out + found.err
+    assert (
+        "  add         DkimManagerFunction AWS::Lambda::Function aws-ses-migration-prod-dkim-manager  "
+        "name in use: outside any stack" in found.out
+    )
+    assert "`byodkim adopt --stack phase-2-dkim-system --resource DkimManagerFunction`" in found.out
+    assert "deferred" not in found.out
+
+    stopped = _launch()
+    assert stopped.returncode != 0
+    assert "preflight: 1 finding(s) would lose or collide with what runs" in stopped.stdout + stopped.stderr
+    assert _stacks() == {}  # not base, not phase 1: the launch made no stack at all
+    assert _published() == {"objects": {}, "layer_versions": []}
+    assert boto3.client("lambda").get_function(FunctionName=FUNCTION)["Configuration"]["FunctionArn"] == arn
+
+
+def test_a_stopped_launch_publishes_uploads_and_writes_nothing(box: Sandbox, cli: Cli) -> None:
+    launch_stacks(box)
+    s3 = boto3.client("s3")
+    # Remove what the launch wrote, so that a launch now would write it all again.
+    for bucket, keys in _published()["objects"].items():
+        for key in keys:
+            if key.endswith((".zip", ".json")):
+                s3.delete_object(Bucket=bucket, Key=key)
+    lam = boto3.client("lambda")
+    for version in _published()["layer_versions"]:
+        lam.delete_layer_version(LayerName=LAYER, VersionNumber=version)
+    # A stack policy that forbids touching the function: the layer's new version would modify it.
+    policy = {
+        "Statement": [
+            {"Effect": "Allow", "Action": "Update:*", "Principal": "*", "Resource": "*"},
+            {
+                "Effect": "Deny",
+                "Action": "Update:*",
+                "Principal": "*",
+                "Resource": "LogicalResourceId/DkimManagerFunction",
+            },
+        ]
+    }
+    cfn = boto3.client("cloudformation")
+    cfn.set_stack_policy(StackName=PREFIX + "phase-2-dkim-system", StackPolicyBody=json.dumps(policy))
+    before, statuses = _published(), _stacks()
+
+    found = cli("preflight", "prod", "--stack", "phase-2-dkim-system")
+    assert found.code == 1, found.out + found.err
+    assert re.search(
+        r"STOP denied by the stack policy DkimManagerFunction \(AWS::Lambda::Function\): the stack's policy does "
+        r"not allow Update:Modify on it",
+        found.out,
+    ), found.out
+    stopped = _launch()
+    assert stopped.returncode != 0
+    assert "finding(s) would lose or collide with what runs" in stopped.stdout + stopped.stderr
+
+    assert _published() == before  # no layer version, no code zip, no fleet manifest
+    assert _stacks() == statuses
+
+
+def test_a_stack_policy_is_read_as_cloudformation_reads_it() -> None:
+    allow_all = {"Statement": [{"Effect": "Allow", "Action": "Update:*", "Principal": "*", "Resource": "*"}]}
+    assert policy_allows(allow_all, "Bucket", "AWS::S3::Bucket", "Update:Replace")
+    # Once a policy exists, what no statement allows is denied.
+    modify_only = {"Statement": [{"Effect": "Allow", "Action": "Update:Modify", "Principal": "*", "Resource": "*"}]}
+    assert policy_allows(modify_only, "Bucket", "AWS::S3::Bucket", "Update:Modify")
+    assert not policy_allows(modify_only, "Bucket", "AWS::S3::Bucket", "Update:Replace")
+    assert not policy_allows(modify_only, "Bucket", "AWS::S3::Bucket", "Update:Delete")
+    # A Deny wins, by logical ID (with a wildcard) or by resource type.
+    by_id = {
+        "Statement": [
+            allow_all["Statement"][0],
+            {"Effect": "Deny", "Action": "Update:*", "Principal": "*", "Resource": "LogicalResourceId/Cert*"},
+        ]
+    }
+    assert not policy_allows(by_id, "CertificatesBucket", "AWS::S3::Bucket", "Update:Modify")
+    assert policy_allows(by_id, "ArtifactBucket", "AWS::S3::Bucket", "Update:Modify")
+    by_type = {
+        "Statement": [
+            allow_all["Statement"][0],
+            {
+                "Effect": "Deny",
+                "Action": ["Update:Replace", "Update:Delete"],
+                "Principal": "*",
+                "Resource": "*",
+                "Condition": {"StringEquals": {"ResourceType": ["AWS::KMS::Key"]}},
+            },
+        ]
+    }
+    assert not policy_allows(by_type, "KmsKey", "AWS::KMS::Key", "Update:Delete")
+    assert policy_allows(by_type, "KmsKey", "AWS::KMS::Key", "Update:Modify")
+    assert policy_allows(by_type, "Topic", "AWS::SNS::Topic", "Update:Delete")
+    not_resource = {
+        "Statement": [
+            {"Effect": "Allow", "Action": "Update:*", "Principal": "*", "NotResource": "LogicalResourceId/KmsKey"}
+        ]
+    }
+    assert not policy_allows(not_resource, "KmsKey", "AWS::KMS::Key", "Update:Modify")
+    assert policy_allows(not_resource, "Topic", "AWS::SNS::Topic", "Update:Modify")
+
+
+def test_a_kms_alias_and_a_role_under_our_names_outside_any_stack_are_found(box: Sandbox, cli: Cli) -> None:
+    del box
+    kms = boto3.client("kms")
+    key = kms.create_key(Description="made by hand")["KeyMetadata"]["KeyId"]
+    kms.create_alias(AliasName="alias/aws-ses-migration-prod-dkim", TargetKeyId=key)
+    trust = {"Version": "2012-10-17", "Statement": []}
+    boto3.client("iam").create_role(
+        RoleName="aws-ses-migration-prod-dkim-manager-role", AssumeRolePolicyDocument=json.dumps(trust)
+    )
+    found = cli("preflight", "prod", "--stack", "phase-1-infrastructure-foundation")
+    assert found.code == 1, found.out + found.err
+    assert (
+        "  add         KmsAlias AWS::KMS::Alias alias/aws-ses-migration-prod-dkim  name in use: outside any stack"
+        in found.out
+    )
+    assert (
+        "  add         DkimManagerRole AWS::IAM::Role aws-ses-migration-prod-dkim-manager-role  "
+        "name in use: outside any stack" in found.out
+    )
+    assert found.out.count("STOP name taken") == 2
+
+
+def test_an_export_another_stack_imports_cannot_be_removed(box: Sandbox, cli: Cli) -> None:
+    launch_stacks(box)
+    cfn = boto3.client("cloudformation")
+    base = PREFIX + "base"
+    # The team added an output to base by hand and another stack of theirs imports it; our template
+    # does not have it, so the launch would remove an export in use, which CloudFormation refuses.
+    live = cfn.get_template(StackName=base, TemplateStage="Original")["TemplateBody"]
+    template = live if isinstance(live, dict) else load(live)
+    template["Outputs"]["TeamExtra"] = {"Value": "kept-by-hand", "Export": {"Name": "team-extra-export"}}
+    parameters = cfn.describe_stacks(StackName=base)["Stacks"][0].get("Parameters", [])
+    cfn.update_stack(
+        StackName=base,
+        TemplateBody=json.dumps(template),
+        Parameters=[{"ParameterKey": p["ParameterKey"], "UsePreviousValue": True} for p in parameters],
+        Capabilities=["CAPABILITY_NAMED_IAM"],
+    )
+    reader = {
+        "Resources": {
+            "Reads": {
+                "Type": "AWS::SSM::Parameter",
+                "Properties": {"Type": "String", "Value": {"Fn::ImportValue": "team-extra-export"}},
+            }
+        }
+    }
+    cfn.create_stack(StackName="team-reader", TemplateBody=json.dumps(reader))
+    assert cfn.list_imports(ExportName="team-extra-export")["Imports"] == ["team-reader"]
+
+    found = cli("preflight", "prod", "--stack", "base")
+    assert found.code == 1, found.out + found.err
+    assert (
+        "  STOP export in use TeamExtra (Output): another stack imports this export (team-reader) and the update "
+        "would remove it; CloudFormation fails the update." in found.out
+    )
+    # The exports our template keeps, imported or not, are no finding.
+    assert found.out.count("STOP") == 1
