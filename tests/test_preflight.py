@@ -14,6 +14,7 @@ import re
 import subprocess
 import sys
 import zipfile
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import boto3
@@ -255,3 +256,26 @@ def test_an_export_another_stack_imports_cannot_be_removed(box: Sandbox, cli: Cl
     )
     # The exports our template keeps, imported or not, are no finding.
     assert found.out.count("STOP") == 1
+
+
+# Types in our templates that take no name of their own (CloudFormation generates one, or the
+# resource is part of another): nothing to collide with.
+UNNAMED = {
+    "AWS::KMS::Key",
+    "AWS::Lambda::Permission",
+    "AWS::Route53::RecordSet",
+    "AWS::S3::BucketPolicy",
+    "AWS::SES::ConfigurationSetEventDestination",
+    "AWS::SNS::Subscription",
+    "AWS::SNS::TopicPolicy",
+}
+
+
+def test_every_type_our_templates_name_is_looked_up() -> None:
+    from byodkim.aws import exists
+    from byodkim.aws.cfntemplate import NAME_PROPERTY
+
+    templates = (Path(sceptre_dir()) / "templates").glob("*.yaml")
+    used = {str(r["Type"]) for t in templates for r in (load(t.read_text()).get("Resources") or {}).values()}
+    assert used - UNNAMED - set(NAME_PROPERTY) == set()  # a new named type must be added to NAME_PROPERTY
+    assert [t for t in NAME_PROPERTY if not exists.checkable(t)] == []  # and to the probes
