@@ -629,3 +629,74 @@ def test_termination_protection_refuses_delete_stack(emulator: Emulator) -> None
     cfn.update_termination_protection(StackName="protected", EnableTerminationProtection=False)
     cfn.delete_stack(StackName="protected")
     assert [s["StackStatus"] for s in cfn.list_stacks()["StackSummaries"]] == ["DELETE_COMPLETE"]
+
+
+# --- 7: nested stacks -------------------------------------------------------------------------------
+
+
+def _nested(emulator: Emulator, child_name: str = "/nested/p") -> tuple[Any, Any]:
+    """Put a child template in the emulated S3; return (cloudformation client, parent template maker)."""
+    del emulator
+    cfn, s3 = boto3.client("cloudformation"), boto3.client("s3")
+    s3.create_bucket(Bucket="templates", CreateBucketConfiguration={"LocationConstraint": "ap-northeast-1"})
+    child = _body(
+        {"P": _parameter(child_name, {"Ref": "V"})},
+        Parameters={"V": {"Type": "String"}},
+        Outputs={"Name": {"Value": {"Ref": "P"}}},
+    )
+    s3.put_object(Bucket="templates", Key="child.json", Body=child.encode())
+    url = "https://templates.s3.ap-northeast-1.amazonaws.com/child.json"
+
+    def parent(value: str, **more: Any) -> str:
+        nested = {"Type": "AWS::CloudFormation::Stack", "Properties": {"TemplateURL": url, "Parameters": {"V": value}}}
+        outputs = {"Name": {"Value": {"Fn::GetAtt": ["Child", "Outputs.Name"]}}, "Id": {"Value": {"Ref": "Child"}}}
+        return _body({"Child": nested, **more}, Outputs=outputs)
+
+    return cfn, parent
+
+
+def _outputs(cfn: Any, name: str) -> dict[str, str]:
+    return {
+        o["OutputKey"]: o["OutputValue"] for o in cfn.describe_stacks(StackName=name)["Stacks"][0].get("Outputs", [])
+    }
+
+
+def test_a_nested_stack_is_created_from_s3_updated_in_place_and_deleted_with_its_parent(emulator: Emulator) -> None:
+    cfn, parent = _nested(emulator)
+    ssm = boto3.client("ssm")
+    cfn.create_stack(StackName="parent", TemplateBody=parent("one"))
+    assert _status(cfn, "parent") == "CREATE_COMPLETE"
+    outputs = _outputs(cfn, "parent")
+    assert outputs["Name"] == "/nested/p"
+    child = cfn.describe_stacks(StackName=outputs["Id"])["Stacks"][0]
+    assert child["StackName"].startswith("parent-Child-")
+    assert _resources(cfn, "parent")["Child"] == ("CREATE_COMPLETE", outputs["Id"])
+    cfn.update_stack(StackName="parent", TemplateBody=parent("two"))
+    assert _status(cfn, "parent") == "UPDATE_COMPLETE"
+    assert _outputs(cfn, "parent")["Id"] == outputs["Id"]  # the same child, updated in place
+    assert cfn.describe_stacks(StackName=outputs["Id"])["Stacks"][0]["StackStatus"] == "UPDATE_COMPLETE"
+    assert ssm.get_parameter(Name="/nested/p")["Parameter"]["Value"] == "two"
+    cfn.delete_stack(StackName="parent")
+    assert cfn.describe_stacks(StackName=outputs["Id"])["Stacks"][0]["StackStatus"] == "DELETE_COMPLETE"
+    with pytest.raises(ClientError, match="ParameterNotFound"):
+        ssm.get_parameter(Name="/nested/p")
+
+
+def test_a_failed_nested_stack_fails_its_parent_and_a_failed_parent_update_rolls_the_child_back(
+    emulator: Emulator,
+) -> None:
+    cfn, parent = _nested(emulator)
+    ssm = boto3.client("ssm")
+    ssm.put_parameter(Name="/nested/p", Value="taken", Type="String")
+    cfn.create_stack(StackName="parent", TemplateBody=parent("one"))
+    assert _status(cfn, "parent") == "ROLLBACK_COMPLETE"
+    failed = [e for e in _events(cfn, "parent") if e[1] == "CREATE_FAILED"]
+    assert failed[0][0] == "Child"
+    assert "was not successfully created: The following resource(s) failed to create: [P]." in failed[0][2]
+    cfn.delete_stack(StackName="parent")
+    ssm.delete_parameter(Name="/nested/p")
+    cfn.create_stack(StackName="parent", TemplateBody=parent("one"))
+    boto3.client("s3").create_bucket(Bucket="clash", CreateBucketConfiguration={"LocationConstraint": "ap-northeast-1"})
+    cfn.update_stack(StackName="parent", TemplateBody=parent("two", Clash={**_bucket("clash"), "DependsOn": "Child"}))
+    assert _status(cfn, "parent") == "UPDATE_ROLLBACK_COMPLETE"
+    assert ssm.get_parameter(Name="/nested/p")["Parameter"]["Value"] == "one"

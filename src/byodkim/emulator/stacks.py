@@ -749,6 +749,7 @@ def _allowed(policy: str | None, action: str, logical_id: str, kind: str) -> Non
 def install() -> None:
     """Replace moto's create, update, change set execution and delete with the lifecycle above."""
     _models_remember_properties()
+    _nested_stacks()
     _backend_operations()
     _responses()
 
@@ -770,6 +771,94 @@ def _models_remember_properties() -> None:
         return made
 
     parsing.parse_and_create_resource = create
+
+
+def _nested_output(stack: Any, attribute_name: str) -> Any:  # noqa: ANN401 - moto's Stack, an output value
+    """``!GetAtt Child.Outputs.Name``: the nested stack's output."""
+    from moto.cloudformation.exceptions import UnformattedGetAttTemplateException
+
+    if attribute_name.startswith("Outputs."):
+        wanted = attribute_name.removeprefix("Outputs.")
+        for output in stack.output_map.values():
+            if output is not None and output.key == wanted:
+                return output.value
+    raise UnformattedGetAttTemplateException
+
+
+def _nested_stacks() -> None:
+    """AWS::CloudFormation::Stack: a child stack from a TemplateURL in the emulated S3, updated in place.
+
+    moto made the child, but its ``!GetAtt Child.Outputs.X`` was empty, its ``!Ref`` the name
+    rather than the stack ID, a failed child still counted as created, and every update deleted
+    the child and made a new one (with whatever it held).
+    """
+    from moto.cloudformation.models import Stack, cloudformation_backends
+    from moto.cloudformation.utils import get_stack_from_s3_url
+    from moto.utilities.utils import get_partition
+
+    def template_of(properties: dict[str, Any], account_id: str, region_name: str) -> str:
+        return get_stack_from_s3_url(
+            properties["TemplateURL"], account_id=account_id, partition=get_partition(region_name)
+        )
+
+    def parameters_of(properties: dict[str, Any]) -> dict[str, str]:
+        return {
+            k: ",".join(map(str, v)) if isinstance(v, list) else str(v)
+            for k, v in (properties.get("Parameters") or {}).items()
+        }
+
+    def create(
+        cls: type,
+        resource_name: str,
+        cloudformation_json: dict[str, Any],
+        account_id: str,
+        region_name: str,
+        /,
+        **kwargs: object,
+    ) -> Any:  # noqa: ANN401
+        del cls
+        properties = cloudformation_json["Properties"]
+        backend = cloudformation_backends[account_id][region_name]
+        child = backend.create_stack(
+            name=resource_name,
+            template=template_of(properties, account_id, region_name),
+            parameters=parameters_of(properties),
+        )
+        if child.status != "CREATE_COMPLETE":
+            failed = [e.logical_resource_id for e in child.events if e.resource_status == "CREATE_FAILED"]
+            backend.delete_stack(child.stack_id)
+            raise ResourceFailure(
+                f"Embedded stack {child.stack_id} was not successfully created: "
+                f"The following resource(s) failed to create: [{', '.join(failed)}].",
+                str(kwargs.get("LogicalId", resource_name)),
+                STACK_TYPE,
+            )
+        return child
+
+    def update_child(
+        cls: type,
+        original_resource: Any,  # noqa: ANN401 - moto's Stack
+        new_resource_name: str,
+        cloudformation_json: dict[str, Any],
+        account_id: str,
+        region_name: str,
+    ) -> Any:  # noqa: ANN401
+        del cls, new_resource_name
+        properties = cloudformation_json["Properties"]
+        original_resource.update(template_of(properties, account_id, region_name), parameters=parameters_of(properties))
+        if original_resource.status != "UPDATE_COMPLETE":
+            raise ResourceFailure(
+                f"Embedded stack {original_resource.stack_id} was not successfully updated. "
+                f"Currently in {original_resource.status}.",
+                str(getattr(original_resource, "logical_resource_id", original_resource.name)),
+                STACK_TYPE,
+            )
+        return original_resource
+
+    Stack.create_from_cloudformation_json = classmethod(create)  # type: ignore[method-assign,assignment]
+    Stack.update_from_cloudformation_json = classmethod(update_child)  # type: ignore[method-assign,assignment]
+    Stack.get_cfn_attribute = _nested_output  # type: ignore[attr-defined]
+    Stack.physical_resource_id = property(lambda self: self.stack_id)  # type: ignore[method-assign,assignment]
 
 
 def _backend_operations() -> None:
