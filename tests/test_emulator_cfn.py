@@ -243,6 +243,30 @@ def test_an_update_deletes_removed_and_replaced_resources_only_in_the_final_clea
     assert sorted(topics) == ["added-topic"]
 
 
+def test_a_replacement_that_keeps_a_custom_name_fails_and_update_replace_policy_retain_keeps_the_old_copy(
+    emulator: Emulator,
+) -> None:
+    del emulator
+    cfn, s3 = boto3.client("cloudformation"), boto3.client("s3")
+    role = {"Type": "AWS::IAM::Role", "Properties": {"RoleName": "custom-role", "AssumeRolePolicyDocument": {}}}
+    cfn.create_stack(StackName="replace", TemplateBody=_body({"B": _bucket("custom-name"), "R": role}))
+    moved = {**role, "Properties": {**role["Properties"], "Path": "/moved/"}}  # Path is create-only: a replacement
+    cfn.update_stack(StackName="replace", TemplateBody=_body({"B": _bucket("custom-name"), "R": moved}))
+    assert _status(cfn, "replace") == "UPDATE_ROLLBACK_COMPLETE"
+    failed = [e for e in _events(cfn, "replace") if e[1] == "UPDATE_FAILED"]
+    assert failed[0][:2] == ("R", "UPDATE_FAILED")
+    assert failed[0][2].startswith(
+        "CloudFormation cannot update a stack when a custom-named resource requires replacing."
+    )
+    cfn.update_stack(
+        StackName="replace", TemplateBody=_body({"B": _bucket("custom-name", UpdateReplacePolicy="Retain")})
+    )
+    cfn.update_stack(StackName="replace", TemplateBody=_body({"B": _bucket("new-name", UpdateReplacePolicy="Retain")}))
+    assert _status(cfn, "replace") == "UPDATE_COMPLETE"
+    assert {"custom-name", "new-name"} <= {b["Name"] for b in s3.list_buckets()["Buckets"]}
+    assert _resources(cfn, "replace") == {"B": ("UPDATE_COMPLETE", "new-name")}
+
+
 def test_a_failed_update_keeps_what_it_would_have_removed_or_replaced(emulator: Emulator) -> None:
     del emulator
     cfn, s3 = boto3.client("cloudformation"), boto3.client("s3")

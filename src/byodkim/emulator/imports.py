@@ -3,9 +3,11 @@
 - ``DeletionPolicy: Retain`` keeps a resource when an update removes it from the stack
   (moto deleted it all the same; only stack deletion honoured the policy).
 - ``CreateChangeSet(ChangeSetType=IMPORT, ResourcesToImport=...)`` brings a resource that
-  exists into an existing stack under a logical ID, without creating anything: the
-  identifier must name a resource that exists and no stack manages, every imported
-  resource needs a DeletionPolicy, and nothing but the imports may change.
+  exists into a stack under a logical ID, without creating anything: the identifier must
+  name a resource that exists and no stack manages, every imported resource needs a
+  DeletionPolicy, and nothing but the imports may change. On a stack name that does not
+  exist it creates the stack (REVIEW_IN_PROGRESS until executed, then IMPORT_COMPLETE).
+- A named resource's create fails when the name is taken outside the stack (``UNIQUE_NAMES``).
 """
 
 from __future__ import annotations
