@@ -248,7 +248,10 @@ def test_a_replacement_that_keeps_a_custom_name_fails_and_update_replace_policy_
 ) -> None:
     del emulator
     cfn, s3 = boto3.client("cloudformation"), boto3.client("s3")
-    role = {"Type": "AWS::IAM::Role", "Properties": {"RoleName": "custom-role", "AssumeRolePolicyDocument": {}}}
+    role: dict[str, Any] = {
+        "Type": "AWS::IAM::Role",
+        "Properties": {"RoleName": "custom-role", "AssumeRolePolicyDocument": {}},
+    }
     cfn.create_stack(StackName="replace", TemplateBody=_body({"B": _bucket("custom-name"), "R": role}))
     moved = {**role, "Properties": {**role["Properties"], "Path": "/moved/"}}  # Path is create-only: a replacement
     cfn.update_stack(StackName="replace", TemplateBody=_body({"B": _bucket("custom-name"), "R": moved}))
