@@ -415,7 +415,7 @@ def test_the_emulator_fails_a_create_under_a_name_that_exists_and_rolls_back(emu
     failed = [
         e
         for e in cfn.describe_stack_events(StackName="collides")["StackEvents"]
-        if e["ResourceStatus"] == "UPDATE_FAILED"
+        if e["ResourceStatus"] == "CREATE_FAILED"  # a resource the update adds fails its create
     ]
     assert (failed[0]["LogicalResourceId"], failed[0]["ResourceStatusReason"]) == (
         "Logs",

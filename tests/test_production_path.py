@@ -203,3 +203,20 @@ def test_a_function_whose_name_servers_cannot_be_reached_raises_and_the_errors_a
             assert scheduled[-1]["error"]["errorType"] == "DnsUnreachableError"
         finally:
             lam.update_function_configuration(FunctionName=target.function_name, Environment={"Variables": variables})
+
+
+def test_sceptre_launch_twice_over_the_registered_sandbox_completes_every_stack(box: rehearsal.Sandbox) -> None:
+    """After `register`, phase 4's RecordValue is no longer empty: the re-launch updates it, the next does nothing.
+
+    The update used to reach DkimRecord, whose Condition is false (no hosted zone), and fail with
+    ``'NoneType' object has no attribute 'name'``, leaving phase 4 in UPDATE_ROLLBACK_FAILED.
+    """
+    cfn = boto3.client("cloudformation")
+    for _ in range(2):
+        rehearsal.launch_stacks(box)  # raises when a stack fails
+        stacks = [s for s in cfn.list_stacks()["StackSummaries"] if s["StackStatus"] != "DELETE_COMPLETE"]
+        assert {s["StackStatus"] for s in stacks} <= {"CREATE_COMPLETE", "UPDATE_COMPLETE"}, stacks
+    phase4 = f"{box.deployment.project_code}-{box.deployment.group}-phase-4-dns-preparation"
+    events = cfn.describe_stack_events(StackName=phase4)["StackEvents"]
+    assert "UPDATE_COMPLETE" in [e["ResourceStatus"] for e in events if e["LogicalResourceId"] == phase4]
+    assert not [e for e in events if "ROLLBACK" in e["ResourceStatus"] or e["ResourceStatus"].endswith("_FAILED")]

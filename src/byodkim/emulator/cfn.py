@@ -24,9 +24,10 @@ def install(state: State) -> None:
 
     for cached in (parsing.get_model_list, parsing.get_model_map, parsing.get_name_type_map):
         cached.cache_clear()
-    from byodkim.emulator import changesets, imports, moto_patches
+    from byodkim.emulator import changesets, imports, moto_patches, stacks
 
     moto_patches.apply()
+    stacks.install()
     changesets.install()
     imports.install(state, {"AWS::SES::EmailIdentity": EmailIdentity.find_existing})
 

@@ -3,9 +3,11 @@
 - ``DeletionPolicy: Retain`` keeps a resource when an update removes it from the stack
   (moto deleted it all the same; only stack deletion honoured the policy).
 - ``CreateChangeSet(ChangeSetType=IMPORT, ResourcesToImport=...)`` brings a resource that
-  exists into an existing stack under a logical ID, without creating anything: the
-  identifier must name a resource that exists and no stack manages, every imported
-  resource needs a DeletionPolicy, and nothing but the imports may change.
+  exists into a stack under a logical ID, without creating anything: the identifier must
+  name a resource that exists and no stack manages, every imported resource needs a
+  DeletionPolicy, and nothing but the imports may change. On a stack name that does not
+  exist it creates the stack (REVIEW_IN_PROGRESS until executed, then IMPORT_COMPLETE).
+- A named resource's create fails when the name is taken outside the stack (``UNIQUE_NAMES``).
 """
 
 from __future__ import annotations
@@ -54,11 +56,77 @@ def _topic(state: State, account: str, region: str, identifier: dict[str, str]) 
         return None
 
 
+def _kms_key(state: State, account: str, region: str, identifier: dict[str, str]) -> Any:
+    from moto.kms.models import kms_backends
+
+    del state
+    try:
+        return kms_backends[account][region].describe_key(identifier.get("KeyId", ""))
+    except Exception:  # noqa: BLE001 - moto raises its own not-found types
+        return None
+
+
+def _kms_alias(state: State, account: str, region: str, identifier: dict[str, str]) -> Any:
+    from moto.kms.models import kms_backends
+
+    del state
+    name = identifier.get("AliasName", "")
+    for key in kms_backends[account][region].keys.values():
+        if name in key.aliases:
+            return key.aliases[name]
+    return None
+
+
+def _iam_role(state: State, account: str, region: str, identifier: dict[str, str]) -> Any:
+    from moto.iam.models import iam_backends
+
+    del state, region
+    try:
+        return iam_backends[account]["aws"].get_role(identifier.get("RoleName", ""))
+    except Exception:  # noqa: BLE001 - moto raises its own not-found types
+        return None
+
+
+def _dynamodb_table(state: State, account: str, region: str, identifier: dict[str, str]) -> Any:
+    from moto.dynamodb.models import dynamodb_backends
+
+    del state
+    return dynamodb_backends[account][region].tables.get(identifier.get("TableName", ""))
+
+
+def _ssm_parameter(state: State, account: str, region: str, identifier: dict[str, str]) -> Any:
+    from moto.ssm.models import ssm_backends
+
+    del state
+    try:
+        return ssm_backends[account][region].get_parameter(identifier.get("Name", ""))
+    except Exception:  # noqa: BLE001 - moto raises its own not-found types
+        return None
+
+
 _FINDERS = {
     "AWS::S3::Bucket": _s3_bucket,
     "AWS::Lambda::Function": _lambda_function,
     "AWS::Logs::LogGroup": _log_group,
     "AWS::SNS::Topic": _topic,
+    "AWS::KMS::Key": _kms_key,
+    "AWS::KMS::Alias": _kms_alias,
+    "AWS::IAM::Role": _iam_role,
+    "AWS::DynamoDB::Table": _dynamodb_table,
+    "AWS::SSM::Parameter": _ssm_parameter,
+}
+
+# The property that both names a resource in a template and identifies it for import: a create
+# under a name that exists fails, as in CloudFormation (moto would hand back the existing one).
+UNIQUE_NAMES = {
+    "AWS::S3::Bucket": "BucketName",
+    "AWS::Lambda::Function": "FunctionName",
+    "AWS::Logs::LogGroup": "LogGroupName",
+    "AWS::KMS::Alias": "AliasName",
+    "AWS::IAM::Role": "RoleName",
+    "AWS::DynamoDB::Table": "TableName",
+    "AWS::SSM::Parameter": "Name",
+    "AWS::SES::EmailIdentity": "EmailIdentity",
 }
 Finder = Callable[["State", str, str, dict[str, str]], Any]
 
@@ -87,17 +155,15 @@ def _names_must_be_free(state: State, finders: dict[str, Finder]) -> None:
     """
     from moto.cloudformation import parsing
 
-    from byodkim.aws.cfntemplate import IDENTIFIER, NAME_PROPERTY
-
     original = parsing.parse_and_create_resource
 
     def create(
         logical_id: str, resource_json: dict[str, Any], resources_map: Any, account_id: str, region_name: str
     ) -> Any:
         kind = str(resource_json.get("Type", ""))
-        prop = NAME_PROPERTY.get(kind)
+        prop = UNIQUE_NAMES.get(kind)
         finder = finders.get(kind)
-        if finder is not None and prop and IDENTIFIER.get(kind) == prop:
+        if finder is not None and prop:
             value = (resource_json.get("Properties") or {}).get(prop)
             name = parsing.clean_json(value, resources_map) if value is not None else None
             if isinstance(name, str) and name and finder(state, account_id, region_name, {prop: name}) is not None:
@@ -141,6 +207,9 @@ def _import_change_sets(state: State, finders: dict[str, Finder]) -> None:
             (s for s in backend.stacks.values() if s.name == stack_name and s.status != "DELETE_COMPLETE"), None
         )
         if stack is None:
+            # CloudFormation creates the stack, in REVIEW_IN_PROGRESS, holding nothing until executed.
+            stack = _new_stack(backend, stack_name)
+        elif stack.status == "REVIEW_IN_PROGRESS" and stack.template_dict:
             raise ValidationError(stack_name)
         body = self._get_param("TemplateBody")
         parameters = {
@@ -174,25 +243,70 @@ def _import_change_sets(state: State, finders: dict[str, Finder]) -> None:
         )
         if change_set is None or change_set.change_set_type != "IMPORT":
             return execute(self)
-        stack = change_set.stack
-        stack._add_stack_event("IMPORT_IN_PROGRESS", resource_status_reason="User Initiated")  # noqa: SLF001
-        resources = change_set.template_dict.get("Resources", {})
-        for logical_id, item in change_set.imports.items():
-            found = finders[item["ResourceType"]](
-                state, stack.account_id, stack.region_name, item["ResourceIdentifier"]
+        if change_set.execution_status != "AVAILABLE":
+            raise ValidationError(
+                stack_name,
+                message=f"ChangeSet [{change_set.change_set_id}] cannot be executed in its current status of "
+                f"[{change_set.status}]",
             )
-            stack.resource_map._parsed_resources[logical_id] = found  # noqa: SLF001 - adopt the existing object
-            stack.resource_map._resource_json_map[logical_id] = resources[logical_id]  # noqa: SLF001
-        stack.resource_map._template = change_set.template_dict  # noqa: SLF001
-        stack.template = change_set.template
-        stack.template_dict = change_set.template_dict
-        change_set.execution_status = "EXECUTE_COMPLETE"
-        stack._add_stack_event("IMPORT_COMPLETE")  # noqa: SLF001
-        stack.status = "IMPORT_COMPLETE"
+        _execute_import(state, finders, backend, change_set)
         return ActionResult({})
 
     CloudFormationResponse.create_change_set = create_change_set  # type: ignore[method-assign]
     CloudFormationResponse.execute_change_set = execute_change_set  # type: ignore[method-assign]
+
+
+def _new_stack(backend: Any, name: str) -> Any:
+    from moto.cloudformation.models import Stack
+    from moto.cloudformation.utils import generate_stack_id
+
+    stack = Stack(  # type: ignore[abstract]  # moto's own class, complete at runtime
+        stack_id=generate_stack_id(name, backend.region_name, backend.account_id),
+        name=name,
+        template={},
+        parameters={},
+        account_id=backend.account_id,
+        region_name=backend.region_name,
+    )
+    backend.stacks[stack.stack_id] = stack
+    stack.status = "REVIEW_IN_PROGRESS"
+    stack._add_stack_event("REVIEW_IN_PROGRESS", resource_status_reason="User Initiated")  # noqa: SLF001
+    return stack
+
+
+def _execute_import(state: State, finders: dict[str, Finder], backend: Any, change_set: Any) -> None:
+    """Adopt the existing resources under their logical IDs: IMPORT_COMPLETE, nothing created."""
+    from byodkim.emulator.stacks import record_event, resolved_properties
+
+    stack = change_set.stack
+    new = stack.status == "REVIEW_IN_PROGRESS"
+    stack._add_stack_event("IMPORT_IN_PROGRESS", resource_status_reason="User Initiated")  # noqa: SLF001
+    stack.status = "IMPORT_IN_PROGRESS"
+    if new:  # the first template and parameters of a stack the import creates
+        stack.template = change_set.template
+        stack._parse_template()  # noqa: SLF001
+        stack.parameters = change_set.parameters or {}
+        stack.resource_map = stack._create_resource_map()  # noqa: SLF001
+        stack.resource_map._resource_json_map = {}  # noqa: SLF001 - filled with the imports below
+    resources = change_set.template_dict.get("Resources", {})
+    for logical_id, item in change_set.imports.items():
+        found = finders[item["ResourceType"]](state, stack.account_id, stack.region_name, item["ResourceIdentifier"])
+        stack.resource_map._parsed_resources[logical_id] = found  # noqa: SLF001 - adopt the existing object
+        stack.resource_map._resource_json_map[logical_id] = resources[logical_id]  # noqa: SLF001
+        found.logical_resource_id = logical_id
+        found.cf_resource_type = item["ResourceType"]
+        found.byodkim_properties = resolved_properties(stack.resource_map, resources[logical_id])
+        record_event(stack, logical_id, item["ResourceType"], "IMPORT_IN_PROGRESS")
+        record_event(stack, logical_id, item["ResourceType"], "IMPORT_COMPLETE")
+    stack.resource_map._template = change_set.template_dict  # noqa: SLF001
+    stack.template = change_set.template
+    stack.template_dict = change_set.template_dict
+    stack.output_map = stack._create_output_map()  # noqa: SLF001
+    for export in stack.output_map.exports:
+        backend.exports[export.name] = export
+    change_set.execution_status = "EXECUTE_COMPLETE"
+    stack._add_stack_event("IMPORT_COMPLETE")  # noqa: SLF001
+    stack.status = "IMPORT_COMPLETE"
 
 
 def _identifier_value(item: dict[str, Any]) -> str:

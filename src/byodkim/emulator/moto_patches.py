@@ -39,14 +39,12 @@ def _kms_key_policy_is_text() -> None:
 
 
 def _stack_updates_roll_back() -> None:
-    """Fail a stack update the way CloudFormation does: events, rollback, UPDATE_ROLLBACK_COMPLETE.
+    """Name the resource a failure came from, for the events of the rollback (``byodkim.emulator.stacks``).
 
-    moto lets the resource's exception escape as an HTTP 500 and leaves the stack half
-    updated; the team's real trouble was a stack stuck in UPDATE_ROLLBACK_COMPLETE, and
-    `byodkim report` must be able to show such a stack's cause and way out.
+    moto lets the resource's exception escape as an HTTP 500; the lifecycle in ``stacks``
+    turns it into CREATE_FAILED/UPDATE_FAILED on the resource that raised it.
     """
     from moto.cloudformation import parsing
-    from moto.cloudformation.models import Event, Stack
 
     for name in ("parse_and_create_resource", "parse_and_update_resource"):
         original = getattr(parsing, name)
@@ -62,37 +60,6 @@ def _stack_updates_roll_back() -> None:
                 raise
 
         setattr(parsing, name, tagged)
-
-    original_update = Stack.update
-
-    def update(self: Any, template: str, role_arn: str | None = None, parameters: Any = None, tags: Any = None) -> None:
-        old_template, old_parameters = self.template, dict(self.parameters or {})
-        try:
-            original_update(self, template, role_arn, parameters, tags)
-        except Exception as exc:  # noqa: BLE001 - any resource failure rolls the stack back
-            logical_id, kind = getattr(exc, "byodkim_resource", (self.name, "AWS::CloudFormation::Stack"))
-            reason = str(exc).strip() or type(exc).__name__
-            self.events.append(
-                Event(self.stack_id, self.name, logical_id, logical_id, kind, "UPDATE_FAILED", reason, None)
-            )
-            self._add_stack_event(
-                "UPDATE_ROLLBACK_IN_PROGRESS",
-                resource_status_reason=f"The following resource(s) failed to update: [{logical_id}].",
-            )
-            self.template = old_template
-            self.parameters = old_parameters  # what DescribeStacks and UsePreviousValue see again
-            self._parse_template()
-            try:
-                self.resource_map.update(self.template_dict, old_parameters)
-                self.output_map = self._create_output_map()
-            except Exception as again:  # noqa: BLE001 - a failed rollback is its own state
-                self._add_stack_event("UPDATE_ROLLBACK_FAILED", resource_status_reason=str(again))
-                self.status = "UPDATE_ROLLBACK_FAILED"
-                return
-            self._add_stack_event("UPDATE_ROLLBACK_COMPLETE")
-            self.status = "UPDATE_ROLLBACK_COMPLETE"
-
-    Stack.update = update  # type: ignore[method-assign]
 
 
 def _lambda_function_keeps_layers() -> None:
