@@ -358,13 +358,7 @@ def test_adopting_the_team_account(team: Sandbox) -> None:
     ]
 
     # 4. The removals are still findings until the live stacks retain what they would delete.
-    left = _byodkim("preflight")
-    assert left.returncode == 1
-    assert set(re.findall(r"`(byodkim retain [^`]+)`", left.stdout)) == RETAINS
-    for command in sorted(RETAINS):
-        done = _byodkim(*command.split()[1:])
-        assert done.returncode == 0, f"{command}: {done.stderr}"
-        assert done.stdout.startswith("retained: ")
+    _retain_what_preflight_names()
 
     # 5. Preflight now finds nothing (it reads the live policies); the launch runs through the hook,
     # updates all eleven stacks, and the retained resources outlive their removal from the stacks.
@@ -391,6 +385,16 @@ def test_adopting_the_team_account(team: Sandbox) -> None:
         f"  $ {prefix()} register --domain goo.ne.jp --selector gooid-21-pro-20250912-1 "
         "--key-file keys/gooid-21-pro-20250912-1.private.pem" in report.stdout
     )
+
+
+def _retain_what_preflight_names() -> None:
+    left = _byodkim("preflight")
+    assert left.returncode == 1
+    assert set(re.findall(r"`(byodkim retain [^`]+)`", left.stdout)) == RETAINS
+    for command in sorted(RETAINS):
+        done = _byodkim(*command.split()[1:])
+        assert done.returncode == 0, f"{command}: {done.stderr}"
+        assert done.stdout.startswith("retained: ")
 
 
 def _team_data() -> tuple[str, list[str]]:
@@ -441,7 +445,7 @@ def test_a_failed_rollback_is_blocking_with_the_continue_route_and_the_resources
                 name,
                 "continue-rollback",
                 "byodkim continue-rollback --stack phase-2-dkim-system --dry-run",
-            )  # fmt: skip
+            )
         ],
         note="continue-rollback",
         skip=("DkimManagerFunction", "LogGroup"),

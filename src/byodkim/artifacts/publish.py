@@ -75,7 +75,9 @@ def predict_layer(build: LayerBuild, layer_name: str, lambda_client: LambdaClien
     latest = _latest(lambda_client, layer_name)
     if latest is not None and latest["Content"].get("CodeSha256") == build.sha256_b64:
         return Published(latest["LayerVersionArn"], int(latest["Version"]), created=False)
-    version = int(latest["Version"]) + 1 if latest is not None else 1
+    # The number the next publish gets is not knowable (numbers of deleted versions are not
+    # reused, and not listed): a number no live function can be using makes the change visible.
+    version = int(latest["Version"]) + 1 if latest is not None else 0
     prefix = latest["LayerArn"] if latest is not None else arn_prefix
     return Published(f"{prefix}:{version}", version, created=True)
 
