@@ -21,6 +21,7 @@ import boto3
 import pytest
 
 from byodkim.aws.cfntemplate import load
+from byodkim.deployment import STACKS
 from byodkim.local.sandbox import Sandbox, SandboxOptions, launch_stacks, running, sceptre_dir
 from byodkim.rollout.refusals import policy_allows
 from conftest import require_tool
@@ -113,7 +114,35 @@ def test_an_empty_account_with_the_function_outside_any_stack_stops_before_any_s
     assert "preflight: 1 finding(s) would lose or collide with what runs" in stopped.stdout + stopped.stderr
     assert _stacks() == {}  # not base, not phase 1: the launch made no stack at all
     assert _published() == {"objects": {}, "layer_versions": []}
-    assert boto3.client("lambda").get_function(FunctionName=FUNCTION)["Configuration"]["FunctionArn"] == arn
+    lam = boto3.client("lambda")
+    assert lam.get_function(FunctionName=FUNCTION)["Configuration"]["FunctionArn"] == arn
+    # Set by hand, in no template: only the same function, never deleted and made again, keeps it.
+    lam.put_function_concurrency(FunctionName=FUNCTION, ReservedConcurrentExecutions=3)
+
+    # The route preflight printed works although phase 2 does not exist: the import creates it.
+    dry = cli("adopt", "--stack", "phase-2-dkim-system", "--resource", "DkimManagerFunction", "--dry-run")
+    assert dry.code == 0, dry.err
+    assert _stacks() == {}
+    adopted = cli("adopt", "--stack", "phase-2-dkim-system", "--resource", "DkimManagerFunction")
+    assert adopted.code == 0, adopted.err
+    assert (
+        f"imported: AWS::Lambda::Function {FUNCTION} is now DkimManagerFunction in {PREFIX}phase-2-dkim-system "
+        "(a new stack holding just it; the launch adds the rest)" in adopted.out
+    )
+    assert _stacks() == {PREFIX + "phase-2-dkim-system": "IMPORT_COMPLETE"}
+    clear = cli("preflight", "prod")
+    assert clear.code == 0, clear.out + clear.err
+    launched = _launch()
+    assert launched.returncode == 0, (launched.stdout + launched.stderr)[-3000:]
+    statuses = _stacks()
+    assert len(statuses) == len(STACKS)
+    assert set(statuses.values()) <= {"CREATE_COMPLETE", "UPDATE_COMPLETE"}
+    assert statuses[PREFIX + "phase-2-dkim-system"] == "UPDATE_COMPLETE"
+    # The same function (never deleted and made again), now run by the stack with our configuration.
+    after = lam.get_function(FunctionName=FUNCTION)["Configuration"]
+    assert after["FunctionArn"] == arn
+    assert after["Handler"] == "byodkim.lambda_handler.handler"
+    assert lam.get_function_concurrency(FunctionName=FUNCTION)["ReservedConcurrentExecutions"] == 3  # noqa: PLR2004
 
 
 def test_a_stopped_launch_publishes_uploads_and_writes_nothing(box: Sandbox, cli: Cli) -> None:
@@ -241,7 +270,11 @@ def test_an_export_another_stack_imports_cannot_be_removed(box: Sandbox, cli: Cl
         "Resources": {
             "Reads": {
                 "Type": "AWS::SSM::Parameter",
-                "Properties": {"Type": "String", "Value": {"Fn::ImportValue": "team-extra-export"}},
+                "Properties": {
+                    "Name": "/team/reads-extra",
+                    "Type": "String",
+                    "Value": {"Fn::ImportValue": "team-extra-export"},
+                },
             }
         }
     }
