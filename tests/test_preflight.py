@@ -13,6 +13,7 @@ import os
 import re
 import subprocess
 import sys
+import urllib.request
 import zipfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -142,7 +143,7 @@ def test_an_empty_account_with_the_function_outside_any_stack_stops_before_any_s
     after = lam.get_function(FunctionName=FUNCTION)["Configuration"]
     assert after["FunctionArn"] == arn
     assert after["Handler"] == "byodkim.lambda_handler.handler"
-    assert lam.get_function_concurrency(FunctionName=FUNCTION)["ReservedConcurrentExecutions"] == 3  # noqa: PLR2004
+    assert lam.get_function_concurrency(FunctionName=FUNCTION)["ReservedConcurrentExecutions"] == 3
 
 
 def test_a_stopped_launch_publishes_uploads_and_writes_nothing(box: Sandbox, cli: Cli) -> None:
@@ -312,3 +313,92 @@ def test_every_type_our_templates_name_is_looked_up() -> None:
     used = {str(r["Type"]) for t in templates for r in (load(t.read_text()).get("Resources") or {}).values()}
     assert used - UNNAMED - set(NAME_PROPERTY) == set()  # a new named type must be added to NAME_PROPERTY
     assert [t for t in NAME_PROPERTY if not exists.checkable(t)] == []  # and to the probes
+
+
+def _control(path: str, payload: dict[str, Any]) -> None:
+    request = urllib.request.Request(  # noqa: S310 - the local emulator
+        os.environ["AWS_ENDPOINT_URL"] + path, data=json.dumps(payload).encode(), method="POST"
+    )
+    with urllib.request.urlopen(request, timeout=10):  # noqa: S310
+        pass
+
+
+def _update_phase8(cfn: Any, description: str, extra: bool) -> None:
+    """Update phase 8 by hand: the bounce alarm's description changes, and a topic may be added."""
+    name = PREFIX + "phase-8-monitoring-system"
+    live = cfn.get_template(StackName=name, TemplateStage="Original")["TemplateBody"]
+    template = live if isinstance(live, dict) else load(live)
+    template["Resources"]["BounceRateAlarm"]["Properties"]["AlarmDescription"] = description
+    if extra:
+        template["Resources"]["Extra"] = {"Type": "AWS::SNS::Topic"}
+    parameters = cfn.describe_stacks(StackName=name)["Stacks"][0].get("Parameters", [])
+    cfn.update_stack(
+        StackName=name,
+        TemplateBody=json.dumps(template),
+        Parameters=[{"ParameterKey": p["ParameterKey"], "UsePreviousValue": True} for p in parameters],
+        Capabilities=["CAPABILITY_NAMED_IAM"],
+    )
+
+
+def test_a_stack_whose_rollback_failed_is_continued_skipping_exactly_what_failed_then_launched(
+    box: Sandbox, cli: Cli
+) -> None:
+    launch_stacks(box)
+    cfn = boto3.client("cloudformation")
+    name = PREFIX + "phase-8-monitoring-system"
+    # An earlier update whose failure rolled back fine: its UPDATE_FAILED event stays in the history.
+    _control("/_byodkim/cfn-faults", {"faults": [
+        {"stack": name, "logical_id": "ComplaintRateAlarm", "during": "update", "count": 1},
+    ]})  # fmt: skip
+    template = cfn.get_template(StackName=name, TemplateStage="Original")["TemplateBody"]
+    body = template if isinstance(template, dict) else load(template)
+    body["Resources"]["ComplaintRateAlarm"]["Properties"]["AlarmDescription"] = "changed by hand"
+    parameters = cfn.describe_stacks(StackName=name)["Stacks"][0].get("Parameters", [])
+    cfn.update_stack(
+        StackName=name,
+        TemplateBody=json.dumps(body),
+        Parameters=[{"ParameterKey": p["ParameterKey"], "UsePreviousValue": True} for p in parameters],
+        Capabilities=["CAPABILITY_NAMED_IAM"],
+    )
+    assert cfn.describe_stacks(StackName=name)["Stacks"][0]["StackStatus"] == "UPDATE_ROLLBACK_COMPLETE"
+    # Then an update that fails forward on a new topic, and whose rollback of the alarm fails too.
+    _control("/_byodkim/cfn-faults", {"faults": [
+        {"stack": name, "logical_id": "Extra", "during": "update", "count": 1},
+        {"stack": name, "logical_id": "BounceRateAlarm", "during": "rollback", "count": 1},
+    ]})  # fmt: skip
+    _update_phase8(cfn, "changed by hand", extra=True)
+    assert cfn.describe_stacks(StackName=name)["Stacks"][0]["StackStatus"] == "UPDATE_ROLLBACK_FAILED"
+
+    found = cli("preflight", "prod", "--stack", "phase-8-monitoring-system")
+    assert found.code == 1, found.out + found.err
+    # Only the alarm whose rollback failed: not the topic that failed forward, not the earlier update's alarm.
+    assert "  the last rollback failed; the resources whose rollback failed: BounceRateAlarm\n" in found.out
+    assert "`byodkim continue-rollback --stack phase-8-monitoring-system --dry-run`" in found.out
+    refused = _launch()
+    assert refused.returncode != 0
+
+    dry = cli("continue-rollback", "--stack", "phase-8-monitoring-system", "--dry-run")
+    assert dry.code == 0, dry.err
+    assert (
+        dry.out.splitlines()[0]
+        == f"continue-rollback: would continue the rollback of {name}, skipping: BounceRateAlarm"
+    )
+    assert cfn.describe_stacks(StackName=name)["Stacks"][0]["StackStatus"] == "UPDATE_ROLLBACK_FAILED"
+    done = cli("continue-rollback", "--stack", "phase-8-monitoring-system", "-y")
+    assert done.code == 0, done.err
+    assert done.out.splitlines()[0] == (
+        f"continue-rollback: {name} is UPDATE_ROLLBACK_COMPLETE; skipped BounceRateAlarm: left as the failed "
+        "update made them (check them against the template)"
+    )
+    again = cli("continue-rollback", "--stack", "phase-8-monitoring-system", "-y")
+    assert again.code == 2
+    assert "is UPDATE_ROLLBACK_COMPLETE, not UPDATE_ROLLBACK_FAILED" in again.err
+
+    clear = cli("preflight", "prod", "--stack", "phase-8-monitoring-system")
+    assert clear.code == 0, clear.out + clear.err
+    launched = _launch()
+    assert launched.returncode == 0, (launched.stdout + launched.stderr)[-3000:]
+    # Our template is the one the stack rolled back to: nothing to update, and the launch goes on.
+    assert cfn.describe_stacks(StackName=name)["Stacks"][0]["StackStatus"] == "UPDATE_ROLLBACK_COMPLETE"
+    alarms = boto3.client("cloudwatch").describe_alarms(AlarmNames=["aws-ses-migration-prod-prod-ses-bounce-rate"])
+    assert alarms["MetricAlarms"][0]["AlarmDescription"] == "changed by hand"  # skipped: as the failed update left it

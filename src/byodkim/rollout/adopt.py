@@ -290,7 +290,8 @@ def continue_rollback(
         return skip
     cfn.continue_update_rollback(StackName=name, ResourcesToSkip=list(skip))
     _wait_stack(cfn, name, "UPDATE_ROLLBACK_COMPLETE")
-    skipped = f"; skipped {listed}: these now differ from the template until the next launch sets them" if skip else ""
+    skipped = f"; skipped {listed}: left as the failed update made them (check them against the template)"
+    skipped = skipped if skip else ""
     progress("continue-rollback", f"{name} is UPDATE_ROLLBACK_COMPLETE{skipped}")
     return skip
 
