@@ -117,6 +117,36 @@ def test_a_condition_turning_true_creates_and_turning_false_deletes(emulator: Em
         ssm.get_parameter(Name="/cond/extra")
 
 
+def test_change_sets_list_only_resources_whose_condition_holds(emulator: Emulator) -> None:
+    del emulator
+    cfn = boto3.client("cloudformation")
+    template = _body(
+        {
+            "Extra": {**_parameter("/cs/extra", {"Ref": "Value"}), "Condition": "On"},
+            "Base": _parameter("/cs/base", "b"),
+        },
+        Parameters={"Switch": {"Type": "String", "Default": "off"}, "Value": {"Type": "String", "Default": "v"}},
+        Conditions={"On": {"Fn::Equals": [{"Ref": "Switch"}, "on"]}},
+    )
+
+    def changes(**parameters: str) -> list[tuple[str, str]]:
+        name = f"cs-{len(cfn.list_change_sets(StackName='cs')['Summaries'])}"
+        given: list[Any] = [{"ParameterKey": k, "ParameterValue": v} for k, v in parameters.items()]
+        made = cfn.create_change_set(
+            StackName="cs", ChangeSetName=name, ChangeSetType="UPDATE", TemplateBody=template, Parameters=given
+        )
+        found = cfn.describe_change_set(ChangeSetName=made["Id"]).get("Changes", [])
+        return [(c["ResourceChange"]["Action"], c["ResourceChange"]["LogicalResourceId"]) for c in found]
+
+    cfn.create_stack(StackName="cs", TemplateBody=template)
+    assert changes(Value="w") == []  # Extra's condition is false before and after: nothing to change
+    assert changes(Switch="on") == [("Add", "Extra")]
+    cfn.update_stack(
+        StackName="cs", TemplateBody=template, Parameters=[{"ParameterKey": "Switch", "ParameterValue": "on"}]
+    )
+    assert changes(Switch="off") == [("Remove", "Extra")]
+
+
 # --- 2: a failed create ----------------------------------------------------------------------------
 
 

@@ -149,7 +149,8 @@ def dependency_order(resources: dict[str, Any]) -> list[str]:
     return order
 
 
-def _modelled(resource_type: str) -> bool:
+def modelled(resource_type: str) -> bool:
+    """Return whether moto (or byodkim) makes resources of this type; others are skipped."""
     from moto.cloudformation import parsing
 
     return resource_type.startswith("Custom::") or resource_type in parsing.get_model_map()
@@ -248,7 +249,7 @@ def create_resources(stack: Any) -> None:  # noqa: ANN401 - moto's Stack
     try:
         for logical_id in dependency_order(resources):
             resource = resources[logical_id]
-            if not _modelled(resource.get("Type", "")) or not _active(resource_map, resource):
+            if not modelled(resource.get("Type", "")) or not _active(resource_map, resource):
                 continue
             record_event(stack, logical_id, resource["Type"], "CREATE_IN_PROGRESS")
             made = resource_map[logical_id]
@@ -394,7 +395,7 @@ def _forward(stack: Any, before: _Before, done: _Done, policy: str) -> None:  # 
     for logical_id in dependency_order(resources):
         resource = resources[logical_id]
         kind = str(resource.get("Type", ""))
-        if not _modelled(kind) or not _active(resource_map, resource):
+        if not modelled(kind) or not _active(resource_map, resource):
             continue
         try:
             _step(stack, before, done, policy, logical_id)
