@@ -189,7 +189,7 @@ def _names_within_their_stack() -> None:
 
 def _existing(stack: Any) -> set[str]:  # noqa: ANN401 - moto's Stack
     """Return the logical IDs of the stack's resources that exist (or would: types moto skips)."""
-    from byodkim.emulator.stacks import modelled
+    from byodkim.emulator.stack_state import modelled
 
     resource_map = stack.resource_map
     live = {getattr(r, "logical_resource_id", None) for r in stack.stack_resources}
