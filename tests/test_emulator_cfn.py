@@ -117,6 +117,36 @@ def test_a_condition_turning_true_creates_and_turning_false_deletes(emulator: Em
         ssm.get_parameter(Name="/cond/extra")
 
 
+def test_change_sets_list_only_resources_whose_condition_holds(emulator: Emulator) -> None:
+    del emulator
+    cfn = boto3.client("cloudformation")
+    template = _body(
+        {
+            "Extra": {**_parameter("/cs/extra", {"Ref": "Value"}), "Condition": "On"},
+            "Base": _parameter("/cs/base", "b"),
+        },
+        Parameters={"Switch": {"Type": "String", "Default": "off"}, "Value": {"Type": "String", "Default": "v"}},
+        Conditions={"On": {"Fn::Equals": [{"Ref": "Switch"}, "on"]}},
+    )
+
+    def changes(**parameters: str) -> list[tuple[str, str]]:
+        name = f"cs-{len(cfn.list_change_sets(StackName='cs')['Summaries'])}"
+        given: list[Any] = [{"ParameterKey": k, "ParameterValue": v} for k, v in parameters.items()]
+        made = cfn.create_change_set(
+            StackName="cs", ChangeSetName=name, ChangeSetType="UPDATE", TemplateBody=template, Parameters=given
+        )
+        found = cfn.describe_change_set(ChangeSetName=made["Id"]).get("Changes", [])
+        return [(c["ResourceChange"]["Action"], c["ResourceChange"]["LogicalResourceId"]) for c in found]
+
+    cfn.create_stack(StackName="cs", TemplateBody=template)
+    assert changes(Value="w") == []  # Extra's condition is false before and after: nothing to change
+    assert changes(Switch="on") == [("Add", "Extra")]
+    cfn.update_stack(
+        StackName="cs", TemplateBody=template, Parameters=[{"ParameterKey": "Switch", "ParameterValue": "on"}]
+    )
+    assert changes(Switch="off") == [("Remove", "Extra")]
+
+
 # --- 2: a failed create ----------------------------------------------------------------------------
 
 
@@ -220,6 +250,50 @@ def test_renaming_a_logical_id_that_keeps_its_physical_name_collides_and_rolls_b
     assert name in failed[0][2]
     assert "already exists" in failed[0][2]
     assert _resources(cfn, "rename") == {"Old": ("CREATE_COMPLETE", name)}
+
+
+_ROLE: dict[str, Any] = {
+    "Type": "AWS::IAM::Role",
+    "Properties": {"RoleName": "kept-role", "AssumeRolePolicyDocument": {"Statement": []}},
+}
+_KEY: dict[str, Any] = {"Type": "AWS::KMS::Key", "Properties": {"KeyPolicy": {"Statement": []}}}
+_FUNCTION: dict[str, Any] = {
+    "Type": "AWS::Lambda::Function",
+    "Properties": {
+        "FunctionName": "kept-function",
+        "Runtime": "python3.12",
+        "Handler": "index.handler",
+        "Role": {"Fn::GetAtt": ["Role", "Arn"]},
+        "Code": {"ZipFile": "def handler(event, context):\n    return 0\n"},
+    },
+}
+
+
+@pytest.mark.parametrize(
+    ("kept", "moved", "name"),
+    [
+        ({}, _ROLE, "kept-role"),
+        (
+            {"Key": _KEY},
+            {"Type": "AWS::KMS::Alias", "Properties": {"AliasName": "alias/kept", "TargetKeyId": {"Ref": "Key"}}},
+            "alias/kept",
+        ),
+        ({"Role": {**_ROLE, "Properties": {**_ROLE["Properties"], "RoleName": "fn-role"}}}, _FUNCTION, "kept-function"),
+    ],
+    ids=["role", "kms-alias", "function"],
+)
+def test_renaming_a_role_alias_or_function_keeping_its_name_collides_and_rolls_back(
+    emulator: Emulator, kept: dict[str, Any], moved: dict[str, Any], name: str
+) -> None:
+    del emulator
+    cfn = boto3.client("cloudformation")
+    cfn.create_stack(StackName="rename", TemplateBody=_body({**kept, "Old": moved}))
+    assert _status(cfn, "rename") == "CREATE_COMPLETE", _events(cfn, "rename")
+    cfn.update_stack(StackName="rename", TemplateBody=_body({**kept, "New": moved}))
+    assert _status(cfn, "rename") == "UPDATE_ROLLBACK_COMPLETE", _events(cfn, "rename")
+    failed = [e for e in _events(cfn, "rename") if e[1] == "CREATE_FAILED"]
+    assert failed[0] == ("New", "CREATE_FAILED", f"{name} already exists")
+    assert _resources(cfn, "rename")["Old"] == ("CREATE_COMPLETE", name)
 
 
 def test_an_update_deletes_removed_and_replaced_resources_only_in_the_final_cleanup(emulator: Emulator) -> None:

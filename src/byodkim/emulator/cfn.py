@@ -24,10 +24,10 @@ def install(state: State) -> None:
 
     for cached in (parsing.get_model_list, parsing.get_model_map, parsing.get_name_type_map):
         cached.cache_clear()
-    from byodkim.emulator import changesets, imports, moto_patches, stacks
+    from byodkim.emulator import changesets, imports, moto_patches, stack_api
 
     moto_patches.apply()
-    stacks.install()
+    stack_api.install()
     changesets.install()
     imports.install(state, {"AWS::SES::EmailIdentity": EmailIdentity.find_existing})
 

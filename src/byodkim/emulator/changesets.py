@@ -106,6 +106,12 @@ def install() -> None:
         new_parameters = _with_defaults(self.template_dict, self.parameters or {})
         old_parameters = {**_with_defaults(stack.template_dict, {}), **old_parameters}
         changes = []
+        # A resource exists while its Condition holds: one false before and after is no change,
+        # one turning true is an Add, one turning false a Remove (as CloudFormation lists them).
+        exists_now = _conditions_hold(stack, self.template_dict or {}, self.parameters or {})
+        existed = _existing(stack)
+        old_resources = {k: v for k, v in old_resources.items() if k in existed}
+        new_resources = {k: v for k, v in new_resources.items() if exists_now(v)}
         for logical_id, resource in new_resources.items():
             if logical_id not in old_resources:
                 changes.append(_change("Add", logical_id, resource, None, {}))
@@ -179,6 +185,44 @@ def _names_within_their_stack() -> None:
             return _original(self)
 
         setattr(CloudFormationResponse, operation, scoped)
+
+
+def _existing(stack: Any) -> set[str]:  # noqa: ANN401 - moto's Stack
+    """Return the logical IDs of the stack's resources that exist (or would: types moto skips)."""
+    from byodkim.emulator.stack_state import modelled
+
+    resource_map = stack.resource_map
+    live = {getattr(r, "logical_resource_id", None) for r in stack.stack_resources}
+    found = set()
+    for logical_id, resource in resource_map._resource_json_map.items():  # noqa: SLF001 - moto's own map
+        if logical_id in live:
+            found.add(logical_id)
+        elif not modelled(str(resource.get("Type", ""))):
+            condition = resource.get("Condition")
+            if not condition or resource_map.lazy_condition_map.get(condition):
+                found.add(logical_id)
+    return found
+
+
+def _conditions_hold(stack: Any, template: dict[str, Any], parameters: dict[str, Any]) -> Any:  # noqa: ANN401
+    """Return a test of whether a resource of ``template`` would exist under ``parameters``."""
+    from moto.cloudformation.parsing import ResourceMap
+
+    try:
+        resource_map = ResourceMap(
+            stack.stack_id, stack.name, dict(parameters), {}, stack.region_name, stack.account_id, template, {}
+        )
+        resource_map.load_mapping()
+        resource_map.load_parameters()
+        resource_map.load_conditions()
+    except Exception:  # noqa: BLE001 - a template moto cannot evaluate: every resource counts, as before
+        return lambda _resource: True
+
+    def holds(resource: dict[str, Any]) -> bool:
+        condition = resource.get("Condition")
+        return not condition or bool(resource_map.lazy_condition_map.get(condition))
+
+    return holds
 
 
 def _with_defaults(template: dict[str, Any] | None, given: dict[str, Any]) -> dict[str, str]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
-from byodkim.emulator import stacks
+from byodkim.emulator import stack_state
 from byodkim.emulator.ses_api import SesApi
 from byodkim.emulator.state import ACCOUNT, Fault, SesRateLimit
 from byodkim.emulator.wire import Response, describe, error_response, respond
@@ -159,13 +159,13 @@ def _control(path: str, environ: dict[str, Any], state: State) -> Response:
             store.clear()
             state.forget_runs()
             state.outbound.sent.clear()
-            stacks.set_faults([])
+            stack_state.set_faults([])
             answer = {"reset": True}
         elif path == "/_byodkim/faults":
             settings.faults[:] = [Fault(**item) for item in payload.get("faults", [])]
             answer = {"faults": len(settings.faults)}
         elif path == "/_byodkim/cfn-faults":
-            answer = {"faults": stacks.set_faults(payload.get("faults", []))}
+            answer = {"faults": stack_state.set_faults(payload.get("faults", []))}
         elif path == "/_byodkim/config":
             answer = _configure(payload, state)
         elif path == "/_byodkim/calls":

@@ -276,7 +276,7 @@ def _new_stack(backend: Any, name: str) -> Any:
 
 def _execute_import(state: State, finders: dict[str, Finder], backend: Any, change_set: Any) -> None:
     """Adopt the existing resources under their logical IDs: IMPORT_COMPLETE, nothing created."""
-    from byodkim.emulator.stacks import record_event, resolved_properties
+    from byodkim.emulator.stack_state import record_event, resolved_properties
 
     stack = change_set.stack
     new = stack.status == "REVIEW_IN_PROGRESS"

@@ -5,6 +5,7 @@ Each patch says which CloudFormation behaviour it restores; none changes what a 
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 
@@ -109,3 +110,15 @@ def _compare_parameters_as_text() -> None:
             raise ValidationError(old_stack.name, message="No updates are to be performed.")
 
     CloudFormationResponse._validate_different_update = validate  # type: ignore[method-assign]  # noqa: SLF001
+
+
+def update_fields(kind: str, model: Any, properties: dict[str, Any]) -> None:
+    """Update what the API can of a resource whose type moto cannot update in place (AWS::KMS::Key)."""
+    if kind == "AWS::KMS::Key":
+        if "Description" in properties:
+            model.description = properties["Description"]
+        policy = properties.get("KeyPolicy")
+        if policy is not None:
+            model.policy = policy if isinstance(policy, str) else json.dumps(policy)
+        model.key_rotation_status = str(properties.get("EnableKeyRotation", False)).lower() == "true"
+        model.enabled = str(properties.get("Enabled", True)).lower() == "true"
