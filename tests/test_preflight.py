@@ -400,5 +400,5 @@ def test_a_stack_whose_rollback_failed_is_continued_skipping_exactly_what_failed
     assert launched.returncode == 0, (launched.stdout + launched.stderr)[-3000:]
     # Our template is the one the stack rolled back to: nothing to update, and the launch goes on.
     assert cfn.describe_stacks(StackName=name)["Stacks"][0]["StackStatus"] == "UPDATE_ROLLBACK_COMPLETE"
-    alarms = boto3.client("cloudwatch").describe_alarms(AlarmNames=["aws-ses-migration-prod-prod-ses-bounce-rate"])
+    alarms = boto3.client("cloudwatch").describe_alarms(AlarmNames=["aws-ses-migration-prod-ses-bounce-rate"])
     assert alarms["MetricAlarms"][0]["AlarmDescription"] == "changed by hand"  # skipped: as the failed update left it

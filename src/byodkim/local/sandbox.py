@@ -149,6 +149,7 @@ def running(options: SandboxOptions) -> Iterator[Sandbox]:
             env["BYODKIM_SCEPTRE_DIR"] = str(folder)
         os.environ.pop("AWS_PROFILE", None)
         os.environ.update(env)
+        _forget_sceptre_clients()
         yield Sandbox(
             workdir, target, folder, env, dns.spec, dns, lambda_network=network, mail_from=options.mail_from_subdomain
         )
@@ -158,11 +159,24 @@ def running(options: SandboxOptions) -> Iterator[Sandbox]:
                 os.environ.pop(key, None)
             else:
                 os.environ[key] = value
+        _forget_sceptre_clients()
         if emulator is not None:
             emulator.stop()
         dns.stop()
         if temp is not None:
             temp.cleanup()
+
+
+def _forget_sceptre_clients() -> None:
+    """Drop Sceptre's process-wide boto sessions: they keep the endpoint they were made for.
+
+    Sceptre keys its cache by profile, region and role, not by endpoint, so a process that
+    points at a new emulator (or leaves one) would otherwise keep talking to the old one.
+    """
+    from sceptre.connection_manager import ConnectionManager
+
+    ConnectionManager._boto_sessions.clear()  # noqa: SLF001 - no public way to reset it
+    ConnectionManager._clients.clear()  # noqa: SLF001
 
 
 def _timed(sandbox: Sandbox, options: SandboxOptions, what: str, work: Callable[[], Any]) -> Any:  # noqa: ANN401

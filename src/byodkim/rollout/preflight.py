@@ -31,6 +31,8 @@ from byodkim.rollout.stackchanges import (
     Preflight,
     ResourceChange,
     StackPreview,
+    delete_change_set,
+    described_change_set,
     read_changes,
     with_live_policies,
 )
@@ -209,12 +211,18 @@ def preview_stack(
     try:
         with preview_only():
             StackActions(stack).create_change_set(change_set)  # Sceptre resolves exactly what launch would send
-    except Exception:  # noqa: BLE001 - a parameter from a dependency that launch has not updated yet
+    except Exception as exc:
+        if not statics.pending(stack):  # deny by default: only a known wait defers the preview
+            raise ByodkimError(
+                f"preflight could not preview {stack.external_name}: {str(exc).splitlines()[0] if str(exc) else exc!r}",
+                "fix the cause and run preflight again; the launch hook stops until it can preview",
+            ) from exc
+        # A parameter reads an output its dependency only has once launch has updated it.
         return _deferred(stack, status, names, cfn, aws, region, accepted)
     try:
-        described = _described(cfn, stack.external_name, change_set)
+        described = described_change_set(cfn, stack.external_name, change_set)
     finally:
-        _delete(cfn, stack.external_name, change_set)
+        delete_change_set(cfn, stack.external_name, change_set)
     live = _live_template(cfn, stack.external_name)
     changes = with_live_policies(read_changes(described), live)
     changes = [_with_holdings(cfn, c) for c in _with_names(changes, names, aws, region)]
@@ -362,39 +370,6 @@ def _accepted(stack: Any) -> tuple[str, ...]:  # noqa: ANN401 - sceptre's Stack
         if type(hook).__name__ == "PreflightHook" and isinstance(argument, dict):
             accepted += [str(a) for a in argument.get("accept") or []]
     return tuple(accepted)
-
-
-def _described(cfn: CloudFormationClient, stack_name: str, name: str) -> dict[str, Any]:
-    deadline = time.monotonic() + 300
-    while True:
-        described: dict[str, Any] = dict(cfn.describe_change_set(StackName=stack_name, ChangeSetName=name))
-        status = described.get("Status", "")
-        if status == "FAILED":
-            reason = str(described.get("StatusReason", ""))
-            if "didn't contain changes" in reason or "No updates" in reason:
-                return {"Changes": []}
-            raise ByodkimError(
-                f"the change set for {stack_name} failed: {reason}", "fix the template or its parameters"
-            )
-        if status == "CREATE_COMPLETE":
-            changes = list(described.get("Changes", []))
-            while described.get("NextToken"):
-                described = dict(
-                    cfn.describe_change_set(StackName=stack_name, ChangeSetName=name, NextToken=described["NextToken"])
-                )
-                changes += described.get("Changes", [])
-            return {"Changes": changes}
-        if time.monotonic() > deadline:
-            raise ByodkimError(f"the change set for {stack_name} did not finish in 5 minutes", "run preflight again")
-        time.sleep(1)
-
-
-def _delete(cfn: CloudFormationClient, stack_name: str, name: str) -> None:
-    try:
-        cfn.delete_change_set(StackName=stack_name, ChangeSetName=name)
-    except Exception as exc:
-        if error_code(exc) not in ("ChangeSetNotFound", "ChangeSetNotFoundException", "ValidationError"):
-            raise
 
 
 def _live_template(cfn: CloudFormationClient, stack_name: str) -> dict[str, Any]:

@@ -2,8 +2,15 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+from byodkim.aws.errors import error_code
+from byodkim.errors import ByodkimError
+
+if TYPE_CHECKING:
+    from mypy_boto3_cloudformation import CloudFormationClient
 
 _ACTIONS = {"Add": "add", "Remove": "remove", "Import": "import"}
 _REPLACEMENT = {"True": "replace", "False": "modify", "Conditional": "conditional"}
@@ -112,3 +119,38 @@ def with_live_policies(changes: list[ResourceChange], live: dict[str, Any]) -> l
             retained = False
         marked.append(replace(change, retained=retained) if retained else change)
     return marked
+
+
+def described_change_set(cfn: CloudFormationClient, stack_name: str, name: str) -> dict[str, Any]:
+    """Wait for a change set and return every page of its changes (none for an empty one)."""
+    deadline = time.monotonic() + 300
+    while True:
+        described: dict[str, Any] = dict(cfn.describe_change_set(StackName=stack_name, ChangeSetName=name))
+        status = described.get("Status", "")
+        if status == "FAILED":
+            reason = str(described.get("StatusReason", ""))
+            if "didn't contain changes" in reason or "No updates" in reason:
+                return {"Changes": []}
+            raise ByodkimError(
+                f"the change set for {stack_name} failed: {reason}", "fix the template or its parameters"
+            )
+        if status == "CREATE_COMPLETE":
+            changes = list(described.get("Changes", []))
+            while described.get("NextToken"):
+                described = dict(
+                    cfn.describe_change_set(StackName=stack_name, ChangeSetName=name, NextToken=described["NextToken"])
+                )
+                changes += described.get("Changes", [])
+            return {"Changes": changes}
+        if time.monotonic() > deadline:
+            raise ByodkimError(f"the change set for {stack_name} did not finish in 5 minutes", "run preflight again")
+        time.sleep(1)
+
+
+def delete_change_set(cfn: CloudFormationClient, stack_name: str, name: str) -> None:
+    """Delete a change set preflight made; one already gone is fine."""
+    try:
+        cfn.delete_change_set(StackName=stack_name, ChangeSetName=name)
+    except Exception as exc:
+        if error_code(exc) not in ("ChangeSetNotFound", "ChangeSetNotFoundException", "ValidationError"):
+            raise

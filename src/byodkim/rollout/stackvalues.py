@@ -86,6 +86,20 @@ class StaticValues:
                 values[str(key)] = str(value)
         return values
 
+    def pending(self, stack: Any) -> list[str]:  # noqa: ANN401 - sceptre's Stack
+        """Return the parameters that read an output their dependency does not have live yet."""
+        from sceptre.resolvers import Resolver
+
+        waiting = []
+        for key, value in (getattr(stack, "_parameters", None) or {}).items():
+            for item in value if isinstance(value, list) else [value]:
+                if not isinstance(item, Resolver) or type(item).__name__ != "StackOutput":
+                    continue
+                name = str(getattr(item, "dependency_stack_name", "")).removesuffix(".yaml")
+                if str(getattr(item, "output_key", "")) not in self._live_outputs(name):
+                    waiting.append(str(key))
+        return waiting
+
     def _value(self, stack: Any, key: str, resolver: Any) -> str:  # noqa: ANN401 - sceptre's objects
         dependency = getattr(resolver, "dependency_stack_name", None)
         output = getattr(resolver, "output_key", None)
