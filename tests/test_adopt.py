@@ -53,6 +53,8 @@ RETAINS = {
 ADOPTIONS = {
     "byodkim adopt --stack base --resource ArtifactBucket --from Artifacts",
     "byodkim adopt --stack phase-1-infrastructure-foundation --resource CertificatesBucket --from DkimCertificatesBucket",
+    "byodkim adopt --stack phase-1-infrastructure-foundation --resource KmsAlias --from TeamKeyAlias",
+    "byodkim adopt --stack phase-1-infrastructure-foundation --resource KmsKey --from TeamKey",
     "byodkim adopt --stack phase-2-dkim-system --resource LogGroup",
     "byodkim adopt --stack phase-2-dkim-system --resource DkimManagerFunction --from DkimManagerLambda",
     "byodkim adopt --stack phase-3-ses-byodkim --resource EmailIdentity --from SesIdentity",
@@ -301,6 +303,7 @@ def _identity() -> dict[str, Any]:
 def test_adopting_the_team_account(team: Sandbox) -> None:
     assert _statuses()["phase-2-dkim-system"] == "UPDATE_ROLLBACK_COMPLETE"
     identity_before = _identity()
+    key_before = _alias_target()
 
     # 1. Preflight names every collision with its route, in both languages, and exits 1.
     english, japanese, as_json = (
@@ -311,7 +314,9 @@ def test_adopting_the_team_account(team: Sandbox) -> None:
     assert english.returncode == japanese.returncode == as_json.returncode == 1, english.stderr
     assert set(re.findall(r"`(byodkim adopt [^`]+)`", english.stdout)) == ADOPTIONS
     assert set(re.findall(r"`(byodkim adopt [^`]+)`", japanese.stdout)) == ADOPTIONS
-    assert english.stdout.count("STOP name taken") == japanese.stdout.count("停止 名前の衝突") == 7
+    assert english.stdout.count("STOP name taken") == japanese.stdout.count("停止 名前の衝突") == 8
+    # The team's KMS key has no name to collide on: a removed key and an added one are paired.
+    assert english.stdout.count("STOP same resource, another logical ID KmsKey (AWS::KMS::Key)") == 1
     assert (
         "phase-2-dkim-system (aws-ses-migration-prod-prod-phase-2-dkim-system): UPDATE_ROLLBACK_COMPLETE"
         in english.stdout
@@ -327,16 +332,16 @@ def test_adopting_the_team_account(team: Sandbox) -> None:
     assert set(re.findall(r"`(byodkim retain [^`]+)`", japanese.stdout)) == RETAINS
     assert "  STOP remove TeamState (AWS::DynamoDB::Table): the update would delete it." in english.stdout
     data = json.loads(as_json.stdout)
-    assert data["blocking"] == 13, english.stdout
+    assert data["blocking"] == 15, english.stdout
     assert english.stdout.rstrip().endswith(
-        "13 finding(s) would lose or collide with what runs: launch must not run until each follows its route or is accepted"
+        "15 finding(s) would lose or collide with what runs: launch must not run until each follows its route or is accepted"
     )
 
     # 2. The hook stops `sceptre launch` before anything changes.
     before = _statuses()
     stopped = _launch()
     assert stopped.returncode != 0
-    assert "preflight: 13 finding(s) would lose or collide with what runs" in stopped.stdout + stopped.stderr
+    assert "preflight: 15 finding(s) would lose or collide with what runs" in stopped.stdout + stopped.stderr
     assert "nothing was changed" in stopped.stdout + stopped.stderr
     assert _statuses() == before
     assert _team_data() == ("dns-team", ["to do"] * 5)
@@ -368,6 +373,7 @@ def test_adopting_the_team_account(team: Sandbox) -> None:
     assert launched.returncode == 0, (launched.stdout + launched.stderr)[-3000:]
     assert set(_statuses().values()) == {"UPDATE_COMPLETE"}
     assert _team_data() == ("dns-team", ["to do"] * 5)
+    assert _alias_target() == key_before  # the team's key, moved under KmsKey: not a new key
     body = boto3.client("s3").get_object(Bucket=BUCKET, Key="dns/goo.ne.jp/old/record.json")["Body"].read()
     assert body == b'{"kept": true}'
     identity_after = _identity()
@@ -395,6 +401,11 @@ def _retain_what_preflight_names() -> None:
         done = _byodkim(*command.split()[1:])
         assert done.returncode == 0, f"{command}: {done.stderr}"
         assert done.stdout.startswith("retained: ")
+
+
+def _alias_target() -> str:
+    aliases = boto3.client("kms").list_aliases()["Aliases"]
+    return next(str(a["TargetKeyId"]) for a in aliases if a["AliasName"] == "alias/aws-ses-migration-prod-dkim")
 
 
 def _team_data() -> tuple[str, list[str]]:

@@ -46,6 +46,10 @@ IDENTIFIER = {
     "AWS::SES::EmailIdentity": "EmailIdentity",
     "AWS::SecretsManager::Secret": "Id",
     "AWS::KMS::Key": "KeyId",
+    "AWS::KMS::Alias": "AliasName",
+    "AWS::IAM::Role": "RoleName",
+    "AWS::DynamoDB::Table": "TableName",
+    "AWS::SSM::Parameter": "Name",
 }
 
 

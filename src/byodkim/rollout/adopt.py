@@ -30,6 +30,7 @@ if TYPE_CHECKING:
 
 Progress = Callable[[str, str], None]  # (step, what happened)
 CAPABILITIES = ["CAPABILITY_IAM", "CAPABILITY_NAMED_IAM", "CAPABILITY_AUTO_EXPAND"]
+_REQUIRED_FROM_LIVE = {"AWS::KMS::Alias": ("TargetKeyId",)}
 
 
 @dataclass(frozen=True)
@@ -67,6 +68,12 @@ def adopt(request: AdoptRequest, aws: Aws, progress: Progress) -> None:
     if request.source is not None:
         if request.source not in live.get("Resources", {}) and request.resource not in live.get("Resources", {}):
             raise InputError(f"`{request.source}` is not a resource of {name}", "check --from against the live stack")
+        # A required property our template cannot say before the launch (an alias's key, which
+        # the launch makes) is taken from the live definition: the import describes it as it is.
+        theirs = (live.get("Resources", {}).get(request.source) or {}).get("Properties") or {}
+        for key in _REQUIRED_FROM_LIVE.get(resource_type, ()):
+            if key not in ours["Properties"] and key in theirs:
+                ours["Properties"][key] = theirs[key]
         identifier = _physical(cfn, name, request.source) if request.source in live.get("Resources", {}) else ""
         _retain(cfn, name, live, request, progress)
         live = _live_template(cfn, name)
@@ -142,6 +149,12 @@ def _release(
     if source not in resources:
         progress("released", "already done")
         return
+    # A `Ref` to it elsewhere in the stack (an alias's TargetKeyId naming the key) becomes the
+    # value it has now, so the release changes nothing those resources see.
+    physical = _physical(cfn, name, source)
+    for lid, resource in resources.items():
+        if lid != source:
+            resources[lid] = _with_ref_as_value(resource, source, physical)
     users = [lid for lid, r in resources.items() if lid != source and _refers(r, source)]
     if users:
         raise ByodkimError(
@@ -206,6 +219,16 @@ def _import(
     cfn.execute_change_set(StackName=name, ChangeSetName=change_set)
     _wait_stack(cfn, name, "IMPORT_COMPLETE")
     progress("imported", f"{resource_type} {value} is now {request.resource} in {name}{new}")
+
+
+def _with_ref_as_value(value: Any, logical_id: str, physical: str) -> Any:  # noqa: ANN401 - template JSON
+    if isinstance(value, dict):
+        if value == {"Ref": logical_id}:
+            return physical
+        return {k: _with_ref_as_value(v, logical_id, physical) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_with_ref_as_value(v, logical_id, physical) for v in value]
+    return value
 
 
 def _refers(value: Any, logical_id: str) -> bool:  # noqa: ANN401 - template JSON

@@ -137,6 +137,7 @@ def classify(stack: str, changes: list[ResourceChange], accepted: Iterable[str] 
                 findings.append(_finding(stack, change, "collision", "import", command, "", allowed))
             else:
                 findings.append(_finding(stack, change, "collision", "release-then-import", "", change.in_use, allowed))
+    findings += _moved(stack, changes, renamed, allowed)
     for change in changes:
         if change.retained or change.resource_type in DATALESS:
             continue
@@ -146,6 +147,26 @@ def classify(stack: str, changes: list[ResourceChange], accepted: Iterable[str] 
             command = f"byodkim retain --stack {short} --resource {change.logical_id}"
             findings.append(_finding(stack, change, "remove", "retain", command, "", allowed))
     return findings
+
+
+def _moved(stack: str, changes: list[ResourceChange], renamed: set[str], allowed: set[str]) -> list[Finding]:
+    """Pair a removed resource with one added of its type that takes no name: most likely the same thing.
+
+    A KMS key the team wrote as ``TeamKey`` and our template as ``KmsKey`` has no name to collide
+    on; the update would make a new key and delete the one that encrypted everything. When a
+    stack removes exactly one and adds exactly one of a type, the route is to move it (``adopt --from``).
+    """
+    short = stack.split("/", 1)[-1]
+    found = []
+    types = {c.resource_type for c in changes if c.resource_type not in DATALESS}
+    for kind in sorted(types):
+        gone = [c for c in changes if c.resource_type == kind and c.action == "remove" and c.logical_id not in renamed]
+        new = [c for c in changes if c.resource_type == kind and c.action == "add" and c.name is None]
+        if len(gone) == 1 and len(new) == 1 and not gone[0].retained:
+            renamed.add(gone[0].logical_id)
+            command = f"byodkim adopt --stack {short} --resource {new[0].logical_id} --from {gone[0].logical_id}"
+            found.append(_finding(stack, new[0], "moved", "import-moved", command, gone[0].logical_id, allowed))
+    return found
 
 
 def _finding(
