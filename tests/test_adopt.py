@@ -48,6 +48,7 @@ RETAINS = {
     "byodkim retain --stack phase-7-dns-validation-dkim-activation --resource Memo",
     "byodkim retain --stack enhanced-kinesis --resource Memo",
     "byodkim retain --stack monitoring --resource Memo",
+    "byodkim retain --stack monitoring --resource TeamNotes",
     "byodkim retain --stack security --resource Memo",
 }
 ADOPTIONS = {
@@ -223,9 +224,13 @@ def _create_team_account() -> None:
         archive.writestr("index.py", "def handler(event, context):\n    return {'ok': True}\n")
     artifacts = f"aws-ses-migration-prod-artifacts-{account}"
     boto3.client("s3").put_object(Bucket=artifacts, Key="team/dkim-manager.zip", Body=code.getvalue())
+    boto3.client("s3").put_object(
+        Bucket=artifacts, Key="team/team-notes.yaml", Body=(TEAM / "team-notes.yaml").read_bytes()
+    )
+    notes = [("NotesTemplateUrl", f"https://{artifacts}.s3.amazonaws.com/team/team-notes.yaml")]
     for stack in STACKS[2:]:
         phase2 = [("RoleArn", role), ("CodeBucket", artifacts)] if stack == "phase-2-dkim-system" else []
-        _create(cfn, stack, phase2)
+        _create(cfn, stack, phase2 if stack != "monitoring" else notes)
     boto3.client("s3").put_object(Bucket=BUCKET, Key="dns/goo.ne.jp/old/record.json", Body=b'{"kept": true}')
     # Team data in a type nobody listed as stateful: preflight must not assume it disposable.
     boto3.client("dynamodb").put_item(
@@ -331,20 +336,25 @@ def test_adopting_the_team_account(team: Sandbox) -> None:
     assert set(re.findall(r"`(byodkim retain [^`]+)`", english.stdout)) == RETAINS
     assert set(re.findall(r"`(byodkim retain [^`]+)`", japanese.stdout)) == RETAINS
     assert "  STOP remove TeamState (AWS::DynamoDB::Table): the update would delete it." in english.stdout
+    # A nested stack's removal names what it holds.
+    assert re.search(
+        r"STOP remove TeamNotes \(AWS::CloudFormation::Stack\): .* It holds: AWS::SSM::Parameter OnCall\.",
+        english.stdout,
+    )
     data = json.loads(as_json.stdout)
-    assert data["blocking"] == 15, english.stdout
+    assert data["blocking"] == 16, english.stdout
     assert english.stdout.rstrip().endswith(
-        "15 finding(s) would lose or collide with what runs: launch must not run until each follows its route or is accepted"
+        "16 finding(s) would lose or collide with what runs: launch must not run until each follows its route or is accepted"
     )
 
     # 2. The hook stops `sceptre launch` before anything changes.
     before = _statuses()
     stopped = _launch()
     assert stopped.returncode != 0
-    assert "preflight: 15 finding(s) would lose or collide with what runs" in stopped.stdout + stopped.stderr
+    assert "preflight: 16 finding(s) would lose or collide with what runs" in stopped.stdout + stopped.stderr
     assert "nothing was changed" in stopped.stdout + stopped.stderr
     assert _statuses() == before
-    assert _team_data() == ("dns-team", ["to do"] * 5)
+    assert _team_data() == ("dns-team", ["to do"] * 5 + ["dns-team first, then mail ops"])
 
     # 3. adopt: a dry run changes nothing; each route once; a re-run finds it done.
     dry = _byodkim(*["adopt", "--stack", "base", "--resource", "ArtifactBucket", "--from", "Artifacts", "--dry-run"])
@@ -372,7 +382,7 @@ def test_adopting_the_team_account(team: Sandbox) -> None:
     launched = _launch()
     assert launched.returncode == 0, (launched.stdout + launched.stderr)[-3000:]
     assert set(_statuses().values()) == {"UPDATE_COMPLETE"}
-    assert _team_data() == ("dns-team", ["to do"] * 5)
+    assert _team_data() == ("dns-team", ["to do"] * 5 + ["dns-team first, then mail ops"])
     assert _alias_target() == key_before  # the team's key, moved under KmsKey: not a new key
     body = boto3.client("s3").get_object(Bucket=BUCKET, Key="dns/goo.ne.jp/old/record.json")["Body"].read()
     assert body == b'{"kept": true}'
@@ -381,6 +391,10 @@ def test_adopting_the_team_account(team: Sandbox) -> None:
     assert identity_after["origin"] == "EXTERNAL"
 
     # 6. The report says what to do about the test key.
+    _report_says_register_the_production_key()
+
+
+def _report_says_register_the_production_key() -> None:
     report = _byodkim("report", "--domain", "goo.ne.jp")
     assert report.returncode == 0, report.stderr
     assert (
@@ -411,7 +425,8 @@ def _alias_target() -> str:
 def _team_data() -> tuple[str, list[str]]:
     item = boto3.client("dynamodb").get_item(TableName=TEAM_TABLE, Key={"domain": {"S": "goo.ne.jp"}})["Item"]
     ssm = boto3.client("ssm")
-    return item["owner"]["S"], [ssm.get_parameter(Name=m)["Parameter"]["Value"] for m in MEMOS]
+    names = [*MEMOS, "/team/aws-ses-migration/prod/on-call"]  # the last one in the nested stack
+    return item["owner"]["S"], [ssm.get_parameter(Name=m)["Parameter"]["Value"] for m in names]
 
 
 def test_the_emulator_fails_a_create_under_a_name_that_exists_and_rolls_back(emulator: Any) -> None:
