@@ -6,27 +6,42 @@ the invariant is read from the emulator's timeline of what SES signs with.
 
 from __future__ import annotations
 
+import json
+import threading
+import time
 from typing import TYPE_CHECKING
 
+import boto3
 import pytest
 
 from byodkim.aws import pacing
+from byodkim.aws import secrets as secretstore
 from byodkim.dkim import keys
 from byodkim.dkim.record import DkimRecord
-from conftest import Cli, publish_record
+from conftest import Cli, publish_record, remove_record
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from pathlib import Path
 
     from byodkim.emulator import Emulator
     from byodkim.local.dns import LocalNameServer
 
 
-@pytest.fixture(autouse=True)
-def quick_backoff(monkeypatch: pytest.MonkeyPatch) -> None:
+OLD, NEW = "gooid-21-pro-20250912-1", "gooid-21-pro-20261201-1"
+ALERTS = "aws-ses-migration-prod-alerts"  # the checkout's Sceptre config: phase 8's topic
+
+
+@pytest.fixture
+def ceiling_backoff(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every backoff is its ceiling (no jitter), so the delays printed are known."""
+    monkeypatch.setattr("random.uniform", lambda _low, high: high)
+
+
+@pytest.fixture
+def quick_backoff(monkeypatch: pytest.MonkeyPatch, ceiling_backoff: None) -> None:
     """Backoff ceilings in hundredths of seconds: the budgets are what is tested, not the waits."""
     monkeypatch.setattr(pacing, "BACKOFF_BASE", 0.01)
-    monkeypatch.setattr("random.uniform", lambda _low, high: high)  # the delay printed is the ceiling
 
 
 def _on_byodkim(cli: Cli, emulator: Emulator, dns: LocalNameServer, tmp_path: Path, selector: str) -> None:
@@ -38,6 +53,7 @@ def _on_byodkim(cli: Cli, emulator: Emulator, dns: LocalNameServer, tmp_path: Pa
     assert cli("register", "--domain", "goo.ne.jp", "--selector", selector, "--key-file", pem).code == 0
 
 
+@pytest.mark.usefixtures("quick_backoff")
 def test_five_throttles_then_a_server_error_do_not_fail_status(
     cli: Cli, emulator: Emulator, goo_dns: LocalNameServer, tmp_path: Path
 ) -> None:
@@ -60,5 +76,149 @@ def test_five_throttles_then_a_server_error_do_not_fail_status(
         "SES throttled GetEmailIdentity in ap-northeast-1; retry 3 of 12 in 0.0 s",
         "SES throttled GetEmailIdentity in ap-northeast-1; retry 4 of 12 in 0.1 s",
         "SES throttled GetEmailIdentity in ap-northeast-1; retry 5 of 12 in 0.2 s",
-        "SES HTTP 500: GetEmailIdentity in ap-northeast-1; retry 1 of 4 in 0.0 s",
+        "SES GetEmailIdentity in ap-northeast-1: HTTP 500; retry 1 of 4 in 0.0 s",
     ]
+
+
+def _when_called(emulator: Emulator, operation: str, then: Callable[[], None]) -> threading.Thread:
+    """Run ``then`` (the DNS team's mistake) as soon as SES receives ``operation``, on a thread."""
+
+    def watch() -> None:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if any(c["operation"] == operation for c in emulator.control("/_byodkim/calls")["calls"]):
+                then()
+                return
+            time.sleep(0.02)
+
+    thread = threading.Thread(target=watch, daemon=True)
+    thread.start()
+    return thread
+
+
+def _rotation_ready_to_switch(cli: Cli, emulator: Emulator, dns: LocalNameServer, tmp_path: Path) -> tuple[str, ...]:
+    """Return rotate's arguments once OLD signs and NEW's record is live (done: keyed, requested, published)."""
+    _on_byodkim(cli, emulator, dns, tmp_path, OLD)
+    args: tuple[str, ...] = ("rotate", "--domain", "goo.ne.jp", "--new-selector", NEW, "--nameserver", dns.spec)
+    args += ("--state-dir", str(tmp_path / "state"), "--interval", "0.1", "--timeout", "20s")
+    assert cli(*args, "--until", "requested").code == 0
+    stored = secretstore.read_key(boto3.client("secretsmanager"), f"byodkim/dkim/goo.ne.jp/{NEW}")
+    assert stored is not None
+    publish_record(dns, f"{NEW}._domainkey.goo.ne.jp", DkimRecord("goo.ne.jp", NEW, stored.public.b64).value)
+    assert cli(*args, "--until", "published").code == 0
+    return args
+
+
+def _alert_queue() -> str:
+    """Subscribe a queue to the deployment's alert topic; return the queue's URL."""
+    topic = boto3.client("sns").create_topic(Name=ALERTS)["TopicArn"]
+    sqs = boto3.client("sqs")
+    url = sqs.create_queue(QueueName="alerts-copy")["QueueUrl"]
+    arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    boto3.client("sns").subscribe(TopicArn=topic, Protocol="sqs", Endpoint=arn)
+    return url
+
+
+def _alerts(url: str) -> list[dict[str, str]]:
+    messages = boto3.client("sqs").receive_message(QueueUrl=url, MaxNumberOfMessages=10).get("Messages", [])
+    return [json.loads(m["Body"]) for m in messages]
+
+
+def _signs_with(emulator: Emulator) -> list[str | None]:
+    """Return the selectors SES was switched to, in order (the emulator's timeline)."""
+    return [entry["selector"] for entry in emulator.control("/_byodkim/ses/timeline")["timeline"]]
+
+
+@pytest.mark.usefixtures("ceiling_backoff")
+def test_throttled_switch_stops_when_the_record_goes_during_the_retries(
+    cli: Cli, emulator: Emulator, goo_dns: LocalNameServer, tmp_path: Path
+) -> None:
+    args = _rotation_ready_to_switch(cli, emulator, goo_dns, tmp_path)
+    queue = _alert_queue()
+    emulator.control(
+        "/_byodkim/faults",
+        {"faults": [{"service": "ses", "operation": "PutEmailIdentityDkimSigningAttributes", "count": 3}]},
+    )
+    puts_before = sum(
+        c["operation"] == "PutEmailIdentityDkimSigningAttributes" for c in emulator.control("/_byodkim/calls")["calls"]
+    )
+    assert puts_before == 0
+    watcher = _when_called(
+        emulator,
+        "PutEmailIdentityDkimSigningAttributes",
+        lambda: remove_record(goo_dns, f"{NEW}._domainkey.goo.ne.jp"),
+    )
+    result = cli(*args)
+    watcher.join(5)
+    assert result.code == 1
+    cause = (
+        f"the new record {NEW}._domainkey.goo.ne.jp disappeared before SES was switched in ap-northeast-1: "
+        f"the record of {NEW} is not live on every authoritative server at the moment of the switch "
+        f"(0/1 servers publish the key"
+    )
+    assert cause in result.err
+    assert f"notice: BYODKIM goo.ne.jp: rotation to {NEW} stopped: {cause}" in result.err
+    assert "SES throttled PutEmailIdentityDkimSigningAttributes in ap-northeast-1; retry 1 of 12 in 0.5 s" in result.err
+    state = boto3.client("sesv2").get_email_identity(EmailIdentity="goo.ne.jp")["DkimAttributes"]
+    assert (state["Tokens"], state["Status"]) == ([OLD], "SUCCESS")
+    assert _signs_with(emulator) == [OLD]  # SES never held the new key
+    (alert,) = _alerts(queue)
+    assert alert["Subject"] == f"BYODKIM goo.ne.jp: rotation to {NEW} stopped"
+    assert cause in alert["Message"]
+
+
+def test_record_gone_while_the_switch_lands_switches_back_to_the_old_key(
+    cli: Cli, emulator: Emulator, goo_dns: LocalNameServer, tmp_path: Path
+) -> None:
+    args = _rotation_ready_to_switch(cli, emulator, goo_dns, tmp_path)
+    # SES holds the Put for 1.5 s after the last check passed; the record goes meanwhile.
+    emulator.control(
+        "/_byodkim/faults",
+        {
+            "faults": [
+                {
+                    "service": "ses",
+                    "operation": "PutEmailIdentityDkimSigningAttributes",
+                    "kind": "delay",
+                    "seconds": 1.5,
+                }
+            ]
+        },
+    )
+    watcher = _when_called(
+        emulator,
+        "PutEmailIdentityDkimSigningAttributes",
+        lambda: remove_record(goo_dns, f"{NEW}._domainkey.goo.ne.jp"),
+    )
+    result = cli(*args)
+    watcher.join(5)
+    assert result.code == 1
+    cause = (
+        f"the new record {NEW}._domainkey.goo.ne.jp disappeared while SES was switched in ap-northeast-1; "
+        f"SES was switched back to {OLD}, whose record is live"
+    )
+    assert f"error: {cause}; ask the DNS team to publish the new record again, then run rotate again" in result.err
+    assert f"notice: BYODKIM goo.ne.jp: rotation to {NEW} stopped: {cause}" in result.err
+    state = boto3.client("sesv2").get_email_identity(EmailIdentity="goo.ne.jp")["DkimAttributes"]
+    assert (state["Tokens"], state["Status"]) == ([OLD], "SUCCESS")
+    assert _signs_with(emulator) == [OLD, NEW, OLD]
+    saved = json.loads((tmp_path / "state" / "rotation-goo.ne.jp.json").read_text())
+    assert saved["done"] == ["keyed", "requested"]  # a re-run waits for the record again
+
+
+def test_record_gone_while_ses_verifies_switches_back_within_one_check(
+    cli: Cli, emulator: Emulator, goo_dns: LocalNameServer, tmp_path: Path
+) -> None:
+    args = _rotation_ready_to_switch(cli, emulator, goo_dns, tmp_path)
+    assert cli(*args, "--until", "switched").code == 0
+    remove_record(goo_dns, f"{NEW}._domainkey.goo.ne.jp")
+    result = cli(*args)
+    assert result.code == 1
+    assert (
+        f"error: the new record {NEW}._domainkey.goo.ne.jp disappeared while SES verified it (0/1 servers publish"
+        in result.err
+    )
+    assert f"SES was switched back to {OLD}, whose record is live" in result.err
+    state = boto3.client("sesv2").get_email_identity(EmailIdentity="goo.ne.jp")["DkimAttributes"]
+    assert (state["Tokens"], state["Status"]) == ([OLD], "SUCCESS")
+    assert _signs_with(emulator) == [OLD, NEW, OLD]

@@ -231,10 +231,10 @@ def install(client: Any, find: Callable[[], TokenBucket]) -> None:  # noqa: ANN4
             return None
         delay = random.uniform(0, min(SERVER_BACKOFF_CAP, BACKOFF_BASE * 2 ** (counts["server"] - 1)))  # noqa: S311
         progress.info(
-            "SES %s: %s in %s; retry %d of %d in %.1f s",
-            what,
+            "SES %s in %s: %s; retry %d of %d in %.1f s",
             operation.name,
             region,
+            what,
             counts["server"],
             SERVER_ATTEMPTS,
             delay,

@@ -6,6 +6,7 @@ re-run converges. The key SES receives is always the PKCS#1 form from ``keys``.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
@@ -72,6 +73,29 @@ class Registration:
     regions: tuple[str, ...]
     dry_run: bool = False
     force: bool = False
+    # Check the record before every attempt of the switch and after it, whatever SES signs with
+    # now (rotate, the Lambda's phase 7); otherwise only when the identity signs now (the guard).
+    require_live: bool = False
+
+
+SWITCHES = frozenset({"PutEmailIdentityDkimSigningAttributes", "CreateEmailIdentity"})
+UNPUBLISHED = "switched to an unpublished key"  # the action of a region SES was switched in, record gone
+
+
+class RecordNotLiveError(ByodkimError):
+    """The precondition of a switch failed at the moment of an attempt: nothing was sent to SES."""
+
+
+def _require_live(live_check: LiveCheck, selector: str) -> Callable[[], None]:
+    def check() -> None:
+        live, seen = live_check()
+        if not live:
+            raise RecordNotLiveError(
+                f"the record of {selector} is not live on every authoritative server at the moment of the switch "
+                f"({seen}); SES was not changed"
+            )
+
+    return check
 
 
 def register(request: Registration, aws: Aws, live_check: LiveCheck | None = None) -> list[RegionResult]:
@@ -104,6 +128,7 @@ def _register_region(request: Registration, aws: Aws, region: str, live_check: L
         {"Key": TAG_SELECTOR, "Value": request.selector},
         {"Key": TAG_FINGERPRINT, "Value": request.key.public.fingerprint},
     ]
+    guarded = live_check is not None and request.require_live
     if state is None:
         call = (
             f"CreateEmailIdentity(EmailIdentity={request.domain}, "
@@ -112,10 +137,15 @@ def _register_region(request: Registration, aws: Aws, region: str, live_check: L
         if request.dry_run:
             return RegionResult(region, "would create", ok=True, calls=[call])
         attributes = _attributes(request)
-        created = client.create_email_identity(
-            EmailIdentity=request.domain, DkimSigningAttributes=attributes, Tags=tags
-        )
-        return RegionResult(region, "created", ok=True, status=created["DkimAttributes"]["Status"], calls=[call])
+        try:
+            with _guard(live_check if guarded else None, request.selector):
+                created = client.create_email_identity(
+                    EmailIdentity=request.domain, DkimSigningAttributes=attributes, Tags=tags
+                )
+        except RecordNotLiveError as exc:
+            return RegionResult(region, "refused", ok=False, detail=str(exc))
+        result = RegionResult(region, "created", ok=True, status=created["DkimAttributes"]["Status"], calls=[call])
+        return _read_back(client, request, result, live_check if guarded else None)
 
     dkim = state.get("DkimAttributes", {})
     current = {t["Key"]: t["Value"] for t in state.get("Tags", [])}
@@ -126,6 +156,7 @@ def _register_region(request: Registration, aws: Aws, region: str, live_check: L
     )
     if same_key and dkim.get("Status") != "FAILED":
         return RegionResult(region, "already registered", ok=True, status=dkim.get("Status"))
+    guarded = guarded or (live_check is not None and _signing_now(dkim) and not request.force)
     if _signing_now(dkim) and not request.force:
         # Any switch away from a key that signs now (Easy DKIM, or an EXTERNAL key at SUCCESS) leaves
         # the domain's mail unsigned by it until SES finds the new record: it must be live first.
@@ -158,11 +189,48 @@ def _register_region(request: Registration, aws: Aws, region: str, live_check: L
     if request.dry_run:
         return RegionResult(region, "would update", ok=True, status=dkim.get("Status"), calls=calls)
     attributes = _attributes(request)
-    put = client.put_email_identity_dkim_signing_attributes(
-        EmailIdentity=request.domain, SigningAttributesOrigin="EXTERNAL", SigningAttributes=attributes
-    )
+    try:
+        # The check above may be minutes old when SES throttles: the record is checked again
+        # immediately before every attempt, and SES read back after.
+        with _guard(live_check if guarded else None, request.selector):
+            put = client.put_email_identity_dkim_signing_attributes(
+                EmailIdentity=request.domain, SigningAttributesOrigin="EXTERNAL", SigningAttributes=attributes
+            )
+    except RecordNotLiveError as exc:
+        return RegionResult(region, "refused", ok=False, status=dkim.get("Status"), detail=str(exc))
     client.tag_resource(ResourceArn=arn, Tags=tags)
-    return RegionResult(region, "updated", ok=True, status=put.get("DkimStatus"), calls=calls)
+    result = RegionResult(region, "updated", ok=True, status=put.get("DkimStatus"), calls=calls)
+    return _read_back(client, request, result, live_check if guarded else None)
+
+
+def _guard(live_check: LiveCheck | None, selector: str) -> contextlib.AbstractContextManager[None]:
+    """Return the block under which every attempt of a switch re-checks the record (no check: nothing)."""
+    if live_check is None:
+        return contextlib.nullcontext()
+    from byodkim.aws import pacing
+
+    return pacing.precondition(SWITCHES, _require_live(live_check, selector))
+
+
+def _read_back(
+    client: SESV2Client, request: Registration, result: RegionResult, live_check: LiveCheck | None
+) -> RegionResult:
+    """Read SES after a guarded switch: it holds the selector, and the record is still live; else say so."""
+    if live_check is None:
+        return result
+    state = identity_state(client, request.domain)
+    tokens = list(state.get("DkimAttributes", {}).get("Tokens", [])) if state is not None else []
+    if tokens != [request.selector]:
+        result.ok, result.action = False, "failed"
+        result.detail = f"SES holds {','.join(tokens) or 'no selector'} after the switch to {request.selector}"
+        return result
+    live, seen = live_check()
+    if not live:
+        # The record went between the last check and the switch: SES now signs with nothing
+        # published. The caller (rotate) switches back; others report it.
+        result.ok, result.action = False, UNPUBLISHED
+        result.detail = f"the record of {request.selector} disappeared during the switch ({seen})"
+    return result
 
 
 def _attributes(request: Registration) -> DkimSigningAttributesTypeDef:

@@ -87,8 +87,10 @@ def run(argv: Sequence[str] | None = None) -> int:
     except click.ClickException as exc:
         click.echo(f"error: {exc.format_message()}", err=True)
         return exc.exit_code
-    except click.Abort:
-        click.echo("error: interrupted", err=True)
+    except click.Abort as exc:
+        # Ctrl-C (click re-raises it as Abort) names the way back in; a "no" at a prompt does not.
+        said = f"interrupted; {_resume(argv)}" if isinstance(exc.__cause__, KeyboardInterrupt) else "interrupted"
+        click.echo(f"error: {said}", err=True)
         return 130
     except Exception as exc:
         translated = _translate(exc)
@@ -97,6 +99,16 @@ def run(argv: Sequence[str] | None = None) -> int:
         click.echo(_in_language(f"error: {translated}", argv), err=True)
         return translated.exit_code
     return result if isinstance(result, int) else 0
+
+
+def _resume(argv: Sequence[str] | None) -> str:
+    """Return how to pick up an interrupted command: every command is safe to run again and resumes."""
+    import shlex
+
+    from byodkim.cli.options import prefix
+
+    args = list(argv) if argv is not None else sys.argv[1:]
+    return f"run the same command to resume: {prefix()} {shlex.join(args)}"
 
 
 def _translate(exc: Exception) -> ByodkimError | None:
