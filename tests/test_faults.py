@@ -222,3 +222,31 @@ def test_record_gone_while_ses_verifies_switches_back_within_one_check(
     state = boto3.client("sesv2").get_email_identity(EmailIdentity="goo.ne.jp")["DkimAttributes"]
     assert (state["Tokens"], state["Status"]) == ([OLD], "SUCCESS")
     assert _signs_with(emulator) == [OLD, NEW, OLD]
+
+
+READS = ("Get", "List", "Describe")
+
+
+def _writes(emulator: Emulator, since: int) -> list[str]:
+    """Return the calls after the ``since``-th that change something (anything not a read)."""
+    calls = emulator.control("/_byodkim/calls")["calls"][since:]
+    return [f"{c['service']} {c['operation']}" for c in calls if not c["operation"].startswith(READS)]
+
+
+def test_register_refused_by_the_guard_writes_nothing(
+    cli: Cli, emulator: Emulator, goo_dns: LocalNameServer, tmp_path: Path
+) -> None:
+    _on_byodkim(cli, emulator, goo_dns, tmp_path, OLD)
+    since = len(emulator.control("/_byodkim/calls")["calls"])
+    # No --key-file: register generates the key, and used to store it before the guard refused.
+    refused = cli("register", "--domain", "goo.ne.jp", "--selector", "slowdns-1", "--nameserver", goo_dns.spec)
+    assert refused.code == 1
+    lines = refused.out.splitlines()
+    assert lines[0].startswith("new key sha256:")
+    assert lines[0].endswith(": not stored byodkim/dkim/goo.ne.jp/slowdns-1 (ap-northeast-1)")
+    assert lines[1].startswith(
+        f"ap-northeast-1: refused (DKIM SUCCESS): the identity signs with selector {OLD} now; switching before "
+    )
+    assert len(lines) == 2
+    assert _writes(emulator, since) == []
+    assert secretstore.read_key(boto3.client("secretsmanager"), "byodkim/dkim/goo.ne.jp/slowdns-1") is None

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -32,7 +34,11 @@ from byodkim.deployment import SECRET_PREFIX, secret_id
 from byodkim.errors import InputError
 
 if TYPE_CHECKING:
-    from byodkim.aws.ses import RegionResult, RegionStatus
+    from collections.abc import Callable
+
+    from byodkim.aws.secrets import KeySource
+    from byodkim.aws.ses import LiveCheck, RegionResult, RegionStatus, Registration
+    from byodkim.aws.session import Aws
     from byodkim.deployment import DomainSpec
     from byodkim.dnscheck.servers import Server
 
@@ -112,17 +118,20 @@ def register(
     domain, selector = specs[0].domain, specs[0].selector
     given = signing_key(key_file, passphrase) if key_file is not None else None
     aws, chosen = aws_regions(profile, specs[0].regions, ses_rate)
-    source = secrets.obtain_key(
-        aws.client("secretsmanager", chosen[0]),
-        domain=domain,
-        selector=selector,
-        given=given,
-        secret_id=secret_id,
-        kms_key_id=kms_key(aws, chosen[0], kms_key_id),
-        dry_run=dry_run,
+    sm = aws.client("secretsmanager", chosen[0])
+    kms = kms_key(aws, chosen[0], kms_key_id)
+    obtain = functools.partial(
+        secrets.obtain_key, sm, domain=domain, selector=selector, secret_id=secret_id, kms_key_id=kms
     )
-    request = Registration(domain, selector, source.key, chosen, dry_run=dry_run, force=force)
-    results = register(request, aws, live_check(domain, selector, source.key.public, servers(nameservers)))
+    # The key first in memory only, and the guard asked on a dry run: a refused register writes
+    # nothing (no secret, no SES change), so a refusal leaves the account as it found it.
+    source = obtain(given=given, dry_run=True)
+    check = live_check(domain, selector, source.key.public, servers(nameservers))
+    results = register(Registration(domain, selector, source.key, chosen, dry_run=True, force=force), aws, check)
+    if not dry_run:
+        source, results = _register_planned(
+            obtain, source, results, Registration(domain, selector, source.key, chosen, force=force), aws, check
+        )
     if output == "json":
         echo_json(
             {
@@ -145,6 +154,26 @@ def register(
         if not dry_run and all(r.ok for r in results):
             click.echo(_next_after_register(results, domain, selector))
     return 0 if all(r.ok for r in results) else 1
+
+
+def _register_planned(
+    obtain: Callable[..., KeySource],
+    source: KeySource,
+    planned: list[RegionResult],
+    request: Registration,
+    aws: Aws,
+    check: LiveCheck,
+) -> tuple[KeySource, list[RegionResult]]:
+    """Carry out a planned registration: nothing when a region refused, else store the key, then register."""
+    from byodkim.aws.ses import register
+
+    if any(r.action == "refused" for r in planned):
+        return dataclasses.replace(source, action="not stored"), planned
+    if source.action == "would store":
+        source = dataclasses.replace(obtain(given=source.key, dry_run=False), generated=source.generated)
+    if all(r.action == "already registered" for r in planned):
+        return source, planned  # SES holds this key everywhere: no second read
+    return source, register(request, aws, check)
 
 
 def _register_fleet(
