@@ -44,6 +44,7 @@ class RegionResult:
     status: str | None = None
     detail: str = ""
     calls: list[str] = field(default_factory=list)
+    previous: str | None = None  # the EXTERNAL selector SES held before this switch, if any
 
     def as_dict(self) -> dict[str, Any]:
         """Return a JSON-ready dict."""
@@ -130,22 +131,7 @@ def _register_region(request: Registration, aws: Aws, region: str, live_check: L
     ]
     guarded = live_check is not None and request.require_live
     if state is None:
-        call = (
-            f"CreateEmailIdentity(EmailIdentity={request.domain}, "
-            f"DkimSigningAttributes=<selector {request.selector}, key>, Tags={TAG_FINGERPRINT}, {TAG_SELECTOR})"
-        )
-        if request.dry_run:
-            return RegionResult(region, "would create", ok=True, calls=[call])
-        attributes = _attributes(request)
-        try:
-            with _guard(live_check if guarded else None, request.selector):
-                created = client.create_email_identity(
-                    EmailIdentity=request.domain, DkimSigningAttributes=attributes, Tags=tags
-                )
-        except RecordNotLiveError as exc:
-            return RegionResult(region, "refused", ok=False, detail=str(exc))
-        result = RegionResult(region, "created", ok=True, status=created["DkimAttributes"]["Status"], calls=[call])
-        return _read_back(client, request, result, live_check if guarded else None)
+        return _create(client, request, region, tags, live_check if guarded else None)
 
     dkim = state.get("DkimAttributes", {})
     current = {t["Key"]: t["Value"] for t in state.get("Tags", [])}
@@ -198,9 +184,36 @@ def _register_region(request: Registration, aws: Aws, region: str, live_check: L
             )
     except RecordNotLiveError as exc:
         return RegionResult(region, "refused", ok=False, status=dkim.get("Status"), detail=str(exc))
-    client.tag_resource(ResourceArn=arn, Tags=tags)
     result = RegionResult(region, "updated", ok=True, status=put.get("DkimStatus"), calls=calls)
-    return _read_back(client, request, result, live_check if guarded else None)
+    if dkim.get("SigningAttributesOrigin") == "EXTERNAL" and dkim.get("Tokens"):
+        result.previous = dkim["Tokens"][0]
+    # Read back before tagging: a throttled TagResource must not delay finding a record gone.
+    result = _read_back(client, request, result, live_check if guarded else None)
+    if result.action != UNPUBLISHED:
+        client.tag_resource(ResourceArn=arn, Tags=tags)
+    return result
+
+
+def _create(
+    client: SESV2Client, request: Registration, region: str, tags: list[TagTypeDef], live_check: LiveCheck | None
+) -> RegionResult:
+    """Create the identity with the key (``live_check``: the record is checked before every attempt, and after)."""
+    call = (
+        f"CreateEmailIdentity(EmailIdentity={request.domain}, "
+        f"DkimSigningAttributes=<selector {request.selector}, key>, Tags={TAG_FINGERPRINT}, {TAG_SELECTOR})"
+    )
+    if request.dry_run:
+        return RegionResult(region, "would create", ok=True, calls=[call])
+    attributes = _attributes(request)
+    try:
+        with _guard(live_check, request.selector):
+            created = client.create_email_identity(
+                EmailIdentity=request.domain, DkimSigningAttributes=attributes, Tags=tags
+            )
+    except RecordNotLiveError as exc:
+        return RegionResult(region, "refused", ok=False, detail=str(exc))
+    result = RegionResult(region, "created", ok=True, status=created["DkimAttributes"]["Status"], calls=[call])
+    return _read_back(client, request, result, live_check)
 
 
 def _guard(live_check: LiveCheck | None, selector: str) -> contextlib.AbstractContextManager[None]:
@@ -218,18 +231,18 @@ def _read_back(
     """Read SES after a guarded switch: it holds the selector, and the record is still live; else say so."""
     if live_check is None:
         return result
+    live, seen = live_check()  # first: SES took the key (its answer said so), and DNS needs no SES call
+    if not live:
+        # The record went between the last check and the switch: SES now signs with nothing
+        # published. The caller (rotate, register) switches back at once.
+        result.ok, result.action = False, UNPUBLISHED
+        result.detail = f"the record of {request.selector} disappeared during the switch ({seen})"
+        return result
     state = identity_state(client, request.domain)
     tokens = list(state.get("DkimAttributes", {}).get("Tokens", [])) if state is not None else []
     if tokens != [request.selector]:
         result.ok, result.action = False, "failed"
         result.detail = f"SES holds {','.join(tokens) or 'no selector'} after the switch to {request.selector}"
-        return result
-    live, seen = live_check()
-    if not live:
-        # The record went between the last check and the switch: SES now signs with nothing
-        # published. The caller (rotate) switches back; others report it.
-        result.ok, result.action = False, UNPUBLISHED
-        result.detail = f"the record of {request.selector} disappeared during the switch ({seen})"
     return result
 
 

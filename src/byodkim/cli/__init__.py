@@ -74,7 +74,7 @@ def run(argv: Sequence[str] | None = None) -> int:
     try:
         result = cli.main(args=list(argv) if argv is not None else None, prog_name="byodkim", standalone_mode=False)
     except ByodkimError as exc:
-        click.echo(_in_language(f"error: {exc}", argv), err=True)
+        click.echo(_in_language(f"error: {_with_way_on(exc, argv)}", argv), err=True)
         return exc.exit_code
     except click.exceptions.NoArgsIsHelpError as exc:
         click.echo(exc.format_message())  # bare `byodkim`: the help is the answer, not an error
@@ -96,9 +96,18 @@ def run(argv: Sequence[str] | None = None) -> int:
         translated = _translate(exc)
         if translated is None:
             raise
-        click.echo(_in_language(f"error: {translated}", argv), err=True)
+        click.echo(_in_language(f"error: {_with_way_on(translated, argv)}", argv), err=True)
         return translated.exit_code
     return result if isinstance(result, int) else 0
+
+
+def _with_way_on(exc: ByodkimError, argv: Sequence[str] | None) -> str:
+    """Return the error's line; an AWS failure with no advice of its own (an outage, retries spent) names the re-run."""
+    from byodkim.errors import AwsError
+
+    if isinstance(exc, AwsError) and not exc.hint:
+        return f"{exc.message}; {_resume(argv)}"
+    return str(exc)
 
 
 def _resume(argv: Sequence[str] | None) -> str:

@@ -129,9 +129,8 @@ def register(
     check = live_check(domain, selector, source.key.public, servers(nameservers))
     results = register(Registration(domain, selector, source.key, chosen, dry_run=True, force=force), aws, check)
     if not dry_run:
-        source, results = _register_planned(
-            obtain, source, results, Registration(domain, selector, source.key, chosen, force=force), aws, check
-        )
+        request = Registration(domain, selector, source.key, chosen, force=force)
+        source, results = _register_planned(obtain, source, results, request, aws, check, servers(nameservers))
     if output == "json":
         echo_json(
             {
@@ -163,9 +162,10 @@ def _register_planned(
     request: Registration,
     aws: Aws,
     check: LiveCheck,
+    nameservers: tuple[Server, ...],
 ) -> tuple[KeySource, list[RegionResult]]:
     """Carry out a planned registration: nothing when a region refused, else store the key, then register."""
-    from byodkim.aws.ses import register
+    from byodkim.aws.ses import UNPUBLISHED, register
 
     if any(r.action == "refused" for r in planned):
         return dataclasses.replace(source, action="not stored"), planned
@@ -173,7 +173,17 @@ def _register_planned(
         source = dataclasses.replace(obtain(given=source.key, dry_run=False), generated=source.generated)
     if all(r.action == "already registered" for r in planned):
         return source, planned  # SES holds this key everywhere: no second read
-    return source, register(request, aws, check)
+    results = register(request, aws, check)
+    for result in results:
+        if result.action == UNPUBLISHED and result.previous:
+            # The record went as SES switched: back to the key it signed with, as rotate does.
+            from byodkim.rollout.rotate import switch_back
+
+            back = switch_back(request.domain, result.previous, (result.region,), aws, nameservers)
+            result.detail += (
+                f"; {back}. Have the record published again, check it with `byodkim verify`, then run again"
+            )
+    return source, results
 
 
 def _register_fleet(

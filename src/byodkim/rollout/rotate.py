@@ -16,8 +16,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from byodkim.aws import secrets
-from byodkim.aws.guards import live_check, ses_statuses
-from byodkim.aws.ses import UNPUBLISHED, Registration, register, status
+from byodkim.aws.guards import live_check, read_statuses, ses_statuses
+from byodkim.aws.ses import UNPUBLISHED, Registration, register
 from byodkim.deployment import DKIM_WINDOW_SECONDS, secret_id
 from byodkim.dkim.record import DkimRecord
 from byodkim.dkim.request import RequestFields, render_request
@@ -147,7 +147,7 @@ def _load_or_start(request: RotationRequest, aws: Aws) -> RotationState:
                 f"the rotation to `{state.new_selector}` is finished", f"delete {path} before the next rotation"
             )
         return state
-    current = status(request.domain, (request.regions[0],), aws)[0]
+    current = read_statuses(aws, request.domain, (request.regions[0],))[0]  # an unreadable SES is an error, not a state
     if not current.exists or current.origin != "EXTERNAL" or not current.tokens:
         raise InputError(
             f"{request.domain} is not on BYODKIM in {request.regions[0]}", "register a key first (byodkim register)"
@@ -330,14 +330,22 @@ def _register_once_live(
 def _switch_back(request: RotationRequest, aws: Aws, regions: tuple[str, ...]) -> str:
     """Register the previous key again where SES was switched to an unpublished one; return what happened."""
     state = _load_or_start(request, aws)
-    old = state.old_selector
-    old_key = secrets.read_key(aws.client("secretsmanager", request.regions[0]), secret_id(request.domain, old))
+    return switch_back(request.domain, state.old_selector, regions, aws, request.servers)
+
+
+def switch_back(domain: str, old: str, regions: tuple[str, ...], aws: Aws, servers: tuple[Server, ...]) -> str:
+    """Register ``old`` (its key from Secrets Manager) again in ``regions``, once its record is live; say what happened.
+
+    For a switch whose new record went away as it landed: SES goes back to a key that is published.
+    """
+    where = secret_id(domain, old)
+    old_key = secrets.read_key(aws.client("secretsmanager", regions[0]), where)
     if old_key is None:
-        return f"the previous key's secret `{secret_id(request.domain, old)}` is gone, so SES was NOT switched back"
+        return f"the previous key's secret `{where}` is gone, so SES was NOT switched back"
     back = register(
-        Registration(request.domain, old, old_key, regions, require_live=True),
+        Registration(domain, old, old_key, regions, require_live=True),
         aws,
-        live_check(request.domain, old, old_key.public, request.servers),
+        live_check(domain, old, old_key.public, servers),
     )
     failed = [r for r in back if not r.ok]
     if failed:
