@@ -46,7 +46,7 @@ from byodkim.dkim import keys
 from byodkim.dkim.record import DkimRecord, quote_strings, split_txt
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterator
+    from collections.abc import Callable, Iterable, Iterator
 
     from byodkim.emulator import Emulator
     from byodkim.local.dns import LocalNameServer
@@ -318,7 +318,7 @@ def one_run(plan: Plan, emulator: Emulator, dns: Dns, folder: Path) -> Outcome:
     return outcome
 
 
-def campaign(seeds: range, emulator: Emulator, server: LocalNameServer) -> list[Outcome]:
+def campaign(seeds: Iterable[int], emulator: Emulator, server: LocalNameServer) -> list[Outcome]:
     """Run every seed's plan; return the outcomes."""
     scaled = ("BACKOFF_BASE", "BACKOFF_CAP", "SERVER_BACKOFF_CAP")
     kept = {name: getattr(pacing, name) for name in scaled}

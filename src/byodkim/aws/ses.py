@@ -80,11 +80,16 @@ class Registration:
 
 
 SWITCHES = frozenset({"PutEmailIdentityDkimSigningAttributes", "CreateEmailIdentity"})
+AFTER_SWITCH = frozenset({"GetEmailIdentity", "TagResource"})  # the calls that follow a switch, also guarded
 UNPUBLISHED = "switched to an unpublished key"  # the action of a region SES was switched in, record gone
 
 
 class RecordNotLiveError(ByodkimError):
     """The precondition of a switch failed at the moment of an attempt: nothing was sent to SES."""
+
+    def __init__(self, message: str, seen: str) -> None:
+        super().__init__(message)
+        self.seen = seen  # what the DNS check saw
 
 
 def _require_live(live_check: LiveCheck, selector: str) -> Callable[[], None]:
@@ -93,7 +98,8 @@ def _require_live(live_check: LiveCheck, selector: str) -> Callable[[], None]:
         if not live:
             raise RecordNotLiveError(
                 f"the record of {selector} is not live on every authoritative server at the moment of the switch "
-                f"({seen}); SES was not changed"
+                f"({seen}); SES was not changed",
+                seen,
             )
 
     return check
@@ -187,11 +193,25 @@ def _register_region(request: Registration, aws: Aws, region: str, live_check: L
     result = RegionResult(region, "updated", ok=True, status=put.get("DkimStatus"), calls=calls)
     if dkim.get("SigningAttributesOrigin") == "EXTERNAL" and dkim.get("Tokens"):
         result.previous = dkim["Tokens"][0]
-    # Read back before tagging: a throttled TagResource must not delay finding a record gone.
     result = _read_back(client, request, result, live_check if guarded else None)
     if result.action != UNPUBLISHED:
-        client.tag_resource(ResourceArn=arn, Tags=tags)
+        _tag(client, request, result, (arn, tags), live_check if guarded else None)
     return result
+
+
+def _tag(
+    client: SESV2Client,
+    request: Registration,
+    result: RegionResult,
+    what: tuple[str, list[TagTypeDef]],
+    live_check: LiveCheck | None,
+) -> None:
+    """Tag the identity with its key; a throttled TagResource must not hide a record that goes meanwhile."""
+    try:
+        with _guard(live_check, request.selector, AFTER_SWITCH):
+            client.tag_resource(ResourceArn=what[0], Tags=what[1])
+    except RecordNotLiveError as exc:
+        result.ok, result.action, result.detail = False, UNPUBLISHED, _gone(request.selector, exc.seen)
 
 
 def _create(
@@ -216,13 +236,19 @@ def _create(
     return _read_back(client, request, result, live_check)
 
 
-def _guard(live_check: LiveCheck | None, selector: str) -> contextlib.AbstractContextManager[None]:
-    """Return the block under which every attempt of a switch re-checks the record (no check: nothing)."""
+def _guard(
+    live_check: LiveCheck | None, selector: str, operations: frozenset[str] = SWITCHES
+) -> contextlib.AbstractContextManager[None]:
+    """Return the block under which every attempt of ``operations`` re-checks the record (no check: nothing)."""
     if live_check is None:
         return contextlib.nullcontext()
     from byodkim.aws import pacing
 
-    return pacing.precondition(SWITCHES, _require_live(live_check, selector))
+    return pacing.precondition(operations, _require_live(live_check, selector))
+
+
+def _gone(selector: str, seen: str) -> str:
+    return f"the record of {selector} disappeared during the switch ({seen})"
 
 
 def _read_back(
@@ -235,10 +261,14 @@ def _read_back(
     if not live:
         # The record went between the last check and the switch: SES now signs with nothing
         # published. The caller (rotate, register) switches back at once.
-        result.ok, result.action = False, UNPUBLISHED
-        result.detail = f"the record of {request.selector} disappeared during the switch ({seen})"
+        result.ok, result.action, result.detail = False, UNPUBLISHED, _gone(request.selector, seen)
         return result
-    state = identity_state(client, request.domain)
+    try:
+        with _guard(live_check, request.selector, AFTER_SWITCH):  # a throttled read keeps watching DNS
+            state = identity_state(client, request.domain)
+    except RecordNotLiveError as exc:
+        result.ok, result.action, result.detail = False, UNPUBLISHED, _gone(request.selector, exc.seen)
+        return result
     tokens = list(state.get("DkimAttributes", {}).get("Tokens", [])) if state is not None else []
     if tokens != [request.selector]:
         result.ok, result.action = False, "failed"
