@@ -280,3 +280,44 @@ def test_fault_campaign_never_leaves_ses_on_an_unpublished_key(emulator: Emulato
     assert [(o.plan.seed, o.problems) for o in outcomes if o.problems] == []
     assert all(o.completed for o in outcomes)
     assert max(o.worst_unsigned for o in outcomes) <= campaign.CHECK_PERIOD
+
+
+def test_what_is_typed_is_what_runs(cli: Cli, emulator: Emulator, monkeypatch: pytest.MonkeyPatch) -> None:
+    calls = len(emulator.control("/_byodkim/calls")["calls"])
+    typo = cli("status", "--domain", "goo.ne.jp", "--region", "ap-northest-1", "--no-dns")
+    assert (typo.code, typo.out, typo.err) == (
+        2,
+        "",
+        (
+            "error: Invalid value for '--region': `ap-northest-1` is not an AWS region; use a region name such as "
+            "ap-northeast-1 (Tokyo) (see 'byodkim status --help')\n"
+        ),
+    )
+    assert len(emulator.control("/_byodkim/calls")["calls"]) == calls  # refused before any call
+
+    undeclared = cli("status", "--domain", "goo.ne.j", "--no-dns")
+    assert (undeclared.code, undeclared.out, undeclared.err) == (
+        1,
+        "ap-northeast-1: no identity for goo.ne.j\n",
+        (
+            "warning: goo.ne.j is not declared in the Sceptre config (declared: goo.ne.jp)\n"
+            "error: no SES identity for goo.ne.j in ap-northeast-1\n"
+        ),
+    )
+    dry = cli("register", "--domain", "goo.ne.jpp", "--selector", "s1", "--dry-run", "--nameserver", "127.0.0.1:9")
+    assert dry.err == "warning: goo.ne.jpp is not declared in the Sceptre config (declared: goo.ne.jp)\n"
+    assert "ap-northeast-1: would create" in dry.out
+
+    monkeypatch.setenv("AWS_REGION", "us-east-1")
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
+    ambient = cli("status", "--domain", "goo.ne.jp", "--no-dns")
+    assert ambient.err.splitlines()[0] == (
+        "warning: AWS_REGION us-east-1 is not used for goo.ne.jp, which is declared in ap-northeast-1; "
+        "pass --region us-east-1 to act there"
+    )
+    assert ambient.out == "ap-northeast-1: no identity for goo.ne.jp\n"
+    typed = cli("status", "--domain", "goo.ne.jp", "--region", "eu-west-1", "--no-dns")
+    assert typed.err.splitlines()[0] == (
+        "warning: --region eu-west-1 is not declared for goo.ne.jp (declared: ap-northeast-1)"
+    )
+    assert typed.out == "eu-west-1: no identity for goo.ne.jp\n"  # the region typed is the one read

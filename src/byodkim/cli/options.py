@@ -72,9 +72,15 @@ passphrase_option = click.option(
     help="File holding the passphrase of an encrypted key (or set BYODKIM_KEY_PASSPHRASE).",
 )
 profile_option = click.option("--profile", help="AWS profile (default: the standard credential chain).")
-region_option = click.option("--region", help="AWS region (default: AWS_REGION or the profile's).")
+# A typo in a region is a usage error before any call (and before the declaration is consulted).
+REGION = Checked[str]("region", "byodkim.aws.session:check_region")
+region_option = click.option("--region", type=REGION, help="AWS region (default: AWS_REGION or the profile's).")
 regions_option = click.option(
-    "--region", "regions", multiple=True, help="AWS region; repeat for several (default: AWS_REGION or the profile's)."
+    "--region",
+    "regions",
+    type=REGION,
+    multiple=True,
+    help="AWS region; repeat for several [default: the domain's declared regions, else AWS_REGION or the profile's].",
 )
 nameserver_option = click.option(
     "--nameserver",

@@ -249,7 +249,12 @@ def status(
     views = [] if no_dns else dns_views(domain, found, servers(nameservers))
     if output == "json":
         echo_json({"domain": domain, "regions": [s.as_dict() for s in found], "dns": [asdict(v) for v in views]})
-        return 1 if any(item.error for item in found) else 0
+        return 1 if any(item.error for item in found) or not any(item.exists for item in found) else 0
+    if not any(item.exists or item.error for item in found):
+        # A typo reads as "no identity" everywhere: a state no rollout step leaves, so not a success.
+        _status_table(domain, found, lang)
+        click.echo(f"error: no SES identity for {domain} in {', '.join(chosen)}", err=True)
+        return 1
     _status_table(domain, found, lang)
     for view in views:
         if lang == "ja":
