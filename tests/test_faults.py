@@ -18,6 +18,7 @@ import pytest
 
 from byodkim.aws import pacing
 from byodkim.aws import secrets as secretstore
+from byodkim.cli.options import prefix
 from byodkim.dkim import keys
 from byodkim.dkim.record import DkimRecord
 from conftest import Cli, publish_record, remove_record
@@ -321,3 +322,40 @@ def test_what_is_typed_is_what_runs(cli: Cli, emulator: Emulator, monkeypatch: p
         "warning: --region eu-west-1 is not declared for goo.ne.jp (declared: ap-northeast-1)"
     )
     assert typed.out == "eu-west-1: no identity for goo.ne.jp\n"  # the region typed is the one read
+
+
+def test_rollback_prints_the_cnames_and_warns_mail_is_unsigned_until_they_verify(
+    cli: Cli, emulator: Emulator, goo_dns: LocalNameServer, tmp_path: Path
+) -> None:
+    _on_byodkim(cli, emulator, goo_dns, tmp_path, OLD)
+    warning = (
+        "warning: after the switch, mail from goo.ne.jp goes out without goo.ne.jp's DKIM signature until Easy DKIM's "
+        "three CNAME records are published and SES verifies them (printed after the switch; "
+        f"`{prefix()} status --domain goo.ne.jp` shows them)\n"
+    )
+    since = len(emulator.control("/_byodkim/calls")["calls"])
+    planned = cli("rollback", "--domain", "goo.ne.jp", "--dry-run")
+    assert (planned.code, planned.out, planned.err) == (
+        0,
+        "ap-northeast-1: would switch to Easy DKIM (DKIM now SUCCESS)\n",
+        warning,
+    )
+    unconfirmed = cli("rollback", "--domain", "goo.ne.jp")
+    assert (unconfirmed.code, unconfirmed.err) == (
+        2,
+        "error: rollback changes how mail is signed and needs confirmation; run it in a terminal or add -y/--yes\n",
+    )
+    assert _writes(emulator, since) == []  # neither the dry run nor the refusal wrote anything
+
+    done = cli("rollback", "--domain", "goo.ne.jp", "-y")
+    assert done.code == 0
+    tokens = boto3.client("sesv2").get_email_identity(EmailIdentity="goo.ne.jp")["DkimAttributes"]["Tokens"]
+    lines = [f"  {t}._domainkey.goo.ne.jp. 1800 IN CNAME {t}.dkim.amazonses.com." for t in tokens]
+    assert done.err == warning
+    assert done.out.splitlines() == [
+        "ap-northeast-1: rolled back to Easy DKIM (DKIM PENDING)",
+        f"publish these records for ap-northeast-1 (BIND lines), then check `{prefix()} status --domain goo.ne.jp`:",
+        *lines,
+    ]
+    shown = cli("status", "--domain", "goo.ne.jp", "--no-dns")
+    assert shown.out.splitlines()[2:] == ["ap-northeast-1: Easy DKIM CNAME records:", *lines]

@@ -313,6 +313,13 @@ def _status_table(domain: str, found: list[RegionStatus], lang: str = "en") -> N
             click.echo("  ".join(pad(cell, width) for cell, width in zip(row, widths, strict=True)).rstrip())
     for note in notes:
         click.echo(note)
+    for item in found:
+        if item.exists and item.origin != "EXTERNAL" and item.tokens:
+            click.echo(
+                f"{item.region}: Easy DKIM CNAME records:" if not ja else f"{item.region}: Easy DKIM の CNAME レコード:"
+            )
+            for line in cname_lines(domain, item.tokens):
+                click.echo(f"  {line}")
 
 
 @click.command()
@@ -335,6 +342,11 @@ def rollback(
     from byodkim.aws.ses import rollback as switch_back
 
     aws, chosen = aws_regions(profile, regions)
+    warning = (
+        f"warning: after the switch, mail from {domain} goes out without {domain}'s DKIM signature until Easy "
+        "DKIM's three CNAME records are published and SES verifies them (printed after the switch; "
+        f"`{prefix()} status --domain {domain}` shows them)"
+    )
     if dry_run:
         seen = ses_statuses(aws, domain, chosen)
         plan = {
@@ -345,12 +357,15 @@ def rollback(
         else:
             for region, what in plan.items():
                 click.echo(f"{region}: {what} (DKIM now {seen[region]})")
+            if any(s != "NO IDENTITY" for s in seen.values()):
+                click.echo(warning, err=True)
         return 0
+    if not yes and not sys.stdin.isatty():
+        raise InputError(
+            "rollback changes how mail is signed and needs confirmation", "run it in a terminal or add -y/--yes"
+        )
+    click.echo(warning, err=True)  # before the prompt, so the answer is given knowing it
     if not yes:
-        if not sys.stdin.isatty():
-            raise InputError(
-                "rollback changes how mail is signed and needs confirmation", "run it in a terminal or add -y/--yes"
-            )
         click.confirm(f"Switch {domain} back to Easy DKIM in {', '.join(chosen)}?", abort=True)
     results = switch_back(domain, chosen, aws)
     if output == "json":
@@ -358,8 +373,22 @@ def rollback(
         return 0 if all(r.ok for r in results) else 1
     for result in results:
         click.echo(region_line(result))
-    if all(r.ok for r in results):
-        click.echo(
-            f"Easy DKIM publishes three CNAME records; check `{prefix()} status --domain {domain}` for the tokens"
-        )
+    _cnames_to_publish(aws, domain, tuple(r.region for r in results if r.ok and r.action.startswith("rolled back")))
     return 0 if all(r.ok for r in results) else 1
+
+
+def _cnames_to_publish(aws: Aws, domain: str, switched: tuple[str, ...]) -> None:
+    """Print the CNAME records Easy DKIM needs in each region switched back, as BIND lines."""
+    from byodkim.aws.ses import status as ses_status
+
+    for item in ses_status(domain, switched, aws) if switched else []:
+        if item.exists and item.origin != "EXTERNAL":
+            check = f"{prefix()} status --domain {domain}"
+            click.echo(f"publish these records for {item.region} (BIND lines), then check `{check}`:")
+            for line in cname_lines(domain, item.tokens):
+                click.echo(f"  {line}")
+
+
+def cname_lines(domain: str, tokens: list[str]) -> list[str]:
+    """Return Easy DKIM's CNAME records as BIND zone lines: TOKEN._domainkey.DOMAIN -> TOKEN.dkim.amazonses.com."""
+    return [f"{token}._domainkey.{domain}. 1800 IN CNAME {token}.dkim.amazonses.com." for token in tokens]
