@@ -359,3 +359,16 @@ def test_rollback_prints_the_cnames_and_warns_mail_is_unsigned_until_they_verify
     ]
     shown = cli("status", "--domain", "goo.ne.jp", "--no-dns")
     assert shown.out.splitlines()[2:] == ["ap-northeast-1: Easy DKIM CNAME records:", *lines]
+
+
+def test_rotate_points_the_ssm_selector_at_the_key_ses_holds(
+    cli: Cli, emulator: Emulator, goo_dns: LocalNameServer, tmp_path: Path
+) -> None:
+    args = _rotation_ready_to_switch(cli, emulator, goo_dns, tmp_path)
+    name = "/byodkim/aws-ses-migration-prod/dkim/goo.ne.jp/selector"  # phase 4's, read by phases 4, 5 and 7
+    ssm = boto3.client("ssm")
+    ssm.put_parameter(Name=name, Value=OLD, Type="String")
+    result = cli(*args)
+    assert result.code == 0, result.err
+    assert f"SSM {name}: {OLD} -> {NEW} (the selector SES holds)" in result.err.splitlines()
+    assert ssm.get_parameter(Name=name)["Parameter"]["Value"] == NEW

@@ -250,6 +250,10 @@ def rotate(
             click.echo(f"a run would do next: {step}: {labels[step]}" if step else "nothing left to do")
         return 0
     state = rotation.rotate(request, aws, progress, _alert(aws, chosen[0]))
+    if "switched" in state.done:  # SES holds the new selector: phases 4, 5 and 7 must read it too
+        from byodkim.cli.options import record_selector
+
+        record_selector(aws, chosen[0], domain, state.new_selector)
     if output == "json":
         echo_json(asdict(state))
         return 0

@@ -25,6 +25,7 @@ from byodkim.cli.options import (
     passphrase_option,
     prefix,
     profile_option,
+    record_selector,
     regions_option,
     servers,
     signing_key,
@@ -183,6 +184,8 @@ def _register_planned(
             result.detail += (
                 f"; {back}. Have the record published again, check it with `byodkim verify`, then run again"
             )
+    if any(r.action in ("created", "updated") for r in results) and all(r.ok for r in results):
+        record_selector(aws, request.regions[0], request.domain, request.selector)  # phases 4, 5, 7 read SSM
     return source, results
 
 
