@@ -372,3 +372,10 @@ def test_rotate_points_the_ssm_selector_at_the_key_ses_holds(
     assert result.code == 0, result.err
     assert f"SSM {name}: {OLD} -> {NEW} (the selector SES holds)" in result.err.splitlines()
     assert ssm.get_parameter(Name=name)["Parameter"]["Value"] == NEW
+    # The checkout's Sceptre config still says the old selector: report names the line to change.
+    report = json.loads(cli("report", "--domain", "goo.ne.jp", "--nameserver", goo_dns.spec, "-o", "json").out)
+    assert (
+        f"The Sceptre config says `selector: {OLD}` but SES signs with {NEW} in ap-northeast-1: change that line "
+        f"in sceptre/config/prod/config.yaml to `selector: {NEW}`, so the next launch and phases 4, 5 and 7 use "
+        "the key SES holds."
+    ) in report["notes"]
