@@ -424,12 +424,18 @@ def test_unknown_region_and_profile(cli: Cli, emulator: Emulator) -> None:
     result = cli("register", "--domain", "goo.ne.jp", "--selector", "s1", "--region", "ap-northeast-9")
     assert (result.code, result.err) == (
         2,
-        "error: `ap-northeast-9` is not an AWS region; use a region name such as ap-northeast-1 (Tokyo)\n",
+        (
+            "error: Invalid value for '--region': `ap-northeast-9` is not an AWS region; use a region name such as "
+            "ap-northeast-1 (Tokyo) (see 'byodkim register --help')\n"
+        ),
     )
     result = cli("status", "--domain", "goo.ne.jp", "--region", "Tokyo")
     assert (result.code, result.err) == (
         2,
-        "error: `Tokyo` is not an AWS region; use a region name such as ap-northeast-1 (Tokyo)\n",
+        (
+            "error: Invalid value for '--region': `Tokyo` is not an AWS region; use a region name such as "
+            "ap-northeast-1 (Tokyo) (see 'byodkim status --help')\n"
+        ),
     )
     result = cli("status", "--domain", "goo.ne.jp", "--profile", "nobody")
     assert (result.code, result.err) == (2, "error: AWS profile `nobody` does not exist; check ~/.aws/config\n")

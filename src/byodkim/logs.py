@@ -46,3 +46,13 @@ def configure(*, debug: bool) -> None:
     logging.getLogger("byodkim").setLevel(logging.DEBUG if debug else logging.WARNING)
     for name in ("botocore", "boto3", "urllib3", "s3transfer"):
         logging.getLogger(name).setLevel(logging.WARNING)
+    # Progress an operator must see without --debug (SES throttling and retries, long waits): the
+    # bare line, on stderr, whether or not it is a terminal; the library decides how often.
+    progress = logging.getLogger("byodkim.progress")
+    for existing in list(progress.handlers):
+        progress.removeHandler(existing)
+    shown = logging.StreamHandler(sys.stderr)
+    shown.setFormatter(RedactingFormatter("%(message)s"))
+    progress.addHandler(shown)
+    progress.setLevel(logging.INFO)
+    progress.propagate = False

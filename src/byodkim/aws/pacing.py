@@ -9,15 +9,25 @@ bucket is still empty. So every SES client gets two hooks:
 - ``before-send``: every attempt, retries included, takes a token from the bucket of its
   account (asked of STS once; the profile if that fails) and region. The bucket reserves
   slots, so callers on many threads are served in turn and none sleeps holding a lock.
-- ``needs-retry``: a throttling answer is retried up to ``THROTTLE_ATTEMPTS`` times with
-  full-jitter backoff, and pushes the bucket back one slot so every thread slows down, not
-  only the one that was told. Other errors are left to botocore's standard retries.
+- ``needs-retry``: the one retry policy of SES calls (botocore's own retries are off for SES
+  clients). A throttling answer is retried up to ``THROTTLE_ATTEMPTS`` times with full-jitter
+  backoff, and pushes the bucket back one slot so every thread slows down, not only the one
+  that was told. A 5xx answer or a broken connection is retried up to ``SERVER_ATTEMPTS``
+  times from a budget of its own: throttling never eats the budget for server errors (five
+  throttles then one 500 used to fail a call that four 500s alone passed). Each retry is
+  logged on ``byodkim.progress``, naming the operation, region, attempt and delay.
+
+A write that changes what SES signs with may carry a precondition (:func:`precondition`):
+it runs immediately before every attempt, retries included, so a check made before a
+minute of throttling does not stand for the moment the write lands.
 
 The rate is ``BYODKIM_SES_RATE`` (calls per second, default 1), or a command's ``--ses-rate``.
 """
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import logging
 import os
 import random
@@ -28,15 +38,18 @@ from typing import TYPE_CHECKING, Any
 from byodkim.errors import InputError
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Iterator
 
 log = logging.getLogger(__name__)
+progress = logging.getLogger("byodkim.progress")  # lines an operator reads as they happen (see byodkim.logs)
 
 RATE_ENV = "BYODKIM_SES_RATE"
 DEFAULT_RATE = 1.0  # what SES allows an account by default, as users measure it
 THROTTLE_ATTEMPTS = 12  # throttled answers retried before a domain is reported failed
+SERVER_ATTEMPTS = 4  # 5xx answers and broken connections retried (botocore's standard mode: 4 retries)
 BACKOFF_BASE = 0.5  # seconds; full jitter doubles the ceiling per attempt
 BACKOFF_CAP = 20.0
+SERVER_BACKOFF_CAP = 8.0
 THROTTLING = frozenset(
     {
         "TooManyRequestsException",  # SESv2's own (HTTP 429), as its API model declares it
@@ -123,12 +136,53 @@ def throttled(response: Any, caught: BaseException | None) -> bool:  # noqa: ANN
     return code in THROTTLING or getattr(http, "status_code", 0) == 429  # noqa: PLR2004 - Too Many Requests
 
 
+_CONNECTION_ERRORS = (
+    "ConnectionClosedError",
+    "EndpointConnectionError",
+    "ReadTimeoutError",
+    "ConnectTimeoutError",
+    "ConnectionError",
+    "ProxyConnectionError",
+)
+
+
+def server_error(response: Any, caught: BaseException | None) -> str | None:  # noqa: ANN401 - botocore's tuple
+    """Return what went wrong when an answer is worth retrying from the server budget (a 5xx, a broken connection)."""
+    if caught is not None:
+        names = {kind.__name__ for kind in type(caught).__mro__}
+        return "the connection broke" if names.intersection(_CONNECTION_ERRORS) else None
+    if response is None:
+        return None
+    status = getattr(response[0], "status_code", 0)
+    return f"HTTP {status}" if status >= 500 else None  # noqa: PLR2004 - server errors
+
+
+_PRECONDITION: contextvars.ContextVar[tuple[frozenset[str], Callable[[], None]] | None] = contextvars.ContextVar(
+    "byodkim_precondition", default=None
+)
+
+
+@contextlib.contextmanager
+def precondition(operations: frozenset[str], check: Callable[[], None]) -> Iterator[None]:
+    """Run ``check`` immediately before every attempt of ``operations`` made in this block (retries included).
+
+    ``check`` raises to stop the call: the exception comes out of the client call unchanged
+    and is never retried.
+    """
+    token = _PRECONDITION.set((operations, check))
+    try:
+        yield
+    finally:
+        _PRECONDITION.reset(token)
+
+
 def install(client: Any, find: Callable[[], TokenBucket]) -> None:  # noqa: ANN401 - any boto3 client
-    """Pace every attempt of ``client`` through the bucket ``find`` returns; retry throttled calls patiently.
+    """Pace every attempt of ``client`` through the bucket ``find`` returns; retry throttled and failed calls.
 
     ``find`` runs at the first call (it may ask STS whose account this is), then is remembered.
     """
     service = client.meta.service_model.service_id.hyphenize()
+    region = client.meta.region_name
     found: list[TokenBucket] = []
     lock = threading.Lock()
 
@@ -138,17 +192,53 @@ def install(client: Any, find: Callable[[], TokenBucket]) -> None:  # noqa: ANN4
                 found.append(find())
             return found[0]
 
-    def before_send(**_: Any) -> None:  # noqa: ANN401
+    def before_send(event_name: str = "", **_: Any) -> None:  # noqa: ANN401
         bucket_of_client().take()
+        guard = _PRECONDITION.get()
+        if guard is not None and event_name.rsplit(".", 1)[-1] in guard[0]:
+            guard[1]()  # after the wait for a token: as close to the attempt as it can be
 
-    def needs_retry(response: Any, attempts: int, caught_exception: BaseException | None, **_: Any) -> float | None:  # noqa: ANN401
-        if not throttled(response, caught_exception):
-            return None  # botocore's standard handler decides
-        if attempts > THROTTLE_ATTEMPTS:
+    def needs_retry(
+        response: Any,  # noqa: ANN401 - botocore's response tuple
+        caught_exception: BaseException | None,
+        operation: Any,  # noqa: ANN401 - botocore's OperationModel
+        request_dict: dict[str, Any],
+        **_: Any,  # noqa: ANN401
+    ) -> float | None:
+        # Per-request counts, kept in the request's own context so each budget is counted apart.
+        counts = request_dict.setdefault("context", {}).setdefault("byodkim_retries", {"throttle": 0, "server": 0})
+        if throttled(response, caught_exception):
+            counts["throttle"] += 1
+            if counts["throttle"] > THROTTLE_ATTEMPTS:
+                return None
+            bucket_of_client().push_back()
+            ceiling = min(BACKOFF_CAP, BACKOFF_BASE * 2 ** (counts["throttle"] - 1))
+            delay = random.uniform(0, ceiling)  # noqa: S311 - jitter
+            progress.info(
+                "SES throttled %s in %s; retry %d of %d in %.1f s",
+                operation.name,
+                region,
+                counts["throttle"],
+                THROTTLE_ATTEMPTS,
+                delay,
+            )
+            return delay
+        what = server_error(response, caught_exception)
+        if what is None:
             return None
-        bucket_of_client().push_back()
-        delay = random.uniform(0, min(BACKOFF_CAP, BACKOFF_BASE * 2 ** (attempts - 1)))  # noqa: S311 - jitter
-        log.debug("throttled (attempt %d); retrying in %.2f s", attempts, delay)
+        counts["server"] += 1
+        if counts["server"] > SERVER_ATTEMPTS:
+            return None
+        delay = random.uniform(0, min(SERVER_BACKOFF_CAP, BACKOFF_BASE * 2 ** (counts["server"] - 1)))  # noqa: S311
+        progress.info(
+            "SES %s in %s: %s; retry %d of %d in %.1f s",
+            operation.name,
+            region,
+            what,
+            counts["server"],
+            SERVER_ATTEMPTS,
+            delay,
+        )
         return delay
 
     client.meta.events.register(f"before-send.{service}", before_send)

@@ -6,6 +6,7 @@ re-run converges. The key SES receives is always the PKCS#1 form from ``keys``.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
@@ -43,6 +44,7 @@ class RegionResult:
     status: str | None = None
     detail: str = ""
     calls: list[str] = field(default_factory=list)
+    previous: str | None = None  # the EXTERNAL selector SES held before this switch, if any
 
     def as_dict(self) -> dict[str, Any]:
         """Return a JSON-ready dict."""
@@ -72,6 +74,35 @@ class Registration:
     regions: tuple[str, ...]
     dry_run: bool = False
     force: bool = False
+    # Check the record before every attempt of the switch and after it, whatever SES signs with
+    # now (rotate, the Lambda's phase 7); otherwise only when the identity signs now (the guard).
+    require_live: bool = False
+
+
+SWITCHES = frozenset({"PutEmailIdentityDkimSigningAttributes", "CreateEmailIdentity"})
+AFTER_SWITCH = frozenset({"GetEmailIdentity", "TagResource"})  # the calls that follow a switch, also guarded
+UNPUBLISHED = "switched to an unpublished key"  # the action of a region SES was switched in, record gone
+
+
+class RecordNotLiveError(ByodkimError):
+    """The precondition of a switch failed at the moment of an attempt: nothing was sent to SES."""
+
+    def __init__(self, message: str, seen: str) -> None:
+        super().__init__(message)
+        self.seen = seen  # what the DNS check saw
+
+
+def _require_live(live_check: LiveCheck, selector: str) -> Callable[[], None]:
+    def check() -> None:
+        live, seen = live_check()
+        if not live:
+            raise RecordNotLiveError(
+                f"the record of {selector} is not live on every authoritative server at the moment of the switch "
+                f"({seen}); SES was not changed",
+                seen,
+            )
+
+    return check
 
 
 def register(request: Registration, aws: Aws, live_check: LiveCheck | None = None) -> list[RegionResult]:
@@ -104,18 +135,9 @@ def _register_region(request: Registration, aws: Aws, region: str, live_check: L
         {"Key": TAG_SELECTOR, "Value": request.selector},
         {"Key": TAG_FINGERPRINT, "Value": request.key.public.fingerprint},
     ]
+    guarded = live_check is not None and request.require_live
     if state is None:
-        call = (
-            f"CreateEmailIdentity(EmailIdentity={request.domain}, "
-            f"DkimSigningAttributes=<selector {request.selector}, key>, Tags={TAG_FINGERPRINT}, {TAG_SELECTOR})"
-        )
-        if request.dry_run:
-            return RegionResult(region, "would create", ok=True, calls=[call])
-        attributes = _attributes(request)
-        created = client.create_email_identity(
-            EmailIdentity=request.domain, DkimSigningAttributes=attributes, Tags=tags
-        )
-        return RegionResult(region, "created", ok=True, status=created["DkimAttributes"]["Status"], calls=[call])
+        return _create(client, request, region, tags, live_check if guarded else None)
 
     dkim = state.get("DkimAttributes", {})
     current = {t["Key"]: t["Value"] for t in state.get("Tags", [])}
@@ -126,6 +148,7 @@ def _register_region(request: Registration, aws: Aws, region: str, live_check: L
     )
     if same_key and dkim.get("Status") != "FAILED":
         return RegionResult(region, "already registered", ok=True, status=dkim.get("Status"))
+    guarded = guarded or (live_check is not None and _signing_now(dkim) and not request.force)
     if _signing_now(dkim) and not request.force:
         # Any switch away from a key that signs now (Easy DKIM, or an EXTERNAL key at SUCCESS) leaves
         # the domain's mail unsigned by it until SES finds the new record: it must be live first.
@@ -158,11 +181,99 @@ def _register_region(request: Registration, aws: Aws, region: str, live_check: L
     if request.dry_run:
         return RegionResult(region, "would update", ok=True, status=dkim.get("Status"), calls=calls)
     attributes = _attributes(request)
-    put = client.put_email_identity_dkim_signing_attributes(
-        EmailIdentity=request.domain, SigningAttributesOrigin="EXTERNAL", SigningAttributes=attributes
+    try:
+        # The check above may be minutes old when SES throttles: the record is checked again
+        # immediately before every attempt, and SES read back after.
+        with _guard(live_check if guarded else None, request.selector):
+            put = client.put_email_identity_dkim_signing_attributes(
+                EmailIdentity=request.domain, SigningAttributesOrigin="EXTERNAL", SigningAttributes=attributes
+            )
+    except RecordNotLiveError as exc:
+        return RegionResult(region, "refused", ok=False, status=dkim.get("Status"), detail=str(exc))
+    result = RegionResult(region, "updated", ok=True, status=put.get("DkimStatus"), calls=calls)
+    if dkim.get("SigningAttributesOrigin") == "EXTERNAL" and dkim.get("Tokens"):
+        result.previous = dkim["Tokens"][0]
+    result = _read_back(client, request, result, live_check if guarded else None)
+    if result.action != UNPUBLISHED:
+        _tag(client, request, result, (arn, tags), live_check if guarded else None)
+    return result
+
+
+def _tag(
+    client: SESV2Client,
+    request: Registration,
+    result: RegionResult,
+    what: tuple[str, list[TagTypeDef]],
+    live_check: LiveCheck | None,
+) -> None:
+    """Tag the identity with its key; a throttled TagResource must not hide a record that goes meanwhile."""
+    try:
+        with _guard(live_check, request.selector, AFTER_SWITCH):
+            client.tag_resource(ResourceArn=what[0], Tags=what[1])
+    except RecordNotLiveError as exc:
+        result.ok, result.action, result.detail = False, UNPUBLISHED, _gone(request.selector, exc.seen)
+
+
+def _create(
+    client: SESV2Client, request: Registration, region: str, tags: list[TagTypeDef], live_check: LiveCheck | None
+) -> RegionResult:
+    """Create the identity with the key (``live_check``: the record is checked before every attempt, and after)."""
+    call = (
+        f"CreateEmailIdentity(EmailIdentity={request.domain}, "
+        f"DkimSigningAttributes=<selector {request.selector}, key>, Tags={TAG_FINGERPRINT}, {TAG_SELECTOR})"
     )
-    client.tag_resource(ResourceArn=arn, Tags=tags)
-    return RegionResult(region, "updated", ok=True, status=put.get("DkimStatus"), calls=calls)
+    if request.dry_run:
+        return RegionResult(region, "would create", ok=True, calls=[call])
+    attributes = _attributes(request)
+    try:
+        with _guard(live_check, request.selector):
+            created = client.create_email_identity(
+                EmailIdentity=request.domain, DkimSigningAttributes=attributes, Tags=tags
+            )
+    except RecordNotLiveError as exc:
+        return RegionResult(region, "refused", ok=False, detail=str(exc))
+    result = RegionResult(region, "created", ok=True, status=created["DkimAttributes"]["Status"], calls=[call])
+    return _read_back(client, request, result, live_check)
+
+
+def _guard(
+    live_check: LiveCheck | None, selector: str, operations: frozenset[str] = SWITCHES
+) -> contextlib.AbstractContextManager[None]:
+    """Return the block under which every attempt of ``operations`` re-checks the record (no check: nothing)."""
+    if live_check is None:
+        return contextlib.nullcontext()
+    from byodkim.aws import pacing
+
+    return pacing.precondition(operations, _require_live(live_check, selector))
+
+
+def _gone(selector: str, seen: str) -> str:
+    return f"the record of {selector} disappeared during the switch ({seen})"
+
+
+def _read_back(
+    client: SESV2Client, request: Registration, result: RegionResult, live_check: LiveCheck | None
+) -> RegionResult:
+    """Read SES after a guarded switch: it holds the selector, and the record is still live; else say so."""
+    if live_check is None:
+        return result
+    live, seen = live_check()  # first: SES took the key (its answer said so), and DNS needs no SES call
+    if not live:
+        # The record went between the last check and the switch: SES now signs with nothing
+        # published. The caller (rotate, register) switches back at once.
+        result.ok, result.action, result.detail = False, UNPUBLISHED, _gone(request.selector, seen)
+        return result
+    try:
+        with _guard(live_check, request.selector, AFTER_SWITCH):  # a throttled read keeps watching DNS
+            state = identity_state(client, request.domain)
+    except RecordNotLiveError as exc:
+        result.ok, result.action, result.detail = False, UNPUBLISHED, _gone(request.selector, exc.seen)
+        return result
+    tokens = list(state.get("DkimAttributes", {}).get("Tokens", [])) if state is not None else []
+    if tokens != [request.selector]:
+        result.ok, result.action = False, "failed"
+        result.detail = f"SES holds {','.join(tokens) or 'no selector'} after the switch to {request.selector}"
+    return result
 
 
 def _attributes(request: Registration) -> DkimSigningAttributesTypeDef:

@@ -93,8 +93,12 @@ class Aws:
             if cached is None:
                 from botocore.config import Config
 
+                # SES calls retry under the pacer's policy only (two budgets: throttling, and 5xx or
+                # connection errors); botocore's count would let throttles eat the second budget.
+                retries: Any = {"mode": "standard", "total_max_attempts": 1} if service == "sesv2" else None
+                retries = retries or {"mode": "standard", "max_attempts": 5}
                 config = Config(
-                    retries={"mode": "standard", "max_attempts": 5},
+                    retries=retries,
                     connect_timeout=5,
                     max_pool_connections=64,  # a fleet run's threads share one client per region
                     read_timeout=60,

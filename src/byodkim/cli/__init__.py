@@ -76,7 +76,7 @@ def run(argv: Sequence[str] | None = None) -> int:
     try:
         result = cli.main(args=list(argv) if argv is not None else None, prog_name="byodkim", standalone_mode=False)
     except ByodkimError as exc:
-        click.echo(_in_language(f"error: {exc}", argv), err=True)
+        click.echo(_in_language(f"error: {_with_way_on(exc, argv)}", argv), err=True)
         return exc.exit_code
     except click.exceptions.NoArgsIsHelpError as exc:
         click.echo(exc.format_message())  # bare `byodkim`: the help is the answer, not an error
@@ -89,16 +89,37 @@ def run(argv: Sequence[str] | None = None) -> int:
     except click.ClickException as exc:
         click.echo(f"error: {exc.format_message()}", err=True)
         return exc.exit_code
-    except click.Abort:
-        click.echo("error: interrupted", err=True)
+    except click.Abort as exc:
+        # Ctrl-C (click re-raises it as Abort) names the way back in; a "no" at a prompt does not.
+        said = f"interrupted; {_resume(argv)}" if isinstance(exc.__cause__, KeyboardInterrupt) else "interrupted"
+        click.echo(f"error: {said}", err=True)
         return 130
     except Exception as exc:
         translated = _translate(exc)
         if translated is None:
             raise
-        click.echo(_in_language(f"error: {translated}", argv), err=True)
+        click.echo(_in_language(f"error: {_with_way_on(translated, argv)}", argv), err=True)
         return translated.exit_code
     return result if isinstance(result, int) else 0
+
+
+def _with_way_on(exc: ByodkimError, argv: Sequence[str] | None) -> str:
+    """Return the error's line; an AWS failure with no advice of its own (an outage, retries spent) names the re-run."""
+    from byodkim.errors import AwsError
+
+    if isinstance(exc, AwsError) and not exc.hint:
+        return f"{exc.message}; {_resume(argv)}"
+    return str(exc)
+
+
+def _resume(argv: Sequence[str] | None) -> str:
+    """Return how to pick up an interrupted command: every command is safe to run again and resumes."""
+    import shlex
+
+    from byodkim.cli.options import prefix
+
+    args = list(argv) if argv is not None else sys.argv[1:]
+    return f"run the same command to resume: {prefix()} {shlex.join(args)}"
 
 
 def _translate(exc: Exception) -> ByodkimError | None:

@@ -66,14 +66,13 @@ def chosen(
 ) -> list[DomainSpec]:
     """Return the domains to act on; refuse an undeclared domain without ``--selector`` when one is needed.
 
-    One domain with everything given on the command line does not read the Sceptre config:
-    a command that needs nothing from it starts as fast as before fleets.
+    A named domain the Sceptre config does not declare gets one warning line naming the declared
+    ones (a typo); regions are compared with the declaration only where the command uses them.
     """
     from byodkim.errors import InputError
     from byodkim.rollout.fleet import select
 
-    given = len(set(domains)) == 1 and (selector or not need_selector) and (regions or not need_regions)
-    target = declared() if (every or domains) and not given else None
+    target = declared() if (every or domains) else None
     specs = select(target, domains, every=every, selector=selector, regions=regions)
     if need_selector:
         bare = next((s.domain for s in specs if not s.selector), None)
@@ -82,7 +81,45 @@ def chosen(
                 f"no selector for {bare}: it is not declared in the Sceptre config",
                 "pass --selector, or declare it under `domains:` (docs/fleet.md)",
             )
+    if target is not None and not every:  # the command goes on: say what it goes on with
+        for line in declaration_warnings(target, domains, regions, regions_matter=need_regions):
+            click.echo(f"warning: {line}", err=True)
     return specs
+
+
+def declaration_warnings(
+    target: Deployment, domains: Sequence[str], regions: Sequence[str], *, regions_matter: bool = True
+) -> list[str]:
+    """Return what the operator typed that the Sceptre config does not declare (a typo, most often).
+
+    What was typed still runs: an explicit --region wins over the declaration. AWS_REGION (or
+    AWS_DEFAULT_REGION) applies only to a domain with no declared region; it is named when it
+    differs from the declaration, so it is never ignored silently.
+    """
+    import difflib
+    import os
+
+    found = []
+    names = [spec.domain for spec in target.domains]
+    for name in dict.fromkeys(domains):
+        spec = target.declared(name)
+        if spec is None:
+            close = difflib.get_close_matches(name, names, n=3, cutoff=0.8)
+            listed = ", ".join(close or names) if close or len(names) <= 5 else f"{len(names)} domains"  # noqa: PLR2004
+            found.append(f"{name} is not declared in the Sceptre config (declared: {listed or 'none'})")
+        elif not regions_matter:
+            continue
+        elif regions and set(regions) - set(spec.regions):
+            extra = ", ".join(r for r in regions if r not in spec.regions)
+            found.append(f"--region {extra} is not declared for {name} (declared: {', '.join(spec.regions)})")
+        elif not regions and spec.regions:
+            env = os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION")
+            if env and env not in spec.regions:
+                found.append(
+                    f"AWS_REGION {env} is not used for {name}, which is declared in {', '.join(spec.regions)}; "
+                    f"pass --region {env} to act there"
+                )
+    return found
 
 
 def is_fleet(domains: Sequence[str], every: bool) -> bool:  # noqa: FBT001 - a click flag passed on

@@ -190,7 +190,7 @@ _LINES: list[tuple[str, str]] = [
         "エラー: AWS のリージョンが設定されていません。--region を指定するか AWS_REGION を設定してください",
     ),
     (
-        r"error: `(.*)` is not an AWS region; .*",
+        r"error: (?:Invalid value for '--region': )?`(.*)` is not an AWS region; .*",
         r"エラー: `\1` は AWS のリージョンではありません。ap-northeast-1 (東京) のように指定してください",
     ),
     (

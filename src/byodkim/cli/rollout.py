@@ -32,6 +32,9 @@ from byodkim.cli.options import (
 )
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from byodkim.aws.session import Aws
     from byodkim.dnscheck.servers import Server
     from byodkim.rollout.fleet import Unit
     from byodkim.rollout.fleetops import ReportWork
@@ -246,7 +249,11 @@ def rotate(
             click.echo(f"rotation of {domain} from {state.old_selector} to {state.new_selector}: done {done}")
             click.echo(f"a run would do next: {step}: {labels[step]}" if step else "nothing left to do")
         return 0
-    state = rotation.rotate(request, aws, progress)
+    state = rotation.rotate(request, aws, progress, _alert(aws, chosen[0]))
+    if "switched" in state.done:  # SES holds the new selector: phases 4, 5 and 7 must read it too
+        from byodkim.cli.options import record_selector
+
+        record_selector(aws, chosen[0], domain, state.new_selector)
     if output == "json":
         echo_json(asdict(state))
         return 0
@@ -260,6 +267,27 @@ def rotate(
     else:
         click.echo(f"stopped after {state.done[-1]}; state in {request.state_file}")
     return 0
+
+
+def _alert(aws: Aws, region: str) -> Callable[[str, str], None]:
+    """Return how rotate notifies: a line on stderr, and the deployment's alert topic (phase 8) when it exists."""
+
+    def notify(subject: str, message: str) -> None:
+        click.echo(f"notice: {subject}: {message}", err=True)
+        target = fleet.declared()
+        if target is None:
+            return
+        try:
+            topic = target.alert_topic_arn(region, aws.account(region))
+            aws.client("sns", region).publish(TopicArn=topic, Subject=subject[:100], Message=message)
+        except Exception as exc:  # noqa: BLE001 - the line above is the notice; the topic is a copy
+            from byodkim.aws.errors import translate
+
+            click.echo(f"notice: not sent to the alert topic ({translate(exc) or exc})", err=True)
+        else:
+            click.echo(f"notice: sent to {topic}", err=True)
+
+    return notify
 
 
 @click.command()

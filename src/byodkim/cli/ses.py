@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -23,6 +25,7 @@ from byodkim.cli.options import (
     passphrase_option,
     prefix,
     profile_option,
+    record_selector,
     regions_option,
     servers,
     signing_key,
@@ -32,7 +35,11 @@ from byodkim.deployment import SECRET_PREFIX, secret_id
 from byodkim.errors import InputError
 
 if TYPE_CHECKING:
-    from byodkim.aws.ses import RegionResult, RegionStatus
+    from collections.abc import Callable
+
+    from byodkim.aws.secrets import KeySource
+    from byodkim.aws.ses import LiveCheck, RegionResult, RegionStatus, Registration
+    from byodkim.aws.session import Aws
     from byodkim.deployment import DomainSpec
     from byodkim.dnscheck.servers import Server
 
@@ -112,17 +119,19 @@ def register(
     domain, selector = specs[0].domain, specs[0].selector
     given = signing_key(key_file, passphrase) if key_file is not None else None
     aws, chosen = aws_regions(profile, specs[0].regions, ses_rate)
-    source = secrets.obtain_key(
-        aws.client("secretsmanager", chosen[0]),
-        domain=domain,
-        selector=selector,
-        given=given,
-        secret_id=secret_id,
-        kms_key_id=kms_key(aws, chosen[0], kms_key_id),
-        dry_run=dry_run,
+    sm = aws.client("secretsmanager", chosen[0])
+    kms = kms_key(aws, chosen[0], kms_key_id)
+    obtain = functools.partial(
+        secrets.obtain_key, sm, domain=domain, selector=selector, secret_id=secret_id, kms_key_id=kms
     )
-    request = Registration(domain, selector, source.key, chosen, dry_run=dry_run, force=force)
-    results = register(request, aws, live_check(domain, selector, source.key.public, servers(nameservers)))
+    # The key first in memory only, and the guard asked on a dry run: a refused register writes
+    # nothing (no secret, no SES change), so a refusal leaves the account as it found it.
+    source = obtain(given=given, dry_run=True)
+    check = live_check(domain, selector, source.key.public, servers(nameservers))
+    results = register(Registration(domain, selector, source.key, chosen, dry_run=True, force=force), aws, check)
+    if not dry_run:
+        request = Registration(domain, selector, source.key, chosen, force=force)
+        source, results = _register_planned(obtain, source, results, request, aws, check, servers(nameservers))
     if output == "json":
         echo_json(
             {
@@ -145,6 +154,39 @@ def register(
         if not dry_run and all(r.ok for r in results):
             click.echo(_next_after_register(results, domain, selector))
     return 0 if all(r.ok for r in results) else 1
+
+
+def _register_planned(
+    obtain: Callable[..., KeySource],
+    source: KeySource,
+    planned: list[RegionResult],
+    request: Registration,
+    aws: Aws,
+    check: LiveCheck,
+    nameservers: tuple[Server, ...],
+) -> tuple[KeySource, list[RegionResult]]:
+    """Carry out a planned registration: nothing when a region refused, else store the key, then register."""
+    from byodkim.aws.ses import UNPUBLISHED, register
+
+    if any(r.action == "refused" for r in planned):
+        return dataclasses.replace(source, action="not stored"), planned
+    if source.action == "would store":
+        source = dataclasses.replace(obtain(given=source.key, dry_run=False), generated=source.generated)
+    if all(r.action == "already registered" for r in planned):
+        return source, planned  # SES holds this key everywhere: no second read
+    results = register(request, aws, check)
+    for result in results:
+        if result.action == UNPUBLISHED and result.previous:
+            # The record went as SES switched: back to the key it signed with, as rotate does.
+            from byodkim.rollout.rotate import switch_back
+
+            back = switch_back(request.domain, result.previous, (result.region,), aws, nameservers)
+            result.detail += (
+                f"; {back}. Have the record published again, check it with `byodkim verify`, then run again"
+            )
+    if any(r.action in ("created", "updated") for r in results) and all(r.ok for r in results):
+        record_selector(aws, request.regions[0], request.domain, request.selector)  # phases 4, 5, 7 read SSM
+    return source, results
 
 
 def _register_fleet(
@@ -210,7 +252,12 @@ def status(
     views = [] if no_dns else dns_views(domain, found, servers(nameservers))
     if output == "json":
         echo_json({"domain": domain, "regions": [s.as_dict() for s in found], "dns": [asdict(v) for v in views]})
-        return 1 if any(item.error for item in found) else 0
+        return 1 if any(item.error for item in found) or not any(item.exists for item in found) else 0
+    if not any(item.exists or item.error for item in found):
+        # A typo reads as "no identity" everywhere: a state no rollout step leaves, so not a success.
+        _status_table(domain, found, lang)
+        click.echo(f"error: no SES identity for {domain} in {', '.join(chosen)}", err=True)
+        return 1
     _status_table(domain, found, lang)
     for view in views:
         if lang == "ja":
@@ -269,6 +316,13 @@ def _status_table(domain: str, found: list[RegionStatus], lang: str = "en") -> N
             click.echo("  ".join(pad(cell, width) for cell, width in zip(row, widths, strict=True)).rstrip())
     for note in notes:
         click.echo(note)
+    for item in found:
+        if item.exists and item.origin != "EXTERNAL" and item.tokens:
+            click.echo(
+                f"{item.region}: Easy DKIM CNAME records:" if not ja else f"{item.region}: Easy DKIM の CNAME レコード:"
+            )
+            for line in cname_lines(domain, item.tokens):
+                click.echo(f"  {line}")
 
 
 @click.command()
@@ -291,6 +345,11 @@ def rollback(
     from byodkim.aws.ses import rollback as switch_back
 
     aws, chosen = aws_regions(profile, regions)
+    warning = (
+        f"warning: after the switch, mail from {domain} goes out without {domain}'s DKIM signature until Easy "
+        "DKIM's three CNAME records are published and SES verifies them (printed after the switch; "
+        f"`{prefix()} status --domain {domain}` shows them)"
+    )
     if dry_run:
         seen = ses_statuses(aws, domain, chosen)
         plan = {
@@ -301,12 +360,15 @@ def rollback(
         else:
             for region, what in plan.items():
                 click.echo(f"{region}: {what} (DKIM now {seen[region]})")
+            if any(s != "NO IDENTITY" for s in seen.values()):
+                click.echo(warning, err=True)
         return 0
+    if not yes and not sys.stdin.isatty():
+        raise InputError(
+            "rollback changes how mail is signed and needs confirmation", "run it in a terminal or add -y/--yes"
+        )
+    click.echo(warning, err=True)  # before the prompt, so the answer is given knowing it
     if not yes:
-        if not sys.stdin.isatty():
-            raise InputError(
-                "rollback changes how mail is signed and needs confirmation", "run it in a terminal or add -y/--yes"
-            )
         click.confirm(f"Switch {domain} back to Easy DKIM in {', '.join(chosen)}?", abort=True)
     results = switch_back(domain, chosen, aws)
     if output == "json":
@@ -314,8 +376,22 @@ def rollback(
         return 0 if all(r.ok for r in results) else 1
     for result in results:
         click.echo(region_line(result))
-    if all(r.ok for r in results):
-        click.echo(
-            f"Easy DKIM publishes three CNAME records; check `{prefix()} status --domain {domain}` for the tokens"
-        )
+    _cnames_to_publish(aws, domain, tuple(r.region for r in results if r.ok and r.action.startswith("rolled back")))
     return 0 if all(r.ok for r in results) else 1
+
+
+def _cnames_to_publish(aws: Aws, domain: str, switched: tuple[str, ...]) -> None:
+    """Print the CNAME records Easy DKIM needs in each region switched back, as BIND lines."""
+    from byodkim.aws.ses import status as ses_status
+
+    for item in ses_status(domain, switched, aws) if switched else []:
+        if item.exists and item.origin != "EXTERNAL":
+            check = f"{prefix()} status --domain {domain}"
+            click.echo(f"publish these records for {item.region} (BIND lines), then check `{check}`:")
+            for line in cname_lines(domain, item.tokens):
+                click.echo(f"  {line}")
+
+
+def cname_lines(domain: str, tokens: list[str]) -> list[str]:
+    """Return Easy DKIM's CNAME records as BIND zone lines: TOKEN._domainkey.DOMAIN -> TOKEN.dkim.amazonses.com."""
+    return [f"{token}._domainkey.{domain}. 1800 IN CNAME {token}.dkim.amazonses.com." for token in tokens]

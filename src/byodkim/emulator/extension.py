@@ -9,6 +9,7 @@ request to moto untouched.
 from __future__ import annotations
 
 import json
+import time
 from typing import TYPE_CHECKING, Any
 
 from byodkim.emulator import stack_state
@@ -36,7 +37,13 @@ def wrap(app: WsgiApp, state: State) -> WsgiApp:
             return app(environ, start_response)  # moto's own control plane is never faulted
         call = describe(environ)
         fault = settings.take_fault(call)
-        if fault is not None:
+        if fault is not None and fault.kind == "delay":
+            # The caller checked its precondition before sending; the call lands later, as a slow SES.
+            time.sleep(fault.seconds)
+        elif fault is not None and fault.kind == "reset":
+            _reset(environ)
+            return []
+        elif fault is not None:
             return respond(start_response, *_fault_response(fault, call))
         handled = ses.handle(call, ACCOUNT)
         if handled is None and call.service == "lambda" and call.operation == "Invoke":
@@ -53,6 +60,18 @@ def wrap(app: WsgiApp, state: State) -> WsgiApp:
 
 _THROTTLE = {"rest-json": ("TooManyRequestsException", 429), "json": ("ThrottlingException", 400)}
 _THROTTLE_DEFAULT = ("Throttling", 400)
+
+
+def _reset(environ: dict[str, Any]) -> None:
+    """Close the client's connection with a TCP reset, unanswered (a dropped connection, a load balancer's reset)."""
+    import socket
+    import struct
+
+    connection = environ.get("werkzeug.socket")
+    if isinstance(connection, socket.socket):
+        connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        # shutdown acts on the descriptor at once; close() would wait for the server's own file objects.
+        connection.shutdown(socket.SHUT_RDWR)
 
 
 def _fault_response(fault: Fault, call: Call) -> Response:
@@ -174,6 +193,9 @@ def _control(path: str, environ: dict[str, Any], state: State) -> Response:
             answer = _READERS[path](state)
         elif path == "/_byodkim/ses/identities":
             answer = {"identities": store.describe()}
+        elif path == "/_byodkim/ses/timeline":
+            with store.lock:
+                answer = {"timeline": list(store.timeline)}
         else:
             return 404, {"Content-Type": "application/json"}, b'{"message": "unknown control endpoint"}'
     return 200, {"Content-Type": "application/json"}, json.dumps(answer).encode()

@@ -72,12 +72,27 @@ class SesIdentities:
         self.lock = threading.RLock()
         self.identities: dict[tuple[str, str, str], Identity] = {}
         self.destinations: dict[tuple[str, str, str], list[dict[str, Any]]] = {}
+        # What SES signs each domain with, from when: one entry per change (the fault campaign's evidence).
+        self.timeline: list[dict[str, Any]] = []
 
     def clear(self) -> None:
         """Forget everything."""
         with self.lock:
             self.identities.clear()
             self.destinations.clear()
+            self.timeline.clear()
+
+    def changed(self, region: str, identity: Identity | None, name: str) -> None:
+        """Record what SES signs ``name`` with in ``region`` from now (``None``: the identity is gone)."""
+        self.timeline.append(
+            {
+                "time": time.time(),
+                "region": region,
+                "name": name,
+                "origin": identity.origin if identity is not None else None,
+                "selector": identity.selector if identity is not None else None,
+            }
+        )
 
     def describe(self) -> list[dict[str, Any]]:
         """Return what SES received, for tests: never the key itself, only its hash and form."""
@@ -118,6 +133,7 @@ class SesIdentities:
         else:
             _easy(identity)
         self.identities[key] = identity
+        self.changed(region, identity, name)
         return identity
 
     def get(self, account: str, region: str, name: str) -> Identity:

@@ -126,6 +126,7 @@ class SesApi:
     def _DeleteEmailIdentity(self, call: Call, account: str, path: dict[str, str]) -> dict[str, Any]:  # noqa: N802
         identity = self.store.get(account, call.region, path["id"])
         del self.store.identities[(account, call.region, identity.name)]
+        self.store.changed(call.region, None, identity.name)
         return {}
 
     def _PutEmailIdentityDkimSigningAttributes(self, call: Call, account: str, path: dict[str, str]) -> dict[str, Any]:  # noqa: N802

@@ -36,8 +36,9 @@ class Fault:
     service: str = "*"
     operation: str = "*"
     region: str = "*"
-    kind: str = "throttle"  # throttle | 5xx | error
+    kind: str = "throttle"  # throttle | 5xx | error | reset (the connection closed unanswered) | delay
     code: str = ""
+    seconds: float = 0.0  # delay: how long the call is held before it is handled (applied after the wait)
     status: int = 400
     count: int = 1  # how many calls it answers; -1 for every call
     probability: float = 1.0  # the share of matching calls it answers (a seeded draw, so runs repeat)

@@ -49,6 +49,7 @@ TEXT: dict[str, dict[str, str]] = {
         "failed": "SES gave up (FAILED). With the record live everywhere, register again to restart verification.",
         "done": "BYODKIM is active in every region. Keep the record; rotate keys with byodkim rotate when due.",
         "rolled_back": "The last update of {stacks} was rolled back: it runs its previous configuration. Fix the cause shown above and launch it again; if Sceptre then says 'No updates', what is in git is what runs.",
+        "config_selector": "The Sceptre config says `selector: {config}` but SES signs with {ses} in {regions}: change that line in {file} to `selector: {ses}`, so the next launch and phases 4, 5 and 7 use the key SES holds.",
     },
     "ja": {
         "title": "BYODKIM 移行状況: {domain} ({env})",
@@ -91,6 +92,7 @@ TEXT: dict[str, dict[str, str]] = {
         "failed": "SES の確認が失敗しました (FAILED)。全サーバーでレコードが公開されていることを確認のうえ、再登録して確認をやり直してください。",
         "done": "すべてのリージョンで BYODKIM が有効です。レコードは残したままにし、鍵の更新時期には byodkim rotate を使ってください。",
         "rolled_back": "{stacks} の直近の更新はロールバックされ、以前の設定で動いています。上記の原因を直して再度 launch してください。Sceptre が 'No updates' と表示した場合は、git の設定どおりに動いています。",
+        "config_selector": "Sceptre の設定は `selector: {config}` ですが、SES は {regions} で {ses} で署名しています。{file} のその行を `selector: {ses}` に変えてください。次の launch とフェーズ 4、5、7 が SES の鍵を使うようになります。",
     },
 }
 

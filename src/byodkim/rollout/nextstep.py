@@ -68,7 +68,8 @@ def next_step(rollout: Rollout) -> NextStep:
     # UPDATE_ROLLBACK_COMPLETE is usable (the previous configuration runs) and stays until
     # the next real update, so it is noted, not made the blocking next step.
     rolled_back = [s.stack for s in rollout.stacks if s.status == "UPDATE_ROLLBACK_COMPLETE"]
-    notes = (Phrase("rolled_back", {"stacks": ", ".join(rolled_back)}),) if rolled_back else ()
+    notes: tuple[Phrase, ...] = (Phrase("rolled_back", {"stacks": ", ".join(rolled_back)}),) if rolled_back else ()
+    notes += _config_selector(rollout)
     broken = [s for s in rollout.stacks if s.status in FAILED and s.status != "UPDATE_ROLLBACK_COMPLETE"]
     if broken:
         fix = Phrase("fix", {"stack": broken[0].stack, "status": broken[0].status})
@@ -101,3 +102,17 @@ def next_step(rollout: Rollout) -> NextStep:
         command = f"byodkim verify --domain {domain} --selector {sel} --secret-id {secret} --ses --wait"
         return NextStep(Phrase("wait"), command, notes)
     return NextStep(Phrase("done"), f"byodkim rotate --domain {domain} --new-selector NEW-SELECTOR", notes)
+
+
+def _config_selector(rollout: Rollout) -> tuple[Phrase, ...]:
+    """Note a config `selector:` that is not the one SES holds (after rotate or register --selector NEW)."""
+    config = rollout.deployment.selector
+    if not config or rollout.domain != rollout.deployment.domain:
+        return ()  # the config's selector is its own domain's
+    held = [(r.tokens[0], r.region) for r in rollout.regions if r.origin == "EXTERNAL" and r.tokens]
+    other = sorted({selector for selector, _ in held if selector != config})
+    if not other:
+        return ()
+    regions = ", ".join(region for selector, region in held if selector == other[0])
+    where = f"sceptre/config/{rollout.deployment.group}/config.yaml"
+    return (Phrase("config_selector", {"config": config, "ses": other[0], "regions": regions, "file": where}),)

@@ -14,7 +14,7 @@ import time
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
-from byodkim.aws.guards import read_statuses
+from byodkim.aws.guards import live_check, read_statuses
 from byodkim.aws.secrets import read_key
 from byodkim.aws.ses import Registration, register
 from byodkim.aws.ses import status as ses_status
@@ -321,9 +321,12 @@ class Manager:
             raise DnsUnreachableError(f"no authoritative server answered for {request.domain}: {report.summary()}")
         if not report.ok:
             return result
-        # The record was just found live on every server: that is the guard's check, passed.
+        # The record was just found live on every server; it is checked again before every attempt
+        # of the switch (SES may throttle for minutes) and after it, as rotate does.
         registered = register(
-            Registration(request.domain, selector, key, (self.region,)), self.aws, lambda: (True, "")
+            Registration(request.domain, selector, key, (self.region,), require_live=True),
+            self.aws,
+            live_check(request.domain, selector, key.public, parse_servers(self.config.nameservers)),
         )[0]
         if not registered.ok:
             raise ByodkimError(f"registering with SES failed: {registered.detail}")

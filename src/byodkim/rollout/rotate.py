@@ -9,20 +9,21 @@ step is written to a state file (never key material), so an interrupted rotation
 from __future__ import annotations
 
 import json
+import logging
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from byodkim.aws import secrets
-from byodkim.aws.guards import ses_statuses
-from byodkim.aws.ses import Registration, register, status
-from byodkim.deployment import DKIM_WINDOW_SECONDS
+from byodkim.aws.guards import live_check, read_statuses, ses_statuses
+from byodkim.aws.ses import UNPUBLISHED, Registration, register
+from byodkim.deployment import DKIM_WINDOW_SECONDS, secret_id
 from byodkim.dkim.record import DkimRecord
 from byodkim.dkim.request import RequestFields, render_request
 from byodkim.dnscheck.check import check
 from byodkim.dnscheck.judge import Check
-from byodkim.dnscheck.wait import wait
+from byodkim.dnscheck.wait import Waited, wait
 from byodkim.errors import ByodkimError, InputError
 
 if TYPE_CHECKING:
@@ -85,8 +86,16 @@ def plan(request: RotationRequest, aws: Aws) -> tuple[RotationState, str | None]
     return state, next((step for step in STEPS if step not in state.done), None)
 
 
-def rotate(request: RotationRequest, aws: Aws, progress: Callable[[str, str], None]) -> RotationState:
-    """Run (or resume) a rotation up to ``request.until`` or to the end."""
+def rotate(
+    request: RotationRequest,
+    aws: Aws,
+    progress: Callable[[str, str], None],
+    notify: Callable[[str, str], None] | None = None,  # (subject, message): the operator's alert channel
+) -> RotationState:
+    """Run (or resume) a rotation up to ``request.until`` or to the end.
+
+    ``notify`` is told when a switch of SES is stopped or undone because the record went away.
+    """
     if request.until is not None and request.until not in STEPS:
         raise InputError(f"`{request.until}` is not a rotation step", f"use one of {', '.join(STEPS)}")
     state = _load_or_start(request, aws)
@@ -103,7 +112,15 @@ def rotate(request: RotationRequest, aws: Aws, progress: Callable[[str, str], No
                         f"the new key's secret `{state.secret_id}` is gone",
                         f"delete {request.state_file} and start again",
                     )
-            key = _STEP[step](request, aws, state, key)
+            try:
+                key = _STEP[step](request, aws, state, key)
+            except SwitchStoppedError as exc:
+                # SES is on the previous key again (or never left it): a re-run waits for the record anew.
+                state.done = [done for done in state.done if done in ("keyed", "requested")]
+                state.save(request.state_file)
+                if notify is not None:
+                    notify(f"BYODKIM {request.domain}: rotation to {request.new_selector} stopped", str(exc))
+                raise
             state.done.append(step)
             state.save(request.state_file)
             progress(step, "done")
@@ -130,7 +147,7 @@ def _load_or_start(request: RotationRequest, aws: Aws) -> RotationState:
                 f"the rotation to `{state.new_selector}` is finished", f"delete {path} before the next rotation"
             )
         return state
-    current = status(request.domain, (request.regions[0],), aws)[0]
+    current = read_statuses(aws, request.domain, (request.regions[0],))[0]  # an unreadable SES is an error, not a state
     if not current.exists or current.origin != "EXTERNAL" or not current.tokens:
         raise InputError(
             f"{request.domain} is not on BYODKIM in {request.regions[0]}", "register a key first (byodkim register)"
@@ -170,9 +187,34 @@ def _check(request: RotationRequest, key: SigningKey) -> Check:
     return Check(request.domain, request.new_selector, key.public, request.servers)
 
 
+PROGRESS_EVERY = 30.0  # seconds between progress lines of a long wait (a log read later, or a CI job's output)
+progress_log = logging.getLogger("byodkim.progress")
+
+
+def _waiting(what: str, timeout: float) -> Callable[[Waited], None]:
+    """Return a wait's progress: a line at the first poll, then at most one per ``PROGRESS_EVERY``."""
+    last = [-PROGRESS_EVERY]
+
+    def show(waited: Waited) -> None:
+        if waited.elapsed - last[0] >= PROGRESS_EVERY:
+            last[0] = waited.elapsed
+            where = waited.report.summary() + (f"; SES {waited.ses.statuses}" if waited.ses else "")
+            progress_log.info(
+                "waiting for %s: %s (%d s so far, giving up after %d s)", what, where, waited.elapsed, timeout
+            )
+
+    return show
+
+
 def _published(request: RotationRequest, _aws: Aws, _state: RotationState, key: SigningKey | None) -> SigningKey | None:
     assert key is not None  # noqa: S101
-    wait(_check(request, key), timeout=request.timeout, interval=request.interval)
+    what = f"{request.new_selector}._domainkey.{request.domain}"
+    wait(
+        _check(request, key),
+        timeout=request.timeout,
+        interval=request.interval,
+        progress=_waiting(what, request.timeout),
+    )
     return key
 
 
@@ -193,11 +235,28 @@ def _switched(request: RotationRequest, aws: Aws, _state: RotationState, key: Si
 def _verified(request: RotationRequest, aws: Aws, state: RotationState, key: SigningKey | None) -> SigningKey | None:
     assert key is not None  # noqa: S101
     _restart_failed(request, aws, key)
+    shown = _waiting(f"SES to verify {request.new_selector}", request.timeout)
+
+    def watch(waited: Waited) -> None:
+        shown(waited)
+        if not waited.report.ok:
+            # SES holds the new key and its record is gone: within this one check, back to the old key.
+            switched = tuple(
+                r for r, status in ses_statuses(aws, request.domain, request.regions).items() if status != "FAILED"
+            )
+            back = _switch_back(request, aws, switched) if switched else "SES gave up on it (FAILED)"
+            raise SwitchStoppedError(
+                f"the new record {request.new_selector}._domainkey.{request.domain} disappeared while SES "
+                f"verified it ({waited.report.summary()}); {back}",
+                "ask the DNS team to publish the new record again, then run rotate again",
+            )
+
     waited = wait(
         _check(request, key),
         timeout=request.timeout,
         interval=request.interval,
         ses=lambda: ses_statuses(aws, request.domain, request.regions),
+        progress=watch,
     )
     if waited.ses is None or not waited.ses.success:
         raise ByodkimError(
@@ -225,6 +284,10 @@ def _restart_failed(request: RotationRequest, aws: Aws, key: SigningKey) -> None
         )
 
 
+class SwitchStoppedError(ByodkimError):
+    """A switch of SES was refused at an attempt, or undone, because the new record was not live."""
+
+
 def _register_once_live(
     request: RotationRequest,
     aws: Aws,
@@ -234,16 +297,60 @@ def _register_once_live(
     not_live: tuple[str, str],
     failing: str,
 ) -> None:
-    """Register the new key in ``regions`` if its record is live on every authoritative server, else refuse."""
+    """Register the new key in ``regions`` while its record is live on every authoritative server, else refuse.
+
+    The record is checked before every attempt of the switch (throttled retries included) and
+    after it; a region SES was switched in while the record went away is switched back.
+    """
     live = check(_check(request, key))
     if not live.ok:
         raise ByodkimError(f"{not_live[0]} ({live.summary()})", not_live[1])
-    results = register(
-        Registration(request.domain, request.new_selector, key, regions), aws, lambda: (live.ok, live.summary())
-    )
+    new = Registration(request.domain, request.new_selector, key, regions, require_live=True)
+    results = register(new, aws, live_check(request.domain, request.new_selector, key.public, request.servers))
+    gone = tuple(r.region for r in results if r.action == UNPUBLISHED)
+    refused = next((r for r in results if r.action == "refused"), None)
+    if gone:
+        back = _switch_back(request, aws, gone)
+        raise SwitchStoppedError(
+            f"the new record {request.new_selector}._domainkey.{request.domain} disappeared while SES was switched "
+            f"in {', '.join(gone)}; {back}",
+            "ask the DNS team to publish the new record again, then run rotate again",
+        )
+    if refused is not None:
+        raise SwitchStoppedError(
+            f"the new record {request.new_selector}._domainkey.{request.domain} disappeared before SES was "
+            f"switched in {refused.region}: {refused.detail}; SES still signs with the previous key",
+            "ask the DNS team to publish the new record again, then run rotate again",
+        )
     broken = next((r for r in results if not r.ok), None)
     if broken is not None:
         raise ByodkimError(f"{failing} in {broken.region}: {broken.detail}", "run rotate again")
+
+
+def _switch_back(request: RotationRequest, aws: Aws, regions: tuple[str, ...]) -> str:
+    """Register the previous key again where SES was switched to an unpublished one; return what happened."""
+    state = _load_or_start(request, aws)
+    return switch_back(request.domain, state.old_selector, regions, aws, request.servers)
+
+
+def switch_back(domain: str, old: str, regions: tuple[str, ...], aws: Aws, servers: tuple[Server, ...]) -> str:
+    """Register ``old`` (its key from Secrets Manager) again in ``regions``, once its record is live; say what happened.
+
+    For a switch whose new record went away as it landed: SES goes back to a key that is published.
+    """
+    where = secret_id(domain, old)
+    old_key = secrets.read_key(aws.client("secretsmanager", regions[0]), where)
+    if old_key is None:
+        return f"the previous key's secret `{where}` is gone, so SES was NOT switched back"
+    back = register(
+        Registration(domain, old, old_key, regions, require_live=True),
+        aws,
+        live_check(domain, old, old_key.public, servers),
+    )
+    failed = [r for r in back if not r.ok]
+    if failed:
+        return f"switching back to {old} failed in {', '.join(f'{r.region} ({r.detail})' for r in failed)}"
+    return f"SES was switched back to {old}, whose record is live"
 
 
 _STEP: dict[str, Callable[[RotationRequest, Aws, RotationState, SigningKey | None], SigningKey | None]] = {

@@ -1,0 +1,381 @@
+"""Faults at the moment of the act: throttling, server errors, records that vanish while SES is switched.
+
+The emulator injects the faults (throttles, 5xx, a held call), BIND serves the records, and
+the invariant is read from the emulator's timeline of what SES signs with.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import threading
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import boto3
+import pytest
+
+from byodkim.aws import pacing
+from byodkim.aws import secrets as secretstore
+from byodkim.cli.options import prefix
+from byodkim.dkim import keys
+from byodkim.dkim.record import DkimRecord
+from conftest import Cli, publish_record, remove_record
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from byodkim.emulator import Emulator
+    from byodkim.local.dns import LocalNameServer
+
+
+OLD, NEW = "gooid-21-pro-20250912-1", "gooid-21-pro-20261201-1"
+ALERTS = "aws-ses-migration-prod-alerts"  # the checkout's Sceptre config: phase 8's topic
+
+
+@pytest.fixture
+def ceiling_backoff(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every backoff is its ceiling (no jitter), so the delays printed are known."""
+    monkeypatch.setattr("random.uniform", lambda _low, high: high)
+
+
+@pytest.fixture
+def quick_backoff(monkeypatch: pytest.MonkeyPatch, ceiling_backoff: None) -> None:
+    """Backoff ceilings in hundredths of seconds: the budgets are what is tested, not the waits."""
+    monkeypatch.setattr(pacing, "BACKOFF_BASE", 0.01)
+
+
+def _on_byodkim(cli: Cli, emulator: Emulator, dns: LocalNameServer, tmp_path: Path, selector: str) -> None:
+    emulator.control("/_byodkim/config", {"dns_servers": [dns.spec]})
+    key = keys.generate()
+    keys.write_key_files(tmp_path, selector, key)
+    publish_record(dns, f"{selector}._domainkey.goo.ne.jp", DkimRecord("goo.ne.jp", selector, key.public.b64).value)
+    pem = tmp_path / f"{selector}.private.pem"
+    assert cli("register", "--domain", "goo.ne.jp", "--selector", selector, "--key-file", pem).code == 0
+
+
+@pytest.mark.usefixtures("quick_backoff")
+def test_five_throttles_then_a_server_error_do_not_fail_status(
+    cli: Cli, emulator: Emulator, goo_dns: LocalNameServer, tmp_path: Path
+) -> None:
+    _on_byodkim(cli, emulator, goo_dns, tmp_path, "sel-1")
+    emulator.control(
+        "/_byodkim/faults",
+        {
+            "faults": [
+                {"service": "ses", "operation": "GetEmailIdentity", "kind": "throttle", "count": 5},
+                {"service": "ses", "operation": "GetEmailIdentity", "kind": "5xx", "status": 500, "count": 1},
+            ]
+        },
+    )
+    result = cli("status", "--domain", "goo.ne.jp", "--no-dns")
+    assert result.code == 0, result.err
+    assert "ap-northeast-1  EXTERNAL  SUCCESS  on       sel-1" in result.out
+    assert result.err.splitlines() == [
+        "SES throttled GetEmailIdentity in ap-northeast-1; retry 1 of 12 in 0.0 s",
+        "SES throttled GetEmailIdentity in ap-northeast-1; retry 2 of 12 in 0.0 s",
+        "SES throttled GetEmailIdentity in ap-northeast-1; retry 3 of 12 in 0.0 s",
+        "SES throttled GetEmailIdentity in ap-northeast-1; retry 4 of 12 in 0.1 s",
+        "SES throttled GetEmailIdentity in ap-northeast-1; retry 5 of 12 in 0.2 s",
+        "SES GetEmailIdentity in ap-northeast-1: HTTP 500; retry 1 of 4 in 0.0 s",
+    ]
+
+
+def _when_called(emulator: Emulator, operation: str, then: Callable[[], None]) -> threading.Thread:
+    """Run ``then`` (the DNS team's mistake) as soon as SES receives ``operation``, on a thread."""
+
+    def watch() -> None:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if any(c["operation"] == operation for c in emulator.control("/_byodkim/calls")["calls"]):
+                then()
+                return
+            time.sleep(0.02)
+
+    thread = threading.Thread(target=watch, daemon=True)
+    thread.start()
+    return thread
+
+
+def _rotation_ready_to_switch(cli: Cli, emulator: Emulator, dns: LocalNameServer, tmp_path: Path) -> tuple[str, ...]:
+    """Return rotate's arguments once OLD signs and NEW's record is live (done: keyed, requested, published)."""
+    _on_byodkim(cli, emulator, dns, tmp_path, OLD)
+    args: tuple[str, ...] = ("rotate", "--domain", "goo.ne.jp", "--new-selector", NEW, "--nameserver", dns.spec)
+    args += ("--state-dir", str(tmp_path / "state"), "--interval", "0.1", "--timeout", "20s")
+    assert cli(*args, "--until", "requested").code == 0
+    stored = secretstore.read_key(boto3.client("secretsmanager"), f"byodkim/dkim/goo.ne.jp/{NEW}")
+    assert stored is not None
+    publish_record(dns, f"{NEW}._domainkey.goo.ne.jp", DkimRecord("goo.ne.jp", NEW, stored.public.b64).value)
+    assert cli(*args, "--until", "published").code == 0
+    return args
+
+
+def _alert_queue() -> str:
+    """Subscribe a queue to the deployment's alert topic; return the queue's URL."""
+    topic = boto3.client("sns").create_topic(Name=ALERTS)["TopicArn"]
+    sqs = boto3.client("sqs")
+    url = sqs.create_queue(QueueName="alerts-copy")["QueueUrl"]
+    arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    boto3.client("sns").subscribe(TopicArn=topic, Protocol="sqs", Endpoint=arn)
+    return url
+
+
+def _alerts(url: str) -> list[dict[str, str]]:
+    messages = boto3.client("sqs").receive_message(QueueUrl=url, MaxNumberOfMessages=10).get("Messages", [])
+    return [json.loads(m["Body"]) for m in messages]
+
+
+def _signs_with(emulator: Emulator) -> list[str | None]:
+    """Return the selectors SES was switched to, in order (the emulator's timeline)."""
+    return [entry["selector"] for entry in emulator.control("/_byodkim/ses/timeline")["timeline"]]
+
+
+@pytest.mark.usefixtures("ceiling_backoff")
+def test_throttled_switch_stops_when_the_record_goes_during_the_retries(
+    cli: Cli, emulator: Emulator, goo_dns: LocalNameServer, tmp_path: Path
+) -> None:
+    args = _rotation_ready_to_switch(cli, emulator, goo_dns, tmp_path)
+    queue = _alert_queue()
+    emulator.control(
+        "/_byodkim/faults",
+        {"faults": [{"service": "ses", "operation": "PutEmailIdentityDkimSigningAttributes", "count": 3}]},
+    )
+    puts_before = sum(
+        c["operation"] == "PutEmailIdentityDkimSigningAttributes" for c in emulator.control("/_byodkim/calls")["calls"]
+    )
+    assert puts_before == 0
+    watcher = _when_called(
+        emulator,
+        "PutEmailIdentityDkimSigningAttributes",
+        lambda: remove_record(goo_dns, f"{NEW}._domainkey.goo.ne.jp"),
+    )
+    result = cli(*args)
+    watcher.join(5)
+    assert result.code == 1
+    cause = (
+        f"the new record {NEW}._domainkey.goo.ne.jp disappeared before SES was switched in ap-northeast-1: "
+        f"the record of {NEW} is not live on every authoritative server at the moment of the switch "
+        f"(0/1 servers publish the key"
+    )
+    assert cause in result.err
+    assert f"notice: BYODKIM goo.ne.jp: rotation to {NEW} stopped: {cause}" in result.err
+    assert "SES throttled PutEmailIdentityDkimSigningAttributes in ap-northeast-1; retry 1 of 12 in 0.5 s" in result.err
+    state = boto3.client("sesv2").get_email_identity(EmailIdentity="goo.ne.jp")["DkimAttributes"]
+    assert (state["Tokens"], state["Status"]) == ([OLD], "SUCCESS")
+    assert _signs_with(emulator) == [OLD]  # SES never held the new key
+    (alert,) = _alerts(queue)
+    assert alert["Subject"] == f"BYODKIM goo.ne.jp: rotation to {NEW} stopped"
+    assert cause in alert["Message"]
+
+
+def test_record_gone_while_the_switch_lands_switches_back_to_the_old_key(
+    cli: Cli, emulator: Emulator, goo_dns: LocalNameServer, tmp_path: Path
+) -> None:
+    args = _rotation_ready_to_switch(cli, emulator, goo_dns, tmp_path)
+    # SES holds the Put for 1.5 s after the last check passed; the record goes meanwhile.
+    emulator.control(
+        "/_byodkim/faults",
+        {
+            "faults": [
+                {
+                    "service": "ses",
+                    "operation": "PutEmailIdentityDkimSigningAttributes",
+                    "kind": "delay",
+                    "seconds": 1.5,
+                }
+            ]
+        },
+    )
+    watcher = _when_called(
+        emulator,
+        "PutEmailIdentityDkimSigningAttributes",
+        lambda: remove_record(goo_dns, f"{NEW}._domainkey.goo.ne.jp"),
+    )
+    result = cli(*args)
+    watcher.join(5)
+    assert result.code == 1
+    cause = (
+        f"the new record {NEW}._domainkey.goo.ne.jp disappeared while SES was switched in ap-northeast-1; "
+        f"SES was switched back to {OLD}, whose record is live"
+    )
+    assert f"error: {cause}; ask the DNS team to publish the new record again, then run rotate again" in result.err
+    assert f"notice: BYODKIM goo.ne.jp: rotation to {NEW} stopped: {cause}" in result.err
+    state = boto3.client("sesv2").get_email_identity(EmailIdentity="goo.ne.jp")["DkimAttributes"]
+    assert (state["Tokens"], state["Status"]) == ([OLD], "SUCCESS")
+    assert _signs_with(emulator) == [OLD, NEW, OLD]
+    saved = json.loads((tmp_path / "state" / "rotation-goo.ne.jp.json").read_text())
+    assert saved["done"] == ["keyed", "requested"]  # a re-run waits for the record again
+
+
+def test_record_gone_while_ses_verifies_switches_back_within_one_check(
+    cli: Cli, emulator: Emulator, goo_dns: LocalNameServer, tmp_path: Path
+) -> None:
+    args = _rotation_ready_to_switch(cli, emulator, goo_dns, tmp_path)
+    assert cli(*args, "--until", "switched").code == 0
+    remove_record(goo_dns, f"{NEW}._domainkey.goo.ne.jp")
+    result = cli(*args)
+    assert result.code == 1
+    assert (
+        f"error: the new record {NEW}._domainkey.goo.ne.jp disappeared while SES verified it (0/1 servers publish"
+        in result.err
+    )
+    assert f"SES was switched back to {OLD}, whose record is live" in result.err
+    state = boto3.client("sesv2").get_email_identity(EmailIdentity="goo.ne.jp")["DkimAttributes"]
+    assert (state["Tokens"], state["Status"]) == ([OLD], "SUCCESS")
+    assert _signs_with(emulator) == [OLD, NEW, OLD]
+
+
+READS = ("Get", "List", "Describe")
+
+
+def _writes(emulator: Emulator, since: int) -> list[str]:
+    """Return the calls after the ``since``-th that change something (anything not a read)."""
+    calls = emulator.control("/_byodkim/calls")["calls"][since:]
+    return [f"{c['service']} {c['operation']}" for c in calls if not c["operation"].startswith(READS)]
+
+
+def test_register_refused_by_the_guard_writes_nothing(
+    cli: Cli, emulator: Emulator, goo_dns: LocalNameServer, tmp_path: Path
+) -> None:
+    _on_byodkim(cli, emulator, goo_dns, tmp_path, OLD)
+    since = len(emulator.control("/_byodkim/calls")["calls"])
+    # No --key-file: register generates the key, and used to store it before the guard refused.
+    refused = cli("register", "--domain", "goo.ne.jp", "--selector", "slowdns-1", "--nameserver", goo_dns.spec)
+    assert refused.code == 1
+    lines = refused.out.splitlines()
+    assert lines[0].startswith("new key sha256:")
+    assert lines[0].endswith(": not stored byodkim/dkim/goo.ne.jp/slowdns-1 (ap-northeast-1)")
+    assert lines[1].startswith(
+        f"ap-northeast-1: refused (DKIM SUCCESS): the identity signs with selector {OLD} now; switching before "
+    )
+    assert len(lines) == 2
+    assert _writes(emulator, since) == []
+    assert secretstore.read_key(boto3.client("secretsmanager"), "byodkim/dkim/goo.ne.jp/slowdns-1") is None
+
+
+def _campaign_module() -> Any:
+    import importlib.util
+
+    path = Path(__file__).resolve().parents[1] / "benchmarks" / "faults.py"
+    spec = importlib.util.spec_from_file_location("faults_campaign", path)
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["faults_campaign"] = module  # dataclasses look their module up by name
+    spec.loader.exec_module(module)
+    return module
+
+
+# Seeds covering each kind: a held switch with the record removed (rotate and register), Ctrl-C,
+# resets and 5xx, throttles on the switch and on its tagging.
+CAMPAIGN_SEEDS = (5, 7, 25, 73)
+
+
+def test_fault_campaign_never_leaves_ses_on_an_unpublished_key(emulator: Emulator, goo_dns: LocalNameServer) -> None:
+    campaign = _campaign_module()
+    outcomes = campaign.campaign(CAMPAIGN_SEEDS, emulator, goo_dns)
+    assert [o.plan.seed for o in outcomes] == list(CAMPAIGN_SEEDS)
+    assert sum(o.plan.injected for o in outcomes) > 40
+    assert {o.plan.command for o in outcomes} == {"rotate", "register"}
+    assert [(o.plan.seed, o.problems) for o in outcomes if o.problems] == []
+    assert all(o.completed for o in outcomes)
+    assert max(o.worst_unsigned for o in outcomes) <= campaign.CHECK_PERIOD
+
+
+def test_what_is_typed_is_what_runs(cli: Cli, emulator: Emulator, monkeypatch: pytest.MonkeyPatch) -> None:
+    calls = len(emulator.control("/_byodkim/calls")["calls"])
+    typo = cli("status", "--domain", "goo.ne.jp", "--region", "ap-northest-1", "--no-dns")
+    assert (typo.code, typo.out, typo.err) == (
+        2,
+        "",
+        (
+            "error: Invalid value for '--region': `ap-northest-1` is not an AWS region; use a region name such as "
+            "ap-northeast-1 (Tokyo) (see 'byodkim status --help')\n"
+        ),
+    )
+    assert len(emulator.control("/_byodkim/calls")["calls"]) == calls  # refused before any call
+
+    undeclared = cli("status", "--domain", "goo.ne.j", "--no-dns")
+    assert (undeclared.code, undeclared.out, undeclared.err) == (
+        1,
+        "ap-northeast-1: no identity for goo.ne.j\n",
+        (
+            "warning: goo.ne.j is not declared in the Sceptre config (declared: goo.ne.jp)\n"
+            "error: no SES identity for goo.ne.j in ap-northeast-1\n"
+        ),
+    )
+    dry = cli("register", "--domain", "goo.ne.jpp", "--selector", "s1", "--dry-run", "--nameserver", "127.0.0.1:9")
+    assert dry.err == "warning: goo.ne.jpp is not declared in the Sceptre config (declared: goo.ne.jp)\n"
+    assert "ap-northeast-1: would create" in dry.out
+
+    monkeypatch.setenv("AWS_REGION", "us-east-1")
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
+    ambient = cli("status", "--domain", "goo.ne.jp", "--no-dns")
+    assert ambient.err.splitlines()[0] == (
+        "warning: AWS_REGION us-east-1 is not used for goo.ne.jp, which is declared in ap-northeast-1; "
+        "pass --region us-east-1 to act there"
+    )
+    assert ambient.out == "ap-northeast-1: no identity for goo.ne.jp\n"
+    typed = cli("status", "--domain", "goo.ne.jp", "--region", "eu-west-1", "--no-dns")
+    assert typed.err.splitlines()[0] == (
+        "warning: --region eu-west-1 is not declared for goo.ne.jp (declared: ap-northeast-1)"
+    )
+    assert typed.out == "eu-west-1: no identity for goo.ne.jp\n"  # the region typed is the one read
+
+
+def test_rollback_prints_the_cnames_and_warns_mail_is_unsigned_until_they_verify(
+    cli: Cli, emulator: Emulator, goo_dns: LocalNameServer, tmp_path: Path
+) -> None:
+    _on_byodkim(cli, emulator, goo_dns, tmp_path, OLD)
+    warning = (
+        "warning: after the switch, mail from goo.ne.jp goes out without goo.ne.jp's DKIM signature until Easy DKIM's "
+        "three CNAME records are published and SES verifies them (printed after the switch; "
+        f"`{prefix()} status --domain goo.ne.jp` shows them)\n"
+    )
+    since = len(emulator.control("/_byodkim/calls")["calls"])
+    planned = cli("rollback", "--domain", "goo.ne.jp", "--dry-run")
+    assert (planned.code, planned.out, planned.err) == (
+        0,
+        "ap-northeast-1: would switch to Easy DKIM (DKIM now SUCCESS)\n",
+        warning,
+    )
+    unconfirmed = cli("rollback", "--domain", "goo.ne.jp")
+    assert (unconfirmed.code, unconfirmed.err) == (
+        2,
+        "error: rollback changes how mail is signed and needs confirmation; run it in a terminal or add -y/--yes\n",
+    )
+    assert _writes(emulator, since) == []  # neither the dry run nor the refusal wrote anything
+
+    done = cli("rollback", "--domain", "goo.ne.jp", "-y")
+    assert done.code == 0
+    tokens = boto3.client("sesv2").get_email_identity(EmailIdentity="goo.ne.jp")["DkimAttributes"]["Tokens"]
+    lines = [f"  {t}._domainkey.goo.ne.jp. 1800 IN CNAME {t}.dkim.amazonses.com." for t in tokens]
+    assert done.err == warning
+    assert done.out.splitlines() == [
+        "ap-northeast-1: rolled back to Easy DKIM (DKIM PENDING)",
+        f"publish these records for ap-northeast-1 (BIND lines), then check `{prefix()} status --domain goo.ne.jp`:",
+        *lines,
+    ]
+    shown = cli("status", "--domain", "goo.ne.jp", "--no-dns")
+    assert shown.out.splitlines()[2:] == ["ap-northeast-1: Easy DKIM CNAME records:", *lines]
+
+
+def test_rotate_points_the_ssm_selector_at_the_key_ses_holds(
+    cli: Cli, emulator: Emulator, goo_dns: LocalNameServer, tmp_path: Path
+) -> None:
+    args = _rotation_ready_to_switch(cli, emulator, goo_dns, tmp_path)
+    name = "/byodkim/aws-ses-migration-prod/dkim/goo.ne.jp/selector"  # phase 4's, read by phases 4, 5 and 7
+    ssm = boto3.client("ssm")
+    ssm.put_parameter(Name=name, Value=OLD, Type="String")
+    result = cli(*args)
+    assert result.code == 0, result.err
+    assert f"SSM {name}: {OLD} -> {NEW} (the selector SES holds)" in result.err.splitlines()
+    assert ssm.get_parameter(Name=name)["Parameter"]["Value"] == NEW
+    # The checkout's Sceptre config still says the old selector: report names the line to change.
+    report = json.loads(cli("report", "--domain", "goo.ne.jp", "--nameserver", goo_dns.spec, "-o", "json").out)
+    assert (
+        f"The Sceptre config says `selector: {OLD}` but SES signs with {NEW} in ap-northeast-1: change that line "
+        f"in sceptre/config/prod/config.yaml to `selector: {NEW}`, so the next launch and phases 4, 5 and 7 use "
+        "the key SES holds."
+    ) in report["notes"]
