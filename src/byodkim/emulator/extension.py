@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
+from byodkim.emulator import trail
 from byodkim.emulator.ses_api import SesApi
 from byodkim.emulator.state import ACCOUNT, Fault, SesRateLimit
 from byodkim.emulator.wire import Response, describe, error_response, respond
@@ -41,13 +42,29 @@ def wrap(app: WsgiApp, state: State) -> WsgiApp:
         if handled is None and call.service == "lambda" and call.operation == "Invoke":
             handled = _invoke(state, call)
         if handled is not None:
+            if handled[0] < 300:  # noqa: PLR2004 - a success is what CloudTrail records
+                trail.deliver(call, ACCOUNT)
             return respond(start_response, *handled)
-        answer = app(environ, start_response)
+        answer = _recorded(app, environ, start_response, call)
         if call.service == "monitoring" and state.alarms is not None and "PutMetricData" in (call.operation + path):
             state.alarms.tick()  # CloudWatch evaluates on new data, not only on its clock
         return answer
 
     return middleware
+
+
+def _recorded(app: WsgiApp, environ: dict[str, Any], start_response: StartResponse, call: Call) -> Iterable[bytes]:
+    """Return moto's answer; a success becomes a CloudTrail event, after moto made the change (as AWS reports it)."""
+    status: list[str] = []
+
+    def seen(code: str, headers: list[tuple[str, str]], *rest: object) -> object:
+        status.append(code)
+        return start_response(code, headers, *rest)
+
+    answer = app(environ, seen)
+    if status and status[0][:1] == "2":
+        trail.deliver(call, ACCOUNT)
+    return answer
 
 
 _THROTTLE = {"rest-json": ("TooManyRequestsException", 429), "json": ("ThrottlingException", 400)}
