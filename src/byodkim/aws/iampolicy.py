@@ -1,10 +1,17 @@
 """Least-privilege IAM policies for the people who run byodkim, from the deployment's own names.
 
-``operator``: register, status, verify --ses, report, rotate, rollback, phase 4/5/7 and
+``operator``: register, status, verify --ses, report, rotate, rollback, phase 4/7 and
 send-test for the deployment's domain. ``deployer``: ``sceptre launch``/``preflight`` of the
 project's stacks with the caller's own credentials (Sceptre uses no service role here), each
-service's actions limited to the resource names the templates use. Checked by cfn-lint's IAM
-rules in the tests.
+service's actions limited to the resource names the templates use. ``boundary``: the
+permissions boundary every role the deployer creates or edits must carry (an administrator
+creates it once; the deployer cannot change it).
+
+No path to more than the deployment needs: the deployer creates and edits roles only with the
+boundary attached, cannot rewrite the dkim-manager role's trust, delete it, or pass it to
+anything but Lambda, uses KMS only on the project's keys and never on the DKIM secrets' key,
+and neither role can switch off, delete or unsubscribe the security alerting. Checked by
+cfn-lint's IAM rules and a test per escalation path in the tests.
 """
 
 from __future__ import annotations
@@ -14,14 +21,42 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from byodkim.deployment import Deployment
 
-ROLES = ("operator", "deployer")
+ROLES = ("operator", "deployer", "boundary")
+# The security stack's rules and phase 8's health check: what watches the keys (see security.yaml).
+SECURITY_RULES = (
+    "dkim-secret-read",
+    "dkim-kms-key-at-risk",
+    "dkim-secret-changed",
+    "dkim-signing-changed",
+    "dkim-alerting-tampered",
+    "dkim-health",
+)
+_ALERTING_CHANGES = [
+    "events:DisableRule",
+    "events:DeleteRule",
+    "events:PutRule",
+    "events:PutTargets",
+    "events:RemoveTargets",
+]
+_ALERT_TOPIC_CHANGES = [
+    "sns:Unsubscribe",
+    "sns:SetTopicAttributes",
+    "sns:DeleteTopic",
+    "sns:RemovePermission",
+    "sns:AddPermission",
+]
 
 
 def policy(role: str, target: Deployment, domain: str, region: str, account: str) -> dict[str, Any]:
-    """Return the IAM policy document for ``role`` (operator or deployer)."""
+    """Return the IAM policy document for ``role`` (operator, deployer or boundary)."""
     arn = _Arns(target, domain, region, account)
-    statements = _operator(arn) if role == "operator" else _deployer(arn)
-    return {"Version": "2012-10-17", "Statement": statements}
+    build = {"operator": _operator, "deployer": _deployer, "boundary": _boundary}[role]
+    return {"Version": "2012-10-17", "Statement": build(arn)}
+
+
+def boundary_name(target: Deployment) -> str:
+    """Return the name of the managed policy that bounds every role the deployer creates."""
+    return f"{target.prefix}-permissions-boundary"
 
 
 class _Arns:
@@ -41,9 +76,41 @@ class _Arns:
     def stacks(self) -> str:
         return self.of("cloudformation", f"stack/{self.t.project_code}-{self.t.group}-*/*")
 
+    @property
+    def boundary(self) -> str:
+        return f"arn:aws:iam::{self.account}:policy/{boundary_name(self.t)}"
+
+    @property
+    def dkim_manager_role(self) -> str:
+        return f"arn:aws:iam::{self.account}:role/{self.prefix}-dkim-manager-role"
+
+    @property
+    def security_rules(self) -> list[str]:
+        return [self.of("events", f"rule/{self.prefix}-{name}") for name in SECURITY_RULES]
+
+    @property
+    def alert_topic(self) -> str:
+        return self.of("sns", self.t.alert_topic_name)
+
+    @property
+    def secrets_key_alias(self) -> str:
+        return f"{self.t.kms_alias}-secrets"
+
 
 def _statement(sid: str, actions: list[str], resources: list[str], **extra: Any) -> dict[str, Any]:  # noqa: ANN401
     return {"Sid": sid, "Effect": "Allow", "Action": sorted(actions), "Resource": resources, **extra}
+
+
+def _deny(sid: str, actions: list[str], resources: list[str], **extra: Any) -> dict[str, Any]:  # noqa: ANN401
+    return {**_statement(sid, actions, resources, **extra), "Effect": "Deny"}
+
+
+def _alerting_untouchable(a: _Arns) -> list[dict[str, Any]]:
+    """Deny switching off, rewiring or deleting what watches the keys (whatever else the role is given)."""
+    return [
+        _deny("SecurityRulesUntouchable", _ALERTING_CHANGES, a.security_rules),
+        _deny("AlertTopicUntouchable", _ALERT_TOPIC_CHANGES, [a.alert_topic]),
+    ]
 
 
 def _operator(a: _Arns) -> list[dict[str, Any]]:
@@ -56,7 +123,6 @@ def _operator(a: _Arns) -> list[dict[str, Any]]:
                 "ses:GetEmailIdentity",
                 "ses:CreateEmailIdentity",
                 "ses:PutEmailIdentityDkimSigningAttributes",
-                "ses:PutEmailIdentityDkimAttributes",
                 "ses:TagResource",
                 "ses:UntagResource",
                 "ses:ListTagsForResource",
@@ -70,16 +136,27 @@ def _operator(a: _Arns) -> list[dict[str, Any]]:
                 "secretsmanager:CreateSecret",
                 "secretsmanager:DescribeSecret",
                 "secretsmanager:GetSecretValue",
-                "secretsmanager:PutSecretValue",
+                "secretsmanager:PutResourcePolicy",
+                "secretsmanager:GetResourcePolicy",
                 "secretsmanager:TagResource",
             ],
             [a.of("secretsmanager", f"secret:{t.secret_prefix}/{a.domain}/*")],
         ),
         _statement(
-            "Phase1Key",
-            ["kms:DescribeKey", "kms:Decrypt", "kms:GenerateDataKey"],
+            "FindPhase1Key",
+            ["kms:DescribeKey"],
             [a.of("kms", "key/*")],
-            Condition={"ForAnyValue:StringEquals": {"kms:ResourceAliases": [t.kms_alias]}},
+            Condition={"ForAnyValue:StringEquals": {"kms:ResourceAliases": [a.secrets_key_alias, t.kms_alias]}},
+        ),
+        _statement(
+            # Only through Secrets Manager: the key protects nothing else, and nobody decrypts it directly.
+            "Phase1Key",
+            ["kms:Decrypt", "kms:GenerateDataKey"],
+            [a.of("kms", "key/*")],
+            Condition={
+                "ForAnyValue:StringEquals": {"kms:ResourceAliases": [a.secrets_key_alias, t.kms_alias]},
+                "StringEquals": {"kms:ViaService": f"secretsmanager.{a.region}.amazonaws.com"},
+            },
         ),
         _statement(
             "RolloutState",
@@ -102,7 +179,9 @@ def _operator(a: _Arns) -> list[dict[str, Any]]:
             [a.of("lambda", f"layer:{t.layer_name}"), a.of("lambda", f"function:{t.function_name}")],
         ),
         _statement("Phase4Objects", ["s3:PutObject"], [f"arn:aws:s3:::{t.certificates_bucket}/dns/{a.domain}/*"]),
-        _statement("Phase5Request", ["sns:Publish"], [a.of("sns", t.dns_topic_name)]),
+        # Phase 5: the DNS team's topic takes messages from the dkim-manager role only; an operator
+        # asks the function to send the request.
+        _statement("Phase5Request", ["lambda:InvokeFunction"], [a.of("lambda", f"function:{t.function_name}")]),
         _statement("Phase7Schedule", ["events:DisableRule"], [a.of("events", f"rule/{t.phase7_rule_name}")]),
         _statement(
             "Phase7Metric",
@@ -110,7 +189,23 @@ def _operator(a: _Arns) -> list[dict[str, Any]]:
             ["*"],
             Condition={"StringEquals": {"cloudwatch:namespace": "BYODKIM"}},
         ),
+        *_alerting_untouchable(a),
     ]
+
+
+_KEY_ACTIONS = [
+    "kms:DescribeKey",
+    "kms:PutKeyPolicy",
+    "kms:GetKeyPolicy",
+    "kms:EnableKeyRotation",
+    "kms:GetKeyRotationStatus",
+    "kms:TagResource",
+    "kms:ScheduleKeyDeletion",
+    "kms:CreateAlias",
+    "kms:Encrypt",
+    "kms:Decrypt",
+    "kms:GenerateDataKey",
+]
 
 
 def _deployer(a: _Arns) -> list[dict[str, Any]]:
@@ -163,19 +258,43 @@ def _deployer(a: _Arns) -> list[dict[str, Any]]:
             [f"arn:aws:s3:::{named}", f"arn:aws:s3:::{named}/*"],
         ),
         _statement(
-            "Roles",
+            "RolesRead",
+            ["iam:GetRole", "iam:GetRolePolicy", "iam:ListRolePolicies", "iam:ListAttachedRolePolicies", "iam:TagRole"],
+            [f"arn:aws:iam::{a.account}:role/{named}"],
+        ),
+        _statement(
+            # A role the deployer creates or edits carries the boundary an administrator made: it can
+            # never hold more than the boundary allows, whatever policy is attached to it.
+            "RolesOnlyWithinTheBoundary",
             [
                 "iam:CreateRole",
-                "iam:DeleteRole",
-                "iam:GetRole",
-                "iam:UpdateAssumeRolePolicy",
-                "iam:TagRole",
                 "iam:PutRolePolicy",
-                "iam:GetRolePolicy",
                 "iam:DeleteRolePolicy",
                 "iam:AttachRolePolicy",
                 "iam:DetachRolePolicy",
-                "iam:PassRole",
+                "iam:PutRolePermissionsBoundary",
+            ],
+            [f"arn:aws:iam::{a.account}:role/{named}"],
+            Condition={"StringEquals": {"iam:PermissionsBoundary": a.boundary}},
+        ),
+        _statement(
+            "RolesDeleteAndTrust",
+            ["iam:DeleteRole", "iam:UpdateAssumeRolePolicy"],
+            [f"arn:aws:iam::{a.account}:role/{named}"],
+        ),
+        _statement(
+            "PassRolesToTheirServices",
+            ["iam:PassRole"],
+            [f"arn:aws:iam::{a.account}:role/{named}"],
+            Condition={
+                "StringEquals": {
+                    "iam:PassedToService": ["lambda.amazonaws.com", "firehose.amazonaws.com", "ses.amazonaws.com"]
+                }
+            },
+        ),
+        _statement(
+            "Policies",
+            [
                 "iam:CreatePolicy",
                 "iam:DeletePolicy",
                 "iam:CreatePolicyVersion",
@@ -183,7 +302,24 @@ def _deployer(a: _Arns) -> list[dict[str, Any]]:
                 "iam:GetPolicy",
                 "iam:ListPolicyVersions",
             ],
-            [f"arn:aws:iam::{a.account}:role/{named}", f"arn:aws:iam::{a.account}:policy/{named}"],
+            [f"arn:aws:iam::{a.account}:policy/{named}"],
+        ),
+        _deny(
+            # Its trust decides who may act as the key reader: a rewritten trust would let anyone assume it.
+            "DkimManagerTrustFixed",
+            ["iam:UpdateAssumeRolePolicy", "iam:DeleteRole", "iam:DeleteRolePermissionsBoundary"],
+            [a.dkim_manager_role],
+        ),
+        _deny("BoundaryKept", ["iam:DeleteRolePermissionsBoundary"], [f"arn:aws:iam::{a.account}:role/{named}"]),
+        _deny(
+            "BoundaryFixed",
+            [
+                "iam:CreatePolicyVersion",
+                "iam:DeletePolicy",
+                "iam:DeletePolicyVersion",
+                "iam:SetDefaultPolicyVersion",
+            ],
+            [a.boundary],
         ),
         _statement(
             "FunctionAndLayer",
@@ -207,23 +343,49 @@ def _deployer(a: _Arns) -> list[dict[str, Any]]:
         ),
         _statement("KeyCreate", ["kms:CreateKey", "kms:ListAliases"], ["*"]),
         _statement(
-            "Keys",
+            # The project's keys only: by alias, or (before its alias exists) by the stack tags
+            # Sceptre puts on a key it creates.
+            "ProjectKeysByAlias",
+            _KEY_ACTIONS,
+            [a.of("kms", "key/*")],
+            Condition={"ForAnyValue:StringLike": {"kms:ResourceAliases": [f"alias/{named}"]}},
+        ),
+        _statement(
+            "ProjectKeysByTag",
+            _KEY_ACTIONS,
+            [a.of("kms", "key/*")],
+            Condition={
+                "StringEquals": {"aws:ResourceTag/Project": a.t.project, "aws:ResourceTag/Environment": a.t.environment}
+            },
+        ),
+        _statement(
+            "ProjectAliases", ["kms:CreateAlias", "kms:DeleteAlias", "kms:UpdateAlias"], [a.of("kms", f"alias/{named}")]
+        ),
+        _statement(
+            "GrantsForAwsServices",
+            ["kms:CreateGrant"],
+            [a.of("kms", "key/*")],
+            Condition={
+                "Bool": {"kms:GrantIsForAWSResource": "true"},
+                "ForAnyValue:StringLike": {"kms:ResourceAliases": [f"alias/{named}"]},
+            },
+        ),
+        _deny(
+            # The DKIM secrets' key: its policy decides who reads the keys; an administrator changes it.
+            "SecretsKeyUntouchable",
             [
-                "kms:DescribeKey",
                 "kms:PutKeyPolicy",
-                "kms:GetKeyPolicy",
-                "kms:EnableKeyRotation",
-                "kms:GetKeyRotationStatus",
-                "kms:TagResource",
                 "kms:ScheduleKeyDeletion",
-                "kms:CreateAlias",
-                "kms:DeleteAlias",
-                "kms:UpdateAlias",
-                "kms:Encrypt",
+                "kms:DisableKey",
+                "kms:CreateGrant",
                 "kms:Decrypt",
+                "kms:Encrypt",
                 "kms:GenerateDataKey",
+                "kms:ReEncryptFrom",
+                "kms:ReEncryptTo",
             ],
-            [a.of("kms", "key/*"), a.of("kms", f"alias/{named}")],
+            [a.of("kms", "key/*")],
+            Condition={"ForAnyValue:StringEquals": {"kms:ResourceAliases": [a.secrets_key_alias]}},
         ),
         _statement(
             "Topics",
@@ -252,6 +414,12 @@ def _deployer(a: _Arns) -> list[dict[str, Any]]:
             ],
             [a.of("events", f"rule/{named}")],
         ),
+        # Launches create and update the security rules and the alert topic; switching them off, cutting
+        # their targets or subscribers, or deleting them is an administrator's act (and alerts).
+        _deny(
+            "SecurityRulesStayOn", ["events:DisableRule", "events:DeleteRule", "events:RemoveTargets"], a.security_rules
+        ),
+        _deny("AlertTopicStays", ["sns:Unsubscribe", "sns:DeleteTopic", "sns:RemovePermission"], [a.alert_topic]),
         _statement(
             "AlarmsAndDashboard",
             [
@@ -330,5 +498,67 @@ def _deployer(a: _Arns) -> list[dict[str, Any]]:
                 "secretsmanager:TagResource",
             ],
             [a.of("secretsmanager", f"secret:{named}")],
+        ),
+    ]
+
+
+def _boundary(a: _Arns) -> list[dict[str, Any]]:
+    """Return the most any project role may do: what the templates' roles need, on the project's resources.
+
+    No IAM, no STS, no Lambda code changes, no KMS administration: a role inside it cannot make
+    another role, widen itself, or replace the function that reads the keys.
+    """
+    t, p = a.t, a.prefix
+    return [
+        _statement(
+            "DkimManager",
+            [
+                "ses:GetEmailIdentity",
+                "ses:CreateEmailIdentity",
+                "ses:PutEmailIdentityDkimSigningAttributes",
+                "ses:TagResource",
+                "secretsmanager:GetSecretValue",
+                "secretsmanager:DescribeSecret",
+                "ssm:GetParameter",
+                "ssm:PutParameter",
+                "sns:Publish",
+                "events:DisableRule",
+                "logs:CreateLogStream",
+                "logs:PutLogEvents",
+            ],
+            [
+                f"arn:aws:ses:*:{a.account}:identity/*",
+                a.of("secretsmanager", f"secret:{t.secret_prefix}/*"),
+                a.of("ssm", f"parameter/byodkim/{p}/*"),
+                a.of("sns", f"{p}-*"),
+                a.of("events", f"rule/{t.phase7_rule_name}"),
+                a.of("logs", f"log-group:/aws/lambda/{p}-*"),
+            ],
+        ),
+        _statement(
+            "ProjectObjects",
+            [
+                "s3:GetObject",
+                "s3:PutObject",
+                "s3:AbortMultipartUpload",
+                "s3:GetBucketLocation",
+                "s3:ListBucket",
+                "s3:ListBucketMultipartUploads",
+            ],
+            [f"arn:aws:s3:::{p}-*", f"arn:aws:s3:::{p}-*/*"],
+        ),
+        _statement(
+            "ProjectKeysUse",
+            ["kms:Decrypt", "kms:GenerateDataKey"],
+            [a.of("kms", "key/*")],
+            Condition={"ForAnyValue:StringLike": {"kms:ResourceAliases": [f"alias/{p}-*"]}},
+        ),
+        _statement(
+            "SesEvents", ["firehose:PutRecord", "firehose:PutRecordBatch"], [a.of("firehose", f"deliverystream/{p}-*")]
+        ),
+        _statement(
+            "Unscoped",
+            ["cloudwatch:PutMetricData", "xray:PutTraceSegments", "xray:PutTelemetryRecords"],
+            ["*"],
         ),
     ]
