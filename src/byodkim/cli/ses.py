@@ -24,6 +24,7 @@ from byodkim.cli.options import (
     prefix,
     profile_option,
     regions_option,
+    secret_readers,
     servers,
     signing_key,
 )
@@ -62,7 +63,9 @@ def _next_after_register(results: list[RegionResult], domain: str, selector: str
     help="With --all or several --domain: keygen's folder; registers DIR/DOMAIN/SELECTOR.private.pem for each.",
 )
 @click.option(
-    "--kms-key-id", help="KMS key for a new secret [default: phase 1's key, alias/<project>-<env>-dkim, if it exists]."
+    "--kms-key-id",
+    help="KMS key for a new secret [default: phase 1's alias/<project>-<env>-dkim-secrets, else its "
+    "alias/<project>-<env>-dkim; refused when neither exists].",
 )
 @regions_option
 @profile_option
@@ -120,6 +123,7 @@ def register(
         secret_id=secret_id,
         kms_key_id=kms_key(aws, chosen[0], kms_key_id),
         dry_run=dry_run,
+        readers=secret_readers(aws, chosen[0]) if not dry_run else (),
     )
     request = Registration(domain, selector, source.key, chosen, dry_run=dry_run, force=force)
     results = register(request, aws, live_check(domain, selector, source.key.public, servers(nameservers)))
@@ -129,7 +133,12 @@ def register(
                 "domain": domain,
                 "selector": selector,
                 "fingerprint": source.key.public.fingerprint,
-                "secret": {"id": source.secret_id, "region": chosen[0], "action": source.action},
+                "secret": {
+                    "id": source.secret_id,
+                    "region": chosen[0],
+                    "action": source.action,
+                    "kms_key": source.kms_key_id,
+                },
                 "generated": source.generated,
                 "dry_run": dry_run,
                 "regions": [r.as_dict() for r in results],
@@ -138,6 +147,8 @@ def register(
     else:
         origin = "new key" if source.generated else "key"
         click.echo(f"{origin} {source.key.public.fingerprint}: {source.action} {source.secret_id} ({chosen[0]})")
+        if source.action == "would store":
+            click.echo(f"  would encrypt it with KMS key {source.kms_key_id}")
         for result in results:
             click.echo(region_line(result))
             for call in result.calls if dry_run else ():
