@@ -203,3 +203,37 @@ def test_a_function_whose_name_servers_cannot_be_reached_raises_and_the_errors_a
             assert scheduled[-1]["error"]["errorType"] == "DnsUnreachableError"
         finally:
             lam.update_function_configuration(FunctionName=target.function_name, Environment={"Variables": variables})
+
+
+def test_an_operators_key_read_reaches_the_alert_queue(box: rehearsal.Sandbox) -> None:
+    # The security stack as launched: its key-read rule receives read-only management events.
+    target = box.deployment
+    inbox = Inbox(target.alert_topic_arn(str(target.region), "123456789012"))
+    read_key(boto3.client("secretsmanager"), f"byodkim/dkim/goo.ne.jp/{target.selector}")
+
+    def read(m: dict[str, Any]) -> bool:
+        return bool(m["body"].get("detail", {}).get("eventName") == "GetSecretValue")
+
+    seen = inbox.find(read, 10)
+    assert seen is not None, inbox.seen
+    assert seen["body"]["detail"]["userIdentity"]["type"] == "IAMUser"
+    # The function reads the key too (phase 7), as its own role: never an alert.
+    assert not [m for m in inbox.seen if read(m) and m["body"]["detail"]["userIdentity"].get("type") == "AssumedRole"]
+
+
+def test_signing_switched_off_is_alerted_unhealthy_and_alarms(box: rehearsal.Sandbox) -> None:
+    target = box.deployment
+    inbox = Inbox(target.alert_topic_arn(str(target.region), "123456789012"))
+    assert _until(lambda: _alarm(box, "dkim-not-verified") == "OK", 4 * PERIOD)
+    ses = boto3.client("sesv2")
+    ses.put_email_identity_dkim_attributes(EmailIdentity="goo.ne.jp", SigningEnabled=False)
+    try:
+        who = inbox.find(lambda m: m["body"].get("detail", {}).get("eventName") == "PutEmailIdentityDkimAttributes", 10)
+        assert who is not None, inbox.seen  # the security stack names who did it, at once
+        off = inbox.find(lambda m: m["body"].get("condition") == "signing off", 3 * PERIOD)
+        assert off is not None, inbox.seen  # the health check, on its schedule
+        assert "--signing-enabled" in off["body"]["next"]
+        assert _until(lambda: _alarm(box, "dkim-not-verified") == "ALARM", 4 * PERIOD)
+    finally:
+        ses.put_email_identity_dkim_attributes(EmailIdentity="goo.ne.jp", SigningEnabled=True)
+    assert _until(lambda: _alarm(box, "dkim-not-verified") == "OK", 4 * PERIOD)
