@@ -20,6 +20,8 @@ from byodkim.errors import AwsError
 from byodkim.rollout import health
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from byodkim.emulator import Emulator
     from conftest import Cli, OpenSSLKeys
 
@@ -163,3 +165,39 @@ def test_signing_switched_off_is_unhealthy() -> None:
     # One step off: signing on (or not reported) with the same record is healthy.
     assert health.condition_of(_status(True), record)[0] == health.HEALTHY
     assert health.condition_of(_status(None), record)[0] == health.HEALTHY
+
+
+def test_a_planted_code_object_is_replaced_and_the_function_pinned_to_the_checked_version(
+    emulator: Emulator, tmp_path: Path
+) -> None:
+    from byodkim.artifacts.package import build_code_zip, upload_code
+
+    del emulator
+    s3 = boto3.client("s3")
+    bucket = "aws-ses-migration-prod-artifacts-123456789012"
+    s3.create_bucket(Bucket=bucket, CreateBucketConfiguration={"LocationConstraint": "ap-northeast-1"})
+    s3.put_bucket_versioning(Bucket=bucket, VersioningConfiguration={"Status": "Enabled"})
+    code = build_code_zip(tmp_path / "code.zip")
+    s3.put_object(Bucket=bucket, Key=code.s3_key, Body=b"PK planted: runs as the dkim-manager role")
+    first = upload_code(s3, bucket, code)
+    assert first.replaced
+    pinned = s3.get_object(Bucket=bucket, Key=code.s3_key, VersionId=first.version)["Body"].read()
+    assert pinned == code.path.read_bytes()
+    # One step off: the right content at the key is used as it is, same version.
+    assert upload_code(s3, bucket, code) == type(first)(code.s3_key, first.version, replaced=False)
+    # Planted after the launch: the function's pinned version is still the checked one.
+    s3.put_object(Bucket=bucket, Key=code.s3_key, Body=b"PK planted later")
+    assert s3.get_object(Bucket=bucket, Key=code.s3_key, VersionId=first.version)["Body"].read() == pinned
+    again = upload_code(s3, bucket, code)
+    assert again.replaced
+    assert again.version != first.version
+
+
+def test_an_unversioned_bucket_cannot_pin_the_code(emulator: Emulator, tmp_path: Path) -> None:
+    from byodkim.artifacts.package import build_code_zip, upload_code
+
+    del emulator
+    s3 = boto3.client("s3")
+    s3.create_bucket(Bucket="unversioned-bucket", CreateBucketConfiguration={"LocationConstraint": "ap-northeast-1"})
+    with pytest.raises(AwsError, match="keeps no object versions"):
+        upload_code(s3, "unversioned-bucket", build_code_zip(tmp_path / "code.zip"))

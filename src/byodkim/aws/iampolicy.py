@@ -245,6 +245,7 @@ def _deployer(a: _Arns) -> list[dict[str, Any]]:
                 "s3:ListBucket",
                 "s3:PutObject",
                 "s3:GetObject",
+                "s3:GetObjectVersion",
                 "s3:PutBucketPolicy",
                 "s3:GetBucketPolicy",
                 "s3:DeleteBucketPolicy",
