@@ -237,3 +237,17 @@ def test_signing_switched_off_is_alerted_unhealthy_and_alarms(box: rehearsal.San
     finally:
         ses.put_email_identity_dkim_attributes(EmailIdentity="goo.ne.jp", SigningEnabled=True)
     assert _until(lambda: _alarm(box, "dkim-not-verified") == "OK", 4 * PERIOD)
+
+
+def test_phase_5_sent_through_the_deployed_function_as_its_role(box: rehearsal.Sandbox) -> None:
+    # In AWS the DNS team's topic takes messages from the dkim-manager role only: --invoke runs it there.
+    from byodkim.cli import run
+
+    target = box.deployment
+    before = len(_control(box, "/_byodkim/invocations")["invocations"])
+    code = run(["phase", "5", "--domain", "goo.ne.jp", "--invoke", "--resend", "-o", "json"])
+    assert code == 0
+    runs = _control(box, "/_byodkim/invocations")["invocations"][before:]
+    (mine,) = [r for r in runs if r["source"] == "Invoke"]
+    assert mine["result"]["phase"] == "5"
+    assert mine["result"]["topic"] == target.dns_topic_arn(str(target.region), "123456789012")
