@@ -328,9 +328,7 @@ def _role_credentials(function: Any, region: str) -> dict[str, str]:  # noqa: AN
     try:
         from moto.sts.models import sts_backends
 
-        from byodkim.emulator.state import ACCOUNT
-
-        role = sts_backends[ACCOUNT]["aws"].assume_role(
+        role = sts_backends[str(function.account_id)]["aws"].assume_role(
             region_name=region,
             role_session_name=str(function.function_name)[:64],
             role_arn=str(function.role),
