@@ -201,3 +201,21 @@ def test_an_unversioned_bucket_cannot_pin_the_code(emulator: Emulator, tmp_path:
     s3.create_bucket(Bucket="unversioned-bucket", CreateBucketConfiguration={"LocationConstraint": "ap-northeast-1"})
     with pytest.raises(AwsError, match="keeps no object versions"):
         upload_code(s3, "unversioned-bucket", build_code_zip(tmp_path / "code.zip"))
+
+
+def test_register_all_gives_every_new_secret_the_same_resource_policy(
+    cli: Cli, emulator: Emulator, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from test_fleet import fleet_names, fleet_project
+
+    del emulator
+    monkeypatch.setenv("BYODKIM_SCEPTRE_DIR", str(fleet_project(tmp_path, 2, second_region=None)))
+    result = cli("register", "--all")
+    assert result.code == 0, result.out + result.err
+    client = boto3.client("secretsmanager", region_name="ap-northeast-1")
+    for domain in fleet_names(2):
+        policy = json.loads(
+            client.get_resource_policy(SecretId=f"byodkim/dkim/{domain}/gooid-21-pro-20250912-1")["ResourcePolicy"]
+        )
+        assert policy["Statement"][0]["Effect"] == "Deny", domain
+        assert ROLE in policy["Statement"][0]["Condition"]["ArnNotLike"]["aws:PrincipalArn"]

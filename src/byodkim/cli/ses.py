@@ -177,7 +177,14 @@ def _register_fleet(
     fleet.ready(aws, [u.spec for u in todo], "secretsmanager", "sesv2", "sts")
     kept = public_keys(aws, [u.spec for u in todo], SECRET_PREFIX)
     work = RegisterWork(
-        aws, lambda region: kms_key(aws, region, kms_key_id), dry_run, force, nameservers, kept, key_dir
+        aws,
+        lambda region: kms_key(aws, region, kms_key_id),
+        dry_run,
+        force,
+        nameservers,
+        kept,
+        key_dir,
+        readers=lambda region: secret_readers(aws, region),
     )
     return fleet.run(todo, work, output, "domain-regions registered")
 
