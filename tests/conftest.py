@@ -168,11 +168,33 @@ def emulator(emulator_server: Emulator, monkeypatch: pytest.MonkeyPatch) -> Emul
     """The emulator, reset, with this test's environment pointing boto3 at it."""
     emulator_server.reset()
     emulator_server.control("/_byodkim/config", {"dns_servers": [], "dkim_window": 72 * 3600.0})
+    _phase_1_secrets_key(emulator_server)
     for name in ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_CONFIG_FILE", "AWS_SHARED_CREDENTIALS_FILE"):
         monkeypatch.delenv(name, raising=False)
     for name, value in emulator_server.environment().items():
         monkeypatch.setenv(name, value)
     return emulator_server
+
+
+def _phase_1_secrets_key(emulator: Emulator) -> None:
+    """Create what a launched phase 1 has: the DKIM secrets' KMS key, by its alias (register refuses without it).
+
+    The calls it takes are forgotten, so a test counting calls to the emulator starts from none.
+    """
+    import boto3
+
+    endpoint = emulator.environment()
+    for region in ("ap-northeast-1", "us-east-1"):
+        kms = boto3.client(
+            "kms",
+            region_name=region,
+            endpoint_url=endpoint["AWS_ENDPOINT_URL"],
+            aws_access_key_id="testing",
+            aws_secret_access_key="testing",  # noqa: S106 - the emulator's dummy credentials
+        )
+        key = kms.create_key(Description="phase-1 secrets key stand-in")["KeyMetadata"]["KeyId"]
+        kms.create_alias(AliasName="alias/aws-ses-migration-prod-dkim-secrets", TargetKeyId=key)
+    emulator.control("/_byodkim/reset")
 
 
 def publish_record(server: LocalNameServer, name: str, value: str | list[str], ttl: int = 60) -> None:

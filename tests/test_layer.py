@@ -333,3 +333,49 @@ def test_runbook_wrapper_publishes_with_the_project_defaults(
     usage = subprocess.run(["bash", str(script)], capture_output=True, text=True, check=False)
     assert usage.returncode != 0
     assert "usage: scripts/create-layer.sh ENV PROJECT (e.g. prod aws-ses-migration)" in usage.stderr
+
+
+def test_the_default_layer_installs_exactly_its_committed_hashed_lock(built: dict[str, layer.LayerBuild]) -> None:
+    # Transitive packages too (cffi, pycparser): nothing floats, every wheel is checked by hash.
+    lock = layer.lock_file(layer.runtime("python3.12"), "arm64").read_text(encoding="utf-8")
+    pinned = {line.split(" ")[0] for line in lock.splitlines() if "==" in line and not line.startswith("#")}
+    assert {"cffi", "cryptography", "dnspython", "pycparser"} <= {p.split("==")[0] for p in pinned}
+    assert set(built["arm64"].packages) == pinned
+    for runtime in ("python3.11", "python3.12", "python3.13", "python3.14"):
+        for arch in ("x86_64", "arm64"):
+            text = layer.lock_file(layer.runtime(runtime), arch).read_text(encoding="utf-8")
+            blocks = [b for b in text.split("\n") if "==" in b and not b.startswith("#")]
+            assert blocks, (runtime, arch)
+            assert text.count("--hash=sha256:") >= len(blocks), (runtime, arch)
+
+
+def test_a_stale_or_missing_lock_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    locks = tmp_path / "locks"
+    locks.mkdir()
+    monkeypatch.setattr(layer, "lock_file", lambda target, arch: locks / f"{target.name}-{arch}.txt")
+    with pytest.raises(ByodkimError, match=r"no hashed lock for python3\.12 x86_64"):
+        _build(tmp_path, "python3.12")
+    real = Path(__file__).resolve().parents[1] / "layers" / "cryptography" / "locks" / "python3.12-x86_64.txt"
+    (locks / "python3.12-x86_64.txt").write_text(
+        real.read_text(encoding="utf-8").replace("cryptography==50.0.2", "cryptography==49.0.0"), encoding="utf-8"
+    )
+    with pytest.raises(ByodkimError, match=r"does not lock cryptography==50\.0\.2 of requirements\.txt"):
+        _build(tmp_path, "python3.12")
+
+
+def test_a_tampered_cached_zip_is_dropped_and_rebuilt(built: dict[str, layer.LayerBuild], tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    first = _build(tmp_path, "python3.12")
+    (cached,) = cache.glob("*.zip")
+    # Someone with the user's rights swaps a module in the cached zip (same names, other bytes).
+    with zipfile.ZipFile(cached) as archive:
+        entries = {i.filename: archive.read(i) for i in archive.infolist()}
+    dist = next(n for n in entries if n.startswith("python/dnspython-") and n.endswith("/METADATA"))
+    entries[dist.replace("dnspython-2.9.2", "dnspython-6.6.6")] = entries.pop(dist)
+    with zipfile.ZipFile(cached, "w") as archive:
+        for name, data in entries.items():
+            archive.writestr(name, data)
+    again = _build(tmp_path, "python3.12")
+    assert not again.cached  # refused and rebuilt from the lock
+    assert again.path.read_bytes() == first.path.read_bytes()
+    assert _build(tmp_path, "python3.12").cached  # one step off: an intact cached zip is reused

@@ -220,3 +220,51 @@ def test_sceptre_launch_twice_over_the_registered_sandbox_completes_every_stack(
     events = cfn.describe_stack_events(StackName=phase4)["StackEvents"]
     assert "UPDATE_COMPLETE" in [e["ResourceStatus"] for e in events if e["LogicalResourceId"] == phase4]
     assert not [e for e in events if "ROLLBACK" in e["ResourceStatus"] or e["ResourceStatus"].endswith("_FAILED")]
+
+
+def test_an_operators_key_read_reaches_the_alert_queue(box: rehearsal.Sandbox) -> None:
+    # The security stack as launched: its key-read rule receives read-only management events.
+    target = box.deployment
+    inbox = Inbox(target.alert_topic_arn(str(target.region), "123456789012"))
+    read_key(boto3.client("secretsmanager"), f"byodkim/dkim/goo.ne.jp/{target.selector}")
+
+    def read(m: dict[str, Any]) -> bool:
+        return bool(m["body"].get("detail", {}).get("eventName") == "GetSecretValue")
+
+    seen = inbox.find(read, 10)
+    assert seen is not None, inbox.seen
+    assert seen["body"]["detail"]["userIdentity"]["type"] == "IAMUser"
+    # The function reads the key too (phase 7), as its own role: never an alert.
+    assert not [m for m in inbox.seen if read(m) and m["body"]["detail"]["userIdentity"].get("type") == "AssumedRole"]
+
+
+def test_signing_switched_off_is_alerted_unhealthy_and_alarms(box: rehearsal.Sandbox) -> None:
+    target = box.deployment
+    inbox = Inbox(target.alert_topic_arn(str(target.region), "123456789012"))
+    assert _until(lambda: _alarm(box, "dkim-not-verified") == "OK", 4 * PERIOD)
+    ses = boto3.client("sesv2")
+    ses.put_email_identity_dkim_attributes(EmailIdentity="goo.ne.jp", SigningEnabled=False)
+    try:
+        who = inbox.find(lambda m: m["body"].get("detail", {}).get("eventName") == "PutEmailIdentityDkimAttributes", 10)
+        assert who is not None, inbox.seen  # the security stack names who did it, at once
+        off = inbox.find(lambda m: m["body"].get("condition") == "signing off", 3 * PERIOD)
+        assert off is not None, inbox.seen  # the health check, on its schedule
+        assert "--signing-enabled" in off["body"]["next"]
+        assert _until(lambda: _alarm(box, "dkim-not-verified") == "ALARM", 4 * PERIOD)
+    finally:
+        ses.put_email_identity_dkim_attributes(EmailIdentity="goo.ne.jp", SigningEnabled=True)
+    assert _until(lambda: _alarm(box, "dkim-not-verified") == "OK", 4 * PERIOD)
+
+
+def test_phase_5_sent_through_the_deployed_function_as_its_role(box: rehearsal.Sandbox) -> None:
+    # In AWS the DNS team's topic takes messages from the dkim-manager role only: --invoke runs it there.
+    from byodkim.cli import run
+
+    target = box.deployment
+    before = len(_control(box, "/_byodkim/invocations")["invocations"])
+    code = run(["phase", "5", "--domain", "goo.ne.jp", "--invoke", "--resend", "-o", "json"])
+    assert code == 0
+    runs = _control(box, "/_byodkim/invocations")["invocations"][before:]
+    (mine,) = [r for r in runs if r["source"] == "Invoke"]
+    assert mine["result"]["phase"] == "5"
+    assert mine["result"]["topic"] == target.dns_topic_arn(str(target.region), "123456789012")

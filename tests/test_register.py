@@ -505,18 +505,23 @@ def test_killed_between_key_storage_and_registration_converges(emulator: Emulato
     )  # nothing lost: the stored key
 
 
-def test_a_new_secret_is_encrypted_with_the_phase_1_key_when_it_exists(cli: Cli, emulator: Emulator) -> None:
+def test_a_new_secret_is_encrypted_with_the_phase_1_secrets_key_else_its_older_key(
+    cli: Cli, emulator: Emulator
+) -> None:
+    del emulator
     kms = boto3.client("kms")
     secrets = boto3.client("secretsmanager")
-    # No phase-1 key yet: Secrets Manager's own key, as before.
-    plain = cli("register", "--domain", "goo.ne.jp", "--selector", "s0")
-    assert plain.code == 0, plain.err
-    assert "KmsKeyId" not in secrets.describe_secret(SecretId="byodkim/dkim/goo.ne.jp/s0")
-    key = kms.create_key(Description="phase 1")["KeyMetadata"]
-    kms.create_alias(AliasName="alias/aws-ses-migration-prod-dkim", TargetKeyId=key["KeyId"])
+    secrets_key = kms.describe_key(KeyId="alias/aws-ses-migration-prod-dkim-secrets")["KeyMetadata"]
+    older = kms.create_key(Description="phase 1, first release")["KeyMetadata"]
+    kms.create_alias(AliasName="alias/aws-ses-migration-prod-dkim", TargetKeyId=older["KeyId"])
     first = cli("register", "--domain", "goo.ne.jp", "--selector", "s1")
     assert first.code == 0, first.err
-    assert secrets.describe_secret(SecretId="byodkim/dkim/goo.ne.jp/s1")["KmsKeyId"] == key["Arn"]
+    assert secrets.describe_secret(SecretId="byodkim/dkim/goo.ne.jp/s1")["KmsKeyId"] == secrets_key["Arn"]
+    # A phase 1 launched before the secrets key existed: its one key, never the AWS-managed one.
+    kms.delete_alias(AliasName="alias/aws-ses-migration-prod-dkim-secrets")
+    second = cli("register", "--domain", "goo.ne.jp", "--selector", "s2")
+    assert second.code == 0, second.err
+    assert secrets.describe_secret(SecretId="byodkim/dkim/goo.ne.jp/s2")["KmsKeyId"] == older["Arn"]
 
 
 def test_switching_away_from_an_external_key_that_signs_needs_the_new_record_live(

@@ -16,12 +16,35 @@ import sys
 # ARNs, request ids and hex fingerprints never reach 100 characters of this alphabet.
 _BASE64_RUN = re.compile(r"[A-Za-z0-9+/]{100,}={0,2}")
 _PEM = re.compile(r"-----BEGIN [A-Z ]*PRIVATE KEY-----.*?-----END [A-Z ]*PRIVATE KEY-----", re.DOTALL)
+# The same key in the other shapes it takes on its way through logs: a PEM body wrapped at 64
+# columns (newlines real, or escaped as \n in JSON), URL-encoded (%2B %2F %3D, as in a query
+# string or a form body), and base64url (- and _, as in a JWK or a URL).
+_WRAPPED = re.compile(r"(?:[A-Za-z0-9+/=]{16,}(?:\s|\\[rn])+){3,}[A-Za-z0-9+/=]*")
+_URL_ENCODED = re.compile(r"(?:[A-Za-z0-9]|%2[Bb]|%2[Ff]|%3[Dd]){100,}")
+_BASE64URL = re.compile(r"[A-Za-z0-9_-]{100,}={0,2}")
 REDACTED = "[REDACTED]"
 
 
 def redact(text: str) -> str:
-    """Remove PEM private keys and long base64 runs from ``text``."""
-    return _BASE64_RUN.sub(REDACTED, _PEM.sub(REDACTED, text))
+    """Remove private keys from ``text``: PEM, long base64 runs, wrapped, URL-encoded and base64url."""
+    text = _PEM.sub(REDACTED, text)
+    text = _WRAPPED.sub(_long_enough, text)
+    text = _URL_ENCODED.sub(REDACTED, text)
+    text = _BASE64URL.sub(_mixed, text)
+    return _BASE64_RUN.sub(REDACTED, text)
+
+
+def _long_enough(match: re.Match[str]) -> str:
+    """Redact wrapped text only when its base64 adds up to key length (short lines of words do not)."""
+    body = re.sub(r"\s|\\[rn]", "", match.group())
+    return REDACTED if len(body) >= 100 else match.group()  # noqa: PLR2004 - the same floor as one run
+
+
+def _mixed(match: re.Match[str]) -> str:
+    """Redact a base64url run, not a long name: key text mixes upper case, lower case and digits."""
+    run = match.group()
+    mixed = any(c.isupper() for c in run) and any(c.islower() for c in run) and any(c.isdigit() for c in run)
+    return REDACTED if mixed else run
 
 
 class RedactingFormatter(logging.Formatter):

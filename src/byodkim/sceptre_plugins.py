@@ -20,6 +20,8 @@ if TYPE_CHECKING:
     from mypy_boto3_lambda import LambdaClient
     from mypy_boto3_secretsmanager import SecretsManagerClient
 
+    from byodkim.artifacts.package import UploadedCode
+
 log = logging.getLogger(__name__)
 
 
@@ -76,20 +78,36 @@ class LambdaCodeResolver(Resolver):  # type: ignore[misc] # sceptre is untyped
 
     def resolve(self) -> str:
         """Return the S3 key of the code zip in ``bucket``."""
-        from byodkim.artifacts.package import build_code_zip
-        from byodkim.rollout.preflight import previewing
+        return _uploaded_code(self).key
 
-        args = _arguments(self, ("bucket",))
-        s3 = _StackClient(self.stack, "s3")
+
+class LambdaCodeVersionResolver(Resolver):  # type: ignore[misc] # sceptre is untyped
+    """``!byodkim_lambda_code_version {bucket}``: the object version of that zip whose bytes were checked."""
+
+    def resolve(self) -> str:
+        """Return the S3 object version the function is pinned to."""
+        return _uploaded_code(self).version
+
+
+_UPLOADED: dict[str, UploadedCode] = {}  # bucket -> code: both resolvers of a launch share one build and check
+
+
+def _uploaded_code(resolver: Any) -> UploadedCode:  # noqa: ANN401 - sceptre's Resolver
+    from byodkim.artifacts.package import build_code_zip, predict_code, upload_code
+    from byodkim.rollout.preflight import previewing
+
+    args = _arguments(resolver, ("bucket",))
+    bucket = str(args["bucket"])
+    if bucket not in _UPLOADED:
         with tempfile.TemporaryDirectory(prefix="byodkim-sceptre-") as tmp:
             code = build_code_zip(Path(tmp) / "code.zip")
-            if previewing():  # a preview uploads nothing: the key is the content's
-                return code.s3_key
-            try:
-                s3.head_object(Bucket=args["bucket"], Key=code.s3_key)
-            except Exception:  # noqa: BLE001 - absent (404) or unreadable: upload
-                s3.put_object(Bucket=args["bucket"], Key=code.s3_key, Body=code.path.read_bytes())
-        return code.s3_key
+            if previewing():  # a preview uploads nothing: the key is the content's, the version the checked one
+                return predict_code(_StackClient(resolver.stack, "s3"), bucket, code)
+            uploaded = upload_code(_StackClient(resolver.stack, "s3"), bucket, code)
+        if uploaded.replaced:
+            log.warning("s3://%s/%s held other content; replaced by the built code", bucket, uploaded.key)
+        _UPLOADED[bucket] = uploaded
+    return _UPLOADED[bucket]
 
 
 class FleetResolver(Resolver):  # type: ignore[misc] # sceptre is untyped

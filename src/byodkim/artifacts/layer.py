@@ -114,8 +114,9 @@ class BuildOptions:
 
     runtime: Runtime
     arch: str  # Lambda's name: x86_64 or arm64
-    requirements: Path | None = None  # None: the pinned layers/cryptography/requirements.txt
+    requirements: Path | None = None  # None: the pinned layers/cryptography/requirements.txt, by its lock
     out: Path | None = None
+    update_lock: bool = False  # resolve the default requirements again and rewrite the target's lock
     cache_dir: Path | None = None
     progress: Progress = field(default=lambda _step, _done, _total: None)
 
@@ -141,12 +142,12 @@ def build_layer(options: BuildOptions) -> LayerBuild:
     with tempfile.TemporaryDirectory(prefix="byodkim-layer-") as tmp:
         work = Path(tmp)
         options.progress("resolving", 0, 0)
-        lock = _resolve(requirements, target, machine, work)
+        lock = _lock_for(options, requirements, target, machine, work)
         key = hashlib.sha256(
             f"{__version__}\n{target.name}\n{machine}\n{lock}".encode(),
         ).hexdigest()[:32]
         cached = cache / f"{key}.zip"
-        if cached.exists():
+        if cached.exists() and _cached_zip_matches(cached, lock, target, machine, work / "cached"):
             options.progress("cached", 1, 1)
             copy_atomic(cached, out)
             return _describe(out, target.name, options.arch, cached=True)
@@ -167,6 +168,90 @@ def build_layer(options: BuildOptions) -> LayerBuild:
         copy_atomic(staged, cached)
         copy_atomic(staged, out)
     return _describe(out, target.name, options.arch, cached=False, packages=packages)
+
+
+_UPDATE = "run `byodkim build-layer --runtime {runtime} --arch {arch} --update-lock` and review the diff"
+
+
+def lock_file(target: Runtime, arch_name: str) -> Path:
+    """Return the committed hashed lock of the default layer for a runtime and Lambda architecture."""
+    name = f"{target.name}-{arch_name}.txt"
+    checkout = Path(__file__).resolve().parents[3] / "layers" / "cryptography" / "locks"
+    if checkout.is_dir():
+        return checkout / name
+    return Path(__file__).resolve().parents[1] / "_data" / "layer-locks" / name  # the copy in the wheel
+
+
+def _lock_for(options: BuildOptions, requirements: str, target: Runtime, machine: str, work: Path) -> str:
+    """Return the hashed lock to install: the committed one for the default layer, else resolved now.
+
+    The default layer never floats: every package, transitive ones included, is pinned with its
+    wheel hashes in a file under review, and a lock that no longer matches requirements.txt is
+    refused rather than silently resolved again.
+    """
+    if options.requirements is not None:
+        return _resolve(requirements, target, machine, work)
+    path = lock_file(target, options.arch)
+    if options.update_lock:
+        resolved = _resolve(requirements, target, machine, work)
+        header = "".join(line + "\n" for line in _lock_header(path))
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(header + resolved, encoding="utf-8")
+    if not path.is_file():
+        raise ByodkimError(
+            f"no hashed lock for {target.name} {options.arch} ({path})",
+            _UPDATE.format(runtime=target.name, arch=options.arch),
+        )
+    lock = path.read_text(encoding="utf-8")
+    pinned, locked = _pins(requirements), _pins(lock)
+    stale = sorted(f"{name}=={version}" for name, version in pinned.items() if locked.get(name) != version)
+    if stale or any("--hash=sha256:" not in block for block in lock.split("==")[1:]):
+        raise ByodkimError(
+            f"{path.name} does not lock {', '.join(stale) or 'every package with its hashes'} of requirements.txt",
+            _UPDATE.format(runtime=target.name, arch=options.arch),
+        )
+    (work / "lock.txt").write_text(lock, encoding="utf-8")
+    return lock
+
+
+def _lock_header(path: Path) -> list[str]:
+    runtime_name, arch_name = path.stem.split("-", 1)
+    what = f"{runtime_name} {arch_name}"
+    again = f"--runtime {runtime_name} --arch {arch_name} --update-lock"
+    return [
+        f"# Hashed lock of layers/cryptography/requirements.txt for {what}, transitive packages included.",
+        "# The layer installs only this (uv --require-hashes). Regenerate after changing requirements.txt:",
+        f"#   uv run byodkim build-layer {again}   (then review the diff)",
+    ]
+
+
+def _pins(text: str) -> dict[str, str]:
+    """Return ``name -> version`` of every ``name==version`` line (names normalised as PEP 503 does)."""
+    found = {}
+    for line in text.splitlines():
+        match = re.match(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)\s*==\s*([^\s;\\]+)", line)
+        if match:
+            found[re.sub(r"[-_.]+", "-", match.group(1)).lower()] = match.group(2)
+    return found
+
+
+def _cached_zip_matches(cached: Path, lock: str, target: Runtime, machine: str, scratch: Path) -> bool:
+    """Return whether a cached zip still holds exactly the locked packages, each binary fit for the target.
+
+    The cache is a folder anyone with the user's rights can write: a zip found there is checked
+    like a fresh build before it is published; one that fails is dropped and rebuilt.
+    """
+    try:
+        with zipfile.ZipFile(cached) as archive:
+            archive.extractall(scratch)
+        packages = verify_tree(scratch / "python", target, machine)
+    except (zipfile.BadZipFile, OSError, ByodkimError):
+        cached.unlink(missing_ok=True)
+        return False
+    if _pins("\n".join(packages)) != _pins(lock):
+        cached.unlink(missing_ok=True)
+        return False
+    return True
 
 
 def default_requirements() -> str:

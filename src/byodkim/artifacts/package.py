@@ -12,8 +12,13 @@ import shutil
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from byodkim.artifacts.reprozip import write_reproducible_zip
+from byodkim.errors import AwsError
+
+if TYPE_CHECKING:
+    from mypy_boto3_s3 import S3Client
 
 # The Lambda runs the handler over rollout/, aws/, dnscheck/ and dkim/; the doors and tools for
 # people (CLI, Sceptre plugins, emulator, local rehearsal, builders) never run there.
@@ -52,3 +57,68 @@ def build_code_zip(out: Path) -> CodeZip:
 
 def _left_out(folder: Path, name: str, package: Path) -> bool:
     return name == "__pycache__" or name.endswith(".pyc") or (folder == package and name in _LEFT_OUT)
+
+
+@dataclass(frozen=True)
+class UploadedCode:
+    """The code zip as the function is to run it: its key and the exact object version checked."""
+
+    key: str
+    version: str
+    replaced: bool  # an object at the key had other content (planted or corrupt) and was replaced
+
+
+def upload_code(s3: S3Client | Any, bucket: str, code: CodeZip) -> UploadedCode:  # noqa: ANN401 - or Sceptre's client
+    """Put the code zip at its content-addressed key unless that exact content is there; return the checked version.
+
+    An object already at the key is read back and hashed, never trusted for its name: whoever
+    can write to the bucket could have planted a zip there, and it would run as the dkim-manager
+    role. The version returned (the bucket is versioned) is the one whose bytes were hashed, so
+    the function is pinned to it even if the key is written again afterwards.
+    """
+    found = _version_with(s3, bucket, code, None)
+    if found is not None:
+        return UploadedCode(code.s3_key, found, replaced=False)
+    existed = _exists(s3, bucket, code.s3_key)
+    put = s3.put_object(Bucket=bucket, Key=code.s3_key, Body=code.path.read_bytes(), ChecksumSHA256=code.sha256_b64)
+    version = str(put.get("VersionId") or "")
+    if not version or version == "null":
+        raise AwsError(
+            f"bucket `{bucket}` keeps no object versions: the function's code cannot be pinned",
+            "enable versioning on the artifact bucket (the base stack does)",
+        )
+    if _version_with(s3, bucket, code, version) is None:
+        raise AwsError(f"s3://{bucket}/{code.s3_key} does not hold the code just uploaded", "run the launch again")
+    return UploadedCode(code.s3_key, version, replaced=existed)
+
+
+def predict_code(s3: S3Client | Any, bucket: str, code: CodeZip) -> UploadedCode:  # noqa: ANN401 - or Sceptre's client
+    """Return what :func:`upload_code` would give, reading only (a preview writes nothing).
+
+    The checked version when the exact content is there already; otherwise a version that no
+    object can have, so the preview shows the function's code changing.
+    """
+    found = _version_with(s3, bucket, code, None)
+    return UploadedCode(code.s3_key, found or "not-uploaded-yet", replaced=False)
+
+
+def _exists(s3: Any, bucket: str, key: str) -> bool:  # noqa: ANN401
+    try:
+        s3.head_object(Bucket=bucket, Key=key)
+    except Exception:  # noqa: BLE001 - absent (404) or unreadable: not ours to trust either way
+        return False
+    return True
+
+
+def _version_with(s3: Any, bucket: str, code: CodeZip, version: str | None) -> str | None:  # noqa: ANN401
+    """Return the version of the object (the newest, or ``version``) if its bytes are the code's; else None."""
+    args = {"Bucket": bucket, "Key": code.s3_key, **({"VersionId": version} if version else {})}
+    try:
+        got = s3.get_object(**args)
+    except Exception:  # noqa: BLE001 - absent or unreadable: upload
+        return None
+    body = got["Body"].read()
+    if hashlib.sha256(body).hexdigest() != code.sha256_hex:
+        return None
+    found = str(got.get("VersionId") or version or "")
+    return found if found and found != "null" else None

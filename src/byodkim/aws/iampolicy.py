@@ -1,62 +1,50 @@
 """Least-privilege IAM policies for the people who run byodkim, from the deployment's own names.
 
-``operator``: register, status, verify --ses, report, rotate, rollback, phase 4/5/7 and
+``operator``: register, status, verify --ses, report, rotate, rollback, phase 4/7 and
 send-test for the deployment's domain. ``deployer``: ``sceptre launch``/``preflight`` of the
 project's stacks with the caller's own credentials (Sceptre uses no service role here), each
-service's actions limited to the resource names the templates use. Checked by cfn-lint's IAM
-rules in the tests.
+service's actions limited to the resource names the templates use. ``boundary``: the
+permissions boundary every role the deployer creates or edits must carry (an administrator
+creates it once; the deployer cannot change it).
+
+No path to more than the deployment needs: the deployer creates and edits roles only with the
+boundary attached, cannot rewrite the dkim-manager role's trust, delete it, or pass it to
+anything but Lambda, uses KMS only on the project's keys and never on the DKIM secrets' key,
+and neither role can switch off, delete or unsubscribe the security alerting. Checked by
+cfn-lint's IAM rules and a test per escalation path in the tests.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from byodkim.aws.iamdeployer import deployer
+from byodkim.aws.iamparts import SECURITY_RULES, Arns, alerting_untouchable, boundary_name, statement
+
 if TYPE_CHECKING:
     from byodkim.deployment import Deployment
 
-ROLES = ("operator", "deployer")
+ROLES = ("operator", "deployer", "boundary")
+__all__ = ["ROLES", "SECURITY_RULES", "boundary_name", "policy"]
 
 
 def policy(role: str, target: Deployment, domain: str, region: str, account: str) -> dict[str, Any]:
-    """Return the IAM policy document for ``role`` (operator or deployer)."""
-    arn = _Arns(target, domain, region, account)
-    statements = _operator(arn) if role == "operator" else _deployer(arn)
-    return {"Version": "2012-10-17", "Statement": statements}
+    """Return the IAM policy document for ``role`` (operator, deployer or boundary)."""
+    arn = Arns(target, domain, region, account)
+    build = {"operator": _operator, "deployer": deployer, "boundary": _boundary}[role]
+    return {"Version": "2012-10-17", "Statement": build(arn)}
 
 
-class _Arns:
-    def __init__(self, target: Deployment, domain: str, region: str, account: str) -> None:
-        self.t, self.domain, self.region, self.account = target, domain, region, account
-        self.prefix = target.prefix
-
-    def of(self, service: str, resource: str, region: str | None = None) -> str:
-        where = self.region if region is None else region
-        return f"arn:aws:{service}:{where}:{self.account}:{resource}"
-
-    @property
-    def identity(self) -> str:
-        return self.of("ses", f"identity/{self.domain}")
-
-    @property
-    def stacks(self) -> str:
-        return self.of("cloudformation", f"stack/{self.t.project_code}-{self.t.group}-*/*")
-
-
-def _statement(sid: str, actions: list[str], resources: list[str], **extra: Any) -> dict[str, Any]:  # noqa: ANN401
-    return {"Sid": sid, "Effect": "Allow", "Action": sorted(actions), "Resource": resources, **extra}
-
-
-def _operator(a: _Arns) -> list[dict[str, Any]]:
+def _operator(a: Arns) -> list[dict[str, Any]]:
     t = a.t
     return [
-        _statement("WhoAmI", ["sts:GetCallerIdentity"], ["*"]),
-        _statement(
+        statement("WhoAmI", ["sts:GetCallerIdentity"], ["*"]),
+        statement(
             "SesThisIdentity",
             [
                 "ses:GetEmailIdentity",
                 "ses:CreateEmailIdentity",
                 "ses:PutEmailIdentityDkimSigningAttributes",
-                "ses:PutEmailIdentityDkimAttributes",
                 "ses:TagResource",
                 "ses:UntagResource",
                 "ses:ListTagsForResource",
@@ -64,29 +52,40 @@ def _operator(a: _Arns) -> list[dict[str, Any]]:
             ],
             [a.identity, a.of("ses", "identity/*@" + a.domain), a.of("ses", f"configuration-set/{a.prefix}-*")],
         ),
-        _statement(
+        statement(
             "DkimKeys",
             [
                 "secretsmanager:CreateSecret",
                 "secretsmanager:DescribeSecret",
                 "secretsmanager:GetSecretValue",
-                "secretsmanager:PutSecretValue",
+                "secretsmanager:PutResourcePolicy",
+                "secretsmanager:GetResourcePolicy",
                 "secretsmanager:TagResource",
             ],
             [a.of("secretsmanager", f"secret:{t.secret_prefix}/{a.domain}/*")],
         ),
-        _statement(
-            "Phase1Key",
-            ["kms:DescribeKey", "kms:Decrypt", "kms:GenerateDataKey"],
+        statement(
+            "FindPhase1Key",
+            ["kms:DescribeKey"],
             [a.of("kms", "key/*")],
-            Condition={"ForAnyValue:StringEquals": {"kms:ResourceAliases": [t.kms_alias]}},
+            Condition={"ForAnyValue:StringEquals": {"kms:ResourceAliases": [a.secrets_key_alias, t.kms_alias]}},
         ),
-        _statement(
+        statement(
+            # Only through Secrets Manager: the key protects nothing else, and nobody decrypts it directly.
+            "Phase1Key",
+            ["kms:Decrypt", "kms:GenerateDataKey"],
+            [a.of("kms", "key/*")],
+            Condition={
+                "ForAnyValue:StringEquals": {"kms:ResourceAliases": [a.secrets_key_alias, t.kms_alias]},
+                "StringEquals": {"kms:ViaService": f"secretsmanager.{a.region}.amazonaws.com"},
+            },
+        ),
+        statement(
             "RolloutState",
             ["ssm:GetParameter", "ssm:PutParameter"],
             [a.of("ssm", f"parameter{t.parameter_root}/{a.domain}/*")],
         ),
-        _statement(
+        statement(
             "Report",
             [
                 "cloudformation:DescribeStacks",
@@ -96,239 +95,83 @@ def _operator(a: _Arns) -> list[dict[str, Any]]:
             ],
             [a.stacks],
         ),
-        _statement(
+        statement(
             "LayerAndFunction",
             ["lambda:ListLayerVersions", "lambda:GetFunction"],
             [a.of("lambda", f"layer:{t.layer_name}"), a.of("lambda", f"function:{t.function_name}")],
         ),
-        _statement("Phase4Objects", ["s3:PutObject"], [f"arn:aws:s3:::{t.certificates_bucket}/dns/{a.domain}/*"]),
-        _statement("Phase5Request", ["sns:Publish"], [a.of("sns", t.dns_topic_name)]),
-        _statement("Phase7Schedule", ["events:DisableRule"], [a.of("events", f"rule/{t.phase7_rule_name}")]),
-        _statement(
+        statement("Phase4Objects", ["s3:PutObject"], [f"arn:aws:s3:::{t.certificates_bucket}/dns/{a.domain}/*"]),
+        # Phase 5: the DNS team's topic takes messages from the dkim-manager role only; an operator
+        # asks the function to send the request.
+        statement("Phase5Request", ["lambda:InvokeFunction"], [a.of("lambda", f"function:{t.function_name}")]),
+        statement("Phase7Schedule", ["events:DisableRule"], [a.of("events", f"rule/{t.phase7_rule_name}")]),
+        statement(
             "Phase7Metric",
             ["cloudwatch:PutMetricData"],
             ["*"],
             Condition={"StringEquals": {"cloudwatch:namespace": "BYODKIM"}},
         ),
+        *alerting_untouchable(a),
     ]
 
 
-def _deployer(a: _Arns) -> list[dict[str, Any]]:
-    p = a.prefix
-    named = f"{p}-*"
+def _boundary(a: Arns) -> list[dict[str, Any]]:
+    """Return the most any project role may do: what the templates' roles need, on the project's resources.
+
+    No IAM, no STS, no Lambda code changes, no KMS administration: a role inside it cannot make
+    another role, widen itself, or replace the function that reads the keys.
+    """
+    t, p = a.t, a.prefix
     return [
-        _statement("WhoAmI", ["sts:GetCallerIdentity", "cloudformation:ValidateTemplate"], ["*"]),
-        _statement(
-            "Stacks",
+        statement(
+            "DkimManager",
             [
-                "cloudformation:CreateStack",
-                "cloudformation:UpdateStack",
-                "cloudformation:DeleteStack",
-                "cloudformation:DescribeStacks",
-                "cloudformation:DescribeStackEvents",
-                "cloudformation:DescribeStackResource",
-                "cloudformation:DescribeStackResources",
-                "cloudformation:ListStackResources",
-                "cloudformation:GetTemplate",
-                "cloudformation:GetTemplateSummary",
-                "cloudformation:CreateChangeSet",
-                "cloudformation:DescribeChangeSet",
-                "cloudformation:ExecuteChangeSet",
-                "cloudformation:DeleteChangeSet",
-                "cloudformation:ListChangeSets",
-                "cloudformation:ContinueUpdateRollback",
-                "cloudformation:TagResource",
+                "ses:GetEmailIdentity",
+                "ses:CreateEmailIdentity",
+                "ses:PutEmailIdentityDkimSigningAttributes",
+                "ses:TagResource",
+                "secretsmanager:GetSecretValue",
+                "secretsmanager:DescribeSecret",
+                "ssm:GetParameter",
+                "ssm:PutParameter",
+                "sns:Publish",
+                "events:DisableRule",
+                "logs:CreateLogStream",
+                "logs:PutLogEvents",
             ],
-            [a.stacks],
-        ),
-        _statement(
-            "Buckets",
             [
-                "s3:CreateBucket",
-                "s3:DeleteBucket",
+                f"arn:aws:ses:*:{a.account}:identity/*",
+                a.of("secretsmanager", f"secret:{t.secret_prefix}/*"),
+                a.of("ssm", f"parameter/byodkim/{p}/*"),
+                a.of("sns", f"{p}-*"),
+                a.of("events", f"rule/{t.phase7_rule_name}"),
+                a.of("logs", f"log-group:/aws/lambda/{p}-*"),
+            ],
+        ),
+        statement(
+            "ProjectObjects",
+            [
+                "s3:GetObject",
+                "s3:PutObject",
+                "s3:AbortMultipartUpload",
                 "s3:GetBucketLocation",
                 "s3:ListBucket",
-                "s3:PutObject",
-                "s3:GetObject",
-                "s3:PutBucketPolicy",
-                "s3:GetBucketPolicy",
-                "s3:DeleteBucketPolicy",
-                "s3:PutEncryptionConfiguration",
-                "s3:PutBucketPublicAccessBlock",
-                "s3:PutBucketVersioning",
-                "s3:PutLifecycleConfiguration",
-                "s3:PutBucketTagging",
-                "s3:PutBucketOwnershipControls",
+                "s3:ListBucketMultipartUploads",
             ],
-            [f"arn:aws:s3:::{named}", f"arn:aws:s3:::{named}/*"],
+            [f"arn:aws:s3:::{p}-*", f"arn:aws:s3:::{p}-*/*"],
         ),
-        _statement(
-            "Roles",
-            [
-                "iam:CreateRole",
-                "iam:DeleteRole",
-                "iam:GetRole",
-                "iam:UpdateAssumeRolePolicy",
-                "iam:TagRole",
-                "iam:PutRolePolicy",
-                "iam:GetRolePolicy",
-                "iam:DeleteRolePolicy",
-                "iam:AttachRolePolicy",
-                "iam:DetachRolePolicy",
-                "iam:PassRole",
-                "iam:CreatePolicy",
-                "iam:DeletePolicy",
-                "iam:CreatePolicyVersion",
-                "iam:DeletePolicyVersion",
-                "iam:GetPolicy",
-                "iam:ListPolicyVersions",
-            ],
-            [f"arn:aws:iam::{a.account}:role/{named}", f"arn:aws:iam::{a.account}:policy/{named}"],
+        statement(
+            "ProjectKeysUse",
+            ["kms:Decrypt", "kms:GenerateDataKey"],
+            [a.of("kms", "key/*")],
+            Condition={"ForAnyValue:StringLike": {"kms:ResourceAliases": [f"alias/{p}-*"]}},
         ),
-        _statement(
-            "FunctionAndLayer",
-            [
-                "lambda:CreateFunction",
-                "lambda:DeleteFunction",
-                "lambda:GetFunction",
-                "lambda:GetFunctionConfiguration",
-                "lambda:UpdateFunctionCode",
-                "lambda:UpdateFunctionConfiguration",
-                "lambda:AddPermission",
-                "lambda:RemovePermission",
-                "lambda:TagResource",
-                "lambda:ListTags",
-                "lambda:PublishLayerVersion",
-                "lambda:GetLayerVersion",
-                "lambda:ListLayerVersions",
-                "lambda:DeleteLayerVersion",
-            ],
-            [a.of("lambda", f"function:{named}"), a.of("lambda", f"layer:{named}"), a.of("lambda", f"layer:{named}:*")],
+        statement(
+            "SesEvents", ["firehose:PutRecord", "firehose:PutRecordBatch"], [a.of("firehose", f"deliverystream/{p}-*")]
         ),
-        _statement("KeyCreate", ["kms:CreateKey", "kms:ListAliases"], ["*"]),
-        _statement(
-            "Keys",
-            [
-                "kms:DescribeKey",
-                "kms:PutKeyPolicy",
-                "kms:GetKeyPolicy",
-                "kms:EnableKeyRotation",
-                "kms:GetKeyRotationStatus",
-                "kms:TagResource",
-                "kms:ScheduleKeyDeletion",
-                "kms:CreateAlias",
-                "kms:DeleteAlias",
-                "kms:UpdateAlias",
-                "kms:Encrypt",
-                "kms:Decrypt",
-                "kms:GenerateDataKey",
-            ],
-            [a.of("kms", "key/*"), a.of("kms", f"alias/{named}")],
-        ),
-        _statement(
-            "Topics",
-            [
-                "sns:CreateTopic",
-                "sns:DeleteTopic",
-                "sns:GetTopicAttributes",
-                "sns:SetTopicAttributes",
-                "sns:Subscribe",
-                "sns:Unsubscribe",
-                "sns:TagResource",
-            ],
-            [a.of("sns", named)],
-        ),
-        _statement(
-            "Rules",
-            [
-                "events:PutRule",
-                "events:DeleteRule",
-                "events:DescribeRule",
-                "events:PutTargets",
-                "events:RemoveTargets",
-                "events:EnableRule",
-                "events:DisableRule",
-                "events:TagResource",
-            ],
-            [a.of("events", f"rule/{named}")],
-        ),
-        _statement(
-            "AlarmsAndDashboard",
-            [
-                "cloudwatch:PutMetricAlarm",
-                "cloudwatch:DeleteAlarms",
-                "cloudwatch:DescribeAlarms",
-                "cloudwatch:PutDashboard",
-                "cloudwatch:DeleteDashboards",
-                "cloudwatch:GetDashboard",
-                "cloudwatch:TagResource",
-            ],
-            [a.of("cloudwatch", f"alarm:{named}"), f"arn:aws:cloudwatch::{a.account}:dashboard/{named}"],
-        ),
-        _statement(
-            "Logs",
-            [
-                "logs:CreateLogGroup",
-                "logs:DeleteLogGroup",
-                "logs:PutRetentionPolicy",
-                "logs:AssociateKmsKey",
-                "logs:TagResource",
-                "logs:DescribeLogGroups",
-            ],
-            [a.of("logs", f"log-group:/aws/lambda/{named}"), a.of("logs", f"log-group:/aws/lambda/{named}:*")],
-        ),
-        _statement(
-            "Parameters",
-            [
-                "ssm:PutParameter",
-                "ssm:GetParameter",
-                "ssm:GetParameters",
-                "ssm:DeleteParameter",
-                "ssm:AddTagsToResource",
-            ],
-            [a.of("ssm", f"parameter/byodkim/{p}/*")],
-        ),
-        _statement(
-            "Ses",
-            [
-                "ses:CreateEmailIdentity",
-                "ses:GetEmailIdentity",
-                "ses:DeleteEmailIdentity",
-                "ses:PutEmailIdentityDkimSigningAttributes",
-                "ses:PutEmailIdentityMailFromAttributes",
-                "ses:CreateConfigurationSet",
-                "ses:DeleteConfigurationSet",
-                "ses:GetConfigurationSet",
-                "ses:CreateConfigurationSetEventDestination",
-                "ses:DeleteConfigurationSetEventDestination",
-                "ses:UpdateConfigurationSetEventDestination",
-                "ses:TagResource",
-            ],
-            [a.identity, a.of("ses", f"configuration-set/{named}")],
-        ),
-        _statement(
-            "Streams",
-            [
-                "kinesis:CreateStream",
-                "kinesis:DeleteStream",
-                "kinesis:DescribeStreamSummary",
-                "kinesis:AddTagsToStream",
-                "kinesis:StartStreamEncryption",
-                "firehose:CreateDeliveryStream",
-                "firehose:DeleteDeliveryStream",
-                "firehose:DescribeDeliveryStream",
-                "firehose:TagDeliveryStream",
-            ],
-            [a.of("kinesis", f"stream/{named}"), a.of("firehose", f"deliverystream/{named}")],
-        ),
-        _statement(
-            "Secrets",
-            [
-                "secretsmanager:CreateSecret",
-                "secretsmanager:DeleteSecret",
-                "secretsmanager:DescribeSecret",
-                "secretsmanager:TagResource",
-            ],
-            [a.of("secretsmanager", f"secret:{named}")],
+        statement(
+            "Unscoped",
+            ["cloudwatch:PutMetricData", "xray:PutTraceSegments", "xray:PutTelemetryRecords"],
+            ["*"],
         ),
     ]

@@ -55,8 +55,82 @@ def read_key(client: SecretsManagerClient, secret_id: str) -> SigningKey | None:
     except (ValueError, KeyError):
         material = text  # a secret holding only the key, in any form the loader reads
     if isinstance(data, dict) and "fingerprint" in data:  # stored by byodkim, which checked it then
-        return from_ses_form(str(material), validate=False)
+        key = from_ses_form(str(material), validate=False)
+        if key.public.fingerprint != data["fingerprint"]:
+            raise AwsError(
+                f"secret `{secret_id}` holds another key than its own fingerprint field says",
+                "someone changed the secret's value: check CloudTrail (PutSecretValue), then rotate to a new key",
+            )
+        return key
     return key_from_bytes(str(material).encode(), f"secret `{secret_id}`")
+
+
+def read_checked_key(client: SecretsManagerClient, secret_id: str) -> SigningKey | None:
+    """Return the key in ``secret_id`` only if it is the one the secret's description names; None if absent.
+
+    The description is written once, by register, with the public half. A value swapped in
+    afterwards (PutSecretValue by someone else) no longer matches it and is refused, never
+    used: the phases would otherwise publish and register an attacker's key.
+    """
+    key = read_key(client, secret_id)
+    if key is None:
+        return None
+    described = _described_public(client, secret_id)
+    if described is not None and described.fingerprint != key.public.fingerprint:
+        raise AwsError(
+            f"secret `{secret_id}` holds another key ({key.public.fingerprint}) than its description names "
+            f"({described.fingerprint})",
+            "someone changed the secret's value: check CloudTrail (PutSecretValue), then rotate to a new key",
+        )
+    return key
+
+
+def _described_public(client: SecretsManagerClient, secret_id: str) -> PublicKey | None:
+    from byodkim.dkim.keyload import public_from_b64
+
+    description = client.describe_secret(SecretId=secret_id).get("Description", "")
+    if _PUBLIC not in description:
+        return None  # stored before descriptions carried the key: nothing to compare with
+    return public_from_b64(description.rsplit(_PUBLIC, 1)[1].strip(), f"the description of secret `{secret_id}`")
+
+
+def reader_policy(readers: tuple[str, ...]) -> str:
+    """Return the secret's resource policy: nobody but ``readers`` (ARN patterns) reads or changes it.
+
+    A Deny in the secret's own policy holds against any identity policy, so an administrator
+    role with secretsmanager:* in IAM does not read the key either.
+    """
+    statement = {
+        "Sid": "OnlyTheKeyHolders",
+        "Effect": "Deny",
+        "Principal": "*",
+        "Action": [
+            "secretsmanager:GetSecretValue",
+            "secretsmanager:PutSecretValue",
+            "secretsmanager:UpdateSecret",
+            "secretsmanager:PutResourcePolicy",
+            "secretsmanager:DeleteResourcePolicy",
+            "secretsmanager:ReplicateSecretToRegions",
+            "secretsmanager:DeleteSecret",
+        ],
+        "Resource": "*",
+        "Condition": {"ArnNotLike": {"aws:PrincipalArn": sorted(readers)}},
+    }
+    return json.dumps({"Version": "2012-10-17", "Statement": [statement]}, sort_keys=True)
+
+
+def principal_patterns(caller_arn: str) -> tuple[str, ...]:
+    """Return the IAM ARN patterns that name the caller of STS GetCallerIdentity in a policy condition.
+
+    An assumed role (an SSO permission set too) is named by its role, whose path the session ARN
+    drops: ``role/NAME`` and ``role/*/NAME`` both.
+    """
+    parts = caller_arn.split(":", 5)
+    if len(parts) == 6 and parts[2] == "sts" and parts[5].startswith("assumed-role/"):  # noqa: PLR2004 - ARN fields
+        name = parts[5].split("/")[1]
+        base = f"arn:{parts[1]}:iam::{parts[4]}:role"
+        return (f"{base}/{name}", f"{base}/*/{name}")
+    return (caller_arn,)
 
 
 @dataclass
@@ -158,8 +232,12 @@ def store_key(
     domain: str,
     selector: str,
     kms_key_id: str | None = None,
+    readers: tuple[str, ...] = (),
 ) -> StoredKey:
-    """Keep ``key`` in ``secret_id``; an existing secret must already hold the same key."""
+    """Keep ``key`` in ``secret_id``; an existing secret must already hold the same key.
+
+    With ``readers``, the new secret's resource policy denies everyone else (see :func:`reader_policy`).
+    """
     existing = read_key(client, secret_id)
     if existing is not None:
         if existing.public.fingerprint != key.public.fingerprint:
@@ -197,6 +275,8 @@ def store_key(
                 return StoredKey(secret_id, raced, created=False)
             raise AwsError(f"secret `{secret_id}` was created by someone else meanwhile", "run again") from None
         raise
+    if readers:
+        client.put_resource_policy(SecretId=secret_id, ResourcePolicy=reader_policy(readers), BlockPublicPolicy=True)
     return StoredKey(secret_id, key, created=True)
 
 
@@ -208,6 +288,7 @@ class KeySource:
     secret_id: str
     action: str  # "stored" | "already stored" | "read from secret" | "would store"
     generated: bool
+    kms_key_id: str | None = None  # the key a new secret is (or would be) encrypted with
 
 
 def obtain_key(
@@ -219,6 +300,7 @@ def obtain_key(
     secret_id: str | None,
     kms_key_id: str | None,
     dry_run: bool,
+    readers: tuple[str, ...] = (),
 ) -> KeySource:
     """Return the key to register: from the file, from the secret, or new; stored unless ``dry_run``.
 
@@ -242,6 +324,8 @@ def obtain_key(
                 f"secret `{target}` already holds a different key ({existing.public.fingerprint})",
                 "use a new --selector for a new key (see `byodkim rotate`), or --secret-id to use the stored one",
             )
-        return KeySource(given, target, "already stored" if existing else "would store", generated=generated)
-    stored_key = store_key(client, target, given, domain, selector, kms_key_id)
-    return KeySource(stored_key.key, target, "stored" if stored_key.created else "already stored", generated=generated)
+        action = "already stored" if existing else "would store"
+        return KeySource(given, target, action, generated=generated, kms_key_id=kms_key_id)
+    stored_key = store_key(client, target, given, domain, selector, kms_key_id, readers)
+    action = "stored" if stored_key.created else "already stored"
+    return KeySource(stored_key.key, target, action, generated=generated, kms_key_id=kms_key_id)

@@ -8,7 +8,7 @@ stays fast.
 from __future__ import annotations
 
 import sys
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING, NoReturn, TextIO
 
 import click
 
@@ -71,8 +71,37 @@ def _in_language(line: str, argv: Sequence[str] | None) -> str:
     return translate(line)
 
 
+class _Printable:
+    """A text stream that writes what it is given through :func:`byodkim.text.printable`.
+
+    Everything the CLI prints passes here, so text from DNS or a message reaches the terminal
+    as escapes, whichever command and line print it.
+    """
+
+    def __init__(self, stream: TextIO, *, carriage_return: bool = False) -> None:
+        self._stream, self._carriage_return = stream, carriage_return
+
+    def write(self, text: str) -> int:
+        from byodkim.text import printable
+
+        return self._stream.write(printable(text, carriage_return=self._carriage_return))
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._stream, name)
+
+
 def run(argv: Sequence[str] | None = None) -> int:
-    """Run the CLI and return its exit code; the only place errors become messages."""
+    """Run the CLI and return its exit code; the only place errors become messages and output is made printable."""
+    stdout, stderr = sys.stdout, sys.stderr
+    sys.stdout = _Printable(stdout)
+    sys.stderr = _Printable(stderr, carriage_return=True)
+    try:
+        return _run(argv)
+    finally:
+        sys.stdout, sys.stderr = stdout, stderr
+
+
+def _run(argv: Sequence[str] | None) -> int:
     try:
         result = cli.main(args=list(argv) if argv is not None else None, prog_name="byodkim", standalone_mode=False)
     except ByodkimError as exc:

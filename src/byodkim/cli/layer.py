@@ -34,7 +34,12 @@ REQUIREMENTS = Checked[Path]("file", "byodkim.artifacts.layer:requirements_file"
 @click.option(
     "--requirements",
     type=REQUIREMENTS,
-    help="Packages for the layer [default: layers/cryptography/requirements.txt].",
+    help="Packages for the layer [default: layers/cryptography/requirements.txt, installed from its hashed lock].",
+)
+@click.option(
+    "--update-lock",
+    is_flag=True,
+    help="Resolve the default requirements again and rewrite layers/cryptography/locks/RUNTIME-ARCH.txt.",
 )
 @click.option("-O", "--out", type=OUT_FILE, help="Zip to write [default: cryptography-layer-RUNTIME-ARCH.zip].")
 @click.option("--publish", is_flag=True, help="Publish the zip as a layer version (skipped when unchanged).")
@@ -46,6 +51,7 @@ def build_layer(
     target: Runtime,
     arch_name: str,
     requirements: Path | None,
+    update_lock: bool,  # noqa: FBT001 - a click flag
     out: Path | None,
     publish: bool,  # noqa: FBT001 - a click flag
     layer_name: str | None,
@@ -61,6 +67,8 @@ def build_layer(
             f"warning: Lambda deprecated {target.name} on {target.deprecated}; new functions should use python3.12",
             err=True,
         )
+    if update_lock and requirements is not None:
+        raise InputError("--update-lock is for the default layer's lock", "leave --requirements out")
     if publish and not layer_name:
         raise InputError("--publish needs --layer-name", "e.g. --layer-name aws-ses-migration-prod-cryptography")
     if (layer_name or bucket) and not publish:
@@ -74,7 +82,9 @@ def build_layer(
     progress = StepProgress()
     try:
         built = layer.build_layer(
-            layer.BuildOptions(target, arch_name, requirements=requirements, out=out, progress=progress)
+            layer.BuildOptions(
+                target, arch_name, requirements=requirements, out=out, progress=progress, update_lock=update_lock
+            )
         )
     finally:
         progress.close()

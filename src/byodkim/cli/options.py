@@ -155,11 +155,12 @@ def aws_regions(
     return aws, chosen
 
 
-def kms_key(aws: Aws, region: str, given: str | None) -> str | None:
-    """Return the KMS key for a new secret: the one given, else phase 1's key when it exists.
+def kms_key(aws: Aws, region: str, given: str | None) -> str:
+    """Return the KMS key for a new secret: the one given, else phase 1's secrets key (or its older key).
 
-    Without it Secrets Manager would use its AWS-managed key (aws/secretsmanager), which the
-    deployment's key policy and audit do not cover.
+    Never Secrets Manager's AWS-managed key (aws/secretsmanager), which the deployment's key
+    policy and audit do not cover: without phase 1's key and without --kms-key-id, refuse
+    before anything is stored.
     """
     if given:
         return given
@@ -167,9 +168,33 @@ def kms_key(aws: Aws, region: str, given: str | None) -> str | None:
     from byodkim.aws.secrets import existing_kms_key
 
     folder = deployment.find_sceptre_dir()
-    if folder is None:
-        return None
-    return existing_kms_key(aws.client("kms", region), deployment.read(folder).kms_alias)
+    target = deployment.read(folder) if folder is not None else None
+    aliases = [f"{target.kms_alias}-secrets", target.kms_alias] if target is not None else []
+    client = aws.client("kms", region)
+    for alias in aliases:
+        found = existing_kms_key(client, alias)
+        if found is not None:
+            return found
+    wanted = aliases[0] if aliases else "phase 1's KMS key"
+    raise InputError(
+        f"{wanted} does not exist in {region}; the key would be stored under the AWS-managed key",
+        "launch phase 1 there first, or give --kms-key-id with a key of your own; nothing was stored",
+    )
+
+
+def secret_readers(aws: Aws, region: str) -> tuple[str, ...]:
+    """Return who may read a new DKIM secret: the dkim-manager role and the operator storing it."""
+    from byodkim import deployment
+    from byodkim.aws.secrets import principal_patterns
+
+    caller = aws.client("sts", region).get_caller_identity()
+    account, arn = str(caller["Account"]), str(caller["Arn"])
+    folder = deployment.find_sceptre_dir()
+    readers = principal_patterns(arn)
+    if folder is not None:
+        prefix = deployment.read(folder).prefix
+        readers = (f"arn:aws:iam::{account}:role/{prefix}-dkim-manager-role", *readers)
+    return readers
 
 
 def record_selector(aws: Aws, region: str, domain: str, selector: str) -> None:

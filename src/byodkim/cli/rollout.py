@@ -295,6 +295,11 @@ def _alert(aws: Aws, region: str) -> Callable[[str, str], None]:
 @domain_option
 @click.option("--selector", type=SELECTOR, help="Selector [default: the one phase-4 keeps in SSM].")
 @click.option("--resend", is_flag=True, help="Phase 5: send the DNS request again though it was sent for this key.")
+@click.option(
+    "--invoke",
+    is_flag=True,
+    help="Run the deployed dkim-manager function instead (phase 5 in AWS: only its role may publish to the DNS team).",
+)
 @output_option("text", "json")
 @env_option
 @project_option
@@ -306,6 +311,7 @@ def phase(
     domain: str,
     selector: str | None,
     resend: bool,  # noqa: FBT001 - a click flag
+    invoke: bool,  # noqa: FBT001 - a click flag
     output: str,
     environment: str | None,
     project: str | None,
@@ -313,7 +319,7 @@ def phase(
     profile: str | None,
     region: str | None,
 ) -> int:
-    """Run the dkim-manager Lambda's phase 4, 5 or 7 from here, with the same code and payload."""
+    """Run the dkim-manager Lambda's phase 4, 5 or 7 from here, with the same code and payload (or --invoke it)."""
     import json
 
     from byodkim import deployment
@@ -325,8 +331,13 @@ def phase(
     where = aws.default_region()
     specs = tuple(server.spec for server in servers(nameservers))
     config = ManagerConfig.for_deployment(target, domain, where, aws.account(where), specs)
-    request = PhaseRequest("phase_manager", number, domain, selector, resend=resend)
-    result = Manager(config, aws, where).run(request)
+    if invoke:
+        from byodkim.rollout.invocation import invoke_phase
+
+        result = invoke_phase(aws, where, target, number, domain, selector, resend=resend)
+    else:
+        request = PhaseRequest("phase_manager", number, domain, selector, resend=resend)
+        result = Manager(config, aws, where).run(request)
     if output == "json":
         click.echo(json.dumps(result, indent=2, ensure_ascii=False))
         return 0

@@ -27,6 +27,7 @@ from byodkim.cli.options import (
     profile_option,
     record_selector,
     regions_option,
+    secret_readers,
     servers,
     signing_key,
 )
@@ -69,7 +70,9 @@ def _next_after_register(results: list[RegionResult], domain: str, selector: str
     help="With --all or several --domain: keygen's folder; registers DIR/DOMAIN/SELECTOR.private.pem for each.",
 )
 @click.option(
-    "--kms-key-id", help="KMS key for a new secret [default: phase 1's key, alias/<project>-<env>-dkim, if it exists]."
+    "--kms-key-id",
+    help="KMS key for a new secret [default: phase 1's alias/<project>-<env>-dkim-secrets, else its "
+    "alias/<project>-<env>-dkim; refused when neither exists].",
 )
 @regions_option
 @profile_option
@@ -122,7 +125,13 @@ def register(
     sm = aws.client("secretsmanager", chosen[0])
     kms = kms_key(aws, chosen[0], kms_key_id)
     obtain = functools.partial(
-        secrets.obtain_key, sm, domain=domain, selector=selector, secret_id=secret_id, kms_key_id=kms
+        secrets.obtain_key,
+        sm,
+        domain=domain,
+        selector=selector,
+        secret_id=secret_id,
+        kms_key_id=kms,
+        readers=secret_readers(aws, chosen[0]) if not dry_run else (),
     )
     # The key first in memory only, and the guard asked on a dry run: a refused register writes
     # nothing (no secret, no SES change), so a refusal leaves the account as it found it.
@@ -132,28 +141,48 @@ def register(
     if not dry_run:
         request = Registration(domain, selector, source.key, chosen, force=force)
         source, results = _register_planned(obtain, source, results, request, aws, check, servers(nameservers))
+    _print_registration(output, (domain, selector), source, chosen, results, dry_run=dry_run)
+    return 0 if all(r.ok for r in results) else 1
+
+
+def _print_registration(
+    output: str,
+    name: tuple[str, str],
+    source: KeySource,
+    chosen: tuple[str, ...],
+    results: list[RegionResult],
+    *,
+    dry_run: bool,
+) -> None:
+    domain, selector = name
     if output == "json":
         echo_json(
             {
                 "domain": domain,
                 "selector": selector,
                 "fingerprint": source.key.public.fingerprint,
-                "secret": {"id": source.secret_id, "region": chosen[0], "action": source.action},
+                "secret": {
+                    "id": source.secret_id,
+                    "region": chosen[0],
+                    "action": source.action,
+                    "kms_key": source.kms_key_id,
+                },
                 "generated": source.generated,
                 "dry_run": dry_run,
                 "regions": [r.as_dict() for r in results],
             }
         )
-    else:
-        origin = "new key" if source.generated else "key"
-        click.echo(f"{origin} {source.key.public.fingerprint}: {source.action} {source.secret_id} ({chosen[0]})")
-        for result in results:
-            click.echo(region_line(result))
-            for call in result.calls if dry_run else ():
-                click.echo(f"  would call {call}")
-        if not dry_run and all(r.ok for r in results):
-            click.echo(_next_after_register(results, domain, selector))
-    return 0 if all(r.ok for r in results) else 1
+        return
+    origin = "new key" if source.generated else "key"
+    click.echo(f"{origin} {source.key.public.fingerprint}: {source.action} {source.secret_id} ({chosen[0]})")
+    if source.action == "would store":
+        click.echo(f"  would encrypt it with KMS key {source.kms_key_id}")
+    for result in results:
+        click.echo(region_line(result))
+        for call in result.calls if dry_run else ():
+            click.echo(f"  would call {call}")
+    if not dry_run and all(r.ok for r in results):
+        click.echo(_next_after_register(results, domain, selector))
 
 
 def _register_planned(
@@ -208,7 +237,14 @@ def _register_fleet(
     fleet.ready(aws, [u.spec for u in todo], "secretsmanager", "sesv2", "sts")
     kept = public_keys(aws, [u.spec for u in todo], SECRET_PREFIX)
     work = RegisterWork(
-        aws, lambda region: kms_key(aws, region, kms_key_id), dry_run, force, nameservers, kept, key_dir
+        aws,
+        lambda region: kms_key(aws, region, kms_key_id),
+        dry_run,
+        force,
+        nameservers,
+        kept,
+        key_dir,
+        readers=lambda region: secret_readers(aws, region),
     )
     return fleet.run(todo, work, output, "domain-regions registered")
 

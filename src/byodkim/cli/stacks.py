@@ -181,8 +181,9 @@ def continue_rollback(
 
 
 @click.command("iam-policy")
-@click.option("--role", type=click.Choice(["operator", "deployer"]), required=True,
-              help="operator: register, report, verify --ses, rotate, phases; deployer: sceptre launch.")  # fmt: skip
+@click.option("--role", type=click.Choice(["operator", "deployer", "boundary"]), required=True,
+              help="operator: register, report, verify --ses, rotate, phases; deployer: sceptre launch; "
+              "boundary: the permissions boundary of every role the deployer creates.")  # fmt: skip
 @click.option("--domain", type=DOMAIN, help="Domain [default: domain_name in the Sceptre config].")
 @click.option("--account", default="*", show_default=True, help="AWS account ID the ARNs name.")
 @env_option

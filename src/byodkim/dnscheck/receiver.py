@@ -62,7 +62,8 @@ def txt_from(servers: list[Server], timeout: float) -> Callable[..., bytes | Non
     import dns.rdatatype
     import dns.resolver
 
-    def lookup(name: bytes | str, timeout: float = timeout) -> bytes | None:
+    def lookup(name: bytes | str, **_dkimpy: object) -> bytes | None:
+        # dkimpy passes its own whole-second timeout (at least 1 s); the caller's is the one that counts.
         target = name.decode() if isinstance(name, bytes) else name
         target = target if target.endswith(".") else target + "."
         if not servers:

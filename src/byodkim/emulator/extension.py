@@ -12,7 +12,7 @@ import json
 import time
 from typing import TYPE_CHECKING, Any
 
-from byodkim.emulator import stack_state
+from byodkim.emulator import stack_state, trail
 from byodkim.emulator.ses_api import SesApi
 from byodkim.emulator.state import ACCOUNT, Fault, SesRateLimit
 from byodkim.emulator.wire import Response, describe, error_response, respond
@@ -36,26 +36,52 @@ def wrap(app: WsgiApp, state: State) -> WsgiApp:
         if path.startswith("/moto-api/"):
             return app(environ, start_response)  # moto's own control plane is never faulted
         call = describe(environ)
-        fault = settings.take_fault(call)
-        if fault is not None and fault.kind == "delay":
-            # The caller checked its precondition before sending; the call lands later, as a slow SES.
-            time.sleep(fault.seconds)
-        elif fault is not None and fault.kind == "reset":
-            _reset(environ)
-            return []
-        elif fault is not None:
-            return respond(start_response, *_fault_response(fault, call))
+        faulted = _apply_fault(settings.take_fault(call), environ, start_response, call)
+        if faulted is not None:
+            return faulted
         handled = ses.handle(call, ACCOUNT)
         if handled is None and call.service == "lambda" and call.operation == "Invoke":
             handled = _invoke(state, call)
         if handled is not None:
+            if handled[0] < 300:  # noqa: PLR2004 - a success is what CloudTrail records
+                trail.deliver(call, ACCOUNT)
             return respond(start_response, *handled)
-        answer = app(environ, start_response)
+        answer = _recorded(app, environ, start_response, call)
         if call.service == "monitoring" and state.alarms is not None and "PutMetricData" in (call.operation + path):
             state.alarms.tick()  # CloudWatch evaluates on new data, not only on its clock
         return answer
 
     return middleware
+
+
+def _apply_fault(
+    fault: Fault | None, environ: dict[str, Any], start_response: StartResponse, call: Call
+) -> Iterable[bytes] | None:
+    """Answer a faulted call, or return None to let it through (a delay lets it through late)."""
+    if fault is None:
+        return None
+    if fault.kind == "delay":
+        # The caller checked its precondition before sending; the call lands later, as a slow SES.
+        time.sleep(fault.seconds)
+        return None
+    if fault.kind == "reset":
+        _reset(environ)
+        return []
+    return respond(start_response, *_fault_response(fault, call))
+
+
+def _recorded(app: WsgiApp, environ: dict[str, Any], start_response: StartResponse, call: Call) -> Iterable[bytes]:
+    """Return moto's answer; a success becomes a CloudTrail event, after moto made the change (as AWS reports it)."""
+    status: list[str] = []
+
+    def seen(code: str, headers: list[tuple[str, str]], *rest: object) -> object:
+        status.append(code)
+        return start_response(code, headers, *rest)
+
+    answer = app(environ, seen)
+    if status and status[0][:1] == "2":
+        trail.deliver(call, ACCOUNT)
+    return answer
 
 
 _THROTTLE = {"rest-json": ("TooManyRequestsException", 429), "json": ("ThrottlingException", 400)}

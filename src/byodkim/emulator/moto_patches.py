@@ -15,6 +15,28 @@ def apply() -> None:
     _lambda_function_keeps_layers()
     _stack_updates_roll_back()
     _kms_key_policy_is_text()
+    _bucket_versioning_from_templates()
+
+
+def _bucket_versioning_from_templates() -> None:
+    """Apply an AWS::S3::Bucket's VersioningConfiguration, as CloudFormation does (moto ignores it).
+
+    The function's code is pinned to an S3 object version; without versioning there is none.
+    """
+    from moto.s3.models import FakeBucket
+
+    for name in ("create_from_cloudformation_json", "update_from_cloudformation_json"):
+        original = getattr(FakeBucket, name).__func__
+
+        def patched(cls: Any, /, *args: Any, _original: Any = original, **kwargs: Any) -> Any:
+            bucket = _original(cls, *args, **kwargs)
+            cloudformation_json = next((a for a in args if isinstance(a, dict) and "Properties" in a), {})
+            status = cloudformation_json.get("Properties", {}).get("VersioningConfiguration", {}).get("Status")
+            if status:
+                bucket.versioning_status = status
+            return bucket
+
+        setattr(FakeBucket, name, classmethod(patched))
 
 
 def _kms_key_policy_is_text() -> None:

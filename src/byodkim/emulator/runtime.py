@@ -172,9 +172,7 @@ class LambdaRuntime:
             "TZ": ":UTC",
             "PATH": "/usr/local/bin:/usr/bin:/bin",
             # The execution role's credentials, and the endpoint that stands for AWS's network here.
-            "AWS_ACCESS_KEY_ID": "testing",
-            "AWS_SECRET_ACCESS_KEY": "testing",
-            "AWS_SESSION_TOKEN": "testing",
+            **_role_credentials(function, region),
             "AWS_ENDPOINT_URL": f"http://127.0.0.1:{self.endpoint_port}",
         }
         if os.environ.get("BYODKIM_SES_RATE"):  # the emulator's pacing, as its clients have it
@@ -319,3 +317,29 @@ def _can_isolate() -> bool:
         timeout=10,
     )
     return probe.returncode == 0
+
+
+def _role_credentials(function: Any, region: str) -> dict[str, str]:  # noqa: ANN401 - moto's function
+    """Return credentials of the function's execution role, as Lambda gives it (moto's STS keeps who they are).
+
+    CloudTrail events of the function's calls then name the role (assumed-role, with its
+    sessionIssuer), which is what the security stack's rules tell apart from people.
+    """
+    try:
+        from moto.sts.models import sts_backends
+
+        role = sts_backends[str(function.account_id)]["aws"].assume_role(
+            region_name=region,
+            role_session_name=str(function.function_name)[:64],
+            role_arn=str(function.role),
+            policy="",
+            duration=3600,
+            external_id="",
+        )
+    except Exception:  # noqa: BLE001 - no role to assume: the emulator's default identity, as before
+        return {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_SESSION_TOKEN": "testing"}
+    return {
+        "AWS_ACCESS_KEY_ID": str(role.access_key_id),
+        "AWS_SECRET_ACCESS_KEY": str(role.secret_access_key),
+        "AWS_SESSION_TOKEN": str(role.session_token),
+    }

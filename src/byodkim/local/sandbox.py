@@ -399,7 +399,8 @@ def _store_and_register(aws: Aws, region: str, target: Deployment, key: SigningK
         selector=selector,
         given=key,
         secret_id=None,
-        kms_key_id=secrets.existing_kms_key(aws.client("kms", region), target.kms_alias),
+        kms_key_id=secrets.existing_kms_key(aws.client("kms", region), f"{target.kms_alias}-secrets")
+        or secrets.existing_kms_key(aws.client("kms", region), target.kms_alias),
         dry_run=False,
     )
     result = register(Registration(domain, selector, key, (region,)), aws)[0]

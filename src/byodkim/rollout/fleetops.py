@@ -55,11 +55,14 @@ class RegisterWork:
     servers: tuple[Server, ...] = ()
     kept: dict[str, PublicKey] = field(default_factory=dict)  # domain -> the key its secret describes
     key_dir: Path | None = None  # keygen --all's folder: register DIR/DOMAIN/SELECTOR.private.pem
+    # Who may read a new secret (its resource policy), per region; nobody named: no policy.
+    readers: Callable[[str], tuple[str, ...]] = lambda _region: ()
     _keys: Once[DomainSpec, tuple[str, KeyMaterial]] = field(init=False)
 
     def __post_init__(self) -> None:
         self._keys = Once(self._obtain)
         self._kms = Once(self.kms_key_id)  # KMS keys are regional: looked up once per region used
+        self._readers = Once(self.readers)
 
     def __call__(self, unit: Unit) -> Outcome:
         """Register ``unit.domain`` in ``unit.region``."""
@@ -108,6 +111,7 @@ class RegisterWork:
             secret_id=None,
             kms_key_id=self._kms.get(spec.regions[0]),
             dry_run=self.dry_run,
+            readers=() if self.dry_run else self._readers.get(spec.regions[0]),
         )
         return source.action, source.key
 

@@ -1,7 +1,8 @@
 """The continuous DKIM health check: after activation, mail from SES must stay signed by the domain.
 
 SES reporting SUCCESS once is not the end. A record deleted or changed by a later zone edit, a
-private key pasted into ``p=``, SES dropping to TEMPORARY_FAILURE: each silently turns the
+private key pasted into ``p=``, SES dropping to TEMPORARY_FAILURE, signing switched off
+(``SigningEnabled=false``): each silently turns the
 domain's mail back into mail without a ``d=`` signature, and DMARC starts failing at receivers.
 Phase 8's schedule runs this check every 15 minutes. It reads SES in every region and the
 record on every authoritative server, sends one ``BYODKIM/DkimVerified`` value per domain and
@@ -42,6 +43,7 @@ RECORD_CHANGED = "record changed"
 RECORD_UNCONFIRMED = "record not confirmed"  # a server did not answer; the others may be right
 SILENT = "name servers silent"  # in a fleet run: no server of this domain answered
 KEY_PUBLISHED = "private key published"
+SIGNING_OFF = "signing off"  # EXTERNAL and verified, but SES sends the domain's mail without its signature
 _QUIET = {None, NOT_ACTIVE, PENDING}  # moves among these are rollout progress, which phase 7 reports
 _CHANGED = {DIFFERENT, MALFORMED, REVOKED, AMBIGUOUS}
 
@@ -59,6 +61,11 @@ _NEXT = {
     ),
     RECORD_UNCONFIRMED: "check the name servers that did not answer (`uv run byodkim verify`)",
     SILENT: "check the domain's name servers (`uv run byodkim verify --domain DOMAIN`)",
+    SIGNING_OFF: (
+        "SES is not signing the domain's mail (SigningEnabled=false): find who switched it off (the security "
+        "stack's signing rule alerted with the caller), then switch it on: aws sesv2 "
+        "put-email-identity-dkim-attributes --email-identity DOMAIN --signing-enabled"
+    ),
     SES_TEMPORARY_FAILURE: (
         "check the record with `uv run byodkim verify` on every authoritative server; "
         "SES stops signing with the key if it cannot read it for 72 hours"
@@ -123,6 +130,10 @@ def condition_of(ses: RegionStatus, record: tuple[str, str] | None) -> tuple[str
         return record  # whatever SES says, the key is public: the worst news goes first
     if not ses.exists or ses.origin != "EXTERNAL":
         return NOT_ACTIVE, "no key of the domain's own is registered with SES"
+    if ses.signing_enabled is False:
+        # Only PutEmailIdentityDkimAttributes does this, and nothing of ours calls it: mail goes out
+        # unsigned (no d= of the domain), so DMARC fails at receivers, whatever the record says.
+        return SIGNING_OFF, f"SES DKIM status {ses.status}, SigningEnabled false: mail leaves unsigned"
     if ses.status == "FAILED":
         return SES_FAILED, "SES stopped looking for the record"
     if ses.status not in ("SUCCESS", "TEMPORARY_FAILURE"):

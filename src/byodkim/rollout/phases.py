@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from byodkim.aws.guards import live_check, read_statuses
-from byodkim.aws.secrets import read_key
+from byodkim.aws.secrets import read_checked_key
 from byodkim.aws.ses import Registration, register
 from byodkim.aws.ses import status as ses_status
 from byodkim.aws.ssm import read_parameter
@@ -212,9 +212,9 @@ class Manager:
         return stored
 
     def key(self, domain: str, selector: str) -> SigningKey:
-        """Return the key `byodkim register` keeps in Secrets Manager."""
+        """Return the key `byodkim register` keeps in Secrets Manager, refused if it is not the one described."""
         where = secret_id(domain, selector, self.config.deployment.secret_prefix)
-        key = read_key(self.aws.client("secretsmanager", self.region), where)
+        key = read_checked_key(self.aws.client("secretsmanager", self.region), where)
         if key is None:
             raise InputError(f"no key in secret `{where}`", "run `byodkim register` (or keygen and register) first")
         return key
