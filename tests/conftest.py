@@ -176,6 +176,23 @@ def emulator(emulator_server: Emulator, monkeypatch: pytest.MonkeyPatch) -> Emul
     return emulator_server
 
 
+@pytest.fixture
+def empty_account(emulator: Emulator) -> Emulator:
+    """The emulator without the phase-1 key stand-in: an account before its first launch.
+
+    A launch there creates the alias itself; with the stand-in left, preflight rightly finds the
+    name taken outside any stack.
+    """
+    import boto3
+
+    for region in ("ap-northeast-1", "us-east-1"):
+        boto3.client("kms", region_name=region).delete_alias(AliasName=SECRETS_ALIAS)
+    return emulator
+
+
+SECRETS_ALIAS = "alias/aws-ses-migration-prod-dkim-secrets"
+
+
 def _phase_1_secrets_key(emulator: Emulator) -> None:
     """Create what a launched phase 1 has: the DKIM secrets' KMS key, by its alias (register refuses without it).
 

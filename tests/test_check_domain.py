@@ -139,6 +139,7 @@ def test_the_command_exits_by_the_verdict(dns: LocalNameServer, cli: Cli, tmp_pa
     wrong = cli(*args, "--domain", "good.jp", "--mail-from", "mail.other.jp")
     assert (wrong.code, wrong.err) == (
         2,
+        "warning: good.jp is not declared in the Sceptre config (declared: goo.ne.jp)\n"
         "error: --mail-from `mail.other.jp` is not under good.jp; use a subdomain such as mail.good.jp\n",
     )
 

@@ -74,7 +74,7 @@ def _stack_names() -> list[str]:
     return sorted(s["StackName"] for s in boto3.client("cloudformation").describe_stacks()["Stacks"])
 
 
-@pytest.mark.usefixtures("emulator")
+@pytest.mark.usefixtures("empty_account")
 def test_launch_relaunch_status_outputs_delete() -> None:
     launched = _sceptre("launch", "-y", "prod")
     assert launched.returncode == 0, launched.stdout[-3000:] + launched.stderr[-3000:]

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from rich.progress import Progress, TaskID
     from rich.status import Status
 
+    from byodkim.aws.secrets import KeySource
     from byodkim.aws.ses import RegionResult
     from byodkim.dnscheck.wait import Waited
 
@@ -150,3 +151,44 @@ def _sayer(lang: str) -> Callable[[str], None]:
     from byodkim.cli.ja import translate
 
     return lambda line: click.echo(translate(line))
+
+
+def print_registration(
+    output: str,
+    name: tuple[str, str],
+    source: KeySource,
+    chosen: tuple[str, ...],
+    results: list[RegionResult],
+    *,
+    dry_run: bool,
+) -> None:
+    """Print what register did (or would do) with the key and in each region."""
+    from byodkim.cli.options import echo_json
+
+    domain, selector = name
+    if output == "json":
+        echo_json(
+            {
+                "domain": domain,
+                "selector": selector,
+                "fingerprint": source.key.public.fingerprint,
+                "secret": {
+                    "id": source.secret_id,
+                    "region": chosen[0],
+                    "action": source.action,
+                    "kms_key": source.kms_key_id,
+                },
+                "generated": source.generated,
+                "dry_run": dry_run,
+                "regions": [r.as_dict() for r in results],
+            }
+        )
+        return
+    origin = "new key" if source.generated else "key"
+    click.echo(f"{origin} {source.key.public.fingerprint}: {source.action} {source.secret_id} ({chosen[0]})")
+    if source.action == "would store":
+        click.echo(f"  would encrypt it with KMS key {source.kms_key_id}")
+    for result in results:
+        click.echo(region_line(result))
+        for call in result.calls if dry_run else ():
+            click.echo(f"  would call {call}")

@@ -31,7 +31,7 @@ from byodkim.cli.options import (
     servers,
     signing_key,
 )
-from byodkim.cli.render import region_line
+from byodkim.cli.render import print_registration, region_line
 from byodkim.deployment import SECRET_PREFIX, secret_id
 from byodkim.errors import InputError
 
@@ -141,48 +141,10 @@ def register(
     if not dry_run:
         request = Registration(domain, selector, source.key, chosen, force=force)
         source, results = _register_planned(obtain, source, results, request, aws, check, servers(nameservers))
-    _print_registration(output, (domain, selector), source, chosen, results, dry_run=dry_run)
-    return 0 if all(r.ok for r in results) else 1
-
-
-def _print_registration(
-    output: str,
-    name: tuple[str, str],
-    source: KeySource,
-    chosen: tuple[str, ...],
-    results: list[RegionResult],
-    *,
-    dry_run: bool,
-) -> None:
-    domain, selector = name
-    if output == "json":
-        echo_json(
-            {
-                "domain": domain,
-                "selector": selector,
-                "fingerprint": source.key.public.fingerprint,
-                "secret": {
-                    "id": source.secret_id,
-                    "region": chosen[0],
-                    "action": source.action,
-                    "kms_key": source.kms_key_id,
-                },
-                "generated": source.generated,
-                "dry_run": dry_run,
-                "regions": [r.as_dict() for r in results],
-            }
-        )
-        return
-    origin = "new key" if source.generated else "key"
-    click.echo(f"{origin} {source.key.public.fingerprint}: {source.action} {source.secret_id} ({chosen[0]})")
-    if source.action == "would store":
-        click.echo(f"  would encrypt it with KMS key {source.kms_key_id}")
-    for result in results:
-        click.echo(region_line(result))
-        for call in result.calls if dry_run else ():
-            click.echo(f"  would call {call}")
-    if not dry_run and all(r.ok for r in results):
+    print_registration(output, (domain, selector), source, chosen, results, dry_run=dry_run)
+    if output != "json" and not dry_run and all(r.ok for r in results):
         click.echo(_next_after_register(results, domain, selector))
+    return 0 if all(r.ok for r in results) else 1
 
 
 def _register_planned(

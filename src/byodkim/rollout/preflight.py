@@ -21,19 +21,21 @@ from typing import TYPE_CHECKING, Any
 
 from byodkim.aws import exists
 from byodkim.aws.cfntemplate import load, unresolved
-from byodkim.aws.errors import error_code
 from byodkim.errors import ByodkimError
 from byodkim.rollout.nextstep import NOT_DEPLOYED
-from byodkim.rollout.refusals import refused, resources, rollback_skip_list
+from byodkim.rollout.refusals import live_template, refused, resources, rollback_skip_list, with_holdings
 from byodkim.rollout.report import stack_status
 from byodkim.rollout.stackchanges import (
     Finding,
+    Links,
     Preflight,
     ResourceChange,
     StackPreview,
     delete_change_set,
     described_change_set,
+    linked,
     read_changes,
+    references,
     with_live_policies,
 )
 from byodkim.rollout.stackvalues import StaticValues, physical_names, template_names
@@ -110,16 +112,21 @@ _RELAUNCH = ("ROLLBACK_COMPLETE", "CREATE_FAILED", "REVIEW_IN_PROGRESS")
 _STUCK = ("UPDATE_ROLLBACK_FAILED", "ROLLBACK_FAILED", "DELETE_FAILED", "UPDATE_FAILED", "IMPORT_ROLLBACK_FAILED")
 
 
-def classify(stack: str, changes: list[ResourceChange], accepted: Iterable[str] = ()) -> list[Finding]:
+def classify(
+    stack: str, changes: list[ResourceChange], accepted: Iterable[str] = (), links: Links | None = None
+) -> list[Finding]:
     """Return the findings among one stack's changes; ``accepted`` logical IDs are marked so.
 
     ``stack`` is Sceptre's name (``prod/phase-1-...``); commands name the stack as ``adopt`` takes it.
+    ``links`` (from the live and our templates) pair resources that take no name through the
+    named ones that refer to them: the key behind the alias that keeps its name.
     """
     allowed = set(accepted)
     short = stack.split("/", 1)[-1]
     findings: list[Finding] = []
     removed = {c.physical_id: c for c in changes if c.action == "remove" and c.physical_id}
     renamed: set[str] = set()
+    pairs: dict[str, str] = {}  # new logical ID -> old, for named resources kept under another ID
     for change in changes:
         if change.action == "add" and change.name and unresolved(change.name):
             # Deny by default: a name nobody can know before the launch cannot be checked.
@@ -130,6 +137,7 @@ def classify(stack: str, changes: list[ResourceChange], accepted: Iterable[str] 
             old = removed.get(change.name) if change.name else None
             if old is not None:  # the same resource under a new logical ID: import it there
                 renamed.add(old.logical_id)
+                pairs[change.logical_id] = old.logical_id
                 command = f"byodkim adopt --stack {short} --resource {change.logical_id} --from {old.logical_id}"
                 findings.append(_finding(stack, change, "collision", "import", command, old.logical_id, allowed))
             elif change.in_use == "":
@@ -137,7 +145,7 @@ def classify(stack: str, changes: list[ResourceChange], accepted: Iterable[str] 
                 findings.append(_finding(stack, change, "collision", "import", command, "", allowed))
             else:
                 findings.append(_finding(stack, change, "collision", "release-then-import", "", change.in_use, allowed))
-    findings += _moved(stack, changes, renamed, allowed)
+    findings += _moved(stack, changes, renamed, allowed, linked(pairs, links))
     for change in changes:
         if change.retained or change.resource_type in DATALESS:
             continue
@@ -149,7 +157,9 @@ def classify(stack: str, changes: list[ResourceChange], accepted: Iterable[str] 
     return findings
 
 
-def _moved(stack: str, changes: list[ResourceChange], renamed: set[str], allowed: set[str]) -> list[Finding]:
+def _moved(
+    stack: str, changes: list[ResourceChange], renamed: set[str], allowed: set[str], linked: dict[str, str]
+) -> list[Finding]:
     """Pair a removed resource with one added of its type that takes no name: most likely the same thing.
 
     A KMS key the team wrote as ``TeamKey`` and our template as ``KmsKey`` has no name to collide
@@ -158,10 +168,24 @@ def _moved(stack: str, changes: list[ResourceChange], renamed: set[str], allowed
     """
     short = stack.split("/", 1)[-1]
     found = []
+    by_id = {c.logical_id: c for c in changes}
+    for old_id, new_id in linked.items():
+        was, comes = by_id.get(old_id), by_id.get(new_id)
+        if (
+            was
+            and comes
+            and (was.action, comes.action) == ("remove", "add")
+            and was.resource_type == comes.resource_type
+        ):
+            renamed.add(old_id)
+            command = f"byodkim adopt --stack {short} --resource {new_id} --from {old_id}"
+            found.append(_finding(stack, comes, "moved", "import-moved", command, old_id, allowed))
+    taken = {f.logical_id for f in found}
     types = {c.resource_type for c in changes if c.resource_type not in DATALESS}
     for kind in sorted(types):
         gone = [c for c in changes if c.resource_type == kind and c.action == "remove" and c.logical_id not in renamed]
         new = [c for c in changes if c.resource_type == kind and c.action == "add" and c.name is None]
+        new = [c for c in new if c.logical_id not in taken]
         if len(gone) == 1 and len(new) == 1 and not gone[0].retained:
             renamed.add(gone[0].logical_id)
             command = f"byodkim adopt --stack {short} --resource {new[0].logical_id} --from {gone[0].logical_id}"
@@ -244,10 +268,11 @@ def preview_stack(
         described = described_change_set(cfn, stack.external_name, change_set)
     finally:
         delete_change_set(cfn, stack.external_name, change_set)
-    live = _live_template(cfn, stack.external_name)
+    live = live_template(cfn, stack.external_name)
     changes = with_live_policies(read_changes(described), live)
-    changes = [_with_holdings(cfn, c) for c in _with_names(changes, names, aws, region)]
-    findings = classify(stack.name, changes, accepted)
+    changes = [with_holdings(cfn, c) for c in _with_names(changes, names, aws, region)]
+    links = (references(live), references(load(stack.template.body)))
+    findings = classify(stack.name, changes, accepted, links)
     findings += refused(stack, cfn, changes, statics, accepted)
     note = "updatable-after-rollback" if status == "UPDATE_ROLLBACK_COMPLETE" else ("no-changes" if not changes else "")
     return StackPreview(stack.name, stack.external_name, status, changes, findings, note=note)
@@ -391,23 +416,3 @@ def _accepted(stack: Any) -> tuple[str, ...]:  # noqa: ANN401 - sceptre's Stack
         if type(hook).__name__ == "PreflightHook" and isinstance(argument, dict):
             accepted += [str(a) for a in argument.get("accept") or []]
     return tuple(accepted)
-
-
-def _live_template(cfn: CloudFormationClient, stack_name: str) -> dict[str, Any]:
-    body: Any = cfn.get_template(StackName=stack_name, TemplateStage="Original")["TemplateBody"]
-    return load(body)
-
-
-def _with_holdings(cfn: CloudFormationClient, change: ResourceChange) -> ResourceChange:
-    """Name what a nested stack holds when it would be removed or replaced, for the finding."""
-    if change.resource_type != "AWS::CloudFormation::Stack" or change.action in ("add", "modify", "import"):
-        return change
-    if not change.physical_id:
-        return change
-    try:
-        found = cfn.describe_stack_resources(StackName=change.physical_id).get("StackResources", [])
-    except Exception as exc:
-        if error_code(exc) == "ValidationError":  # already gone
-            return change
-        raise
-    return replace(change, holds=tuple(f"{r['ResourceType']} {r['LogicalResourceId']}" for r in found))

@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from byodkim.aws.cfntemplate import load, resolve, resource_refs, unresolved, with_defaults
 from byodkim.aws.errors import error_code
-from byodkim.rollout.stackchanges import Finding
+from byodkim.rollout.stackchanges import Finding, ResourceChange
 
 if TYPE_CHECKING:
     from mypy_boto3_cloudformation import CloudFormationClient
 
-    from byodkim.rollout.stackchanges import ResourceChange
     from byodkim.rollout.stackvalues import StaticValues
 
 
@@ -190,3 +190,24 @@ def _importers(cfn: CloudFormationClient, export: str) -> list[str]:
 def _names_any(expression: Any, logical_ids: set[str]) -> bool:  # noqa: ANN401 - template JSON
     text = json.dumps(expression)
     return any(f'"{lid}"' in text or f"${{{lid}" in text or f'"{lid}.' in text for lid in logical_ids)
+
+
+def live_template(cfn: CloudFormationClient, stack_name: str) -> dict[str, Any]:
+    """Return the template the stack runs now: the policies CloudFormation will read."""
+    body: Any = cfn.get_template(StackName=stack_name, TemplateStage="Original")["TemplateBody"]
+    return load(body)
+
+
+def with_holdings(cfn: CloudFormationClient, change: ResourceChange) -> ResourceChange:
+    """Name what a nested stack holds when it would be removed or replaced, for the finding."""
+    if change.resource_type != "AWS::CloudFormation::Stack" or change.action in ("add", "modify", "import"):
+        return change
+    if not change.physical_id:
+        return change
+    try:
+        found = cfn.describe_stack_resources(StackName=change.physical_id).get("StackResources", [])
+    except Exception as exc:
+        if error_code(exc) == "ValidationError":  # already gone
+            return change
+        raise
+    return replace(change, holds=tuple(f"{r['ResourceType']} {r['LogicalResourceId']}" for r in found))

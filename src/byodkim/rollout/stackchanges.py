@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import time
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
@@ -154,3 +155,36 @@ def delete_change_set(cfn: CloudFormationClient, stack_name: str, name: str) -> 
     except Exception as exc:
         if error_code(exc) not in ("ChangeSetNotFound", "ChangeSetNotFoundException", "ValidationError"):
             raise
+
+
+Links = tuple[dict[str, set[str]], dict[str, set[str]]]  # what each resource refers to: live, ours
+
+
+def references(template: dict[str, Any]) -> dict[str, set[str]]:
+    """Return, per resource, the logical IDs its properties refer to (Ref, GetAtt, Sub)."""
+    resources = template.get("Resources") or {}
+    return {
+        str(lid): {other for other in resources if other != lid and refers_to(r.get("Properties"), other)}
+        for lid, r in resources.items()
+    }
+
+
+def refers_to(value: Any, logical_id: str) -> bool:  # noqa: ANN401 - template JSON
+    """Return whether ``value`` refers to the resource (Ref, GetAtt, Sub)."""
+    text = json.dumps(value)
+    return (
+        f'{{"Ref": "{logical_id}"}}' in text or f'"Fn::GetAtt": ["{logical_id}"' in text or f"${{{logical_id}" in text
+    )
+
+
+def linked(pairs: dict[str, str], links: Links | None) -> dict[str, str]:
+    """Return removed -> added for resources that named resources kept under another ID refer to."""
+    if links is None:
+        return {}
+    live, ours = links
+    found: dict[str, str] = {}
+    for new, old in pairs.items():
+        olds, news = sorted(live.get(old, set())), sorted(ours.get(new, set()))
+        if len(olds) == 1 and len(news) == 1:
+            found[olds[0]] = news[0]
+    return found
