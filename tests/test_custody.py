@@ -193,14 +193,20 @@ def test_a_planted_code_object_is_replaced_and_the_function_pinned_to_the_checke
     assert again.version != first.version
 
 
-def test_an_unversioned_bucket_cannot_pin_the_code(emulator: Emulator, tmp_path: Path) -> None:
+def test_an_unversioned_bucket_gets_the_checked_code_unpinned(emulator: Emulator, tmp_path: Path) -> None:
+    # A team's artifact bucket before the base stack adopts it: checked (a planted zip replaced), not pinned.
     from byodkim.artifacts.package import build_code_zip, upload_code
 
     del emulator
     s3 = boto3.client("s3")
     s3.create_bucket(Bucket="unversioned-bucket", CreateBucketConfiguration={"LocationConstraint": "ap-northeast-1"})
-    with pytest.raises(AwsError, match="keeps no object versions"):
-        upload_code(s3, "unversioned-bucket", build_code_zip(tmp_path / "code.zip"))
+    code = build_code_zip(tmp_path / "code.zip")
+    s3.put_object(Bucket="unversioned-bucket", Key=code.s3_key, Body=b"PK planted")
+    uploaded = upload_code(s3, "unversioned-bucket", code)
+    assert (uploaded.version, uploaded.replaced) == ("", True)
+    body = s3.get_object(Bucket="unversioned-bucket", Key=code.s3_key)["Body"].read()
+    assert body == code.path.read_bytes()
+    assert upload_code(s3, "unversioned-bucket", code).replaced is False
 
 
 def test_register_all_gives_every_new_secret_the_same_resource_policy(

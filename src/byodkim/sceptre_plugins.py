@@ -106,6 +106,8 @@ def _uploaded_code(resolver: Any) -> UploadedCode:  # noqa: ANN401 - sceptre's R
             uploaded = upload_code(_StackClient(resolver.stack, "s3"), bucket, code)
         if uploaded.replaced:
             log.warning("s3://%s/%s held other content; replaced by the built code", bucket, uploaded.key)
+        if not uploaded.version:
+            log.warning("s3://%s keeps no object versions: the function's code is checked, not pinned", bucket)
         _UPLOADED[bucket] = uploaded
     return _UPLOADED[bucket]
 

@@ -64,7 +64,7 @@ class UploadedCode:
     """The code zip as the function is to run it: its key and the exact object version checked."""
 
     key: str
-    version: str
+    version: str  # "" when the bucket keeps no versions: checked, not pinned
     replaced: bool  # an object at the key had other content (planted or corrupt) and was replaced
 
 
@@ -73,23 +73,23 @@ def upload_code(s3: S3Client | Any, bucket: str, code: CodeZip) -> UploadedCode:
 
     An object already at the key is read back and hashed, never trusted for its name: whoever
     can write to the bucket could have planted a zip there, and it would run as the dkim-manager
-    role. The version returned (the bucket is versioned) is the one whose bytes were hashed, so
-    the function is pinned to it even if the key is written again afterwards.
+    role. The version returned is the one whose bytes were hashed, so the function is pinned to
+    it even if the key is written again afterwards (none, "", in a bucket without versioning).
     """
     found = _version_with(s3, bucket, code, None)
     if found is not None:
-        return UploadedCode(code.s3_key, found, replaced=False)
+        return UploadedCode(code.s3_key, "" if found == _UNVERSIONED else found, replaced=False)
     existed = _exists(s3, bucket, code.s3_key)
     put = s3.put_object(Bucket=bucket, Key=code.s3_key, Body=code.path.read_bytes(), ChecksumSHA256=code.sha256_b64)
-    version = str(put.get("VersionId") or "")
-    if not version or version == "null":
-        raise AwsError(
-            f"bucket `{bucket}` keeps no object versions: the function's code cannot be pinned",
-            "enable versioning on the artifact bucket (the base stack does)",
-        )
-    if _version_with(s3, bucket, code, version) is None:
+    version = str(put.get("VersionId") or "null")
+    if _version_with(s3, bucket, code, None if version == "null" else version) is None:
         raise AwsError(f"s3://{bucket}/{code.s3_key} does not hold the code just uploaded", "run the launch again")
-    return UploadedCode(code.s3_key, version, replaced=existed)
+    # A bucket without versioning (a team's artifact bucket before the base stack adopts it) cannot
+    # pin: the content was still checked, and the next launch, on the versioned bucket, pins it.
+    return UploadedCode(code.s3_key, "" if version == "null" else version, replaced=existed)
+
+
+_UNVERSIONED = "null"  # S3's version ID of an object in a bucket that never had versioning
 
 
 def predict_code(s3: S3Client | Any, bucket: str, code: CodeZip) -> UploadedCode:  # noqa: ANN401 - or Sceptre's client
@@ -120,5 +120,4 @@ def _version_with(s3: Any, bucket: str, code: CodeZip, version: str | None) -> s
     body = got["Body"].read()
     if hashlib.sha256(body).hexdigest() != code.sha256_hex:
         return None
-    found = str(got.get("VersionId") or version or "")
-    return found if found and found != "null" else None
+    return str(got.get("VersionId") or version or _UNVERSIONED)
