@@ -1,0 +1,248 @@
+"""dmarc-report: receivers' aggregate reports in every form they send, counted exactly, with the selector's verdict."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import shutil
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+if TYPE_CHECKING:
+    from conftest import Cli
+
+FIXTURES = Path(__file__).parent / "fixtures" / "dmarc"
+SELECTOR = "gooid-21-pro-20250912-1"
+MICROSOFT = "enterprise.protection.outlook.com!goo.ne.jp!1795996800!1796083199.xml"
+YAHOO = "yahoo.com!goo.ne.jp!1795996800!1796083199.xml.gz"
+# (org_name, report_id) -> (messages, dkim_aligned, spf_aligned, dmarc_pass), counted by hand from the fixtures.
+EXPECTED = {
+    ("google.com", "11835796447211112233"): (154, 150, 0, 150),
+    ("Enterprise Outlook", "4e2c8f1a9b7d4e0f8a6c3b2d1e0f9a8b"): (82, 80, 0, 80),
+    ("Yahoo", "1764547200.473264"): (50, 45, 5, 50),
+    ("receiver.example", "rfc9990-20261130.goo.ne.jp@receiver.example"): (10, 10, 0, 10),
+    ("mx.example.jp", "MXJP-20261130-0001"): (7, 7, 0, 7),
+    ("comcast.net", "comcast-0be5c5d6-2026-11-30"): (3, 3, 0, 3),
+}
+
+
+def _json(cli: Cli, *args: str | Path) -> tuple[int, Any]:
+    done = cli("dmarc-report", *args, "--selector", SELECTOR, "-o", "json")
+    return done.code, json.loads(done.out)
+
+
+def test_every_form_counted_exactly_once(cli: Cli) -> None:
+    code, data = _json(cli, FIXTURES)
+    reports = data["reports"]
+    got = {
+        (r["org_name"], r["report_id"]): (r["messages"], r["dkim_aligned"], r["spf_aligned"], r["dmarc_pass"])
+        for r in reports
+    }
+    assert got == EXPECTED
+    assert len(reports) == len(EXPECTED)  # the Yahoo report sent twice is counted once
+    assert {r["domain"] for r in reports} == {"goo.ne.jp"}
+    assert {(r["begin"], r["end"]) for r in reports} == {("2026-11-30T00:00:00Z", "2026-11-30T23:59:59Z")}
+    assert data["errors"] == [
+        {"file": str(FIXTURES / "broken.xml"), "error": "not well-formed XML (line 55, column 6)"},
+        {
+            "file": f"{FIXTURES / 'inbox.mbox'} (message 2)",
+            "error": "a mail with no DMARC report attached (gzip, zip or XML)",
+        },
+    ]
+    summary = data["summary"]
+    assert summary["duplicates"] == [
+        {"file": str(FIXTURES / YAHOO), "org_name": "Yahoo", "report_id": "1764547200.473264"}
+    ]
+    (domain,) = summary["domains"]
+    assert {k: domain[k] for k in ("domain", "reports", "messages", "dmarc_pass", "dkim_aligned", "spf_aligned")} == {
+        "domain": "goo.ne.jp",
+        "reports": 6,
+        "messages": 306,
+        "dmarc_pass": 300,
+        "dkim_aligned": 295,
+        "spf_aligned": 5,
+    }
+    assert domain["selector"] == {
+        "signed": 297,
+        "passed": 295,
+        "failures": [
+            {
+                "org_name": "Enterprise Outlook",
+                "source_ip": "54.240.8.12",
+                "selector": SELECTOR,
+                "result": "fail",
+                "messages": 2,
+            }
+        ],
+    }
+    failing = [(s["source_ip"], s["messages"], s["dkim"]) for s in domain["failing_sources"]]
+    assert failing == [
+        ("203.0.113.25", 4, "d=newsletter-tool.example s=nl pass"),
+        ("54.240.8.12", 2, f"d=goo.ne.jp s={SELECTOR} fail; d=amazonses.com s=224i4yxa5dv7c2xz3womw6peuasteono pass"),
+    ]
+    assert summary["ok"] is False
+    assert code == 1  # the selector failed aligned DKIM at Microsoft
+
+
+def test_the_selector_passing_everywhere_exits_0(cli: Cli, tmp_path: Path) -> None:
+    # One step off the fixture above: Microsoft's two failing messages pass instead.
+    for name in ("google-report.eml", YAHOO, "rfc9990-report.xml", "uppercase-pass.xml"):
+        shutil.copy(FIXTURES / name, tmp_path / name)
+    text = (FIXTURES / MICROSOFT).read_text(encoding="utf-8")
+    fixed = text.replace("<dkim>fail</dkim>", "<dkim>pass</dkim>").replace(
+        "<result>fail</result>", "<result>pass</result>"
+    )
+    assert fixed != text
+    (tmp_path / MICROSOFT).write_text(fixed, encoding="utf-8")
+    code, data = _json(cli, tmp_path)
+    summary = data["summary"]
+    assert summary["ok"] is True
+    assert summary["domains"][0]["selector"] == {"signed": 294, "passed": 294, "failures": []}
+    assert code == 0
+    # ... and the original Microsoft report alone still fails.
+    assert cli("dmarc-report", FIXTURES / MICROSOFT, "--selector", SELECTOR).code == 1
+    # Another selector's failure is not the rollout's: exit 0.
+    assert cli("dmarc-report", FIXTURES / MICROSOFT, "--selector", "other-selector").code == 0
+
+
+def test_uppercase_results_are_read_as_receivers_mean_them(cli: Cli) -> None:
+    code, data = _json(cli, FIXTURES / "uppercase-pass.xml")
+    (report,) = data["reports"]
+    assert (report["messages"], report["dkim_aligned"], report["dmarc_pass"]) == (7, 7, 7)
+    assert data["summary"]["domains"][0]["selector"]["passed"] == 7
+    assert code == 0
+
+
+def test_text_output_names_the_failure_and_the_verdict(cli: Cli) -> None:
+    done = cli("dmarc-report", FIXTURES, "--selector", SELECTOR)
+    assert done.code == 1
+    lines = done.out.splitlines()
+    assert lines[0] == "goo.ne.jp: 2026-11-30 to 2026-11-30, 6 reports"
+    assert lines[1] == "  messages 306; DMARC pass 300 (98.04%); DKIM aligned 295 (96.41%); SPF aligned 5 (1.63%)"
+    assert f"  FAIL: selector {SELECTOR} at Enterprise Outlook: 2 messages from 54.240.8.12 (DKIM fail)" in lines
+    assert (
+        "  policy p=none; last 14 days (2026-11-17 to 2026-11-30): 306 messages, 6 fail DMARC (1.96%): "
+        "p=quarantine would send them to spam, p=reject would refuse them"
+    ) in lines
+    assert (
+        "  verdict: not safe to tighten p= yet: DMARC pass 98.04% (need 99%); 1 days with reports (need 7); "
+        "2 messages signed with the rollout's selector failed (need 0)"
+    ) in lines
+    assert f"unreadable: {FIXTURES / 'broken.xml'}: not well-formed XML (line 55, column 6)" in lines
+    assert lines[-1] == "mail signed with the rollout's selector FAILED aligned DKIM at 1 receiver(s)"
+
+
+def test_japanese_and_markdown(cli: Cli) -> None:
+    done = cli("dmarc-report", FIXTURES, "--selector", SELECTOR, "--lang", "ja", "-o", "markdown")
+    assert done.code == 1
+    assert done.out.startswith("# DMARC 集約レポート\n\n## goo.ne.jp: 2026-11-30 〜 2026-11-30、レポート 6 通\n")
+    assert f"- 不合格: セレクタ {SELECTOR} (Enterprise Outlook): 54.240.8.12 からのメール 2 通 (DKIM fail)" in done.out
+    assert "判定: p= を強めるのはまだ安全ではありません" in done.out
+
+
+def _daily(org: str, day: int, rows: list[tuple[str, int, str]], report_id: str | None = None) -> bytes:
+    begin = 1795996800 + day * 86400
+    records = "".join(
+        f"<record><row><source_ip>{ip}</source_ip><count>{count}</count><policy_evaluated><disposition>none</disposition>"
+        f"<dkim>{result}</dkim><spf>fail</spf></policy_evaluated></row><identifiers><header_from>goo.ne.jp</header_from>"
+        f"</identifiers><auth_results><dkim><domain>goo.ne.jp</domain><selector>{SELECTOR}</selector><result>{result}</result>"
+        f"</dkim></auth_results></record>"
+        for ip, count, result in rows
+    )
+    return (
+        f"<feedback><report_metadata><org_name>{org}</org_name><email>r@{org}</email>"
+        f"<report_id>{report_id or f'{org}-{day}'}</report_id><date_range><begin>{begin}</begin><end>{begin + 86399}</end>"
+        f"</date_range></report_metadata><policy_published><domain>goo.ne.jp</domain><p>none</p></policy_published>"
+        f"{records}</feedback>"
+    ).encode()
+
+
+def test_a_large_report_of_thousands_of_rows(cli: Cli, tmp_path: Path) -> None:
+    rows = [
+        (f"10.{i // 65536}.{i // 256 % 256}.{i % 256}", 1 + i % 5, "pass" if i % 100 else "fail") for i in range(6000)
+    ]
+    (tmp_path / "big.xml.gz").write_bytes(gzip.compress(_daily("google.com", 0, rows), mtime=0))
+    code, data = _json(cli, tmp_path / "big.xml.gz")
+    (report,) = data["reports"]
+    messages = sum(count for _, count, _ in rows)
+    passed = sum(count for _, count, result in rows if result == "pass")
+    assert (report["messages"], report["dkim_aligned"], report["dmarc_pass"]) == (messages, passed, passed)
+    assert (messages, passed) == (18000, 17940)
+    assert len(data["summary"]["domains"][0]["sources"]) == 6000
+    assert code == 1
+
+
+def test_the_policy_verdict_says_safe_only_past_every_bar(cli: Cli, tmp_path: Path) -> None:
+    for day in range(14):
+        for org in ("google.com", "Yahoo"):
+            (tmp_path / f"{org}-{day}.xml").write_bytes(_daily(org, day, [("54.240.8.10", 500, "pass")]))
+    done = cli("dmarc-report", tmp_path, "--selector", SELECTOR)
+    assert done.code == 0
+    assert (
+        "  verdict: safe to move to p=quarantine: 100.00% passed DMARC over 14 days, reported by 2 organisations"
+    ) in done.out.splitlines()
+    # One step off each bar: a third organisation needed, more days needed, a stricter threshold.
+    assert "2 reporting organisations (need 3)" in cli("dmarc-report", tmp_path, "--min-orgs", "3").out
+    assert "14 days with reports (need 15)" in cli("dmarc-report", tmp_path, "--min-days", "15", "--days", "15").out
+    (tmp_path / "google.com-13.xml").write_bytes(
+        _daily("google.com", 13, [("54.240.8.10", 495, "pass"), ("203.0.113.9", 5, "fail")], "google.com-13")
+    )
+    out = cli("dmarc-report", tmp_path, "--threshold", "99.99").out
+    assert "DMARC pass 99.96% (need 99.99%)" in out
+    assert "14,000 messages, 5 fail DMARC (0.04%)" in out
+
+
+def test_domain_and_since_filter(cli: Cli, tmp_path: Path) -> None:
+    for day in range(3):
+        (tmp_path / f"d{day}.xml").write_bytes(_daily("google.com", day, [("54.240.8.10", 10, "pass")]))
+    (tmp_path / "other.xml").write_bytes(_daily("google.com", 0, [], "x").replace(b"goo.ne.jp", b"example.org"))
+    _, data = _json(cli, tmp_path, "--since", "2026-12-01", "--domain", "goo.ne.jp")
+    assert [r["report_id"] for r in data["reports"]] == ["google.com-1", "google.com-2"]
+    done = cli("dmarc-report", tmp_path, "--domain", "goo.ne.jp", "--since", "2027-01-01")
+    assert done.code == 2
+    assert done.err.startswith(f"error: no DMARC aggregate report for goo.ne.jp could be read in {tmp_path}; ")
+
+
+@pytest.mark.parametrize(
+    ("content", "error"),
+    [
+        (b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaa">]><feedback>&a;</feedback>', "refused XML: DTDForbidden"),
+        (b"<html><body>not a report</body></html>", "not a DMARC aggregate report: the root is <html>"),
+        (b"\x1f\x8b\x08\x00garbage", "cannot be read"),
+        (b"PK\x03\x04garbage", "cannot be read"),
+        (b"\x00\x01binary", "not a DMARC report: neither XML, gzip, zip nor mail"),
+        (_daily("google.com", 0, [("1.2.3.4", 1, "pass")]).replace(b"<count>1</count>", b"<count>x</count>"), "<count> is not a whole number: `x`"),
+        (_daily("google.com", 0, [("1.2.3.4", 1, "pass")]).replace(b"<report_id>google.com-0</report_id>", b""), "<report_metadata> has no <report_id>"),
+    ],
+)  # fmt: skip
+def test_each_unreadable_file_is_one_error_and_the_others_still_count(
+    cli: Cli, tmp_path: Path, content: bytes, error: str
+) -> None:
+    (tmp_path / "bad.xml").write_bytes(content)
+    shutil.copy(FIXTURES / "rfc9990-report.xml", tmp_path / "good.xml")
+    code, data = _json(cli, tmp_path)
+    (bad,) = data["errors"]
+    assert bad["file"] == str(tmp_path / "bad.xml")
+    assert bad["error"].startswith(error)
+    assert "\n" not in bad["error"]
+    assert [r["messages"] for r in data["reports"]] == [10]
+    assert code == 0
+
+
+def test_a_decompression_bomb_stops_at_the_limit(cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from byodkim.dmarc import sources
+
+    monkeypatch.setattr(sources, "LIMIT", 1024 * 1024)
+    bomb = b"<feedback>" + b" " * (4 * 1024 * 1024) + b"</feedback>"
+    (tmp_path / "bomb.xml.gz").write_bytes(gzip.compress(bomb))
+    done = cli("dmarc-report", tmp_path / "bomb.xml.gz", "-o", "json")
+    assert json.loads(done.out)["errors"][0]["error"] == "more than 1 MiB once decompressed"
+    assert done.code == 2
+
+
+def test_no_report_at_all_is_bad_input(cli: Cli, tmp_path: Path) -> None:
+    done = cli("dmarc-report", tmp_path / "nothing-here")
+    assert done.code == 2
+    assert f"unreadable: {tmp_path / 'nothing-here'}: no such file or folder" in done.out
