@@ -208,7 +208,10 @@ def test_domain_and_since_filter(cli: Cli, tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("content", "error"),
     [
-        (b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaa">]><feedback>&a;</feedback>', "refused XML: DTDForbidden"),
+        (b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaa">]><feedback>&a;</feedback>', "refused XML: a DOCTYPE"),
+        (b'<?xml version="1.0"?>\n<!-- <feedback> -->\n<!DOCTYPE f SYSTEM "file:///etc/passwd"><feedback/>', "refused XML: a DOCTYPE"),
+        ('<?xml version="1.0" encoding="UTF-16"?><!DOCTYPE x []><feedback/>'.encode("utf-16"), "refused XML: not UTF-8"),
+        (b"<feedback>&lol;</feedback>", "not well-formed XML (line 1, column 10)"),
         (b"<html><body>not a report</body></html>", "not a DMARC aggregate report: the root is <html>"),
         (b"\x1f\x8b\x08\x00garbage", "cannot be read"),
         (b"PK\x03\x04garbage", "cannot be read"),

@@ -69,6 +69,8 @@ def _peeked(inner: _Reader, size: int) -> tuple[bytes, io.BufferedReader]:
 
 
 def _xml_like(head: bytes) -> bool:
+    if head.startswith((b"\xfe\xff", b"\xff\xfe")):
+        return True  # UTF-16: read_xml refuses it by name
     stripped = head.lstrip(b"\xef\xbb\xbf \t\r\n")
     return stripped.startswith(b"<")
 
