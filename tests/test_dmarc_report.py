@@ -123,15 +123,15 @@ def test_text_output_names_the_failure_and_the_verdict(cli: Cli) -> None:
     assert lines[1] == "  messages 306; DMARC pass 300 (98.04%); DKIM aligned 295 (96.41%); SPF aligned 5 (1.63%)"
     assert f"  FAIL: selector {SELECTOR} at Enterprise Outlook: 2 messages from 54.240.8.12 (DKIM fail)" in lines
     assert (
-        "  policy p=none; last 14 days (2026-11-17 to 2026-11-30): 306 messages, 6 fail DMARC (1.96%): "
+        "  policy p=none; the last 14 days (2026-11-17 to 2026-11-30): 306 messages, 6 fail DMARC (1.96%): "
         "p=quarantine would send them to spam, p=reject would refuse them"
     ) in lines
     assert (
-        "  verdict: not safe to tighten p= yet: DMARC pass 98.04% (need 99%); 1 days with reports (need 7); "
-        "2 messages signed with the rollout's selector failed (need 0)"
+        "  verdict: not safe to tighten p= yet: DMARC pass 98.04% (need 99%); days with reports: 1 (need 7); "
+        "messages signed with the rollout's selector that failed: 2 (need 0)"
     ) in lines
     assert f"unreadable: {FIXTURES / 'broken.xml'}: not well-formed XML (line 55, column 6)" in lines
-    assert lines[-1] == "mail signed with the rollout's selector FAILED aligned DKIM at 1 receiver(s)"
+    assert lines[-1] == "mail signed with the rollout's selector FAILED aligned DKIM at receivers: 1"
 
 
 def test_japanese_and_markdown(cli: Cli) -> None:
@@ -184,8 +184,8 @@ def test_the_policy_verdict_says_safe_only_past_every_bar(cli: Cli, tmp_path: Pa
         "  verdict: safe to move to p=quarantine: 100.00% passed DMARC over 14 days, reported by 2 organisations"
     ) in done.out.splitlines()
     # One step off each bar: a third organisation needed, more days needed, a stricter threshold.
-    assert "2 reporting organisations (need 3)" in cli("dmarc-report", tmp_path, "--min-orgs", "3").out
-    assert "14 days with reports (need 15)" in cli("dmarc-report", tmp_path, "--min-days", "15", "--days", "15").out
+    assert "reporting organisations: 2 (need 3)" in cli("dmarc-report", tmp_path, "--min-orgs", "3").out
+    assert "days with reports: 14 (need 15)" in cli("dmarc-report", tmp_path, "--min-days", "15", "--days", "15").out
     (tmp_path / "google.com-13.xml").write_bytes(
         _daily("google.com", 13, [("54.240.8.10", 495, "pass"), ("203.0.113.9", 5, "fail")], "google.com-13")
     )
@@ -249,3 +249,14 @@ def test_no_report_at_all_is_bad_input(cli: Cli, tmp_path: Path) -> None:
     done = cli("dmarc-report", tmp_path / "nothing-here")
     assert done.code == 2
     assert f"unreadable: {tmp_path / 'nothing-here'}: no such file or folder" in done.out
+
+
+def test_the_docs_example_is_what_the_tool_prints(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(FIXTURES.parents[2])  # the page shows paths relative to the checkout
+    page = (FIXTURES.parents[2] / "docs" / "dmarc-report.md").read_text(encoding="utf-8")
+    block = page.split("```\n$ byodkim dmarc-report tests/fixtures/dmarc --selector gooid-21-pro-20250912-1\n")[1]
+    shown = [line for line in block.split("```")[0].splitlines() if line.strip() != "..."]
+    done = cli("dmarc-report", "tests/fixtures/dmarc", "--selector", SELECTOR)
+    printed = done.out.splitlines()
+    assert [line for line in shown if line not in printed] == []
+    assert len(shown) == 13

@@ -28,22 +28,22 @@ TEXTS: dict[str, dict[str, str]] = {
         "failing": "sources failing DMARC:",
         "failing_line": "{ip}: {m} messages; From {hf}; envelope {ef}; DKIM {dkim}; SPF {spf}; reported by {orgs}",
         "policy": (
-            "policy p={p}; last {days} days ({begin} to {end}): {m} messages, {f} fail DMARC ({share}): "
+            "policy p={p}; the last {days} days ({begin} to {end}): {m} messages, {f} fail DMARC ({share}): "
             "p=quarantine would send them to spam, p=reject would refuse them"
         ),
         "safe": "verdict: safe to move to p={next}: {share} passed DMARC over {days} days, reported by {orgs} organisations",
         "at_reject": "verdict: p=reject already; {share} passed DMARC over {days} days",
         "unsafe": "verdict: not safe to tighten p= yet: {why}",
         "pass_share": "DMARC pass {seen}% (need {needed}%)",
-        "organisations": "{seen} reporting organisations (need {needed})",
-        "days": "{seen} days with reports (need {needed})",
-        "selector_blocker": "{seen} messages signed with the rollout's selector failed (need {needed})",
+        "organisations": "reporting organisations: {seen} (need {needed})",
+        "days": "days with reports: {seen} (need {needed})",
+        "selector_blocker": "messages signed with the rollout's selector that failed: {seen} (need {needed})",
         "no_mail": "no mail in the period",
         "duplicate": "counted once: {file} repeats {org} report {id}",
         "error": "unreadable: {file}: {error}",
         "nothing": "no DMARC aggregate report read",
         "ok": "mail signed with the rollout's selector passed aligned DKIM at every receiver that reported",
-        "bad": "mail signed with the rollout's selector FAILED aligned DKIM at {n} receiver(s)",
+        "bad": "mail signed with the rollout's selector FAILED aligned DKIM at receivers: {n}",
     },
     "ja": {
         "title": "DMARC 集約レポート",
