@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 if TYPE_CHECKING:
+    from byodkim.emulator import Emulator
     from conftest import Cli
 
 FIXTURES = Path(__file__).parent / "fixtures" / "dmarc"
@@ -260,3 +261,26 @@ def test_the_docs_example_is_what_the_tool_prints(cli: Cli, monkeypatch: pytest.
     printed = done.out.splitlines()
     assert [line for line in shown if line not in printed] == []
     assert len(shown) == 13
+
+
+def test_the_rollout_memo_shows_the_latest_dmarc_evidence(cli: Cli, emulator: Emulator) -> None:
+    args = ("report", "--domain", "goo.ne.jp", "--region", "ap-northeast-1", "--dmarc-reports", FIXTURES)
+    text = cli(*args)
+    assert text.code == 0, text.err
+    memo = text.out.split("DMARC evidence (receivers' aggregate reports)\n")[1].splitlines()
+    assert memo[:3] == [
+        "-" * 45,
+        "  goo.ne.jp: 2026-11-30 to 2026-11-30, 6 reports",
+        "    messages 306; DMARC pass 300 (98.04%); DKIM aligned 295 (96.41%); SPF aligned 5 (1.63%)",
+    ]
+    assert f"  unreadable: {FIXTURES / 'broken.xml'}: not well-formed XML (line 55, column 6)" in memo
+    ja = cli(*args, "--lang", "ja", "-o", "markdown").out
+    assert "## DMARC の証拠 (受信者の集約レポート)\n\n- goo.ne.jp: 2026-11-30 〜 2026-11-30、レポート 6 通\n" in ja
+    data = json.loads(cli(*args, "-o", "json").out)
+    assert data["dmarc"]["summary"]["domains"][0]["messages"] == 306
+    assert len(data["dmarc"]["errors"]) == 2
+    fleet = cli("report", "--domain", "goo.ne.jp", "--domain", "example.org", "--dmarc-reports", FIXTURES)
+    assert (fleet.code, fleet.err) == (
+        2,
+        "error: --dmarc-reports is one domain's; give one --domain, or run dmarc-report for many\n",
+    )
