@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from byodkim.dmarc.memo import TEXTS, domain_lines
+from byodkim.dmarc.memo import TEXTS, domain_lines, in_language
 from byodkim.dmarc.model import FileError
 from byodkim.dmarc.sources import read_paths
 from byodkim.dmarc.summary import Summariser
@@ -44,7 +44,7 @@ def section(summary: Summary, errors: list[FileError], fmt: str, lang: str) -> s
         lines += [f"{item}{head}", *(f"{'  - ' if markdown else '    '}{line}" for line in body)]
     if not summary.domains:
         lines.append(f"{item}{words['nothing']}")
-    lines += [f"{item}{words['error'].format(file=e.file, error=e.error)}" for e in errors]
+    lines += [f"{item}{words['error'].format(file=e.file, error=in_language(e, lang))}" for e in errors]
     return "\n".join(lines) + "\n"
 
 

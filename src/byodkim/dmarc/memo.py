@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from byodkim.dmarc.reasons import reason
 from byodkim.dmarc.tally import DAY, iso
 
 if TYPE_CHECKING:
@@ -78,6 +79,11 @@ TEXTS: dict[str, dict[str, str]] = {
 }
 NEXT = {"none": "quarantine", "quarantine": "reject"}
 BLOCKER_KEY = {"selector": "selector_blocker"}
+
+
+def in_language(error: FileError, lang: str) -> str:
+    """Return why ``error``'s file could not be read, in ``lang``."""
+    return reason(error.key, lang, error.values) if error.key else error.error
 
 
 def _share(part: int, whole: int) -> str:
@@ -190,7 +196,7 @@ def render(summary: Summary, errors: list[FileError], output: str, lang: str) ->
     if not summary.domains:
         out.append(words["nothing"])
     out += [words["duplicate"].format(file=d["file"], org=d["org_name"], id=d["report_id"]) for d in summary.duplicates]
-    out += [words["error"].format(file=e.file, error=e.error) for e in errors]
+    out += [words["error"].format(file=e.file, error=in_language(e, lang)) for e in errors]
     failures = len({(d.domain, f.org_name) for d in summary.domains for f in d.selector_failures})
     if summary.request.selectors and summary.domains:
         out.append(words["ok"] if not failures else words["bad"].format(n=failures))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,7 +61,9 @@ class Report:
 
 @dataclass(frozen=True, slots=True)
 class FileError:
-    """A file (or one report inside it) that could not be read: one line saying why."""
+    """A file (or one report inside it) that could not be read: one line saying why (English), and its reason key."""
 
     file: str
     error: str
+    key: str = ""  # dmarc.reasons: the same reason in any language
+    values: dict[str, str] = field(default_factory=dict)

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Protocol
 
 from byodkim.dmarc.model import FileError, Report
+from byodkim.dmarc.reasons import reason
 from byodkim.dmarc.xmlreport import UnreadableError, read_xml
 
 if TYPE_CHECKING:
@@ -57,7 +58,7 @@ class _Stream(io.RawIOBase):
             data = self._inner.read(min(len(view), self._left + 1))
         self._left -= len(data)
         if self._left < 0:
-            raise UnreadableError(f"more than {LIMIT // 1024 // 1024} MiB once decompressed")
+            raise UnreadableError("too_big", mib=LIMIT // 1024 // 1024)
         view[: len(data)] = data
         return len(data)
 
@@ -80,9 +81,10 @@ def _read(name: str, opener: Callable[[], IO[bytes]]) -> Iterator[Found]:
         with opener() as stream:
             yield from _sniffed(name, stream)
     except UnreadableError as exc:
-        yield FileError(name, str(exc))
+        yield FileError(name, str(exc), exc.key, exc.values)
     except (OSError, EOFError, zipfile.BadZipFile, gzip.BadGzipFile) as exc:
-        yield FileError(name, f"cannot be read: {exc}")
+        error = UnreadableError("unreadable", detail=exc)
+        yield FileError(name, str(error), error.key, error.values)
 
 
 def _sniffed(name: str, stream: IO[bytes]) -> Iterator[Found]:
@@ -91,7 +93,7 @@ def _sniffed(name: str, stream: IO[bytes]) -> Iterator[Found]:
         with gzip.GzipFile(fileobj=buffered) as inner:
             first, unpacked = _peeked(inner, 64)
             if not _xml_like(first):
-                raise UnreadableError("the gzip file does not hold XML")
+                raise UnreadableError("gzip_not_xml")
             yield read_xml(unpacked, name)
     elif head.startswith(ZIP):
         yield from _zip(name, io.BytesIO(buffered.read()))
@@ -102,14 +104,14 @@ def _sniffed(name: str, stream: IO[bytes]) -> Iterator[Found]:
     elif b":" in head.split(b"\n", 1)[0]:
         yield from _mail(name, buffered.read())
     else:
-        raise UnreadableError("not a DMARC report: neither XML, gzip, zip nor mail")
+        raise UnreadableError("not_a_report_file")
 
 
 def _zip(name: str, data: IO[bytes]) -> Iterator[Found]:
     with zipfile.ZipFile(data) as archive:
         members = [m for m in archive.infolist() if not m.is_dir() and "__MACOSX" not in m.filename]
         if not members:
-            raise UnreadableError("the zip file is empty")
+            raise UnreadableError("zip_empty")
         for member in members:
             label = name if len(members) == 1 else f"{name}:{member.filename}"
             yield from _read(label, functools.partial(archive.open, member))
@@ -137,7 +139,7 @@ def _mail(name: str, data: bytes) -> Iterator[Found]:
         label = name if number == 1 else f"{name}#{number}"
         yield from _read(label, functools.partial(io.BytesIO, payload))
     if not found:
-        raise UnreadableError("a mail with no DMARC report attached (gzip, zip or XML)")
+        raise UnreadableError("mail_without_report")
 
 
 def _mbox(name: str, stream: IO[bytes]) -> Iterator[Found]:
@@ -150,7 +152,7 @@ def _mbox(name: str, stream: IO[bytes]) -> Iterator[Found]:
         try:
             yield from _mail(label, b"".join(lines))
         except UnreadableError as exc:
-            yield FileError(label, str(exc))
+            yield FileError(label, str(exc), exc.key, exc.values)
 
     for line in stream:
         if line.startswith(b"From ") and lines:
@@ -185,14 +187,14 @@ def read_paths(paths: Sequence[str], s3: S3Reader | None = None) -> Iterator[Fou
         if given.startswith("s3://"):
             bucket, _, prefix = given[5:].partition("/")
             if s3 is None:
-                yield FileError(given, "S3 is not available here")
+                yield FileError(given, reason("no_s3"), "no_s3")
                 continue
             for key, body in s3(bucket, prefix):
                 yield from _read(f"s3://{bucket}/{key}", functools.partial(io.BytesIO, body))
             continue
         path = Path(given)
         if not path.exists():
-            yield FileError(given, "no such file or folder")
+            yield FileError(given, reason("missing"), "missing")
             continue
         for file in _files(path):
             yield from _read(str(file), _opener(file))

@@ -16,6 +16,7 @@ from typing import IO, TYPE_CHECKING, cast
 from xml.etree.ElementTree import ParseError
 
 from byodkim.dmarc.model import AuthResult, Report, Row
+from byodkim.dmarc.reasons import reason
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -27,7 +28,12 @@ _ROOT = re.compile(rb"<([A-Za-z_][\w:.-]*)")
 
 
 class UnreadableError(Exception):
-    """A report that cannot be read; ``str()`` is the one line that says why."""
+    """A report that cannot be read: a reason key and its values; ``str()`` is the English line."""
+
+    def __init__(self, key: str, **values: object) -> None:
+        self.key = key
+        self.values = {name: str(value) for name, value in values.items()}
+        super().__init__(reason(key, "en", self.values))
 
 
 @functools.lru_cache(maxsize=512)  # a report repeats the same few dozen tags thousands of times
@@ -57,7 +63,7 @@ def _text(element: Element | None, *path: str) -> str:
 def _required(element: Element, where: str, *path: str) -> str:
     value = _text(element, *path)
     if not value:
-        raise UnreadableError(f"<{where}> has no <{'/'.join(path)}>")
+        raise UnreadableError("no_field", where=where, field="/".join(path))
     return value
 
 
@@ -65,16 +71,16 @@ def _integer(value: str, what: str) -> int:
     try:
         number = int(value)
     except ValueError:
-        raise UnreadableError(f"<{what}> is not a whole number: `{value[:40]}`") from None
+        raise UnreadableError("not_a_number", field=what, value=value[:40]) from None
     if number < 0:
-        raise UnreadableError(f"<{what}> is negative: {number}")
+        raise UnreadableError("negative", field=what, value=number)
     return number
 
 
 def _row(record: Element) -> Row:
     row = _child(record, "row")
     if row is None:
-        raise UnreadableError("a <record> has no <row>")
+        raise UnreadableError("no_row")
     evaluated = _child(row, "policy_evaluated")
     identifiers = _child(record, "identifiers")
     auth = _child(record, "auth_results")
@@ -107,7 +113,7 @@ def _check_prolog(head: bytes) -> None:
     else. Only the prolog can hold a DOCTYPE: after the root element it is not well-formed.
     """
     if head.startswith((b"\xfe\xff", b"\xff\xfe")) or b"\x00" in head[:4]:
-        raise UnreadableError("refused XML: not UTF-8 (reports are UTF-8)")
+        raise UnreadableError("not_utf8")
     at = 3 if head.startswith(b"\xef\xbb\xbf") else 0
     while True:
         while at < len(head) and head[at] in b" \t\r\n":
@@ -120,13 +126,13 @@ def _check_prolog(head: bytes) -> None:
             break
         end = head.find(close, at)
         if end < 0:
-            raise UnreadableError(f"refused XML: a prolog longer than {CHUNK // 1024} KiB")
+            raise UnreadableError("long_prolog", kib=CHUNK // 1024)
         at = end + len(close)
     if head.startswith(b"<!", at):
-        raise UnreadableError("refused XML: a DOCTYPE (a report never needs a DTD or an entity)")
+        raise UnreadableError("doctype")
     root = _ROOT.match(head, at)
     if root is not None and root.group(1).rpartition(b":")[2].lower() != b"feedback":
-        raise UnreadableError(f"not a DMARC aggregate report: the root is <{root.group(1).decode(errors='replace')}>")
+        raise UnreadableError("wrong_root", root=root.group(1).decode(errors="replace"))
 
 
 def read_xml(stream: IO[bytes], file: str) -> Report:
@@ -136,9 +142,9 @@ def read_xml(stream: IO[bytes], file: str) -> Report:
     try:
         namespace = _walk(stream, parts, rows)
     except ParseError as exc:
-        raise UnreadableError(f"not well-formed XML ({_where(exc)})") from None
+        raise UnreadableError("malformed", **_where(exc)) from None
     except (OSError, EOFError) as exc:
-        raise UnreadableError(f"cannot be read: {exc}") from None
+        raise UnreadableError("unreadable", detail=exc) from None
     return _report(file, parts.get("report_metadata"), parts.get("policy_published"), rows, namespace)
 
 
@@ -166,7 +172,7 @@ def _walk(stream: IO[bytes], parts: dict[str, Element], rows: list[Row]) -> str:
     if root is None:
         raise UnreadableError("empty")
     if _local(root.tag) != "feedback":
-        raise UnreadableError(f"not a DMARC aggregate report: the root is <{_local(root.tag)}>")
+        raise UnreadableError("wrong_root", root=_local(root.tag))
     return root.tag[1:].partition("}")[0] if root.tag.startswith("{") else ""
 
 
@@ -184,20 +190,20 @@ def _events(
     return root
 
 
-def _where(exc: ParseError) -> str:
+def _where(exc: ParseError) -> dict[str, int]:
     line, column = getattr(exc, "position", (0, 0))
-    return f"line {line}, column {column}"
+    return {"line": line, "column": column}
 
 
 def _report(file: str, metadata: Element | None, policy: Element | None, rows: list[Row], namespace: str) -> Report:
     if metadata is None:
-        raise UnreadableError("no <report_metadata>")
+        raise UnreadableError("no_section", section="report_metadata")
     if policy is None:
-        raise UnreadableError("no <policy_published>")
+        raise UnreadableError("no_section", section="policy_published")
     begin = _integer(_required(metadata, "report_metadata", "date_range", "begin"), "begin")
     end = _integer(_required(metadata, "report_metadata", "date_range", "end"), "end")
     if end < begin:
-        raise UnreadableError(f"the period ends before it begins ({begin} > {end})")
+        raise UnreadableError("backwards", begin=begin, end=end)
     return Report(
         file=file,
         org_name=_required(metadata, "report_metadata", "org_name"),
