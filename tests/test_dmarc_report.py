@@ -286,3 +286,23 @@ def test_the_rollout_memo_shows_the_latest_dmarc_evidence(cli: Cli, emulator: Em
         2,
         "error: --dmarc-reports is one domain's; give one --domain, or run dmarc-report for many\n",
     )
+
+
+def test_reports_stored_in_s3_are_read_like_files(cli: Cli, emulator: Emulator) -> None:
+    import boto3
+
+    s3 = boto3.client("s3", region_name="ap-northeast-1")
+    s3.create_bucket(Bucket="dmarc-rua", CreateBucketConfiguration={"LocationConstraint": "ap-northeast-1"})
+    for name in ("google-report.eml", YAHOO, "yahoo-resent.eml", "broken.xml"):
+        s3.put_object(Bucket="dmarc-rua", Key=f"reports/{name}", Body=(FIXTURES / name).read_bytes())
+    s3.put_object(Bucket="dmarc-rua", Key="elsewhere/rfc9990-report.xml", Body=b"<feedback/>")
+    code, data = _json(cli, "s3://dmarc-rua/reports/")
+    assert sorted((r["file"], r["messages"]) for r in data["reports"]) == [
+        ("s3://dmarc-rua/reports/google-report.eml", 154),
+        ("s3://dmarc-rua/reports/yahoo-resent.eml", 50),  # S3 lists keys in byte order: "-" before "."
+    ]
+    assert data["errors"] == [
+        {"file": "s3://dmarc-rua/reports/broken.xml", "error": "not well-formed XML (line 55, column 6)"}
+    ]
+    assert [d["file"] for d in data["summary"]["duplicates"]] == [f"s3://dmarc-rua/reports/{YAHOO}"]
+    assert code == 0
