@@ -5,6 +5,8 @@ from __future__ import annotations
 import gzip
 import json
 import shutil
+import time
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -306,3 +308,73 @@ def test_reports_stored_in_s3_are_read_like_files(cli: Cli, emulator: Emulator) 
     ]
     assert [d["file"] for d in data["summary"]["duplicates"]] == [f"s3://dmarc-rua/reports/{YAHOO}"]
     assert code == 0
+
+
+def _s3_event(bucket: str, key: str) -> dict[str, object]:
+    from urllib.parse import quote_plus
+
+    return {
+        "Records": [{"eventSource": "aws:s3", "s3": {"bucket": {"name": bucket}, "object": {"key": quote_plus(key)}}}]
+    }
+
+
+def _next_period(seconds: int) -> None:
+    time.sleep(seconds - time.time() % seconds + 0.5)
+
+
+def _datapoints(cloudwatch: Any, metric: str, statistic: str) -> list[float]:
+    points = cloudwatch.get_metric_statistics(
+        Namespace="BYODKIM", MetricName=metric, Dimensions=[{"Name": "Domain", "Value": "goo.ne.jp"}],
+        StartTime=datetime.now(UTC) - timedelta(hours=1), EndTime=datetime.now(UTC) + timedelta(hours=1),
+        Period=3600, Statistics=[statistic],
+    )["Datapoints"]  # fmt: skip
+    return [float(p[statistic]) for p in points]
+
+
+def _alarm_state(cloudwatch: Any, wanted: str, seconds: float = 30) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if cloudwatch.describe_alarms(AlarmNames=["dmarc-dkim-goo.ne.jp"])["MetricAlarms"][0]["StateValue"] == wanted:
+            return True
+        time.sleep(0.5)
+    return False
+
+
+def test_the_function_reads_a_stored_report_and_the_alarm_sees_the_selector_fail(emulator: Emulator) -> None:
+    import boto3
+
+    from byodkim.lambda_handler import handler
+
+    s3 = boto3.client("s3", region_name="ap-northeast-1")
+    cloudwatch = boto3.client("cloudwatch", region_name="ap-northeast-1")
+    s3.create_bucket(Bucket="rua", CreateBucketConfiguration={"LocationConstraint": "ap-northeast-1"})
+    cloudwatch.put_metric_alarm(
+        AlarmName="dmarc-dkim-goo.ne.jp", Namespace="BYODKIM", MetricName="DmarcDkimAligned",
+        Dimensions=[{"Name": "Domain", "Value": "goo.ne.jp"}], Statistic="Minimum", Period=10,
+        EvaluationPeriods=1, Threshold=100.0, ComparisonOperator="LessThanThreshold", TreatMissingData="notBreaching",
+    )  # fmt: skip
+    _next_period(10)  # an alarm counts only periods after its creation
+    # Yahoo's report: all 45 messages signed with the domain's key passed aligned DKIM (5 more passed
+    # on SPF alone, unsigned: not the key's business). The alarm goes to OK.
+    s3.put_object(Bucket="rua", Key="inbound/yahoo resent.eml", Body=(FIXTURES / "yahoo-resent.eml").read_bytes())
+    answer = handler(_s3_event("rua", "inbound/yahoo resent.eml"), None)
+    assert answer["ok"] is True
+    assert [(r["org_name"], r["messages"], r["dkim_aligned"]) for r in answer["reports"]] == [("Yahoo", 50, 45)]
+    assert _datapoints(cloudwatch, "DmarcMessages", "Sum") == [45.0]
+    assert _datapoints(cloudwatch, "DmarcDkimAligned", "Minimum") == [100.0]
+    assert _alarm_state(cloudwatch, "OK")
+    # Microsoft's report: the selector failed for 2 of 82 messages; the metric drops and the alarm fires.
+    _next_period(10)
+    s3.put_object(Bucket="rua", Key="inbound/microsoft.xml", Body=(FIXTURES / MICROSOFT).read_bytes())
+    assert handler(_s3_event("rua", "inbound/microsoft.xml"), None)["reports"][0]["dkim_aligned"] == 80
+    assert _alarm_state(cloudwatch, "ALARM")
+    # A stored object that is no report is one error in the answer, not a failed run for Lambda to retry.
+    s3.put_object(Bucket="rua", Key="inbound/spam.eml", Body=b"From: x@example.org\n\nhello\n")
+    assert handler(_s3_event("rua", "inbound/spam.eml"), None) == {
+        "ok": True,
+        "action": "dmarc",
+        "reports": [],
+        "errors": [
+            {"file": "s3://rua/inbound/spam.eml", "error": "a mail with no DMARC report attached (gzip, zip or XML)"}
+        ],
+    }
