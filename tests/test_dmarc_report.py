@@ -378,3 +378,17 @@ def test_the_function_reads_a_stored_report_and_the_alarm_sees_the_selector_fail
             {"file": "s3://rua/inbound/spam.eml", "error": "a mail with no DMARC report attached (gzip, zip or XML)"}
         ],
     }
+
+
+def test_relaxed_alignment_with_and_without_the_public_suffix_list(monkeypatch: pytest.MonkeyPatch) -> None:
+    from byodkim.dmarc import summary
+
+    assert summary.aligned("goo.ne.jp", "mail.goo.ne.jp")
+    assert summary.aligned("news.goo.ne.jp", "goo.ne.jp")
+    assert summary.aligned("a.goo.ne.jp", "b.goo.ne.jp")  # siblings: the same organizational domain
+    assert not summary.aligned("amazonses.com", "goo.ne.jp")
+    assert not summary.aligned("other.ne.jp", "goo.ne.jp")  # ne.jp is a public suffix
+    # The Lambda's layer has no Public Suffix List: one inside the other still aligns, siblings do not.
+    monkeypatch.setattr(summary, "_has_psl", lambda: False)
+    assert summary.aligned("goo.ne.jp", "mail.goo.ne.jp")
+    assert not summary.aligned("a.goo.ne.jp", "b.goo.ne.jp")

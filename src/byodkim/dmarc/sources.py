@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 import gzip
 import io
+import os
 import zipfile
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Protocol
@@ -172,10 +173,14 @@ def _opener(file: Path) -> Callable[[], IO[bytes]]:
 
 
 def _files(path: Path) -> Iterator[Path]:
-    if path.is_dir():
-        yield from sorted(p for p in path.rglob("*") if p.is_file() and not p.name.startswith("."))
-    else:
+    """Yield the files under ``path`` in name order, one folder listed at a time (a year of reports is many)."""
+    if not path.is_dir():
         yield path
+        return
+    with os.scandir(path) as listing:
+        entries = sorted((entry.name, entry.is_dir()) for entry in listing if not entry.name.startswith("."))
+    for name, is_dir in entries:
+        yield from _files(path / name) if is_dir else (path / name,)
 
 
 def read_paths(paths: Sequence[str], s3: S3Reader | None = None) -> Iterator[Found]:

@@ -36,15 +36,29 @@ def report_entry(report: Report) -> dict[str, Any]:
 
 @functools.lru_cache(maxsize=4096)
 def organizational(domain: str) -> str:
-    """Return the organizational domain (relaxed alignment compares these)."""
+    """Return the organizational domain (relaxed alignment compares these), by the Public Suffix List."""
     from byodkim.dnscheck.mailcheck import organizational as psl
 
     return psl(domain)
 
 
 def aligned(signer: str, header_from: str) -> bool:
-    """Return whether a signature's ``d=`` aligns with the From domain (relaxed, DMARC's default)."""
-    return signer == header_from or organizational(signer) == organizational(header_from)
+    """Return whether a signature's ``d=`` aligns with the From domain (relaxed, DMARC's default).
+
+    One inside the other aligns without the list (no one signs as a public suffix). Siblings
+    (``a.goo.ne.jp``, ``b.goo.ne.jp``) need the Public Suffix List; where it is not installed (the
+    Lambda's layer carries only cryptography and dnspython) they count as not aligned.
+    """
+    if signer == header_from or header_from.endswith("." + signer) or signer.endswith("." + header_from):
+        return True
+    return _has_psl() and organizational(signer) == organizational(header_from)
+
+
+@functools.cache
+def _has_psl() -> bool:
+    import importlib.util
+
+    return importlib.util.find_spec("publicsuffixlist") is not None
 
 
 def describe(results: tuple[AuthResult, ...]) -> str:
