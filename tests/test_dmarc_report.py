@@ -392,3 +392,25 @@ def test_relaxed_alignment_with_and_without_the_public_suffix_list(monkeypatch: 
     monkeypatch.setattr(summary, "_has_psl", lambda: False)
     assert summary.aligned("goo.ne.jp", "mail.goo.ne.jp")
     assert not summary.aligned("a.goo.ne.jp", "b.goo.ne.jp")
+
+
+def test_each_guard_one_step_off(cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from byodkim.dmarc import sources
+
+    report = _daily("google.com", 0, [("54.240.8.10", 3, "pass")])
+    # A prolog with comments and processing instructions but no DOCTYPE is read.
+    first = b'<?xml version="1.0"?>\n<!-- <!DOCTYPE in a comment> -->\n<?xml-stylesheet href="x"?>\n' + report
+    (tmp_path / "a.xml").write_bytes(first)
+    # The same report ID from another organisation is another report.
+    (tmp_path / "b.xml").write_bytes(report.replace(b"<org_name>google.com<", b"<org_name>Yahoo<"))
+    # A gzip that unpacks to exactly the limit is read (the limit bounds every report's bytes).
+    (tmp_path / "c.xml.gz").write_bytes(gzip.compress(first.replace(b"google.com-0", b"google.com-9")))
+    monkeypatch.setattr(sources, "LIMIT", len(first))
+    code, data = _json(cli, tmp_path)
+    assert data["errors"] == []
+    assert sorted((r["org_name"], r["report_id"], r["messages"]) for r in data["reports"]) == [
+        ("Yahoo", "google.com-0", 3),
+        ("google.com", "google.com-0", 3),
+        ("google.com", "google.com-9", 3),
+    ]
+    assert code == 0
