@@ -27,6 +27,7 @@ LAYERS = [
     "byodkim.dkim",
     "byodkim.dnscheck",
     "byodkim.aws",
+    "byodkim.dmarc",
     "byodkim.artifacts",
     "byodkim.rollout",
     "byodkim.emulator",

@@ -136,11 +136,19 @@ def test_the_command_exits_by_the_verdict(dns: LocalNameServer, cli: Cli, tmp_pa
         '        add or change: _dmarc.nodmarc.jp. TXT "v=DMARC1; p=none; rua=mailto:dmarc-reports@nodmarc.jp"'
         in bad.out
     )
+    # A rua= points at the command that reads what arrives there; no rua=, no pointer.
+    assert (
+        "  receivers' own verdicts arrive at mailto:d@good.jp: save them and run "
+        "`byodkim dmarc-report PATH --domain good.jp`"
+    ) in good.out.splitlines()
+    assert "dmarc-report" not in bad.out.replace("dmarc-reports@", "")
     wrong = cli(*args, "--domain", "good.jp", "--mail-from", "mail.other.jp")
     assert (wrong.code, wrong.err) == (
         2,
-        "warning: good.jp is not declared in the Sceptre config (declared: goo.ne.jp)\n"
-        "error: --mail-from `mail.other.jp` is not under good.jp; use a subdomain such as mail.good.jp\n",
+        (
+            "warning: good.jp is not declared in the Sceptre config (declared: goo.ne.jp)\n"
+            "error: --mail-from `mail.other.jp` is not under good.jp; use a subdomain such as mail.good.jp\n"
+        ),
     )
 
 

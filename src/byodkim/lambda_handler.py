@@ -15,6 +15,7 @@ from typing import Any
 
 from byodkim.aws.errors import translate
 from byodkim.aws.session import Aws
+from byodkim.dmarc.arrival import is_s3_event, on_arrival
 from byodkim.errors import ByodkimError, InputError
 from byodkim.logs import RedactingFormatter
 from byodkim.rollout.phases import Manager, ManagerConfig, parse_event
@@ -41,6 +42,9 @@ def handler(event: object, context: object) -> dict[str, Any]:
     """
     del context
     try:
+        if is_s3_event(event):  # a DMARC report stored by SES receiving (docs/dmarc-report.md)
+            aws = Aws()
+            return {"ok": True, **on_arrival(event, aws.client("s3"), aws.client("cloudwatch"))}
         settings = config()
         request = parse_event(event, settings)
         aws = Aws()

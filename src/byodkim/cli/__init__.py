@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, NoReturn, TextIO
 import click
 
 from byodkim import __version__
-from byodkim.cli import keys, layer, local, mail, rollout, ses, stacks, verify
+from byodkim.cli import dmarc, keys, layer, local, mail, rollout, ses, stacks, verify
 from byodkim.errors import ByodkimError
 
 if TYPE_CHECKING:
@@ -54,6 +54,7 @@ for command in (
     mail.check_mail,
     mail.send_test,
     mail.check_domain,
+    dmarc.dmarc_report,
 ):
     cli.add_command(command)
 

@@ -234,8 +234,10 @@ def check_domain(
         from byodkim.rollout.memo import render_posture
 
         click.echo(render_posture(posture, output, lang), nl=False)
+        _echo_reports_hint(posture, output, lang)
         return 0 if posture.ok else 1
     _render_posture(posture)
+    _echo_reports_hint(posture, output, lang)
     for where in missing_sets:
         click.echo(f"  FIX configuration set: {where}")
     return 0 if posture.ok and not missing_sets else 1
@@ -256,6 +258,19 @@ def _missing_configuration_sets(aws: Aws, found: list[RegionStatus]) -> list[str
                 raise
             missing.append(f"{status.region}: {status.configuration_set} does not exist; launch phase 3 again")
     return missing
+
+
+_REPORTS_HINT = {
+    "en": "receivers' own verdicts arrive at {rua}: save them and run `byodkim dmarc-report PATH --domain {d}`",
+    "ja": "受信者自身の評価は {rua} に届きます。保存して `byodkim dmarc-report PATH --domain {d}` で確認してください",
+}
+
+
+def _echo_reports_hint(posture: Posture, output: str, lang: str) -> None:
+    """Point from the DMARC record's rua= to dmarc-report (docs/dmarc-report.md), when there is a rua=."""
+    if posture.dmarc.rua:
+        hint = _REPORTS_HINT[lang].format(rua=posture.dmarc.rua, d=posture.domain)
+        click.echo(("\n- " if output == "markdown" else "" if lang == "ja" else "  ") + hint)
 
 
 _DMARC_MEANS = {

@@ -54,6 +54,11 @@ if TYPE_CHECKING:
 @output_option("text", "markdown", "md", "json", help_text="Output format (md is short for markdown).")
 @lang_option("the memo")
 @click.option("-O", "--out", type=OUT_FILE, help="Write the memo to this file instead of stdout.")
+@click.option(
+    "--dmarc-reports",
+    multiple=True,
+    help="DMARC aggregate reports (file, folder, s3://BUCKET/PREFIX; repeat): add what receivers said.",
+)
 def report(
     environment: str | None,
     project: str | None,
@@ -66,6 +71,7 @@ def report(
     output: str,
     lang: str,
     out: Path | None,
+    dmarc_reports: tuple[str, ...],
 ) -> int:
     """Write where the rollout stands: stacks, layer, SES per region, DNS, next step.
 
@@ -80,6 +86,11 @@ def report(
         from byodkim.rollout.fleet import domain_units, select
         from byodkim.rollout.fleetops import ReportWork
 
+        if dmarc_reports:
+            from byodkim.errors import InputError
+
+            raise InputError("--dmarc-reports is one domain's", "give one --domain, or run dmarc-report for many")
+
         aws = fleet.aws_for(profile, ses_rate)
         specs = select(target, domains, every=every, regions=regions)
         todo = domain_units(specs, lambda: (aws.default_region(),))
@@ -92,13 +103,36 @@ def report(
     declared = target.declared(domain or target.domain or "")
     aws, chosen = aws_regions(profile, regions or (declared.regions if declared else ()), ses_rate)
     request = ReportRequest(target, domain, chosen, servers(nameservers))
-    text = render(collect(request, aws, chosen[0]), output, lang, prefix())
+    rollout = collect(request, aws, chosen[0])
+    text = render(rollout, output, lang, prefix())
+    if dmarc_reports:
+        text = _with_dmarc(text, dmarc_reports, rollout.domain, rollout.selector, aws, output, lang)
     if out is None:
         click.echo(text, nl=False)
     else:
         write_text(out, text)
         click.echo(f"wrote {out}")
     return 0
+
+
+def _with_dmarc(
+    text: str, paths: tuple[str, ...], domain: str, selector: str | None, aws: Aws, output: str, lang: str
+) -> str:
+    """Return the memo with the latest DMARC evidence for ``domain`` after it (a ``dmarc`` key in JSON)."""
+    import json
+
+    from byodkim.dmarc import evidence
+    from byodkim.dmarc.sources import s3_reader
+    from byodkim.dmarc.tally import Request
+
+    s3 = s3_reader(aws.client("s3")) if any(p.startswith("s3://") for p in paths) else None
+    request = Request(domain=domain if domain != "-" else None, selectors=(selector,) if selector else ())
+    summary, errors = evidence.gather(paths, request, s3)
+    if output == "json":
+        return json.dumps(
+            {**json.loads(text), "dmarc": evidence.as_dict(summary, errors)}, indent=2, ensure_ascii=False
+        )
+    return text + "\n" + evidence.section(summary, errors, output, lang)
 
 
 def _fleet_memo(todo: list[Unit], work: ReportWork, lang: str, out: Path | None) -> int:
