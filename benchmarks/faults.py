@@ -255,10 +255,20 @@ class DnsTeam:
             self.removed = False
 
 
+def _phase_1_key() -> None:
+    """What a launched phase 1 has: the DKIM secrets' key by its alias (register refuses without it)."""
+    import boto3
+
+    kms = boto3.client("kms", region_name="ap-northeast-1")
+    key = kms.create_key(Description="phase-1 secrets key stand-in")["KeyMetadata"]["KeyId"]
+    kms.create_alias(AliasName="alias/aws-ses-migration-prod-dkim-secrets", TargetKeyId=key)
+
+
 def set_up(plan: Plan, emulator: Emulator, dns: Dns, folder: Path) -> tuple[list[str], str | None]:
     """Start from OLD signing, its record published; return the run's command and the new key's public half."""
     emulator.reset()
     emulator.control("/_byodkim/config", {"dns_servers": [dns.server.spec], "dkim_window": 3600})
+    _phase_1_key()
     dns.remove(NEW)
     old = keys.generate(1024)
     keys.write_key_files(folder, OLD, old)
