@@ -333,7 +333,7 @@ def test_adopting_the_team_account(team: Sandbox) -> None:
     )
     # Deny by default: the team's own data in types nobody listed (an SSM memo in five stacks, a
     # DynamoDB table with items) is a removal to stop at, each with the retain route.
-    assert set(re.findall(r"`(byodkim retain [^`]+)`", english.stdout)) == RETAINS
+    assert set(re.findall(r"`(byodkim retain [^`]+)`", english.stdout)) == RETAINS, english.stdout
     assert set(re.findall(r"`(byodkim retain [^`]+)`", japanese.stdout)) == RETAINS
     assert "  STOP remove TeamState (AWS::DynamoDB::Table): the update would delete it." in english.stdout
     # A nested stack's removal names what it holds.

@@ -23,7 +23,7 @@ from byodkim.aws import exists
 from byodkim.aws.cfntemplate import load, unresolved
 from byodkim.errors import ByodkimError
 from byodkim.rollout.nextstep import NOT_DEPLOYED
-from byodkim.rollout.refusals import live_template, refused, resources, rollback_skip_list, with_holdings
+from byodkim.rollout.refusals import live_template, refused, resources, rollback_skip_list, stuck, with_holdings
 from byodkim.rollout.report import stack_status
 from byodkim.rollout.stackchanges import (
     Finding,
@@ -251,7 +251,7 @@ def preview_stack(
     if status.endswith(_BUSY):
         return StackPreview(stack.name, stack.external_name, status, note="busy")
     if status in _STUCK:
-        return _stuck(stack, status, cfn, accepted)
+        return stuck(stack, status, cfn, accepted)
     change_set = f"{CHANGE_SET_PREFIX}{int(time.time() * 1000)}"
     try:
         with preview_only():
@@ -311,27 +311,26 @@ def _deferred(
     region: str,
     accepted: tuple[str, ...],
 ) -> StackPreview:
-    """No change set yet (a parameter launch only knows later): still check the names of what it would add."""
-    have = {r["LogicalResourceId"] for r in resources(cfn, stack.external_name)}
-    adds = [ResourceChange(lid, str(t), "add") for lid, t in _types(stack.template.body).items() if lid not in have]
-    changes = _with_names(adds, names, aws, region)
-    return StackPreview(
-        stack.name, stack.external_name, status, changes, classify(stack.name, changes, accepted), note="deferred"
-    )
+    """No change set yet (a parameter launch only knows later): what it adds and removes is known all the same.
 
-
-def _stuck(stack: Any, status: str, cfn: CloudFormationClient, accepted: tuple[str, ...]) -> StackPreview:  # noqa: ANN401 - sceptre's Stack
-    """Preview a stack CloudFormation will not update: blocking, with the way out."""
-    short = str(stack.name).split("/", 1)[-1]
-    if status == "UPDATE_ROLLBACK_FAILED":
-        skip = rollback_skip_list(cfn, stack.external_name)
-        command = f"byodkim continue-rollback --stack {short} --dry-run"
-        finding = Finding(stack.name, stack.external_name, "AWS::CloudFormation::Stack", "stuck",
-                          stack.external_name, "continue-rollback", command, accepted=False)  # fmt: skip
-        return StackPreview(stack.name, stack.external_name, status, [], [finding], note="continue-rollback", skip=skip)
-    finding = Finding(stack.name, stack.external_name, "AWS::CloudFormation::Stack", "stuck",
-                      stack.external_name, "delete-failed", accepted=stack.external_name in accepted)  # fmt: skip
-    return StackPreview(stack.name, stack.external_name, status, [], [finding], note="failed")
+    Adds have their names checked; what the live stack has and our template lacks is a removal.
+    In-place changes and replacements wait for the launch guard, which previews the stack again
+    when the launch reaches it.
+    """
+    live = live_template(cfn, stack.external_name)
+    have = {str(r["LogicalResourceId"]): r for r in resources(cfn, stack.external_name)}
+    ours = _types(stack.template.body)
+    adds = [ResourceChange(lid, kind, "add") for lid, kind in ours.items() if lid not in have]
+    gone = [
+        ResourceChange(lid, str(r.get("ResourceType")), "remove", r.get("PhysicalResourceId"))
+        for lid, r in have.items()
+        if lid not in ours
+    ]
+    changes = _with_names(adds, names, aws, region) + with_live_policies(gone, live)
+    changes = [with_holdings(cfn, c) for c in changes]
+    links = (references(live), references(load(stack.template.body)))
+    findings = classify(stack.name, changes, accepted, links)
+    return StackPreview(stack.name, stack.external_name, status, changes, findings, note="deferred")
 
 
 def _order(deployment: Deployment, stack: str) -> int:

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from byodkim.aws.cfntemplate import load, resolve, resource_refs, unresolved, with_defaults
 from byodkim.aws.errors import error_code
-from byodkim.rollout.stackchanges import Finding, ResourceChange
+from byodkim.rollout.stackchanges import Finding, ResourceChange, StackPreview
 
 if TYPE_CHECKING:
     from mypy_boto3_cloudformation import CloudFormationClient
@@ -211,3 +211,17 @@ def with_holdings(cfn: CloudFormationClient, change: ResourceChange) -> Resource
             return change
         raise
     return replace(change, holds=tuple(f"{r['ResourceType']} {r['LogicalResourceId']}" for r in found))
+
+
+def stuck(stack: Any, status: str, cfn: CloudFormationClient, accepted: tuple[str, ...]) -> StackPreview:  # noqa: ANN401 - sceptre's Stack
+    """Preview a stack CloudFormation will not update: blocking, with the way out."""
+    short = str(stack.name).split("/", 1)[-1]
+    if status == "UPDATE_ROLLBACK_FAILED":
+        skip = rollback_skip_list(cfn, stack.external_name)
+        command = f"byodkim continue-rollback --stack {short} --dry-run"
+        finding = Finding(stack.name, stack.external_name, "AWS::CloudFormation::Stack", "stuck",
+                          stack.external_name, "continue-rollback", command, accepted=False)  # fmt: skip
+        return StackPreview(stack.name, stack.external_name, status, [], [finding], note="continue-rollback", skip=skip)
+    finding = Finding(stack.name, stack.external_name, "AWS::CloudFormation::Stack", "stuck",
+                      stack.external_name, "delete-failed", accepted=stack.external_name in accepted)  # fmt: skip
+    return StackPreview(stack.name, stack.external_name, status, [], [finding], note="failed")
