@@ -379,3 +379,37 @@ def test_rotate_points_the_ssm_selector_at_the_key_ses_holds(
         f"in sceptre/config/prod/config.yaml to `selector: {NEW}`, so the next launch and phases 4, 5 and 7 use "
         "the key SES holds."
     ) in report["notes"]
+
+
+@pytest.mark.usefixtures("ceiling_backoff")
+def test_register_over_a_signing_key_rechecks_the_record_at_each_attempt(
+    cli: Cli, emulator: Emulator, goo_dns: LocalNameServer, tmp_path: Path
+) -> None:
+    _on_byodkim(cli, emulator, goo_dns, tmp_path, OLD)
+    new = keys.generate()
+    keys.write_key_files(tmp_path, NEW, new)
+    publish_record(goo_dns, f"{NEW}._domainkey.goo.ne.jp", DkimRecord("goo.ne.jp", NEW, new.public.b64).value)
+    emulator.control(
+        "/_byodkim/faults",
+        {"faults": [{"service": "ses", "operation": "PutEmailIdentityDkimSigningAttributes", "count": 3}]},
+    )
+    watcher = _when_called(
+        emulator,
+        "PutEmailIdentityDkimSigningAttributes",
+        lambda: remove_record(goo_dns, f"{NEW}._domainkey.goo.ne.jp"),
+    )
+    pem = tmp_path / f"{NEW}.private.pem"
+    result = cli(
+        "register", "--domain", "goo.ne.jp", "--selector", NEW, "--key-file", pem, "--nameserver", goo_dns.spec
+    )
+    watcher.join(5)
+    assert result.code == 1
+    line = result.out.splitlines()[1]
+    assert line.startswith(
+        f"ap-northeast-1: refused (DKIM SUCCESS): the record of {NEW} is not live on every authoritative server at "
+        f"the moment of the switch (0/1 servers publish the key"
+    )
+    assert line.endswith(
+        "; SES was not changed. Have the record published again, check it with `byodkim verify`, then run again"
+    )
+    assert _signs_with(emulator) == [OLD]

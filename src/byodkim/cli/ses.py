@@ -167,6 +167,8 @@ def _register_planned(
         return source, planned  # SES holds this key everywhere: no second read
     results = register(request, aws, check)
     for result in results:
+        if result.action == "refused":  # the record went between the plan and an attempt of the switch
+            result.detail += ". Have the record published again, check it with `byodkim verify`, then run again"
         if result.action == UNPUBLISHED and result.previous:
             # The record went as SES switched: back to the key it signed with, as rotate does.
             from byodkim.rollout.rotate import switch_back
