@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -270,9 +271,17 @@ def test_wait_ses_follows_pending_to_success(
     # SES reads DNS on its own schedule: here it has not looked yet (no servers), so it stays PENDING.
     process = _spawn_verify(public, goo_dns, "--ses", "--timeout", "60s")
     assert process.stderr is not None
-    first = process.stderr.readline()
-    assert first.startswith("waiting 0s: 1/1 servers publish the key at gooid-21-pro-20250912-1._domainkey.goo.ne.jp (")
-    assert first.rstrip().endswith(" ok); SES ap-northeast-1 PENDING")
+    try:
+        first = process.stderr.readline()
+        # The seconds waited before the first line depend on how loaded the machine is.
+        assert re.match(
+            r"waiting \ds: 1/1 servers publish the key at gooid-21-pro-20250912-1\._domainkey\.goo\.ne\.jp \(", first
+        )
+        assert first.rstrip().endswith(" ok); SES ap-northeast-1 PENDING")
+    except AssertionError:
+        process.kill()
+        process.communicate()
+        raise
     emulator.control("/_byodkim/config", {"dns_servers": [goo_dns.spec]})
     out, err = process.communicate(timeout=60)
     assert process.returncode == 0, err

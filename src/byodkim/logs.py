@@ -20,8 +20,9 @@ _PEM = re.compile(r"-----BEGIN [A-Z ]*PRIVATE KEY-----.*?-----END [A-Z ]*PRIVATE
 # columns (newlines real, or escaped as \n in JSON), URL-encoded (%2B %2F %3D, as in a query
 # string or a form body), and base64url (- and _, as in a JWK or a URL).
 _WRAPPED = re.compile(r"(?:[A-Za-z0-9+/=]{16,}(?:\s|\\[rn])+){3,}[A-Za-z0-9+/=]*")
-_URL_ENCODED = re.compile(r"(?:[A-Za-z0-9]|%2[Bb]|%2[Ff]|%3[Dd]){100,}")
-_BASE64URL = re.compile(r"[A-Za-z0-9_-]{100,}={0,2}")
+# One pattern over every alphabet at once (base64, base64url, URL-encoded): matched one after
+# another, the first would cut a run into pieces too short for the next to see.
+_ANY_ALPHABET = re.compile(r"(?:[A-Za-z0-9+/_-]|%2[BbFf]|%3[Dd]){100,}(?:={0,2}|(?:%3[Dd]){0,2})")
 REDACTED = "[REDACTED]"
 
 
@@ -29,8 +30,7 @@ def redact(text: str) -> str:
     """Remove private keys from ``text``: PEM, long base64 runs, wrapped, URL-encoded and base64url."""
     text = _PEM.sub(REDACTED, text)
     text = _WRAPPED.sub(_long_enough, text)
-    text = _URL_ENCODED.sub(REDACTED, text)
-    text = _BASE64URL.sub(_mixed, text)
+    text = _ANY_ALPHABET.sub(_mixed, text)
     return _BASE64_RUN.sub(REDACTED, text)
 
 
@@ -41,7 +41,7 @@ def _long_enough(match: re.Match[str]) -> str:
 
 
 def _mixed(match: re.Match[str]) -> str:
-    """Redact a base64url run, not a long name: key text mixes upper case, lower case and digits."""
+    """Redact a run of key text, not a long name: key text mixes upper case, lower case and digits."""
     run = match.group()
     mixed = any(c.isupper() for c in run) and any(c.islower() for c in run) and any(c.isdigit() for c in run)
     return REDACTED if mixed else run
