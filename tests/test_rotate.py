@@ -104,6 +104,11 @@ def test_rotation_stopped_after_every_step_and_resumed(
     assert "already done" in result.err
     request = (state_dir / f"dns-request-goo.ne.jp-{NEW}.md").read_text()
     assert f"{NEW}._domainkey.goo.ne.jp" in request
+    # The new key's secret denies every reader but its holders, as register's does.
+    policy = boto3.client("secretsmanager").get_resource_policy(SecretId=f"byodkim/dkim/goo.ne.jp/{NEW}")
+    (deny,) = json.loads(policy["ResourcePolicy"])["Statement"]
+    assert (deny["Effect"], deny["Principal"]) == ("Deny", "*")
+    assert boto3.client("sts").get_caller_identity()["Arn"] in deny["Condition"]["ArnNotLike"]["aws:PrincipalArn"]
     again = cli(*args)
     assert (again.code, again.err) == (
         2,

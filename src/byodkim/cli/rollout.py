@@ -27,6 +27,7 @@ from byodkim.cli.options import (
     project_option,
     region_option,
     regions_option,
+    secret_readers,
     servers,
     write_text,
 )
@@ -251,6 +252,7 @@ def rotate(
         lang,
         keep_old_days,
         kms_key(aws, chosen[0], kms_key_id),
+        readers=() if dry_run else secret_readers(aws, chosen[0]),
     )
     if fleet.is_fleet(domains, every):
         from byodkim.rollout.fleet import domain_units

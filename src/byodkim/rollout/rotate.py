@@ -73,6 +73,7 @@ class RotationRequest:
     lang: str = "en"
     keep_old_days: int = 7
     kms_key_id: str | None = None
+    readers: tuple[str, ...] = ()  # who the new secret's resource policy lets read it (register's rule)
 
     @property
     def state_file(self) -> Path:
@@ -168,6 +169,7 @@ def _keyed(request: RotationRequest, aws: Aws, state: RotationState, _key: Signi
         secret_id=None,
         kms_key_id=request.kms_key_id,
         dry_run=False,
+        readers=request.readers,
     )
     state.secret_id, state.fingerprint = source.secret_id, source.key.public.fingerprint
     return source.key
