@@ -84,17 +84,11 @@ def adopt(
     folder = deployment.find_sceptre_dir()
     if folder is None:
         raise InputError("no Sceptre project found (sceptre/config/config.yaml)", "run from the byodkim checkout")
-    if stack not in deployment.STACKS:
-        raise InputError(
-            f"--stack `{stack}` is not a stack of this project", f"use one of {', '.join(deployment.STACKS)}"
-        )
+    _our_stack(stack)
     target = deployment.read(folder, group or deployment.DEFAULT_GROUP)
 
-    def progress(step: str, what: str) -> None:
-        click.echo(f"{step}: {what}")
-
     request = AdoptRequest(target, folder, stack, resource, source, dry_run=dry_run)
-    run_adopt(request, Aws(profile, region or target.region), progress)
+    run_adopt(request, Aws(profile, region or target.region), _progress)
     if not dry_run:
         click.echo(
             f"next: byodkim preflight --stack {stack}, then cd sceptre && uv run sceptre launch -y {target.group}"
@@ -121,16 +115,10 @@ def retain(
     from byodkim.aws.session import Aws
     from byodkim.rollout.adopt import retain as run_retain
 
-    if stack not in deployment.STACKS:
-        raise InputError(
-            f"--stack `{stack}` is not a stack of this project", f"use one of {', '.join(deployment.STACKS)}"
-        )
+    _our_stack(stack)
     target = deployment.read(group=group or deployment.DEFAULT_GROUP)
 
-    def progress(step: str, what: str) -> None:
-        click.echo(f"{step}: {what}")
-
-    run_retain(target, stack, resource, Aws(profile, region or target.region), progress, dry_run=dry_run)
+    run_retain(target, stack, resource, Aws(profile, region or target.region), _progress, dry_run=dry_run)
     if not dry_run:
         click.echo(f"next: byodkim preflight {target.group}")
 
@@ -155,23 +143,17 @@ def continue_rollback(
     from byodkim.aws.session import Aws
     from byodkim.rollout.adopt import continue_rollback as run_continue
 
-    if stack not in deployment.STACKS:
-        raise InputError(
-            f"--stack `{stack}` is not a stack of this project", f"use one of {', '.join(deployment.STACKS)}"
-        )
+    _our_stack(stack)
     target = deployment.read(group=group or deployment.DEFAULT_GROUP)
     aws = Aws(profile, region or target.region)
 
-    def progress(step: str, what: str) -> None:
-        click.echo(f"{step}: {what}")
-
     if not dry_run and not yes:
-        skip = run_continue(target, stack, aws, progress, dry_run=True)
+        skip = run_continue(target, stack, aws, _progress, dry_run=True)
         if skip and not click.confirm(
             "Skipped resources are marked UPDATE_COMPLETE without being rolled back. Continue?", err=True
         ):
             raise InputError("not continued", "run again with -y, or --dry-run to see the resources only")
-    run_continue(target, stack, aws, progress, dry_run=dry_run)
+    run_continue(target, stack, aws, _progress, dry_run=dry_run)
     if dry_run:
         click.echo(f"next: byodkim continue-rollback --stack {stack} -y, then byodkim preflight {target.group}")
     else:
@@ -199,3 +181,17 @@ def iam_policy(role: str, domain: str | None, account: str, environment: str | N
     if not chosen:
         raise InputError("no domain given and none in the Sceptre config", "give --domain")
     echo_json(policy(role, target, chosen, target.region or "*", account))
+
+
+def _our_stack(stack: str) -> None:
+    """Refuse a --stack that is not one of the project's (before any call)."""
+    from byodkim import deployment
+
+    if stack not in deployment.STACKS:
+        raise InputError(
+            f"--stack `{stack}` is not a stack of this project", f"use one of {', '.join(deployment.STACKS)}"
+        )
+
+
+def _progress(step: str, what: str) -> None:
+    click.echo(f"{step}: {what}")
