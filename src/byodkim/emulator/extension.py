@@ -9,6 +9,7 @@ request to moto untouched.
 from __future__ import annotations
 
 import json
+import threading
 import time
 from typing import TYPE_CHECKING, Any
 
@@ -22,6 +23,9 @@ if TYPE_CHECKING:
 
     from byodkim.emulator.state import State
     from byodkim.emulator.wire import Call, StartResponse, WsgiApp
+
+
+_CLOUDFORMATION = threading.Lock()
 
 
 def wrap(app: WsgiApp, state: State) -> WsgiApp:
@@ -46,6 +50,11 @@ def wrap(app: WsgiApp, state: State) -> WsgiApp:
             if handled[0] < 300:  # noqa: PLR2004 - a success is what CloudTrail records
                 trail.deliver(call, ACCOUNT)
             return respond(start_response, *handled)
+        if call.service == "cloudformation":
+            # One stack operation at a time: moto's CloudFormation backend is not thread-safe, and
+            # Sceptre creates and deletes independent stacks side by side (a 500 on a loaded CI run).
+            with _CLOUDFORMATION:
+                return _recorded(app, environ, start_response, call)
         answer = _recorded(app, environ, start_response, call)
         if call.service == "monitoring" and state.alarms is not None and "PutMetricData" in (call.operation + path):
             state.alarms.tick()  # CloudWatch evaluates on new data, not only on its clock
