@@ -49,7 +49,7 @@ TEXT: dict[str, dict[str, str]] = {
         "note:no-changes": "no changes",
         "note:deferred": "its parameters read outputs that its dependencies will only have once launched: previewed by the launch guard when the launch reaches it",
         "summary_stop": "{count} finding(s) would lose or collide with what runs: launch must not run until each follows its route or is accepted",
-        "summary_ok": "no finding: `sceptre launch {group}` changes nothing stateful by surprise",
+        "summary_ok": "no finding: `sceptre launch {group}` removes or replaces nothing that is not retained, accepted or known to hold no data, and takes no name in use",
     },
     "ja": {
         "title": "`sceptre launch {group}` の事前確認（プリフライト）: 更新が何を変えるかを実行前に確認",
@@ -90,7 +90,7 @@ TEXT: dict[str, dict[str, str]] = {
         "note:no-changes": "変更なし",
         "note:deferred": "依存先スタックが launch されて初めて存在する出力をパラメーターが参照しているため、launch がこのスタックに到達した時点でガードが確認します",
         "summary_stop": "稼働中のものを失う、または衝突する指摘が {count} 件あります。それぞれの手順に従うか承認されるまで、launch を実行しないでください",
-        "summary_ok": "指摘なし: `sceptre launch {group}` で状態を持つリソースが予期せず変わることはありません",
+        "summary_ok": "指摘なし: `sceptre launch {group}` は、保持・承認済み・データを持たない種類以外のリソースを削除も置き換えもせず、使用中の名前も使いません",
     },
 }
 
