@@ -209,3 +209,15 @@ def unknown(what: str) -> str:
 def unresolved(value: Any) -> bool:  # noqa: ANN401 - template JSON
     """Return whether ``value`` still depends on something only a deployment knows."""
     return _UNKNOWN in json.dumps(value, default=str)
+
+
+def refers_to(value: Any, logical_id: str) -> bool:  # noqa: ANN401 - template JSON
+    """Return whether ``value`` refers to the resource ``logical_id`` (Ref, GetAtt in either form, Sub)."""
+    text = json.dumps(value)
+    return (
+        f'{{"Ref": "{logical_id}"}}' in text
+        or f'"Fn::GetAtt": ["{logical_id}"' in text
+        or f'"Fn::GetAtt": "{logical_id}.' in text
+        or f"${{{logical_id}}}" in text
+        or f"${{{logical_id}." in text
+    )

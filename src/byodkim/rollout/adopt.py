@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from byodkim.aws.cfntemplate import IDENTIFIER, load, resolve, resource_refs, unresolved, with_defaults
+from byodkim.aws.cfntemplate import IDENTIFIER, load, refers_to, resolve, resource_refs, unresolved, with_defaults
 from byodkim.errors import ByodkimError, InputError
 from byodkim.rollout.nextstep import NOT_DEPLOYED
 from byodkim.rollout.preflight import StaticValues, rollback_skip_list
@@ -155,7 +155,7 @@ def _release(
     for lid, resource in resources.items():
         if lid != source:
             resources[lid] = _with_ref_as_value(resource, source, physical)
-    users = [lid for lid, r in resources.items() if lid != source and _refers(r, source)]
+    users = [lid for lid, r in resources.items() if lid != source and refers_to(r, source)]
     if users:
         raise ByodkimError(
             f"{', '.join(sorted(users))} in {name} refer to {source}",
@@ -172,7 +172,7 @@ def _release(
         for o in cfn.describe_stacks(StackName=name)["Stacks"][0].get("Outputs", [])
     }
     for key, output in (live.get("Outputs") or {}).items():
-        if _refers(output, source):
+        if refers_to(output, source):
             output["Value"] = current.get(key, "")
     _update(cfn, name, live)
     progress("released", f"{source} is no longer managed by {name}; the resource itself is kept")
@@ -229,17 +229,6 @@ def _with_ref_as_value(value: Any, logical_id: str, physical: str) -> Any:  # no
     if isinstance(value, list):
         return [_with_ref_as_value(v, logical_id, physical) for v in value]
     return value
-
-
-def _refers(value: Any, logical_id: str) -> bool:  # noqa: ANN401 - template JSON
-    text = json.dumps(value)
-    return (
-        f'{{"Ref": "{logical_id}"}}' in text
-        or f'"Fn::GetAtt": ["{logical_id}"' in text
-        or f'"Fn::GetAtt": "{logical_id}.' in text
-        or f"${{{logical_id}}}" in text
-        or f"${{{logical_id}." in text
-    )
 
 
 def _update(cfn: CloudFormationClient, name: str, template: dict[str, Any]) -> None:

@@ -273,7 +273,7 @@ def preview_stack(
     changes = [with_holdings(cfn, c) for c in _with_names(changes, names, aws, region)]
     links = (references(live), references(load(stack.template.body)))
     findings = classify(stack.name, changes, accepted, links)
-    findings += refused(stack, cfn, changes, statics, accepted)
+    findings += refused(stack, cfn, changes, statics)
     note = "updatable-after-rollback" if status == "UPDATE_ROLLBACK_COMPLETE" else ("no-changes" if not changes else "")
     return StackPreview(stack.name, stack.external_name, status, changes, findings, note=note)
 

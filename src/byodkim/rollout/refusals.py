@@ -6,7 +6,7 @@ import json
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
-from byodkim.aws.cfntemplate import load, resolve, resource_refs, unresolved, with_defaults
+from byodkim.aws.cfntemplate import load, refers_to, resolve, resource_refs, unresolved, with_defaults
 from byodkim.aws.errors import error_code
 from byodkim.rollout.stackchanges import Finding, ResourceChange, StackPreview
 
@@ -111,7 +111,6 @@ def refused(
     cfn: CloudFormationClient,
     changes: list[ResourceChange],
     statics: StaticValues,
-    accepted: tuple[str, ...],
 ) -> list[Finding]:
     """Return what CloudFormation itself would refuse: a stack policy's denial, an export in use changed."""
     findings: list[Finding] = []
@@ -124,7 +123,7 @@ def refused(
             if denied:
                 findings.append(Finding(stack.name, change.logical_id, change.resource_type, "policy-denied",
                                         change.physical_id, "stack-policy", "", ", ".join(denied)))  # fmt: skip
-    findings += _exports_in_use(stack, cfn, changes, statics, accepted)
+    findings += _exports_in_use(stack, cfn, changes, statics)
     return findings
 
 
@@ -133,7 +132,6 @@ def _exports_in_use(
     cfn: CloudFormationClient,
     changes: list[ResourceChange],
     statics: StaticValues,
-    accepted: tuple[str, ...],
 ) -> list[Finding]:
     """Return exports others import that the update would remove or change (CloudFormation fails it)."""
     described = cfn.describe_stacks(StackName=stack.external_name)["Stacks"][0]
@@ -163,11 +161,10 @@ def _exports_in_use(
         elif isinstance(value, str) and not unresolved(value):
             why = "" if value == output.get("OutputValue") else "changed"
         else:  # unknown until deployed: changed only if what it names is replaced or removed
-            why = "changed" if _names_any(expression, lost) else ""
+            why = "changed" if any(refers_to(expression, lid) for lid in lost) else ""
         if why:
             findings.append(Finding(stack.name, str(output.get("OutputKey")), "Output", "export-in-use", name,
                                     why, "", ", ".join(importers), accepted=False))  # fmt: skip
-    del accepted
     return findings
 
 
@@ -185,11 +182,6 @@ def _importers(cfn: CloudFormationClient, export: str) -> list[str]:
         token = str(page.get("NextToken") or "")
         if not token:
             return found
-
-
-def _names_any(expression: Any, logical_ids: set[str]) -> bool:  # noqa: ANN401 - template JSON
-    text = json.dumps(expression)
-    return any(f'"{lid}"' in text or f"${{{lid}" in text or f'"{lid}.' in text for lid in logical_ids)
 
 
 def live_template(cfn: CloudFormationClient, stack_name: str) -> dict[str, Any]:

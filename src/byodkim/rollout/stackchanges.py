@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import json
 import time
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
+from byodkim.aws.cfntemplate import refers_to
 from byodkim.aws.errors import error_code
 from byodkim.errors import ByodkimError
 
@@ -167,14 +167,6 @@ def references(template: dict[str, Any]) -> dict[str, set[str]]:
         str(lid): {other for other in resources if other != lid and refers_to(r.get("Properties"), other)}
         for lid, r in resources.items()
     }
-
-
-def refers_to(value: Any, logical_id: str) -> bool:  # noqa: ANN401 - template JSON
-    """Return whether ``value`` refers to the resource (Ref, GetAtt, Sub)."""
-    text = json.dumps(value)
-    return (
-        f'{{"Ref": "{logical_id}"}}' in text or f'"Fn::GetAtt": ["{logical_id}"' in text or f"${{{logical_id}" in text
-    )
 
 
 def linked(pairs: dict[str, str], links: Links | None) -> dict[str, str]:
