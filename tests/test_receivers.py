@@ -55,8 +55,25 @@ def _folded(b64: str) -> str:
 
 
 def _txt(value: str, size: int = 255) -> str:
-    return quote_strings([value[i : i + size] for i in range(0, len(value), size)])
+    """Return the value as quoted strings; CR, LF and TAB written as the zone file's decimal escapes."""
+    quoted = quote_strings([value[i : i + size] for i in range(0, len(value), size)])
+    return quoted.replace("\r", "\\013").replace("\n", "\\010").replace("\t", "\\009")
 
+
+PEM_LINES = "-----BEGIN PUBLIC KEY-----" + P + "-----END PUBLIC KEY-----"
+PRIVATE_PEM = KEY.private_key.private_bytes(
+    serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+)
+PUBLIC_PEM = KEY.private_key.public_key().public_bytes(
+    serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+)
+
+
+def _rec(value: str) -> list[str]:
+    return [f"@REC@ TXT {_txt(value)}"]
+
+
+TAB, CRLF = "\t", "\r\n"
 
 # name: (zone lines for the record at @REC@, byodkim's outcome, dkimpy passes, SES SUCCESS);
 # None where it depends on which of two records the receiver happens to take.
@@ -113,7 +130,77 @@ VARIANTS: dict[str, tuple[list[str], str, bool | None, bool | None]] = {
         None,
     ),
     "referral (not authoritative)": (["sub NS ns.elsewhere.example."], judge.NOT_AUTHORITATIVE, False, False),
+    # Every spacing and folding RFC 6376 3.2 allows (FWS around '=' and ';', inside values, a trailing ';').
+    "spaces around = and ;": ([f"@REC@ TXT {_txt(f'v = DKIM1 ; k = rsa ; p = {P}')}"], judge.OK, True, True),
+    "tabs around = and ;": (_rec(f"v{TAB}={TAB}DKIM1;{TAB}k=rsa{TAB};{TAB}p={TAB}{P}"), judge.OK, True, True),
+    "no spaces at all": ([f"@REC@ TXT {_txt(f'v=DKIM1;k=rsa;p={P}')}"], judge.OK, True, True),
+    "leading whitespace": ([f"@REC@ TXT {_txt(f'  v=DKIM1; k=rsa; p={P}')}"], judge.OK, True, True),
+    "trailing ;": ([f"@REC@ TXT {_txt(f'v=DKIM1; k=rsa; p={P};')}"], judge.OK, True, True),
+    "trailing ; and spaces": ([f"@REC@ TXT {_txt(f'v=DKIM1; k=rsa; p={P} ; ')}"], judge.OK, True, True),
+    "folded (CRLF space) between tags": (
+        _rec(f"v=DKIM1;{CRLF} k=rsa;{CRLF}{TAB}p={P}"),
+        judge.OK,
+        True,
+        True,
+    ),
+    "folded (CRLF tab) inside p=": (
+        _rec(f"v=DKIM1; k=rsa; p={P[:150]}{CRLF}{TAB}{P[150:]}"),
+        judge.OK,
+        True,
+        True,
+    ),
+    "folded around =": (_rec(f"v=DKIM1; k{CRLF} ={CRLF} rsa; p{CRLF} = {P}"), judge.OK, True, True),
+    "h= list with spaces, sha256 in it": (
+        [f"@REC@ TXT {_txt(f'v=DKIM1; h = sha1 : sha256; k=rsa; p={P}')}"],
+        judge.OK,
+        True,
+        True,
+    ),
+    "h= with spaces, no sha256": (
+        [f"@REC@ TXT {_txt(f'v = DKIM1; h = md5 : sha1; k = rsa; p = {P}')}"],
+        judge.MALFORMED,
+        False,
+        False,
+    ),
+    "empty tag between ;;": ([f"@REC@ TXT {_txt(f'v=DKIM1;; k=rsa; p={P}')}"], judge.MALFORMED, False, False),
+    "bare line break (not folding)": (
+        _rec(f"v=DKIM1; k=rsa;{CRLF}p={P}"),
+        judge.OK,  # not FWS by the grammar, but dkimpy reads it as whitespace: what receivers accept, byodkim does
+        True,
+        True,
+    ),
+    "PEM armour in p=": ([f"@REC@ TXT {_txt(f'v=DKIM1; k=rsa; p={PEM_LINES}')}"], judge.MALFORMED, False, False),
+    "base64 of a whole PEM file in p=": (
+        [f"@REC@ TXT {_txt('v=DKIM1; k=rsa; p=' + base64.b64encode(PUBLIC_PEM).decode())}"],
+        judge.MALFORMED,
+        False,
+        False,
+    ),
+    "base64 of a private PEM file in p=": (
+        [f"@REC@ TXT {_txt('v=DKIM1; k=rsa; p=' + base64.b64encode(PRIVATE_PEM).decode())}"],
+        judge.PRIVATE,
+        False,
+        False,
+    ),
+    "wildcard *._domainkey with another key": (
+        [f"*._domainkey TXT {_txt(f'v=DKIM1; k=rsa; p={OTHER.public.b64}')}"],
+        judge.DIFFERENT,
+        False,
+        False,
+    ),
 }
+# What byodkim's reading must say for the diagnoses of issue 24 (a substring of its detail).
+DETAILS = {
+    "PEM armour in p=": "publish only the base64 between the BEGIN/END lines",
+    "base64 of a whole PEM file in p=": "the base64 of a whole PEM file, which receivers cannot read: publish only",
+    "base64 of a private PEM file in p=": "PRIVATE key",
+    "wildcard *._domainkey with another key": "the answer comes from the wildcard *._domainkey.",
+    "h= with spaces, no sha256": "h=md5 : sha1 does not allow sha256",
+    "empty tag between ;;": "an empty tag between two ';'",
+}
+# Where dkimpy on its own (handed the record by a plain resolver) differs from byodkim's receiver
+# verdict, and why: dkimpy omits RFC 6376 6.1.2's h= rule, which byodkim applies beside it.
+DKIMPY_ALONE = {"h=sha1": True, "h= with spaces, no sha256": True}
 
 
 def _zone(index: int, name: str) -> tuple[str, str, str]:
@@ -142,11 +229,22 @@ def test_byodkim_a_receiver_and_the_emulated_ses_agree_on_every_variant(
     time.sleep(1.2)  # past the shortened window: what SES has not verified by now is FAILED
     target = Server(server.spec, "127.0.0.1", server.port)
     seen = {}
+    alone = {}
     for name, (domain, _origin, _text) in zones.items():
         report = check(judge.Check(domain, SELECTOR, KEY.public, (target,), timeout=1.0, signing=KEY))
         answer = report.servers[0]
         status = ses.get_email_identity(EmailIdentity=domain)["DkimAttributes"]["Status"]
         seen[name] = (answer.outcome, answer.receiver == receiver.PASS, status == "SUCCESS", answer)
+        alone[name] = _dkimpy_alone(domain, server.port)
+    for name, words in DETAILS.items():
+        assert words in seen[name][3].detail, (name, seen[name][3].detail)
+    # dkimpy with nothing of byodkim's between it and BIND agrees with the receiver verdict byodkim reports.
+    differ = {
+        name: alone[name]
+        for name, expected in VARIANTS.items()
+        if expected[2] is not None and alone[name] != DKIMPY_ALONE.get(name, expected[2])
+    }
+    assert not differ, differ
     wrong = {
         name: (seen[name][:3], expected[1:])
         for name, expected in VARIANTS.items()
@@ -160,6 +258,29 @@ def test_byodkim_a_receiver_and_the_emulated_ses_agree_on_every_variant(
         shown = answer.detail + " ".join(answer.warnings) + answer.receiver
         for private in (PKCS1, PKCS8):
             assert private[30:90] not in shown  # the key is never shown, not even in dkimpy's reason
+
+
+def _dkimpy_alone(domain: str, port: int) -> bool:
+    """Return dkimpy's own verdict, its DNS answered by a plain resolver asking BIND (no byodkim code)."""
+    import dkim
+    import dns.exception
+    import dns.resolver
+
+    resolver = dns.resolver.Resolver(configure=False)
+    resolver.nameservers, resolver.port = ["127.0.0.1"], port
+
+    def dnsfunc(name: bytes, timeout: int = 5) -> bytes | None:
+        try:
+            found = resolver.resolve(name.decode(), "TXT", lifetime=2.0)
+        except dns.exception.DNSException:
+            return None
+        return b"".join(next(iter(found)).strings)
+
+    message = dkim.sign(
+        receiver.test_message(domain), SELECTOR.encode(), domain.encode(), KEY.pkcs1_pem(),
+        canonicalize=(b"relaxed", b"relaxed"), include_headers=receiver.SIGNED_HEADERS,
+    ) + receiver.test_message(domain)  # fmt: skip
+    return bool(dkim.verify(message, dnsfunc=dnsfunc, minkey=1024))
 
 
 @pytest.mark.parametrize("form", ["pkcs1", "pkcs8"])

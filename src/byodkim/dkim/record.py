@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 
 from byodkim.dkim.names import record_name
@@ -123,18 +124,62 @@ def unquote_txt(text: str) -> str:
     return "".join(out)
 
 
-def parse_tags(value: str) -> dict[str, str] | None:
-    """Parse a DKIM tag-list (RFC 6376 3.2); ``None`` when it is malformed."""
+class TagListError(ValueError):
+    """A DKIM tag-list that RFC 6376 section 3.2's grammar does not allow; ``reason`` says where."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+# RFC 6376 3.2: tag-name = ALPHA *ALNUMPUNC; tval = 1*VALCHAR (%x21-3A / %x3C-7E), values
+# separated by whitespace; FWS = [*WSP CRLF] 1*WSP around '=' and ';' and inside values.
+# The grammar's tag-name is ALPHA *(ALPHA / DIGIT / "_"), but receivers (dkimpy: a letter first,
+# then anything) accept names like ``x-note`` and ignore them as unknown tags: so does byodkim.
+_TAG_NAME = re.compile(r"[A-Za-z][^\s=;]*")
+_TAG_VALUE = re.compile(r"(?:[\x21-\x3a\x3c-\x7e]+(?:[ \t]+[\x21-\x3a\x3c-\x7e]+)*)?")
+# A line break is folding when whitespace follows it (LF alone too: DNS tools drop the CR). A bare
+# one is not FWS by the grammar, but receivers (dkimpy) read it as whitespace: so does byodkim.
+_FOLD = re.compile(r"\r?\n")
+
+
+def parse_tag_list(value: str) -> dict[str, str]:
+    """Parse a DKIM tag-list by RFC 6376 section 3.2's grammar; the dict keeps the tags' order.
+
+    Whitespace (folded or not) around ``=`` and ``;`` is dropped, runs inside a value are kept,
+    and ``p=`` (base64string, which allows FWS anywhere) is returned without any. One trailing
+    ``;`` is allowed. Raises :class:`TagListError` naming what the grammar refuses: a tag twice,
+    a tag-spec without ``=``, a bad tag name, an empty tag-spec, a character no value may hold.
+    """
+    text = _FOLD.sub(" ", value)
+    specs = text.split(";")
+    if len(specs) > 1 and not specs[-1].strip(" \t"):
+        specs.pop()  # the grammar's optional trailing ';'
     tags: dict[str, str] = {}
-    for part in value.split(";"):
-        if not part.strip():
-            continue
-        if "=" not in part:
-            return None
-        name, _, tag_value = part.partition("=")
-        name = name.strip()
-        if not name or name in tags:
-            return None
-        # Whitespace is allowed around and inside values (folding); p= must be read without it.
-        tags[name] = "".join(tag_value.split()) if name == "p" else tag_value.strip()
+    for spec in specs:
+        if not spec.strip(" \t"):
+            raise TagListError("an empty tag between two ';'")
+        if "=" not in spec:
+            raise TagListError(f"text without '=': `{_cut(spec.strip())}`")
+        raw_name, _, raw_value = spec.partition("=")
+        name, tag_value = raw_name.strip(" \t"), raw_value.strip(" \t")
+        if not _TAG_NAME.fullmatch(name):
+            raise TagListError(f"`{_cut(name)}` is not a tag name (a letter first, no spaces)")
+        if name in tags:
+            raise TagListError(f"the tag {name}= twice")
+        if not _TAG_VALUE.fullmatch(tag_value):
+            raise TagListError(f"{name}= holds a character no tag value may hold (controls, non-ASCII)")
+        tags[name] = "".join(tag_value.split()) if name == "p" else tag_value
     return tags
+
+
+def parse_tags(value: str) -> dict[str, str] | None:
+    """Parse a DKIM tag-list (see :func:`parse_tag_list`); ``None`` when it is malformed."""
+    try:
+        return parse_tag_list(value)
+    except TagListError:
+        return None
+
+
+def _cut(text: str, width: int = 40) -> str:
+    return text if len(text) <= width else text[:width] + "..."

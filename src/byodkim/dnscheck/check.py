@@ -159,7 +159,9 @@ def _ask_a_receiver(result: ServerAnswer, server: Server, request: Check) -> Non
     from byodkim.dnscheck import receiver
 
     assert request.signing is not None  # noqa: S101 - checked by the caller
-    result.receiver = receiver.verdict(request.signing, request.domain, request.selector, server, request.timeout)
+    result.receiver = receiver.verdict(
+        request.signing, request.domain, request.selector, server, request.timeout, request.discovery_port
+    )
     if (result.receiver == receiver.PASS) != result.ok:
         ours = "publishes the key" if result.ok else result.outcome
         result.warnings.append(

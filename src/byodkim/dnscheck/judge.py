@@ -6,6 +6,7 @@ into ``p=``, a key cut at 255 octets, ``v=`` not first, a stale second record.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -18,6 +19,10 @@ if TYPE_CHECKING:
 
 OK, ABSENT, DIFFERENT, MALFORMED, REVOKED = "ok", "absent", "different key", "malformed", "revoked"
 PRIVATE = "private key published"  # the worst publishing mistake: the key is compromised
+_CLAIMS_DKIM = re.compile(r"\s*v\s*=\s*DKIM1")
+_HAS_P = re.compile(r"(?:^|;)\s*p\s*=")
+_RAW_P = re.compile(r"(?:^|;)[ \t\r\n]*p[ \t\r\n]*=([^;]*)")
+_PEM = re.compile(r"-----BEGIN([A-Z0-9]+)-----(.*?)(?:-----END\1-----|$)")
 
 
 @dataclass
@@ -31,6 +36,7 @@ class ServerAnswer:
     warnings: list[str] = field(default_factory=list)
     seconds: float = 0.0
     host: str = ""  # the name server this address belongs to ("" when given as an address)
+    hops: list[str] = field(default_factory=list)  # a CNAME followed: where each step was answered
     receiver: str = ""  # dkimpy's verdict on a message signed with the key ("" when no private key was given)
 
     @property
@@ -56,10 +62,33 @@ def judge(answer: dns.message.Message, server: Server, request: Check, name: str
     """Return one server's verdict on the record at ``name`` in ``answer``."""
     values, cname = _txt_values(answer)
     warnings: list[str] = []
+    hops: list[str] = []
     if cname and not values:
-        values, _ = _follow_cname(cname, server, request.timeout)
+        from byodkim.dnscheck.follow import follow
+
+        followed = follow(cname, server, request.timeout, request.discovery_port)
+        values = [(b"".join(t).decode("utf-8", "replace"), t) for t in followed.texts]
+        hops = followed.hops
+        if not values and followed.problem:
+            return ServerAnswer(
+                server.label,
+                ERROR,
+                detail=f"{name} is a CNAME to {cname.rstrip('.')}, whose servers gave no answer: {followed.problem}",
+                warnings=warnings,
+                hops=hops,
+            )
     if cname:
         warnings.append(f"{name} is a CNAME to {cname.rstrip('.')}; receivers follow it")
+    result = _judge_values(values, server, request, name, warnings)
+    result.hops = hops
+    if result.outcome in (DIFFERENT, MALFORMED, PRIVATE, REVOKED, AMBIGUOUS) and not cname:
+        _wildcard(result, server, request, values)
+    return result
+
+
+def _judge_values(
+    values: list[tuple[str, list[bytes]]], server: Server, request: Check, name: str, warnings: list[str]
+) -> ServerAnswer:
     if not values:
         return _absent(server, request, name, warnings)
     keys_found = _dkim_records(values, warnings)
@@ -92,15 +121,19 @@ def _dkim_records(
     values: list[tuple[str, list[bytes]]], warnings: list[str]
 ) -> list[tuple[str, list[bytes], dict[str, str]]] | str:
     """Return the TXT values that are DKIM key records, or why one that claims to be is malformed."""
-    from byodkim.dkim.record import parse_tags
+    from byodkim.dkim.record import TagListError, parse_tag_list
 
     found = []
     for text, strings in values:
-        tags = parse_tags(text)
+        try:
+            tags: dict[str, str] | None = parse_tag_list(text)
+            why = ""
+        except TagListError as exc:
+            tags, why = None, exc.reason
         if tags is None or "p" not in tags:
-            if text.lstrip().startswith("v=DKIM1") or (tags is None and "p=" in text):
+            if _CLAIMS_DKIM.match(text) or (tags is None and _HAS_P.search(text)):
                 return (
-                    f"the record is not a valid tag list (a tag twice, or text without '='): {text[:60]}...; "
+                    f"the record is not a valid tag list ({why or 'no p= tag'}): {text[:60]}...; "
                     "publish each tag once, as tag=value separated by ';'"
                 )
             warnings.append(f"a TXT record at the name is not a DKIM key and is ignored: {text[:40]}")
@@ -109,23 +142,73 @@ def _dkim_records(
     return found
 
 
-def _follow_cname(target: str, server: Server, timeout: float) -> tuple[list[tuple[str, list[bytes]]], str | None]:
-    import dns.exception
-    import dns.rcode
+def _is_base64_of_pem(p_value: str) -> bool:
+    import base64
+    import binascii
 
     try:
-        answer = query(server, target, "TXT", timeout)
-        if answer.rcode() == dns.rcode.NOERROR and answer.answer:
-            return _txt_values(answer)
-    except (dns.exception.DNSException, OSError):
-        pass
-    import dns.resolver
+        return base64.b64decode(p_value[:24] + "=" * (-len(p_value[:24]) % 4)).startswith(b"-----BEGIN")
+    except (binascii.Error, ValueError):
+        return False
 
-    try:  # the target lives elsewhere: read it as a receiver would, through a resolver
-        resolved = dns.resolver.resolve(target, "TXT", lifetime=timeout)
-    except dns.exception.DNSException:
-        return [], None
-    return [(b"".join(r.strings).decode("utf-8", "replace"), list(r.strings)) for r in resolved], None
+
+def _pem_in_p(p_value: str, expected: PublicKey | str) -> tuple[str, str]:
+    """Name a PEM file pasted into ``p=``, as is or base64-encoded whole: receivers read only the base64 body."""
+    import base64
+    import binascii
+
+    encoded = "-----BEGIN" not in p_value
+    text = p_value
+    if encoded:
+        try:
+            text = "".join(base64.b64decode(p_value + "=" * (-len(p_value) % 4)).decode("ascii", "replace").split())
+        except (binascii.Error, ValueError):
+            text = ""
+    found = _PEM.search(text)
+    label = found.group(1) if found else "PUBLICKEY"
+    body = found.group(2) if found else ""
+    form = "the base64 of a whole PEM file" if encoded else "PEM armour (-----BEGIN ...-----)"
+    if "PRIVATE" in label:
+        return (
+            PRIVATE,
+            (
+                f"p= holds {form} of a PRIVATE key: the key is compromised (anyone can sign mail as the domain); "
+                "stop using this selector: generate a new key with a new selector, register it, and remove this record"
+            ),
+        )
+    full = None if isinstance(expected, str) else expected.b64
+    if full is not None and body != full:
+        body = full  # the body is another key or damaged: the one to publish is the registered key's
+    shown = f"{body[:24]}...{body[-8:]}" if len(body) > 40 else body  # noqa: PLR2004
+    return (
+        MALFORMED,
+        (
+            f"p= holds {form}, which receivers cannot read: publish only the base64 between the BEGIN/END lines, "
+            f"without line breaks (p={shown or '<the public key body>'})"
+        ),
+    )
+
+
+WILDCARD_PROBE = "byodkim-wildcard-probe"  # a selector nobody publishes: an answer for it is a wildcard's
+
+
+def _wildcard(result: ServerAnswer, server: Server, request: Check, values: list[tuple[str, list[bytes]]]) -> None:
+    """Say so when the answer comes from a ``*._domainkey`` wildcard: there is no selector record to fix."""
+    import dns.exception
+
+    probe = f"{WILDCARD_PROBE}._domainkey.{request.domain}."
+    try:
+        found, _cname = _txt_values(query(server, probe, "TXT", request.timeout))
+    except (dns.exception.DNSException, OSError):
+        return
+    if not found or sorted(t for t, _ in found) != sorted(t for t, _ in values):
+        return
+    result.detail = (
+        f"no {request.selector}._domainkey.{request.domain} record exists: the answer comes from the wildcard "
+        f"*._domainkey.{request.domain}, which holds {result.outcome} ({result.detail}); "
+        f"publish {request.selector}._domainkey.{request.domain} itself (it takes precedence over the wildcard), "
+        "and remove the wildcard unless another selector needs it"
+    )
 
 
 def _absent(server: Server, request: Check, name: str, warnings: list[str]) -> ServerAnswer:
@@ -152,7 +235,7 @@ def _absent(server: Server, request: Check, name: str, warnings: list[str]) -> S
 def _judge_key(
     text: str, strings: list[bytes], tags: dict[str, str], expected: PublicKey | str, warnings: list[str]
 ) -> tuple[str, str]:
-    problem = _tag_problem(text, tags, warnings)
+    problem = _tag_problem(tags, warnings)
     if problem:
         return MALFORMED, problem
     if any(len(s) > 255 for s in strings):  # noqa: PLR2004 - cannot come from DNS, but a checker must not trust that
@@ -160,8 +243,8 @@ def _judge_key(
     return _key_verdict(text, tags.get("p", ""), expected, warnings)
 
 
-def _tag_problem(text: str, tags: dict[str, str], warnings: list[str]) -> str | None:
-    if "v" in tags and not text.lstrip().startswith("v="):
+def _tag_problem(tags: dict[str, str], warnings: list[str]) -> str | None:
+    if "v" in tags and next(iter(tags)) != "v":
         return "v=DKIM1 must be the first tag; receivers reject the record otherwise"
     if tags.get("v", "DKIM1") != "DKIM1":
         return f"v={tags['v']}: the only version is DKIM1"
@@ -181,7 +264,8 @@ def _key_verdict(text: str, p_value: str, expected: PublicKey | str, warnings: l
     from byodkim.dkim.keyload import public_from_b64
     from byodkim.errors import KeyFileError, PrivateKeyPublishedError
 
-    raw_p = text.split("p=", 1)[1].split(";", 1)[0] if "p=" in text else ""
+    found_p = _RAW_P.search(text)
+    raw_p = found_p.group(1) if found_p else ""
     if not p_value:
         return REVOKED, "p= is empty: the key is revoked; publish the public key"
     if '"' in raw_p or "\\" in raw_p:
@@ -189,6 +273,8 @@ def _key_verdict(text: str, p_value: str, expected: PublicKey | str, warnings: l
             MALFORMED,
             "quotes or backslashes inside p=: the strings were pasted with their quotes; paste only the value",
         )
+    if "-----BEGIN" in p_value or _is_base64_of_pem(p_value):
+        return _pem_in_p(p_value, expected)
     if raw_p.strip() != p_value:
         warnings.append("whitespace inside p=: some receivers reject it; publish the value without spaces")
     full = None if isinstance(expected, str) else expected.b64
@@ -204,6 +290,11 @@ def _key_verdict(text: str, p_value: str, expected: PublicKey | str, warnings: l
     except KeyFileError as exc:
         cut = " (cut short?)" if len(p_value) < 216 else ""  # noqa: PLR2004 - a 1024-bit key's p= length
         return MALFORMED, f"p= is not a usable public key{cut} ({exc.message.removeprefix('p= ')})"
+    if published.bits < 2048:  # noqa: PLR2004 - RFC 8301's SHOULD
+        warnings.append(
+            f"a {published.bits}-bit key: receivers accept it, but RFC 8301 asks for 2048 bits; "
+            "rotate to a 2048-bit key (byodkim rotate)"
+        )
     if published.fingerprint != fingerprint_of(expected):
         return DIFFERENT, f"another key is published ({published.fingerprint})"
     return OK, f"key {published.fingerprint[:23]}... matches"

@@ -4,13 +4,15 @@ byodkim's own reading of the record (:mod:`byodkim.dnscheck.judge`) and the emul
 could share a blind spot. dkimpy is the reference receiver-side DKIM implementation in
 Python (dkimpy-milter, authheaders): a fixed message signed rsa-sha256 with the registered
 private key (``d=`` the domain, ``s=`` the selector, as SES signs) and verified by it
-against one name server's answer is what "works at a receiver" means. dkimpy ignores a
-key record's ``h=``; the RFC's rule for it is applied here (see :func:`_usable`).
+against one name server's answer is what "works at a receiver" means. dkimpy is handed the
+record as DNS served it and judges it itself; it ignores a key record's ``h=``, so the RFC's
+rule for it is applied beside its verdict (see :func:`hash_refused`).
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from byodkim.dnscheck.servers import Server, query
@@ -52,70 +54,161 @@ def sign(message: bytes, key: SigningKey, domain: str, selector: str, headers: l
     return bytes(header) + message
 
 
-def txt_from(servers: list[Server], timeout: float) -> Callable[..., bytes | None]:
-    """Return a dkimpy ``dnsfunc`` that asks only ``servers`` (non-recursive, CNAME followed once).
+@dataclass
+class Lookup:
+    """What the DNS function saw: the record it handed dkimpy, or why the lookup did not complete."""
 
-    With no servers it asks the system resolver, as a receiver does; either way the key record
-    passes :func:`_usable` (the ``h=`` rule dkimpy omits).
+    record: bytes | None = None
+    failure: str = ""  # a server that did not answer (timeout, refusal, no route): a temperror, not a key verdict
+    hops: list[str] = field(default_factory=list)
+
+
+def txt_from(
+    servers: list[Server], timeout: float, seen: Lookup | None = None, port: int = 53
+) -> Callable[..., bytes | None]:
+    """Return a dkimpy ``dnsfunc`` that asks only ``servers`` (non-recursive), and returns what DNS returned.
+
+    A CNAME is followed as a resolver follows it (:mod:`byodkim.dnscheck.follow`: to the target
+    zone's own servers, discovered ones asked on ``port``). With no servers it asks the system
+    resolver, as a receiver does. The record is handed to dkimpy as served, so dkimpy judges it
+    itself; ``seen`` keeps it (and any lookup failure) for the caller.
     """
-    import dns.exception
-    import dns.rdatatype
-    import dns.resolver
+    seen = seen if seen is not None else Lookup()
 
     def lookup(name: bytes | str, **_dkimpy: object) -> bytes | None:
         # dkimpy passes its own whole-second timeout (at least 1 s); the caller's is the one that counts.
         target = name.decode() if isinstance(name, bytes) else name
         target = target if target.endswith(".") else target + "."
         if not servers:
-            try:
-                resolved = dns.resolver.resolve(target, "TXT", lifetime=timeout)
-            except dns.exception.DNSException:
-                return None
-            return _usable(b"".join(next(iter(resolved)).strings))
+            return _from_system(target, timeout, seen)
+        failures = []
         for server in servers:
-            for _hop in range(2):
-                try:
-                    answer = query(server, target, "TXT", timeout)
-                except (dns.exception.DNSException, OSError):
-                    break
-                texts = [r for s in answer.answer if s.rdtype == dns.rdatatype.TXT for r in s]
-                if texts:  # the first record, as dkimpy's own lookup takes it
-                    return _usable(b"".join(texts[0].strings))
-                cname = next((s for s in answer.answer if s.rdtype == dns.rdatatype.CNAME), None)
-                if cname is None:
-                    break
-                target = next(iter(cname)).target.to_text()
+            answered, failure = _from_server(server, target, timeout, port, seen)
+            if answered:
+                return seen.record
+            failures.append(failure)
+        seen.failure = "; ".join(failures)
         return None
 
     return lookup
 
 
-def _usable(record: bytes) -> bytes | None:
-    """Apply the one key-record rule dkimpy omits (RFC 6376 section 6.1.2, step 6).
+def _from_system(target: str, timeout: float, seen: Lookup) -> bytes | None:
+    import dns.exception
+    import dns.resolver
 
-    "If the h= tag exists in the public-key record and the hash algorithm implied by the a=
-    tag in the DKIM-Signature header field is not included in the contents of the h= tag,
-    the Verifier MUST ignore the key record": SES signs rsa-sha256, so an h= without sha256
-    leaves no key. Written from the RFC here, not taken from byodkim's parser.
+    try:
+        resolved = dns.resolver.resolve(target, "TXT", lifetime=timeout)
+    except (dns.resolver.NXDOMAIN, dns.resolver.NoAnswer):
+        return None
+    except dns.exception.DNSException as exc:
+        seen.failure = f"the system resolver: {exc}"
+        return None
+    seen.record = b"".join(next(iter(resolved)).strings)
+    return seen.record
+
+
+def _from_server(server: Server, target: str, timeout: float, port: int, seen: Lookup) -> tuple[bool, str]:
+    """Ask one server; return whether it answered (``seen.record`` set, maybe to nothing), else why not."""
+    import dns.exception
+    import dns.rcode
+    import dns.rdatatype
+
+    from byodkim.dnscheck.follow import follow
+
+    try:
+        answer = query(server, target, "TXT", timeout)
+    except dns.exception.Timeout:
+        return False, f"{server.label}: no answer in {timeout:g} s"
+    except (dns.exception.DNSException, OSError) as exc:
+        return False, f"{server.label}: {exc or type(exc).__name__}"
+    if answer.rcode() not in (dns.rcode.NOERROR, dns.rcode.NXDOMAIN):
+        return False, f"{server.label}: {dns.rcode.to_text(answer.rcode())}"
+    texts = [r for s in answer.answer if s.rdtype == dns.rdatatype.TXT for r in s]
+    cname = next((s for s in answer.answer if s.rdtype == dns.rdatatype.CNAME), None)
+    if not texts and cname is not None:
+        followed = follow(next(iter(cname)).target.to_text(), server, timeout, port)
+        seen.hops = followed.hops
+        if not followed.texts and followed.problem:
+            return False, followed.problem
+        seen.record = b"".join(followed.texts[0]) if followed.texts else None
+        return True, ""
+    seen.record = b"".join(texts[0].strings) if texts else None  # the first, as dkimpy's own lookup takes it
+    return True, ""
+
+
+def hash_refused(record: bytes | None, algorithm: str) -> str:
+    """Return why the key record's ``h=`` rules out the signature's hash ("" when it does not).
+
+    RFC 6376 section 6.1.2, step 6: "If the h= tag exists in the public-key record and the hash
+    algorithm implied by the a= tag in the DKIM-Signature header field is not included in the
+    contents of the h= tag, the Verifier MUST ignore the key record." dkimpy omits this rule; it
+    is applied beside dkimpy's verdict, with the record read by RFC 6376's grammar.
     """
-    for part in record.split(b";"):
-        name, _, value = part.partition(b"=")
-        if name.strip() == b"h" and b"sha256" not in [v.strip() for v in value.split(b":")]:
-            return None
-    return record
+    from byodkim.dkim.record import parse_tags
+
+    tags = parse_tags(record.decode("ascii", "replace")) if record else None
+    if tags is None or "h" not in tags:
+        return ""
+    wanted = algorithm.rpartition("-")[2] or "sha256"
+    allowed = [h.strip() for h in tags["h"].split(":")]
+    if wanted in allowed:
+        return ""
+    return f"the key record's h={tags['h']} does not allow {wanted} (RFC 6376 6.1.2: receivers ignore the key)"
 
 
-def verify(message: bytes, servers: list[Server], timeout: float = 3.0, index: int = 0) -> tuple[bool, str]:
-    """Return whether dkimpy verifies the ``index``-th signature of ``message`` against ``servers``, and why not."""
+TEMPERROR = "temperror"
+FAIL = "fail"
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """dkimpy's verdict on one signature, with what the DNS lookup saw."""
+
+    result: str  # pass, fail, or temperror (the key lookup did not complete: no key verdict)
+    reason: str
+    record: bytes | None = None
+    hops: tuple[str, ...] = ()
+
+    @property
+    def passed(self) -> bool:
+        """Return whether the signature verified."""
+        return self.result == PASS
+
+
+def judge_signature(
+    message: bytes, servers: list[Server], timeout: float = 3.0, index: int = 0, port: int = 53
+) -> Verdict:
+    """Return dkimpy's verdict on the ``index``-th signature of ``message``, the ``h=`` rule beside it."""
     import dkim
 
     reasons = _Reasons()
+    seen = Lookup()
     try:
         checker = dkim.DKIM(message, logger=reasons, minkey=1024, timeout=int(max(1, timeout)))
-        ok = bool(checker.verify(idx=index, dnsfunc=txt_from(servers, timeout)))
+        ok = bool(checker.verify(idx=index, dnsfunc=txt_from(servers, timeout, seen, port)))
     except dkim.DKIMException as exc:
-        return False, _shown(str(exc))
-    return ok, PASS if ok else _shown(reasons.last or "the signature does not verify")
+        ok, reasons.last = False, str(exc)
+    hops = tuple(seen.hops)
+    if not ok and seen.failure and seen.record is None:
+        return Verdict(TEMPERROR, _shown(f"the key lookup did not complete: {seen.failure}"), None, hops)
+    if not ok:
+        return Verdict(FAIL, _shown(reasons.last or "the signature does not verify"), seen.record, hops)
+    algorithm = checker.signature_fields.get(b"a", b"rsa-sha256").decode("ascii", "replace")
+    refused = hash_refused(seen.record, algorithm)
+    if refused:
+        return Verdict(FAIL, refused, seen.record, hops)
+    return Verdict(PASS, PASS, seen.record, hops)
+
+
+def verify(
+    message: bytes, servers: list[Server], timeout: float = 3.0, index: int = 0, port: int = 53
+) -> tuple[bool, str]:
+    """Return whether the ``index``-th signature of ``message`` verifies against ``servers``, and why not."""
+    found = judge_signature(message, servers, timeout, index, port)
+    if found.result == TEMPERROR:
+        return False, f"{TEMPERROR}: {found.reason}"
+    return found.passed, found.reason
 
 
 def _shown(reason: str) -> str:
@@ -125,10 +218,10 @@ def _shown(reason: str) -> str:
     return re.sub(r"\(b'[^']*'\)", "(...)", redact(reason))[:160]
 
 
-def verdict(key: SigningKey, domain: str, selector: str, server: Server, timeout: float = 3.0) -> str:
-    """Return dkimpy's verdict on the record at one server: ``pass`` or ``fail: why``."""
-    ok, why = verify(sign(test_message(domain), key, domain, selector), [server], timeout)
-    return PASS if ok else f"fail: {why}"
+def verdict(key: SigningKey, domain: str, selector: str, server: Server, timeout: float = 3.0, port: int = 53) -> str:
+    """Return dkimpy's verdict on the record at one server: ``pass``, ``fail: why`` or ``temperror: why``."""
+    found = judge_signature(sign(test_message(domain), key, domain, selector), [server], timeout, port=port)
+    return PASS if found.passed else f"{found.result}: {found.reason}"
 
 
 class _Reasons:
@@ -149,4 +242,15 @@ class _Reasons:
     debug = info = warning = error = exception = _keep
 
 
-__all__ = ["PASS", "Server", "sign", "test_message", "verdict", "verify"]
+__all__ = [
+    "PASS",
+    "TEMPERROR",
+    "Lookup",
+    "Server",
+    "Verdict",
+    "judge_signature",
+    "sign",
+    "test_message",
+    "verdict",
+    "verify",
+]
