@@ -55,7 +55,9 @@ def follow(target: str, first: Server, timeout: float, port: int = 53) -> Follow
             discovered = True
             result.hops.append(f"{name.rstrip('.')}: zone {zone} found through DNS, servers {_labels(servers)}")
             continue
-        texts, cname, referral = _read(answer, name, port)
+        # Glue addresses are asked on the referring server's port: one deployment's servers share
+        # one (53 in the world; a sandbox's own elsewhere).
+        texts, cname, referral = _read(answer, name, server.port)
         if texts:
             result.texts = texts
             result.hops.append(f"{name.rstrip('.')}: TXT from {server.label}")

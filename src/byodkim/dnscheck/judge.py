@@ -78,7 +78,8 @@ def judge(answer: dns.message.Message, server: Server, request: Check, name: str
                 hops=hops,
             )
     if cname:
-        warnings.append(f"{name} is a CNAME to {cname.rstrip('.')}; receivers follow it")
+        path = f": {'; '.join(hops)}" if hops else ""
+        warnings.append(f"{name} is a CNAME to {cname.rstrip('.')}; receivers follow it{path}")
     result = _judge_values(values, server, request, name, warnings)
     result.hops = hops
     if result.outcome in (DIFFERENT, MALFORMED, PRIVATE, REVOKED, AMBIGUOUS) and not cname:

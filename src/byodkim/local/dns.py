@@ -63,23 +63,24 @@ def zone_text(origin: str, serial: int = 1, records: list[str] | None = None) ->
 
 @dataclass
 class LocalNameServer:
-    """One ``named`` process serving the given zones on 127.0.0.1:port."""
+    """One ``named`` process serving the given zones on host:port (a second server: 127.0.0.2, same port)."""
 
     zones: dict[str, str]
     port: int = 0
     workdir: Path | None = None
+    host: str = "127.0.0.1"  # any loopback address: a zone's second server, or a delegated zone's own
     _process: subprocess.Popen[bytes] | None = field(default=None, init=False, repr=False)
     _tempdir: tempfile.TemporaryDirectory[str] | None = field(default=None, init=False, repr=False)
 
     @property
     def address(self) -> tuple[str, int]:
         """Return (host, port)."""
-        return ("127.0.0.1", self.port)
+        return (self.host, self.port)
 
     @property
     def spec(self) -> str:
-        """Return ``127.0.0.1:PORT``, the form ``--nameserver`` takes."""
-        return f"127.0.0.1:{self.port}"
+        """Return ``HOST:PORT``, the form ``--nameserver`` takes."""
+        return f"{self.host}:{self.port}"
 
     def start(self, timeout: float = 15.0) -> Self:
         """Write the config and zones, start ``named`` and wait until it answers."""
@@ -109,8 +110,9 @@ class LocalNameServer:
     def _config(self) -> str:
         assert self.workdir is not None  # noqa: S101 - set by start()
         work = self.workdir.as_posix()
+        updaters = "127.0.0.1;" + ("" if self.host == "127.0.0.1" else f" {self.host};")
         zones = "".join(
-            f'zone "{origin}" {{ type primary; file "{work}/{origin}.zone"; allow-update {{ 127.0.0.1; }}; }};\n'
+            f'zone "{origin}" {{ type primary; file "{work}/{origin}.zone"; allow-update {{ {updaters} }}; }};\n'
             for origin in self.zones
         )
         return (
@@ -119,7 +121,7 @@ class LocalNameServer:
             f'  pid-file "{work}/named.pid";\n'
             f'  session-keyfile "{work}/session.key";\n'
             f'  managed-keys-directory "{work}";\n'
-            f"  listen-on port {self.port} {{ 127.0.0.1; }};\n"
+            f"  listen-on port {self.port} {{ {self.host}; }};\n"
             "  listen-on-v6 { none; };\n"
             "  recursion no;\n"
             "  dnssec-validation no;\n"
@@ -140,7 +142,7 @@ class LocalNameServer:
             if self._process is not None and self._process.poll() is not None:
                 raise ByodkimError(f"named exited at start: {self.log_tail()}")
             with contextlib.suppress(dns.exception.DNSException, OSError):
-                dns.query.udp(dns.message.make_query(origin, "SOA"), "127.0.0.1", timeout=0.5, port=self.port)
+                dns.query.udp(dns.message.make_query(origin, "SOA"), self.host, timeout=0.5, port=self.port)
                 return
             time.sleep(0.05)
         self.stop()
@@ -162,7 +164,7 @@ class LocalNameServer:
         delete: Sequence[str] = (),
     ) -> None:
         """Apply an RFC 2136 update: delete names' TXT, then add (name, ttl, type, rdata strings)."""
-        update_zone("127.0.0.1", self.port, origin, add=add, delete=delete)
+        update_zone(self.host, self.port, origin, add=add, delete=delete)
 
     def stop(self) -> None:
         """Stop named and remove its temporary folder."""
