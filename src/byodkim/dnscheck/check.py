@@ -76,11 +76,35 @@ class Report:
         """Return whether any server said something about the record (not a timeout, refusal or no route)."""
         return any(a.outcome not in _SILENT for a in self.servers)
 
+    @property
+    def unroutable(self) -> list[str]:
+        """Return the servers none of whose addresses this host can route to: unchecked, not failing."""
+        return [
+            server
+            for server, answers in self.by_server().items()
+            if answers and all(a.outcome == UNREACHABLE for a in answers)
+        ]
+
+    def unroutable_sentence(self) -> str:
+        """Return why some servers cannot be checked from this host ("" when all can), and where they can."""
+        hosts = self.unroutable
+        if not hosts:
+            return ""
+        families = {"IPv6" if "IPv6" in a.detail else "IPv4" for a in self.servers if a.outcome == UNREACHABLE}
+        family = "/".join(sorted(families))
+        who = "the zone's servers have" if len(hosts) == len(self.by_server()) else f"{', '.join(hosts)} has"
+        return (
+            f"{who} only {family} addresses and this host has no {family} route; "
+            "a Lambda outside a VPC cannot check them (check from a host with an IPv6 route, "
+            "or run the Lambda in a dual-stack VPC)"
+        )
+
     def summary(self) -> str:
-        """Return one line: how many servers have it right."""
+        """Return one line: how many servers have it right (and why some could not be checked)."""
         grouped = self.by_server()
         good = sum(self.server_ok(answers) for answers in grouped.values())
-        return f"{good}/{len(grouped)} servers publish the key at {self.name}"
+        why = self.unroutable_sentence()
+        return f"{good}/{len(grouped)} servers publish the key at {self.name}" + (f": {why}" if why else "")
 
     def as_dict(self) -> dict[str, Any]:
         """Return a JSON-ready dict."""
@@ -119,7 +143,8 @@ def _ask(server: Server, request: Check, name: str) -> ServerAnswer:
         )
     except OSError as exc:
         if exc.errno in _NO_ROUTE:
-            detail = "not reachable from here: no route for this address family (does not fail the check)"
+            family = "IPv6" if ":" in server.address else "IPv4"
+            detail = f"no {family} route from this host to this address (another address of the server may do)"
             return ServerAnswer(server.label, UNREACHABLE, detail=detail, seconds=time.monotonic() - start)
         return ServerAnswer(server.label, ERROR, detail=str(exc), seconds=time.monotonic() - start)
     except dns.exception.DNSException as exc:

@@ -18,6 +18,10 @@ class PublishedMistakeError(ByodkimError):
     """A server publishes a record that is wrong in a way time will not fix."""
 
 
+class UnroutableServersError(ByodkimError):
+    """A server has no address this host can route to: waiting here cannot ever check it."""
+
+
 if TYPE_CHECKING:
     from collections.abc import Callable
 
@@ -83,6 +87,11 @@ def wait(
             progress(state)
         if report.ok and (ses is None or (view is not None and (view.success or view.failed))):
             return state
+        if report.unroutable:
+            raise UnroutableServersError(
+                f"stopped waiting: {report.summary()}",
+                "waiting here cannot change it: run the check where the servers' addresses route",
+            )
         mistake = next((a for a in report.servers if a.outcome in PERMANENT), None)
         if mistake is not None and not through_mistakes:
             raise PublishedMistakeError(

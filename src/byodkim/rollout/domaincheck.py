@@ -170,14 +170,7 @@ def _requirements(p: Posture, found: list[RegionStatus]) -> list[Requirement]:
     aligned += (" and SPF" if aligned else "SPF") if p.spf_aligned else ""
     return [
         Requirement("SPF", spf_state, spf_detail, "" if spf_state == MET else spf_fix),
-        Requirement(
-            "DKIM",
-            MET if p.dkim_aligned else NOT_MET,
-            dkim_detail,
-            ""
-            if p.dkim_aligned
-            else "publish the record (`byodkim dns-request`) and register the key (`byodkim register`)",
-        ),
+        _dkim_requirement(p, dkim_detail),
         Requirement(
             "DMARC (at least p=none)",
             dmarc_state,
@@ -201,6 +194,21 @@ def _requirements(p: Posture, found: list[RegionStatus]) -> list[Requirement]:
             "Spam rate under 0.3%", UNCHECKABLE, "see the phase-8 dashboard and alarms (SES Reputation.ComplaintRate)"
         ),
     ]
+
+
+def _dkim_requirement(p: Posture, detail: str) -> Requirement:
+    if p.dkim_aligned:
+        return Requirement("DKIM", MET, detail, "")
+    report = p.dkim
+    if report is not None and report.unroutable:
+        # Servers this host cannot route to are not a missing record: telling the user to publish
+        # what may well be published sends the DNS team after nothing.
+        reached = [a for host, a in report.by_server().items() if host not in report.unroutable]
+        if all(report.server_ok(a) for a in reached):
+            return Requirement("DKIM", NOT_MET, detail, report.unroutable_sentence())  # unchecked is not met
+    return Requirement(
+        "DKIM", NOT_MET, detail, "publish the record (`byodkim dns-request`) and register the key (`byodkim register`)"
+    )
 
 
 def _problems(found: list[str]) -> str:
