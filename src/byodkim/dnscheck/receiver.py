@@ -191,7 +191,7 @@ def judge_signature(
         ok, reasons.last = False, str(exc)
     hops = tuple(seen.hops)
     if not ok and seen.failure and seen.record is None:
-        return Verdict(TEMPERROR, _shown(f"the key lookup did not complete: {seen.failure}"), None, hops)
+        return Verdict(TEMPERROR, _shown(f"the key lookup did not complete: {seen.failure}", 480), None, hops)
     if not ok:
         return Verdict(FAIL, _shown(reasons.last or "the signature does not verify"), seen.record, hops)
     algorithm = checker.signature_fields.get(b"a", b"rsa-sha256").decode("ascii", "replace")
@@ -211,11 +211,11 @@ def verify(
     return found.passed, found.reason
 
 
-def _shown(reason: str) -> str:
+def _shown(reason: str, limit: int = 160) -> str:
     """Return dkimpy's reason fit to print: it quotes what it could not parse, which may be a private key."""
     from byodkim.logs import redact
 
-    return re.sub(r"\(b'[^']*'\)", "(...)", redact(reason))[:160]
+    return re.sub(r"\(b'[^']*'\)", "(...)", redact(reason))[:limit]
 
 
 def verdict(key: SigningKey, domain: str, selector: str, server: Server, timeout: float = 3.0, port: int = 53) -> str:

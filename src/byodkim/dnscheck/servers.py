@@ -117,6 +117,7 @@ def discover(
 
 def query(server: Server, qname: str, rdtype: str, timeout: float) -> dns.message.Message:
     """Ask ``server`` itself (no recursion) over UDP, and again over TCP when the answer is truncated."""
+    import dns.exception
     import dns.flags
     import dns.message
     import dns.query
@@ -125,5 +126,20 @@ def query(server: Server, qname: str, rdtype: str, timeout: float) -> dns.messag
     message.flags &= ~dns.flags.RD  # ask the server what it holds, not what it can find
     answer = dns.query.udp(message, server.address, port=server.port, timeout=timeout)
     if answer.flags & dns.flags.TC:
-        answer = dns.query.tcp(message, server.address, port=server.port, timeout=timeout)
+        try:
+            answer = dns.query.tcp(message, server.address, port=server.port, timeout=timeout)
+        except ConnectionRefusedError:
+            raise TcpBlockedError(server, "refused") from None
+        except dns.exception.Timeout:
+            raise TcpBlockedError(server, "filtered (no answer)") from None
     return answer
+
+
+class TcpBlockedError(ConnectionError):  # an OSError: every caller already treats those as "no answer"
+    """The answer was too large for UDP (TC set) and TCP 53 did not carry it: a firewall's doing, mostly."""
+
+    def __init__(self, server: Server, how: str) -> None:
+        super().__init__(
+            f"the answer is truncated over UDP (TC set) and TCP 53 is {how} at {server.spec}: "
+            "open TCP port 53 to the name server (receivers retry over TCP for answers this large)"
+        )
