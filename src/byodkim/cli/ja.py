@@ -70,6 +70,65 @@ def fleet_summary(units: int, seconds: float, failed: int, actions: dict[str, in
 
 # (English, Japanese): whole-line forms first, then the phrases inside lines.
 _LINES: list[tuple[str, str]] = [
+    # recv24 (issue 24): servers this host cannot route to, PEM in p=, wildcards, 1024 bits, TCP 53.
+    (
+        r"(\d+)/(\d+) servers publish the key at (\S+): the zone's servers have only (\S+) addresses .*",
+        r"\3 の鍵を公開している権威サーバー: \1/\2 台。ゾーンの権威サーバーには \4 アドレスしかなく、このホストには"
+        r" \4 の経路がありません。VPC 外の Lambda からは確認できません (\4 の経路があるホストか、"
+        r"デュアルスタック構成の VPC 内の Lambda で確認してください)",
+    ),
+    (
+        r"(\d+)/(\d+) servers publish the key at (\S+): (.+) has only (\S+) addresses .*",
+        r"\3 の鍵を公開している権威サーバー: \1/\2 台。\4 には \5 アドレスしかなく、このホストには \5 の経路が"
+        r"ありません。VPC 外の Lambda からは確認できません (\5 の経路があるホストか、"
+        r"デュアルスタック構成の VPC 内の Lambda で確認してください)",
+    ),
+    (
+        r"no (\S+) route from this host to this address \(another address of the server may do\)",
+        r"このホストからこのアドレスへの \1 の経路がありません (同じサーバーの別のアドレスなら届く場合があります)",
+    ),
+    (
+        r"p= holds PEM armour \(-----BEGIN \.\.\.-----\), which receivers cannot read: .*\(p=(\S+)\)",
+        r"p= に PEM の枠 (-----BEGIN ...-----) が含まれていて、受信側は読めません: BEGIN/END 行の間の base64"
+        r" だけを改行なしで公開してください (p=\1)",
+    ),
+    (
+        r"p= holds the base64 of a whole PEM file, which receivers cannot read: .*\(p=(\S+)\)",
+        r"p= に PEM ファイル全体を base64 にしたものが入っていて、受信側は読めません: BEGIN/END 行の間の base64"
+        r" だけを改行なしで公開してください (p=\1)",
+    ),
+    *[
+        (
+            rf"no (\S+) record exists: the answer comes from the wildcard (\S+), which holds {english}; .*",
+            rf"\1 のレコードはありません: この応答はワイルドカード \2 のもので、{japanese}が入っています。"
+            r"\1 そのものを公開してください (ワイルドカードより優先されます)。"
+            r"他のセレクタが使っていなければワイルドカードは削除してください",
+        )
+        for english, japanese in (
+            ("another key", "別の鍵"),
+            (
+                r"a PRIVATE key .*?",
+                "秘密鍵 (漏洩しています。この鍵で応答しているセレクタはすべて使用をやめてください) ",
+            ),
+            ("a malformed record", "形式が正しくないレコード"),
+            (r"a revoked key \(empty p=\)", "失効した鍵 (空の p=) "),
+        )
+    ],
+    (
+        r"warning: a (\d+)-bit key: receivers accept it, but RFC 8301 asks for 2048 bits; .*",
+        r"警告: \1 ビットの鍵です。受信側は受け付けますが、RFC 8301 は 2048 ビットを求めています。"
+        r"2048 ビットの鍵にローテーションしてください (byodkim rotate)",
+    ),
+    (
+        r"the answer is truncated over UDP \(TC set\) and TCP 53 is refused at (\S+): .*",
+        r"UDP の応答が切り詰められ (TC フラグ)、\1 への TCP 53 番が拒否されました: ネームサーバーへの TCP 53 番ポートを"
+        r"開けてください (この大きさの応答では受信側は TCP で問い合わせ直します)",
+    ),
+    (
+        r"the answer is truncated over UDP \(TC set\) and TCP 53 is filtered \(no answer\) at (\S+): .*",
+        r"UDP の応答が切り詰められ (TC フラグ)、\1 への TCP 53 番に応答がありません (フィルタ): ネームサーバーへの"
+        r" TCP 53 番ポートを開けてください (この大きさの応答では受信側は TCP で問い合わせ直します)",
+    ),
     (r"(\d+)/(\d+) servers publish the key at (\S+)", r"\3 の鍵を公開している権威サーバー: \1/\2 台"),
     (r"no TXT record at the name", "この名前に TXT レコードがありません"),
     (r"TXT records exist at the name, but none is a DKIM key", "TXT レコードはありますが、DKIM の鍵ではありません"),
@@ -85,7 +144,7 @@ _LINES: list[tuple[str, str]] = [
     ),
     (r"v=(\S+): the only version is DKIM1", r"v=\1: バージョンは DKIM1 だけです"),
     (r"k=(\S+), but the key is RSA: use k=rsa", r"k=\1 ですが鍵は RSA です: k=rsa にしてください"),
-    (r"h=(\S+) does not allow sha256, which SES signs with", r"h=\1 は SES が使う sha256 を許していません"),
+    (r"h=(.+?) does not allow sha256, which SES signs with", r"h=\1 は SES が使う sha256 を許していません"),
     (
         r"the key is cut short \((\d+) of (\d+) characters\): one string was truncated at 255",
         r"鍵が途中で切れています (\2 文字中 \1 文字): 文字列が 255 文字で切り捨てられています",
@@ -121,10 +180,6 @@ _LINES: list[tuple[str, str]] = [
         "サーバーが拒否しました: このゾーンの権威サーバーではありません",
     ),
     (r"the server failed \(zone not loaded\?\)", "サーバーがエラーを返しました (ゾーンが読み込まれていない?)"),
-    (
-        r"not reachable from here: no route for this address family \(does not fail the check\)",
-        "ここからは到達できません: このアドレス種別への経路がありません (確認の失敗にはなりません)",
-    ),
     (
         r"(a referral to other servers|an answer) without the authoritative flag: .*",
         "権威フラグのない応答です (他のサーバーへの委任かキャッシュ): このサーバーはゾーンを持っていません。"

@@ -34,50 +34,15 @@ if TYPE_CHECKING:
     from byodkim.dnscheck.servers import Server
     from byodkim.rollout.domaincheck import Posture
 
-_SUMMARY = {
-    "en": {
-        True: "DMARC passes on DKIM: {d} signed it (s={s}), aligned with From {f}.",
-        False: "DMARC would not pass on DKIM: no signature aligned with From {f} verifies{want}.",
-        "want": " with selector {s}",
-        "amazonses": "Only SES's own amazonses.com signature verifies: that never aligns with {f}.",
-    },
-    "ja": {
-        True: "DKIM で DMARC に合格します: {d} の署名 (s={s}) が From {f} とアライメントしています。",
-        False: "DKIM では DMARC に合格しません: From {f} とアライメントした署名{want}が検証できません。",
-        "want": " (セレクタ {s})",
-        "amazonses": "検証できたのは SES 自身の amazonses.com の署名だけです。{f} とはアライメントしません。",
-    },
-}
-
 
 def _render(verdict: MailVerdict, output: str, lang: str) -> None:
+    from byodkim.dnscheck.mailtext import message_lines
+
     if output == "json":
         echo_json(verdict.as_dict())
         return
-    for sig in verdict.signatures:
-        state = "pass" if sig.passed else f"fail ({sig.reason})"
-        align = (
-            "aligned (strict)" if sig.aligned_strict else "aligned (relaxed)" if sig.aligned_relaxed else "not aligned"
-        )
-        click.echo(
-            f"DKIM d={sig.domain} s={sig.selector} a={sig.algorithm}: {state}; {align} with From {verdict.from_domain}"
-        )
-        body = "ok" if sig.body_hash_ok else "CHANGED after signing"
-        signed_from = "signed" if sig.from_signed else "NOT signed"
-        click.echo(f"  body hash {body}; From {signed_from}; signed: {', '.join(sig.signed_headers)}")
-    if not verdict.signatures:
-        click.echo("no DKIM-Signature in the message")
-    click.echo(verdict.authentication_results())
-    words = _SUMMARY[lang]
-    found = verdict.aligned_pass
-    if found is not None:
-        click.echo(str(words[True]).format(d=found.domain, s=found.selector, f=verdict.from_domain))
-        return
-    want = str(words["want"]).format(s=verdict.selector) if verdict.selector else ""
-    click.echo(str(words[False]).format(f=verdict.from_domain, want=want))
-    passing = {s.domain for s in verdict.signatures if s.passed}
-    if passing == {"amazonses.com"}:
-        click.echo(str(words["amazonses"]).format(f=verdict.from_domain))
+    for line in message_lines(verdict, lang):
+        click.echo(line)
 
 
 @click.command("check-mail")
@@ -85,28 +50,37 @@ def _render(verdict: MailVerdict, output: str, lang: str) -> None:
 @nameserver_option
 @click.option("--selector", type=SELECTOR, help="Require the aligned signature to use this selector (the rollout's).")
 @click.option("--timeout", type=click.FloatRange(0.1, 60), default=3.0, show_default=True, help="DNS query timeout.")
+@click.option("--strict", is_flag=True, help="A signature with l= that leaves part of the body unsigned fails.")
 @output_option("text", "json")
-@lang_option("the summary")
+@lang_option("every line")
 def check_mail(
     message: BinaryIO,
     nameservers: tuple[list[Server], ...],
     selector: str | None,
     timeout: float,
+    strict: bool,  # noqa: FBT001 - a click flag
     output: str,
     lang: str,
 ) -> int:
-    """Verify every DKIM signature of a saved message (FILE.eml, or - for stdin) and DMARC alignment with From.
+    """Verify every DKIM signature of a saved message or mbox (FILE, or - for stdin) and DMARC alignment with From.
 
-    Exit 0 only when a signature aligned with the From domain verifies (with --selector's, if given).
+    Exit 0 only when, in every message, a signature aligned with the From domain verifies (with --selector's).
     """
-    from byodkim.dnscheck.mailcheck import judge_message
+    from byodkim.dnscheck.mailcheck import judge_mailbox
+    from byodkim.dnscheck.mailtext import mailbox_lines
 
     data = message.read()
     if not data:
         raise InputError("the message is empty", "give a saved message (.eml), or - to read stdin")
-    verdict = judge_message(data, list(servers(nameservers)), selector, timeout)
-    _render(verdict, output, lang)
-    return 0 if verdict.ok else 1
+    verdicts = judge_mailbox(data, list(servers(nameservers)), selector, timeout, strict=strict)
+    if len(verdicts) == 1:
+        _render(verdicts[0], output, lang)
+    elif output == "json":
+        echo_json({"ok": all(v.ok for v in verdicts), "messages": [v.as_dict() for v in verdicts]})
+    else:
+        for line in mailbox_lines(verdicts, lang):
+            click.echo(line)
+    return 0 if all(v.ok for v in verdicts) else 1
 
 
 @click.command("send-test")

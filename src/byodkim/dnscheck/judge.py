@@ -173,8 +173,9 @@ def _pem_in_p(p_value: str, expected: PublicKey | str) -> tuple[str, str]:
         return (
             PRIVATE,
             (
-                f"p= holds {form} of a PRIVATE key: the key is compromised (anyone can sign mail as the domain); "
-                "stop using this selector: generate a new key with a new selector, register it, and remove this record"
+                "p= holds a PRIVATE key: the key is compromised (anyone can sign mail as the domain); "
+                "stop using this selector: generate a new key with a new selector, register it, and remove this record "
+                f"(it was published as {form})"
             ),
         )
     full = None if isinstance(expected, str) else expected.b64
@@ -204,12 +205,20 @@ def _wildcard(result: ServerAnswer, server: Server, request: Check, values: list
         return
     if not found or sorted(t for t, _ in found) != sorted(t for t, _ in values):
         return
+    what = _WILDCARD_HOLDS.get(result.outcome, result.outcome)
     result.detail = (
         f"no {request.selector}._domainkey.{request.domain} record exists: the answer comes from the wildcard "
-        f"*._domainkey.{request.domain}, which holds {result.outcome} ({result.detail}); "
-        f"publish {request.selector}._domainkey.{request.domain} itself (it takes precedence over the wildcard), "
-        "and remove the wildcard unless another selector needs it"
+        f"*._domainkey.{request.domain}, which holds {what}; publish {request.selector}._domainkey.{request.domain} "
+        "itself (it takes precedence over the wildcard), and remove the wildcard unless another selector needs it"
     )
+
+
+_WILDCARD_HOLDS = {
+    DIFFERENT: "another key",
+    PRIVATE: "a PRIVATE key (compromised: stop using any selector it answers for)",
+    MALFORMED: "a malformed record",
+    REVOKED: "a revoked key (empty p=)",
+}
 
 
 def _absent(server: Server, request: Check, name: str, warnings: list[str]) -> ServerAnswer:

@@ -3,7 +3,9 @@
 This is what the whole rollout is for: mail from SES carrying a ``d=`` signature of the From
 domain that verifies (dkimpy) against the published record, so DMARC passes on DKIM alone.
 Messages saved from Gmail ("Show original"), Outlook or Thunderbird are read as they come:
-CRLF or LF line ends, with or without a leading mbox ``From `` line.
+CRLF or LF line ends, with or without a leading mbox ``From `` line; an mbox of several
+messages is split and each judged (mboxrd's ``>From `` escapes undone first, or the body hash
+would be of text the signer never saw).
 """
 
 from __future__ import annotations
@@ -25,6 +27,9 @@ _TAG = re.compile(rb"\b([a-z]+)=([^;]*)")
 # verification (200 ran past two minutes). Real mail carries one to three; SES adds two.
 MAX_SIGNATURES = 10
 MAX_MESSAGE_BYTES = 40 * 1024 * 1024  # above SES's 40 MB message limit, the largest mail it sends
+MAX_MESSAGES = 200  # an mbox to audit a rollout, not a whole mail archive: each message costs DNS queries
+_SEPARATOR = re.compile(rb"^From [^\n]*\n", re.MULTILINE)
+_ESCAPED_FROM = re.compile(rb"^>(>*From )", re.MULTILINE)
 
 
 @dataclass(frozen=True)
@@ -36,11 +41,14 @@ class SignatureVerdict:
     algorithm: str
     passed: bool
     reason: str
-    body_hash_ok: bool
+    body_hash_ok: bool | None  # None: not known (the key lookup did not complete)
     signed_headers: list[str]
     from_signed: bool
     aligned_relaxed: bool
     aligned_strict: bool
+    result: str = receiver.PASS  # pass, fail or temperror (no key verdict: the lookup did not complete)
+    length: int | None = None  # l=: how much of the body the signature covers
+    unsigned_tail: int = 0  # octets of the (canonical) body after l=, which anyone could have appended
 
 
 @dataclass
@@ -50,14 +58,29 @@ class MailVerdict:
     from_domain: str
     signatures: list[SignatureVerdict] = field(default_factory=list)
     selector: str | None = None  # the rollout's selector, when one is required
+    strict: bool = False  # a signature leaving an unsigned tail (l=) does not count as a pass
+    message_id: str = ""
+
+    def counts(self, sig: SignatureVerdict) -> bool:
+        """Return whether a signature counts as passing (strict: not with a tail l= leaves unsigned)."""
+        return sig.passed and not (self.strict and sig.unsigned_tail > 0)
+
+    def _aligned(self) -> list[SignatureVerdict]:
+        found = [s for s in self.signatures if s.aligned_relaxed and s.from_signed]
+        return [s for s in found if s.selector == self.selector] if self.selector is not None else found
 
     @property
     def aligned_pass(self) -> SignatureVerdict | None:
         """Return the passing signature aligned (relaxed) with From, preferring the required selector."""
-        good = [s for s in self.signatures if s.passed and s.aligned_relaxed and s.from_signed]
-        if self.selector is not None:
-            good = [s for s in good if s.selector == self.selector]
+        good = [s for s in self._aligned() if self.counts(s)]
         return good[0] if good else None
+
+    @property
+    def temperror(self) -> SignatureVerdict | None:
+        """Return an aligned signature whose key lookup did not complete, when none passes (DMARC temperror)."""
+        if self.aligned_pass is not None:
+            return None
+        return next((s for s in self._aligned() if s.result == receiver.TEMPERROR), None)
 
     @property
     def ok(self) -> bool:
@@ -73,10 +96,11 @@ class MailVerdict:
     def authentication_results(self, authserv: str = "byodkim") -> str:
         """Return an Authentication-Results style summary (RFC 8601) of the DKIM and DMARC results."""
         parts = [
-            f"dkim={'pass' if s.passed else 'fail'} header.d={s.domain} header.s={s.selector} header.a={s.algorithm}"
+            f"dkim={_result(self, s)} header.d={s.domain} header.s={s.selector} header.a={s.algorithm}"
             for s in self.signatures
         ] or ["dkim=none"]
-        parts.append(f"dmarc={'pass' if self.ok else 'fail'} (dkim alignment) header.from={self.from_domain}")
+        dmarc = "pass" if self.ok else "temperror" if self.temperror else "fail"
+        parts.append(f"dmarc={dmarc} (dkim alignment) header.from={self.from_domain}")
         return f"Authentication-Results: {authserv}; " + ";\n    ".join(parts)
 
     def as_dict(self) -> dict[str, Any]:
@@ -86,9 +110,37 @@ class MailVerdict:
             "ok": self.ok,
             "byodkim": self.byodkim,
             "requiredSelector": self.selector,
+            "messageId": self.message_id,
+            "temperror": self.temperror is not None,
             "signatures": [asdict(s) for s in self.signatures],
             "authenticationResults": self.authentication_results(),
         }
+
+
+def _result(verdict: MailVerdict, sig: SignatureVerdict) -> str:
+    if sig.result == receiver.TEMPERROR:
+        return receiver.TEMPERROR
+    return "pass" if verdict.counts(sig) else "fail"
+
+
+def split_mailbox(data: bytes) -> list[bytes]:
+    """Return the messages of an mbox (mboxo or mboxrd), each without its ``From `` line and unescaped.
+
+    A file not starting with ``From `` is one message, as saved. In an mbox every body line that
+    began with ``From `` was written as ``>From `` (mboxrd: one more ``>`` on lines already quoted);
+    one ``>`` is taken off, as the mail reader does before a receiver would have seen it.
+    """
+    text = data.replace(b"\r\n", b"\n")
+    if not text.startswith(b"From "):
+        return [data]
+    starts = [m.start() for m in _SEPARATOR.finditer(text)]
+    if len(starts) > MAX_MESSAGES:
+        raise InputError(
+            f"the mailbox holds {len(starts)} messages; byodkim checks at most {MAX_MESSAGES} at once",
+            "split it, or save only the messages to check",
+        )
+    chunks = [text[a:b] for a, b in zip(starts, [*starts[1:], len(text)], strict=True)]
+    return [_ESCAPED_FROM.sub(rb"\1", chunk.split(b"\n", 1)[1] if b"\n" in chunk else b"") for chunk in chunks]
 
 
 def read_message(data: bytes) -> bytes:
@@ -122,7 +174,7 @@ def judge_message(data: bytes, servers: list[Server], selector: str | None = Non
     from_domain = addresses[0][1].rpartition("@")[2].lower() if addresses and "@" in addresses[0][1] else ""
     if not from_domain:
         raise InputError("the From header has no address", "check the message")
-    verdict = MailVerdict(from_domain, selector=selector)
+    verdict = MailVerdict(from_domain, selector=selector, message_id=str(parsed.get("Message-ID", "")).strip())
     signatures = parsed.get_all("DKIM-Signature") or []
     if len(signatures) > MAX_SIGNATURES:
         raise InputError(
@@ -133,20 +185,50 @@ def judge_message(data: bytes, servers: list[Server], selector: str | None = Non
         tags = {m.group(1).decode(): b"".join(m.group(2).split()).decode("ascii", "replace")
                 for m in _TAG.finditer(str(value).encode())}  # fmt: skip
         signed = [h.strip() for h in tags.get("h", "").split(":") if h.strip()]
-        passed, reason = receiver.verify(message, servers, timeout, index=index)  # no servers: the system's
+        found = receiver.judge_signature(message, servers, timeout, index=index)  # no servers: the system's
         domain = tags.get("d", "").lower()
+        length = int(tags["l"]) if tags.get("l", "").isdigit() else None
         verdict.signatures.append(
             SignatureVerdict(
                 domain=domain,
                 selector=tags.get("s", ""),
                 algorithm=tags.get("a", ""),
-                passed=passed,
-                reason=reason,
-                body_hash_ok="body hash mismatch" not in reason.lower(),
+                passed=found.passed,
+                reason=found.reason,
+                body_hash_ok=None if found.result == receiver.TEMPERROR else "body hash mismatch" not in found.reason,
                 signed_headers=signed,
                 from_signed="from" in [h.lower() for h in signed],
                 aligned_relaxed=bool(domain) and organizational(domain) == organizational(from_domain),
                 aligned_strict=domain == from_domain,
+                result=found.result,
+                length=length,
+                unsigned_tail=_unsigned_tail(message, tags.get("c", ""), length),
             )
         )
     return verdict
+
+
+def judge_mailbox(
+    data: bytes, servers: list[Server], selector: str | None = None, timeout: float = 3.0, *, strict: bool = False
+) -> list[MailVerdict]:
+    """Judge every message of a saved message or mbox; see :func:`judge_message`."""
+    verdicts = []
+    for raw in split_mailbox(data):
+        verdict = judge_message(raw, servers, selector, timeout)
+        verdict.strict = strict
+        verdicts.append(verdict)
+    return verdicts
+
+
+def _unsigned_tail(message: bytes, c_value: str, length: int | None) -> int:
+    """Return how many octets of the canonical body come after ``l=`` (what anyone may have appended)."""
+    if length is None:
+        return 0
+    from dkim.canonicalization import CanonicalizationPolicy, InvalidCanonicalizationPolicyError
+
+    try:
+        policy = CanonicalizationPolicy.from_c_value((c_value or "simple/simple").encode())
+    except InvalidCanonicalizationPolicyError:
+        return 0
+    body = message.split(b"\r\n\r\n", 1)[1] if b"\r\n\r\n" in message else b""
+    return max(0, len(policy.canonicalize_body(body)) - length)
