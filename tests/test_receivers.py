@@ -238,6 +238,10 @@ def test_byodkim_a_receiver_and_the_emulated_ses_agree_on_every_variant(
         alone[name] = _dkimpy_alone(domain, server.port)
     for name, words in DETAILS.items():
         assert words in seen[name][3].detail, (name, seen[name][3].detail)
+    # The receiver was handed the record as served; the h= rule dkimpy omits is applied beside it, named.
+    assert seen["h= with spaces, no sha256"][3].receiver == (
+        "fail: the key record's h=md5 : sha1 does not allow sha256 (RFC 6376 6.1.2: receivers ignore the key)"
+    )
     # dkimpy with nothing of byodkim's between it and BIND agrees with the receiver verdict byodkim reports.
     differ = {
         name: alone[name]

@@ -7,7 +7,8 @@ one holding the TXT: it is reachable only through that referral, as a resolver r
 byodkim's reading and the receiver's (dkimpy, handed the record as DNS served it) must agree.
 
 BIND listens only on an interface's own addresses, so the servers run in a network namespace
-(``unshare -n``) whose loopback also carries 127.0.0.2; the host's network is left alone.
+(``unshare -n``) whose loopback also carries 127.0.0.2 and 127.0.0.3, and a mount namespace
+(``-m``) where /etc/resolv.conf names 127.0.0.3; the host's network and files are left alone.
 """
 
 from __future__ import annotations
@@ -64,6 +65,26 @@ with tempfile.TemporaryDirectory() as folder:
     finally:
         provider.stop()
         domain.stop()
+
+# Found through DNS: the domain's server knows nothing of the target's zone (it refuses), so the
+# target's zone and servers come from the system resolver (/etc/resolv.conf, bound in this
+# namespace to 127.0.0.3, where the provider's server listens on port 53).
+other = DkimRecord("goo.ne.jp", "s2", key.public.b64)
+domain = LocalNameServer({"goo.ne.jp": zone_text("goo.ne.jp", 1, [f"{other.name}. CNAME s2.dkim.other.test."])}).start()
+provider = LocalNameServer(
+    {"dkim.other.test": "\n".join([
+        "$TTL 300", "@ IN SOA ns1 hostmaster ( 1 3600 600 86400 60 )", "@ IN NS ns1", "ns1 IN A 127.0.0.3",
+        f"s2 TXT {quote_strings(other.strings)}",
+    ]) + "\n"},
+    port=53, host="127.0.0.3",
+).start()
+try:
+    target = Server(domain.spec, "127.0.0.1", domain.port)
+    answer = check(Check("goo.ne.jp", "s2", key.public, (target,), timeout=1.0, signing=key)).servers[0]
+    out["discovered"] = [answer.outcome, answer.receiver, answer.hops, answer.detail]
+finally:
+    provider.stop()
+    domain.stop()
 print(json.dumps(out))
 """
 
@@ -76,9 +97,14 @@ def seen(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
         missing("needs root, unshare (util-linux) and ip (iproute2) to make a network namespace")
     script = tmp_path_factory.mktemp("delegated") / "inside.py"
     script.write_text(INSIDE, encoding="utf-8")
-    setup = f'"{ip}" link set lo up && "{ip}" addr add 127.0.0.2/8 dev lo'
+    resolv = script.parent / "resolv.conf"
+    resolv.write_text("nameserver 127.0.0.3\n", encoding="ascii")
+    setup = (
+        f'"{ip}" link set lo up && "{ip}" addr add 127.0.0.2/8 dev lo && "{ip}" addr add 127.0.0.3/8 dev lo'
+        f' && mount --bind "{resolv}" /etc/resolv.conf'
+    )
     done = subprocess.run(
-        [unshare, "-n", "sh", "-c", f'{setup} && exec "{sys.executable}" "{script}"'],
+        [unshare, "-n", "-m", "sh", "-c", f'{setup} && exec "{sys.executable}" "{script}"'],
         capture_output=True, text=True, check=False, env=dict(os.environ), timeout=120,
     )  # fmt: skip
     assert done.returncode == 0, done.stderr[-3000:]
@@ -117,3 +143,12 @@ def test_the_provider_without_the_record_is_absent_for_both(seen: dict[str, Any]
     assert outcome == "absent"
     assert verdict == "fail: missing public key: b's1._domainkey.goo.ne.jp.'"
     assert not [w for w in warnings if "disagree" in w]
+
+
+def test_the_target_zone_found_through_dns_when_the_domains_server_refuses_it(seen: dict[str, Any]) -> None:
+    outcome, verdict, hops, detail = seen["discovered"]
+    assert (outcome, verdict) == ("ok", "pass"), detail
+    assert hops == [
+        "s2.dkim.other.test: zone dkim.other.test found through DNS, servers ns1.dkim.other.test (127.0.0.3)",
+        "s2.dkim.other.test: TXT from ns1.dkim.other.test (127.0.0.3)",
+    ]
