@@ -170,3 +170,19 @@ def test_every_line_is_japanese_under_lang_ja(cli: Cli, tmp_path: Path, dns_serv
         f"メッセージ 2 <m2@goo.ne.jp>: pass (d=goo.ne.jp s={SELECTOR})",
         "2 通中 2 通が DKIM による DMARC 評価で pass",
     ]
+
+
+def test_a_mailbox_message_that_is_not_mail_is_named_by_its_place(
+    cli: Cli, tmp_path: Path, dns_server: LocalNameServer
+) -> None:
+    mbox = _mboxrd(_signed(_message(1, "a\r\n")), b"Subject: no sender\r\n\r\nhello\r\n")
+    code, lines = _check(cli, tmp_path, mbox, dns_server.spec)
+    assert (code, lines) == (
+        2,
+        [
+            (
+                "error: message 2 of 2 in the mailbox: the message has no From header; "
+                "save the whole message (Gmail: Show original, Download)"
+            )
+        ],
+    )

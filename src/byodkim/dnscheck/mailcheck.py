@@ -213,8 +213,14 @@ def judge_mailbox(
 ) -> list[MailVerdict]:
     """Judge every message of a saved message or mbox; see :func:`judge_message`."""
     verdicts = []
-    for raw in split_mailbox(data):
-        verdict = judge_message(raw, servers, selector, timeout)
+    messages = split_mailbox(data)
+    for number, raw in enumerate(messages, 1):
+        try:
+            verdict = judge_message(raw, servers, selector, timeout)
+        except InputError as exc:
+            if len(messages) == 1:
+                raise
+            raise InputError(f"message {number} of {len(messages)} in the mailbox: {exc.message}", exc.hint) from None
         verdict.strict = strict
         verdicts.append(verdict)
     return verdicts
