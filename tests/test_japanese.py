@@ -112,4 +112,7 @@ def test_errors_follow_a_japanese_locale(cli: Cli, monkeypatch: pytest.MonkeyPat
         "エラー: AWS の認証情報がありません。AWS_PROFILE を設定するか、aws configure または aws sso login を実行してください\n"
     )
     result = cli("status", "--domain", "goo.ne.jp", "--region", "ap-northeast-9")
-    assert result.err.startswith("エラー: `ap-northeast-9` は AWS のリージョンではありません。")
+    assert result.err == (  # the option named, as in English ("Invalid value for '--region': ...")
+        "エラー: '--region' の値が正しくありません: `ap-northeast-9` は AWS のリージョンではありません。"
+        "ap-northeast-1 (東京) のように指定してください ('byodkim status --help' を参照)\n"
+    )

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from byodkim.aws.errors import describe, error_code
 from byodkim.deployment import TAG_FINGERPRINT, TAG_SELECTOR
 from byodkim.errors import ByodkimError
+from byodkim.messages import say
 
 if TYPE_CHECKING:
     from mypy_boto3_sesv2 import SESV2Client
@@ -164,11 +165,7 @@ def _register_region(request: Registration, aws: Aws, region: str, live_check: L
                 "refused",
                 ok=False,
                 status=dkim.get("Status"),
-                detail=(
-                    f"the identity signs {now} now; switching before the new record is live on every "
-                    f"authoritative server sends mail unsigned by the domain while SES is PENDING ({seen}). "
-                    f"To go on, {way}, check it with `byodkim verify`, then run again, or pass --force"
-                ),
+                detail=say("ses.refused_switch", now=now, seen=seen, way=way),
             )
     arn = _identity_arn(aws, region, request.domain)
     calls = [

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from byodkim.dkim.keys import PASSPHRASE_ENV, SES_KEY_SIZES, PublicKey, SigningKey, public_from_rsa
 from byodkim.errors import InputError, KeyFileError, PrivateKeyPublishedError
+from byodkim.messages import Said, say
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -24,7 +25,7 @@ if TYPE_CHECKING:
 _MAX_KEY_FILE = 64 * 1024  # a 2048-bit PEM is under 2 KiB; anything this large is not a key
 _PEM_BLOCK = re.compile(r"-----BEGIN ([A-Z0-9 ]+)-----(.*?)-----END \1-----", re.DOTALL)
 _BASE64 = re.compile(r"^[A-Za-z0-9+/]+={0,2}$")
-_PASSPHRASE_HINT = f"give the passphrase with --passphrase-file FILE or the {PASSPHRASE_ENV} environment variable"
+_PASSPHRASE_HINT = say("key.passphrase", env=PASSPHRASE_ENV)
 
 
 def from_ses_form(text: str, *, validate: bool = True) -> SigningKey:
@@ -92,11 +93,11 @@ def public_from_b64(value: str, shown: str, *, private_ok: bool = False) -> Publ
     if not compact:
         raise KeyFileError(f"{shown} has an empty key (p=): the key is revoked", "publish the public key")
     if not _BASE64.match(compact):
-        raise KeyFileError(f"{shown} is not base64", "give the public key")
+        raise KeyFileError(_subject(shown, "key.not_base64"), say("key.give_public"))
     try:
         der = base64.b64decode(compact, validate=True)
     except binascii.Error:
-        raise KeyFileError(f"{shown} is not complete base64 (cut short?)", "copy the whole key") from None
+        raise KeyFileError(_subject(shown, "key.incomplete_base64"), say("key.copy_whole")) from None
     return _public_from_der(der, shown, private_ok=private_ok)
 
 
@@ -214,7 +215,12 @@ def _private_from_pem(blocks: list[tuple[str, str]], shown: str, passphrase: byt
     raise KeyFileError(f"{shown} holds `{labels[0]}`, not a private key", "give the RSA private key file")
 
 
-_GENERATE_HINT = "generate an RSA 2048 key with `byodkim keygen`"
+_GENERATE_HINT = say("key.generate")
+
+
+def _subject(shown: str, key: str, **values: object) -> Said:
+    """Return ``SHOWN what``: the key's name, then what is wrong with it (``what`` alone where the name is known)."""
+    return say("key.subject", shown=shown, what=say(key, **values))
 
 
 def _load_private(data: bytes, shown: str, passphrase: bytes | None, form: str, *, pem: bool) -> SigningKey:
@@ -266,7 +272,7 @@ def _checked_rsa(loaded: object, shown: str) -> RSAPrivateKey:
 
 def _check_size(bits: int, shown: str) -> None:
     if bits not in SES_KEY_SIZES:
-        raise KeyFileError(f"{shown} is a {bits}-bit RSA key; SES accepts only 1024 or 2048 bits", _GENERATE_HINT)
+        raise KeyFileError(_subject(shown, "key.bits", bits=bits), _GENERATE_HINT)
 
 
 def _public_from_der(der: bytes, shown: str, *, private_ok: bool) -> PublicKey:
@@ -289,13 +295,10 @@ def _public_half_of_private(der: bytes, shown: str, *, private_ok: bool) -> Publ
     try:
         private = key_from_bytes(der, shown)
     except KeyFileError:
-        raise KeyFileError(f"{shown} is not a public key (cut short or damaged?)", "copy the whole key") from None
+        raise KeyFileError(_subject(shown, "key.damaged_public"), say("key.copy_whole")) from None
     if not private_ok:
         # Receivers fail it, SES never matches it, and anyone can now sign as the domain.
-        raise PrivateKeyPublishedError(
-            f"{shown} holds a PRIVATE key: the key is compromised (anyone can sign mail as the domain)",
-            "stop using this selector: generate a new key with a new selector, register it, and remove this record",
-        )
+        raise PrivateKeyPublishedError(_subject(shown, "key.private"), say("key.private_hint"))
     return private.public
 
 
@@ -318,7 +321,7 @@ def _checked_public(loaded: object, shown: str) -> PublicKey:
     from cryptography.hazmat.primitives.asymmetric import rsa
 
     if not isinstance(loaded, rsa.RSAPublicKey):
-        raise KeyFileError(f"{shown} is not an RSA public key; SES BYODKIM takes RSA keys only", _GENERATE_HINT)
+        raise KeyFileError(_subject(shown, "key.not_rsa_public"), _GENERATE_HINT)
     _check_size(loaded.key_size, shown)
     return public_from_rsa(loaded)
 
@@ -330,7 +333,7 @@ def _base64_body(text: str, shown: str) -> str:
     try:
         base64.b64decode(compact, validate=True)
     except binascii.Error:
-        raise KeyFileError(f"{shown} is not complete base64 (cut short?)", "copy the whole key") from None
+        raise KeyFileError(_subject(shown, "key.incomplete_base64"), say("key.copy_whole")) from None
     return compact
 
 

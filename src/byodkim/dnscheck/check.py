@@ -28,6 +28,7 @@ from byodkim.dnscheck.judge import (
     judge,
 )
 from byodkim.dnscheck.servers import Server, discover, query
+from byodkim.messages import say
 
 # Errors that mean this host has no route to the address (an IPv6 address seen from a Lambda
 # outside a dual-stack VPC): they say nothing about the server.
@@ -80,7 +81,7 @@ class Report:
         """Return one line: how many servers have it right."""
         grouped = self.by_server()
         good = sum(self.server_ok(answers) for answers in grouped.values())
-        return f"{good}/{len(grouped)} servers publish the key at {self.name}"
+        return say("dns.summary", good=good, total=len(grouped), name=self.name)
 
     def as_dict(self) -> dict[str, Any]:
         """Return a JSON-ready dict."""
@@ -115,11 +116,14 @@ def _ask(server: Server, request: Check, name: str) -> ServerAnswer:
         answer = query(server, f"{name}.", "TXT", request.timeout)
     except dns.exception.Timeout:
         return ServerAnswer(
-            server.label, TIMEOUT, detail=f"no answer in {request.timeout:g} s", seconds=time.monotonic() - start
+            server.label,
+            TIMEOUT,
+            detail=say("dns.no_answer", seconds=f"{request.timeout:g}"),
+            seconds=time.monotonic() - start,
         )
     except OSError as exc:
         if exc.errno in _NO_ROUTE:
-            detail = "not reachable from here: no route for this address family (does not fail the check)"
+            detail = say("dns.no_route")
             return ServerAnswer(server.label, UNREACHABLE, detail=detail, seconds=time.monotonic() - start)
         return ServerAnswer(server.label, ERROR, detail=str(exc), seconds=time.monotonic() - start)
     except dns.exception.DNSException as exc:
@@ -129,21 +133,18 @@ def _ask(server: Server, request: Check, name: str) -> ServerAnswer:
         return ServerAnswer(
             server.label,
             REFUSED,
-            detail="the server refused: it is not authoritative for this zone",
+            detail=say("dns.refused"),
             seconds=time.monotonic() - start,
         )
     if rcode == dns.rcode.SERVFAIL:
-        return ServerAnswer(
-            server.label, SERVFAIL, detail="the server failed (zone not loaded?)", seconds=time.monotonic() - start
-        )
+        return ServerAnswer(server.label, SERVFAIL, detail=say("dns.servfail"), seconds=time.monotonic() - start)
     if not answer.flags & dns.flags.AA:
         # Only the zone's own servers speak for it: a referral or a cached answer is not the record.
-        kind = "a referral to other servers" if answer.authority and not answer.answer else "an answer"
+        kind = "dns.referral" if answer.authority and not answer.answer else "dns.not_authoritative"
         return ServerAnswer(
             server.label,
             NOT_AUTHORITATIVE,
-            detail=f"{kind} without the authoritative flag: this server does not serve the zone; "
-            "give the zone's authoritative servers (or none, to find them)",
+            detail=say(kind),
             seconds=time.monotonic() - start,
         )
     result = judge(answer, server, request, name)
@@ -161,11 +162,8 @@ def _ask_a_receiver(result: ServerAnswer, server: Server, request: Check) -> Non
     assert request.signing is not None  # noqa: S101 - checked by the caller
     result.receiver = receiver.verdict(request.signing, request.domain, request.selector, server, request.timeout)
     if (result.receiver == receiver.PASS) != result.ok:
-        ours = "publishes the key" if result.ok else result.outcome
-        result.warnings.append(
-            f"byodkim's reading ({ours}) and a receiver's (dkimpy: {result.receiver}) disagree; "
-            "trust the receiver and report this to byodkim's maintainers"
-        )
+        ours = say("dns.publishes") if result.ok else say(f"outcome.{result.outcome}")
+        result.warnings.append(say("dns.disagree", ours=ours, theirs=result.receiver))
 
 
 def _serial(server: Server, request: Check) -> int | None:
@@ -183,14 +181,12 @@ def _serial(server: Server, request: Check) -> int | None:
 
 
 def _hints(report: Report) -> list[str]:
-    hints = []
+    hints: list[str] = []
     outcomes = {s.outcome for s in report.servers} - {UNREACHABLE}  # says nothing about the record
     if OK in outcomes and outcomes != {OK}:
         serials = sorted({s.serial for s in report.servers if s.serial is not None})
-        lag = f" (SOA serials {', '.join(map(str, serials))})" if len(serials) > 1 else ""
-        hints.append(
-            f"the record is on some servers but not others{lag}: wait for zone transfer or ask the DNS team to sync"
-        )
+        lag = say("dns.lag_serials", serials=", ".join(map(str, serials))) if len(serials) > 1 else say("dns.lag")
+        hints.append(lag)
     if TIMEOUT in outcomes:
-        hints.append("a server did not answer: it may be down or filtered; receivers will try the others")
+        hints.append(say("dns.silent"))
     return hints

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from byodkim.errors import InputError
+from byodkim.messages import say
 
 if TYPE_CHECKING:
     import dns.message
@@ -97,9 +98,7 @@ def discover(
         zone = dns.resolver.zone_for_name(name, resolver=resolver, lifetime=timeout).to_text().rstrip(".")
         hosts = sorted(r.target.to_text().rstrip(".") for r in resolver.resolve(zone, "NS", lifetime=timeout))
     except dns.exception.DNSException as exc:
-        raise InputError(
-            f"cannot find the zone or name servers of `{name}`: {exc}", "check the domain, or give --nameserver"
-        ) from None
+        raise InputError(say("ns.no_zone", name=name, cause=str(exc)), say("ns.no_zone_hint")) from None
     servers = []
     for host in hosts:
         for rdtype in ("A", "AAAA"):
@@ -111,7 +110,7 @@ def discover(
             except dns.exception.DNSException:
                 continue
     if not servers:
-        raise InputError(f"the name servers of `{zone}` have no address", "give --nameserver")
+        raise InputError(say("ns.no_address", zone=zone), say("ns.give"))
     return zone, servers
 
 
