@@ -29,14 +29,14 @@ for _handler in logging.getLogger().handlers:  # Lambda's own handler: make it r
 # The inputs the library may name, as this function's callers give them: payload fields, or
 # the function's settings (phase 2 sets them from the Sceptre config).
 FIELDS = {
-    "domain": 'the payload\'s "domain"',
-    "selector": 'the payload\'s "selector"',
+    "domain": '"domain"',
+    "selector": '"selector"',
     "every": '"domains": "all"',
     "nameserver": "the function's NAMESERVERS (Sceptre `function_nameservers`)",
     "secret_id": "the function's SECRET_PREFIX",
     "region": "the function's region",
-    "environment": 'the payload\'s "environment"',
-    "project": 'the payload\'s "projectName"',
+    "environment": '"environment"',
+    "project": '"projectName"',
 }
 
 
@@ -45,6 +45,8 @@ def answer(exc: ByodkimError) -> str:
     from byodkim.messages import render
 
     message = render(exc.message, "en", FIELDS)
+    if exc.about in FIELDS:  # which field of the payload was wrong, as parse_event's own refusals say
+        message = f"{FIELDS[exc.about]}: {message}"
     return f"{message}; {render(exc.hint, 'en', FIELDS)}" if exc.hint else message
 
 

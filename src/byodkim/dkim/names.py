@@ -2,15 +2,38 @@
 
 from __future__ import annotations
 
+import functools
 import re
+from typing import TYPE_CHECKING
 
 from byodkim.errors import InputError
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 _LABEL = re.compile(r"^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$")
 _SELECTOR = re.compile(r"^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$")
 _DOMAINKEY = "._domainkey."
 
 
+def _about(concept: str) -> Callable[[Callable[[str], str]], Callable[[str], str]]:
+    """Mark the refusals of a check with the input they are about, for the doors to name it."""
+
+    def wrap(check: Callable[[str], str]) -> Callable[[str], str]:
+        @functools.wraps(check)
+        def checked(text: str) -> str:
+            try:
+                return check(text)
+            except InputError as exc:
+                exc.about = exc.about or concept
+                raise
+
+        return checked
+
+    return wrap
+
+
+@_about("domain")
 def normalize_domain(text: str) -> str:
     """Return the ASCII (punycode) form of a mail domain, or refuse it.
 
@@ -92,6 +115,7 @@ def unicode_form(ascii_domain: str) -> str:
         return ascii_domain
 
 
+@_about("selector")
 def validate_selector(text: str) -> str:
     """Return the selector if it is one DNS label SES accepts, or refuse it."""
     raw = text.strip()

@@ -172,7 +172,7 @@ TEXTS: dict[str, tuple[str, str]] = {
         "待機を中止しました: {server} が「{outcome}」を公開しています ({detail})。待っても直りません",
     ),
     "wait.mistake_hint": (
-        "ask the DNS team to correct the record (byodkim verify names the fix), or {@wait_through_mistakes} while they replace it",
+        "ask the DNS team to correct the record (byodkim verify names the fix), or pass {@wait_through_mistakes} while they replace it",
         "DNS チームに修正を依頼してください (修正方法は byodkim verify が示します)。差し替え中なら {@wait_through_mistakes} を指定してください",
     ),
     "wait.gave_up": ("gave up after {duration}: {where}", "{duration} 待って打ち切りました: {where}"),

@@ -49,8 +49,8 @@ TEXTS: dict[str, tuple[str, str]] = {
         "`{name}` のゾーンかネームサーバーが見つかりません: {cause}",
     ),
     "ns.no_zone_hint": (
-        "check {@domain}, or give {@nameserver}",
-        "{@domain} を確認するか、{@nameserver} を指定してください",
+        "check the domain, or give {@nameserver}",
+        "ドメインを確認するか、{@nameserver} を指定してください",
     ),
     "ns.no_address": (
         "the name servers of `{zone}` have no address",
