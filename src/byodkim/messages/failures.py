@@ -138,7 +138,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     # SES (aws/ses.py).
     "ses.refused_switch": (
-        "the identity signs {now} now; switching before the new record is live on every authoritative server sends mail unsigned by the domain while SES is PENDING ({seen}). To go on, {way}, check it with `byodkim verify`, then run again, or give {@force}",
+        "the identity signs {now} now; switching before the new record is live on every authoritative server sends mail unsigned by the domain while SES is PENDING ({seen}). To go on, {way}, check it with `byodkim verify`, then run again, or pass {@force}",
         "この ID は現在 {now} で署名しています。新しいレコードがすべての権威サーバーで公開される前に切り替えると、SES が PENDING の間 ({seen}) ドメインの署名のないメールが送られます。続けるには {way}、`byodkim verify` で確認してから再実行するか、{@force} を指定してください",
     ),
     # Declared domains and the fleet (rollout/fleet.py, rollout/domaincheck.py).
@@ -167,8 +167,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     # Rotation (rollout/rotate.py).
     "rotate.unfinished_hint": (
-        "finish it with {@new_selector} `{selector}`, or delete the file to abandon it",
-        "{@new_selector} `{selector}` で完了させるか、中止するならファイルを削除してください",
+        "finish it with {@new_selector} {selector}, or delete the file to abandon it",
+        "{@new_selector} {selector} で完了させるか、中止するならファイルを削除してください",
     ),
     # Moving resources between stacks (rollout/adopt.py).
     "adopt.no_stack_source": (
