@@ -44,7 +44,7 @@ INPUTS: dict[str, tuple[str, str]] = {
     "resource": ("the resource", "リソース"),
     "source": ("the live resource to move", "移すリソース"),
     "requirements": ("the requirements file", "requirements ファイル"),
-    "bucket": ("an S3 bucket", "S3 バケット"),
+    "bucket": ("a bucket", "バケット"),
     "every": ("every declared domain", "宣言済みの全ドメイン"),
     "dry_run": ("a dry run", "ドライラン"),
 }
