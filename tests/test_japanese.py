@@ -134,3 +134,15 @@ def test_verify_wait_speaks_one_language(name_server: NameServerFactory, cli: Cl
     assert lines[0].startswith("待機中 0 秒: other._domainkey.")
     assert lines[-1].startswith("エラー: 1s 待って打ち切りました: other._domainkey.")
     assert [line for line in lines if _english_words(line)] == []
+
+
+def test_a_refused_domain_or_selector_reads_as_japanese(cli: Cli) -> None:
+    """The library's refusal behind an option comes from its key, inside click's line in Japanese."""
+    shown = cli("verify", "--domain", "a@goo.ne.jp", "--selector", "s", "--lang", "ja")
+    assert (shown.code, shown.err) == (
+        2,
+        "エラー: '--domain' の値が正しくありません: `a@goo.ne.jp` はメールアドレスで、ドメインではありません。"
+        "@ より後ろだけを指定してください (例: goo.ne.jp) ('byodkim verify --help' を参照)\n",
+    )
+    shown = cli("verify", "--domain", "goo.ne.jp", "--selector", "s1._domainkey.goo.ne.jp", "--lang", "ja")
+    assert shown.err.startswith("エラー: '--selector' の値が正しくありません: `s1._domainkey.goo.ne.jp` はレコードの名前で")
