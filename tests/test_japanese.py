@@ -145,4 +145,27 @@ def test_a_refused_domain_or_selector_reads_as_japanese(cli: Cli) -> None:
         "@ より後ろだけを指定してください (例: goo.ne.jp) ('byodkim verify --help' を参照)\n",
     )
     shown = cli("verify", "--domain", "goo.ne.jp", "--selector", "s1._domainkey.goo.ne.jp", "--lang", "ja")
-    assert shown.err.startswith("エラー: '--selector' の値が正しくありません: `s1._domainkey.goo.ne.jp` はレコードの名前で")
+    assert shown.err.startswith(
+        "エラー: '--selector' の値が正しくありません: `s1._domainkey.goo.ne.jp` はレコードの名前で"
+    )
+
+
+def test_the_japanese_verify_table_lines_up_by_display_width() -> None:
+    """Japanese outcome words take two columns a character: the next column starts at one place on every row."""
+    from byodkim.cli.render import verify_lines
+    from byodkim.dnscheck.check import Report
+    from byodkim.dnscheck.wait import Waited
+    from byodkim.messages import say
+
+    answers = [
+        ServerAnswer("ns1.goo.ne.jp (192.0.2.1)", "ok", 2026112802, say("dns.matches", fingerprint="sha256:4369")),
+        ServerAnswer("ns2.goo.ne.jp (192.0.2.2)", "private key published", 2026112801, say("dns.no_txt")),
+        ServerAnswer("ns3.goo.ne.jp (192.0.2.3)", "timeout", None, say("dns.no_answer", seconds="3")),
+    ]
+    lines = verify_lines(Waited(Report("s1._domainkey.goo.ne.jp", "goo.ne.jp", "sha256:ab", answers), None, 0, 1), "ja")
+    rows = lines[1:4]
+    assert {display_width(row.split("シリアル")[0]) for row in rows} == {42}
+    assert (
+        len({display_width(row[: row.index(detail)]) for row, detail in zip(rows, ("鍵", "この", "3 秒"), strict=True)})
+        == 1
+    )
