@@ -139,10 +139,10 @@ def test_verify_wait_speaks_one_language(name_server: NameServerFactory, cli: Cl
 def test_a_refused_domain_or_selector_reads_as_japanese(cli: Cli) -> None:
     """The library's refusal behind an option comes from its key, inside click's line in Japanese."""
     shown = cli("verify", "--domain", "a@goo.ne.jp", "--selector", "s", "--lang", "ja")
-    assert (shown.code, shown.err) == (
-        2,
+    assert shown.code == 2
+    assert shown.err == (
         "エラー: '--domain' の値が正しくありません: `a@goo.ne.jp` はメールアドレスで、ドメインではありません。"
-        "@ より後ろだけを指定してください (例: goo.ne.jp) ('byodkim verify --help' を参照)\n",
+        "@ より後ろだけを指定してください (例: goo.ne.jp) ('byodkim verify --help' を参照)\n"
     )
     shown = cli("verify", "--domain", "goo.ne.jp", "--selector", "s1._domainkey.goo.ne.jp", "--lang", "ja")
     assert shown.err.startswith(
