@@ -17,7 +17,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "aws.no_profile_hint": ("check ~/.aws/config", "~/.aws/config を確認してください"),
     "aws.no_region": ("no AWS region is set", "AWS のリージョンが設定されていません"),
     "aws.no_region_hint": (
-        "give {@region} or set AWS_REGION (or AWS_DEFAULT_REGION)",
+        "pass {@region} or set AWS_REGION (or AWS_DEFAULT_REGION)",
         "{@region} を指定するか AWS_REGION (または AWS_DEFAULT_REGION) を設定してください",
     ),
     "aws.bad_region": ("`{name}` is not an AWS region", "`{name}` は AWS のリージョンではありません"),
