@@ -158,7 +158,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     "fleet.no_region": ("no region for {domain}", "{domain} のリージョンがありません"),
     "fleet.no_region_hint": (
-        "give {@region} or set regions in the Sceptre config",
+        "pass {@region} or set regions in the Sceptre config",
         "{@region} を指定するか、Sceptre 設定で regions を設定してください",
     ),
     "posture.no_selector": (
@@ -189,7 +189,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "adopt.which": ("cannot tell which {kind} to import", "どの {kind} をインポートするか決められません"),
     "adopt.give_source": ("give {@source} with its live logical ID", "{@source} に稼働中の論理 ID を指定してください"),
     "adopt.no_stack": ("{name} does not exist", "{name} はありません"),
-    "adopt.check_stack": ("check {@stack} and {@region}", "{@stack} と {@region} を確認してください"),
+    "adopt.check_stack": ("check {@stack} and the region", "{@stack} とリージョンを確認してください"),
     "adopt.check_resource_preflight": (
         "check {@resource} against `byodkim preflight`",
         "{@resource} を `byodkim preflight` の結果と照らして確認してください",
@@ -200,7 +200,7 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Sceptre プロジェクトが見つかりません (sceptre/config/config.yaml)",
     ),
     "config.none_hint": (
-        "run from the byodkim checkout, set {env}, or give {@project} and {@environment}",
+        "run from the byodkim checkout, set {env}, or pass {@project} and {@environment}",
         "byodkim のチェックアウトで実行するか、{env} を設定するか、{@project} と {@environment} を指定してください",
     ),
     "config.no_group": (
