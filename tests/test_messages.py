@@ -175,3 +175,18 @@ def test_clicks_usage_errors_in_japanese(
     assert (ja.code, en.code) == (2, 2)
     assert ja.err.rstrip("\n") == japanese
     assert en.err.rstrip("\n") == english
+
+
+def test_a_key_file_refusal_in_japanese(tmp_path: Path) -> None:
+    from byodkim.dkim.keyload import load_private_key
+    from byodkim.errors import InputError
+
+    (tmp_path / "empty.pem").write_bytes(b"")
+    with pytest.raises(InputError) as refused:
+        load_private_key(tmp_path / "empty.pem")
+    assert catalogue.error_line(refused.value, "en") == (
+        f"error: `{tmp_path / 'empty.pem'}` is empty; give the file that holds the key"
+    )
+    assert catalogue.error_line(refused.value, "ja") == (
+        f"エラー: `{tmp_path / 'empty.pem'}` は空です。鍵が入ったファイルを指定してください"
+    )

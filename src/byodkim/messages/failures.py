@@ -58,7 +58,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     "ns.give": ("give {@nameserver}", "{@nameserver} を指定してください"),
     # Keys (dkim/keyload.py, dkim/keys.py).
-    "key.subject": ("{shown} {what}", "{shown}: {what}"),
+    "key.subject": ("{shown} {what}", "{shown} は{what}"),
     "key.not_base64": ("is not base64", "base64 ではありません"),
     "key.incomplete_base64": (
         "is not complete base64 (cut short?)",
@@ -111,6 +111,76 @@ TEXTS: dict[str, tuple[str, str]] = {
     "key.no_public_hint": (
         "give {@public_key}, or let it read Secrets Manager",
         "{@public_key} を指定するか、Secrets Manager から読ませてください",
+    ),
+    "key.damaged_file_public": ("holds a damaged public key", "壊れた公開鍵が入っています"),
+    "key.export_again": ("export it again", "もう一度エクスポートしてください"),
+    "key.revoked": ("has an empty key (p=): the key is revoked", "鍵 (p=) が空です: 鍵は失効扱いです"),
+    "key.publish_public": ("publish the public key", "公開鍵を公開してください"),
+    "key.passphrase_unreadable": (
+        "cannot read the passphrase file `{path}`: {cause}",
+        "パスフレーズファイル `{path}` を読めません: {cause}",
+    ),
+    "key.passphrase_not_text": (
+        "the passphrase file `{path}` is not text",
+        "パスフレーズファイル `{path}` はテキストではありません",
+    ),
+    "key.folder": ("is a folder, not a key file", "フォルダで、鍵ファイルではありません"),
+    "key.give_file_inside": ("give the key file inside it", "中の鍵ファイルを指定してください"),
+    "key.too_large": ("is {size} bytes, far too large to be a key", "{size} バイトあり、鍵としては大きすぎます"),
+    "key.give_file": ("give the key file", "鍵ファイルを指定してください"),
+    "key.missing": ("does not exist", "ありません"),
+    "key.check_path": ("check the path", "パスを確認してください"),
+    "key.unreadable": ("cannot read {shown}: {cause}", "{shown} を読めません: {cause}"),
+    "key.check_permissions": ("check the path and its permissions", "パスと権限を確認してください"),
+    "key.empty": ("is empty", "空です"),
+    "key.give_holding_file": ("give the file that holds the key", "鍵が入ったファイルを指定してください"),
+    "key.no_end": (
+        "has a PEM header but no matching END line",
+        "PEM の開始行はありますが、対応する END 行がありません",
+    ),
+    "key.is_record": (
+        "is a DKIM DNS record (a public key), not a private key",
+        "DKIM の DNS レコード (公開鍵) で、秘密鍵ではありません",
+    ),
+    "key.give_private_file": ("give the private key file", "秘密鍵のファイルを指定してください"),
+    "key.base64_pem": (
+        "is base64 of a whole PEM file, which SES accepts but never verifies",
+        "PEM ファイル全体を base64 にしたものです。SES は受け付けますが検証に成功しません",
+    ),
+    "key.give_pem_itself": (
+        "give the PEM file itself; byodkim converts it",
+        "PEM ファイルそのものを指定してください (byodkim が変換します)",
+    ),
+    "key.ec": ("is an EC key; SES BYODKIM takes RSA keys only", "EC 鍵です。SES BYODKIM は RSA 鍵だけを受け付けます"),
+    "key.other_kind": (
+        "is an {kind} key file, not an RSA PEM key",
+        "{kind} の鍵ファイルで、RSA の PEM 鍵ではありません",
+    ),
+    "key.public_not_private": (
+        "holds a public key, but a private key is needed",
+        "公開鍵が入っていますが、必要なのは秘密鍵です",
+    ),
+    "key.holds_label": ("holds `{label}`, not a private key", "`{label}` が入っていて、秘密鍵ではありません"),
+    "key.give_rsa_private_file": ("give the RSA private key file", "RSA 秘密鍵のファイルを指定してください"),
+    "key.encrypted": ("is encrypted", "暗号化されています"),
+    "key.wrong_passphrase": (
+        "the passphrase does not decrypt {shown}",
+        "このパスフレーズでは {shown} を復号できません",
+    ),
+    "key.check_passphrase": ("check the passphrase", "パスフレーズを確認してください"),
+    "key.unreadable_private": (
+        "is not a private key (unreadable as PEM, DER or base64)",
+        "秘密鍵ではありません (PEM、DER、base64 のどれとしても読めません)",
+    ),
+    "key.algorithm": ("uses an algorithm this tool cannot read", "このツールが読めないアルゴリズムを使っています"),
+    "key.ed25519": (
+        "is an Ed25519 key; SES BYODKIM takes RSA keys only",
+        "Ed25519 鍵です。SES BYODKIM は RSA 鍵だけを受け付けます",
+    ),
+    "key.not_rsa": ("is a {kind}, not an RSA key", "{kind} で、RSA 鍵ではありません"),
+    "key.not_a_key": (
+        "is not a key (not PEM, DER or base64)",
+        "鍵ではありません (PEM、DER、base64 のどれでもありません)",
     ),
     # The key's secret (aws/secrets.py).
     "secret.binary": (
