@@ -190,3 +190,23 @@ def test_a_key_file_refusal_in_japanese(tmp_path: Path) -> None:
     assert catalogue.error_line(refused.value, "ja") == (
         f"エラー: `{tmp_path / 'empty.pem'}` は空です。鍵が入ったファイルを指定してください"
     )
+
+
+def test_register_lines_in_both_languages() -> None:
+    """The region line register and rollback print, ready for their --lang: English as before, Japanese from keys."""
+    from byodkim.aws.ses import RegionResult
+    from byodkim.cli.render import region_line
+
+    refused = RegionResult(
+        "ap-northeast-1", "refused", ok=False, status="SUCCESS",
+        detail=say("ses.refused_switch", now=say("ses.with_easy_dkim"), seen="0/1", way=say("ses.way_publish")),
+    )  # fmt: skip
+    assert region_line(refused).endswith(
+        "To go on, publish the record, check it with `byodkim verify`, then run again, or pass --force"
+    )
+    assert region_line(refused, "ja") == (
+        "ap-northeast-1: 拒否 (DKIM SUCCESS): この ID は現在 Easy DKIM で署名しています。新しいレコードがすべての権威サーバーで"
+        "公開される前に切り替えると、SES が PENDING の間 (0/1) ドメインの署名のないメールが送られます。"
+        "続けるには レコードを公開し、`byodkim verify` で確認してから再実行するか、--force を指定してください"
+    )
+    assert region_line(RegionResult("us-east-1", "would create", ok=True), "ja") == "us-east-1: 作成予定"

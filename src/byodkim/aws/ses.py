@@ -156,10 +156,10 @@ def _register_region(request: Registration, aws: Aws, region: str, live_check: L
         live, seen = live_check() if live_check is not None else (False, "no DNS check was made")
         if not live:
             if dkim.get("SigningAttributesOrigin") == "EXTERNAL":
-                now = f"with selector {','.join(dkim.get('Tokens', [])) or '-'}"
-                way = "change keys with `byodkim rotate`, which waits for the record, or publish the record"
+                now = say("ses.with_selector", selector=",".join(dkim.get("Tokens", [])) or "-")
+                way = say("ses.way_rotate")
             else:
-                now, way = "with Easy DKIM", "publish the record"
+                now, way = say("ses.with_easy_dkim"), say("ses.way_publish")
             return RegionResult(
                 region,
                 "refused",

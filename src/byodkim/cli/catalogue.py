@@ -83,6 +83,32 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     "fleet.next.verify, then register": ("verify, then register", "verify で確認し、register をやり直す"),
     "fleet.next.register": ("register", "register で登録"),
+    # register and rollback: the key, then a line per region.
+    "register.key": (
+        "key {fingerprint}: {action} {secret} ({region})",
+        "鍵 {fingerprint}: {action} {secret} ({region})",
+    ),
+    "register.new_key": (
+        "new key {fingerprint}: {action} {secret} ({region})",
+        "新しい鍵 {fingerprint}: {action} {secret} ({region})",
+    ),
+    "register.kms": ("  would encrypt it with KMS key {kms}", "  KMS 鍵 {kms} で暗号化します"),
+    "register.would_call": ("  would call {call}", "  呼び出し予定: {call}"),
+    "key.action.stored": ("stored", "保存しました:"),
+    "key.action.already stored": ("already stored", "保存済み:"),
+    "key.action.read from secret": ("read from secret", "シークレットから読み込みました:"),
+    "key.action.would store": ("would store", "保存します (ドライラン):"),
+    "region.line": ("{region}: {action}{status}{detail}", "{region}: {action}{status}{detail}"),
+    "region.status": (" (DKIM {status})", " (DKIM {status})"),
+    "region.detail": (": {detail}", ": {detail}"),
+    "region.action.created": ("created", "作成"),
+    "region.action.updated": ("updated", "更新"),
+    "region.action.already registered": ("already registered", "登録済み"),
+    "region.action.refused": ("refused", "拒否"),
+    "region.action.failed": ("failed", "失敗"),
+    "region.action.no identity": ("no identity", "ID なし"),
+    "region.action.would create": ("would create", "作成予定"),
+    "region.action.would update": ("would update", "更新予定"),
     # click's own usage errors (cli/__init__.py gives them in Japanese; English is click's).
     "usage.see_help": ("{line} (see '{command} --help')", "{line} ('{command} --help' を参照)"),
     "usage.missing_option": ("Missing option '{name}'.", "オプション '{name}' がありません。"),
@@ -110,26 +136,27 @@ def translate(line: object) -> str:
     return text(line, "ja")
 
 
-class _Codes:
+class Codes:
     """Codes (an outcome, a fleet action, a next step) shown as words: ``get(code, default)`` like a dict."""
 
     def __init__(self, prefix: str, lang: str = "ja") -> None:
         self.prefix, self.lang = prefix, lang
 
     def get(self, code: str, default: str = "") -> str:
+        """Return the word for ``code``; ``default`` (or the code itself) for a code with no key."""
         key = self.prefix + code
         return messages.text_of(key, self.lang) if key in messages.catalogue() else default or code
 
 
-OUTCOMES = _Codes("outcome.")
-FLEET_ACTIONS = _Codes("fleet.action.")
-FLEET_NEXT = _Codes("fleet.next.")
+OUTCOMES = Codes("outcome.")
+FLEET_ACTIONS = Codes("fleet.action.")
+FLEET_NEXT = Codes("fleet.next.")
 
 
 def fleet_line(ok: bool, where: str, action: str, detail: str, step: str = "", lang: str = "ja") -> str:  # noqa: FBT001 - the unit's result
     """Return a fleet run's line for one unit: ``OK|NG  WHERE: ACTION (DETAIL; next: STEP)``."""
-    codes = (_Codes("fleet.action.", lang), _Codes("fleet.next.", lang))
-    said, step = codes[0].get(action, _Codes("outcome.", lang).get(action, action)), codes[1].get(step, step)
+    codes = (Codes("fleet.action.", lang), Codes("fleet.next.", lang))
+    said, step = codes[0].get(action, Codes("outcome.", lang).get(action, action)), codes[1].get(step, step)
     shown = text(detail, lang)
     both = messages.say("fleet.detail_next", detail=shown, step=step) if shown and step else None
     inner = both or (messages.say("fleet.next", step=step) if step else shown)
@@ -140,9 +167,9 @@ def fleet_line(ok: bool, where: str, action: str, detail: str, step: str = "", l
 
 def fleet_summary(units: int, seconds: float, failed: int, actions: dict[str, int], lang: str = "ja") -> str:
     """Return a fleet run's last line."""
-    names = _Codes("fleet.action.", lang)
+    names = Codes("fleet.action.", lang)
     done = ("、" if lang == "ja" else ", ").join(
-        text(messages.say("fleet.count", action=names.get(n, _Codes("outcome.", lang).get(n, n)), count=c), lang)
+        text(messages.say("fleet.count", action=names.get(n, Codes("outcome.", lang).get(n, n)), count=c), lang)
         for n, c in sorted(actions.items())
     )
     said = messages.say(

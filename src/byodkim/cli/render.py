@@ -110,12 +110,15 @@ class WaitProgress:
             self._status = None
 
 
-def region_line(result: RegionResult) -> str:
+def region_line(result: RegionResult, lang: str = "en") -> str:
     """Return ``REGION: ACTION (DKIM STATUS): DETAIL``, the line register and rollback print per region."""
-    from byodkim.cli.catalogue import text
+    from byodkim.cli.catalogue import Codes, text
+    from byodkim.messages import say
 
-    status = f" (DKIM {result.status})" if result.status else ""
-    return f"{result.region}: {result.action}{status}{': ' + text(result.detail) if result.detail else ''}"
+    status = say("region.status", status=result.status) if result.status else ""
+    detail = say("region.detail", detail=text(result.detail, lang)) if result.detail else ""
+    action = Codes("region.action.", lang).get(result.action, result.action)
+    return text(say("region.line", region=result.region, action=action, status=status, detail=detail), lang)
 
 
 def verify_result(state: Waited, output: str, lang: str = "en") -> None:
@@ -183,8 +186,9 @@ def print_registration(
     results: list[RegionResult],
     *,
     dry_run: bool,
+    lang: str = "en",
 ) -> None:
-    """Print what register did (or would do) with the key and in each region."""
+    """Print what register did (or would do) with the key and in each region; text in ``lang``."""
     from byodkim.cli.options import echo_json
 
     domain, selector = name
@@ -206,11 +210,18 @@ def print_registration(
             }
         )
         return
-    origin = "new key" if source.generated else "key"
-    click.echo(f"{origin} {source.key.public.fingerprint}: {source.action} {source.secret_id} ({chosen[0]})")
+    from byodkim.cli.catalogue import Codes, text
+    from byodkim.messages import say
+
+    action = Codes("key.action.", lang).get(source.action, source.action)
+    head = say(
+        "register.new_key" if source.generated else "register.key",
+        fingerprint=source.key.public.fingerprint, action=action, secret=source.secret_id, region=chosen[0],
+    )  # fmt: skip
+    click.echo(text(head, lang))
     if source.action == "would store":
-        click.echo(f"  would encrypt it with KMS key {source.kms_key_id}")
+        click.echo(text(say("register.kms", kms=source.kms_key_id), lang))
     for result in results:
-        click.echo(region_line(result))
+        click.echo(region_line(result, lang))
         for call in result.calls if dry_run else ():
-            click.echo(f"  would call {call}")
+            click.echo(text(say("register.would_call", call=call), lang))

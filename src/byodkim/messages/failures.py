@@ -211,6 +211,13 @@ TEXTS: dict[str, tuple[str, str]] = {
         "the identity signs {now} now; switching before the new record is live on every authoritative server sends mail unsigned by the domain while SES is PENDING ({seen}). To go on, {way}, check it with `byodkim verify`, then run again, or pass {@force}",
         "この ID は現在 {now} で署名しています。新しいレコードがすべての権威サーバーで公開される前に切り替えると、SES が PENDING の間 ({seen}) ドメインの署名のないメールが送られます。続けるには {way}、`byodkim verify` で確認してから再実行するか、{@force} を指定してください",
     ),
+    "ses.with_selector": ("with selector {selector}", "セレクタ {selector}"),
+    "ses.with_easy_dkim": ("with Easy DKIM", "Easy DKIM"),
+    "ses.way_rotate": (
+        "change keys with `byodkim rotate`, which waits for the record, or publish the record",
+        "`byodkim rotate` で鍵を切り替える (レコードを待ちます) か、レコードを公開し",
+    ),
+    "ses.way_publish": ("publish the record", "レコードを公開し"),
     # Declared domains and the fleet (rollout/fleet.py, rollout/domaincheck.py).
     "fleet.both": ("give {@every} or {@domain}, not both", "{@every} と {@domain} は同時に指定できません"),
     "fleet.undeclared": (
