@@ -155,7 +155,7 @@ class KeptKey:
                 raise AwsError(f"secret `{self.secret_id}` is gone", "run again: a new key is generated and stored")
             if key.public.fingerprint != self.public.fingerprint:
                 raise AwsError(
-                    f"secret `{self.secret_id}` holds another key than its description says",
+                    say("secret.changed", secret=self.secret_id),
                     say("secret.changed_hint"),
                 )
             self._key = key
@@ -243,7 +243,7 @@ def store_key(
     if existing is not None:
         if existing.public.fingerprint != key.public.fingerprint:
             raise InputError(
-                f"secret `{secret_id}` already holds a different key ({existing.public.fingerprint})",
+                say("secret.different", secret=secret_id, fingerprint=existing.public.fingerprint),
                 say("secret.different_hint"),
             )
         return StoredKey(secret_id, existing, created=False)
@@ -322,7 +322,7 @@ def obtain_key(
         existing = read_key(client, target)
         if existing is not None and existing.public.fingerprint != given.public.fingerprint:
             raise InputError(
-                f"secret `{target}` already holds a different key ({existing.public.fingerprint})",
+                say("secret.different", secret=target, fingerprint=existing.public.fingerprint),
                 say("secret.different_hint"),
             )
         action = "already stored" if existing else "would store"

@@ -187,6 +187,14 @@ TEXTS: dict[str, tuple[str, str]] = {
         "secret `{secret}` holds binary data, not a byodkim key",
         "シークレット `{secret}` はバイナリデータで、byodkim の鍵ではありません",
     ),
+    "secret.different": (
+        "secret `{secret}` already holds a different key ({fingerprint})",
+        "シークレット `{secret}` にはすでに別の鍵 ({fingerprint}) があります",
+    ),
+    "secret.changed": (
+        "secret `{secret}` holds another key than its description says",
+        "シークレット `{secret}` の鍵が説明欄の鍵と違います",
+    ),
     "secret.other": ("give another {@secret_id}", "別の {@secret_id} を指定してください"),
     "secret.changed_hint": (
         "check who changed the secret; register with {@key_file} to choose",
