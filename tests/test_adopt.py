@@ -483,7 +483,7 @@ def test_a_failed_rollback_is_blocking_with_the_continue_route_and_the_resources
     assert (
         f"  STOP cannot be updated {name} (AWS::CloudFormation::Stack): the last rollback failed and CloudFormation "
         "refuses every update until it is continued. See what would be skipped: "
-        "`byodkim continue-rollback --stack phase-2-dkim-system --dry-run`, then run it without --dry-run"
+        "`byodkim continue-rollback --stack phase-2-dkim-system --dry-run`, then run the same command without its dry run"
     ) in text
     japanese = render(result, "text", "ja")
     assert "ロールバックに失敗したリソース: DkimManagerFunction LogGroup" in japanese

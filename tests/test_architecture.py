@@ -21,6 +21,7 @@ LAYERS = [
     "byodkim",  # the package itself: __version__
     "byodkim.errors",
     "byodkim.text",
+    "byodkim.messages",  # the catalogue: keyed texts in English and Japanese, below everything that speaks
     "byodkim.logs",
     "byodkim.dkim.names",  # the vocabulary (domain, selector) the deployment's declarations are checked by
     "byodkim.deployment",

@@ -199,7 +199,7 @@ def test_keygen_refuses_to_overwrite_and_changes_nothing(cli: Cli, tmp_path: Pat
     assert result.code == 2
     assert (
         result.err
-        == f"error: `{tmp_path / 's.private.pem'}` already exists; byodkim never overwrites a key; move it away or choose another --selector or --out\n"
+        == f"error: `{tmp_path / 's.private.pem'}` already exists; byodkim never overwrites a key; move it away or choose another --selector or --out-dir\n"
     )
     assert (tmp_path / "s.private.pem").read_bytes() == before["s.private.pem"]
     assert not (tmp_path / "s.public.pem").exists()

@@ -150,7 +150,10 @@ BAD = [
     ({**PAYLOAD, "phase": "6"}, "phase `6` is not one this function runs; phase 6 is the DNS team's own work; check it with phase 7"),
     ({**PAYLOAD, "phase": "9"}, "phase `9` is not one this function runs; use 4, 5 or 7"),
     ({**PAYLOAD, "phase": "7", "environment": "stg"}, "environment `stg` does not match this function's `prod`; invoke the right function"),
-    ({**PAYLOAD, "phase": "7", "domain": "sel._domainkey.goo.ne.jp"}, "`sel._domainkey.goo.ne.jp` is a DKIM record name, not a domain; give only the domain, e.g. goo.ne.jp"),
+    # A library refusal names the payload field it is about, never a CLI flag.
+    ({**PAYLOAD, "phase": "7", "domain": "sel._domainkey.goo.ne.jp"}, '"domain": `sel._domainkey.goo.ne.jp` is a DKIM record name, not a domain; give only the domain, e.g. goo.ne.jp'),
+    ({**PAYLOAD, "phase": "4", "selector": "s1._domainkey.goo.ne.jp"}, '"selector": `s1._domainkey.goo.ne.jp` is a record name, not a selector; give only the first label, e.g. `s1`'),
+    ({**PAYLOAD, "phase": "7", "domain": "goo..ne.jp"}, '"domain": `goo..ne.jp` has an empty label (two dots in a row); remove the extra dot'),
 ]  # fmt: skip
 
 

@@ -308,7 +308,7 @@ def test_direct_upload_limit_without_bucket_is_refused(built: dict[str, layer.La
         def list_layer_versions(self, **_kwargs: str) -> dict[str, list[str]]:
             return {"LayerVersions": []}
 
-    with pytest.raises(InputError, match="over the 50 MB direct upload limit; give --bucket to upload it through S3"):
+    with pytest.raises(InputError, match="over the 50 MB direct upload limit; give a bucket to upload it through S3"):
         publish_layer(big, "x", NoLayers())  # type: ignore[arg-type]  # a stand-in client
 
 

@@ -381,7 +381,7 @@ def test_discovery_failure_is_one_line(name_server: NameServerFactory) -> None:
     resolver.port = other.port
     with pytest.raises(
         InputError,
-        match=r"cannot find the zone or name servers of `s1._domainkey.goo.ne.jp`: .*; check the domain, or give --nameserver",
+        match=r"cannot find the zone or name servers of `s1._domainkey.goo.ne.jp`: .*; check the domain, or give the name servers",  # plain words: the CLI says --nameserver
     ):
         servers_mod.discover("s1._domainkey.goo.ne.jp", timeout=1, resolver=resolver)
 

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from byodkim.errors import InputError
+from byodkim.messages import say
 
 STACKS = (
     "base",
@@ -192,14 +193,11 @@ def read(sceptre_dir: Path | None = None, group: str = DEFAULT_GROUP) -> Deploym
     """Read the deployment from the Sceptre config: the project-wide file, then the group's."""
     folder = sceptre_dir or find_sceptre_dir()
     if folder is None:
-        raise InputError(
-            "no Sceptre project found (sceptre/config/config.yaml)",
-            f"run from the byodkim checkout, set {SCEPTRE_DIR_ENV}, or pass --project and --env",
-        )
+        raise InputError(say("config.none"), say("config.none_hint", env=SCEPTRE_DIR_ENV))
     top = _load(folder / "config" / "config.yaml")
     group_file = folder / "config" / group / "config.yaml"
     if not group_file.is_file():
-        raise InputError(f"the Sceptre config group `{group}` does not exist ({group_file})", "check --env")
+        raise InputError(say("config.no_group", group=group, path=group_file), say("config.check_group"))
     values = {**top, **_load(group_file)}
     project_code = _text(values, "project_code", folder)
     region = str(values["region"]) if values.get("region") else None

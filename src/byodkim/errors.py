@@ -8,10 +8,13 @@ class ByodkimError(Exception):
 
     exit_code = 1
 
-    def __init__(self, message: str, hint: str | None = None) -> None:
+    def __init__(self, message: str, hint: str | None = None, *, about: str | None = None) -> None:
         super().__init__(message)
         self.message = message
         self.hint = hint
+        # The input the error is about, by concept (``domain``, ``selector``): each door names it its
+        # own way (the CLI's option, the Lambda's payload field); the message itself never does.
+        self.about = about
 
     def __str__(self) -> str:
         return f"{self.message}; {self.hint}" if self.hint else self.message

@@ -26,6 +26,30 @@ for _handler in logging.getLogger().handlers:  # Lambda's own handler: make it r
     _handler.setFormatter(RedactingFormatter("%(levelname)s %(name)s: %(message)s"))
 
 
+# The inputs the library may name, as this function's callers give them: payload fields, or
+# the function's settings (phase 2 sets them from the Sceptre config).
+FIELDS = {
+    "domain": '"domain"',
+    "selector": '"selector"',
+    "every": '"domains": "all"',
+    "nameserver": "the function's NAMESERVERS (Sceptre `function_nameservers`)",
+    "secret_id": "the function's SECRET_PREFIX",
+    "region": "the function's region",
+    "environment": '"environment"',
+    "project": '"projectName"',
+}
+
+
+def answer(exc: ByodkimError) -> str:
+    """Return an error's line as this function's callers read it: inputs named as payload fields or settings."""
+    from byodkim.messages import render
+
+    message = render(exc.message, "en", FIELDS)
+    if exc.about in FIELDS:  # which field of the payload was wrong, as parse_event's own refusals say
+        message = f"{FIELDS[exc.about]}: {message}"
+    return f"{message}; {render(exc.hint, 'en', FIELDS)}" if exc.hint else message
+
+
 @functools.cache
 def config() -> ManagerConfig:
     """Return the function's configuration, read from its environment once per container (Lambda reuses it)."""
@@ -51,7 +75,7 @@ def handler(event: object, context: object) -> dict[str, Any]:
         return {"ok": True, **Manager(settings, aws, aws.default_region()).run(request)}
     except InputError as exc:
         log.warning("refused: %s", exc)
-        return {"ok": False, "error": str(exc)}
+        return {"ok": False, "error": answer(exc)}
     except ByodkimError:
         log.exception("failed")
         raise

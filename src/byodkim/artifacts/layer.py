@@ -22,6 +22,7 @@ from byodkim import __version__
 from byodkim.artifacts.layercheck import verify_tree
 from byodkim.artifacts.reprozip import Progress, copy_atomic, write_reproducible_zip
 from byodkim.errors import ByodkimError, InputError
+from byodkim.messages import say
 
 
 @dataclass(frozen=True)
@@ -159,9 +160,7 @@ def build_layer(options: BuildOptions) -> LayerBuild:
         packages = verify_tree(site, target, machine)
         total = sum(p.stat().st_size for p in site.rglob("*") if p.is_file())
         if total > UNZIPPED_LIMIT:
-            raise ByodkimError(
-                f"the layer unzips to {total / 1e6:.1f} MB, over Lambda's 250 MB limit", "trim --requirements"
-            )
+            raise ByodkimError(say("layer.too_big", mb=f"{total / 1e6:.1f}"), say("layer.trim"))
         staged = work / "layer.zip"
         write_reproducible_zip(site, staged, "python/", options.progress)
         cache.mkdir(parents=True, exist_ok=True)

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from byodkim.artifacts.elf import foreign_binary, read_elf
 from byodkim.errors import ByodkimError
+from byodkim.messages import say
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -53,7 +54,7 @@ def verify_tree(site: Path, target: Runtime, machine: str) -> tuple[str, ...]:
     if problems:
         raise ByodkimError(
             f"the layer does not fit {target.name} {machine}: " + "; ".join(problems[:5]),
-            "check --requirements; nothing was written",
+            say("layer.check_requirements"),
         )
     return tuple(packages)
 

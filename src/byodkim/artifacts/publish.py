@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, cast
 
 from byodkim.errors import InputError
+from byodkim.messages import say
 
 if TYPE_CHECKING:
     from mypy_boto3_lambda import LambdaClient
@@ -47,10 +48,7 @@ def publish_layer(
     via_s3 = build.needs_s3 or bucket is not None
     if via_s3:
         if bucket is None or s3_client is None:
-            raise InputError(
-                f"the layer zip is {build.size / 1e6:.1f} MB, over the 50 MB direct upload limit",
-                "give --bucket to upload it through S3",
-            )
+            raise InputError(say("layer.too_big_direct", mb=f"{build.size / 1e6:.1f}"), say("layer.give_bucket"))
         key = f"layers/{layer_name}/{build.sha256_b64.replace('/', '_').replace('+', '-')}.zip"
         s3_client.put_object(Bucket=bucket, Key=key, Body=data)
         content = {"S3Bucket": bucket, "S3Key": key}

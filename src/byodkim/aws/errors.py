@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from byodkim.aws.session import NO_REGION_HINT
 from byodkim.errors import AwsError, ByodkimError, InputError
+from byodkim.messages import say
 
 _DENIED = {"AccessDenied", "AccessDeniedException", "UnauthorizedOperation", "UnrecognizedClientException"}
 
@@ -13,27 +14,24 @@ def translate(exc: BaseException) -> ByodkimError | None:
     import botocore.exceptions as bce
 
     if isinstance(exc, bce.NoCredentialsError | bce.PartialCredentialsError):
-        return AwsError("no AWS credentials found", "set AWS_PROFILE, run `aws configure`, or `aws sso login`")
+        return AwsError(say("aws.no_credentials"), say("aws.no_credentials_hint"))
     if isinstance(exc, bce.ProfileNotFound):
-        return InputError(f"AWS profile `{exc.kwargs.get('profile')}` does not exist", "check ~/.aws/config")
+        return InputError(say("aws.no_profile", profile=exc.kwargs.get("profile")), say("aws.no_profile_hint"))
     if isinstance(exc, bce.NoRegionError):
-        return InputError("no AWS region is set", NO_REGION_HINT)
+        return InputError(say("aws.no_region"), NO_REGION_HINT)
     if isinstance(exc, bce.TokenRetrievalError | bce.SSOTokenLoadError | bce.UnauthorizedSSOTokenError):
-        return AwsError("the AWS SSO session has expired", "run `aws sso login`")
+        return AwsError(say("aws.sso_expired"), say("aws.sso_login"))
     if isinstance(exc, bce.EndpointConnectionError | bce.ConnectTimeoutError):
         url = exc.kwargs.get("endpoint_url", "the AWS endpoint")
-        return AwsError(f"cannot reach {url}", "check the network, the region, and AWS_ENDPOINT_URL if set")
+        return AwsError(say("aws.unreachable", url=url), say("aws.unreachable_hint"))
     if isinstance(exc, bce.ClientError):
         error = exc.response.get("Error", {})
         code = error.get("Code", "Unknown")
         message = error.get("Message", "")
         if code in _DENIED or "AccessDenied" in code:
-            return AwsError(
-                f"AWS denied {exc.operation_name} ({code})",
-                "grant the caller this action, or use a profile that has it",
-            )
+            return AwsError(say("aws.denied", operation=exc.operation_name, code=code), say("aws.denied_hint"))
         if code in {"ExpiredToken", "ExpiredTokenException", "RequestExpired"}:
-            return AwsError("the AWS credentials have expired", "refresh them (`aws sso login`) and run again")
+            return AwsError(say("aws.expired"), say("aws.expired_hint"))
         return AwsError(f"{exc.operation_name} failed: {code}: {message}".rstrip(": "))
     if isinstance(exc, bce.BotoCoreError):
         return AwsError(f"AWS call failed: {exc}")

@@ -19,6 +19,7 @@ from byodkim.deployment import secret_id as default_secret_id
 from byodkim.dkim import keys
 from byodkim.dkim.keyload import from_ses_form, key_from_bytes
 from byodkim.errors import AwsError, InputError
+from byodkim.messages import say
 
 if TYPE_CHECKING:
     from mypy_boto3_kms import KMSClient
@@ -48,7 +49,7 @@ def read_key(client: SecretsManagerClient, secret_id: str) -> SigningKey | None:
         raise
     text = value.get("SecretString")
     if text is None:
-        raise InputError(f"secret `{secret_id}` holds binary data, not a byodkim key", "give another --secret-id")
+        raise InputError(say("secret.binary", secret=secret_id), say("secret.other"))
     try:
         data = json.loads(text)
         material = data["privateKey"] if isinstance(data, dict) else text
@@ -154,8 +155,8 @@ class KeptKey:
                 raise AwsError(f"secret `{self.secret_id}` is gone", "run again: a new key is generated and stored")
             if key.public.fingerprint != self.public.fingerprint:
                 raise AwsError(
-                    f"secret `{self.secret_id}` holds another key than its description says",
-                    "check who changed the secret; register with --key-file to choose",
+                    say("secret.changed", secret=self.secret_id),
+                    say("secret.changed_hint"),
                 )
             self._key = key
         return self._key.ses_private_key()
@@ -242,8 +243,8 @@ def store_key(
     if existing is not None:
         if existing.public.fingerprint != key.public.fingerprint:
             raise InputError(
-                f"secret `{secret_id}` already holds a different key ({existing.public.fingerprint})",
-                "use a new --selector for a new key (see `byodkim rotate`), or --secret-id to use the stored one",
+                say("secret.different", secret=secret_id, fingerprint=existing.public.fingerprint),
+                say("secret.different_hint"),
             )
         return StoredKey(secret_id, existing, created=False)
     body = json.dumps(
@@ -313,7 +314,7 @@ def obtain_key(
         if stored is not None:
             return KeySource(stored, target, "read from secret", generated=False)
         if secret_id is not None:
-            raise InputError(f"secret `{secret_id}` does not exist", "check --secret-id and --region")
+            raise InputError(say("secret.missing", secret=secret_id), say("secret.missing_hint"))
         given, generated = keys.generate(), True
     else:
         generated = False
@@ -321,8 +322,8 @@ def obtain_key(
         existing = read_key(client, target)
         if existing is not None and existing.public.fingerprint != given.public.fingerprint:
             raise InputError(
-                f"secret `{target}` already holds a different key ({existing.public.fingerprint})",
-                "use a new --selector for a new key (see `byodkim rotate`), or --secret-id to use the stored one",
+                say("secret.different", secret=target, fingerprint=existing.public.fingerprint),
+                say("secret.different_hint"),
             )
         action = "already stored" if existing else "would store"
         return KeySource(given, target, action, generated=generated, kms_key_id=kms_key_id)

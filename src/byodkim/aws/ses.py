@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from byodkim.aws.errors import describe, error_code
 from byodkim.deployment import TAG_FINGERPRINT, TAG_SELECTOR
 from byodkim.errors import ByodkimError
+from byodkim.messages import say
 
 if TYPE_CHECKING:
     from mypy_boto3_sesv2 import SESV2Client
@@ -155,20 +156,16 @@ def _register_region(request: Registration, aws: Aws, region: str, live_check: L
         live, seen = live_check() if live_check is not None else (False, "no DNS check was made")
         if not live:
             if dkim.get("SigningAttributesOrigin") == "EXTERNAL":
-                now = f"with selector {','.join(dkim.get('Tokens', [])) or '-'}"
-                way = "change keys with `byodkim rotate`, which waits for the record, or publish the record"
+                now = say("ses.with_selector", selector=",".join(dkim.get("Tokens", [])) or "-")
+                way = say("ses.way_rotate")
             else:
-                now, way = "with Easy DKIM", "publish the record"
+                now, way = say("ses.with_easy_dkim"), say("ses.way_publish")
             return RegionResult(
                 region,
                 "refused",
                 ok=False,
                 status=dkim.get("Status"),
-                detail=(
-                    f"the identity signs {now} now; switching before the new record is live on every "
-                    f"authoritative server sends mail unsigned by the domain while SES is PENDING ({seen}). "
-                    f"To go on, {way}, check it with `byodkim verify`, then run again, or pass --force"
-                ),
+                detail=say("ses.refused_switch", now=now, seen=seen, way=way),
             )
     arn = _identity_arn(aws, region, request.domain)
     calls = [

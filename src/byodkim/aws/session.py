@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, Literal, overload
 
 from byodkim import __version__
 from byodkim.errors import InputError
+from byodkim.messages import say
 
 if TYPE_CHECKING:
     import boto3
@@ -33,7 +34,7 @@ if TYPE_CHECKING:
     from mypy_boto3_sts import STSClient
 
 _REGION = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d{1,2}$")
-NO_REGION_HINT = "pass --region or set AWS_REGION (or AWS_DEFAULT_REGION)"
+NO_REGION_HINT = say("aws.no_region_hint")
 
 
 @dataclass(frozen=True)
@@ -123,7 +124,7 @@ class Aws:
         """Return the region to use: given, the chain's, or ``AWS_REGION`` (which botocore does not read)."""
         name = self.region or self.session.region_name or os.environ.get("AWS_REGION")
         if not name:
-            raise InputError("no AWS region is set", NO_REGION_HINT)
+            raise InputError(say("aws.no_region"), NO_REGION_HINT)
         check_region(name)
         return str(name)
 
@@ -152,7 +153,7 @@ class Aws:
 def check_region(name: str) -> str:
     """Refuse a region name that is malformed or that no AWS partition has."""
     if not _REGION.match(name) or name not in known_regions():
-        raise InputError(f"`{name}` is not an AWS region", "use a region name such as ap-northeast-1 (Tokyo)")
+        raise InputError(say("aws.bad_region", name=name), say("aws.bad_region_hint"))
     return name
 
 

@@ -15,6 +15,7 @@ import click
 from byodkim import __version__
 from byodkim.cli import dmarc, keys, layer, local, mail, rollout, ses, stacks, verify
 from byodkim.errors import ByodkimError
+from byodkim.messages import say
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -59,17 +60,13 @@ for command in (
     cli.add_command(command)
 
 
-def _in_language(line: str, argv: Sequence[str] | None) -> str:
-    """Return an error line in the language the user asked for (--lang ja, or a Japanese locale)."""
+def _lang(argv: Sequence[str] | None) -> str:
+    """Return the language the user asked for: ``--lang``, else the locale's."""
     from byodkim.cli.options import default_lang
 
     args = list(argv) if argv is not None else sys.argv[1:]
     asked = args[args.index("--lang") + 1] if "--lang" in args[:-1] else default_lang()
-    if asked != "ja":
-        return line
-    from byodkim.cli.ja import translate
-
-    return translate(line)
+    return "ja" if asked == "ja" else "en"
 
 
 class _Printable:
@@ -103,53 +100,96 @@ def run(argv: Sequence[str] | None = None) -> int:
 
 
 def _run(argv: Sequence[str] | None) -> int:
+    from byodkim.cli.catalogue import error_line, text
+
     try:
         result = cli.main(args=list(argv) if argv is not None else None, prog_name="byodkim", standalone_mode=False)
     except ByodkimError as exc:
-        click.echo(_in_language(f"error: {_with_way_on(exc, argv)}", argv), err=True)
+        click.echo(error_line(exc, _lang(argv), _way_on(exc, argv)), err=True)
         return exc.exit_code
     except click.exceptions.NoArgsIsHelpError as exc:
         click.echo(exc.format_message())  # bare `byodkim`: the help is the answer, not an error
         return 0
     except click.UsageError as exc:
-        where = f" (see 'byodkim {exc.ctx.command_path.partition(' ')[2]} --help')" if exc.ctx else ""
-        line = f"error: {exc.format_message()}{where.replace('byodkim  --help', 'byodkim --help')}"
-        click.echo(_in_language(line, argv), err=True)
+        click.echo(_usage_line(exc, _lang(argv)), err=True)
         return 2
     except click.ClickException as exc:
         click.echo(f"error: {exc.format_message()}", err=True)
         return exc.exit_code
     except click.Abort as exc:
         # Ctrl-C (click re-raises it as Abort) names the way back in; a "no" at a prompt does not.
-        said = f"interrupted; {_resume(argv)}" if isinstance(exc.__cause__, KeyboardInterrupt) else "interrupted"
-        click.echo(f"error: {said}", err=True)
+        said = say("usage.interrupted")
+        if isinstance(exc.__cause__, KeyboardInterrupt):
+            said = say("usage.interrupted_resume", resume=_resume(argv))
+        click.echo(text(say("error.line", line=said), _lang(argv)), err=True)
         return 130
     except Exception as exc:
         translated = _translate(exc)
         if translated is None:
             raise
-        click.echo(_in_language(f"error: {_with_way_on(translated, argv)}", argv), err=True)
+        click.echo(error_line(translated, _lang(argv), _way_on(translated, argv)), err=True)
         return translated.exit_code
     return result if isinstance(result, int) else 0
 
 
-def _with_way_on(exc: ByodkimError, argv: Sequence[str] | None) -> str:
-    """Return the error's line; an AWS failure with no advice of its own (an outage, retries spent) names the re-run."""
+def _way_on(exc: ByodkimError, argv: Sequence[str] | None) -> object:
+    """Return the next step of an AWS failure with no advice of its own (an outage, retries spent): the re-run."""
     from byodkim.errors import AwsError
 
-    if isinstance(exc, AwsError) and not exc.hint:
-        return f"{exc.message}; {_resume(argv)}"
-    return str(exc)
+    return _resume(argv) if isinstance(exc, AwsError) and not exc.hint else ""
 
 
-def _resume(argv: Sequence[str] | None) -> str:
+def _resume(argv: Sequence[str] | None) -> object:
     """Return how to pick up an interrupted command: every command is safe to run again and resumes."""
     import shlex
 
     from byodkim.cli.options import prefix
 
     args = list(argv) if argv is not None else sys.argv[1:]
-    return f"run the same command to resume: {prefix()} {shlex.join(args)}"
+    return say("aws.resume", command=f"{prefix()} {shlex.join(args)}")
+
+
+def _usage_line(exc: click.UsageError, lang: str) -> str:
+    """Return click's usage error as one line, in Japanese from the catalogue when asked."""
+    from byodkim.cli.catalogue import text
+
+    line: object = exc.format_message()
+    if lang == "ja":
+        line = _usage_said(exc) or line
+    if exc.ctx is not None:
+        line = say("usage.see_help", line=line, command=f"byodkim {exc.ctx.command_path.partition(' ')[2]}".strip())
+    return text(say("error.line", line=line), lang)
+
+
+def _usage_said(exc: click.UsageError) -> object:
+    """Return what click said as a catalogue line (``None`` for a form the catalogue does not know)."""
+    param = getattr(exc, "param", None)
+    name = (param.opts[0] if param.param_type_name == "option" else param.human_readable_name) if param else ""
+    if isinstance(exc, click.MissingParameter) and param is not None:
+        kind = "usage.missing_option" if param.param_type_name == "option" else "usage.missing_argument"
+        return say(kind, name=name if kind == "usage.missing_option" else name.upper())
+    if isinstance(exc, click.NoSuchOption):
+        return say("usage.no_such_option", name=exc.option_name)
+    if isinstance(exc, click.BadParameter) and param is not None:
+        hint = f"'{name}'" if param.param_type_name == "option" else f"'{name.upper()}'"
+        cause = exc.__context__
+        if isinstance(cause, ByodkimError):  # a library check behind the option type: its own keyed line
+            return say("usage.bad_value", name=hint, why=_keyed(cause))
+        if isinstance(param.type, click.Choice) and " is not one of " in exc.message:
+            choices = ", ".join(repr(str(c)) for c in param.type.choices)
+            value = exc.message.split(" is not one of ")[0].strip("'")  # click's own words: the value it was given
+            return say("usage.bad_value", name=hint, why=say("usage.not_one_of", value=value, choices=choices))
+        return None
+    if isinstance(exc, click.BadOptionUsage) and exc.message.endswith("requires an argument."):
+        return say("usage.needs_value", name=exc.option_name)
+    if exc.message.startswith("No such command"):
+        return say("usage.no_such_command", name=exc.message.split("'")[1])
+    return None
+
+
+def _keyed(exc: ByodkimError) -> object:
+    """Return an error's message and hint as one catalogue line (plain text when either has no key)."""
+    return say("error.with_hint", message=exc.message, hint=exc.hint) if exc.hint else exc.message
 
 
 def _translate(exc: Exception) -> ByodkimError | None:

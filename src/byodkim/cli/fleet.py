@@ -131,7 +131,7 @@ def line(outcome: Outcome, lang: str = "en") -> str:
     """Return an outcome's text line: ``ok|FAIL  DOMAIN REGION: action (detail)``."""
     where = f"{outcome.domain} {outcome.region}" if outcome.region else outcome.domain
     if lang == "ja":
-        from byodkim.cli.ja import fleet_line
+        from byodkim.cli.catalogue import fleet_line
 
         return fleet_line(outcome.ok, where, outcome.action, outcome.detail, outcome.next)
     detail = f" ({outcome.said})" if outcome.said else ""
@@ -211,7 +211,7 @@ def run(
 def summary_line(summary: Summary, lang: str = "en") -> str:
     """Return the last line: how many units, how long, how many failed, and what was done."""
     if lang == "ja":
-        from byodkim.cli.ja import fleet_summary
+        from byodkim.cli.catalogue import fleet_summary
 
         return fleet_summary(summary.units, summary.seconds, summary.failed, summary.actions)
     actions = ", ".join(f"{name} {count}" for name, count in sorted(summary.actions.items()))

@@ -12,8 +12,6 @@ from typing import TYPE_CHECKING
 import click
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
-
     from rich.console import Console
     from rich.progress import Progress, TaskID
     from rich.status import Status
@@ -69,7 +67,8 @@ class StepProgress:
 class WaitProgress:
     """The live line while ``verify --wait`` polls: one status line on a terminal, otherwise a line per change."""
 
-    def __init__(self, output: str) -> None:
+    def __init__(self, output: str, lang: str = "en") -> None:
+        self.lang = lang
         self.live = sys.stderr.isatty()
         self.last: Waited | None = None
         self.last_text = ""
@@ -79,20 +78,29 @@ class WaitProgress:
     def __call__(self, state: Waited) -> None:
         """Show the latest poll."""
         self.last = state
+        from byodkim.cli.catalogue import text as shown
+        from byodkim.messages import say
+
         # Each server's own verdict, not only a count: "0/1" hides that a server publishes another key.
-        verdicts = "; ".join(f"{a.server} {a.outcome}" for a in state.report.servers)
-        text = f"{state.report.summary()} ({verdicts})" if verdicts else state.report.summary()
+        verdicts = "; ".join(
+            shown(say(f"outcome.{a.outcome}"), self.lang).join((f"{a.server} ", "")) for a in state.report.servers
+        )
+        text = shown(state.report.summary(), self.lang) + (f" ({verdicts})" if verdicts else "")
         if state.ses is not None:
-            text += "; SES " + ", ".join(f"{r} {v}" for r, v in state.ses.statuses.items())
+            text += "; " + shown(
+                say("verify.ses_states", states=", ".join(f"{r} {v}" for r, v in state.ses.statuses.items())), self.lang
+            )
         if self.live:
-            line = f"waiting {int(state.elapsed)}s (poll {state.polls}): {text}"
+            line = shown(
+                say("verify.waiting_live", seconds=int(state.elapsed), polls=state.polls, text=text), self.lang
+            )
             if self._status is None:
                 self._status = _live_console().status(line)
                 self._status.start()
             else:
                 self._status.update(line)
         elif text != self.last_text and not self.quiet:
-            click.echo(f"waiting {int(state.elapsed)}s: {text}", err=True)
+            click.echo(shown(say("verify.waiting", seconds=int(state.elapsed), text=text), self.lang), err=True)
         self.last_text = text
 
     def close(self) -> None:
@@ -102,10 +110,15 @@ class WaitProgress:
             self._status = None
 
 
-def region_line(result: RegionResult) -> str:
+def region_line(result: RegionResult, lang: str = "en") -> str:
     """Return ``REGION: ACTION (DKIM STATUS): DETAIL``, the line register and rollback print per region."""
-    status = f" (DKIM {result.status})" if result.status else ""
-    return f"{result.region}: {result.action}{status}{': ' + result.detail if result.detail else ''}"
+    from byodkim.cli.catalogue import Codes, text
+    from byodkim.messages import say
+
+    status = say("region.status", status=result.status) if result.status else ""
+    detail = say("region.detail", detail=text(result.detail, lang)) if result.detail else ""
+    action = Codes("region.action.", lang).get(result.action, result.action)
+    return text(say("region.line", region=result.region, action=action, status=status, detail=detail), lang)
 
 
 def verify_result(state: Waited, output: str, lang: str = "en") -> None:
@@ -119,38 +132,50 @@ def verify_result(state: Waited, output: str, lang: str = "en") -> None:
             data["ses"] = state.ses.statuses
         echo_json(data)
         return
-    say = _sayer(lang)
-    zone = f"zone {report.zone}, " if report.zone else ""
-    header = f"{report.name} ({zone}key {report.fingerprint})"
-    say(header if lang != "ja" else header.replace("(zone ", "(ゾーン ").replace("key sha256", "鍵 sha256"))
-    width = max((len(a.server) for a in report.servers), default=10)
-    for answer in report.servers:
-        serial = f"serial {answer.serial}" if answer.serial is not None else "serial -"
-        say(f"  {answer.server:<{width}}  {answer.outcome:<13} {serial:<17} {answer.detail}")
-        if answer.receiver:
-            say(f"  {'':<{width}}  receiver (dkimpy, a message signed with the key): {answer.receiver}")
-        for warning in answer.warnings:
-            say(f"  {'':<{width}}  warning: {warning}")
-    for hint in report.hints:
-        say(f"hint: {hint}")
-    say(report.summary())
+    for line in verify_lines(state, lang):
+        click.echo(line)
+
+
+def verify_lines(state: Waited, lang: str = "en") -> list[str]:
+    """Return verify's table: columns aligned by display width, every line from the catalogue in ``lang``."""
+    from byodkim.cli.catalogue import text
+    from byodkim.messages import say
+    from byodkim.text import display_width, pad
+
+    report = state.report
+    zone = {"zone": report.zone} if report.zone else {}
+    head = say(
+        "verify.header_zone" if zone else "verify.header", name=report.name, fingerprint=report.fingerprint, **zone
+    )
+    lines = [text(head, lang)]
+    rows = [
+        (
+            answer.server,
+            text(say(f"outcome.{answer.outcome}"), lang),
+            text(say("verify.serial", serial="-" if answer.serial is None else answer.serial), lang),
+            text(answer.detail, lang),
+        )
+        for answer in report.servers
+    ]
+    # English keeps its columns (13 and 17, a longer word overflowing its row); another language's
+    # words and "serial" differ in width, so its columns are as wide as their widest cell.
+    widths = [max((display_width(row[i]) for row in rows), default=10) for i in range(3)]
+    if lang == "en":
+        widths[1:] = [13, 17]
+    width = widths[0]
+    for answer, row in zip(report.servers, rows, strict=True):
+        lines.append(f"  {pad(row[0], width)}  {pad(row[1], widths[1])} {pad(row[2], widths[2])} {row[3]}")
+        below = [say("verify.receiver_pass")] if answer.receiver == "pass" else []
+        if answer.receiver and not below:
+            below = [say("verify.receiver_fail", why=answer.receiver.removeprefix("fail: "))]
+        below += [say("verify.warning", text=warning) for warning in answer.warnings]
+        lines += [f"  {'':<{width}}  {text(line, lang)}" for line in below]
+    lines += [text(say("verify.hint", text=hint), lang) for hint in report.hints]
+    lines.append(text(report.summary(), lang))
     if state.ses is not None:
-        for region, status in state.ses.statuses.items():
-            say(f"SES {region}: {status}")
-        for region in state.ses.failed:
-            say(
-                f"SES {region} gave up (FAILED): with the record live, "
-                "run `byodkim register` again to restart verification"
-            )
-
-
-def _sayer(lang: str) -> Callable[[str], None]:
-    """Return how a line is printed: as it is, or in Japanese through the one catalogue."""
-    if lang != "ja":
-        return click.echo
-    from byodkim.cli.ja import translate
-
-    return lambda line: click.echo(translate(line))
+        lines += [text(say("verify.ses", region=r, status=s), lang) for r, s in state.ses.statuses.items()]
+        lines += [text(say("verify.ses_failed", region=region), lang) for region in state.ses.failed]
+    return lines
 
 
 def print_registration(
@@ -161,8 +186,9 @@ def print_registration(
     results: list[RegionResult],
     *,
     dry_run: bool,
+    lang: str = "en",
 ) -> None:
-    """Print what register did (or would do) with the key and in each region."""
+    """Print what register did (or would do) with the key and in each region; text in ``lang``."""
     from byodkim.cli.options import echo_json
 
     domain, selector = name
@@ -184,11 +210,18 @@ def print_registration(
             }
         )
         return
-    origin = "new key" if source.generated else "key"
-    click.echo(f"{origin} {source.key.public.fingerprint}: {source.action} {source.secret_id} ({chosen[0]})")
+    from byodkim.cli.catalogue import Codes, text
+    from byodkim.messages import say
+
+    action = Codes("key.action.", lang).get(source.action, source.action)
+    head = say(
+        "register.new_key" if source.generated else "register.key",
+        fingerprint=source.key.public.fingerprint, action=action, secret=source.secret_id, region=chosen[0],
+    )  # fmt: skip
+    click.echo(text(head, lang))
     if source.action == "would store":
-        click.echo(f"  would encrypt it with KMS key {source.kms_key_id}")
+        click.echo(text(say("register.kms", kms=source.kms_key_id), lang))
     for result in results:
-        click.echo(region_line(result))
+        click.echo(region_line(result, lang))
         for call in result.calls if dry_run else ():
-            click.echo(f"  would call {call}")
+            click.echo(text(say("register.would_call", call=call), lang))

@@ -160,7 +160,7 @@ def _fleet_memo(todo: list[Unit], work: ReportWork, lang: str, out: Path | None)
         ses = ", ".join(f"{r}: {s}" for r, s in outcome.data.get("ses", {}).items()) or "-"
         found, step = outcome.detail, outcome.next
         if ja:
-            from byodkim.cli.ja import FLEET_ACTIONS, FLEET_NEXT, translate
+            from byodkim.cli.catalogue import FLEET_ACTIONS, FLEET_NEXT, translate
 
             stage, found = FLEET_ACTIONS.get(outcome.action, outcome.action), translate(found)
             step = FLEET_NEXT.get(step, step)

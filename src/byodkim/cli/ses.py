@@ -261,7 +261,7 @@ def status(
     _status_table(domain, found, lang)
     for view in views:
         if lang == "ja":
-            from byodkim.cli.ja import OUTCOMES, translate
+            from byodkim.cli.catalogue import OUTCOMES, translate
 
             click.echo(f"DNS: {translate(view.summary)}")
             for answer in view.servers:

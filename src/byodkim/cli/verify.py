@@ -126,7 +126,7 @@ def verify(
         view = wait.SesView(ses_poll()) if ses_poll else None
         state = wait.Waited(report, view, report.seconds, 1)
     else:
-        live = WaitProgress(output)
+        live = WaitProgress(output, lang)
         try:
             state = wait.wait(
                 request,

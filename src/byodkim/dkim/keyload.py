@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from byodkim.dkim.keys import PASSPHRASE_ENV, SES_KEY_SIZES, PublicKey, SigningKey, public_from_rsa
 from byodkim.errors import InputError, KeyFileError, PrivateKeyPublishedError
+from byodkim.messages import Said, say
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -24,7 +25,7 @@ if TYPE_CHECKING:
 _MAX_KEY_FILE = 64 * 1024  # a 2048-bit PEM is under 2 KiB; anything this large is not a key
 _PEM_BLOCK = re.compile(r"-----BEGIN ([A-Z0-9 ]+)-----(.*?)-----END \1-----", re.DOTALL)
 _BASE64 = re.compile(r"^[A-Za-z0-9+/]+={0,2}$")
-_PASSPHRASE_HINT = f"give the passphrase with --passphrase-file FILE or the {PASSPHRASE_ENV} environment variable"
+_PASSPHRASE_HINT = say("key.passphrase", env=PASSPHRASE_ENV)
 
 
 def from_ses_form(text: str, *, validate: bool = True) -> SigningKey:
@@ -74,7 +75,7 @@ def load_public_key(path: Path) -> PublicKey:
                 try:
                     loaded = serialization.load_pem_public_key(pem)
                 except ValueError:
-                    raise KeyFileError(f"{shown} holds a damaged public key", "export it again") from None
+                    raise KeyFileError(_subject(shown, "key.damaged_file_public"), say("key.export_again")) from None
                 return _checked_public(loaded, shown)
     p_value = _dkim_p_value(text)
     if p_value is not None:
@@ -90,13 +91,13 @@ def public_from_b64(value: str, shown: str, *, private_ok: bool = False) -> Publ
     """
     compact = "".join(value.split())
     if not compact:
-        raise KeyFileError(f"{shown} has an empty key (p=): the key is revoked", "publish the public key")
+        raise KeyFileError(_subject(shown, "key.revoked"), say("key.publish_public"))
     if not _BASE64.match(compact):
-        raise KeyFileError(f"{shown} is not base64", "give the public key")
+        raise KeyFileError(_subject(shown, "key.not_base64"), say("key.give_public"))
     try:
         der = base64.b64decode(compact, validate=True)
     except binascii.Error:
-        raise KeyFileError(f"{shown} is not complete base64 (cut short?)", "copy the whole key") from None
+        raise KeyFileError(_subject(shown, "key.incomplete_base64"), say("key.copy_whole")) from None
     return _public_from_der(der, shown, private_ok=private_ok)
 
 
@@ -114,10 +115,10 @@ def read_passphrase(passphrase_file: Path | None) -> bytes | None:
         try:
             raw = passphrase_file.read_bytes()
         except OSError as exc:
-            raise InputError(f"cannot read the passphrase file `{passphrase_file}`: {exc.strerror}") from None
+            raise InputError(say("key.passphrase_unreadable", path=passphrase_file, cause=exc.strerror)) from None
         text = as_text(raw)
         if text is None:
-            raise InputError(f"the passphrase file `{passphrase_file}` is not text")
+            raise InputError(say("key.passphrase_not_text", path=passphrase_file))
         return text.rstrip("\r\n").encode("utf-8")
     env = os.environ.get(PASSPHRASE_ENV)
     return env.encode("utf-8") if env else None
@@ -136,17 +137,17 @@ def _read_key_file(path: Path) -> bytes:
     shown = f"`{path}`"
     try:
         if path.is_dir():
-            raise InputError(f"{shown} is a folder, not a key file", "give the key file inside it")
+            raise InputError(_subject(shown, "key.folder"), say("key.give_file_inside"))
         size = path.stat().st_size
         if size > _MAX_KEY_FILE:
-            raise KeyFileError(f"{shown} is {size} bytes, far too large to be a key", "give the key file")
+            raise KeyFileError(_subject(shown, "key.too_large", size=size), say("key.give_file"))
         data = path.read_bytes()
     except FileNotFoundError:
-        raise InputError(f"{shown} does not exist", "check the path") from None
+        raise InputError(_subject(shown, "key.missing"), say("key.check_path")) from None
     except OSError as exc:
-        raise InputError(f"cannot read {shown}: {exc.strerror}", "check the path and its permissions") from None
+        raise InputError(say("key.unreadable", shown=shown, cause=exc.strerror), say("key.check_permissions")) from None
     if not data.strip(b" \t\r\n\x00\xef\xbb\xbf\xff\xfe"):
-        raise KeyFileError(f"{shown} is empty", "give the file that holds the key")
+        raise KeyFileError(_subject(shown, "key.empty"), say("key.give_holding_file"))
     return data
 
 
@@ -180,18 +181,12 @@ def _private_from_text(text: str, shown: str, passphrase: bytes | None) -> Signi
     if blocks:
         return _private_from_pem(blocks, shown, passphrase)
     if "-----BEGIN" in text:
-        raise KeyFileError(f"{shown} has a PEM header but no matching END line", "copy the whole key")
+        raise KeyFileError(_subject(shown, "key.no_end"), say("key.copy_whole"))
     if _dkim_p_value(text) is not None:
-        raise KeyFileError(
-            f"{shown} is a DKIM DNS record (a public key), not a private key",
-            "give the private key file",
-        )
+        raise KeyFileError(_subject(shown, "key.is_record"), say("key.give_private_file"))
     der = base64.b64decode(_base64_body(text, shown))
     if der.lstrip().startswith(b"-----BEGIN"):
-        raise KeyFileError(
-            f"{shown} is base64 of a whole PEM file, which SES accepts but never verifies",
-            "give the PEM file itself; byodkim converts it",
-        )
+        raise KeyFileError(_subject(shown, "key.base64_pem"), say("key.give_pem_itself"))
     return _load_private(der, shown, passphrase, "base64 body", pem=False)
 
 
@@ -201,20 +196,25 @@ def _private_from_pem(blocks: list[tuple[str, str]], shown: str, passphrase: byt
         if label in ("RSA PRIVATE KEY", "PRIVATE KEY", "ENCRYPTED PRIVATE KEY"):
             encrypted = label == "ENCRYPTED PRIVATE KEY" or "Proc-Type: 4,ENCRYPTED" in body
             if encrypted and passphrase is None:
-                raise KeyFileError(f"{shown} is encrypted", _PASSPHRASE_HINT)
+                raise KeyFileError(_subject(shown, "key.encrypted"), _PASSPHRASE_HINT)
             pem = f"-----BEGIN {label}-----{body}-----END {label}-----\n".encode("ascii", "replace")
             form = {"RSA PRIVATE KEY": "PKCS#1 PEM", "PRIVATE KEY": "PKCS#8 PEM"}.get(label, "encrypted PKCS#8 PEM")
             return _load_private(pem, shown, passphrase if encrypted else None, form, pem=True)
         if label == "EC PRIVATE KEY":
-            raise KeyFileError(f"{shown} is an EC key; SES BYODKIM takes RSA keys only", _GENERATE_HINT)
+            raise KeyFileError(_subject(shown, "key.ec"), _GENERATE_HINT)
         if label in ("OPENSSH PRIVATE KEY", "DSA PRIVATE KEY"):
-            raise KeyFileError(f"{shown} is an {label.split()[0]} key file, not an RSA PEM key", _GENERATE_HINT)
+            raise KeyFileError(_subject(shown, "key.other_kind", kind=label.split()[0]), _GENERATE_HINT)
     if any(label in ("PUBLIC KEY", "RSA PUBLIC KEY", "CERTIFICATE") for label in labels):
-        raise KeyFileError(f"{shown} holds a public key, but a private key is needed", "give the private key file")
-    raise KeyFileError(f"{shown} holds `{labels[0]}`, not a private key", "give the RSA private key file")
+        raise KeyFileError(_subject(shown, "key.public_not_private"), say("key.give_private_file"))
+    raise KeyFileError(_subject(shown, "key.holds_label", label=labels[0]), say("key.give_rsa_private_file"))
 
 
-_GENERATE_HINT = "generate an RSA 2048 key with `byodkim keygen`"
+_GENERATE_HINT = say("key.generate")
+
+
+def _subject(shown: str, key: str, **values: object) -> Said:
+    """Return ``SHOWN what``: the key's name, then what is wrong with it (``what`` alone where the name is known)."""
+    return say("key.subject", shown=shown, what=say(key, **values))
 
 
 def _load_private(data: bytes, shown: str, passphrase: bytes | None, form: str, *, pem: bool) -> SigningKey:
@@ -226,18 +226,18 @@ def _load_private(data: bytes, shown: str, passphrase: bytes | None, form: str, 
         loaded = loader(data, password=passphrase)
     except TypeError:
         if passphrase is None:
-            raise KeyFileError(f"{shown} is encrypted", _PASSPHRASE_HINT) from None
+            raise KeyFileError(_subject(shown, "key.encrypted"), _PASSPHRASE_HINT) from None
         loaded = loader(data, password=None)  # not encrypted after all: the passphrase is not needed
     except ValueError:
         if passphrase is not None:
-            raise KeyFileError(f"the passphrase does not decrypt {shown}", "check the passphrase") from None
+            raise KeyFileError(say("key.wrong_passphrase", shown=shown), say("key.check_passphrase")) from None
         if not pem and _is_public_der(data):
             raise KeyFileError(
                 f"{shown} holds a public key, but a private key is needed", "give the private key file"
             ) from None
-        raise KeyFileError(f"{shown} is not a private key (unreadable as PEM, DER or base64)", _GENERATE_HINT) from None
+        raise KeyFileError(_subject(shown, "key.unreadable_private"), _GENERATE_HINT) from None
     except UnsupportedAlgorithm:
-        raise KeyFileError(f"{shown} uses an algorithm this tool cannot read", _GENERATE_HINT) from None
+        raise KeyFileError(_subject(shown, "key.algorithm"), _GENERATE_HINT) from None
     return SigningKey(_checked_rsa(loaded, shown), form)
 
 
@@ -258,15 +258,15 @@ def _checked_rsa(loaded: object, shown: str) -> RSAPrivateKey:
         _check_size(loaded.key_size, shown)
         return loaded
     if isinstance(loaded, ec.EllipticCurvePrivateKey):
-        raise KeyFileError(f"{shown} is an EC key; SES BYODKIM takes RSA keys only", _GENERATE_HINT)
+        raise KeyFileError(_subject(shown, "key.ec"), _GENERATE_HINT)
     if isinstance(loaded, ed25519.Ed25519PrivateKey):
-        raise KeyFileError(f"{shown} is an Ed25519 key; SES BYODKIM takes RSA keys only", _GENERATE_HINT)
-    raise KeyFileError(f"{shown} is a {type(loaded).__name__}, not an RSA key", _GENERATE_HINT)
+        raise KeyFileError(_subject(shown, "key.ed25519"), _GENERATE_HINT)
+    raise KeyFileError(_subject(shown, "key.not_rsa", kind=type(loaded).__name__), _GENERATE_HINT)
 
 
 def _check_size(bits: int, shown: str) -> None:
     if bits not in SES_KEY_SIZES:
-        raise KeyFileError(f"{shown} is a {bits}-bit RSA key; SES accepts only 1024 or 2048 bits", _GENERATE_HINT)
+        raise KeyFileError(_subject(shown, "key.bits", bits=bits), _GENERATE_HINT)
 
 
 def _public_from_der(der: bytes, shown: str, *, private_ok: bool) -> PublicKey:
@@ -289,13 +289,10 @@ def _public_half_of_private(der: bytes, shown: str, *, private_ok: bool) -> Publ
     try:
         private = key_from_bytes(der, shown)
     except KeyFileError:
-        raise KeyFileError(f"{shown} is not a public key (cut short or damaged?)", "copy the whole key") from None
+        raise KeyFileError(_subject(shown, "key.damaged_public"), say("key.copy_whole")) from None
     if not private_ok:
         # Receivers fail it, SES never matches it, and anyone can now sign as the domain.
-        raise PrivateKeyPublishedError(
-            f"{shown} holds a PRIVATE key: the key is compromised (anyone can sign mail as the domain)",
-            "stop using this selector: generate a new key with a new selector, register it, and remove this record",
-        )
+        raise PrivateKeyPublishedError(_subject(shown, "key.private"), say("key.private_hint"))
     return private.public
 
 
@@ -318,7 +315,7 @@ def _checked_public(loaded: object, shown: str) -> PublicKey:
     from cryptography.hazmat.primitives.asymmetric import rsa
 
     if not isinstance(loaded, rsa.RSAPublicKey):
-        raise KeyFileError(f"{shown} is not an RSA public key; SES BYODKIM takes RSA keys only", _GENERATE_HINT)
+        raise KeyFileError(_subject(shown, "key.not_rsa_public"), _GENERATE_HINT)
     _check_size(loaded.key_size, shown)
     return public_from_rsa(loaded)
 
@@ -326,11 +323,11 @@ def _checked_public(loaded: object, shown: str) -> PublicKey:
 def _base64_body(text: str, shown: str) -> str:
     compact = "".join(text.split())
     if not compact or not _BASE64.match(compact):
-        raise KeyFileError(f"{shown} is not a key (not PEM, DER or base64)", "give the key file")
+        raise KeyFileError(_subject(shown, "key.not_a_key"), say("key.give_file"))
     try:
         base64.b64decode(compact, validate=True)
     except binascii.Error:
-        raise KeyFileError(f"{shown} is not complete base64 (cut short?)", "copy the whole key") from None
+        raise KeyFileError(_subject(shown, "key.incomplete_base64"), say("key.copy_whole")) from None
     return compact
 
 

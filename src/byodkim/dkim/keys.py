@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from byodkim.errors import InputError
+from byodkim.messages import say
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -112,10 +113,7 @@ def write_key_files(out_dir: Path, selector: str, key: SigningKey) -> KeyFiles:
         raise InputError(f"`{out_dir}` is a file, not a folder", "give a folder")
     for existing in (files.private, files.public):
         if existing.exists() or existing.is_symlink():
-            raise InputError(
-                f"`{existing}` already exists; byodkim never overwrites a key",
-                "move it away or choose another --selector or --out",
-            )
+            raise InputError(say("key.exists", path=existing), say("key.exists_hint"))
     public_pem = key.private_key.public_key().public_bytes(
         serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
     )

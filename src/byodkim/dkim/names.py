@@ -2,15 +2,39 @@
 
 from __future__ import annotations
 
+import functools
 import re
+from typing import TYPE_CHECKING
 
 from byodkim.errors import InputError
+from byodkim.messages import say
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 _LABEL = re.compile(r"^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$")
 _SELECTOR = re.compile(r"^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$")
 _DOMAINKEY = "._domainkey."
 
 
+def _about(concept: str) -> Callable[[Callable[[str], str]], Callable[[str], str]]:
+    """Mark the refusals of a check with the input they are about, for the doors to name it."""
+
+    def wrap(check: Callable[[str], str]) -> Callable[[str], str]:
+        @functools.wraps(check)
+        def checked(text: str) -> str:
+            try:
+                return check(text)
+            except InputError as exc:
+                exc.about = exc.about or concept
+                raise
+
+        return checked
+
+    return wrap
+
+
+@_about("domain")
 def normalize_domain(text: str) -> str:
     """Return the ASCII (punycode) form of a mail domain, or refuse it.
 
@@ -24,10 +48,7 @@ def normalize_domain(text: str) -> str:
     try:
         ascii_form = raw.lower() if raw.isascii() else _idna(raw)
     except UnicodeError:
-        raise InputError(
-            f"`{shown}` is not a valid internationalised domain name",
-            "check the spelling or give its xn-- form",
-        ) from None
+        raise InputError(say("domain.bad_idn", shown=shown), say("domain.bad_idn_hint")) from None
     _check_labels(ascii_form, shown)
     return ascii_form
 
@@ -35,40 +56,33 @@ def normalize_domain(text: str) -> str:
 def _reject_lookalikes(raw: str, shown: str) -> None:
     """Refuse the things people paste where a domain belongs, naming what they pasted."""
     if not raw:
-        raise InputError("the domain is empty", "give the mail domain, e.g. goo.ne.jp")
+        raise InputError(say("domain.empty"), say("domain.give_mail_domain_eg"))
     if "@" in raw:
-        raise InputError(
-            f"`{shown}` is an email address, not a domain",
-            f"give only the part after @, e.g. {raw.rsplit('@', 1)[1] or 'goo.ne.jp'}",
-        )
+        example = raw.rsplit("@", 1)[1] or "goo.ne.jp"
+        raise InputError(say("domain.email", shown=shown), say("domain.email_hint", example=example))
     if "://" in raw or "/" in raw:
-        raise InputError(f"`{shown}` is a URL, not a domain", "give only the host name, e.g. goo.ne.jp")
+        raise InputError(say("domain.url", shown=shown), say("domain.url_hint"))
     if _DOMAINKEY in f".{raw.lower()}":
         domain = raw.lower().split("_domainkey.", 1)[1]
-        raise InputError(
-            f"`{shown}` is a DKIM record name, not a domain",
-            f"give only the domain, e.g. {domain or 'goo.ne.jp'}",
-        )
+        example = domain or "goo.ne.jp"
+        raise InputError(say("domain.record_name", shown=shown), say("domain.record_name_hint", example=example))
 
 
 def _check_labels(ascii_form: str, shown: str) -> None:
     labels = ascii_form.split(".")
     if len(labels) < 2:  # noqa: PLR2004 - a registrable domain has at least two labels
-        raise InputError(f"`{shown}` is not a domain with a suffix", "give the full domain, e.g. goo.ne.jp")
+        raise InputError(say("domain.no_suffix", shown=shown), say("domain.no_suffix_hint"))
     for label in labels:
         if not label:
-            raise InputError(f"`{shown}` has an empty label (two dots in a row)", "remove the extra dot")
+            raise InputError(say("domain.empty_label", shown=shown), say("domain.empty_label_hint"))
         if len(label) > 63:  # noqa: PLR2004 - RFC 1035 label limit
-            raise InputError(f"`{shown}` has a label longer than 63 characters", "check the domain")
+            raise InputError(say("domain.long_label", shown=shown), say("domain.check"))
         if not _LABEL.match(label):
-            raise InputError(
-                f"`{shown}` has an invalid label `{label}`",
-                "labels use letters, digits and inner hyphens only",
-            )
+            raise InputError(say("domain.bad_label", shown=shown, label=label), say("domain.bad_label_hint"))
     if len(ascii_form) > 253:  # noqa: PLR2004 - RFC 1035 name limit, without the root dot
-        raise InputError(f"`{shown}` is longer than 253 characters", "check the domain")
+        raise InputError(say("domain.too_long", shown=shown), say("domain.check"))
     if labels[-1].isdigit():
-        raise InputError(f"`{shown}` looks like an IP address, not a domain", "give the mail domain")
+        raise InputError(say("domain.ip", shown=shown), say("domain.give_mail_domain"))
 
 
 def _idna(text: str) -> str:
@@ -92,31 +106,23 @@ def unicode_form(ascii_domain: str) -> str:
         return ascii_domain
 
 
+@_about("selector")
 def validate_selector(text: str) -> str:
     """Return the selector if it is one DNS label SES accepts, or refuse it."""
     raw = text.strip()
     shown = raw or text
     if not raw:
-        raise InputError("the selector is empty", "give a selector, e.g. gooid-21-pro-20250912-1")
+        raise InputError(say("selector.empty"), say("selector.empty_hint"))
     if _DOMAINKEY in raw.lower() or raw.lower().endswith("._domainkey"):
         first = raw.split(".", 1)[0]
-        raise InputError(
-            f"`{shown}` is a record name, not a selector",
-            f"give only the first label, e.g. `{first}`",
-        )
+        raise InputError(say("selector.record_name", shown=shown), say("selector.first_label", first=first))
     if "." in raw:
         first = raw.split(".", 1)[0]
-        raise InputError(
-            f"`{shown}` is not a selector: a selector is one DNS label with no dots",
-            f"e.g. `{first}`",
-        )
+        raise InputError(say("selector.dots", shown=shown), say("selector.eg", first=first))
     if len(raw) > 63:  # noqa: PLR2004 - one DNS label
-        raise InputError(f"selector `{shown}` is longer than 63 characters", "use a shorter selector")
+        raise InputError(say("selector.too_long", shown=shown), say("selector.shorter"))
     if not _SELECTOR.match(raw):
-        raise InputError(
-            f"`{shown}` is not a valid selector",
-            "use ASCII letters, digits and inner hyphens, e.g. gooid-21-pro-20250912-1",
-        )
+        raise InputError(say("selector.invalid", shown=shown), say("selector.invalid_hint"))
     return raw
 
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from byodkim.dkim.names import record_name
 from byodkim.errors import InputError
+from byodkim.messages import say
 
 TXT_STRING_LIMIT = 255  # octets in one DNS character-string (RFC 1035 3.3)
 DEFAULT_TTL = 3600
@@ -158,17 +159,17 @@ def parse_tag_list(value: str) -> dict[str, str]:
     tags: dict[str, str] = {}
     for spec in specs:
         if not spec.strip(" \t"):
-            raise TagListError("an empty tag between two ';'")
+            raise TagListError(say("tags.empty"))
         if "=" not in spec:
-            raise TagListError(f"text without '=': `{_cut(spec.strip())}`")
+            raise TagListError(say("tags.no_equals", text=_cut(spec.strip())))
         raw_name, _, raw_value = spec.partition("=")
         name, tag_value = raw_name.strip(" \t"), raw_value.strip(" \t")
         if not _TAG_NAME.fullmatch(name):
-            raise TagListError(f"`{_cut(name)}` is not a tag name (a letter first, no spaces)")
+            raise TagListError(say("tags.bad_name", name=_cut(name)))
         if name in tags:
-            raise TagListError(f"the tag {name}= twice")
+            raise TagListError(say("tags.twice", name=name))
         if not _TAG_VALUE.fullmatch(tag_value):
-            raise TagListError(f"{name}= holds a character no tag value may hold (controls, non-ASCII)")
+            raise TagListError(say("tags.bad_char", name=name))
         tags[name] = "".join(tag_value.split()) if name == "p" else tag_value
     return tags
 

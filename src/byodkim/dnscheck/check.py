@@ -28,6 +28,7 @@ from byodkim.dnscheck.judge import (
     judge,
 )
 from byodkim.dnscheck.servers import Server, discover, query
+from byodkim.messages import say
 
 # Errors that mean this host has no route to the address (an IPv6 address seen from a Lambda
 # outside a dual-stack VPC): they say nothing about the server.
@@ -92,19 +93,18 @@ class Report:
             return ""
         families = {"IPv6" if "IPv6" in a.detail else "IPv4" for a in self.servers if a.outcome == UNREACHABLE}
         family = "/".join(sorted(families))
-        who = "the zone's servers have" if len(hosts) == len(self.by_server()) else f"{', '.join(hosts)} has"
-        return (
-            f"{who} only {family} addresses and this host has no {family} route; "
-            "a Lambda outside a VPC cannot check them (check from a host with an IPv6 route, "
-            "or run the Lambda in a dual-stack VPC)"
-        )
+        if len(hosts) == len(self.by_server()):
+            return say("dns.unroutable_zone", family=family)
+        return say("dns.unroutable_hosts", hosts=", ".join(hosts), family=family)
 
     def summary(self) -> str:
         """Return one line: how many servers have it right (and why some could not be checked)."""
         grouped = self.by_server()
         good = sum(self.server_ok(answers) for answers in grouped.values())
         why = self.unroutable_sentence()
-        return f"{good}/{len(grouped)} servers publish the key at {self.name}" + (f": {why}" if why else "")
+        if why:
+            return say("dns.summary_why", good=good, total=len(grouped), name=self.name, why=why)
+        return say("dns.summary", good=good, total=len(grouped), name=self.name)
 
     def as_dict(self) -> dict[str, Any]:
         """Return a JSON-ready dict."""
@@ -139,14 +139,18 @@ def _ask(server: Server, request: Check, name: str) -> ServerAnswer:
         answer = query(server, f"{name}.", "TXT", request.timeout)
     except dns.exception.Timeout:
         return ServerAnswer(
-            server.label, TIMEOUT, detail=f"no answer in {request.timeout:g} s", seconds=time.monotonic() - start
+            server.label,
+            TIMEOUT,
+            detail=say("dns.no_answer", seconds=f"{request.timeout:g}"),
+            seconds=time.monotonic() - start,
         )
     except OSError as exc:
         if exc.errno in _NO_ROUTE:
             family = "IPv6" if ":" in server.address else "IPv4"
-            detail = f"no {family} route from this host to this address (another address of the server may do)"
+            detail = say("dns.no_route_family", family=family)
             return ServerAnswer(server.label, UNREACHABLE, detail=detail, seconds=time.monotonic() - start)
-        return ServerAnswer(server.label, ERROR, detail=str(exc), seconds=time.monotonic() - start)
+        said = getattr(exc, "said", None)  # TcpBlockedError carries its keyed line
+        return ServerAnswer(server.label, ERROR, detail=said or str(exc), seconds=time.monotonic() - start)
     except dns.exception.DNSException as exc:
         return ServerAnswer(server.label, ERROR, detail=str(exc), seconds=time.monotonic() - start)
     rcode = answer.rcode()
@@ -154,21 +158,18 @@ def _ask(server: Server, request: Check, name: str) -> ServerAnswer:
         return ServerAnswer(
             server.label,
             REFUSED,
-            detail="the server refused: it is not authoritative for this zone",
+            detail=say("dns.refused"),
             seconds=time.monotonic() - start,
         )
     if rcode == dns.rcode.SERVFAIL:
-        return ServerAnswer(
-            server.label, SERVFAIL, detail="the server failed (zone not loaded?)", seconds=time.monotonic() - start
-        )
+        return ServerAnswer(server.label, SERVFAIL, detail=say("dns.servfail"), seconds=time.monotonic() - start)
     if not answer.flags & dns.flags.AA:
         # Only the zone's own servers speak for it: a referral or a cached answer is not the record.
-        kind = "a referral to other servers" if answer.authority and not answer.answer else "an answer"
+        kind = "dns.referral" if answer.authority and not answer.answer else "dns.not_authoritative"
         return ServerAnswer(
             server.label,
             NOT_AUTHORITATIVE,
-            detail=f"{kind} without the authoritative flag: this server does not serve the zone; "
-            "give the zone's authoritative servers (or none, to find them)",
+            detail=say(kind),
             seconds=time.monotonic() - start,
         )
     result = judge(answer, server, request, name)
@@ -188,11 +189,8 @@ def _ask_a_receiver(result: ServerAnswer, server: Server, request: Check) -> Non
         request.signing, request.domain, request.selector, server, request.timeout, request.discovery_port
     )
     if (result.receiver == receiver.PASS) != result.ok:
-        ours = "publishes the key" if result.ok else result.outcome
-        result.warnings.append(
-            f"byodkim's reading ({ours}) and a receiver's (dkimpy: {result.receiver}) disagree; "
-            "trust the receiver and report this to byodkim's maintainers"
-        )
+        ours = say("dns.publishes") if result.ok else say(f"outcome.{result.outcome}")
+        result.warnings.append(say("dns.disagree", ours=ours, theirs=result.receiver))
 
 
 def _serial(server: Server, request: Check) -> int | None:
@@ -210,14 +208,12 @@ def _serial(server: Server, request: Check) -> int | None:
 
 
 def _hints(report: Report) -> list[str]:
-    hints = []
+    hints: list[str] = []
     outcomes = {s.outcome for s in report.servers} - {UNREACHABLE}  # says nothing about the record
     if OK in outcomes and outcomes != {OK}:
         serials = sorted({s.serial for s in report.servers if s.serial is not None})
-        lag = f" (SOA serials {', '.join(map(str, serials))})" if len(serials) > 1 else ""
-        hints.append(
-            f"the record is on some servers but not others{lag}: wait for zone transfer or ask the DNS team to sync"
-        )
+        lag = say("dns.lag_serials", serials=", ".join(map(str, serials))) if len(serials) > 1 else say("dns.lag")
+        hints.append(lag)
     if TIMEOUT in outcomes:
-        hints.append("a server did not answer: it may be down or filtered; receivers will try the others")
+        hints.append(say("dns.silent"))
     return hints

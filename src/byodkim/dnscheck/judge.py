@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from byodkim.dnscheck.servers import Server, query
+from byodkim.messages import Said, say
 
 if TYPE_CHECKING:
     import dns.message
@@ -73,13 +74,16 @@ def judge(answer: dns.message.Message, server: Server, request: Check, name: str
             return ServerAnswer(
                 server.label,
                 ERROR,
-                detail=f"{name} is a CNAME to {cname.rstrip('.')}, whose servers gave no answer: {followed.problem}",
+                detail=say("dns.cname_silent", name=name, target=cname.rstrip("."), problem=followed.problem),
                 warnings=warnings,
                 hops=hops,
             )
     if cname:
-        path = f": {'; '.join(hops)}" if hops else ""
-        warnings.append(f"{name} is a CNAME to {cname.rstrip('.')}; receivers follow it{path}")
+        warnings.append(
+            say("dns.cname_hops", name=name, target=cname.rstrip("."), hops="; ".join(hops))
+            if hops
+            else say("dns.cname", name=name, target=cname.rstrip("."))
+        )
     result = _judge_values(values, server, request, name, warnings)
     result.hops = hops
     if result.outcome in (DIFFERENT, MALFORMED, PRIVATE, REVOKED, AMBIGUOUS) and not cname:
@@ -96,9 +100,7 @@ def _judge_values(
     if isinstance(keys_found, str):
         return ServerAnswer(server.label, MALFORMED, detail=keys_found, warnings=warnings)
     if not keys_found:
-        return ServerAnswer(
-            server.label, ABSENT, detail="TXT records exist at the name, but none is a DKIM key", warnings=warnings
-        )
+        return ServerAnswer(server.label, ABSENT, detail=say("dns.not_dkim"), warnings=warnings)
     verdicts = [_judge_key(text, strings, tags, request.expected, warnings) for text, strings, tags in keys_found]
     if len(verdicts) > 1:
         good = sum(v[0] == OK for v in verdicts)
@@ -106,14 +108,11 @@ def _judge_values(
             return ServerAnswer(
                 server.label,
                 AMBIGUOUS,
-                detail=(
-                    f"{len(verdicts)} DKIM records at the name, {good} with this key: "
-                    "receivers may pick the other; remove the stale one"
-                ),
+                detail=say("dns.ambiguous", count=len(verdicts), good=good),
                 warnings=warnings,
             )
         if good:
-            warnings.append(f"{len(verdicts)} identical DKIM records at the name; one is enough")
+            warnings.append(say("dns.identical", count=len(verdicts)))
     outcome, detail = next((v for v in verdicts if v[0] == OK), verdicts[0])
     return ServerAnswer(server.label, outcome, detail=detail, warnings=warnings)
 
@@ -133,11 +132,8 @@ def _dkim_records(
             tags, why = None, exc.reason
         if tags is None or "p" not in tags:
             if _CLAIMS_DKIM.match(text) or (tags is None and _HAS_P.search(text)):
-                return (
-                    f"the record is not a valid tag list ({why or 'no p= tag'}): {text[:60]}...; "
-                    "publish each tag once, as tag=value separated by ';'"
-                )
-            warnings.append(f"a TXT record at the name is not a DKIM key and is ignored: {text[:40]}")
+                return say("dns.not_tag_list", why=why or say("tags.no_p"), text=text[:60])
+            warnings.append(say("dns.not_a_key", text=text[:40]))
             continue
         found.append((text, strings, tags))
     return found
@@ -168,27 +164,14 @@ def _pem_in_p(p_value: str, expected: PublicKey | str) -> tuple[str, str]:
     found = _PEM.search(text)
     label = found.group(1) if found else "PUBLICKEY"
     body = found.group(2) if found else ""
-    form = "the base64 of a whole PEM file" if encoded else "PEM armour (-----BEGIN ...-----)"
+    form = say("dns.pem_encoded" if encoded else "dns.pem_armour")
     if "PRIVATE" in label:
-        return (
-            PRIVATE,
-            (
-                "p= holds a PRIVATE key: the key is compromised (anyone can sign mail as the domain); "
-                "stop using this selector: generate a new key with a new selector, register it, and remove this record "
-                f"(it was published as {form})"
-            ),
-        )
+        return PRIVATE, say("dns.pem_private", form=form)
     full = None if isinstance(expected, str) else expected.b64
     if full is not None and body != full:
         body = full  # the body is another key or damaged: the one to publish is the registered key's
     shown = f"{body[:24]}...{body[-8:]}" if len(body) > 40 else body  # noqa: PLR2004
-    return (
-        MALFORMED,
-        (
-            f"p= holds {form}, which receivers cannot read: publish only the base64 between the BEGIN/END lines, "
-            f"without line breaks (p={shown or '<the public key body>'})"
-        ),
-    )
+    return MALFORMED, say("dns.pem_in_p", form=form, shown=shown or "<the public key body>")
 
 
 WILDCARD_PROBE = "byodkim-wildcard-probe"  # a selector nobody publishes: an answer for it is a wildcard's
@@ -205,19 +188,16 @@ def _wildcard(result: ServerAnswer, server: Server, request: Check, values: list
         return
     if not found or sorted(t for t, _ in found) != sorted(t for t, _ in values):
         return
-    what = _WILDCARD_HOLDS.get(result.outcome, result.outcome)
-    result.detail = (
-        f"no {request.selector}._domainkey.{request.domain} record exists: the answer comes from the wildcard "
-        f"*._domainkey.{request.domain}, which holds {what}; publish {request.selector}._domainkey.{request.domain} "
-        "itself (it takes precedence over the wildcard), and remove the wildcard unless another selector needs it"
-    )
+    what = say(_WILDCARD_HOLDS[result.outcome]) if result.outcome in _WILDCARD_HOLDS else result.outcome
+    name = f"{request.selector}._domainkey.{request.domain}"
+    result.detail = say("dns.wildcard", name=name, wildcard=f"*._domainkey.{request.domain}", what=what)
 
 
 _WILDCARD_HOLDS = {
-    DIFFERENT: "another key",
-    PRIVATE: "a PRIVATE key (compromised: stop using any selector it answers for)",
-    MALFORMED: "a malformed record",
-    REVOKED: "a revoked key (empty p=)",
+    DIFFERENT: "dns.wildcard_another",
+    PRIVATE: "dns.wildcard_private",
+    MALFORMED: "dns.wildcard_malformed",
+    REVOKED: "dns.wildcard_revoked",
 }
 
 
@@ -233,13 +213,10 @@ def _absent(server: Server, request: Check, name: str, warnings: list[str]) -> S
         return ServerAnswer(
             server.label,
             ABSENT,
-            detail=(
-                f"the record is published at the doubled name {doubled}: the DNS console appended the zone again; "
-                f"enter only {request.selector}._domainkey as the host name"
-            ),
+            detail=say("dns.doubled", doubled=doubled, host=f"{request.selector}._domainkey"),
             warnings=warnings,
         )
-    return ServerAnswer(server.label, ABSENT, detail="no TXT record at the name", warnings=warnings)
+    return ServerAnswer(server.label, ABSENT, detail=say("dns.no_txt"), warnings=warnings)
 
 
 def _judge_key(
@@ -249,24 +226,24 @@ def _judge_key(
     if problem:
         return MALFORMED, problem
     if any(len(s) > 255 for s in strings):  # noqa: PLR2004 - cannot come from DNS, but a checker must not trust that
-        warnings.append("a string is longer than 255 octets")
+        warnings.append(say("dns.long_string"))
     return _key_verdict(text, tags.get("p", ""), expected, warnings)
 
 
 def _tag_problem(tags: dict[str, str], warnings: list[str]) -> str | None:
     if "v" in tags and next(iter(tags)) != "v":
-        return "v=DKIM1 must be the first tag; receivers reject the record otherwise"
+        return say("dns.v_first")
     if tags.get("v", "DKIM1") != "DKIM1":
-        return f"v={tags['v']}: the only version is DKIM1"
+        return say("dns.v_version", value=tags["v"])
     if tags.get("k", "rsa") != "rsa":
-        return f"k={tags['k']}, but the key is RSA: use k=rsa"
+        return say("dns.k_not_rsa", value=tags["k"])
     if "h" in tags and "sha256" not in [h.strip() for h in tags["h"].split(":")]:
-        return f"h={tags['h']} does not allow sha256, which SES signs with"
+        return say("dns.h_no_sha256", value=tags["h"])
     flags = [f.strip() for f in tags.get("t", "").split(":")]
     if "y" in flags:
-        warnings.append("t=y: test mode, receivers treat failures as if unsigned; remove it once verified")
+        warnings.append(say("dns.test_mode"))
     if "s" in flags:
-        warnings.append("t=s: the key signs for the domain itself only (no subdomain in i=); SES signs so")
+        warnings.append(say("dns.strict"))
     return None
 
 
@@ -277,37 +254,33 @@ def _key_verdict(text: str, p_value: str, expected: PublicKey | str, warnings: l
     found_p = _RAW_P.search(text)
     raw_p = found_p.group(1) if found_p else ""
     if not p_value:
-        return REVOKED, "p= is empty: the key is revoked; publish the public key"
+        return REVOKED, say("dns.revoked")
     if '"' in raw_p or "\\" in raw_p:
-        return (
-            MALFORMED,
-            "quotes or backslashes inside p=: the strings were pasted with their quotes; paste only the value",
-        )
+        return MALFORMED, say("dns.quotes")
     if "-----BEGIN" in p_value or _is_base64_of_pem(p_value):
         return _pem_in_p(p_value, expected)
     if raw_p.strip() != p_value:
-        warnings.append("whitespace inside p=: some receivers reject it; publish the value without spaces")
+        warnings.append(say("dns.whitespace"))
     full = None if isinstance(expected, str) else expected.b64
     if full is not None and p_value != full and full.startswith(p_value):
-        return (
-            MALFORMED,
-            f"the key is cut short ({len(p_value)} of {len(full)} characters): one string was truncated at 255",
-        )
+        return MALFORMED, say("dns.cut_short", have=len(p_value), want=len(full))
     try:
         published = public_from_b64(p_value, "p=")
     except PrivateKeyPublishedError as exc:
-        return PRIVATE, f"{exc.message.removeprefix('p= ')}; {exc.hint}"
+        return PRIVATE, say("dns.private", what=_predicate(exc.message), hint=exc.hint or "")
     except KeyFileError as exc:
-        cut = " (cut short?)" if len(p_value) < 216 else ""  # noqa: PLR2004 - a 1024-bit key's p= length
-        return MALFORMED, f"p= is not a usable public key{cut} ({exc.message.removeprefix('p= ')})"
+        cut = len(p_value) < 216  # noqa: PLR2004 - a 1024-bit key's p= length
+        return MALFORMED, say("dns.unusable_cut" if cut else "dns.unusable", reason=_predicate(exc.message))
     if published.bits < 2048:  # noqa: PLR2004 - RFC 8301's SHOULD
-        warnings.append(
-            f"a {published.bits}-bit key: receivers accept it, but RFC 8301 asks for 2048 bits; "
-            "rotate to a 2048-bit key (byodkim rotate)"
-        )
+        warnings.append(say("dns.short_key", bits=published.bits))
     if published.fingerprint != fingerprint_of(expected):
-        return DIFFERENT, f"another key is published ({published.fingerprint})"
-    return OK, f"key {published.fingerprint[:23]}... matches"
+        return DIFFERENT, say("dns.another_key", fingerprint=published.fingerprint)
+    return OK, say("dns.matches", fingerprint=published.fingerprint[:23])
+
+
+def _predicate(message: str) -> object:
+    """Return what a key refusal says of ``p=`` without naming it again (``is not base64``)."""
+    return message.values.get("what", message) if isinstance(message, Said) else message.removeprefix("p= ")
 
 
 TIMEOUT, REFUSED, SERVFAIL, ERROR, AMBIGUOUS = "timeout", "refused", "SERVFAIL", "error", "ambiguous"

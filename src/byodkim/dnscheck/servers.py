@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from byodkim.errors import InputError
+from byodkim.messages import say
 
 if TYPE_CHECKING:
     import dns.message
@@ -97,9 +98,7 @@ def discover(
         zone = dns.resolver.zone_for_name(name, resolver=resolver, lifetime=timeout).to_text().rstrip(".")
         hosts = sorted(r.target.to_text().rstrip(".") for r in resolver.resolve(zone, "NS", lifetime=timeout))
     except dns.exception.DNSException as exc:
-        raise InputError(
-            f"cannot find the zone or name servers of `{name}`: {exc}", "check the domain, or give --nameserver"
-        ) from None
+        raise InputError(say("ns.no_zone", name=name, cause=str(exc)), say("ns.no_zone_hint")) from None
     servers = []
     for host in hosts:
         for rdtype in ("A", "AAAA"):
@@ -111,7 +110,7 @@ def discover(
             except dns.exception.DNSException:
                 continue
     if not servers:
-        raise InputError(f"the name servers of `{zone}` have no address", "give --nameserver")
+        raise InputError(say("ns.no_address", zone=zone), say("ns.give"))
     return zone, servers
 
 
@@ -129,17 +128,17 @@ def query(server: Server, qname: str, rdtype: str, timeout: float) -> dns.messag
         try:
             answer = dns.query.tcp(message, server.address, port=server.port, timeout=timeout)
         except ConnectionRefusedError:
-            raise TcpBlockedError(server, "refused") from None
+            raise TcpBlockedError(server, "dns.tcp_refused") from None
         except dns.exception.Timeout:
-            raise TcpBlockedError(server, "filtered (no answer)") from None
+            raise TcpBlockedError(server, "dns.tcp_filtered") from None
     return answer
 
 
 class TcpBlockedError(ConnectionError):  # an OSError: every caller already treats those as "no answer"
     """The answer was too large for UDP (TC set) and TCP 53 did not carry it: a firewall's doing, mostly."""
 
-    def __init__(self, server: Server, how: str) -> None:
-        super().__init__(
-            f"the answer is truncated over UDP (TC set) and TCP 53 is {how} at {server.spec}: "
-            "open TCP port 53 to the name server (receivers retry over TCP for answers this large)"
-        )
+    def __init__(self, server: Server, key: str) -> None:
+        from byodkim.messages import say
+
+        self.said = say(key, server=server.spec)  # keyed, so a Japanese screen gets it in Japanese
+        super().__init__(self.said)

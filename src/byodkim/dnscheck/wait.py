@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from byodkim.dnscheck.check import Report, check
 from byodkim.dnscheck.judge import AMBIGUOUS, DIFFERENT, MALFORMED, PRIVATE, REVOKED
 from byodkim.errors import ByodkimError, InputError
+from byodkim.messages import say
 
 # What a published record can be that no amount of waiting turns into "ok".
 PERMANENT = frozenset({DIFFERENT, PRIVATE, MALFORMED, REVOKED, AMBIGUOUS})
@@ -95,15 +96,19 @@ def wait(
         mistake = next((a for a in report.servers if a.outcome in PERMANENT), None)
         if mistake is not None and not through_mistakes:
             raise PublishedMistakeError(
-                f"stopped waiting: {mistake.server} publishes {mistake.outcome} ({mistake.detail}); "
-                "waiting cannot fix it",
-                "ask the DNS team to correct the record (byodkim verify names the fix), "
-                "or pass --wait-through-mistakes while they replace it",
+                say(
+                    "wait.mistake",
+                    server=mistake.server,
+                    outcome=say(f"outcome.{mistake.outcome}"),
+                    detail=mistake.detail,
+                ),
+                say("wait.mistake_hint"),
             )
         remaining = timeout - (time.monotonic() - start)
         if remaining <= 0:
-            where = report.summary() + (f"; SES: {_ses_text(view)}" if view else "")
-            raise WaitTimeoutError(f"gave up after {_duration(timeout)}: {where}", "run it again to keep waiting")
+            took, where = _duration(timeout), report.summary()
+            gave_up = say("wait.gave_up_ses", duration=took, where=where, ses=_ses_text(view)) if view else None
+            raise WaitTimeoutError(gave_up or say("wait.gave_up", duration=took, where=where), say("wait.again"))
         sleep(min(delay, remaining))
         delay = min(delay * 1.5, 60.0)
 

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from byodkim import deployment
 from byodkim.errors import ByodkimError
+from byodkim.messages import say
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -58,7 +59,9 @@ def project(workdir: Path, source: Path, second_region: str, extra_domains: int)
     if extra_domains:
         names = [f"svc{i:02d}.{target.domain}" for i in range(1, extra_domains + 1)]
         with (group / "config.yaml").open("a", encoding="utf-8") as handle:
-            handle.write("\n# The fleet: every domain byodkim ... --all acts on (domain_name is always first).\n")
+            handle.write(
+                "\n# The fleet: every domain the fleet form of a command acts on (domain_name is always first).\n"
+            )
             handle.write("domains:\n" + "".join(f"  - domain: {name}\n" for name in names))
     return folder
 
@@ -73,7 +76,9 @@ def converge(aws: Aws, target: deployment.Deployment, dns: LocalNameServer, time
     todo = units(target.domains)
     registered = Run(RegisterWork(aws)).run(todo)
     if not registered.ok:
-        raise ByodkimError(f"register --all in the sandbox failed: {registered.actions}", "see emulator.log")
+        raise ByodkimError(
+            f"registering every declared domain in the sandbox failed: {registered.actions}", "see emulator.log"
+        )
     kept = public_keys(aws, target.domains, target.secret_prefix)
     zone = str(target.domain)
     for spec in target.domains:
@@ -99,7 +104,4 @@ def _same_zone(target: deployment.Deployment) -> None:
     zone = str(target.domain)
     outside = [s.domain for s in target.domains if s.domain != zone and not s.domain.endswith("." + zone)]
     if outside:
-        raise ByodkimError(
-            f"the sandbox serves one zone ({zone}); {outside[0]} is outside it",
-            "rehearse fleets of subdomains (--extra-domains), or remove the entry",
-        )
+        raise ByodkimError(say("sandbox.outside_zone", zone=zone, domain=outside[0]), say("sandbox.outside_zone_hint"))

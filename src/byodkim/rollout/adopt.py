@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from byodkim.aws.cfntemplate import IDENTIFIER, load, refers_to, resolve, resource_refs, unresolved, with_defaults
 from byodkim.errors import ByodkimError, InputError
+from byodkim.messages import say
 from byodkim.rollout.nextstep import NOT_DEPLOYED
 from byodkim.rollout.preflight import StaticValues, rollback_skip_list
 from byodkim.rollout.report import stack_status
@@ -61,13 +62,15 @@ def adopt(request: AdoptRequest, aws: Aws, progress: Progress) -> None:
     status = stack_status(cfn, name)
     if status == NOT_DEPLOYED:
         if request.source is not None:
-            raise InputError(f"{name} does not exist, so it has no `{request.source}`", "leave out --from")
+            raise InputError(
+                say("adopt.no_stack_source", name=name, source=request.source), say("adopt.leave_out_source")
+            )
         _import(cfn, name, {"Resources": {}}, ours, "", request, progress, create=True)
         return
     live = _live_template(cfn, name)
     if request.source is not None:
         if request.source not in live.get("Resources", {}) and request.resource not in live.get("Resources", {}):
-            raise InputError(f"`{request.source}` is not a resource of {name}", "check --from against the live stack")
+            raise InputError(say("adopt.not_live", source=request.source, name=name), say("adopt.check_source"))
         # A required property our template cannot say before the launch (an alias's key, which
         # the launch makes) is taken from the live definition: the import describes it as it is.
         theirs = (live.get("Resources", {}).get(request.source) or {}).get("Properties") or {}
@@ -98,7 +101,9 @@ def _our_definition(request: AdoptRequest, aws: Aws, region: str) -> dict[str, A
     template = load(stack.template.body)
     resource = (template.get("Resources") or {}).get(request.resource)
     if resource is None:
-        raise InputError(f"`{request.resource}` is not a resource of our {request.stack} template", "check --resource")
+        raise InputError(
+            say("adopt.not_ours", resource=request.resource, stack=request.stack), say("adopt.check_resource")
+        )
     # Parameters as preflight works them out: nothing is published or uploaded, and outputs of
     # stacks not deployed yet come from their templates.
     group = SceptrePlan(SceptreContext(project_path=str(request.sceptre_dir), command_path=request.deployment.group))
@@ -197,7 +202,7 @@ def _import(
     key = IDENTIFIER[resource_type]
     value = identifier or str(ours["Properties"].get(key, ""))
     if not value:
-        raise InputError(f"cannot tell which {resource_type} to import", "give --from with its live logical ID")
+        raise InputError(say("adopt.which", kind=resource_type), say("adopt.give_source"))
     new = " (a new stack holding just it; the launch adds the rest)" if create else ""
     if request.dry_run:
         progress("imported", f"would import {resource_type} {value} into {name} as {request.resource}{new}")
@@ -320,9 +325,9 @@ def retain(
     cfn = aws.client("cloudformation", region)
     name = deployment.stack_name(stack)
     if stack_status(cfn, name) == NOT_DEPLOYED:
-        raise InputError(f"{name} does not exist", "check --stack and the region")
+        raise InputError(say("adopt.no_stack", name=name), say("adopt.check_stack"))
     live = _live_template(cfn, name)
     if logical_id not in live.get("Resources", {}):
-        raise InputError(f"`{logical_id}` is not a resource of {name}", "check --resource against `byodkim preflight`")
+        raise InputError(say("adopt.not_live", source=logical_id, name=name), say("adopt.check_resource_preflight"))
     request = AdoptRequest(deployment, Path(), stack, logical_id, logical_id, dry_run=dry_run)
     _retain(cfn, name, live, request, progress)

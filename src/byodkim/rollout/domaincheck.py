@@ -16,6 +16,7 @@ from byodkim.dnscheck.check import Report, check
 from byodkim.dnscheck.judge import Check
 from byodkim.dnscheck.mailcheck import organizational
 from byodkim.dnscheck.posture import DmarcView, SpfView, dmarc, resolver_for, spf
+from byodkim.messages import say
 
 if TYPE_CHECKING:
     from byodkim.aws.ses import RegionStatus
@@ -157,7 +158,7 @@ def _requirements(p: Posture, found: list[RegionStatus]) -> list[Requirement]:
         spf_detail += f"; {p.domain}: " + "; ".join(p.spf_from.problems)
         if p.spf_mail_from is None:
             spf_fix = f"the SPF record at {p.domain}: {p.spf_from.problems[0]}"
-    dkim_detail = p.dkim.summary() if p.dkim else "no BYODKIM selector known: give --selector or register the key"
+    dkim_detail = p.dkim.summary() if p.dkim else say("posture.no_selector")
     if found and not all(s.status == "SUCCESS" for s in found):
         dkim_detail += "; SES: " + ", ".join(f"{s.region} {s.status or 'NO IDENTITY'}" for s in found)
     dmarc_state = MET if p.dmarc.found_at and p.dmarc.policy in ("none", "quarantine", "reject") else NOT_MET

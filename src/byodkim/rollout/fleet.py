@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from byodkim.deployment import DomainSpec
 from byodkim.errors import ByodkimError, InputError
+from byodkim.messages import say
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Sequence
@@ -141,16 +142,14 @@ def select(
     (where the command needs one) and takes ``--region`` or the default region.
     """
     if every and domains:
-        raise InputError("give --all or --domain, not both")
+        raise InputError(say("fleet.both"))
     if every:
         if deployment is None or not deployment.domains:
-            raise InputError(
-                "--all needs the domains declared in the Sceptre config", "add a `domains:` list (see docs/fleet.md)"
-            )
+            raise InputError(say("fleet.undeclared"), say("fleet.undeclared_hint"))
         chosen = list(deployment.domains)
     else:
         if not domains:
-            raise InputError("no domain given", "pass --domain NAME (repeat it for several) or --all")
+            raise InputError(say("fleet.no_domain"), say("fleet.no_domain_hint"))
         chosen = []
         for name in dict.fromkeys(domains):
             declared = deployment.declared(name) if deployment is not None else None
@@ -171,7 +170,7 @@ def units(specs: Iterable[DomainSpec], default_region: Callable[[], str] | None 
     for spec in specs:
         regions = spec.regions or ((default_region(),) if default_region is not None else ())
         if not regions:
-            raise InputError(f"no region for {spec.domain}", "pass --region or set regions in the Sceptre config")
+            raise InputError(say("fleet.no_region", domain=spec.domain), say("fleet.no_region_hint"))
         found += [Unit(DomainSpec(spec.domain, spec.selector, regions), region) for region in regions]
     return found
 

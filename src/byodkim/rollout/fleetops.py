@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from byodkim.deployment import SECRET_PREFIX, secret_id
 from byodkim.errors import InputError
+from byodkim.messages import say
 from byodkim.rollout.fleet import Once, Outcome, Unit
 
 if TYPE_CHECKING:
@@ -122,7 +123,7 @@ class RegisterWork:
 
         path = self.key_dir / domain / f"{selector}.private.pem"
         if not path.is_file():
-            raise InputError(f"no key file for {domain} ({path})", "run keygen --all --out-dir with that folder first")
+            raise InputError(say("key.no_file", domain=domain, path=path), say("key.no_file_hint"))
         return load_private_key(path)
 
 
@@ -181,11 +182,11 @@ class VerifyWork:
         from byodkim.aws.secrets import read_public_key
 
         if self.aws is None:
-            raise InputError(f"no public key for {domain}", "give --public-key-dir or let it read Secrets Manager")
+            raise InputError(say("key.no_public", domain=domain), say("key.no_public_hint"))
         where = secret_id(domain, selector, self.secret_prefix)
         found = read_public_key(self.aws.client("secretsmanager", region), where)
         if found is None:
-            raise InputError(f"no key in Secrets Manager for {domain} ({where})", f"run register --domain {domain}")
+            raise InputError(say("secret.none_for", domain=domain, where=where), say("secret.register_first"))
         return found
 
     def _ses(self, unit: Unit) -> Outcome:
@@ -316,6 +317,6 @@ class ReportWork:
         elif statuses == {"SUCCESS"}:
             stage, step = "SUCCESS", "nothing; the health check watches it"
         else:
-            stage, step = "PENDING", "verify --ses --wait"
+            stage, step = "PENDING", "byodkim verify --ses --wait"
         ok = not stage.startswith(("FAILED", "TEMPORARY"))
         return Outcome(spec.domain, None, ok=ok, action=stage, detail=report.summary(), data=data, next=step)

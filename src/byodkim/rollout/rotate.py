@@ -25,6 +25,7 @@ from byodkim.dnscheck.check import check
 from byodkim.dnscheck.judge import Check
 from byodkim.dnscheck.wait import Waited, wait
 from byodkim.errors import ByodkimError, InputError
+from byodkim.messages import say
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -141,7 +142,7 @@ def _load_or_start(request: RotationRequest, aws: Aws) -> RotationState:
         if state.new_selector != request.new_selector or state.domain != request.domain:
             raise InputError(
                 f"`{path}` holds an unfinished rotation to `{state.new_selector}`",
-                f"finish it with --new-selector {state.new_selector}, or delete the file to abandon it",
+                say("rotate.unfinished_hint", selector=state.new_selector),
             )
         if state.done == list(STEPS):
             raise InputError(

@@ -1,0 +1,193 @@
+# ruff: noqa: E501 - a table of whole sentences, one to a line, English and Japanese side by side
+"""The CLI's part of the message catalogue: its name for each input, and the texts only it prints.
+
+The library names an input by concept (``{@secret_id}``); :data:`FLAGS` is the one place the
+command line says which option that is. The verify table, the fleet lines and click's own
+usage errors are the CLI's texts, kept here so the library never holds a flag.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from byodkim import messages
+
+if TYPE_CHECKING:
+    from byodkim.errors import ByodkimError
+
+# Every input the library may name, as the command line spells it (tests/test_messages.py checks
+# each is an option of some command, and that every concept the library uses is here).
+FLAGS: dict[str, str] = {
+    "domain": "--domain",
+    "selector": "--selector",
+    "new_selector": "--new-selector",
+    "region": "--region",
+    "nameserver": "--nameserver",
+    "secret_id": "--secret-id",
+    "key_file": "--key-file",
+    "key_dir": "--key-dir",
+    "out_dir": "--out-dir",
+    "public_key": "--public-key-file",
+    "passphrase_file": "--passphrase-file",
+    "force": "--force",
+    "wait_through_mistakes": "--wait-through-mistakes",
+    "extra_domains": "--extra-domains",
+    "project": "--project",
+    "environment": "--env",
+    "stack": "--stack",
+    "resource": "--resource",
+    "source": "--from",
+    "requirements": "--requirements",
+    "bucket": "--bucket",
+    "every": "--all",
+    "dry_run": "--dry-run",
+}
+
+TEXTS: dict[str, tuple[str, str]] = {
+    # A fleet run (--all): what a unit came to, what to do next, the last line.
+    "fleet.line": ("{mark}  {where}: {action}", "{mark}  {where}: {action}"),
+    "fleet.line_detail": ("{mark}  {where}: {action} ({detail})", "{mark}  {where}: {action} ({detail})"),
+    "fleet.next": ("next: {step}", "次: {step}"),
+    "fleet.detail_next": ("{detail}; next: {step}", "{detail}; 次: {step}"),
+    "fleet.summary": (
+        "{units} in {seconds} s: {ok} ok, {failed} failed ({actions})",
+        "{units} 件 ({seconds} 秒): OK {ok}、NG {failed} ({actions})",
+    ),
+    "fleet.nothing_done": ("nothing done", "処理なし"),
+    "fleet.count": ("{action} {count}", "{action} {count}"),
+    "fleet.action.created": ("created", "作成"),
+    "fleet.action.updated": ("updated", "更新"),
+    "fleet.action.already registered": ("already registered", "登録済み"),
+    "fleet.action.refused": ("refused", "拒否"),
+    "fleet.action.failed": ("failed", "失敗"),
+    "fleet.action.published": ("published", "公開済み"),
+    "fleet.action.no identity": ("no identity", "ID なし"),
+    "fleet.action.generated": ("generated", "生成"),
+    "fleet.action.kept": ("kept", "既存を維持"),
+    "fleet.action.ready": ("ready", "要件を満たす"),
+    "fleet.action.not ready": ("not ready", "要件未達"),
+    "fleet.action.no key": ("no key", "鍵なし"),
+    "fleet.action.not registered": ("not registered", "未登録"),
+    "fleet.action.waiting for DNS": ("waiting for DNS", "DNS 待ち"),
+    "fleet.next.nothing; the health check watches it": (
+        "nothing; the health check watches it",
+        "なし (ヘルスチェックが監視します)",
+    ),
+    "fleet.next.dns-request to the DNS team, then verify": (
+        "dns-request to the DNS team, then verify",
+        "DNS チームへ dns-request を送り、その後 verify",
+    ),
+    "fleet.next.byodkim verify --ses --wait": (
+        "byodkim verify --ses --wait",
+        "byodkim verify --ses --wait で SES の SUCCESS を待つ",
+    ),
+    "fleet.next.verify, then register": ("verify, then register", "verify で確認し、register をやり直す"),
+    "fleet.next.register": ("register", "register で登録"),
+    # register and rollback: the key, then a line per region.
+    "register.key": (
+        "key {fingerprint}: {action} {secret} ({region})",
+        "鍵 {fingerprint}: {action} {secret} ({region})",
+    ),
+    "register.new_key": (
+        "new key {fingerprint}: {action} {secret} ({region})",
+        "新しい鍵 {fingerprint}: {action} {secret} ({region})",
+    ),
+    "register.kms": ("  would encrypt it with KMS key {kms}", "  KMS 鍵 {kms} で暗号化します"),
+    "register.would_call": ("  would call {call}", "  呼び出し予定: {call}"),
+    "key.action.stored": ("stored", "保存しました:"),
+    "key.action.already stored": ("already stored", "保存済み:"),
+    "key.action.read from secret": ("read from secret", "シークレットから読み込みました:"),
+    "key.action.would store": ("would store", "保存します (ドライラン):"),
+    "region.line": ("{region}: {action}{status}{detail}", "{region}: {action}{status}{detail}"),
+    "region.status": (" (DKIM {status})", " (DKIM {status})"),
+    "region.detail": (": {detail}", ": {detail}"),
+    "region.action.created": ("created", "作成"),
+    "region.action.updated": ("updated", "更新"),
+    "region.action.already registered": ("already registered", "登録済み"),
+    "region.action.refused": ("refused", "拒否"),
+    "region.action.failed": ("failed", "失敗"),
+    "region.action.no identity": ("no identity", "ID なし"),
+    "region.action.would create": ("would create", "作成予定"),
+    "region.action.would update": ("would update", "更新予定"),
+    # click's own usage errors (cli/__init__.py gives them in Japanese; English is click's).
+    "usage.see_help": ("{line} (see '{command} --help')", "{line} ('{command} --help' を参照)"),
+    "usage.missing_option": ("Missing option '{name}'.", "オプション '{name}' がありません。"),
+    "usage.missing_argument": ("Missing argument '{name}'.", "引数 '{name}' がありません。"),
+    "usage.no_such_option": ("No such option '{name}'.", "そのようなオプションはありません: {name}"),
+    "usage.no_such_command": ("No such command '{name}'.", "そのようなコマンドはありません: '{name}'"),
+    "usage.needs_value": ("Option '{name}' requires an argument.", "オプション '{name}' には値が必要です。"),
+    "usage.bad_value": ("Invalid value for {name}: {why}", "{name} の値が正しくありません: {why}"),
+    "usage.not_one_of": ("{value!r} is not one of {choices}.", "{value!r} は {choices} のどれでもありません。"),
+    "usage.extra": ("Got unexpected extra argument ({args})", "余分な引数があります ({args})"),
+    "usage.extras": ("Got unexpected extra arguments ({args})", "余分な引数があります ({args})"),
+    "usage.interrupted": ("interrupted", "中断しました"),
+    "usage.interrupted_resume": ("interrupted; {resume}", "中断しました。{resume}"),
+}
+messages.extend(TEXTS)
+
+
+def text(line: object, lang: str = "en") -> str:
+    """Return a line as the CLI prints it: in ``lang``, each input named by its flag."""
+    return messages.render(line, lang, FLAGS)
+
+
+def translate(line: object) -> str:
+    """Return a line in Japanese (a keyed line from its key; any other line as it is)."""
+    return text(line, "ja")
+
+
+class Codes:
+    """Codes (an outcome, a fleet action, a next step) shown as words: ``get(code, default)`` like a dict."""
+
+    def __init__(self, prefix: str, lang: str = "ja") -> None:
+        self.prefix, self.lang = prefix, lang
+
+    def get(self, code: str, default: str = "") -> str:
+        """Return the word for ``code``; ``default`` (or the code itself) for a code with no key."""
+        key = self.prefix + code
+        return messages.text_of(key, self.lang) if key in messages.catalogue() else default or code
+
+
+OUTCOMES = Codes("outcome.")
+FLEET_ACTIONS = Codes("fleet.action.")
+FLEET_NEXT = Codes("fleet.next.")
+
+
+def fleet_line(ok: bool, where: str, action: str, detail: str, step: str = "", lang: str = "ja") -> str:  # noqa: FBT001 - the unit's result
+    """Return a fleet run's line for one unit: ``OK|NG  WHERE: ACTION (DETAIL; next: STEP)``."""
+    codes = (Codes("fleet.action.", lang), Codes("fleet.next.", lang))
+    said, step = codes[0].get(action, Codes("outcome.", lang).get(action, action)), codes[1].get(step, step)
+    shown = text(detail, lang)
+    both = messages.say("fleet.detail_next", detail=shown, step=step) if shown and step else None
+    inner = both or (messages.say("fleet.next", step=step) if step else shown)
+    mark = ("ok  " if ok else "FAIL") if lang != "ja" else ("OK" if ok else "NG")
+    key = "fleet.line_detail" if inner else "fleet.line"
+    return text(messages.say(key, mark=mark, where=where, action=said, detail=inner), lang)
+
+
+def fleet_summary(units: int, seconds: float, failed: int, actions: dict[str, int], lang: str = "ja") -> str:
+    """Return a fleet run's last line."""
+    names = Codes("fleet.action.", lang)
+    done = ("、" if lang == "ja" else ", ").join(
+        text(messages.say("fleet.count", action=names.get(n, Codes("outcome.", lang).get(n, n)), count=c), lang)
+        for n, c in sorted(actions.items())
+    )
+    said = messages.say(
+        "fleet.summary", units=units, seconds=f"{seconds:.1f}", ok=units - failed, failed=failed,
+        actions=done or messages.say("fleet.nothing_done"),
+    )  # fmt: skip
+    return text(said, lang)
+
+
+def error_line(exc: ByodkimError, lang: str, way_on: object = "") -> str:
+    """Return ``error: MESSAGE; HINT`` in ``lang``, inputs named by their flags; ``way_on`` stands in for a missing hint."""
+    message = text(exc.message, lang)
+    hint = text(exc.hint, lang) if exc.hint else way_on
+    keyed = (
+        lang == "ja"
+        and isinstance(exc.message, messages.Said)
+        and (not exc.hint or isinstance(exc.hint, messages.Said))
+    )
+    if hint:
+        message = text(messages.say("error.with_hint", message=message, hint=hint), lang if keyed else "en")
+    return text(messages.say("error.line", line=message), lang)

@@ -1,0 +1,247 @@
+# ruff: noqa: E501 - a table of whole sentences, one to a line, English and Japanese side by side
+"""What verify, status and the health check say about a DKIM record on the name servers."""
+
+from __future__ import annotations
+
+TEXTS: dict[str, tuple[str, str]] = {
+    # A server's verdict (ServerAnswer.outcome): a code, shown as a word.
+    "outcome.ok": ("ok", "一致"),
+    "outcome.absent": ("absent", "レコードなし"),
+    "outcome.different key": ("different key", "別の鍵"),
+    "outcome.malformed": ("malformed", "形式不正"),
+    "outcome.revoked": ("revoked", "失効"),
+    "outcome.ambiguous": ("ambiguous", "複数レコード"),
+    "outcome.private key published": ("private key published", "秘密鍵が公開"),
+    "outcome.not authoritative": ("not authoritative", "権威なし"),
+    "outcome.timeout": ("timeout", "応答なし"),
+    "outcome.refused": ("refused", "拒否"),
+    "outcome.SERVFAIL": ("SERVFAIL", "SERVFAIL"),
+    "outcome.unreachable": ("unreachable", "到達不可"),
+    "outcome.error": ("error", "エラー"),
+    # The table verify prints.
+    "verify.header": ("{name} (key {fingerprint})", "{name} (鍵 {fingerprint})"),
+    "verify.header_zone": ("{name} (zone {zone}, key {fingerprint})", "{name} (ゾーン {zone}, 鍵 {fingerprint})"),
+    "verify.serial": ("serial {serial}", "シリアル {serial}"),
+    "verify.receiver_pass": (
+        "receiver (dkimpy, a message signed with the key): pass",
+        "受信側の判定 (dkimpy、この鍵で署名したメール): 合格",
+    ),
+    "verify.receiver_fail": (
+        "receiver (dkimpy, a message signed with the key): fail: {why}",
+        "受信側の判定 (dkimpy、この鍵で署名したメール): 不合格 (dkimpy の理由: `{why}`)",
+    ),
+    "verify.warning": ("warning: {text}", "警告: {text}"),
+    "verify.hint": ("hint: {text}", "ヒント: {text}"),
+    "verify.ses": ("SES {region}: {status}", "SES {region}: {status}"),
+    "verify.ses_failed": (
+        "SES {region} gave up (FAILED): with the record live, run `byodkim register` again to restart verification",
+        "SES {region} は確認をあきらめました (FAILED): レコードを公開したまま byodkim register を再実行して確認をやり直してください",
+    ),
+    "verify.waiting": ("waiting {seconds}s: {text}", "待機中 {seconds} 秒: {text}"),
+    "verify.waiting_live": (
+        "waiting {seconds}s (poll {polls}): {text}",
+        "待機中 {seconds} 秒 (確認 {polls} 回目): {text}",
+    ),
+    "verify.server_verdict": ("{server} {outcome}", "{server} {outcome}"),
+    "verify.ses_states": ("SES {states}", "SES {states}"),
+    "status.dns": ("dns: {summary}", "DNS: {summary}"),
+    "status.server": ("{server}: {outcome} {detail}", "{server}: {outcome} {detail}"),
+    # The record as one server publishes it (ServerAnswer.detail).
+    "dns.summary": (
+        "{good}/{total} servers publish the key at {name}",
+        "{name} の鍵を公開している権威サーバー: {good}/{total} 台",
+    ),
+    "dns.no_txt": ("no TXT record at the name", "この名前に TXT レコードがありません"),
+    "dns.not_dkim": (
+        "TXT records exist at the name, but none is a DKIM key",
+        "TXT レコードはありますが、DKIM の鍵ではありません",
+    ),
+    "dns.matches": ("key {fingerprint}... matches", "鍵 {fingerprint}... が一致"),
+    "dns.another_key": ("another key is published ({fingerprint})", "別の鍵が公開されています ({fingerprint})"),
+    "dns.revoked": (
+        "p= is empty: the key is revoked; publish the public key",
+        "p= が空です: 鍵は失効扱いです。公開鍵を公開してください",
+    ),
+    "dns.v_first": (
+        "v=DKIM1 must be the first tag; receivers reject the record otherwise",
+        "v=DKIM1 は先頭のタグにしてください。そうでないと受信側がレコードを拒否します",
+    ),
+    "dns.v_version": ("v={value}: the only version is DKIM1", "v={value}: バージョンは DKIM1 だけです"),
+    "dns.k_not_rsa": (
+        "k={value}, but the key is RSA: use k=rsa",
+        "k={value} ですが鍵は RSA です: k=rsa にしてください",
+    ),
+    "dns.h_no_sha256": (
+        "h={value} does not allow sha256, which SES signs with",
+        "h={value} は SES が使う sha256 を許していません",
+    ),
+    "dns.cut_short": (
+        "the key is cut short ({have} of {want} characters): one string was truncated at 255",
+        "鍵が途中で切れています ({want} 文字中 {have} 文字): 文字列が 255 文字で切り捨てられています",
+    ),
+    "dns.quotes": (
+        "quotes or backslashes inside p=: the strings were pasted with their quotes; paste only the value",
+        "p= の中に引用符かバックスラッシュがあります: 引用符ごと貼り付けられています。値だけを貼り付けてください",
+    ),
+    "dns.unusable": ("p= is not a usable public key ({reason})", "p= は使える公開鍵ではありません ({reason})"),
+    "dns.unusable_cut": (
+        "p= is not a usable public key (cut short?) ({reason})",
+        "p= は使える公開鍵ではありません (途中で切れている?) ({reason})",
+    ),
+    "dns.private": ("{what}; {hint}", "p= に{what}。{hint}"),
+    "dns.doubled": (
+        "the record is published at the doubled name {doubled}: the DNS console appended the zone again; enter only {host} as the host name",
+        "レコードが二重の名前 {doubled} に公開されています: DNS の管理画面がゾーン名をもう一度付けています。ホスト名には {host} だけを入力してください",
+    ),
+    "dns.not_tag_list": (
+        "the record is not a valid tag list ({why}): {text}...; publish each tag once, as tag=value separated by ';'",
+        "レコードが正しいタグの並びではありません ({why}): {text}...。各タグを 1 回ずつ、tag=value を ; で区切って公開してください",
+    ),
+    "dns.ambiguous": (
+        "{count} DKIM records at the name, {good} with this key: receivers may pick the other; remove the stale one",
+        "この名前に DKIM レコードが {count} 件あり、この鍵は {good} 件です: 受信側が別の方を使うかもしれません。古い方を削除してください",
+    ),
+    "dns.no_answer": ("no answer in {seconds} s", "{seconds} 秒以内に応答がありません"),
+    "dns.refused": (
+        "the server refused: it is not authoritative for this zone",
+        "サーバーが拒否しました: このゾーンの権威サーバーではありません",
+    ),
+    "dns.servfail": (
+        "the server failed (zone not loaded?)",
+        "サーバーがエラーを返しました (ゾーンが読み込まれていない?)",
+    ),
+    # Why a tag-list breaks RFC 6376 section 3.2's grammar (dkim/record.py's TagListError).
+    "tags.empty": ("an empty tag between two ';'", "2 つの ; の間に空のタグ"),
+    "tags.no_equals": ("text without '=': `{text}`", "= のない文字列: `{text}`"),
+    "tags.bad_name": ("`{name}` is not a tag name (a letter first, no spaces)", "`{name}` はタグ名ではありません (先頭は英字、空白なし)"),
+    "tags.twice": ("the tag {name}= twice", "タグ {name}= が 2 回"),
+    "tags.bad_char": (
+        "{name}= holds a character no tag value may hold (controls, non-ASCII)",
+        "{name}= にタグの値に使えない文字 (制御文字、非 ASCII) があります",
+    ),
+    "tags.no_p": ("no p= tag", "p= タグなし"),
+    "dns.no_route_family": (
+        "no {family} route from this host to this address (another address of the server may do)",
+        "このホストからこのアドレスへの {family} の経路がありません (同じサーバーの別のアドレスなら届く場合があります)",
+    ),
+    "dns.summary_why": (
+        "{good}/{total} servers publish the key at {name}: {why}",
+        "{name} の鍵を公開している権威サーバー: {good}/{total} 台。{why}",
+    ),
+    "dns.unroutable_zone": (
+        "the zone's servers have only {family} addresses and this host has no {family} route; a Lambda outside a VPC cannot check them (check from a host with an IPv6 route, or run the Lambda in a dual-stack VPC)",
+        "ゾーンの権威サーバーには {family} アドレスしかなく、このホストには {family} の経路がありません。VPC 外の Lambda からは確認できません (IPv6 の経路があるホストか、デュアルスタック構成の VPC 内の Lambda で確認してください)",
+    ),
+    "dns.unroutable_hosts": (
+        "{hosts} has only {family} addresses and this host has no {family} route; a Lambda outside a VPC cannot check them (check from a host with an IPv6 route, or run the Lambda in a dual-stack VPC)",
+        "{hosts} には {family} アドレスしかなく、このホストには {family} の経路がありません。VPC 外の Lambda からは確認できません (IPv6 の経路があるホストか、デュアルスタック構成の VPC 内の Lambda で確認してください)",
+    ),
+    "dns.tcp_refused": (
+        "the answer is truncated over UDP (TC set) and TCP 53 is refused at {server}: open TCP port 53 to the name server (receivers retry over TCP for answers this large)",
+        "UDP の応答が切り詰められ (TC フラグ)、{server} への TCP 53 番が拒否されました: ネームサーバーへの TCP 53 番ポートを開けてください (この大きさの応答では受信側は TCP で問い合わせ直します)",
+    ),
+    "dns.tcp_filtered": (
+        "the answer is truncated over UDP (TC set) and TCP 53 is filtered (no answer) at {server}: open TCP port 53 to the name server (receivers retry over TCP for answers this large)",
+        "UDP の応答が切り詰められ (TC フラグ)、{server} への TCP 53 番に応答がありません (フィルタ): ネームサーバーへの TCP 53 番ポートを開けてください (この大きさの応答では受信側は TCP で問い合わせ直します)",
+    ),
+    "dns.cname_hops": (
+        "{name} is a CNAME to {target}; receivers follow it: {hops}",
+        "{name} は {target} への CNAME です。受信側はたどります: {hops}",
+    ),
+    "dns.cname_silent": (
+        "{name} is a CNAME to {target}, whose servers gave no answer: {problem}",
+        "{name} は {target} への CNAME ですが、その権威サーバーから応答がありません: {problem}",
+    ),
+    "dns.pem_armour": ("PEM armour (-----BEGIN ...-----)", "PEM の枠 (-----BEGIN ...-----)"),
+    "dns.pem_encoded": ("the base64 of a whole PEM file", "PEM ファイル全体を base64 にしたもの"),
+    "dns.pem_in_p": (
+        "p= holds {form}, which receivers cannot read: publish only the base64 between the BEGIN/END lines, without line breaks (p={shown})",
+        "p= に{form}が含まれていて、受信側は読めません: BEGIN/END 行の間の base64 だけを改行なしで公開してください (p={shown})",
+    ),
+    "dns.pem_private": (
+        "p= holds a PRIVATE key: the key is compromised (anyone can sign mail as the domain); stop using this selector: generate a new key with a new selector, register it, and remove this record (it was published as {form})",
+        "p= に秘密鍵が入っています: 鍵は漏洩しています (誰でもこのドメインとしてメールに署名できます)。このセレクタの使用をやめ、新しいセレクタで新しい鍵を作って登録し、このレコードを削除してください ({form}として公開されていました)",
+    ),
+    "dns.wildcard": (
+        "no {name} record exists: the answer comes from the wildcard {wildcard}, which holds {what}; publish {name} itself (it takes precedence over the wildcard), and remove the wildcard unless another selector needs it",
+        "{name} のレコードはありません: この応答はワイルドカード {wildcard} のもので、{what}が入っています。{name} そのものを公開してください (ワイルドカードより優先されます)。他のセレクタが使っていなければワイルドカードは削除してください",
+    ),
+    "dns.wildcard_another": ("another key", "別の鍵"),
+    "dns.wildcard_private": (
+        "a PRIVATE key (compromised: stop using any selector it answers for)",
+        "秘密鍵 (漏洩しています。この鍵で応答しているセレクタはすべて使用をやめてください) ",
+    ),
+    "dns.wildcard_malformed": ("a malformed record", "形式が正しくないレコード"),
+    "dns.wildcard_revoked": ("a revoked key (empty p=)", "失効した鍵 (空の p=) "),
+    "dns.short_key": (
+        "a {bits}-bit key: receivers accept it, but RFC 8301 asks for 2048 bits; rotate to a 2048-bit key (byodkim rotate)",
+        "{bits} ビットの鍵です。受信側は受け付けますが、RFC 8301 は 2048 ビットを求めています。2048 ビットの鍵にローテーションしてください (byodkim rotate)",
+    ),
+    "dns.referral": (
+        "a referral to other servers without the authoritative flag: this server does not serve the zone; give the zone's authoritative servers (or none, to find them)",
+        "権威フラグのない応答です (他のサーバーへの委任): このサーバーはゾーンを持っていません。ゾーンの権威サーバーを指定してください (または指定せずに自動で探してください)",
+    ),
+    "dns.not_authoritative": (
+        "an answer without the authoritative flag: this server does not serve the zone; give the zone's authoritative servers (or none, to find them)",
+        "権威フラグのない応答です (キャッシュ): このサーバーはゾーンを持っていません。ゾーンの権威サーバーを指定してください (または指定せずに自動で探してください)",
+    ),
+    # Warnings beside a verdict.
+    "dns.cname": (
+        "{name} is a CNAME to {target}; receivers follow it",
+        "{name} は {target} への CNAME です。受信側はたどります",
+    ),
+    "dns.identical": (
+        "{count} identical DKIM records at the name; one is enough",
+        "同じ DKIM レコードが {count} 件あります。1 件で十分です",
+    ),
+    "dns.not_a_key": (
+        "a TXT record at the name is not a DKIM key and is ignored: {text}",
+        "DKIM の鍵ではない TXT レコードは無視します: {text}",
+    ),
+    "dns.long_string": ("a string is longer than 255 octets", "255 オクテットより長い文字列があります"),
+    "dns.test_mode": (
+        "t=y: test mode, receivers treat failures as if unsigned; remove it once verified",
+        "t=y はテストモードです。受信側は失敗を未署名として扱います。確認後は外してください",
+    ),
+    "dns.strict": (
+        "t=s: the key signs for the domain itself only (no subdomain in i=); SES signs so",
+        "t=s は鍵をドメイン自身に限ります (i= にサブドメイン不可)。SES の署名はこれに合います",
+    ),
+    "dns.whitespace": (
+        "whitespace inside p=: some receivers reject it; publish the value without spaces",
+        "p= の中に空白があります。受信側によっては拒否します。空白なしで公開してください",
+    ),
+    "dns.disagree": (
+        "byodkim's reading ({ours}) and a receiver's (dkimpy: {theirs}) disagree; trust the receiver and report this to byodkim's maintainers",
+        "byodkim の判定 ({ours}) と受信側の判定 (dkimpy: `{theirs}`) が一致しません。受信側の判定を信頼し、byodkim の開発者に報告してください",
+    ),
+    "dns.publishes": ("publishes the key", "鍵を公開"),
+    # Hints under the table.
+    "dns.lag": (
+        "the record is on some servers but not others: wait for zone transfer or ask the DNS team to sync",
+        "レコードが一部のサーバーにしかありません。ゾーン転送を待つか、DNS チームに同期を依頼してください",
+    ),
+    "dns.lag_serials": (
+        "the record is on some servers but not others (SOA serials {serials}): wait for zone transfer or ask the DNS team to sync",
+        "レコードが一部のサーバーにしかありません (SOA シリアル {serials})。ゾーン転送を待つか、DNS チームに同期を依頼してください",
+    ),
+    "dns.silent": (
+        "a server did not answer: it may be down or filtered; receivers will try the others",
+        "応答しないサーバーがあります (停止中かフィルタ)。受信側は他のサーバーを試します",
+    ),
+    # Waiting (verify --wait, rotate).
+    "wait.mistake": (
+        "stopped waiting: {server} publishes {outcome} ({detail}); waiting cannot fix it",
+        "待機を中止しました: {server} が「{outcome}」を公開しています ({detail})。待っても直りません",
+    ),
+    "wait.mistake_hint": (
+        "ask the DNS team to correct the record (byodkim verify names the fix), or pass {@wait_through_mistakes} while they replace it",
+        "DNS チームに修正を依頼してください (修正方法は byodkim verify が示します)。差し替え中なら {@wait_through_mistakes} を指定してください",
+    ),
+    "wait.gave_up": ("gave up after {duration}: {where}", "{duration} 待って打ち切りました: {where}"),
+    "wait.gave_up_ses": (
+        "gave up after {duration}: {where}; SES: {ses}",
+        "{duration} 待って打ち切りました: {where}。SES: {ses}",
+    ),
+    "wait.again": ("run it again to keep waiting", "続けて待つにはもう一度実行してください"),
+}
