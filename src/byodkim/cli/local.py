@@ -197,6 +197,7 @@ def sandbox_dns(
     The sandbox's name server is BYODKIM_NAMESERVERS, which `sandbox --keep` prints.
     """
     from byodkim import deployment
+    from byodkim.dkim.names import record_name
     from byodkim.dkim.record import DkimRecord, quote_strings
     from byodkim.local.dns import update_zone
 
@@ -211,7 +212,7 @@ def sandbox_dns(
         raise InputError("no domain given and none in the Sceptre config", "give --domain")
     # The sandbox serves one zone, the domain's: a declared subdomain's record lives in it.
     zone = main if main and (domain == main or domain.endswith("." + main)) else domain
-    name = f"{selector}._domainkey.{domain}"
+    name = record_name(domain, selector)
     if action == "remove":
         update_zone(chosen[0].address, chosen[0].port, zone, delete=[name])
         click.echo(f"removed the TXT record at {name}")

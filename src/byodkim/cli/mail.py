@@ -28,11 +28,10 @@ from byodkim.errors import InputError
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from byodkim.aws.ses import RegionStatus
-    from byodkim.aws.session import Aws
     from byodkim.dnscheck.mailcheck import MailVerdict
     from byodkim.dnscheck.servers import Server
     from byodkim.rollout.domaincheck import Posture
+    from byodkim.rollout.fleetops import DomainChecked
 
 _SUMMARY = {
     "en": {
@@ -196,68 +195,46 @@ def check_domain(
 
     With several --domain or --all: one line per domain (the unmet requirements), and a summary.
     """
-    from byodkim.rollout.domaincheck import assess
+    from byodkim.rollout.fleet import domain_units
+    from byodkim.rollout.fleetops import CheckDomainWork
 
     specs = fleet.chosen(domains, every, selector, regions, need_selector=False)
-    if fleet.is_fleet(domains, every):
-        from byodkim.rollout.fleet import domain_units
-        from byodkim.rollout.fleetops import CheckDomainWork
-
-        if mail_from or public_key_file:
-            raise InputError("--mail-from and --public-key-file are one domain's", "give one --domain with them")
-        aws = None if no_ses else fleet.aws_for(profile, ses_rate)
-        todo = domain_units(specs, lambda: (aws.default_region(),) if aws is not None else ("",))
-        if aws is not None:
-            fleet.ready(aws, [u.spec for u in todo], "sesv2")
-        work = CheckDomainWork(aws, tuple(servers(nameservers)))
-        return fleet.run(todo, work, "json" if output == "json" else "text", "domains checked", lang=lang)
-    domain = specs[0].domain
-    check_mail_from(domain, mail_from, itself_ok=True)
-    found = None
-    missing_sets: list[str] = []
-    if not no_ses:
-        from byodkim.aws.guards import read_statuses
-
-        aws, chosen = aws_regions(profile, specs[0].regions, ses_rate)
-        found = read_statuses(aws, domain, chosen)
-        missing_sets = _missing_configuration_sets(aws, found)
+    many = fleet.is_fleet(domains, every)
+    if many and (mail_from or public_key_file):
+        raise InputError("--mail-from and --public-key-file are one domain's", "give one --domain with them")
+    check_mail_from(specs[0].domain, mail_from, itself_ok=True)
     expected = None
     if public_key_file is not None:
         from byodkim.dkim.keyload import load_public_key
 
         expected = load_public_key(public_key_file).fingerprint
-    posture = assess(domain, selector, tuple(servers(nameservers)), mail_from, found, expected)
+    aws = None if no_ses else fleet.aws_for(profile, ses_rate, None if many else (specs[0].regions or (None,))[0])
+    todo = domain_units(specs, lambda: (aws.default_region(),) if aws is not None else ("",))
+    work = CheckDomainWork(aws, tuple(servers(nameservers)), mail_from, expected)
+    if many:
+        if aws is not None:
+            fleet.ready(aws, [u.spec for u in todo], "sesv2")
+        return fleet.run(todo, work, "json" if output == "json" else "text", "domains checked", lang=lang)
+    checked = work.check(todo[0])
+    _render_checked(checked, output, lang)
+    return 0 if checked.ok else 1  # from the data: the same for every -o and --lang
+
+
+def _render_checked(checked: DomainChecked, output: str, lang: str) -> None:
+    """Print one domain's verdict in the form asked for; every form shows the missing configuration sets."""
+    posture = checked.posture
     if output == "json":
-        echo_json(posture.as_dict())
-        return 0 if posture.ok else 1
+        echo_json(checked.as_dict())
+        return
     if output == "markdown" or lang == "ja":
         from byodkim.rollout.memo import render_posture
 
         click.echo(render_posture(posture, output, lang), nl=False)
-        _echo_reports_hint(posture, output, lang)
-        return 0 if posture.ok else 1
-    _render_posture(posture)
+    else:
+        _render_posture(posture)
     _echo_reports_hint(posture, output, lang)
-    for where in missing_sets:
-        click.echo(f"  FIX configuration set: {where}")
-    return 0 if posture.ok and not missing_sets else 1
-
-
-def _missing_configuration_sets(aws: Aws, found: list[RegionStatus]) -> list[str]:
-    """Return "REGION: NAME does not exist" for identities whose default configuration set is gone."""
-    from byodkim.aws.errors import error_code
-
-    missing = []
-    for status in found:
-        if not status.configuration_set:
-            continue
-        try:
-            aws.client("sesv2", status.region).get_configuration_set(ConfigurationSetName=status.configuration_set)
-        except Exception as exc:
-            if error_code(exc) != "NotFoundException":
-                raise
-            missing.append(f"{status.region}: {status.configuration_set} does not exist; launch phase 3 again")
-    return missing
+    for where in checked.missing_sets:
+        click.echo(("- " if output == "markdown" else "  ") + f"FIX configuration set: {where}")
 
 
 _REPORTS_HINT = {

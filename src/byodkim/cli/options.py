@@ -199,35 +199,11 @@ def secret_readers(aws: Aws, region: str) -> tuple[str, ...]:
 
 def record_selector(aws: Aws, region: str, domain: str, selector: str) -> None:
     """Point the deployment's SSM selector parameter at ``selector`` once SES holds it; say so on stderr."""
-    said = _record_selector(aws, region, domain, selector)
+    from byodkim.rollout.registration import point_ssm_selector
+
+    said = point_ssm_selector(aws, region, domain, selector)
     if said:
         click.echo(said, err=True)
-
-
-def _record_selector(aws: Aws, region: str, domain: str, selector: str) -> str | None:
-    """Point the deployment's SSM selector parameter at ``selector``; return the line to print.
-
-    The parameter (phase 4's, read by phases 4, 5 and 7) is only updated where it exists and names
-    another selector: SES's selector is the truth, and the next phase must not act on the old key.
-    """
-    from byodkim import deployment
-    from byodkim.aws.ssm import read_parameter
-
-    folder = deployment.find_sceptre_dir()
-    if folder is None:
-        return None
-    name = deployment.read(folder).parameter(domain, "selector")
-    client = aws.client("ssm", region)
-    try:
-        held = read_parameter(client, name)
-        if held is None or held == selector:
-            return None
-        client.put_parameter(Name=name, Value=selector, Type="String", Overwrite=True)
-    except Exception as exc:  # noqa: BLE001 - SES has switched; the parameter is a note to fix by hand
-        from byodkim.aws.errors import translate
-
-        return f"warning: could not point SSM {name} at {selector} ({translate(exc) or exc}); set it by hand"
-    return f"SSM {name}: {held} -> {selector} (the selector SES holds)"
 
 
 def prefix() -> str:

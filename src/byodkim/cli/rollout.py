@@ -296,9 +296,11 @@ def rotate(
     if "requested" in state.done and "published" not in state.done:
         click.echo(f"send {state.request_file} to the DNS team; then run the same command again")
     if "verified" in state.done:
+        from byodkim.dkim.names import record_name
+
         click.echo(
             f"rotated {domain} from {state.old_selector} to {state.new_selector}. Keep the old record "
-            f"{state.old_selector}._domainkey.{domain} until {state.old_record_until}, then remove it"
+            f"{record_name(domain, state.old_selector)} until {state.old_record_until}, then remove it"
         )
     else:
         click.echo(f"stopped after {state.done[-1]}; state in {request.state_file}")

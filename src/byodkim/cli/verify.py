@@ -162,7 +162,8 @@ def _verify_fleet(
 ) -> int:
     from byodkim import deployment
     from byodkim.rollout.fleet import domain_units, units
-    from byodkim.rollout.fleetops import VerifyWork, public_keys
+    from byodkim.rollout.fleetops import VerifyWork
+    from byodkim.rollout.registration import public_keys
 
     aws = fleet.aws_for(profile, ses_rate)
     target = fleet.declared()

@@ -11,119 +11,17 @@ from typing import TYPE_CHECKING, Any
 
 from byodkim.deployment import SECRET_PREFIX, secret_id
 from byodkim.errors import InputError
-from byodkim.rollout.fleet import Once, Outcome, Unit
+from byodkim.rollout.fleet import Outcome, Unit
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Sequence
     from pathlib import Path
 
-    from byodkim.aws.ses import KeyMaterial
+    from byodkim.aws.ses import RegionStatus
     from byodkim.aws.session import Aws
-    from byodkim.deployment import DomainSpec
-    from byodkim.dkim.keys import PublicKey, SigningKey
+    from byodkim.dkim.keys import PublicKey
     from byodkim.dnscheck.servers import Server
+    from byodkim.rollout.domaincheck import Posture
     from byodkim.rollout.rotate import RotationRequest
-
-
-def public_keys(aws: Aws, specs: Sequence[DomainSpec], prefix: str) -> dict[str, PublicKey]:
-    """Return domain -> public key for its declared selector, from one sweep of each first region's secrets."""
-    from byodkim.aws.secrets import described_keys
-
-    found: dict[str, PublicKey] = {}
-    for region in dict.fromkeys(spec.regions[0] for spec in specs if spec.regions):
-        kept = described_keys(aws.client("secretsmanager", region), prefix)
-        for spec in specs:
-            key = kept.get(secret_id(spec.domain, spec.selector, prefix)) if spec.regions[:1] == (region,) else None
-            if key is not None:
-                found[spec.domain] = key
-    return found
-
-
-@dataclass
-class RegisterWork:
-    """``register``: the domain's key from its secret (made and stored once, if new), then SES in one region.
-
-    The key is stored before any region is registered, and a region is registered only with
-    the stored key, so an interrupted run never leaves a domain registered with a key that is
-    not kept, and a re-run registers the stored key where it is missing.
-    """
-
-    aws: Aws
-    kms_key_id: Callable[[str], str | None] = lambda _region: None  # a region's key for new secrets
-    dry_run: bool = False
-    force: bool = False
-    servers: tuple[Server, ...] = ()
-    kept: dict[str, PublicKey] = field(default_factory=dict)  # domain -> the key its secret describes
-    key_dir: Path | None = None  # keygen --all's folder: register DIR/DOMAIN/SELECTOR.private.pem
-    # Who may read a new secret (its resource policy), per region; nobody named: no policy.
-    readers: Callable[[str], tuple[str, ...]] = lambda _region: ()
-    _keys: Once[DomainSpec, tuple[str, KeyMaterial]] = field(init=False)
-
-    def __post_init__(self) -> None:
-        self._keys = Once(self._obtain)
-        self._kms = Once(self.kms_key_id)  # KMS keys are regional: looked up once per region used
-        self._readers = Once(self.readers)
-
-    def __call__(self, unit: Unit) -> Outcome:
-        """Register ``unit.domain`` in ``unit.region``."""
-        from byodkim.aws.guards import live_check
-        from byodkim.aws.ses import Registration, register
-
-        assert unit.region is not None  # noqa: S101 - register units are regional
-        action, key = self._keys.get(unit.spec)  # every region's unit of a domain carries the same spec
-        spec = unit.spec
-        request = Registration(spec.domain, spec.selector, key, (unit.region,), self.dry_run, self.force)
-        live = live_check(spec.domain, spec.selector, key.public, self.servers)
-        result = register(request, self.aws, live)[0]
-        return Outcome(
-            spec.domain,
-            unit.region,
-            ok=result.ok,
-            action=result.action,
-            detail=result.detail,
-            data={
-                "selector": spec.selector,
-                "status": result.status,
-                "fingerprint": key.public.fingerprint,
-                "secret": action,
-            },
-        )
-
-    def _obtain(self, spec: DomainSpec) -> tuple[str, KeyMaterial]:
-        """Return the domain's key: the one kept (by its description: no secret read), or a new one, stored.
-
-        ``kept`` comes from one sweep of the secrets; a domain not in it has no secret, or one
-        stored before descriptions carried the key, which ``obtain_key`` reads.
-        """
-        from byodkim.aws.secrets import KeptKey, obtain_key
-
-        domain = spec.domain
-        client = self.aws.client("secretsmanager", spec.regions[0])
-        given = self._key_file(spec.domain, spec.selector)
-        public = self.kept.get(domain)
-        if public is not None and (given is None or given.public.fingerprint == public.fingerprint):
-            return "kept", KeptKey(client, secret_id(domain, spec.selector), public)
-        source = obtain_key(  # a different key in the file than in the secret is refused there
-            client,
-            domain=domain,
-            selector=spec.selector,
-            given=given,
-            secret_id=None,
-            kms_key_id=self._kms.get(spec.regions[0]),
-            dry_run=self.dry_run,
-            readers=() if self.dry_run else self._readers.get(spec.regions[0]),
-        )
-        return source.action, source.key
-
-    def _key_file(self, domain: str, selector: str) -> SigningKey | None:
-        if self.key_dir is None:
-            return None
-        from byodkim.dkim.keyload import load_private_key
-
-        path = self.key_dir / domain / f"{selector}.private.pem"
-        if not path.is_file():
-            raise InputError(f"no key file for {domain} ({path})", "run keygen --all --out-dir with that folder first")
-        return load_private_key(path)
 
 
 @dataclass
@@ -224,33 +122,79 @@ class KeygenWork:
         )
 
 
+@dataclass(frozen=True)
+class DomainChecked:
+    """check-domain's verdict for one domain: its posture, and the configuration sets SES names but lacks."""
+
+    posture: Posture
+    missing_sets: tuple[str, ...] = ()  # "REGION: NAME does not exist; ..."
+
+    @property
+    def ok(self) -> bool:
+        """Return the verdict, the same whatever the output format or language."""
+        return self.posture.ok and not self.missing_sets
+
+    def as_dict(self) -> dict[str, Any]:
+        """Return the JSON object (the posture, plus the missing configuration sets)."""
+        return {**self.posture.as_dict(), "ok": self.ok, "missingConfigurationSets": list(self.missing_sets)}
+
+
 @dataclass
 class CheckDomainWork:
     """``check-domain``: the domain's whole sending posture (SPF, DMARC, DKIM, SES per region)."""
 
     aws: Aws | None
     servers: tuple[Server, ...] = ()
+    mail_from: str | None = None  # one domain's custom MAIL FROM
+    expected: str | None = None  # one domain's key fingerprint the record must hold
 
     def __call__(self, unit: Unit) -> Outcome:
         """Assess one domain."""
-        from byodkim.rollout.domaincheck import NOT_MET, assess
+        from byodkim.rollout.domaincheck import NOT_MET
+
+        checked = self.check(unit)
+        unmet = [r.name for r in checked.posture.requirements if r.state == NOT_MET]
+        unmet += [f"configuration set {where}" for where in checked.missing_sets]
+        return Outcome(
+            unit.domain,
+            None,
+            ok=checked.ok,
+            action="ready" if checked.ok else "not ready",
+            detail=", ".join(unmet) if unmet else "every checkable requirement met",
+            data={"posture": checked.as_dict()},
+        )
+
+    def check(self, unit: Unit) -> DomainChecked:
+        """Read SES (unless there is no AWS) and DNS, and judge the domain."""
+        from byodkim.rollout.domaincheck import assess
 
         spec = unit.spec
         found = None
+        missing: tuple[str, ...] = ()
         if self.aws is not None:
             from byodkim.aws.guards import read_statuses
 
             found = read_statuses(self.aws, spec.domain, spec.regions)
-        posture = assess(spec.domain, spec.selector or None, self.servers, ses=found)
-        unmet = [r.name for r in posture.requirements if r.state == NOT_MET]
-        return Outcome(
-            spec.domain,
-            None,
-            ok=posture.ok,
-            action="ready" if posture.ok else "not ready",
-            detail=", ".join(unmet) if unmet else "every checkable requirement met",
-            data={"posture": posture.as_dict()},
-        )
+            missing = missing_configuration_sets(self.aws, found)
+        posture = assess(spec.domain, spec.selector or None, self.servers, self.mail_from, found, self.expected)
+        return DomainChecked(posture, missing)
+
+
+def missing_configuration_sets(aws: Aws, found: list[RegionStatus]) -> tuple[str, ...]:
+    """Return "REGION: NAME does not exist" for identities whose default configuration set is gone."""
+    from byodkim.aws.errors import error_code
+
+    missing = []
+    for status in found:
+        if not status.configuration_set:
+            continue
+        try:
+            aws.client("sesv2", status.region).get_configuration_set(ConfigurationSetName=status.configuration_set)
+        except Exception as exc:
+            if error_code(exc) != "NotFoundException":
+                raise
+            missing.append(f"{status.region}: {status.configuration_set} does not exist; launch phase 3 again")
+    return tuple(missing)
 
 
 @dataclass
