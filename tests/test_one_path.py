@@ -91,3 +91,28 @@ def test_register_all_refused_by_the_guard_writes_nothing(
     assert lines[2].endswith(": 0 ok, 2 failed (not changed 1, refused 1)")
     assert _writes(emulator, since) == []  # no secret, no SES change, no SSM, in either region
     assert _secrets() == before
+
+
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        (
+            ("phase", "7", "--domain", "goo.ne.jp", "--dry-run"),
+            (
+                "would run phase 7 for goo.ne.jp (the one phase 4 keeps in SSM) in ap-northeast-1 here, with the "
+                "function's code; nothing changed"
+            ),
+        ),
+        (
+            ("send-test", "--domain", "goo.ne.jp", "--from", "a@goo.ne.jp", "--to", "b@example.com", "--dry-run"),
+            "ap-northeast-1: would send one message from a@goo.ne.jp to b@example.com through SES",
+        ),
+    ],
+)
+def test_dry_run_of_a_command_that_changes_aws_makes_no_call(
+    emulator: Emulator, cli: Cli, args: tuple[str, ...], said: str
+) -> None:
+    since = len(emulator.control("/_byodkim/calls")["calls"])
+    result = cli(*args)
+    assert (result.code, result.out) == (0, said + "\n"), result.err
+    assert emulator.control("/_byodkim/calls")["calls"][since:] == []

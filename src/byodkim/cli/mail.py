@@ -21,6 +21,7 @@ from byodkim.cli.options import (
     output_option,
     profile_option,
     regions_option,
+    renamed,
     servers,
 )
 from byodkim.errors import InputError
@@ -83,14 +84,17 @@ def _render(verdict: MailVerdict, output: str, lang: str) -> None:
 @click.argument("message", type=click.File("rb"))
 @nameserver_option
 @click.option("--selector", type=SELECTOR, help="Require the aligned signature to use this selector (the rollout's).")
-@click.option("--timeout", type=click.FloatRange(0.1, 60), default=3.0, show_default=True, help="DNS query timeout.")
+@click.option(
+    "--query-timeout", type=click.FloatRange(0.1, 60), default=3.0, show_default=True, help="Seconds per DNS query."
+)
+@renamed("--timeout", "--query-timeout", "query_timeout", type=click.FloatRange(0.1, 60))  # --timeout: a whole wait
 @output_option("text", "json")
 @lang_option("the summary")
 def check_mail(
     message: BinaryIO,
     nameservers: tuple[list[Server], ...],
     selector: str | None,
-    timeout: float,
+    query_timeout: float,
     output: str,
     lang: str,
 ) -> int:
@@ -103,7 +107,7 @@ def check_mail(
     data = message.read()
     if not data:
         raise InputError("the message is empty", "give a saved message (.eml), or - to read stdin")
-    verdict = judge_message(data, list(servers(nameservers)), selector, timeout)
+    verdict = judge_message(data, list(servers(nameservers)), selector, query_timeout)
     _render(verdict, output, lang)
     return 0 if verdict.ok else 1
 
@@ -117,6 +121,7 @@ def check_mail(
 @regions_option
 @profile_option
 @nameserver_option
+@click.option("--dry-run", is_flag=True, help="Say what would be sent, from where; send nothing.")
 @output_option("text", "json")
 @lang_option("the summary")
 def send_test(
@@ -128,6 +133,7 @@ def send_test(
     regions: tuple[str, ...],
     profile: str | None,
     nameservers: tuple[list[Server], ...],
+    dry_run: bool,  # noqa: FBT001 - a click flag
     output: str,
     lang: str,
 ) -> int:
@@ -142,6 +148,10 @@ def send_test(
             f"--from `{sender}` is not at {domain}", f"send from an address at {domain}, e.g. dkim-check@{domain}"
         )
     aws, chosen = aws_regions(profile, regions)
+    if dry_run:
+        for region in chosen:
+            click.echo(f"{region}: would send one message from {sender} to {recipient} through SES")
+        return 0
     folder = deployment.find_sceptre_dir()
     target = deployment.read(folder) if folder is not None else None
     code = 0

@@ -139,6 +139,29 @@ def output_option(*choices: str, default: str = "text", help_text: str = "Output
     return decorate
 
 
+def renamed(old: str, new: str, dest: str, **kwargs: Any) -> Callable[[F], F]:  # noqa: ANN401
+    """Accept ``old``, an option's name before this release, as a hidden alias of ``new`` (parameter ``dest``).
+
+    Given, it prints one deprecation line on stderr and its value goes to ``dest``; the alias
+    stays for a release (CHANGELOG), so scripts keep working while they are updated.
+    """
+
+    def decorate(function: F) -> F:
+        alias = f"renamed_{dest}_{old.lstrip('-').replace('-', '_')}"
+
+        @functools.wraps(function)
+        def wrapper(*args: Any, **values: Any) -> Any:  # noqa: ANN401
+            given = values.pop(alias, None)
+            if given is not None and given != ():
+                click.echo(f"warning: {old} is deprecated; use {new}", err=True)
+                values[dest] = given
+            return function(*args, **values)
+
+        return cast("F", click.option(old, alias, hidden=True, default=None, **kwargs)(wrapper))
+
+    return decorate
+
+
 def servers(nameservers: tuple[list[Server], ...]) -> tuple[Server, ...]:
     """Flatten ``--nameserver`` values (a host name may stand for several addresses)."""
     return tuple(server for group in nameservers for server in group)
@@ -195,15 +218,6 @@ def secret_readers(aws: Aws, region: str) -> tuple[str, ...]:
         prefix = deployment.read(folder).prefix
         readers = (f"arn:aws:iam::{account}:role/{prefix}-dkim-manager-role", *readers)
     return readers
-
-
-def record_selector(aws: Aws, region: str, domain: str, selector: str) -> None:
-    """Point the deployment's SSM selector parameter at ``selector`` once SES holds it; say so on stderr."""
-    from byodkim.rollout.registration import point_ssm_selector
-
-    said = point_ssm_selector(aws, region, domain, selector)
-    if said:
-        click.echo(said, err=True)
 
 
 def prefix() -> str:

@@ -254,16 +254,17 @@ def rotate(
         kms_key(aws, chosen[0], kms_key_id),
         readers=() if dry_run else secret_readers(aws, chosen[0]),
     )
-    if fleet.is_fleet(domains, every):
-        from byodkim.rollout.fleet import domain_units
-        from byodkim.rollout.fleetops import RotateWork
+    from byodkim.rollout.fleet import domain_units
+    from byodkim.rollout.fleetops import RotateWork
 
+    todo = domain_units(specs, lambda: chosen)
+    work = RotateWork(aws, request, notify=_alert(aws, chosen[0]))
+    if fleet.is_fleet(domains, every):
         if dry_run:
             from byodkim.errors import InputError
 
             raise InputError("--dry-run takes one domain", "give one --domain with it")
-        todo = domain_units(specs, lambda: chosen)
-        return fleet.run(todo, RotateWork(aws, request), output, "domains rotated")
+        return fleet.run(todo, work, output, "domains rotated")
     domain = request.domain
     labels = {
         "keyed": "new key generated and stored in Secrets Manager",
@@ -285,11 +286,10 @@ def rotate(
             click.echo(f"rotation of {domain} from {state.old_selector} to {state.new_selector}: done {done}")
             click.echo(f"a run would do next: {step}: {labels[step]}" if step else "nothing left to do")
         return 0
-    state = rotation.rotate(request, aws, progress, _alert(aws, chosen[0]))
-    if "switched" in state.done:  # SES holds the new selector: phases 4, 5 and 7 must read it too
-        from byodkim.cli.options import record_selector
-
-        record_selector(aws, chosen[0], domain, state.new_selector)
+    work.progress = progress
+    state, note = work.rotate(todo[0])
+    if note:  # SES holds the new selector: phases 4, 5 and 7 read it from SSM too
+        click.echo(note, err=True)
     if output == "json":
         echo_json(asdict(state))
         return 0
@@ -344,6 +344,8 @@ def _alert(aws: Aws, region: str) -> Callable[[str, str], None]:
 @nameserver_option
 @profile_option
 @region_option
+@click.option("--dry-run", is_flag=True, help="Say which phase would run where, for what; change nothing.")
+@lang_option("the output")
 def phase(
     number: str,
     domain: str,
@@ -356,6 +358,8 @@ def phase(
     nameservers: tuple[list[Server], ...],
     profile: str | None,
     region: str | None,
+    dry_run: bool,  # noqa: FBT001 - a click flag
+    lang: str,  # noqa: ARG001 - read by the error translation (cli/__init__.py); the fields are the Lambda's
 ) -> int:
     """Run the dkim-manager Lambda's phase 4, 5 or 7 from here, with the same code and payload (or --invoke it)."""
     import json
@@ -367,6 +371,21 @@ def phase(
     target = deployment.resolve(project, environment)
     aws = Aws(profile, region)
     where = aws.default_region()
+    if dry_run:  # before any call: the phase's own reads are the first step of its writes
+        how = f"by invoking {target.function_name}" if invoke else "here, with the function's code"
+        plan = {
+            "phase": number,
+            "domain": domain,
+            "selector": selector or "the one phase 4 keeps in SSM",
+            "region": where,
+            "how": how,
+            "dry_run": True,
+        }
+        if output == "json":
+            echo_json(plan)
+        else:
+            click.echo(f"would run phase {number} for {domain} ({plan['selector']}) in {where} {how}; nothing changed")
+        return 0
     specs = tuple(server.spec for server in servers(nameservers))
     config = ManagerConfig.for_deployment(target, domain, where, aws.account(where), specs)
     if invoke:

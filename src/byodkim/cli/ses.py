@@ -77,6 +77,7 @@ def _next_after_register(results: list[RegionResult], domain: str, selector: str
 )
 @nameserver_option
 @output_option("text", "json")
+@lang_option("the output")
 def register(
     domains: tuple[str, ...],
     every: bool,  # noqa: FBT001 - a click flag
@@ -93,6 +94,7 @@ def register(
     force: bool,  # noqa: FBT001 - a click flag
     nameservers: tuple[list[Server], ...],
     output: str,
+    lang: str,
 ) -> int:
     """Register the DKIM key with SES (SigningAttributesOrigin=EXTERNAL) in each region.
 
@@ -133,7 +135,7 @@ def register(
         kept=kept,
     )
     if many:
-        return fleet.run(todo, registrar, output, "domain-regions registered")
+        return fleet.run(todo, registrar, output, "domain-regions registered", lang=lang)
     done = registrar.register_all(todo)
     _print_one(done, output, dry_run=dry_run)
     return 0 if all(d.result.ok for d in done) else 1
@@ -176,20 +178,21 @@ def status(
     """Show the identity's DKIM state in each region, and the record on the name servers beside it."""
     from dataclasses import asdict
 
-    from byodkim.aws.ses import status as ses_status
+    from byodkim.rollout.fleet import units
+    from byodkim.rollout.fleetops import StatusWork
     from byodkim.rollout.report import dns_views
 
     specs = fleet.chosen(domains, every, None, regions, need_selector=False)
-    if fleet.is_fleet(domains, every):
-        from byodkim.rollout.fleet import units
-        from byodkim.rollout.fleetops import StatusWork
-
-        aws = fleet.aws_for(profile, ses_rate)
+    many = fleet.is_fleet(domains, every)
+    aws = fleet.aws_for(profile, ses_rate, specs[0].regions[0] if specs[0].regions and not many else None)
+    todo = units(specs, aws.default_region)
+    work = StatusWork(aws)
+    if many:
         fleet.ready(aws, specs, "sesv2")
-        return fleet.run(units(specs, aws.default_region), StatusWork(aws), output, "domain-regions read", lang=lang)
+        return fleet.run(todo, work, output, "domain-regions read", lang=lang)
     domain = specs[0].domain
-    aws, chosen = aws_regions(profile, specs[0].regions, ses_rate)
-    found = ses_status(domain, chosen, aws)
+    chosen = tuple(str(u.region) for u in todo)
+    found = [work.read(unit) for unit in todo]
     views = [] if no_dns else dns_views(domain, found, servers(nameservers))
     if output == "json":
         echo_json({"domain": domain, "regions": [s.as_dict() for s in found], "dns": [asdict(v) for v in views]})
@@ -273,6 +276,7 @@ def _status_table(domain: str, found: list[RegionStatus], lang: str = "en") -> N
 @click.option("-y", "--yes", is_flag=True, help="Do not ask for confirmation.")
 @click.option("--dry-run", is_flag=True, help="Say what would change; change nothing.")
 @output_option("text", "json")
+@lang_option("the output")
 def rollback(
     domain: str,
     regions: tuple[str, ...],
@@ -280,6 +284,7 @@ def rollback(
     yes: bool,  # noqa: FBT001 - a click flag
     dry_run: bool,  # noqa: FBT001 - a click flag
     output: str,
+    lang: str,  # noqa: ARG001 - read by the error translation (cli/__init__.py); the lines are English
 ) -> int:
     """Switch the identity back to Easy DKIM (SigningAttributesOrigin=AWS_SES)."""
     from byodkim.aws.guards import ses_statuses

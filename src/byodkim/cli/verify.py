@@ -90,7 +90,9 @@ def verify(
     """
     from byodkim.aws.guards import ses_statuses
     from byodkim.dnscheck import check as checker
-    from byodkim.dnscheck import judge, wait
+    from byodkim.dnscheck import wait
+    from byodkim.rollout.fleet import domain_units
+    from byodkim.rollout.fleetops import VerifyWork
 
     specs = fleet.chosen(domains, every, selector, regions, need_regions=bool(ses or secret_id))
     if fleet.is_fleet(domains, every):
@@ -119,7 +121,10 @@ def verify(
         signing = None
     # With the private key, a receiver (dkimpy) also verifies a signed message against each answer.
     expected = signing.public if signing is not None else public_key(key_file, public_key_file, passphrase)
-    request = judge.Check(domain, selector, expected, servers(nameservers), timeout=query_timeout, signing=signing)
+    work = VerifyWork(
+        aws, servers(nameservers), query_timeout, public_keys={domain: expected}, signing=signing, lean=False
+    )
+    request = work.request(domain_units(specs, lambda: chosen or ("",))[0])
     ses_poll = (lambda: ses_statuses(aws, domain, chosen)) if ses and aws is not None else None
     if not wait_:
         report = checker.check(request)

@@ -14,14 +14,16 @@ from byodkim.errors import InputError
 from byodkim.rollout.fleet import Outcome, Unit
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from pathlib import Path
 
     from byodkim.aws.ses import RegionStatus
     from byodkim.aws.session import Aws
-    from byodkim.dkim.keys import PublicKey
+    from byodkim.dkim.keys import PublicKey, SigningKey
+    from byodkim.dnscheck.judge import Check
     from byodkim.dnscheck.servers import Server
     from byodkim.rollout.domaincheck import Posture
-    from byodkim.rollout.rotate import RotationRequest
+    from byodkim.rollout.rotate import RotationRequest, RotationState
 
 
 @dataclass
@@ -31,11 +33,8 @@ class StatusWork:
     aws: Aws
 
     def __call__(self, unit: Unit) -> Outcome:
-        """Read the identity."""
-        from byodkim.aws.ses import status
-
-        assert unit.region is not None  # noqa: S101 - status units are regional
-        seen = status(unit.domain, (unit.region,), self.aws)[0]
+        """Read the identity: the fleet line's value."""
+        seen = self.read(unit)
         if seen.error:
             return Outcome(unit.domain, unit.region, ok=False, action="failed", detail=seen.error)
         if not seen.exists:
@@ -43,6 +42,13 @@ class StatusWork:
         action = f"{seen.origin} {seen.status}"
         detail = ",".join(seen.tokens) if seen.origin == "EXTERNAL" else f"Easy DKIM, {len(seen.tokens)} tokens"
         return Outcome(unit.domain, unit.region, ok=True, action=action, detail=detail, data=seen.as_dict())
+
+    def read(self, unit: Unit) -> RegionStatus:
+        """Return SES's view of the identity in the unit's region (an unreadable region as its error)."""
+        from byodkim.aws.ses import status
+
+        assert unit.region is not None  # noqa: S101 - status units are regional
+        return status(unit.domain, (unit.region,), self.aws)[0]
 
 
 @dataclass
@@ -54,17 +60,17 @@ class VerifyWork:
     timeout: float = 3.0
     secret_prefix: str = SECRET_PREFIX
     public_keys: dict[str, PublicKey] = field(default_factory=dict)  # domain -> key, when given (no AWS)
+    signing: SigningKey | None = None  # one domain's private key: a receiver also verifies a signed message
+    lean: bool = True  # a fleet's check: the record only; one domain's: every detail a person reads
 
     def __call__(self, unit: Unit) -> Outcome:
-        """Check the unit's part."""
+        """Check the unit's part: the fleet line's value."""
         if unit.region is not None:
             return self._ses(unit)
         from byodkim.dnscheck.check import check
-        from byodkim.dnscheck.judge import Check
 
         spec = unit.spec
-        expected = self.public_keys.get(spec.domain) or self._stored(spec.domain, spec.selector, spec.regions[0])
-        report = check(Check(spec.domain, spec.selector, expected, self.servers, timeout=self.timeout, lean=True))
+        report = check(self.request(unit))
         outcomes = sorted({a.outcome for a in report.servers})
         return Outcome(
             spec.domain,
@@ -73,6 +79,22 @@ class VerifyWork:
             action="published" if report.ok else "/".join(outcomes) or "no server",
             detail=report.summary(),
             data={"selector": spec.selector, "servers": {a.server: a.outcome for a in report.servers}},
+        )
+
+    def request(self, unit: Unit) -> Check:
+        """Return the DNS check of a domain unit: its record against the key given or kept in its secret."""
+        from byodkim.dnscheck.judge import Check
+
+        spec = unit.spec
+        expected = self.public_keys.get(spec.domain) or self._stored(spec.domain, spec.selector, spec.regions[0])
+        return Check(
+            spec.domain,
+            spec.selector,
+            expected,
+            self.servers,
+            timeout=self.timeout,
+            signing=self.signing,
+            lean=self.lean,
         )
 
     def _stored(self, domain: str, selector: str, region: str) -> PublicKey:
@@ -94,32 +116,50 @@ class VerifyWork:
         return Outcome(unit.domain, unit.region, ok=ok, action=outcome.action, detail=outcome.detail)
 
 
+@dataclass(frozen=True)
+class Generated:
+    """A key pair keygen wrote (or found and kept)."""
+
+    private: Path
+    public: Path
+    fingerprint: str
+    bits: int
+    kept: bool = False
+
+
 @dataclass
 class KeygenWork:
-    """``keygen``: a key pair per domain under ``out/<domain>/``; an existing pair is kept, never replaced."""
+    """``keygen``: a key pair per domain; one domain's under ``out/``, a fleet's under ``out/<domain>/``.
+
+    A fleet keeps a pair that is already there (a re-run finishes the rest); one domain's pair is
+    never replaced: an existing file is refused.
+    """
 
     out: Path
     bits: int = 2048
+    flat: bool = False  # one domain: OUT/SELECTOR.*, not OUT/DOMAIN/SELECTOR.*
 
     def __call__(self, unit: Unit) -> Outcome:
         """Generate and write, or keep what is there."""
+        made = self.generate(unit)
+        action = "kept" if made.kept else "generated"
+        return Outcome(
+            unit.domain, None, ok=True, action=action, detail=str(made.private), data={"fp": made.fingerprint}
+        )
+
+    def generate(self, unit: Unit) -> Generated:
+        """Write the unit's pair (or, in a fleet, keep the one there)."""
         from byodkim.dkim import keyload, keys
 
-        folder = self.out / unit.domain
+        folder = self.out if self.flat else self.out / unit.domain
         private = folder / f"{unit.spec.selector}.private.pem"
-        if private.exists():
-            fingerprint = keyload.load_private_key(private, None).public.fingerprint
-            return Outcome(unit.domain, None, ok=True, action="kept", detail=str(private), data={"fp": fingerprint})
+        if not self.flat and private.exists():
+            kept = keyload.load_private_key(private, None)
+            public = folder / f"{unit.spec.selector}.public.pem"
+            return Generated(private, public, kept.public.fingerprint, kept.bits, kept=True)
         key = keys.generate(self.bits)  # cryptography releases the GIL here: one thread per core generates
         files = keys.write_key_files(folder, unit.spec.selector, key)
-        return Outcome(
-            unit.domain,
-            None,
-            ok=True,
-            action="generated",
-            detail=str(files.private),
-            data={"fp": key.public.fingerprint},
-        )
+        return Generated(files.private, files.public, key.public.fingerprint, key.bits)
 
 
 @dataclass(frozen=True)
@@ -203,16 +243,15 @@ class RotateWork:
 
     aws: Aws
     template: RotationRequest  # every option but the domain and its regions
+    progress: Callable[[str, str], None] = lambda _step, _what: None  # (step, what): one domain's progress lines
+    notify: Callable[[str, str], None] | None = None  # (subject, message): the operator's alert channel
 
     def __call__(self, unit: Unit) -> Outcome:
-        """Run or resume the domain's rotation."""
-        from dataclasses import replace
-
+        """Run or resume the domain's rotation: the fleet line's value."""
         from byodkim.rollout import rotate as rotation
 
-        request = replace(self.template, domain=unit.domain, regions=unit.spec.regions)
-        state = rotation.rotate(request, self.aws, lambda _step, _what: None)
-        target = request.until or rotation.STEPS[-1]
+        state, note = self.rotate(unit)
+        target = self.template.until or rotation.STEPS[-1]
         last = state.done[-1] if state.done else "nothing"
         return Outcome(
             unit.domain,
@@ -220,8 +259,29 @@ class RotateWork:
             ok=target in state.done,
             action=last,
             detail=f"{state.old_selector} -> {state.new_selector}",
-            data={"done": list(state.done), "request_file": state.request_file},
+            data={"done": list(state.done), "request_file": state.request_file, "ssm": note},
         )
+
+    def request(self, unit: Unit) -> RotationRequest:
+        """Return the unit's rotation request: the template with the unit's domain and regions."""
+        from dataclasses import replace
+
+        return replace(self.template, domain=unit.domain, regions=unit.spec.regions)
+
+    def rotate(self, unit: Unit) -> tuple[RotationState, str]:
+        """Run or resume the rotation; once SES holds the new selector, point SSM at it (phases 4, 5, 7 read it).
+
+        Return the state and the SSM line ("" when nothing changed there).
+        """
+        from byodkim.rollout import rotate as rotation
+        from byodkim.rollout.registration import point_ssm_selector
+
+        request = self.request(unit)
+        state = rotation.rotate(request, self.aws, self.progress, self.notify)
+        note = ""
+        if "switched" in state.done:
+            note = point_ssm_selector(self.aws, request.regions[0], request.domain, state.new_selector) or ""
+        return state, note
 
 
 @dataclass
