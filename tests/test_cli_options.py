@@ -110,3 +110,25 @@ def test_one_click_type_checks_every_region() -> None:
         for option in _visible(command):
             if "--region" in option.opts or "--second-region" in option.opts:
                 assert option.type is REGION, name
+
+
+@pytest.mark.parametrize(
+    ("args", "warning"),
+    [
+        (["check-mail", "-", "--timeout", "2"], "warning: --timeout is deprecated; use --query-timeout"),
+        (["adopt", "--stack", "nope", "--resource", "R", "--from", "Old"], "warning: --from is deprecated; use --live-resource"),
+        (["preflight", "prod", "--stack", "nope"], "warning: preflight GROUP is deprecated; use --env GROUP"),
+    ],
+)  # fmt: skip
+def test_an_old_spelling_works_with_one_deprecation_line(
+    args: list[str], warning: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import io
+
+    from byodkim.cli import run
+
+    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(b"")))
+    assert run(args) == 2  # the alias reached the command, whose own check of the rest refused: nothing ran
+    lines = capsys.readouterr().err.splitlines()
+    assert lines[0] == warning
+    assert sum("deprecated" in line for line in lines) == 1
