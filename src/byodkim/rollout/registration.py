@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 from byodkim.deployment import SECRET_PREFIX, secret_id
 from byodkim.errors import InputError
-from byodkim.rollout.fleet import Once, Outcome, Unit, units
+from byodkim.rollout.fleet import Once, Outcome, Unit
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
@@ -118,10 +118,6 @@ class Registrar:
         self._kms: Once[str, str | None] = Once(self.kms_key)
         self._readers: Once[str, tuple[str, ...]] = Once(self.readers)
         self._ssm: Once[DomainSpec, str] = Once(self._point_ssm)
-
-    def units(self) -> list[Unit]:
-        """Return a unit per domain and region (each spec's regions filled in with the default region)."""
-        return units(self.request.specs, self.aws.default_region)
 
     def __call__(self, unit: Unit) -> Outcome:
         """Register one unit; the fleet's form of :meth:`register`."""
