@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, BinaryIO
 import click
 
 from byodkim.cli import fleet
-from byodkim.cli.fleet import fleet_options
+from byodkim.cli.fleet import Targets, target_options
 from byodkim.cli.options import (
     DOMAIN,
     FILE,
@@ -173,7 +173,7 @@ def send_test(
 
 
 @click.command("check-domain")
-@fleet_options
+@target_options
 @click.option("--selector", type=SELECTOR, help="The BYODKIM selector [default: the one SES signs with].")
 @click.option(
     "--mail-from",
@@ -182,22 +182,14 @@ def send_test(
 )
 @click.option("--public-key-file", type=FILE, help="The key the record must hold [default: the one SES holds].")
 @click.option("--no-ses", is_flag=True, help="Read DNS only, not SES (no AWS credentials needed).")
-@regions_option
-@profile_option
-@nameserver_option
 @output_option("text", "json", "markdown")
 @lang_option("the output")
 def check_domain(
-    domains: tuple[str, ...],
-    every: bool,  # noqa: FBT001 - a click flag
-    ses_rate: float | None,
+    targets: Targets,
     selector: str | None,
     mail_from: str | None,
     public_key_file: Path | None,
     no_ses: bool,  # noqa: FBT001 - a click flag
-    regions: tuple[str, ...],
-    profile: str | None,
-    nameservers: tuple[list[Server], ...],
     output: str,
     lang: str,
 ) -> int:
@@ -208,8 +200,8 @@ def check_domain(
     from byodkim.rollout.fleet import domain_units
     from byodkim.rollout.fleetops import CheckDomainWork
 
-    specs = fleet.chosen(domains, every, selector, regions, need_selector=False)
-    many = fleet.is_fleet(domains, every)
+    specs = targets.specs(selector, need_selector=False)
+    many = targets.many
     if many and (mail_from or public_key_file):
         raise InputError("--mail-from and --public-key-file are one domain's", "give one --domain with them")
     check_mail_from(specs[0].domain, mail_from, itself_ok=True)
@@ -218,9 +210,9 @@ def check_domain(
         from byodkim.dkim.keyload import load_public_key
 
         expected = load_public_key(public_key_file).fingerprint
-    aws = None if no_ses else fleet.aws_for(profile, ses_rate, None if many else (specs[0].regions or (None,))[0])
+    aws = None if no_ses else targets.aws(specs)
     todo = domain_units(specs, lambda: (aws.default_region(),) if aws is not None else ("",))
-    work = CheckDomainWork(aws, tuple(servers(nameservers)), mail_from, expected)
+    work = CheckDomainWork(aws, targets.nameservers, mail_from, expected)
     if many:
         if aws is not None:
             fleet.ready(aws, [u.spec for u in todo], "sesv2")

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 import click
 
 from byodkim.cli import fleet
-from byodkim.cli.fleet import fleet_options
+from byodkim.cli.fleet import Targets, target_options
 from byodkim.cli.options import (
     aws_regions,
     declared_selector_option,
@@ -19,14 +19,12 @@ from byodkim.cli.options import (
     key_file_option,
     kms_key,
     lang_option,
-    nameserver_option,
     output_option,
     passphrase_option,
     prefix,
     profile_option,
     regions_option,
     secret_readers,
-    servers,
     signing_key,
 )
 from byodkim.cli.render import print_registration, region_line
@@ -37,7 +35,6 @@ if TYPE_CHECKING:
     from byodkim.aws.ses import RegionResult, RegionStatus
     from byodkim.aws.session import Aws
     from byodkim.dkim.keys import PublicKey
-    from byodkim.dnscheck.servers import Server
     from byodkim.rollout.registration import Registered
 
 
@@ -54,7 +51,7 @@ def _next_after_register(results: list[RegionResult], domain: str, selector: str
 
 
 @click.command()
-@fleet_options
+@target_options
 @declared_selector_option
 @key_file_option
 @passphrase_option
@@ -69,30 +66,22 @@ def _next_after_register(results: list[RegionResult], domain: str, selector: str
     help="KMS key for a new secret [default: phase 1's alias/<project>-<env>-dkim-secrets, else its "
     "alias/<project>-<env>-dkim; refused when neither exists].",
 )
-@regions_option
-@profile_option
 @click.option("--dry-run", is_flag=True, help="Print the calls it would make; change nothing.")
 @click.option(
     "--force", is_flag=True, help="Switch an identity that signs now (Easy DKIM or another key) without the DNS check."
 )
-@nameserver_option
 @output_option("text", "json")
 @lang_option("the output")
 def register(
-    domains: tuple[str, ...],
-    every: bool,  # noqa: FBT001 - a click flag
-    ses_rate: float | None,
+    targets: Targets,
     selector: str | None,
     key_file: Path | None,
     passphrase: bytes | None,
     secret_id: str | None,
     key_dir: Path | None,
     kms_key_id: str | None,
-    regions: tuple[str, ...],
-    profile: str | None,
     dry_run: bool,  # noqa: FBT001 - a click flag
     force: bool,  # noqa: FBT001 - a click flag
-    nameservers: tuple[list[Server], ...],
     output: str,
     lang: str,
 ) -> int:
@@ -106,8 +95,8 @@ def register(
 
     if key_file is not None and secret_id is not None:
         raise InputError("give --key-file or --secret-id, not both")
-    specs = fleet.chosen(domains, every, selector, regions)
-    many = fleet.is_fleet(domains, every)
+    specs = targets.specs(selector)
+    many = targets.many
     if many and (key_file is not None or secret_id is not None):
         raise InputError("--key-file and --secret-id name one domain's key", "give one --domain with them")
     target = fleet.declared()
@@ -116,12 +105,12 @@ def register(
         target.secret_prefix if target is not None else SECRET_PREFIX,
         dry_run=dry_run,
         force=force,
-        servers=servers(nameservers),
+        servers=targets.nameservers,
         key=signing_key(key_file, passphrase) if key_file is not None else None,
         secret_id=secret_id,
         key_dir=key_dir,
     )
-    aws = fleet.aws_for(profile, ses_rate, specs[0].regions[0] if specs[0].regions and not many else None)
+    aws = targets.aws(specs)
     todo = units(specs, aws.default_region)
     kept: dict[str, PublicKey] = {}
     if many:  # a fleet's kept keys by their descriptions, in one sweep: no secret value read per domain
@@ -157,20 +146,12 @@ def _print_one(done: list[Registered], output: str, *, dry_run: bool) -> None:
 
 
 @click.command()
-@fleet_options
-@regions_option
-@profile_option
-@nameserver_option
+@target_options
 @click.option("--no-dns", is_flag=True, help="Show SES's view only.")
 @output_option("text", "json")
 @lang_option("the table")
 def status(
-    domains: tuple[str, ...],
-    every: bool,  # noqa: FBT001 - a click flag
-    ses_rate: float | None,
-    regions: tuple[str, ...],
-    profile: str | None,
-    nameservers: tuple[list[Server], ...],
+    targets: Targets,
     no_dns: bool,  # noqa: FBT001 - a click flag
     output: str,
     lang: str,
@@ -182,18 +163,17 @@ def status(
     from byodkim.rollout.fleetops import StatusWork
     from byodkim.rollout.report import dns_views
 
-    specs = fleet.chosen(domains, every, None, regions, need_selector=False)
-    many = fleet.is_fleet(domains, every)
-    aws = fleet.aws_for(profile, ses_rate, specs[0].regions[0] if specs[0].regions and not many else None)
+    specs = targets.specs(None, need_selector=False)
+    aws = targets.aws(specs)
     todo = units(specs, aws.default_region)
     work = StatusWork(aws)
-    if many:
+    if targets.many:
         fleet.ready(aws, specs, "sesv2")
         return fleet.run(todo, work, output, "domain-regions read", lang=lang)
     domain = specs[0].domain
     chosen = tuple(str(u.region) for u in todo)
     found = [work.read(unit) for unit in todo]
-    views = [] if no_dns else dns_views(domain, found, servers(nameservers))
+    views = [] if no_dns else dns_views(domain, found, targets.nameservers)
     if output == "json":
         echo_json({"domain": domain, "regions": [s.as_dict() for s in found], "dns": [asdict(v) for v in views]})
         return 1 if any(item.error for item in found) or not any(item.exists for item in found) else 0

@@ -83,6 +83,7 @@ DATALESS: dict[str, str] = {
 }
 # Deletion policies that keep a resource removed from the template (CloudFormation reads the live one).
 CHANGE_SET_PREFIX = "byodkim-preflight-"
+ADOPT = "byodkim adopt --stack {} --resource {} --live-resource {}"  # the route that moves a resource
 # Set while a preview resolves parameters: byodkim's resolvers then compute what they would
 # publish (layer version, code key, manifest key) and write nothing. Per thread (a context
 # variable), because Sceptre launches independent stacks in parallel threads and a real launch
@@ -138,9 +139,7 @@ def classify(
             if old is not None:  # the same resource under a new logical ID: import it there
                 renamed.add(old.logical_id)
                 pairs[change.logical_id] = old.logical_id
-                command = (
-                    f"byodkim adopt --stack {short} --resource {change.logical_id} --live-resource {old.logical_id}"
-                )
+                command = ADOPT.format(short, change.logical_id, old.logical_id)
                 findings.append(_finding(stack, change, "collision", "import", command, old.logical_id, allowed))
             elif change.in_use == "":
                 command = f"byodkim adopt --stack {short} --resource {change.logical_id}"
@@ -180,7 +179,7 @@ def _moved(
             and was.resource_type == comes.resource_type
         ):
             renamed.add(old_id)
-            command = f"byodkim adopt --stack {short} --resource {new_id} --live-resource {old_id}"
+            command = ADOPT.format(short, new_id, old_id)
             found.append(_finding(stack, comes, "moved", "import-moved", command, old_id, allowed))
     taken = {f.logical_id for f in found}
     types = {c.resource_type for c in changes if c.resource_type not in DATALESS}
@@ -190,9 +189,7 @@ def _moved(
         new = [c for c in new if c.logical_id not in taken]
         if len(gone) == 1 and len(new) == 1 and not gone[0].retained:
             renamed.add(gone[0].logical_id)
-            command = (
-                f"byodkim adopt --stack {short} --resource {new[0].logical_id} --live-resource {gone[0].logical_id}"
-            )
+            command = ADOPT.format(short, new[0].logical_id, gone[0].logical_id)
             found.append(_finding(stack, new[0], "moved", "import-moved", command, gone[0].logical_id, allowed))
     return found
 
