@@ -262,3 +262,13 @@ def test_the_verdict_is_the_same_in_every_format_and_language(
         assert (verdict["ok"], verdict["missingConfigurationSets"]) == (False, [gone])
     else:
         assert f"FIX configuration set: {gone}" in shown.out
+
+
+@pytest.mark.usefixtures("missing_configuration_set")
+def test_the_fleet_line_names_the_missing_configuration_set_too(dns: LocalNameServer, cli: Cli) -> None:
+    shown = cli("check-domain", "--domain", "good.jp", "--domain", "nodmarc.jp", "--nameserver", dns.spec,
+                "--region", "ap-northeast-1", "-o", "json")  # fmt: skip
+    assert shown.code == 1, shown.out + shown.err
+    good = next(json.loads(line) for line in shown.out.splitlines() if '"good.jp"' in line)
+    assert (good["ok"], good["action"]) == (False, "not ready")
+    assert "configuration set ap-northeast-1: good-events does not exist; launch phase 3 again" in good["detail"]
