@@ -101,6 +101,10 @@ def main() -> None:
             "BYODKIM_SES_RATE": str(args.rate),
         }
         os.environ.update(emulator.environment())
+        for region in ("ap-northeast-1", "us-east-1"):  # what phase 1 leaves: register stores new keys under it
+            kms = boto3.client("kms", region_name=region)
+            key = kms.create_key(Description="phase-1 secrets key stand-in")["KeyMetadata"]["KeyId"]
+            kms.create_alias(AliasName="alias/aws-ses-migration-prod-dkim-secrets", TargetKeyId=key)
 
         code, took, lines, err = byodkim(env, "register", "--all")
         summary = lines[-1]["summary"] if lines else {}

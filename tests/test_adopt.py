@@ -52,15 +52,15 @@ RETAINS = {
     "byodkim retain --stack security --resource Memo",
 }
 ADOPTIONS = {
-    "byodkim adopt --stack base --resource ArtifactBucket --from Artifacts",
-    "byodkim adopt --stack phase-1-infrastructure-foundation --resource CertificatesBucket --from DkimCertificatesBucket",
-    "byodkim adopt --stack phase-1-infrastructure-foundation --resource KmsAlias --from TeamKeyAlias",
-    "byodkim adopt --stack phase-1-infrastructure-foundation --resource KmsKey --from TeamKey",
+    "byodkim adopt --stack base --resource ArtifactBucket --live-resource Artifacts",
+    "byodkim adopt --stack phase-1-infrastructure-foundation --resource CertificatesBucket --live-resource DkimCertificatesBucket",
+    "byodkim adopt --stack phase-1-infrastructure-foundation --resource KmsAlias --live-resource TeamKeyAlias",
+    "byodkim adopt --stack phase-1-infrastructure-foundation --resource KmsKey --live-resource TeamKey",
     "byodkim adopt --stack phase-2-dkim-system --resource LogGroup",
-    "byodkim adopt --stack phase-2-dkim-system --resource DkimManagerFunction --from DkimManagerLambda",
-    "byodkim adopt --stack phase-3-ses-byodkim --resource EmailIdentity --from SesIdentity",
-    "byodkim adopt --stack phase-5-dns-team-collaboration --resource DnsTeamTopic --from DnsTopic",
-    "byodkim adopt --stack phase-8-monitoring-system --resource AlertTopic --from AlertsTopic",
+    "byodkim adopt --stack phase-2-dkim-system --resource DkimManagerFunction --live-resource DkimManagerLambda",
+    "byodkim adopt --stack phase-3-ses-byodkim --resource EmailIdentity --live-resource SesIdentity",
+    "byodkim adopt --stack phase-5-dns-team-collaboration --resource DnsTeamTopic --live-resource DnsTopic",
+    "byodkim adopt --stack phase-8-monitoring-system --resource AlertTopic --live-resource AlertsTopic",
 }
 
 
@@ -75,7 +75,7 @@ def test_a_renamed_stateful_resource_is_one_collision_with_the_import_route() ->
     (finding,) = classify("prod/phase-1-infrastructure-foundation", changes)
     assert (finding.kind, finding.route, finding.other) == ("collision", "import", "DkimCertificatesBucket")
     assert finding.command == (
-        "byodkim adopt --stack phase-1-infrastructure-foundation --resource CertificatesBucket --from DkimCertificatesBucket"
+        "byodkim adopt --stack phase-1-infrastructure-foundation --resource CertificatesBucket --live-resource DkimCertificatesBucket"
     )
 
 
@@ -357,7 +357,9 @@ def test_adopting_the_team_account(team: Sandbox) -> None:
     assert _team_data() == ("dns-team", ["to do"] * 5 + ["dns-team first, then mail ops"])
 
     # 3. adopt: a dry run changes nothing; each route once; a re-run finds it done.
-    dry = _byodkim(*["adopt", "--stack", "base", "--resource", "ArtifactBucket", "--from", "Artifacts", "--dry-run"])
+    dry = _byodkim(
+        *["adopt", "--stack", "base", "--resource", "ArtifactBucket", "--live-resource", "Artifacts", "--dry-run"]
+    )
     assert dry.returncode == 0, dry.stderr
     assert "retained: would set DeletionPolicy and UpdateReplacePolicy: Retain on Artifacts" in dry.stdout
     assert _statuses() == before
@@ -365,7 +367,7 @@ def test_adopting_the_team_account(team: Sandbox) -> None:
         done = _byodkim(*command.split()[1:])
         assert done.returncode == 0, f"{command}: {done.stderr}"
         assert "imported: " in done.stdout
-    again = _byodkim(*["adopt", "--stack", "base", "--resource", "ArtifactBucket", "--from", "Artifacts"])
+    again = _byodkim(*["adopt", "--stack", "base", "--resource", "ArtifactBucket", "--live-resource", "Artifacts"])
     assert again.stdout.splitlines()[:3] == [
         "retained: already done",
         "released: already done",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import TYPE_CHECKING
 
 import pytest
@@ -227,3 +228,47 @@ def test_each_case_has_its_finding_and_exit_code(
     shown = cli(*args)
     assert shown.code == code, shown.out
     assert finding in shown.out
+
+
+@pytest.fixture
+def missing_configuration_set(dns: LocalNameServer, emulator: Emulator) -> None:
+    """good.jp as phase 3 leaves it (BYODKIM, MAIL FROM), its default configuration set deleted since."""
+    import boto3
+
+    emulator.control("/_byodkim/config", {"dns_servers": [dns.spec]})
+    ses = boto3.client("sesv2")
+    ses.create_configuration_set(ConfigurationSetName="good-events")
+    ses.create_email_identity(
+        EmailIdentity="good.jp",
+        DkimSigningAttributes={"DomainSigningSelector": SEL, "DomainSigningPrivateKey": KEY.ses_private_key()},
+        ConfigurationSetName="good-events",
+    )
+    ses.put_email_identity_mail_from_attributes(EmailIdentity="good.jp", MailFromDomain="mail.good.jp")
+    ses.delete_configuration_set(ConfigurationSetName="good-events")
+
+
+@pytest.mark.usefixtures("missing_configuration_set")
+@pytest.mark.parametrize("lang", ["en", "ja"])
+@pytest.mark.parametrize("output", ["text", "json", "markdown"])
+def test_the_verdict_is_the_same_in_every_format_and_language(
+    dns: LocalNameServer, cli: Cli, output: str, lang: str
+) -> None:
+    shown = cli("check-domain", "--domain", "good.jp", "--nameserver", dns.spec, "--region", "ap-northeast-1",
+                "-o", output, "--lang", lang)  # fmt: skip
+    assert shown.code == 1, shown.out + shown.err
+    gone = "ap-northeast-1: good-events does not exist; launch phase 3 again"
+    if output == "json":
+        verdict = json.loads(shown.out)
+        assert (verdict["ok"], verdict["missingConfigurationSets"]) == (False, [gone])
+    else:
+        assert f"FIX configuration set: {gone}" in shown.out
+
+
+@pytest.mark.usefixtures("missing_configuration_set")
+def test_the_fleet_line_names_the_missing_configuration_set_too(dns: LocalNameServer, cli: Cli) -> None:
+    shown = cli("check-domain", "--domain", "good.jp", "--domain", "nodmarc.jp", "--nameserver", dns.spec,
+                "--region", "ap-northeast-1", "-o", "json")  # fmt: skip
+    assert shown.code == 1, shown.out + shown.err
+    good = next(json.loads(line) for line in shown.out.splitlines() if '"good.jp"' in line)
+    assert (good["ok"], good["action"]) == (False, "not ready")
+    assert "configuration set ap-northeast-1: good-events does not exist; launch phase 3 again" in good["detail"]

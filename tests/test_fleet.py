@@ -321,8 +321,8 @@ def test_keygen_all_writes_a_pair_per_domain_and_keeps_existing_ones(tmp_path: P
     folder = fleet_project(tmp_path, 5, second_region=None)
     os.environ["BYODKIM_SCEPTRE_DIR"] = str(folder)
     try:
-        first = cli("keygen", "--all", "--out-dir", tmp_path / "keys")
-        again = cli("keygen", "--all", "--out-dir", tmp_path / "keys")
+        first = cli("keygen", "--all", "--key-dir", tmp_path / "keys")
+        again = cli("keygen", "--all", "--key-dir", tmp_path / "keys")
     finally:
         del os.environ["BYODKIM_SCEPTRE_DIR"]
     assert first.code == 0, first.err
@@ -413,7 +413,7 @@ def test_register_all_takes_the_keys_keygen_all_wrote(
 
     monkeypatch.setenv("BYODKIM_SCEPTRE_DIR", str(fleet_project(tmp_path, 2, second_region=None)))
     keys = tmp_path / "keys"
-    assert cli("keygen", "--all", "--out-dir", keys).code == 0
+    assert cli("keygen", "--all", "--key-dir", keys).code == 0
     first = cli("register", "--all", "--key-dir", keys)
     assert first.code == 0, first.out
     files = {d: load_private_key(keys / d / "gooid-21-pro-20250912-1.private.pem") for d in fleet_names(2)}
@@ -424,7 +424,7 @@ def test_register_all_takes_the_keys_keygen_all_wrote(
     # A file that is not the key kept for its domain is refused for that domain, not swapped in.
     (keys / "d001.fleet.example" / "gooid-21-pro-20250912-1.private.pem").unlink()
     (keys / "d001.fleet.example" / "gooid-21-pro-20250912-1.public.pem").unlink()
-    assert cli("keygen", "--domain", "d001.fleet.example", "--domain", "goo.ne.jp", "--out-dir", keys).code == 0
+    assert cli("keygen", "--domain", "d001.fleet.example", "--domain", "goo.ne.jp", "--key-dir", keys).code == 0
     swapped = cli("register", "--all", "--key-dir", keys)
     assert swapped.code == 1
     assert "FAIL  d001.fleet.example ap-northeast-1: failed (secret `byodkim/dkim/d001.fleet.example/" in swapped.out

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import stat
 from typing import TYPE_CHECKING
@@ -163,7 +164,7 @@ def test_keygen_writes_pkcs1_owner_only(cli: Cli, tmp_path: Path) -> None:
     old = os.umask(0)  # even with a permissive umask the key must never be readable by others
     try:
         result = cli(
-            "keygen", "--selector", "gooid-21-pro-20250912-1", "--out", tmp_path / "k", "--domain", "goo.ne.jp"
+            "keygen", "--selector", "gooid-21-pro-20250912-1", "--key-dir", tmp_path / "k", "--domain", "goo.ne.jp"
         )
     finally:
         os.umask(old)
@@ -187,15 +188,15 @@ def test_keygen_writes_pkcs1_owner_only(cli: Cli, tmp_path: Path) -> None:
 
 
 def test_keygen_1024(cli: Cli, tmp_path: Path) -> None:
-    assert cli("keygen", "--selector", "s", "--bits", "1024", "--out", tmp_path).code == 0
+    assert cli("keygen", "--selector", "s", "--bits", "1024", "--key-dir", tmp_path).code == 0
     assert keyload.load_private_key(tmp_path / "s.private.pem").bits == 1024
 
 
 def test_keygen_refuses_to_overwrite_and_changes_nothing(cli: Cli, tmp_path: Path) -> None:
-    assert cli("keygen", "--selector", "s", "--out", tmp_path).code == 0
+    assert cli("keygen", "--selector", "s", "--key-dir", tmp_path).code == 0
     before = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
     (tmp_path / "s.public.pem").unlink()  # even half a pair present blocks a new key
-    result = cli("keygen", "--selector", "s", "--out", tmp_path)
+    result = cli("keygen", "--selector", "s", "--key-dir", tmp_path)
     assert result.code == 2
     assert (
         result.err
@@ -206,14 +207,14 @@ def test_keygen_refuses_to_overwrite_and_changes_nothing(cli: Cli, tmp_path: Pat
 
 
 def test_keygen_bad_bits_and_out_is_a_file(cli: Cli, tmp_path: Path) -> None:
-    result = cli("keygen", "--selector", "s", "--bits", "4096", "--out", tmp_path)
+    result = cli("keygen", "--selector", "s", "--bits", "4096", "--key-dir", tmp_path)
     assert result.code == 2
     assert result.err.startswith("error: Invalid value for '--bits': '4096' is not one of '2048', '1024'.")
     (tmp_path / "file").write_text("x")
-    result = cli("keygen", "--selector", "s", "--out", tmp_path / "file")
+    result = cli("keygen", "--selector", "s", "--key-dir", tmp_path / "file")
     assert (result.code, result.err) == (
         2,
-        f"error: --out-dir `{tmp_path / 'file'}` is a file, not a folder; give a folder\n",
+        f"error: --key-dir `{tmp_path / 'file'}` is a file, not a folder; give a folder\n",
     )
     assert list(tmp_path.iterdir()) == [tmp_path / "file"]
 
@@ -221,3 +222,22 @@ def test_keygen_bad_bits_and_out_is_a_file(cli: Cli, tmp_path: Path) -> None:
 def test_signing_key_repr_hides_material(openssl_keys: OpenSSLKeys) -> None:
     key = keyload.load_private_key(openssl_keys["pkcs1.pem"])
     assert repr(key) == "SigningKey(bits=2048, source_format='PKCS#1 PEM')"
+
+
+def test_keygen_json_is_the_json_alone(cli: Cli, tmp_path: Path) -> None:
+    result = cli("keygen", "--selector", "s", "--key-dir", tmp_path, "-o", "json")
+    assert result.code == 0, result.err
+    made = json.loads(result.out)  # nothing else on stdout
+    assert made == {
+        "private": str(tmp_path / "s.private.pem"),
+        "public": str(tmp_path / "s.public.pem"),
+        "fingerprint": keyload.load_private_key(tmp_path / "s.private.pem").public.fingerprint,
+    }
+
+
+@pytest.mark.parametrize("old", ["--out-dir", "--out"])
+def test_keygen_old_folder_names_still_work_with_one_deprecation_line(cli: Cli, tmp_path: Path, old: str) -> None:
+    result = cli("keygen", "--selector", "s", old, tmp_path / "k")
+    assert result.code == 0, result.err
+    assert result.err == f"warning: {old} is deprecated; use --key-dir\n"
+    assert (tmp_path / "k" / "s.private.pem").exists()

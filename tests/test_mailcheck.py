@@ -75,7 +75,7 @@ def _dkimpy_alone(message: bytes, server: LocalNameServer) -> bool:
 def _check(cli: Cli, tmp_path: Path, data: bytes, server: str, *extra: str) -> tuple[int, list[str]]:
     path = tmp_path / "mail.mbox"
     path.write_bytes(data)
-    result = cli("check-mail", str(path), "--nameserver", server, "--timeout", "1", *extra)
+    result = cli("check-mail", str(path), "--nameserver", server, "--query-timeout", "1", *extra)
     return result.code, (result.out + result.err).splitlines()
 
 

@@ -101,7 +101,7 @@ def test_an_empty_account_with_the_function_outside_any_stack_stops_before_any_s
     arn = _hand_made_function()
 
     # Phase 2 reads outputs of base and phase 1, which do not exist: its names are still checked.
-    found = cli("preflight", "prod")
+    found = cli("preflight", "--env", "prod")
     assert found.code == 1, found.out + found.err
     assert (
         "  add         DkimManagerFunction AWS::Lambda::Function aws-ses-migration-prod-dkim-manager  "
@@ -131,7 +131,7 @@ def test_an_empty_account_with_the_function_outside_any_stack_stops_before_any_s
         "(a new stack holding just it; the launch adds the rest)" in adopted.out
     )
     assert _stacks() == {PREFIX + "phase-2-dkim-system": "IMPORT_COMPLETE"}
-    clear = cli("preflight", "prod")
+    clear = cli("preflight", "--env", "prod")
     assert clear.code == 0, clear.out + clear.err
     launched = _launch()
     assert launched.returncode == 0, (launched.stdout + launched.stderr)[-3000:]
@@ -173,7 +173,7 @@ def test_a_stopped_launch_publishes_uploads_and_writes_nothing(box: Sandbox, cli
     cfn.set_stack_policy(StackName=PREFIX + "phase-2-dkim-system", StackPolicyBody=json.dumps(policy))
     before, statuses = _published(), _stacks()
 
-    found = cli("preflight", "prod", "--stack", "phase-2-dkim-system")
+    found = cli("preflight", "--env", "prod", "--stack", "phase-2-dkim-system")
     assert found.code == 1, found.out + found.err
     assert re.search(
         r"STOP denied by the stack policy DkimManagerFunction \(AWS::Lambda::Function\): the stack's policy does "
@@ -238,7 +238,7 @@ def test_a_kms_alias_and_a_role_under_our_names_outside_any_stack_are_found(box:
     boto3.client("iam").create_role(
         RoleName="aws-ses-migration-prod-dkim-manager-role", AssumeRolePolicyDocument=json.dumps(trust)
     )
-    found = cli("preflight", "prod", "--stack", "phase-1-infrastructure-foundation")
+    found = cli("preflight", "--env", "prod", "--stack", "phase-1-infrastructure-foundation")
     assert found.code == 1, found.out + found.err
     assert (
         "  add         KmsAlias AWS::KMS::Alias alias/aws-ses-migration-prod-dkim  name in use: outside any stack"
@@ -282,7 +282,7 @@ def test_an_export_another_stack_imports_cannot_be_removed(box: Sandbox, cli: Cl
     cfn.create_stack(StackName="team-reader", TemplateBody=json.dumps(reader))
     assert cfn.list_imports(ExportName="team-extra-export")["Imports"] == ["team-reader"]
 
-    found = cli("preflight", "prod", "--stack", "base")
+    found = cli("preflight", "--env", "prod", "--stack", "base")
     assert found.code == 1, found.out + found.err
     assert (
         "  STOP export in use TeamExtra (Output): another stack imports this export (team-reader) and the update "
@@ -369,7 +369,7 @@ def test_a_stack_whose_rollback_failed_is_continued_skipping_exactly_what_failed
     _update_phase8(cfn, "changed by hand", extra=True)
     assert cfn.describe_stacks(StackName=name)["Stacks"][0]["StackStatus"] == "UPDATE_ROLLBACK_FAILED"
 
-    found = cli("preflight", "prod", "--stack", "phase-8-monitoring-system")
+    found = cli("preflight", "--env", "prod", "--stack", "phase-8-monitoring-system")
     assert found.code == 1, found.out + found.err
     # Only the alarm whose rollback failed: not the topic that failed forward, not the earlier update's alarm.
     assert "  the last rollback failed; the resources whose rollback failed: BounceRateAlarm\n" in found.out
@@ -394,7 +394,7 @@ def test_a_stack_whose_rollback_failed_is_continued_skipping_exactly_what_failed
     assert again.code == 2
     assert "is UPDATE_ROLLBACK_COMPLETE, not UPDATE_ROLLBACK_FAILED" in again.err
 
-    clear = cli("preflight", "prod", "--stack", "phase-8-monitoring-system")
+    clear = cli("preflight", "--env", "prod", "--stack", "phase-8-monitoring-system")
     assert clear.code == 0, clear.out + clear.err
     launched = _launch()
     assert launched.returncode == 0, (launched.stdout + launched.stderr)[-3000:]

@@ -215,7 +215,7 @@ def read(sceptre_dir: Path | None = None, group: str = DEFAULT_GROUP) -> Deploym
     )
 
 
-_REGION_NAME = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d{1,2}$")
+REGION_NAME = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d{1,2}$")  # the one shape of a region name (aws.session checks it)
 
 
 def _extra_regions(folder: Path, group: str) -> tuple[str, ...]:
@@ -278,7 +278,7 @@ def _entry(entry: object, number: int, where: Path, default_selector: str, regio
 
 
 def _region(name: str, where: Path) -> str:
-    if not _REGION_NAME.match(name):
+    if not REGION_NAME.match(name):
         raise InputError(f"`{name}` in {where} is not an AWS region name", "use a name such as ap-northeast-1")
     return name
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from byodkim.aws.errors import error_code
-from byodkim.deployment import TAG_DOMAIN, TAG_FINGERPRINT, TAG_SELECTOR
+from byodkim.deployment import SECRET_PREFIX, TAG_DOMAIN, TAG_FINGERPRINT, TAG_SELECTOR
 from byodkim.deployment import secret_id as default_secret_id
 from byodkim.dkim import keys
 from byodkim.dkim.keyload import from_ses_form, key_from_bytes
@@ -302,13 +302,14 @@ def obtain_key(
     kms_key_id: str | None,
     dry_run: bool,
     readers: tuple[str, ...] = (),
+    prefix: str = SECRET_PREFIX,
 ) -> KeySource:
     """Return the key to register: from the file, from the secret, or new; stored unless ``dry_run``.
 
     Without a key file, an existing secret for this domain and selector is reused, so a
     re-run (or a run after a crash between storing and registering) registers the same key.
     """
-    target = secret_id or default_secret_id(domain, selector)
+    target = secret_id or default_secret_id(domain, selector, prefix)  # the deployment's secret_prefix
     if given is None:
         stored = read_key(client, target)
         if stored is not None:

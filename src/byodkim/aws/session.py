@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import logging
 import os
-import re
 import threading
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, Literal, overload
 
 from byodkim import __version__
+from byodkim.deployment import REGION_NAME
 from byodkim.errors import InputError
 from byodkim.messages import say
 
@@ -33,7 +33,6 @@ if TYPE_CHECKING:
     from mypy_boto3_ssm import SSMClient
     from mypy_boto3_sts import STSClient
 
-_REGION = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d{1,2}$")
 NO_REGION_HINT = say("aws.no_region_hint")
 
 
@@ -152,7 +151,7 @@ class Aws:
 
 def check_region(name: str) -> str:
     """Refuse a region name that is malformed or that no AWS partition has."""
-    if not _REGION.match(name) or name not in known_regions():
+    if not REGION_NAME.match(name) or name not in known_regions():
         raise InputError(say("aws.bad_region", name=name), say("aws.bad_region_hint"))
     return name
 

@@ -8,8 +8,10 @@ goes to stderr and only to a terminal, so piped output stays one record per line
 
 from __future__ import annotations
 
+import functools
 import sys
-from typing import TYPE_CHECKING, Any, TypeVar
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import click
 
@@ -20,6 +22,7 @@ if TYPE_CHECKING:
 
     from byodkim.aws.session import Aws
     from byodkim.deployment import Deployment, DomainSpec
+    from byodkim.dnscheck.servers import Server
     from byodkim.rollout.fleet import Outcome, Progress, Summary, Unit
 
 F = TypeVar("F", bound="Callable[..., Any]")
@@ -45,6 +48,63 @@ ses_rate_option = click.option(
 def fleet_options(function: F) -> F:
     """Add ``--domain`` (repeatable), ``--all`` and ``--ses-rate``."""
     return domains_option(all_option(ses_rate_option(function)))
+
+
+@dataclass(frozen=True)
+class Targets:
+    """What a domain command acts on, as one value: the domains (or --all), regions, profile, name servers, pace.
+
+    One domain or many, the command builds its request from this and takes the same workflow;
+    only the printing differs (``many``).
+    """
+
+    domains: tuple[str, ...]
+    every: bool
+    ses_rate: float | None
+    regions: tuple[str, ...]
+    profile: str | None
+    nameservers: tuple[Server, ...]
+
+    @property
+    def many(self) -> bool:
+        """Return whether the command runs in fleet form (several domains, or --all)."""
+        return is_fleet(self.domains, self.every)
+
+    def specs(self, selector: str | None, *, need_selector: bool = True, need_regions: bool = True) -> list[DomainSpec]:
+        """Return the domains to act on, each with its selector and regions (see :func:`chosen`)."""
+        return chosen(
+            self.domains, self.every, selector, self.regions, need_selector=need_selector, need_regions=need_regions
+        )
+
+    def aws(self, specs: Sequence[DomainSpec]) -> Aws:
+        """Return the Aws handle with the run's pace; one domain's first region is its default region."""
+        first = specs[0].regions[0] if specs and specs[0].regions and not self.many else None
+        return aws_for(self.profile, self.ses_rate, first)
+
+
+def target_options(function: F) -> F:
+    """Add the options that choose what a domain command acts on, passed on as one ``targets`` value.
+
+    ``--domain`` (repeatable), ``--all``, ``--ses-rate``, ``--region`` (repeatable, one REGION type),
+    ``--profile`` and ``--nameserver``.
+    """
+    from byodkim.cli.options import nameserver_option, profile_option, regions_option, servers
+
+    @functools.wraps(function)
+    def wrapper(
+        *args: Any,  # noqa: ANN401
+        domains: tuple[str, ...],
+        every: bool,
+        ses_rate: float | None,
+        regions: tuple[str, ...],
+        profile: str | None,
+        nameservers: tuple[list[Server], ...],
+        **values: Any,  # noqa: ANN401
+    ) -> Any:  # noqa: ANN401
+        targets = Targets(tuple(domains), every, ses_rate, tuple(regions), profile, servers(nameservers))
+        return function(*args, targets=targets, **values)
+
+    return cast("F", fleet_options(regions_option(profile_option(nameserver_option(wrapper)))))
 
 
 def declared() -> Deployment | None:

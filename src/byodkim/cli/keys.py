@@ -12,6 +12,7 @@ from byodkim.cli.options import (
     DOMAIN,
     FILE,
     OUT_FILE,
+    REGION,
     check_mail_from,
     declared_selector_option,
     domain_option,
@@ -21,68 +22,81 @@ from byodkim.cli.options import (
     passphrase_option,
     prefix,
     public_key,
+    renamed,
     selector_option,
     write_text,
 )
 from byodkim.errors import InputError
+
+KEY_DIR = click.Path(path_type=Path, file_okay=True)
 
 
 @click.command()
 @declared_selector_option
 @click.option("--bits", type=click.Choice(["2048", "1024"]), default="2048", show_default=True, help="RSA key size.")
 @click.option(
-    "--out-dir",
-    "--out",  # its name before 0.3: a folder, where --out is a file everywhere else
-    "out",
-    type=click.Path(path_type=Path, file_okay=True),
+    "--key-dir",
+    "key_dir",
+    type=KEY_DIR,
     default=Path("keys"),
     show_default=True,
-    help="Folder for the key files (created owner-only).",
+    help="Folder for the key files (created owner-only); register --key-dir reads the same layout.",
 )
+@renamed("--out-dir", "--key-dir", "key_dir", type=KEY_DIR)
+@renamed("--out", "--key-dir", "key_dir", type=KEY_DIR)  # a folder, where --out is a file everywhere else
 @click.option(
     "--domain",
     "domains",
     type=DOMAIN,
     multiple=True,
-    help="Mail domain (for the next command); repeat for several, each key under OUT_DIR/DOMAIN/.",
+    help="Mail domain (for the next command); repeat for several, each key under KEY_DIR/DOMAIN/.",
 )
 @all_option
 @output_option("text", "json")
-def keygen(selector: str | None, bits: str, out: Path, domains: tuple[str, ...], every: bool, output: str) -> int:  # noqa: FBT001
+@lang_option("the output")
+def keygen(
+    selector: str | None,
+    bits: str,
+    key_dir: Path,
+    domains: tuple[str, ...],
+    every: bool,  # noqa: FBT001 - a click flag
+    output: str,
+    lang: str,
+) -> int:
     """Generate an RSA DKIM key pair; the private key is written owner-only (0600).
 
-    With several --domain or --all, one pair per domain under OUT_DIR/DOMAIN/, generated on
+    With several --domain or --all, one pair per domain under KEY_DIR/DOMAIN/, generated on
     every core; a domain whose key file exists is kept as it is.
     """
-    from byodkim.dkim import keys
+    from byodkim.deployment import DomainSpec
+    from byodkim.rollout.fleet import Unit, cores
+    from byodkim.rollout.fleetops import KeygenWork
 
-    if out.exists() and not out.is_dir():
-        raise InputError(f"--out-dir `{out}` is a file, not a folder", "give a folder")
-    if fleet.is_fleet(domains, every):
-        from byodkim.rollout.fleet import Unit, cores
-        from byodkim.rollout.fleetops import KeygenWork
-
+    if key_dir.exists() and not key_dir.is_dir():
+        raise InputError(f"--key-dir `{key_dir}` is a file, not a folder", "give a folder")
+    many = fleet.is_fleet(domains, every)
+    work = KeygenWork(key_dir, int(bits), flat=not many)
+    if many:
         todo = [Unit(spec) for spec in fleet.chosen(domains, every, selector, ())]
-        return fleet.run(todo, KeygenWork(out, int(bits)), output, "keys", workers=cores())
+        return fleet.run(todo, work, output, "keys", workers=cores(), lang=lang)
     domain = domains[0] if domains else None
     if selector is None:
         spec = fleet.chosen(domains, every, None, ())[0] if domain else None
         if spec is None:
             raise InputError("no selector given", "pass --selector (one DNS label, e.g. gooid-21-pro-20250912-1)")
         selector = spec.selector
-    key = keys.generate(int(bits))
-    files = keys.write_key_files(out, selector, key)
-    click.echo(f"private key: {files.private} (PKCS#1 PEM, {key.bits} bits, owner-only; keep it secret)")
-    click.echo(f"public key:  {files.public}")
-    click.echo(f"fingerprint: {key.public.fingerprint}")
-    # The runbook's next step (phase 3): register keeps the key in Secrets Manager and registers it with SES.
-    if output == "json":
+    made = work.generate(Unit(DomainSpec(domain or "", selector, ())))
+    if output == "json":  # stdout is the JSON alone, so it parses
         from byodkim.cli.options import echo_json
 
-        echo_json({"private": str(files.private), "public": str(files.public), "fingerprint": key.public.fingerprint})
+        echo_json({"private": str(made.private), "public": str(made.public), "fingerprint": made.fingerprint})
         return 0
+    click.echo(f"private key: {made.private} (PKCS#1 PEM, {made.bits} bits, owner-only; keep it secret)")
+    click.echo(f"public key:  {made.public}")
+    click.echo(f"fingerprint: {made.fingerprint}")
+    # The runbook's next step (phase 3): register keeps the key in Secrets Manager and registers it with SES.
     click.echo(
-        f"next: {prefix()} register --domain {domain or 'DOMAIN'} --selector {selector} --key-file {files.private}"
+        f"next: {prefix()} register --domain {domain or 'DOMAIN'} --selector {selector} --key-file {made.private}"
     )
     return 0
 
@@ -133,7 +147,10 @@ def dns_record(
 @click.option("--deadline", default="", help="When the record is needed, filled into the request.")
 @click.option("--mail-from", type=DOMAIN, help="Also ask for the MX and SPF records of this MAIL FROM domain.")
 @click.option(
-    "--region", "mail_from_region", default="", help="SES region the MAIL FROM MX points at (with --mail-from)."
+    "--region",
+    "mail_from_region",
+    type=REGION,
+    help="AWS region of SES, where the MAIL FROM MX points (with --mail-from).",
 )
 def dns_request(
     domain: str,
@@ -147,7 +164,7 @@ def dns_request(
     requester: str,
     deadline: str,
     mail_from: str | None,
-    mail_from_region: str,
+    mail_from_region: str | None,
 ) -> None:
     """Write the Markdown request a DNS team receives to publish the record."""
     from byodkim.dkim.record import DkimRecord
@@ -157,7 +174,7 @@ def dns_request(
     if mail_from is not None and not mail_from_region:
         raise InputError("--mail-from needs the SES region its MX points at", "add --region, e.g. ap-northeast-1")
     public = public_key(key_file, public_key_file, passphrase)
-    fields = RequestFields(requester, deadline, mail_from or "", mail_from_region)
+    fields = RequestFields(requester, deadline, mail_from or "", mail_from_region or "")
     text = render_request(DkimRecord(domain, selector, public.b64, ttl), lang, fields)
     if out is None:
         click.echo(text, nl=False)

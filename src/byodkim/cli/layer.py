@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from byodkim.cli.options import OUT_FILE, Checked, profile_option, region_option
+from byodkim.cli.options import OUT_FILE, Checked, lang_option, profile_option, region_option
 from byodkim.cli.render import StepProgress
 from byodkim.errors import InputError
 
@@ -47,6 +47,10 @@ REQUIREMENTS = Checked[Path]("file", "byodkim.artifacts.layer:requirements_file"
 @click.option("--bucket", help="S3 bucket to upload through (needed above 50 MB).")
 @profile_option
 @region_option
+@click.option(
+    "--dry-run", is_flag=True, help="With --publish: build, and say what would be published; publish nothing."
+)
+@lang_option("the output")
 def build_layer(
     target: Runtime,
     arch_name: str,
@@ -58,6 +62,8 @@ def build_layer(
     bucket: str | None,
     profile: str | None,
     region: str | None,
+    dry_run: bool,  # noqa: FBT001 - a click flag
+    lang: str,  # noqa: ARG001 - read by the error translation (cli/__init__.py); the lines are English
 ) -> None:
     """Build the cryptography Lambda layer for a runtime, from any OS, without Docker."""
     from byodkim.artifacts import layer
@@ -95,7 +101,12 @@ def build_layer(
     )
     click.echo(f"packages: {' '.join(built.packages)}")
     click.echo(f"CodeSha256: {built.sha256_b64}")
-    if aws is not None and layer_name:
+    if aws is not None and layer_name and dry_run:
+        via = f" through s3://{bucket}" if bucket else ""
+        click.echo(
+            f"would publish a version of {layer_name} in {aws.default_region()}{via} unless it has this CodeSha256"
+        )
+    elif aws is not None and layer_name:
         from byodkim.artifacts.publish import publish_layer
 
         result = publish_layer(built, layer_name, aws.client("lambda"), aws.client("s3") if bucket else None, bucket)

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, BinaryIO
 import click
 
 from byodkim.cli import fleet
-from byodkim.cli.fleet import fleet_options
+from byodkim.cli.fleet import Targets, target_options
 from byodkim.cli.options import (
     DOMAIN,
     FILE,
@@ -21,6 +21,7 @@ from byodkim.cli.options import (
     output_option,
     profile_option,
     regions_option,
+    renamed,
     servers,
 )
 from byodkim.errors import InputError
@@ -28,11 +29,10 @@ from byodkim.errors import InputError
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from byodkim.aws.ses import RegionStatus
-    from byodkim.aws.session import Aws
     from byodkim.dnscheck.mailcheck import MailVerdict
     from byodkim.dnscheck.servers import Server
     from byodkim.rollout.domaincheck import Posture
+    from byodkim.rollout.fleetops import DomainChecked
 
 
 def _render(verdict: MailVerdict, output: str, lang: str) -> None:
@@ -49,7 +49,10 @@ def _render(verdict: MailVerdict, output: str, lang: str) -> None:
 @click.argument("message", type=click.File("rb"))
 @nameserver_option
 @click.option("--selector", type=SELECTOR, help="Require the aligned signature to use this selector (the rollout's).")
-@click.option("--timeout", type=click.FloatRange(0.1, 60), default=3.0, show_default=True, help="DNS query timeout.")
+@click.option(
+    "--query-timeout", type=click.FloatRange(0.1, 60), default=3.0, show_default=True, help="Seconds per DNS query."
+)
+@renamed("--timeout", "--query-timeout", "query_timeout", type=click.FloatRange(0.1, 60))  # --timeout: a whole wait
 @click.option("--strict", is_flag=True, help="A signature with l= that leaves part of the body unsigned fails.")
 @output_option("text", "json")
 @lang_option("every line")
@@ -57,7 +60,7 @@ def check_mail(
     message: BinaryIO,
     nameservers: tuple[list[Server], ...],
     selector: str | None,
-    timeout: float,
+    query_timeout: float,
     strict: bool,  # noqa: FBT001 - a click flag
     output: str,
     lang: str,
@@ -72,7 +75,7 @@ def check_mail(
     data = message.read()
     if not data:
         raise InputError("the message is empty", "give a saved message (.eml), or - to read stdin")
-    verdicts = judge_mailbox(data, list(servers(nameservers)), selector, timeout, strict=strict)
+    verdicts = judge_mailbox(data, list(servers(nameservers)), selector, query_timeout, strict=strict)
     if len(verdicts) == 1:
         _render(verdicts[0], output, lang)
     elif output == "json":
@@ -92,6 +95,7 @@ def check_mail(
 @regions_option
 @profile_option
 @nameserver_option
+@click.option("--dry-run", is_flag=True, help="Say what would be sent, from where; send nothing.")
 @output_option("text", "json")
 @lang_option("the summary")
 def send_test(
@@ -103,6 +107,7 @@ def send_test(
     regions: tuple[str, ...],
     profile: str | None,
     nameservers: tuple[list[Server], ...],
+    dry_run: bool,  # noqa: FBT001 - a click flag
     output: str,
     lang: str,
 ) -> int:
@@ -117,6 +122,10 @@ def send_test(
             f"--from `{sender}` is not at {domain}", f"send from an address at {domain}, e.g. dkim-check@{domain}"
         )
     aws, chosen = aws_regions(profile, regions)
+    if dry_run:
+        for region in chosen:
+            click.echo(f"{region}: would send one message from {sender} to {recipient} through SES")
+        return 0
     folder = deployment.find_sceptre_dir()
     target = deployment.read(folder) if folder is not None else None
     code = 0
@@ -138,7 +147,7 @@ def send_test(
 
 
 @click.command("check-domain")
-@fleet_options
+@target_options
 @click.option("--selector", type=SELECTOR, help="The BYODKIM selector [default: the one SES signs with].")
 @click.option(
     "--mail-from",
@@ -147,22 +156,14 @@ def send_test(
 )
 @click.option("--public-key-file", type=FILE, help="The key the record must hold [default: the one SES holds].")
 @click.option("--no-ses", is_flag=True, help="Read DNS only, not SES (no AWS credentials needed).")
-@regions_option
-@profile_option
-@nameserver_option
 @output_option("text", "json", "markdown")
 @lang_option("the output")
 def check_domain(
-    domains: tuple[str, ...],
-    every: bool,  # noqa: FBT001 - a click flag
-    ses_rate: float | None,
+    targets: Targets,
     selector: str | None,
     mail_from: str | None,
     public_key_file: Path | None,
     no_ses: bool,  # noqa: FBT001 - a click flag
-    regions: tuple[str, ...],
-    profile: str | None,
-    nameservers: tuple[list[Server], ...],
     output: str,
     lang: str,
 ) -> int:
@@ -170,68 +171,46 @@ def check_domain(
 
     With several --domain or --all: one line per domain (the unmet requirements), and a summary.
     """
-    from byodkim.rollout.domaincheck import assess
+    from byodkim.rollout.fleet import domain_units
+    from byodkim.rollout.fleetops import CheckDomainWork
 
-    specs = fleet.chosen(domains, every, selector, regions, need_selector=False)
-    if fleet.is_fleet(domains, every):
-        from byodkim.rollout.fleet import domain_units
-        from byodkim.rollout.fleetops import CheckDomainWork
-
-        if mail_from or public_key_file:
-            raise InputError("--mail-from and --public-key-file are one domain's", "give one --domain with them")
-        aws = None if no_ses else fleet.aws_for(profile, ses_rate)
-        todo = domain_units(specs, lambda: (aws.default_region(),) if aws is not None else ("",))
-        if aws is not None:
-            fleet.ready(aws, [u.spec for u in todo], "sesv2")
-        work = CheckDomainWork(aws, tuple(servers(nameservers)))
-        return fleet.run(todo, work, "json" if output == "json" else "text", "domains checked", lang=lang)
-    domain = specs[0].domain
-    check_mail_from(domain, mail_from, itself_ok=True)
-    found = None
-    missing_sets: list[str] = []
-    if not no_ses:
-        from byodkim.aws.guards import read_statuses
-
-        aws, chosen = aws_regions(profile, specs[0].regions, ses_rate)
-        found = read_statuses(aws, domain, chosen)
-        missing_sets = _missing_configuration_sets(aws, found)
+    specs = targets.specs(selector, need_selector=False)
+    many = targets.many
+    if many and (mail_from or public_key_file):
+        raise InputError("--mail-from and --public-key-file are one domain's", "give one --domain with them")
+    check_mail_from(specs[0].domain, mail_from, itself_ok=True)
     expected = None
     if public_key_file is not None:
         from byodkim.dkim.keyload import load_public_key
 
         expected = load_public_key(public_key_file).fingerprint
-    posture = assess(domain, selector, tuple(servers(nameservers)), mail_from, found, expected)
+    aws = None if no_ses else targets.aws(specs)
+    todo = domain_units(specs, lambda: (aws.default_region(),) if aws is not None else ("",))
+    work = CheckDomainWork(aws, targets.nameservers, mail_from, expected)
+    if many:
+        if aws is not None:
+            fleet.ready(aws, [u.spec for u in todo], "sesv2")
+        return fleet.run(todo, work, "json" if output == "json" else "text", "domains checked", lang=lang)
+    checked = work.check(todo[0])
+    _render_checked(checked, output, lang)
+    return 0 if checked.ok else 1  # from the data: the same for every -o and --lang
+
+
+def _render_checked(checked: DomainChecked, output: str, lang: str) -> None:
+    """Print one domain's verdict in the form asked for; every form shows the missing configuration sets."""
+    posture = checked.posture
     if output == "json":
-        echo_json(posture.as_dict())
-        return 0 if posture.ok else 1
+        echo_json(checked.as_dict())
+        return
     if output == "markdown" or lang == "ja":
         from byodkim.rollout.memo import render_posture
 
         click.echo(render_posture(posture, output, lang), nl=False)
-        _echo_reports_hint(posture, output, lang)
-        return 0 if posture.ok else 1
-    _render_posture(posture)
+    else:
+        _render_posture(posture)
     _echo_reports_hint(posture, output, lang)
-    for where in missing_sets:
-        click.echo(f"  FIX configuration set: {where}")
-    return 0 if posture.ok and not missing_sets else 1
-
-
-def _missing_configuration_sets(aws: Aws, found: list[RegionStatus]) -> list[str]:
-    """Return "REGION: NAME does not exist" for identities whose default configuration set is gone."""
-    from byodkim.aws.errors import error_code
-
-    missing = []
-    for status in found:
-        if not status.configuration_set:
-            continue
-        try:
-            aws.client("sesv2", status.region).get_configuration_set(ConfigurationSetName=status.configuration_set)
-        except Exception as exc:
-            if error_code(exc) != "NotFoundException":
-                raise
-            missing.append(f"{status.region}: {status.configuration_set} does not exist; launch phase 3 again")
-    return missing
+    for where in checked.missing_sets:
+        click.echo(("- " if output == "markdown" else "  ") + f"FIX configuration set: {where}")
 
 
 _REPORTS_HINT = {

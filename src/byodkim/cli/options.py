@@ -139,6 +139,29 @@ def output_option(*choices: str, default: str = "text", help_text: str = "Output
     return decorate
 
 
+def renamed(old: str, new: str, dest: str, **kwargs: Any) -> Callable[[F], F]:  # noqa: ANN401
+    """Accept ``old``, an option's name before this release, as a hidden alias of ``new`` (parameter ``dest``).
+
+    Given, it prints one deprecation line on stderr and its value goes to ``dest``; the alias
+    stays for a release (CHANGELOG), so scripts keep working while they are updated.
+    """
+
+    def decorate(function: F) -> F:
+        alias = f"renamed_{dest}_{old.lstrip('-').replace('-', '_')}"
+
+        @functools.wraps(function)
+        def wrapper(*args: Any, **values: Any) -> Any:  # noqa: ANN401
+            given = values.pop(alias, None)
+            if given is not None and given != ():
+                click.echo(f"warning: {old} is deprecated; use {new}", err=True)
+                values[dest] = given
+            return function(*args, **values)
+
+        return cast("F", click.option(old, alias, hidden=True, default=None, **kwargs)(wrapper))
+
+    return decorate
+
+
 def servers(nameservers: tuple[list[Server], ...]) -> tuple[Server, ...]:
     """Flatten ``--nameserver`` values (a host name may stand for several addresses)."""
     return tuple(server for group in nameservers for server in group)
@@ -195,39 +218,6 @@ def secret_readers(aws: Aws, region: str) -> tuple[str, ...]:
         prefix = deployment.read(folder).prefix
         readers = (f"arn:aws:iam::{account}:role/{prefix}-dkim-manager-role", *readers)
     return readers
-
-
-def record_selector(aws: Aws, region: str, domain: str, selector: str) -> None:
-    """Point the deployment's SSM selector parameter at ``selector`` once SES holds it; say so on stderr."""
-    said = _record_selector(aws, region, domain, selector)
-    if said:
-        click.echo(said, err=True)
-
-
-def _record_selector(aws: Aws, region: str, domain: str, selector: str) -> str | None:
-    """Point the deployment's SSM selector parameter at ``selector``; return the line to print.
-
-    The parameter (phase 4's, read by phases 4, 5 and 7) is only updated where it exists and names
-    another selector: SES's selector is the truth, and the next phase must not act on the old key.
-    """
-    from byodkim import deployment
-    from byodkim.aws.ssm import read_parameter
-
-    folder = deployment.find_sceptre_dir()
-    if folder is None:
-        return None
-    name = deployment.read(folder).parameter(domain, "selector")
-    client = aws.client("ssm", region)
-    try:
-        held = read_parameter(client, name)
-        if held is None or held == selector:
-            return None
-        client.put_parameter(Name=name, Value=selector, Type="String", Overwrite=True)
-    except Exception as exc:  # noqa: BLE001 - SES has switched; the parameter is a note to fix by hand
-        from byodkim.aws.errors import translate
-
-        return f"warning: could not point SSM {name} at {selector} ({translate(exc) or exc}); set it by hand"
-    return f"SSM {name}: {held} -> {selector} (the selector SES holds)"
 
 
 def prefix() -> str:

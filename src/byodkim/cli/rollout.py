@@ -8,9 +8,8 @@ from typing import TYPE_CHECKING
 import click
 
 from byodkim.cli import fleet
-from byodkim.cli.fleet import all_option, fleet_options, ses_rate_option
+from byodkim.cli.fleet import Targets, target_options
 from byodkim.cli.options import (
-    DOMAIN,
     DURATION,
     OUT_FILE,
     SELECTOR,
@@ -26,7 +25,6 @@ from byodkim.cli.options import (
     profile_option,
     project_option,
     region_option,
-    regions_option,
     secret_readers,
     servers,
     write_text,
@@ -44,14 +42,7 @@ if TYPE_CHECKING:
 @click.command()
 @env_option
 @project_option
-@click.option(
-    "--domain", "domains", type=DOMAIN, multiple=True, help="Mail domain [default: the phase-3 stack's identity]."
-)
-@all_option
-@ses_rate_option
-@regions_option
-@profile_option
-@nameserver_option
+@target_options
 @output_option("text", "markdown", "md", "json", help_text="Output format (md is short for markdown).")
 @lang_option("the memo")
 @click.option("-O", "--out", type=OUT_FILE, help="Write the memo to this file instead of stdout.")
@@ -63,12 +54,7 @@ if TYPE_CHECKING:
 def report(
     environment: str | None,
     project: str | None,
-    domains: tuple[str, ...],
-    every: bool,  # noqa: FBT001 - a click flag
-    ses_rate: float | None,
-    regions: tuple[str, ...],
-    profile: str | None,
-    nameservers: tuple[list[Server], ...],
+    targets: Targets,
     output: str,
     lang: str,
     out: Path | None,
@@ -83,7 +69,7 @@ def report(
     from byodkim.rollout.report import ReportRequest, collect
 
     target = deployment.resolve(project, environment)
-    if fleet.is_fleet(domains, every):
+    if targets.many:
         from byodkim.rollout.fleet import domain_units, select
         from byodkim.rollout.fleetops import ReportWork
 
@@ -92,18 +78,20 @@ def report(
 
             raise InputError("--dmarc-reports is one domain's", "give one --domain, or run dmarc-report for many")
 
-        aws = fleet.aws_for(profile, ses_rate)
-        specs = select(target, domains, every=every, regions=regions)
+        aws = fleet.aws_for(targets.profile, targets.ses_rate)
+        specs = select(target, targets.domains, every=targets.every, regions=targets.regions)
         todo = domain_units(specs, lambda: (aws.default_region(),))
         fleet.ready(aws, [u.spec for u in todo], "secretsmanager", "sesv2")
-        work = ReportWork(aws, servers(nameservers), target.secret_prefix)
+        work = ReportWork(aws, targets.nameservers, target.secret_prefix)
         if output in ("markdown", "md") or out is not None:
             return _fleet_memo(todo, work, lang, out)
         return fleet.run(todo, work, "json" if output == "json" else "text", "domains", lang=lang)
-    domain = domains[0] if domains else None
+    domain = targets.domains[0] if targets.domains else None
     declared = target.declared(domain or target.domain or "")
-    aws, chosen = aws_regions(profile, regions or (declared.regions if declared else ()), ses_rate)
-    request = ReportRequest(target, domain, chosen, servers(nameservers))
+    aws, chosen = aws_regions(
+        targets.profile, targets.regions or (declared.regions if declared else ()), targets.ses_rate
+    )
+    request = ReportRequest(target, domain, chosen, targets.nameservers)
     rollout = collect(request, aws, chosen[0])
     text = render(rollout, output, lang, prefix())
     if dmarc_reports:
@@ -178,11 +166,8 @@ def _fleet_memo(todo: list[Unit], work: ReportWork, lang: str, out: Path | None)
 
 
 @click.command()
-@fleet_options
+@target_options
 @click.option("--new-selector", required=True, type=SELECTOR, help="Selector of the new key (one DNS label).")
-@regions_option
-@profile_option
-@nameserver_option
 @click.option("--timeout", type=DURATION, default="72h", show_default=True, help="How long each wait may take.")
 @click.option(
     "--interval", type=click.FloatRange(0.05, 3600), default=5.0, show_default=True, help="First poll interval (s)."
@@ -212,13 +197,8 @@ def _fleet_memo(todo: list[Unit], work: ReportWork, lang: str, out: Path | None)
 )
 @output_option("text", "json")
 def rotate(
-    domains: tuple[str, ...],
-    every: bool,  # noqa: FBT001 - a click flag
-    ses_rate: float | None,
+    targets: Targets,
     new_selector: str,
-    regions: tuple[str, ...],
-    profile: str | None,
-    nameservers: tuple[list[Server], ...],
     timeout: float,
     interval: float,
     until: str | None,
@@ -238,13 +218,13 @@ def rotate(
 
     from byodkim.rollout import rotate as rotation
 
-    specs = fleet.chosen(domains, every, None, regions, need_selector=False)
-    aws, chosen = aws_regions(profile, specs[0].regions, ses_rate)
+    specs = targets.specs(None, need_selector=False)
+    aws, chosen = aws_regions(targets.profile, specs[0].regions, targets.ses_rate)
     request = rotation.RotationRequest(
         specs[0].domain,
         new_selector,
         chosen,
-        servers(nameservers),
+        targets.nameservers,
         state_dir,
         timeout,
         interval,
@@ -254,16 +234,17 @@ def rotate(
         kms_key(aws, chosen[0], kms_key_id),
         readers=() if dry_run else secret_readers(aws, chosen[0]),
     )
-    if fleet.is_fleet(domains, every):
-        from byodkim.rollout.fleet import domain_units
-        from byodkim.rollout.fleetops import RotateWork
+    from byodkim.rollout.fleet import domain_units
+    from byodkim.rollout.fleetops import RotateWork
 
+    todo = domain_units(specs, lambda: chosen)
+    work = RotateWork(aws, request, notify=_alert(aws, chosen[0]))
+    if targets.many:
         if dry_run:
             from byodkim.errors import InputError
 
             raise InputError("--dry-run takes one domain", "give one --domain with it")
-        todo = domain_units(specs, lambda: chosen)
-        return fleet.run(todo, RotateWork(aws, request), output, "domains rotated")
+        return fleet.run(todo, work, output, "domains rotated")
     domain = request.domain
     labels = {
         "keyed": "new key generated and stored in Secrets Manager",
@@ -285,20 +266,21 @@ def rotate(
             click.echo(f"rotation of {domain} from {state.old_selector} to {state.new_selector}: done {done}")
             click.echo(f"a run would do next: {step}: {labels[step]}" if step else "nothing left to do")
         return 0
-    state = rotation.rotate(request, aws, progress, _alert(aws, chosen[0]))
-    if "switched" in state.done:  # SES holds the new selector: phases 4, 5 and 7 must read it too
-        from byodkim.cli.options import record_selector
-
-        record_selector(aws, chosen[0], domain, state.new_selector)
+    work.progress = progress
+    state, note = work.rotate(todo[0])
+    if note:  # SES holds the new selector: phases 4, 5 and 7 read it from SSM too
+        click.echo(note, err=True)
     if output == "json":
         echo_json(asdict(state))
         return 0
     if "requested" in state.done and "published" not in state.done:
         click.echo(f"send {state.request_file} to the DNS team; then run the same command again")
     if "verified" in state.done:
+        from byodkim.dkim.names import record_name
+
         click.echo(
             f"rotated {domain} from {state.old_selector} to {state.new_selector}. Keep the old record "
-            f"{state.old_selector}._domainkey.{domain} until {state.old_record_until}, then remove it"
+            f"{record_name(domain, state.old_selector)} until {state.old_record_until}, then remove it"
         )
     else:
         click.echo(f"stopped after {state.done[-1]}; state in {request.state_file}")
@@ -342,6 +324,8 @@ def _alert(aws: Aws, region: str) -> Callable[[str, str], None]:
 @nameserver_option
 @profile_option
 @region_option
+@click.option("--dry-run", is_flag=True, help="Say which phase would run where, for what; change nothing.")
+@lang_option("the output")
 def phase(
     number: str,
     domain: str,
@@ -354,6 +338,8 @@ def phase(
     nameservers: tuple[list[Server], ...],
     profile: str | None,
     region: str | None,
+    dry_run: bool,  # noqa: FBT001 - a click flag
+    lang: str,  # noqa: ARG001 - read by the error translation (cli/__init__.py); the fields are the Lambda's
 ) -> int:
     """Run the dkim-manager Lambda's phase 4, 5 or 7 from here, with the same code and payload (or --invoke it)."""
     import json
@@ -365,6 +351,21 @@ def phase(
     target = deployment.resolve(project, environment)
     aws = Aws(profile, region)
     where = aws.default_region()
+    if dry_run:  # before any call: the phase's own reads are the first step of its writes
+        how = f"by invoking {target.function_name}" if invoke else "here, with the function's code"
+        plan = {
+            "phase": number,
+            "domain": domain,
+            "selector": selector or "the one phase 4 keeps in SSM",
+            "region": where,
+            "how": how,
+            "dry_run": True,
+        }
+        if output == "json":
+            echo_json(plan)
+        else:
+            click.echo(f"would run phase {number} for {domain} ({plan['selector']}) in {where} {how}; nothing changed")
+        return 0
     specs = tuple(server.spec for server in servers(nameservers))
     config = ManagerConfig.for_deployment(target, domain, where, aws.account(where), specs)
     if invoke:

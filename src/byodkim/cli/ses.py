@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import functools
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -11,7 +10,7 @@ from typing import TYPE_CHECKING
 import click
 
 from byodkim.cli import fleet
-from byodkim.cli.fleet import fleet_options
+from byodkim.cli.fleet import Targets, target_options
 from byodkim.cli.options import (
     aws_regions,
     declared_selector_option,
@@ -20,32 +19,26 @@ from byodkim.cli.options import (
     key_file_option,
     kms_key,
     lang_option,
-    nameserver_option,
     output_option,
     passphrase_option,
     prefix,
     profile_option,
-    record_selector,
     regions_option,
     secret_readers,
-    servers,
     signing_key,
 )
 from byodkim.cli.render import print_registration, region_line
-from byodkim.deployment import SECRET_PREFIX, secret_id
+from byodkim.deployment import SECRET_PREFIX
 from byodkim.errors import InputError
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
-
-    from byodkim.aws.secrets import KeySource
-    from byodkim.aws.ses import LiveCheck, RegionResult, RegionStatus, Registration
+    from byodkim.aws.ses import RegionResult, RegionStatus
     from byodkim.aws.session import Aws
-    from byodkim.deployment import DomainSpec
-    from byodkim.dnscheck.servers import Server
+    from byodkim.dkim.keys import PublicKey
+    from byodkim.rollout.registration import Registered
 
 
-def _next_after_register(results: list[RegionResult], domain: str, selector: str) -> str:
+def _next_after_register(results: list[RegionResult], domain: str, selector: str, secret: str) -> str:
     """Return the next step for what SES says now: nothing when it signs with this key already."""
     if all(r.status == "SUCCESS" for r in results):
         return (
@@ -53,13 +46,12 @@ def _next_after_register(results: list[RegionResult], domain: str, selector: str
         )
     return (
         f"next: have the record published ({prefix()} phase 4 --domain {domain}, then phase 5), then "
-        f"{prefix()} verify --domain {domain} --selector {selector} --secret-id "
-        f"{secret_id(domain, selector)} --ses --wait"
+        f"{prefix()} verify --domain {domain} --selector {selector} --secret-id {secret} --ses --wait"
     )
 
 
 @click.command()
-@fleet_options
+@target_options
 @declared_selector_option
 @key_file_option
 @passphrase_option
@@ -74,160 +66,92 @@ def _next_after_register(results: list[RegionResult], domain: str, selector: str
     help="KMS key for a new secret [default: phase 1's alias/<project>-<env>-dkim-secrets, else its "
     "alias/<project>-<env>-dkim; refused when neither exists].",
 )
-@regions_option
-@profile_option
 @click.option("--dry-run", is_flag=True, help="Print the calls it would make; change nothing.")
 @click.option(
     "--force", is_flag=True, help="Switch an identity that signs now (Easy DKIM or another key) without the DNS check."
 )
-@nameserver_option
 @output_option("text", "json")
+@lang_option("the output")
 def register(
-    domains: tuple[str, ...],
-    every: bool,  # noqa: FBT001 - a click flag
-    ses_rate: float | None,
+    targets: Targets,
     selector: str | None,
     key_file: Path | None,
     passphrase: bytes | None,
     secret_id: str | None,
     key_dir: Path | None,
     kms_key_id: str | None,
-    regions: tuple[str, ...],
-    profile: str | None,
     dry_run: bool,  # noqa: FBT001 - a click flag
     force: bool,  # noqa: FBT001 - a click flag
-    nameservers: tuple[list[Server], ...],
     output: str,
+    lang: str,
 ) -> int:
     """Register the DKIM key with SES (SigningAttributesOrigin=EXTERNAL) in each region.
 
     With several --domain or --all, each domain's key comes from its secret (generated and
     stored first when there is none), one line per domain and region.
     """
-    from byodkim.aws import secrets
-    from byodkim.aws.guards import live_check
-    from byodkim.aws.ses import Registration, register
+    from byodkim.rollout.fleet import units
+    from byodkim.rollout.registration import RegisterRequest, Registrar, public_keys
 
     if key_file is not None and secret_id is not None:
         raise InputError("give --key-file or --secret-id, not both")
-    specs = fleet.chosen(domains, every, selector, regions)
-    if fleet.is_fleet(domains, every):
-        if key_file is not None or secret_id is not None:
-            raise InputError("--key-file and --secret-id name one domain's key", "give one --domain with them")
-        return _register_fleet(
-            specs, profile, ses_rate, kms_key_id, dry_run, force, servers(nameservers), output, key_dir
-        )
-    if key_dir is not None:
-        raise InputError("--key-dir is for several domains", "give one domain's key with --key-file")
-    domain, selector = specs[0].domain, specs[0].selector
-    given = signing_key(key_file, passphrase) if key_file is not None else None
-    aws, chosen = aws_regions(profile, specs[0].regions, ses_rate)
-    sm = aws.client("secretsmanager", chosen[0])
-    kms = kms_key(aws, chosen[0], kms_key_id)
-    obtain = functools.partial(
-        secrets.obtain_key,
-        sm,
-        domain=domain,
-        selector=selector,
+    specs = targets.specs(selector)
+    many = targets.many
+    if many and (key_file is not None or secret_id is not None):
+        raise InputError("--key-file and --secret-id name one domain's key", "give one --domain with them")
+    target = fleet.declared()
+    request = RegisterRequest(
+        tuple(specs),
+        target.secret_prefix if target is not None else SECRET_PREFIX,
+        dry_run=dry_run,
+        force=force,
+        servers=targets.nameservers,
+        key=signing_key(key_file, passphrase) if key_file is not None else None,
         secret_id=secret_id,
-        kms_key_id=kms,
-        readers=secret_readers(aws, chosen[0]) if not dry_run else (),
+        key_dir=key_dir,
     )
-    # The key first in memory only, and the guard asked on a dry run: a refused register writes
-    # nothing (no secret, no SES change), so a refusal leaves the account as it found it.
-    source = obtain(given=given, dry_run=True)
-    check = live_check(domain, selector, source.key.public, servers(nameservers))
-    results = register(Registration(domain, selector, source.key, chosen, dry_run=True, force=force), aws, check)
-    if not dry_run:
-        request = Registration(domain, selector, source.key, chosen, force=force)
-        source, results = _register_planned(obtain, source, results, request, aws, check, servers(nameservers))
-    print_registration(output, (domain, selector), source, chosen, results, dry_run=dry_run)
-    if output != "json" and not dry_run and all(r.ok for r in results):
-        click.echo(_next_after_register(results, domain, selector))
-    return 0 if all(r.ok for r in results) else 1
-
-
-def _register_planned(
-    obtain: Callable[..., KeySource],
-    source: KeySource,
-    planned: list[RegionResult],
-    request: Registration,
-    aws: Aws,
-    check: LiveCheck,
-    nameservers: tuple[Server, ...],
-) -> tuple[KeySource, list[RegionResult]]:
-    """Carry out a planned registration: nothing when a region refused, else store the key, then register."""
-    from byodkim.aws.ses import UNPUBLISHED, register
-
-    if any(r.action == "refused" for r in planned):
-        return dataclasses.replace(source, action="not stored"), planned
-    if source.action == "would store":
-        source = dataclasses.replace(obtain(given=source.key, dry_run=False), generated=source.generated)
-    if all(r.action == "already registered" for r in planned):
-        return source, planned  # SES holds this key everywhere: no second read
-    results = register(request, aws, check)
-    for result in results:
-        if result.action == "refused":  # the record went between the plan and an attempt of the switch
-            result.detail += ". Have the record published again, check it with `byodkim verify`, then run again"
-        if result.action == UNPUBLISHED and result.previous:
-            # The record went as SES switched: back to the key it signed with, as rotate does.
-            from byodkim.rollout.rotate import switch_back
-
-            back = switch_back(request.domain, result.previous, (result.region,), aws, nameservers)
-            result.detail += (
-                f"; {back}. Have the record published again, check it with `byodkim verify`, then run again"
-            )
-    if any(r.action in ("created", "updated") for r in results) and all(r.ok for r in results):
-        record_selector(aws, request.regions[0], request.domain, request.selector)  # phases 4, 5, 7 read SSM
-    return source, results
-
-
-def _register_fleet(
-    specs: list[DomainSpec],
-    profile: str | None,
-    ses_rate: float | None,
-    kms_key_id: str | None,
-    dry_run: bool,  # noqa: FBT001
-    force: bool,  # noqa: FBT001
-    nameservers: tuple[Server, ...],
-    output: str,
-    key_dir: Path | None,
-) -> int:
-    from byodkim.rollout.fleet import units
-    from byodkim.rollout.fleetops import RegisterWork, public_keys
-
-    aws = fleet.aws_for(profile, ses_rate)
+    aws = targets.aws(specs)
     todo = units(specs, aws.default_region)
-    fleet.ready(aws, [u.spec for u in todo], "secretsmanager", "sesv2", "sts")
-    kept = public_keys(aws, [u.spec for u in todo], SECRET_PREFIX)
-    work = RegisterWork(
+    kept: dict[str, PublicKey] = {}
+    if many:  # a fleet's kept keys by their descriptions, in one sweep: no secret value read per domain
+        fleet.ready(aws, [u.spec for u in todo], "secretsmanager", "sesv2", "sts")
+        kept = public_keys(aws, [u.spec for u in todo], request.secret_prefix)
+    registrar = Registrar(
+        request,
         aws,
-        lambda region: kms_key(aws, region, kms_key_id),
-        dry_run,
-        force,
-        nameservers,
-        kept,
-        key_dir,
-        readers=lambda region: secret_readers(aws, region),
+        kms_key=lambda region: kms_key(aws, region, kms_key_id),
+        readers=lambda region: () if dry_run else secret_readers(aws, region),
+        kept=kept,
     )
-    return fleet.run(todo, work, output, "domain-regions registered")
+    if many:
+        return fleet.run(todo, registrar, output, "domain-regions registered", lang=lang)
+    done = registrar.register_all(todo)
+    _print_one(done, output, dry_run=dry_run)
+    return 0 if all(d.result.ok for d in done) else 1
+
+
+def _print_one(done: list[Registered], output: str, *, dry_run: bool) -> None:
+    """Print one domain's registration: its key's line, a line per region, the next step."""
+    domain, selector = done[0].unit.domain, done[0].unit.spec.selector
+    key = done[-1].key
+    assert key.source is not None  # noqa: S101 - one domain's key is always read or made, not described
+    source = dataclasses.replace(key.source, action=key.action)
+    results = [d.result for d in done]
+    for note in dict.fromkeys(d.note for d in done if d.note):
+        click.echo(note, err=True)
+    print_registration(output, (domain, selector), source, tuple(d.unit.region or "" for d in done), results,
+                       dry_run=dry_run)  # fmt: skip
+    if output != "json" and not dry_run and all(r.ok for r in results):
+        click.echo(_next_after_register(results, domain, selector, key.secret_id))
 
 
 @click.command()
-@fleet_options
-@regions_option
-@profile_option
-@nameserver_option
+@target_options
 @click.option("--no-dns", is_flag=True, help="Show SES's view only.")
 @output_option("text", "json")
 @lang_option("the table")
 def status(
-    domains: tuple[str, ...],
-    every: bool,  # noqa: FBT001 - a click flag
-    ses_rate: float | None,
-    regions: tuple[str, ...],
-    profile: str | None,
-    nameservers: tuple[list[Server], ...],
+    targets: Targets,
     no_dns: bool,  # noqa: FBT001 - a click flag
     output: str,
     lang: str,
@@ -235,21 +159,21 @@ def status(
     """Show the identity's DKIM state in each region, and the record on the name servers beside it."""
     from dataclasses import asdict
 
-    from byodkim.aws.ses import status as ses_status
+    from byodkim.rollout.fleet import units
+    from byodkim.rollout.fleetops import StatusWork
     from byodkim.rollout.report import dns_views
 
-    specs = fleet.chosen(domains, every, None, regions, need_selector=False)
-    if fleet.is_fleet(domains, every):
-        from byodkim.rollout.fleet import units
-        from byodkim.rollout.fleetops import StatusWork
-
-        aws = fleet.aws_for(profile, ses_rate)
+    specs = targets.specs(None, need_selector=False)
+    aws = targets.aws(specs)
+    todo = units(specs, aws.default_region)
+    work = StatusWork(aws)
+    if targets.many:
         fleet.ready(aws, specs, "sesv2")
-        return fleet.run(units(specs, aws.default_region), StatusWork(aws), output, "domain-regions read", lang=lang)
+        return fleet.run(todo, work, output, "domain-regions read", lang=lang)
     domain = specs[0].domain
-    aws, chosen = aws_regions(profile, specs[0].regions, ses_rate)
-    found = ses_status(domain, chosen, aws)
-    views = [] if no_dns else dns_views(domain, found, servers(nameservers))
+    chosen = tuple(str(u.region) for u in todo)
+    found = [work.read(unit) for unit in todo]
+    views = [] if no_dns else dns_views(domain, found, targets.nameservers)
     if output == "json":
         echo_json({"domain": domain, "regions": [s.as_dict() for s in found], "dns": [asdict(v) for v in views]})
         return 1 if any(item.error for item in found) or not any(item.exists for item in found) else 0
@@ -332,6 +256,7 @@ def _status_table(domain: str, found: list[RegionStatus], lang: str = "en") -> N
 @click.option("-y", "--yes", is_flag=True, help="Do not ask for confirmation.")
 @click.option("--dry-run", is_flag=True, help="Say what would change; change nothing.")
 @output_option("text", "json")
+@lang_option("the output")
 def rollback(
     domain: str,
     regions: tuple[str, ...],
@@ -339,6 +264,7 @@ def rollback(
     yes: bool,  # noqa: FBT001 - a click flag
     dry_run: bool,  # noqa: FBT001 - a click flag
     output: str,
+    lang: str,  # noqa: ARG001 - read by the error translation (cli/__init__.py); the lines are English
 ) -> int:
     """Switch the identity back to Easy DKIM (SigningAttributesOrigin=AWS_SES)."""
     from byodkim.aws.guards import ses_statuses
@@ -394,4 +320,6 @@ def _cnames_to_publish(aws: Aws, domain: str, switched: tuple[str, ...]) -> None
 
 def cname_lines(domain: str, tokens: list[str]) -> list[str]:
     """Return Easy DKIM's CNAME records as BIND zone lines: TOKEN._domainkey.DOMAIN -> TOKEN.dkim.amazonses.com."""
-    return [f"{token}._domainkey.{domain}. 1800 IN CNAME {token}.dkim.amazonses.com." for token in tokens]
+    from byodkim.dkim.names import record_name
+
+    return [f"{record_name(domain, token)}. 1800 IN CNAME {token}.dkim.amazonses.com." for token in tokens]

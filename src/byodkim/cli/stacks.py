@@ -12,12 +12,14 @@ from byodkim.cli.options import (
     output_option,
     profile_option,
     region_option,
+    renamed,
 )
 from byodkim.errors import InputError
 
 
 @click.command()
-@click.argument("group", required=False)
+@env_option
+@click.argument("group", required=False, metavar="")  # the group's name before --env; kept for a release
 @click.option(
     "--stack",
     "stacks",
@@ -29,6 +31,7 @@ from byodkim.errors import InputError
 @output_option("text", "json")
 @lang_option("the preflight")
 def preflight(
+    environment: str | None,
     group: str | None,
     stacks: tuple[str, ...],
     profile: str | None,
@@ -36,17 +39,19 @@ def preflight(
     output: str,
     lang: str,
 ) -> int:
-    """Preview what `sceptre launch GROUP` would change; exit 1 if it would lose or collide with what runs."""
+    """Preview what `sceptre launch ENV` would change; exit 1 if it would lose or collide with what runs."""
     from byodkim import deployment
     from byodkim.aws.session import Aws
     from byodkim.errors import InputError
     from byodkim.rollout.preflight import preview
     from byodkim.rollout.preflight_memo import render
 
+    if group is not None:
+        click.echo("warning: preflight GROUP is deprecated; use --env GROUP", err=True)
     folder = deployment.find_sceptre_dir()
     if folder is None:
         raise InputError("no Sceptre project found (sceptre/config/config.yaml)", "run from the byodkim checkout")
-    target = deployment.read(folder, group or deployment.DEFAULT_GROUP)
+    target = deployment.read(folder, environment or group or deployment.DEFAULT_GROUP)
     unknown = [s for s in stacks if s not in deployment.STACKS]
     if unknown:
         raise InputError(
@@ -60,19 +65,22 @@ def preflight(
 @click.command()
 @click.option("--stack", required=True, help="The stack, e.g. phase-1-infrastructure-foundation.")
 @click.option("--resource", required=True, help="The logical ID our template gives the resource.")
-@click.option("--from", "source", help="Its logical ID in the live stack, when it has one there.")
-@click.option("--env", "group", help="Sceptre config group [default: prod].")
+@click.option("--live-resource", "source", help="Its logical ID in the live stack, when it has one there.")
+@renamed("--from", "--live-resource", "source")  # --from is send-test's From address
+@env_option
 @profile_option
 @region_option
 @click.option("--dry-run", is_flag=True, help="Say what each step would do; change nothing.")
+@lang_option("the output")
 def adopt(
     stack: str,
     resource: str,
     source: str | None,
-    group: str | None,
+    environment: str | None,
     profile: str | None,
     region: str | None,
     dry_run: bool,  # noqa: FBT001 - a click flag
+    lang: str,  # noqa: ARG001 - read by the error translation (cli/__init__.py); the steps are English
 ) -> None:
     """Import a resource that exists under our logical ID (retain, remove, import), without recreating it."""
     from byodkim import deployment
@@ -85,7 +93,7 @@ def adopt(
     if folder is None:
         raise InputError("no Sceptre project found (sceptre/config/config.yaml)", "run from the byodkim checkout")
     _our_stack(stack)
-    target = deployment.read(folder, group or deployment.DEFAULT_GROUP)
+    target = deployment.read(folder, environment or deployment.DEFAULT_GROUP)
 
     request = AdoptRequest(target, folder, stack, resource, source, dry_run=dry_run)
     run_adopt(request, Aws(profile, region or target.region), _progress)
@@ -98,17 +106,19 @@ def adopt(
 @click.command()
 @click.option("--stack", required=True, help="The stack, e.g. phase-4-dns-preparation.")
 @click.option("--resource", required=True, help="The resource's logical ID in the live stack.")
-@click.option("--env", "group", help="Sceptre config group [default: prod].")
+@env_option
 @profile_option
 @region_option
 @click.option("--dry-run", is_flag=True, help="Say what would be set; change nothing.")
+@lang_option("the output")
 def retain(
     stack: str,
     resource: str,
-    group: str | None,
+    environment: str | None,
     profile: str | None,
     region: str | None,
     dry_run: bool,  # noqa: FBT001 - a click flag
+    lang: str,  # noqa: ARG001 - read by the error translation (cli/__init__.py); the steps are English
 ) -> None:
     """Keep a resource when a launch removes or replaces it (DeletionPolicy/UpdateReplacePolicy: Retain)."""
     from byodkim import deployment
@@ -116,27 +126,29 @@ def retain(
     from byodkim.rollout.adopt import retain as run_retain
 
     _our_stack(stack)
-    target = deployment.read(group=group or deployment.DEFAULT_GROUP)
+    target = deployment.read(group=environment or deployment.DEFAULT_GROUP)
 
     run_retain(target, stack, resource, Aws(profile, region or target.region), _progress, dry_run=dry_run)
     if not dry_run:
-        click.echo(f"next: byodkim preflight {target.group}")
+        click.echo(f"next: byodkim preflight --env {target.group}")
 
 
 @click.command("continue-rollback")
 @click.option("--stack", required=True, help="The stack in UPDATE_ROLLBACK_FAILED, e.g. phase-4-dns-preparation.")
-@click.option("--env", "group", help="Sceptre config group [default: prod].")
+@env_option
 @profile_option
 @region_option
 @click.option("--dry-run", is_flag=True, help="Say which resources would be skipped; change nothing.")
-@click.option("-y", "--yes", is_flag=True, help="Do not ask before continuing the rollback.")
+@click.option("-y", "--yes", is_flag=True, help="Do not ask for confirmation.")
+@lang_option("the output")
 def continue_rollback(
     stack: str,
-    group: str | None,
+    environment: str | None,
     profile: str | None,
     region: str | None,
     dry_run: bool,  # noqa: FBT001 - a click flag
     yes: bool,  # noqa: FBT001 - a click flag
+    lang: str,  # noqa: ARG001 - read by the error translation (cli/__init__.py); the steps are English
 ) -> None:
     """Continue a failed rollback, skipping only the resources whose rollback failed."""
     from byodkim import deployment
@@ -144,7 +156,7 @@ def continue_rollback(
     from byodkim.rollout.adopt import continue_rollback as run_continue
 
     _our_stack(stack)
-    target = deployment.read(group=group or deployment.DEFAULT_GROUP)
+    target = deployment.read(group=environment or deployment.DEFAULT_GROUP)
     aws = Aws(profile, region or target.region)
 
     if not dry_run and not yes:
@@ -155,10 +167,10 @@ def continue_rollback(
             raise InputError("not continued", "run again with -y, or --dry-run to see the resources only")
     run_continue(target, stack, aws, _progress, dry_run=dry_run)
     if dry_run:
-        click.echo(f"next: byodkim continue-rollback --stack {stack} -y, then byodkim preflight {target.group}")
+        click.echo(f"next: byodkim continue-rollback --stack {stack} -y, then byodkim preflight --env {target.group}")
     else:
         click.echo(
-            f"next: byodkim preflight {target.group}, then cd sceptre && uv run sceptre launch -y {target.group}"
+            f"next: byodkim preflight --env {target.group}, then cd sceptre && uv run sceptre launch -y {target.group}"
         )
 
 

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 import click
 
 from byodkim.cli import fleet
-from byodkim.cli.fleet import fleet_options
+from byodkim.cli.fleet import Targets, target_options
 from byodkim.cli.options import (
     DURATION,
     FILE,
@@ -15,13 +15,9 @@ from byodkim.cli.options import (
     declared_selector_option,
     key_file_option,
     lang_option,
-    nameserver_option,
     output_option,
     passphrase_option,
-    profile_option,
     public_key,
-    regions_option,
-    servers,
     signing_key,
 )
 from byodkim.cli.render import WaitProgress, verify_result
@@ -31,17 +27,15 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from byodkim.deployment import DomainSpec
-    from byodkim.dnscheck.servers import Server
 
 
 @click.command()
-@fleet_options
+@target_options
 @declared_selector_option
 @key_file_option
 @click.option("--public-key-file", type=FILE, help="Public key (or DKIM record value) instead of --key-file.")
 @click.option("--secret-id", help="Read the key from this Secrets Manager secret instead.")
 @passphrase_option
-@nameserver_option
 @click.option(
     "--query-timeout", type=click.FloatRange(0.1, 60), default=3.0, show_default=True, help="Seconds per query."
 )
@@ -58,28 +52,21 @@ if TYPE_CHECKING:
     help="Keep waiting while a server publishes another key or a malformed record (the DNS team is replacing it).",
 )
 @click.option("--ses", is_flag=True, help="Also read SES's DKIM status in each --region.")
-@regions_option
-@profile_option
 @output_option("text", "json")
 @lang_option("the text output")
 def verify(
-    domains: tuple[str, ...],
-    every: bool,  # noqa: FBT001 - a click flag
-    ses_rate: float | None,
+    targets: Targets,
     selector: str | None,
     key_file: Path | None,
     public_key_file: Path | None,
     secret_id: str | None,
     passphrase: bytes | None,
-    nameservers: tuple[list[Server], ...],
     query_timeout: float,
     wait_: bool,  # noqa: FBT001 - a click flag
     timeout: float,
     interval: float,
     wait_through_mistakes: bool,  # noqa: FBT001 - a click flag
     ses: bool,  # noqa: FBT001 - a click flag
-    regions: tuple[str, ...],
-    profile: str | None,
     output: str,
     lang: str,
 ) -> int:
@@ -90,22 +77,22 @@ def verify(
     """
     from byodkim.aws.guards import ses_statuses
     from byodkim.dnscheck import check as checker
-    from byodkim.dnscheck import judge, wait
+    from byodkim.dnscheck import wait
+    from byodkim.rollout.fleet import domain_units
+    from byodkim.rollout.fleetops import VerifyWork
 
-    specs = fleet.chosen(domains, every, selector, regions, need_regions=bool(ses or secret_id))
-    if fleet.is_fleet(domains, every):
+    specs = targets.specs(selector, need_regions=bool(ses or secret_id))
+    if targets.many:
         if key_file or public_key_file or secret_id or wait_:
             raise InputError(
                 "--key-file, --public-key-file, --secret-id and --wait take one domain",
                 "with several, each key is read from Secrets Manager; re-run to see progress",
             )
-        return _verify_fleet(
-            specs, profile, ses_rate, servers(nameservers), query_timeout, ses=ses, output=output, lang=lang
-        )
+        return _verify_fleet(specs, targets, query_timeout, ses=ses, output=output, lang=lang)
     domain, selector = specs[0].domain, specs[0].selector
     if sum(x is not None for x in (key_file, public_key_file, secret_id)) != 1:
         raise InputError("give exactly one of --key-file, --public-key-file or --secret-id")
-    aws, chosen = aws_regions(profile, specs[0].regions, ses_rate) if (ses or secret_id) else (None, ())
+    aws, chosen = aws_regions(targets.profile, specs[0].regions, targets.ses_rate) if (ses or secret_id) else (None, ())
     if secret_id is not None and aws is not None:
         from byodkim.aws.secrets import read_key
 
@@ -119,7 +106,10 @@ def verify(
         signing = None
     # With the private key, a receiver (dkimpy) also verifies a signed message against each answer.
     expected = signing.public if signing is not None else public_key(key_file, public_key_file, passphrase)
-    request = judge.Check(domain, selector, expected, servers(nameservers), timeout=query_timeout, signing=signing)
+    work = VerifyWork(
+        aws, targets.nameservers, query_timeout, public_keys={domain: expected}, signing=signing, lean=False
+    )
+    request = work.request(domain_units(specs, lambda: chosen or ("",))[0])
     ses_poll = (lambda: ses_statuses(aws, domain, chosen)) if ses and aws is not None else None
     if not wait_:
         report = checker.check(request)
@@ -151,9 +141,7 @@ def verify(
 
 def _verify_fleet(
     specs: list[DomainSpec],
-    profile: str | None,
-    ses_rate: float | None,
-    nameservers: tuple[Server, ...],
+    targets: Targets,
     query_timeout: float,
     *,
     ses: bool,
@@ -162,9 +150,10 @@ def _verify_fleet(
 ) -> int:
     from byodkim import deployment
     from byodkim.rollout.fleet import domain_units, units
-    from byodkim.rollout.fleetops import VerifyWork, public_keys
+    from byodkim.rollout.fleetops import VerifyWork
+    from byodkim.rollout.registration import public_keys
 
-    aws = fleet.aws_for(profile, ses_rate)
+    aws = fleet.aws_for(targets.profile, targets.ses_rate)
     target = fleet.declared()
     prefix = target.secret_prefix if target is not None else deployment.SECRET_PREFIX
     todo = domain_units(specs, lambda: (aws.default_region(),))
@@ -172,5 +161,5 @@ def _verify_fleet(
     if ses:
         todo += units(domains)
     fleet.ready(aws, domains, "secretsmanager", *(("sesv2",) if ses else ()))
-    work = VerifyWork(aws, nameservers, query_timeout, prefix, public_keys(aws, domains, prefix))
+    work = VerifyWork(aws, targets.nameservers, query_timeout, prefix, public_keys(aws, domains, prefix))
     return fleet.run(todo, work, output, "checked", lang=lang)

@@ -126,6 +126,9 @@ def validate_selector(text: str) -> str:
     return raw
 
 
-def record_name(selector: str, domain: str) -> str:
-    """Return the DNS name of a DKIM key record, without the root dot."""
+def record_name(domain: str, selector: str) -> str:
+    """Return the DNS name of a DKIM key record, ``selector._domainkey.domain``, without the root dot.
+
+    The one place the name is built; domain first, as in every other function that takes both.
+    """
     return f"{selector}._domainkey.{domain}"

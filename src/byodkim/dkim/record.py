@@ -27,7 +27,7 @@ class DkimRecord:
     @property
     def name(self) -> str:
         """Return the record name without the root dot."""
-        return record_name(self.selector, self.domain)
+        return record_name(self.domain, self.selector)
 
     @property
     def value(self) -> str:

@@ -114,7 +114,7 @@ class Report:
 def check(request: Check) -> Report:
     """Ask every authoritative server for the record, all at once, and judge each answer."""
     start = time.monotonic()
-    name = record_name(request.selector, request.domain)
+    name = record_name(request.domain, request.selector)
     zone = None
     servers = list(request.servers)
     if not servers:

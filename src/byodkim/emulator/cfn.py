@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from moto.core.common_models import CloudFormationModel
 
+from byodkim.dkim.names import record_name
+
 if TYPE_CHECKING:
     from byodkim.emulator.state import State
 
@@ -179,7 +181,7 @@ class EmailIdentity(_Model, CloudFormationModel):
             _apply(identity, self.properties)
             self.name = identity.name
         for index, token in enumerate(identity.tokens[:3], 1):
-            self.values[f"DkimDNSTokenName{index}"] = f"{token}._domainkey.{identity.name}"
+            self.values[f"DkimDNSTokenName{index}"] = record_name(identity.name, token)
             self.values[f"DkimDNSTokenValue{index}"] = f"{token}.dkim.amazonses.com"
 
     def remove(self) -> None:

@@ -24,6 +24,7 @@ import threading
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from byodkim.dkim.names import record_name
 from byodkim.emulator.ses import SesError
 
 if TYPE_CHECKING:
@@ -67,7 +68,7 @@ class Outbound:
 
     def dns_records(self, store: SesIdentities) -> list[dict[str, str]]:
         """Return the TXT records a name server must serve for the emulator's own signatures to verify."""
-        records = [{"name": f"{AMAZONSES_SELECTOR}._domainkey.amazonses.com", "value": self._record(self.amazonses)}]
+        records = [{"name": record_name("amazonses.com", AMAZONSES_SELECTOR), "value": self._record(self.amazonses)}]
         with store.lock:
             tokens = {t for ident in store.identities.values() if ident.origin != "EXTERNAL" for t in ident.tokens}
         records += [

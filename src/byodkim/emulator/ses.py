@@ -19,6 +19,8 @@ import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from byodkim.dkim.names import record_name
+
 if TYPE_CHECKING:
     from byodkim.dkim.keys import SigningKey
     from byodkim.emulator.state import Settings
@@ -175,7 +177,7 @@ class SesIdentities:
 
         if identity.origin != "EXTERNAL":  # Easy DKIM: all three token CNAMEs must point at SES
             return all(
-                cname_target(f"{token}._domainkey.{identity.name}", self.settings.dns_servers)
+                cname_target(record_name(identity.name, token), self.settings.dns_servers)
                 == f"{token}.dkim.amazonses.com"
                 for token in identity.tokens
             )

@@ -70,11 +70,13 @@ def converge(aws: Aws, target: deployment.Deployment, dns: LocalNameServer, time
     """Register every declared domain in every region, publish the records, and wait for SES's SUCCESS."""
     from byodkim.dkim.record import DkimRecord, quote_strings
     from byodkim.rollout.fleet import Run, units
-    from byodkim.rollout.fleetops import RegisterWork, VerifyWork, public_keys
+    from byodkim.rollout.fleetops import VerifyWork
+    from byodkim.rollout.registration import RegisterRequest, Registrar, public_keys
 
     _same_zone(target)
     todo = units(target.domains)
-    registered = Run(RegisterWork(aws)).run(todo)
+    request = RegisterRequest(tuple(target.domains), target.secret_prefix)
+    registered = Run(Registrar(request, aws, kms_key=lambda _region: None, readers=lambda _region: ())).run(todo)
     if not registered.ok:
         raise ByodkimError(
             f"registering every declared domain in the sandbox failed: {registered.actions}", "see emulator.log"

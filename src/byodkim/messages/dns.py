@@ -113,7 +113,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     # Why a tag-list breaks RFC 6376 section 3.2's grammar (dkim/record.py's TagListError).
     "tags.empty": ("an empty tag between two ';'", "2 つの ; の間に空のタグ"),
     "tags.no_equals": ("text without '=': `{text}`", "= のない文字列: `{text}`"),
-    "tags.bad_name": ("`{name}` is not a tag name (a letter first, no spaces)", "`{name}` はタグ名ではありません (先頭は英字、空白なし)"),
+    "tags.bad_name": (
+        "`{name}` is not a tag name (a letter first, no spaces)",
+        "`{name}` はタグ名ではありません (先頭は英字、空白なし)",
+    ),
     "tags.twice": ("the tag {name}= twice", "タグ {name}= が 2 回"),
     "tags.bad_char": (
         "{name}= holds a character no tag value may hold (controls, non-ASCII)",

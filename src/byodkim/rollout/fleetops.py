@@ -12,119 +12,19 @@ from typing import TYPE_CHECKING, Any
 from byodkim.deployment import SECRET_PREFIX, secret_id
 from byodkim.errors import InputError
 from byodkim.messages import say
-from byodkim.rollout.fleet import Once, Outcome, Unit
+from byodkim.rollout.fleet import Outcome, Unit
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Sequence
+    from collections.abc import Callable
     from pathlib import Path
 
-    from byodkim.aws.ses import KeyMaterial
+    from byodkim.aws.ses import RegionStatus
     from byodkim.aws.session import Aws
-    from byodkim.deployment import DomainSpec
     from byodkim.dkim.keys import PublicKey, SigningKey
+    from byodkim.dnscheck.judge import Check
     from byodkim.dnscheck.servers import Server
-    from byodkim.rollout.rotate import RotationRequest
-
-
-def public_keys(aws: Aws, specs: Sequence[DomainSpec], prefix: str) -> dict[str, PublicKey]:
-    """Return domain -> public key for its declared selector, from one sweep of each first region's secrets."""
-    from byodkim.aws.secrets import described_keys
-
-    found: dict[str, PublicKey] = {}
-    for region in dict.fromkeys(spec.regions[0] for spec in specs if spec.regions):
-        kept = described_keys(aws.client("secretsmanager", region), prefix)
-        for spec in specs:
-            key = kept.get(secret_id(spec.domain, spec.selector, prefix)) if spec.regions[:1] == (region,) else None
-            if key is not None:
-                found[spec.domain] = key
-    return found
-
-
-@dataclass
-class RegisterWork:
-    """``register``: the domain's key from its secret (made and stored once, if new), then SES in one region.
-
-    The key is stored before any region is registered, and a region is registered only with
-    the stored key, so an interrupted run never leaves a domain registered with a key that is
-    not kept, and a re-run registers the stored key where it is missing.
-    """
-
-    aws: Aws
-    kms_key_id: Callable[[str], str | None] = lambda _region: None  # a region's key for new secrets
-    dry_run: bool = False
-    force: bool = False
-    servers: tuple[Server, ...] = ()
-    kept: dict[str, PublicKey] = field(default_factory=dict)  # domain -> the key its secret describes
-    key_dir: Path | None = None  # keygen --all's folder: register DIR/DOMAIN/SELECTOR.private.pem
-    # Who may read a new secret (its resource policy), per region; nobody named: no policy.
-    readers: Callable[[str], tuple[str, ...]] = lambda _region: ()
-    _keys: Once[DomainSpec, tuple[str, KeyMaterial]] = field(init=False)
-
-    def __post_init__(self) -> None:
-        self._keys = Once(self._obtain)
-        self._kms = Once(self.kms_key_id)  # KMS keys are regional: looked up once per region used
-        self._readers = Once(self.readers)
-
-    def __call__(self, unit: Unit) -> Outcome:
-        """Register ``unit.domain`` in ``unit.region``."""
-        from byodkim.aws.guards import live_check
-        from byodkim.aws.ses import Registration, register
-
-        assert unit.region is not None  # noqa: S101 - register units are regional
-        action, key = self._keys.get(unit.spec)  # every region's unit of a domain carries the same spec
-        spec = unit.spec
-        request = Registration(spec.domain, spec.selector, key, (unit.region,), self.dry_run, self.force)
-        live = live_check(spec.domain, spec.selector, key.public, self.servers)
-        result = register(request, self.aws, live)[0]
-        return Outcome(
-            spec.domain,
-            unit.region,
-            ok=result.ok,
-            action=result.action,
-            detail=result.detail,
-            data={
-                "selector": spec.selector,
-                "status": result.status,
-                "fingerprint": key.public.fingerprint,
-                "secret": action,
-            },
-        )
-
-    def _obtain(self, spec: DomainSpec) -> tuple[str, KeyMaterial]:
-        """Return the domain's key: the one kept (by its description: no secret read), or a new one, stored.
-
-        ``kept`` comes from one sweep of the secrets; a domain not in it has no secret, or one
-        stored before descriptions carried the key, which ``obtain_key`` reads.
-        """
-        from byodkim.aws.secrets import KeptKey, obtain_key
-
-        domain = spec.domain
-        client = self.aws.client("secretsmanager", spec.regions[0])
-        given = self._key_file(spec.domain, spec.selector)
-        public = self.kept.get(domain)
-        if public is not None and (given is None or given.public.fingerprint == public.fingerprint):
-            return "kept", KeptKey(client, secret_id(domain, spec.selector), public)
-        source = obtain_key(  # a different key in the file than in the secret is refused there
-            client,
-            domain=domain,
-            selector=spec.selector,
-            given=given,
-            secret_id=None,
-            kms_key_id=self._kms.get(spec.regions[0]),
-            dry_run=self.dry_run,
-            readers=() if self.dry_run else self._readers.get(spec.regions[0]),
-        )
-        return source.action, source.key
-
-    def _key_file(self, domain: str, selector: str) -> SigningKey | None:
-        if self.key_dir is None:
-            return None
-        from byodkim.dkim.keyload import load_private_key
-
-        path = self.key_dir / domain / f"{selector}.private.pem"
-        if not path.is_file():
-            raise InputError(say("key.no_file", domain=domain, path=path), say("key.no_file_hint"))
-        return load_private_key(path)
+    from byodkim.rollout.domaincheck import Posture
+    from byodkim.rollout.rotate import RotationRequest, RotationState
 
 
 @dataclass
@@ -134,11 +34,8 @@ class StatusWork:
     aws: Aws
 
     def __call__(self, unit: Unit) -> Outcome:
-        """Read the identity."""
-        from byodkim.aws.ses import status
-
-        assert unit.region is not None  # noqa: S101 - status units are regional
-        seen = status(unit.domain, (unit.region,), self.aws)[0]
+        """Read the identity: the fleet line's value."""
+        seen = self.read(unit)
         if seen.error:
             return Outcome(unit.domain, unit.region, ok=False, action="failed", detail=seen.error)
         if not seen.exists:
@@ -146,6 +43,13 @@ class StatusWork:
         action = f"{seen.origin} {seen.status}"
         detail = ",".join(seen.tokens) if seen.origin == "EXTERNAL" else f"Easy DKIM, {len(seen.tokens)} tokens"
         return Outcome(unit.domain, unit.region, ok=True, action=action, detail=detail, data=seen.as_dict())
+
+    def read(self, unit: Unit) -> RegionStatus:
+        """Return SES's view of the identity in the unit's region (an unreadable region as its error)."""
+        from byodkim.aws.ses import status
+
+        assert unit.region is not None  # noqa: S101 - status units are regional
+        return status(unit.domain, (unit.region,), self.aws)[0]
 
 
 @dataclass
@@ -157,17 +61,17 @@ class VerifyWork:
     timeout: float = 3.0
     secret_prefix: str = SECRET_PREFIX
     public_keys: dict[str, PublicKey] = field(default_factory=dict)  # domain -> key, when given (no AWS)
+    signing: SigningKey | None = None  # one domain's private key: a receiver also verifies a signed message
+    lean: bool = True  # a fleet's check: the record only; one domain's: every detail a person reads
 
     def __call__(self, unit: Unit) -> Outcome:
-        """Check the unit's part."""
+        """Check the unit's part: the fleet line's value."""
         if unit.region is not None:
             return self._ses(unit)
         from byodkim.dnscheck.check import check
-        from byodkim.dnscheck.judge import Check
 
         spec = unit.spec
-        expected = self.public_keys.get(spec.domain) or self._stored(spec.domain, spec.selector, spec.regions[0])
-        report = check(Check(spec.domain, spec.selector, expected, self.servers, timeout=self.timeout, lean=True))
+        report = check(self.request(unit))
         outcomes = sorted({a.outcome for a in report.servers})
         return Outcome(
             spec.domain,
@@ -176,6 +80,22 @@ class VerifyWork:
             action="published" if report.ok else "/".join(outcomes) or "no server",
             detail=report.summary(),
             data={"selector": spec.selector, "servers": {a.server: a.outcome for a in report.servers}},
+        )
+
+    def request(self, unit: Unit) -> Check:
+        """Return the DNS check of a domain unit: its record against the key given or kept in its secret."""
+        from byodkim.dnscheck.judge import Check
+
+        spec = unit.spec
+        expected = self.public_keys.get(spec.domain) or self._stored(spec.domain, spec.selector, spec.regions[0])
+        return Check(
+            spec.domain,
+            spec.selector,
+            expected,
+            self.servers,
+            timeout=self.timeout,
+            signing=self.signing,
+            lean=self.lean,
         )
 
     def _stored(self, domain: str, selector: str, region: str) -> PublicKey:
@@ -197,32 +117,67 @@ class VerifyWork:
         return Outcome(unit.domain, unit.region, ok=ok, action=outcome.action, detail=outcome.detail)
 
 
+@dataclass(frozen=True)
+class Generated:
+    """A key pair keygen wrote (or found and kept)."""
+
+    private: Path
+    public: Path
+    fingerprint: str
+    bits: int
+    kept: bool = False
+
+
 @dataclass
 class KeygenWork:
-    """``keygen``: a key pair per domain under ``out/<domain>/``; an existing pair is kept, never replaced."""
+    """``keygen``: a key pair per domain; one domain's under ``out/``, a fleet's under ``out/<domain>/``.
+
+    A fleet keeps a pair that is already there (a re-run finishes the rest); one domain's pair is
+    never replaced: an existing file is refused.
+    """
 
     out: Path
     bits: int = 2048
+    flat: bool = False  # one domain: OUT/SELECTOR.*, not OUT/DOMAIN/SELECTOR.*
 
     def __call__(self, unit: Unit) -> Outcome:
         """Generate and write, or keep what is there."""
+        made = self.generate(unit)
+        action = "kept" if made.kept else "generated"
+        return Outcome(
+            unit.domain, None, ok=True, action=action, detail=str(made.private), data={"fp": made.fingerprint}
+        )
+
+    def generate(self, unit: Unit) -> Generated:
+        """Write the unit's pair (or, in a fleet, keep the one there)."""
         from byodkim.dkim import keyload, keys
 
-        folder = self.out / unit.domain
+        folder = self.out if self.flat else self.out / unit.domain
         private = folder / f"{unit.spec.selector}.private.pem"
-        if private.exists():
-            fingerprint = keyload.load_private_key(private, None).public.fingerprint
-            return Outcome(unit.domain, None, ok=True, action="kept", detail=str(private), data={"fp": fingerprint})
+        if not self.flat and private.exists():
+            kept = keyload.load_private_key(private, None)
+            public = folder / f"{unit.spec.selector}.public.pem"
+            return Generated(private, public, kept.public.fingerprint, kept.bits, kept=True)
         key = keys.generate(self.bits)  # cryptography releases the GIL here: one thread per core generates
         files = keys.write_key_files(folder, unit.spec.selector, key)
-        return Outcome(
-            unit.domain,
-            None,
-            ok=True,
-            action="generated",
-            detail=str(files.private),
-            data={"fp": key.public.fingerprint},
-        )
+        return Generated(files.private, files.public, key.public.fingerprint, key.bits)
+
+
+@dataclass(frozen=True)
+class DomainChecked:
+    """check-domain's verdict for one domain: its posture, and the configuration sets SES names but lacks."""
+
+    posture: Posture
+    missing_sets: tuple[str, ...] = ()  # "REGION: NAME does not exist; ..."
+
+    @property
+    def ok(self) -> bool:
+        """Return the verdict, the same whatever the output format or language."""
+        return self.posture.ok and not self.missing_sets
+
+    def as_dict(self) -> dict[str, Any]:
+        """Return the JSON object (the posture, plus the missing configuration sets)."""
+        return {**self.posture.as_dict(), "ok": self.ok, "missingConfigurationSets": list(self.missing_sets)}
 
 
 @dataclass
@@ -231,27 +186,56 @@ class CheckDomainWork:
 
     aws: Aws | None
     servers: tuple[Server, ...] = ()
+    mail_from: str | None = None  # one domain's custom MAIL FROM
+    expected: str | None = None  # one domain's key fingerprint the record must hold
 
     def __call__(self, unit: Unit) -> Outcome:
         """Assess one domain."""
-        from byodkim.rollout.domaincheck import NOT_MET, assess
+        from byodkim.rollout.domaincheck import NOT_MET
+
+        checked = self.check(unit)
+        unmet = [r.name for r in checked.posture.requirements if r.state == NOT_MET]
+        unmet += [f"configuration set {where}" for where in checked.missing_sets]
+        return Outcome(
+            unit.domain,
+            None,
+            ok=checked.ok,
+            action="ready" if checked.ok else "not ready",
+            detail=", ".join(unmet) if unmet else "every checkable requirement met",
+            data={"posture": checked.as_dict()},
+        )
+
+    def check(self, unit: Unit) -> DomainChecked:
+        """Read SES (unless there is no AWS) and DNS, and judge the domain."""
+        from byodkim.rollout.domaincheck import assess
 
         spec = unit.spec
         found = None
+        missing: tuple[str, ...] = ()
         if self.aws is not None:
             from byodkim.aws.guards import read_statuses
 
             found = read_statuses(self.aws, spec.domain, spec.regions)
-        posture = assess(spec.domain, spec.selector or None, self.servers, ses=found)
-        unmet = [r.name for r in posture.requirements if r.state == NOT_MET]
-        return Outcome(
-            spec.domain,
-            None,
-            ok=posture.ok,
-            action="ready" if posture.ok else "not ready",
-            detail=", ".join(unmet) if unmet else "every checkable requirement met",
-            data={"posture": posture.as_dict()},
-        )
+            missing = missing_configuration_sets(self.aws, found)
+        posture = assess(spec.domain, spec.selector or None, self.servers, self.mail_from, found, self.expected)
+        return DomainChecked(posture, missing)
+
+
+def missing_configuration_sets(aws: Aws, found: list[RegionStatus]) -> tuple[str, ...]:
+    """Return "REGION: NAME does not exist" for identities whose default configuration set is gone."""
+    from byodkim.aws.errors import error_code
+
+    missing = []
+    for status in found:
+        if not status.configuration_set:
+            continue
+        try:
+            aws.client("sesv2", status.region).get_configuration_set(ConfigurationSetName=status.configuration_set)
+        except Exception as exc:
+            if error_code(exc) != "NotFoundException":
+                raise
+            missing.append(f"{status.region}: {status.configuration_set} does not exist; launch phase 3 again")
+    return tuple(missing)
 
 
 @dataclass
@@ -260,16 +244,15 @@ class RotateWork:
 
     aws: Aws
     template: RotationRequest  # every option but the domain and its regions
+    progress: Callable[[str, str], None] = lambda _step, _what: None  # (step, what): one domain's progress lines
+    notify: Callable[[str, str], None] | None = None  # (subject, message): the operator's alert channel
 
     def __call__(self, unit: Unit) -> Outcome:
-        """Run or resume the domain's rotation."""
-        from dataclasses import replace
-
+        """Run or resume the domain's rotation: the fleet line's value."""
         from byodkim.rollout import rotate as rotation
 
-        request = replace(self.template, domain=unit.domain, regions=unit.spec.regions)
-        state = rotation.rotate(request, self.aws, lambda _step, _what: None)
-        target = request.until or rotation.STEPS[-1]
+        state, note = self.rotate(unit)
+        target = self.template.until or rotation.STEPS[-1]
         last = state.done[-1] if state.done else "nothing"
         return Outcome(
             unit.domain,
@@ -277,8 +260,29 @@ class RotateWork:
             ok=target in state.done,
             action=last,
             detail=f"{state.old_selector} -> {state.new_selector}",
-            data={"done": list(state.done), "request_file": state.request_file},
+            data={"done": list(state.done), "request_file": state.request_file, "ssm": note},
         )
+
+    def request(self, unit: Unit) -> RotationRequest:
+        """Return the unit's rotation request: the template with the unit's domain and regions."""
+        from dataclasses import replace
+
+        return replace(self.template, domain=unit.domain, regions=unit.spec.regions)
+
+    def rotate(self, unit: Unit) -> tuple[RotationState, str]:
+        """Run or resume the rotation; once SES holds the new selector, point SSM at it (phases 4, 5, 7 read it).
+
+        Return the state and the SSM line ("" when nothing changed there).
+        """
+        from byodkim.rollout import rotate as rotation
+        from byodkim.rollout.registration import point_ssm_selector
+
+        request = self.request(unit)
+        state = rotation.rotate(request, self.aws, self.progress, self.notify)
+        note = ""
+        if "switched" in state.done:
+            note = point_ssm_selector(self.aws, request.regions[0], request.domain, state.new_selector) or ""
+        return state, note
 
 
 @dataclass

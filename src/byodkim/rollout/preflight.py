@@ -83,6 +83,7 @@ DATALESS: dict[str, str] = {
 }
 # Deletion policies that keep a resource removed from the template (CloudFormation reads the live one).
 CHANGE_SET_PREFIX = "byodkim-preflight-"
+ADOPT = "byodkim adopt --stack {} --resource {} --live-resource {}"  # the route that moves a resource
 # Set while a preview resolves parameters: byodkim's resolvers then compute what they would
 # publish (layer version, code key, manifest key) and write nothing. Per thread (a context
 # variable), because Sceptre launches independent stacks in parallel threads and a real launch
@@ -138,7 +139,7 @@ def classify(
             if old is not None:  # the same resource under a new logical ID: import it there
                 renamed.add(old.logical_id)
                 pairs[change.logical_id] = old.logical_id
-                command = f"byodkim adopt --stack {short} --resource {change.logical_id} --from {old.logical_id}"
+                command = ADOPT.format(short, change.logical_id, old.logical_id)
                 findings.append(_finding(stack, change, "collision", "import", command, old.logical_id, allowed))
             elif change.in_use == "":
                 command = f"byodkim adopt --stack {short} --resource {change.logical_id}"
@@ -164,7 +165,7 @@ def _moved(
 
     A KMS key the team wrote as ``TeamKey`` and our template as ``KmsKey`` has no name to collide
     on; the update would make a new key and delete the one that encrypted everything. When a
-    stack removes exactly one and adds exactly one of a type, the route is to move it (``adopt --from``).
+    stack removes exactly one and adds exactly one of a type, the route is to move it (``adopt --live-resource``).
     """
     short = stack.split("/", 1)[-1]
     found = []
@@ -178,7 +179,7 @@ def _moved(
             and was.resource_type == comes.resource_type
         ):
             renamed.add(old_id)
-            command = f"byodkim adopt --stack {short} --resource {new_id} --from {old_id}"
+            command = ADOPT.format(short, new_id, old_id)
             found.append(_finding(stack, comes, "moved", "import-moved", command, old_id, allowed))
     taken = {f.logical_id for f in found}
     types = {c.resource_type for c in changes if c.resource_type not in DATALESS}
@@ -188,7 +189,7 @@ def _moved(
         new = [c for c in new if c.logical_id not in taken]
         if len(gone) == 1 and len(new) == 1 and not gone[0].retained:
             renamed.add(gone[0].logical_id)
-            command = f"byodkim adopt --stack {short} --resource {new[0].logical_id} --from {gone[0].logical_id}"
+            command = ADOPT.format(short, new[0].logical_id, gone[0].logical_id)
             found.append(_finding(stack, new[0], "moved", "import-moved", command, gone[0].logical_id, allowed))
     return found
 
@@ -378,7 +379,7 @@ def guard(stack: Any) -> None:  # noqa: ANN401 - sceptre's Stack
         raise ByodkimError(
             f"preflight: {len(result.blocking)} finding(s) would lose or collide with what runs, e.g. "
             f"{first.kind} {first.logical_id} in {first.stack}; {unchanged}",
-            f"run `byodkim preflight {group}` for each finding's route, or accept it in the stack config",
+            f"run `byodkim preflight --env {group}` for each finding's route, or accept it in the stack config",
         )
 
 
