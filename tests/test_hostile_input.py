@@ -65,7 +65,7 @@ def test_two_hundred_signatures_are_refused_before_any_dns_query(
     path = tmp_path / "hostile.eml"
     path.write_bytes(_message(signer, 200))
     where = f"127.0.0.1:{sink.getsockname()[1]}"
-    result = cli("check-mail", path, "--nameserver", where, "--timeout", "0.1")
+    result = cli("check-mail", path, "--nameserver", where, "--query-timeout", "0.1")
     assert (result.code, result.out) == (2, "")
     assert result.err == (
         "error: the message carries 200 DKIM signatures; byodkim checks at most 10; "
@@ -81,7 +81,7 @@ def test_up_to_the_cap_every_signature_is_judged(
     path = tmp_path / "ten.eml"
     path.write_bytes(_message(signer, mailcheck.MAX_SIGNATURES))
     where = f"127.0.0.1:{sink.getsockname()[1]}"
-    result = cli("check-mail", path, "--nameserver", where, "--timeout", "0.1", "-o", "json")
+    result = cli("check-mail", path, "--nameserver", where, "--query-timeout", "0.1", "-o", "json")
     assert result.code == 1, result.err
     assert len(json.loads(result.out)["signatures"]) == mailcheck.MAX_SIGNATURES
     assert _queries(sink) >= mailcheck.MAX_SIGNATURES
@@ -105,7 +105,7 @@ def test_escape_sequences_from_a_message_are_shown_not_acted_on(
     path = tmp_path / "escapes.eml"
     path.write_bytes(_message(signer, 1, domain=f"goo.ne.jp{ESCAPES}"))
     where = f"127.0.0.1:{sink.getsockname()[1]}"
-    result = cli("check-mail", path, "--nameserver", where, "--timeout", "0.1")
+    result = cli("check-mail", path, "--nameserver", where, "--query-timeout", "0.1")
     shown = result.out + result.err
     assert "d=goo.ne.jp\\x1b" in shown  # shown as an escape, so the reader sees something is there
     for char in ("\x1b", "\x07", "\u202e"):
