@@ -250,6 +250,8 @@ def _judge_key(
         return MALFORMED, problem
     if any(len(s) > 255 for s in strings):  # noqa: PLR2004 - cannot come from DNS, but a checker must not trust that
         warnings.append("a string is longer than 255 octets")
+    if tags.get("k") == ED25519 and tags.get("p"):
+        return _ed25519_verdict(tags["p"])
     return _key_verdict(text, tags.get("p", ""), expected, warnings)
 
 
@@ -258,8 +260,11 @@ def _tag_problem(tags: dict[str, str], warnings: list[str]) -> str | None:
         return "v=DKIM1 must be the first tag; receivers reject the record otherwise"
     if tags.get("v", "DKIM1") != "DKIM1":
         return f"v={tags['v']}: the only version is DKIM1"
-    if tags.get("k", "rsa") != "rsa":
-        return f"k={tags['k']}, but the key is RSA: use k=rsa"
+    if tags.get("k", "rsa") not in KEY_TYPES:
+        return (
+            f"k={tags['k']}: receivers know only k=rsa and k=ed25519 (RFC 8463) and ignore this record; "
+            "SES signs with RSA: use k=rsa"
+        )
     if "h" in tags and "sha256" not in [h.strip() for h in tags["h"].split(":")]:
         return f"h={tags['h']} does not allow sha256, which SES signs with"
     flags = [f.strip() for f in tags.get("t", "").split(":")]
@@ -308,6 +313,39 @@ def _key_verdict(text: str, p_value: str, expected: PublicKey | str, warnings: l
     if published.fingerprint != fingerprint_of(expected):
         return DIFFERENT, f"another key is published ({published.fingerprint})"
     return OK, f"key {published.fingerprint[:23]}... matches"
+
+
+ED25519 = "ed25519"
+KEY_TYPES = ("rsa", ED25519)  # RFC 6376's rsa and RFC 8463's ed25519: what receivers verify today
+ED25519_BYTES = 32  # RFC 8463 section 4.2: p= is the base64 of the raw 32-byte public key
+
+
+def _ed25519_verdict(p_value: str) -> tuple[str, str]:
+    """Judge a ``k=ed25519`` record: valid for receivers, but never the registered key (SES signs with RSA)."""
+    import base64
+    import binascii
+    import hashlib
+
+    try:
+        raw = base64.b64decode("".join(p_value.split()), validate=True)
+    except (binascii.Error, ValueError):
+        raw = b""
+    if len(raw) != ED25519_BYTES:
+        return (
+            MALFORMED,
+            (
+                f"k=ed25519, but p= is not an Ed25519 public key ({len(raw)} bytes; RFC 8463 wants the base64 of 32); "
+                "SES signs with RSA: use k=rsa with the registered key"
+            ),
+        )
+    return (
+        DIFFERENT,
+        (
+            f"an Ed25519 key is published (k=ed25519, sha256:{hashlib.sha256(raw).hexdigest()[:16]}...), which "
+            "receivers verify, but SES signs with the registered RSA key: publish its k=rsa record here, "
+            "and the Ed25519 key under a selector of its own"
+        ),
+    )
 
 
 TIMEOUT, REFUSED, SERVFAIL, ERROR, AMBIGUOUS = "timeout", "refused", "SERVFAIL", "error", "ambiguous"
