@@ -11,7 +11,6 @@ which shares no code with dkimpy. Where they disagree the case and the accepted 
 from __future__ import annotations
 
 import base64
-import os
 import re
 import subprocess
 from pathlib import Path
@@ -24,6 +23,7 @@ import nacl.signing
 import pytest
 from cryptography.hazmat.primitives import serialization
 
+from agreement import matches_docs
 from byodkim.dkim import keys
 from byodkim.dkim.record import quote_strings
 from byodkim.dnscheck import receiver
@@ -269,18 +269,4 @@ def test_three_judges_of_every_message(cli: Cli, tmp_path: Path, dns_server: Loc
             TABLE_END,
         ]
     )
-    _matches_docs(DOCS, table)
-
-
-def _matches_docs(page: Path, table: str) -> None:
-    """Check the docs page holds ``table`` between its markers; BYODKIM_WRITE_TABLES=1 writes it there."""
-    text = page.read_text(encoding="utf-8")
-    start, end = text.find(table.splitlines()[0]), text.find(table.splitlines()[-1])
-    assert start >= 0, f"{page.name} has no {table.splitlines()[0]} block"
-    current = text[start : end + len(table.splitlines()[-1])]
-    if os.environ.get("BYODKIM_WRITE_TABLES") == "1":
-        page.write_text(text.replace(current, table), encoding="utf-8")
-        return
-    assert current == table, (
-        f"{page.name}'s table differs from the judges' verdicts (BYODKIM_WRITE_TABLES=1 rewrites it)"
-    )
+    matches_docs(DOCS, table)
