@@ -1,6 +1,7 @@
 """The judges that share no code with dkimpy, and the agreement tables their tests keep in the docs.
 
-opendkim-testkey (OpenDKIM's tools) checks a published record against a private key; it resolves
+Mail::DKIM (Perl; SpamAssassin's verifier) verifies a message through tests/judges/mail_dkim_verify.pl,
+asking one BIND. opendkim-testkey (OpenDKIM's tools) checks a published record against a private key; it resolves
 through libunbound, pointed here at one real BIND by an unbound configuration forwarding every
 name to it. A table a test produces is checked against the block between its markers on a docs
 page; BYODKIM_WRITE_TABLES=1 writes it there instead.
@@ -10,17 +11,38 @@ from __future__ import annotations
 
 import os
 import subprocess
+from pathlib import Path
 from typing import TYPE_CHECKING
 
-from conftest import require_tool
+from conftest import missing, require_tool
 
 if TYPE_CHECKING:
     from collections.abc import Callable
-    from pathlib import Path
 
     from byodkim.dkim.keys import SigningKey
 
 TESTKEY_OK = "key OK"
+PERL_JUDGE = Path(__file__).parent / "judges" / "mail_dkim_verify.pl"
+UNSUPPORTED = "unsupported"  # Mail::DKIM said the algorithm is unknown to it: no verdict at all
+
+
+def mail_dkim(message: bytes, port: int) -> list[str]:
+    """Return Mail::DKIM's verdict on each signature, in header order: pass, fail or unsupported."""
+    perl = require_tool("perl", "apt-get install perl")
+    probe = subprocess.run([perl, "-MMail::DKIM::Verifier", "-e1"], capture_output=True, check=False)
+    if probe.returncode:
+        missing("Mail::DKIM is required (apt-get install libmail-dkim-perl)")
+    out = subprocess.run(
+        [perl, str(PERL_JUDGE), "127.0.0.1", str(port)], input=message, capture_output=True, check=True
+    ).stdout.decode()
+    found = []
+    for line in out.splitlines():
+        result, algorithm, _d, _s, detail = line.split("\t")
+        if result == "invalid" and detail == f"invalid (unsupported algorithm {algorithm})":
+            found.append(UNSUPPORTED)
+        else:  # invalid otherwise: a signature or key Mail::DKIM cannot use; for DMARC that is a fail
+            found.append("pass" if result == "pass" else "fail")
+    return found
 
 
 def opendkim_testkey(folder: Path, port: int) -> Callable[[str, str, SigningKey], str]:

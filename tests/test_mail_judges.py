@@ -23,12 +23,12 @@ import nacl.signing
 import pytest
 from cryptography.hazmat.primitives import serialization
 
-from agreement import matches_docs
+from agreement import UNSUPPORTED, mail_dkim, matches_docs
 from byodkim.dkim import keys
 from byodkim.dkim.record import quote_strings
 from byodkim.dnscheck import receiver
 from byodkim.local.dns import zone_text
-from conftest import missing, require_tool
+from conftest import require_tool
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -40,7 +40,6 @@ RSA = keys.generate()
 ED = nacl.signing.SigningKey(bytes(range(32)))  # fixed: the table in the docs does not depend on it
 ED_PRIVATE = base64.b64encode(bytes(ED))
 ED_PUBLIC = base64.b64encode(bytes(ED.verify_key)).decode()
-PERL_JUDGE = Path(__file__).parent / "judges" / "mail_dkim_verify.pl"
 DOCS = Path(__file__).parent.parent / "docs" / "check-mail.md"
 TABLE_START, TABLE_END = "<!-- mail-judges:start -->", "<!-- mail-judges:end -->"
 
@@ -207,25 +206,8 @@ def _dkimpy_alone(message: bytes, server: LocalNameServer) -> list[str]:
     return found
 
 
-UNSUPPORTED = "unsupported"  # Mail::DKIM said the algorithm is unknown to it: no verdict at all
-
-
 def _mail_dkim(message: bytes, server: LocalNameServer) -> list[str]:
-    perl = require_tool("perl", "apt-get install perl")
-    probe = subprocess.run([perl, "-MMail::DKIM::Verifier", "-e1"], capture_output=True, check=False)
-    if probe.returncode:
-        missing("Mail::DKIM is required (apt-get install libmail-dkim-perl)")
-    out = subprocess.run(
-        [perl, str(PERL_JUDGE), "127.0.0.1", str(server.port)], input=message, capture_output=True, check=True
-    ).stdout.decode()
-    found = []
-    for line in out.splitlines():
-        result, algorithm, _d, _s, detail = line.split("\t")
-        if result == "invalid" and detail == f"invalid (unsupported algorithm {algorithm})":
-            found.append(UNSUPPORTED)
-        else:  # invalid otherwise: a signature or key Mail::DKIM cannot use; for DMARC that is a fail
-            found.append("pass" if result == "pass" else "fail")
-    return found
+    return mail_dkim(message, server.port)
 
 
 def _differs(ours: list[str], theirs: list[str]) -> bool:
