@@ -143,7 +143,30 @@ _LINES: list[tuple[str, str]] = [
         "v=DKIM1 は先頭のタグにしてください。そうでないと受信側がレコードを拒否します",
     ),
     (r"v=(\S+): the only version is DKIM1", r"v=\1: バージョンは DKIM1 だけです"),
-    (r"k=(\S+), but the key is RSA: use k=rsa", r"k=\1 ですが鍵は RSA です: k=rsa にしてください"),
+    (
+        (
+            r"k=ed25519, but p= is not an Ed25519 public key \((\d+) bytes; RFC 8463 wants the base64 of 32\); "
+            r"SES signs with RSA: use k=rsa with the registered key"
+        ),
+        (
+            r"k=ed25519 ですが p= は Ed25519 の公開鍵ではありません (\1 バイト。RFC 8463 では 32 バイトの base64): "
+            r"SES は RSA で署名します。登録した鍵を k=rsa で公開してください"
+        ),
+    ),
+    (
+        r"k=(\S+): receivers know only k=rsa and k=ed25519 \(RFC 8463\) and ignore this record; SES signs with RSA: use k=rsa",
+        r"k=\1: 受信側が扱えるのは k=rsa と k=ed25519 (RFC 8463) だけで、このレコードは無視されます。SES は RSA で署名します: k=rsa にしてください",
+    ),
+    (
+        (
+            r"an Ed25519 key is published \(k=ed25519, (\S+)\), which receivers verify, but SES signs with the "
+            r"registered RSA key: publish its k=rsa record here, and the Ed25519 key under a selector of its own"
+        ),
+        (
+            r"Ed25519 の鍵が公開されています (k=ed25519, \1)。受信側はこれで検証できますが、SES は登録した RSA の鍵で"
+            r"署名します: このセレクタにはその鍵の k=rsa のレコードを公開し、Ed25519 の鍵は別のセレクタで公開してください"
+        ),
+    ),
     (r"h=(.+?) does not allow sha256, which SES signs with", r"h=\1 は SES が使う sha256 を許していません"),
     (
         r"the key is cut short \((\d+) of (\d+) characters\): one string was truncated at 255",
