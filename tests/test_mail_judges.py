@@ -4,17 +4,22 @@ Ed25519 (RFC 8463) is verified beside RSA; rsa-sha1 and keys under 1024 bits are
 8301). Each message is signed here by dkimpy (Ed25519 through pynacl, a 768-bit key made by
 OpenSSL), its records served by one real BIND, and judged by `check-mail`, by dkimpy with a plain
 resolver and nothing of byodkim's, and by Perl's Mail::DKIM (tests/judges/mail_dkim_verify.pl),
-which shares no code with dkimpy. Where they disagree the case and the accepted reason are named
+which shares no code with dkimpy; and, per message, by OpenDKIM's verifier (the only one of them
+besides dkimpy that knows Ed25519 here). Where they disagree the case and the accepted reason are named
 (DISAGREE); the table of verdicts is the one in docs/check-mail.md (BYODKIM_WRITE_TABLES=1 rewrites it).
 """
 
 from __future__ import annotations
 
 import base64
+import json
+import os
 import re
+import shutil
 import subprocess
+import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import dkim
 import dns.exception
@@ -28,7 +33,7 @@ from byodkim.dkim import keys
 from byodkim.dkim.record import quote_strings
 from byodkim.dnscheck import receiver
 from byodkim.local.dns import zone_text
-from conftest import require_tool
+from conftest import missing, require_tool
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -251,4 +256,80 @@ def test_three_judges_of_every_message(cli: Cli, tmp_path: Path, dns_server: Loc
             TABLE_END,
         ]
     )
+    matches_docs(DOCS, table)
+
+
+# OpenDKIM's verifier (libopendkim 2.11, through opendkim-testmsg) verifies Ed25519, which
+# Mail::DKIM 1.20230212 cannot. It asks the resolver of /etc/resolv.conf on port 53 only, so it
+# runs in a network and mount namespace (as tests/test_receivers_delegated.py does) where BIND
+# listens on 127.0.0.3:53 and resolv.conf names it; the host's network and files are left alone.
+# It gives one verdict per message (exit 0: a signature verified), no verdict per signature.
+INSIDE = """
+import json, pathlib, subprocess, sys
+from byodkim.local.dns import LocalNameServer
+folder = pathlib.Path(sys.argv[1])
+server = LocalNameServer({"goo.ne.jp": (folder / "zone").read_text()}, port=53, host="127.0.0.3").start()
+out = {}
+try:
+    for path in sorted(folder.glob("*.eml")):
+        done = subprocess.run(["opendkim-testmsg"], stdin=path.open("rb"), capture_output=True, text=True, timeout=30)
+        out[path.stem] = [done.returncode, done.stderr.strip().replace("opendkim-testmsg: ", "")]
+finally:
+    server.stop()
+print(json.dumps(out))
+"""
+# Where OpenDKIM's verdict on a message differs from check-mail's exit code, and why.
+OPENDKIM_APART = {
+    "rsa-sha1 alone": "OpenDKIM 2.11 still verifies rsa-sha1 (RFC 8301 says verifiers must not)",
+}
+OPENDKIM_START, OPENDKIM_END = "<!-- mail-opendkim:start -->", "<!-- mail-opendkim:end -->"
+
+
+def test_opendkim_judges_every_message_ed25519_included(
+    cli: Cli, tmp_path: Path, dns_server: LocalNameServer, small_key: bytes
+) -> None:
+    require_tool("opendkim-testmsg", "apt-get install opendkim-tools")
+    unshare, ip = shutil.which("unshare"), shutil.which("ip") or "/usr/sbin/ip"
+    if unshare is None or not Path(ip).exists() or os.geteuid() != 0:
+        missing("needs root, unshare (util-linux) and ip (iproute2) to make a network namespace")
+    folder = tmp_path / "inside"
+    folder.mkdir()
+    (folder / "zone").write_text(dns_server.zones["goo.ne.jp"], encoding="ascii")
+    messages = _messages(small_key)
+    names = {f"m{i:02d}": name for i, name in enumerate(messages)}
+    codes = {}
+    for short, name in names.items():
+        (folder / f"{short}.eml").write_bytes(messages[name][0])
+        codes[name] = _byodkim(cli, tmp_path, messages[name][0], dns_server)[0]
+    (folder / "inside.py").write_text(INSIDE, encoding="utf-8")
+    resolv = folder / "resolv.conf"
+    resolv.write_text("nameserver 127.0.0.3\n", encoding="ascii")
+    setup = f'"{ip}" link set lo up && "{ip}" addr add 127.0.0.3/8 dev lo && mount --bind "{resolv}" /etc/resolv.conf'
+    done = subprocess.run(
+        [unshare, "-n", "-m", "sh", "-c", f'{setup} && exec "{sys.executable}" "{folder / "inside.py"}" "{folder}"'],
+        capture_output=True, text=True, check=False, env=dict(os.environ), timeout=300,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr[-3000:]
+    said: dict[str, list[Any]] = json.loads(done.stdout.strip().splitlines()[-1])
+    verdicts = {
+        names[short]: ("pass" if rc == 0 else f"fail ({why})" if why else "fail") for short, (rc, why) in said.items()
+    }
+    apart = {
+        name: (codes[name], verdicts[name])
+        for name in messages
+        if ((codes[name] == 0) != (verdicts[name] == "pass")) != (name in OPENDKIM_APART)
+    }
+    rows = [f"| {name} | {codes[name]} | {verdicts[name]} |" for name in messages]
+    table = "\n".join(
+        [
+            OPENDKIM_START,
+            "| message | check-mail exit | OpenDKIM (opendkim-testmsg) |",
+            "|---|---|---|",
+            *rows,
+            "",
+            *[f"- {name}: {why}" for name, why in OPENDKIM_APART.items()],
+            OPENDKIM_END,
+        ]
+    )
+    assert not apart, apart
     matches_docs(DOCS, table)
