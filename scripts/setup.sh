@@ -10,6 +10,10 @@ command -v named-checkzone >/dev/null 2>&1 || need+=(bind9-utils)
 command -v dig >/dev/null 2>&1 || need+=(bind9-dnsutils)
 command -v openssl >/dev/null 2>&1 || need+=(openssl)
 command -v zip >/dev/null 2>&1 || need+=(zip)
+# Two judges that share no code with dkimpy: OpenDKIM's key test for the record matrix, Perl's
+# Mail::DKIM (SpamAssassin's verifier) for every test message.
+command -v opendkim-testkey >/dev/null 2>&1 || [ -x /usr/sbin/opendkim-testkey ] || need+=(opendkim-tools)
+perl -MMail::DKIM::Verifier -e1 >/dev/null 2>&1 || need+=(libmail-dkim-perl)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" -ne 0 ]; then sudo=sudo; else sudo=; fi
   echo "setup: installing Debian packages: ${need[*]}" >&2

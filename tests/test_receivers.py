@@ -11,13 +11,16 @@ from __future__ import annotations
 
 import base64
 import time
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import boto3
+import nacl.signing
 import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
+from agreement import TESTKEY_OK, matches_docs, opendkim_testkey
 from byodkim.dkim import keys
 from byodkim.dkim.record import quote_strings
 from byodkim.dnscheck import judge, receiver
@@ -45,6 +48,7 @@ def _der(key: keys.SigningKey, fmt: serialization.PrivateFormat) -> str:
 
 
 P = KEY.public.b64
+ED_PUBLIC = base64.b64encode(bytes(nacl.signing.SigningKey(bytes(range(32))).verify_key)).decode()
 PKCS1 = _der(KEY, serialization.PrivateFormat.TraditionalOpenSSL)
 PKCS8 = _der(KEY, serialization.PrivateFormat.PKCS8)
 
@@ -107,6 +111,14 @@ VARIANTS: dict[str, tuple[list[str], str, bool | None, bool | None]] = {
         False,
     ),
     "k=ed25519": ([f"@REC@ TXT {_txt(f'v=DKIM1; k=ed25519; p={P}')}"], judge.MALFORMED, False, False),
+    # RFC 8463: a receiver verifies Ed25519 keys; at byodkim's selector it is another key (SES signs with RSA).
+    "Ed25519 key (k=ed25519)": (
+        [f"@REC@ TXT {_txt(f'v=DKIM1; k=ed25519; p={ED_PUBLIC}')}"],
+        judge.DIFFERENT,
+        False,
+        False,
+    ),
+    "k=dsa (unknown key type)": ([f"@REC@ TXT {_txt(f'v=DKIM1; k=dsa; p={P}')}"], judge.MALFORMED, False, False),
     "h=sha1": ([f"@REC@ TXT {_txt(f'v=DKIM1; h=sha1; k=rsa; p={P}')}"], judge.MALFORMED, False, False),
     # RFC 6376 3.6.1 says v= MUST come first but not what a verifier does otherwise: dkimpy (and so
     # the emulated SES) accepts it; byodkim asks for the fix, and says that a receiver disagrees.
@@ -197,6 +209,9 @@ DETAILS = {
     "wildcard *._domainkey with another key": "the answer comes from the wildcard *._domainkey.",
     "h= with spaces, no sha256": "h=md5 : sha1 does not allow sha256",
     "empty tag between ;;": "an empty tag between two ';'",
+    "Ed25519 key (k=ed25519)": "an Ed25519 key is published (k=ed25519, sha256:",
+    "k=ed25519": "k=ed25519, but p= is not an Ed25519 public key (294 bytes",
+    "k=dsa (unknown key type)": "k=dsa: receivers know only k=rsa and k=ed25519 (RFC 8463)",
 }
 # Where dkimpy on its own (handed the record by a plain resolver) differs from byodkim's receiver
 # verdict, and why: dkimpy omits RFC 6376 6.1.2's h= rule, which byodkim applies beside it.
@@ -215,7 +230,7 @@ def _zone(index: int, name: str) -> tuple[str, str, str]:
 
 
 def test_byodkim_a_receiver_and_the_emulated_ses_agree_on_every_variant(
-    name_server: NameServerFactory, emulator: Emulator
+    name_server: NameServerFactory, emulator: Emulator, tmp_path: Path
 ) -> None:
     zones = {name: _zone(i, name) for i, name in enumerate(VARIANTS)}
     server = name_server({origin: text for _domain, origin, text in zones.values()})
@@ -230,7 +245,10 @@ def test_byodkim_a_receiver_and_the_emulated_ses_agree_on_every_variant(
     target = Server(server.spec, "127.0.0.1", server.port)
     seen = {}
     alone = {}
+    testkey = opendkim_testkey(tmp_path / "opendkim", server.port)
+    opendkim = {}
     for name, (domain, _origin, _text) in zones.items():
+        opendkim[name] = testkey(domain, SELECTOR, KEY)
         report = check(judge.Check(domain, SELECTOR, KEY.public, (target,), timeout=1.0, signing=KEY))
         answer = report.servers[0]
         status = ses.get_email_identity(EmailIdentity=domain)["DkimAttributes"]["Status"]
@@ -255,6 +273,14 @@ def test_byodkim_a_receiver_and_the_emulated_ses_agree_on_every_variant(
         if any(want is not None and got != want for got, want in zip(seen[name][:3], expected[1:], strict=True))
     }
     assert not wrong, wrong
+    # The third judge: opendkim-testkey's "key OK" wherever byodkim says ok, except where named.
+    apart = {
+        name: opendkim[name]
+        for name in VARIANTS
+        if ((opendkim[name] == TESTKEY_OK) != (seen[name][0] == judge.OK)) != (name in TESTKEY_APART)
+    }
+    assert not apart, apart  # a disagreement not named in TESTKEY_APART, or one named that no longer happens
+    _records_table(seen, alone, opendkim)
     for name, (_lines, outcome, _dkimpy, _ses) in VARIANTS.items():
         _got, got_dkimpy, _got_ses, answer = seen[name]
         disagree = any("disagree" in w for w in answer.warnings)
@@ -262,6 +288,53 @@ def test_byodkim_a_receiver_and_the_emulated_ses_agree_on_every_variant(
         shown = answer.detail + " ".join(answer.warnings) + answer.receiver
         for private in (PKCS1, PKCS8):
             assert private[30:90] not in shown  # the key is never shown, not even in dkimpy's reason
+
+
+# Where opendkim-testkey (OpenDKIM 2.11) and byodkim differ on whether the record holds the key, and why.
+# testkey has the key pair but no signature: it compares p= with the private key's public half.
+TESTKEY_APART = {
+    "k=ed25519": (
+        "opendkim-testkey compares p= with the private key and does not hold k= against it; "
+        "no receiver verifies an RSA signature with a k=ed25519 record (dkimpy and the emulated SES fail it)"
+    ),
+    "h=sha1": "opendkim-testkey judges no signature, so not h= against its hash; SES signs rsa-sha256, which h=sha1 rules out",
+    "h= with spaces, no sha256": "as h=sha1: h= is held against a signature's hash, and testkey has none",
+    "v= not first": "OpenDKIM accepts v= elsewhere, as dkimpy and the emulated SES do; RFC 6376 3.6.1 says it MUST be first",
+}
+TABLE_START, TABLE_END = "<!-- record-judges:start -->", "<!-- record-judges:end -->"
+
+
+def _records_table(
+    seen: dict[str, tuple[str, bool, bool, judge.ServerAnswer]], alone: dict[str, bool], opendkim: dict[str, str]
+) -> None:
+    """Check docs/verify.md's table of every variant's verdict by each judge (or write it)."""
+
+    def word(ok: bool) -> str:
+        return "pass" if ok else "fail"
+
+    either = "either (BIND rotates the two)"  # which record a receiver takes is chance: see VARIANTS
+    rows = [
+        f"| {name} | {got[0]} | {word(got[1]) if VARIANTS[name][2] is not None else either} | "
+        f"{word(alone[name]) if VARIANTS[name][2] is not None else either} | "
+        f"{('SUCCESS' if got[2] else 'FAILED') if VARIANTS[name][3] is not None else either} | {opendkim[name]} |"
+        for name, got in seen.items()
+    ]
+    notes = [f"- {name}: {why}" for name, why in TESTKEY_APART.items()]
+    notes += [f"- {name}, dkimpy alone: dkimpy omits RFC 6376 6.1.2's h= rule" for name in DKIMPY_ALONE]
+    table = "\n".join(
+        [
+            TABLE_START,
+            "| record variant | byodkim | receiver (dkimpy, h= rule) | dkimpy alone | emulated SES | opendkim-testkey |",
+            "|---|---|---|---|---|---|",
+            *rows,
+            "",
+            "Where a judge differs from byodkim, and why:",
+            "",
+            *notes,
+            TABLE_END,
+        ]
+    )
+    matches_docs(Path(__file__).parent.parent / "docs" / "verify.md", table)
 
 
 def _dkimpy_alone(domain: str, port: int) -> bool:
@@ -284,7 +357,10 @@ def _dkimpy_alone(domain: str, port: int) -> bool:
         receiver.test_message(domain), SELECTOR.encode(), domain.encode(), KEY.pkcs1_pem(),
         canonicalize=(b"relaxed", b"relaxed"), include_headers=receiver.SIGNED_HEADERS,
     ) + receiver.test_message(domain)  # fmt: skip
-    return bool(dkim.verify(message, dnsfunc=dnsfunc, minkey=1024))
+    try:
+        return bool(dkim.verify(message, dnsfunc=dnsfunc, minkey=1024))
+    except ValueError:  # pynacl refuses an RSA signature (256 bytes) against an Ed25519 key: a fail
+        return False
 
 
 @pytest.mark.parametrize("form", ["pkcs1", "pkcs8"])

@@ -227,6 +227,8 @@ def _judge_key(
         return MALFORMED, problem
     if any(len(s) > 255 for s in strings):  # noqa: PLR2004 - cannot come from DNS, but a checker must not trust that
         warnings.append(say("dns.long_string"))
+    if tags.get("k") == ED25519 and tags.get("p"):
+        return _ed25519_verdict(tags["p"])
     return _key_verdict(text, tags.get("p", ""), expected, warnings)
 
 
@@ -235,8 +237,8 @@ def _tag_problem(tags: dict[str, str], warnings: list[str]) -> str | None:
         return say("dns.v_first")
     if tags.get("v", "DKIM1") != "DKIM1":
         return say("dns.v_version", value=tags["v"])
-    if tags.get("k", "rsa") != "rsa":
-        return say("dns.k_not_rsa", value=tags["k"])
+    if tags.get("k", "rsa") not in KEY_TYPES:
+        return say("dns.k_unknown", value=tags["k"])
     if "h" in tags and "sha256" not in [h.strip() for h in tags["h"].split(":")]:
         return say("dns.h_no_sha256", value=tags["h"])
     flags = [f.strip() for f in tags.get("t", "").split(":")]
@@ -281,6 +283,26 @@ def _key_verdict(text: str, p_value: str, expected: PublicKey | str, warnings: l
 def _predicate(message: str) -> object:
     """Return what a key refusal says of ``p=`` without naming it again (``is not base64``)."""
     return message.values.get("what", message) if isinstance(message, Said) else message.removeprefix("p= ")
+
+
+ED25519 = "ed25519"
+KEY_TYPES = ("rsa", ED25519)  # RFC 6376's rsa and RFC 8463's ed25519: what receivers verify today
+ED25519_BYTES = 32  # RFC 8463 section 4.2: p= is the base64 of the raw 32-byte public key
+
+
+def _ed25519_verdict(p_value: str) -> tuple[str, str]:
+    """Judge a ``k=ed25519`` record: valid for receivers, but never the registered key (SES signs with RSA)."""
+    import base64
+    import binascii
+    import hashlib
+
+    try:
+        raw = base64.b64decode("".join(p_value.split()), validate=True)
+    except (binascii.Error, ValueError):
+        raw = b""
+    if len(raw) != ED25519_BYTES:
+        return MALFORMED, say("dns.ed25519_bad", size=len(raw))
+    return DIFFERENT, say("dns.ed25519_other", fingerprint=f"sha256:{hashlib.sha256(raw).hexdigest()[:16]}...")
 
 
 TIMEOUT, REFUSED, SERVFAIL, ERROR, AMBIGUOUS = "timeout", "refused", "SERVFAIL", "error", "ambiguous"

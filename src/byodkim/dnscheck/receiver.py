@@ -179,26 +179,63 @@ class Verdict:
 def judge_signature(
     message: bytes, servers: list[Server], timeout: float = 3.0, index: int = 0, port: int = 53
 ) -> Verdict:
-    """Return dkimpy's verdict on the ``index``-th signature of ``message``, the ``h=`` rule beside it."""
+    """Return dkimpy's verdict on the ``index``-th signature of ``message``, RFC 8301 and the ``h=`` rule beside it."""
     import dkim
 
     reasons = _Reasons()
     seen = Lookup()
+    checker = None
     try:
-        checker = dkim.DKIM(message, logger=reasons, minkey=1024, timeout=int(max(1, timeout)))
+        checker = dkim.DKIM(message, logger=reasons, minkey=MIN_KEY_BITS, timeout=int(max(1, timeout)))
         ok = bool(checker.verify(idx=index, dnsfunc=txt_from(servers, timeout, seen, port)))
     except dkim.DKIMException as exc:
         ok, reasons.last = False, str(exc)
+    except ValueError as exc:  # pynacl refuses an Ed25519 signature of the wrong length outright
+        ok, reasons.last = False, f"the Ed25519 signature is malformed ({exc})"
     hops = tuple(seen.hops)
+    fields = getattr(checker, "signature_fields", None) or {}
+    algorithm = fields.get(b"a", b"").decode("ascii", "replace").strip().lower()
     if not ok and seen.failure and seen.record is None:
         return Verdict(TEMPERROR, _shown(f"the key lookup did not complete: {seen.failure}", 480), None, hops)
+    if algorithm == "rsa-sha1":
+        # RFC 8301 section 3.1: verifiers MUST NOT consider rsa-sha1 signatures valid; dkimpy still passes them.
+        also = "" if ok else f"; it does not verify either ({_reason(reasons.last, algorithm)})"
+        return Verdict(FAIL, _shown(RSA_SHA1 + also, 320), seen.record, hops)
     if not ok:
-        return Verdict(FAIL, _shown(reasons.last or "the signature does not verify"), seen.record, hops)
-    algorithm = checker.signature_fields.get(b"a", b"rsa-sha256").decode("ascii", "replace")
-    refused = hash_refused(seen.record, algorithm)
+        return Verdict(FAIL, _shown(_reason(reasons.last, algorithm)), seen.record, hops)
+    refused = hash_refused(seen.record, algorithm or "rsa-sha256")
     if refused:
         return Verdict(FAIL, refused, seen.record, hops)
     return Verdict(PASS, PASS, seen.record, hops)
+
+
+MIN_KEY_BITS = 1024  # RFC 8301 section 3.2: verifiers MUST NOT consider signatures with smaller keys valid
+RSA_SHA1 = (
+    "a=rsa-sha1: RFC 8301 forbids rsa-sha1 (verifiers must not consider it valid); the signer must use rsa-sha256"
+)
+_TOO_SMALL = re.compile(r"public key too small: (\d+)")
+
+
+def _reason(said: str, algorithm: str) -> str:
+    """Return why a signature failed, in words: dkimpy's reason, or what its silence means for the algorithm.
+
+    dkimpy logs every step at debug level and says nothing when the signature itself (b=) is wrong:
+    the last thing it logged then is not the reason.
+    """
+    small = _TOO_SMALL.search(said)
+    if small:
+        return (
+            f"the key is {small.group(1)} bits: RFC 8301 forbids keys under {MIN_KEY_BITS} bits "
+            "(verifiers must not accept them)"
+        )
+    if said and not _DEBUG.match(said):
+        return said
+    if algorithm.startswith("ed25519"):
+        return "the Ed25519 signature (b=) does not verify with the k=ed25519 key (RFC 8463)"
+    return f"the signature (b=) does not verify with the key ({algorithm or 'no a='})"
+
+
+_DEBUG = re.compile(r"^(?:bh: |sig: |signed for |DKIM-Signature valid|[^ ]* valid: )", re.IGNORECASE)
 
 
 def verify(

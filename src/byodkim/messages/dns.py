@@ -67,9 +67,17 @@ TEXTS: dict[str, tuple[str, str]] = {
         "v=DKIM1 は先頭のタグにしてください。そうでないと受信側がレコードを拒否します",
     ),
     "dns.v_version": ("v={value}: the only version is DKIM1", "v={value}: バージョンは DKIM1 だけです"),
-    "dns.k_not_rsa": (
-        "k={value}, but the key is RSA: use k=rsa",
-        "k={value} ですが鍵は RSA です: k=rsa にしてください",
+    "dns.k_unknown": (
+        "k={value}: receivers know only k=rsa and k=ed25519 (RFC 8463) and ignore this record; SES signs with RSA: use k=rsa",
+        "k={value}: 受信側が扱えるのは k=rsa と k=ed25519 (RFC 8463) だけで、このレコードは無視されます。SES は RSA で署名します: k=rsa にしてください",
+    ),
+    "dns.ed25519_bad": (
+        "k=ed25519, but p= is not an Ed25519 public key ({size} bytes; RFC 8463 wants the base64 of 32); SES signs with RSA: use k=rsa with the registered key",
+        "k=ed25519 ですが p= は Ed25519 の公開鍵ではありません ({size} バイト。RFC 8463 では 32 バイトの base64): SES は RSA で署名します。登録した鍵を k=rsa で公開してください",
+    ),
+    "dns.ed25519_other": (
+        "an Ed25519 key is published (k=ed25519, {fingerprint}), which receivers verify, but SES signs with the registered RSA key: publish its k=rsa record here, and the Ed25519 key under a selector of its own",
+        "Ed25519 の鍵が公開されています (k=ed25519, {fingerprint})。受信側はこれで検証できますが、SES は登録した RSA の鍵で署名します: このセレクタにはその鍵の k=rsa のレコードを公開し、Ed25519 の鍵は別のセレクタで公開してください",
     ),
     "dns.h_no_sha256": (
         "h={value} does not allow sha256, which SES signs with",
