@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from byodkim.emulator import stack_state, trail
 from byodkim.emulator.ses_api import SesApi
-from byodkim.emulator.state import ACCOUNT, Fault, SesRateLimit
+from byodkim.emulator.settings import ACCOUNT, Fault, SesRateLimit
 from byodkim.emulator.wire import Response, describe, error_response, respond
 
 if TYPE_CHECKING:

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from byodkim.dkim.keys import SigningKey
-    from byodkim.emulator.state import Settings
+    from byodkim.emulator.settings import Settings
 
 _KEY = re.compile(r"^[a-zA-Z0-9+/]+={0,2}$")
 _SELECTOR = re.compile(r"^(([a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9\-]*[a-zA-Z0-9]))$")
