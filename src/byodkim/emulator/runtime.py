@@ -158,7 +158,11 @@ class LambdaRuntime:
                 "log_stream": _stream_name(run.request_id),
                 "bridges": self._bridges() if self.network == "isolated" else [],
             }  # fmt: skip
-            command = [python, "-I", "-S", lambda_bootstrap.__file__, json.dumps(spec)]
+            # Code and layers are read-only, so Python would compile them again on every run (a second
+            # of CPU, and a sandbox's health check runs every 3 s): their bytecode goes to one cache
+            # outside them instead. What imports, and from where, is unchanged.
+            cache = f"pycache_prefix={self.workdir / 'pycache'}"
+            command = [python, "-I", "-S", "-X", cache, lambda_bootstrap.__file__, json.dumps(spec)]
             if self.network == "isolated":
                 command = self._isolated(command, [code, opt, boto], Path(scratch))
             env = self._environment(function, region, code, spec)
