@@ -110,6 +110,7 @@ class State:
         if payload.get("resume"):
             self.clock.resume()
         remaining, timeout = float(payload.get("advance", 0.0)), float(payload.get("timeout", 120.0))
+        self.tick()  # a rule made since the last tick is seen now, so it fires one period from now
         while True:
             minute = min(remaining, _EVALUATION)
             if minute > 0:
