@@ -20,6 +20,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from byodkim.dkim.keys import SigningKey
     from byodkim.emulator.settings import Settings
 
@@ -74,6 +76,9 @@ class SesIdentities:
         self.destinations: dict[tuple[str, str, str], list[dict[str, Any]]] = {}
         # What SES signs each domain with, from when: one entry per change (the fault campaign's evidence).
         self.timeline: list[dict[str, Any]] = []
+        # The DKIM window (PENDING turning FAILED) runs on the emulator's clock once the server has one,
+        # so a test holding the clock decides when it passes, not the machine's load.
+        self.now: Callable[[], float] = time.time
 
     def clear(self) -> None:
         """Forget everything."""
@@ -132,6 +137,7 @@ class SesIdentities:
             _external(identity, attributes or {})
         else:
             _easy(identity)
+        identity.since = self.now()
         self.identities[key] = identity
         self.changed(region, identity, name)
         return identity
@@ -159,7 +165,7 @@ class SesIdentities:
     def _evaluate(self, identity: Identity) -> None:
         if identity.status == "FAILED" or not identity.is_domain:
             return
-        now = time.time()
+        now = self.now()
         if self._published(identity):
             identity.status, identity.since = "SUCCESS", now
             return

@@ -46,7 +46,13 @@ class State:
         """Return a fresh state for one server process."""
         from byodkim.emulator.outbound import Outbound
 
-        return cls(settings, SesIdentities(settings), Outbound.create())
+        state = cls(settings, SesIdentities(settings), Outbound.create())
+        state.identities.now = state.now
+        return state
+
+    def now(self) -> float:
+        """Return the emulated time: the clock's once services run, real time before."""
+        return self.clock.now() if self.clock is not None else time.time()
 
     def forget_runs(self) -> None:
         """Forget past invocations, firings and alarm history (the control endpoint's reset)."""
