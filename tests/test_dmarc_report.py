@@ -318,10 +318,6 @@ def _s3_event(bucket: str, key: str) -> dict[str, object]:
     }
 
 
-def _next_period(seconds: int) -> None:
-    time.sleep(seconds - time.time() % seconds + 0.5)
-
-
 def _datapoints(cloudwatch: Any, metric: str, statistic: str) -> list[float]:
     points = cloudwatch.get_metric_statistics(
         Namespace="BYODKIM", MetricName=metric, Dimensions=[{"Name": "Domain", "Value": "goo.ne.jp"}],
@@ -348,12 +344,14 @@ def test_the_function_reads_a_stored_report_and_the_alarm_sees_the_selector_fail
     s3 = boto3.client("s3", region_name="ap-northeast-1")
     cloudwatch = boto3.client("cloudwatch", region_name="ap-northeast-1")
     s3.create_bucket(Bucket="rua", CreateBucketConfiguration={"LocationConstraint": "ap-northeast-1"})
+    # The emulator's clock is held and moved on by whole periods: each report lands in a window of its own.
+    emulator.control("/_byodkim/clock", {"pause": True})
     cloudwatch.put_metric_alarm(
         AlarmName="dmarc-dkim-goo.ne.jp", Namespace="BYODKIM", MetricName="DmarcDkimAligned",
         Dimensions=[{"Name": "Domain", "Value": "goo.ne.jp"}], Statistic="Minimum", Period=10,
         EvaluationPeriods=1, Threshold=100.0, ComparisonOperator="LessThanThreshold", TreatMissingData="notBreaching",
     )  # fmt: skip
-    _next_period(10)  # an alarm counts only periods after its creation
+    emulator.control("/_byodkim/clock", {"advance": 10})  # an alarm counts only periods after its creation
     # Yahoo's report: all 45 messages signed with the domain's key passed aligned DKIM (5 more passed
     # on SPF alone, unsigned: not the key's business). The alarm goes to OK.
     s3.put_object(Bucket="rua", Key="inbound/yahoo resent.eml", Body=(FIXTURES / "yahoo-resent.eml").read_bytes())
@@ -364,9 +362,11 @@ def test_the_function_reads_a_stored_report_and_the_alarm_sees_the_selector_fail
     assert _datapoints(cloudwatch, "DmarcDkimAligned", "Minimum") == [100.0]
     assert _alarm_state(cloudwatch, "OK")
     # Microsoft's report: the selector failed for 2 of 82 messages; the metric drops and the alarm fires.
-    _next_period(10)
+    emulator.control("/_byodkim/clock", {"advance": 10})
+    assert _alarm_state(cloudwatch, "OK")  # the period holding Yahoo's 100
     s3.put_object(Bucket="rua", Key="inbound/microsoft.xml", Body=(FIXTURES / MICROSOFT).read_bytes())
     assert handler(_s3_event("rua", "inbound/microsoft.xml"), None)["reports"][0]["dkim_aligned"] == 80
+    emulator.control("/_byodkim/clock", {"advance": 10})
     assert _alarm_state(cloudwatch, "ALARM")
     # A stored object that is no report is one error in the answer, not a failed run for Lambda to retry.
     s3.put_object(Bucket="rua", Key="inbound/spam.eml", Body=b"From: x@example.org\n\nhello\n")

@@ -4,7 +4,9 @@ The handler below reports what it sees from inside: interpreter version, importa
 environment, whether its code is writable, whether an IPv6 address has a route, and whether
 boto3 reaches the emulator. Lambda's own metrics and the function's log group are read back.
 The clock runs 60 times faster here: a rate(1 minute) rule fires every second, and a
-60-second alarm period passes in one.
+60-second alarm period passes in one. Where a test counts firings or alarm windows it holds the
+clock still and moves it on itself (``/_byodkim/clock``), so what it counts does not depend on
+how busy the machine is.
 """
 
 from __future__ import annotations
@@ -161,6 +163,20 @@ def test_an_unknown_function_is_lambdas_not_found(emulator: Emulator) -> None:
         boto3.client("lambda").invoke(FunctionName="no-such-function", Payload=b"{}")
 
 
+@pytest.fixture
+def held(emulator: Emulator) -> Iterator[Callable[[float], None]]:
+    """Hold the emulator's clock still; the test moves it on by emulated seconds (runs fired are waited for)."""
+    emulator.control("/_byodkim/clock", {"pause": True})
+
+    def advance(seconds: float) -> None:
+        emulator.control("/_byodkim/clock", {"advance": seconds})
+
+    try:
+        yield advance
+    finally:
+        emulator.control("/_byodkim/clock", {"resume": True})
+
+
 def _until(what: Callable[[], Any], seconds: float) -> Any:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
@@ -171,7 +187,9 @@ def _until(what: Callable[[], Any], seconds: float) -> Any:
     return what()
 
 
-def test_a_scheduled_rule_fires_its_function_with_its_input_until_disabled(emulator: Emulator) -> None:
+def test_a_scheduled_rule_fires_its_function_with_its_input_until_disabled(
+    emulator: Emulator, held: Callable[[float], None]
+) -> None:
     _function("probe-scheduled")
     arn = boto3.client("lambda").get_function(FunctionName="probe-scheduled")["Configuration"]["FunctionArn"]
     events = boto3.client("events")
@@ -182,20 +200,15 @@ def test_a_scheduled_rule_fires_its_function_with_its_input_until_disabled(emula
         found = emulator.control("/_byodkim/invocations")["invocations"]
         return [run for run in found if run["function"] == "probe-scheduled"]
 
-    assert len(_until(lambda: len(runs()) >= 2, 15) and runs()) >= 2
+    held(60)  # the first firing is one period after the rule is seen; each step waits for its run
+    held(60)
+    assert len(runs()) == 2
     assert all(run["result"]["event"] == {"from": "schedule"} for run in runs())
     assert {run["source"] for run in runs()} == {"events:every-minute"}
     events.disable_rule(Name="every-minute")
-    # A run started just before may still finish, later on a loaded machine: wait until the count
-    # holds for two seconds, then three periods must add nothing.
-    settled, since = len(runs()), time.monotonic()
-    deadline = since + 20
-    while time.monotonic() - since < 2.0 and time.monotonic() < deadline:
-        time.sleep(0.2)
-        if len(runs()) != settled:
-            settled, since = len(runs()), time.monotonic()
-    time.sleep(3 * 60 / SPEED)  # three periods
-    assert len(runs()) == settled
+    for _ in range(3):  # three periods add nothing
+        held(60)
+    assert len(runs()) == 2
 
 
 def test_a_rule_does_not_start_its_function_again_while_the_last_run_is_going(emulator: Emulator) -> None:
@@ -214,12 +227,18 @@ def test_a_rule_does_not_start_its_function_again_while_the_last_run_is_going(em
 
     assert _until(lambda: any(not f["started"] for f in fired()), 15), fired()
     events.disable_rule(Name="slow")
-    time.sleep(0.5)  # a firing read the rule just before it was disabled
-    started = sum(1 for f in fired() if f["started"])
-    assert len(_until(lambda: len(runs()) >= started and runs(), 15)) == started  # each started once, one at a time
+    emulator.control("/_byodkim/clock", {"pause": True})  # returns once no firing is under way; none can follow
+    try:
+        started = sum(1 for f in fired() if f["started"])
+        assert emulator.control("/_byodkim/idle", {"timeout": 60})["idle"]
+        assert len(runs()) == started  # each started once, one at a time
+    finally:
+        emulator.control("/_byodkim/clock", {"resume": True})
 
 
-def test_an_alarm_treating_missing_data_as_breaching_tells_sqs_through_sns(emulator: Emulator) -> None:
+def test_an_alarm_treating_missing_data_as_breaching_tells_sqs_through_sns(
+    emulator: Emulator, held: Callable[[float], None]
+) -> None:
     sns, sqs, cloudwatch = boto3.client("sns"), boto3.client("sqs"), boto3.client("cloudwatch")
     topic = sns.create_topic(Name="alerts")["TopicArn"]
     queue = sqs.create_queue(QueueName="alerts-inbox")["QueueUrl"]
@@ -240,18 +259,20 @@ def test_an_alarm_treating_missing_data_as_breaching_tells_sqs_through_sns(emula
 
     assert state() in ("INSUFFICIENT_DATA", "OK")
     # Healthy values every emulated half minute: OK. Another dimension set is another metric.
-    deadline = time.monotonic() + 3 * 60 / SPEED
-    while time.monotonic() < deadline:
+    for _ in range(6):
         cloudwatch.put_metric_data(
             Namespace="BYODKIM", MetricData=[{"MetricName": "DkimVerified", "Value": 1.0, "Dimensions": dims}]
         )
         cloudwatch.put_metric_data(
             Namespace="BYODKIM", MetricData=[{"MetricName": "DkimVerified", "Value": 0.0, "Dimensions": dims[:1]}]
         )
-        time.sleep(30 / SPEED)
-    assert _until(lambda: state() == "OK", 2)
+        held(30)
+    assert state() == "OK"
     # The checker goes silent: two missing periods breach, and the alarm tells the topic's queue.
-    assert _until(lambda: state() == "ALARM", 4 * 60 / SPEED + 2)
+    held(60)
+    assert state() == "OK"  # the newest period has no data, the one before has: not yet
+    held(60)
+    assert state() == "ALARM"
     messages = sqs.receive_message(QueueUrl=queue, MaxNumberOfMessages=10, WaitTimeSeconds=1).get("Messages", [])
     bodies = [json.loads(json.loads(m["Body"])["Message"]) for m in messages]
     alarm = next(b for b in bodies if b["NewStateValue"] == "ALARM")
@@ -262,3 +283,21 @@ def test_an_alarm_treating_missing_data_as_breaching_tells_sqs_through_sns(emula
         {"value": "ap-northeast-1", "name": "Region"},
     ]
     assert "missing" in alarm["NewStateReason"]
+
+
+def test_a_held_clock_stands_still_moves_by_steps_and_maps_what_happened_meanwhile() -> None:
+    from byodkim.emulator.clock import Clock
+
+    clock = Clock(speed=SPEED)
+    held = clock.pause()
+    during = time.time()  # a datapoint moto stamps while the clock is held
+    time.sleep(0.05)
+    assert clock.now() == held
+    assert clock.advance(30) == held + 30
+    assert clock.now() == held + 30
+    assert clock.emulated(during) == held  # it keeps the time the clock stood at, after a step too
+    assert clock.paused
+    clock.resume()
+    assert not clock.paused
+    time.sleep(0.05)
+    assert clock.now() > held + 30 + 0.05 * SPEED * 0.5  # running again at its speed, from where it stood

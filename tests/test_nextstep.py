@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from byodkim.aws.ses import RegionStatus
 from byodkim.deployment import STACKS, Deployment
-from byodkim.rollout.memo import render
+from byodkim.rollout.memo import phrase, render
+from byodkim.rollout.nextstep import next_step
 from byodkim.rollout.report import DnsView, Rollout, StackState
 
 TARGET = Deployment(
@@ -25,25 +26,25 @@ def _region(status: str | None, selector: str = "new-1", origin: str = "EXTERNAL
 
 
 def test_next_steps_in_the_states_an_operator_meets() -> None:
-    nothing = _rollout([_region(None)], [], selector=None).next()
+    nothing = next_step(_rollout([_region(None)], [], selector=None))
     assert nothing.command_as("uv run byodkim") == (
         "uv run byodkim register --domain goo.ne.jp --selector SELECTOR --region ap-northeast-1"
     )
-    pending = _rollout([_region("PENDING")], [DnsView("new-1", False, "0/2 servers publish the key")]).next()
-    assert pending.text("en").startswith("Ask the DNS team to publish the record")
+    pending = next_step(_rollout([_region("PENDING")], [DnsView("new-1", False, "0/2 servers publish the key")]))
+    assert phrase(pending.step, "en").startswith("Ask the DNS team to publish the record")
     assert pending.command_as("byodkim") == (
         f"byodkim verify --domain goo.ne.jp --selector new-1 --secret-id {SECRET_ID.format(s='new-1')} --wait"
     )
-    live = _rollout([_region("PENDING")], [DnsView("new-1", True, "2/2 servers publish the key")]).next()
-    assert live.text("en").startswith("Wait for SES to find the record")
+    live = next_step(_rollout([_region("PENDING")], [DnsView("new-1", True, "2/2 servers publish the key")]))
+    assert phrase(live.step, "en").startswith("Wait for SES to find the record")
     assert live.command_as("uv run byodkim").endswith("--ses --wait")
-    done = _rollout([_region("SUCCESS")], [DnsView("new-1", True, "2/2 servers publish the key")]).next()
-    assert done.text("en").startswith("BYODKIM is active in every region.")
+    done = next_step(_rollout([_region("SUCCESS")], [DnsView("new-1", True, "2/2 servers publish the key")]))
+    assert phrase(done.step, "en").startswith("BYODKIM is active in every region.")
     assert done.command_as("uv run byodkim") == "uv run byodkim rotate --domain goo.ne.jp --new-selector NEW-SELECTOR"
     # After a selector change the steps follow the selector SES holds, not the old one.
-    changed = _rollout(
-        [_region("PENDING", selector="new-2")], [DnsView("new-2", False, "0/2")], selector="new-2"
-    ).next()
+    changed = next_step(
+        _rollout([_region("PENDING", selector="new-2")], [DnsView("new-2", False, "0/2")], selector="new-2")
+    )
     assert "--selector new-2" in changed.command
     assert "new-1" not in changed.command
 

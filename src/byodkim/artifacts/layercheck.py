@@ -16,7 +16,7 @@ from byodkim.messages import say
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from byodkim.artifacts.layer import Runtime
+    from byodkim.artifacts.runtimes import Runtime
 
 _SO_TAG = re.compile(r"\.cpython-(\d)(\d+)-([a-z0-9_]+)-linux-gnu\.so$")
 

@@ -4,21 +4,35 @@ One origin and one speed: emulated = origin + (real - origin) x speed. Every tim
 emulator compares (a rule's next firing, a metric's datapoint, an alarm's evaluation window)
 goes through it, so a 15-minute schedule and a 900-second alarm period stay in step whatever
 the speed. Timestamps moto records are real; they are mapped the same way.
+
+A test can also hold the clock still and move it on by exact steps (``pause``, ``advance``):
+then what fires and what an alarm sees depend on the steps taken, not on how busy the machine
+is. Each change starts a new segment (from this real time on, this emulated time, this speed),
+and a real timestamp maps through the segment it falls in, so data recorded while the clock
+stood still carries the emulated time it stood at.
 """
 
 from __future__ import annotations
 
+import bisect
+import threading
 import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 
-@dataclass(frozen=True)
+@dataclass
 class Clock:
     """Emulated time in seconds since the epoch."""
 
     speed: float = 1.0
     origin: float = field(default_factory=time.time)
+    # (real, emulated, speed) in force from ``real`` on; the reals only grow.
+    _segments: list[tuple[float, float, float]] = field(default_factory=list, repr=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def __post_init__(self) -> None:
+        self._segments.append((self.origin, self.origin, self.speed))
 
     def now(self) -> float:
         """Return the emulated time now."""
@@ -26,7 +40,37 @@ class Clock:
 
     def emulated(self, real: float) -> float:
         """Return the emulated time of a real one."""
-        return self.origin + (real - self.origin) * self.speed
+        with self._lock:
+            index = max(0, bisect.bisect_right([s[0] for s in self._segments], real) - 1)
+            start, at, speed = self._segments[index]
+        return at + (real - start) * speed
+
+    @property
+    def paused(self) -> bool:
+        """Return whether the clock stands still."""
+        with self._lock:
+            return self._segments[-1][2] == 0.0
+
+    def pause(self) -> float:
+        """Stop the clock; return the emulated time it stands at."""
+        return self._change(0.0, 0.0)
+
+    def resume(self) -> float:
+        """Run the clock again at its speed, from the emulated time it stood at."""
+        return self._change(0.0, self.speed)
+
+    def advance(self, seconds: float) -> float:
+        """Move emulated time on by ``seconds`` at once (paused or not); return the new time."""
+        with self._lock:
+            speed = self._segments[-1][2]
+        return self._change(max(0.0, seconds), speed)
+
+    def _change(self, jump: float, speed: float) -> float:
+        real = time.time()
+        now = self.emulated(real) + jump
+        with self._lock:
+            self._segments.append((max(real, self._segments[-1][0]), now, speed))
+        return now
 
     def of(self, stamp: datetime) -> float:
         """Return the emulated time of a datetime moto recorded (naive ones are UTC)."""

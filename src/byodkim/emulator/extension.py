@@ -15,11 +15,11 @@ from typing import TYPE_CHECKING, Any
 
 from byodkim.emulator import stack_state, trail
 from byodkim.emulator.ses_api import SesApi
-from byodkim.emulator.state import ACCOUNT, Fault, SesRateLimit
+from byodkim.emulator.settings import ACCOUNT, Fault, SesRateLimit
 from byodkim.emulator.wire import Response, describe, error_response, respond
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
+    from collections.abc import Callable, Iterable
 
     from byodkim.emulator.state import State
     from byodkim.emulator.wire import Call, StartResponse, WsgiApp
@@ -198,12 +198,26 @@ def _configure(payload: dict[str, Any], state: State) -> dict[str, Any]:
     }
 
 
+def _idle(payload: dict[str, Any], state: State) -> dict[str, Any]:
+    """Wait until no Lambda run is going, up to ``timeout`` seconds."""
+    return {"idle": state.runtime is None or state.runtime.wait_idle(float(payload.get("timeout", 60)))}
+
+
+# Endpoints that wait on runs: runs call the API, which takes the settings' lock, so they are served outside it.
+_UNLOCKED: dict[str, Callable[[dict[str, Any], State], dict[str, Any]]] = {
+    "/_byodkim/clock": lambda payload, state: state.step_clock(payload),
+    "/_byodkim/idle": _idle,
+}
+
+
 def _control(path: str, environ: dict[str, Any], state: State) -> Response:
     length = int(environ.get("CONTENT_LENGTH") or 0)
     raw = environ["wsgi.input"].read(length) if length else b""
     payload: dict[str, Any] = json.loads(raw) if raw.strip() else {}
     settings, store = state.settings, state.identities
     answer: dict[str, Any]
+    if path in _UNLOCKED:
+        return _json(_UNLOCKED[path](payload, state))
     with settings.lock:
         if path == "/_byodkim/reset":
             settings.faults.clear()
@@ -233,4 +247,8 @@ def _control(path: str, environ: dict[str, Any], state: State) -> Response:
                 answer = {"timeline": list(store.timeline)}
         else:
             return 404, {"Content-Type": "application/json"}, b'{"message": "unknown control endpoint"}'
+    return _json(answer)
+
+
+def _json(answer: dict[str, Any]) -> Response:
     return 200, {"Content-Type": "application/json"}, json.dumps(answer).encode()

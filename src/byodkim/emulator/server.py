@@ -35,7 +35,8 @@ def main(argv: list[str] | None = None) -> None:
 
     from byodkim.emulator import cfn
     from byodkim.emulator.extension import wrap
-    from byodkim.emulator.state import Settings, State
+    from byodkim.emulator.settings import Settings
+    from byodkim.emulator.state import State
 
     settings = Settings(
         dns_servers=list(args.dns),

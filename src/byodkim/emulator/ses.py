@@ -22,8 +22,10 @@ from typing import TYPE_CHECKING, Any
 from byodkim.dkim.names import record_name
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from byodkim.dkim.keys import SigningKey
-    from byodkim.emulator.state import Settings
+    from byodkim.emulator.settings import Settings
 
 _KEY = re.compile(r"^[a-zA-Z0-9+/]+={0,2}$")
 _SELECTOR = re.compile(r"^(([a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9\-]*[a-zA-Z0-9]))$")
@@ -76,6 +78,9 @@ class SesIdentities:
         self.destinations: dict[tuple[str, str, str], list[dict[str, Any]]] = {}
         # What SES signs each domain with, from when: one entry per change (the fault campaign's evidence).
         self.timeline: list[dict[str, Any]] = []
+        # The DKIM window (PENDING turning FAILED) runs on the emulator's clock once the server has one,
+        # so a test holding the clock decides when it passes, not the machine's load.
+        self.now: Callable[[], float] = time.time
 
     def clear(self) -> None:
         """Forget everything."""
@@ -134,6 +139,7 @@ class SesIdentities:
             _external(identity, attributes or {})
         else:
             _easy(identity)
+        identity.since = self.now()
         self.identities[key] = identity
         self.changed(region, identity, name)
         return identity
@@ -161,7 +167,7 @@ class SesIdentities:
     def _evaluate(self, identity: Identity) -> None:
         if identity.status == "FAILED" or not identity.is_domain:
             return
-        now = time.time()
+        now = self.now()
         if self._published(identity):
             identity.status, identity.since = "SUCCESS", now
             return

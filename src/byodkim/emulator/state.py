@@ -7,127 +7,25 @@ models, instead of module globals each reaches for.
 from __future__ import annotations
 
 import logging
-import random
 import threading
 import time
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from byodkim.deployment import DKIM_WINDOW_SECONDS
+from byodkim.emulator.ses import SesIdentities
 
 if TYPE_CHECKING:
     from pathlib import Path
 
     from byodkim.emulator.alarms import Evaluator
+    from byodkim.emulator.clock import Clock
     from byodkim.emulator.outbound import Outbound
     from byodkim.emulator.runtime import LambdaRuntime
     from byodkim.emulator.schedules import Scheduler
-    from byodkim.emulator.ses import SesIdentities
-    from byodkim.emulator.wire import Call
+    from byodkim.emulator.settings import Settings
 
-ACCOUNT = "123456789012"  # moto's default account
 _TICK = 0.1  # real seconds between looks at schedules and alarms
-
-
-@dataclass
-class Fault:
-    """Answer matching calls with an error instead of passing them on."""
-
-    service: str = "*"
-    operation: str = "*"
-    region: str = "*"
-    kind: str = "throttle"  # throttle | 5xx | error | reset (the connection closed unanswered) | delay
-    code: str = ""
-    seconds: float = 0.0  # delay: how long the call is held before it is handled (applied after the wait)
-    status: int = 400
-    count: int = 1  # how many calls it answers; -1 for every call
-    probability: float = 1.0  # the share of matching calls it answers (a seeded draw, so runs repeat)
-
-    def matches(self, call: Call) -> bool:
-        """Return whether this fault applies to ``call``."""
-        return all(
-            want in ("*", have)
-            for want, have in (
-                (self.service, call.service),
-                (self.operation, call.operation),
-                (self.region, call.region),
-            )
-        )
-
-
-@dataclass
-class Settings:
-    """What the emulator was told: where SES looks for DNS, how long it waits, which faults to inject."""
-
-    dns_servers: list[str] = field(default_factory=list)
-    dkim_window: float = DKIM_WINDOW_SECONDS
-    clock_speed: float = 1.0  # emulated seconds per real second, for schedules and alarm periods
-    lambda_network: str = "auto"  # isolated | host | auto
-    faults: list[Fault] = field(default_factory=list)
-    calls: list[dict[str, str]] = field(default_factory=list)  # a log of (service, operation, region)
-    lock: threading.Lock = field(default_factory=threading.Lock)
-    draw: random.Random = field(default_factory=lambda: random.Random(1))  # noqa: S311 - fault injection
-    ses_rate_at_start: float = 0.0  # the server's --ses-rate, which a reset returns to
-    ses_limit: SesRateLimit = field(default_factory=lambda: SesRateLimit(0.0))
-
-    def __post_init__(self) -> None:
-        if self.ses_rate_at_start and not self.ses_limit.rate:
-            self.ses_limit = SesRateLimit(self.ses_rate_at_start)
-
-    def take_fault(self, call: Call) -> Fault | None:
-        """Return the first fault that applies, counting it down; SES's own rate limit when it is exceeded."""
-        with self.lock:
-            self.calls.append({"service": call.service, "operation": call.operation, "region": call.region})
-            for fault in self.faults:
-                if fault.count != 0 and fault.matches(call):
-                    if fault.probability < 1.0 and self.draw.random() >= fault.probability:
-                        continue
-                    if fault.count > 0:
-                        fault.count -= 1
-                    return fault
-        if call.service == "ses" and not self.ses_limit.allow(ACCOUNT, call.region, call.operation):
-            return Fault(service="ses", kind="throttle", code="TooManyRequestsException", status=429)
-        return None
-
-
-def ses_family(operation: str) -> str:
-    """Return the API family SES counts a call against: read (Get, List), send, or write."""
-    if operation.startswith(("Get", "List")):
-        return "read"
-    return "send" if operation.startswith("Send") else "write"
-
-
-@dataclass
-class SesRateLimit:
-    """SES's control-plane rate: a token bucket per account, region and API family (off at rate 0).
-
-    ``burst`` tokens absorb the jitter of a client that paces exactly at the rate.
-    """
-
-    rate: float
-    burst: float = 2.0
-    families: dict[str, float] = field(default_factory=dict)  # a family's own rate, overriding ``rate``
-    _buckets: dict[tuple[str, str, str], tuple[float, float]] = field(default_factory=dict)
-    _lock: threading.Lock = field(default_factory=threading.Lock)
-    throttled: int = 0
-
-    def allow(self, account: str, region: str, operation: str) -> bool:
-        """Take a token for the call; ``False`` (throttle it) when its bucket is empty."""
-        family = ses_family(operation)
-        rate = self.families.get(family, self.rate)
-        if rate <= 0:
-            return True
-        key = (account, region, family)
-        with self._lock:
-            now = time.monotonic()
-            tokens, stamp = self._buckets.get(key, (self.burst, now))
-            tokens = min(self.burst, tokens + (now - stamp) * rate)
-            if tokens < 1.0:
-                self._buckets[key] = (tokens, now)
-                self.throttled += 1
-                return False
-            self._buckets[key] = (tokens - 1.0, now)
-            return True
+_EVALUATION = 60.0  # emulated seconds between alarm evaluations when the clock is stepped
 
 
 @dataclass
@@ -140,14 +38,21 @@ class State:
     runtime: LambdaRuntime | None = None  # set once the server knows its port
     scheduler: Scheduler | None = None
     alarms: Evaluator | None = None
+    clock: Clock | None = None
+    _ticking: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     @classmethod
     def create(cls, settings: Settings) -> State:
         """Return a fresh state for one server process."""
         from byodkim.emulator.outbound import Outbound
-        from byodkim.emulator.ses import SesIdentities
 
-        return cls(settings, SesIdentities(settings), Outbound.create())
+        state = cls(settings, SesIdentities(settings), Outbound.create())
+        state.identities.now = state.now
+        return state
+
+    def now(self) -> float:
+        """Return the emulated time: the clock's once services run, real time before."""
+        return self.clock.now() if self.clock is not None else time.time()
 
     def forget_runs(self) -> None:
         """Forget past invocations, firings and alarm history (the control endpoint's reset)."""
@@ -159,6 +64,8 @@ class State:
         if self.alarms is not None:
             self.alarms.created.clear()
             self.alarms.objects.clear()
+        if self.clock is not None and self.clock.paused:
+            self.clock.resume()  # a reset returns the clock a test held still to running
 
     def start_services(self, port: int, workdir: Path) -> None:
         """Start what runs on the emulator's own clock: Lambda runs, schedules, alarm evaluation."""
@@ -167,22 +74,57 @@ class State:
         from byodkim.emulator.runtime import LambdaRuntime
         from byodkim.emulator.schedules import Scheduler
 
-        clock = Clock(self.settings.clock_speed)
-        self.alarms = Evaluator(clock)
+        self.clock = Clock(self.settings.clock_speed)
+        self.alarms = Evaluator(self.clock)
         self.runtime = LambdaRuntime(
             workdir, port, self.settings.dns_servers, self.settings.lambda_network, on_metrics=self.alarms.tick
         )
-        self.scheduler = Scheduler(clock, self.runtime.invoke_async, self.runtime.busy)
+        self.scheduler = Scheduler(self.clock, self.runtime.invoke_async, self.runtime.busy)
 
         def tick() -> None:
             while True:
                 time.sleep(_TICK)
-                for step in (self.scheduler.tick, self.alarms.tick):  # type: ignore[union-attr]
-                    try:
-                        step()
-                    except RuntimeError:  # a dict moto's request threads changed meanwhile: next tick
-                        continue
-                    except Exception:  # one bad rule or alarm must not stop the clock
-                        logging.getLogger(__name__).exception("emulator clock")
+                self.tick()
 
         threading.Thread(target=tick, daemon=True, name="emulator-clock").start()
+
+    def tick(self) -> None:
+        """Fire the rules that are due and evaluate every alarm, once (the clock thread, or a step of the clock)."""
+        with self._ticking:  # one at a time: a step must not fire a rule the clock thread is firing
+            for step in (self.scheduler, self.alarms):
+                if step is None:
+                    continue
+                try:
+                    step.tick()
+                except RuntimeError:  # a dict moto's request threads changed meanwhile: next tick
+                    continue
+                except Exception:  # one bad rule or alarm must not stop the clock
+                    logging.getLogger(__name__).exception("emulator clock")
+
+    def step_clock(self, payload: dict[str, Any]) -> dict[str, Any]:
+        """Pause, resume or advance the clock (the control endpoint).
+
+        An advance goes a minute at a time, as CloudWatch evaluates alarms every minute; at each
+        minute what is due fires, and the runs it started are waited for (up to ``timeout``
+        seconds), so on a held clock their data carries the minute they fired at, however long
+        they took.
+        """
+        if self.clock is None:
+            return {"now": time.time(), "paused": False}
+        if payload.get("pause"):
+            self.clock.pause()
+        if payload.get("resume"):
+            self.clock.resume()
+        remaining, timeout = float(payload.get("advance", 0.0)), float(payload.get("timeout", 120.0))
+        self.tick()  # a rule made since the last tick is seen now, so it fires one period from now
+        while True:
+            minute = min(remaining, _EVALUATION)
+            if minute > 0:
+                self.clock.advance(minute)
+                remaining -= minute
+            self.tick()
+            if self.runtime is not None and not self.runtime.wait_idle(timeout):
+                break  # a run that does not end: answer, and let the caller see the clock where it stopped
+            if remaining <= 0:
+                break
+        return {"now": self.clock.now(), "paused": self.clock.paused}

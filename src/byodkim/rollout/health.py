@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 
     from byodkim.aws.ses import RegionStatus
     from byodkim.aws.session import Aws
-    from byodkim.rollout.phases import ManagerConfig
+    from byodkim.rollout.manager_config import ManagerConfig
 
 HEALTHY = "healthy"
 NOT_ACTIVE = "not activated"  # no EXTERNAL key registered yet: the rollout's own business

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import json
+from dataclasses import asdict
 from typing import TYPE_CHECKING, Any
 
+from byodkim.rollout.nextstep import next_step
 from byodkim.text import display_width
 
 if TYPE_CHECKING:
     from byodkim.aws.ses import RegionStatus
     from byodkim.rollout.domaincheck import Posture
-    from byodkim.rollout.nextstep import NextStep
+    from byodkim.rollout.nextstep import NextStep, Phrase
     from byodkim.rollout.report import DnsView, LayerState, Rollout, StackState
 
 TEXT: dict[str, dict[str, str]] = {
@@ -105,11 +107,37 @@ TEXT["ja"]["dns_next"] = (
 )
 
 
+def phrase(said: Phrase, lang: str) -> str:
+    """Return a next step's phrase (or a note) in ``lang``."""
+    return TEXT[lang][said.key].format(**said.values)
+
+
+def as_dict(rollout: Rollout, lang: str = "en") -> dict[str, Any]:
+    """Return the rollout JSON-ready, the next step worded in ``lang``."""
+    step = next_step(rollout)
+    return {
+        "project": rollout.deployment.project,
+        "environment": rollout.deployment.environment,
+        "domain": rollout.domain,
+        "selector": rollout.selector,
+        "generated": rollout.generated,
+        "stacks": [asdict(s) for s in rollout.stacks],
+        "layer": asdict(rollout.layer) if rollout.layer else None,
+        "regions": [r.as_dict() for r in rollout.regions],
+        "dns": [asdict(v) for v in rollout.dns],
+        "mail": rollout.mail,
+        "posture": rollout.posture.as_dict() if rollout.posture else None,
+        "next_step": phrase(step.step, lang),
+        "next_command": step.command,
+        "notes": [phrase(note, lang) for note in step.notes],
+    }
+
+
 def render(rollout: Rollout, fmt: str, lang: str, prefix: str = "uv run byodkim") -> str:
     """Return the memo as text, Markdown or JSON; commands as the user runs byodkim (``prefix``)."""
     if fmt == "json":
-        data = rollout.as_dict(lang)
-        data["next_command"] = rollout.next().command_as(prefix)
+        data = as_dict(rollout, lang)
+        data["next_command"] = next_step(rollout).command_as(prefix)
         return json.dumps(data, indent=2, ensure_ascii=False)
     out = _Memo(lang, markdown=fmt in ("md", "markdown"))
     out.title(rollout)
@@ -119,7 +147,7 @@ def render(rollout: Rollout, fmt: str, lang: str, prefix: str = "uv run byodkim"
     out.dns(rollout.dns)
     out.mail(rollout.mail)
     out.posture(rollout.posture)
-    out.next(rollout.next(), lang, prefix)
+    out.next(next_step(rollout), lang, prefix)
     return "\n".join(out.lines).rstrip() + "\n"
 
 
@@ -241,8 +269,8 @@ class _Memo:
 
     def next(self, step: NextStep, lang: str, prefix: str) -> None:
         self.heading(self.t["next"])
-        self.lines.extend(self.item + note for note in step.note_texts(lang))
-        self.lines.append(self.item + step.text(lang))
+        self.lines.extend(self.item + phrase(note, lang) for note in step.notes)
+        self.lines.append(self.item + phrase(step.step, lang))
         command = step.command_as(prefix)
         if command:
             self.lines.append(f"  `{command}`" if self.md else f"  $ {command}")

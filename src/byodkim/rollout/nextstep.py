@@ -1,7 +1,8 @@
 """The one source of next steps: from a rollout's state, what to do and the command that does it.
 
 Returned as a message key with its values, so the same step reads right in English and
-Japanese, and nothing is mutated on the way.
+Japanese, and nothing is mutated on the way. The wording is the view's (:mod:`memo`): this
+module decides, it never phrases.
 """
 
 from __future__ import annotations
@@ -10,20 +11,10 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from byodkim.deployment import secret_id
-from byodkim.rollout.memo import TEXT
+from byodkim.rollout.report import FAILED, NOT_DEPLOYED
 
 if TYPE_CHECKING:
     from byodkim.rollout.report import Rollout
-
-FAILED = (
-    "UPDATE_ROLLBACK_COMPLETE",
-    "ROLLBACK_COMPLETE",
-    "UPDATE_ROLLBACK_FAILED",
-    "ROLLBACK_FAILED",
-    "CREATE_FAILED",
-    "DELETE_FAILED",
-)
-NOT_DEPLOYED = "NOT_DEPLOYED"
 
 
 @dataclass(frozen=True)
@@ -32,10 +23,6 @@ class Phrase:
 
     key: str
     values: dict[str, str] = field(default_factory=dict)
-
-    def text(self, lang: str) -> str:
-        """Return the phrase in ``lang``."""
-        return TEXT[lang][self.key].format(**self.values)
 
 
 @dataclass(frozen=True)
@@ -46,19 +33,11 @@ class NextStep:
     command: str = ""
     notes: tuple[Phrase, ...] = ()
 
-    def text(self, lang: str) -> str:
-        """Return the step in ``lang``."""
-        return self.step.text(lang)
-
     def command_as(self, prefix: str) -> str:
         """Return the command as the user runs byodkim (``uv run byodkim`` or ``byodkim``)."""
         if self.command.startswith("byodkim "):
             return prefix + self.command.removeprefix("byodkim")
         return self.command
-
-    def note_texts(self, lang: str) -> list[str]:
-        """Return the notes in ``lang``."""
-        return [note.text(lang) for note in self.notes]
 
 
 def next_step(rollout: Rollout) -> NextStep:

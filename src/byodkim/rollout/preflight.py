@@ -22,9 +22,8 @@ from typing import TYPE_CHECKING, Any
 from byodkim.aws import exists
 from byodkim.aws.cfntemplate import load, unresolved
 from byodkim.errors import ByodkimError
-from byodkim.rollout.nextstep import NOT_DEPLOYED
 from byodkim.rollout.refusals import live_template, refused, resources, rollback_skip_list, stuck, with_holdings
-from byodkim.rollout.report import stack_status
+from byodkim.rollout.report import NOT_DEPLOYED, stack_status
 from byodkim.rollout.stackchanges import (
     Finding,
     Links,

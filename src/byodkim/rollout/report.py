@@ -2,12 +2,13 @@
 
 Every stack with its status (and, for a rolled-back stack, the failing resource, the
 reason and the way out), the layer version, the identity's DKIM state per region, the
-record on each authoritative server, and the next step. Rendering is :mod:`memo`'s.
+record on each authoritative server. The next step is :mod:`nextstep`'s, read from these
+values; rendering is :mod:`memo`'s.
 """
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -18,7 +19,6 @@ from byodkim.dnscheck.check import Report, check
 from byodkim.dnscheck.judge import Check, ServerAnswer
 from byodkim.errors import ByodkimError
 from byodkim.rollout.domaincheck import Posture, assess
-from byodkim.rollout.nextstep import FAILED, NOT_DEPLOYED, NextStep, next_step
 from byodkim.rollout.sendtest import remembered
 
 if TYPE_CHECKING:
@@ -26,6 +26,17 @@ if TYPE_CHECKING:
 
     from byodkim.aws.session import Aws
     from byodkim.dnscheck.servers import Server
+
+# A stack in one of these needs its failure read before anything else is done.
+FAILED = (
+    "UPDATE_ROLLBACK_COMPLETE",
+    "ROLLBACK_COMPLETE",
+    "UPDATE_ROLLBACK_FAILED",
+    "ROLLBACK_FAILED",
+    "CREATE_FAILED",
+    "DELETE_FAILED",
+)
+NOT_DEPLOYED = "NOT_DEPLOYED"  # the status a stack that does not exist is reported with
 
 
 @dataclass
@@ -80,30 +91,6 @@ class Rollout:
     dns: list[DnsView]
     mail: dict[str, Any] | None = None  # the last test message's verdict (send-test), if any
     posture: Posture | None = None  # SPF, DMARC and alignment for mail from SES (check-domain's)
-
-    def next(self) -> NextStep:
-        """Return the next step for this state."""
-        return next_step(self)
-
-    def as_dict(self, lang: str = "en") -> dict[str, Any]:
-        """Return a JSON-ready dict, the next step worded in ``lang``."""
-        step = self.next()
-        return {
-            "project": self.deployment.project,
-            "environment": self.deployment.environment,
-            "domain": self.domain,
-            "selector": self.selector,
-            "generated": self.generated,
-            "stacks": [asdict(s) for s in self.stacks],
-            "layer": asdict(self.layer) if self.layer else None,
-            "regions": [r.as_dict() for r in self.regions],
-            "dns": [asdict(v) for v in self.dns],
-            "mail": self.mail,
-            "posture": self.posture.as_dict() if self.posture else None,
-            "next_step": step.text(lang),
-            "next_command": step.command,
-            "notes": step.note_texts(lang),
-        }
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,103 @@
+"""What the dkim-manager function knows about its deployment: the environment phase 2 sets.
+
+Its own module because both the phases and the health check read it, and neither owns it.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
+
+from byodkim.deployment import Deployment, DomainSpec
+from byodkim.errors import InputError
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+    from byodkim.aws.session import Aws
+
+
+@dataclass(frozen=True)
+class ManagerConfig:
+    """What the function knows about its deployment, from its environment."""
+
+    deployment: Deployment
+    domain: str
+    bucket: str = ""
+    topic_arn: str = ""
+    rule_name: str = ""
+    nameservers: tuple[str, ...] = ()
+    alert_topic_arn: str = ""
+    ses_regions: tuple[str, ...] = ()  # where the health check reads SES; the function's own region if empty
+    mail_from_subdomain: str = ""  # phase 3's custom MAIL FROM label: its MX and SPF join the DNS request
+    fleet_manifest: str = ""  # S3 key (in the certificates bucket) of the declared domains, from Sceptre
+
+    def declared(self, aws: Aws, region: str) -> list[DomainSpec]:
+        """Return every declared domain: the manifest phase 2 was launched with, else the function's own domain."""
+        if not (self.fleet_manifest and self.bucket):
+            return [DomainSpec(self.domain, "", self.ses_regions or (region,))]
+        body = aws.client("s3", region).get_object(Bucket=self.bucket, Key=self.fleet_manifest)["Body"].read()
+        return [
+            DomainSpec(str(e["domain"]), str(e.get("selector", "")), tuple(e.get("regions") or (region,)))
+            for e in json.loads(body)
+        ]
+
+    @property
+    def project(self) -> str:
+        """Return the project name payloads must match."""
+        return self.deployment.project
+
+    @property
+    def environment(self) -> str:
+        """Return the environment payloads must match."""
+        return self.deployment.environment
+
+    @classmethod
+    def from_environment(cls, env: Mapping[str, str]) -> ManagerConfig:
+        """Read PROJECT_NAME, ENVIRONMENT, DOMAIN_NAME, SECRET_PREFIX and the optional rest, as phase 2 sets them."""
+        missing = [name for name in ("PROJECT_NAME", "ENVIRONMENT") if not env.get(name)]
+        if missing:
+            raise InputError(
+                f"the function's environment lacks {', '.join(missing)}", "launch phase-2, which sets them"
+            )
+        named = Deployment.from_names(env["PROJECT_NAME"], env["ENVIRONMENT"])
+        deployment = replace(named, secret_prefix=env.get("SECRET_PREFIX") or named.secret_prefix)
+        return cls(
+            deployment=deployment,
+            domain=env.get("DOMAIN_NAME", ""),
+            bucket=env.get("CERTIFICATES_BUCKET", ""),
+            topic_arn=env.get("DNS_TOPIC_ARN", ""),
+            rule_name=env.get("PHASE7_RULE_NAME", ""),
+            nameservers=_listed(env.get("NAMESERVERS", "")),
+            alert_topic_arn=env.get("ALERT_TOPIC_ARN", ""),
+            ses_regions=_listed(env.get("SES_REGIONS", "")),
+            mail_from_subdomain=env.get("MAIL_FROM_SUBDOMAIN", ""),
+            fleet_manifest=env.get("FLEET_MANIFEST_KEY", ""),
+        )
+
+    @classmethod
+    def for_deployment(
+        cls,
+        deployment: Deployment,
+        domain: str,
+        region: str,
+        account: str,
+        nameservers: tuple[str, ...] = (),
+        mail_from_subdomain: str = "",
+    ) -> ManagerConfig:
+        """Return what the phase-2 stack sets, from the deployment's names."""
+        return cls(
+            deployment=deployment,
+            domain=domain,
+            bucket=deployment.certificates_bucket,
+            topic_arn=deployment.dns_topic_arn(region, account),
+            rule_name=deployment.phase7_rule_name,
+            nameservers=nameservers,
+            alert_topic_arn=deployment.alert_topic_arn(region, account),
+            mail_from_subdomain=mail_from_subdomain,
+        )
+
+
+def _listed(value: str) -> tuple[str, ...]:
+    return tuple(item.strip() for item in value.split(",") if item.strip())
