@@ -166,14 +166,13 @@ def _register_planned(
     if all(r.action == "already registered" for r in planned):
         return source, planned  # SES holds this key everywhere: no second read
     results = register(request, aws, check)
+    from byodkim.rollout.rotate import undo_unpublished
+
+    back = undo_unpublished(request.domain, results, aws, nameservers)  # as rotate: no region left on it
     for result in results:
         if result.action == "refused":  # the record went between the plan and an attempt of the switch
             result.detail += ". Have the record published again, check it with `byodkim verify`, then run again"
-        if result.action == UNPUBLISHED and result.previous:
-            # The record went as SES switched: back to the key it signed with, as rotate does.
-            from byodkim.rollout.rotate import switch_back
-
-            back = switch_back(request.domain, result.previous, (result.region,), aws, nameservers)
+        if result.action == UNPUBLISHED:
             result.detail += (
                 f"; {back}. Have the record published again, check it with `byodkim verify`, then run again"
             )
@@ -390,8 +389,12 @@ def _cnames_to_publish(aws: Aws, domain: str, switched: tuple[str, ...]) -> None
             click.echo(f"publish these records for {item.region} (BIND lines), then check `{check}`:")
             for line in cname_lines(domain, item.tokens):
                 click.echo(f"  {line}")
+            ask = f"dns-request --domain {domain} --easy-dkim --region {item.region} --out easy-dkim-{domain}.md"
+            click.echo(f"the request for the DNS team (add --lang ja for Japanese): {prefix()} {ask}")
 
 
 def cname_lines(domain: str, tokens: list[str]) -> list[str]:
     """Return Easy DKIM's CNAME records as BIND zone lines: TOKEN._domainkey.DOMAIN -> TOKEN.dkim.amazonses.com."""
-    return [f"{token}._domainkey.{domain}. 1800 IN CNAME {token}.dkim.amazonses.com." for token in tokens]
+    from byodkim.dkim.request import easy_dkim_records
+
+    return easy_dkim_records(domain, tokens)

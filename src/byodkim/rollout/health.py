@@ -120,11 +120,13 @@ def dns_condition(report: Report, *, key_known: bool = True) -> tuple[str, str]:
     return HEALTHY, report.summary()
 
 
-def condition_of(ses: RegionStatus, record: tuple[str, str] | None) -> tuple[str, str]:
+def condition_of(ses: RegionStatus, record: tuple[str, str] | None, *, sending: bool = False) -> tuple[str, str]:
     """Return one region's condition from SES's view and the record's (``None`` when not checked).
 
     The record's fault comes before SES's TEMPORARY_FAILURE, which is its consequence: the
-    DNS team can act on "record gone", not on "SES cannot find it".
+    DNS team can act on "record gone", not on "SES cannot find it". ``sending``: the domain
+    already sent mail here (SES says it is verified for sending, or the last check found it
+    past activation), so a key SES has not verified yet is the key its mail is signed with now.
     """
     if record is not None and record[0] == KEY_PUBLISHED:
         return record  # whatever SES says, the key is public: the worst news goes first
@@ -137,6 +139,11 @@ def condition_of(ses: RegionStatus, record: tuple[str, str] | None) -> tuple[str
     if ses.status == "FAILED":
         return SES_FAILED, "SES stopped looking for the record"
     if ses.status not in ("SUCCESS", "TEMPORARY_FAILURE"):
+        if record is not None and record[0] == RECORD_GONE and (sending or ses.verified_for_sending):
+            # Switched to a key whose record is gone (a rotation or phase 7 that lost the race, a
+            # switch by hand): the domain's mail leaves unsigned by it while SES looks for the record.
+            selector = ",".join(ses.tokens) or "-"
+            return RECORD_GONE, f"SES signs with {selector} ({ses.status}) and its record is gone: {record[1]}"
         return PENDING, f"SES DKIM status {ses.status}"
     if record is not None and record[0] != HEALTHY:
         return record[0], f"{record[1]} (SES: {ses.status})"
@@ -192,11 +199,13 @@ class HealthCheck:
         if selector is not None:
             report, key_known = self._dns(domain, selector)
             record = dns_condition(report, key_known=key_known)
+        previous = self._previous(self.config.deployment.parameter(domain, "health"))
         findings = []
         for seen in statuses:
-            condition, detail = condition_of(seen, record)
+            sending = previous.get(seen.region) not in _QUIET
+            condition, detail = condition_of(seen, record, sending=sending)
             findings.append(Finding(domain, seen.region, condition, seen.status or "NO IDENTITY", selector, detail))
-        return findings, report, self._notify_changes(domain, findings, report)
+        return findings, report, self._notify_changes(domain, findings, report, previous)
 
     def run_fleet(self, specs: list[DomainSpec]) -> dict[str, Any]:
         """Check every declared domain side by side, and send the fleet's metrics.
@@ -252,9 +261,10 @@ class HealthCheck:
             raise DnsUnreachableError(f"no authoritative server answered for {domain}: {report.summary()}")
         return report, public is not None
 
-    def _notify_changes(self, domain: str, findings: list[Finding], report: Report | None) -> list[str]:
+    def _notify_changes(
+        self, domain: str, findings: list[Finding], report: Report | None, previous: dict[str, str]
+    ) -> list[str]:
         name = self.config.deployment.parameter(domain, "health")
-        previous = self._previous(name)
         current = {f.region: f.condition for f in findings}
         changed = [f for f in findings if previous.get(f.region) != f.condition]
         notified = []
