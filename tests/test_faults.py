@@ -686,3 +686,70 @@ def test_easy_dkim_request_before_a_rollback_says_there_is_nothing_to_publish_ye
     bare = cli("dns-request", "--domain", "goo.ne.jp")
     assert bare.code == 2
     assert "Missing option '--selector' (or give --easy-dkim for rollback's CNAME records)." in bare.err
+
+
+def test_verify_wait_prints_progress_on_a_non_terminal_at_a_bounded_rate(
+    cli: Cli, goo_dns: LocalNameServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from byodkim.dnscheck import wait
+
+    monkeypatch.setattr(wait, "PROGRESS_EVERY", 0.5)  # 30 s in use; the rule is what is tested
+    keys.write_key_files(tmp_path, NEW, keys.generate(1024))
+    result = cli(
+        "verify", "--domain", "goo.ne.jp", "--selector", NEW, "--key-file", tmp_path / f"{NEW}.private.pem",
+        "--nameserver", goo_dns.spec, "--wait", "--timeout", "2s", "--interval", "0.1",
+    )  # fmt: skip
+    assert result.code == 3
+    lines = result.err.splitlines()
+    waiting = [line for line in lines if line.startswith("waiting ")]
+    said = f"0/1 servers publish the key at {NEW}._domainkey.goo.ne.jp ({goo_dns.spec} absent)"
+    # Nothing changes in 2 s of polls 0.1 s to 0.76 s apart: a line at the first poll, then one per 0.5 s.
+    assert [line.partition(": ")[2] for line in waiting] == [said] * len(waiting)
+    assert waiting[0] == f"waiting 0s: {said}"
+    assert 3 <= len(waiting) <= 5
+    assert lines[-1] == f"error: gave up after 2s: {said.partition(' (')[0]}; run it again to keep waiting"
+
+
+def test_a_fleet_run_interrupted_names_the_command_to_resume(
+    cli: Cli, emulator: Emulator, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from test_fleet import fleet_project
+
+    monkeypatch.setenv("BYODKIM_SCEPTRE_DIR", str(fleet_project(tmp_path, 2)))
+
+    from byodkim.cli import fleet
+
+    shown = fleet.line
+    presses = [KeyboardInterrupt()]
+
+    def pressed(*args: Any, **kwargs: Any) -> str:
+        if presses:
+            raise presses.pop()  # Ctrl-C once, as the first outcome is printed; the run finishes what is in flight
+        return shown(*args, **kwargs)
+
+    monkeypatch.setattr(fleet, "line", pressed)
+    result = cli("status", "--all")
+    assert result.code == 130
+    assert result.err.splitlines()[-1] == f"error: interrupted; run the same command to resume: {prefix()} status --all"
+
+
+def test_preflight_stops_on_a_config_selector_that_is_not_the_one_ses_holds(
+    cli: Cli, emulator: Emulator, goo_dns: LocalNameServer, tmp_path: Path
+) -> None:
+    config = "gooid-21-pro-20250912-1"  # the checkout's sceptre/config/prod/config.yaml
+    clear = cli("preflight", "prod", "--stack", "phase-4-dns-preparation")
+    assert (clear.code, "STOP" in clear.out) == (0, False)  # no identity: nothing to compare
+    _on_byodkim(cli, emulator, goo_dns, tmp_path, NEW)  # SES signs with NEW, as after a rotation
+    found = cli("preflight", "prod", "--stack", "phase-4-dns-preparation")
+    assert found.code == 1, found.out + found.err
+    assert (
+        "  STOP selector not the one SES holds Selector (stack parameter): the Sceptre config says "
+        f"`selector: {config}` but SES signs with {NEW} in ap-northeast-1; the launch would point SSM's selector, "
+        f"which phases 4, 5 and 7 read, back at {config}. Change that line in sceptre/config/prod/config.yaml to "
+        f"`selector: {NEW}`, or accept it (`!byodkim_preflight {{accept: [Selector]}}`)"
+    ) in found.out.splitlines()
+    japanese = cli("preflight", "prod", "--stack", "phase-4-dns-preparation", "--lang", "ja")
+    assert (
+        f"  停止 SES のセレクターと不一致 Selector (stack parameter): Sceptre の設定は `selector: {config}` ですが、"
+        f"SES は {NEW} in ap-northeast-1 で署名しています。"
+    ) in japanese.out

@@ -24,7 +24,7 @@ from byodkim.aws.cfntemplate import load, unresolved
 from byodkim.errors import ByodkimError
 from byodkim.rollout.nextstep import NOT_DEPLOYED
 from byodkim.rollout.refusals import live_template, refused, resources, rollback_skip_list, stuck, with_holdings
-from byodkim.rollout.report import stack_status
+from byodkim.rollout.report import selector_drift, stack_status
 from byodkim.rollout.stackchanges import (
     Finding,
     Links,
@@ -223,7 +223,43 @@ def preview(deployment: Deployment, sceptre_dir: Path, aws: Aws, only: tuple[str
     wanted = {deployment.stack_config(s).removesuffix(".yaml") for s in only}
     stacks = [s for s in everything if not wanted or s.name in wanted]
     previews = [preview_stack(stack, aws, region, statics) for stack in stacks]
+    previews = _with_selector_drift(deployment, stacks, previews, aws, region)
     return Preflight(deployment.group, sorted(previews, key=lambda p: _order(deployment, p.stack)))
+
+
+SELECTOR_STACK = "phase-4-dns-preparation"  # its Selector parameter (the config's line) sets SSM's selector
+
+
+def _with_selector_drift(
+    deployment: Deployment,
+    stacks: list[Any],
+    previews: list[StackPreview],
+    aws: Aws,
+    region: str,
+) -> list[StackPreview]:
+    """Add a finding to phase 4's preview when the config's ``selector:`` is not the one SES holds.
+
+    The launch would point SSM's selector, which phase 7 registers, back at the old key (after a
+    rotation, SES switched back to it): deny by default, until the line is changed or accepted.
+    """
+    name = deployment.stack_config(SELECTOR_STACK).removesuffix(".yaml")
+    stack = next((s for s in stacks if s.name == name), None)
+    drift = selector_drift(deployment, aws, region) if stack is not None else None
+    if drift is None:
+        return previews
+    finding = Finding(
+        name,
+        "Selector",
+        "stack parameter",
+        "selector-drift",
+        drift.file,
+        "selector-drift",
+        drift.line,
+        drift.config,
+        accepted="Selector" in _accepted(stack),
+        properties=(f"{drift.held} in {', '.join(drift.regions)}",),
+    )
+    return [replace(p, findings=[*p.findings, finding]) if p.stack == name else p for p in previews]
 
 
 def preview_stack(

@@ -23,7 +23,7 @@ from byodkim.dkim.record import DkimRecord
 from byodkim.dkim.request import RequestFields, render_request
 from byodkim.dnscheck.check import check
 from byodkim.dnscheck.judge import Check
-from byodkim.dnscheck.wait import Waited, wait
+from byodkim.dnscheck.wait import Paced, Waited, wait
 from byodkim.errors import ByodkimError, InputError
 
 if TYPE_CHECKING:
@@ -190,18 +190,16 @@ def _check(request: RotationRequest, key: SigningKey) -> Check:
     return Check(request.domain, request.new_selector, key.public, request.servers)
 
 
-PROGRESS_EVERY = 30.0  # seconds between progress lines of a long wait (a log read later, or a CI job's output)
 progress_log = logging.getLogger("byodkim.progress")
 
 
 def _waiting(what: str, timeout: float) -> Callable[[Waited], None]:
-    """Return a wait's progress: a line at the first poll, then at most one per ``PROGRESS_EVERY``."""
-    last = [-PROGRESS_EVERY]
+    """Return a wait's progress, on a terminal or not: a line at the first poll, on a change, else every 30 s."""
+    paced = Paced()
 
     def show(waited: Waited) -> None:
-        if waited.elapsed - last[0] >= PROGRESS_EVERY:
-            last[0] = waited.elapsed
-            where = waited.report.summary() + (f"; SES {waited.ses.statuses}" if waited.ses else "")
+        where = waited.report.summary() + (f"; SES {waited.ses.statuses}" if waited.ses else "")
+        if paced.due(where, waited.elapsed):
             progress_log.info(
                 "waiting for %s: %s (%d s so far, giving up after %d s)", what, where, waited.elapsed, timeout
             )
