@@ -269,9 +269,9 @@ def _campaign_module() -> Any:
     return module
 
 
-# Seeds covering each kind: a held switch with the record removed (rotate and register), Ctrl-C,
-# resets and 5xx, throttles on the switch and on its tagging.
-CAMPAIGN_SEEDS = (5, 7, 25, 73)
+# Seeds covering each kind: a held switch with the record removed (rotate, register, phase 7), Ctrl-C,
+# resets and 5xx, throttles on the switch and on its tagging, two regions (rotate and register).
+CAMPAIGN_SEEDS = (5, 7, 14, 25, 31, 44, 73)
 
 
 def test_fault_campaign_never_leaves_ses_on_an_unpublished_key(emulator: Emulator, goo_dns: LocalNameServer) -> None:
@@ -279,7 +279,8 @@ def test_fault_campaign_never_leaves_ses_on_an_unpublished_key(emulator: Emulato
     outcomes = campaign.campaign(CAMPAIGN_SEEDS, emulator, goo_dns)
     assert [o.plan.seed for o in outcomes] == list(CAMPAIGN_SEEDS)
     assert sum(o.plan.injected for o in outcomes) > 40
-    assert {o.plan.command for o in outcomes} == {"rotate", "register"}
+    assert {o.plan.command for o in outcomes} == {"rotate", "register", "phase7"}
+    assert {o.plan.command for o in outcomes if len(o.plan.regions) > 1} == {"rotate", "register"}
     assert [(o.plan.seed, o.problems) for o in outcomes if o.problems] == []
     assert all(o.completed for o in outcomes)
     assert max(o.worst_unsigned for o in outcomes) <= campaign.CHECK_PERIOD
