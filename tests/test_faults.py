@@ -740,6 +740,14 @@ def test_preflight_stops_on_a_config_selector_that_is_not_the_one_ses_holds(
     config = "gooid-21-pro-20250912-1"  # the checkout's sceptre/config/prod/config.yaml
     clear = cli("preflight", "prod", "--stack", "phase-4-dns-preparation")
     assert (clear.code, "STOP" in clear.out) == (0, False)  # no identity: nothing to compare
+    # One step off: a key registered by hand (the running deployment's test key) is not byodkim's truth.
+    by_hand = {
+        "DomainSigningSelector": "gooid-21-pro-test-1",
+        "DomainSigningPrivateKey": keys.generate().ses_private_key(),
+    }
+    boto3.client("sesv2").create_email_identity(EmailIdentity="goo.ne.jp", DkimSigningAttributes=by_hand)
+    foreign = cli("preflight", "prod", "--stack", "phase-4-dns-preparation")
+    assert (foreign.code, "STOP" in foreign.out) == (0, False)
     _on_byodkim(cli, emulator, goo_dns, tmp_path, NEW)  # SES signs with NEW, as after a rotation
     found = cli("preflight", "prod", "--stack", "phase-4-dns-preparation")
     assert found.code == 1, found.out + found.err

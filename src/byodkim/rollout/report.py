@@ -307,15 +307,17 @@ class SelectorDrift:
 def selector_drift(deployment: Deployment, aws: Aws, region: str) -> SelectorDrift | None:
     """Return how the config's ``selector:`` differs from the one SES holds for its domain, ``None`` if it does not.
 
-    SES is the truth once it holds a key of the domain's own; a region SES cannot be read in
-    proves nothing either way and is left out.
+    SES is the truth once it holds a key byodkim registered (tagged with its fingerprint: after
+    rotate, or register of a new selector). A key registered by hand (the running deployment's
+    test key) is not: the config's selector is then the one to register next. A region SES
+    cannot be read in proves nothing either way and is left out.
     """
     if not deployment.domain or not deployment.selector:
         return None
     spec = deployment.declared(deployment.domain)
     regions = spec.regions if spec is not None and spec.regions else (deployment.region or region,)
     found = status(deployment.domain, regions, aws)
-    held = [(r.tokens[0], r.region) for r in found if r.origin == "EXTERNAL" and r.tokens]
+    held = [(r.tokens[0], r.region) for r in found if r.origin == "EXTERNAL" and r.tokens and r.fingerprint]
     other = sorted({selector for selector, _ in held if selector != deployment.selector})
     if not other:
         return None
