@@ -497,9 +497,11 @@ def test_the_health_check_names_a_signing_selector_whose_record_is_gone(
     manager = _manager(goo_dns)
     healthy = manager.run(PhaseRequest("health", "", "goo.ne.jp", None))
     assert [f["condition"] for f in healthy["findings"]] == ["healthy"]
-    # SES holds NEW and has not read its record yet (PENDING) when the record goes.
+    # SES holds NEW and has not read its record yet (PENDING): a check finds it pending, then the record goes.
     emulator.control("/_byodkim/config", {"dns_servers": []})
     assert cli(*args, "--until", "switched").code == 0
+    pending = manager.run(PhaseRequest("health", "", "goo.ne.jp", None))
+    assert [(f["condition"], f["selector"]) for f in pending["findings"]] == [("pending", NEW)]
     remove_record(goo_dns, f"{NEW}._domainkey.goo.ne.jp")
     found = manager.run(PhaseRequest("health", "", "goo.ne.jp", None))
     (finding,) = found["findings"]
@@ -741,11 +743,13 @@ def test_preflight_stops_on_a_config_selector_that_is_not_the_one_ses_holds(
     clear = cli("preflight", "prod", "--stack", "phase-4-dns-preparation")
     assert (clear.code, "STOP" in clear.out) == (0, False)  # no identity: nothing to compare
     # One step off: a key registered by hand (the running deployment's test key) is not byodkim's truth.
-    by_hand = {
-        "DomainSigningSelector": "gooid-21-pro-test-1",
-        "DomainSigningPrivateKey": keys.generate().ses_private_key(),
-    }
-    boto3.client("sesv2").create_email_identity(EmailIdentity="goo.ne.jp", DkimSigningAttributes=by_hand)
+    boto3.client("sesv2").create_email_identity(
+        EmailIdentity="goo.ne.jp",
+        DkimSigningAttributes={
+            "DomainSigningSelector": "gooid-21-pro-test-1",
+            "DomainSigningPrivateKey": keys.generate().ses_private_key(),
+        },
+    )
     foreign = cli("preflight", "prod", "--stack", "phase-4-dns-preparation")
     assert (foreign.code, "STOP" in foreign.out) == (0, False)
     _on_byodkim(cli, emulator, goo_dns, tmp_path, NEW)  # SES signs with NEW, as after a rotation

@@ -152,6 +152,14 @@ def condition_of(ses: RegionStatus, record: tuple[str, str] | None, *, sending: 
     return record if record is not None else (RECORD_UNCONFIRMED, "the record was not checked")
 
 
+SENDING = "sending"  # a key in the health parameter: the region's domain sent mail signed by its key before
+
+
+def _sending(previous: dict[str, str], region: str) -> bool:
+    """Return whether the last checks found the domain past activation in ``region`` (it sends mail there)."""
+    return previous.get(region) not in _QUIET or previous.get(f"{region} {SENDING}") == "yes"
+
+
 def put_metric(aws: Aws, region: str, domain: str, ses_region: str, *, healthy: bool) -> None:
     """Send one DkimVerified value with the dimensions the phase-8 alarm watches (Domain, Region)."""
     put_metrics(aws, region, [_verified(domain, ses_region, healthy=healthy)])
@@ -202,8 +210,7 @@ class HealthCheck:
         previous = self._previous(self.config.deployment.parameter(domain, "health"))
         findings = []
         for seen in statuses:
-            sending = previous.get(seen.region) not in _QUIET
-            condition, detail = condition_of(seen, record, sending=sending)
+            condition, detail = condition_of(seen, record, sending=_sending(previous, seen.region))
             findings.append(Finding(domain, seen.region, condition, seen.status or "NO IDENTITY", selector, detail))
         return findings, report, self._notify_changes(domain, findings, report, previous)
 
@@ -266,6 +273,11 @@ class HealthCheck:
     ) -> list[str]:
         name = self.config.deployment.parameter(domain, "health")
         current = {f.region: f.condition for f in findings}
+        for finding in findings:
+            # Remembered through a rotation's PENDING, so a new key whose record goes is seen as the one mail uses.
+            active = finding.condition not in _QUIET or _sending(previous, finding.region)
+            if finding.condition != NOT_ACTIVE and active:
+                current[f"{finding.region} {SENDING}"] = "yes"
         changed = [f for f in findings if previous.get(f.region) != f.condition]
         notified = []
         for finding in changed:
@@ -275,7 +287,7 @@ class HealthCheck:
             if self.config.alert_topic_arn:
                 self._publish(finding, before, report)
                 notified.append(finding.region)
-        if changed:
+        if changed or current != previous:
             self.aws.client("ssm", self.region).put_parameter(
                 Name=name, Value=json.dumps(current, sort_keys=True), Type="String", Overwrite=True
             )
