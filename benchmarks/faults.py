@@ -422,8 +422,11 @@ def main() -> None:
     print(f"violations: {len(violations)}")
     for seed, problem in violations:
         print(f"  seed {seed}: {problem}")
-    print(f"worst unsigned interval: {max((o.worst_unsigned for o in outcomes), default=0.0):.2f} s "
-          f"(bound: one check period, {CHECK_PERIOD:.1f} s)")  # fmt: skip
+    worst = max(outcomes, key=lambda o: o.worst_unsigned, default=None)
+    print(f"worst unsigned interval: {worst.worst_unsigned if worst else 0.0:.2f} s "
+          f"(bound: one check period, {CHECK_PERIOD:.1f} s)"
+          + (f"; seed {worst.plan.seed}, {worst.plan.command} in {len(worst.plan.regions)} region(s)"
+             if worst else ""))  # fmt: skip
 
 
 if __name__ == "__main__":
