@@ -140,14 +140,16 @@ def _load_or_start(request: RotationRequest, aws: Aws) -> RotationState:
         except (ValueError, TypeError) as exc:
             raise InputError(f"the rotation state `{path}` is damaged: {exc}", "fix or delete it") from None
         if state.new_selector != request.new_selector or state.domain != request.domain:
+            if state.done == list(STEPS):
+                raise InputError(
+                    f"the rotation to `{state.new_selector}` is finished", f"delete {path} before the next rotation"
+                )
             raise InputError(
                 f"`{path}` holds an unfinished rotation to `{state.new_selector}`",
                 f"finish it with --new-selector {state.new_selector}, or delete the file to abandon it",
             )
-        if state.done == list(STEPS):
-            raise InputError(
-                f"the rotation to `{state.new_selector}` is finished", f"delete {path} before the next rotation"
-            )
+        # Finished, and the same command again (a Ctrl-C after the last step was saved, as the
+        # interruption said to do): every step is already done, and it says so.
         return state
     current = read_statuses(aws, request.domain, (request.regions[0],))[0]  # an unreadable SES is an error, not a state
     if not current.exists or current.origin != "EXTERNAL" or not current.tokens:
