@@ -1,14 +1,18 @@
-"""The fault campaign: rotate and register against the emulator and a real BIND, under seeded faults.
+"""The fault campaign: rotate, register and phase 7 against the emulator and a real BIND, under seeded faults.
 
 Each run starts from goo.ne.jp signing with OLD (record published), then switches it to NEW,
-by ``byodkim rotate`` or by ``byodkim register`` over the signing identity, while faults
-drawn from the run's seed happen:
+by ``byodkim rotate``, by ``byodkim register`` over the signing identity (either in one region
+or in two, one after the other), or by the dkim-manager's phase 7 (run in this process as its
+schedule runs it, each run a new attempt), while faults drawn from the run's seed happen:
 
 - SES answers throttles, 5xx and connection resets to random SES calls (the emulator's faults),
   and may hold the switch's Put for a while (a slow SES) while the record goes meanwhile;
 - the DNS team publishes the new record late (up to 2 s after the command starts), and may
   remove it at a random moment of the first attempt (it publishes it again after that attempt);
-- Ctrl-C at a random moment of the first attempt.
+- Ctrl-C at a random moment of the first attempt (for phase 7: the function's timeout).
+
+The DNS team puts a removed record back ``REPUBLISH_AFTER`` seconds after the notice, so a
+command that exits leaving SES (in any region) on the removed record shows as a violation.
 
 The command is run again after every non-zero exit (as the operator does, with the command
 the error names) until it completes, at most ``ATTEMPTS`` times. The emulator's timeline of
@@ -53,10 +57,13 @@ if TYPE_CHECKING:
 
 DOMAIN = "goo.ne.jp"
 OLD, NEW = "old-1", "new-1"
+REGION = "ap-northeast-1"
+TWO_REGIONS = (REGION, "us-west-2")  # switched in this order; the record may go between them
 ATTEMPTS = 6
 CHECK_PERIOD = 2.0  # seconds: rotate's DNS polls are at most 1.5 s apart here (--interval 0.1, --timeout 3s)
+REPUBLISH_AFTER = 2.5  # seconds from a notice to the record published again: more than one check period
 BACKOFF_SCALE = 0.1
-RESUME_HINTS = ("run the same command", "run rotate again", "then run again", "run it again")
+RESUME_HINTS = ("run the same command", "run rotate again", "then run again", "run it again", "phase 7 again")
 SES_OPERATIONS = ("GetEmailIdentity", "PutEmailIdentityDkimSigningAttributes", "CreateEmailIdentity", "TagResource")
 
 
@@ -65,11 +72,12 @@ class Plan:
     """What happens in one run, drawn from its seed."""
 
     seed: int
-    command: str  # rotate | register
+    command: str  # rotate | register | phase7 (the dkim-manager's phase 7, run as its schedule does)
     faults: list[dict[str, Any]]
     publish_after: float  # seconds after the first attempt starts
     remove_at: float | None  # seconds into the first attempt
-    interrupt_at: float | None  # seconds into the first attempt
+    interrupt_at: float | None  # seconds into the first attempt (for phase 7: the function's timeout)
+    regions: tuple[str, ...] = (REGION,)  # where SES is switched (rotate and register: one or two)
 
     @classmethod
     def draw(cls, seed: int) -> Plan:
@@ -85,14 +93,15 @@ class Plan:
         if draw.random() < 0.3:  # noqa: PLR2004 - a slow SES: the switch lands 1 s after its last check
             operation = "PutEmailIdentityDkimSigningAttributes"
             faults.append({"service": "ses", "operation": operation, "kind": "delay", "seconds": 1.0, "count": 1})
-        return cls(
-            seed,
-            draw.choice(("rotate", "register")),
-            faults,
-            publish_after=draw.uniform(0, 2.0),
-            remove_at=draw.uniform(0, 4.0) if draw.random() < 0.5 else None,  # noqa: PLR2004
-            interrupt_at=draw.uniform(0, 4.0) if draw.random() < 0.3 else None,  # noqa: PLR2004
-        )
+        command = draw.choice(("rotate", "register"))
+        publish_after = draw.uniform(0, 2.0)
+        remove_at = draw.uniform(0, 4.0) if draw.random() < 0.5 else None  # noqa: PLR2004
+        interrupt_at = draw.uniform(0, 4.0) if draw.random() < 0.3 else None  # noqa: PLR2004
+        # Drawn after the rest, so the runs of the first campaign keep their faults.
+        if draw.random() < 0.2:  # noqa: PLR2004 - the dkim-manager's phase 7 makes the switch
+            command = "phase7"
+        regions = TWO_REGIONS if command != "phase7" and draw.random() < 0.3 else (REGION,)  # noqa: PLR2004
+        return cls(seed, command, faults, publish_after, remove_at, interrupt_at, regions)
 
     @property
     def injected(self) -> int:
@@ -247,10 +256,15 @@ class DnsTeam:
             self.removed = True
 
     def after_notice(self) -> None:
-        """Publish the record again if it was removed (the notice told them); wait for the late publication."""
+        """Publish the record again if it was removed (the notice told them); wait for the late publication.
+
+        People take a while: the record comes back ``REPUBLISH_AFTER`` seconds after the notice, longer
+        than one check period, so a command that exits leaving SES on the removed record is seen.
+        """
         self.published.wait(10)
         public = self.new_public()
         if self.removed and public is not None:
+            time.sleep(REPUBLISH_AFTER)
             self.dns.publish(NEW, public)
             self.removed = False
 
@@ -274,25 +288,56 @@ def set_up(plan: Plan, emulator: Emulator, dns: Dns, folder: Path) -> tuple[list
     keys.write_key_files(folder, OLD, old)
     dns.publish(OLD, old.public.b64)
     pem = str(folder / f"{OLD}.private.pem")
+    where = [arg for region in plan.regions for arg in ("--region", region)]
     code, said = cli(
-        "register", "--domain", DOMAIN, "--selector", OLD, "--key-file", pem, "--nameserver", dns.server.spec
+        "register", "--domain", DOMAIN, "--selector", OLD, "--key-file", pem, "--nameserver", dns.server.spec, *where
     )
     if code != 0:
         raise RuntimeError(f"set-up register failed: {said.strip()}")
     if plan.command == "rotate":
-        args = ["rotate", "--domain", DOMAIN, "--new-selector", NEW, "--state-dir", str(folder / "state")]
+        args = ["rotate", "--domain", DOMAIN, "--new-selector", NEW, "--state-dir", str(folder / "state"), *where]
         return [*args, "--interval", "0.1", "--timeout", "3s", "--nameserver", dns.server.spec], None
     new = keys.generate(1024)
+    if plan.command == "phase7":
+        # What phases 3-5 leave: the new key stored, SSM's selector naming it; SES still on OLD.
+        secretstore.store_key(boto3.client("secretsmanager"), f"byodkim/dkim/{DOMAIN}/{NEW}", new, DOMAIN, NEW)
+        boto3.client("ssm").put_parameter(Name=SELECTOR_PARAMETER, Value=NEW, Type="String", Overwrite=True)
+        return [], new.public.b64
     keys.write_key_files(folder, NEW, new)
     args = ["register", "--domain", DOMAIN, "--selector", NEW, "--key-file", str(folder / f"{NEW}.private.pem")]
-    return [*args, "--nameserver", dns.server.spec], new.public.b64
+    return [*args, "--nameserver", dns.server.spec, *where], new.public.b64
 
 
-def attempt(args: list[str], window: Window, *timed: tuple[float | None, Callable[[], None]]) -> tuple[int, str]:
-    """Run the command once, with the timed events (removal, Ctrl-C) inside it."""
+SELECTOR_PARAMETER = f"/byodkim/aws-ses-migration-prod/dkim/{DOMAIN}/selector"
+
+
+def phase_7(dns: Dns) -> tuple[int, str]:
+    """Invoke the dkim-manager's phase 7 in this process, as its schedule does; return an exit code and what it said.
+
+    0 once SES holds the new key (registered); 1 for a run that found the record not live yet
+    (the schedule runs it again); 2 for a failure (raised: Lambda counts it, the schedule runs it again).
+    """
+    from byodkim.aws.session import Aws
+    from byodkim.rollout.phases import Manager, ManagerConfig, PhaseRequest
+
+    env = {"PROJECT_NAME": "aws-ses-migration", "ENVIRONMENT": "prod", "DOMAIN_NAME": DOMAIN}
+    config = ManagerConfig.from_environment({**env, "NAMESERVERS": dns.server.spec})
+    try:
+        result = Manager(config, Aws(), REGION).run(PhaseRequest("phase_manager", "7", DOMAIN, None))
+    except Exception as exc:  # noqa: BLE001 - a raised failure is the function's answer; the schedule retries
+        return 2, f"error: {exc} (the schedule runs phase 7 again)\n"
+    if result.get("registration"):
+        return 0, f"phase 7: {result['registration']} (SES {result['ses']})\n"
+    return 1, f"phase 7: the record is not live yet ({result['dns']}); run it again on the schedule\n"
+
+
+def attempt(
+    args: list[str], window: Window, *timed: tuple[float | None, Callable[[], None]], dns: Dns | None = None
+) -> tuple[int, str]:
+    """Run the command (no ``args``: phase 7) once, with the timed events (removal, Ctrl-C) inside it."""
     try:
         with window.open(*timed):
-            return cli(*args)
+            return cli(*args) if args else phase_7(dns) if dns is not None else (2, "error: no DNS\n")
     except KeyboardInterrupt:  # Ctrl-C outside click's handling (between two steps): as the shell sees it
         return 130, "error: interrupted; run the same command to resume\n"
 
@@ -308,7 +353,7 @@ def one_run(plan: Plan, emulator: Emulator, dns: Dns, folder: Path) -> Outcome:
     window = Window()
     for number in range(1, ATTEMPTS + 1):
         timed = [(plan.remove_at, team.remove), (plan.interrupt_at, _thread.interrupt_main)] if number == 1 else []
-        code, said = attempt(args, window, *timed)
+        code, said = attempt(args, window, *timed, dns=dns)
         last = said.strip().splitlines()[-1] if said.strip() else ""
         outcome.attempts.append((code, last))
         if code == 0:
@@ -321,8 +366,11 @@ def one_run(plan: Plan, emulator: Emulator, dns: Dns, folder: Path) -> Outcome:
     if not outcome.completed:
         outcome.problems.append(f"not completed after {ATTEMPTS} attempts: {outcome.attempts[-1][1]}")
     timeline = emulator.control("/_byodkim/ses/timeline")["timeline"]
-    held = [e for e in timeline if e["time"] < start][-1:] + [e for e in timeline if e["time"] >= start]
-    outcome.worst_unsigned = max(unsigned_intervals(held, dns, start, end), default=0.0)
+    for region in plan.regions:  # each region's SES on its own: one left on a removed record is a violation
+        mine = [e for e in timeline if e.get("region", REGION) == region]
+        held = [e for e in mine if e["time"] < start][-1:] + [e for e in mine if e["time"] >= start]
+        worst = max(unsigned_intervals(held, dns, start, end), default=0.0)
+        outcome.worst_unsigned = max(outcome.worst_unsigned, worst)
     if outcome.worst_unsigned > CHECK_PERIOD:
         outcome.problems.append(f"SES held a selector with no record for {outcome.worst_unsigned:.2f} s")
     return outcome
@@ -364,7 +412,9 @@ def main() -> None:
         took = time.monotonic() - started
     violations = [(o.plan.seed, p) for o in outcomes for p in o.problems]
     print(f"runs: {len(outcomes)} (rotate {sum(o.plan.command == 'rotate' for o in outcomes)}, "
-          f"register {sum(o.plan.command == 'register' for o in outcomes)}) in {took:.0f} s")  # fmt: skip
+          f"register {sum(o.plan.command == 'register' for o in outcomes)}, "
+          f"phase 7 {sum(o.plan.command == 'phase7' for o in outcomes)}; "
+          f"two regions {sum(len(o.plan.regions) > 1 for o in outcomes)}) in {took:.0f} s")  # fmt: skip
     print(f"faults injected: {sum(o.plan.injected for o in outcomes)} "
           f"(record removed in {sum(o.plan.remove_at is not None for o in outcomes)} runs, "
           f"Ctrl-C in {sum(o.plan.interrupt_at is not None for o in outcomes)})")  # fmt: skip
@@ -372,8 +422,11 @@ def main() -> None:
     print(f"violations: {len(violations)}")
     for seed, problem in violations:
         print(f"  seed {seed}: {problem}")
-    print(f"worst unsigned interval: {max((o.worst_unsigned for o in outcomes), default=0.0):.2f} s "
-          f"(bound: one check period, {CHECK_PERIOD:.1f} s)")  # fmt: skip
+    worst = max(outcomes, key=lambda o: o.worst_unsigned, default=None)
+    print(f"worst unsigned interval: {worst.worst_unsigned if worst else 0.0:.2f} s "
+          f"(bound: one check period, {CHECK_PERIOD:.1f} s)"
+          + (f"; seed {worst.plan.seed}, {worst.plan.command} in {len(worst.plan.regions)} region(s)"
+             if worst else ""))  # fmt: skip
 
 
 if __name__ == "__main__":

@@ -109,8 +109,12 @@ def test_rotation_stopped_after_every_step_and_resumed(
     (deny,) = json.loads(policy["ResourcePolicy"])["Statement"]
     assert (deny["Effect"], deny["Principal"]) == ("Deny", "*")
     assert boto3.client("sts").get_caller_identity()["Arn"] in deny["Condition"]["ArnNotLike"]["aws:PrincipalArn"]
-    again = cli(*args)
-    assert (again.code, again.err) == (
+    again = cli(*args)  # the same command again (a Ctrl-C after the last step was saved): done, nothing new
+    assert (again.code, again.out) == (0, result.out)
+    assert [line.partition(":")[0] for line in again.err.splitlines()] == list(expected_active)
+    assert all(line.endswith("(already done)") for line in again.err.splitlines())
+    following = cli(*(a if a != NEW else "gooid-21-pro-20270101-1" for a in args))  # the next, with the old file
+    assert (following.code, following.err) == (
         2,
         f"error: the rotation to `{NEW}` is finished; delete {state_dir / 'rotation-goo.ne.jp.json'} before the next rotation\n",
     )

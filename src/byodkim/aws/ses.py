@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from byodkim.aws.errors import describe, error_code
 from byodkim.deployment import TAG_FINGERPRINT, TAG_SELECTOR
-from byodkim.errors import ByodkimError
+from byodkim.errors import AwsError, ByodkimError, InputError
 from byodkim.messages import say
 
 if TYPE_CHECKING:
@@ -83,6 +83,7 @@ class Registration:
 SWITCHES = frozenset({"PutEmailIdentityDkimSigningAttributes", "CreateEmailIdentity"})
 AFTER_SWITCH = frozenset({"GetEmailIdentity", "TagResource"})  # the calls that follow a switch, also guarded
 UNPUBLISHED = "switched to an unpublished key"  # the action of a region SES was switched in, record gone
+RECORD_WENT = frozenset({"refused", UNPUBLISHED})  # the guard found the record not live in that region
 
 
 class RecordNotLiveError(ByodkimError):
@@ -106,10 +107,23 @@ def _require_live(live_check: LiveCheck, selector: str) -> Callable[[], None]:
     return check
 
 
+NOT_SWITCHED = "not switched"  # a region left alone because the record went in a region before it
+
+
 def register(request: Registration, aws: Aws, live_check: LiveCheck | None = None) -> list[RegionResult]:
-    """Register the key in every region; never raises for one region's failure."""
-    results = []
+    """Register the key in every region; never raises for one region's failure.
+
+    Once the record is found gone in one region (refused at an attempt, or gone as the switch
+    landed), the regions after it are not switched: SES there stays on the key it has, whose
+    record the caller need not check again (see :func:`byodkim.rollout.rotate.undo_unpublished`).
+    """
+    results: list[RegionResult] = []
     for region in request.regions:
+        gone = next((r for r in results if r.action in RECORD_WENT), None)
+        if gone is not None and live_check is not None and not request.dry_run:
+            detail = f"not attempted: the record of {request.selector} was not live in {gone.region}"
+            results.append(RegionResult(region, NOT_SWITCHED, ok=False, detail=detail))
+            continue
         try:
             results.append(_register_region(request, aws, region, live_check))
         except ByodkimError as exc:
@@ -382,3 +396,23 @@ def rollback(domain: str, regions: tuple[str, ...], aws: Aws) -> list[RegionResu
         except Exception as exc:  # noqa: BLE001 - report and go on to the next region
             results.append(RegionResult(region, "failed", ok=False, detail=describe(exc)))
     return results
+
+
+def easy_dkim_tokens(domain: str, regions: tuple[str, ...], aws: Aws) -> dict[str, list[str]]:
+    """Return SES's Easy DKIM tokens per region (the CNAMEs rollback needs); refuse a region not on Easy DKIM.
+
+    The tokens exist only once the identity is on Easy DKIM (after ``rollback``): a region still on
+    a key of the domain's own, or with no identity, has none to publish.
+    """
+    found = {}
+    for item in status(domain, regions, aws):
+        if item.error:
+            raise AwsError(f"cannot read SES in {item.region}: {item.error}")
+        if not item.exists or item.origin == "EXTERNAL" or len(item.tokens) != 3:  # noqa: PLR2004 - Easy DKIM's three
+            now = "has no identity" if not item.exists else f"signs with its own key ({','.join(item.tokens) or '-'})"
+            raise InputError(
+                f"{domain} {now} in {item.region}: SES gives Easy DKIM's CNAME records only once it is on Easy DKIM",
+                "switch it with `byodkim rollback` first (it prints them too)",
+            )
+        found[item.region] = item.tokens
+    return found

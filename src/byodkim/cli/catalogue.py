@@ -69,6 +69,9 @@ TEXTS: dict[str, tuple[str, str]] = {
     "fleet.action.no key": ("no key", "鍵なし"),
     "fleet.action.not registered": ("not registered", "未登録"),
     "fleet.action.waiting for DNS": ("waiting for DNS", "DNS 待ち"),
+    "fleet.action.not switched": ("not switched", "切り替えず"),
+    "fleet.action.not changed": ("not changed", "変更なし"),
+    "fleet.action.switched to an unpublished key": ("switched to an unpublished key", "未公開の鍵に切り替え"),
     "fleet.next.nothing; the health check watches it": (
         "nothing; the health check watches it",
         "なし (ヘルスチェックが監視します)",
@@ -109,6 +112,9 @@ TEXTS: dict[str, tuple[str, str]] = {
     "region.action.no identity": ("no identity", "ID なし"),
     "region.action.would create": ("would create", "作成予定"),
     "region.action.would update": ("would update", "更新予定"),
+    "region.action.not switched": ("not switched", "切り替えず"),
+    "region.action.not changed": ("not changed", "変更なし"),
+    "region.action.switched to an unpublished key": ("switched to an unpublished key", "未公開の鍵に切り替え"),
     # click's own usage errors (cli/__init__.py gives them in Japanese; English is click's).
     "usage.see_help": ("{line} (see '{command} --help')", "{line} ('{command} --help' を参照)"),
     "usage.missing_option": ("Missing option '{name}'.", "オプション '{name}' がありません。"),

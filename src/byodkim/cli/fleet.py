@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import click
 
-from byodkim.cli.options import DOMAIN, prefix
+from byodkim.cli.options import DOMAIN
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
@@ -261,10 +261,8 @@ def run(
     else:
         click.echo(summary_line(summary, lang))
     if summary.interrupted:
-        click.echo(
-            f"interrupted: run the same {prefix()} command again; it reads what is done and does the rest", err=True
-        )
-        return 130
+        # As a single command's Ctrl-C: the entry point names the command to run to resume (exit 130).
+        raise click.Abort from KeyboardInterrupt()
     return 0 if summary.ok else 1
 
 

@@ -13,6 +13,8 @@ from byodkim.cli.options import (
     FILE,
     OUT_FILE,
     REGION,
+    SELECTOR,
+    aws_regions,
     check_mail_from,
     declared_selector_option,
     domain_option,
@@ -134,7 +136,7 @@ def dns_record(
 
 @click.command("dns-request")
 @domain_option
-@selector_option
+@click.option("--selector", type=SELECTOR, help="DKIM selector: one DNS label (not with --easy-dkim).")
 @key_file_option
 @click.option("--public-key-file", type=FILE, help="Public key instead of --key-file.")
 @passphrase_option
@@ -150,11 +152,14 @@ def dns_record(
     "--region",
     "mail_from_region",
     type=REGION,
-    help="AWS region of SES, where the MAIL FROM MX points (with --mail-from).",
+    help="SES region the MAIL FROM MX points at (with --mail-from); with --easy-dkim, where SES is read.",
+)
+@click.option(
+    "--easy-dkim", is_flag=True, help="Instead, the three Easy DKIM CNAME records rollback needs, read from SES."
 )
 def dns_request(
     domain: str,
-    selector: str,
+    selector: str | None,
     key_file: Path | None,
     public_key_file: Path | None,
     passphrase: bytes | None,
@@ -165,17 +170,27 @@ def dns_request(
     deadline: str,
     mail_from: str | None,
     mail_from_region: str | None,
+    easy_dkim: bool,  # noqa: FBT001 - a click flag
 ) -> None:
     """Write the Markdown request a DNS team receives to publish the record."""
     from byodkim.dkim.record import DkimRecord
-    from byodkim.dkim.request import RequestFields, render_request
+    from byodkim.dkim.request import RequestFields, render_easy_dkim_request, render_request
 
-    check_mail_from(domain, mail_from)
-    if mail_from is not None and not mail_from_region:
-        raise InputError("--mail-from needs the SES region its MX points at", "add --region, e.g. ap-northeast-1")
-    public = public_key(key_file, public_key_file, passphrase)
-    fields = RequestFields(requester, deadline, mail_from or "", mail_from_region or "")
-    text = render_request(DkimRecord(domain, selector, public.b64, ttl), lang, fields)
+    if easy_dkim:
+        from byodkim.aws.ses import easy_dkim_tokens
+
+        aws, regions = aws_regions(None, (mail_from_region,) if mail_from_region else ())
+        tokens = easy_dkim_tokens(domain, regions, aws)
+        text = render_easy_dkim_request(domain, tokens, lang, RequestFields(requester, deadline))
+    else:
+        if selector is None:
+            raise click.UsageError("Missing option '--selector' (or give --easy-dkim for rollback's CNAME records).")
+        check_mail_from(domain, mail_from)
+        if mail_from is not None and not mail_from_region:
+            raise InputError("--mail-from needs the SES region its MX points at", "add --region, e.g. ap-northeast-1")
+        public = public_key(key_file, public_key_file, passphrase)
+        fields = RequestFields(requester, deadline, mail_from or "", mail_from_region or "")
+        text = render_request(DkimRecord(domain, selector, public.b64, ttl), lang, fields)
     if out is None:
         click.echo(text, nl=False)
         return

@@ -74,6 +74,9 @@ class WaitProgress:
         self.last_text = ""
         self.quiet = output == "json" and not self.live
         self._status: Status | None = None
+        from byodkim.dnscheck.wait import Paced
+
+        self.paced = Paced()
 
     def __call__(self, state: Waited) -> None:
         """Show the latest poll."""
@@ -99,7 +102,7 @@ class WaitProgress:
                 self._status.start()
             else:
                 self._status.update(line)
-        elif text != self.last_text and not self.quiet:
+        elif not self.quiet and self.paced.due(text, state.elapsed):  # a log or CI job: never silent for long
             click.echo(shown(say("verify.waiting", seconds=int(state.elapsed), text=text), self.lang), err=True)
         self.last_text = text
 

@@ -311,7 +311,7 @@ def _alert(aws: Aws, region: str) -> Callable[[str, str], None]:
 @click.command()
 @click.argument("number", type=click.Choice(["4", "5", "7"]))
 @domain_option
-@click.option("--selector", type=SELECTOR, help="Selector [default: the one phase-4 keeps in SSM].")
+@click.option("--selector", type=SELECTOR, help="Selector [default: 4, 5: the one SES holds, else SSM's; 7: SSM's].")
 @click.option("--resend", is_flag=True, help="Phase 5: send the DNS request again though it was sent for this key.")
 @click.option(
     "--invoke",

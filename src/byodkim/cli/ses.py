@@ -316,10 +316,12 @@ def _cnames_to_publish(aws: Aws, domain: str, switched: tuple[str, ...]) -> None
             click.echo(f"publish these records for {item.region} (BIND lines), then check `{check}`:")
             for line in cname_lines(domain, item.tokens):
                 click.echo(f"  {line}")
+            ask = f"dns-request --domain {domain} --easy-dkim --region {item.region} --out easy-dkim-{domain}.md"
+            click.echo(f"the request for the DNS team (add --lang ja for Japanese): {prefix()} {ask}")
 
 
 def cname_lines(domain: str, tokens: list[str]) -> list[str]:
     """Return Easy DKIM's CNAME records as BIND zone lines: TOKEN._domainkey.DOMAIN -> TOKEN.dkim.amazonses.com."""
-    from byodkim.dkim.names import record_name
+    from byodkim.dkim.request import easy_dkim_records
 
-    return [f"{record_name(domain, token)}. 1800 IN CNAME {token}.dkim.amazonses.com." for token in tokens]
+    return easy_dkim_records(domain, tokens)

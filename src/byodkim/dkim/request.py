@@ -5,10 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from byodkim.dkim.names import unicode_form
+from byodkim.dkim.names import record_name, unicode_form
 from byodkim.errors import InputError
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     from byodkim.dkim.record import DkimRecord
 
 LANGS = ("en", "ja")
@@ -202,6 +204,151 @@ dig +short SOA {domain} @<各サーバー>
 - **255 バイトでの切り捨て**：値を 1 つの長い文字列として貼り付けると、エラーになるか、途中で切り捨てられます。
   上記の分割のまま、1 つのレコードとして登録してください。
 - **文字の混入**：`p=` の値に改行・空白・引用符を入れないでください。チャットやワープロからではなく、このファイルから直接コピーしてください。
+- **アンダースコア**：`_domainkey` の先頭のアンダースコアは必要です。削除しないでください。
+
+## 作業完了後
+
+作業日時と変更後の SOA シリアルを、依頼者までご連絡ください。
+"""
+
+
+def easy_dkim_records(domain: str, tokens: list[str]) -> list[str]:
+    """Return Easy DKIM's CNAME records as BIND zone lines: TOKEN._domainkey.DOMAIN -> TOKEN.dkim.amazonses.com."""
+    return [f"{record_name(domain, token)}. 1800 IN CNAME {token}.dkim.amazonses.com." for token in tokens]
+
+
+def render_easy_dkim_request(
+    domain: str, tokens: Mapping[str, list[str]], lang: str = "en", fields: RequestFields | None = None
+) -> str:
+    """Return the Markdown request for Easy DKIM's CNAME records (``tokens``: SES's, per region), after a rollback.
+
+    SES signs the domain's mail with its own key (Easy DKIM) only once it finds these records;
+    until then the domain's mail carries no signature of the domain: the request says so.
+    """
+    fields = fields or RequestFields()
+    if lang not in LANGS:
+        raise InputError(f"language `{lang}` is not supported", "use en or ja")
+    ja = lang == "ja"
+    blank = "（ご記入ください）" if ja else "(please fill in)"
+    sections = []
+    for region, found in tokens.items():
+        hosts = ", ".join(f"`{t}._domainkey`" for t in found)
+        lines = "\n".join(easy_dkim_records(domain, found))
+        sections.append((_EASY_JA_REGION if ja else _EASY_EN_REGION).format(region=region, lines=lines, hosts=hosts))
+    first = next(iter(tokens.values()), ["TOKEN"])[0]
+    return (_EASY_JA if ja else _EASY_EN).format(
+        domain=domain,
+        title_domain=_values_title(domain),
+        requester=fields.requester or blank,
+        deadline=fields.deadline or blank,
+        regions="".join(sections),
+        first=f"{first}._domainkey.{domain}",
+        relative=f"{first}._domainkey",
+    )
+
+
+def _values_title(domain: str) -> str:
+    shown = unicode_form(domain)
+    return f"{shown} ({domain})" if shown != domain else domain
+
+
+_EASY_EN_REGION = """
+### SES region {region}
+
+```
+{lines}
+```
+
+In a DNS console: host names {hosts}, type `CNAME`, each value `TOKEN.dkim.amazonses.com` as above.
+"""
+
+_EASY_EN = """\
+# DNS change request: Easy DKIM records for {title_domain}
+
+| Field | Value |
+|---|---|
+| Requester | {requester} |
+| Needed by | {deadline} |
+| Zone | `{domain}` |
+| Purpose | Amazon SES signs mail from {domain} with its own keys again (Easy DKIM) |
+
+**Urgent:** until these records are published and SES has found them, mail from {domain}
+goes out without {domain}'s DKIM signature, and receivers applying DMARC may reject it.
+
+## The records to add
+
+Three CNAME records for each SES region below.
+{regions}
+Please add these records only; keep every other `_domainkey` record as it is (mail signed
+with the previous key may still be in flight).
+
+## How to check it afterwards
+
+Ask each authoritative server directly (not a caching resolver):
+
+```
+dig +short NS {domain}
+dig +norecurse CNAME {first}. @<each server from the list above>
+```
+
+Each server must answer with the CNAME above, for each of the records.
+
+## Mistakes to avoid
+
+- **Domain appended twice.** If the console asks for a host name, enter `{relative}` (and the
+  other two the same way), not the full name.
+- **TXT instead of CNAME.** These are CNAME records pointing at `dkim.amazonses.com`.
+- **Underscore refused.** `_domainkey` must keep its leading underscore.
+
+## When it is done
+
+Reply to the requester with the time of the change and the new SOA serial.
+"""
+
+_EASY_JA_REGION = """
+### SES リージョン {region}
+
+```
+{lines}
+```
+
+DNS 管理画面では、ホスト名 {hosts}、タイプ `CNAME`、値は上記のとおり `TOKEN.dkim.amazonses.com` です。
+"""
+
+_EASY_JA = """\
+# DNS レコード追加のお願い（{title_domain} の Easy DKIM）
+
+| 項目 | 内容 |
+|---|---|
+| 依頼者 | {requester} |
+| 希望完了日 | {deadline} |
+| 対象ゾーン | `{domain}` |
+| 目的 | Amazon SES が {domain} のメールに再び SES 管理の鍵で署名するため（Easy DKIM） |
+
+**至急：** これらのレコードが登録され SES が確認するまで、{domain} のメールは {domain} の DKIM
+署名なしで送信され、DMARC を適用する受信側で拒否されることがあります。
+
+## 追加をお願いするレコード
+
+以下の SES リージョンごとに CNAME レコードが 3 つあります。
+{regions}
+追加をお願いするのはこれらのレコードのみです。他の `_domainkey` のレコードは変更・削除しないでください（以前の鍵で署名したメールがまだ配送中の場合があります）。
+
+## 設定後の確認方法
+
+キャッシュサーバーではなく、各権威 DNS サーバーに直接問い合わせてください。
+
+```
+dig +short NS {domain}
+dig +norecurse CNAME {first}. @<上記で表示された各サーバー>
+```
+
+どのサーバーからも、各レコードについて上記の CNAME が返れば完了です。
+
+## ご注意いただきたい点
+
+- **ドメイン名の二重付与**：ホスト名の入力欄には `{relative}` のように（残りの 2 つも同様に）入力し、完全な名前は入力しないでください。
+- **TXT ではなく CNAME**：これらは `dkim.amazonses.com` を指す CNAME レコードです。
 - **アンダースコア**：`_domainkey` の先頭のアンダースコアは必要です。削除しないでください。
 
 ## 作業完了後

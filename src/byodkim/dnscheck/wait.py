@@ -56,6 +56,30 @@ class Waited:
     polls: int
 
 
+PROGRESS_EVERY = 30.0  # seconds between progress lines of an unchanged wait (a log read later, a CI job's output)
+
+
+class Paced:
+    """Decide when a wait's progress line is due where no live line can be drawn (a log, a CI job, a pipe).
+
+    A line at the first poll; then one when what it says changed, else one every ``every``
+    seconds, so a wait of hours is never silent and a steady one writes at most one line per
+    ``every`` (changes come at most once per poll, and polls back off to 60 s).
+    """
+
+    def __init__(self, every: float | None = None) -> None:
+        self.every = PROGRESS_EVERY if every is None else every
+        self.last_at: float | None = None
+        self.last_text = ""
+
+    def due(self, text: str, elapsed: float) -> bool:
+        """Return whether to print ``text`` now (``elapsed``: seconds into the wait); remember it if so."""
+        if self.last_at is not None and text == self.last_text and elapsed - self.last_at < self.every:
+            return False
+        self.last_at, self.last_text = elapsed, text
+        return True
+
+
 def wait(
     request: Check,
     *,

@@ -120,11 +120,13 @@ def dns_condition(report: Report, *, key_known: bool = True) -> tuple[str, str]:
     return HEALTHY, report.summary()
 
 
-def condition_of(ses: RegionStatus, record: tuple[str, str] | None) -> tuple[str, str]:
+def condition_of(ses: RegionStatus, record: tuple[str, str] | None, *, sending: bool = False) -> tuple[str, str]:
     """Return one region's condition from SES's view and the record's (``None`` when not checked).
 
     The record's fault comes before SES's TEMPORARY_FAILURE, which is its consequence: the
-    DNS team can act on "record gone", not on "SES cannot find it".
+    DNS team can act on "record gone", not on "SES cannot find it". ``sending``: the domain
+    already sent mail here (SES says it is verified for sending, or the last check found it
+    past activation), so a key SES has not verified yet is the key its mail is signed with now.
     """
     if record is not None and record[0] == KEY_PUBLISHED:
         return record  # whatever SES says, the key is public: the worst news goes first
@@ -137,12 +139,25 @@ def condition_of(ses: RegionStatus, record: tuple[str, str] | None) -> tuple[str
     if ses.status == "FAILED":
         return SES_FAILED, "SES stopped looking for the record"
     if ses.status not in ("SUCCESS", "TEMPORARY_FAILURE"):
+        if record is not None and record[0] == RECORD_GONE and (sending or ses.verified_for_sending):
+            # Switched to a key whose record is gone (a rotation or phase 7 that lost the race, a
+            # switch by hand): the domain's mail leaves unsigned by it while SES looks for the record.
+            selector = ",".join(ses.tokens) or "-"
+            return RECORD_GONE, f"SES signs with {selector} ({ses.status}) and its record is gone: {record[1]}"
         return PENDING, f"SES DKIM status {ses.status}"
     if record is not None and record[0] != HEALTHY:
         return record[0], f"{record[1]} (SES: {ses.status})"
     if ses.status == "TEMPORARY_FAILURE":
         return SES_TEMPORARY_FAILURE, "SES cannot find the record, though it looks right from here"
     return record if record is not None else (RECORD_UNCONFIRMED, "the record was not checked")
+
+
+SENDING = "sending"  # a key in the health parameter: the region's domain sent mail signed by its key before
+
+
+def _sending(previous: dict[str, str], region: str) -> bool:
+    """Return whether the last checks found the domain past activation in ``region`` (it sends mail there)."""
+    return previous.get(region) not in _QUIET or previous.get(f"{region} {SENDING}") == "yes"
 
 
 def put_metric(aws: Aws, region: str, domain: str, ses_region: str, *, healthy: bool) -> None:
@@ -192,11 +207,12 @@ class HealthCheck:
         if selector is not None:
             report, key_known = self._dns(domain, selector)
             record = dns_condition(report, key_known=key_known)
+        previous = self._previous(self.config.deployment.parameter(domain, "health"))
         findings = []
         for seen in statuses:
-            condition, detail = condition_of(seen, record)
+            condition, detail = condition_of(seen, record, sending=_sending(previous, seen.region))
             findings.append(Finding(domain, seen.region, condition, seen.status or "NO IDENTITY", selector, detail))
-        return findings, report, self._notify_changes(domain, findings, report)
+        return findings, report, self._notify_changes(domain, findings, report, previous)
 
     def run_fleet(self, specs: list[DomainSpec]) -> dict[str, Any]:
         """Check every declared domain side by side, and send the fleet's metrics.
@@ -252,10 +268,16 @@ class HealthCheck:
             raise DnsUnreachableError(f"no authoritative server answered for {domain}: {report.summary()}")
         return report, public is not None
 
-    def _notify_changes(self, domain: str, findings: list[Finding], report: Report | None) -> list[str]:
+    def _notify_changes(
+        self, domain: str, findings: list[Finding], report: Report | None, previous: dict[str, str]
+    ) -> list[str]:
         name = self.config.deployment.parameter(domain, "health")
-        previous = self._previous(name)
         current = {f.region: f.condition for f in findings}
+        for finding in findings:
+            # Remembered through a rotation's PENDING, so a new key whose record goes is seen as the one mail uses.
+            active = finding.condition not in _QUIET or _sending(previous, finding.region)
+            if finding.condition != NOT_ACTIVE and active:
+                current[f"{finding.region} {SENDING}"] = "yes"
         changed = [f for f in findings if previous.get(f.region) != f.condition]
         notified = []
         for finding in changed:
@@ -265,7 +287,7 @@ class HealthCheck:
             if self.config.alert_topic_arn:
                 self._publish(finding, before, report)
                 notified.append(finding.region)
-        if changed:
+        if changed or current != previous:
             self.aws.client("ssm", self.region).put_parameter(
                 Name=name, Value=json.dumps(current, sort_keys=True), Type="String", Overwrite=True
             )

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from byodkim.aws.guards import live_check, read_statuses
 from byodkim.aws.secrets import read_checked_key
-from byodkim.aws.ses import Registration, register
+from byodkim.aws.ses import RECORD_WENT, UNPUBLISHED, Registration, register
 from byodkim.aws.ses import status as ses_status
 from byodkim.aws.ssm import read_parameter
 from byodkim.deployment import secret_id
@@ -31,11 +31,13 @@ from byodkim.rollout.health import HealthCheck, put_metric
 
 # Re-exported: the handler, the CLI and the sandbox import it from here (its public path).
 from byodkim.rollout.manager_config import ManagerConfig as ManagerConfig  # noqa: PLC0414, TC001
+from byodkim.rollout.rotate import SwitchStoppedError, undo_unpublished
 
 if TYPE_CHECKING:
-    from byodkim.aws.ses import RegionStatus
+    from byodkim.aws.ses import RegionResult, RegionStatus
     from byodkim.aws.session import Aws
     from byodkim.dkim.keys import SigningKey
+    from byodkim.dnscheck.servers import Server
 
 log = logging.getLogger(__name__)
 NOTIFY = ("SUCCESS", "FAILED", "TEMPORARY_FAILURE")
@@ -127,6 +129,29 @@ class Manager:
             )
         return stored
 
+    def current_selector(self, request: PhaseRequest) -> tuple[str, dict[str, str]]:
+        """Return the selector phases 4 and 5 work on, and which it is (JSON-ready, for the answer).
+
+        The payload's; else the one SES holds here (the truth once a key is registered, whatever
+        SSM still says after a switch made elsewhere); else the one phase 4's stack keeps in SSM.
+        """
+        if request.selector:
+            return request.selector, {"selector": request.selector, "selectorFrom": "the payload"}
+        held = self._ses(request.domain)
+        name = self._parameter(request.domain, "selector")
+        if held.origin != "EXTERNAL" or not held.tokens:
+            stored = self.selector(request)
+            return stored, {"selector": stored, "selectorFrom": f"SSM {name} (SES holds no key of the domain's own)"}
+        selector = held.tokens[0]
+        said = {"selector": selector, "selectorFrom": f"SES in {self.region} (the key it holds)"}
+        kept = self._get_parameter(name)
+        if kept and kept != selector:
+            said["selectorNote"] = (
+                f"SSM {name} says {kept}, but SES holds {selector}: used {selector}; "
+                'give "selector" in the payload to use another'
+            )
+        return selector, said
+
     def key(self, domain: str, selector: str) -> SigningKey:
         """Return the key `byodkim register` keeps in Secrets Manager, refused if it is not the one described."""
         where = secret_id(domain, selector, self.config.deployment.secret_prefix)
@@ -139,7 +164,7 @@ class Manager:
 
     def prepare(self, request: PhaseRequest) -> dict[str, Any]:
         """Phase 4: write the record and the DNS requests where the team and phase 5 find them."""
-        selector = self.selector(request)
+        selector, which = self.current_selector(request)
         record = DkimRecord(request.domain, selector, self.key(request.domain, selector).public.b64)
         fields = self._request_fields(request.domain)
         objects = {
@@ -159,6 +184,7 @@ class Manager:
         self._put_parameter(self._parameter(request.domain, "record"), record.value)
         return {
             "phase": "4",
+            **which,
             "record": {"name": record.name, "value": record.value, "strings": record.strings},
             "objects": written,
         }
@@ -167,7 +193,7 @@ class Manager:
         """Phase 5: send the DNS request (Japanese, with the English below) to the DNS team's topic."""
         if not self.config.topic_arn:
             raise InputError("DNS_TOPIC_ARN is not set", "launch phase-5 and phase-2 again")
-        selector = self.selector(request)
+        selector, which = self.current_selector(request)
         key = self.key(request.domain, selector)
         record = DkimRecord(request.domain, selector, key.public.b64)
         # Once per selector and key: a re-run of a finished step sends nothing new (the runbook's promise).
@@ -180,6 +206,7 @@ class Manager:
         ):
             return {
                 "phase": "5",
+                **which,
                 "topic": self.config.topic_arn,
                 "messageId": previous.get("messageId"),
                 "record": record.name,
@@ -199,7 +226,13 @@ class Manager:
             "at": sent_at,
         }
         self._put_parameter(log_name, json.dumps(log))
-        return {"phase": "5", "topic": self.config.topic_arn, "messageId": sent["MessageId"], "record": record.name}
+        return {
+            "phase": "5",
+            **which,
+            "topic": self.config.topic_arn,
+            "messageId": sent["MessageId"],
+            "record": record.name,
+        }
 
     def _request_fields(self, domain: str) -> RequestFields:
         """Return the request's extras: the custom MAIL FROM's MX and SPF when phase 3 sets one."""
@@ -239,11 +272,14 @@ class Manager:
             return result
         # The record was just found live on every server; it is checked again before every attempt
         # of the switch (SES may throttle for minutes) and after it, as rotate does.
+        servers = parse_servers(self.config.nameservers)
         registered = register(
             Registration(request.domain, selector, key, (self.region,), require_live=True),
             self.aws,
-            live_check(request.domain, selector, key.public, parse_servers(self.config.nameservers)),
+            live_check(request.domain, selector, key.public, servers),
         )[0]
+        if registered.action in RECORD_WENT:
+            self._record_went(request.domain, selector, registered, servers)
         if not registered.ok:
             raise ByodkimError(f"registering with SES failed: {registered.detail}")
         seen = self._ses(request.domain).status or "NOT_STARTED"
@@ -253,6 +289,29 @@ class Manager:
             self.aws.client("events", self.region).disable_rule(Name=self.config.rule_name)
             result["scheduleDisabled"] = self.config.rule_name
         return result
+
+    def _record_went(self, domain: str, selector: str, registered: RegionResult, servers: tuple[Server, ...]) -> None:
+        """Switch SES back if the switch landed on a record that went, notify the cause, and fail.
+
+        As rotate does: SES goes back to the selector it held (its record checked live first),
+        the operators and the DNS team are told the cause, and the answer is a failure (raised,
+        so Lambda's Errors metric and the alarm on it see it).
+        """
+        name = f"{selector}._domainkey.{domain}"
+        if registered.action == UNPUBLISHED:
+            back = undo_unpublished(
+                domain, [registered], self.aws, servers, prefix=self.config.deployment.secret_prefix
+            )
+            cause = f"the record {name} disappeared while SES was switched to it in {self.region}; {back}"
+        else:
+            cause = f"the record {name} disappeared before SES was switched in {self.region}: {registered.detail}"
+        subject = f"BYODKIM {domain}: phase 7 switch to {selector} stopped"[:100]
+        for topic in dict.fromkeys(t for t in (self.config.alert_topic_arn, self.config.topic_arn) if t):
+            self.aws.client("sns", self.region).publish(TopicArn=topic, Subject=subject, Message=cause)
+        self._metric(domain, "RECORD GONE")
+        raise SwitchStoppedError(
+            cause, "have the record published again (check it with `byodkim verify`), then invoke phase 7 again"
+        )
 
     def _ses(self, domain: str) -> RegionStatus:
         """Return SES's view of the identity; a read that fails raises (an error is never a status)."""

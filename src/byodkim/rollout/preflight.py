@@ -24,6 +24,7 @@ from byodkim.aws.cfntemplate import load, unresolved
 from byodkim.errors import ByodkimError
 from byodkim.rollout.refusals import live_template, refused, resources, rollback_skip_list, stuck, with_holdings
 from byodkim.rollout.report import NOT_DEPLOYED, stack_status
+from byodkim.rollout.selectordrift import with_selector_drift
 from byodkim.rollout.stackchanges import (
     Finding,
     Links,
@@ -223,6 +224,7 @@ def preview(deployment: Deployment, sceptre_dir: Path, aws: Aws, only: tuple[str
     wanted = {deployment.stack_config(s).removesuffix(".yaml") for s in only}
     stacks = [s for s in everything if not wanted or s.name in wanted]
     previews = [preview_stack(stack, aws, region, statics) for stack in stacks]
+    previews = with_selector_drift(deployment, stacks, previews, aws, region, _accepted)
     return Preflight(deployment.group, sorted(previews, key=lambda p: _order(deployment, p.stack)))
 
 

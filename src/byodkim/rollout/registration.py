@@ -119,6 +119,7 @@ class Registrar:
         self._kms: Once[str, str | None] = Once(self.kms_key)
         self._readers: Once[str, tuple[str, ...]] = Once(self.readers)
         self._ssm: Once[DomainSpec, str] = Once(self._point_ssm)
+        self._switched: Once[DomainSpec, dict[str, RegionResult]] = Once(self._switch)
 
     def __call__(self, unit: Unit) -> Outcome:
         """Register one unit; the fleet's form of :meth:`register`."""
@@ -144,29 +145,33 @@ class Registrar:
         key = self._stored.get(unit.spec)
         if planned.action == "already registered":  # SES holds this key here: no second read
             return Registered(unit, key, planned)
-        result = self._switch(unit, key.key, plan.check)
-        note = self._ssm.get(unit.spec) if result.action in ("created", "updated") else ""
+        result = self._switched.get(unit.spec)[unit.region]
+        note = self._ssm.get(unit.spec) if result.action in ("created", "updated") and result.ok else ""
         return Registered(unit, key, result, note)
 
     def register_all(self, todo: Sequence[Unit]) -> list[Registered]:
         """Register the units one after another (one domain: its regions in order)."""
         return [self.register(unit) for unit in todo]
 
-    def _switch(self, unit: Unit, key: KeyMaterial, check: LiveCheck) -> RegionResult:
+    def _switch(self, spec: DomainSpec) -> dict[str, RegionResult]:
+        """Switch every region of the domain (once, whichever unit asks first), leaving none on a gone record.
+
+        The rule of docs/rotate.md: once the record is found gone in one region, the regions after
+        it are not switched and those switched before it go back to their previous key.
+        """
         from byodkim.aws.ses import UNPUBLISHED, Registration, register
+        from byodkim.rollout.rotate import undo_unpublished
 
-        spec, region = unit.spec, str(unit.region)
-        request = Registration(spec.domain, spec.selector, key, (region,), force=self.request.force)
-        result = register(request, self.aws, check)[0]
-        if result.action == "refused":  # the record went between the plan and an attempt of the switch
-            result.detail += f". {AGAIN}"
-        if result.action == UNPUBLISHED and result.previous:
-            # The record went as SES switched: back to the key it signed with, as rotate does.
-            from byodkim.rollout.rotate import switch_back
-
-            back = switch_back(spec.domain, result.previous, (region,), self.aws, self.request.servers)
-            result.detail += f"; {back}. {AGAIN}"
-        return result
+        plan, key = self._plans.get(spec), self._stored.get(spec)
+        request = Registration(spec.domain, spec.selector, key.key, spec.regions, force=self.request.force)
+        results = register(request, self.aws, plan.check)
+        back = undo_unpublished(spec.domain, results, self.aws, self.request.servers, prefix=self.request.secret_prefix)
+        for result in results:
+            if result.action == "refused":  # the record went between the plan and an attempt of the switch
+                result.detail += f". {AGAIN}"
+            if result.action == UNPUBLISHED:
+                result.detail += f"; {back}. {AGAIN}"
+        return {r.region: r for r in results}
 
     def _plan(self, spec: DomainSpec) -> _Plan:
         """Find the domain's key (in memory only) and ask every region what it would do with it."""

@@ -17,19 +17,20 @@ from typing import TYPE_CHECKING
 
 from byodkim.aws import secrets
 from byodkim.aws.guards import live_check, read_statuses, ses_statuses
-from byodkim.aws.ses import UNPUBLISHED, Registration, register
-from byodkim.deployment import DKIM_WINDOW_SECONDS, secret_id
+from byodkim.aws.ses import RECORD_WENT, UNPUBLISHED, Registration, register
+from byodkim.deployment import DKIM_WINDOW_SECONDS, SECRET_PREFIX, secret_id
 from byodkim.dkim.record import DkimRecord
 from byodkim.dkim.request import RequestFields, render_request
 from byodkim.dnscheck.check import check
 from byodkim.dnscheck.judge import Check
-from byodkim.dnscheck.wait import Waited, wait
+from byodkim.dnscheck.wait import Paced, Waited, wait
 from byodkim.errors import ByodkimError, InputError
 from byodkim.messages import say
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
+    from byodkim.aws.ses import RegionResult
     from byodkim.aws.session import Aws
     from byodkim.dkim.keys import SigningKey
     from byodkim.dnscheck.servers import Server
@@ -140,14 +141,16 @@ def _load_or_start(request: RotationRequest, aws: Aws) -> RotationState:
         except (ValueError, TypeError) as exc:
             raise InputError(f"the rotation state `{path}` is damaged: {exc}", "fix or delete it") from None
         if state.new_selector != request.new_selector or state.domain != request.domain:
+            if state.done == list(STEPS):
+                raise InputError(
+                    f"the rotation to `{state.new_selector}` is finished", f"delete {path} before the next rotation"
+                )
             raise InputError(
                 f"`{path}` holds an unfinished rotation to `{state.new_selector}`",
                 say("rotate.unfinished_hint", selector=state.new_selector),
             )
-        if state.done == list(STEPS):
-            raise InputError(
-                f"the rotation to `{state.new_selector}` is finished", f"delete {path} before the next rotation"
-            )
+        # Finished, and the same command again (a Ctrl-C after the last step was saved, as the
+        # interruption said to do): every step is already done, and it says so.
         return state
     current = read_statuses(aws, request.domain, (request.regions[0],))[0]  # an unreadable SES is an error, not a state
     if not current.exists or current.origin != "EXTERNAL" or not current.tokens:
@@ -190,18 +193,16 @@ def _check(request: RotationRequest, key: SigningKey) -> Check:
     return Check(request.domain, request.new_selector, key.public, request.servers)
 
 
-PROGRESS_EVERY = 30.0  # seconds between progress lines of a long wait (a log read later, or a CI job's output)
 progress_log = logging.getLogger("byodkim.progress")
 
 
 def _waiting(what: str, timeout: float) -> Callable[[Waited], None]:
-    """Return a wait's progress: a line at the first poll, then at most one per ``PROGRESS_EVERY``."""
-    last = [-PROGRESS_EVERY]
+    """Return a wait's progress, on a terminal or not: a line at the first poll, on a change, else every 30 s."""
+    paced = Paced()
 
     def show(waited: Waited) -> None:
-        if waited.elapsed - last[0] >= PROGRESS_EVERY:
-            last[0] = waited.elapsed
-            where = waited.report.summary() + (f"; SES {waited.ses.statuses}" if waited.ses else "")
+        where = waited.report.summary() + (f"; SES {waited.ses.statuses}" if waited.ses else "")
+        if paced.due(where, waited.elapsed):
             progress_log.info(
                 "waiting for %s: %s (%d s so far, giving up after %d s)", what, where, waited.elapsed, timeout
             )
@@ -310,21 +311,20 @@ def _register_once_live(
         raise ByodkimError(f"{not_live[0]} ({live.summary()})", not_live[1])
     new = Registration(request.domain, request.new_selector, key, regions, require_live=True)
     results = register(new, aws, live_check(request.domain, request.new_selector, key.public, request.servers))
-    gone = tuple(r.region for r in results if r.action == UNPUBLISHED)
-    refused = next((r for r in results if r.action == "refused"), None)
-    if gone:
-        back = _switch_back(request, aws, gone)
-        raise SwitchStoppedError(
-            f"the new record {request.new_selector}._domainkey.{request.domain} disappeared while SES was switched "
-            f"in {', '.join(gone)}; {back}",
-            "ask the DNS team to publish the new record again, then run rotate again",
+    went = next((r for r in results if r.action in RECORD_WENT), None)
+    if went is not None:
+        back = undo_unpublished(
+            request.domain, results, aws, request.servers, old=_load_or_start(request, aws).old_selector
         )
-    if refused is not None:
-        raise SwitchStoppedError(
-            f"the new record {request.new_selector}._domainkey.{request.domain} disappeared before SES was "
-            f"switched in {refused.region}: {refused.detail}; SES still signs with the previous key",
-            "ask the DNS team to publish the new record again, then run rotate again",
-        )
+        name = f"{request.new_selector}._domainkey.{request.domain}"
+        if went.action == UNPUBLISHED:
+            what = f"the new record {name} disappeared while SES was switched in {went.region}; {back}"
+        else:
+            what = (
+                f"the new record {name} disappeared before SES was switched in {went.region}: {went.detail}; "
+                f"{back or 'SES still signs with the previous key'}"
+            )
+        raise SwitchStoppedError(what, "ask the DNS team to publish the new record again, then run rotate again")
     broken = next((r for r in results if not r.ok), None)
     if broken is not None:
         raise ByodkimError(f"{failing} in {broken.region}: {broken.detail}", "run rotate again")
@@ -333,16 +333,69 @@ def _register_once_live(
 def _switch_back(request: RotationRequest, aws: Aws, regions: tuple[str, ...]) -> str:
     """Register the previous key again where SES was switched to an unpublished one; return what happened."""
     state = _load_or_start(request, aws)
-    return switch_back(request.domain, state.old_selector, regions, aws, request.servers)
+    return switch_back(request.domain, state.old_selector, regions, aws, request.servers, home=request.regions[0])
 
 
-def switch_back(domain: str, old: str, regions: tuple[str, ...], aws: Aws, servers: tuple[Server, ...]) -> str:
+SWITCHED = frozenset({"updated", "created"})
+
+
+def undo_unpublished(
+    domain: str,
+    results: list[RegionResult],
+    aws: Aws,
+    servers: tuple[Server, ...],
+    *,
+    old: str | None = None,
+    prefix: str = SECRET_PREFIX,
+) -> str:
+    """After a guarded switch, leave no region on the new key if its record went in any; say what happened.
+
+    The rule (docs/rotate.md): once the new record is found gone in one region, every region this
+    switch changed goes back to its previous key (``old``, else the one SES held there), whose
+    record is checked live first: the regions switched before it passed their check, but the
+    record has gone since. Regions after it were not switched (:func:`register` stops there).
+    Returns "" when the record never went, or when no region was changed.
+    """
+    if not any(r.action in RECORD_WENT for r in results):
+        return ""
+    groups: dict[str | None, list[str]] = {}
+    for result in results:
+        if result.action == UNPUBLISHED or (result.action in SWITCHED and result.ok):
+            groups.setdefault(old or result.previous, []).append(result.region)
+            result.ok = False
+    said = []
+    for previous, regions in groups.items():
+        if previous is None:
+            # A new identity (or one on Easy DKIM before): no key of the domain's own to go back to.
+            said.append(f"SES holds the new key in {', '.join(regions)} with no previous key of the domain's own")
+        else:
+            # Several regions in play: name the ones switched back, which may not be the one the record went in.
+            # The keys' secrets live in the first region of the request (register and rotate store them there).
+            home, named = results[0].region, len(results) > 1
+            said.append(switch_back(domain, previous, tuple(regions), aws, servers, prefix, named=named, home=home))
+    for result in results:
+        if result.action in SWITCHED and not result.ok:
+            result.detail = f"the record went in another region; {'; '.join(said)}"
+    return "; ".join(said)
+
+
+def switch_back(
+    domain: str,
+    old: str,
+    regions: tuple[str, ...],
+    aws: Aws,
+    servers: tuple[Server, ...],
+    prefix: str = SECRET_PREFIX,
+    *,
+    named: bool = False,
+    home: str | None = None,
+) -> str:
     """Register ``old`` (its key from Secrets Manager) again in ``regions``, once its record is live; say what happened.
 
     For a switch whose new record went away as it landed: SES goes back to a key that is published.
     """
-    where = secret_id(domain, old)
-    old_key = secrets.read_key(aws.client("secretsmanager", regions[0]), where)
+    where = secret_id(domain, old, prefix)
+    old_key = secrets.read_key(aws.client("secretsmanager", home or regions[0]), where)
     if old_key is None:
         return f"the previous key's secret `{where}` is gone, so SES was NOT switched back"
     back = register(
@@ -353,7 +406,8 @@ def switch_back(domain: str, old: str, regions: tuple[str, ...], aws: Aws, serve
     failed = [r for r in back if not r.ok]
     if failed:
         return f"switching back to {old} failed in {', '.join(f'{r.region} ({r.detail})' for r in failed)}"
-    return f"SES was switched back to {old}, whose record is live"
+    where_back = f" in {', '.join(regions)}" if named or len(regions) > 1 else ""
+    return f"SES was switched back to {old}{where_back}, whose record is live"
 
 
 _STEP: dict[str, Callable[[RotationRequest, Aws, RotationState, SigningKey | None], SigningKey | None]] = {
