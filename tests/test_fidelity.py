@@ -21,7 +21,8 @@ if TYPE_CHECKING:
     from botocore.model import Shape
 
     from byodkim.emulator import Emulator
-    from conftest import OpenSSLKeys
+    from byodkim.local.dns import LocalNameServer
+    from conftest import Cli, OpenSSLKeys
 
 SEEN: list[tuple[str, int, dict[str, Any]]] = []
 
@@ -260,3 +261,39 @@ def test_sending_from_an_unverified_identity_is_rejected(ses: Any) -> None:
     ses.create_email_identity(EmailIdentity="goo.ne.jp")  # PENDING: no CNAMEs published
     _raises("MessageRejected", ses.send_email, **_message("info@goo.ne.jp"))
     _raises("MessageRejected", ses.send_email, **_message("info@nowhere.goo.ne.jp"))
+
+
+def test_send_test_explains_an_unverified_sender_with_the_fix(ses: Any, cli: Cli) -> None:
+    ses.create_email_identity(EmailIdentity="goo.ne.jp")  # new and PENDING: SES refuses, never sends
+    sent = cli("send-test", "--domain", "goo.ne.jp", "--from", "dkim-check@goo.ne.jp", "--to", "a@example.net")
+    assert sent.code == 1, sent.out
+    assert sent.err.strip() == (
+        "error: SES in ap-northeast-1 refused to send from dkim-check@goo.ne.jp: goo.ne.jp is not verified for "
+        "sending there (MessageRejected); publish the DKIM record, wait until `byodkim status` shows SUCCESS, "
+        "then send the test again"
+    )
+
+
+def test_failed_is_explained_in_ses_own_words(
+    ses: Any, emulator: Emulator, goo_dns: LocalNameServer, openssl_keys: OpenSSLKeys
+) -> None:
+    from byodkim.aws.ses import status
+    from byodkim.aws.session import Aws
+    from byodkim.rollout.health import SES_FAILED, condition_of
+
+    emulator.control("/_byodkim/config", {"dns_servers": [goo_dns.spec], "dkim_window": 0.0})
+    ses.create_email_identity(
+        EmailIdentity="goo.ne.jp",
+        DkimSigningAttributes={"DomainSigningSelector": "s1", "DomainSigningPrivateKey": openssl_keys.pkcs1_der_b64},
+    )
+    answer = _dkim(ses, "goo.ne.jp")
+    assert (answer["DkimAttributes"]["Status"], answer["VerificationInfo"].get("ErrorType")) == (
+        "FAILED",
+        "HOST_NOT_FOUND",
+    )
+    [region] = status("goo.ne.jp", ("ap-northeast-1",), Aws())
+    assert region.verification_error == "HOST_NOT_FOUND"
+    assert condition_of(region, None) == (
+        SES_FAILED,
+        "SES stopped looking for the record (SES: HOST_NOT_FOUND, no record at the DKIM name)",
+    )
