@@ -297,3 +297,67 @@ def test_failed_is_explained_in_ses_own_words(
         SES_FAILED,
         "SES stopped looking for the record (SES: HOST_NOT_FOUND, no record at the DKIM name)",
     )
+
+
+def _verified_domain(ses: Any, emulator: Emulator, server: LocalNameServer, keys: OpenSSLKeys) -> None:
+    from conftest import publish_record
+
+    emulator.control("/_byodkim/config", {"dns_servers": [server.spec], "dkim_window": 3600.0})
+    public = base64.b64encode(keys["public.der"].read_bytes()).decode()
+    publish_record(server, "s1._domainkey.goo.ne.jp", f"v=DKIM1; k=rsa; p={public}")
+    ses.create_email_identity(
+        EmailIdentity="goo.ne.jp",
+        DkimSigningAttributes={"DomainSigningSelector": "s1", "DomainSigningPrivateKey": keys.pkcs1_der_b64},
+    )
+    assert _dkim(ses, "goo.ne.jp")["VerifiedForSendingStatus"] is True
+
+
+def _listed(ses: Any) -> dict[str, Any]:
+    [found] = ses.list_email_identities()["EmailIdentities"]
+    return dict(found)
+
+
+def test_a_verified_domain_stays_usable_while_a_new_key_is_pending(
+    ses: Any, emulator: Emulator, goo_dns: LocalNameServer, openssl_keys: OpenSSLKeys
+) -> None:
+    _verified_domain(ses, emulator, goo_dns, openssl_keys)
+    ses.put_email_identity_dkim_signing_attributes(
+        EmailIdentity="goo.ne.jp",
+        SigningAttributesOrigin="EXTERNAL",
+        SigningAttributes={"DomainSigningSelector": "s2", "DomainSigningPrivateKey": openssl_keys.pkcs1_der_b64},
+    )
+    answer = _dkim(ses, "goo.ne.jp")
+    assert answer["DkimAttributes"]["Status"] == "PENDING"
+    assert (answer["VerifiedForSendingStatus"], answer["VerificationStatus"]) == (True, "SUCCESS")
+    assert (_listed(ses)["SendingEnabled"], _listed(ses)["VerificationStatus"]) == (True, "SUCCESS")
+    ses.send_email(**_message("info@goo.ne.jp"))  # sent, unsigned by the domain, as SES's guide says
+
+
+def test_get_and_list_agree_in_temporary_failure(
+    ses: Any, emulator: Emulator, goo_dns: LocalNameServer, openssl_keys: OpenSSLKeys
+) -> None:
+    from conftest import remove_record
+
+    _verified_domain(ses, emulator, goo_dns, openssl_keys)
+    remove_record(goo_dns, "s1._domainkey.goo.ne.jp")
+    answer = _dkim(ses, "goo.ne.jp")
+    assert answer["DkimAttributes"]["Status"] == "TEMPORARY_FAILURE"
+    listed = _listed(ses)
+    assert (listed["SendingEnabled"], listed["VerificationStatus"]) == (
+        answer["VerifiedForSendingStatus"],
+        answer["VerificationStatus"],
+    )
+
+
+def test_reject_message_with_a_pending_mail_from_is_not_sent(
+    ses: Any, emulator: Emulator, goo_dns: LocalNameServer, openssl_keys: OpenSSLKeys
+) -> None:
+    _verified_domain(ses, emulator, goo_dns, openssl_keys)
+    ses.put_email_identity_mail_from_attributes(
+        EmailIdentity="goo.ne.jp", MailFromDomain="bounce.goo.ne.jp", BehaviorOnMxFailure="REJECT_MESSAGE"
+    )
+    _raises("MailFromDomainNotVerifiedException", ses.send_email, **_message("info@goo.ne.jp"))
+    ses.put_email_identity_mail_from_attributes(
+        EmailIdentity="goo.ne.jp", MailFromDomain="bounce.goo.ne.jp", BehaviorOnMxFailure="USE_DEFAULT_VALUE"
+    )
+    ses.send_email(**_message("info@goo.ne.jp"))  # one step off: the default MAIL FROM is used instead
