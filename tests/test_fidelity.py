@@ -361,3 +361,19 @@ def test_reject_message_with_a_pending_mail_from_is_not_sent(
         EmailIdentity="goo.ne.jp", MailFromDomain="bounce.goo.ne.jp", BehaviorOnMxFailure="USE_DEFAULT_VALUE"
     )
     ses.send_email(**_message("info@goo.ne.jp"))  # one step off: the default MAIL FROM is used instead
+
+
+_TEMPLATE = '{"Resources": {"T": {"Type": "AWS::SNS::Topic"}}}'
+
+
+def test_change_sets_as_cloudformation_documents_them(emulator: Emulator) -> None:
+    cfn = boto3.client("cloudformation")
+    _raises("ChangeSetNotFound", cfn.describe_change_set, ChangeSetName="nope", StackName="s")
+    _raises("ChangeSetNotFound", cfn.execute_change_set, ChangeSetName="nope", StackName="s")
+    cfn.create_stack(StackName="s", TemplateBody=_TEMPLATE)
+    more = _TEMPLATE.replace("}}}", '}, "U": {"Type": "AWS::SNS::Topic"}}}')
+    created = cfn.create_change_set(StackName="s", ChangeSetName="more", TemplateBody=more)  # no type: UPDATE
+    assert created["StackId"] == cfn.describe_stacks(StackName="s")["Stacks"][0]["StackId"]
+    assert len(cfn.list_stacks(StackStatusFilter=["CREATE_COMPLETE", "REVIEW_IN_PROGRESS"])["StackSummaries"]) == 1
+    cfn.execute_change_set(ChangeSetName=created["Id"])
+    _raises("InvalidChangeSetStatus", cfn.execute_change_set, ChangeSetName=created["Id"])  # executed already
