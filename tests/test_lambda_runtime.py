@@ -282,7 +282,7 @@ def test_an_alarm_treating_missing_data_as_breaching_tells_sqs_through_sns(
         {"value": "goo.ne.jp", "name": "Domain"},
         {"value": "ap-northeast-1", "name": "Region"},
     ]
-    assert "missing" in alarm["NewStateReason"]
+    # NewStateReason is CloudWatch's free text: the emulator's wording proves nothing about AWS's.
 
 
 def test_a_held_clock_stands_still_moves_by_steps_and_maps_what_happened_meanwhile() -> None:

@@ -44,11 +44,21 @@ def mail_world(name_server: NameServerFactory, emulator: Emulator) -> tuple[Loca
     record = DkimRecord("goo.ne.jp", SELECTOR, KEY.public.b64)
     _publish(server, "goo.ne.jp", record.name, record.value)
     ses = boto3.client("sesv2")
+    pending = DkimRecord("pending.example", SELECTOR, KEY.public.b64)
+    _publish(server, "pending.example", pending.name, pending.value)
     for domain in ("goo.ne.jp", "pending.example"):
         ses.create_email_identity(
             EmailIdentity=domain,
             DkimSigningAttributes={"DomainSigningSelector": SELECTOR, "DomainSigningPrivateKey": KEY.ses_private_key()},
         )
+    # SES sends only from a verified domain: pending.example is one whose new key (an unpublished
+    # selector) is PENDING after a switch, the window in which SES's guide says mail leaves unsigned.
+    assert ses.get_email_identity(EmailIdentity="pending.example")["DkimAttributes"]["Status"] == "SUCCESS"
+    ses.put_email_identity_dkim_signing_attributes(
+        EmailIdentity="pending.example",
+        SigningAttributesOrigin="EXTERNAL",
+        SigningAttributes={"DomainSigningSelector": "next", "DomainSigningPrivateKey": KEY.ses_private_key()},
+    )
     tokens = ses.create_email_identity(EmailIdentity="easy.example")["DkimAttributes"]["Tokens"]
     for token in tokens:
         server.update(

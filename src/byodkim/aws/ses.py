@@ -333,6 +333,8 @@ class RegionStatus:
     mail_from: str | None = None  # the custom MAIL FROM domain, if set
     mail_from_status: str | None = None  # SES's check of its MX and SPF: PENDING, SUCCESS, FAILED, TEMPORARY_FAILURE
     configuration_set: str | None = None  # the identity's default configuration set, if any
+    # VerificationInfo.ErrorType: SES's own word for why it FAILED (HOST_NOT_FOUND, INVALID_VALUE, ...).
+    verification_error: str | None = None
 
     def as_dict(self) -> dict[str, Any]:
         """Return a JSON-ready dict."""
@@ -368,6 +370,7 @@ def status(domain: str, regions: tuple[str, ...], aws: Aws) -> list[RegionStatus
                 last_key_time=when.isoformat() if isinstance(when, datetime) else (str(when) if when else None),
                 fingerprint=tags.get(TAG_FINGERPRINT),
                 configuration_set=state.get("ConfigurationSetName") or None,
+                verification_error=state.get("VerificationInfo", {}).get("ErrorType"),
                 mail_from=state.get("MailFromAttributes", {}).get("MailFromDomain") or None,
                 mail_from_status=state.get("MailFromAttributes", {}).get("MailFromDomainStatus")
                 if state.get("MailFromAttributes", {}).get("MailFromDomain")

@@ -90,9 +90,73 @@ def describe_change(
     return {"Replacement": replacement, "Details": details, "Scope": scope}
 
 
+def _change_set_errors() -> None:
+    """CreateChangeSet's default type and the change-set errors as CloudFormation's API Reference documents them.
+
+    ``ChangeSetType`` defaults to UPDATE (moto: CREATE, which made a second stack of the same
+    name); an unknown change set is ``ChangeSetNotFound`` (moto: ValidationError); executing one
+    that is not AVAILABLE is ``InvalidChangeSetStatus`` (moto: a 200 or a ValidationError).
+    """
+    from moto.cloudformation.exceptions import CloudFormationError
+    from moto.cloudformation.responses import CloudFormationResponse
+
+    class ChangeSetNotFound(CloudFormationError):  # noqa: N818 - the name is AWS's error code
+        code = "ChangeSetNotFound"
+
+    class InvalidChangeSetStatus(CloudFormationError):  # noqa: N818 - the name is AWS's error code
+        code = "InvalidChangeSetStatus"
+
+    def find(self: Any) -> Any:  # noqa: ANN401 - moto's response and ChangeSet
+        name = self._get_param("ChangeSetName")
+        change_sets = self.cloudformation_backend.change_sets
+        found = change_sets.get(name) or next((c for c in change_sets.values() if c.change_set_name == name), None)
+        if found is None:
+            raise ChangeSetNotFound(f"ChangeSet [{name}] does not exist")
+        return found
+
+    original_create = CloudFormationResponse.create_change_set
+
+    def create_change_set(self: Any) -> Any:  # noqa: ANN401
+        if not self._get_param("ChangeSetType"):
+            self.querystring["ChangeSetType"] = ["UPDATE"]
+            if self.automated_parameter_parsing:  # moto reads its parsed params, not the query string
+                self.params["ChangeSetType"] = "UPDATE"
+        return original_create(self)
+
+    original_describe = CloudFormationResponse.describe_change_set
+
+    def describe_change_set(self: Any) -> Any:  # noqa: ANN401
+        find(self)
+        return original_describe(self)
+
+    original_delete = CloudFormationResponse.delete_change_set
+
+    def delete_change_set(self: Any) -> Any:  # noqa: ANN401
+        find(self)
+        return original_delete(self)
+
+    original_execute = CloudFormationResponse.execute_change_set
+
+    def execute_change_set(self: Any) -> Any:  # noqa: ANN401
+        change_set = find(self)
+        if change_set.execution_status != "AVAILABLE":
+            raise InvalidChangeSetStatus(
+                f"ChangeSet [{change_set.change_set_id}] cannot be executed in its current status of "
+                f"[{change_set.status}]"
+            )
+        return original_execute(self)
+
+    CloudFormationResponse.create_change_set = create_change_set  # type: ignore[method-assign]
+    CloudFormationResponse.describe_change_set = describe_change_set  # type: ignore[method-assign]
+    CloudFormationResponse.delete_change_set = delete_change_set  # type: ignore[method-assign]
+    CloudFormationResponse.execute_change_set = execute_change_set  # type: ignore[method-assign]
+
+
 def install() -> None:
     """Make moto's change sets report Replacement, PhysicalResourceId, Scope and Details."""
     from moto.cloudformation.models import Change, ChangeSet
+
+    _change_set_errors()
 
     def diff(self: Any) -> list[Any]:  # noqa: ANN401 - moto's ChangeSet
         stack = self.stack

@@ -85,13 +85,26 @@ class Outbound:
         sender = str(request.get("FromEmailAddress") or "")
         domain = sender.rpartition("@")[2].rstrip(">").lower()
         identity = store.find(account, region, domain) or store.find(account, region, sender)
-        if not domain or identity is None:
+        if identity is not None:
+            store.refresh(identity)
+        # SES sends only from a verified identity (the domain, or the address itself); a PENDING
+        # new domain is refused with MessageRejected, never sent.
+        address = store.find(account, region, sender)
+        if not domain or identity is None or not (identity.verified or (address is not None and address.verified)):
             raise SesError(
                 "MessageRejected",
                 f"Email address is not verified. The following identities failed the check in region "
                 f"{region.upper()}: {sender}",
             )
-        store.refresh(identity)
+        if identity.mail_from and identity.mail_from_behavior == "REJECT_MESSAGE":
+            from byodkim.emulator.lookup import mail_from_ready
+
+            if not mail_from_ready(identity.mail_from, region, store.settings.dns_servers):
+                raise SesError(
+                    "MailFromDomainNotVerifiedException",
+                    f"The MAIL FROM domain {identity.mail_from} is not verified and BehaviorOnMxFailure is "
+                    "REJECT_MESSAGE.",
+                )
         message_id = f"{secrets.token_hex(8)}-{secrets.token_hex(4)}-000000"
         raw = _message(request, sender, message_id, region)
         raw = self._sign(raw, identity, domain)

@@ -61,6 +61,13 @@ class Identity:
     configuration_set: str | None = None
     mail_from: str | None = None  # custom MAIL FROM domain
     mail_from_behavior: str = "USE_DEFAULT_VALUE"
+    # Verified for sending: set at the first SUCCESS and kept while a new key is PENDING after a
+    # switch (SES's BYODKIM guide: mail still goes out, unsigned by the domain); lost at FAILED.
+    verified: bool = False
+    next_key_bits: int = 2048  # Easy DKIM's NextSigningKeyLength
+    last_checked: float | None = None  # VerificationInfo
+    last_success: float | None = None
+    error_type: str | None = None
 
     @property
     def is_domain(self) -> bool:
@@ -132,13 +139,22 @@ class SesIdentities:
         if not create and key not in self.identities:
             raise SesError("NotFoundException", f"Email identity {name} does not exist.", 404)
         identity = self.identities.get(key) or Identity(name)
+        if "@" in name:
+            # An address is verified by the link SES mails; it has no DKIM of its own (real SES:
+            # NOT_STARTED, no tokens) and signing attributes on it are refused.
+            if attributes:
+                raise SesError("BadRequestException", f"DKIM signing attributes cannot be set on {name}.")
+            identity.status, identity.tokens, identity.signing_enabled = "NOT_STARTED", [], False
+            self.identities[key] = identity
+            self.changed(region, identity, name)
+            return identity
         origin = "EXTERNAL" if attributes and attributes.get("DomainSigningPrivateKey") else "AWS_SES"
         if attributes and attributes.get("SigningAttributesOrigin"):
             origin = attributes["SigningAttributesOrigin"]
         if origin == "EXTERNAL":
             _external(identity, attributes or {})
         else:
-            _easy(identity)
+            _easy(identity, origin, (attributes or {}).get("NextSigningKeyLength"))
         identity.since = self.now()
         self.identities[key] = identity
         self.changed(region, identity, name)
@@ -168,13 +184,37 @@ class SesIdentities:
         if identity.status == "FAILED" or not identity.is_domain:
             return
         now = self.now()
+        identity.last_checked = now
         if self._published(identity):
             identity.status, identity.since = "SUCCESS", now
+            identity.verified, identity.last_success, identity.error_type = True, now, None
             return
         if identity.status == "SUCCESS":
             identity.status, identity.since = "TEMPORARY_FAILURE", now
         elif now - identity.since > self.settings.dkim_window:
-            identity.status = "FAILED"
+            identity.status, identity.verified = "FAILED", False
+        if identity.status in ("TEMPORARY_FAILURE", "FAILED"):
+            identity.error_type = self._error_type(identity)
+
+    def _error_type(self, identity: Identity) -> str:
+        """Return VerificationInfo.ErrorType as SES words it: what DNS answered at the record's name."""
+        import dns.exception
+        import dns.rcode
+
+        from byodkim.dnscheck.servers import query
+        from byodkim.emulator.lookup import server_of
+
+        token = identity.selector if identity.origin == "EXTERNAL" else (identity.tokens or [""])[0]
+        rdtype = "TXT" if identity.origin == "EXTERNAL" else "CNAME"
+        for spec in self.settings.dns_servers:
+            try:
+                answer = query(server_of(spec), record_name(identity.name, token or "") + ".", rdtype, 1.0)
+            except (dns.exception.DNSException, OSError, ValueError):
+                continue
+            if answer.rcode() == dns.rcode.NXDOMAIN:
+                return "HOST_NOT_FOUND"
+            return "INVALID_VALUE" if answer.answer else "TYPE_NOT_FOUND"
+        return "DNS_SERVER_ERROR"
 
     def _published(self, identity: Identity) -> bool:
         if not self.settings.dns_servers:
@@ -223,17 +263,20 @@ def _external(identity: Identity, attributes: dict[str, Any]) -> None:
     identity.key_format, identity.key_bits, identity.public_der, identity.signing_key = _inspect_key(key)
     identity.status, identity.since, identity.key_time = "PENDING", time.time(), time.time()
     identity.tokens = [selector]
-    identity.signing_enabled = True
+    # SigningEnabled is left as it was: only PutEmailIdentityDkimAttributes changes it.
 
 
-def _easy(identity: Identity) -> None:
+def _easy(identity: Identity, origin: str = "AWS_SES", next_length: str | None = None) -> None:
     # Easy DKIM verifies like SES: PENDING until the three token CNAMEs resolve to SES.
-    identity.origin = "AWS_SES"
+    # A replicated origin (AWS_SES_<REGION>) is kept as given, as SES reports it.
+    if next_length not in (None, "RSA_1024_BIT", "RSA_2048_BIT"):
+        raise SesError("BadRequestException", f"Invalid NextSigningKeyLength: {next_length}")
+    identity.origin = origin
     identity.selector = identity.key_sha256 = identity.key_format = None
-    identity.key_bits, identity.public_der, identity.signing_key = 2048, None, None
+    identity.next_key_bits = 1024 if next_length == "RSA_1024_BIT" else 2048
+    identity.key_bits, identity.public_der, identity.signing_key = identity.next_key_bits, None, None
     identity.tokens = [secrets.token_hex(16) for _ in range(3)]
     identity.status, identity.since, identity.key_time = "PENDING", time.time(), time.time()
-    identity.signing_enabled = True
 
 
 def _inspect_key(key: str) -> tuple[str, int | None, bytes | None, SigningKey | None]:
@@ -273,7 +316,13 @@ def _inspect_key(key: str) -> tuple[str, int | None, bytes | None, SigningKey | 
 def mail_from_attributes(identity: Identity, dns_servers: list[str], region: str) -> dict[str, Any]:
     """Return ``MailFromAttributes``; SES checks the MX (feedback-smtp.REGION.amazonses.com) and the SPF."""
     if not identity.mail_from:
-        return {"BehaviorOnMxFailure": identity.mail_from_behavior}
+        # botocore marks all three members required; with no custom MAIL FROM the domain is empty
+        # (byodkim reads the status only beside a domain).
+        return {
+            "MailFromDomain": "",
+            "MailFromDomainStatus": "PENDING",
+            "BehaviorOnMxFailure": identity.mail_from_behavior,
+        }
     from byodkim.emulator.lookup import mail_from_ready
 
     ready = mail_from_ready(identity.mail_from, region, dns_servers)
@@ -293,8 +342,29 @@ def dkim_attributes(identity: Identity) -> dict[str, Any]:
         "SigningAttributesOrigin": identity.origin,
         "LastKeyGenerationTimestamp": identity.key_time,
     }
-    if identity.key_bits:
+    if not identity.is_domain:
+        return {"SigningEnabled": False, "Status": "NOT_STARTED", "Tokens": []}
+    if identity.key_bits in (1024, 2048):  # the enum's only lengths: a 4096-bit key reports none
         attributes["CurrentSigningKeyLength"] = f"RSA_{identity.key_bits}_BIT"
     if identity.origin != "EXTERNAL":
-        attributes["NextSigningKeyLength"] = "RSA_2048_BIT"
+        attributes["NextSigningKeyLength"] = f"RSA_{identity.next_key_bits}_BIT"
     return attributes
+
+
+def verification_status(identity: Identity) -> str:
+    """Return the identity's VerificationStatus, the same in GetEmailIdentity and ListEmailIdentities."""
+    if not identity.is_domain:
+        return "PENDING"  # until the link SES mails is followed, which the emulator never sees
+    return "SUCCESS" if identity.verified else identity.status
+
+
+def verification_info(identity: Identity) -> dict[str, Any]:
+    """Return VerificationInfo: when SES last looked, last succeeded, and what it found wrong."""
+    info: dict[str, Any] = {}
+    if identity.last_checked is not None:
+        info["LastCheckedTimestamp"] = identity.last_checked
+    if identity.last_success is not None:
+        info["LastSuccessTimestamp"] = identity.last_success
+    if identity.error_type and identity.status in ("FAILED", "TEMPORARY_FAILURE"):
+        info["ErrorType"] = identity.error_type
+    return info

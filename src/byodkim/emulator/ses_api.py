@@ -3,14 +3,22 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import TYPE_CHECKING, Any
+from urllib.parse import unquote
 
-from byodkim.emulator.ses import SesError, dkim_attributes, mail_from_attributes
+from byodkim.emulator.ses import (
+    SesError,
+    dkim_attributes,
+    mail_from_attributes,
+    verification_info,
+    verification_status,
+)
 from byodkim.emulator.wire import SES_ROUTES, Response, error_response
 
 if TYPE_CHECKING:
     from byodkim.emulator.outbound import Outbound
-    from byodkim.emulator.ses import SesIdentities
+    from byodkim.emulator.ses import Identity, SesIdentities
     from byodkim.emulator.wire import Call
 
 
@@ -39,6 +47,9 @@ class SesApi:
             return None
         if call.path == "/v2/email/tags":
             return self._tags(call, account)
+        configuration_set = re.match(r"^/v2/email/configuration-sets/([^/]+)$", call.path)
+        if call.method == "GET" and configuration_set:
+            return _configuration_set(account, call.region, unquote(configuration_set.group(1)))
         for want, pattern, name in SES_ROUTES:
             match = pattern.match(call.path)
             if call.method == want and match:
@@ -89,7 +100,7 @@ class SesApi:
         identity.configuration_set = body.get("ConfigurationSetName")
         return {
             "IdentityType": "DOMAIN" if identity.is_domain else "EMAIL_ADDRESS",
-            "VerifiedForSendingStatus": identity.status == "SUCCESS",
+            "VerifiedForSendingStatus": identity.verified,
             "DkimAttributes": dkim_attributes(identity),
         }
 
@@ -98,30 +109,60 @@ class SesApi:
         result: dict[str, Any] = {
             "IdentityType": "DOMAIN" if identity.is_domain else "EMAIL_ADDRESS",
             "FeedbackForwardingStatus": True,
-            "VerifiedForSendingStatus": identity.status == "SUCCESS",
+            "VerifiedForSendingStatus": identity.verified,
             "DkimAttributes": dkim_attributes(identity),
             "MailFromAttributes": mail_from_attributes(identity, self.store.settings.dns_servers, call.region),
             "Policies": {},
             "Tags": identity.tags,
-            "VerificationStatus": identity.status if identity.status != "TEMPORARY_FAILURE" else "SUCCESS",
+            "VerificationStatus": verification_status(identity),
+            "VerificationInfo": verification_info(identity),
         }
         if identity.configuration_set:
             result["ConfigurationSetName"] = identity.configuration_set
         return result
 
     def _ListEmailIdentities(self, call: Call, account: str, _: dict[str, str]) -> dict[str, Any]:  # noqa: N802
+        import base64
+        import binascii
+
         found = [i for (a, r, _n), i in sorted(self.store.identities.items()) if a == account and r == call.region]
-        return {
+        # Newer models POST the request as JSON to /v2/email/list-identities; older ones GET with a query.
+        body: dict[str, Any] = (
+            call.json() if call.method == "POST" else {k: v[0] for k, v in (call.query or {}).items()}
+        )
+        size_text = str(body.get("PageSize") or "1000")
+        token = str(body.get("NextToken") or "")
+        given = body.get("Filter")
+        wanted: dict[str, str] = dict(given) if isinstance(given, dict) else {}
+        found = [i for i in found if _matches(i, wanted)]
+        if not size_text.isdigit() or not 0 < int(size_text) <= 1000:  # noqa: PLR2004 - the API's limit
+            raise SesError("BadRequestException", f"Invalid PageSize: {size_text}")
+        start = 0
+        if token:
+            try:
+                after = base64.urlsafe_b64decode(token.encode()).decode()
+            except (binascii.Error, UnicodeDecodeError, ValueError):
+                raise SesError("BadRequestException", "Invalid NextToken") from None
+            names = [i.name for i in found]
+            if after not in names:
+                raise SesError("BadRequestException", "Invalid NextToken")
+            start = names.index(after) + 1
+        page = found[start : start + int(size_text)]
+        answer: dict[str, Any] = {
             "EmailIdentities": [
                 {
                     "IdentityType": "DOMAIN" if i.is_domain else "EMAIL_ADDRESS",
                     "IdentityName": i.name,
-                    "SendingEnabled": i.status == "SUCCESS",
-                    "VerificationStatus": i.status,
+                    # The same judgement as GetEmailIdentity's, so the two never disagree.
+                    "SendingEnabled": i.verified,
+                    "VerificationStatus": verification_status(i),
                 }
-                for i in found
+                for i in page
             ]
         }
+        if start + len(page) < len(found):
+            answer["NextToken"] = base64.urlsafe_b64encode(page[-1].name.encode()).decode()
+        return answer
 
     def _DeleteEmailIdentity(self, call: Call, account: str, path: dict[str, str]) -> dict[str, Any]:  # noqa: N802
         identity = self.store.get(account, call.region, path["id"])
@@ -132,7 +173,7 @@ class SesApi:
     def _PutEmailIdentityDkimSigningAttributes(self, call: Call, account: str, path: dict[str, str]) -> dict[str, Any]:  # noqa: N802
         body = call.json()
         origin = body.get("SigningAttributesOrigin")
-        if origin not in {"AWS_SES", "EXTERNAL", "AWS_SES_AF_SOUTH_1"} and not str(origin).startswith("AWS_SES"):
+        if origin not in _origins():
             raise SesError("BadRequestException", f"Invalid SigningAttributesOrigin: {origin}")
         attributes = {**(body.get("SigningAttributes") or {}), "SigningAttributesOrigin": origin}
         identity = self.store.put_identity(account, call.region, path["id"], attributes, create=False)
@@ -167,6 +208,59 @@ class SesApi:
             raise SesError("NotFoundException", f"Event destination {path['dest']} does not exist.", 404)
         self.store.destinations[(account, call.region, path["cs"])] = kept
         return {}
+
+
+def _matches(identity: Identity, wanted: dict[str, str]) -> bool:
+    """Return whether ``identity`` passes ListEmailIdentities' Filter (the model's three keys)."""
+    for key, value in wanted.items():
+        if key == "IDENTITY_NAME_CONTAINS" and value not in identity.name:
+            return False
+        if key == "IDENTITY_TYPE" and value != ("DOMAIN" if identity.is_domain else "EMAIL_ADDRESS"):
+            return False
+        if key == "VERIFICATION_STATUS" and value != verification_status(identity):
+            return False
+        if key not in ("IDENTITY_NAME_CONTAINS", "IDENTITY_TYPE", "VERIFICATION_STATUS"):
+            raise SesError("BadRequestException", f"Invalid filter key: {key}")
+    return True
+
+
+def _configuration_set(account: str, region: str, name: str) -> Response:
+    """Answer GetConfigurationSet from moto's store in the model's shapes.
+
+    moto answers ``SendingOptions.SendingEnabled: {}`` and an empty ``TrackingOptions`` whose
+    ``CustomRedirectDomain`` the model marks required; an option never set is absent in SES.
+    """
+    from moto.sesv2.models import sesv2_backends
+
+    try:
+        found = sesv2_backends[account][region].get_configuration_set(name)
+    except Exception:  # noqa: BLE001 - moto raises its own NotFound types; SES answers NotFoundException
+        return error_response("rest-json", "NotFoundException", f"Configuration set <{name}> does not exist.", 404)
+    raw = found.to_dict_v2()
+    enabled = raw["SendingOptions"]["SendingEnabled"]
+    answer: dict[str, Any] = {
+        "ConfigurationSetName": raw["ConfigurationSetName"],
+        "SendingOptions": {"SendingEnabled": enabled if isinstance(enabled, bool) else True},
+        "Tags": list(raw.get("Tags") or []),
+    }
+    for option in ("TrackingOptions", "DeliveryOptions", "ReputationOptions", "SuppressionOptions", "VdmOptions"):
+        if raw.get(option):
+            answer[option] = raw[option]
+    return 200, {"Content-Type": "application/json"}, _json(answer)
+
+
+def _origins() -> list[str]:
+    """Return SigningAttributesOrigin's values as botocore's SESv2 model lists them."""
+    import botocore.session
+
+    global _ORIGINS  # noqa: PLW0603 - the model is read once per process
+    if _ORIGINS is None:
+        shape = botocore.session.get_session().get_service_model("sesv2").shape_for("DkimSigningAttributesOrigin")
+        _ORIGINS = list(shape.enum)  # type: ignore[attr-defined]
+    return _ORIGINS
+
+
+_ORIGINS: list[str] | None = None
 
 
 def _require_configuration_set(account: str, region: str, name: str) -> None:

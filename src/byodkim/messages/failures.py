@@ -320,4 +320,29 @@ TEXTS: dict[str, tuple[str, str]] = {
         "rehearse fleets of subdomains ({@extra_domains}), or remove the entry",
         "サブドメインのフリートで練習するか ({@extra_domains})、その項目を削除してください",
     ),
+    # SES refusing a test message (rollout/sendtest.py): SES's MessageRejected, explained with the fix.
+    "ses.rejected_sender": (
+        "SES in {region} refused to send from {sender}: {domain} is not verified for sending there (MessageRejected)",
+        "{region} の SES は {sender} からの送信を拒否しました: {domain} はそこで送信用に検証されていません (MessageRejected)",
+    ),
+    "ses.rejected_sender_hint": (
+        "publish the DKIM record, wait until `byodkim status` shows SUCCESS, then send the test again",
+        "DKIM レコードを公開し、byodkim status が SUCCESS になってからもう一度送ってください",
+    ),
+    "ses.rejected_recipient": (
+        "SES in {region} refused to send to {recipient}: the account is in the SES sandbox, which sends only to verified addresses (MessageRejected)",
+        "{region} の SES は {recipient} への送信を拒否しました: アカウントが SES サンドボックスにあり、検証済みのアドレスにしか送れません (MessageRejected)",
+    ),
+    "ses.rejected_recipient_hint": (
+        "send to an address verified in SES or to success@simulator.amazonses.com, or request production access for the account",
+        "SES で検証済みのアドレスか success@simulator.amazonses.com に送るか、アカウントの本番アクセスを申請してください",
+    ),
+    "ses.mail_from_unverified": (
+        "SES in {region} refused to send from {sender}: its MAIL FROM domain is not verified and the identity rejects mail then (MailFromDomainNotVerifiedException)",
+        "{region} の SES は {sender} からの送信を拒否しました: MAIL FROM ドメインが未検証で、その場合は拒否する設定です (MailFromDomainNotVerifiedException)",
+    ),
+    "ses.mail_from_unverified_hint": (
+        "publish the MAIL FROM domain's MX and SPF records (see `byodkim check-domain`), then send the test again",
+        "MAIL FROM ドメインの MX と SPF レコードを公開してから (byodkim check-domain で確認)、もう一度送ってください",
+    ),
 }

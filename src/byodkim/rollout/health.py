@@ -120,6 +120,16 @@ def dns_condition(report: Report, *, key_known: bool = True) -> tuple[str, str]:
     return HEALTHY, report.summary()
 
 
+# VerificationInfo.ErrorType in the words of SES's API reference (VerificationError).
+_SES_ERRORS = {
+    "HOST_NOT_FOUND": "HOST_NOT_FOUND, no record at the DKIM name",
+    "TYPE_NOT_FOUND": "TYPE_NOT_FOUND, the DKIM name has no record of the type SES reads",
+    "INVALID_VALUE": "INVALID_VALUE, the record found does not match the key SES holds",
+    "DNS_SERVER_ERROR": "DNS_SERVER_ERROR, the domain's name servers did not answer",
+    "SERVICE_ERROR": "SERVICE_ERROR, an error inside SES",
+}
+
+
 def condition_of(ses: RegionStatus, record: tuple[str, str] | None, *, sending: bool = False) -> tuple[str, str]:
     """Return one region's condition from SES's view and the record's (``None`` when not checked).
 
@@ -137,7 +147,8 @@ def condition_of(ses: RegionStatus, record: tuple[str, str] | None, *, sending: 
         # unsigned (no d= of the domain), so DMARC fails at receivers, whatever the record says.
         return SIGNING_OFF, f"SES DKIM status {ses.status}, SigningEnabled false: mail leaves unsigned"
     if ses.status == "FAILED":
-        return SES_FAILED, "SES stopped looking for the record"
+        why = _SES_ERRORS.get(ses.verification_error or "", ses.verification_error)
+        return SES_FAILED, "SES stopped looking for the record" + (f" (SES: {why})" if why else "")
     if ses.status not in ("SUCCESS", "TEMPORARY_FAILURE"):
         if record is not None and record[0] == RECORD_GONE and (sending or ses.verified_for_sending):
             # Switched to a key whose record is gone (a rotation or phase 7 that lost the race, a

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from byodkim.aws.session import Aws
     from byodkim.deployment import Deployment
     from byodkim.dnscheck.mailcheck import MailVerdict
+    from byodkim.errors import ByodkimError
 
 SUBJECT = "byodkim test message / DKIM テスト"
 
@@ -36,7 +37,39 @@ def send(aws: Aws, region: str, sender: str, to: str, configuration_set: str | N
     }
     if configuration_set:
         request["ConfigurationSetName"] = configuration_set
-    return str(aws.client("sesv2", region).send_email(**request)["MessageId"])
+    try:
+        return str(aws.client("sesv2", region).send_email(**request)["MessageId"])
+    except Exception as exc:
+        explained = _refusal(exc, region, sender, to)
+        if explained is None:
+            raise
+        raise explained from None
+
+
+def _refusal(exc: BaseException, region: str, sender: str, to: str) -> ByodkimError | None:
+    """Explain SES's refusal of a test message with the fix, or return ``None`` for any other error.
+
+    SES answers MessageRejected both for a sender not verified in the region and, in the sandbox,
+    for a recipient not verified; its message names the identity that failed the check.
+    """
+    from byodkim.aws.errors import error_code
+    from byodkim.errors import AwsError
+    from byodkim.messages import say
+
+    code = error_code(exc)
+    if code == "MailFromDomainNotVerifiedException":
+        return AwsError(
+            say("ses.mail_from_unverified", region=region, sender=sender), say("ses.mail_from_unverified_hint")
+        )
+    if code != "MessageRejected":
+        return None
+    failed = str(getattr(exc, "response", {}).get("Error", {}).get("Message", "")).rpartition(":")[2]
+    if to.lower() in failed.lower() and sender.lower() not in failed.lower():
+        return AwsError(say("ses.rejected_recipient", region=region, recipient=to), say("ses.rejected_recipient_hint"))
+    domain = sender.rpartition("@")[2]
+    return AwsError(
+        say("ses.rejected_sender", region=region, sender=sender, domain=domain), say("ses.rejected_sender_hint")
+    )
 
 
 def remember(aws: Aws, region: str, target: Deployment, domain: str, verdict: MailVerdict, message_id: str) -> None:

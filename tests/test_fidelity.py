@@ -1,0 +1,379 @@
+"""The emulated SES answers as botocore's SESv2 model and AWS's documentation say SES does.
+
+Every SESv2 operation byodkim uses is driven through the emulator and each raw answer (the
+JSON on the wire, before botocore drops what it does not know) is held against the
+operation's output shape: no member the model lacks, every required member, enums, types.
+Errors are held against the operation's error shapes. A new field, a wrong enum or a
+missing required member fails here, not in production.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from typing import TYPE_CHECKING, Any
+
+import boto3
+import pytest
+from botocore.exceptions import ClientError
+
+if TYPE_CHECKING:
+    from botocore.model import Shape
+
+    from byodkim.emulator import Emulator
+    from byodkim.local.dns import LocalNameServer
+    from conftest import Cli, OpenSSLKeys
+
+SEEN: list[tuple[str, int, dict[str, Any]]] = []
+
+
+def _problems(shape: Shape, value: Any, where: str) -> list[str]:  # noqa: C901, PLR0912 - a JSON value
+    kind = shape.type_name
+    if kind == "structure":
+        if not isinstance(value, dict):
+            return [f"{where}: {type(value).__name__}, not an object"]
+        members = shape.members  # type: ignore[attr-defined]
+        found = [f"{where}.{k}: not in the model" for k in value if k not in members]
+        found += [f"{where}.{k}: required, missing" for k in shape.metadata.get("required", []) if k not in value]
+        for name, member in members.items():
+            if name in value:
+                found += _problems(member, value[name], f"{where}.{name}")
+        return found
+    if kind == "list":
+        if not isinstance(value, list):
+            return [f"{where}: not a list"]
+        return [p for i, item in enumerate(value) for p in _problems(shape.member, item, f"{where}[{i}]")]  # type: ignore[attr-defined]
+    if kind == "map":
+        if not isinstance(value, dict):
+            return [f"{where}: not a map"]
+        return [p for k, v in value.items() for p in _problems(shape.value, v, f"{where}[{k}]")]  # type: ignore[attr-defined]
+    if kind == "string":
+        if not isinstance(value, str):
+            return [f"{where}: {value!r} is not a string"]
+        enum = shape.enum  # type: ignore[attr-defined]
+        return [f"{where}: {value!r} not in {enum}"] if enum and value not in enum else []
+    if kind == "boolean":
+        return [] if isinstance(value, bool) else [f"{where}: {value!r} is not a boolean"]
+    if kind in ("integer", "long"):
+        ok = isinstance(value, int) and not isinstance(value, bool)
+        return [] if ok else [f"{where}: {value!r} is not an integer"]
+    if kind == "timestamp":  # rest-json: epoch seconds
+        ok = isinstance(value, (int, float)) and not isinstance(value, bool)
+        return [] if ok else [f"{where}: {value!r} is not epoch seconds"]
+    return []
+
+
+@pytest.fixture
+def ses(emulator: Emulator) -> Any:
+    """An SESv2 client whose every raw answer is kept in ``SEEN``."""
+    client = boto3.client("sesv2")
+
+    def keep(http_response: Any, model: Any, **_: Any) -> None:
+        body = json.loads(http_response.content or b"{}")
+        SEEN.append((model.name, http_response.status_code, body))
+
+    client.meta.events.register("after-call.sesv2", keep)
+    SEEN.clear()
+    return client
+
+
+def _check_all() -> list[str]:
+    model = boto3.client("sesv2").meta.service_model
+    found = []
+    for name, status, body in SEEN:
+        operation = model.operation_model(name)
+        if status < 300:
+            if operation.output_shape is not None:
+                found += _problems(operation.output_shape, body, name)
+            continue
+        code = str(body.get("__type") or body.get("code") or "").split("#")[-1].split(":")[0]
+        if code not in {e.name for e in operation.error_shapes}:
+            found.append(f"{name}: error {code!r} is not one of the operation's errors")
+        if not (body.get("message") or body.get("Message")):
+            found.append(f"{name}: error {code!r} has no message")
+    return found
+
+
+def _raises(code: str, call: Any, **kwargs: Any) -> None:
+    with pytest.raises(ClientError) as caught:
+        call(**kwargs)
+    assert caught.value.response["Error"]["Code"] == code
+
+
+def test_every_operation_byodkim_uses_answers_in_the_models_shapes(ses: Any, openssl_keys: OpenSSLKeys) -> None:
+    key = openssl_keys.pkcs1_der_b64
+    ses.create_configuration_set(ConfigurationSetName="cs")
+    ses.get_configuration_set(ConfigurationSetName="cs")
+    ses.create_email_identity(EmailIdentity="goo.ne.jp", ConfigurationSetName="cs", Tags=[{"Key": "k", "Value": "v"}])
+    ses.create_email_identity(
+        EmailIdentity="byo.goo.ne.jp",
+        DkimSigningAttributes={"DomainSigningSelector": "s1", "DomainSigningPrivateKey": key},
+    )
+    ses.create_email_identity(EmailIdentity="someone@goo.ne.jp")
+    ses.put_email_identity_dkim_signing_attributes(
+        EmailIdentity="goo.ne.jp",
+        SigningAttributesOrigin="EXTERNAL",
+        SigningAttributes={"DomainSigningSelector": "s2", "DomainSigningPrivateKey": key},
+    )
+    ses.put_email_identity_dkim_attributes(EmailIdentity="goo.ne.jp", SigningEnabled=True)
+    ses.put_email_identity_mail_from_attributes(EmailIdentity="goo.ne.jp", MailFromDomain="bounce.goo.ne.jp")
+    for name in ("goo.ne.jp", "byo.goo.ne.jp", "someone@goo.ne.jp"):
+        ses.get_email_identity(EmailIdentity=name)
+    ses.list_email_identities()
+    ses.list_email_identities(PageSize=1)
+    arn = "arn:aws:ses:ap-northeast-1:123456789012:identity/goo.ne.jp"
+    ses.tag_resource(ResourceArn=arn, Tags=[{"Key": "a", "Value": "b"}])
+    ses.list_tags_for_resource(ResourceArn=arn)
+    ses.untag_resource(ResourceArn=arn, TagKeys=["a"])
+    ses.create_configuration_set_event_destination(
+        ConfigurationSetName="cs",
+        EventDestinationName="d",
+        EventDestination={"Enabled": True, "MatchingEventTypes": ["BOUNCE"], "SnsDestination": {"TopicArn": "arn:x"}},
+    )
+    ses.get_configuration_set_event_destinations(ConfigurationSetName="cs")
+    ses.delete_configuration_set_event_destination(ConfigurationSetName="cs", EventDestinationName="d")
+    _raises("NotFoundException", ses.get_email_identity, EmailIdentity="nope.goo.ne.jp")
+    _raises("AlreadyExistsException", ses.create_email_identity, EmailIdentity="goo.ne.jp")
+    _raises(
+        "BadRequestException",
+        ses.put_email_identity_dkim_signing_attributes,
+        EmailIdentity="goo.ne.jp",
+        SigningAttributesOrigin="EXTERNAL",
+        SigningAttributes={"DomainSigningSelector": "-bad-", "DomainSigningPrivateKey": key},
+    )
+    _raises("MessageRejected", ses.send_email, **_message("pending@byo.goo.ne.jp"))
+    ses.delete_email_identity(EmailIdentity="byo.goo.ne.jp")
+    ses.delete_configuration_set(ConfigurationSetName="cs")
+    problems = _check_all()
+    assert problems == [], "\n".join(problems)
+
+
+def _message(sender: str) -> dict[str, Any]:
+    return {
+        "FromEmailAddress": sender,
+        "Destination": {"ToAddresses": ["to@example.net"]},
+        "Content": {"Simple": {"Subject": {"Data": "s"}, "Body": {"Text": {"Data": "b"}}}},
+    }
+
+
+def _dkim(ses: Any, name: str) -> dict[str, Any]:
+    SEEN.clear()
+    ses.get_email_identity(EmailIdentity=name)
+    return dict(SEEN[-1][2])
+
+
+def test_a_4096_bit_key_reports_no_length_outside_the_enum(ses: Any, openssl_keys: OpenSSLKeys) -> None:
+    from cryptography.hazmat.primitives import serialization
+
+    private = serialization.load_pem_private_key(openssl_keys["rsa4096.pem"].read_bytes(), password=None)
+    der = private.private_bytes(
+        serialization.Encoding.DER, serialization.PrivateFormat.TraditionalOpenSSL, serialization.NoEncryption()
+    )
+    key = base64.b64encode(der).decode()
+    ses.create_email_identity(
+        EmailIdentity="goo.ne.jp", DkimSigningAttributes={"DomainSigningSelector": "s1", "DomainSigningPrivateKey": key}
+    )
+    answer = _dkim(ses, "goo.ne.jp")
+    assert answer["DkimAttributes"].get("CurrentSigningKeyLength") in (None, "RSA_1024_BIT", "RSA_2048_BIT")
+    problems = _check_all()
+    assert problems == [], "\n".join(problems)
+
+
+def test_get_email_identity_carries_verification_info(ses: Any) -> None:
+    ses.create_email_identity(EmailIdentity="goo.ne.jp")
+    info = _dkim(ses, "goo.ne.jp").get("VerificationInfo")
+    assert info is not None
+    assert isinstance(info.get("LastCheckedTimestamp"), (int, float))
+
+
+def test_mail_from_attributes_carry_the_required_members(ses: Any) -> None:
+    ses.create_email_identity(EmailIdentity="goo.ne.jp")
+    answer = _dkim(ses, "goo.ne.jp")["MailFromAttributes"]
+    assert set(answer) >= {"MailFromDomain", "MailFromDomainStatus", "BehaviorOnMxFailure"}
+
+
+def test_an_email_address_has_no_dkim_of_its_own(ses: Any) -> None:
+    ses.create_email_identity(EmailIdentity="someone@goo.ne.jp")
+    dkim = _dkim(ses, "someone@goo.ne.jp")["DkimAttributes"]
+    assert (dkim["Status"], dkim.get("Tokens", [])) == ("NOT_STARTED", [])
+    _raises(
+        "BadRequestException",
+        ses.put_email_identity_dkim_signing_attributes,
+        EmailIdentity="someone@goo.ne.jp",
+        SigningAttributesOrigin="EXTERNAL",
+        SigningAttributes={"DomainSigningSelector": "s1", "DomainSigningPrivateKey": "QUJD"},
+    )
+
+
+def test_only_put_dkim_attributes_changes_signing_enabled(ses: Any, openssl_keys: OpenSSLKeys) -> None:
+    ses.create_email_identity(EmailIdentity="goo.ne.jp")
+    ses.put_email_identity_dkim_attributes(EmailIdentity="goo.ne.jp", SigningEnabled=False)
+    ses.put_email_identity_dkim_signing_attributes(
+        EmailIdentity="goo.ne.jp",
+        SigningAttributesOrigin="EXTERNAL",
+        SigningAttributes={"DomainSigningSelector": "s1", "DomainSigningPrivateKey": openssl_keys.pkcs1_der_b64},
+    )
+    assert _dkim(ses, "goo.ne.jp")["DkimAttributes"]["SigningEnabled"] is False
+    ses.put_email_identity_dkim_attributes(EmailIdentity="goo.ne.jp", SigningEnabled=True)
+    assert _dkim(ses, "goo.ne.jp")["DkimAttributes"]["SigningEnabled"] is True
+
+
+def test_origins_and_key_lengths_as_the_enum_says(ses: Any) -> None:
+    ses.create_email_identity(EmailIdentity="goo.ne.jp")
+    _raises(
+        "BadRequestException",
+        ses.put_email_identity_dkim_signing_attributes,
+        EmailIdentity="goo.ne.jp",
+        SigningAttributesOrigin="AWS_SES_NOWHERE_1",
+    )
+    ses.put_email_identity_dkim_signing_attributes(
+        EmailIdentity="goo.ne.jp", SigningAttributesOrigin="AWS_SES_US_EAST_1"
+    )
+    assert _dkim(ses, "goo.ne.jp")["DkimAttributes"]["SigningAttributesOrigin"] == "AWS_SES_US_EAST_1"
+    ses.put_email_identity_dkim_signing_attributes(
+        EmailIdentity="goo.ne.jp",
+        SigningAttributesOrigin="AWS_SES",
+        SigningAttributes={"NextSigningKeyLength": "RSA_1024_BIT"},
+    )
+    assert _dkim(ses, "goo.ne.jp")["DkimAttributes"]["NextSigningKeyLength"] == "RSA_1024_BIT"
+
+
+def test_list_email_identities_pages(ses: Any) -> None:
+    names = [f"d{i}.goo.ne.jp" for i in range(5)]
+    for name in names:
+        ses.create_email_identity(EmailIdentity=name)
+    seen: list[str] = []
+    token: str | None = None
+    pages = 0
+    while True:
+        page = ses.list_email_identities(PageSize=2, **({"NextToken": token} if token else {}))
+        assert len(page["EmailIdentities"]) <= 2
+        seen += [i["IdentityName"] for i in page["EmailIdentities"]]
+        pages += 1
+        token = page.get("NextToken")
+        if not token:
+            break
+    assert (sorted(seen), pages) == (sorted(names), 3)
+    _raises("BadRequestException", ses.list_email_identities, NextToken="not-a-token")
+
+
+def test_sending_from_an_unverified_identity_is_rejected(ses: Any) -> None:
+    ses.create_email_identity(EmailIdentity="goo.ne.jp")  # PENDING: no CNAMEs published
+    _raises("MessageRejected", ses.send_email, **_message("info@goo.ne.jp"))
+    _raises("MessageRejected", ses.send_email, **_message("info@nowhere.goo.ne.jp"))
+
+
+def test_send_test_explains_an_unverified_sender_with_the_fix(ses: Any, cli: Cli) -> None:
+    ses.create_email_identity(EmailIdentity="goo.ne.jp")  # new and PENDING: SES refuses, never sends
+    sent = cli("send-test", "--domain", "goo.ne.jp", "--from", "dkim-check@goo.ne.jp", "--to", "a@example.net")
+    assert sent.code == 1, sent.out
+    assert sent.err.strip() == (
+        "error: SES in ap-northeast-1 refused to send from dkim-check@goo.ne.jp: goo.ne.jp is not verified for "
+        "sending there (MessageRejected); publish the DKIM record, wait until `byodkim status` shows SUCCESS, "
+        "then send the test again"
+    )
+
+
+def test_failed_is_explained_in_ses_own_words(
+    ses: Any, emulator: Emulator, goo_dns: LocalNameServer, openssl_keys: OpenSSLKeys
+) -> None:
+    from byodkim.aws.ses import status
+    from byodkim.aws.session import Aws
+    from byodkim.rollout.health import SES_FAILED, condition_of
+
+    emulator.control("/_byodkim/config", {"dns_servers": [goo_dns.spec], "dkim_window": 0.0})
+    ses.create_email_identity(
+        EmailIdentity="goo.ne.jp",
+        DkimSigningAttributes={"DomainSigningSelector": "s1", "DomainSigningPrivateKey": openssl_keys.pkcs1_der_b64},
+    )
+    answer = _dkim(ses, "goo.ne.jp")
+    assert (answer["DkimAttributes"]["Status"], answer["VerificationInfo"].get("ErrorType")) == (
+        "FAILED",
+        "HOST_NOT_FOUND",
+    )
+    [region] = status("goo.ne.jp", ("ap-northeast-1",), Aws())
+    assert region.verification_error == "HOST_NOT_FOUND"
+    assert condition_of(region, None) == (
+        SES_FAILED,
+        "SES stopped looking for the record (SES: HOST_NOT_FOUND, no record at the DKIM name)",
+    )
+
+
+def _verified_domain(ses: Any, emulator: Emulator, server: LocalNameServer, keys: OpenSSLKeys) -> None:
+    from conftest import publish_record
+
+    emulator.control("/_byodkim/config", {"dns_servers": [server.spec], "dkim_window": 3600.0})
+    public = base64.b64encode(keys["public.der"].read_bytes()).decode()
+    publish_record(server, "s1._domainkey.goo.ne.jp", f"v=DKIM1; k=rsa; p={public}")
+    ses.create_email_identity(
+        EmailIdentity="goo.ne.jp",
+        DkimSigningAttributes={"DomainSigningSelector": "s1", "DomainSigningPrivateKey": keys.pkcs1_der_b64},
+    )
+    assert _dkim(ses, "goo.ne.jp")["VerifiedForSendingStatus"] is True
+
+
+def _listed(ses: Any) -> dict[str, Any]:
+    [found] = ses.list_email_identities()["EmailIdentities"]
+    return dict(found)
+
+
+def test_a_verified_domain_stays_usable_while_a_new_key_is_pending(
+    ses: Any, emulator: Emulator, goo_dns: LocalNameServer, openssl_keys: OpenSSLKeys
+) -> None:
+    _verified_domain(ses, emulator, goo_dns, openssl_keys)
+    ses.put_email_identity_dkim_signing_attributes(
+        EmailIdentity="goo.ne.jp",
+        SigningAttributesOrigin="EXTERNAL",
+        SigningAttributes={"DomainSigningSelector": "s2", "DomainSigningPrivateKey": openssl_keys.pkcs1_der_b64},
+    )
+    answer = _dkim(ses, "goo.ne.jp")
+    assert answer["DkimAttributes"]["Status"] == "PENDING"
+    assert (answer["VerifiedForSendingStatus"], answer["VerificationStatus"]) == (True, "SUCCESS")
+    assert (_listed(ses)["SendingEnabled"], _listed(ses)["VerificationStatus"]) == (True, "SUCCESS")
+    ses.send_email(**_message("info@goo.ne.jp"))  # sent, unsigned by the domain, as SES's guide says
+
+
+def test_get_and_list_agree_in_temporary_failure(
+    ses: Any, emulator: Emulator, goo_dns: LocalNameServer, openssl_keys: OpenSSLKeys
+) -> None:
+    from conftest import remove_record
+
+    _verified_domain(ses, emulator, goo_dns, openssl_keys)
+    remove_record(goo_dns, "s1._domainkey.goo.ne.jp")
+    answer = _dkim(ses, "goo.ne.jp")
+    assert answer["DkimAttributes"]["Status"] == "TEMPORARY_FAILURE"
+    listed = _listed(ses)
+    assert (listed["SendingEnabled"], listed["VerificationStatus"]) == (
+        answer["VerifiedForSendingStatus"],
+        answer["VerificationStatus"],
+    )
+
+
+def test_reject_message_with_a_pending_mail_from_is_not_sent(
+    ses: Any, emulator: Emulator, goo_dns: LocalNameServer, openssl_keys: OpenSSLKeys
+) -> None:
+    _verified_domain(ses, emulator, goo_dns, openssl_keys)
+    ses.put_email_identity_mail_from_attributes(
+        EmailIdentity="goo.ne.jp", MailFromDomain="bounce.goo.ne.jp", BehaviorOnMxFailure="REJECT_MESSAGE"
+    )
+    _raises("MailFromDomainNotVerifiedException", ses.send_email, **_message("info@goo.ne.jp"))
+    ses.put_email_identity_mail_from_attributes(
+        EmailIdentity="goo.ne.jp", MailFromDomain="bounce.goo.ne.jp", BehaviorOnMxFailure="USE_DEFAULT_VALUE"
+    )
+    ses.send_email(**_message("info@goo.ne.jp"))  # one step off: the default MAIL FROM is used instead
+
+
+_TEMPLATE = '{"Resources": {"T": {"Type": "AWS::SNS::Topic"}}}'
+
+
+def test_change_sets_as_cloudformation_documents_them(emulator: Emulator) -> None:
+    cfn = boto3.client("cloudformation")
+    _raises("ChangeSetNotFound", cfn.describe_change_set, ChangeSetName="nope", StackName="s")
+    _raises("ChangeSetNotFound", cfn.execute_change_set, ChangeSetName="nope", StackName="s")
+    cfn.create_stack(StackName="s", TemplateBody=_TEMPLATE)
+    more = _TEMPLATE.replace("}}}", '}, "U": {"Type": "AWS::SNS::Topic"}}}')
+    created = cfn.create_change_set(StackName="s", ChangeSetName="more", TemplateBody=more)  # no type: UPDATE
+    assert created["StackId"] == cfn.describe_stacks(StackName="s")["Stacks"][0]["StackId"]
+    assert len(cfn.list_stacks(StackStatusFilter=["CREATE_COMPLETE", "REVIEW_IN_PROGRESS"])["StackSummaries"]) == 1
+    cfn.execute_change_set(ChangeSetName=created["Id"])
+    _raises("InvalidChangeSetStatus", cfn.execute_change_set, ChangeSetName=created["Id"])  # executed already
