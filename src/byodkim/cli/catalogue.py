@@ -83,6 +83,24 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     "fleet.next.verify, then register": ("verify, then register", "verify で確認し、register をやり直す"),
     "fleet.next.register": ("register", "register で登録"),
+    # What was typed that the Sceptre config does not declare (the command still runs).
+    "fleet.warning": ("warning: {line}", "警告: {line}"),
+    "fleet.not_declared": (
+        "{name} is not declared in the Sceptre config (declared: {declared})",
+        "{name} は Sceptre の設定に宣言されていません (宣言済み: {declared})",
+    ),
+    "fleet.not_declared_none": (
+        "{name} is not declared in the Sceptre config (declared: none)",
+        "{name} は Sceptre の設定に宣言されていません (宣言済みのドメインはありません)",
+    ),
+    "fleet.region_undeclared": (
+        "--region {extra} is not declared for {name} (declared: {declared})",
+        "--region {extra} は {name} に宣言されていません (宣言済み: {declared})",
+    ),
+    "fleet.env_region": (
+        "AWS_REGION {env} is not used for {name}, which is declared in {declared}; pass --region {env} to act there",
+        "AWS_REGION {env} は {name} には使いません ({name} の宣言は {declared})。{env} で実行するには --region {env} を指定してください",
+    ),
     # register and rollback: the key, then a line per region.
     "register.key": (
         "key {fingerprint}: {action} {secret} ({region})",
