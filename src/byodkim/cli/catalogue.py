@@ -101,6 +101,13 @@ TEXTS: dict[str, tuple[str, str]] = {
         "AWS_REGION {env} is not used for {name}, which is declared in {declared}; pass --region {env} to act there",
         "AWS_REGION {env} は {name} には使いません ({name} の宣言は {declared})。{env} で実行するには --region {env} を指定してください",
     ),
+    # report --all -o markdown: the fleet's memo, a table row per domain.
+    "report.fleet.title": ("# BYODKIM rollout: {count} domains", "# BYODKIM ロールアウト状況: {count} ドメイン"),
+    "report.fleet.head": (
+        "Domain | Stage | SES per region | DNS | Next",
+        "ドメイン | 段階 | SES (リージョン別) | DNS | 次の手順",
+    ),
+    "report.wrote": ("wrote {path}", "{path} に書き込みました"),
     # register and rollback: the key, then a line per region.
     "register.key": (
         "key {fingerprint}: {action} {secret} ({region})",
