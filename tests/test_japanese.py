@@ -25,13 +25,14 @@ from byodkim.text import display_width
 if TYPE_CHECKING:
     from pathlib import Path
 
+    from byodkim.emulator import Emulator
     from conftest import Cli, NameServerFactory
 
 TARGET = Deployment("aws-ses-migration", "prod", "aws-ses-migration-prod", "prod", "ap-northeast-1", "goo.ne.jp", "s1")
 # Words that are names or values in any language: product names, statuses, option words in commands.
 NAMES = {"BYODKIM", "SES", "DNS", "DKIM", "DMARC", "Lambda", "EXTERNAL", "SUCCESS", "PENDING", "UTC", "TXT",
          "TTL", "SOA", "NS", "Route", "AWS", "FAILED", "CREATE_COMPLETE", "RSA", "PEM", "ok", "on", "off", "byodkim",
-         "report", "rotate", "dns", "request", "uv", "run", "dig", "short", "Amazon", "Secrets", "Manager", "prod", "CNAME", "dkimpy", "SPF", "From", "Gmail", "Yahoo", "RFC", "Sceptre"}  # fmt: skip
+         "report", "rotate", "dns", "request", "uv", "run", "dig", "short", "Amazon", "Secrets", "Manager", "prod", "CNAME", "dkimpy", "SPF", "From", "Gmail", "Yahoo", "RFC", "Sceptre", "Easy", "ID"}  # fmt: skip
 
 
 def _english_words(line: str) -> list[str]:
@@ -170,3 +171,29 @@ def test_the_japanese_verify_table_lines_up_by_display_width() -> None:
         len({display_width(row[: row.index(detail)]) for row, detail in zip(rows, ("鍵", "この", "3 秒"), strict=True)})
         == 1
     )
+
+
+def test_status_in_japanese_has_no_english_sentence(cli: Cli, emulator: Emulator) -> None:
+    """status's table header, sending column, Easy DKIM notes and its "no identity" error come from the catalogue."""
+    import boto3
+
+    assert emulator  # boto3 below reaches it through the environment the fixture set
+    boto3.client("sesv2", region_name="ap-northeast-1").create_email_identity(EmailIdentity="goo.ne.jp")  # Easy DKIM
+    shown = cli("status", "--domain", "goo.ne.jp", "--region", "ap-northeast-1", "--no-dns", "--lang", "ja")
+    assert shown.code == 0, shown.err
+    lines = shown.out.splitlines()
+    assert lines[0].split() == ["リージョン", "鍵の出所", "状態", "署名", "セレクタ", "送信", "鍵の作成日時"]
+    assert "Easy DKIM (トークン 3 個)" in lines[1]
+    assert lines[2] == "ap-northeast-1: Easy DKIM の CNAME レコード:"
+    missing = cli("status", "--domain", "goo.ne.jp", "--region", "us-east-1", "--no-dns", "--lang", "ja")
+    assert (missing.code, missing.out, missing.err) == (
+        1,
+        "us-east-1: goo.ne.jp の ID はありません\n",
+        (
+            "警告: --region us-east-1 は goo.ne.jp に宣言されていません (宣言済み: ap-northeast-1)\n"
+            "エラー: us-east-1 に goo.ne.jp の SES ID はありません\n"
+        ),
+    )
+    # CNAME lines are records (names and values); every other line reads as Japanese.
+    prose = [line for line in shown.out.splitlines() + missing.err.splitlines() if not line.startswith("  ")]
+    assert [line for line in prose if _english_words(line)] == []

@@ -108,6 +108,21 @@ TEXTS: dict[str, tuple[str, str]] = {
         "ドメイン | 段階 | SES (リージョン別) | DNS | 次の手順",
     ),
     "report.wrote": ("wrote {path}", "{path} に書き込みました"),
+    # status for one domain: a table row per region, then notes and the record's check.
+    "status.head": (
+        "REGION | ORIGIN | STATUS | SIGNING | SELECTOR | SENDING | KEY SINCE",
+        "リージョン | 鍵の出所 | 状態 | 署名 | セレクタ | 送信 | 鍵の作成日時",
+    ),
+    "status.sending": ("verified", "送信可"),
+    "status.not_sending": ("not verified", "未確認"),
+    "status.easy_tokens": ("Easy DKIM ({count} tokens)", "Easy DKIM (トークン {count} 個)"),
+    "status.error": ("{region}: error: {error}", "{region}: エラー: {error}"),
+    "status.no_identity": ("{region}: no identity for {domain}", "{region}: {domain} の ID はありません"),
+    "status.none_anywhere": (
+        "error: no SES identity for {domain} in {regions}",
+        "エラー: {regions} に {domain} の SES ID はありません",
+    ),
+    "status.easy_cnames": ("{region}: Easy DKIM CNAME records:", "{region}: Easy DKIM の CNAME レコード:"),
     # register and rollback: the key, then a line per region.
     "register.key": (
         "key {fingerprint}: {action} {secret} ({region})",
