@@ -123,6 +123,12 @@ TEXTS: dict[str, tuple[str, str]] = {
         "エラー: {regions} に {domain} の SES ID はありません",
     ),
     "status.easy_cnames": ("{region}: Easy DKIM CNAME records:", "{region}: Easy DKIM の CNAME レコード:"),
+    # check-domain's lines after the posture.
+    "check.missing_set": ("FIX configuration set: {where}", "要修正 設定セット: {where}"),
+    "check.reports_hint": (
+        "receivers' own verdicts arrive at {rua}: save them and run `byodkim dmarc-report PATH --domain {domain}`",
+        "受信者自身の評価は {rua} に届きます。保存して `byodkim dmarc-report PATH --domain {domain}` で確認してください",
+    ),
     # register and rollback: the key, then a line per region.
     "register.key": (
         "key {fingerprint}: {action} {secret} ({region})",
