@@ -129,6 +129,24 @@ TEXTS: dict[str, tuple[str, str]] = {
         "receivers' own verdicts arrive at {rua}: save them and run `byodkim dmarc-report PATH --domain {domain}`",
         "受信者自身の評価は {rua} に届きます。保存して `byodkim dmarc-report PATH --domain {domain}` で確認してください",
     ),
+    # keygen for one domain: the files written and the next command.
+    "keygen.private": (
+        "private key: {path} (PKCS#1 PEM, {bits} bits, owner-only; keep it secret)",
+        "秘密鍵: {path} (PKCS#1 PEM、{bits} ビット、所有者のみ読み書き可。外部に出さないでください)",
+    ),
+    "keygen.public": ("public key:  {path}", "公開鍵: {path}"),
+    "keygen.fingerprint": ("fingerprint: {fingerprint}", "フィンガープリント: {fingerprint}"),
+    "keygen.next": ("next: {command}", "次: {command}"),
+    "keygen.dir_is_file": (
+        "{@key_dir} `{path}` is a file, not a folder",
+        "{@key_dir} `{path}` はファイルで、フォルダではありません",
+    ),
+    "keygen.give_folder": ("give a folder", "フォルダを指定してください"),
+    "keygen.no_selector": ("no selector given", "セレクタが指定されていません"),
+    "keygen.no_selector_hint": (
+        "pass {@selector} (one DNS label, e.g. gooid-21-pro-20250912-1)",
+        "{@selector} を指定してください (DNS ラベル 1 つ、例: gooid-21-pro-20250912-1)",
+    ),
     # register and rollback: the key, then a line per region.
     "register.key": (
         "key {fingerprint}: {action} {secret} ({region})",

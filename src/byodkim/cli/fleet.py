@@ -108,6 +108,20 @@ def target_options(function: F) -> F:
     return cast("F", fleet_options(regions_option(profile_option(nameserver_option(wrapper)))))
 
 
+def domain_targets(function: F) -> F:
+    """Add ``--domain`` (repeatable) and ``--all`` alone, passed on as ``targets`` (keygen: no AWS, no DNS).
+
+    A command that reads nothing remote takes the same bundle as the others, its AWS and DNS
+    parts empty, so choosing the domains is one path everywhere.
+    """
+
+    @functools.wraps(function)
+    def wrapper(*args: Any, domains: tuple[str, ...], every: bool, **values: Any) -> Any:  # noqa: ANN401
+        return function(*args, targets=Targets(tuple(domains), every, None, (), None, ()), **values)
+
+    return cast("F", domains_option(all_option(wrapper)))
+
+
 def declared() -> Deployment | None:
     """Return the deployment of the Sceptre project in reach, ``None`` outside one."""
     from byodkim import deployment
