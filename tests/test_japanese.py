@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
@@ -23,8 +24,6 @@ from byodkim.rollout.report import DnsView, LayerState, Rollout, StackState
 from byodkim.text import display_width
 
 if TYPE_CHECKING:
-    from pathlib import Path
-
     from byodkim.emulator import Emulator
     from conftest import Cli, NameServerFactory
 
@@ -197,3 +196,32 @@ def test_status_in_japanese_has_no_english_sentence(cli: Cli, emulator: Emulator
     # CNAME lines are records (names and values); every other line reads as Japanese.
     prose = [line for line in shown.out.splitlines() + missing.err.splitlines() if not line.startswith("  ")]
     assert [line for line in prose if _english_words(line)] == []
+
+
+@pytest.mark.parametrize(
+    ("declared", "japanese"),
+    [
+        (
+            "domains: goo.ne.jp",
+            "の `domains` がリストではありません。1 行に 1 つ `- domain: NAME` の形で書いてください",
+        ),
+        ("domains:\n  - domain: d1.example\n  - d1.example", "の `domains` に d1.example が 2 回あります。"),
+        ("domains:\n  - domain: d1.example\n    regions: [tokyo]", "の `tokyo` は AWS のリージョン名ではありません。"),
+    ],
+)
+def test_a_broken_sceptre_config_is_refused_in_japanese(
+    cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, declared: str, japanese: str
+) -> None:
+    """deployment.py's refusals are catalogue keys: under --lang ja the line is Japanese, exit 2."""
+    import shutil
+
+    folder = tmp_path / "sceptre"
+    shutil.copytree(Path(__file__).resolve().parents[1] / "sceptre", folder)
+    with (folder / "config" / "prod" / "config.yaml").open("a", encoding="utf-8") as handle:
+        handle.write(f"\n{declared}\n")
+    monkeypatch.setenv("BYODKIM_SCEPTRE_DIR", str(folder))
+    shown = cli("keygen", "--all", "--key-dir", tmp_path / "keys", "--lang", "ja")
+    assert shown.code == 2, shown.out + shown.err
+    assert shown.err.startswith("エラー: ")
+    assert japanese in shown.err
+    assert _english_words(shown.err.replace(str(folder), "")) == []
