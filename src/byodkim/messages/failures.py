@@ -294,6 +294,54 @@ TEXTS: dict[str, tuple[str, str]] = {
         "シークレット `{secret}` がその間に別の誰かに作成されました",
     ),
     "secret.run_again": ("run again", "もう一度実行してください"),
+    # adopt, retain and continue-rollback: each step as it is done (or would be).
+    "adopt.already_done": ("already done", "実施済み"),
+    "adopt.would_retain": (
+        "would set DeletionPolicy and UpdateReplacePolicy: Retain on {source} in {stack}",
+        "{stack} の {source} に DeletionPolicy と UpdateReplacePolicy: Retain を設定します (ドライラン)",
+    ),
+    "adopt.retained": (
+        "{source} keeps its resource when it leaves {stack}",
+        "{source} は {stack} から外れてもリソースを残します",
+    ),
+    "adopt.would_release": (
+        "would remove {source} (kept, not deleted) from {stack}",
+        "{stack} から {source} を外します (削除せず残します。ドライラン)",
+    ),
+    "adopt.released": (
+        "{source} is no longer managed by {stack}; the resource itself is kept",
+        "{source} は {stack} の管理から外れました。リソース自体は残っています",
+    ),
+    "adopt.new_stack": (
+        " (a new stack holding just it; the launch adds the rest)",
+        " (これだけを持つ新しいスタック。残りは launch で追加されます)",
+    ),
+    "adopt.would_import": (
+        "would import {kind} {value} into {stack} as {resource}{new}",
+        "{kind} {value} を {resource} として {stack} にインポートします (ドライラン){new}",
+    ),
+    "adopt.imported": (
+        "{kind} {value} is now {resource} in {stack}{new}",
+        "{kind} {value} は {stack} の {resource} になりました{new}",
+    ),
+    "adopt.would_continue": (
+        "would continue the rollback of {stack}, skipping: {skip}",
+        "{stack} のロールバックを続行します (ドライラン)。スキップ: {skip}",
+    ),
+    "adopt.would_continue_none": (
+        "would continue the rollback of {stack}, skipping: none{skip}",
+        "{stack} のロールバックを続行します (ドライラン)。スキップなし{skip}",
+    ),
+    "adopt.continued": (
+        "{stack} is UPDATE_ROLLBACK_COMPLETE{skip}",
+        "{stack} は UPDATE_ROLLBACK_COMPLETE になりました{skip}",
+    ),
+    "adopt.continued_skipping": (
+        "{stack} is UPDATE_ROLLBACK_COMPLETE; skipped {skip}: left as the failed update made them (check them against the template)",
+        "{stack} は UPDATE_ROLLBACK_COMPLETE になりました。スキップした {skip} は失敗した更新のままです (テンプレートと照合してください)",
+    ),
+    "stacks.next": ("next: {command}", "次: {command}"),
+    "stacks.next_then": ("next: {command}, then {then}", "次: {command}、その後 {then}"),
     "ses.configuration_set_gone": (
         "{region}: {name} does not exist; launch phase 3 again",
         "{region}: {name} はありません。フェーズ 3 をもう一度起動してください",
