@@ -225,3 +225,20 @@ def test_a_broken_sceptre_config_is_refused_in_japanese(
     assert shown.err.startswith("エラー: ")
     assert japanese in shown.err
     assert _english_words(shown.err.replace(str(folder), "")) == []
+
+
+def test_sandbox_dns_says_what_it_did_in_japanese(name_server: NameServerFactory, cli: Cli, tmp_path: Path) -> None:
+    """sandbox dns's lines (publish, corrupt, remove) come from the catalogue under --lang ja."""
+    from byodkim.local.dns import zone_text
+
+    server = name_server({"goo.ne.jp": zone_text("goo.ne.jp", 1, [])})
+    keys.write_key_files(tmp_path, "s1", keys.generate())
+    common = ("--domain", "goo.ne.jp", "--selector", "s1", "--nameserver", server.spec, "--lang", "ja")
+    public = ("--public-key-file", tmp_path / "s1.public.pem")
+    published = cli("sandbox", "dns", "publish", *common, *public)
+    assert published.code == 0, published.err
+    assert published.out.startswith("s1._domainkey.goo.ne.jp にレコードを公開しました (鍵 sha256:")
+    corrupted = cli("sandbox", "dns", "corrupt", *common, *public)
+    assert corrupted.out.startswith("s1._domainkey.goo.ne.jp にレコードを 255 文字で切って公開しました (鍵 ")
+    removed = cli("sandbox", "dns", "remove", *common)
+    assert removed.out == "s1._domainkey.goo.ne.jp の TXT レコードを削除しました\n"

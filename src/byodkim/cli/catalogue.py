@@ -147,6 +147,16 @@ TEXTS: dict[str, tuple[str, str]] = {
         "pass {@selector} (one DNS label, e.g. gooid-21-pro-20250912-1)",
         "{@selector} を指定してください (DNS ラベル 1 つ、例: gooid-21-pro-20250912-1)",
     ),
+    # sandbox dns: the DNS team's change, played on the sandbox's name server.
+    "sandbox.removed": ("removed the TXT record at {name}", "{name} の TXT レコードを削除しました"),
+    "sandbox.published": (
+        "published the record at {name} (key {fingerprint})",
+        "{name} にレコードを公開しました (鍵 {fingerprint})",
+    ),
+    "sandbox.corrupted": (
+        "published, cut at 255 characters, the record at {name} (key {fingerprint})",
+        "{name} にレコードを 255 文字で切って公開しました (鍵 {fingerprint})",
+    ),
     # register and rollback: the key, then a line per region.
     "register.key": (
         "key {fingerprint}: {action} {secret} ({region})",
