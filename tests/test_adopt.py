@@ -273,6 +273,9 @@ def _create(cfn: Any, stack: str, parameters: list[tuple[str, str]]) -> None:
     )
 
 
+ARTIFACTS = ("adopt", "--stack", "base", "--resource", "ArtifactBucket", "--live-resource", "Artifacts")
+
+
 def _byodkim(*args: str) -> subprocess.CompletedProcess[str]:
     """Run ``byodkim ARGS`` through the CLI's own entry point, in this process (no interpreter start per call)."""
     import contextlib
@@ -378,6 +381,14 @@ def test_adopting_the_team_account(team: Sandbox) -> None:
         "retained: already done",
         "released: already done",
         "imported: already done",
+    ]
+    assert _byodkim(
+        *ARTIFACTS, "--lang", "ja"
+    ).stdout.splitlines() == [  # the step words are commands' words; what was done reads as Japanese
+        "retained: 実施済み",
+        "released: 実施済み",
+        "imported: 実施済み",
+        "次: byodkim preflight --stack base、その後 cd sceptre && uv run sceptre launch -y prod",
     ]
 
     # 4. The removals are still findings until the live stacks retain what they would delete.

@@ -260,8 +260,13 @@ def test_the_verdict_is_the_same_in_every_format_and_language(
     if output == "json":
         verdict = json.loads(shown.out)
         assert (verdict["ok"], verdict["missingConfigurationSets"]) == (False, [gone])
-    else:
+    elif lang == "en":
         assert f"FIX configuration set: {gone}" in shown.out
+    else:  # the missing set in Japanese too: the line a Japanese operator acts on
+        assert (
+            "要修正 設定セット: ap-northeast-1: good-events はありません。フェーズ 3 をもう一度起動してください"
+            in shown.out
+        )
 
 
 @pytest.mark.usefixtures("missing_configuration_set")

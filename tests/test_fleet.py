@@ -312,6 +312,11 @@ def test_status_and_verify_all_give_a_line_per_unit_and_a_summary(
     )
     assert memo[5].startswith("| d000.fleet.example | SUCCESS |")
     assert memo[6].startswith("| d001.fleet.example | DNS 待ち |")
+    english = cli("report", "--all", "-o", "markdown", "--lang", "en").out.splitlines()
+    assert english[:3] == ["# BYODKIM rollout: 4 domains", "", "| Domain | Stage | SES per region | DNS | Next |"]
+    assert english[6].startswith("| d001.fleet.example | waiting for DNS |")
+    written = cli("report", "--all", "-o", "markdown", "--lang", "ja", "-O", tmp_path / "fleet.md")
+    assert written.out == f"{tmp_path / 'fleet.md'} に書き込みました\n"  # the line after the memo speaks its language
     named = cli("verify", "--domain", "goo.ne.jp", "--domain", "d000.fleet.example", "--ses")
     assert named.code == 0, named.out  # SES reads the same records: SUCCESS in both regions
     assert sum(line.startswith("ok") for line in named.out.splitlines()) == 2 + 2 * 2

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
@@ -23,15 +24,14 @@ from byodkim.rollout.report import DnsView, LayerState, Rollout, StackState
 from byodkim.text import display_width
 
 if TYPE_CHECKING:
-    from pathlib import Path
-
+    from byodkim.emulator import Emulator
     from conftest import Cli, NameServerFactory
 
 TARGET = Deployment("aws-ses-migration", "prod", "aws-ses-migration-prod", "prod", "ap-northeast-1", "goo.ne.jp", "s1")
 # Words that are names or values in any language: product names, statuses, option words in commands.
 NAMES = {"BYODKIM", "SES", "DNS", "DKIM", "DMARC", "Lambda", "EXTERNAL", "SUCCESS", "PENDING", "UTC", "TXT",
          "TTL", "SOA", "NS", "Route", "AWS", "FAILED", "CREATE_COMPLETE", "RSA", "PEM", "ok", "on", "off", "byodkim",
-         "report", "rotate", "dns", "request", "uv", "run", "dig", "short", "Amazon", "Secrets", "Manager", "prod", "CNAME", "dkimpy", "SPF", "From", "Gmail", "Yahoo", "RFC"}  # fmt: skip
+         "report", "rotate", "dns", "request", "uv", "run", "dig", "short", "Amazon", "Secrets", "Manager", "prod", "CNAME", "dkimpy", "SPF", "From", "Gmail", "Yahoo", "RFC", "Sceptre", "Easy", "ID"}  # fmt: skip
 
 
 def _english_words(line: str) -> list[str]:
@@ -129,9 +129,10 @@ def test_verify_wait_speaks_one_language(name_server: NameServerFactory, cli: Cl
                 "--nameserver", server.spec, "--query-timeout", "1", "--wait", "--timeout", "1s", "--interval", "0.2",
                 "--lang", "ja")  # fmt: skip
     assert shown.code == 3
-    # cli/fleet.py's "not declared in the Sceptre config" warning is still English (cli25 reshapes it).
-    lines = [line for line in shown.err.splitlines() if not line.startswith("warning: ")]
-    assert lines[0].startswith("待機中 0 秒: other._domainkey.")
+    lines = shown.err.splitlines()
+    # The domain is not the one the Sceptre config declares: the warning speaks Japanese too.
+    assert lines[0] == f"警告: {domain} は Sceptre の設定に宣言されていません (宣言済み: goo.ne.jp)"
+    assert lines[1].startswith("待機中 0 秒: other._domainkey.")
     assert lines[-1].startswith("エラー: 1s 待って打ち切りました: other._domainkey.")
     assert [line for line in lines if _english_words(line)] == []
 
@@ -169,3 +170,75 @@ def test_the_japanese_verify_table_lines_up_by_display_width() -> None:
         len({display_width(row[: row.index(detail)]) for row, detail in zip(rows, ("鍵", "この", "3 秒"), strict=True)})
         == 1
     )
+
+
+def test_status_in_japanese_has_no_english_sentence(cli: Cli, emulator: Emulator) -> None:
+    """status's table header, sending column, Easy DKIM notes and its "no identity" error come from the catalogue."""
+    import boto3
+
+    assert emulator  # boto3 below reaches it through the environment the fixture set
+    boto3.client("sesv2", region_name="ap-northeast-1").create_email_identity(EmailIdentity="goo.ne.jp")  # Easy DKIM
+    shown = cli("status", "--domain", "goo.ne.jp", "--region", "ap-northeast-1", "--no-dns", "--lang", "ja")
+    assert shown.code == 0, shown.err
+    lines = shown.out.splitlines()
+    assert lines[0].split() == ["リージョン", "鍵の出所", "状態", "署名", "セレクタ", "送信", "鍵の作成日時"]
+    assert "Easy DKIM (トークン 3 個)" in lines[1]
+    assert lines[2] == "ap-northeast-1: Easy DKIM の CNAME レコード:"
+    missing = cli("status", "--domain", "goo.ne.jp", "--region", "us-east-1", "--no-dns", "--lang", "ja")
+    assert (missing.code, missing.out, missing.err) == (
+        1,
+        "us-east-1: goo.ne.jp の ID はありません\n",
+        (
+            "警告: --region us-east-1 は goo.ne.jp に宣言されていません (宣言済み: ap-northeast-1)\n"
+            "エラー: us-east-1 に goo.ne.jp の SES ID はありません\n"
+        ),
+    )
+    # CNAME lines are records (names and values); every other line reads as Japanese.
+    prose = [line for line in shown.out.splitlines() + missing.err.splitlines() if not line.startswith("  ")]
+    assert [line for line in prose if _english_words(line)] == []
+
+
+@pytest.mark.parametrize(
+    ("declared", "japanese"),
+    [
+        (
+            "domains: goo.ne.jp",
+            "の `domains` がリストではありません。1 行に 1 つ `- domain: NAME` の形で書いてください",
+        ),
+        ("domains:\n  - domain: d1.example\n  - d1.example", "の `domains` に d1.example が 2 回あります。"),
+        ("domains:\n  - domain: d1.example\n    regions: [tokyo]", "の `tokyo` は AWS のリージョン名ではありません。"),
+    ],
+)
+def test_a_broken_sceptre_config_is_refused_in_japanese(
+    cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, declared: str, japanese: str
+) -> None:
+    """deployment.py's refusals are catalogue keys: under --lang ja the line is Japanese, exit 2."""
+    import shutil
+
+    folder = tmp_path / "sceptre"
+    shutil.copytree(Path(__file__).resolve().parents[1] / "sceptre", folder)
+    with (folder / "config" / "prod" / "config.yaml").open("a", encoding="utf-8") as handle:
+        handle.write(f"\n{declared}\n")
+    monkeypatch.setenv("BYODKIM_SCEPTRE_DIR", str(folder))
+    shown = cli("keygen", "--all", "--key-dir", tmp_path / "keys", "--lang", "ja")
+    assert shown.code == 2, shown.out + shown.err
+    assert shown.err.startswith("エラー: ")
+    assert japanese in shown.err
+    assert _english_words(shown.err.replace(str(folder), "")) == []
+
+
+def test_sandbox_dns_says_what_it_did_in_japanese(name_server: NameServerFactory, cli: Cli, tmp_path: Path) -> None:
+    """sandbox dns's lines (publish, corrupt, remove) come from the catalogue under --lang ja."""
+    from byodkim.local.dns import zone_text
+
+    server = name_server({"goo.ne.jp": zone_text("goo.ne.jp", 1, [])})
+    keys.write_key_files(tmp_path, "s1", keys.generate())
+    common = ("--domain", "goo.ne.jp", "--selector", "s1", "--nameserver", server.spec, "--lang", "ja")
+    public = ("--public-key-file", tmp_path / "s1.public.pem")
+    published = cli("sandbox", "dns", "publish", *common, *public)
+    assert published.code == 0, published.err
+    assert published.out.startswith("s1._domainkey.goo.ne.jp にレコードを公開しました (鍵 sha256:")
+    corrupted = cli("sandbox", "dns", "corrupt", *common, *public)
+    assert corrupted.out.startswith("s1._domainkey.goo.ne.jp にレコードを 255 文字で切って公開しました (鍵 ")
+    removed = cli("sandbox", "dns", "remove", *common)
+    assert removed.out == "s1._domainkey.goo.ne.jp の TXT レコードを削除しました\n"

@@ -200,7 +200,7 @@ def test_keygen_refuses_to_overwrite_and_changes_nothing(cli: Cli, tmp_path: Pat
     assert result.code == 2
     assert (
         result.err
-        == f"error: `{tmp_path / 's.private.pem'}` already exists; byodkim never overwrites a key; move it away or choose another --selector or --out-dir\n"
+        == f"error: `{tmp_path / 's.private.pem'}` already exists; byodkim never overwrites a key; move it away or choose another --selector or --key-dir\n"
     )
     assert (tmp_path / "s.private.pem").read_bytes() == before["s.private.pem"]
     assert not (tmp_path / "s.public.pem").exists()
@@ -241,3 +241,31 @@ def test_keygen_old_folder_names_still_work_with_one_deprecation_line(cli: Cli, 
     assert result.code == 0, result.err
     assert result.err == f"warning: {old} is deprecated; use --key-dir\n"
     assert (tmp_path / "k" / "s.private.pem").exists()
+
+
+def test_keygen_speaks_japanese_and_takes_the_options_bundle(cli: Cli, tmp_path: Path) -> None:
+    """keygen's lines and refusals under --lang ja come from the catalogue; its domains come as one Targets value."""
+    import inspect
+
+    from byodkim.cli.fleet import Targets
+    from byodkim.cli.keys import keygen
+
+    assert keygen.callback is not None
+    assert inspect.signature(inspect.unwrap(keygen.callback)).parameters["targets"].annotation in (Targets, "Targets")
+    shown = cli("keygen", "--selector", "s", "--domain", "goo.ne.jp", "--key-dir", tmp_path / "k", "--lang", "ja")
+    assert shown.code == 0, shown.err
+    lines = shown.out.splitlines()
+    assert lines[0].startswith(f"秘密鍵: {tmp_path / 'k' / 's.private.pem'} (PKCS#1 PEM、2048 ビット、")
+    assert lines[1] == f"公開鍵: {tmp_path / 'k' / 's.public.pem'}"
+    assert lines[2].startswith("フィンガープリント: sha256:")
+    assert lines[3].startswith("次: ")
+    assert "register --domain goo.ne.jp --selector s" in lines[3]
+    (tmp_path / "file").write_text("x")
+    refused = cli("keygen", "--selector", "s", "--key-dir", tmp_path / "file", "--lang", "ja")
+    assert (refused.code, refused.err) == (
+        2,
+        f"エラー: --key-dir `{tmp_path / 'file'}` はファイルで、フォルダではありません。フォルダを指定してください\n",
+    )
+    bare = cli("keygen", "--domain", "undeclared.example", "--key-dir", tmp_path / "k2", "--lang", "ja")
+    assert bare.code == 2
+    assert bare.err.splitlines()[-1].startswith("エラー: ")

@@ -92,3 +92,20 @@ def test_the_request_asks_for_the_mail_from_records_too(cli: Cli, tmp_path: Path
         2,
         "error: --mail-from needs the SES region its MX points at; add --region, e.g. ap-northeast-1\n",
     )
+
+
+def test_the_request_texts_outside_its_template_are_catalogue_keys() -> None:
+    """The blanks, the MAIL FROM part and the language refusal carry keys (no inline ``if ja`` left in request.py)."""
+    from byodkim.dkim.request import RequestFields, render_request
+    from byodkim.errors import InputError
+    from byodkim.messages import Said, render
+
+    record = DkimRecord("goo.ne.jp", "s1", keys.generate().public.b64)
+    with pytest.raises(InputError) as refused:
+        render_request(record, "fr")
+    assert isinstance(refused.value.message, Said)
+    assert render(refused.value.message, "ja") == "言語 `fr` には対応していません"
+    japanese = render_request(record, "ja", RequestFields(mail_from="mail.goo.ne.jp", region="ap-northeast-1"))
+    assert "（ご記入ください）" in japanese
+    assert "SPF を From ドメインとアライメントさせるためのレコードです。" in japanese
+    assert "(please fill in)" in render_request(record, "en")

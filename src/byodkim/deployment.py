@@ -244,7 +244,7 @@ def _domains(values: dict[str, Any], where: Path, regions: tuple[str, ...]) -> t
     default_selector = str(values.get("selector") or "")
     listed = values.get("domains") or []
     if not isinstance(listed, list):
-        raise InputError(f"`domains` in {where} is not a list", "write one `- domain: NAME` entry per line")
+        raise InputError(say("config.domains_not_list", where=str(where)), say("config.domains_not_list_hint"))
     if values.get("domain_name") and (default_selector or listed):
         main = normalize_domain(str(values["domain_name"]))
         if not any(isinstance(e, dict) and str(e.get("domain", "")).lower() == main for e in listed):
@@ -253,7 +253,9 @@ def _domains(values: dict[str, Any], where: Path, regions: tuple[str, ...]) -> t
     for number, entry in enumerate(listed, 1):
         spec = _entry(entry, number, where, default_selector, regions)
         if spec.domain in specs:
-            raise InputError(f"`domains` lists {spec.domain} twice in {where}", "keep one entry per domain")
+            raise InputError(
+                say("config.domain_twice", domain=spec.domain, where=str(where)), say("config.domain_twice_hint")
+            )
         specs[spec.domain] = spec
     return tuple(specs.values())
 
@@ -264,22 +266,29 @@ def _entry(entry: object, number: int, where: Path, default_selector: str, regio
     if isinstance(entry, str):
         entry = {"domain": entry}  # the short form: just the name
     if not isinstance(entry, dict) or not entry.get("domain"):
-        raise InputError(f"`domains` entry {number} in {where} has no domain", "give `- domain: NAME`")
+        raise InputError(
+            say("config.entry_no_domain", number=number, where=str(where)), say("config.entry_no_domain_hint")
+        )
     try:
         domain = normalize_domain(str(entry["domain"]))
         selector = validate_selector(str(entry.get("selector") or default_selector))
     except InputError as exc:
-        raise InputError(f"`domains` entry {number} in {where}: {exc}", "fix the entry") from None
+        raise InputError(
+            say("config.entry_bad", number=number, where=str(where), why=exc.message), say("config.fix_entry")
+        ) from None
     named = entry.get("regions") or list(regions)
     named = [named] if isinstance(named, str) else named
     if not named:
-        raise InputError(f"`domains` entry {number} ({domain}) in {where} has no region", "set region or regions")
+        raise InputError(
+            say("config.entry_no_region", number=number, domain=domain, where=str(where)),
+            say("config.entry_no_region_hint"),
+        )
     return DomainSpec(domain, selector, tuple(dict.fromkeys(_region(str(r), where) for r in named)))
 
 
 def _region(name: str, where: Path) -> str:
     if not REGION_NAME.match(name):
-        raise InputError(f"`{name}` in {where} is not an AWS region name", "use a name such as ap-northeast-1")
+        raise InputError(say("config.bad_region", name=name, where=str(where)), say("config.bad_region_hint"))
     return name
 
 
@@ -309,9 +318,7 @@ def _load(path: Path) -> dict[str, Any]:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        raise InputError(
-            f"`{path}` is not UTF-8 (line {line})", "save it as UTF-8 (or plain ASCII), e.g. in VS Code"
-        ) from None
+        raise InputError(say("config.not_utf8", path=str(path), line=line), say("config.not_utf8_hint")) from None
 
     class _Loader(yaml.SafeLoader):
         """Sceptre's own tags (resolvers, hooks) are Sceptre's business: read them as plain values."""
@@ -320,9 +327,11 @@ def _load(path: Path) -> dict[str, Any]:
     try:
         loaded = yaml.load(text, Loader=_Loader) or {}  # noqa: S506 - a SafeLoader subclass
     except yaml.YAMLError as exc:
-        raise InputError(f"`{path}` is not valid YAML: {exc}".replace("\n", " "), "fix the file") from None
+        raise InputError(
+            say("config.bad_yaml", path=str(path), why=str(exc).replace("\n", " ")), say("config.fix_file")
+        ) from None
     if not isinstance(loaded, dict):
-        raise InputError(f"`{path}` is not a mapping of settings", "fix the file")
+        raise InputError(say("config.not_mapping", path=str(path)), say("config.fix_file"))
     return loaded
 
 
@@ -339,5 +348,5 @@ def _plain(loader: Any, node: Any) -> Any:  # noqa: ANN401 - a yaml loader and n
 def _text(values: dict[str, Any], key: str, folder: Path) -> str:
     value = values.get(key)
     if not value:
-        raise InputError(f"`{key}` is not set in {folder / 'config'}", f"set {key} in config/config.yaml")
+        raise InputError(say("config.unset", key=key, folder=str(folder / "config")), say("config.unset_hint", key=key))
     return str(value)

@@ -58,10 +58,7 @@ def read_key(client: SecretsManagerClient, secret_id: str) -> SigningKey | None:
     if isinstance(data, dict) and "fingerprint" in data:  # stored by byodkim, which checked it then
         key = from_ses_form(str(material), validate=False)
         if key.public.fingerprint != data["fingerprint"]:
-            raise AwsError(
-                f"secret `{secret_id}` holds another key than its own fingerprint field says",
-                "someone changed the secret's value: check CloudTrail (PutSecretValue), then rotate to a new key",
-            )
+            raise AwsError(say("secret.not_its_fingerprint", secret=secret_id), say("secret.swapped_hint"))
         return key
     return key_from_bytes(str(material).encode(), f"secret `{secret_id}`")
 
@@ -79,9 +76,13 @@ def read_checked_key(client: SecretsManagerClient, secret_id: str) -> SigningKey
     described = _described_public(client, secret_id)
     if described is not None and described.fingerprint != key.public.fingerprint:
         raise AwsError(
-            f"secret `{secret_id}` holds another key ({key.public.fingerprint}) than its description names "
-            f"({described.fingerprint})",
-            "someone changed the secret's value: check CloudTrail (PutSecretValue), then rotate to a new key",
+            say(
+                "secret.not_described",
+                secret=secret_id,
+                fingerprint=key.public.fingerprint,
+                described=described.fingerprint,
+            ),
+            say("secret.swapped_hint"),
         )
     return key
 
@@ -152,7 +153,7 @@ class KeptKey:
         if self._key is None:
             key = read_key(self.client, self.secret_id)
             if key is None:
-                raise AwsError(f"secret `{self.secret_id}` is gone", "run again: a new key is generated and stored")
+                raise AwsError(say("secret.gone", secret=self.secret_id), say("secret.gone_hint"))
             if key.public.fingerprint != self.public.fingerprint:
                 raise AwsError(
                     say("secret.changed", secret=self.secret_id),
@@ -274,7 +275,7 @@ def store_key(
             raced = read_key(client, secret_id)
             if raced is not None and raced.public.fingerprint == key.public.fingerprint:
                 return StoredKey(secret_id, raced, created=False)
-            raise AwsError(f"secret `{secret_id}` was created by someone else meanwhile", "run again") from None
+            raise AwsError(say("secret.raced", secret=secret_id), say("secret.run_again")) from None
         raise
     if readers:
         client.put_resource_policy(SecretId=secret_id, ResourcePolicy=reader_policy(readers), BlockPublicPolicy=True)

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from byodkim.aws.errors import describe, error_code
 from byodkim.deployment import TAG_FINGERPRINT, TAG_SELECTOR
-from byodkim.errors import AwsError, ByodkimError, InputError
+from byodkim.errors import ByodkimError
 from byodkim.messages import say
 
 if TYPE_CHECKING:
@@ -399,23 +399,3 @@ def rollback(domain: str, regions: tuple[str, ...], aws: Aws) -> list[RegionResu
         except Exception as exc:  # noqa: BLE001 - report and go on to the next region
             results.append(RegionResult(region, "failed", ok=False, detail=describe(exc)))
     return results
-
-
-def easy_dkim_tokens(domain: str, regions: tuple[str, ...], aws: Aws) -> dict[str, list[str]]:
-    """Return SES's Easy DKIM tokens per region (the CNAMEs rollback needs); refuse a region not on Easy DKIM.
-
-    The tokens exist only once the identity is on Easy DKIM (after ``rollback``): a region still on
-    a key of the domain's own, or with no identity, has none to publish.
-    """
-    found = {}
-    for item in status(domain, regions, aws):
-        if item.error:
-            raise AwsError(f"cannot read SES in {item.region}: {item.error}")
-        if not item.exists or item.origin == "EXTERNAL" or len(item.tokens) != 3:  # noqa: PLR2004 - Easy DKIM's three
-            now = "has no identity" if not item.exists else f"signs with its own key ({','.join(item.tokens) or '-'})"
-            raise InputError(
-                f"{domain} {now} in {item.region}: SES gives Easy DKIM's CNAME records only once it is on Easy DKIM",
-                "switch it with `byodkim rollback` first (it prints them too)",
-            )
-        found[item.region] = item.tokens
-    return found

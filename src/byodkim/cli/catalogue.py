@@ -86,6 +86,80 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     "fleet.next.verify, then register": ("verify, then register", "verify で確認し、register をやり直す"),
     "fleet.next.register": ("register", "register で登録"),
+    # What was typed that the Sceptre config does not declare (the command still runs).
+    "fleet.warning": ("warning: {line}", "警告: {line}"),
+    "fleet.not_declared": (
+        "{name} is not declared in the Sceptre config (declared: {declared})",
+        "{name} は Sceptre の設定に宣言されていません (宣言済み: {declared})",
+    ),
+    "fleet.not_declared_none": (
+        "{name} is not declared in the Sceptre config (declared: none)",
+        "{name} は Sceptre の設定に宣言されていません (宣言済みのドメインはありません)",
+    ),
+    "fleet.region_undeclared": (
+        "--region {extra} is not declared for {name} (declared: {declared})",
+        "--region {extra} は {name} に宣言されていません (宣言済み: {declared})",
+    ),
+    "fleet.env_region": (
+        "AWS_REGION {env} is not used for {name}, which is declared in {declared}; pass --region {env} to act there",
+        "AWS_REGION {env} は {name} には使いません ({name} の宣言は {declared})。{env} で実行するには --region {env} を指定してください",
+    ),
+    # report --all -o markdown: the fleet's memo, a table row per domain.
+    "report.fleet.title": ("# BYODKIM rollout: {count} domains", "# BYODKIM ロールアウト状況: {count} ドメイン"),
+    "report.fleet.head": (
+        "Domain | Stage | SES per region | DNS | Next",
+        "ドメイン | 段階 | SES (リージョン別) | DNS | 次の手順",
+    ),
+    "report.wrote": ("wrote {path}", "{path} に書き込みました"),
+    # status for one domain: a table row per region, then notes and the record's check.
+    "status.head": (
+        "REGION | ORIGIN | STATUS | SIGNING | SELECTOR | SENDING | KEY SINCE",
+        "リージョン | 鍵の出所 | 状態 | 署名 | セレクタ | 送信 | 鍵の作成日時",
+    ),
+    "status.sending": ("verified", "送信可"),
+    "status.not_sending": ("not verified", "未確認"),
+    "status.easy_tokens": ("Easy DKIM ({count} tokens)", "Easy DKIM (トークン {count} 個)"),
+    "status.error": ("{region}: error: {error}", "{region}: エラー: {error}"),
+    "status.no_identity": ("{region}: no identity for {domain}", "{region}: {domain} の ID はありません"),
+    "status.none_anywhere": (
+        "error: no SES identity for {domain} in {regions}",
+        "エラー: {regions} に {domain} の SES ID はありません",
+    ),
+    "status.easy_cnames": ("{region}: Easy DKIM CNAME records:", "{region}: Easy DKIM の CNAME レコード:"),
+    # check-domain's lines after the posture.
+    "check.missing_set": ("FIX configuration set: {where}", "要修正 設定セット: {where}"),
+    "check.reports_hint": (
+        "receivers' own verdicts arrive at {rua}: save them and run `byodkim dmarc-report PATH --domain {domain}`",
+        "受信者自身の評価は {rua} に届きます。保存して `byodkim dmarc-report PATH --domain {domain}` で確認してください",
+    ),
+    # keygen for one domain: the files written and the next command.
+    "keygen.private": (
+        "private key: {path} (PKCS#1 PEM, {bits} bits, owner-only; keep it secret)",
+        "秘密鍵: {path} (PKCS#1 PEM、{bits} ビット、所有者のみ読み書き可。外部に出さないでください)",
+    ),
+    "keygen.public": ("public key:  {path}", "公開鍵: {path}"),
+    "keygen.fingerprint": ("fingerprint: {fingerprint}", "フィンガープリント: {fingerprint}"),
+    "keygen.next": ("next: {command}", "次: {command}"),
+    "keygen.dir_is_file": (
+        "{@key_dir} `{path}` is a file, not a folder",
+        "{@key_dir} `{path}` はファイルで、フォルダではありません",
+    ),
+    "keygen.give_folder": ("give a folder", "フォルダを指定してください"),
+    "keygen.no_selector": ("no selector given", "セレクタが指定されていません"),
+    "keygen.no_selector_hint": (
+        "pass {@selector} (one DNS label, e.g. gooid-21-pro-20250912-1)",
+        "{@selector} を指定してください (DNS ラベル 1 つ、例: gooid-21-pro-20250912-1)",
+    ),
+    # sandbox dns: the DNS team's change, played on the sandbox's name server.
+    "sandbox.removed": ("removed the TXT record at {name}", "{name} の TXT レコードを削除しました"),
+    "sandbox.published": (
+        "published the record at {name} (key {fingerprint})",
+        "{name} にレコードを公開しました (鍵 {fingerprint})",
+    ),
+    "sandbox.corrupted": (
+        "published, cut at 255 characters, the record at {name} (key {fingerprint})",
+        "{name} にレコードを 255 文字で切って公開しました (鍵 {fingerprint})",
+    ),
     # register and rollback: the key, then a line per region.
     "register.key": (
         "key {fingerprint}: {action} {secret} ({region})",

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from byodkim.aws.session import Aws
     from byodkim.deployment import Deployment, DomainSpec
     from byodkim.dnscheck.servers import Server
+    from byodkim.messages import Said
     from byodkim.rollout.fleet import Outcome, Progress, Summary, Unit
 
 F = TypeVar("F", bound="Callable[..., Any]")
@@ -107,6 +108,20 @@ def target_options(function: F) -> F:
     return cast("F", fleet_options(regions_option(profile_option(nameserver_option(wrapper)))))
 
 
+def domain_targets(function: F) -> F:
+    """Add ``--domain`` (repeatable) and ``--all`` alone, passed on as ``targets`` (keygen: no AWS, no DNS).
+
+    A command that reads nothing remote takes the same bundle as the others, its AWS and DNS
+    parts empty, so choosing the domains is one path everywhere.
+    """
+
+    @functools.wraps(function)
+    def wrapper(*args: Any, domains: tuple[str, ...], every: bool, **values: Any) -> Any:  # noqa: ANN401
+        return function(*args, targets=Targets(tuple(domains), every, None, (), None, ()), **values)
+
+    return cast("F", domains_option(all_option(wrapper)))
+
+
 def declared() -> Deployment | None:
     """Return the deployment of the Sceptre project in reach, ``None`` outside one."""
     from byodkim import deployment
@@ -142,14 +157,20 @@ def chosen(
                 "pass --selector, or declare it under `domains:` (docs/fleet.md)",
             )
     if target is not None and not every:  # the command goes on: say what it goes on with
+        from byodkim.cli.catalogue import text
+        from byodkim.messages import say
+
+        # The warning speaks the command's --lang (a command without one speaks English).
+        context = click.get_current_context(silent=True)
+        lang = str(context.params.get("lang") or "en") if context is not None else "en"
         for line in declaration_warnings(target, domains, regions, regions_matter=need_regions):
-            click.echo(f"warning: {line}", err=True)
+            click.echo(text(say("fleet.warning", line=line), lang), err=True)
     return specs
 
 
 def declaration_warnings(
     target: Deployment, domains: Sequence[str], regions: Sequence[str], *, regions_matter: bool = True
-) -> list[str]:
+) -> list[Said]:
     """Return what the operator typed that the Sceptre config does not declare (a typo, most often).
 
     What was typed still runs: an explicit --region wins over the declaration. AWS_REGION (or
@@ -159,26 +180,29 @@ def declaration_warnings(
     import difflib
     import os
 
-    found = []
+    from byodkim.cli import catalogue  # noqa: F401 - adds the CLI's texts to the catalogue
+    from byodkim.messages import say
+
+    found: list[Said] = []
     names = [spec.domain for spec in target.domains]
     for name in dict.fromkeys(domains):
         spec = target.declared(name)
         if spec is None:
             close = difflib.get_close_matches(name, names, n=3, cutoff=0.8)
             listed = ", ".join(close or names) if close or len(names) <= 5 else f"{len(names)} domains"  # noqa: PLR2004
-            found.append(f"{name} is not declared in the Sceptre config (declared: {listed or 'none'})")
+            if listed:
+                found.append(say("fleet.not_declared", name=name, declared=listed))
+            else:
+                found.append(say("fleet.not_declared_none", name=name))
         elif not regions_matter:
             continue
         elif regions and set(regions) - set(spec.regions):
             extra = ", ".join(r for r in regions if r not in spec.regions)
-            found.append(f"--region {extra} is not declared for {name} (declared: {', '.join(spec.regions)})")
+            found.append(say("fleet.region_undeclared", extra=extra, name=name, declared=", ".join(spec.regions)))
         elif not regions and spec.regions:
             env = os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION")
             if env and env not in spec.regions:
-                found.append(
-                    f"AWS_REGION {env} is not used for {name}, which is declared in {', '.join(spec.regions)}; "
-                    f"pass --region {env} to act there"
-                )
+                found.append(say("fleet.env_region", env=env, name=name, declared=", ".join(spec.regions)))
     return found
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from byodkim.cli import fleet
-from byodkim.cli.fleet import all_option
+from byodkim.cli.fleet import Targets, domain_targets
 from byodkim.cli.options import (
     DOMAIN,
     FILE,
@@ -46,22 +46,14 @@ KEY_DIR = click.Path(path_type=Path, file_okay=True)
 )
 @renamed("--out-dir", "--key-dir", "key_dir", type=KEY_DIR)
 @renamed("--out", "--key-dir", "key_dir", type=KEY_DIR)  # a folder, where --out is a file everywhere else
-@click.option(
-    "--domain",
-    "domains",
-    type=DOMAIN,
-    multiple=True,
-    help="Mail domain (for the next command); repeat for several, each key under KEY_DIR/DOMAIN/.",
-)
-@all_option
+@domain_targets
 @output_option("text", "json")
 @lang_option("the output")
 def keygen(
     selector: str | None,
     bits: str,
     key_dir: Path,
-    domains: tuple[str, ...],
-    every: bool,  # noqa: FBT001 - a click flag
+    targets: Targets,
     output: str,
     lang: str,
 ) -> int:
@@ -70,22 +62,23 @@ def keygen(
     With several --domain or --all, one pair per domain under KEY_DIR/DOMAIN/, generated on
     every core; a domain whose key file exists is kept as it is.
     """
+    from byodkim.cli.catalogue import text
     from byodkim.deployment import DomainSpec
+    from byodkim.messages import say
     from byodkim.rollout.fleet import Unit, cores
     from byodkim.rollout.fleetops import KeygenWork
 
     if key_dir.exists() and not key_dir.is_dir():
-        raise InputError(f"--key-dir `{key_dir}` is a file, not a folder", "give a folder")
-    many = fleet.is_fleet(domains, every)
-    work = KeygenWork(key_dir, int(bits), flat=not many)
-    if many:
-        todo = [Unit(spec) for spec in fleet.chosen(domains, every, selector, ())]
+        raise InputError(say("keygen.dir_is_file", path=str(key_dir)), say("keygen.give_folder"))
+    work = KeygenWork(key_dir, int(bits), flat=not targets.many)
+    if targets.many:
+        todo = [Unit(spec) for spec in targets.specs(selector, need_regions=False)]
         return fleet.run(todo, work, output, "keys", workers=cores(), lang=lang)
-    domain = domains[0] if domains else None
+    domain = targets.domains[0] if targets.domains else None
     if selector is None:
-        spec = fleet.chosen(domains, every, None, ())[0] if domain else None
+        spec = targets.specs(None, need_regions=False)[0] if domain else None
         if spec is None:
-            raise InputError("no selector given", "pass --selector (one DNS label, e.g. gooid-21-pro-20250912-1)")
+            raise InputError(say("keygen.no_selector"), say("keygen.no_selector_hint"))
         selector = spec.selector
     made = work.generate(Unit(DomainSpec(domain or "", selector, ())))
     if output == "json":  # stdout is the JSON alone, so it parses
@@ -93,13 +86,15 @@ def keygen(
 
         echo_json({"private": str(made.private), "public": str(made.public), "fingerprint": made.fingerprint})
         return 0
-    click.echo(f"private key: {made.private} (PKCS#1 PEM, {made.bits} bits, owner-only; keep it secret)")
-    click.echo(f"public key:  {made.public}")
-    click.echo(f"fingerprint: {made.fingerprint}")
     # The runbook's next step (phase 3): register keeps the key in Secrets Manager and registers it with SES.
-    click.echo(
-        f"next: {prefix()} register --domain {domain or 'DOMAIN'} --selector {selector} --key-file {made.private}"
-    )
+    command = f"{prefix()} register --domain {domain or 'DOMAIN'} --selector {selector} --key-file {made.private}"
+    for line in (
+        say("keygen.private", path=str(made.private), bits=made.bits),
+        say("keygen.public", path=str(made.public)),
+        say("keygen.fingerprint", fingerprint=made.fingerprint),
+        say("keygen.next", command=command),
+    ):
+        click.echo(text(line, lang))
     return 0
 
 
@@ -177,7 +172,7 @@ def dns_request(
     from byodkim.dkim.request import RequestFields, render_easy_dkim_request, render_request
 
     if easy_dkim:
-        from byodkim.aws.ses import easy_dkim_tokens
+        from byodkim.aws.easydkim import easy_dkim_tokens
 
         aws, regions = aws_regions(None, (mail_from_region,) if mail_from_region else ())
         tokens = easy_dkim_tokens(domain, regions, aws)

@@ -185,16 +185,18 @@ def sandbox_dns(
     public_key_file: Path | None,
     secret_id: str | None,
     nameservers: tuple[list[Server], ...],
-    lang: str,  # noqa: ARG001 - read by the error translation (cli/__init__.py); the line is English
+    lang: str,
 ) -> None:
     """Play the DNS team on a running sandbox: publish, remove, or corrupt (cut at 255) the record.
 
     The sandbox's name server is BYODKIM_NAMESERVERS, which `sandbox --keep` prints.
     """
     from byodkim import deployment
+    from byodkim.cli.catalogue import text
     from byodkim.dkim.names import record_name
     from byodkim.dkim.record import DkimRecord, quote_strings
     from byodkim.local.dns import update_zone
+    from byodkim.messages import say
 
     chosen = servers(nameservers)
     if not chosen:
@@ -210,7 +212,7 @@ def sandbox_dns(
     name = record_name(domain, selector)
     if action == "remove":
         update_zone(chosen[0].address, chosen[0].port, zone, delete=[name])
-        click.echo(f"removed the TXT record at {name}")
+        click.echo(text(say("sandbox.removed", name=name), lang))
         return
     public = _public_to_publish(public_key_file, secret_id)
     record = DkimRecord(domain, selector, public.b64)
@@ -218,8 +220,8 @@ def sandbox_dns(
     update_zone(
         chosen[0].address, chosen[0].port, zone, delete=[name], add=[(name, 300, "TXT", [quote_strings(strings)])]
     )
-    done = "published" if action == "publish" else "published, cut at 255 characters,"
-    click.echo(f"{done} the record at {name} (key {public.fingerprint})")
+    key = "sandbox.published" if action == "publish" else "sandbox.corrupted"
+    click.echo(text(say(key, name=name, fingerprint=public.fingerprint), lang))
 
 
 def _public_to_publish(public_key_file: Path | None, secret_id: str | None) -> PublicKey:

@@ -209,20 +209,20 @@ def _render_checked(checked: DomainChecked, output: str, lang: str) -> None:
     else:
         _render_posture(posture)
     _echo_reports_hint(posture, output, lang)
+    from byodkim.cli.catalogue import text
+    from byodkim.messages import say
+
     for where in checked.missing_sets:
-        click.echo(("- " if output == "markdown" else "  ") + f"FIX configuration set: {where}")
-
-
-_REPORTS_HINT = {
-    "en": "receivers' own verdicts arrive at {rua}: save them and run `byodkim dmarc-report PATH --domain {d}`",
-    "ja": "受信者自身の評価は {rua} に届きます。保存して `byodkim dmarc-report PATH --domain {d}` で確認してください",
-}
+        click.echo(("- " if output == "markdown" else "  ") + text(say("check.missing_set", where=where), lang))
 
 
 def _echo_reports_hint(posture: Posture, output: str, lang: str) -> None:
     """Point from the DMARC record's rua= to dmarc-report (docs/dmarc-report.md), when there is a rua=."""
+    from byodkim.cli.catalogue import text
+    from byodkim.messages import say
+
     if posture.dmarc.rua:
-        hint = _REPORTS_HINT[lang].format(rua=posture.dmarc.rua, d=posture.domain)
+        hint = text(say("check.reports_hint", rua=posture.dmarc.rua, domain=posture.domain), lang)
         click.echo(("\n- " if output == "markdown" else "" if lang == "ja" else "  ") + hint)
 
 

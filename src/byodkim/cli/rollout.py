@@ -99,8 +99,11 @@ def report(
     if out is None:
         click.echo(text, nl=False)
     else:
+        from byodkim.cli.catalogue import text as shown
+        from byodkim.messages import say
+
         write_text(out, text)
-        click.echo(f"wrote {out}")
+        click.echo(shown(say("report.wrote", path=str(out)), lang))
     return 0
 
 
@@ -126,42 +129,36 @@ def _with_dmarc(
 
 def _fleet_memo(todo: list[Unit], work: ReportWork, lang: str, out: Path | None) -> int:
     """Write the fleet's status memo: one Markdown table row per domain, in the order declared."""
+    from byodkim.cli.catalogue import Codes, text
+    from byodkim.messages import say
     from byodkim.rollout.fleet import Run
 
     runner = Run(work)
     summary = runner.run(todo)
     order = {unit.domain: index for index, unit in enumerate(todo)}
     rows = sorted(runner.outcomes, key=lambda o: order[o.domain])
-    ja = lang == "ja"
-    head = (
-        ("ドメイン", "段階", "SES (リージョン別)", "DNS", "次の手順")
-        if ja
-        else ("Domain", "Stage", "SES per region", "DNS", "Next")
-    )
+
+    # Stage and next step are codes (the same in every language), shown as words from the catalogue.
+    stages, steps = Codes("fleet.action.", lang), Codes("fleet.next.", lang)
+    head = text(say("report.fleet.head"), lang)
     lines = [
-        f"# {'BYODKIM ロールアウト状況' if ja else 'BYODKIM rollout'}: {len(rows)} {'ドメイン' if ja else 'domains'}",
+        text(say("report.fleet.title", count=len(rows)), lang),
         "",
-        "| " + " | ".join(head) + " |",
-        "|" + "---|" * len(head),
+        f"| {head} |",
+        "|" + "---|" * (head.count(" | ") + 1),
     ]
     for outcome in rows:
         ses = ", ".join(f"{r}: {s}" for r, s in outcome.data.get("ses", {}).items()) or "-"
-        found, step = outcome.detail, outcome.next
-        if ja:
-            from byodkim.cli.catalogue import FLEET_ACTIONS, FLEET_NEXT, translate
-
-            stage, found = FLEET_ACTIONS.get(outcome.action, outcome.action), translate(found)
-            step = FLEET_NEXT.get(step, step)
-        else:
-            stage = outcome.action
+        found, step = text(outcome.detail, lang), outcome.next
+        stage, step = stages.get(outcome.action, outcome.action), steps.get(step, step)
         lines.append(f"| {outcome.domain} | {stage} | {ses} | {found or '-'} | {step or '-'} |")
     lines += ["", fleet.summary_line(summary, lang)]
-    text = "\n".join(lines) + "\n"
+    memo = "\n".join(lines) + "\n"
     if out is None:
-        click.echo(text, nl=False)
+        click.echo(memo, nl=False)
     else:
-        write_text(out, text)
-        click.echo(f"wrote {out}")
+        write_text(out, memo)
+        click.echo(text(say("report.wrote", path=str(out)), lang))
     return 0 if summary.ok else 1
 
 

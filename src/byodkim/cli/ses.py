@@ -177,50 +177,42 @@ def status(
     if output == "json":
         echo_json({"domain": domain, "regions": [s.as_dict() for s in found], "dns": [asdict(v) for v in views]})
         return 1 if any(item.error for item in found) or not any(item.exists for item in found) else 0
+    from byodkim.cli.catalogue import Codes, text
+    from byodkim.messages import say
+
     if not any(item.exists or item.error for item in found):
         # A typo reads as "no identity" everywhere: a state no rollout step leaves, so not a success.
         _status_table(domain, found, lang)
-        click.echo(f"error: no SES identity for {domain} in {', '.join(chosen)}", err=True)
+        click.echo(text(say("status.none_anywhere", domain=domain, regions=", ".join(chosen)), lang), err=True)
         return 1
     _status_table(domain, found, lang)
+    outcomes = Codes("outcome.", lang)
     for view in views:
-        if lang == "ja":
-            from byodkim.cli.catalogue import OUTCOMES, translate
-
-            click.echo(f"DNS: {translate(view.summary)}")
-            for answer in view.servers:
-                outcome = OUTCOMES.get(answer.outcome, answer.outcome)
-                click.echo(f"  {answer.server}: {outcome} {translate(answer.detail)}".rstrip())
-            continue
-        click.echo(f"dns: {view.summary}")
+        click.echo(text(say("status.dns", summary=text(view.summary, lang)), lang))
         for answer in view.servers:
-            click.echo(f"  {answer.server}: {answer.outcome} {answer.detail}".rstrip())
+            outcome = outcomes.get(answer.outcome, answer.outcome)
+            click.echo(f"  {answer.server}: {outcome} {text(answer.detail, lang)}".rstrip())
     return 1 if any(item.error for item in found) else 0
-
-
-_HEADERS = {
-    "en": ("REGION", "ORIGIN", "STATUS", "SIGNING", "SELECTOR", "SENDING", "KEY SINCE"),
-    "ja": ("リージョン", "鍵の出所", "状態", "署名", "セレクタ", "送信", "鍵の作成日時"),
-}
 
 
 def _status_table(domain: str, found: list[RegionStatus], lang: str = "en") -> None:
     """Print one row per region under a header, columns aligned by display width (full data: -o json)."""
+    from byodkim.cli.catalogue import text
+    from byodkim.messages import say
     from byodkim.text import display_width, pad
 
-    header = _HEADERS[lang]
-    ja = lang == "ja"
+    header = tuple(text(say("status.head"), lang).split(" | "))
+    sending = {True: text(say("status.sending"), lang), False: text(say("status.not_sending"), lang)}
     rows: list[tuple[str, ...]] = []
     notes: list[str] = []
     for item in found:
         if item.error:
-            notes.append(f"{item.region}: {'エラー' if ja else 'error'}: {item.error}")
+            notes.append(text(say("status.error", region=item.region, error=item.error), lang))
         elif not item.exists:
-            notes.append(
-                f"{item.region}: {domain} の ID はありません" if ja else f"{item.region}: no identity for {domain}"
-            )
+            notes.append(text(say("status.no_identity", region=item.region, domain=domain), lang))
         else:
-            selector = ",".join(item.tokens) if item.origin == "EXTERNAL" else f"Easy DKIM ({len(item.tokens)} tokens)"
+            easy = say("status.easy_tokens", count=len(item.tokens))
+            selector = ",".join(item.tokens) if item.origin == "EXTERNAL" else text(easy, lang)
             rows.append(
                 (
                     item.region,
@@ -228,9 +220,7 @@ def _status_table(domain: str, found: list[RegionStatus], lang: str = "en") -> N
                     str(item.status),
                     "on" if item.signing_enabled else "off",
                     selector or "-",
-                    ("送信可" if item.verified_for_sending else "未確認")
-                    if ja
-                    else ("verified" if item.verified_for_sending else "not verified"),
+                    sending[bool(item.verified_for_sending)],
                     str(item.last_key_time or "-")[:19],
                 )
             )
@@ -242,9 +232,7 @@ def _status_table(domain: str, found: list[RegionStatus], lang: str = "en") -> N
         click.echo(note)
     for item in found:
         if item.exists and item.origin != "EXTERNAL" and item.tokens:
-            click.echo(
-                f"{item.region}: Easy DKIM CNAME records:" if not ja else f"{item.region}: Easy DKIM の CNAME レコード:"
-            )
+            click.echo(text(say("status.easy_cnames", region=item.region), lang))
             for line in cname_lines(domain, item.tokens):
                 click.echo(f"  {line}")
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import click
 
 from byodkim.cli.options import (
@@ -15,6 +17,9 @@ from byodkim.cli.options import (
     renamed,
 )
 from byodkim.errors import InputError
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 
 @click.command()
@@ -80,7 +85,7 @@ def adopt(
     profile: str | None,
     region: str | None,
     dry_run: bool,  # noqa: FBT001 - a click flag
-    lang: str,  # noqa: ARG001 - read by the error translation (cli/__init__.py); the steps are English
+    lang: str,
 ) -> None:
     """Import a resource that exists under our logical ID (retain, remove, import), without recreating it."""
     from byodkim import deployment
@@ -96,11 +101,10 @@ def adopt(
     target = deployment.read(folder, environment or deployment.DEFAULT_GROUP)
 
     request = AdoptRequest(target, folder, stack, resource, source, dry_run=dry_run)
-    run_adopt(request, Aws(profile, region or target.region), _progress)
+    run_adopt(request, Aws(profile, region or target.region), _progress(lang))
     if not dry_run:
-        click.echo(
-            f"next: byodkim preflight --stack {stack}, then cd sceptre && uv run sceptre launch -y {target.group}"
-        )
+        launch = f"cd sceptre && uv run sceptre launch -y {target.group}"
+        _next(lang, f"byodkim preflight --stack {stack}", launch)
 
 
 @click.command()
@@ -118,7 +122,7 @@ def retain(
     profile: str | None,
     region: str | None,
     dry_run: bool,  # noqa: FBT001 - a click flag
-    lang: str,  # noqa: ARG001 - read by the error translation (cli/__init__.py); the steps are English
+    lang: str,
 ) -> None:
     """Keep a resource when a launch removes or replaces it (DeletionPolicy/UpdateReplacePolicy: Retain)."""
     from byodkim import deployment
@@ -128,9 +132,9 @@ def retain(
     _our_stack(stack)
     target = deployment.read(group=environment or deployment.DEFAULT_GROUP)
 
-    run_retain(target, stack, resource, Aws(profile, region or target.region), _progress, dry_run=dry_run)
+    run_retain(target, stack, resource, Aws(profile, region or target.region), _progress(lang), dry_run=dry_run)
     if not dry_run:
-        click.echo(f"next: byodkim preflight --env {target.group}")
+        _next(lang, f"byodkim preflight --env {target.group}")
 
 
 @click.command("continue-rollback")
@@ -148,7 +152,7 @@ def continue_rollback(
     region: str | None,
     dry_run: bool,  # noqa: FBT001 - a click flag
     yes: bool,  # noqa: FBT001 - a click flag
-    lang: str,  # noqa: ARG001 - read by the error translation (cli/__init__.py); the steps are English
+    lang: str,
 ) -> None:
     """Continue a failed rollback, skipping only the resources whose rollback failed."""
     from byodkim import deployment
@@ -160,18 +164,16 @@ def continue_rollback(
     aws = Aws(profile, region or target.region)
 
     if not dry_run and not yes:
-        skip = run_continue(target, stack, aws, _progress, dry_run=True)
+        skip = run_continue(target, stack, aws, _progress(lang), dry_run=True)
         if skip and not click.confirm(
             "Skipped resources are marked UPDATE_COMPLETE without being rolled back. Continue?", err=True
         ):
             raise InputError("not continued", "run again with -y, or --dry-run to see the resources only")
-    run_continue(target, stack, aws, _progress, dry_run=dry_run)
+    run_continue(target, stack, aws, _progress(lang), dry_run=dry_run)
     if dry_run:
-        click.echo(f"next: byodkim continue-rollback --stack {stack} -y, then byodkim preflight --env {target.group}")
+        _next(lang, f"byodkim continue-rollback --stack {stack} -y", f"byodkim preflight --env {target.group}")
     else:
-        click.echo(
-            f"next: byodkim preflight --env {target.group}, then cd sceptre && uv run sceptre launch -y {target.group}"
-        )
+        _next(lang, f"byodkim preflight --env {target.group}", f"cd sceptre && uv run sceptre launch -y {target.group}")
 
 
 @click.command("iam-policy")
@@ -205,5 +207,20 @@ def _our_stack(stack: str) -> None:
         )
 
 
-def _progress(step: str, what: str) -> None:
-    click.echo(f"{step}: {what}")
+def _progress(lang: str) -> Callable[[str, str], None]:
+    """Return the progress printer for adopt's steps: ``STEP: WHAT`` in ``lang`` (the step is a command word)."""
+    from byodkim.cli.catalogue import text
+
+    def show(step: str, what: str) -> None:
+        click.echo(f"{step}: {text(what, lang)}")
+
+    return show
+
+
+def _next(lang: str, command: str, then: str = "") -> None:
+    """Print the runbook's next command (and the one after it) in ``lang``."""
+    from byodkim.cli.catalogue import text
+    from byodkim.messages import say
+
+    said = say("stacks.next_then", command=command, then=then) if then else say("stacks.next", command=command)
+    click.echo(text(said, lang))

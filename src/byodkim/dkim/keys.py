@@ -90,7 +90,7 @@ class SigningKey:
 def generate(bits: int = DEFAULT_BITS) -> SigningKey:
     """Generate a new RSA key of a size SES accepts."""
     if bits not in SES_KEY_SIZES:
-        raise InputError(f"{bits} bits is not a size SES accepts", "use 2048 (or 1024)")
+        raise InputError(say("key.size", bits=bits), say("key.size_hint"))
     from cryptography.hazmat.primitives.asymmetric import rsa
 
     return SigningKey(rsa.generate_private_key(public_exponent=65537, key_size=bits), "generated")
@@ -110,7 +110,7 @@ def write_key_files(out_dir: Path, selector: str, key: SigningKey) -> KeyFiles:
 
     files = KeyFiles(out_dir / f"{selector}.private.pem", out_dir / f"{selector}.public.pem")
     if out_dir.exists() and not out_dir.is_dir():
-        raise InputError(f"`{out_dir}` is a file, not a folder", "give a folder")
+        raise InputError(say("key.dir_is_file", path=str(out_dir)), say("key.give_folder"))
     for existing in (files.private, files.public):
         if existing.exists() or existing.is_symlink():
             raise InputError(say("key.exists", path=existing), say("key.exists_hint"))
@@ -126,7 +126,9 @@ def write_key_files(out_dir: Path, selector: str, key: SigningKey) -> KeyFiles:
             files.private.unlink(missing_ok=True)
             raise
     except OSError as exc:
-        raise InputError(f"cannot write the key to `{out_dir}`: {exc.strerror}", "check the folder") from None
+        raise InputError(
+            say("key.cannot_write", path=str(out_dir), why=exc.strerror), say("key.check_folder")
+        ) from None
     return files
 
 

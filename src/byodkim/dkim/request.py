@@ -29,9 +29,11 @@ class RequestFields:
 def render_request(record: DkimRecord, lang: str = "en", fields: RequestFields | None = None) -> str:
     """Return the Markdown request for publishing ``record``."""
     fields = fields or RequestFields()
-    if lang not in ("en", "ja"):
-        raise InputError(f"language `{lang}` is not supported", "use en or ja")
-    blank = "（ご記入ください）" if lang == "ja" else "(please fill in)"
+    from byodkim.messages import say, text_of
+
+    if lang not in LANGS:
+        raise InputError(say("request.bad_lang", lang=lang), say("request.bad_lang_hint"))
+    blank = text_of("request.blank", lang)
     text = (_JA if lang == "ja" else _EN).format(**_values(record, fields, blank))
     return text + mail_from_section(fields.mail_from, fields.region or "REGION", lang) if fields.mail_from else text
 
@@ -46,18 +48,11 @@ def mail_from_records(mail_from: str, region: str) -> list[str]:
 
 def mail_from_section(mail_from: str, region: str, lang: str) -> str:
     """Return the request's part for the MAIL FROM records, so SPF aligns with the From domain."""
+    from byodkim.messages import render, say
+
     lines = "\n".join(mail_from_records(mail_from, region))
-    if lang == "ja":
-        return (
-            f"\n## 追加をお願いするレコード (MAIL FROM: {mail_from})\n\n"
-            "SES から送るメールのエンベロープ送信者を自社ドメインにし、SPF を From ドメインとアライメントさせるためのレコードです。\n\n"
-            f"```\n{lines}\n```\n"
-        )
-    return (
-        f"\n## Records to add for the MAIL FROM domain {mail_from}\n\n"
-        "They make the envelope sender of mail from SES the domain's own, so SPF aligns with the From domain.\n\n"
-        f"```\n{lines}\n```\n"
-    )
+    title, why = say("request.mail_from_title", mail_from=mail_from), say("request.mail_from_why")
+    return f"\n## {render(title, lang)}\n\n{render(why, lang)}\n\n```\n{lines}\n```\n"
 
 
 def _values(record: DkimRecord, fields: RequestFields, blank: str) -> dict[str, object]:

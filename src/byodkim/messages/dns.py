@@ -44,6 +44,18 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     "verify.server_verdict": ("{server} {outcome}", "{server} {outcome}"),
     "verify.ses_states": ("SES {states}", "SES {states}"),
+    # The DNS team's request (dkim/request.py): its blanks and the MAIL FROM part.
+    "request.bad_lang": ("language `{lang}` is not supported", "言語 `{lang}` には対応していません"),
+    "request.bad_lang_hint": ("use en or ja", "en か ja を指定してください"),
+    "request.blank": ("(please fill in)", "（ご記入ください）"),  # noqa: RUF001 - the form's fullwidth brackets, as written before
+    "request.mail_from_title": (
+        "Records to add for the MAIL FROM domain {mail_from}",
+        "追加をお願いするレコード (MAIL FROM: {mail_from})",
+    ),
+    "request.mail_from_why": (
+        "They make the envelope sender of mail from SES the domain's own, so SPF aligns with the From domain.",
+        "SES から送るメールのエンベロープ送信者を自社ドメインにし、SPF を From ドメインとアライメントさせるためのレコードです。",
+    ),
     "status.dns": ("dns: {summary}", "DNS: {summary}"),
     "status.server": ("{server}: {outcome} {detail}", "{server}: {outcome} {detail}"),
     # The record as one server publishes it (ServerAnswer.detail).

@@ -227,6 +227,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     "ses.way_publish": ("publish the record", "レコードを公開し"),
     # Declared domains and the fleet (rollout/fleet.py, rollout/domaincheck.py).
+    "ses.configuration_set_gone": (
+        "{region}: {name} does not exist; launch phase 3 again",
+        "{region}: {name} はありません。フェーズ 3 をもう一度起動してください",
+    ),
     "fleet.both": ("give {@every} or {@domain}, not both", "{@every} と {@domain} は同時に指定できません"),
     "fleet.undeclared": (
         "{@every} needs the domains declared in the Sceptre config",

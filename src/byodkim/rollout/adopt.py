@@ -135,14 +135,14 @@ def _retain(
     source = str(request.source)
     resource = live.get("Resources", {}).get(source)
     if resource is None or (resource.get("DeletionPolicy") == resource.get("UpdateReplacePolicy") == "Retain"):
-        progress("retained", "already done")
+        progress("retained", say("adopt.already_done"))
         return
     if request.dry_run:
-        progress("retained", f"would set DeletionPolicy and UpdateReplacePolicy: Retain on {source} in {name}")
+        progress("retained", say("adopt.would_retain", source=source, stack=name))
         return
     resource["DeletionPolicy"] = resource["UpdateReplacePolicy"] = "Retain"
     _update(cfn, name, live)
-    progress("retained", f"{source} keeps its resource when it leaves {name}")
+    progress("retained", say("adopt.retained", source=source, stack=name))
 
 
 def _release(
@@ -151,7 +151,7 @@ def _release(
     source = str(request.source)
     resources = live.get("Resources", {})
     if source not in resources:
-        progress("released", "already done")
+        progress("released", say("adopt.already_done"))
         return
     # A `Ref` to it elsewhere in the stack (an alias's TargetKeyId naming the key) becomes the
     # value it has now, so the release changes nothing those resources see.
@@ -166,7 +166,7 @@ def _release(
             "remove those references from the live stack first (or adopt them too), then run adopt again",
         )
     if request.dry_run:
-        progress("released", f"would remove {source} (kept, not deleted) from {name}")
+        progress("released", say("adopt.would_release", source=source, stack=name))
         return
     del resources[source]
     # Other stacks read these outputs (!stack_output) until the launch gives them ours: keep
@@ -179,7 +179,7 @@ def _release(
         if refers_to(output, source):
             output["Value"] = current.get(key, "")
     _update(cfn, name, live)
-    progress("released", f"{source} is no longer managed by {name}; the resource itself is kept")
+    progress("released", say("adopt.released", source=source, stack=name))
 
 
 def _import(
@@ -195,16 +195,17 @@ def _import(
 ) -> None:
     resources = live.setdefault("Resources", {})
     if request.resource in resources:
-        progress("imported", "already done")
+        progress("imported", say("adopt.already_done"))
         return
     resource_type = str(ours["Type"])
     key = IDENTIFIER[resource_type]
     value = identifier or str(ours["Properties"].get(key, ""))
     if not value:
         raise InputError(say("adopt.which", kind=resource_type), say("adopt.give_source"))
-    new = " (a new stack holding just it; the launch adds the rest)" if create else ""
+    new = say("adopt.new_stack") if create else ""
+    said = {"kind": resource_type, "value": value, "stack": name, "resource": request.resource, "new": new}
     if request.dry_run:
-        progress("imported", f"would import {resource_type} {value} into {name} as {request.resource}{new}")
+        progress("imported", say("adopt.would_import", **said))
         return
     resources[request.resource] = {**ours, "DeletionPolicy": "Retain", "UpdateReplacePolicy": "Retain"}
     change_set = f"byodkim-adopt-{request.resource}-{int(time.time())}"
@@ -222,7 +223,7 @@ def _import(
     _wait_change_set(cfn, name, change_set)
     cfn.execute_change_set(StackName=name, ChangeSetName=change_set)
     _wait_stack(cfn, name, "IMPORT_COMPLETE")
-    progress("imported", f"{resource_type} {value} is now {request.resource} in {name}{new}")
+    progress("imported", say("adopt.imported", **said))
 
 
 def _with_ref_as_value(value: Any, logical_id: str, physical: str) -> Any:  # noqa: ANN401 - template JSON
@@ -300,15 +301,15 @@ def continue_rollback(
             "run `byodkim preflight` to see what it needs",
         )
     skip = rollback_skip_list(cfn, name)
-    listed = " ".join(skip) or "none"
+    listed = " ".join(skip)
     if dry_run:
-        progress("continue-rollback", f"would continue the rollback of {name}, skipping: {listed}")
+        key = "adopt.would_continue" if skip else "adopt.would_continue_none"
+        progress("continue-rollback", say(key, stack=name, skip=listed))
         return skip
     cfn.continue_update_rollback(StackName=name, ResourcesToSkip=list(skip))
     _wait_stack(cfn, name, "UPDATE_ROLLBACK_COMPLETE")
-    skipped = f"; skipped {listed}: left as the failed update made them (check them against the template)"
-    skipped = skipped if skip else ""
-    progress("continue-rollback", f"{name} is UPDATE_ROLLBACK_COMPLETE{skipped}")
+    key = "adopt.continued_skipping" if skip else "adopt.continued"
+    progress("continue-rollback", say(key, stack=name, skip=listed))
     return skip
 
 

@@ -224,8 +224,9 @@ class CheckDomainWork:
 def missing_configuration_sets(aws: Aws, found: list[RegionStatus]) -> tuple[str, ...]:
     """Return "REGION: NAME does not exist" for identities whose default configuration set is gone."""
     from byodkim.aws.errors import error_code
+    from byodkim.messages import say
 
-    missing = []
+    missing: list[str] = []
     for status in found:
         if not status.configuration_set:
             continue
@@ -234,7 +235,7 @@ def missing_configuration_sets(aws: Aws, found: list[RegionStatus]) -> tuple[str
         except Exception as exc:
             if error_code(exc) != "NotFoundException":
                 raise
-            missing.append(f"{status.region}: {status.configuration_set} does not exist; launch phase 3 again")
+            missing.append(say("ses.configuration_set_gone", region=status.region, name=status.configuration_set))
     return tuple(missing)
 
 

@@ -1,0 +1,122 @@
+# ruff: noqa: E501 - a table of whole sentences, one to a line, English and Japanese side by side
+"""What the setup says: the Sceptre config, key files, secrets changed under us, and adopt's stack repairs."""
+
+from __future__ import annotations
+
+TEXTS: dict[str, tuple[str, str]] = {
+    # The Sceptre config (deployment.py) and the key files (dkim/keys.py).
+    "config.domains_not_list": ("`domains` in {where} is not a list", "{where} の `domains` がリストではありません"),
+    "config.domains_not_list_hint": (
+        "write one `- domain: NAME` entry per line",
+        "1 行に 1 つ `- domain: NAME` の形で書いてください",
+    ),
+    "config.domain_twice": (
+        "`domains` lists {domain} twice in {where}",
+        "{where} の `domains` に {domain} が 2 回あります",
+    ),
+    "config.domain_twice_hint": ("keep one entry per domain", "1 ドメインにつき 1 項目にしてください"),
+    "config.entry_no_domain": (
+        "`domains` entry {number} in {where} has no domain",
+        "{where} の `domains` の {number} 番目にドメインがありません",
+    ),
+    "config.entry_no_domain_hint": ("give `- domain: NAME`", "`- domain: NAME` を書いてください"),
+    "config.entry_bad": ("`domains` entry {number} in {where}: {why}", "{where} の `domains` の {number} 番目: {why}"),
+    "config.fix_entry": ("fix the entry", "この項目を直してください"),
+    "config.entry_no_region": (
+        "`domains` entry {number} ({domain}) in {where} has no region",
+        "{where} の `domains` の {number} 番目 ({domain}) にリージョンがありません",
+    ),
+    "config.entry_no_region_hint": ("set region or regions", "region か regions を設定してください"),
+    "config.bad_region": (
+        "`{name}` in {where} is not an AWS region name",
+        "{where} の `{name}` は AWS のリージョン名ではありません",
+    ),
+    "config.bad_region_hint": ("use a name such as ap-northeast-1", "ap-northeast-1 のような名前を使ってください"),
+    "config.not_utf8": ("`{path}` is not UTF-8 (line {line})", "`{path}` は UTF-8 ではありません ({line} 行目)"),
+    "config.not_utf8_hint": (
+        "save it as UTF-8 (or plain ASCII), e.g. in VS Code",
+        "UTF-8 (または ASCII) で保存してください (VS Code など)",
+    ),
+    "config.bad_yaml": ("`{path}` is not valid YAML: {why}", "`{path}` は正しい YAML ではありません: {why}"),
+    "config.not_mapping": ("`{path}` is not a mapping of settings", "`{path}` は設定のマッピングではありません"),
+    "config.fix_file": ("fix the file", "ファイルを直してください"),
+    "config.unset": ("`{key}` is not set in {folder}", "{folder} に `{key}` が設定されていません"),
+    "config.unset_hint": ("set {key} in config/config.yaml", "config/config.yaml に {key} を設定してください"),
+    "key.size": ("{bits} bits is not a size SES accepts", "{bits} ビットは SES が受け付ける鍵長ではありません"),
+    "key.size_hint": ("use 2048 (or 1024)", "2048 (または 1024) を使ってください"),
+    "key.dir_is_file": ("`{path}` is a file, not a folder", "`{path}` はファイルで、フォルダではありません"),
+    "key.give_folder": ("give a folder", "フォルダを指定してください"),
+    "key.cannot_write": ("cannot write the key to `{path}`: {why}", "`{path}` に鍵を書き込めません: {why}"),
+    "key.check_folder": ("check the folder", "フォルダを確認してください"),
+    # Secrets Manager: a secret that changed or vanished under us.
+    "secret.not_its_fingerprint": (
+        "secret `{secret}` holds another key than its own fingerprint field says",
+        "シークレット `{secret}` の鍵が、その fingerprint 欄の示す鍵と違います",
+    ),
+    "secret.not_described": (
+        "secret `{secret}` holds another key ({fingerprint}) than its description names ({described})",
+        "シークレット `{secret}` の鍵 ({fingerprint}) が、説明欄の示す鍵 ({described}) と違います",
+    ),
+    "secret.swapped_hint": (
+        "someone changed the secret's value: check CloudTrail (PutSecretValue), then rotate to a new key",
+        "誰かがシークレットの値を変えています。CloudTrail (PutSecretValue) を確認し、新しい鍵にローテーションしてください",
+    ),
+    "secret.gone": ("secret `{secret}` is gone", "シークレット `{secret}` がなくなっています"),
+    "secret.gone_hint": (
+        "run again: a new key is generated and stored",
+        "もう一度実行してください。新しい鍵を生成して保存します",
+    ),
+    "secret.raced": (
+        "secret `{secret}` was created by someone else meanwhile",
+        "シークレット `{secret}` がその間に別の誰かに作成されました",
+    ),
+    "secret.run_again": ("run again", "もう一度実行してください"),
+    # adopt, retain and continue-rollback: each step as it is done (or would be).
+    "adopt.already_done": ("already done", "実施済み"),
+    "adopt.would_retain": (
+        "would set DeletionPolicy and UpdateReplacePolicy: Retain on {source} in {stack}",
+        "{stack} の {source} に DeletionPolicy と UpdateReplacePolicy: Retain を設定します (ドライラン)",
+    ),
+    "adopt.retained": (
+        "{source} keeps its resource when it leaves {stack}",
+        "{source} は {stack} から外れてもリソースを残します",
+    ),
+    "adopt.would_release": (
+        "would remove {source} (kept, not deleted) from {stack}",
+        "{stack} から {source} を外します (削除せず残します。ドライラン)",
+    ),
+    "adopt.released": (
+        "{source} is no longer managed by {stack}; the resource itself is kept",
+        "{source} は {stack} の管理から外れました。リソース自体は残っています",
+    ),
+    "adopt.new_stack": (
+        " (a new stack holding just it; the launch adds the rest)",
+        " (これだけを持つ新しいスタック。残りは launch で追加されます)",
+    ),
+    "adopt.would_import": (
+        "would import {kind} {value} into {stack} as {resource}{new}",
+        "{kind} {value} を {resource} として {stack} にインポートします (ドライラン){new}",
+    ),
+    "adopt.imported": (
+        "{kind} {value} is now {resource} in {stack}{new}",
+        "{kind} {value} は {stack} の {resource} になりました{new}",
+    ),
+    "adopt.would_continue": (
+        "would continue the rollback of {stack}, skipping: {skip}",
+        "{stack} のロールバックを続行します (ドライラン)。スキップ: {skip}",
+    ),
+    "adopt.would_continue_none": (
+        "would continue the rollback of {stack}, skipping: none{skip}",
+        "{stack} のロールバックを続行します (ドライラン)。スキップなし{skip}",
+    ),
+    "adopt.continued": (
+        "{stack} is UPDATE_ROLLBACK_COMPLETE{skip}",
+        "{stack} は UPDATE_ROLLBACK_COMPLETE になりました{skip}",
+    ),
+    "adopt.continued_skipping": (
+        "{stack} is UPDATE_ROLLBACK_COMPLETE; skipped {skip}: left as the failed update made them (check them against the template)",
+        "{stack} は UPDATE_ROLLBACK_COMPLETE になりました。スキップした {skip} は失敗した更新のままです (テンプレートと照合してください)",
+    ),
+    "stacks.next": ("next: {command}", "次: {command}"),
+    "stacks.next_then": ("next: {command}, then {then}", "次: {command}、その後 {then}"),
+}
