@@ -1,4 +1,4 @@
-"""check-mail's lines, in English and Japanese: one keyed table (key -> en, ja), ready for the catalogue.
+"""check-mail's lines, in English and Japanese, from the catalogue's ``mail.*`` keys (:mod:`byodkim.messages.mail`).
 
 Japanese follows how mail operators write about authentication results: the result words
 ``pass``/``fail``/``temperror`` are left as they are (as in Authentication-Results), never
@@ -14,78 +14,12 @@ from byodkim.dnscheck import receiver
 if TYPE_CHECKING:
     from byodkim.dnscheck.mailcheck import MailVerdict, SignatureVerdict
 
-TEXT: dict[str, tuple[str, str]] = {
-    "signature": (
-        "DKIM d={d} s={s} a={a}: {state}; {align} with From {f}",
-        "DKIM d={d} s={s} a={a}: {state}; From {f} と{align}",
-    ),
-    "aligned_strict": ("aligned (strict)", "アライメント一致 (strict)"),
-    "aligned_relaxed": ("aligned (relaxed)", "アライメント一致 (relaxed)"),
-    "not_aligned": ("not aligned", "アライメント不一致"),
-    "body": (
-        "  body hash {body}; From {signed}; signed: {headers}",
-        "  本文ハッシュ: {body}; From ヘッダー: {signed}; 署名対象ヘッダー: {headers}",
-    ),
-    "body_ok": ("ok", "一致"),
-    "body_changed": ("CHANGED after signing", "署名後に変更されています"),
-    "body_unknown": ("not checked (the key lookup did not complete)", "未確認 (鍵の DNS 取得が完了していません)"),
-    "from_signed": ("signed", "署名対象"),
-    "from_unsigned": ("NOT signed", "署名対象外"),
-    "length": (
-        (
-            "  l={l}: the signature covers only the first {l} octets of the body; the {n} octets after them are "
-            "unsigned (anyone can append text there){strict}"
-        ),
-        (
-            "  l={l}: 署名の対象は本文の先頭 {l} オクテットだけです。その後の {n} オクテットは署名されておらず、"
-            "誰でも追記できます{strict}"
-        ),
-    ),
-    "length_strict": (" (strict: counted as fail)", " (strict: fail として扱います)"),
-    "strict_fail": ("l= leaves {n} octets unsigned", "l= により {n} オクテットが未署名"),
-    "none": ("no DKIM-Signature in the message", "メッセージに DKIM-Signature ヘッダーがありません"),
-    "pass": (
-        "DMARC passes on DKIM: {d} signed it (s={s}), aligned with From {f}.",
-        "DKIM による DMARC 評価: pass ({d} の署名 (s={s}) が From {f} とアライメント一致)。",
-    ),
-    "fail": (
-        "DMARC would not pass on DKIM: no signature aligned with From {f} verifies{want}.",
-        "DKIM による DMARC 評価: fail (From {f} とアライメント一致する署名{want}で検証に成功したものがありません)。",
-    ),
-    "want": (" with selector {s}", " (セレクタ {s})"),
-    "amazonses": (
-        "Only SES's own amazonses.com signature verifies: that never aligns with {f}.",
-        "検証に成功したのは SES 自身の amazonses.com の署名だけです。この署名は {f} とアライメント一致しません。",
-    ),
-    "temperror": (
-        (
-            "DMARC not evaluated on DKIM (temperror): the key of d={d} s={s} could not be looked up ({why}); "
-            "check again when the name servers answer."
-        ),
-        (
-            "DKIM による DMARC 評価: temperror (d={d} s={s} の鍵を DNS から取得できませんでした: {why})。"
-            "ネームサーバーが応答するようになってから再確認してください。"
-        ),
-    ),
-    "message": ("message {n} {id}: {state}", "メッセージ {n} {id}: {state}"),
-    "message_pass": ("pass (d={d} s={s})", "pass (d={d} s={s})"),
-    "message_fail": ("fail ({why})", "fail ({why})"),
-    "message_temperror": ("temperror ({why})", "temperror ({why})"),
-    "no_aligned": (
-        "no signature aligned with From {f} verifies",
-        "From {f} とアライメント一致する署名で検証に成功したものがありません",
-    ),
-    "mailbox": (
-        "{ok}/{n} messages pass DMARC on DKIM",
-        "{n} 通中 {ok} 通が DKIM による DMARC 評価で pass",
-    ),
-}
-
 
 def say(key: str, lang: str, **values: object) -> str:
-    """Return the line ``key`` in ``lang`` (``en`` or ``ja``), filled with ``values``."""
-    en, ja = TEXT[key]
-    return (ja if lang == "ja" else en).format(**values)
+    """Return the line ``mail.key`` of the catalogue in ``lang`` (``en`` or ``ja``), filled with ``values``."""
+    from byodkim.messages import text_of
+
+    return text_of(f"mail.{key}", lang).format(**values)
 
 
 def message_lines(verdict: MailVerdict, lang: str) -> list[str]:
