@@ -84,6 +84,28 @@ def test_five_throttles_then_a_server_error_do_not_fail_status(
     ]
 
 
+def _record_goes_as_the_put_lands(emulator: Emulator, goo_dns: LocalNameServer) -> threading.Thread:
+    """Hold SES's Put 1.5 s after the last check passed, and remove the new record meanwhile."""
+    emulator.control(
+        "/_byodkim/faults",
+        {
+            "faults": [
+                {
+                    "service": "ses",
+                    "operation": "PutEmailIdentityDkimSigningAttributes",
+                    "kind": "delay",
+                    "seconds": 1.5,
+                }
+            ]
+        },
+    )
+    return _when_called(
+        emulator,
+        "PutEmailIdentityDkimSigningAttributes",
+        lambda: remove_record(goo_dns, f"{NEW}._domainkey.goo.ne.jp"),
+    )
+
+
 def _when_called(emulator: Emulator, operation: str, then: Callable[[], None]) -> threading.Thread:
     """Run ``then`` (the DNS team's mistake) as soon as SES receives ``operation``, on a thread."""
 
@@ -176,24 +198,7 @@ def test_record_gone_while_the_switch_lands_switches_back_to_the_old_key(
 ) -> None:
     args = _rotation_ready_to_switch(cli, emulator, goo_dns, tmp_path)
     # SES holds the Put for 1.5 s after the last check passed; the record goes meanwhile.
-    emulator.control(
-        "/_byodkim/faults",
-        {
-            "faults": [
-                {
-                    "service": "ses",
-                    "operation": "PutEmailIdentityDkimSigningAttributes",
-                    "kind": "delay",
-                    "seconds": 1.5,
-                }
-            ]
-        },
-    )
-    watcher = _when_called(
-        emulator,
-        "PutEmailIdentityDkimSigningAttributes",
-        lambda: remove_record(goo_dns, f"{NEW}._domainkey.goo.ne.jp"),
-    )
+    watcher = _record_goes_as_the_put_lands(emulator, goo_dns)
     result = cli(*args)
     watcher.join(5)
     assert result.code == 1
@@ -455,24 +460,7 @@ def test_phase_7_switches_back_when_the_record_goes_as_the_switch_lands(
     _rotation_ready_to_switch(cli, emulator, goo_dns, tmp_path)  # OLD signs; NEW stored, its record live
     queue = _alert_queue()
     manager = _manager(goo_dns)
-    emulator.control(
-        "/_byodkim/faults",
-        {
-            "faults": [
-                {
-                    "service": "ses",
-                    "operation": "PutEmailIdentityDkimSigningAttributes",
-                    "kind": "delay",
-                    "seconds": 1.5,
-                }
-            ]
-        },
-    )
-    watcher = _when_called(
-        emulator,
-        "PutEmailIdentityDkimSigningAttributes",
-        lambda: remove_record(goo_dns, f"{NEW}._domainkey.goo.ne.jp"),
-    )
+    watcher = _record_goes_as_the_put_lands(emulator, goo_dns)
     with pytest.raises(SwitchStoppedError) as stopped:
         manager.run(PhaseRequest("phase_manager", "7", "goo.ne.jp", NEW))
     watcher.join(5)
