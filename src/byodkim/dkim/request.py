@@ -237,7 +237,7 @@ def render_easy_dkim_request(
         requester=fields.requester or blank,
         deadline=fields.deadline or blank,
         regions="".join(sections),
-        first=f"{first}._domainkey.{domain}",
+        first=record_name(domain, first),
         relative=f"{first}._domainkey",
     )
 

@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from byodkim.dkim.names import record_name
 from byodkim.dnscheck.servers import Server, query
 from byodkim.messages import Said, say
 
@@ -181,7 +182,7 @@ def _wildcard(result: ServerAnswer, server: Server, request: Check, values: list
     """Say so when the answer comes from a ``*._domainkey`` wildcard: there is no selector record to fix."""
     import dns.exception
 
-    probe = f"{WILDCARD_PROBE}._domainkey.{request.domain}."
+    probe = f"{record_name(request.domain, WILDCARD_PROBE)}."
     try:
         found, _cname = _txt_values(query(server, probe, "TXT", request.timeout))
     except (dns.exception.DNSException, OSError):
@@ -189,8 +190,8 @@ def _wildcard(result: ServerAnswer, server: Server, request: Check, values: list
     if not found or sorted(t for t, _ in found) != sorted(t for t, _ in values):
         return
     what = say(_WILDCARD_HOLDS[result.outcome]) if result.outcome in _WILDCARD_HOLDS else result.outcome
-    name = f"{request.selector}._domainkey.{request.domain}"
-    result.detail = say("dns.wildcard", name=name, wildcard=f"*._domainkey.{request.domain}", what=what)
+    name = record_name(request.domain, request.selector)
+    result.detail = say("dns.wildcard", name=name, wildcard=record_name(request.domain, "*"), what=what)
 
 
 _WILDCARD_HOLDS = {

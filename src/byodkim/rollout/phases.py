@@ -20,7 +20,7 @@ from byodkim.aws.ses import RECORD_WENT, UNPUBLISHED, Registration, register
 from byodkim.aws.ses import status as ses_status
 from byodkim.aws.ssm import read_parameter
 from byodkim.deployment import secret_id
-from byodkim.dkim.names import normalize_domain, validate_selector
+from byodkim.dkim.names import normalize_domain, record_name, validate_selector
 from byodkim.dkim.record import DkimRecord
 from byodkim.dkim.request import RequestFields, render_request
 from byodkim.dnscheck.check import Report, check
@@ -254,7 +254,7 @@ class Manager:
         result: dict[str, Any] = {"phase": "7", "dns": None, "dnsOk": None, "ses": before.status}
         if before.status == "FAILED" and not request.reregister:
             result["cause"] = (
-                f"SES stopped looking for {selector}._domainkey.{request.domain} with this key: the record was "
+                f"SES stopped looking for {record_name(request.domain, selector)} with this key: the record was "
                 "not found (or not with this key) within 72 hours"
             )
             result["next"] = (
@@ -297,7 +297,7 @@ class Manager:
         the operators and the DNS team are told the cause, and the answer is a failure (raised,
         so Lambda's Errors metric and the alarm on it see it).
         """
-        name = f"{selector}._domainkey.{domain}"
+        name = record_name(domain, selector)
         if registered.action == UNPUBLISHED:
             back = undo_unpublished(
                 domain, [registered], self.aws, servers, prefix=self.config.deployment.secret_prefix

@@ -19,6 +19,7 @@ from byodkim.aws import secrets
 from byodkim.aws.guards import live_check, read_statuses, ses_statuses
 from byodkim.aws.ses import RECORD_WENT, UNPUBLISHED, Registration, register
 from byodkim.deployment import DKIM_WINDOW_SECONDS, SECRET_PREFIX, secret_id
+from byodkim.dkim.names import record_name
 from byodkim.dkim.record import DkimRecord
 from byodkim.dkim.request import RequestFields, render_request
 from byodkim.dnscheck.check import check
@@ -183,7 +184,7 @@ def _requested(request: RotationRequest, _aws: Aws, state: RotationState, key: S
     assert key is not None  # noqa: S101 - read by rotate()
     path = request.state_dir / f"dns-request-{request.domain}-{request.new_selector}.md"  # one per domain in a fleet
     record = DkimRecord(request.domain, request.new_selector, key.public.b64)
-    note = f"Keep {state.old_selector}._domainkey.{request.domain} as it is."
+    note = f"Keep {record_name(request.domain, state.old_selector)} as it is."
     path.write_text(render_request(record, request.lang, RequestFields(deadline=note)), encoding="utf-8")
     state.request_file = str(path)
     return key
@@ -212,7 +213,7 @@ def _waiting(what: str, timeout: float) -> Callable[[Waited], None]:
 
 def _published(request: RotationRequest, _aws: Aws, _state: RotationState, key: SigningKey | None) -> SigningKey | None:
     assert key is not None  # noqa: S101
-    what = f"{request.new_selector}._domainkey.{request.domain}"
+    what = record_name(request.domain, request.new_selector)
     wait(
         _check(request, key),
         timeout=request.timeout,
@@ -250,7 +251,7 @@ def _verified(request: RotationRequest, aws: Aws, state: RotationState, key: Sig
             )
             back = _switch_back(request, aws, switched) if switched else "SES gave up on it (FAILED)"
             raise SwitchStoppedError(
-                f"the new record {request.new_selector}._domainkey.{request.domain} disappeared while SES "
+                f"the new record {record_name(request.domain, request.new_selector)} disappeared while SES "
                 f"verified it ({waited.report.summary()}); {back}",
                 "ask the DNS team to publish the new record again, then run rotate again",
             )
@@ -316,7 +317,7 @@ def _register_once_live(
         back = undo_unpublished(
             request.domain, results, aws, request.servers, old=_load_or_start(request, aws).old_selector
         )
-        name = f"{request.new_selector}._domainkey.{request.domain}"
+        name = record_name(request.domain, request.new_selector)
         if went.action == UNPUBLISHED:
             what = f"the new record {name} disappeared while SES was switched in {went.region}; {back}"
         else:
