@@ -24,11 +24,11 @@ TEXTS: dict[str, tuple[str, str]] = {
     "verify.serial": ("serial {serial}", "シリアル {serial}"),
     "verify.receiver_pass": (
         "receiver (dkimpy, a message signed with the key): pass",
-        "受信側の判定 (dkimpy、この鍵で署名したメール): 合格",
+        "受信側の判定 (dkimpy、この鍵で署名したメール): pass",
     ),
     "verify.receiver_fail": (
         "receiver (dkimpy, a message signed with the key): fail: {why}",
-        "受信側の判定 (dkimpy、この鍵で署名したメール): 不合格 (dkimpy の理由: `{why}`)",
+        "受信側の判定 (dkimpy、この鍵で署名したメール): fail (dkimpy の理由: `{why}`)",
     ),
     "verify.warning": ("warning: {text}", "警告: {text}"),
     "verify.hint": ("hint: {text}", "ヒント: {text}"),
