@@ -140,6 +140,17 @@ def test_verify_wait_speaks_one_language(name_server: NameServerFactory, cli: Cl
     assert [line for line in lines if _english_words(line)] == []
 
 
+def test_options_that_exclude_each_other_are_named_in_the_commands_language(cli: Cli) -> None:
+    """verify with no key source: one line naming the three options, in Japanese under --lang ja."""
+    shown = cli("verify", "--domain", "goo.ne.jp", "--selector", "s1", "--lang", "ja")
+    assert (shown.code, shown.err) == (
+        2,
+        "エラー: --key-file, --public-key-file または --secret-id のどれか 1 つだけを指定してください\n",
+    )
+    shown = cli("verify", "--domain", "goo.ne.jp", "--selector", "s1")
+    assert shown.err == "error: give exactly one of --key-file, --public-key-file or --secret-id\n"
+
+
 def test_a_refused_domain_or_selector_reads_as_japanese(cli: Cli) -> None:
     """The library's refusal behind an option comes from its key, inside click's line in Japanese."""
     shown = cli("verify", "--domain", "a@goo.ne.jp", "--selector", "s", "--lang", "ja")

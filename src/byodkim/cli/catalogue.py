@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from byodkim import messages
 
 if TYPE_CHECKING:
-    from byodkim.errors import ByodkimError
+    from byodkim.errors import ByodkimError, InputError
 
 # Every input the library may name, as the command line spells it (tests/test_messages.py checks
 # each is an option of some command, and that every concept the library uses is here).
@@ -200,10 +200,21 @@ TEXTS: dict[str, tuple[str, str]] = {
     "usage.not_one_of": ("{value!r} is not one of {choices}.", "{value!r} は {choices} のどれでもありません。"),
     "usage.extra": ("Got unexpected extra argument ({args})", "余分な引数があります ({args})"),
     "usage.extras": ("Got unexpected extra arguments ({args})", "余分な引数があります ({args})"),
+    "usage.one_of": (
+        "give exactly one of {first} or {last}",
+        "{first} または {last} のどれか 1 つだけを指定してください",
+    ),
     "usage.interrupted": ("interrupted", "中断しました"),
     "usage.interrupted_resume": ("interrupted; {resume}", "中断しました。{resume}"),
 }
 messages.extend(TEXTS)
+
+
+def one_of(*options: str) -> InputError:
+    """Return the refusal of a command given none or several of ``options``, which exclude each other."""
+    from byodkim.errors import InputError
+
+    return InputError(messages.say("usage.one_of", first=", ".join(options[:-1]), last=options[-1]))
 
 
 def text(line: object, lang: str = "en") -> str:

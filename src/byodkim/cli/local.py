@@ -226,7 +226,9 @@ def sandbox_dns(
 
 def _public_to_publish(public_key_file: Path | None, secret_id: str | None) -> PublicKey:
     if (public_key_file is None) == (secret_id is None):
-        raise InputError("give exactly one of --public-key-file or --secret-id")
+        from byodkim.cli.catalogue import one_of
+
+        raise one_of("--public-key-file", "--secret-id")
     if public_key_file is not None:
         from byodkim.dkim.keyload import load_public_key
 

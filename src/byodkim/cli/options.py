@@ -261,7 +261,9 @@ def public_key(key_file: Path | None, public_key_file: Path | None, passphrase: 
     from byodkim.dkim import keyload
 
     if (key_file is None) == (public_key_file is None):
-        raise InputError("give exactly one of --key-file or --public-key-file")
+        from byodkim.cli.catalogue import one_of
+
+        raise one_of("--key-file", "--public-key-file")
     if public_key_file is not None:
         return keyload.load_public_key(public_key_file)
     assert key_file is not None  # noqa: S101 - narrowed by the check above

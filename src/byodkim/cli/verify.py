@@ -91,7 +91,9 @@ def verify(
         return _verify_fleet(specs, targets, query_timeout, ses=ses, output=output, lang=lang)
     domain, selector = specs[0].domain, specs[0].selector
     if sum(x is not None for x in (key_file, public_key_file, secret_id)) != 1:
-        raise InputError("give exactly one of --key-file, --public-key-file or --secret-id")
+        from byodkim.cli.catalogue import one_of
+
+        raise one_of("--key-file", "--public-key-file", "--secret-id")
     aws, chosen = aws_regions(targets.profile, specs[0].regions, targets.ses_rate) if (ses or secret_id) else (None, ())
     if secret_id is not None and aws is not None:
         from byodkim.aws.secrets import read_key
