@@ -25,7 +25,7 @@ from byodkim.text import display_width
 
 if TYPE_CHECKING:
     from byodkim.emulator import Emulator
-    from conftest import Cli, NameServerFactory
+    from conftest import Cli, NameServerFactory, OpenSSLKeys
 
 TARGET = Deployment("aws-ses-migration", "prod", "aws-ses-migration-prod", "prod", "ap-northeast-1", "goo.ne.jp", "s1")
 # Words that are names or values in any language: product names, statuses, option words in commands.
@@ -34,7 +34,7 @@ NAMES = {"BYODKIM", "SES", "DNS", "DKIM", "DMARC", "Lambda", "EXTERNAL", "SUCCES
          "report", "rotate", "dns", "request", "uv", "run", "dig", "short", "Amazon", "Secrets", "Manager", "prod", "CNAME", "dkimpy", "SPF", "From", "Gmail", "Yahoo", "RFC", "Sceptre", "Easy", "ID",
          # Authentication results stay as Authentication-Results writes them (RFC 8601): Japanese
          # mail operators write pass/fail, not 合格/不合格.
-         "pass", "fail", "temperror"}  # fmt: skip
+         "pass", "fail", "temperror", "KMS"}  # fmt: skip
 
 
 def _english_words(line: str) -> list[str]:
@@ -256,3 +256,13 @@ def test_sandbox_dns_says_what_it_did_in_japanese(name_server: NameServerFactory
     assert corrupted.out.startswith("s1._domainkey.goo.ne.jp にレコードを 255 文字で切って公開しました (鍵 ")
     removed = cli("sandbox", "dns", "remove", *common)
     assert removed.out == "s1._domainkey.goo.ne.jp の TXT レコードを削除しました\n"
+
+
+def test_register_speaks_the_commands_language(cli: Cli, emulator: Emulator, openssl_keys: OpenSSLKeys) -> None:
+    """register --lang ja: the key's line and each region's line in Japanese (the calls it would make are API names)."""
+    shown = cli("register", "--domain", "goo.ne.jp", "--selector", "s1", "--key-file", openssl_keys["pkcs1.pem"],
+                "--dry-run", "--lang", "ja")  # fmt: skip
+    assert shown.code == 0, shown.err
+    lines = [line for line in shown.out.splitlines() if not line.lstrip().startswith("呼び出し予定")]
+    assert lines
+    assert [line for line in lines if _english_words(line)] == []

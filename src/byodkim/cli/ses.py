@@ -126,11 +126,11 @@ def register(
     if many:
         return fleet.run(todo, registrar, output, "domain-regions registered", lang=lang)
     done = registrar.register_all(todo)
-    _print_one(done, output, dry_run=dry_run)
+    _print_one(done, output, dry_run=dry_run, lang=lang)
     return 0 if all(d.result.ok for d in done) else 1
 
 
-def _print_one(done: list[Registered], output: str, *, dry_run: bool) -> None:
+def _print_one(done: list[Registered], output: str, *, dry_run: bool, lang: str = "en") -> None:
     """Print one domain's registration: its key's line, a line per region, the next step."""
     domain, selector = done[0].unit.domain, done[0].unit.spec.selector
     key = done[-1].key
@@ -140,7 +140,7 @@ def _print_one(done: list[Registered], output: str, *, dry_run: bool) -> None:
     for note in dict.fromkeys(d.note for d in done if d.note):
         click.echo(note, err=True)
     print_registration(output, (domain, selector), source, tuple(d.unit.region or "" for d in done), results,
-                       dry_run=dry_run)  # fmt: skip
+                       dry_run=dry_run, lang=lang)  # fmt: skip
     if output != "json" and not dry_run and all(r.ok for r in results):
         click.echo(_next_after_register(results, domain, selector, key.secret_id))
 
