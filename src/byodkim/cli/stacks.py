@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     "--stack",
     "stacks",
     multiple=True,
-    help="Only this stack (e.g. phase-2-dkim-system); repeat for several [default: every stack of GROUP].",
+    help="Only this stack (e.g. phase-2-dkim-system); repeat for several [default: every stack of the group].",
 )
 @profile_option
 @region_option
