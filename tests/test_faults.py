@@ -84,35 +84,27 @@ def test_five_throttles_then_a_server_error_do_not_fail_status(
     ]
 
 
-def _record_goes_as_the_put_lands(emulator: Emulator, goo_dns: LocalNameServer) -> threading.Thread:
-    """Hold SES's Put 1.5 s after the last check passed, and remove the new record meanwhile."""
-    emulator.control(
-        "/_byodkim/faults",
-        {
-            "faults": [
-                {
-                    "service": "ses",
-                    "operation": "PutEmailIdentityDkimSigningAttributes",
-                    "kind": "delay",
-                    "seconds": 1.5,
-                }
-            ]
-        },
-    )
-    return _when_called(
-        emulator,
-        "PutEmailIdentityDkimSigningAttributes",
-        lambda: remove_record(goo_dns, f"{NEW}._domainkey.goo.ne.jp"),
-    )
+def _record_goes_as_the_put_lands(
+    emulator: Emulator, goo_dns: LocalNameServer, region: str | None = None
+) -> threading.Thread:
+    """Hold SES's Put (in ``region``) 1.5 s after the last check passed, and remove the new record meanwhile."""
+    put = "PutEmailIdentityDkimSigningAttributes"
+    where = {"region": region} if region else {}
+    fault = {"service": "ses", "operation": put, **where, "kind": "delay", "seconds": 1.5}
+    emulator.control("/_byodkim/faults", {"faults": [fault]})
+    return _when_called(emulator, put, lambda: remove_record(goo_dns, f"{NEW}._domainkey.goo.ne.jp"), region)
 
 
-def _when_called(emulator: Emulator, operation: str, then: Callable[[], None]) -> threading.Thread:
-    """Run ``then`` (the DNS team's mistake) as soon as SES receives ``operation``, on a thread."""
+def _when_called(
+    emulator: Emulator, operation: str, then: Callable[[], None], region: str | None = None
+) -> threading.Thread:
+    """Run ``then`` (the DNS team's mistake) as soon as SES receives ``operation`` (in ``region``), on a thread."""
 
     def watch() -> None:
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
-            if any(c["operation"] == operation for c in emulator.control("/_byodkim/calls")["calls"]):
+            calls = emulator.control("/_byodkim/calls")["calls"]
+            if any(c["operation"] == operation and region in (None, c.get("region")) for c in calls):
                 then()
                 return
             time.sleep(0.02)
@@ -525,23 +517,6 @@ def _rotation_in(
     return args
 
 
-def _when_called_in(emulator: Emulator, operation: str, region: str, then: Callable[[], None]) -> threading.Thread:
-    """Run ``then`` as soon as SES receives ``operation`` in ``region``, on a thread."""
-
-    def watch() -> None:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            calls = emulator.control("/_byodkim/calls")["calls"]
-            if any(c["operation"] == operation and c.get("region") == region for c in calls):
-                then()
-                return
-            time.sleep(0.02)
-
-    thread = threading.Thread(target=watch, daemon=True)
-    thread.start()
-    return thread
-
-
 def _selectors(regions: tuple[str, ...]) -> list[list[str]]:
     found = []
     for region in regions:
@@ -555,26 +530,7 @@ def test_record_gone_in_the_second_region_switches_the_first_back_too(
 ) -> None:
     args = _rotation_in(cli, emulator, goo_dns, tmp_path, TWO)
     # The first region switches with the record live; the second's Put is held while the record goes.
-    emulator.control(
-        "/_byodkim/faults",
-        {
-            "faults": [
-                {
-                    "service": "ses",
-                    "operation": "PutEmailIdentityDkimSigningAttributes",
-                    "region": "us-west-2",
-                    "kind": "delay",
-                    "seconds": 1.5,
-                }
-            ]
-        },
-    )
-    watcher = _when_called_in(
-        emulator,
-        "PutEmailIdentityDkimSigningAttributes",
-        "us-west-2",
-        lambda: remove_record(goo_dns, f"{NEW}._domainkey.goo.ne.jp"),
-    )
+    watcher = _record_goes_as_the_put_lands(emulator, goo_dns, "us-west-2")
     result = cli(*args)
     watcher.join(5)
     assert result.code == 1
@@ -604,11 +560,11 @@ def test_record_gone_before_the_second_region_leaves_no_region_on_the_new_key(
             ]
         },
     )
-    watcher = _when_called_in(
+    watcher = _when_called(
         emulator,
         "PutEmailIdentityDkimSigningAttributes",
-        "us-west-2",
         lambda: remove_record(goo_dns, f"{NEW}._domainkey.goo.ne.jp"),
+        "us-west-2",
     )
     result = cli(*args)
     watcher.join(5)
