@@ -17,9 +17,9 @@ if TYPE_CHECKING:
 
 def say(key: str, lang: str, **values: object) -> str:
     """Return the line ``mail.key`` of the catalogue in ``lang`` (``en`` or ``ja``), filled with ``values``."""
-    from byodkim.messages import text_of
+    from byodkim import messages
 
-    return text_of(f"mail.{key}", lang).format(**values)
+    return messages.render(messages.say(f"mail.{key}", **values), lang)
 
 
 def message_lines(verdict: MailVerdict, lang: str) -> list[str]:
