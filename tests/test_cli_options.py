@@ -20,16 +20,16 @@ IRREVERSIBLE = {"rollback", "continue-rollback"}
 NO_TEXT = {"dns-record", "iam-policy", "emulator"}
 
 
-def _commands(group: click.Group, prefix: str = "") -> list[tuple[str, click.Command]]:
+def every_command(group: click.Group, prefix: str = "") -> list[tuple[str, click.Command]]:
     found = []
     for name, command in sorted(group.commands.items()):
         found.append((prefix + name, command))
         if isinstance(command, click.Group):
-            found += _commands(command, f"{prefix}{name} ")
+            found += every_command(command, f"{prefix}{name} ")
     return found
 
 
-def _visible(command: click.Command) -> list[click.Option]:
+def visible_options(command: click.Command) -> list[click.Option]:
     return [p for p in command.params if isinstance(p, click.Option) and not p.hidden]
 
 
@@ -50,25 +50,27 @@ def _documented() -> dict[str, set[str]]:
 
 def test_every_visible_option_has_help_and_every_command_a_docstring() -> None:
     missing = []
-    for name, command in _commands(cli):
+    for name, command in every_command(cli):
         if not (command.help or "").strip():
             missing.append(f"{name}: no help")
-        missing += [f"{name} {param.opts[0]}: no help" for param in _visible(command) if not (param.help or "").strip()]
+        missing += [
+            f"{name} {param.opts[0]}: no help" for param in visible_options(command) if not (param.help or "").strip()
+        ]
     assert missing == []
 
 
 def test_every_option_is_in_the_vocabulary_with_exactly_its_commands() -> None:
     documented = _documented()
     used: dict[str, set[str]] = {}
-    for name, command in _commands(cli):
-        for option in _visible(command):
+    for name, command in every_command(cli):
+        for option in visible_options(command):
             used.setdefault(_name(option), set()).add(name)
     assert {o: sorted(c) for o, c in used.items()} == {o: sorted(c) for o, c in documented.items()}
 
 
 def test_one_convention_for_format_files_and_confirmations() -> None:
-    for name, command in _commands(cli):
-        for option in _visible(command):
+    for name, command in every_command(cli):
+        for option in visible_options(command):
             if "--output" in option.opts:
                 assert "-o" in option.opts, name  # the format, as the AWS CLI and Sceptre name it
                 choices = list(getattr(option.type, "choices", []))
@@ -87,18 +89,20 @@ def test_one_convention_for_format_files_and_confirmations() -> None:
 def test_commands_that_change_aws_have_dry_run_and_irreversible_ones_ask(
     rule: str, commands: set[str], option: str
 ) -> None:
-    everything = dict(_commands(cli))
-    lacking = [name for name in sorted(commands) if not any(option in o.opts for o in _visible(everything[name]))]
+    everything = dict(every_command(cli))
+    lacking = [
+        name for name in sorted(commands) if not any(option in o.opts for o in visible_options(everything[name]))
+    ]
     assert lacking == [], f"{rule} without {option}"
 
 
 def test_every_command_that_prints_text_takes_lang() -> None:
     lacking = [
         name
-        for name, command in _commands(cli)
+        for name, command in every_command(cli)
         if name not in NO_TEXT
         and not isinstance(command, click.Group)
-        and not any("--lang" in o.opts for o in _visible(command))
+        and not any("--lang" in o.opts for o in visible_options(command))
     ]
     assert lacking == []
 
@@ -106,8 +110,8 @@ def test_every_command_that_prints_text_takes_lang() -> None:
 def test_one_click_type_checks_every_region() -> None:
     from byodkim.cli.options import REGION
 
-    for name, command in _commands(cli):
-        for option in _visible(command):
+    for name, command in every_command(cli):
+        for option in visible_options(command):
             if "--region" in option.opts or "--second-region" in option.opts:
                 assert option.type is REGION, name
 

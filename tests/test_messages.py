@@ -12,10 +12,9 @@ import pytest
 from byodkim import messages
 from byodkim.cli import catalogue, cli
 from byodkim.messages import INPUTS, placeholders, render, say
+from test_cli_options import every_command, visible_options
 
 if TYPE_CHECKING:
-    import click
-
     from conftest import Cli
 
 PACKAGE = Path(__file__).resolve().parents[1] / "src" / "byodkim"
@@ -39,17 +38,12 @@ BYODKIM_COMMAND = re.compile(r"byodkim ([a-z][a-z-]*)((?: (?:[^\s`;,)]+))*)")
 
 def _commands(*, visible: bool = False) -> dict[str, set[str]]:
     """Return every byodkim command (``sandbox dns`` included) with its option names (hidden ones too unless ``visible``)."""
-
-    def names(command: click.Command) -> set[str]:
-        shown = [p for p in command.params if not (visible and getattr(p, "hidden", False))]
-        return {o for p in shown for o in (*p.opts, *p.secondary_opts)}
-
-    found: dict[str, set[str]] = {}
-    for name, command in cli.commands.items():
-        found[name] = names(command)
-        for sub_name, sub in getattr(command, "commands", {}).items():
-            found[f"{name} {sub_name}"] = names(sub)
-    return found
+    return {
+        name: {
+            o for p in (visible_options(command) if visible else command.params) for o in (*p.opts, *p.secondary_opts)
+        }
+        for name, command in every_command(cli)
+    }
 
 
 def _library_strings() -> list[tuple[str, int, str]]:
