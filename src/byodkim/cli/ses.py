@@ -29,6 +29,7 @@ from byodkim.cli.options import (
 )
 from byodkim.cli.render import print_registration, region_line
 from byodkim.deployment import SECRET_PREFIX
+from byodkim.dkim.request import easy_dkim_records
 from byodkim.errors import InputError
 
 if TYPE_CHECKING:
@@ -233,7 +234,7 @@ def _status_table(domain: str, found: list[RegionStatus], lang: str = "en") -> N
     for item in found:
         if item.exists and item.origin != "EXTERNAL" and item.tokens:
             click.echo(text(say("status.easy_cnames", region=item.region), lang))
-            for line in cname_lines(domain, item.tokens):
+            for line in easy_dkim_records(domain, item.tokens):
                 click.echo(f"  {line}")
 
 
@@ -302,14 +303,7 @@ def _cnames_to_publish(aws: Aws, domain: str, switched: tuple[str, ...]) -> None
         if item.exists and item.origin != "EXTERNAL":
             check = f"{prefix()} status --domain {domain}"
             click.echo(f"publish these records for {item.region} (BIND lines), then check `{check}`:")
-            for line in cname_lines(domain, item.tokens):
+            for line in easy_dkim_records(domain, item.tokens):
                 click.echo(f"  {line}")
             ask = f"dns-request --domain {domain} --easy-dkim --region {item.region} --out easy-dkim-{domain}.md"
             click.echo(f"the request for the DNS team (add --lang ja for Japanese): {prefix()} {ask}")
-
-
-def cname_lines(domain: str, tokens: list[str]) -> list[str]:
-    """Return Easy DKIM's CNAME records as BIND zone lines: TOKEN._domainkey.DOMAIN -> TOKEN.dkim.amazonses.com."""
-    from byodkim.dkim.request import easy_dkim_records
-
-    return easy_dkim_records(domain, tokens)
