@@ -28,7 +28,7 @@ from byodkim.dnscheck.judge import (
     judge,
 )
 from byodkim.dnscheck.servers import Server, discover, query
-from byodkim.messages import say
+from byodkim.messages import Said, say
 
 # Errors that mean this host has no route to the address (an IPv6 address seen from a Lambda
 # outside a dual-stack VPC): they say nothing about the server.
@@ -149,8 +149,8 @@ def _ask(server: Server, request: Check, name: str) -> ServerAnswer:
             family = "IPv6" if ":" in server.address else "IPv4"
             detail = say("dns.no_route_family", family=family)
             return ServerAnswer(server.label, UNREACHABLE, detail=detail, seconds=time.monotonic() - start)
-        said = getattr(exc, "said", None)  # TcpBlockedError carries its keyed line
-        return ServerAnswer(server.label, ERROR, detail=said or str(exc), seconds=time.monotonic() - start)
+        keyed = exc.args[0] if exc.args and isinstance(exc.args[0], Said) else None  # e.g. TcpBlockedError
+        return ServerAnswer(server.label, ERROR, detail=keyed or str(exc), seconds=time.monotonic() - start)
     except dns.exception.DNSException as exc:
         return ServerAnswer(server.label, ERROR, detail=str(exc), seconds=time.monotonic() - start)
     rcode = answer.rcode()

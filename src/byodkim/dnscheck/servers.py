@@ -140,5 +140,4 @@ class TcpBlockedError(ConnectionError):  # an OSError: every caller already trea
     def __init__(self, server: Server, key: str) -> None:
         from byodkim.messages import say
 
-        self.said = say(key, server=server.spec)  # keyed, so a Japanese screen gets it in Japanese
-        super().__init__(self.said)
+        super().__init__(say(key, server=server.spec))  # keyed, so a Japanese screen gets it in Japanese
