@@ -316,6 +316,8 @@ UNNAMED = {
     "AWS::Route53::RecordSet",
     "AWS::S3::BucketPolicy",
     "AWS::SES::ConfigurationSetEventDestination",
+    "AWS::IAM::Policy",  # an inline policy, named within its role
+    "AWS::SES::ReceiptRule",  # named inside its rule set, which is ours and looked up
     "AWS::SNS::Subscription",
     "AWS::SNS::TopicPolicy",
 }

@@ -162,6 +162,11 @@ class Deployment:
         return f"{self.prefix}-phase7-dkim-activation"
 
     @property
+    def dmarc_rule_set(self) -> str:
+        """Return the SES receipt rule set phase 8 makes for DMARC reports (when dmarc_reports_address is set)."""
+        return f"{self.prefix}-dmarc-reports"
+
+    @property
     def dashboard_name(self) -> str:
         """Return the phase-8 CloudWatch dashboard's name."""
         return f"{self.prefix}-phase8-monitoring"

@@ -31,6 +31,7 @@ NAME_PROPERTY = {
     "AWS::S3::Bucket": "BucketName",
     "AWS::SES::ConfigurationSet": "Name",
     "AWS::SES::EmailIdentity": "EmailIdentity",
+    "AWS::SES::ReceiptRuleSet": "RuleSetName",
     "AWS::SNS::Topic": "TopicName",
     "AWS::SSM::Parameter": "Name",
     "AWS::SecretsManager::Secret": "Name",

@@ -27,6 +27,7 @@ _ABSENT = {
     "ResourceNotFound",
     "ResourceNotFoundException",
     "DashboardNotFoundError",
+    "RuleSetDoesNotExist",
 }
 
 
@@ -56,6 +57,10 @@ def _identity(aws: Aws, region: str, name: str) -> None:
 
 def _configuration_set(aws: Aws, region: str, name: str) -> None:
     aws.client("sesv2", region).get_configuration_set(ConfigurationSetName=name)
+
+
+def _receipt_rule_set(aws: Aws, region: str, name: str) -> None:
+    aws.client("ses", region).describe_receipt_rule_set(RuleSetName=name)
 
 
 def _secret(aws: Aws, region: str, name: str) -> None:
@@ -124,6 +129,7 @@ _PROBES: dict[str, Callable[[Aws, str, str], None]] = {
     "AWS::Lambda::Function": _lambda,
     "AWS::SES::EmailIdentity": _identity,
     "AWS::SES::ConfigurationSet": _configuration_set,
+    "AWS::SES::ReceiptRuleSet": _receipt_rule_set,
     "AWS::SecretsManager::Secret": _secret,
     "AWS::SNS::Topic": _topic,
     "AWS::SSM::Parameter": _parameter,

@@ -82,8 +82,10 @@ class Aws:
     def client(self, service: Literal["ssm"], region: str | None = None) -> SSMClient: ...
     @overload
     def client(self, service: Literal["sts"], region: str | None = None) -> STSClient: ...
-    @overload  # no stubs installed for these: used only by preflight's name probes (aws/exists.py)
-    def client(self, service: Literal["iam", "firehose", "dynamodb", "kinesis"], region: str | None = None) -> Any: ...  # noqa: ANN401
+    @overload  # no stubs installed for these: preflight's name probes (aws/exists.py), SES v1's receipt rules
+    def client(
+        self, service: Literal["iam", "firehose", "dynamodb", "kinesis", "ses"], region: str | None = None
+    ) -> Any: ...  # noqa: ANN401
     def client(self, service: str, region: str | None = None) -> object:
         """Return a client with standard retries; ``region`` overrides the default region."""
         name = region or self.default_region()

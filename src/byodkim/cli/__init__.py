@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, NoReturn, TextIO
 import click
 
 from byodkim import __version__
-from byodkim.cli import dmarc, keys, layer, local, mail, rollout, ses, stacks, verify
+from byodkim.cli import dmarc, keys, layer, local, mail, receiving, rollout, ses, stacks, verify
 from byodkim.errors import ByodkimError
 from byodkim.messages import say
 
@@ -56,6 +56,7 @@ for command in (
     mail.send_test,
     mail.check_domain,
     dmarc.dmarc_report,
+    receiving.activate_receiving,
 ):
     cli.add_command(command)
 

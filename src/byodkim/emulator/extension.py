@@ -198,15 +198,30 @@ def _configure(payload: dict[str, Any], state: State) -> dict[str, Any]:
     }
 
 
+def _inbound(payload: dict[str, Any], _state: State) -> dict[str, Any]:
+    """Mail arriving at a region's inbound SMTP endpoint (see :mod:`byodkim.emulator.receiving`)."""
+    import base64
+
+    from byodkim.emulator.receiving import deliver
+
+    message = payload.get("message")
+    if not payload.get("region") or not payload.get("recipients") or not isinstance(message, str):
+        return {"accepted": False, "reason": "give region, recipients and message (base64 with base64: true)"}
+    raw = base64.b64decode(message) if payload.get("base64") else message.encode()
+    return deliver(str(payload["region"]), [str(r) for r in payload["recipients"]], raw)
+
+
 def _idle(payload: dict[str, Any], state: State) -> dict[str, Any]:
     """Wait until no Lambda run is going, up to ``timeout`` seconds."""
     return {"idle": state.runtime is None or state.runtime.wait_idle(float(payload.get("timeout", 60)))}
 
 
 # Endpoints that wait on runs: runs call the API, which takes the settings' lock, so they are served outside it.
+# Mail delivery too: it changes moto's backends only, as an API call does, and may start a run.
 _UNLOCKED: dict[str, Callable[[dict[str, Any], State], dict[str, Any]]] = {
     "/_byodkim/clock": lambda payload, state: state.step_clock(payload),
     "/_byodkim/idle": _idle,
+    "/_byodkim/ses/inbound": _inbound,
 }
 
 

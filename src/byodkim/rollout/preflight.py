@@ -80,6 +80,7 @@ DATALESS: dict[str, str] = {
     "AWS::SNS::TopicPolicy": "its document is the template; the topic and its subscriptions are untouched",
     "AWS::IAM::Policy": "an inline policy document, rewritten from the template",
     "AWS::SES::ConfigurationSetEventDestination": "its settings are the template; events already sent stay sent",
+    "AWS::SES::ReceiptRule": "its recipients and actions are the template; mail already stored stays in the bucket",
 }
 # Deletion policies that keep a resource removed from the template (CloudFormation reads the live one).
 CHANGE_SET_PREFIX = "byodkim-preflight-"
