@@ -4,8 +4,8 @@ moto stores receipt rule sets and rules (API only) and bucket notification setti
 applies neither: no mail is ever received, and a notification to a function runs it through
 Docker. Here:
 
-- ``AWS::SES::ReceiptRuleSet``, ``AWS::SES::ReceiptRule`` and ``AWS::S3::BucketPolicy`` from
-  templates create the real thing in moto's backends, and an ``AWS::S3::Bucket``'s
+- ``AWS::SES::ReceiptRuleSet`` and ``AWS::SES::ReceiptRule`` from templates create the real
+  thing in moto's SES backend, ``AWS::S3::BucketPolicy`` is kept for SES's check, and an ``AWS::S3::Bucket``'s
   ``NotificationConfiguration`` is applied (moto's template support drops it). As in AWS, a
   rule's S3 action writes ``AMAZON_SES_SETUP_NOTIFICATION`` under its prefix when the rule is
   made, and a bucket notifies a function only if the function's policy lets S3 invoke it
@@ -102,19 +102,25 @@ class ReceiptRule(_Model, CloudFormationModel):
 
 
 class BucketPolicy(_Model, CloudFormationModel):
-    """AWS::S3::BucketPolicy on the bucket in moto's S3 backend (moto skips the type)."""
+    """AWS::S3::BucketPolicy, held for SES's check of its puts (moto skips the type).
+
+    Not put on moto's bucket: moto would judge every request by it, and the emulator speaks plain
+    HTTP, so each DenyInsecureTransport statement of our templates would refuse every call.
+    """
 
     resource_type = "AWS::S3::BucketPolicy"
 
     def create(self) -> None:
-        """Put the policy on its bucket."""
+        """Keep the policy as its bucket's."""
         self.bucket = str(self.properties["Bucket"])
-        document = self.properties.get("PolicyDocument") or {}
-        _s3(self.account).put_bucket_policy(self.bucket, json.dumps(document).encode())
+        POLICIES[(self.account, self.bucket)] = self.properties.get("PolicyDocument") or {}
 
     def remove(self) -> None:
-        """Delete the bucket's policy."""
-        _s3(self.account).delete_bucket_policy(self.bucket)
+        """Forget the bucket's policy."""
+        POLICIES.pop((self.account, self.bucket), None)
+
+
+POLICIES: dict[tuple[str, str], dict[str, Any]] = {}  # (account, bucket) -> the template's policy document
 
 
 def _api_rule(rule: dict[str, Any]) -> dict[str, Any]:
@@ -190,11 +196,7 @@ def _store(action: dict[str, Any], rule: str, rule_arn: str, message_id: str, me
 
 def _ses_may_put(bucket_name: str, key: str, rule_arn: str) -> bool:
     """Return whether the bucket policy allows ses.amazonaws.com s3:PutObject on ``key`` for this rule."""
-    try:
-        policy = json.loads(_s3(ACCOUNT).get_bucket_policy(bucket_name) or b"{}")
-    except Exception:  # noqa: BLE001 - moto's "no policy": SES may not write
-        return False
-    statements = policy.get("Statement") or []
+    statements = POLICIES.get((ACCOUNT, bucket_name), {}).get("Statement") or []
     context = {"aws:SourceAccount": ACCOUNT, "aws:SourceArn": rule_arn, "aws:SecureTransport": "true"}
     resource = f"arn:aws:s3:::{bucket_name}/{key}"
     verdicts = [s.get("Effect") for s in statements if _applies(s, "s3:PutObject", resource, context)]
