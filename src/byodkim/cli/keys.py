@@ -14,6 +14,7 @@ from byodkim.cli.options import (
     OUT_FILE,
     REGION,
     SELECTOR,
+    Checked,
     aws_regions,
     check_mail_from,
     declared_selector_option,
@@ -29,6 +30,8 @@ from byodkim.cli.options import (
     write_text,
 )
 from byodkim.errors import InputError
+
+REPORTS_ADDRESS = Checked[str]("address", "byodkim.dkim.request:check_reports_address")
 
 KEY_DIR = click.Path(path_type=Path, file_okay=True)
 
@@ -144,10 +147,18 @@ def dns_record(
 @click.option("--deadline", default="", help="When the record is needed, filled into the request.")
 @click.option("--mail-from", type=DOMAIN, help="Also ask for the MX and SPF records of this MAIL FROM domain.")
 @click.option(
+    "--dmarc-reports-address",
+    type=REPORTS_ADDRESS,
+    help="Also ask for the records DMARC reports to this rua address need (SES receiving them).",
+)
+@click.option(
     "--region",
     "mail_from_region",
     type=REGION,
-    help="SES region the MAIL FROM MX points at (with --mail-from); with --easy-dkim, where SES is read.",
+    help=(
+        "SES region the MX records point at (with --mail-from or --dmarc-reports-address); "
+        "with --easy-dkim, where SES is read."
+    ),
 )
 @click.option(
     "--easy-dkim", is_flag=True, help="Instead, the three Easy DKIM CNAME records rollback needs, read from SES."
@@ -164,6 +175,7 @@ def dns_request(
     requester: str,
     deadline: str,
     mail_from: str | None,
+    dmarc_reports_address: str | None,
     mail_from_region: str | None,
     easy_dkim: bool,  # noqa: FBT001 - a click flag
 ) -> None:
@@ -183,8 +195,14 @@ def dns_request(
         check_mail_from(domain, mail_from)
         if mail_from is not None and not mail_from_region:
             raise InputError("--mail-from needs the SES region its MX points at", "add --region, e.g. ap-northeast-1")
+        if dmarc_reports_address is not None and not mail_from_region:
+            raise InputError(
+                "--dmarc-reports-address needs the SES region receiving the reports", "add --region, e.g. us-east-1"
+            )
         public = public_key(key_file, public_key_file, passphrase)
-        fields = RequestFields(requester, deadline, mail_from or "", mail_from_region or "")
+        fields = RequestFields(
+            requester, deadline, mail_from or "", mail_from_region or "", dmarc_reports_address or ""
+        )
         text = render_request(DkimRecord(domain, selector, public.b64, ttl), lang, fields)
     if out is None:
         click.echo(text, nl=False)

@@ -24,6 +24,7 @@ class RequestFields:
     deadline: str = ""
     mail_from: str = ""  # a custom MAIL FROM domain (mail.DOMAIN): its MX and SPF records are asked for too
     region: str = ""  # the SES region its MX points at (feedback-smtp.REGION.amazonses.com)
+    reports_address: str = ""  # the rua address SES receives DMARC reports at: its MX (and more) are asked for too
 
 
 def render_request(record: DkimRecord, lang: str = "en", fields: RequestFields | None = None) -> str:
@@ -35,7 +36,61 @@ def render_request(record: DkimRecord, lang: str = "en", fields: RequestFields |
         raise InputError(say("request.bad_lang", lang=lang), say("request.bad_lang_hint"))
     blank = text_of("request.blank", lang)
     text = (_JA if lang == "ja" else _EN).format(**_values(record, fields, blank))
-    return text + mail_from_section(fields.mail_from, fields.region or "REGION", lang) if fields.mail_from else text
+    if fields.mail_from:
+        text += mail_from_section(fields.mail_from, fields.region or "REGION", lang)
+    if fields.reports_address:
+        text += reporting_section(record.domain, fields.reports_address, fields.region or "REGION", lang)
+    return text
+
+
+def check_reports_address(value: str) -> str:
+    """Return a DMARC report (rua) address, its domain normalised; refuse anything else (an InputError)."""
+    from byodkim.dkim.names import normalize_domain
+    from byodkim.messages import say
+
+    local, at, domain = value.strip().removeprefix("mailto:").rpartition("@")
+    if not at or not local or any(c in local for c in ' <>,;"\\'):
+        raise InputError(say("request.bad_reports_address", value=value), say("request.bad_reports_address_hint"))
+    return f"{local}@{normalize_domain(domain)}"
+
+
+def _organizational(domain: str) -> str:
+    from publicsuffixlist import PublicSuffixList
+
+    return str(PublicSuffixList().privatesuffix(domain) or domain)
+
+
+def reporting_records(domain: str, address: str, region: str) -> tuple[list[str], list[str], str]:
+    """Return the zone lines DMARC reports to ``address`` need, received by SES in ``region``.
+
+    (MX for the address's domain; the external destination record RFC 7489 section 7.1 asks of a
+    report domain outside the policy domain's organisation; the DMARC record's rua tag.)
+    """
+    rua_domain = address.rpartition("@")[2]
+    mx = [f"{rua_domain}. 3600 IN MX 10 inbound-smtp.{region}.amazonaws.com."]
+    outside = _organizational(rua_domain) != _organizational(domain)
+    external = [f'{domain}._report._dmarc.{rua_domain}. 3600 IN TXT "v=DMARC1"'] if outside else []
+    return mx, external, f"rua=mailto:{address}"
+
+
+def reporting_section(domain: str, address: str, region: str, lang: str) -> str:
+    """Return the request's part for DMARC reports: MX, the external destination record, the rua tag."""
+    from byodkim.messages import render, say
+
+    mx, external, rua = reporting_records(domain, address, region)
+    rua_domain = address.rpartition("@")[2]
+    parts = [
+        f"\n## {render(say('request.reports_title', address=address), lang)}",
+        render(say("request.reports_why", address=address, region=region), lang),
+        "```\n" + "\n".join(mx) + "\n```",
+    ]
+    if external:
+        parts += [
+            render(say("request.reports_external", domain=domain, rua_domain=rua_domain), lang),
+            "```\n" + "\n".join(external) + "\n```",
+        ]
+    parts += [render(say("request.reports_dmarc", domain=domain), lang), f"```\n{rua}\n```"]
+    return "\n\n".join(parts) + "\n"
 
 
 def mail_from_records(mail_from: str, region: str) -> list[str]:

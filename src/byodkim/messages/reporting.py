@@ -89,4 +89,12 @@ TEXTS: dict[str, tuple[str, str]] = {
             "(`p=` をはじめ、ほかのタグはそのままにしてください):"
         ),
     ),
+    "request.bad_reports_address": (
+        "`{value}` is not a mail address",
+        "`{value}` はメールアドレスではありません",
+    ),
+    "request.bad_reports_address_hint": (
+        "give the rua address of the DMARC record, e.g. dmarc@reports.goo.ne.jp",
+        "DMARC レコードの rua のアドレスを指定してください (例: dmarc@reports.goo.ne.jp)",
+    ),
 }
