@@ -96,6 +96,11 @@ def emulator(port: int, dns_servers: tuple[str, ...], dkim_window: float, region
     default=0,
     help="Declare this many subdomains (svc01.DOMAIN, ...) under `domains:` beside the domain.",
 )
+@click.option(
+    "--receive-dmarc-reports",
+    is_flag=True,
+    help="After SUCCESS, receive DMARC reports: phase 8 with a rua address, a receiver's report read and measured.",
+)
 @lang_option("the report and request")
 @click.pass_context
 def sandbox(
@@ -105,6 +110,7 @@ def sandbox(
     mail_from_subdomain: str,
     second_region: str | None,
     extra_domains: int,
+    receive_dmarc_reports: bool,  # noqa: FBT001
     lang: str,
 ) -> None:
     """Rehearse the whole rollout locally: no AWS account needed.
@@ -133,6 +139,7 @@ def sandbox(
         mail_from_subdomain=mail_from_subdomain,
         second_region=second_region or "",
         extra_domains=extra_domains,
+        dmarc_reports=receive_dmarc_reports,
     )
     with rehearsal.running(options) as box:
         if from_start:

@@ -87,6 +87,7 @@ class SandboxOptions:
     mail_from_subdomain: str = ""  # e.g. "mail": phase 3 sets a custom MAIL FROM, the DNS team publishes its MX and SPF
     second_region: str = ""  # a nested stack group deploying phase 3 there; every domain registered in both
     extra_domains: int = 0  # subdomains declared under `domains:` beside the domain
+    dmarc_reports: bool = False  # after SUCCESS: reporting on, a receiver's report received and measured
     progress: Step = lambda _what, _seconds: None
 
 
@@ -301,6 +302,12 @@ def rehearse(sandbox: Sandbox, options: SandboxOptions) -> Sandbox:
     )
     request_all = ReportRequest(target, domain=domain, regions=target.regions or (region,), servers=servers)
     sandbox.report_text = render(collect(request_all, aws, region), "text", options.lang)
+    if options.dmarc_reports:  # DMARC reports' receiving turned on, as a team would after SUCCESS
+        from byodkim.local import reports_sandbox
+
+        sandbox.report_text += reports_sandbox.show(
+            target, sandbox.environment, lambda: launch_stacks(sandbox), aws, region, options.progress, options.lang
+        )
     return sandbox
 
 
