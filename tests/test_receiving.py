@@ -293,3 +293,22 @@ def test_ses_stores_only_where_the_bucket_policy_lets_this_rule_put(receiving: S
         ses.set_active_receipt_rule_set(RuleSetName=RULE_SET)
     (action,) = refused["actions"]
     assert (action["stored"], action["reason"]) == (False, "the bucket policy does not let SES put")
+
+
+def test_preflight_looks_up_the_rule_set_name_in_and_outside_any_stack(receiving: Sandbox) -> None:
+    from byodkim.aws import exists
+    from byodkim.aws.session import Aws
+
+    del receiving
+    aws = Aws()
+    found = exists.in_use(aws, "ap-northeast-1", "AWS::SES::ReceiptRuleSet", RULE_SET)
+    assert found == exists.InUse(RULE_SET, PHASE8)
+    ses = boto3.client("ses")
+    ses.create_receipt_rule_set(RuleSetName="made-by-hand")
+    try:
+        assert exists.in_use(aws, "ap-northeast-1", "AWS::SES::ReceiptRuleSet", "made-by-hand") == exists.InUse(
+            "made-by-hand", None
+        )
+    finally:
+        ses.delete_receipt_rule_set(RuleSetName="made-by-hand")
+    assert exists.in_use(aws, "ap-northeast-1", "AWS::SES::ReceiptRuleSet", "made-by-hand") is None

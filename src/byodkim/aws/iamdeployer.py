@@ -69,6 +69,7 @@ def deployer(a: Arns) -> list[dict[str, Any]]:
                 "s3:PutLifecycleConfiguration",
                 "s3:PutBucketTagging",
                 "s3:PutBucketOwnershipControls",
+                "s3:PutBucketNotification",
             ],
             [f"arn:aws:s3:::{named}", f"arn:aws:s3:::{named}/*"],
         ),
@@ -288,6 +289,24 @@ def deployer(a: Arns) -> list[dict[str, Any]]:
                 "ses:TagResource",
             ],
             [a.identity, a.of("ses", f"configuration-set/{named}")],
+        ),
+        statement(
+            # Phase 8's DMARC reports (dmarc_reports_address) and `byodkim activate-receiving`. On "*":
+            # whether SES v1's receipt rule actions can be scoped to a rule set's ARN was not confirmed;
+            # which set may become active is activate-receiving's guard.
+            "SesReceiving",
+            [
+                "ses:CreateReceiptRuleSet",
+                "ses:DeleteReceiptRuleSet",
+                "ses:DescribeReceiptRuleSet",
+                "ses:CreateReceiptRule",
+                "ses:DeleteReceiptRule",
+                "ses:UpdateReceiptRule",
+                "ses:DescribeReceiptRule",
+                "ses:DescribeActiveReceiptRuleSet",
+                "ses:SetActiveReceiptRuleSet",
+            ],
+            ["*"],
         ),
         statement(
             "Streams",
