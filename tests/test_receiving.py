@@ -312,3 +312,31 @@ def test_preflight_looks_up_the_rule_set_name_in_and_outside_any_stack(receiving
     finally:
         ses.delete_receipt_rule_set(RuleSetName="made-by-hand")
     assert exists.in_use(aws, "ap-northeast-1", "AWS::SES::ReceiptRuleSet", "made-by-hand") is None
+
+
+def test_an_s3_action_with_a_kms_key_records_it_and_honours_its_prefix(receiving: Sandbox) -> None:
+    del receiving
+    ses, s3 = boto3.client("ses"), boto3.client("s3")
+    key = boto3.client("kms").describe_key(KeyId="alias/aws-ses-migration-prod-dkim")["KeyMetadata"]["Arn"]
+    action = {"BucketName": BUCKET, "ObjectKeyPrefix": "reports/sealed/", "KmsKeyArn": key}
+    rule = {
+        "Name": "sealed-copy",
+        "Enabled": True,
+        "Recipients": ["reports.goo.ne.jp"],
+        "Actions": [{"S3Action": action}],
+    }
+    ses.create_receipt_rule(RuleSetName=RULE_SET, Rule=rule)
+    try:
+        delivered = _deliver("Subject: x\r\n\r\nx\r\n")  # the domain matches too: both rules store it
+    finally:
+        # Off again (moto's DeleteReceiptRule answers HTTP 500).
+        ses.update_receipt_rule(RuleSetName=RULE_SET, Rule={**rule, "Enabled": False})
+    _control("/_byodkim/idle", {"timeout": 120})
+    sealed = next(a for a in delivered["actions"] if a["rule"] == "sealed-copy")
+    assert (sealed["stored"], sealed["key"], sealed["kms_key_arn"]) == (
+        True,
+        f"reports/sealed/{delivered['message_id']}",
+        key,
+    )
+    metadata = s3.head_object(Bucket=BUCKET, Key=sealed["key"])["Metadata"]
+    assert json.loads(metadata["x-amz-matdesc"]) == {"kms_cmk_id": key}
