@@ -340,3 +340,17 @@ def test_an_s3_action_with_a_kms_key_records_it_and_honours_its_prefix(receiving
     )
     metadata = s3.head_object(Bucket=BUCKET, Key=sealed["key"])["Metadata"]
     assert json.loads(metadata["x-amz-matdesc"]) == {"kms_cmk_id": key}
+
+
+def test_activating_a_rule_set_that_was_never_made_says_to_launch_phase_8_first(receiving: Sandbox) -> None:
+    from byodkim.errors import ByodkimError
+
+    del receiving
+    with pytest.raises(ByodkimError) as refused:
+        activate(boto3.client("ses"), "ap-northeast-1", "aws-ses-migration-stg-dmarc-reports")
+    assert str(refused.value) == (
+        "receipt rule set `aws-ses-migration-stg-dmarc-reports` does not exist in ap-northeast-1; set "
+        "dmarc_reports_address in the Sceptre config and launch phase 8 first (docs/dmarc-report.md)"
+    )
+    assert refused.value.exit_code == 1
+    assert boto3.client("ses").describe_active_receipt_rule_set()["Metadata"]["Name"] == RULE_SET

@@ -16,7 +16,10 @@ def test_the_sandbox_with_reporting_on_shows_a_report_arriving_read_and_measured
     assert ran.code == 0, ran.err[-3000:]
     rua = "dmarc@reports.goo.ne.jp"
     assert f"phase 8 relaunched with dmarc_reports_address {rua} (rule set, bucket, alarm)" in ran.err
-    assert "receipt rule set aws-ses-migration-prod-dmarc-reports activated in ap-northeast-1" in ran.err
+    assert (
+        "receipt rule set `aws-ses-migration-prod-dmarc-reports` is now active in ap-northeast-1 (before: none)"
+        in ran.err
+    )
     assert f"a receiver's DMARC report mailed to {rua}: SES stored it, its notification ran the function" in ran.err
     assert "the function read receiver.example report sandbox-" in ran.err
     assert "(s3://aws-ses-migration-prod-dmarc-reports-123456789012/reports/" in ran.err

@@ -46,16 +46,15 @@ def show(
 ) -> str:
     """Turn reporting on in the running sandbox, mail one report to it; return the memo's DMARC section."""
     from byodkim.aws.receiving import activate
+    from byodkim.messages import render
 
     domain, selector = str(target.domain), str(target.selector)
     rua = address(domain)
     environment["BYODKIM_DMARC_REPORTS_ADDRESS"] = rua  # read by the Sceptre config (dmarc_reports_address)
     _step(progress, f"phase 8 relaunched with dmarc_reports_address {rua} (rule set, bucket, alarm)", relaunch)
-    _step(
-        progress,
-        f"receipt rule set {target.dmarc_rule_set} activated in {region} (no other set was active)",
-        lambda: activate(aws.client("ses", region), region, target.dmarc_rule_set),
-    )
+    start = time.monotonic()
+    done = activate(aws.client("ses", region), region, target.dmarc_rule_set)  # refuses to replace another set
+    progress(render(done.line(), lang), time.monotonic() - start)
     report = report_xml(domain, selector, datetime.now(UTC))
     arrived = _step(
         progress,
