@@ -190,4 +190,7 @@ def dns_request(
         click.echo(text, nl=False)
         return
     write_text(out, text)
-    click.echo(f"wrote {out} ({lang}); send it to the DNS team")
+    from byodkim.cli.catalogue import text as shown
+    from byodkim.messages import say
+
+    click.echo(shown(say("request.wrote", path=out, lang=lang), lang))

@@ -72,4 +72,17 @@ TEXTS: dict[str, tuple[str, str]] = {
         "{ok}/{n} messages pass DMARC on DKIM",
         "{n} 通中 {ok} 通が DKIM による DMARC 評価で pass",
     ),
+    # dmarc-report's refusal: nothing it was given was a report (for the domain asked).
+    "dmarc.none_read": (
+        "no DMARC aggregate report could be read in {paths}",
+        "{paths} から DMARC 集約レポートを 1 通も読めませんでした",
+    ),
+    "dmarc.none_read_for": (
+        "no DMARC aggregate report for {domain} could be read in {paths}",
+        "{paths} から {domain} の DMARC 集約レポートを 1 通も読めませんでした",
+    ),
+    "dmarc.give_reports": (
+        "give the reports' files or folders (.xml, .xml.gz, .zip, .eml, mbox)",
+        "レポートのファイルかフォルダ (.xml、.xml.gz、.zip、.eml、mbox) を指定してください",
+    ),
 }
