@@ -168,6 +168,8 @@ SCENARIOS: dict[str, dict[str, tuple[str, ...]]] = {
     "check-mail": {
         "success": ("{dmarc}/google-report.eml",),
         "refusal": ("{tmp}/missing.eml",),
+        "refusal: no From header": ("{tmp}/no-from.eml",),
+        "refusal: a bad name server": ("{tmp}/no-from.eml", "--nameserver", "192.0.2.53:99999"),
     },
     "continue-rollback": {
         "refusal": ("--stack", "phase-8-monitoring-system", "--dry-run"),
@@ -256,6 +258,17 @@ SCENARIOS: dict[str, dict[str, tuple[str, ...]]] = {
             "--interval",
             "0.2",
         ),
+        "refusal: a bad duration": (
+            "--domain",
+            DOMAIN,
+            "--selector",
+            SELECTOR,
+            "--public-key-file",
+            "{keys}/s1.public.pem",
+            "--wait",
+            "--timeout",
+            "soon",
+        ),
     },
 }
 COMMANDS = dict(every_command(byodkim_cli))
@@ -299,6 +312,7 @@ def sandbox(
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("LANG", "ja_JP.UTF-8")
     monkeypatch.chdir(tmp_path)
+    (tmp_path / "no-from.eml").write_bytes(b"To: a@example.net\r\nSubject: test\r\n\r\nbody\r\n")
     return {"keys": str(folder), "ns": goo_dns.spec, "tmp": str(tmp_path), "dmarc": str(FIXTURES / "dmarc")}
 
 

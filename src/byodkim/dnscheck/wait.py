@@ -113,10 +113,7 @@ def wait(
         if report.ok and (ses is None or (view is not None and (view.success or view.failed))):
             return state
         if report.unroutable:
-            raise UnroutableServersError(
-                f"stopped waiting: {report.summary()}",
-                "waiting here cannot change it: run the check where the servers' addresses route",
-            )
+            raise UnroutableServersError(say("wait.unroutable", summary=report.summary()), say("wait.unroutable_hint"))
         mistake = next((a for a in report.servers if a.outcome in PERMANENT), None)
         if mistake is not None and not through_mistakes:
             raise PublishedMistakeError(
@@ -157,5 +154,5 @@ def parse_duration(text: str) -> float:
         return float(raw)
     parts = re.findall(r"(\d+(?:\.\d+)?)([hms])", raw)
     if not parts or "".join(n + u for n, u in parts) != raw:
-        raise InputError(f"`{text}` is not a duration", "use e.g. 72h, 30m, 1h30m or 90s")
+        raise InputError(say("wait.not_a_duration", text=text), say("wait.duration_hint"))
     return sum(float(n) * {"h": 3600, "m": 60, "s": 1}[u] for n, u in parts)

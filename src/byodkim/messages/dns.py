@@ -373,4 +373,29 @@ TEXTS: dict[str, tuple[str, str]] = {
         "マーケティングメールのワンクリック購読解除 (RFC 8058)",
     ),
     "posture.req.Spam rate under 0.3%": ("Spam rate under 0.3%", "迷惑メール率 0.3% 未満"),
+    # A name server as given (dnscheck/servers.py) and a wait's length (dnscheck/wait.py).
+    "dns.server_no_host": ("name server `{spec}` has no host", "ネームサーバー `{spec}` にホストがありません"),
+    "dns.server_bad_port": (
+        "name server `{spec}` has a bad port",
+        "ネームサーバー `{spec}` のポートが正しくありません",
+    ),
+    "dns.server_form": (
+        "give HOST or HOST:PORT, e.g. 192.0.2.53:53",
+        "HOST か HOST:PORT の形で指定してください (例: 192.0.2.53:53)",
+    ),
+    "dns.server_no_address": (
+        "name server `{spec}`: `{host}` has no address",
+        "ネームサーバー `{spec}`: `{host}` のアドレスが見つかりません",
+    ),
+    "dns.server_no_address_hint": (
+        "check the name or give an IP address",
+        "名前を確認するか、IP アドレスを指定してください",
+    ),
+    "wait.not_a_duration": ("`{text}` is not a duration", "`{text}` は時間の長さではありません"),
+    "wait.duration_hint": ("use e.g. 72h, 30m, 1h30m or 90s", "72h、30m、1h30m、90s のように指定してください"),
+    "wait.unroutable": ("stopped waiting: {summary}", "待機を中止しました: {summary}"),
+    "wait.unroutable_hint": (
+        "waiting here cannot change it: run the check where the servers' addresses route",
+        "ここで待っても変わりません: サーバーのアドレスに経路がある場所で確認してください",
+    ),
 }
