@@ -11,6 +11,7 @@ translated.
 
 from __future__ import annotations
 
+import functools
 import re
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -401,3 +402,107 @@ def test_clicks_usage_errors_read_as_japanese(
     monkeypatch.chdir(tmp_path)
     shown = cli(*args)
     assert (shown.code, shown.out, shown.err) == (2, "", japanese + "\n")
+
+
+def test_the_status_table_lines_up_by_display_width(cli: Cli, sandbox: dict[str, str]) -> None:
+    """status's Japanese header (two columns a character) and its rows: each column starts at one column on screen."""
+    import boto3
+
+    from byodkim.text import display_width
+
+    assert sandbox
+    boto3.client("sesv2", region_name="us-east-1").create_email_identity(EmailIdentity=DOMAIN)  # Easy DKIM, tokens
+    shown = cli("status", "--domain", DOMAIN, "--region", "ap-northeast-1", "--region", "us-east-1", "--no-dns")
+    assert shown.code == 0, shown.err
+    table = shown.out.splitlines()[:3]
+    assert table[0].startswith("リージョン")
+
+    def starts(line: str) -> list[int]:
+        cells = re.split(r"(?<=\S)(  +)(?=\S)", line)  # columns are two or more spaces apart
+        return [display_width("".join(cells[:i])) for i in range(0, len(cells), 2)]
+
+    assert starts(table[1]) == starts(table[0]) == starts(table[2]), "\n".join(table)
+
+
+# --- one spelling per term (docs/ja/glossary.md) -----------------------------------------------------
+
+ROOT = Path(__file__).resolve().parents[1]
+GLOSSARY = ROOT / "docs" / "ja" / "glossary.md"
+_JAPANESE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
+
+
+def _glossary() -> dict[str, list[str]]:
+    """Return each term of the glossary's table with the spellings it forbids."""
+    rows = re.findall(
+        r"^\| ([^|]+?) \| [^|]+? \| ([^|]+?) \| [^|]+ \|$", GLOSSARY.read_text(encoding="utf-8"), re.MULTILINE
+    )
+    return {term: re.findall(r"`([^`]+)`", variants) for term, variants in rows if term != "用語"}
+
+
+@functools.cache
+def _japanese_sources() -> dict[str, str]:
+    """Return every Japanese text a person reads: the catalogue, string literals in the code, docs/ja/."""
+    import ast
+
+    from byodkim import messages
+    from byodkim.cli import catalogue  # noqa: F401 - registers the CLI's own table
+
+    found = {"catalogue": "\n".join(ja for _en, ja in messages.catalogue().values())}
+    for path in sorted((ROOT / "src" / "byodkim").rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        docstrings = {id(node.value) for node in ast.walk(tree) if isinstance(node, ast.Expr)}
+        texts = [
+            node.value
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docstrings
+        ]
+        japanese = [t for t in texts if _JAPANESE.search(t)]
+        if japanese:
+            found[str(path.relative_to(ROOT))] = "\n".join(japanese)
+    for path in sorted((ROOT / "docs" / "ja").glob("*.md")):
+        if path != GLOSSARY:
+            found[str(path.relative_to(ROOT))] = path.read_text(encoding="utf-8")
+    return found
+
+
+def test_the_glossary_lists_terms_with_their_forbidden_spellings() -> None:
+    terms = _glossary()
+    assert len(terms) >= 25
+    assert terms["セレクタ"] == ["セレクター"]
+    assert all(variant != term for term, variants in terms.items() for variant in variants)
+
+
+def spelling_mistakes(text: str, terms: dict[str, list[str]]) -> list[str]:
+    """Return each forbidden spelling in ``text`` as ``variant -> term`` (a term containing the variant is not one)."""
+    found = []
+    for term, variants in terms.items():
+        for variant in variants:
+            masked = text
+            for other in terms:  # サーバー is not サーバ: mask the right spellings that contain the variant
+                if variant in other:
+                    masked = masked.replace(other, "")
+            found += [f"{variant} -> {term}"] * masked.count(variant)
+    return found
+
+
+def test_the_spelling_check_can_fail() -> None:
+    terms = _glossary()
+    assert spelling_mistakes("SES のセレクターと不一致", terms) == ["セレクター -> セレクタ"]
+    assert spelling_mistakes("DNS サーバにも権威サーバーにも", terms) == ["サーバ -> サーバー"]
+    assert spelling_mistakes("ネームサーバーとヘッダーとセレクタ", terms) == []
+
+
+# shell26 rewrites docs/ja/runbook.md on its branch (issue 26); its "アライメント済み" is for the lead's merge.
+_ELSEWHERE = {"docs/ja/runbook.md": "shell26 owns docs/ja/runbook.md: アライメント済み -> アライメント一致"}
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        pytest.param(s, marks=pytest.mark.xfail(reason=_ELSEWHERE[s], strict=False)) if s in _ELSEWHERE else s
+        for s in sorted(_japanese_sources())
+    ],
+)
+def test_one_spelling_per_term(source: str) -> None:
+    """The catalogue, every Japanese string in the code and docs/ja/ use only the glossary's spellings."""
+    assert spelling_mistakes(_japanese_sources()[source], _glossary()) == []
