@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import functools
 import re
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -165,6 +166,7 @@ SCENARIOS: dict[str, dict[str, tuple[str, ...]]] = {
     "check-domain": {
         "success": ("--domain", DOMAIN, "--selector", SELECTOR, "--public-key-file", "{keys}/s1.public.pem"),
         "refusal": ("--domain", DOMAIN, "--selector", "s2", "--no-ses"),
+        "fleet": ("--all",),
     },
     "check-mail": {
         "success": ("{dmarc}/google-report.eml",),
@@ -219,6 +221,7 @@ SCENARIOS: dict[str, dict[str, tuple[str, ...]]] = {
     "report": {
         "success": ("--domain", DOMAIN),
         "refusal": ("--domain", "example.org"),
+        "fleet": ("--all",),
     },
     "retain": {
         "refusal": ("--stack", "phase-2-dkim-system", "--resource", "DkimManagerFunction", "--dry-run"),
@@ -243,6 +246,7 @@ SCENARIOS: dict[str, dict[str, tuple[str, ...]]] = {
     "status": {
         "success": ("--domain", DOMAIN),
         "refusal": ("--domain", "example.org", "--region", "ap-northeast-1"),
+        "fleet": ("--all",),
     },
     "verify": {
         "success": ("--domain", DOMAIN, "--selector", SELECTOR, "--public-key-file", "{keys}/s1.public.pem", "--ses"),
@@ -270,6 +274,7 @@ SCENARIOS: dict[str, dict[str, tuple[str, ...]]] = {
             "--timeout",
             "soon",
         ),
+        "fleet": ("--all",),
     },
 }
 COMMANDS = dict(every_command(byodkim_cli))
@@ -506,3 +511,26 @@ _ELSEWHERE = {"docs/ja/runbook.md": "shell26 owns docs/ja/runbook.md: アライ�
 def test_one_spelling_per_term(source: str) -> None:
     """The catalogue, every Japanese string in the code and docs/ja/ use only the glossary's spellings."""
     assert spelling_mistakes(_japanese_sources()[source], _glossary()) == []
+
+
+def test_the_emulator_speaks_japanese() -> None:
+    """emulator's own lines (shell comments around the exports) under LANG=ja_JP.UTF-8; it then stops on SIGTERM."""
+    import os
+    import subprocess
+
+    env = {k: v for k, v in os.environ.items() if k not in ("LC_ALL", "LC_MESSAGES")} | {"LANG": "ja_JP.UTF-8"}
+    with subprocess.Popen(
+        [sys.executable, "-m", "byodkim", "emulator", "--port", "0"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+    ) as process:  # fmt: skip
+        try:
+            assert process.stdout is not None
+            assert process.stderr is not None
+            first = process.stdout.readline().strip()
+            log = process.stderr.readline().strip()
+        finally:
+            process.terminate()
+            process.wait(timeout=30)
+    assert first == "# ローカルの AWS エミュレーターが動いています。別のシェルで次を実行してください:"
+    assert log.startswith("# サーバーのログ: ")
+    assert english_sentences(first) + english_sentences(log) == []

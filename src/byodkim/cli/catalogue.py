@@ -111,6 +111,12 @@ TEXTS: dict[str, tuple[str, str]] = {
         "ドメイン | 段階 | SES (リージョン別) | DNS | 次の手順",
     ),
     "report.wrote": ("wrote {path}", "{path} に書き込みました"),
+    # emulator: shell comments around the exports.
+    "emulator.running": (
+        "# the local AWS emulator is running; in another shell:",
+        "# ローカルの AWS エミュレーターが動いています。別のシェルで次を実行してください:",
+    ),
+    "emulator.log": ("# server log: {path}; Ctrl-C stops it", "# サーバーのログ: {path}。Ctrl-C で停止します"),
     "request.wrote": (
         "wrote {path} ({lang}); send it to the DNS team",
         "{path} に書き込みました ({lang})。DNS チームに送ってください",
