@@ -197,6 +197,7 @@ SCENARIOS: dict[str, dict[str, tuple[str, ...]]] = {
             "{tmp}/request.md",
         ),
         "refusal": ("--domain", DOMAIN, "--selector", SELECTOR, "--key-file", "{keys}/s1.public.pem"),
+        "refusal: no selector": ("--domain", DOMAIN, "--public-key-file", "{keys}/s1.public.pem"),
     },
     "emulator": {},  # a server that runs until stopped: its usage errors only
     "iam-policy": {
@@ -209,7 +210,7 @@ SCENARIOS: dict[str, dict[str, tuple[str, ...]]] = {
     },
     "phase": {
         "success": ("4", "--domain", DOMAIN, "--selector", SELECTOR, "--dry-run"),
-        "refusal": ("7", "--domain", DOMAIN, "--selector", "s2", "--dry-run"),
+        "refusal": ("7", "--domain", DOMAIN, "--selector", SELECTOR),  # phase 2's function is not launched
     },
     "preflight": {
         "refusal": ("--env", "prod", "--stack", "no-such-stack"),
@@ -217,6 +218,7 @@ SCENARIOS: dict[str, dict[str, tuple[str, ...]]] = {
     "register": {
         "success": ("--domain", DOMAIN, "--selector", SELECTOR, "--key-file", "{keys}/s1.private.pem"),
         "refusal": ("--domain", DOMAIN, "--selector", SELECTOR, "--key-file", "{keys}/s1.public.pem"),
+        "refusal: no selector": ("--domain", DOMAIN, "--public-key-file", "{keys}/s1.public.pem"),
     },
     "report": {
         "success": ("--domain", DOMAIN),

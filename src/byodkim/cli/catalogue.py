@@ -117,6 +117,10 @@ TEXTS: dict[str, tuple[str, str]] = {
         "# ローカルの AWS エミュレーターが動いています。別のシェルで次を実行してください:",
     ),
     "emulator.log": ("# server log: {path}; Ctrl-C stops it", "# サーバーのログ: {path}。Ctrl-C で停止します"),
+    "request.no_selector": (
+        "Missing option '--selector' (or give --easy-dkim for rollback's CNAME records).",
+        "オプション '--selector' が指定されていません (rollback 用の CNAME レコードを求めるなら --easy-dkim を指定してください)",
+    ),
     "request.wrote": (
         "wrote {path} ({lang}); send it to the DNS team",
         "{path} に書き込みました ({lang})。DNS チームに送ってください",
