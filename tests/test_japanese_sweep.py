@@ -167,6 +167,7 @@ SCENARIOS: dict[str, dict[str, tuple[str, ...]]] = {
         "success": ("--domain", DOMAIN, "--selector", SELECTOR, "--public-key-file", "{keys}/s1.public.pem"),
         "refusal": ("--domain", DOMAIN, "--selector", "s2", "--no-ses"),
         "fleet": ("--all",),
+        "success: markdown": ("--domain", DOMAIN, "--selector", SELECTOR, "-o", "markdown"),
     },
     "check-mail": {
         "success": ("{dmarc}/google-report.eml",),
@@ -180,6 +181,7 @@ SCENARIOS: dict[str, dict[str, tuple[str, ...]]] = {
     "dmarc-report": {
         "success": ("{dmarc}", "--selector", SELECTOR),
         "refusal": ("{tmp}/nothing-here",),
+        "success: markdown": ("{dmarc}", "--selector", SELECTOR, "-o", "markdown"),
     },
     "dns-record": {
         "success": ("--domain", DOMAIN, "--selector", SELECTOR, "--public-key-file", "{keys}/s1.public.pem"),
@@ -224,6 +226,8 @@ SCENARIOS: dict[str, dict[str, tuple[str, ...]]] = {
         "success": ("--domain", DOMAIN),
         "refusal": ("--domain", "example.org"),
         "fleet": ("--all",),
+        "success: written": ("--domain", DOMAIN, "-O", "{tmp}/rollout-status.md"),
+        "success: markdown": ("--domain", DOMAIN, "-o", "markdown"),
     },
     "retain": {
         "refusal": ("--stack", "phase-2-dkim-system", "--resource", "DkimManagerFunction", "--dry-run"),
