@@ -21,12 +21,15 @@ import click
 import pytest
 
 from byodkim.cli import cli as byodkim_cli
+from byodkim.cli import run
 from byodkim.dkim import keys
 from byodkim.dkim.record import DkimRecord
 from conftest import publish_record
 from test_cli_options import every_command, visible_options
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
     from byodkim.emulator import Emulator
     from byodkim.local.dns import LocalNameServer
     from conftest import Cli
@@ -308,24 +311,56 @@ def test_every_command_has_its_scenarios() -> None:
     assert sorted(SCENARIOS) == sorted(COMMANDS)
 
 
+def _client_environment(emulator: Emulator, dns: LocalNameServer) -> dict[str, str]:
+    return {**emulator.environment(), "BYODKIM_NAMESERVERS": dns.spec}
+
+
+@pytest.fixture(scope="module")
+def sandbox_state(emulator_server: Emulator, tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
+    """The sandbox, once for the sweep: goo.ne.jp on a real BIND with the key published, and the key registered in SES.
+
+    Every command here reads it or changes it only in a dry run (or refuses), so the commands share it:
+    starting BIND and registering for each command would cost the suite a minute.
+    """
+    from byodkim.local.dns import LocalNameServer, zone_text
+    from conftest import _phase_1_secrets_key, require_tool
+
+    require_tool("named", "apt-get install bind9")
+    folder = tmp_path_factory.mktemp("sweep")
+    dns = LocalNameServer({DOMAIN: zone_text(DOMAIN, 2026112801)}, workdir=folder / "named").start()
+    try:
+        emulator_server.reset()
+        _phase_1_secrets_key(emulator_server)
+        emulator_server.control("/_byodkim/config", {"dns_servers": [dns.spec], "dkim_window": 72 * 3600.0})
+        publish_record(dns, f"{SELECTOR}._domainkey.{DOMAIN}", DkimRecord(DOMAIN, SELECTOR, KEY.public.b64).value)
+        keys.write_key_files(folder / "keys", SELECTOR, KEY)
+        with pytest.MonkeyPatch.context() as patch:
+            for name in ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_CONFIG_FILE", "AWS_SHARED_CREDENTIALS_FILE"):
+                patch.delenv(name, raising=False)
+            for name, value in _client_environment(emulator_server, dns).items():
+                patch.setenv(name, value)
+            key_file = str(folder / "keys" / "s1.private.pem")
+            assert run(["register", "--domain", DOMAIN, "--selector", SELECTOR, "--key-file", key_file]) == 0
+        yield {"keys": str(folder / "keys"), "ns": dns.spec, "dmarc": str(FIXTURES / "dmarc")}
+    finally:
+        dns.stop()
+
+
 @pytest.fixture
 def sandbox(
-    cli: Cli, emulator: Emulator, goo_dns: LocalNameServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    sandbox_state: dict[str, str], emulator_server: Emulator, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> dict[str, str]:
-    """The sandbox's state: the key published on BIND and registered in SES; a Japanese locale from here on."""
-    folder = tmp_path / "keys"
-    keys.write_key_files(folder, SELECTOR, KEY)
-    publish_record(goo_dns, f"{SELECTOR}._domainkey.{DOMAIN}", DkimRecord(DOMAIN, SELECTOR, KEY.public.b64).value)
-    emulator.control("/_byodkim/config", {"dns_servers": [goo_dns.spec]})
-    monkeypatch.setenv("BYODKIM_NAMESERVERS", goo_dns.spec)
-    registered = cli("register", "--domain", DOMAIN, "--selector", SELECTOR, "--key-file", folder / "s1.private.pem")
-    assert registered.code == 0, registered.err
-    for name in ("LC_ALL", "LC_MESSAGES"):
+    """This test's view of the sandbox: its environment, a Japanese locale, a scratch folder as the working one."""
+    for name in ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_CONFIG_FILE", "AWS_SHARED_CREDENTIALS_FILE", "LC_ALL",
+                 "LC_MESSAGES"):  # fmt: skip
         monkeypatch.delenv(name, raising=False)
+    for name, value in emulator_server.environment().items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setenv("BYODKIM_NAMESERVERS", sandbox_state["ns"])
     monkeypatch.setenv("LANG", "ja_JP.UTF-8")
     monkeypatch.chdir(tmp_path)
     (tmp_path / "no-from.eml").write_bytes(b"To: a@example.net\r\nSubject: test\r\n\r\nbody\r\n")
-    return {"keys": str(folder), "ns": goo_dns.spec, "tmp": str(tmp_path), "dmarc": str(FIXTURES / "dmarc")}
+    return {**sandbox_state, "tmp": str(tmp_path)}
 
 
 @pytest.mark.parametrize(
