@@ -139,7 +139,7 @@ def test_verify_wait_speaks_one_language(name_server: NameServerFactory, cli: Cl
     # The domain is not the one the Sceptre config declares: the warning speaks Japanese too.
     assert lines[0] == f"警告: {domain} は Sceptre の設定に宣言されていません (宣言済み: goo.ne.jp)"
     assert lines[1].startswith("待機中 0 秒: other._domainkey.")
-    assert lines[-1].startswith("エラー: 1s 待って打ち切りました: other._domainkey.")
+    assert lines[-1].startswith("エラー: 1 秒待って打ち切りました: other._domainkey.")
     assert [line for line in lines if _english_words(line)] == []
 
 

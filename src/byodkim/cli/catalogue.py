@@ -86,6 +86,14 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     "fleet.next.verify, then register": ("verify, then register", "verify で確認し、register をやり直す"),
     "fleet.next.register": ("register", "register で登録"),
+    "fleet.no_selector": (
+        "no selector for {domain}: it is not declared in the Sceptre config",
+        "{domain} のセレクタがありません: Sceptre の設定に宣言されていません",
+    ),
+    "fleet.no_selector_hint": (
+        "pass {@selector}, or declare it under `domains:` (docs/fleet.md)",
+        "{@selector} を指定するか、`domains:` に宣言してください (docs/fleet.md)",
+    ),
     # What was typed that the Sceptre config does not declare (the command still runs).
     "fleet.warning": ("warning: {line}", "警告: {line}"),
     "fleet.not_declared": (

@@ -139,10 +139,14 @@ def _ses_text(view: SesView) -> str:
 
 
 def _duration(seconds: float) -> str:
+    """Return ``1h30m`` or ``20s`` as typed for --timeout (in Japanese ``1 時間 30 分``, ``20 秒``)."""
     whole = int(seconds)
     hours, rest = divmod(whole, 3600)
     minutes, secs = divmod(rest, 60)
-    return "".join(f"{v}{u}" for v, u in ((hours, "h"), (minutes, "m"), (secs, "s")) if v) or f"{seconds:.1f}s"
+    parts = {unit: value for unit, value in (("h", hours), ("m", minutes), ("s", secs)) if value}
+    if not parts:
+        return say("wait.duration_s", s=f"{seconds:.1f}")
+    return say("wait.duration_" + "".join(parts), **parts)
 
 
 def parse_duration(text: str) -> float:

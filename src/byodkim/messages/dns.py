@@ -261,10 +261,10 @@ TEXTS: dict[str, tuple[str, str]] = {
         "ask the DNS team to correct the record (byodkim verify names the fix), or pass {@wait_through_mistakes} while they replace it",
         "DNS チームに修正を依頼してください (修正方法は byodkim verify が示します)。差し替え中なら {@wait_through_mistakes} を指定してください",
     ),
-    "wait.gave_up": ("gave up after {duration}: {where}", "{duration} 待って打ち切りました: {where}"),
+    "wait.gave_up": ("gave up after {duration}: {where}", "{duration}待って打ち切りました: {where}"),
     "wait.gave_up_ses": (
         "gave up after {duration}: {where}; SES: {ses}",
-        "{duration} 待って打ち切りました: {where}。SES: {ses}",
+        "{duration}待って打ち切りました: {where}。SES: {ses}",
     ),
     "wait.again": ("run it again to keep waiting", "続けて待つにはもう一度実行してください"),
     # check-domain's findings (dnscheck/posture.py, rollout/domaincheck.py): each requirement's detail and fix.
@@ -391,6 +391,14 @@ TEXTS: dict[str, tuple[str, str]] = {
         "check the name or give an IP address",
         "名前を確認するか、IP アドレスを指定してください",
     ),
+    # A wait's length, as --timeout takes it (1h30m) and as Japanese writes it.
+    "wait.duration_h": ("{h}h", "{h} 時間"),
+    "wait.duration_m": ("{m}m", "{m} 分"),
+    "wait.duration_s": ("{s}s", "{s} 秒"),
+    "wait.duration_hm": ("{h}h{m}m", "{h} 時間 {m} 分"),
+    "wait.duration_hs": ("{h}h{s}s", "{h} 時間 {s} 秒"),
+    "wait.duration_ms": ("{m}m{s}s", "{m} 分 {s} 秒"),
+    "wait.duration_hms": ("{h}h{m}m{s}s", "{h} 時間 {m} 分 {s} 秒"),
     "wait.not_a_duration": ("`{text}` is not a duration", "`{text}` は時間の長さではありません"),
     "wait.duration_hint": ("use e.g. 72h, 30m, 1h30m or 90s", "72h、30m、1h30m、90s のように指定してください"),
     "wait.unroutable": ("stopped waiting: {summary}", "待機を中止しました: {summary}"),
