@@ -278,3 +278,45 @@ def test_the_fleet_line_names_the_missing_configuration_set_too(dns: LocalNameSe
     good = next(json.loads(line) for line in shown.out.splitlines() if '"good.jp"' in line)
     assert (good["ok"], good["action"]) == (False, "not ready")
     assert "configuration set ap-northeast-1: good-events does not exist; launch phase 3 again" in good["detail"]
+
+
+@pytest.mark.parametrize(
+    ("domain", "mail_from"),
+    [("lookups.jp", "mail.lookups.jp"), ("noses.jp", "mail.noses.jp"), ("plusall.jp", None), ("nodmarc.jp", None),
+     ("strict.jp", "mail.strict.jp"), ("nomx.jp", "mail.nomx.jp"), ("good.jp", None)],
+)  # fmt: skip
+def test_japanese_keeps_every_findings_detail_and_fix(
+    dns: LocalNameServer, cli: Cli, tmp_path: Path, domain: str, mail_from: str | None
+) -> None:
+    """check-domain --lang ja: each requirement with its detail, each fix English gives, no English sentence."""
+    from test_japanese_sweep import english_sentences
+
+    keys.write_key_files(tmp_path, SEL, KEY)
+    args = ["check-domain", "--no-ses", "--selector", SEL, "--public-key-file", str(tmp_path / f"{SEL}.public.pem"),
+            "--nameserver", dns.spec, "--domain", domain, *(["--mail-from", mail_from] if mail_from else [])]  # fmt: skip
+    english, japanese = cli(*args, "--lang", "en"), cli(*args, "--lang", "ja")
+    assert japanese.code == english.code
+    states = ("満たしています", "満たしていません", "DNS からは確認できません")
+    found = [
+        line
+        for line in japanese.out.splitlines()
+        if line.startswith("  ") and line.split(": ", 1)[-1].startswith(states)
+    ]
+    assert len(found) == 6, japanese.out
+    assert all(line.endswith(")") and " (" in line for line in found), japanese.out  # every detail kept
+    fixes = [line for line in japanese.out.splitlines() if line.startswith(("    対処: ", "    `_dmarc."))]
+    assert len(fixes) == english.out.count("add or change: "), japanese.out
+    assert [s for line in japanese.out.splitlines() for s in english_sentences(line)] == []
+
+
+@pytest.mark.usefixtures("missing_configuration_set")
+def test_the_fleet_lines_read_as_japanese(dns: LocalNameServer, cli: Cli) -> None:
+    """check-domain with several domains, --lang ja: the unmet requirements and the missing set in Japanese."""
+    from test_japanese_sweep import english_sentences
+
+    shown = cli("check-domain", "--domain", "good.jp", "--domain", "nodmarc.jp", "--nameserver", dns.spec,
+                "--region", "ap-northeast-1", "--lang", "ja")  # fmt: skip
+    assert shown.code == 1, shown.out + shown.err
+    assert "設定セット ap-northeast-1: good-events はありません。フェーズ 3 をもう一度起動してください" in shown.out
+    assert "DMARC (p=none 以上)" in shown.out
+    assert [s for line in (shown.out + shown.err).splitlines() for s in english_sentences(line)] == []

@@ -141,7 +141,7 @@ def test_japanese_and_markdown(cli: Cli) -> None:
     done = cli("dmarc-report", FIXTURES, "--selector", SELECTOR, "--lang", "ja", "-o", "markdown")
     assert done.code == 1
     assert done.out.startswith("# DMARC 集約レポート\n\n## goo.ne.jp: 2026-11-30 〜 2026-11-30、レポート 6 通\n")
-    assert f"- 不合格: セレクタ {SELECTOR} (Enterprise Outlook): 54.240.8.12 からのメール 2 通 (DKIM fail)" in done.out
+    assert f"- fail: セレクタ {SELECTOR} (Enterprise Outlook): 54.240.8.12 からのメール 2 通 (DKIM fail)" in done.out
     assert "判定: p= を強めるのはまだ安全ではありません" in done.out
     assert f"読めません: {FIXTURES / 'broken.xml'}: XML として正しくありません (55 行目、6 文字目)" in done.out
     assert f"読めません: {FIXTURES / 'inbox.mbox'} (message 2): DMARC レポートが添付されていないメールです" in done.out

@@ -707,6 +707,6 @@ def test_preflight_stops_on_a_config_selector_that_is_not_the_one_ses_holds(
     ) in found.out.splitlines()
     japanese = cli("preflight", "prod", "--stack", "phase-4-dns-preparation", "--lang", "ja")
     assert (
-        f"  停止 SES のセレクターと不一致 Selector (stack parameter): Sceptre の設定は `selector: {config}` ですが、"
+        f"  停止 SES のセレクタと不一致 Selector (stack parameter): Sceptre の設定は `selector: {config}` ですが、"
         f"SES は {NEW} in ap-northeast-1 で署名しています。"
     ) in japanese.out

@@ -34,7 +34,9 @@ NAMES = {"BYODKIM", "SES", "DNS", "DKIM", "DMARC", "Lambda", "EXTERNAL", "SUCCES
          "report", "rotate", "dns", "request", "uv", "run", "dig", "short", "Amazon", "Secrets", "Manager", "prod", "CNAME", "dkimpy", "SPF", "From", "Gmail", "Yahoo", "RFC", "Sceptre", "Easy", "ID",
          # Authentication results stay as Authentication-Results writes them (RFC 8601): Japanese
          # mail operators write pass/fail, not 合格/不合格.
-         "pass", "fail", "temperror", "KMS"}  # fmt: skip
+         "pass", "fail", "temperror", "KMS",
+         # SMTP and header names: MAIL FROM, List-Unsubscribe (tokens with "-" are values already)
+         "MAIL", "FROM"}  # fmt: skip
 
 
 def _english_words(line: str) -> list[str]:
@@ -53,10 +55,11 @@ def _rollout() -> Rollout:
     mail = {"ok": True, "at": "2026-11-29T00:00:00Z", "region": "ap-northeast-1", "messageId": "m-1",
             "aligned": {"d": "goo.ne.jp", "s": "s1"}}  # fmt: skip
     from byodkim.dnscheck.posture import DmarcView, SpfView
+    from byodkim.messages import say
     from byodkim.rollout.domaincheck import Posture, _requirements
 
     posture = Posture("goo.ne.jp", None, "s1", SpfView("goo.ne.jp", None), None,
-                      DmarcView("goo.ne.jp", None, None, problems=["no DMARC record at _dmarc.goo.ne.jp"]), None,
+                      DmarcView("goo.ne.jp", None, None, problems=[say("posture.no_dmarc", domain="goo.ne.jp")]), None,
                       [region], dkim_aligned=True)  # fmt: skip
     posture.requirements = _requirements(posture, [region])
     return Rollout(TARGET, "goo.ne.jp", "s1", "2026-11-29 00:00 UTC", stacks, layer, [region], [dns], mail, posture)
@@ -136,7 +139,7 @@ def test_verify_wait_speaks_one_language(name_server: NameServerFactory, cli: Cl
     # The domain is not the one the Sceptre config declares: the warning speaks Japanese too.
     assert lines[0] == f"警告: {domain} は Sceptre の設定に宣言されていません (宣言済み: goo.ne.jp)"
     assert lines[1].startswith("待機中 0 秒: other._domainkey.")
-    assert lines[-1].startswith("エラー: 1s 待って打ち切りました: other._domainkey.")
+    assert lines[-1].startswith("エラー: 1 秒待って打ち切りました: other._domainkey.")
     assert [line for line in lines if _english_words(line)] == []
 
 

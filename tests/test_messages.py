@@ -151,7 +151,7 @@ def test_a_said_line_keeps_its_key_through_copies() -> None:
         (
             ["rotate", "--domain", "goo.ne.jp"],
             "error: Missing option '--new-selector'. (see 'byodkim rotate --help')",
-            "エラー: オプション '--new-selector' がありません。 ('byodkim rotate --help' を参照)",
+            "エラー: オプション '--new-selector' が指定されていません ('byodkim rotate --help' を参照)",
         ),
         (
             ["verify", "--domain", "goo.ne.jp", "--selector", "s", "--bogus"],
@@ -161,7 +161,7 @@ def test_a_said_line_keeps_its_key_through_copies() -> None:
         (
             ["verify", "--domain", "goo.ne.jp", "--selector", "s", "-o", "xml"],
             "error: Invalid value for '-o' / '--output': 'xml' is not one of 'text', 'json'. (see 'byodkim verify --help')",
-            "エラー: '-o' の値が正しくありません: 'xml' は 'text', 'json' のどれでもありません。 ('byodkim verify --help' を参照)",
+            "エラー: '-o' の値が正しくありません: 'xml' は 'text', 'json' のどれでもありません ('byodkim verify --help' を参照)",
         ),
     ],
 )

@@ -38,7 +38,11 @@ def test_request_carries_record_checks_and_fields(
         "--lang", lang, "--out", out, "--requester", "Taro Ops", "--deadline", "2026-12-01",
     )  # fmt: skip
     assert result.code == 0, result.err
-    assert result.out == f"wrote {out} ({lang}); send it to the DNS team\n"
+    said = {  # the line speaks the request's language (--lang), as every command's --lang does
+        "en": f"wrote {out} (en); send it to the DNS team\n",
+        "ja": f"{out} に書き込みました (ja)。DNS チームに送ってください\n",
+    }
+    assert result.out == said[lang]
     text = out.read_bytes().decode("utf-8")
     assert not text.startswith("\ufeff")
     assert "\r" not in text

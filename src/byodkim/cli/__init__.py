@@ -66,8 +66,9 @@ def _lang(argv: Sequence[str] | None) -> str:
     from byodkim.cli.options import default_lang
 
     args = list(argv) if argv is not None else sys.argv[1:]
-    asked = args[args.index("--lang") + 1] if "--lang" in args[:-1] else default_lang()
-    return "ja" if asked == "ja" else "en"
+    asked = args[args.index("--lang") + 1] if "--lang" in args[:-1] else ""
+    # A --lang click refuses (`--lang jp`) is the error being reported: say it in the locale's language.
+    return asked if asked in ("en", "ja") else default_lang()
 
 
 class _Printable:
@@ -112,7 +113,7 @@ def _run(argv: Sequence[str] | None) -> int:
         click.echo(exc.format_message())  # bare `byodkim`: the help is the answer, not an error
         return 0
     except click.UsageError as exc:
-        click.echo(_usage_line(exc, _lang(argv)), err=True)
+        click.echo(_usage_line(exc, _lang(argv), argv), err=True)
         return 2
     except click.ClickException as exc:
         click.echo(f"error: {exc.format_message()}", err=True)
@@ -150,22 +151,29 @@ def _resume(argv: Sequence[str] | None) -> object:
     return say("aws.resume", command=f"{prefix()} {shlex.join(args)}")
 
 
-def _usage_line(exc: click.UsageError, lang: str) -> str:
+def _usage_line(exc: click.UsageError, lang: str, argv: Sequence[str] | None = None) -> str:
     """Return click's usage error as one line, in Japanese from the catalogue when asked."""
     from byodkim.cli.catalogue import text
 
     line: object = exc.format_message()
     if lang == "ja":
-        line = _usage_said(exc) or line
+        line = _usage_said(exc, list(argv) if argv is not None else sys.argv[1:]) or line
     if exc.ctx is not None:
         line = say("usage.see_help", line=line, command=f"byodkim {exc.ctx.command_path.partition(' ')[2]}".strip())
     return text(say("error.line", line=line), lang)
 
 
-def _usage_said(exc: click.UsageError) -> object:
+def _typed(param: click.Parameter, args: list[str]) -> str:
+    """Return the option's name as the operator typed it (``--output`` or ``-o``), else its longest name."""
+    names = [*param.opts, *param.secondary_opts]
+    typed = [a.partition("=")[0] for a in args if a.partition("=")[0] in names]
+    return typed[-1] if typed else max(names, key=len)
+
+
+def _usage_said(exc: click.UsageError, args: list[str]) -> object:
     """Return what click said as a catalogue line (``None`` for a form the catalogue does not know)."""
     param = getattr(exc, "param", None)
-    name = (param.opts[0] if param.param_type_name == "option" else param.human_readable_name) if param else ""
+    name = (_typed(param, args) if param.param_type_name == "option" else param.human_readable_name) if param else ""
     if isinstance(exc, click.MissingParameter) and param is not None:
         kind = "usage.missing_option" if param.param_type_name == "option" else "usage.missing_argument"
         return say(kind, name=name if kind == "usage.missing_option" else name.upper())
@@ -180,11 +188,44 @@ def _usage_said(exc: click.UsageError) -> object:
             choices = ", ".join(repr(str(c)) for c in param.type.choices)
             value = exc.message.split(" is not one of ")[0].strip("'")  # click's own words: the value it was given
             return say("usage.bad_value", name=hint, why=say("usage.not_one_of", value=value, choices=choices))
-        return None
+        why = _click_reason(exc.message, cause)
+        return say("usage.bad_value", name=hint, why=why) if why is not None else None
     if isinstance(exc, click.BadOptionUsage) and exc.message.endswith("requires an argument."):
         return say("usage.needs_value", name=exc.option_name)
     if exc.message.startswith("No such command"):
         return say("usage.no_such_command", name=exc.message.split("'")[1])
+    return None
+
+
+# click's reasons for refusing a value (its types' own English), each with the catalogue key that says
+# it in Japanese. click words them itself, so this reads its sentences: the one place that does.
+_CLICK_REASONS = (
+    (r"^(?:File|Directory|Path) '(?P<path>.*)' does not exist\.$", "usage.path_missing"),
+    (r"^(?:File|Directory|Path) '(?P<path>.*)' is a file\.$", "usage.path_is_file"),
+    (r"^(?:File|Directory|Path) '(?P<path>.*)' is a directory\.$", "usage.path_is_folder"),
+    (r"^(?:File|Directory|Path) '(?P<path>.*)' is not readable\.$", "usage.path_unreadable"),
+    (r"^(?:File|Directory|Path) '(?P<path>.*)' is not writable\.$", "usage.path_unwritable"),
+    (r"^'(?P<value>.*)' is not a valid (?:integer|float)(?: range)?\.$", "usage.not_a_number"),
+    (r"^(?P<value>\S+) is not in the range (?P<range>.+)\.$", "usage.not_in_range"),
+    (r"^'(?P<value>.*)' does not match the formats? (?P<formats>.+)\.$", "usage.not_a_date"),
+)
+# click.File says the operating system's words (strerror); the error number says which.
+_OS_REASONS = {"ENOENT": "usage.path_missing", "EACCES": "usage.path_unreadable", "EISDIR": "usage.path_is_folder"}
+
+
+def _click_reason(message: str, cause: BaseException | None) -> object:
+    """Return click's reason for refusing a value as a catalogue line (``None`` for one it does not know)."""
+    import errno
+    import re
+
+    if isinstance(cause, OSError) and cause.errno is not None:
+        key = _OS_REASONS.get(errno.errorcode.get(cause.errno, ""))
+        if key is not None:
+            return say(key, path=str(cause.filename))
+    for pattern, key in _CLICK_REASONS:
+        found = re.match(pattern, message)
+        if found:
+            return say(key, **found.groupdict())
     return None
 
 

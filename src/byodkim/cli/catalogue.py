@@ -86,6 +86,14 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     "fleet.next.verify, then register": ("verify, then register", "verify で確認し、register をやり直す"),
     "fleet.next.register": ("register", "register で登録"),
+    "fleet.no_selector": (
+        "no selector for {domain}: it is not declared in the Sceptre config",
+        "{domain} のセレクタがありません: Sceptre の設定に宣言されていません",
+    ),
+    "fleet.no_selector_hint": (
+        "pass {@selector}, or declare it under `domains:` (docs/fleet.md)",
+        "{@selector} を指定するか、`domains:` に宣言してください (docs/fleet.md)",
+    ),
     # What was typed that the Sceptre config does not declare (the command still runs).
     "fleet.warning": ("warning: {line}", "警告: {line}"),
     "fleet.not_declared": (
@@ -111,6 +119,20 @@ TEXTS: dict[str, tuple[str, str]] = {
         "ドメイン | 段階 | SES (リージョン別) | DNS | 次の手順",
     ),
     "report.wrote": ("wrote {path}", "{path} に書き込みました"),
+    # emulator: shell comments around the exports.
+    "emulator.running": (
+        "# the local AWS emulator is running; in another shell:",
+        "# ローカルの AWS エミュレーターが動いています。別のシェルで次を実行してください:",
+    ),
+    "emulator.log": ("# server log: {path}; Ctrl-C stops it", "# サーバーのログ: {path}。Ctrl-C で停止します"),
+    "request.no_selector": (
+        "Missing option '--selector' (or give --easy-dkim for rollback's CNAME records).",
+        "オプション '--selector' が指定されていません (rollback 用の CNAME レコードを求めるなら --easy-dkim を指定してください)",
+    ),
+    "request.wrote": (
+        "wrote {path} ({lang}); send it to the DNS team",
+        "{path} に書き込みました ({lang})。DNS チームに送ってください",
+    ),
     # status for one domain: a table row per region, then notes and the record's check.
     "status.head": (
         "REGION | ORIGIN | STATUS | SIGNING | SELECTOR | SENDING | KEY SINCE",
@@ -191,13 +213,24 @@ TEXTS: dict[str, tuple[str, str]] = {
     "region.action.switched to an unpublished key": ("switched to an unpublished key", "未公開の鍵に切り替え"),
     # click's own usage errors (cli/__init__.py gives them in Japanese; English is click's).
     "usage.see_help": ("{line} (see '{command} --help')", "{line} ('{command} --help' を参照)"),
-    "usage.missing_option": ("Missing option '{name}'.", "オプション '{name}' がありません。"),
-    "usage.missing_argument": ("Missing argument '{name}'.", "引数 '{name}' がありません。"),
+    "usage.missing_option": ("Missing option '{name}'.", "オプション '{name}' が指定されていません"),
+    "usage.missing_argument": ("Missing argument '{name}'.", "引数 '{name}' が指定されていません"),
     "usage.no_such_option": ("No such option '{name}'.", "そのようなオプションはありません: {name}"),
     "usage.no_such_command": ("No such command '{name}'.", "そのようなコマンドはありません: '{name}'"),
-    "usage.needs_value": ("Option '{name}' requires an argument.", "オプション '{name}' には値が必要です。"),
+    "usage.needs_value": ("Option '{name}' requires an argument.", "オプション '{name}' には値が必要です"),
     "usage.bad_value": ("Invalid value for {name}: {why}", "{name} の値が正しくありません: {why}"),
-    "usage.not_one_of": ("{value!r} is not one of {choices}.", "{value!r} は {choices} のどれでもありません。"),
+    "usage.not_one_of": ("{value!r} is not one of {choices}.", "{value!r} は {choices} のどれでもありません"),
+    "usage.path_missing": ("'{path}' does not exist.", "'{path}' がありません"),
+    "usage.path_is_file": ("'{path}' is a file.", "'{path}' はファイルです。フォルダを指定してください"),
+    "usage.path_is_folder": ("'{path}' is a directory.", "'{path}' はフォルダです。ファイルを指定してください"),
+    "usage.path_unreadable": ("'{path}' is not readable.", "'{path}' を読み取れません (権限を確認してください)"),
+    "usage.path_unwritable": ("'{path}' is not writable.", "'{path}' に書き込めません (権限を確認してください)"),
+    "usage.not_a_number": ("'{value}' is not a valid number.", "'{value}' は数値ではありません"),
+    "usage.not_in_range": ("{value} is not in the range {range}.", "{value} は範囲 {range} に入っていません"),
+    "usage.not_a_date": (
+        "'{value}' does not match the format {formats}.",
+        "'{value}' は日時の形式 {formats} に合っていません",
+    ),
     "usage.extra": ("Got unexpected extra argument ({args})", "余分な引数があります ({args})"),
     "usage.extras": ("Got unexpected extra arguments ({args})", "余分な引数があります ({args})"),
     "usage.one_of": (

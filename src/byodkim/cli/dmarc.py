@@ -126,9 +126,11 @@ def dmarc_report(
     else:
         click.echo(render(summary, errors, output, lang), nl=False)
     if not summary.domains:
-        where = f" for {domain}" if domain else ""
+        from byodkim.messages import say
+
+        where = {"domain": domain} if domain else {}
         raise InputError(
-            f"no DMARC aggregate report{where} could be read in {', '.join(paths)}",
-            "give the reports' files or folders (.xml, .xml.gz, .zip, .eml, mbox)",
+            say("dmarc.none_read_for" if domain else "dmarc.none_read", paths=", ".join(paths), **where),
+            say("dmarc.give_reports"),
         )
     return 0 if summary.ok else 1

@@ -152,10 +152,9 @@ def chosen(
     if need_selector:
         bare = next((s.domain for s in specs if not s.selector), None)
         if bare is not None:
-            raise InputError(
-                f"no selector for {bare}: it is not declared in the Sceptre config",
-                "pass --selector, or declare it under `domains:` (docs/fleet.md)",
-            )
+            from byodkim.messages import say
+
+            raise InputError(say("fleet.no_selector", domain=bare), say("fleet.no_selector_hint"))
     if target is not None and not every:  # the command goes on: say what it goes on with
         from byodkim.cli.catalogue import text
         from byodkim.messages import say

@@ -191,7 +191,9 @@ def dns_request(
         text = render_easy_dkim_request(domain, tokens, lang, RequestFields(requester, deadline))
     else:
         if selector is None:
-            raise click.UsageError("Missing option '--selector' (or give --easy-dkim for rollback's CNAME records).")
+            from byodkim.messages import say
+
+            raise click.UsageError(say("request.no_selector"))  # a keyed line: cli/__init__.py gives it in Japanese
         check_mail_from(domain, mail_from)
         if mail_from is not None and not mail_from_region:
             raise InputError("--mail-from needs the SES region its MX points at", "add --region, e.g. ap-northeast-1")
@@ -208,4 +210,7 @@ def dns_request(
         click.echo(text, nl=False)
         return
     write_text(out, text)
-    click.echo(f"wrote {out} ({lang}); send it to the DNS team")
+    from byodkim.cli.catalogue import text as shown
+    from byodkim.messages import say
+
+    click.echo(shown(say("request.wrote", path=out, lang=lang), lang))

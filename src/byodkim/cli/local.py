@@ -60,10 +60,15 @@ def emulator(port: int, dns_servers: tuple[str, ...], dkim_window: float, region
     server = Emulator(
         port=port, dns_servers=list(dns_servers), dkim_window=dkim_window, region=where, ses_rate=ses_limit
     ).start()
-    click.echo("# the local AWS emulator is running; in another shell:")
+    from byodkim.cli.catalogue import text
+    from byodkim.cli.options import default_lang
+    from byodkim.messages import say
+
+    lang = default_lang()  # no --lang: what it prints is mostly lines for the shell
+    click.echo(text(say("emulator.running"), lang))
     for name, value in server.environment().items():
         click.echo(f"export {name}={value}")
-    click.echo(f"# server log: {server.log_path}; Ctrl-C stops it", err=True)
+    click.echo(text(say("emulator.log", path=server.log_path), lang), err=True)
     try:
         server.wait()
     finally:

@@ -49,32 +49,32 @@ TEXTS: dict[str, dict[str, str]] = {
     "ja": {
         "title": "DMARC 集約レポート",
         "head": "{domain}: {begin} 〜 {end}、レポート {reports} 通",
-        "counts": "メール {m} 通、DMARC 合格 {p}、DKIM アライメント合格 {k}、SPF アライメント合格 {s}",
-        "selector": "セレクタ {sel}: 署名されたメール {signed} 通のうち {passed} 通がアライメントした DKIM に合格 ({share})",
+        "counts": "メール {m} 通、DMARC pass {p}、DKIM アライメント pass {k}、SPF アライメント pass {s}",
+        "selector": "セレクタ {sel}: 署名されたメール {signed} 通のうち {passed} 通がアライメント一致の DKIM で pass ({share})",
         "selector_unseen": "セレクタ {sel}: このレポートにはこのセレクタで署名されたメールがありません",
         "no_selector": "ロールアウトのセレクタが指定されていません。そのメールは確認していません (確認するにはセレクタを指定してください)",
-        "selector_failure": "不合格: セレクタ {selector} ({org}): {ip} からのメール {m} 通 (DKIM {result})",
+        "selector_failure": "fail: セレクタ {selector} ({org}): {ip} からのメール {m} 通 (DKIM {result})",
         "orgs": "報告組織別:",
         "sources": "送信元別 (上位 {n} / 全 {total}):",
-        "failing": "DMARC に不合格の送信元:",
+        "failing": "DMARC が fail の送信元:",
         "failing_line": "{ip}: {m} 通、From {hf}、エンベロープ {ef}、DKIM {dkim}、SPF {spf}、報告: {orgs}",
         "policy": (
-            "ポリシー p={p}。直近 {days} 日 ({begin} 〜 {end}): メール {m} 通のうち {f} 通が DMARC 不合格 ({share})。"
+            "ポリシー p={p}。直近 {days} 日 ({begin} 〜 {end}): メール {m} 通のうち {f} 通が DMARC fail ({share})。"
             "p=quarantine なら迷惑メールに、p=reject なら受信拒否になります"
         ),
-        "safe": "判定: p={next} に進めて安全です。{days} 日間で {share} が DMARC に合格、報告組織 {orgs}",
-        "at_reject": "判定: すでに p=reject です。{days} 日間で {share} が DMARC に合格",
+        "safe": "判定: p={next} に進めて安全です。{days} 日間で {share} が DMARC pass、報告組織 {orgs}",
+        "at_reject": "判定: すでに p=reject です。{days} 日間で {share} が DMARC pass",
         "unsafe": "判定: p= を強めるのはまだ安全ではありません: {why}",
-        "pass_share": "DMARC 合格率 {seen}% (必要: {needed}%)",
+        "pass_share": "DMARC pass 率 {seen}% (必要: {needed}%)",
         "organisations": "報告組織 {seen} (必要: {needed})",
         "days": "レポートのある日 {seen} 日 (必要: {needed} 日)",
-        "selector_blocker": "ロールアウトのセレクタで署名されたメール {seen} 通が不合格 (必要: {needed})",
+        "selector_blocker": "ロールアウトのセレクタで署名されたメール {seen} 通が fail (必要: {needed})",
         "no_mail": "期間中のメールがありません",
         "duplicate": "重複を 1 回だけ数えました: {file} は {org} のレポート {id} と同じです",
         "error": "読めません: {file}: {error}",
         "nothing": "DMARC 集約レポートを読めませんでした",
-        "ok": "ロールアウトのセレクタで署名されたメールは、報告したすべての受信者でアライメントした DKIM に合格しました",
-        "bad": "ロールアウトのセレクタで署名されたメールが {n} 件の受信者で DKIM 不合格になりました",
+        "ok": "ロールアウトのセレクタで署名されたメールは、報告したすべての受信者でアライメント一致の DKIM が pass しました",
+        "bad": "ロールアウトのセレクタで署名されたメールが {n} 件の受信者で DKIM fail になりました",
     },
 }
 NEXT = {"none": "quarantine", "quarantine": "reject"}

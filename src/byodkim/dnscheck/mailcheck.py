@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from byodkim.dnscheck import receiver
 from byodkim.errors import InputError
+from byodkim.messages import say
 
 if TYPE_CHECKING:
     from byodkim.dnscheck.servers import Server
@@ -136,8 +137,7 @@ def split_mailbox(data: bytes) -> list[bytes]:
     starts = [m.start() for m in _SEPARATOR.finditer(text)]
     if len(starts) > MAX_MESSAGES:
         raise InputError(
-            f"the mailbox holds {len(starts)} messages; byodkim checks at most {MAX_MESSAGES} at once",
-            "split it, or save only the messages to check",
+            say("mail.too_many_messages", count=len(starts), limit=MAX_MESSAGES), say("mail.too_many_messages_hint")
         )
     chunks = [text[a:b] for a, b in zip(starts, [*starts[1:], len(text)], strict=True)]
     return [_ESCAPED_FROM.sub(rb"\1", chunk.split(b"\n", 1)[1] if b"\n" in chunk else b"") for chunk in chunks]
@@ -147,15 +147,15 @@ def read_message(data: bytes) -> bytes:
     """Return the message with CRLF line ends and without an mbox ``From `` line; refuse what is not mail."""
     if len(data) > MAX_MESSAGE_BYTES:
         raise InputError(
-            f"the message is {len(data) / 1e6:.0f} MB, over the {MAX_MESSAGE_BYTES // 2**20} MB SES sends",
-            "give one saved message",
+            say("mail.too_big", size=f"{len(data) / 1e6:.0f}", limit=MAX_MESSAGE_BYTES // 2**20),
+            say("mail.too_big_hint"),
         )
     text = data.replace(b"\r\n", b"\n")
     if text.startswith(b"From ") and b"\n" in text:
         text = text.split(b"\n", 1)[1]
     head = text.split(b"\n\n", 1)[0]
     if not re.search(rb"^from:", head, re.IGNORECASE | re.MULTILINE):
-        raise InputError("the message has no From header", "save the whole message (Gmail: Show original, Download)")
+        raise InputError(say("mail.no_from"), say("mail.no_from_hint"))
     return text.replace(b"\n", b"\r\n")
 
 
@@ -173,13 +173,13 @@ def judge_message(data: bytes, servers: list[Server], selector: str | None = Non
     addresses = email.utils.getaddresses(parsed.get_all("From") or [])
     from_domain = addresses[0][1].rpartition("@")[2].lower() if addresses and "@" in addresses[0][1] else ""
     if not from_domain:
-        raise InputError("the From header has no address", "check the message")
+        raise InputError(say("mail.from_no_address"), say("mail.from_no_address_hint"))
     verdict = MailVerdict(from_domain, selector=selector, message_id=str(parsed.get("Message-ID", "")).strip())
     signatures = parsed.get_all("DKIM-Signature") or []
     if len(signatures) > MAX_SIGNATURES:
         raise InputError(
-            f"the message carries {len(signatures)} DKIM signatures; byodkim checks at most {MAX_SIGNATURES}",
-            "mail from SES carries two; check a message as it was received",
+            say("mail.too_many_signatures", count=len(signatures), limit=MAX_SIGNATURES),
+            say("mail.too_many_signatures_hint"),
         )
     for index, value in enumerate(signatures):
         tags = {m.group(1).decode(): b"".join(m.group(2).split()).decode("ascii", "replace")
@@ -220,7 +220,8 @@ def judge_mailbox(
         except InputError as exc:
             if len(messages) == 1:
                 raise
-            raise InputError(f"message {number} of {len(messages)} in the mailbox: {exc.message}", exc.hint) from None
+            where = say("mail.in_mailbox", number=number, count=len(messages), message=exc.message)
+            raise InputError(where, exc.hint) from None
         verdict.strict = strict
         verdicts.append(verdict)
     return verdicts

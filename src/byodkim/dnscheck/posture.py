@@ -16,6 +16,7 @@ from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from byodkim.dnscheck.servers import query
+from byodkim.messages import say
 
 if TYPE_CHECKING:
     from byodkim.dnscheck.servers import Server
@@ -100,18 +101,15 @@ def spf(domain: str, lookup: Lookup) -> SpfView:
         return SpfView(domain, None)
     view = SpfView(domain, records[0])
     if len(records) > 1:
-        view.problems.append(f"{len(records)} SPF records at {domain}: receivers return permerror; keep one")
+        view.problems.append(say("posture.spf_many", count=len(records), domain=domain))
     view.lookups, view.includes_ses = _count(records[0], lookup, set())
     if view.lookups > LOOKUP_LIMIT:
-        view.problems.append(
-            f"{view.lookups} DNS lookups (the limit is {LOOKUP_LIMIT}): receivers return permerror; "
-            "flatten includes or remove unused ones"
-        )
+        view.problems.append(say("posture.spf_lookups", lookups=view.lookups, limit=LOOKUP_LIMIT))
     terms = records[0].split()
     if any(t in ("+all", "all") for t in terms):
-        view.problems.append("+all authorises every server on the internet: use ~all or -all")
+        view.problems.append(say("posture.spf_plus_all"))
     if "?all" in terms:
-        view.problems.append("?all makes SPF neutral for everyone: use ~all or -all")
+        view.problems.append(say("posture.spf_neutral_all"))
     view.result = _evaluate(domain, lookup)
     view.authorises_ses = view.result == "pass"
     return view
@@ -176,7 +174,7 @@ def dmarc(domain: str, lookup: Lookup, organizational: Callable[[str], str]) -> 
             continue
         view = DmarcView(domain, where, records[0])
         if len(records) > 1:
-            view.problems.append(f"{len(records)} DMARC records at _dmarc.{where}: receivers ignore them all; keep one")
+            view.problems.append(say("posture.dmarc_many", count=len(records), where=where))
         tags = {
             k.strip().lower(): v.strip() for k, _, v in (p.partition("=") for p in records[0].split(";")) if k.strip()
         }
@@ -186,15 +184,19 @@ def dmarc(domain: str, lookup: Lookup, organizational: Callable[[str], str]) -> 
         view.rua = tags.get("rua")
         view.pct = int(tags["pct"]) if tags.get("pct", "").isdigit() else 100
         if view.policy not in ("none", "quarantine", "reject"):
-            view.problems.append(f"p={view.policy}: the policy must be none, quarantine or reject")
+            view.problems.append(say("posture.dmarc_bad_policy", policy=view.policy))
         if not view.rua:
-            view.problems.append("no rua=: nobody receives the aggregate reports that show who sends as the domain")
+            view.problems.append(say("posture.dmarc_no_rua"))
         return view
     return DmarcView(
         domain,
         None,
         None,
-        problems=[f"no DMARC record at _dmarc.{domain}" + (f" or _dmarc.{org}" if org != domain else "")],
+        problems=[
+            say("posture.no_dmarc_or", domain=domain, org=org)
+            if org != domain
+            else say("posture.no_dmarc", domain=domain)
+        ],
     )
 
 

@@ -45,7 +45,7 @@ def parse_server(spec: str) -> list[Server]:
         host, raw = text.split(":")
         port = _port(raw, spec)
     if not host:
-        raise InputError(f"name server `{spec}` has no host", "give HOST or HOST:PORT, e.g. 192.0.2.53:53")
+        raise InputError(say("dns.server_no_host", spec=spec), say("dns.server_form"))
     if _is_ip(host):
         return [Server(spec, host, port)]
     import dns.exception
@@ -58,7 +58,7 @@ def parse_server(spec: str) -> list[Server]:
         except dns.exception.DNSException:
             continue
     if not addresses:
-        raise InputError(f"name server `{spec}`: `{host}` has no address", "check the name or give an IP address")
+        raise InputError(say("dns.server_no_address", spec=spec, host=host), say("dns.server_no_address_hint"))
     return [Server(f"{host} ({a})", a, port, host) for a in addresses]
 
 
@@ -69,7 +69,7 @@ def parse_servers(specs: tuple[str, ...] | list[str]) -> tuple[Server, ...]:
 
 def _port(raw: str, spec: str) -> int:
     if not raw.isdigit() or not 0 < int(raw) < 65536:  # noqa: PLR2004
-        raise InputError(f"name server `{spec}` has a bad port", "give HOST or HOST:PORT, e.g. 192.0.2.53:53")
+        raise InputError(say("dns.server_bad_port", spec=spec), say("dns.server_form"))
     return int(raw)
 
 

@@ -113,10 +113,7 @@ def wait(
         if report.ok and (ses is None or (view is not None and (view.success or view.failed))):
             return state
         if report.unroutable:
-            raise UnroutableServersError(
-                f"stopped waiting: {report.summary()}",
-                "waiting here cannot change it: run the check where the servers' addresses route",
-            )
+            raise UnroutableServersError(say("wait.unroutable", summary=report.summary()), say("wait.unroutable_hint"))
         mistake = next((a for a in report.servers if a.outcome in PERMANENT), None)
         if mistake is not None and not through_mistakes:
             raise PublishedMistakeError(
@@ -142,10 +139,14 @@ def _ses_text(view: SesView) -> str:
 
 
 def _duration(seconds: float) -> str:
+    """Return ``1h30m`` or ``20s`` as typed for --timeout (in Japanese ``1 時間 30 分``, ``20 秒``)."""
     whole = int(seconds)
     hours, rest = divmod(whole, 3600)
     minutes, secs = divmod(rest, 60)
-    return "".join(f"{v}{u}" for v, u in ((hours, "h"), (minutes, "m"), (secs, "s")) if v) or f"{seconds:.1f}s"
+    parts = {unit: value for unit, value in (("h", hours), ("m", minutes), ("s", secs)) if value}
+    if not parts:
+        return say("wait.duration_s", s=f"{seconds:.1f}")
+    return say("wait.duration_" + "".join(parts), **parts)
 
 
 def parse_duration(text: str) -> float:
@@ -157,5 +158,5 @@ def parse_duration(text: str) -> float:
         return float(raw)
     parts = re.findall(r"(\d+(?:\.\d+)?)([hms])", raw)
     if not parts or "".join(n + u for n, u in parts) != raw:
-        raise InputError(f"`{text}` is not a duration", "use e.g. 72h, 30m, 1h30m or 90s")
+        raise InputError(say("wait.not_a_duration", text=text), say("wait.duration_hint"))
     return sum(float(n) * {"h": 3600, "m": 60, "s": 1}[u] for n, u in parts)

@@ -128,6 +128,10 @@ class _Filler(string.Formatter):
             concept = key[1:]
             return self.names.get(concept) or INPUTS[concept][LANGS.index(self.lang)]
         value = kwargs[str(key)]
+        # Several keyed parts in one line: a list is clauses ("; "), a tuple is a list of items (", ", "、").
+        if isinstance(value, list | tuple):
+            sep = "; " if isinstance(value, list) else "、" if self.lang == "ja" else ", "
+            return sep.join(render(part, self.lang, self.names) for part in value)
         return render(value, self.lang, self.names) if isinstance(value, Said) else value
 
 

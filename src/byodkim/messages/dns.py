@@ -261,10 +261,149 @@ TEXTS: dict[str, tuple[str, str]] = {
         "ask the DNS team to correct the record (byodkim verify names the fix), or pass {@wait_through_mistakes} while they replace it",
         "DNS チームに修正を依頼してください (修正方法は byodkim verify が示します)。差し替え中なら {@wait_through_mistakes} を指定してください",
     ),
-    "wait.gave_up": ("gave up after {duration}: {where}", "{duration} 待って打ち切りました: {where}"),
+    "wait.gave_up": ("gave up after {duration}: {where}", "{duration}待って打ち切りました: {where}"),
     "wait.gave_up_ses": (
         "gave up after {duration}: {where}; SES: {ses}",
-        "{duration} 待って打ち切りました: {where}。SES: {ses}",
+        "{duration}待って打ち切りました: {where}。SES: {ses}",
     ),
     "wait.again": ("run it again to keep waiting", "続けて待つにはもう一度実行してください"),
+    # check-domain's findings (dnscheck/posture.py, rollout/domaincheck.py): each requirement's detail and fix.
+    "posture.parts": ("{parts}", "{parts}"),
+    "posture.spf_many": (
+        "{count} SPF records at {domain}: receivers return permerror; keep one",
+        "{domain} に SPF レコードが {count} 件あります: 受信側は permerror を返します。1 件だけにしてください",
+    ),
+    "posture.spf_lookups": (
+        "{lookups} DNS lookups (the limit is {limit}): receivers return permerror; flatten includes or remove unused ones",
+        "DNS 参照が {lookups} 回あります (上限 {limit} 回): 受信側は permerror を返します。include を展開するか、使っていないものを削除してください",
+    ),
+    "posture.spf_plus_all": (
+        "+all authorises every server on the internet: use ~all or -all",
+        "+all はインターネット上のすべてのサーバーに送信を許可します: ~all か -all にしてください",
+    ),
+    "posture.spf_neutral_all": (
+        "?all makes SPF neutral for everyone: use ~all or -all",
+        "?all では誰に対しても SPF が neutral になります: ~all か -all にしてください",
+    ),
+    "posture.dmarc_many": (
+        "{count} DMARC records at _dmarc.{where}: receivers ignore them all; keep one",
+        "_dmarc.{where} に DMARC レコードが {count} 件あります: 受信側はすべて無視します。1 件だけにしてください",
+    ),
+    "posture.dmarc_bad_policy": (
+        "p={policy}: the policy must be none, quarantine or reject",
+        "p={policy}: ポリシーは none、quarantine、reject のいずれかにしてください",
+    ),
+    "posture.dmarc_no_rua": (
+        "no rua=: nobody receives the aggregate reports that show who sends as the domain",
+        "rua= がありません: ドメインを名乗って誰が送っているかを示す集約レポートを誰も受け取りません",
+    ),
+    "posture.no_dmarc": ("no DMARC record at _dmarc.{domain}", "_dmarc.{domain} に DMARC レコードがありません"),
+    "posture.no_dmarc_or": (
+        "no DMARC record at _dmarc.{domain} or _dmarc.{org}",
+        "_dmarc.{domain} にも _dmarc.{org} にも DMARC レコードがありません",
+    ),
+    "posture.no_spf": ("no SPF record at {domain}", "{domain} に SPF レコードがありません"),
+    "posture.no_mx": (
+        "no MX at {domain} for feedback-smtp.{region}.amazonses.com: SES falls back to its own MAIL FROM, so SPF does not align",
+        "{domain} に feedback-smtp.{region}.amazonses.com を指す MX がありません: SES は自身の MAIL FROM を使うため、SPF はアライメントしません",
+    ),
+    "posture.spf_mail_from": (
+        "MAIL FROM {mail_from}: SPF {result} for SES",
+        "MAIL FROM {mail_from}: SES からの送信に対する SPF は {result}",
+    ),
+    "posture.spf_default": (
+        "SES's default MAIL FROM (a subdomain of amazonses.com) passes SPF, unaligned",
+        "SES 既定の MAIL FROM (amazonses.com のサブドメイン) で SPF は pass (アライメントなし)",
+    ),
+    "posture.spf_from_problems": ("{domain}: {problems}", "{domain}: {problems}"),
+    "posture.spf_fix": (
+        '{sub}. TXT "v=spf1 include:amazonses.com ~all" and {sub}. MX 10 feedback-smtp.{region}.amazonses.com.',
+        '`{sub}. TXT "v=spf1 include:amazonses.com ~all"` と `{sub}. MX 10 feedback-smtp.{region}.amazonses.com.` を追加してください',
+    ),
+    "posture.spf_from_fix": (
+        "the SPF record at {domain}: {problem}",
+        "{domain} の SPF レコードを直してください: {problem}",
+    ),
+    "posture.ses_states": ("SES: {states}", "SES: {states}"),
+    "posture.dmarc_at": ("p={policy} at _dmarc.{where}", "_dmarc.{where} に p={policy}"),
+    "posture.dmarc_at_rua": ("p={policy} at _dmarc.{where}, rua={rua}", "_dmarc.{where} に p={policy}、rua={rua}"),
+    "posture.how_both": ("DKIM and SPF", "DKIM と SPF"),
+    "posture.aligned": ("{how} aligned with {domain}", "{how} が {domain} とアライメント一致"),
+    "posture.align_fix": (
+        "make DKIM pass with the domain's own key (BYODKIM), or set a custom MAIL FROM",
+        "ドメイン自身の鍵 (BYODKIM) で DKIM を pass させるか、カスタム MAIL FROM を設定してください",
+    ),
+    "posture.dkim_fix": (
+        "publish the record (`byodkim dns-request`) and register the key (`byodkim register`)",
+        "レコードを公開し (`byodkim dns-request`)、鍵を登録してください (`byodkim register`)",
+    ),
+    "posture.no_dkim_pass": (
+        "no passing DKIM signature of the domain",
+        "ドメインの DKIM 署名で pass するものがありません",
+    ),
+    "posture.default_mail_from": (
+        "SES's default MAIL FROM (amazonses.com) never aligns",
+        "SES 既定の MAIL FROM (amazonses.com) はアライメントしません",
+    ),
+    "posture.aspf_strict": (
+        "aspf=s needs MAIL FROM {domain} itself, not {mail_from}",
+        "aspf=s では MAIL FROM が {mail_from} ではなく {domain} そのものである必要があります",
+    ),
+    "posture.unsubscribe": (
+        "a header of each message: List-Unsubscribe and List-Unsubscribe-Post",
+        "各メッセージの List-Unsubscribe と List-Unsubscribe-Post ヘッダーで確認します",
+    ),
+    "posture.spam_rate": (
+        "see the phase-8 dashboard and alarms (SES Reputation.ComplaintRate)",
+        "ダッシュボードとアラームの SES Reputation.ComplaintRate で確認します",
+    ),
+    # check-domain --all: a domain's line names its unmet requirements.
+    "posture.unmet": ("{names}", "{names}"),
+    "posture.unmet_set": ("configuration set {where}", "設定セット {where}"),
+    "posture.all_met": ("every checkable requirement met", "確認できる要件はすべて満たしています"),
+    "posture.req.SPF": ("SPF", "SPF"),
+    "posture.req.DKIM": ("DKIM", "DKIM"),
+    "posture.req.DMARC (at least p=none)": ("DMARC (at least p=none)", "DMARC (p=none 以上)"),
+    "posture.req.From aligned with SPF or DKIM": (
+        "From aligned with SPF or DKIM",
+        "From ドメインと SPF または DKIM のアライメント",
+    ),
+    "posture.req.One-click unsubscribe (RFC 8058) for marketing mail": (
+        "One-click unsubscribe (RFC 8058) for marketing mail",
+        "マーケティングメールのワンクリック購読解除 (RFC 8058)",
+    ),
+    "posture.req.Spam rate under 0.3%": ("Spam rate under 0.3%", "迷惑メール率 0.3% 未満"),
+    # A name server as given (dnscheck/servers.py) and a wait's length (dnscheck/wait.py).
+    "dns.server_no_host": ("name server `{spec}` has no host", "ネームサーバー `{spec}` にホストがありません"),
+    "dns.server_bad_port": (
+        "name server `{spec}` has a bad port",
+        "ネームサーバー `{spec}` のポートが正しくありません",
+    ),
+    "dns.server_form": (
+        "give HOST or HOST:PORT, e.g. 192.0.2.53:53",
+        "HOST か HOST:PORT の形で指定してください (例: 192.0.2.53:53)",
+    ),
+    "dns.server_no_address": (
+        "name server `{spec}`: `{host}` has no address",
+        "ネームサーバー `{spec}`: `{host}` のアドレスが見つかりません",
+    ),
+    "dns.server_no_address_hint": (
+        "check the name or give an IP address",
+        "名前を確認するか、IP アドレスを指定してください",
+    ),
+    # A wait's length, as --timeout takes it (1h30m) and as Japanese writes it.
+    "wait.duration_h": ("{h}h", "{h} 時間"),
+    "wait.duration_m": ("{m}m", "{m} 分"),
+    "wait.duration_s": ("{s}s", "{s} 秒"),
+    "wait.duration_hm": ("{h}h{m}m", "{h} 時間 {m} 分"),
+    "wait.duration_hs": ("{h}h{s}s", "{h} 時間 {s} 秒"),
+    "wait.duration_ms": ("{m}m{s}s", "{m} 分 {s} 秒"),
+    "wait.duration_hms": ("{h}h{m}m{s}s", "{h} 時間 {m} 分 {s} 秒"),
+    "wait.not_a_duration": ("`{text}` is not a duration", "`{text}` は時間の長さではありません"),
+    "wait.duration_hint": ("use e.g. 72h, 30m, 1h30m or 90s", "72h、30m、1h30m、90s のように指定してください"),
+    "wait.unroutable": ("stopped waiting: {summary}", "待機を中止しました: {summary}"),
+    "wait.unroutable_hint": (
+        "waiting here cannot change it: run the check where the servers' addresses route",
+        "ここで待っても変わりません: サーバーのアドレスに経路がある場所で確認してください",
+    ),
 }

@@ -72,4 +72,50 @@ TEXTS: dict[str, tuple[str, str]] = {
         "{ok}/{n} messages pass DMARC on DKIM",
         "{n} 通中 {ok} 通が DKIM による DMARC 評価で pass",
     ),
+    # dmarc-report's refusal: nothing it was given was a report (for the domain asked).
+    "dmarc.none_read": (
+        "no DMARC aggregate report could be read in {paths}",
+        "{paths} から DMARC 集約レポートを 1 通も読めませんでした",
+    ),
+    "dmarc.none_read_for": (
+        "no DMARC aggregate report for {domain} could be read in {paths}",
+        "{paths} から {domain} の DMARC 集約レポートを 1 通も読めませんでした",
+    ),
+    "dmarc.give_reports": (
+        "give the reports' files or folders (.xml, .xml.gz, .zip, .eml, mbox)",
+        "レポートのファイルかフォルダ (.xml、.xml.gz、.zip、.eml、mbox) を指定してください",
+    ),
+    # check-mail's refusals of what it was given (dnscheck/mailcheck.py).
+    "mail.too_many_messages": (
+        "the mailbox holds {count} messages; byodkim checks at most {limit} at once",
+        "メールボックスに {count} 通あります。byodkim が一度に確認できるのは {limit} 通までです",
+    ),
+    "mail.too_many_messages_hint": (
+        "split it, or save only the messages to check",
+        "分割するか、確認するメッセージだけを保存してください",
+    ),
+    "mail.too_big": (
+        "the message is {size} MB, over the {limit} MB SES sends",
+        "メッセージが {size} MB あり、SES が送れる {limit} MB を超えています",
+    ),
+    "mail.too_big_hint": ("give one saved message", "保存したメッセージを 1 通だけ指定してください"),
+    "mail.no_from": ("the message has no From header", "メッセージに From ヘッダーがありません"),
+    "mail.no_from_hint": (
+        "save the whole message (Gmail: Show original, Download)",
+        "メッセージ全体を保存してください (Gmail: 「メッセージのソースを表示」から「オリジナルをダウンロード」)",
+    ),
+    "mail.from_no_address": ("the From header has no address", "From ヘッダーにアドレスがありません"),
+    "mail.from_no_address_hint": ("check the message", "メッセージを確認してください"),
+    "mail.too_many_signatures": (
+        "the message carries {count} DKIM signatures; byodkim checks at most {limit}",
+        "メッセージに DKIM 署名が {count} 個あります。byodkim が確認できるのは {limit} 個までです",
+    ),
+    "mail.too_many_signatures_hint": (
+        "mail from SES carries two; check a message as it was received",
+        "SES から送ったメールの署名は 2 個です。受信したままのメッセージを確認してください",
+    ),
+    "mail.in_mailbox": (
+        "message {number} of {count} in the mailbox: {message}",
+        "メールボックスの {count} 通中 {number} 通目: {message}",
+    ),
 }

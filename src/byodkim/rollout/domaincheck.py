@@ -19,6 +19,8 @@ from byodkim.dnscheck.posture import DmarcView, SpfView, dmarc, resolver_for, sp
 from byodkim.messages import say
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from byodkim.aws.ses import RegionStatus
     from byodkim.dnscheck.servers import Server
 
@@ -139,39 +141,41 @@ def assess(
 def _requirements(p: Posture, found: list[RegionStatus]) -> list[Requirement]:
     region = found[0].region if found else "REGION"
     sub = p.mail_from or f"mail.{p.domain}"
-    spf_fix = f'{sub}. TXT "v=spf1 include:amazonses.com ~all" and {sub}. MX 10 feedback-smtp.{region}.amazonses.com.'
+    spf_fix: str = say("posture.spf_fix", sub=sub, region=region)
+    # Each detail is a keyed line made of keyed parts (joined by "; "), so Japanese keeps all of it.
+    spf_parts: list[str] = []  # keyed lines, and problems another reader may have left plain
     if p.spf_mail_from is not None:
         problems = list(p.spf_mail_from.problems)
         if not p.spf_mail_from.record:
-            problems.append(f"no SPF record at {p.mail_from}")
+            problems.append(say("posture.no_spf", domain=p.mail_from))
         if not p.mail_from_mx_ok:
-            problems.append(
-                f"no MX at {p.mail_from} for feedback-smtp.{region}.amazonses.com: "
-                "SES falls back to its own MAIL FROM, so SPF does not align"
-            )
+            problems.append(say("posture.no_mx", domain=p.mail_from, region=region))
         spf_state = MET if p.spf_mail_from.authorises_ses and not problems else NOT_MET
-        spf_detail = f"MAIL FROM {p.mail_from}: SPF {p.spf_mail_from.result} for SES" + _problems(problems)
+        spf_parts += [say("posture.spf_mail_from", mail_from=p.mail_from, result=p.spf_mail_from.result), *problems]
     else:
-        spf_state, spf_detail = MET, "SES's default MAIL FROM (a subdomain of amazonses.com) passes SPF, unaligned"
+        spf_state = MET
+        spf_parts.append(say("posture.spf_default"))
     if p.spf_from.problems:  # the From domain's own SPF lets others send as it, or breaks at receivers
         spf_state = NOT_MET
-        spf_detail += f"; {p.domain}: " + "; ".join(p.spf_from.problems)
+        spf_parts.append(say("posture.spf_from_problems", domain=p.domain, problems=list(p.spf_from.problems)))
         if p.spf_mail_from is None:
-            spf_fix = f"the SPF record at {p.domain}: {p.spf_from.problems[0]}"
-    dkim_detail = p.dkim.summary() if p.dkim else say("posture.no_selector")
+            spf_fix = say("posture.spf_from_fix", domain=p.domain, problem=p.spf_from.problems[0])
+    dkim_parts = [p.dkim.summary() if p.dkim else say("posture.no_selector")]
     if found and not all(s.status == "SUCCESS" for s in found):
-        dkim_detail += "; SES: " + ", ".join(f"{s.region} {s.status or 'NO IDENTITY'}" for s in found)
+        states = ", ".join(f"{s.region} {s.status or 'NO IDENTITY'}" for s in found)
+        dkim_parts.append(say("posture.ses_states", states=states))
     dmarc_state = MET if p.dmarc.found_at and p.dmarc.policy in ("none", "quarantine", "reject") else NOT_MET
-    dmarc_detail = (
-        f"p={p.dmarc.policy} at _dmarc.{p.dmarc.found_at}" + (f", rua={p.dmarc.rua}" if p.dmarc.rua else "")
-        if p.dmarc.found_at
-        else p.dmarc.problems[0]
-    )
-    aligned = "DKIM" if p.dkim_aligned else ""
-    aligned += (" and SPF" if aligned else "SPF") if p.spf_aligned else ""
+    at = {"policy": p.dmarc.policy, "where": p.dmarc.found_at}
+    if not p.dmarc.found_at:
+        dmarc_detail = p.dmarc.problems[0]
+    elif p.dmarc.rua:
+        dmarc_detail = say("posture.dmarc_at_rua", rua=p.dmarc.rua, **at)
+    else:
+        dmarc_detail = say("posture.dmarc_at", **at)
+    aligned = say("posture.how_both") if p.dkim_aligned and p.spf_aligned else "DKIM" if p.dkim_aligned else "SPF"
     return [
-        Requirement("SPF", spf_state, spf_detail, "" if spf_state == MET else spf_fix),
-        _dkim_requirement(p, dkim_detail),
+        Requirement("SPF", spf_state, _parts(spf_parts), "" if spf_state == MET else spf_fix),
+        _dkim_requirement(p, _parts(dkim_parts)),
         Requirement(
             "DMARC (at least p=none)",
             dmarc_state,
@@ -183,18 +187,17 @@ def _requirements(p: Posture, found: list[RegionStatus]) -> list[Requirement]:
         Requirement(
             "From aligned with SPF or DKIM",
             MET if p.dmarc_passes else NOT_MET,
-            f"{aligned} aligned with {p.domain}" if p.dmarc_passes else _unaligned(p),
-            "" if p.dmarc_passes else "make DKIM pass with the domain's own key (BYODKIM), or set a custom MAIL FROM",
+            say("posture.aligned", how=aligned, domain=p.domain) if p.dmarc_passes else _unaligned(p),
+            "" if p.dmarc_passes else say("posture.align_fix"),
         ),
-        Requirement(
-            "One-click unsubscribe (RFC 8058) for marketing mail",
-            UNCHECKABLE,
-            "a header of each message: List-Unsubscribe and List-Unsubscribe-Post",
-        ),
-        Requirement(
-            "Spam rate under 0.3%", UNCHECKABLE, "see the phase-8 dashboard and alarms (SES Reputation.ComplaintRate)"
-        ),
+        Requirement("One-click unsubscribe (RFC 8058) for marketing mail", UNCHECKABLE, say("posture.unsubscribe")),
+        Requirement("Spam rate under 0.3%", UNCHECKABLE, say("posture.spam_rate")),
     ]
+
+
+def _parts(parts: Sequence[str]) -> str:
+    """Return several keyed parts as one keyed line (a single part as it is)."""
+    return parts[0] if len(parts) == 1 else say("posture.parts", parts=list(parts))
 
 
 def _dkim_requirement(p: Posture, detail: str) -> Requirement:
@@ -207,21 +210,15 @@ def _dkim_requirement(p: Posture, detail: str) -> Requirement:
         reached = [a for host, a in report.by_server().items() if host not in report.unroutable]
         if all(report.server_ok(a) for a in reached):
             return Requirement("DKIM", NOT_MET, detail, report.unroutable_sentence())  # unchecked is not met
-    return Requirement(
-        "DKIM", NOT_MET, detail, "publish the record (`byodkim dns-request`) and register the key (`byodkim register`)"
-    )
-
-
-def _problems(found: list[str]) -> str:
-    return ("; " + "; ".join(found)) if found else ""
+    return Requirement("DKIM", NOT_MET, detail, say("posture.dkim_fix"))
 
 
 def _unaligned(p: Posture) -> str:
     why = []
     if not p.dkim_aligned:
-        why.append("no passing DKIM signature of the domain")
+        why.append(say("posture.no_dkim_pass"))
     if p.mail_from is None:
-        why.append("SES's default MAIL FROM (amazonses.com) never aligns")
+        why.append(say("posture.default_mail_from"))
     elif p.dmarc.aspf == "s" and p.mail_from != p.domain:
-        why.append(f"aspf=s needs MAIL FROM {p.domain} itself, not {p.mail_from}")
-    return "; ".join(why)
+        why.append(say("posture.aspf_strict", domain=p.domain, mail_from=p.mail_from))
+    return _parts(why) if why else ""

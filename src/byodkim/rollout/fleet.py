@@ -249,11 +249,20 @@ class Run:
         try:
             return self.work(unit)
         except ByodkimError as exc:
-            return Outcome(unit.domain, unit.region, ok=False, action="failed", detail=str(exc))
+            return Outcome(unit.domain, unit.region, ok=False, action="failed", detail=_keyed(exc))
         except Exception as exc:  # noqa: BLE001 - one domain's AWS or DNS error must not stop the others
             from byodkim.aws.errors import describe
 
             return Outcome(unit.domain, unit.region, ok=False, action="failed", detail=describe(exc))
+
+
+def _keyed(exc: ByodkimError) -> str:
+    """Return the error as one line that keeps its keys (so a unit's line renders in any language)."""
+    from byodkim.messages import Said, say
+
+    if not isinstance(exc.message, Said) or (exc.hint and not isinstance(exc.hint, Said)):
+        return str(exc)
+    return say("error.with_hint", message=exc.message, hint=exc.hint) if exc.hint else exc.message
 
 
 class Once(Generic[K, V]):

@@ -191,17 +191,18 @@ class CheckDomainWork:
 
     def __call__(self, unit: Unit) -> Outcome:
         """Assess one domain."""
+        from byodkim.messages import say
         from byodkim.rollout.domaincheck import NOT_MET
 
         checked = self.check(unit)
-        unmet = [r.name for r in checked.posture.requirements if r.state == NOT_MET]
-        unmet += [f"configuration set {where}" for where in checked.missing_sets]
+        unmet = [say(f"posture.req.{r.name}") for r in checked.posture.requirements if r.state == NOT_MET]
+        unmet += [say("posture.unmet_set", where=where) for where in checked.missing_sets]
         return Outcome(
             unit.domain,
             None,
             ok=checked.ok,
             action="ready" if checked.ok else "not ready",
-            detail=", ".join(unmet) if unmet else "every checkable requirement met",
+            detail=say("posture.unmet", names=tuple(unmet)) if unmet else say("posture.all_met"),
             data={"posture": checked.as_dict()},
         )
 

@@ -6,6 +6,7 @@ import json
 from dataclasses import asdict
 from typing import TYPE_CHECKING, Any
 
+from byodkim.messages import render as in_lang
 from byodkim.rollout.nextstep import next_step
 from byodkim.text import display_width
 
@@ -36,6 +37,7 @@ TEXT: dict[str, dict[str, str]] = {
         "posture_pass": "DMARC passes for mail from SES ({how} aligned with the From domain)",
         "posture_fail": "DMARC fails for mail from SES: neither DKIM nor SPF aligns with the From domain",
         "met": "met",
+        "fix_line": "fix: {fix}",
         "not met": "not met",
         "not checkable from DNS": "not checkable from DNS",
         "no_mail": "none checked yet (byodkim send-test)",
@@ -64,7 +66,7 @@ TEXT: dict[str, dict[str, str]] = {
         "serial": "シリアル",
         "ses": "リージョンごとの SES DKIM 状態",
         "no_identity": "ID なし",
-        "dns": "権威 DNS サーバー上の DKIM レコード",
+        "dns": "権威サーバー上の DKIM レコード",
         "no_dns": "BYODKIM のセレクタがまだ登録されていないため、確認対象がありません",
         "next": "次の作業",
         "mail": "SES 経由のテストメール (受信側の判定)",
@@ -73,6 +75,7 @@ TEXT: dict[str, dict[str, str]] = {
         "posture_pass": "SES から送るメールの DMARC 評価は pass ({how} が From ドメインとアライメント一致)",
         "posture_fail": "SES から送るメールの DMARC 評価は fail: DKIM も SPF も From ドメインとアライメント一致していません",
         "met": "満たしています",
+        "fix_line": "対処: {fix}",
         "not met": "満たしていません",
         "not checkable from DNS": "DNS からは確認できません",
         "req:SPF": "SPF",
@@ -83,7 +86,7 @@ TEXT: dict[str, dict[str, str]] = {
         "req:Spam rate under 0.3%": "迷惑メール率 0.3% 未満 (フェーズ 8 のダッシュボード)",
         "no_mail": "まだ確認していません (byodkim send-test)",
         "mail_pass": "{at} {region}: DKIM による DMARC 評価は pass: d={d} s={s} (メッセージ {id})",
-        "mail_fail": "{at} {region}: From ドメインとアライメントした署名が検証できません (メッセージ {id})",
+        "mail_fail": "{at} {region}: From ドメインとアライメント一致する署名を検証できません (メッセージ {id})",
         "cause": "原因: {resource} ({type}): {reason}",
         "way_out": "復旧手順: {command}",
         "fix": "スタック {stack} ({status}) を復旧してください。原因は上記のとおりです。",
@@ -244,11 +247,16 @@ class _Memo:
         for requirement in posture.requirements:
             name = self.t.get(f"req:{requirement.name}", requirement.name)
             line = f"{self.item}{name}: {self.t[requirement.state]}"
-            if requirement.detail and self.lang == "en":  # the details are English; Japanese shows the states
-                line += f" ({requirement.detail})"
+            if requirement.detail:  # keyed lines: in Japanese too, every finding keeps its detail
+                line += f" ({in_lang(requirement.detail, self.lang)})"
             self.lines.append(line)
-            if requirement.fix and requirement.fix.startswith(("_dmarc.", posture.mail_from or "mail.")):
+            # A record to add, as the DNS team types it (English shows the MAIL FROM pair so too;
+            # Japanese wraps the pair in a sentence, each record in backticks).
+            record = requirement.fix.startswith("_dmarc.")
+            if record or (self.lang == "en" and requirement.fix.startswith(posture.mail_from or "mail.")):
                 self.lines.append(f"{self.sub}`{requirement.fix}`")
+            elif requirement.fix and self.lang != "en":
+                self.lines.append(self.sub + self.t["fix_line"].format(fix=in_lang(requirement.fix, self.lang)))
         self.lines.append("")
 
     def mail(self, mail: dict[str, Any] | None) -> None:
