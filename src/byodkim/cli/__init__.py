@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, NoReturn, TextIO
 import click
 
 from byodkim import __version__
-from byodkim.cli import dmarc, keys, layer, local, mail, receiving, rollout, ses, stacks, verify
+from byodkim.cli import dmarc, help_page, keys, layer, local, mail, receiving, rollout, ses, stacks, verify
 from byodkim.errors import ByodkimError
 from byodkim.messages import say
 
@@ -59,6 +59,7 @@ for command in (
     receiving.activate_receiving,
 ):
     cli.add_command(command)
+help_page.install(cli)  # every command's --help in the reader's language
 
 
 def _lang(argv: Sequence[str] | None) -> str:
@@ -95,9 +96,11 @@ def run(argv: Sequence[str] | None = None) -> int:
     stdout, stderr = sys.stdout, sys.stderr
     sys.stdout = _Printable(stdout)
     sys.stderr = _Printable(stderr, carriage_return=True)
+    language = help_page.LANG.set(_lang(argv))  # --help answers before --lang is parsed: it reads the command line
     try:
         return _run(argv)
     finally:
+        help_page.LANG.reset(language)
         sys.stdout, sys.stderr = stdout, stderr
 
 
