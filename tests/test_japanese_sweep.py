@@ -160,6 +160,9 @@ KEY = keys.generate()
 # s1.private.pem and s1.public.pem, {ns} the sandbox's name server, {tmp} a scratch folder,
 # {dmarc} the DMARC report fixtures. Usage errors are built from each command's parameters.
 SCENARIOS: dict[str, dict[str, tuple[str, ...]]] = {
+    "activate-receiving": {
+        "refusal": ("--dry-run",),  # no Sceptre config in the working folder
+    },
     "adopt": {
         "refusal": ("--stack", "phase-2-dkim-system", "--resource", "DkimManagerFunction", "--dry-run"),
     },
