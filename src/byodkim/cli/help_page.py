@@ -3,7 +3,7 @@
 Every command's context is a :class:`HelpContext` (:func:`install` sets it once, over the whole
 tree), so no command module carries anything for it. In English the page is click's own,
 untouched. In Japanese it is laid out as click lays it out, each text taken from
-``cli/help_texts.py`` only while the English stored there equals the code's ``help=`` (a help
+``cli/help_texts*.py`` only while the English stored there equals the code's ``help=`` (a help
 line changed in the code shows in English until its Japanese is written, never a stale
 translation), and wrapped by display width: a Japanese character takes two columns.
 
@@ -21,12 +21,13 @@ from typing import TYPE_CHECKING
 import click
 
 from byodkim import messages
-from byodkim.cli import help_texts
+from byodkim.cli import help_texts, help_texts_rollout
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
 messages.extend(help_texts.TEXTS)
+messages.extend(help_texts_rollout.TEXTS)
 
 # The language of this run's help, set by cli.run() from the command line (None: the locale's).
 LANG: ContextVar[str | None] = ContextVar("byodkim_help_lang", default=None)
