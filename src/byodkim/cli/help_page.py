@@ -87,11 +87,14 @@ def _japanese(key: str, english: str) -> str | None:
 
 def _shared() -> dict[tuple[str, str], str]:
     """Return the shared entries by (option name, English): ``help.option --lang table`` is --lang's with that text."""
-    return {
-        (key.split()[1], english): japanese
-        for key, (english, japanese) in messages.catalogue().items()
-        if key.startswith("help.option ")
-    }
+    global _SHARED  # noqa: PLW0603 - built once per catalogue (a door's extend() makes a new one)
+    texts = messages.catalogue()
+    if _SHARED[0] is not texts:
+        _SHARED = (texts, {(k.split()[1], en): ja for k, (en, ja) in texts.items() if k.startswith("help.option ")})
+    return _SHARED[1]
+
+
+_SHARED: tuple[object, dict[tuple[str, str], str]] = (None, {})
 
 
 def _click(key: str, **values: object) -> str:
