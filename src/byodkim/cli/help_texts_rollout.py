@@ -238,7 +238,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     "help.byodkim sandbox --from-start": (
         "With --keep: stop where the runbook starts (stacks launched; no key, no identity) so it can be typed.",
-        "--keep と併用: ランブックを手で打てるように、ランブックの開始時点 (スタックは launch 済み、鍵も ID もなし) で止めます",
+        "--keep と併用: 手順書を手で打てるように、手順書の出発点 (スタック作成済み、鍵も ID もない状態) で止めます",
     ),
     "help.byodkim sandbox --mail-from-subdomain": (
         "Rehearse a custom MAIL FROM (e.g. mail): phase 3 sets it, the DNS team publishes its MX and SPF.",
