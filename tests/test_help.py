@@ -38,6 +38,8 @@ def untranslated() -> list[str]:
     for path, command in PAGES:
         if help_page.description(path, command) is None:
             missing.append(f"{path}: {inspect.cleandoc(command.help or '')!r}")
+        if command.epilog and help_page.epilog(path, command) is None:
+            missing.append(f"{path} epilog: {inspect.cleandoc(command.epilog)!r}")
         missing += [
             f"{path} {help_page.name_of(option)}: {option.help!r}"
             for option in _help_options(command)
@@ -76,9 +78,20 @@ def test_a_new_option_without_japanese_fails(monkeypatch: pytest.MonkeyPatch) ->
     assert untranslated() == ["byodkim status --profile-name: 'A new option.'"]
 
 
+def test_an_epilog_needs_its_japanese_too(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Text added after the options (click's epilog) is reported until translated, and shown in English meanwhile."""
+    retain = byodkim_cli.commands["retain"]
+    monkeypatch.setattr(retain, "epilog", "See docs/adopt.md for the whole procedure.")
+    assert untranslated() == ["byodkim retain epilog: 'See docs/adopt.md for the whole procedure.'"]
+    monkeypatch.delenv("LC_ALL", raising=False)
+    monkeypatch.delenv("LC_MESSAGES", raising=False)
+    monkeypatch.setenv("LANG", "ja_JP.UTF-8")
+    assert cli("retain", "--help").out.endswith("\n\n  See docs/adopt.md for the whole procedure.\n")
+
+
 def test_every_entry_is_used() -> None:
     """No Japanese is left behind for a command or an option that no longer exists (or whose English moved on)."""
-    used = {f"help.{path}" for path, _ in PAGES}
+    used = {f"help.{path}" for path, _ in PAGES} | {f"help.{path} epilog" for path, c in PAGES if c.epilog}
     used |= {f"help.{path} {help_page.name_of(o)}" for path, command in PAGES for o in _help_options(command)}
     shared = {
         (help_page.name_of(o), o.help or "") for path, command in PAGES for o in _help_options(command)

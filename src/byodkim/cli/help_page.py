@@ -73,6 +73,11 @@ def description(path: str, command: click.Command) -> str | None:
     return _japanese(f"help.{path}", english)
 
 
+def epilog(path: str, command: click.Command) -> str | None:
+    """Return the Japanese of ``command``'s epilog, the text after its options (``None`` when none is written)."""
+    return _japanese(f"help.{path} epilog", inspect.cleandoc(command.epilog or ""))
+
+
 def option_help(path: str, param: click.Parameter) -> str | None:
     """Return the Japanese of ``param``'s help: the command's own entry, else a shared one with the same English."""
     english = getattr(param, "help", None) or ""
@@ -132,6 +137,10 @@ def _japanese_page(ctx: click.Context) -> str:
         if commands:
             with formatter.section(_click("commands")):
                 formatter.write_dl([(name, _short(f"{path} {name}", sub)) for name, sub in commands])
+    if command.epilog:
+        formatter.write_paragraph()
+        with formatter.indentation():
+            formatter.write_text(epilog(path, command) or inspect.cleandoc(command.epilog))
     return formatter.getvalue().rstrip("\n")
 
 
