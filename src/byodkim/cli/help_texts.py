@@ -113,7 +113,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     "help.byodkim --debug": (
         "Log one line per AWS call (service, operation, region, status, time) to stderr.",
-        "AWS 呼び出しごとに 1 行 (サービス、操作、リージョン、状態、時間) を標準エラーに記録します",
+        "AWS 呼び出しごとに 1 行 (サービス、操作、リージョン、ステータス、所要時間) を標準エラーに記録します",
     ),
     # activate-receiving
     "help.byodkim activate-receiving": (
