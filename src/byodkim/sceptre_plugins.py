@@ -182,3 +182,26 @@ class PreflightHook(Hook):  # type: ignore[misc] # sceptre is untyped
         if self.argument is not None and not isinstance(self.argument, dict):
             self.raise_invalid_argument_error("takes a mapping, e.g. {accept: [CertificatesBucket]}")
         guard(self.stack)
+
+
+class EndpointHook(Hook):  # type: ignore[misc] # sceptre is untyped
+    """``!byodkim_endpoint``, a ``before_launch`` hook: refuse a stopped sandbox's endpoint in one line.
+
+    Sceptre's first call (the stack's status) comes before any create or update hook; with
+    ``AWS_ENDPOINT_URL`` left at a dead local port it would only say it cannot connect.
+    """
+
+    def run(self) -> None:
+        """Raise Sceptre's own error (one line, exit 1) when the endpoint is local and nothing answers."""
+        import os
+
+        from sceptre.exceptions import SceptreException
+
+        from byodkim.aws.endpoint import refuse_dead_local
+        from byodkim.errors import ByodkimError
+
+        url = os.environ.get("AWS_ENDPOINT_URL_CLOUDFORMATION") or os.environ.get("AWS_ENDPOINT_URL")
+        try:
+            refuse_dead_local(url)
+        except ByodkimError as exc:
+            raise SceptreException(f"error: {exc.message}; {exc.hint}") from None
