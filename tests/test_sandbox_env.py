@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import os
 import re
+import shlex
 import shutil
 import signal
 import subprocess
 import sys
 from pathlib import Path
 
+import click
 import pytest
 
 from byodkim.aws import endpoint
@@ -17,7 +19,7 @@ from byodkim.aws.session import Aws
 from byodkim.emulator import Emulator
 from byodkim.errors import InputError
 from byodkim.local.dns import free_port
-from conftest import require_tool
+from conftest import missing, require_tool
 
 ROOT = Path(__file__).resolve().parents[1]
 UNSET = (
@@ -305,3 +307,99 @@ def test_the_sandboxs_end_in_japanese_says_what_it_checked_stopped_and_what_come
     assert len(err) == 17
     assert "rotate" not in done.stdout  # the report's next step was for a deployment that stays
     assert "PRIVATE KEY" not in done.stdout + done.stderr
+
+
+def _parse(group: click.Group, args: list[str]) -> click.Command:
+    """Parse ``args`` as ``group`` would (options, choices, values), without running the command."""
+    ctx = group.make_context(group.name or "cli", list(args))
+    command: click.Command = group
+    while isinstance(command, click.Group):
+        rest = [*ctx._protected_args, *ctx.args]  # what click leaves for the subcommand
+        if not rest:
+            break
+        name, sub, rest = command.resolve_command(ctx, rest)
+        assert sub is not None, args
+        ctx = sub.make_context(name or "", rest, parent=ctx)
+        command = sub
+    return command
+
+
+def _aws() -> str:
+    """Return the AWS CLI setup.sh installs (`uv tool install`), on PATH or in uv's tool bin folder."""
+    found = shutil.which("aws")
+    if found is None:
+        tools = subprocess.run(["uv", "tool", "dir", "--bin"], capture_output=True, text=True, check=False)
+        candidate = Path(tools.stdout.strip()) / "aws"
+        found = str(candidate) if tools.returncode == 0 and candidate.exists() else None
+    if found is None:
+        missing("the AWS CLI is required (bash scripts/setup.sh installs it: uv tool install awscli)")
+    return found
+
+
+def test_every_command_on_the_real_account_page_is_one_the_tools_take() -> None:
+    """Each line of docs/real-account.md's blocks: byodkim's, Sceptre's and the AWS CLI's options, the files named."""
+    from sceptre.cli import cli as sceptre_cli
+
+    from byodkim.cli import cli as byodkim_cli
+
+    page = (ROOT / "docs" / "real-account.md").read_text(encoding="utf-8")
+    lines = [line for block in _blocks(ROOT / "docs" / "real-account.md") for line in block.splitlines()]
+    aws_lines = []
+    for line in lines:
+        words = shlex.split(line.partition(" > ")[0])
+        if words[:3] == ["uv", "run", "byodkim"]:
+            _parse(byodkim_cli, words[3:])
+        elif words[:3] == ["uv", "run", "sceptre"]:
+            assert _parse(sceptre_cli, words[3:]).name == "launch"
+        elif words[0] == "aws":
+            aws_lines.append(words)
+        elif words[0] == ".":
+            assert words[1] == ".byodkim/sandbox-unset.env"  # shellenv's name for the sandbox's way out
+        else:
+            assert words[0] in {"export", "env"}, line
+    assert len(aws_lines) == 4
+    aws = _aws()
+    for words in aws_lines:
+        manual = subprocess.run(
+            [aws, *[w for w in words[1:] if not w.startswith("-")][:2], "help"],
+            capture_output=True, text=True, check=False, env={**os.environ, "PAGER": "cat", "MANPAGER": "cat"},
+        )  # fmt: skip
+        for option in (w for w in words if w.startswith("--")):
+            assert option in manual.stdout, f"`{' '.join(words)}`: the AWS CLI has no {option}"
+    # The settings the page names are the Sceptre config's own.
+    config_text = (ROOT / "sceptre" / "config" / "prod" / "config.yaml").read_text(encoding="utf-8")
+    config = set(re.findall(r"^(\w+):", config_text, re.MULTILINE))
+    for setting in re.findall(r"^\| `(\w+)` \|", page, re.MULTILINE):
+        assert setting in config, setting
+    assert "`alert_email`" in page
+    assert "`dns_team_email`" in page
+
+
+def test_ctrl_c_on_a_kept_sandbox_says_what_it_stopped(tmp_path: Path) -> None:
+    require_tool("named", "apt-get install bind9")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "LC_", "LANG"))}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "byodkim", "sandbox", "--keep", "--from-start"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=tmp_path, env=env,
+    )  # fmt: skip
+    enter, leave = tmp_path / ".byodkim" / "sandbox.env", tmp_path / ".byodkim" / "sandbox-unset.env"
+    try:
+        _wait_for(enter, process, seconds=300)
+        exports = [line for line in enter.read_text().splitlines() if not line.startswith("#")]
+    finally:
+        process.send_signal(signal.SIGINT)
+        out, err = process.communicate(timeout=60)
+    names = [line.removeprefix("export ").partition("=")[0] for line in exports]
+    unset = "unset " + " ".join(names)
+    assert names[-1] == "BYODKIM_NAMESERVERS"
+    assert out.splitlines()[1 : 1 + len(exports)] == exports  # printed as written, for test_runbook.py
+    assert f"#   {unset}" in out.splitlines()
+    assert process.returncode == 0
+    endpoint_url, server = exports[0].partition("=")[2], exports[-1].partition("=")[2]
+    tail = err.splitlines()[-5:]
+    assert tail[:2] == [f"stopped the AWS emulator at {endpoint_url}", f"stopped the name server (BIND) at {server}"]
+    assert re.fullmatch(r"removed the work folder /\S+byodkim-sandbox-\S+", tail[2])
+    assert tail[3] == f"removed {enter}; its variables are stale in any shell that set them: {unset}"
+    assert tail[4].startswith("next: a real rollout starts at docs/real-account.md")
+    assert not enter.exists()
+    assert leave.read_text().splitlines()[-1] == unset

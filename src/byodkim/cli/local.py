@@ -172,6 +172,7 @@ def sandbox(
         click.echo(f"[{steps[0]:>2}] {text(what, lang)} ({seconds:.1f} s)", err=True)
 
     stopped: list[object] = []  # what running() stopped, said once everything has stopped
+    retired: list[object] = []  # then the exports file --keep removed, with the line that leaves it
     stop_on_sigterm()
     options = rehearsal.SandboxOptions(
         lang=lang,
@@ -194,17 +195,17 @@ def sandbox(
                 for said in sandbox_end.checked(box.stacks, box.dmarc_fix, seconds):
                     click.echo(text(said, lang), err=True)
             if keep:
-                _keep_running(box, lang=lang, from_start=from_start, stopped=stopped)
+                _keep_running(box, lang=lang, from_start=from_start, retired=retired)
     finally:
         # Also after a failure or Ctrl-C mid-rehearsal: what was started has stopped, say so.
-        for line in stopped:
+        for line in [*stopped, *retired]:
             if line:
                 click.echo(text(line, lang), err=True)
     click.echo(text(say("sandbox.end.next"), lang), err=True)
 
 
-def _keep_running(box: Sandbox, *, lang: str, from_start: bool, stopped: list[object]) -> None:
-    """Say how to reach the running sandbox, wait for Ctrl-C, then remove its exports file (said in ``stopped``)."""
+def _keep_running(box: Sandbox, *, lang: str, from_start: bool, retired: list[object]) -> None:
+    """Say how to reach the running sandbox, wait for Ctrl-C, then remove its exports file (said in ``retired``)."""
     import time
 
     from byodkim.cli.catalogue import text
@@ -224,7 +225,7 @@ def _keep_running(box: Sandbox, *, lang: str, from_start: bool, stopped: list[ob
         except KeyboardInterrupt:
             pass
     finally:
-        stopped.append(_retire(files, box.environment))
+        retired.append(_retire(files, box.environment))
 
 
 @sandbox.command("dns")
