@@ -158,23 +158,39 @@ def test_a_non_local_endpoint_is_never_probed(monkeypatch: pytest.MonkeyPatch) -
     assert probed == [("localhost.", 4566)]
 
 
-def test_sceptre_launch_with_a_stopped_sandboxs_environment_is_one_line() -> None:
+@pytest.mark.parametrize(
+    ("lang", "expected"),
+    [
+        (
+            "C.UTF-8",
+            (
+                "error: AWS_ENDPOINT_URL is http://127.0.0.1:{port}, a local address where nothing answers: the "
+                "environment of a stopped byodkim sandbox or emulator; to reach AWS, leave it: {unset} (or start the "
+                "sandbox again: uv run byodkim sandbox --keep)"
+            ),
+        ),
+        (
+            "ja_JP.UTF-8",
+            (
+                "エラー: AWS_ENDPOINT_URL は http://127.0.0.1:{port} ですが、このローカルアドレスには応答がありません。"
+                "停止した byodkim サンドボックスまたはエミュレーターの環境が残っています。AWS に接続するには環境を戻してください: "
+                "{unset} (サンドボックスを使う場合は起動し直してください: uv run byodkim sandbox --keep)"
+            ),
+        ),
+    ],
+)
+def test_sceptre_launch_with_a_stopped_sandboxs_environment_is_one_line(lang: str, expected: str) -> None:
     port = free_port()
     done = subprocess.run(
         [str(Path(sys.executable).parent / "sceptre"), "--dir", "sceptre", "launch", "-y", "prod"],
         capture_output=True,
         text=True,
-        env=_stale_environment(port),
+        env={**_stale_environment(port), "LANG": lang},
         cwd=ROOT,
         check=False,
         timeout=120,
     )
-    line = (
-        f'"error: AWS_ENDPOINT_URL is http://127.0.0.1:{port}, a local address where nothing answers: the environment '
-        f"of a stopped byodkim sandbox or emulator; to reach AWS, leave it: {UNSET} (or start the sandbox again: "
-        'uv run byodkim sandbox --keep)"\n'
-    )
-    assert (done.returncode, done.stdout + done.stderr) == (1, line)
+    assert (done.returncode, done.stdout, done.stderr) == (1, "", expected.format(port=port, unset=UNSET) + "\n")
 
 
 def _wait_for(path: Path, process: subprocess.Popen[str], seconds: float = 60) -> None:

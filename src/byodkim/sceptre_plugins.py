@@ -192,10 +192,9 @@ class EndpointHook(Hook):  # type: ignore[misc] # sceptre is untyped
     """
 
     def run(self) -> None:
-        """Raise Sceptre's own error (one line, exit 1) when the endpoint is local and nothing answers."""
+        """Stop the launch (one line on stderr, exit 1 as Sceptre's errors) when the endpoint is local and dead."""
         import os
-
-        from sceptre.exceptions import SceptreException
+        import sys
 
         from byodkim.aws.endpoint import refuse_dead_local
         from byodkim.errors import ByodkimError
@@ -204,4 +203,13 @@ class EndpointHook(Hook):  # type: ignore[misc] # sceptre is untyped
         try:
             refuse_dead_local(url)
         except ByodkimError as exc:
-            raise SceptreException(f"error: {exc.message}; {exc.hint}") from None
+            from byodkim.messages import render, say
+
+            # The locale, as the CLI reads it (LC_ALL, LC_MESSAGES, LANG): Sceptre has no --lang.
+            locale = next((v for v in map(os.environ.get, ("LC_ALL", "LC_MESSAGES", "LANG")) if v), "")
+            lang = "ja" if locale.lower().startswith("ja") else "en"
+            line = say("error.line", line=say("error.with_hint", message=exc.message, hint=exc.hint))
+            # Printed here, not as a SceptreException: Sceptre prints those as a JSON string, quoted and
+            # with every Japanese character escaped. SystemExit leaves through Sceptre's worker thread too.
+            print(render(line, lang), file=sys.stderr)  # noqa: T201 - this door's one error line
+            raise SystemExit(1) from None
