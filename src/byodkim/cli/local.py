@@ -71,16 +71,15 @@ def emulator(port: int, dns_servers: tuple[str, ...], dkim_window: float, region
     server = Emulator(
         port=port, dns_servers=list(dns_servers), dkim_window=dkim_window, region=where, ses_rate=ses_limit
     ).start()
-    endpoint, files = server.endpoint, None
+    endpoint, files = server.endpoint, shellenv.EnvFiles("emulator")
     try:
-        files = shellenv.write("emulator", server.environment(), "byodkim emulator", lang)
-        _say_how_to_enter(say("emulator.keep.running"), files, server.environment(), lang)
-        click.echo(f"# {text(say('emulator.keep.log', path=server.log_path), lang)}", err=True)
-        sys.stdout.flush()
         with contextlib.suppress(KeyboardInterrupt):  # Ctrl-C is how it stops: say what stopped, exit 0
+            _say_how_to_enter(say("emulator.keep.running"), files, server.environment(), lang)
+            click.echo(f"# {text(say('emulator.keep.log', path=server.log_path), lang)}", err=True)
+            files.write(server.environment(), "byodkim emulator", lang)
             server.wait()
     finally:
-        stopped = [_retire(files, server.environment())] if files else []
+        stopped = [_retire(files, server.environment())]
         server.stop()
         for line in [say("sandbox.stopped.emulator", endpoint=endpoint), *stopped]:
             if line:
@@ -100,6 +99,7 @@ def _say_how_to_enter(header: object, files: EnvFiles, environment: dict[str, st
     # A comment, not a bare line: pasting (or eval-ing) the whole block must not undo the exports.
     click.echo(f"# {text(say('sandbox.keep.leave', path=files.leave.resolve()), lang)}")
     click.echo(f"#   {shellenv.unset_line(environment)}")
+    sys.stdout.flush()  # out before the file appears: a script waiting for the file has the lines too
 
 
 def _retire(files: EnvFiles, environment: dict[str, str]) -> object:
@@ -212,18 +212,17 @@ def _keep_running(box: Sandbox, *, lang: str, from_start: bool, retired: list[ob
     from byodkim.local import shellenv
     from byodkim.messages import say
 
-    files = shellenv.write("sandbox", box.environment, "byodkim sandbox --keep", lang)
+    files = shellenv.EnvFiles("sandbox")
     try:
-        _say_how_to_enter(say("sandbox.keep.running"), files, box.environment, lang)
-        if from_start:
-            click.echo(f"# {text(say('sandbox.keep.then'), lang)}")
-        click.echo(f"# {text(say('sandbox.keep.files', path=box.workdir), lang)}", err=True, nl=True)
-        sys.stdout.flush()
-        try:
+        with contextlib.suppress(KeyboardInterrupt):  # Ctrl-C is how it stops, even while this is said
+            _say_how_to_enter(say("sandbox.keep.running"), files, box.environment, lang)
+            if from_start:
+                click.echo(f"# {text(say('sandbox.keep.then'), lang)}")
+            click.echo(f"# {text(say('sandbox.keep.files', path=box.workdir), lang)}", err=True, nl=True)
+            sys.stdout.flush()
+            files.write(box.environment, "byodkim sandbox --keep", lang)
             while True:
                 time.sleep(3600)
-        except KeyboardInterrupt:
-            pass
     finally:
         retired.append(_retire(files, box.environment))
 

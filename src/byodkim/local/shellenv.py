@@ -34,36 +34,45 @@ def unset_line(environment: Mapping[str, str]) -> str:
     return "unset " + " ".join(environment)
 
 
-@dataclass(frozen=True)
+@dataclass
 class EnvFiles:
-    """The two files of one running sandbox or emulator."""
+    """The two files of one running sandbox or emulator (``name``: sandbox or emulator)."""
 
-    enter: Path
-    leave: Path
-    content: str  # what this process wrote to ``enter``: removed at the end only if still ours
+    name: str
+    folder: Path = FOLDER
+    written: str = ""  # what this process wrote to ``enter``: removed at the end only if still ours
+
+    @property
+    def enter(self) -> Path:
+        """Return the exports file."""
+        return self.folder / f"{self.name}.env"
+
+    @property
+    def leave(self) -> Path:
+        """Return the unset file."""
+        return self.folder / f"{self.name}-unset.env"
+
+    def write(self, environment: Mapping[str, str], command: str, lang: str = "en") -> None:
+        """Write both files (0600, in a 0700 folder), the unset file first: the way out exists before the way in."""
+        self.folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        leave = _comment(say("shellenv.leave", command=command, path=self.leave), lang) + unset_line(environment)
+        enter = _comment(say("shellenv.enter", command=command, pid=os.getpid(), path=self.enter), lang)
+        enter += "\n".join(export_lines(environment)) + "\n"
+        _write_whole(self.leave, leave + "\n")
+        _write_whole(self.enter, enter)
+        self.written = enter
 
     def retire(self) -> bool:
         """Remove the exports file if it is still this process's; return whether it was removed."""
+        if not self.written:
+            return False
         try:
-            if self.enter.read_text(encoding="utf-8") != self.content:
+            if self.enter.read_text(encoding="utf-8") != self.written:
                 return False  # another sandbox started from this folder since: its file, not ours
             self.enter.unlink()
         except OSError:
             return False
         return True
-
-
-def write(name: str, environment: Mapping[str, str], command: str, lang: str = "en", folder: Path = FOLDER) -> EnvFiles:
-    """Write ``folder/NAME.env`` and ``folder/NAME-unset.env`` (0600, in a 0700 folder)."""
-    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-    enter, leave = folder / f"{name}.env", folder / f"{name}-unset.env"
-    leave_text = _comment(say("shellenv.leave", command=command, path=leave), lang) + unset_line(environment) + "\n"
-    enter_text = _comment(say("shellenv.enter", command=command, pid=os.getpid(), path=enter), lang)
-    enter_text += "\n".join(export_lines(environment)) + "\n"
-    # The unset file first: once the exports appear, the way out already exists.
-    _write_whole(leave, leave_text)
-    _write_whole(enter, enter_text)
-    return EnvFiles(enter, leave, enter_text)
 
 
 def _comment(line: object, lang: str) -> str:
