@@ -182,3 +182,34 @@ class PreflightHook(Hook):  # type: ignore[misc] # sceptre is untyped
         if self.argument is not None and not isinstance(self.argument, dict):
             self.raise_invalid_argument_error("takes a mapping, e.g. {accept: [CertificatesBucket]}")
         guard(self.stack)
+
+
+class EndpointHook(Hook):  # type: ignore[misc] # sceptre is untyped
+    """``!byodkim_endpoint``, a ``before_launch`` hook: refuse a stopped sandbox's endpoint in one line.
+
+    Sceptre's first call (the stack's status) comes before any create or update hook; with
+    ``AWS_ENDPOINT_URL`` left at a dead local port it would only say it cannot connect.
+    """
+
+    def run(self) -> None:
+        """Stop the launch (one line on stderr, exit 1 as Sceptre's errors) when the endpoint is local and dead."""
+        import os
+        import sys
+
+        from byodkim.aws.endpoint import refuse_dead_local
+        from byodkim.errors import ByodkimError
+
+        url = os.environ.get("AWS_ENDPOINT_URL_CLOUDFORMATION") or os.environ.get("AWS_ENDPOINT_URL")
+        try:
+            refuse_dead_local(url)
+        except ByodkimError as exc:
+            from byodkim.messages import render, say
+
+            # The locale, as the CLI reads it (LC_ALL, LC_MESSAGES, LANG): Sceptre has no --lang.
+            locale = next((v for v in map(os.environ.get, ("LC_ALL", "LC_MESSAGES", "LANG")) if v), "")
+            lang = "ja" if locale.lower().startswith("ja") else "en"
+            line = say("error.line", line=say("error.with_hint", message=exc.message, hint=exc.hint))
+            # Printed here, not as a SceptreException: Sceptre prints those as a JSON string, quoted and
+            # with every Japanese character escaped. SystemExit leaves through Sceptre's worker thread too.
+            print(render(line, lang), file=sys.stderr)  # noqa: T201 - this door's one error line
+            raise SystemExit(1) from None
