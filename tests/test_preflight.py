@@ -418,3 +418,55 @@ def test_a_stack_whose_rollback_failed_is_continued_skipping_exactly_what_failed
     assert cfn.describe_stacks(StackName=name)["Stacks"][0]["StackStatus"] == "UPDATE_ROLLBACK_COMPLETE"
     alarms = boto3.client("cloudwatch").describe_alarms(AlarmNames=["aws-ses-migration-prod-ses-bounce-rate"])
     assert alarms["MetricAlarms"][0]["AlarmDescription"] == "changed by hand"  # skipped: as the failed update left it
+
+
+# -- which stack the launch hook guards ---------------------------------------------------------
+
+
+class _Guarded(Exception):  # noqa: N818 - not an error: the recorder stops the action after the hook
+    pass
+
+
+def _record_guard(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    import byodkim.rollout.preflight
+
+    guarded: list[str] = []
+
+    def record(stack: Any) -> None:
+        guarded.append(str(stack.name))
+        raise _Guarded
+
+    monkeypatch.setattr(byodkim.rollout.preflight, "guard", record)
+    return guarded
+
+
+@pytest.mark.parametrize("action", ["update", "create"])
+def test_each_stack_s_hook_guards_the_stack_sceptre_is_launching(monkeypatch: pytest.MonkeyPatch, action: str) -> None:
+    # Sceptre binds the group config's hook to one stack of the group for all of them (a different
+    # one per process): the guard previewed that stack from every thread, while its own update ran.
+    from sceptre.context import SceptreContext
+    from sceptre.plan.actions import StackActions
+    from sceptre.plan.plan import SceptrePlan
+
+    guarded = _record_guard(monkeypatch)
+    plan = SceptrePlan(SceptreContext(project_path=str(sceptre_dir()), command_path="prod"))
+    stacks = sorted(plan.graph, key=lambda s: str(s.name))
+    assert len(stacks) == len(STACKS)
+    for stack in stacks:
+        with pytest.raises(_Guarded):
+            getattr(StackActions(stack), action)()  # the hook runs before any AWS call; the recorder stops it
+    assert guarded == [str(s.name) for s in stacks]
+
+
+def test_a_preflight_hook_run_outside_a_sceptre_action_stops_rather_than_guess(monkeypatch: pytest.MonkeyPatch) -> None:
+    from types import SimpleNamespace
+
+    from byodkim.errors import ByodkimError
+    from byodkim.sceptre_plugins import PreflightHook
+
+    guarded = _record_guard(monkeypatch)
+    hook = PreflightHook()
+    hook.stack = SimpleNamespace(name="prod/security", region="ap-northeast-1")
+    with pytest.raises(ByodkimError, match="could not tell which stack Sceptre is launching"):
+        hook.run()
+    assert guarded == []

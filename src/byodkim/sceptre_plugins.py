@@ -9,6 +9,7 @@ goes through the stack's connection manager: same profile, region and endpoint.
 from __future__ import annotations
 
 import logging
+import sys
 import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
@@ -17,6 +18,8 @@ from sceptre.hooks import Hook
 from sceptre.resolvers import Resolver
 
 if TYPE_CHECKING:
+    from types import FrameType
+
     from mypy_boto3_lambda import LambdaClient
     from mypy_boto3_secretsmanager import SecretsManagerClient
 
@@ -181,4 +184,31 @@ class PreflightHook(Hook):  # type: ignore[misc] # sceptre is untyped
 
         if self.argument is not None and not isinstance(self.argument, dict):
             self.raise_invalid_argument_error("takes a mapping, e.g. {accept: [CertificatesBucket]}")
-        guard(self.stack)
+        guard(acting_stack())
+
+
+def acting_stack() -> Any:  # noqa: ANN401 - sceptre's Stack
+    """Return the stack whose create or update runs this hook: the ``StackActions`` that called it.
+
+    Not ``self.stack``: Sceptre gives every stack of a group the same hooks list from the group's
+    config.yaml, and binding a hook to a stack replaces the list's entry, so every stack's hook
+    ends up bound to the stack read last (in hash order, a different one per process). The guard
+    then previewed that one stack from every thread, including while its own update was creating
+    what the preview was looking up (a "collision" with the launch itself), and never re-previewed
+    the stack actually being launched. Deny by default: no ``StackActions`` in the calling frames
+    (a Sceptre whose internals changed) stops the launch rather than guard a stack at random.
+    """
+    from sceptre.plan.actions import StackActions
+
+    from byodkim.errors import ByodkimError
+
+    frame: FrameType | None = sys._getframe(1)  # noqa: SLF001 - Sceptre passes hooks no stack of their own; its caller has it
+    while frame is not None:
+        caller = frame.f_locals.get("self")
+        if isinstance(caller, StackActions):
+            return caller.stack
+        frame = frame.f_back
+    raise ByodkimError(
+        "the byodkim preflight hook could not tell which stack Sceptre is launching",
+        "run it as a before_create/before_update hook of `sceptre launch`; preview with `byodkim preflight`",
+    )
