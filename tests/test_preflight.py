@@ -71,6 +71,15 @@ def _launch() -> subprocess.CompletedProcess[str]:
     )
 
 
+def _hook_lines(launched: subprocess.CompletedProcess[str], stack: str = "") -> Any:
+    """Return the preflight hook's line per stack (``stack``: that stack's lines, in order)."""
+    found = re.findall(r"\] - preflight prod/([a-z0-9-]+): (.*)", launched.stdout + launched.stderr)
+    if stack:
+        return [said for name, said in found if name == stack]
+    assert len(found) == len({name for name, _ in found}), found  # once each
+    return dict(found)
+
+
 def _stacks() -> dict[str, str]:
     cfn = boto3.client("cloudformation")
     found = cfn.list_stacks()["StackSummaries"]
@@ -128,7 +137,15 @@ def test_an_empty_account_with_the_function_outside_any_stack_stops_before_any_s
 
     stopped = _launch()
     assert stopped.returncode != 0
-    assert "preflight: 1 finding(s) would lose or collide with what runs" in stopped.stdout + stopped.stderr
+    assert (
+        "preflight: 1 finding(s) would lose or collide with what runs, e.g. name taken DkimManagerFunction in "
+        "prod/phase-2-dkim-system; nothing was changed" in stopped.stdout + stopped.stderr
+    )
+    # One line per stack of the group, said once, before any stack changes.
+    assert _hook_lines(stopped) == {
+        **dict.fromkeys(STACKS, "clear (a new stack; every name it takes is free)"),
+        "phase-2-dkim-system": "1 finding(s): name taken DkimManagerFunction",
+    }
     assert _stacks() == {}  # not base, not phase 1: the launch made no stack at all
     assert _published() == {"objects": {}, "layer_versions": []}
     lam = boto3.client("lambda")
@@ -151,6 +168,14 @@ def test_an_empty_account_with_the_function_outside_any_stack_stops_before_any_s
     assert clear.code == 0, clear.out + clear.err
     launched = _launch()
     assert launched.returncode == 0, (launched.stdout + launched.stderr)[-3000:]
+    # Phase 2 waits for its dependencies' outputs, then is previewed again with a change set, whose
+    # creation Sceptre does not announce: the hook's line per stack is what the launch says.
+    deferred, previewed = _hook_lines(launched, "phase-2-dkim-system")
+    assert deferred == (
+        "clear (checked again when the launch reaches it (its parameters read outputs its dependencies do not have yet))"
+    )
+    assert re.fullmatch(r"clear \(\d+ change\(s\), none that loses or collides\)", previewed), previewed
+    assert "Change Set" not in launched.stdout + launched.stderr
     statuses = _stacks()
     assert len(statuses) == len(STACKS)
     assert set(statuses.values()) <= {"CREATE_COMPLETE", "UPDATE_COMPLETE"}
@@ -428,7 +453,7 @@ class _Guarded(Exception):  # noqa: N818 - not an error: the recorder stops the 
 
 
 def _record_guard(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    import byodkim.rollout.preflight
+    import byodkim.rollout.launchguard
 
     guarded: list[str] = []
 
@@ -436,7 +461,7 @@ def _record_guard(monkeypatch: pytest.MonkeyPatch) -> list[str]:
         guarded.append(str(stack.name))
         raise _Guarded
 
-    monkeypatch.setattr(byodkim.rollout.preflight, "guard", record)
+    monkeypatch.setattr(byodkim.rollout.launchguard, "guard", record)
     return guarded
 
 
@@ -470,3 +495,26 @@ def test_a_preflight_hook_run_outside_a_sceptre_action_stops_rather_than_guess(m
     with pytest.raises(ByodkimError, match="could not tell which stack Sceptre is launching"):
         hook.run()
     assert guarded == []
+
+
+def test_the_hook_says_one_line_per_stack_in_english_and_japanese() -> None:
+    from byodkim.messages import render
+    from byodkim.rollout.launchguard import stack_line
+    from byodkim.rollout.stackchanges import Finding, ResourceChange, StackPreview
+
+    taken = Finding("prod/security", "AlertingTamperRule", "AWS::Events::Rule", "collision", "n", "import")
+    kept = Finding("prod/security", "Memo", "AWS::SSM::Parameter", "remove", "m", "retain", accepted=True)
+    change = ResourceChange("Memo", "AWS::SSM::Parameter", "remove")
+    cases = [
+        (StackPreview("prod/base", "b", "UPDATE_COMPLETE", note="no-changes"),
+         "preflight prod/base: clear (no changes)", "プリフライト prod/base: 問題なし (変更なし)"),
+        (StackPreview("prod/security", "s", "UPDATE_COMPLETE", [change, change], [taken, kept]),
+         "preflight prod/security: 1 finding(s): name taken AlertingTamperRule, remove Memo (accepted)",
+         "プリフライト prod/security: 指摘 1 件: 名前の衝突 AlertingTamperRule、削除 Memo (承認済み)"),
+        (StackPreview("prod/security", "s", "UPDATE_COMPLETE", [change], [kept]),
+         "preflight prod/security: clear (1 change(s), none that loses or collides; accepted: remove Memo)",
+         "プリフライト prod/security: 問題なし (変更 1 件、失うもの・衝突するものなし。承認済み: 削除 Memo)"),
+    ]  # fmt: skip
+    for preview, english, japanese in cases:
+        line = stack_line(preview)
+        assert (str(line), render(line, "ja")) == (english, japanese)

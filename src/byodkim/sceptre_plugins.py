@@ -26,6 +26,9 @@ if TYPE_CHECKING:
     from byodkim.artifacts.package import UploadedCode
 
 log = logging.getLogger(__name__)
+# Under Sceptre's logger, so the lines come out in its format beside its own. Not the Hook's own
+# logger: that one names the stack Sceptre bound the hook to, which is not the one launching.
+_HOOK_LOG = logging.getLogger("sceptre.hooks.byodkim_preflight")
 
 
 class _StackClient:
@@ -179,12 +182,31 @@ class PreflightHook(Hook):  # type: ignore[misc] # sceptre is untyped
     """
 
     def run(self) -> None:
-        """Raise when the preflight has findings nobody accepted."""
-        from byodkim.rollout.preflight import guard
+        """Say one line per stack previewed; raise when the preflight has findings nobody accepted."""
+        from byodkim.errors import ByodkimError
+        from byodkim.messages import render
+        from byodkim.rollout.launchguard import guard
 
         if self.argument is not None and not isinstance(self.argument, dict):
             self.raise_invalid_argument_error("takes a mapping, e.g. {accept: [CertificatesBucket]}")
-        guard(acting_stack())
+        guarded = guard(acting_stack())
+        lang = _lang()
+        for line in guarded.lines:
+            _HOOK_LOG.info(render(line, lang))
+        stop = guarded.stop
+        if stop is not None:  # Sceptre prints the exception as it is: the sentence in the operator's language
+            raise ByodkimError(render(stop.message, lang), render(stop.hint, lang) if stop.hint else None)
+
+
+def _lang() -> str:
+    """Return ``ja`` under a Japanese locale, as the CLI's default ``--lang`` (Sceptre has no option of ours)."""
+    import os
+
+    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = os.environ.get(name, "")
+        if value:
+            return "ja" if value.lower().startswith("ja") else "en"
+    return "en"
 
 
 def acting_stack() -> Any:  # noqa: ANN401 - sceptre's Stack
