@@ -13,6 +13,7 @@ import os
 import re
 import subprocess
 import sys
+import time
 import urllib.request
 import zipfile
 from pathlib import Path
@@ -518,3 +519,145 @@ def test_the_hook_says_one_line_per_stack_in_english_and_japanese() -> None:
     for preview, english, japanese in cases:
         line = stack_line(preview)
         assert (str(line), render(line, "ja")) == (english, japanese)
+
+
+# -- the launch race: a hook's preview beside another stack's update -----------------------------
+
+_RACERS = {  # what the racing stack adds, and the call that looks its name up
+    "role": ("AWS::IAM::Role", "RoleName", "tiny-racer-role", ("iam", "GetRole")),
+    "log group": ("AWS::Logs::LogGroup", "LogGroupName", "/tiny/racer", ("logs", "DescribeLogGroups")),
+}
+_TRUST = {"Version": "2012-10-17", "Statement": [
+    {"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"},
+]}  # fmt: skip
+
+
+def _memo(name: str, value: object) -> dict[str, Any]:
+    return {"Type": "AWS::SSM::Parameter", "Properties": {"Name": name, "Type": "String", "Value": value}}
+
+
+def _tiny_project(folder: Path, racer: str) -> Path:
+    """A group of three stacks as the team left them, and ours: ``racer`` and ``other`` wait on dep's new output."""
+    kind, prop, name, _ = _RACERS[racer]
+    named: dict[str, Any] = {prop: name}
+    if kind == "AWS::IAM::Role":
+        named["AssumeRolePolicyDocument"] = _TRUST
+    value = {"Parameters": {"Value": {"Type": "String", "Default": "old"}}}
+    ours = {
+        "dep": {"Resources": {"Memo": _memo("/tiny/dep", "new")}, "Outputs": {"Value": {"Value": "new"}}},
+        "racer": {**value, "Resources": {"Memo": _memo("/tiny/racer", {"Ref": "Value"}), "Named": {
+            "Type": kind, "Properties": named}}},
+        "other": {**value, "Resources": {"Memo": _memo("/tiny/other", {"Ref": "Value"})}},
+    }  # fmt: skip
+    (folder / "templates").mkdir(parents=True)
+    (folder / "config" / "g").mkdir(parents=True)
+    (folder / "config" / "config.yaml").write_text("project_code: tiny\nregion: ap-northeast-1\n")
+    (folder / "config" / "g" / "config.yaml").write_text(
+        "hooks:\n  before_create:\n    - !byodkim_preflight\n  before_update:\n    - !byodkim_preflight\n"
+    )
+    cfn = boto3.client("cloudformation")
+    for stack, template in ours.items():
+        (folder / "templates" / f"{stack}.yaml").write_text(json.dumps(template))
+        config = f"template:\n  path: {stack}.yaml\n"
+        if stack != "dep":
+            config += "dependencies:\n  - g/dep.yaml\nparameters:\n  Value: !stack_output g/dep.yaml::Value\n"
+        (folder / "config" / "g" / f"{stack}.yaml").write_text(config)
+        old = {**value, "Resources": {"Memo": _memo(f"/tiny/{stack}", "old")}} if stack != "dep" else {
+            "Resources": {"Memo": _memo("/tiny/dep", "old")}}  # fmt: skip
+        cfn.create_stack(StackName=f"tiny-g-{stack}", TemplateBody=json.dumps(old))
+    return folder
+
+
+def _calls() -> list[dict[str, str]]:
+    request = urllib.request.Request(  # noqa: S310 - the local emulator
+        os.environ["AWS_ENDPOINT_URL"] + "/_byodkim/calls", data=b"{}", method="POST"
+    )
+    with urllib.request.urlopen(request, timeout=30) as answer:  # noqa: S310
+        calls: list[dict[str, str]] = json.loads(answer.read())["calls"]
+    return calls
+
+
+def _tiny_plan(folder: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
+    """Sceptre's plan of the group, its hooks bound the way Sceptre binds them, to the racing stack for all."""
+    import types
+
+    from sceptre.context import SceptreContext
+    from sceptre.plan import actions
+    from sceptre.plan.plan import SceptrePlan
+
+    monkeypatch.setenv("BYODKIM_SCEPTRE_DIR", str(folder))
+    quick = types.ModuleType("time")
+    quick.__dict__.update(time.__dict__)
+    quick.sleep = lambda seconds: time.sleep(min(seconds, 0.25))  # type: ignore[attr-defined] # as sceptre_run
+    monkeypatch.setattr(actions, "time", quick)
+    plan = SceptrePlan(SceptreContext(project_path=str(folder), command_path="g"))
+    stacks = {str(s.name).split("/")[1]: s for s in plan.graph}
+    for stack in stacks.values():
+        for hook in (h for hooks in stack.hooks.values() for h in hooks):
+            hook.stack = stacks["racer"]  # one stack for every hook, as Sceptre's group config leaves it
+    return stacks
+
+
+@pytest.mark.parametrize("racer", sorted(_RACERS))
+def test_a_hook_previewing_beside_another_stack_s_update_does_not_find_that_stack_s_names_taken(
+    box: Sandbox, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, racer: str
+) -> None:
+    # Sceptre launches `racer` and `other` side by side once `dep` is done. Other's hook must guard
+    # other: when it previewed racer (the stack its hook was bound to), its look-up of racer's name,
+    # held here until racer's own update had made it, found the name taken ("collision").
+    import threading
+
+    from sceptre.plan.actions import StackActions
+
+    del box
+    kind, _, name, (service, operation) = _RACERS[racer]
+    stacks = _tiny_plan(_tiny_project(tmp_path, racer), monkeypatch)
+    StackActions(stacks["dep"]).update()  # the group's preview: racer and other wait on dep's output
+    _control(
+        "/_byodkim/faults", {"faults": [{"service": service, "operation": operation, "kind": "delay", "seconds": 8}]}
+    )
+    failed: list[BaseException] = []
+
+    def other() -> None:
+        try:
+            StackActions(stacks["other"]).update()
+        except BaseException as exc:  # noqa: BLE001 - handed to the test's thread
+            failed.append(exc)
+
+    def lookups() -> int:
+        return sum((c["service"], c["operation"]) == (service, operation) for c in _calls())
+
+    before = lookups()  # the group's preview looked the name up already
+    beside = threading.Thread(target=other)
+    beside.start()
+    deadline = time.monotonic() + 30
+    while beside.is_alive() and time.monotonic() < deadline and lookups() == before:
+        time.sleep(0.1)  # until other's guard looks racer's name up (held): racer's update goes first
+    StackActions(stacks["racer"]).update()
+    beside.join(60)
+    assert failed == [], failed
+    cfn = boto3.client("cloudformation")
+    assert {
+        s: cfn.describe_stacks(StackName=f"tiny-g-{s}")["Stacks"][0]["StackStatus"] for s in stacks
+    } == dict.fromkeys(stacks, "UPDATE_COMPLETE")
+    owned = cfn.describe_stack_resources(StackName="tiny-g-racer", LogicalResourceId="Named")["StackResources"][0]
+    assert (owned["ResourceType"], owned["PhysicalResourceId"]) == (kind, name)
+
+
+def test_a_name_held_outside_any_stack_still_stops_the_launch_before_anything_changes(
+    box: Sandbox, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sceptre.plan.actions import StackActions
+
+    from byodkim.errors import ByodkimError
+
+    del box
+    stacks = _tiny_plan(_tiny_project(tmp_path, "role"), monkeypatch)
+    boto3.client("iam").create_role(RoleName="tiny-racer-role", AssumeRolePolicyDocument=json.dumps(_TRUST))
+    for first in ("dep", "other"):  # whichever stack's hook runs first, and any stack's after it
+        with pytest.raises(ByodkimError, match=r"^preflight: 1 finding\(s\) .* e\.g\. name taken Named in g/racer; "):
+            StackActions(stacks[first]).update()
+    cfn = boto3.client("cloudformation")
+    assert {
+        s: cfn.describe_stacks(StackName=f"tiny-g-{s}")["Stacks"][0]["StackStatus"] for s in stacks
+    } == dict.fromkeys(stacks, "CREATE_COMPLETE")
