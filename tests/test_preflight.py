@@ -585,7 +585,7 @@ def _tiny_plan(folder: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
     from sceptre.plan import actions
     from sceptre.plan.plan import SceptrePlan
 
-    monkeypatch.setenv("BYODKIM_SCEPTRE_DIR", str(folder))
+    monkeypatch.delenv("BYODKIM_SCEPTRE_DIR", raising=False)  # the guard previews the project Sceptre launches
     quick = types.ModuleType("time")
     quick.__dict__.update(time.__dict__)
     quick.sleep = lambda seconds: time.sleep(min(seconds, 0.25))  # type: ignore[attr-defined] # as sceptre_run

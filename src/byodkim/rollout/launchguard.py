@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from byodkim.errors import ByodkimError
@@ -42,7 +43,10 @@ def guard(stack: Any) -> Guarded:  # noqa: ANN401 - sceptre's Stack
     from byodkim import deployment
     from byodkim.aws.session import Aws
 
-    folder = deployment.find_sceptre_dir()
+    # The project Sceptre is launching (its --dir, or the folder it runs in), not one found from
+    # here: `sceptre --dir other launch` must be previewed as other's config says.
+    project = (getattr(stack, "stack_group_config", None) or {}).get("project_path")
+    folder = Path(project) if project else deployment.find_sceptre_dir()
     if folder is None:
         raise ByodkimError("the byodkim preflight hook needs the Sceptre project folder", "run sceptre from it")
     group = str(stack.name).split("/", 1)[0]
