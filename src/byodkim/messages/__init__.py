@@ -108,6 +108,7 @@ _CATALOGUE: dict[str, tuple[str, str]] | None = None
 TABLES = (
     "dns",
     "failures",
+    "launch",
     "mail",
     "names",
     "reporting",
