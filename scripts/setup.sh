@@ -34,6 +34,15 @@ if ! command -v "python$runtime" >/dev/null 2>&1 && ! ls "${PYENV_ROOT:-$HOME/.p
   echo "setup: installing CPython $runtime for the Lambda runtime (uv python install)" >&2
   uv python install "$runtime" >/dev/null
 fi
+# The AWS CLI the runbook, the report and docs/iam.md use (`aws cloudformation ...`, `aws iam ...`), in
+# its own uv tool environment: its pinned botocore stays apart from ours (docs/decisions.md).
+if ! command -v aws >/dev/null 2>&1 && ! [ -x "$(uv tool dir --bin 2>/dev/null)/aws" ]; then
+  echo "setup: installing the AWS CLI (uv tool install awscli)" >&2
+  uv tool install --quiet awscli==1.46.3
+fi
+if ! command -v aws >/dev/null 2>&1; then
+  echo "setup: the AWS CLI is in $(uv tool dir --bin); add it to PATH (uv tool update-shell does)" >&2
+fi
 # With bytecode: where PYTHONDONTWRITEBYTECODE is set (CI images, some laptops) every `byodkim`
 # start would otherwise recompile click and friends (--help measured 0.259 s without, 0.158 s with).
 uv sync --locked --quiet --compile-bytecode

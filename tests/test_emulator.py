@@ -15,6 +15,8 @@ import pytest
 from botocore.exceptions import ClientError
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from mypy_boto3_sesv2.type_defs import EventDestinationDefinitionTypeDef
 
     from byodkim.emulator import Emulator
@@ -138,12 +140,13 @@ def test_reset_forgets_identities_and_faults(emulator: Emulator) -> None:
     assert boto3.client("sesv2").list_email_identities()["EmailIdentities"] == []
 
 
-def test_cli_prints_the_environment_and_stops_with_its_parent() -> None:
+def test_cli_prints_the_environment_and_stops_with_its_parent(tmp_path: Path) -> None:
     process = subprocess.Popen(
         [sys.executable, "-m", "byodkim", "emulator", "--port", "0"],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        cwd=tmp_path,  # where it writes .byodkim/emulator.env, which a SIGKILL leaves behind
     )
     assert process.stdout is not None
     lines = [process.stdout.readline().strip() for _ in range(7)]

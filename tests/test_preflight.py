@@ -13,6 +13,7 @@ import os
 import re
 import subprocess
 import sys
+import time
 import urllib.request
 import zipfile
 from pathlib import Path
@@ -69,6 +70,15 @@ def _launch() -> subprocess.CompletedProcess[str]:
         check=False,
         env=dict(os.environ),
     )
+
+
+def _hook_lines(launched: subprocess.CompletedProcess[str], stack: str = "") -> Any:
+    """Return the preflight hook's line per stack (``stack``: that stack's lines, in order)."""
+    found = re.findall(r"\] - preflight prod/([a-z0-9-]+): (.*)", launched.stdout + launched.stderr)
+    if stack:
+        return [said for name, said in found if name == stack]
+    assert len(found) == len({name for name, _ in found}), found  # once each
+    return dict(found)
 
 
 def _stacks() -> dict[str, str]:
@@ -128,7 +138,15 @@ def test_an_empty_account_with_the_function_outside_any_stack_stops_before_any_s
 
     stopped = _launch()
     assert stopped.returncode != 0
-    assert "preflight: 1 finding(s) would lose or collide with what runs" in stopped.stdout + stopped.stderr
+    assert (
+        "preflight: 1 finding(s) would lose or collide with what runs, e.g. name taken DkimManagerFunction in "
+        "prod/phase-2-dkim-system; nothing was changed" in stopped.stdout + stopped.stderr
+    )
+    # One line per stack of the group, said once, before any stack changes.
+    assert _hook_lines(stopped) == {
+        **dict.fromkeys(STACKS, "clear (a new stack; every name it takes is free)"),
+        "phase-2-dkim-system": "1 finding(s): name taken DkimManagerFunction",
+    }
     assert _stacks() == {}  # not base, not phase 1: the launch made no stack at all
     assert _published() == {"objects": {}, "layer_versions": []}
     lam = boto3.client("lambda")
@@ -151,6 +169,14 @@ def test_an_empty_account_with_the_function_outside_any_stack_stops_before_any_s
     assert clear.code == 0, clear.out + clear.err
     launched = _launch()
     assert launched.returncode == 0, (launched.stdout + launched.stderr)[-3000:]
+    # Phase 2 waits for its dependencies' outputs, then is previewed again with a change set, whose
+    # creation Sceptre does not announce: the hook's line per stack is what the launch says.
+    deferred, previewed = _hook_lines(launched, "phase-2-dkim-system")
+    assert deferred == (
+        "clear (checked again when the launch reaches it (its parameters read outputs its dependencies do not have yet))"
+    )
+    assert re.fullmatch(r"clear \(\d+ change\(s\), none that loses or collides\)", previewed), previewed
+    assert "Change Set" not in launched.stdout + launched.stderr
     statuses = _stacks()
     assert len(statuses) == len(STACKS)
     assert set(statuses.values()) <= {"CREATE_COMPLETE", "UPDATE_COMPLETE"}
@@ -420,3 +446,220 @@ def test_a_stack_whose_rollback_failed_is_continued_skipping_exactly_what_failed
     assert cfn.describe_stacks(StackName=name)["Stacks"][0]["StackStatus"] == "UPDATE_ROLLBACK_COMPLETE"
     alarms = boto3.client("cloudwatch").describe_alarms(AlarmNames=["aws-ses-migration-prod-ses-bounce-rate"])
     assert alarms["MetricAlarms"][0]["AlarmDescription"] == "changed by hand"  # skipped: as the failed update left it
+
+
+# -- which stack the launch hook guards ---------------------------------------------------------
+
+
+class _Guarded(Exception):  # noqa: N818 - not an error: the recorder stops the action after the hook
+    pass
+
+
+def _record_guard(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    import byodkim.rollout.launchguard
+
+    guarded: list[str] = []
+
+    def record(stack: Any) -> None:
+        guarded.append(str(stack.name))
+        raise _Guarded
+
+    monkeypatch.setattr(byodkim.rollout.launchguard, "guard", record)
+    return guarded
+
+
+@pytest.mark.parametrize("action", ["update", "create"])
+def test_each_stack_s_hook_guards_the_stack_sceptre_is_launching(monkeypatch: pytest.MonkeyPatch, action: str) -> None:
+    # Sceptre binds the group config's hook to one stack of the group for all of them (a different
+    # one per process): the guard previewed that stack from every thread, while its own update ran.
+    from sceptre.context import SceptreContext
+    from sceptre.plan.actions import StackActions
+    from sceptre.plan.plan import SceptrePlan
+
+    guarded = _record_guard(monkeypatch)
+    plan = SceptrePlan(SceptreContext(project_path=str(sceptre_dir()), command_path="prod"))
+    stacks = sorted(plan.graph, key=lambda s: str(s.name))
+    assert len(stacks) == len(STACKS)
+    for stack in stacks:
+        with pytest.raises(_Guarded):
+            getattr(StackActions(stack), action)()  # the hook runs before any AWS call; the recorder stops it
+    assert guarded == [str(s.name) for s in stacks]
+
+
+def test_a_preflight_hook_run_outside_a_sceptre_action_stops_rather_than_guess(monkeypatch: pytest.MonkeyPatch) -> None:
+    from types import SimpleNamespace
+
+    from byodkim.errors import ByodkimError
+    from byodkim.sceptre_plugins import PreflightHook
+
+    guarded = _record_guard(monkeypatch)
+    hook = PreflightHook()
+    hook.stack = SimpleNamespace(name="prod/security", region="ap-northeast-1")
+    with pytest.raises(ByodkimError, match="could not tell which stack Sceptre is launching"):
+        hook.run()
+    assert guarded == []
+
+
+def test_the_hook_says_one_line_per_stack_in_english_and_japanese() -> None:
+    from byodkim.messages import render
+    from byodkim.rollout.launchguard import stack_line
+    from byodkim.rollout.stackchanges import Finding, ResourceChange, StackPreview
+
+    taken = Finding("prod/security", "AlertingTamperRule", "AWS::Events::Rule", "collision", "n", "import")
+    kept = Finding("prod/security", "Memo", "AWS::SSM::Parameter", "remove", "m", "retain", accepted=True)
+    change = ResourceChange("Memo", "AWS::SSM::Parameter", "remove")
+    cases = [
+        (StackPreview("prod/base", "b", "UPDATE_COMPLETE", note="no-changes"),
+         "preflight prod/base: clear (no changes)", "プリフライト prod/base: 問題なし (変更なし)"),
+        (StackPreview("prod/security", "s", "UPDATE_COMPLETE", [change, change], [taken, kept]),
+         "preflight prod/security: 1 finding(s): name taken AlertingTamperRule, remove Memo (accepted)",
+         "プリフライト prod/security: 指摘 1 件: 名前の衝突 AlertingTamperRule、削除 Memo (承認済み)"),
+        (StackPreview("prod/security", "s", "UPDATE_COMPLETE", [change], [kept]),
+         "preflight prod/security: clear (1 change(s), none that loses or collides; accepted: remove Memo)",
+         "プリフライト prod/security: 問題なし (変更 1 件、失うもの・衝突するものなし。承認済み: 削除 Memo)"),
+    ]  # fmt: skip
+    for preview, english, japanese in cases:
+        line = stack_line(preview)
+        assert (str(line), render(line, "ja")) == (english, japanese)
+
+
+# -- the launch race: a hook's preview beside another stack's update -----------------------------
+
+_RACERS = {  # what the racing stack adds, and the call that looks its name up
+    "role": ("AWS::IAM::Role", "RoleName", "tiny-racer-role", ("iam", "GetRole")),
+    "log group": ("AWS::Logs::LogGroup", "LogGroupName", "/tiny/racer", ("logs", "DescribeLogGroups")),
+}
+_TRUST = {"Version": "2012-10-17", "Statement": [
+    {"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"},
+]}  # fmt: skip
+
+
+def _memo(name: str, value: object) -> dict[str, Any]:
+    return {"Type": "AWS::SSM::Parameter", "Properties": {"Name": name, "Type": "String", "Value": value}}
+
+
+def _tiny_project(folder: Path, racer: str) -> Path:
+    """A group of three stacks as the team left them, and ours: ``racer`` and ``other`` wait on dep's new output."""
+    kind, prop, name, _ = _RACERS[racer]
+    named: dict[str, Any] = {prop: name}
+    if kind == "AWS::IAM::Role":
+        named["AssumeRolePolicyDocument"] = _TRUST
+    value = {"Parameters": {"Value": {"Type": "String", "Default": "old"}}}
+    ours = {
+        "dep": {"Resources": {"Memo": _memo("/tiny/dep", "new")}, "Outputs": {"Value": {"Value": "new"}}},
+        "racer": {**value, "Resources": {"Memo": _memo("/tiny/racer", {"Ref": "Value"}), "Named": {
+            "Type": kind, "Properties": named}}},
+        "other": {**value, "Resources": {"Memo": _memo("/tiny/other", {"Ref": "Value"})}},
+    }  # fmt: skip
+    (folder / "templates").mkdir(parents=True)
+    (folder / "config" / "g").mkdir(parents=True)
+    (folder / "config" / "config.yaml").write_text("project_code: tiny\nregion: ap-northeast-1\n")
+    (folder / "config" / "g" / "config.yaml").write_text(
+        "hooks:\n  before_create:\n    - !byodkim_preflight\n  before_update:\n    - !byodkim_preflight\n"
+    )
+    cfn = boto3.client("cloudformation")
+    for stack, template in ours.items():
+        (folder / "templates" / f"{stack}.yaml").write_text(json.dumps(template))
+        config = f"template:\n  path: {stack}.yaml\n"
+        if stack != "dep":
+            config += "dependencies:\n  - g/dep.yaml\nparameters:\n  Value: !stack_output g/dep.yaml::Value\n"
+        (folder / "config" / "g" / f"{stack}.yaml").write_text(config)
+        old = {**value, "Resources": {"Memo": _memo(f"/tiny/{stack}", "old")}} if stack != "dep" else {
+            "Resources": {"Memo": _memo("/tiny/dep", "old")}}  # fmt: skip
+        cfn.create_stack(StackName=f"tiny-g-{stack}", TemplateBody=json.dumps(old))
+    return folder
+
+
+def _calls() -> list[dict[str, str]]:
+    request = urllib.request.Request(  # noqa: S310 - the local emulator
+        os.environ["AWS_ENDPOINT_URL"] + "/_byodkim/calls", data=b"{}", method="POST"
+    )
+    with urllib.request.urlopen(request, timeout=30) as answer:  # noqa: S310
+        calls: list[dict[str, str]] = json.loads(answer.read())["calls"]
+    return calls
+
+
+def _tiny_plan(folder: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
+    """Sceptre's plan of the group, its hooks bound the way Sceptre binds them, to the racing stack for all."""
+    import types
+
+    from sceptre.context import SceptreContext
+    from sceptre.plan import actions
+    from sceptre.plan.plan import SceptrePlan
+
+    monkeypatch.delenv("BYODKIM_SCEPTRE_DIR", raising=False)  # the guard previews the project Sceptre launches
+    quick = types.ModuleType("time")
+    quick.__dict__.update(time.__dict__)
+    quick.sleep = lambda seconds: time.sleep(min(seconds, 0.25))  # type: ignore[attr-defined] # as sceptre_run
+    monkeypatch.setattr(actions, "time", quick)
+    plan = SceptrePlan(SceptreContext(project_path=str(folder), command_path="g"))
+    stacks = {str(s.name).split("/")[1]: s for s in plan.graph}
+    for stack in stacks.values():
+        for hook in (h for hooks in stack.hooks.values() for h in hooks):
+            hook.stack = stacks["racer"]  # one stack for every hook, as Sceptre's group config leaves it
+    return stacks
+
+
+@pytest.mark.parametrize("racer", sorted(_RACERS))
+def test_a_hook_previewing_beside_another_stack_s_update_does_not_find_that_stack_s_names_taken(
+    box: Sandbox, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, racer: str
+) -> None:
+    # Sceptre launches `racer` and `other` side by side once `dep` is done. Other's hook must guard
+    # other: when it previewed racer (the stack its hook was bound to), its look-up of racer's name,
+    # held here until racer's own update had made it, found the name taken ("collision").
+    import threading
+
+    from sceptre.plan.actions import StackActions
+
+    del box
+    kind, _, name, (service, operation) = _RACERS[racer]
+    stacks = _tiny_plan(_tiny_project(tmp_path, racer), monkeypatch)
+    StackActions(stacks["dep"]).update()  # the group's preview: racer and other wait on dep's output
+    _control(
+        "/_byodkim/faults", {"faults": [{"service": service, "operation": operation, "kind": "delay", "seconds": 8}]}
+    )
+    failed: list[BaseException] = []
+
+    def other() -> None:
+        try:
+            StackActions(stacks["other"]).update()
+        except BaseException as exc:  # noqa: BLE001 - handed to the test's thread
+            failed.append(exc)
+
+    def lookups() -> int:
+        return sum((c["service"], c["operation"]) == (service, operation) for c in _calls())
+
+    before = lookups()  # the group's preview looked the name up already
+    beside = threading.Thread(target=other)
+    beside.start()
+    deadline = time.monotonic() + 30
+    while beside.is_alive() and time.monotonic() < deadline and lookups() == before:
+        time.sleep(0.1)  # until other's guard looks racer's name up (held): racer's update goes first
+    StackActions(stacks["racer"]).update()
+    beside.join(60)
+    assert failed == [], failed
+    cfn = boto3.client("cloudformation")
+    assert {
+        s: cfn.describe_stacks(StackName=f"tiny-g-{s}")["Stacks"][0]["StackStatus"] for s in stacks
+    } == dict.fromkeys(stacks, "UPDATE_COMPLETE")
+    owned = cfn.describe_stack_resources(StackName="tiny-g-racer", LogicalResourceId="Named")["StackResources"][0]
+    assert (owned["ResourceType"], owned["PhysicalResourceId"]) == (kind, name)
+
+
+def test_a_name_held_outside_any_stack_still_stops_the_launch_before_anything_changes(
+    box: Sandbox, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sceptre.plan.actions import StackActions
+
+    from byodkim.errors import ByodkimError
+
+    del box
+    stacks = _tiny_plan(_tiny_project(tmp_path, "role"), monkeypatch)
+    boto3.client("iam").create_role(RoleName="tiny-racer-role", AssumeRolePolicyDocument=json.dumps(_TRUST))
+    for first in ("dep", "other"):  # whichever stack's hook runs first, and any stack's after it
+        with pytest.raises(ByodkimError, match=r"^preflight: 1 finding\(s\) .* e\.g\. name taken Named in g/racer; "):
+            StackActions(stacks[first]).update()
+    cfn = boto3.client("cloudformation")
+    assert {
+        s: cfn.describe_stacks(StackName=f"tiny-g-{s}")["Stacks"][0]["StackStatus"] for s in stacks
+    } == dict.fromkeys(stacks, "CREATE_COMPLETE")

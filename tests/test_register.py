@@ -445,6 +445,9 @@ def test_unknown_region_and_profile(cli: Cli, emulator: Emulator) -> None:
 
 def test_unreachable_endpoint(cli: Cli, emulator: Emulator, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("AWS_ENDPOINT_URL", "http://127.0.0.1:9")
+    # An endpoint that answered the dead-port probe and then went away (an emulator stopping mid-command);
+    # one that never answers is refused before any call (tests/test_sandbox_env.py).
+    monkeypatch.setattr("byodkim.aws.endpoint.answers", lambda _host, _port: True)
     result = cli("status", "--domain", "goo.ne.jp", "--no-dns")
     assert result.code == 1
     assert (

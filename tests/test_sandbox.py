@@ -34,7 +34,16 @@ def test_readme_main_command_reaches_success() -> None:
     assert re.search(r"sandbox rollout reached SUCCESS in \d+\.\d s", done.stderr)
     assert "  ap-northeast-1: EXTERNAL SUCCESS selector=gooid-21-pro-20250912-1 signing=on" in done.stdout
     assert "  1/1 servers publish the key at gooid-21-pro-20250912-1._domainkey.goo.ne.jp" in done.stdout
-    assert "BYODKIM is active in every region." in done.stdout
+    # The end: no step for the sandbox it has stopped; what it checked and stopped, why DMARC is not met, what next.
+    assert "rotate" not in done.stdout
+    assert "checked: 11 stacks launched with Sceptre, the key registered with SES" in done.stderr
+    assert 'DMARC "not met" above is expected: the sandbox\'s zone publishes no DMARC record' in done.stderr
+    assert re.search(r"^stopped the AWS emulator at http://127\.0\.0\.1:\d+$", done.stderr, re.MULTILINE)
+    assert re.search(r"^stopped the name server \(BIND\) at 127\.0\.0\.1:\d+$", done.stderr, re.MULTILINE)
+    assert done.stderr.endswith(
+        "next: a real rollout starts at docs/real-account.md (leave the sandbox's environment, a profile, "
+        "the IAM policy, the first preflight)\n"
+    )
     # The last step: a message through SES, judged by dkimpy as a receiver judges it.
     assert "[10] test message sent through SES verified as a receiver does: dkim=pass d=goo.ne.jp" in done.stderr
     assert "DMARC passes on DKIM: d=goo.ne.jp s=gooid-21-pro-20250912-1" in done.stdout

@@ -7,9 +7,13 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import boto3
 import pytest
+
+if TYPE_CHECKING:
+    from conftest import Cli
 
 ROOT = Path(__file__).resolve().parents[1]
 SCEPTRE_DIR = ROOT / "sceptre"
@@ -55,6 +59,42 @@ def test_one_config_per_stack_and_no_phase_6() -> None:
         "Phase 6 has no stack"
         in (SCEPTRE_DIR / "config" / "prod" / "phase-7-dns-validation-dkim-activation.yaml").read_text()
     )
+
+
+LAUNCH = "`uv run sceptre --dir sceptre launch -y prod`"
+
+
+@pytest.mark.parametrize(
+    ("number", "says"),
+    [
+        ("6", ("phase 6 is the DNS team publishing the DKIM record: it has no stack and no byodkim command; to see "
+               "whether it is done, run `byodkim verify --domain DOMAIN` (`byodkim verify --domain DOMAIN --wait` waits until it is)")),
+        ("1", f"phase 1 is a stack, not a phase of the dkim-manager function: the Sceptre launch creates and updates it ({LAUNCH})"),
+        ("2", f"phase 2 is a stack, not a phase of the dkim-manager function: the Sceptre launch creates and updates it ({LAUNCH})"),
+        ("8", f"phase 8 is a stack, not a phase of the dkim-manager function: the Sceptre launch creates and updates it ({LAUNCH})"),
+        ("3", f"phase 3 is a stack and a key: the Sceptre launch makes the stack ({LAUNCH}), `byodkim register` gives SES the key"),
+        ("9", "`9` is not a phase of the rollout: the phases are 1 to 8, and this command runs 4, 5 and 7"),
+    ],
+)  # fmt: skip
+def test_a_phase_no_command_of_ours_runs_is_one_line_naming_what_runs_it(cli: Cli, number: str, says: str) -> None:
+    refused = cli("phase", number, "--domain", "goo.ne.jp")
+    assert (refused.code, refused.out) == (2, "")
+    assert refused.err == f"error: Invalid value for '{{4|5|7}}': {says} (see 'byodkim phase --help')\n"
+
+
+def test_phase_6_is_refused_in_japanese_and_the_phases_of_the_function_still_pass(cli: Cli) -> None:
+    japanese = cli("phase", "6", "--domain", "goo.ne.jp", "--lang", "ja")
+    assert japanese.code == 2
+    assert japanese.err == (
+        "エラー: '{4|5|7}' の値が正しくありません: フェーズ 6 は DNS チームによる DKIM レコードの公開です。"
+        "スタックも byodkim のコマンドもありません。公開済みかどうかは `byodkim verify --domain DOMAIN` で確認してください "
+        "(`byodkim verify --domain DOMAIN --wait` は公開まで待ちます) ('byodkim phase --help' を参照)\n"
+    )
+    # One step off: 4, 5 and 7 are still the function's (a dry run reads nothing).
+    for number in ("4", "5", "7"):
+        done = cli("phase", number, "--domain", "goo.ne.jp", "--region", "ap-northeast-1", "--dry-run")
+        assert done.code == 0, done.err
+        assert done.out.startswith(f"would run phase {number} for goo.ne.jp")
 
 
 def test_sceptre_files_are_ascii() -> None:

@@ -9,6 +9,7 @@ goes through the stack's connection manager: same profile, region and endpoint.
 from __future__ import annotations
 
 import logging
+import sys
 import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
@@ -17,12 +18,17 @@ from sceptre.hooks import Hook
 from sceptre.resolvers import Resolver
 
 if TYPE_CHECKING:
+    from types import FrameType
+
     from mypy_boto3_lambda import LambdaClient
     from mypy_boto3_secretsmanager import SecretsManagerClient
 
     from byodkim.artifacts.package import UploadedCode
 
 log = logging.getLogger(__name__)
+# Under Sceptre's logger, so the lines come out in its format beside its own. Not the Hook's own
+# logger: that one names the stack Sceptre bound the hook to, which is not the one launching.
+_HOOK_LOG = logging.getLogger("sceptre.hooks.byodkim_preflight")
 
 
 class _StackClient:
@@ -176,9 +182,82 @@ class PreflightHook(Hook):  # type: ignore[misc] # sceptre is untyped
     """
 
     def run(self) -> None:
-        """Raise when the preflight has findings nobody accepted."""
-        from byodkim.rollout.preflight import guard
+        """Say one line per stack previewed; raise when the preflight has findings nobody accepted."""
+        from byodkim.errors import ByodkimError
+        from byodkim.messages import render
+        from byodkim.rollout.launchguard import guard
 
         if self.argument is not None and not isinstance(self.argument, dict):
             self.raise_invalid_argument_error("takes a mapping, e.g. {accept: [CertificatesBucket]}")
-        guard(self.stack)
+        guarded = guard(acting_stack())
+        lang = _lang()
+        for line in guarded.lines:
+            _HOOK_LOG.info(render(line, lang))
+        stop = guarded.stop
+        if stop is not None:  # Sceptre prints the exception as it is: the sentence in the operator's language
+            raise ByodkimError(render(stop.message, lang), render(stop.hint, lang) if stop.hint else None)
+
+
+def _lang() -> str:
+    """Return ``ja`` under a Japanese locale, as the CLI's default ``--lang`` (Sceptre has no option of ours)."""
+    import os
+
+    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = os.environ.get(name, "")
+        if value:
+            return "ja" if value.lower().startswith("ja") else "en"
+    return "en"
+
+
+def acting_stack() -> Any:  # noqa: ANN401 - sceptre's Stack
+    """Return the stack whose create or update runs this hook: the ``StackActions`` that called it.
+
+    Not ``self.stack``: Sceptre gives every stack of a group the same hooks list from the group's
+    config.yaml, and binding a hook to a stack replaces the list's entry, so every stack's hook
+    ends up bound to the stack read last (in hash order, a different one per process). The guard
+    then previewed that one stack from every thread, including while its own update was creating
+    what the preview was looking up (a "collision" with the launch itself), and never re-previewed
+    the stack actually being launched. Deny by default: no ``StackActions`` in the calling frames
+    (a Sceptre whose internals changed) stops the launch rather than guard a stack at random.
+    """
+    from sceptre.plan.actions import StackActions
+
+    from byodkim.errors import ByodkimError
+
+    frame: FrameType | None = sys._getframe(1)  # noqa: SLF001 - Sceptre passes hooks no stack of their own; its caller has it
+    while frame is not None:
+        caller = frame.f_locals.get("self")
+        if isinstance(caller, StackActions):
+            return caller.stack
+        frame = frame.f_back
+    raise ByodkimError(
+        "the byodkim preflight hook could not tell which stack Sceptre is launching",
+        "run it as a before_create/before_update hook of `sceptre launch`; preview with `byodkim preflight`",
+    )
+
+
+class EndpointHook(Hook):  # type: ignore[misc] # sceptre is untyped
+    """``!byodkim_endpoint``, a ``before_launch`` hook: refuse a stopped sandbox's endpoint in one line.
+
+    Sceptre's first call (the stack's status) comes before any create or update hook; with
+    ``AWS_ENDPOINT_URL`` left at a dead local port it would only say it cannot connect.
+    """
+
+    def run(self) -> None:
+        """Stop the launch (one line on stderr, exit 1 as Sceptre's errors) when the endpoint is local and dead."""
+        import os
+
+        from byodkim.aws.endpoint import refuse_dead_local
+        from byodkim.errors import ByodkimError
+
+        url = os.environ.get("AWS_ENDPOINT_URL_CLOUDFORMATION") or os.environ.get("AWS_ENDPOINT_URL")
+        try:
+            refuse_dead_local(url)
+        except ByodkimError as exc:
+            from byodkim.messages import render, say
+
+            line = say("error.line", line=say("error.with_hint", message=exc.message, hint=exc.hint))
+            # Printed here, not as a SceptreException: Sceptre prints those as a JSON string, quoted and
+            # with every Japanese character escaped. SystemExit leaves through Sceptre's worker thread too.
+            print(render(line, _lang()), file=sys.stderr)  # noqa: T201 - this door's one error line
+            raise SystemExit(1) from None

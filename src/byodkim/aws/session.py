@@ -107,6 +107,7 @@ class Aws:
                     user_agent_extra=f"byodkim/{__version__}",
                 )
                 cached = self.session.client(service, region_name=name, config=config)  # type: ignore[call-overload]
+                _refuse_dead_local_endpoint(cached)
                 if CALLS.isEnabledFor(logging.DEBUG):
                     _log_calls(cached, name)
                 if service == "sesv2":
@@ -174,6 +175,25 @@ def known_regions() -> frozenset[str]:
             for region in session.get_available_regions("sts", partition)
         )
     return _KNOWN
+
+
+def _refuse_dead_local_endpoint(client: Any) -> None:  # noqa: ANN401 - any boto3 client
+    """Refuse each call to a local endpoint nothing answers on (a stopped sandbox's), at the moment it is sent.
+
+    ``before-send`` comes after signing, so a missing credential is still reported as such; it
+    comes before botocore's retries, which would spend seconds on a dead port. Clients of any
+    other endpoint get no handler: a real endpoint is never probed.
+    """
+    from byodkim.aws import endpoint
+
+    url = client.meta.endpoint_url
+    if endpoint.local_address(url) is None:
+        return
+
+    def probe(**_: Any) -> None:  # noqa: ANN401
+        endpoint.refuse_dead_local(url)
+
+    client.meta.events.register("before-send", probe)
 
 
 CALLS = logging.getLogger("byodkim.aws.calls")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import sys
 from typing import TYPE_CHECKING
 
@@ -27,6 +28,7 @@ if TYPE_CHECKING:
     from byodkim.dkim.keys import PublicKey
     from byodkim.dnscheck.servers import Server
     from byodkim.local.sandbox import Sandbox
+    from byodkim.local.shellenv import EnvFiles
 
 
 @click.command()
@@ -51,28 +53,63 @@ if TYPE_CHECKING:
 )
 @renamed("--ses-rate", "--ses-limit", "ses_limit", type=click.FloatRange(min=0))  # --ses-rate paces clients
 def emulator(port: int, dns_servers: tuple[str, ...], dkim_window: float, region: str | None, ses_limit: float) -> None:
-    """Run the local AWS emulator (moto + BYODKIM) until interrupted."""
+    """Run the local AWS emulator (moto + BYODKIM) until interrupted.
+
+    The exports are also written to .byodkim/emulator.env, the unset line to
+    .byodkim/emulator-unset.env (under the working directory); Ctrl-C removes the first.
+    """
+    from byodkim.cli.catalogue import text
+    from byodkim.cli.options import default_lang
     from byodkim.deployment import default_region
     from byodkim.emulator import Emulator
+    from byodkim.local import shellenv
+    from byodkim.messages import say
 
     stop_on_sigterm()
+    lang = default_lang()
     where = region or default_region()
     server = Emulator(
         port=port, dns_servers=list(dns_servers), dkim_window=dkim_window, region=where, ses_rate=ses_limit
     ).start()
+    endpoint, files = server.endpoint, shellenv.EnvFiles("emulator")
+    try:
+        with contextlib.suppress(KeyboardInterrupt):  # Ctrl-C is how it stops: say what stopped, exit 0
+            _say_how_to_enter(say("emulator.keep.running"), files, server.environment(), lang)
+            click.echo(f"# {text(say('emulator.keep.log', path=server.log_path), lang)}", err=True)
+            files.write(server.environment(), "byodkim emulator", lang)
+            server.wait()
+    finally:
+        stopped = [_retire(files, server.environment())]
+        server.stop()
+        for line in [say("sandbox.stopped.emulator", endpoint=endpoint), *stopped]:
+            if line:
+                click.echo(text(line, lang), err=True)
+
+
+def _say_how_to_enter(header: object, files: EnvFiles, environment: dict[str, str], lang: str) -> None:
+    """Print the exports (the lines tests and people take) and, as comments, the files and the way out."""
     from byodkim.cli.catalogue import text
-    from byodkim.cli.options import default_lang
+    from byodkim.local import shellenv
     from byodkim.messages import say
 
-    lang = default_lang()  # no --lang: what it prints is mostly lines for the shell
-    click.echo(text(say("emulator.running"), lang))
-    for name, value in server.environment().items():
-        click.echo(f"export {name}={value}")
-    click.echo(text(say("emulator.log", path=server.log_path), lang), err=True)
-    try:
-        server.wait()
-    finally:
-        server.stop()
+    click.echo(f"# {text(header, lang)}")
+    for line in shellenv.export_lines(environment):
+        click.echo(line)
+    click.echo(f"# {text(say('sandbox.keep.or_source', path=files.enter.resolve()), lang)}")
+    # A comment, not a bare line: pasting (or eval-ing) the whole block must not undo the exports.
+    click.echo(f"# {text(say('sandbox.keep.leave', path=files.leave.resolve()), lang)}")
+    click.echo(f"#   {shellenv.unset_line(environment)}")
+    sys.stdout.flush()  # out before the file appears: a script waiting for the file has the lines too
+
+
+def _retire(files: EnvFiles, environment: dict[str, str]) -> object:
+    """Remove the exports file (if still ours) and return the line saying so, or ""."""
+    from byodkim.local import shellenv
+    from byodkim.messages import say
+
+    if not files.retire():
+        return ""
+    return say("sandbox.stopped.env", path=files.enter.resolve(), unset=shellenv.unset_line(environment))
 
 
 @click.group(invoke_without_command=True)
@@ -128,56 +165,73 @@ def sandbox(
         raise InputError("--from-start leaves the sandbox for you to type the runbook in", "add --keep")
     import time
 
+    from byodkim.cli.catalogue import text
     from byodkim.local import sandbox as rehearsal
+    from byodkim.local import sandbox_end
+    from byodkim.messages import say
 
     started = time.monotonic()
     steps = [0]
 
     def progress(what: str, seconds: float) -> None:
         steps[0] += 1
-        click.echo(f"[{steps[0]:>2}] {what} ({seconds:.1f} s)", err=True)
+        click.echo(f"[{steps[0]:>2}] {text(what, lang)} ({seconds:.1f} s)", err=True)
 
+    stopped: list[object] = []  # what running() stopped, said once everything has stopped
+    retired: list[object] = []  # then the exports file --keep removed, with the line that leaves it
     stop_on_sigterm()
     options = rehearsal.SandboxOptions(
         lang=lang,
         progress=progress,
+        stopped=stopped.append,
         mail_from_subdomain=mail_from_subdomain,
         second_region=second_region or "",
         extra_domains=extra_domains,
         dmarc_reports=receive_dmarc_reports,
     )
-    with rehearsal.running(options) as box:
-        if from_start:
-            launched = time.monotonic()
-            rehearsal.launch_stacks(box)
-            progress(
-                "phases 1-5, 7, 8 and shared stacks launched with Sceptre; no key, no identity yet",
-                time.monotonic() - launched,
-            )
-        else:
-            rehearsal.rehearse(box, options)
-            click.echo(box.report_text, nl=False)
-            click.echo(f"sandbox rollout reached SUCCESS in {time.monotonic() - started:.1f} s", err=True)
-        if keep:
-            _keep_running(box, from_start=from_start)
+    try:
+        with rehearsal.running(options) as box:
+            if from_start:
+                launched = time.monotonic()
+                rehearsal.launch_stacks(box)
+                progress(say("sandbox.step.launched_from_start"), time.monotonic() - launched)
+            else:
+                rehearsal.rehearse(box, options)
+                click.echo(box.report_text, nl=False)
+                seconds = f"{time.monotonic() - started:.1f}"
+                for said in sandbox_end.checked(box.stacks, box.dmarc_fix, seconds):
+                    click.echo(text(said, lang), err=True)
+            if keep:
+                _keep_running(box, lang=lang, from_start=from_start, retired=retired)
+    finally:
+        # Also after a failure or Ctrl-C mid-rehearsal: what was started has stopped, say so.
+        for line in [*stopped, *retired]:
+            if line:
+                click.echo(text(line, lang), err=True)
+    click.echo(text(say("sandbox.end.next"), lang), err=True)
 
 
-def _keep_running(box: Sandbox, *, from_start: bool) -> None:
-    """Say how to reach the running sandbox, then wait for Ctrl-C."""
+def _keep_running(box: Sandbox, *, lang: str, from_start: bool, retired: list[object]) -> None:
+    """Say how to reach the running sandbox, wait for Ctrl-C, then remove its exports file (said in ``retired``)."""
     import time
 
-    click.echo("# the sandbox is running; in another shell:")
-    for name, value in box.environment.items():
-        click.echo(f"export {name}={value}")
-    if from_start:
-        click.echo("# then follow docs/runbook.md; play the DNS team with: uv run byodkim sandbox dns --help")
-    click.echo(f"# files: {box.workdir}; Ctrl-C stops it", err=True, nl=True)
-    sys.stdout.flush()
+    from byodkim.cli.catalogue import text
+    from byodkim.local import shellenv
+    from byodkim.messages import say
+
+    files = shellenv.EnvFiles("sandbox")
     try:
-        while True:
-            time.sleep(3600)
-    except KeyboardInterrupt:
-        pass
+        with contextlib.suppress(KeyboardInterrupt):  # Ctrl-C is how it stops, even while this is said
+            _say_how_to_enter(say("sandbox.keep.running"), files, box.environment, lang)
+            if from_start:
+                click.echo(f"# {text(say('sandbox.keep.then'), lang)}")
+            click.echo(f"# {text(say('sandbox.keep.files', path=box.workdir), lang)}", err=True, nl=True)
+            sys.stdout.flush()
+            files.write(box.environment, "byodkim sandbox --keep", lang)
+            while True:
+                time.sleep(3600)
+    finally:
+        retired.append(_retire(files, box.environment))
 
 
 @sandbox.command("dns")

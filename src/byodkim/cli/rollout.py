@@ -13,6 +13,7 @@ from byodkim.cli.options import (
     DURATION,
     OUT_FILE,
     SELECTOR,
+    Checked,
     aws_regions,
     domain_option,
     echo_json,
@@ -305,8 +306,12 @@ def _alert(aws: Aws, region: str) -> Callable[[str, str], None]:
     return notify
 
 
+# 4, 5 and 7 run; any other number is refused with what runs that phase (6: the DNS team, verify).
+PHASE = Checked[str]("phase", "byodkim.rollout.phase_numbers:lambda_phase")
+
+
 @click.command()
-@click.argument("number", type=click.Choice(["4", "5", "7"]))
+@click.argument("number", type=PHASE, metavar="{4|5|7}")
 @domain_option
 @click.option("--selector", type=SELECTOR, help="Selector [default: 4, 5: the one SES holds, else SSM's; 7: SSM's].")
 @click.option("--resend", is_flag=True, help="Phase 5: send the DNS request again though it was sent for this key.")

@@ -23,15 +23,18 @@ from typing import TYPE_CHECKING, Any
 
 from byodkim import deployment
 from byodkim.errors import ByodkimError
+from byodkim.messages import say
 
 if TYPE_CHECKING:
     from byodkim.aws.session import Aws
     from byodkim.deployment import Deployment
     from byodkim.dkim.keys import SigningKey
     from byodkim.dkim.record import DkimRecord
+    from byodkim.emulator import Emulator
     from byodkim.local.dns import LocalNameServer
 
-Step = Callable[[str, float], None]  # (what finished, seconds it took)
+Step = Callable[[str, float], None]  # (what finished, seconds it took): a catalogue line (a Said)
+Stopped = Callable[[str], None]  # one catalogue line per part stopped or removed
 CLOCK_SPEED = 300.0  # 15 emulated minutes in 3 s: a phase-7 or health-check run (about 1 s) fits in one
 # The name server's IPv6 address is unroutable (documentation prefix): as for most large zones
 # seen from a Lambda outside a VPC, the function must check the server over IPv4 and go on.
@@ -74,6 +77,8 @@ class Sandbox:
     report_text: str = ""
     verified: bool = False
     mail_summary: str = ""
+    stacks: int = 0  # stacks the report found launched
+    dmarc_fix: str = ""  # the DMARC record the report asks for, when the sandbox's zone has none
 
 
 @dataclass(frozen=True)
@@ -89,6 +94,7 @@ class SandboxOptions:
     extra_domains: int = 0  # subdomains declared under `domains:` beside the domain
     dmarc_reports: bool = False  # after SUCCESS: reporting on, a receiver's report received and measured
     progress: Step = lambda _what, _seconds: None
+    stopped: Stopped = lambda _line: None  # told, as each part stops, what was stopped
 
 
 @contextmanager
@@ -129,7 +135,7 @@ def running(options: SandboxOptions) -> Iterator[Sandbox]:
     dns = LocalNameServer(zones, workdir=workdir / "named").start()
     emulator = None
     try:
-        options.progress(f"local authoritative DNS server (BIND) for {domain} on {dns.spec}", time.monotonic() - start)
+        options.progress(say("sandbox.step.dns", domain=domain, server=dns.spec), time.monotonic() - start)
         start = time.monotonic()
         emulator = Emulator(
             dns_servers=[dns.spec],
@@ -142,7 +148,7 @@ def running(options: SandboxOptions) -> Iterator[Sandbox]:
         network = str(emulator.control("/_byodkim/config")["lambda_network"])
         _serve_ses_keys(dns, emulator.endpoint)
         options.progress(
-            f"local AWS emulator on {emulator.endpoint} (clock x{options.clock_speed:g}, functions: {network} network)",
+            say("sandbox.step.emulator", endpoint=emulator.endpoint, speed=f"{options.clock_speed:g}", network=network),
             time.monotonic() - start,
         )
         env = {**emulator.environment(), "BYODKIM_NAMESERVERS": dns.spec}
@@ -161,11 +167,28 @@ def running(options: SandboxOptions) -> Iterator[Sandbox]:
             else:
                 os.environ[key] = value
         _forget_sceptre_clients()
-        if emulator is not None:
-            emulator.stop()
-        dns.stop()
-        if temp is not None:
-            temp.cleanup()
+        _stop(emulator, dns, temp, workdir, options.stopped)
+
+
+def _stop(
+    emulator: Emulator | None,
+    dns: LocalNameServer,
+    temp: tempfile.TemporaryDirectory[str] | None,
+    workdir: Path,
+    stopped: Stopped,
+) -> None:
+    """Stop the emulator and the name server, remove the temporary work folder; say each."""
+    if emulator is not None:
+        endpoint = emulator.endpoint
+        emulator.stop()
+        stopped(say("sandbox.stopped.emulator", endpoint=endpoint))
+    dns.stop()
+    stopped(say("sandbox.stopped.dns", server=dns.spec))
+    if temp is not None:
+        temp.cleanup()
+        stopped(say("sandbox.stopped.workdir", path=workdir))
+    else:
+        stopped(say("sandbox.stopped.kept", path=workdir))
 
 
 def _forget_sceptre_clients() -> None:
@@ -225,7 +248,7 @@ def rehearse(sandbox: Sandbox, options: SandboxOptions) -> Sandbox:
     from byodkim.dnscheck.judge import Check
     from byodkim.dnscheck.servers import parse_server
     from byodkim.dnscheck.wait import wait
-    from byodkim.rollout.memo import render
+    from byodkim.local import sandbox_end
     from byodkim.rollout.phases import Manager, ManagerConfig, PhaseRequest
     from byodkim.rollout.report import ReportRequest, collect
 
@@ -233,26 +256,16 @@ def rehearse(sandbox: Sandbox, options: SandboxOptions) -> Sandbox:
     domain, selector = str(target.domain), str(target.selector)
     aws = Aws()
     region = aws.default_region()
-    _timed(
-        sandbox,
-        options,
-        "phases 1-5, 7, 8 and shared stacks launched with Sceptre (layer built and published)",
-        lambda: launch_stacks(sandbox),
-    )
+    _timed(sandbox, options, say("sandbox.step.launched"), lambda: launch_stacks(sandbox))
     key = keys.generate()
     _timed(
         sandbox,
         options,
-        "DKIM key generated (RSA 2048, PKCS#1, 0600)",
+        say("sandbox.step.key"),
         lambda: keys.write_key_files(sandbox.workdir / "keys", selector, key),
     )
 
-    _timed(
-        sandbox,
-        options,
-        "key stored in Secrets Manager and registered with SES (EXTERNAL, PENDING)",
-        lambda: _store_and_register(aws, region, target, key),
-    )
+    _timed(sandbox, options, say("sandbox.step.registered"), lambda: _store_and_register(aws, region, target, key))
     config = ManagerConfig.for_deployment(
         target, domain, region, aws.account(region), (sandbox.nameserver,), sandbox.mail_from
     )
@@ -265,17 +278,12 @@ def rehearse(sandbox: Sandbox, options: SandboxOptions) -> Sandbox:
         fields = RequestFields(mail_from=f"{sandbox.mail_from}.{domain}" if sandbox.mail_from else "", region=region)
         (sandbox.workdir / "dns-request.md").write_text(render_request(record, options.lang, fields), encoding="utf-8")
 
-    _timed(sandbox, options, "DNS request written and sent to the DNS team topic (Lambda phases 4 and 5)", request_dns)
+    _timed(sandbox, options, say("sandbox.step.request"), request_dns)
 
-    _timed(
-        sandbox,
-        options,
-        "phase 6 played: the DNS team published the TXT record",
-        lambda: _dns_team(sandbox, record, region),
-    )
+    _timed(sandbox, options, say("sandbox.step.dns_team"), lambda: _dns_team(sandbox, record, region))
     servers = tuple(parse_server(sandbox.nameserver))
     request = Check(domain, selector, key.public, servers)
-    report = _timed(sandbox, options, "record verified on every authoritative server", lambda: check(request))
+    report = _timed(sandbox, options, say("sandbox.step.verified"), lambda: check(request))
     if not report.ok:
         raise ByodkimError(f"the record did not verify: {report.summary()}")
 
@@ -284,24 +292,20 @@ def rehearse(sandbox: Sandbox, options: SandboxOptions) -> Sandbox:
         if waited.ses is None or not waited.ses.success:
             raise ByodkimError(f"the phase-7 schedule did not reach SUCCESS: {waited.ses}", "see emulator.log")
 
-    _timed(
-        sandbox,
-        options,
-        "SES reports SUCCESS: the phase-7 schedule ran the Lambda in its own process and disabled itself",
-        ses_success,
-    )
+    _timed(sandbox, options, say("sandbox.step.success"), ses_success)
     if len(target.domains) > 1 or len(target.regions) > 1:
         _fleet(sandbox, options, aws)
     sandbox.verified = True
     sandbox.mail_summary = _timed(
         sandbox,
         options,
-        f"test message sent through SES verified as a receiver does: dkim=pass d={domain} s={selector}, "
-        "aligned with From (DMARC passes on DKIM)",
+        say("sandbox.step.mail", domain=domain, selector=selector),
         lambda: _send_test(sandbox, aws, region),
     )
     request_all = ReportRequest(target, domain=domain, regions=target.regions or (region,), servers=servers)
-    sandbox.report_text = render(collect(request_all, aws, region), "text", options.lang)
+    sandbox.stacks, sandbox.dmarc_fix, sandbox.report_text = sandbox_end.kept(
+        collect(request_all, aws, region), options.lang
+    )
     if options.dmarc_reports:  # DMARC reports' receiving turned on, as a team would after SUCCESS
         from byodkim.local import reports_sandbox
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
-import threading
+import logging
 import time
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
@@ -48,7 +48,6 @@ __all__ = [
     "StackPreview",
     "StaticValues",
     "classify",
-    "guard",
     "physical_names",
     "preview",
     "preview_only",
@@ -97,9 +96,24 @@ def previewing() -> bool:
     return _PREVIEWING.get()
 
 
+class _QuietProbe(logging.Filter):
+    """Drop Sceptre's own lines about a preview's change sets ("Successfully initiated creation of Change Set").
+
+    The preview is not the launch: the hook says one line per stack instead. Only records made
+    while previewing, in that thread (a context variable), and never a failure.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not previewing() or record.levelno >= logging.WARNING or str(record.msg).startswith("%s - Failed")
+
+
+_QUIET = _QuietProbe()
+
+
 @contextlib.contextmanager
 def preview_only() -> Iterator[None]:
     """Resolve parameters within this block for a preview: resolvers compute, never publish."""
+    logging.getLogger("sceptre.plan.actions").addFilter(_QUIET)  # once: a logger keeps a filter only once
     token = _PREVIEWING.set(True)
     try:
         yield
@@ -341,48 +355,6 @@ def _order(deployment: Deployment, stack: str) -> int:
 
     short = stack.removeprefix(f"{deployment.group}/")
     return STACKS.index(short) if short in STACKS else len(STACKS)
-
-
-_GUARD_LOCK = threading.Lock()
-_GUARDED: dict[tuple[str, str], Preflight] = {}
-
-
-def guard(stack: Any) -> None:  # noqa: ANN401 - sceptre's Stack
-    """Stop a launch (raise) when the group's preflight has findings nobody accepted; once per launch.
-
-    Every stack's hook asks, but the group is previewed once, before the first stack changes,
-    so a launch that would lose a bucket in phase 1 does not update base first.
-    """
-    from byodkim import deployment
-    from byodkim.aws.session import Aws
-
-    folder = deployment.find_sceptre_dir()
-    if folder is None:
-        raise ByodkimError("the byodkim preflight hook needs the Sceptre project folder", "run sceptre from it")
-    group = str(stack.name).split("/", 1)[0]
-    with _GUARD_LOCK:
-        result = _GUARDED.get((str(folder), group))
-        if result is None:
-            target = deployment.read(folder, group)
-            result = preview(target, folder, Aws(getattr(stack, "profile", None), stack.region or target.region))
-            _GUARDED[(str(folder), group)] = result
-    mine = next((p for p in result.stacks if p.stack == stack.name), None)
-    unchanged = "nothing was changed"
-    if not result.blocking and mine is not None and mine.note == "deferred":
-        # Its dependencies have been launched by now, so what launch sends to it is known. Previewed
-        # on a stack of its own: Sceptre keeps resolved parameters on the Stack object, and the
-        # launch's own must be resolved for real, after this preview.
-        target = deployment.read(folder, group)
-        fresh = preview(target, folder, Aws(getattr(stack, "profile", None), stack.region or target.region),
-                        (str(stack.name).split("/", 1)[-1],))  # fmt: skip
-        result, unchanged = fresh, f"{stack.name} was not changed"
-    if result.blocking:
-        first = result.blocking[0]
-        raise ByodkimError(
-            f"preflight: {len(result.blocking)} finding(s) would lose or collide with what runs, e.g. "
-            f"{first.kind} {first.logical_id} in {first.stack}; {unchanged}",
-            f"run `byodkim preflight --env {group}` for each finding's route, or accept it in the stack config",
-        )
 
 
 def _types(body: str) -> dict[str, str]:
