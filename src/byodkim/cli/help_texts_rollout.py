@@ -78,8 +78,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     # emulator
     "help.byodkim emulator": (
-        "Run the local AWS emulator (moto + BYODKIM) until interrupted.",
-        "ローカルの AWS エミュレーター (moto + BYODKIM) を、中断するまで動かします。",
+        "Run the local AWS emulator (moto + BYODKIM) until interrupted.\n\nThe exports are also written to .byodkim/emulator.env, the unset line to\n.byodkim/emulator-unset.env (under the working directory); Ctrl-C removes the first.",
+        "ローカルの AWS エミュレーター (moto + BYODKIM) を、中断するまで動かします。\n\nexport 行は .byodkim/emulator.env にも、unset 行は .byodkim/emulator-unset.env にも書き込みます (どちらも作業フォルダの下)。Ctrl-C で止めると前者を削除します。",
     ),
     "help.byodkim emulator --port": ("Port on 127.0.0.1 (0: any).", "127.0.0.1 のポート (0: 空いているポート)"),
     "help.byodkim emulator --dns": (
