@@ -16,7 +16,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     # The rehearsal's steps (local/sandbox.py), one progress line each.
     "sandbox.step.dns": (
         "local authoritative DNS server (BIND) for {domain} on {server}",
-        "{domain} のローカル権威 DNS サーバー (BIND) を {server} で起動しました",
+        "{domain} のローカル権威サーバー (BIND) を {server} で起動しました",
     ),
     "sandbox.step.emulator": (
         "local AWS emulator on {endpoint} (clock x{speed}, functions: {network} network)",
@@ -56,7 +56,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     "sandbox.step.mail": (
         "test message sent through SES verified as a receiver does: dkim=pass d={domain} s={selector}, aligned with From (DMARC passes on DKIM)",
-        "SES で送ったテストメッセージを受信側と同じ方法で検証しました: dkim=pass d={domain} s={selector}、From と一致 (DKIM で DMARC に合格)",
+        "SES で送ったテストメッセージを受信側と同じ方法で検証しました: dkim=pass d={domain} s={selector}、From と一致 (DMARC は DKIM で pass)",
     ),
     "sandbox.reached_success": (
         "sandbox rollout reached SUCCESS in {seconds} s",
@@ -65,7 +65,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     # The sandbox's end: what it checked, what it stopped, the DMARC line, the next step.
     "sandbox.end.checked": (
         "checked: {count} stacks launched with Sceptre, the key registered with SES, the record on every authoritative server, SUCCESS from the phase-7 schedule, a test message passing DKIM aligned with From",
-        "確認済み: Sceptre で作成した {count} 個のスタック、SES への鍵の登録、すべての権威サーバーのレコード、フェーズ 7 のスケジュールによる SUCCESS、From と一致して DKIM に合格するテストメッセージ",
+        "確認済み: Sceptre で作成した {count} 個のスタック、SES への鍵の登録、すべての権威サーバーのレコード、フェーズ 7 のスケジュールによる SUCCESS、From と一致して DKIM が pass するテストメッセージ",
     ),
     "sandbox.end.dmarc": (
         'DMARC "not met" above is expected: the sandbox\'s zone publishes no DMARC record; in the real zone the DNS team adds one, e.g. {record}',
@@ -93,7 +93,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "sandbox.keep.running": ("the sandbox is running; in another shell:", "サンドボックスを実行中です。別のシェルで:"),
     "emulator.keep.running": (
         "the local AWS emulator is running; in another shell:",
-        "ローカル AWS エミュレーターを実行中です。別のシェルで:",
+        "ローカルの AWS エミュレーターが動いています。別のシェルで次を実行してください:",
     ),
     "sandbox.keep.or_source": ("or: . {path}", "または: . {path}"),
     "sandbox.keep.leave": (
