@@ -92,9 +92,10 @@ def catalogue() -> dict[str, tuple[str, str]]:
     global _CATALOGUE  # noqa: PLW0603 - built once, on first use, so importing byodkim stays light
     if _CATALOGUE is None:
         from byodkim.messages import dns, failures, mail, names, setup
+        from byodkim.messages import rollout as rollout_texts
 
         _CATALOGUE = {}
-        for table in (dns.TEXTS, failures.TEXTS, mail.TEXTS, names.TEXTS, setup.TEXTS, *_DOORS):
+        for table in (dns.TEXTS, failures.TEXTS, mail.TEXTS, names.TEXTS, setup.TEXTS, rollout_texts.TEXTS, *_DOORS):
             doubled = _CATALOGUE.keys() & table.keys()
             if doubled:
                 raise KeyError(f"keys written twice: {sorted(doubled)}")

@@ -1,0 +1,93 @@
+"""The commands of a rollout under a Japanese locale: each one's success and its usual refusal, line by line.
+
+keygen, register, phase, rotate, rollback, send-test, build-layer, adopt, retain,
+continue-rollback, preflight, iam-policy and ``sandbox dns`` print from the catalogue: under
+``LANG=ja_JP.UTF-8`` every line reads as Japanese (names, commands and values stay as they are).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import pytest
+
+from test_japanese import _english_words
+
+if TYPE_CHECKING:
+    from conftest import Cli, CliResult, OpenSSLKeys
+
+
+@pytest.fixture
+def ja(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A Japanese locale, as an operator's terminal has it (no --lang given)."""
+    monkeypatch.delenv("LC_ALL", raising=False)
+    monkeypatch.delenv("LC_MESSAGES", raising=False)
+    monkeypatch.setenv("LANG", "ja_JP.UTF-8")
+    for name in ("UV", "UV_RUN_RECURSION_DEPTH"):  # commands shown as next steps read `byodkim ...`
+        monkeypatch.delenv(name, raising=False)
+
+
+def _english(result: CliResult) -> list[str]:
+    """Return the lines of a run that still hold an English sentence (a command shown as a step is not one)."""
+    lines = (result.out + result.err).splitlines()
+    return [line for line in lines if set(_english_words(_without_commands(line))) - VALUES]
+
+
+# Words that are values here: a zone-file line's class and type, and the name server software.
+VALUES = {"IN", "BIND"}
+
+
+def _without_commands(line: str) -> str:
+    """Drop byodkim and other tools' command lines shown inside a line, which stay as typed."""
+    import re
+
+    return re.sub(r"(?:uv run )?(?:byodkim|sceptre|aws) [^、。()`]*", " ", line)
+
+
+@pytest.mark.usefixtures("ja")
+@pytest.mark.usefixtures("emulator")
+def test_register_in_japanese(cli: Cli, openssl_keys: OpenSSLKeys) -> None:
+    key = openssl_keys["pkcs1.pem"]
+    both = cli("register", "--domain", "goo.ne.jp", "--selector", "s1", "--key-file", key, "--secret-id", "x")
+    assert (both.code, both.err) == (2, "エラー: --key-file と --secret-id は同時に指定できません\n")
+    done = cli("register", "--domain", "goo.ne.jp", "--selector", "s1", "--key-file", key)
+    assert done.code == 0, done.err
+    lines = done.out.splitlines()
+    assert lines[0].endswith(": 保存しました: byodkim/dkim/goo.ne.jp/s1 (ap-northeast-1)")
+    assert lines[1:] == [
+        "ap-northeast-1: 作成 (DKIM PENDING)",
+        (
+            "次: レコードを公開してもらい (byodkim phase 4 --domain goo.ne.jp、続いてフェーズ 5)、byodkim verify --domain "
+            "goo.ne.jp --selector s1 --secret-id byodkim/dkim/goo.ne.jp/s1 --ses --wait で確認してください"
+        ),
+    ]
+    assert _english(done) == []
+
+
+@pytest.mark.usefixtures("ja")
+@pytest.mark.usefixtures("emulator")
+def test_rollback_in_japanese(cli: Cli, openssl_keys: OpenSSLKeys) -> None:
+    assert (
+        cli("register", "--domain", "goo.ne.jp", "--selector", "s1", "--key-file", openssl_keys["pkcs1.pem"]).code == 0
+    )
+    refused = cli("rollback", "--domain", "goo.ne.jp")
+    assert (refused.code, refused.err) == (
+        2,
+        "エラー: rollback はメールの署名方法を変えるため、確認が必要です。端末で実行するか、-y/--yes を付けてください\n",
+    )
+    planned = cli(
+        "rollback", "--domain", "goo.ne.jp", "--dry-run", "--region", "ap-northeast-1", "--region", "eu-west-1"
+    )
+    assert planned.out.splitlines() == [
+        "ap-northeast-1: Easy DKIM に切り替えます (ドライラン。現在の DKIM PENDING)",
+        "eu-west-1: ID がないため何もしません (現在の DKIM NO IDENTITY)",
+    ]
+    done = cli("rollback", "--domain", "goo.ne.jp", "-y")
+    assert done.code == 0, done.err
+    lines = done.out.splitlines()
+    assert lines[:2] == [
+        "ap-northeast-1: Easy DKIM に戻しました (DKIM PENDING)",
+        "ap-northeast-1 用に次のレコード (BIND 形式) を公開し、`byodkim status --domain goo.ne.jp` で確認してください:",
+    ]
+    assert done.err.startswith("警告: 切り替え後、Easy DKIM の CNAME レコード 3 件が公開され SES が検証するまで、")
+    assert _english(done) == []
