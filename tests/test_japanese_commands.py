@@ -14,6 +14,7 @@ import pytest
 from test_japanese import _english_words
 
 if TYPE_CHECKING:
+    from byodkim.local.dns import LocalNameServer
     from conftest import Cli, CliResult, OpenSSLKeys
 
 
@@ -91,3 +92,55 @@ def test_rollback_in_japanese(cli: Cli, openssl_keys: OpenSSLKeys) -> None:
     ]
     assert done.err.startswith("警告: 切り替え後、Easy DKIM の CNAME レコード 3 件が公開され SES が検証するまで、")
     assert _english(done) == []
+
+
+@pytest.mark.usefixtures("ja", "emulator")
+def test_phase_in_japanese(cli: Cli, openssl_keys: OpenSSLKeys, goo_dns: LocalNameServer) -> None:
+    """Phase 4's answer reads as labelled lines, the record below its label; phase 7 the same; no JSON."""
+    import boto3
+
+    from byodkim import deployment
+
+    unset = cli("phase", "4", "--domain", "goo.ne.jp")
+    assert (unset.code, unset.err) == (
+        2,
+        (
+            "エラー: goo.ne.jp のセレクタがありません: /byodkim/aws-ses-migration-prod/dkim/goo.ne.jp/selector が設定されて"
+            'いません。ペイロードで "selector" を指定するか、phase-4 を起動してください\n'
+        ),
+    )
+    assert (
+        cli("register", "--domain", "goo.ne.jp", "--selector", "s1", "--key-file", openssl_keys["pkcs1.pem"]).code == 0
+    )
+    bucket = deployment.resolve(None, None).certificates_bucket
+    boto3.client("s3").create_bucket(Bucket=bucket, CreateBucketConfiguration={"LocationConstraint": "ap-northeast-1"})
+    prepared = cli("phase", "4", "--domain", "goo.ne.jp")
+    assert prepared.code == 0, prepared.err
+    lines = prepared.out.splitlines()
+    assert lines[:5] == [
+        "フェーズ: 4",
+        "セレクタ: s1",
+        "セレクタの出所: ap-northeast-1 の SES (SES が持つ鍵)",
+        "レコード:",
+        "  名前: s1._domainkey.goo.ne.jp",
+    ]
+    assert lines[-6:-5] == ["保存したファイル:"]
+    assert lines[-1] == f"  s3://{bucket}/dns/goo.ne.jp/s1/request-ja.md"
+    assert "{" not in prepared.out
+    assert _english(prepared) == []
+    checked = cli("phase", "7", "--domain", "goo.ne.jp", "--selector", "s1", "--nameserver", goo_dns.spec)
+    assert checked.out.splitlines() == [
+        "フェーズ: 7",
+        "DNS: s1._domainkey.goo.ne.jp の鍵を公開している権威サーバー: 0/1 台",
+        "全サーバーで公開済み: いいえ",
+        "SES: PENDING",
+    ]
+    english = cli(
+        "phase", "7", "--domain", "goo.ne.jp", "--selector", "s1", "--nameserver", goo_dns.spec, "--lang", "en"
+    )
+    assert english.out.splitlines() == [
+        "phase: 7",
+        "dns: 0/1 servers publish the key at s1._domainkey.goo.ne.jp",
+        "dnsOk: false",
+        "ses: PENDING",
+    ]

@@ -336,24 +336,27 @@ def phase(
     profile: str | None,
     region: str | None,
     dry_run: bool,  # noqa: FBT001 - a click flag
-    lang: str,  # noqa: ARG001 - read by the error translation (cli/__init__.py); the fields are the Lambda's
+    lang: str,
 ) -> int:
     """Run the dkim-manager Lambda's phase 4, 5 or 7 from here, with the same code and payload (or --invoke it)."""
     import json
 
     from byodkim import deployment
     from byodkim.aws.session import Aws
+    from byodkim.cli.catalogue import text
+    from byodkim.messages import say
     from byodkim.rollout.phases import Manager, ManagerConfig, PhaseRequest
 
     target = deployment.resolve(project, environment)
     aws = Aws(profile, region)
     where = aws.default_region()
     if dry_run:  # before any call: the phase's own reads are the first step of its writes
-        how = f"by invoking {target.function_name}" if invoke else "here, with the function's code"
+        how = say("phase.by_invoking", function=target.function_name) if invoke else say("phase.here")
+        shown_selector = selector or say("phase.ssm_selector")
         plan = {
             "phase": number,
             "domain": domain,
-            "selector": selector or "the one phase 4 keeps in SSM",
+            "selector": shown_selector,
             "region": where,
             "how": how,
             "dry_run": True,
@@ -361,7 +364,8 @@ def phase(
         if output == "json":
             echo_json(plan)
         else:
-            click.echo(f"would run phase {number} for {domain} ({plan['selector']}) in {where} {how}; nothing changed")
+            said = say("phase.would_run", number=number, domain=domain, selector=shown_selector, region=where, how=how)
+            click.echo(text(said, lang))
         return 0
     specs = tuple(server.spec for server in servers(nameservers))
     config = ManagerConfig.for_deployment(target, domain, where, aws.account(where), specs)
@@ -375,7 +379,44 @@ def phase(
     if output == "json":
         click.echo(json.dumps(result, indent=2, ensure_ascii=False))
         return 0
-    for name, value in result.items():  # the same result as the Lambda's, a line per field
-        shown = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
-        click.echo(f"{name}: {shown}")
+    for line in phase_lines(result, lang):  # the same result as the Lambda's, a line per field
+        click.echo(line)
     return 0
+
+
+def phase_lines(result: dict[str, object], lang: str) -> list[str]:
+    """Return a phase's answer as lines: each field labelled in ``lang``, a record or list below its label.
+
+    English labels are the answer's own field names (``selectorFrom``), as the runbook and -o json
+    name them; a sentence the phase said is shown in ``lang`` from its key.
+    """
+    from byodkim.cli.catalogue import text
+    from byodkim.messages import catalogue, say
+
+    def label(name: str) -> str:
+        key = f"phase.field.{name}"
+        return text(say(key), lang) if key in catalogue() else name
+
+    def scalar(value: object) -> str:
+        if value is None or isinstance(value, bool):
+            return text(say({None: "phase.none", True: "phase.true", False: "phase.false"}[value]), lang)
+        return text(value, lang)
+
+    lines = []
+    for name, value in result.items():
+        if isinstance(value, dict):
+            lines.append(text(say("phase.line", label=label(name), value=""), lang).rstrip())
+            lines += [text(say("phase.item", label=label(k), value=_joined(v, scalar)), lang) for k, v in value.items()]
+        elif isinstance(value, list):
+            lines.append(text(say("phase.line", label=label(name), value=""), lang).rstrip())
+            lines += [f"  {scalar(item)}" for item in value]
+        else:
+            lines.append(text(say("phase.line", label=label(name), value=scalar(value)), lang))
+    return lines
+
+
+def _joined(value: object, scalar: Callable[[object], str]) -> str:
+    """Return a nested value on one line: a list's items joined by spaces (a record's strings as DNS quotes them)."""
+    if isinstance(value, list):
+        return " ".join(f'"{item}"' if isinstance(item, str) else scalar(item) for item in value)
+    return scalar(value)

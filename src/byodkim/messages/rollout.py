@@ -81,3 +81,122 @@ TEXTS: dict[str, tuple[str, str]] = {
         "DNS チームへの依頼書 (英語で作るには `{lang}` を付けます): {command}",
     ),
 }
+TEXTS.update(
+    {
+        # phase 4, 5, 7 (rollout/phases.py): the answer's sentences, and its fields as the CLI labels them.
+        "phase.from_payload": ("the payload", "ペイロード"),
+        "phase.from_ses": ("SES in {region} (the key it holds)", "{region} の SES (SES が持つ鍵)"),
+        "phase.from_ssm": (
+            "SSM {name} (SES holds no key of the domain's own)",
+            "SSM {name} (SES にドメイン独自の鍵がないため)",
+        ),
+        "phase.selector_note": (
+            'SSM {name} says {kept}, but SES holds {selector}: used {selector}; give "selector" in the payload to use another',
+            'SSM {name} は {kept} ですが、SES は {selector} を持っているため {selector} を使いました。別のセレクタを使うには "selector" を指定してください',
+        ),
+        "phase.already_sent": (
+            "already sent on {at}; give resend to send it again",
+            "{at} に送信済みです。もう一度送るには resend を指定してください",
+        ),
+        "phase.failed_cause": (
+            "SES stopped looking for {name} with this key: the record was not found (or not with this key) within 72 hours",
+            "SES はこの鍵での {name} の確認をやめました: 72 時間以内にレコードが見つからなかった (またはこの鍵ではなかった) ためです",
+        ),
+        "phase.failed_next": (
+            'publish the record (check it with `byodkim verify`), then invoke phase 7 with "reregister": true (or run `byodkim register`) to restart verification',
+            'レコードを公開し (`byodkim verify` で確認)、"reregister": true を付けてフェーズ 7 を実行するか `byodkim register` を実行して、検証をやり直してください',
+        ),
+        "phase.went_after": (
+            "the record {name} disappeared while SES was switched to it in {region}; {back}",
+            "{region} で SES を切り替えている間にレコード {name} が消えました。{back}",
+        ),
+        "phase.went_before": (
+            "the record {name} disappeared before SES was switched in {region}: {detail}",
+            "{region} で SES を切り替える前にレコード {name} が消えました: {detail}",
+        ),
+        "phase.went_hint": (
+            "have the record published again (check it with `byodkim verify`), then invoke phase 7 again",
+            "レコードをもう一度公開してもらい (`byodkim verify` で確認)、フェーズ 7 をもう一度実行してください",
+        ),
+        "phase.not_object": ("the payload must be a JSON object", "ペイロードは JSON オブジェクトにしてください"),
+        "phase.unknown_action": ("unknown action `{action}`", "不明なアクション `{action}` です"),
+        "phase.use_actions": (
+            "use phase_manager, status or health",
+            "phase_manager、status、health のどれかを使ってください",
+        ),
+        "phase.wrong_function": (
+            "{key} `{value}` does not match this function's `{want}`",
+            "{key} `{value}` はこの関数の `{want}` と一致しません",
+        ),
+        "phase.invoke_right": ("invoke the right function", "正しい関数を呼び出してください"),
+        "phase.not_run_here": (
+            "phase `{phase}` is not one this function runs",
+            "フェーズ `{phase}` はこの関数では実行しません",
+        ),
+        "phase.six": (
+            "phase 6 is the DNS team's own work; check it with phase 7",
+            "フェーズ 6 は DNS チームの作業です。フェーズ 7 で確認してください",
+        ),
+        "phase.use_phases": ("use 4, 5 or 7", "4、5、7 のどれかを指定してください"),
+        "phase.no_selector": (
+            "no selector for {domain}: {name} is not set",
+            "{domain} のセレクタがありません: {name} が設定されていません",
+        ),
+        "phase.no_selector_hint": (
+            'give "selector" in the payload or launch phase-4',
+            'ペイロードで "selector" を指定するか、phase-4 を起動してください',
+        ),
+        "phase.no_key": ("no key in secret `{secret}`", "シークレット `{secret}` に鍵がありません"),
+        "phase.no_key_hint": (
+            "run `byodkim register` (or keygen and register) first",
+            "先に `byodkim register` (または keygen と register) を実行してください",
+        ),
+        "phase.no_topic": ("DNS_TOPIC_ARN is not set", "DNS_TOPIC_ARN が設定されていません"),
+        "phase.no_topic_hint": ("launch phase-5 and phase-2 again", "phase-5 と phase-2 をもう一度起動してください"),
+        "phase.unanswered": (
+            "no authoritative server answered for {domain}: {summary}",
+            "{domain} の権威サーバーがどれも応答しません: {summary}",
+        ),
+        "phase.register_failed": ("registering with SES failed: {detail}", "SES への登録に失敗しました: {detail}"),
+        "phase.would_run": (
+            "would run phase {number} for {domain} ({selector}) in {region} {how}; nothing changed",
+            "{region} で {domain} ({selector}) のフェーズ {number} を実行します ({how})。ドライランのため何も変更していません",
+        ),
+        "phase.ssm_selector": ("the one phase 4 keeps in SSM", "フェーズ 4 が SSM に保存したもの"),
+        "phase.by_invoking": ("by invoking {function}", "{function} を呼び出して"),
+        "phase.here": ("here, with the function's code", "手元で関数のコードを使って"),
+        "phase.invoke_failed": ("{function} failed: {kind}: {message}", "{function} が失敗しました: {kind}: {message}"),
+        "phase.invoke_failed_hint": (
+            "see its log group /aws/lambda/{function}",
+            "ロググループ /aws/lambda/{function} を確認してください",
+        ),
+        "phase.invoke_refused": ("{function} refused: {error}", "{function} が拒否しました: {error}"),
+        "phase.check_payload": ("check the payload", "ペイロードを確認してください"),
+        "phase.line": ("{label}: {value}", "{label}: {value}"),
+        "phase.item": ("  {label}: {value}", "  {label}: {value}"),
+        "phase.true": ("true", "はい"),
+        "phase.false": ("false", "いいえ"),
+        "phase.none": ("null", "なし"),
+        "phase.field.phase": ("phase", "フェーズ"),
+        "phase.field.selector": ("selector", "セレクタ"),
+        "phase.field.selectorFrom": ("selectorFrom", "セレクタの出所"),
+        "phase.field.selectorNote": ("selectorNote", "セレクタの注記"),
+        "phase.field.record": ("record", "レコード"),
+        "phase.field.name": ("name", "名前"),
+        "phase.field.value": ("value", "値"),
+        "phase.field.strings": ("strings", "文字列"),
+        "phase.field.objects": ("objects", "保存したファイル"),
+        "phase.field.topic": ("topic", "トピック"),
+        "phase.field.messageId": ("messageId", "メッセージ ID"),
+        "phase.field.alreadySent": ("alreadySent", "送信済みの日時"),
+        "phase.field.note": ("note", "注記"),
+        "phase.field.dns": ("dns", "DNS"),
+        "phase.field.dnsOk": ("dnsOk", "全サーバーで公開済み"),
+        "phase.field.ses": ("ses", "SES"),
+        "phase.field.cause": ("cause", "原因"),
+        "phase.field.next": ("next", "次の手順"),
+        "phase.field.registration": ("registration", "登録"),
+        "phase.field.notified": ("notified", "通知した状態"),
+        "phase.field.scheduleDisabled": ("scheduleDisabled", "無効にしたスケジュール"),
+    }
+)
