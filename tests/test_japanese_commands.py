@@ -14,6 +14,9 @@ import pytest
 from test_japanese import _english_words
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
+    from byodkim.emulator import Emulator
     from byodkim.local.dns import LocalNameServer
     from conftest import Cli, CliResult, OpenSSLKeys
 
@@ -144,3 +147,47 @@ def test_phase_in_japanese(cli: Cli, openssl_keys: OpenSSLKeys, goo_dns: LocalNa
         "dnsOk: false",
         "ses: PENDING",
     ]
+
+
+@pytest.mark.usefixtures("ja")
+def test_rotate_in_japanese(cli: Cli, emulator: Emulator, goo_dns: LocalNameServer, tmp_path: Path) -> None:
+    """The refusal, the plan, each step's progress and the last line of a rotation, in Japanese."""
+    import test_rotate
+
+    old, new = test_rotate.OLD, test_rotate.NEW
+    args = ("rotate", "--domain", "goo.ne.jp", "--new-selector", new, "--nameserver", goo_dns.spec,
+            "--state-dir", tmp_path / "state", "--interval", "0.1", "--timeout", "20s")  # fmt: skip
+    refused = cli(*args)
+    assert (refused.code, refused.err) == (
+        2,
+        "エラー: ap-northeast-1 の goo.ne.jp は BYODKIM になっていません。先に鍵を登録してください (byodkim register)\n",
+    )
+    test_rotate._start_on_byodkim(cli, emulator, goo_dns, tmp_path)
+    planned = cli(*args, "--dry-run")
+    assert planned.out.splitlines() == [
+        f"goo.ne.jp の {old} から {new} へのローテーション: 完了した手順: まだなし",
+        "次の実行で行う手順: `keyed`: 新しい鍵を生成して Secrets Manager に保存",
+    ]
+    requested = cli(*args, "--until", "requested")
+    assert requested.code == 0, requested.err
+    assert requested.err.splitlines() == [
+        "手順 `keyed`: 新しい鍵を生成して Secrets Manager に保存 (完了)",
+        "手順 `requested`: DNS 依頼書を作成 (完了)",
+    ]
+    request_file = tmp_path / "state" / f"dns-request-goo.ne.jp-{new}.md"
+    assert requested.out.splitlines() == [
+        f"{request_file} を DNS チームに送り、その後同じコマンドをもう一度実行してください",
+        f"手順 `requested` の後で停止しました。状態は {tmp_path / 'state' / 'rotation-goo.ne.jp.json'} にあります",
+    ]
+    assert f"{old}._domainkey.goo.ne.jp はそのまま残してください。" in request_file.read_text(encoding="utf-8")
+    test_rotate._publish_new(goo_dns)
+    done = cli(*args)
+    assert done.code == 0, done.err
+    assert done.err.splitlines()[:2] == [
+        "手順 `keyed`: 新しい鍵を生成して Secrets Manager に保存 (実施済み)",
+        "手順 `requested`: DNS 依頼書を作成 (実施済み)",
+    ]
+    assert done.out.startswith(
+        f"goo.ne.jp を {old} から {new} にローテーションしました。古いレコード {old}._domainkey.goo.ne.jp は 20"
+    )
+    assert [line for line in (requested, done) if _english(line)] == []
