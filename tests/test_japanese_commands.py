@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
+import test_mail
 from test_japanese import _english_words
 
 if TYPE_CHECKING:
@@ -19,6 +20,8 @@ if TYPE_CHECKING:
     from byodkim.emulator import Emulator
     from byodkim.local.dns import LocalNameServer
     from conftest import Cli, CliResult, OpenSSLKeys
+
+mail_world = test_mail.mail_world  # the fixture, shared
 
 
 @pytest.fixture
@@ -191,3 +194,27 @@ def test_rotate_in_japanese(cli: Cli, emulator: Emulator, goo_dns: LocalNameServ
         f"goo.ne.jp を {old} から {new} にローテーションしました。古いレコード {old}._domainkey.goo.ne.jp は 20"
     )
     assert [line for line in (requested, done) if _english(line)] == []
+
+
+@pytest.mark.usefixtures("ja")
+def test_send_test_in_japanese(mail_world: tuple[LocalNameServer, Emulator], cli: Cli) -> None:
+    """send-test's own lines (the judged copy is check-mail's, rendered by its own test)."""
+    server, _emulator = mail_world
+    args = ["send-test", "--domain", "goo.ne.jp", "--to", "postmaster@goo.ne.jp", "--nameserver", server.spec]
+    wrong = cli(*args, "--from", "news@other.example")
+    assert (wrong.code, wrong.err) == (
+        2,
+        (
+            "エラー: --from `news@other.example` は goo.ne.jp のアドレスではありません。"
+            "goo.ne.jp のアドレスから送ってください (例: dkim-check@goo.ne.jp)\n"
+        ),
+    )
+    planned = cli(*args, "--from", "dkim-check@goo.ne.jp", "--dry-run")
+    assert planned.out == (
+        "ap-northeast-1: SES で dkim-check@goo.ne.jp から postmaster@goo.ne.jp へメールを 1 通送ります (ドライラン)\n"
+    )
+    sent = cli(*args, "--from", "dkim-check@goo.ne.jp", "--selector", test_mail.SELECTOR)
+    assert sent.code == 0, sent.err
+    first = sent.out.splitlines()[0]
+    assert first.startswith("ap-northeast-1: ")
+    assert first.endswith(" を送りました。SES が送ったメールを受信者と同じように判定した結果:")

@@ -366,3 +366,28 @@ TEXTS.update(
         "rotate.notice_sent": ("notice: sent to {topic}", "通知: {topic} に送信しました"),
     }
 )
+TEXTS.update(
+    {
+        # send-test (cli/mail.py's send_test).
+        "sendtest.not_at_domain": (
+            "{option} `{sender}` is not at {domain}",
+            "{option} `{sender}` は {domain} のアドレスではありません",
+        ),
+        "sendtest.not_at_domain_hint": (
+            "send from an address at {domain}, e.g. dkim-check@{domain}",
+            "{domain} のアドレスから送ってください (例: dkim-check@{domain})",
+        ),
+        "sendtest.would_send": (
+            "{region}: would send one message from {sender} to {recipient} through SES",
+            "{region}: SES で {sender} から {recipient} へメールを 1 通送ります (ドライラン)",
+        ),
+        "sendtest.sent_save": (
+            "{region}: sent {message_id} to {recipient}; save the received copy and run: {command}",
+            "{region}: {recipient} へ {message_id} を送りました。受信したメールを保存して次を実行してください: {command}",
+        ),
+        "sendtest.sent_judged": (
+            "{region}: sent {message_id}; the copy SES sent, as a receiver judges it:",
+            "{region}: {message_id} を送りました。SES が送ったメールを受信者と同じように判定した結果:",
+        ),
+    }
+)
