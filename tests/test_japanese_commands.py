@@ -40,8 +40,8 @@ def _english(result: CliResult) -> list[str]:
     return [line for line in lines if set(_english_words(_without_commands(line))) - VALUES]
 
 
-# Words that are values here: a zone-file line's class and type, and the name server software.
-VALUES = {"IN", "BIND"}
+# Words that are values here: a zone-file line's class and type, the name server software, a file type and a unit.
+VALUES = {"IN", "BIND", "zip", "MB"}
 
 
 def _without_commands(line: str) -> str:
@@ -218,3 +218,34 @@ def test_send_test_in_japanese(mail_world: tuple[LocalNameServer, Emulator], cli
     first = sent.out.splitlines()[0]
     assert first.startswith("ap-northeast-1: ")
     assert first.endswith(" を送りました。SES が送ったメールを受信者と同じように判定した結果:")
+
+
+@pytest.mark.usefixtures("ja", "emulator")
+def test_build_layer_in_japanese(cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """build-layer's refusal, its progress steps and what it built and published."""
+    monkeypatch.chdir(tmp_path)
+    refused = cli("build-layer", "--publish")
+    assert (refused.code, refused.err) == (
+        2,
+        "エラー: --publish には --layer-name が必要です。例: --layer-name aws-ses-migration-prod-cryptography\n",
+    )
+    arch = cli("build-layer", "--arch", "i386")
+    assert arch.err == (
+        "エラー: '--arch' の値が正しくありません: `i386` は Lambda のアーキテクチャではありません。"
+        "x86_64 か arm64 を使ってください ('byodkim build-layer --help' を参照)\n"
+    )
+    monkeypatch.setenv("BYODKIM_CACHE_DIR", str(tmp_path / "cache"))
+    args = ("build-layer", "--out", tmp_path / "l.zip", "--publish", "--layer-name", "lay")
+    built = cli(*args)
+    assert built.code == 0, built.err
+    assert built.err.splitlines()[:2] == ["依存関係を解決中...", "ダウンロード中..."]
+    lines = built.out.splitlines()
+    assert lines[0].startswith(f"レイヤー: {tmp_path / 'l.zip'} (ビルド済み。python3.12 x86_64。zip ")
+    assert lines[1].startswith("パッケージ: cffi==")
+    assert lines[-1] == "公開しました: arn:aws:lambda:ap-northeast-1:123456789012:layer:lay:1"
+    again = cli(*args)
+    assert again.err.splitlines() == ["依存関係を解決中...", "キャッシュを使用..."]
+    assert again.out.splitlines()[-1] == (
+        "変更なし: 最新のバージョンが同じ CodeSha256 です: arn:aws:lambda:ap-northeast-1:123456789012:layer:lay:1"
+    )
+    assert _english(built) == []
