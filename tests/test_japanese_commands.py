@@ -249,3 +249,45 @@ def test_build_layer_in_japanese(cli: Cli, tmp_path: Path, monkeypatch: pytest.M
         "変更なし: 最新のバージョンが同じ CodeSha256 です: arn:aws:lambda:ap-northeast-1:123456789012:layer:lay:1"
     )
     assert _english(built) == []
+
+
+@pytest.mark.usefixtures("ja", "empty_account")
+def test_stack_commands_in_japanese(cli: Cli) -> None:
+    """preflight's refusal and preview; adopt, retain, continue-rollback and iam-policy refusals."""
+    stacks = (
+        "base, phase-1-infrastructure-foundation, phase-2-dkim-system, phase-3-ses-byodkim, phase-4-dns-preparation, "
+        "phase-5-dns-team-collaboration, phase-7-dns-validation-dkim-activation, phase-8-monitoring-system, "
+        "enhanced-kinesis, monitoring, security"
+    )
+    refused = cli("preflight", "--stack", "nope")
+    assert (refused.code, refused.err) == (
+        2,
+        f"エラー: --stack `nope` はこのプロジェクトのスタックではありません。{stacks} のどれかを使ってください\n",
+    )
+    previewed = cli("preflight", "--stack", "phase-1-infrastructure-foundation")
+    assert previewed.code == 0, previewed.err
+    assert previewed.out.splitlines()[-1] == (
+        "指摘なし: `sceptre launch prod` は、保持・承認済み・データを持たない種類以外のリソースを削除も置き換えもせず、"
+        "使用中の名前も使いません"
+    )
+    phase_4 = ("--stack", "phase-4-dns-preparation")
+    adopted = cli("adopt", *phase_4, "--resource", "Nope")
+    assert (
+        adopted.err
+        == "エラー: `Nope` は phase-4-dns-preparation テンプレートのリソースではありません。--resource を確認してください\n"
+    )
+    retained = cli("retain", *phase_4, "--resource", "Nope")
+    assert retained.err == (
+        "エラー: aws-ses-migration-prod-prod-phase-4-dns-preparation はありません。--stack とリージョンを確認してください\n"
+    )
+    continued = cli("continue-rollback", *phase_4, "-y")
+    assert continued.err == (
+        "エラー: aws-ses-migration-prod-prod-phase-4-dns-preparation は UPDATE_ROLLBACK_FAILED ではなく NOT_DEPLOYED です。"
+        "続行するロールバックはありません。必要な作業は `byodkim preflight` で確認してください\n"
+    )
+    policy = cli("iam-policy", "--role", "operator", "--account", "12")
+    assert (policy.code, policy.err) == (
+        2,
+        "エラー: `12` は AWS アカウント ID ではありません。12 桁の ID を指定するか、--account を外してください\n",
+    )
+    assert [r.code for r in (adopted, retained, continued)] == [2, 2, 2]

@@ -91,11 +91,19 @@ def catalogue() -> dict[str, tuple[str, str]]:
     """Return every key with its English and Japanese text."""
     global _CATALOGUE  # noqa: PLW0603 - built once, on first use, so importing byodkim stays light
     if _CATALOGUE is None:
-        from byodkim.messages import dns, failures, mail, names, setup
-        from byodkim.messages import rollout as rollout_texts
+        from byodkim.messages import dns, failures, mail, names, rollout, setup, stacks
 
         _CATALOGUE = {}
-        for table in (dns.TEXTS, failures.TEXTS, mail.TEXTS, names.TEXTS, setup.TEXTS, rollout_texts.TEXTS, *_DOORS):
+        for table in (
+            dns.TEXTS,
+            failures.TEXTS,
+            mail.TEXTS,
+            names.TEXTS,
+            setup.TEXTS,
+            rollout.TEXTS,
+            stacks.TEXTS,
+            *_DOORS,
+        ):
             doubled = _CATALOGUE.keys() & table.keys()
             if doubled:
                 raise KeyError(f"keys written twice: {sorted(doubled)}")
