@@ -291,3 +291,36 @@ def test_stack_commands_in_japanese(cli: Cli) -> None:
         "エラー: `12` は AWS アカウント ID ではありません。12 桁の ID を指定するか、--account を外してください\n",
     )
     assert [r.code for r in (adopted, retained, continued)] == [2, 2, 2]
+
+
+@pytest.mark.usefixtures("ja")
+def test_sandbox_dns_refusals_in_japanese(cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """sandbox dns with no name server, and with one nothing answers on (its lines of success: test_japanese)."""
+    from byodkim.dkim import keys
+
+    monkeypatch.delenv("BYODKIM_NAMESERVERS", raising=False)
+    keys.write_key_files(tmp_path, "s1", keys.generate())
+    args = ("sandbox", "dns", "publish", "--selector", "s1", "--public-key-file", tmp_path / "s1.public.pem")
+    none = cli(*args)
+    assert (none.code, none.err) == (
+        2,
+        (
+            "エラー: サンドボックスのネームサーバーが指定されていません。"
+            "`byodkim sandbox --keep` が表示した export を実行するか、--nameserver を指定してください\n"
+        ),
+    )
+    dead = cli(*args, "--nameserver", "127.0.0.1:9")
+    assert dead.code == 1
+    assert dead.err.startswith("エラー: ネームサーバー 127.0.0.1:9 に接続できません: ")
+    assert dead.err.endswith("。サンドボックスが動いているか確認してください (byodkim sandbox --keep)\n")
+
+
+@pytest.mark.usefixtures("ja")
+def test_dns_request_written_in_japanese(cli: Cli, tmp_path: Path) -> None:
+    from byodkim.dkim import keys
+
+    keys.write_key_files(tmp_path, "s1", keys.generate())
+    out = tmp_path / "dns-request.md"
+    written = cli("dns-request", "--domain", "goo.ne.jp", "--selector", "s1", "--public-key-file",
+                  tmp_path / "s1.public.pem", "--out", out)  # fmt: skip
+    assert (written.code, written.out) == (0, f"{out} に書き込みました (ja)。DNS チームに送ってください\n")

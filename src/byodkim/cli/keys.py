@@ -17,6 +17,7 @@ from byodkim.cli.options import (
     aws_regions,
     check_mail_from,
     declared_selector_option,
+    default_lang,
     domain_option,
     key_file_option,
     lang_option,
@@ -190,4 +191,8 @@ def dns_request(
         click.echo(text, nl=False)
         return
     write_text(out, text)
-    click.echo(f"wrote {out} ({lang}); send it to the DNS team")
+    from byodkim.cli.catalogue import text as shown
+    from byodkim.messages import say
+
+    # --lang is the request's language; the line says it in the operator's own (the locale's).
+    click.echo(shown(say("request.wrote", path=str(out), lang=lang), default_lang()))

@@ -391,3 +391,31 @@ TEXTS.update(
         ),
     }
 )
+TEXTS.update(
+    {
+        # sandbox dns: the DNS team played on the sandbox's name server (cli/local.py, local/dns.py).
+        "sandbox.no_server": ("no sandbox name server given", "サンドボックスのネームサーバーが指定されていません"),
+        "sandbox.no_server_hint": (
+            "export what `byodkim sandbox --keep` printed, or give {@nameserver}",
+            "`byodkim sandbox --keep` が表示した export を実行するか、{@nameserver} を指定してください",
+        ),
+        "sandbox.check_secret": ("check {@secret_id}", "{@secret_id} を確認してください"),
+        "sandbox.unreachable": (
+            "cannot reach the name server {address}:{port}: {why}",
+            "ネームサーバー {address}:{port} に接続できません: {why}",
+        ),
+        "sandbox.running": (
+            "is the sandbox running (byodkim sandbox --keep)?",
+            "サンドボックスが動いているか確認してください (byodkim sandbox --keep)",
+        ),
+        "sandbox.update_refused": (
+            "the name server refused the update: {rcode}",
+            "ネームサーバーが更新を拒否しました: {rcode}",
+        ),
+        # dns-request --out: where the request was written.
+        "request.wrote": (
+            "wrote {path} ({lang}); send it to the DNS team",
+            "{path} に書き込みました ({lang})。DNS チームに送ってください",
+        ),
+    }
+)
