@@ -324,3 +324,25 @@ def test_dns_request_written_in_japanese(cli: Cli, tmp_path: Path) -> None:
     written = cli("dns-request", "--domain", "goo.ne.jp", "--selector", "s1", "--public-key-file",
                   tmp_path / "s1.public.pem", "--out", out)  # fmt: skip
     assert (written.code, written.out) == (0, f"{out} に書き込みました (ja)。DNS チームに送ってください\n")
+
+
+@pytest.mark.usefixtures("ja", "empty_account")
+def test_register_without_phase_1s_key_in_japanese(cli: Cli, openssl_keys: OpenSSLKeys) -> None:
+    """register's refusal before phase 1 has made the secrets' KMS key; nothing is stored."""
+    refused = cli("register", "--domain", "goo.ne.jp", "--selector", "s1", "--key-file", openssl_keys["pkcs1.pem"])
+    assert (refused.code, refused.err) == (
+        2,
+        (
+            "エラー: ap-northeast-1 に alias/aws-ses-migration-prod-dkim-secrets がありません。このままでは鍵が AWS マネージド"
+            "キーで保存されます。先にそのリージョンでフェーズ 1 を起動するか、--kms-key-id で独自のキーを指定してください。"
+            "何も保存していません\n"
+        ),
+    )
+    request = cli("dns-request", "--domain", "goo.ne.jp", "--easy-dkim", "--region", "ap-northeast-1")
+    assert (request.code, request.err) == (
+        2,
+        (
+            "エラー: ap-northeast-1 の goo.ne.jp: ID がありません。SES が Easy DKIM の CNAME レコードを出すのは Easy DKIM "
+            "に切り替えた後だけです。先に `byodkim rollback` で切り替えてください (rollback もレコードを表示します)\n"
+        ),
+    )

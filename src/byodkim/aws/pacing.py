@@ -36,6 +36,7 @@ import time
 from typing import TYPE_CHECKING, Any
 
 from byodkim.errors import InputError
+from byodkim.messages import say
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
@@ -74,7 +75,7 @@ def rate_from(value: str | float | None, name: str = RATE_ENV) -> float:
     except ValueError:
         rate = -1.0
     if not 0 < rate <= 10_000:  # noqa: PLR2004 - beyond any quota SES grants
-        raise InputError(f"{name} `{value}` is not a rate in calls per second", "give a number such as 1 or 25")
+        raise InputError(say("pacing.bad_rate", name=name, value=value), say("pacing.give_number"))
     return rate
 
 

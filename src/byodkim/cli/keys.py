@@ -183,7 +183,9 @@ def dns_request(
             raise click.UsageError("Missing option '--selector' (or give --easy-dkim for rollback's CNAME records).")
         check_mail_from(domain, mail_from)
         if mail_from is not None and not mail_from_region:
-            raise InputError("--mail-from needs the SES region its MX points at", "add --region, e.g. ap-northeast-1")
+            from byodkim.messages import say
+
+            raise InputError(say("mail_from.needs_region", option="--mail-from"), say("mail_from.add_region"))
         public = public_key(key_file, public_key_file, passphrase)
         fields = RequestFields(requester, deadline, mail_from or "", mail_from_region or "")
         text = render_request(DkimRecord(domain, selector, public.b64, ttl), lang, fields)

@@ -198,11 +198,10 @@ def kms_key(aws: Aws, region: str, given: str | None) -> str:
         found = existing_kms_key(client, alias)
         if found is not None:
             return found
-    wanted = aliases[0] if aliases else "phase 1's KMS key"
-    raise InputError(
-        f"{wanted} does not exist in {region}; the key would be stored under the AWS-managed key",
-        "launch phase 1 there first, or give --kms-key-id with a key of your own; nothing was stored",
-    )
+    from byodkim.messages import say
+
+    wanted = aliases[0] if aliases else say("kms.phase_1")
+    raise InputError(say("kms.missing", alias=wanted, region=region), say("kms.missing_hint", option="--kms-key-id"))
 
 
 def secret_readers(aws: Aws, region: str) -> tuple[str, ...]:
@@ -231,7 +230,12 @@ def check_mail_from(domain: str, mail_from: str | None, *, itself_ok: bool = Fal
     """Refuse a ``--mail-from`` that is not a subdomain of ``domain`` (or ``domain`` itself, when ``itself_ok``)."""
     if mail_from is None or mail_from.endswith("." + domain) or (itself_ok and mail_from == domain):
         return
-    raise InputError(f"--mail-from `{mail_from}` is not under {domain}", f"use a subdomain such as mail.{domain}")
+    from byodkim.messages import say
+
+    raise InputError(
+        say("mail_from.not_under", option="--mail-from", mail_from=mail_from, domain=domain),
+        say("mail_from.use_sub", domain=domain),
+    )
 
 
 def echo_json(data: object) -> None:
@@ -246,7 +250,9 @@ def write_text(path: Path, text: str) -> None:
     try:
         path.write_bytes(text.encode("utf-8"))
     except OSError as exc:
-        raise InputError(f"cannot write `{path}`: {exc.strerror}", "check the path") from None
+        from byodkim.messages import say
+
+        raise InputError(say("file.cannot_write", path=str(path), why=exc.strerror), say("key.check_path")) from None
 
 
 def signing_key(key_file: Path, passphrase: bytes | None) -> SigningKey:
