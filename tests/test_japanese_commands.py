@@ -346,3 +346,29 @@ def test_register_without_phase_1s_key_in_japanese(cli: Cli, openssl_keys: OpenS
             "に切り替えた後だけです。先に `byodkim rollback` で切り替えてください (rollback もレコードを表示します)\n"
         ),
     )
+
+
+@pytest.mark.usefixtures("ja")
+def test_keygen_in_japanese(cli: Cli, tmp_path: Path) -> None:
+    """keygen's files, fingerprint and next step; its refusal to overwrite a key."""
+    args = ("keygen", "--domain", "goo.ne.jp", "--selector", "s1", "--key-dir", tmp_path)
+    made = cli(*args)
+    assert made.code == 0, made.err
+    lines = made.out.splitlines()
+    assert lines[0] == (
+        f"秘密鍵: {tmp_path / 's1.private.pem'} (PKCS#1 PEM、2048 ビット、所有者のみ読み書き可。外部に出さないでください)"
+    )
+    assert lines[1] == f"公開鍵: {tmp_path / 's1.public.pem'}"
+    assert lines[2].startswith("フィンガープリント: sha256:")
+    assert lines[3] == (
+        f"次: byodkim register --domain goo.ne.jp --selector s1 --key-file {tmp_path / 's1.private.pem'}"
+    )
+    assert _english(made) == []
+    again = cli(*args)
+    assert (again.code, again.err) == (
+        2,
+        (
+            f"エラー: `{tmp_path / 's1.private.pem'}` はすでにあります。byodkim は鍵を上書きしません。"
+            "移動するか、別の --selector か --key-dir を指定してください\n"
+        ),
+    )
