@@ -372,3 +372,28 @@ def test_keygen_in_japanese(cli: Cli, tmp_path: Path) -> None:
             "移動するか、別の --selector か --key-dir を指定してください\n"
         ),
     )
+
+
+def test_an_invoked_phases_answer_is_said_again_from_its_fields() -> None:
+    """phase 5 --invoke: the function's JSON holds English sentences; the fields beside them say them in Japanese."""
+    from byodkim.cli.rollout_lines import keyed_answer, phase_lines
+
+    answered = {  # as the deployed function answers a second phase 5, through JSON
+        "phase": "5", "selector": "s1", "selectorFrom": "SES in ap-northeast-1 (the key it holds)",
+        "selectorSource": "ses", "topic": "arn:aws:sns:ap-northeast-1:123456789012:dns-team", "messageId": "m-1",
+        "record": "s1._domainkey.goo.ne.jp", "alreadySent": "2026-12-05 00:00 UTC",
+        "note": "already sent on 2026-12-05 00:00 UTC; give resend to send it again",
+    }  # fmt: skip
+    assert phase_lines(keyed_answer(answered, "ap-northeast-1", "/byodkim/x/selector"), "ja") == [
+        "フェーズ: 5",
+        "セレクタ: s1",
+        "セレクタの出所: ap-northeast-1 の SES (SES が持つ鍵)",
+        "トピック: arn:aws:sns:ap-northeast-1:123456789012:dns-team",
+        "メッセージ ID: m-1",
+        "レコード: s1._domainkey.goo.ne.jp",
+        "送信済みの日時: 2026-12-05 00:00 UTC",
+        "注記: 2026-12-05 00:00 UTC に送信済みです。もう一度送るには resend を指定してください",
+    ]
+    assert phase_lines(keyed_answer(answered, "ap-northeast-1", "/byodkim/x/selector"), "en")[2] == (
+        "selectorFrom: SES in ap-northeast-1 (the key it holds)"
+    )

@@ -341,6 +341,8 @@ def phase(
     if output == "json":
         click.echo(json.dumps(result, indent=2, ensure_ascii=False))
         return 0
+    if invoke:  # the function answered in JSON: its sentences are English text, keyed again from its fields
+        result = rollout_lines.keyed_answer(result, where, target.parameter(domain, "selector"))
     for line in rollout_lines.phase_lines(result, lang):  # the same result as the Lambda's, a line per field
         click.echo(line)
     return 0

@@ -9,7 +9,7 @@ import click
 from byodkim.cli import fleet
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Mapping
     from pathlib import Path
 
     from byodkim.aws.session import Aws
@@ -74,7 +74,7 @@ def alert(aws: Aws, region: str, lang: str = "en") -> Callable[[str, str], None]
     return notify
 
 
-def phase_lines(result: dict[str, object], lang: str) -> list[str]:
+def phase_lines(result: Mapping[str, object], lang: str) -> list[str]:
     """Return a phase's answer as lines: each field labelled in ``lang``, a record or list below its label.
 
     English labels are the answer's own field names (``selectorFrom``), as the runbook and -o json
@@ -94,6 +94,8 @@ def phase_lines(result: dict[str, object], lang: str) -> list[str]:
 
     lines = []
     for name, value in result.items():
+        if name == "selectorSource":
+            continue  # said by selectorFrom; a field for -o json and for keyed_answer
         if isinstance(value, dict):
             lines.append(text(say("phase.line", label=label(name), value=""), lang).rstrip())
             lines += [text(say("phase.item", label=label(k), value=_joined(v, scalar)), lang) for k, v in value.items()]
@@ -110,3 +112,24 @@ def _joined(value: object, scalar: Callable[[object], str]) -> str:
     if isinstance(value, list):
         return " ".join(f'"{item}"' if isinstance(item, str) else scalar(item) for item in value)
     return scalar(value)
+
+
+def keyed_answer(result: Mapping[str, object], region: str, parameter: str) -> dict[str, object]:
+    """Return a deployed function's answer with the sentences it said keyed again, from the fields beside them.
+
+    JSON keeps a sentence's English only; which selector was used (``selectorSource``) and when the
+    request went (``alreadySent``) are fields, so the line can be said in any language.
+    """
+    from byodkim.messages import say
+
+    keyed = dict(result)
+    source = result.get("selectorSource")
+    if source == "payload":
+        keyed["selectorFrom"] = say("phase.from_payload")
+    elif source == "ses":
+        keyed["selectorFrom"] = say("phase.from_ses", region=region)
+    elif source == "ssm":
+        keyed["selectorFrom"] = say("phase.from_ssm", name=parameter)
+    if result.get("alreadySent") and "note" in result:
+        keyed["note"] = say("phase.already_sent", at=result["alreadySent"])
+    return keyed

@@ -91,7 +91,7 @@ def catalogue() -> dict[str, tuple[str, str]]:
     """Return every key with its English and Japanese text."""
     global _CATALOGUE  # noqa: PLW0603 - built once, on first use, so importing byodkim stays light
     if _CATALOGUE is None:
-        from byodkim.messages import dns, failures, mail, names, rollout, setup, stacks
+        from byodkim.messages import dns, failures, mail, names, rollout, rotation, setup, stacks
 
         _CATALOGUE = {}
         for table in (
@@ -101,6 +101,7 @@ def catalogue() -> dict[str, tuple[str, str]]:
             names.TEXTS,
             setup.TEXTS,
             rollout.TEXTS,
+            rotation.TEXTS,
             stacks.TEXTS,
             *_DOORS,
         ):

@@ -137,14 +137,24 @@ class Manager:
         SSM still says after a switch made elsewhere); else the one phase 4's stack keeps in SSM.
         """
         if request.selector:
-            return request.selector, {"selector": request.selector, "selectorFrom": say("phase.from_payload")}
+            return request.selector, {
+                "selector": request.selector, "selectorFrom": say("phase.from_payload"), "selectorSource": "payload"
+            }  # fmt: skip
         held = self._ses(request.domain)
         name = self._parameter(request.domain, "selector")
         if held.origin != "EXTERNAL" or not held.tokens:
             stored = self.selector(request)
-            return stored, {"selector": stored, "selectorFrom": say("phase.from_ssm", name=name)}
+            return stored, {
+                "selector": stored,
+                "selectorFrom": say("phase.from_ssm", name=name),
+                "selectorSource": "ssm",
+            }
         selector = held.tokens[0]
-        said = {"selector": selector, "selectorFrom": say("phase.from_ses", region=self.region)}
+        said = {
+            "selector": selector,
+            "selectorFrom": say("phase.from_ses", region=self.region),
+            "selectorSource": "ses",
+        }
         kept = self._get_parameter(name)
         if kept and kept != selector:
             said["selectorNote"] = say("phase.selector_note", name=name, kept=kept, selector=selector)
