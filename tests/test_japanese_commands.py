@@ -398,3 +398,26 @@ def test_an_invoked_phases_answer_is_said_again_from_its_fields() -> None:
     assert phase_lines(keyed_answer(answered, "ap-northeast-1", "/byodkim/x/selector"), "en")[2] == (
         "selectorFrom: SES in ap-northeast-1 (the key it holds)"
     )
+
+
+@pytest.mark.usefixtures("ja", "emulator")
+def test_continue_rollback_asks_in_japanese(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The question before skipping resources, and the answer "no"; the stack's state is the library's to read."""
+    import click
+
+    from byodkim.rollout import adopt
+
+    asked: list[str] = []
+    monkeypatch.setattr(adopt, "continue_rollback", lambda *_args, **_kwargs: ("TeamState",))
+
+    def confirm(text: str, **_kwargs: object) -> bool:
+        asked.append(text)
+        return False
+
+    monkeypatch.setattr(click, "confirm", confirm)
+    refused = cli("continue-rollback", "--stack", "phase-4-dns-preparation")
+    assert asked == ["スキップしたリソースはロールバックされないまま UPDATE_COMPLETE になります。続けますか?"]
+    assert (refused.code, refused.err) == (
+        2,
+        "エラー: 続行しませんでした。-y を付けてもう一度実行するか、リソースを見るだけなら --dry-run を付けてください\n",
+    )
