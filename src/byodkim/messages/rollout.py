@@ -157,6 +157,17 @@ TEXTS.update(
             "no authoritative server answered for {domain}: {summary}",
             "{domain} の権威サーバーがどれも応答しません: {summary}",
         ),
+        "health.none_answered": (
+            "no authoritative server answered for any of {count} domains",
+            "{count} ドメインのどれについても権威サーバーが応答しません",
+        ),
+        "manager.env_lacks": ("the function's environment lacks {names}", "関数の環境変数に {names} がありません"),
+        "manager.launch_phase_2": ("launch phase-2, which sets them", "それを設定する phase-2 を起動してください"),
+        "package.not_held": (
+            "s3://{bucket}/{key} does not hold the code just uploaded",
+            "s3://{bucket}/{key} にアップロードしたばかりのコードがありません",
+        ),
+        "package.launch_again": ("run the launch again", "もう一度 launch を実行してください"),
         "phase.register_failed": ("registering with SES failed: {detail}", "SES への登録に失敗しました: {detail}"),
         "phase.would_run": (
             "would run phase {number} for {domain} ({selector}) in {region} {how}; nothing changed",
