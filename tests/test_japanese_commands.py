@@ -421,3 +421,17 @@ def test_continue_rollback_asks_in_japanese(cli: Cli, monkeypatch: pytest.Monkey
         2,
         "エラー: 続行しませんでした。-y を付けてもう一度実行するか、リソースを見るだけなら --dry-run を付けてください\n",
     )
+
+
+@pytest.mark.usefixtures("ja")
+def test_rotate_all_names_each_domains_step_in_japanese(
+    cli: Cli, emulator: Emulator, goo_dns: LocalNameServer, tmp_path: Path
+) -> None:
+    import test_rotate
+
+    test_rotate._start_on_byodkim(cli, emulator, goo_dns, tmp_path)
+    rotated = cli("rotate", "--all", "--new-selector", "n2", "--until", "requested", "--state-dir", tmp_path / "s",
+                  "--nameserver", goo_dns.spec)  # fmt: skip
+    assert rotated.code == 0, rotated.err
+    assert rotated.out.splitlines()[0] == f"OK  goo.ne.jp: 依頼書を作成 ({test_rotate.OLD} -> n2)"
+    assert rotated.out.splitlines()[1].endswith("(依頼書を作成 1)")

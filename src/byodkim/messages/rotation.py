@@ -166,4 +166,9 @@ TEXTS: dict[str, tuple[str, str]] = {
         "通知: アラートトピックには送れませんでした ({why})",
     ),
     "rotate.notice_sent": ("notice: sent to {topic}", "通知: {topic} に送信しました"),
+    # rotate --all: a domain's last step done, as the fleet line and summary name it (published: cli/catalogue.py).
+    "fleet.action.keyed": ("keyed", "鍵を作成"),
+    "fleet.action.requested": ("requested", "依頼書を作成"),
+    "fleet.action.switched": ("switched", "切り替え済み"),
+    "fleet.action.verified": ("verified", "検証済み"),
 }
