@@ -242,7 +242,7 @@ def test_build_layer_in_japanese(cli: Cli, tmp_path: Path, monkeypatch: pytest.M
     lines = built.out.splitlines()
     assert lines[0].startswith(f"レイヤー: {tmp_path / 'l.zip'} (ビルド済み。python3.12 x86_64。zip ")
     assert lines[1].startswith("パッケージ: cffi==")
-    assert lines[-1] == "公開しました: arn:aws:lambda:ap-northeast-1:123456789012:layer:lay:1"
+    assert lines[-1] == "発行しました: arn:aws:lambda:ap-northeast-1:123456789012:layer:lay:1"
     again = cli(*args)
     assert again.err.splitlines() == ["依存関係を解決中...", "キャッシュを使用..."]
     assert again.out.splitlines()[-1] == (
@@ -335,7 +335,7 @@ def test_register_without_phase_1s_key_in_japanese(cli: Cli, openssl_keys: OpenS
         2,
         (
             "エラー: ap-northeast-1 に alias/aws-ses-migration-prod-dkim-secrets がありません。このままでは鍵が AWS マネージド"
-            "キーで保存されます。先にそのリージョンでフェーズ 1 を起動するか、--kms-key-id で独自のキーを指定してください。"
+            "キーで保存されます。先にそのリージョンでフェーズ 1 を起動するか、--kms-key-id で独自の KMS 鍵を指定してください。"
             "何も保存していません\n"
         ),
     )

@@ -371,10 +371,10 @@ TEXTS: dict[str, tuple[str, str]] = {
         "{alias} does not exist in {region}; the key would be stored under the AWS-managed key",
         "{region} に {alias} がありません。このままでは鍵が AWS マネージドキーで保存されます",
     ),
-    "kms.phase_1": ("phase 1's KMS key", "フェーズ 1 の KMS キー"),
+    "kms.phase_1": ("phase 1's KMS key", "フェーズ 1 の KMS 鍵"),
     "kms.missing_hint": (
         "launch phase 1 there first, or give {option} with a key of your own; nothing was stored",
-        "先にそのリージョンでフェーズ 1 を起動するか、{option} で独自のキーを指定してください。何も保存していません",
+        "先にそのリージョンでフェーズ 1 を起動するか、{option} で独自の KMS 鍵を指定してください。何も保存していません",
     ),
     "mail_from.not_under": (
         "{option} `{mail_from}` is not under {domain}",

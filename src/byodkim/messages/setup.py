@@ -151,11 +151,11 @@ TEXTS: dict[str, tuple[str, str]] = {
     "layer.sha": ("CodeSha256: {sha}", "CodeSha256: {sha}"),
     "layer.would_publish": (
         "would publish a version of {name} in {region}{via} unless it has this CodeSha256",
-        "{region} に {name} の新しいバージョンを公開します{via} (同じ CodeSha256 のバージョンがなければ。ドライラン)",
+        "{region} に {name} の新しいバージョンを発行します{via} (同じ CodeSha256 のバージョンがなければ。ドライラン)",
     ),
     "layer.via": (" through s3://{bucket}", " (s3://{bucket} 経由)"),
-    "layer.published": ("published: {arn}", "公開しました: {arn}"),
-    "layer.published_s3": ("published: {arn} (through S3)", "公開しました: {arn} (S3 経由)"),
+    "layer.published": ("published: {arn}", "発行しました: {arn}"),
+    "layer.published_s3": ("published: {arn} (through S3)", "発行しました: {arn} (S3 経由)"),
     "layer.unchanged": (
         "unchanged: the latest version already has this CodeSha256: {arn}",
         "変更なし: 最新のバージョンが同じ CodeSha256 です: {arn}",
