@@ -435,3 +435,26 @@ def test_rotate_all_names_each_domains_step_in_japanese(
     assert rotated.code == 0, rotated.err
     assert rotated.out.splitlines()[0] == f"OK  goo.ne.jp: 依頼書を作成 ({test_rotate.OLD} -> n2)"
     assert rotated.out.splitlines()[1].endswith("(依頼書を作成 1)")
+
+
+def test_progress_lines_the_library_logs_follow_the_runs_language(capsys: pytest.CaptureFixture[str]) -> None:
+    """SES's throttling retries (and rotate's waits) are logged as catalogue lines; the CLI sets the language."""
+    import logging
+
+    from byodkim import logs
+    from byodkim.messages import say
+
+    logs.configure(debug=False)
+    line = say("pacing.throttled", operation="GetEmailIdentity", region="ap-northeast-1", attempt=1, attempts=12,
+               seconds="0.5")  # fmt: skip
+    try:
+        logs.language = "ja"
+        logging.getLogger("byodkim.progress").info(line)
+        logs.language = "en"
+        logging.getLogger("byodkim.progress").info(line)
+    finally:
+        logs.language = "en"
+    assert capsys.readouterr().err.splitlines() == [
+        "ap-northeast-1 の SES が GetEmailIdentity をスロットリングしました。0.5 秒後に再試行します (1/12 回目)",
+        "SES throttled GetEmailIdentity in ap-northeast-1; retry 1 of 12 in 0.5 s",
+    ]

@@ -365,6 +365,14 @@ TEXTS: dict[str, tuple[str, str]] = {
         "{name} `{value}` is not a rate in calls per second",
         "{name} `{value}` は 1 秒あたりの呼び出し回数ではありません",
     ),
+    "pacing.throttled": (
+        "SES throttled {operation} in {region}; retry {attempt} of {attempts} in {seconds} s",
+        "{region} の SES が {operation} をスロットリングしました。{seconds} 秒後に再試行します ({attempt}/{attempts} 回目)",
+    ),
+    "pacing.server_error": (
+        "SES {operation} in {region}: {what}; retry {attempt} of {attempts} in {seconds} s",
+        "{region} の SES {operation}: {what}。{seconds} 秒後に再試行します ({attempt}/{attempts} 回目)",
+    ),
     "pacing.give_number": ("give a number such as 1 or 25", "1 や 25 のような数を指定してください"),
     # The KMS key a new secret is stored under, and files the CLI writes (cli/options.py).
     "kms.missing": (

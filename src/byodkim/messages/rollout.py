@@ -138,6 +138,16 @@ TEXTS.update(
             "フェーズ 6 は DNS チームの作業です。フェーズ 7 で確認してください",
         ),
         "phase.use_phases": ("use 4, 5 or 7", "4、5、7 のどれかを指定してください"),
+        "phase.domains_unknown": ('"domains": {value} is not understood', '"domains": {value} は解釈できません'),
+        "phase.domains_all": (
+            'give "domains": "all" with "action": "health"',
+            '"action": "health" と一緒に "domains": "all" を指定してください',
+        ),
+        "phase.not_bool": (
+            "{name} `{value}` is not true or false",
+            "{name} `{value}` は true でも false でもありません",
+        ),
+        "phase.give_bool": ('give "{name}": true, or leave it out', '"{name}": true を指定するか、省いてください'),
         "phase.no_selector": (
             "no selector for {domain}: {name} is not set",
             "{domain} のセレクタがありません: {name} が設定されていません",

@@ -75,17 +75,14 @@ def parse_event(event: object, config: ManagerConfig) -> PhaseRequest:
         raise InputError(say("phase.not_run_here", phase=phase), hint)
     every = event.get("domains") == "all"
     if "domains" in event and (not every or action != "health"):
-        raise InputError(
-            f'"domains": {json.dumps(event["domains"])} is not understood',
-            'give "domains": "all" with "action": "health"',
-        )
+        raise InputError(say("phase.domains_unknown", value=json.dumps(event["domains"])), say("phase.domains_all"))
     domain = normalize_domain(str(event.get("domain") or config.domain))
     selector = validate_selector(str(event["selector"])) if event.get("selector") else None
     flags = {}
     for name in ("reregister", "resend"):
         value = event.get(name, False)
         if not isinstance(value, bool):
-            raise InputError(f"{name} `{value}` is not true or false", f'give "{name}": true, or leave it out')
+            raise InputError(say("phase.not_bool", name=name, value=value), say("phase.give_bool", name=name))
         flags[name] = value
     return PhaseRequest(str(action), phase, domain, selector, every=every, **flags)
 
