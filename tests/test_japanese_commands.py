@@ -458,3 +458,10 @@ def test_progress_lines_the_library_logs_follow_the_runs_language(capsys: pytest
         "ap-northeast-1 の SES が GetEmailIdentity をスロットリングしました。0.5 秒後に再試行します (1/12 回目)",
         "SES throttled GetEmailIdentity in ap-northeast-1; retry 1 of 12 in 0.5 s",
     ]
+
+
+@pytest.mark.usefixtures("ja")
+def test_a_former_option_name_warns_in_japanese(cli: Cli, tmp_path: Path) -> None:
+    made = cli("keygen", "--domain", "goo.ne.jp", "--selector", "s1", "--out-dir", tmp_path)
+    assert made.code == 0, made.err
+    assert made.err == "警告: --out-dir は非推奨です。--key-dir を使ってください\n"

@@ -127,7 +127,7 @@ def output_option(*choices: str, default: str = "text", help_text: str = "Output
         @functools.wraps(function)
         def wrapper(*args: Any, output: str, format_alias: str | None = None, **kwargs: Any) -> Any:  # noqa: ANN401
             if format_alias is not None:
-                click.echo("warning: --format is deprecated; use --output", err=True)
+                _deprecated("--format", "--output", kwargs.get("lang"))
             return function(*args, output=format_alias or output, **kwargs)
 
         choice = click.Choice(list(choices))
@@ -153,13 +153,21 @@ def renamed(old: str, new: str, dest: str, **kwargs: Any) -> Callable[[F], F]:  
         def wrapper(*args: Any, **values: Any) -> Any:  # noqa: ANN401
             given = values.pop(alias, None)
             if given is not None and given != ():
-                click.echo(f"warning: {old} is deprecated; use {new}", err=True)
+                _deprecated(old, new, values.get("lang"))
                 values[dest] = given
             return function(*args, **values)
 
         return cast("F", click.option(old, alias, hidden=True, default=None, **kwargs)(wrapper))
 
     return decorate
+
+
+def _deprecated(old: str, new: str, lang: object) -> None:
+    """Print that ``old`` is an option's former name, in the command's language (its --lang, else the locale's)."""
+    from byodkim.cli.catalogue import text
+    from byodkim.messages import say
+
+    click.echo(text(say("options.deprecated", old=old, new=new), str(lang or default_lang())), err=True)
 
 
 def servers(nameservers: tuple[list[Server], ...]) -> tuple[Server, ...]:

@@ -38,6 +38,11 @@ TEXTS: dict[str, tuple[str, str]] = {
         "ドメインが指定されておらず、Sceptre 設定にもありません",
     ),
     "iam.give_domain": ("give {@domain}", "{@domain} を指定してください"),
+    # An option's former name, still accepted for a release (cli/options.py).
+    "options.deprecated": (
+        "warning: {old} is deprecated; use {new}",
+        "警告: {old} は非推奨です。{new} を使ってください",
+    ),
     # adopt, retain, continue-rollback (rollout/adopt.py).
     "adopt.cannot_import": ("{kind} cannot be imported by byodkim", "{kind} は byodkim ではインポートできません"),
     "adopt.use_kinds": ("use one of {kinds}", "{kinds} のどれかを使ってください"),
