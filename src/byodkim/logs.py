@@ -47,11 +47,20 @@ def _mixed(match: re.Match[str]) -> str:
     return REDACTED if mixed else run
 
 
+# The language progress lines are shown in: the door sets it once per run (the CLI from --lang or
+# the locale); a line the library logs as a catalogue line (a ``Said``) is rendered in it.
+language = "en"
+
+
 class RedactingFormatter(logging.Formatter):
     """Format, then redact: the only formatter byodkim installs."""
 
     def format(self, record: logging.LogRecord) -> str:
-        """Return the redacted line."""
+        """Return the redacted line, a catalogue line in :data:`language`."""
+        from byodkim.messages import Said, render
+
+        if isinstance(record.msg, Said) and not record.args:
+            record.msg = render(record.msg, language)
         return redact(super().format(record))
 
 

@@ -88,25 +88,25 @@ def build_layer(options: BuildOptions) -> LayerBuild:
     requirements = _read_requirements(options.requirements) if options.requirements else default_requirements()
     out = options.out or Path(f"cryptography-layer-{target.name}-{options.arch}.zip")
     if out.exists() and out.is_dir():
-        raise InputError(f"`{out}` is a folder", "give a file name ending in .zip")
+        raise InputError(say("layer.out_is_folder", path=str(out)), say("layer.give_zip"))
     cache = options.cache_dir or cache_root() / "layers"
     with tempfile.TemporaryDirectory(prefix="byodkim-layer-") as tmp:
         work = Path(tmp)
-        options.progress("resolving", 0, 0)
+        options.progress(say("layer.step.resolving"), 0, 0)
         lock = _lock_for(options, requirements, target, machine, work)
         key = hashlib.sha256(
             f"{__version__}\n{target.name}\n{machine}\n{lock}".encode(),
         ).hexdigest()[:32]
         cached = cache / f"{key}.zip"
         if cached.exists() and _cached_zip_matches(cached, lock, target, machine, work / "cached"):
-            options.progress("cached", 1, 1)
+            options.progress(say("layer.step.cached"), 1, 1)
             copy_atomic(cached, out)
             return _describe(out, target.name, options.arch, cached=True)
-        options.progress("downloading", 0, lock.count("==") or 0)
+        options.progress(say("layer.step.downloading"), 0, lock.count("==") or 0)
         site = work / "python"
         _install(work / "lock.txt", target, machine, site)
         _slim(site)
-        options.progress("verifying", 0, 0)
+        options.progress(say("layer.step.verifying"), 0, 0)
         packages = verify_tree(site, target, machine)
         total = sum(p.stat().st_size for p in site.rglob("*") if p.is_file())
         if total > UNZIPPED_LIMIT:
@@ -119,7 +119,7 @@ def build_layer(options: BuildOptions) -> LayerBuild:
     return _describe(out, target.name, options.arch, cached=False, packages=packages)
 
 
-_UPDATE = "run `byodkim build-layer --runtime {runtime} --arch {arch} --update-lock` and review the diff"
+_UPDATE = "layer.update_lock"
 
 
 def lock_file(target: Runtime, arch_name: str) -> Path:
@@ -148,16 +148,16 @@ def _lock_for(options: BuildOptions, requirements: str, target: Runtime, machine
         path.write_text(header + resolved, encoding="utf-8")
     if not path.is_file():
         raise ByodkimError(
-            f"no hashed lock for {target.name} {options.arch} ({path})",
-            _UPDATE.format(runtime=target.name, arch=options.arch),
+            say("layer.no_lock", runtime=target.name, arch=options.arch, path=str(path)),
+            say(_UPDATE, runtime=target.name, arch=options.arch),
         )
     lock = path.read_text(encoding="utf-8")
     pinned, locked = _pins(requirements), _pins(lock)
     stale = sorted(f"{name}=={version}" for name, version in pinned.items() if locked.get(name) != version)
     if stale or any("--hash=sha256:" not in block for block in lock.split("==")[1:]):
         raise ByodkimError(
-            f"{path.name} does not lock {', '.join(stale) or 'every package with its hashes'} of requirements.txt",
-            _UPDATE.format(runtime=target.name, arch=options.arch),
+            say("layer.stale_lock", name=path.name, what=", ".join(stale) or say("layer.every_package")),
+            say(_UPDATE, runtime=target.name, arch=options.arch),
         )
     (work / "lock.txt").write_text(lock, encoding="utf-8")
     return lock
@@ -225,18 +225,16 @@ def _read_requirements(path: Path) -> str:
     try:
         text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
-        raise InputError(f"`{path}` does not exist", "give a requirements.txt") from None
+        raise InputError(say("layer.no_requirements", path=str(path)), say("layer.give_requirements")) from None
     except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"cannot read `{path}`: {exc}", "give a UTF-8 requirements.txt") from None
+        unreadable = say("layer.unreadable_requirements", path=str(path), why=str(exc))
+        raise InputError(unreadable, say("layer.give_utf8_requirements")) from None
     lines = [line.strip() for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")]
     if not lines:
-        raise InputError(f"`{path}` lists no package", "add cryptography, for example")
+        raise InputError(say("layer.no_package", path=str(path)), say("layer.add_cryptography"))
     for line in lines:
         if line.startswith(("-", ".", "/")) or "://" in line:
-            raise InputError(
-                f"`{path}` has `{line}`: only package requirements are allowed",
-                "list packages from the index, one per line",
-            )
+            raise InputError(say("layer.not_a_requirement", path=str(path), line=line), say("layer.from_index"))
     return "\n".join(lines) + "\n"
 
 
@@ -248,7 +246,7 @@ def _uv() -> str:
     except (ImportError, FileNotFoundError):
         found = shutil.which("uv")
         if found is None:
-            raise ByodkimError("uv is not installed", "pip install uv") from None
+            raise ByodkimError(say("layer.no_uv"), say("layer.install_uv")) from None
         return found
 
 
@@ -263,7 +261,7 @@ def _target_args(target: Runtime, machine: str) -> list[str]:
     ]
 
 
-def _run_uv(args: list[str], what: str) -> str:
+def _run_uv(args: list[str], what: object) -> str:
     """Run uv from its cache first; go to the index only when the cache cannot answer.
 
     An unchanged rebuild then downloads nothing and does not wait on the network.
@@ -274,7 +272,7 @@ def _run_uv(args: list[str], what: str) -> str:
         done = subprocess.run([_uv(), *args, *extra], capture_output=True, text=True, env=env, check=False)  # noqa: S603
         if done.returncode == 0:
             return done.stdout
-    raise ByodkimError(f"{what} failed: {_uv_reason(done.stderr)}")
+    raise ByodkimError(say("layer.uv_failed", what=what, why=_uv_reason(done.stderr)))
 
 
 def _uv_reason(stderr: str) -> str:
@@ -282,11 +280,8 @@ def _uv_reason(stderr: str) -> str:
     reason = " ".join(lines)
     match = re.search(r"[Bb]ecause (?:only )?([A-Za-z0-9_.\-]+)(?:[=<>!~]=?[^ ]+)? has no (?:usable )?wheels", reason)
     if match:
-        return (
-            f"{match.group(1)} has no wheel for this runtime and architecture (only a source distribution "
-            "or other platforms are published); pick a version with manylinux wheels or leave it out"
-        )
-    return reason or "uv gave no reason"
+        return say("layer.no_wheel", name=match.group(1))
+    return reason or say("layer.uv_silent")
 
 
 def _resolve(requirements: str, target: Runtime, machine: str, work: Path) -> str:
@@ -304,7 +299,7 @@ def _resolve(requirements: str, target: Runtime, machine: str, work: Path) -> st
             "-o",
             str(work / "lock.txt"),
         ],
-        f"resolving wheels for {target.name} {machine}",
+        say("layer.resolving_wheels", runtime=target.name, machine=machine),
     )
     return (work / "lock.txt").read_text(encoding="utf-8")
 
@@ -324,7 +319,7 @@ def _install(lock: Path, target: Runtime, machine: str, site: Path) -> None:
             "-r",
             str(lock),
         ],
-        f"installing wheels for {target.name} {machine}",
+        say("layer.installing_wheels", runtime=target.name, machine=machine),
     )
 
 

@@ -50,10 +50,10 @@ def verify_tree(site: Path, target: Runtime, machine: str) -> tuple[str, ...]:
         if path.name.startswith("_cffi_backend."):
             cffi_backend = True
     if any(p.startswith("cffi==") for p in packages) and not cffi_backend:
-        problems.append("cffi is installed without its _cffi_backend module")
+        problems.append(say("layer.no_cffi_backend"))
     if problems:
         raise ByodkimError(
-            f"the layer does not fit {target.name} {machine}: " + "; ".join(problems[:5]),
+            say("layer.does_not_fit", runtime=target.name, machine=machine, problems="; ".join(problems[:5])),
             say("layer.check_requirements"),
         )
     return tuple(packages)

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from byodkim.artifacts.reprozip import write_reproducible_zip
 from byodkim.errors import AwsError
+from byodkim.messages import say
 
 if TYPE_CHECKING:
     from mypy_boto3_s3 import S3Client
@@ -83,7 +84,7 @@ def upload_code(s3: S3Client | Any, bucket: str, code: CodeZip) -> UploadedCode:
     put = s3.put_object(Bucket=bucket, Key=code.s3_key, Body=code.path.read_bytes(), ChecksumSHA256=code.sha256_b64)
     version = str(put.get("VersionId") or "null")
     if _version_with(s3, bucket, code, None if version == "null" else version) is None:
-        raise AwsError(f"s3://{bucket}/{code.s3_key} does not hold the code just uploaded", "run the launch again")
+        raise AwsError(say("package.not_held", bucket=bucket, key=code.s3_key), say("package.launch_again"))
     # A bucket without versioning (a team's artifact bucket before the base stack adopts it) cannot
     # pin: the content was still checked, and the next launch, on the versioned bucket, pins it.
     return UploadedCode(code.s3_key, "" if version == "null" else version, replaced=existed)

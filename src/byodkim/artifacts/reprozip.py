@@ -12,6 +12,8 @@ import zipfile
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from byodkim.messages import say
+
 if TYPE_CHECKING:
     from pathlib import Path
 
@@ -36,7 +38,7 @@ def write_reproducible_zip(source: Path, out: Path, prefix: str, progress: Progr
             info.compress_type = zipfile.ZIP_DEFLATED
             archive.writestr(info, path.read_bytes(), compresslevel=_LEVEL)
             if progress is not None:
-                progress("zipping", done, len(files))
+                progress(say("layer.step.zipping"), done, len(files))
 
 
 def copy_atomic(source: Path, dest: Path) -> None:

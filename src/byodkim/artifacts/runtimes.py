@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from byodkim.errors import InputError
+from byodkim.messages import say
 
 
 @dataclass(frozen=True)
@@ -45,12 +46,9 @@ DEFAULT_RUNTIME = "python3.12"
 def runtime(name: str) -> Runtime:
     """Return the runtime, or refuse it with the list of valid ones."""
     if name == "python3.9":
-        raise InputError(
-            "python3.9 is refused: Lambda deprecated it on 2025-12-15 and cryptography's cffi 2.x dropped it",
-            f"use {DEFAULT_RUNTIME}",
-        )
+        raise InputError(say("runtime.py39"), say("runtime.use", name=DEFAULT_RUNTIME))
     if name not in RUNTIMES:
-        raise InputError(f"`{name}` is not a Lambda Python runtime", f"use one of {', '.join(RUNTIMES)}")
+        raise InputError(say("runtime.unknown", name=name), say("runtime.use_one_of", names=", ".join(RUNTIMES)))
     return RUNTIMES[name]
 
 
@@ -58,9 +56,9 @@ def arch(name: str) -> str:
     """Return the ELF machine name for a Lambda architecture, or refuse it."""
     if name in {"aarch64", "amd64"}:
         lambda_name = "arm64" if name == "aarch64" else "x86_64"
-        raise InputError(f"`{name}` is not Lambda's name for it", f"use {lambda_name}")
+        raise InputError(say("runtime.not_lambda_name", name=name), say("runtime.use", name=lambda_name))
     if name not in ARCHES:
-        raise InputError(f"`{name}` is not a Lambda architecture", "use x86_64 or arm64")
+        raise InputError(say("runtime.not_arch", name=name), say("runtime.use_arch"))
     return ARCHES[name]
 
 

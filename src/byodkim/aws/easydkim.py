@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from byodkim.aws.ses import status
 from byodkim.errors import AwsError, InputError
+from byodkim.messages import say
 
 if TYPE_CHECKING:
     from byodkim.aws.session import Aws
@@ -20,12 +21,12 @@ def easy_dkim_tokens(domain: str, regions: tuple[str, ...], aws: Aws) -> dict[st
     found = {}
     for item in status(domain, regions, aws):
         if item.error:
-            raise AwsError(f"cannot read SES in {item.region}: {item.error}")
+            raise AwsError(say("ses.unreadable", region=item.region, error=item.error))
         if not item.exists or item.origin == "EXTERNAL" or len(item.tokens) != 3:  # noqa: PLR2004 - Easy DKIM's three
-            now = "has no identity" if not item.exists else f"signs with its own key ({','.join(item.tokens) or '-'})"
+            tokens = ",".join(item.tokens) or "-"
+            now = say("easy.no_identity") if not item.exists else say("easy.own_key", tokens=tokens)
             raise InputError(
-                f"{domain} {now} in {item.region}: SES gives Easy DKIM's CNAME records only once it is on Easy DKIM",
-                "switch it with `byodkim rollback` first (it prints them too)",
+                say("easy.not_yet", domain=domain, now=now, region=item.region), say("easy.rollback_first")
             )
         found[item.region] = item.tokens
     return found

@@ -32,10 +32,17 @@ def translate(exc: BaseException) -> ByodkimError | None:
             return AwsError(say("aws.denied", operation=exc.operation_name, code=code), say("aws.denied_hint"))
         if code in {"ExpiredToken", "ExpiredTokenException", "RequestExpired"}:
             return AwsError(say("aws.expired"), say("aws.expired_hint"))
-        return AwsError(f"{exc.operation_name} failed: {code}: {message}".rstrip(": "))
+        return AwsError(_failed(exc.operation_name, code, message))
     if isinstance(exc, bce.BotoCoreError):
-        return AwsError(f"AWS call failed: {exc}")
+        return AwsError(say("aws.botocore_failed", cause=str(exc)))
     return None
+
+
+def _failed(operation: str, code: str, message: str) -> str:
+    """Return an AWS refusal with no advice of ours: the operation, AWS's code and AWS's own words."""
+    if message:
+        return say("aws.call_failed", operation=operation, code=code, message=message)
+    return say("aws.call_failed_code", operation=operation, code=code)
 
 
 def error_code(exc: BaseException) -> str | None:
@@ -52,4 +59,9 @@ def describe(exc: Exception) -> str:
     translated = translate(exc)
     if translated is None:
         raise exc
-    return str(translated)
+    return keyed(translated)
+
+
+def keyed(exc: ByodkimError) -> str:
+    """Return an error as its one line (``str(exc)``), keyed when its parts are, so a door can show it in Japanese."""
+    return say("error.with_hint", message=exc.message, hint=exc.hint) if exc.hint else exc.message

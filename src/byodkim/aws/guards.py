@@ -13,6 +13,7 @@ from byodkim.aws.ses import status
 from byodkim.dnscheck.check import check
 from byodkim.dnscheck.judge import Check
 from byodkim.errors import AwsError, ByodkimError
+from byodkim.messages import say
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -45,7 +46,7 @@ def read_statuses(aws: Aws, domain: str, regions: tuple[str, ...]) -> list[Regio
     found = status(domain, regions, aws)
     broken = next((item for item in found if item.error), None)
     if broken is not None:
-        raise AwsError(f"cannot read SES in {broken.region}: {broken.error}")
+        raise AwsError(say("ses.unreadable", region=broken.region, error=broken.error))
     return found
 
 

@@ -36,6 +36,7 @@ import time
 from typing import TYPE_CHECKING, Any
 
 from byodkim.errors import InputError
+from byodkim.messages import say
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
@@ -74,7 +75,7 @@ def rate_from(value: str | float | None, name: str = RATE_ENV) -> float:
     except ValueError:
         rate = -1.0
     if not 0 < rate <= 10_000:  # noqa: PLR2004 - beyond any quota SES grants
-        raise InputError(f"{name} `{value}` is not a rate in calls per second", "give a number such as 1 or 25")
+        raise InputError(say("pacing.bad_rate", name=name, value=value), say("pacing.give_number"))
     return rate
 
 
@@ -214,14 +215,9 @@ def install(client: Any, find: Callable[[], TokenBucket]) -> None:  # noqa: ANN4
             bucket_of_client().push_back()
             ceiling = min(BACKOFF_CAP, BACKOFF_BASE * 2 ** (counts["throttle"] - 1))
             delay = random.uniform(0, ceiling)  # noqa: S311 - jitter
-            progress.info(
-                "SES throttled %s in %s; retry %d of %d in %.1f s",
-                operation.name,
-                region,
-                counts["throttle"],
-                THROTTLE_ATTEMPTS,
-                delay,
-            )
+            attempt, seconds = (counts["throttle"], THROTTLE_ATTEMPTS), f"{delay:.1f}"
+            progress.info(say("pacing.throttled", operation=operation.name, region=region, attempt=attempt[0],
+                              attempts=attempt[1], seconds=seconds))  # fmt: skip
             return delay
         what = server_error(response, caught_exception)
         if what is None:
@@ -230,15 +226,8 @@ def install(client: Any, find: Callable[[], TokenBucket]) -> None:  # noqa: ANN4
         if counts["server"] > SERVER_ATTEMPTS:
             return None
         delay = random.uniform(0, min(SERVER_BACKOFF_CAP, BACKOFF_BASE * 2 ** (counts["server"] - 1)))  # noqa: S311
-        progress.info(
-            "SES %s in %s: %s; retry %d of %d in %.1f s",
-            operation.name,
-            region,
-            what,
-            counts["server"],
-            SERVER_ATTEMPTS,
-            delay,
-        )
+        progress.info(say("pacing.server_error", operation=operation.name, region=region, what=what,
+                          attempt=counts["server"], attempts=SERVER_ATTEMPTS, seconds=f"{delay:.1f}"))  # fmt: skip
         return delay
 
     client.meta.events.register(f"before-send.{service}", before_send)

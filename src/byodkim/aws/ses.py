@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Protocol
 
-from byodkim.aws.errors import describe, error_code
+from byodkim.aws.errors import describe, error_code, keyed
 from byodkim.deployment import TAG_FINGERPRINT, TAG_SELECTOR
 from byodkim.errors import ByodkimError
 from byodkim.messages import say
@@ -98,11 +98,7 @@ def _require_live(live_check: LiveCheck, selector: str) -> Callable[[], None]:
     def check() -> None:
         live, seen = live_check()
         if not live:
-            raise RecordNotLiveError(
-                f"the record of {selector} is not live on every authoritative server at the moment of the switch "
-                f"({seen}); SES was not changed",
-                seen,
-            )
+            raise RecordNotLiveError(say("ses.not_live_at_switch", selector=selector, seen=seen), seen)
 
     return check
 
@@ -121,13 +117,13 @@ def register(request: Registration, aws: Aws, live_check: LiveCheck | None = Non
     for region in request.regions:
         gone = next((r for r in results if r.action in RECORD_WENT), None)
         if gone is not None and live_check is not None and not request.dry_run:
-            detail = f"not attempted: the record of {request.selector} was not live in {gone.region}"
+            detail = say("ses.not_attempted", selector=request.selector, region=gone.region)
             results.append(RegionResult(region, NOT_SWITCHED, ok=False, detail=detail))
             continue
         try:
             results.append(_register_region(request, aws, region, live_check))
         except ByodkimError as exc:
-            results.append(RegionResult(region, "failed", ok=False, detail=str(exc)))
+            results.append(RegionResult(region, "failed", ok=False, detail=keyed(exc)))
         except Exception as exc:  # noqa: BLE001 - one region's AWS error must not stop the others
             results.append(RegionResult(region, "failed", ok=False, detail=describe(exc)))
     return results
@@ -200,7 +196,7 @@ def _register_region(request: Registration, aws: Aws, region: str, live_check: L
                 EmailIdentity=request.domain, SigningAttributesOrigin="EXTERNAL", SigningAttributes=attributes
             )
     except RecordNotLiveError as exc:
-        return RegionResult(region, "refused", ok=False, status=dkim.get("Status"), detail=str(exc))
+        return RegionResult(region, "refused", ok=False, status=dkim.get("Status"), detail=keyed(exc))
     result = RegionResult(region, "updated", ok=True, status=put.get("DkimStatus"), calls=calls)
     if dkim.get("SigningAttributesOrigin") == "EXTERNAL" and dkim.get("Tokens"):
         result.previous = dkim["Tokens"][0]
@@ -242,7 +238,7 @@ def _create(
                 EmailIdentity=request.domain, DkimSigningAttributes=attributes, Tags=tags
             )
     except RecordNotLiveError as exc:
-        return RegionResult(region, "refused", ok=False, detail=str(exc))
+        return RegionResult(region, "refused", ok=False, detail=keyed(exc))
     result = RegionResult(region, "created", ok=True, status=created["DkimAttributes"]["Status"], calls=[call])
     return _read_back(client, request, result, live_check)
 
@@ -259,7 +255,7 @@ def _guard(
 
 
 def _gone(selector: str, seen: str) -> str:
-    return f"the record of {selector} disappeared during the switch ({seen})"
+    return say("ses.gone_during_switch", selector=selector, seen=seen)
 
 
 def _read_back(

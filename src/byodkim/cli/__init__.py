@@ -105,8 +105,10 @@ def run(argv: Sequence[str] | None = None) -> int:
 
 
 def _run(argv: Sequence[str] | None) -> int:
+    from byodkim import logs
     from byodkim.cli.catalogue import error_line, text
 
+    logs.language = _lang(argv)  # progress lines the library logs, in the language of the run
     try:
         result = cli.main(args=list(argv) if argv is not None else None, prog_name="byodkim", standalone_mode=False)
     except ByodkimError as exc:

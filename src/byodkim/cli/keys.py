@@ -190,16 +190,16 @@ def dns_request(
         tokens = easy_dkim_tokens(domain, regions, aws)
         text = render_easy_dkim_request(domain, tokens, lang, RequestFields(requester, deadline))
     else:
-        if selector is None:
-            from byodkim.messages import say
+        from byodkim.messages import say
 
+        if selector is None:
             raise click.UsageError(say("request.no_selector"))  # a keyed line: cli/__init__.py gives it in Japanese
         check_mail_from(domain, mail_from)
         if mail_from is not None and not mail_from_region:
-            raise InputError("--mail-from needs the SES region its MX points at", "add --region, e.g. ap-northeast-1")
+            raise InputError(say("mail_from.needs_region", option="--mail-from"), say("mail_from.add_region"))
         if dmarc_reports_address is not None and not mail_from_region:
             raise InputError(
-                "--dmarc-reports-address needs the SES region receiving the reports", "add --region, e.g. us-east-1"
+                say("reporting.needs_region", option="--dmarc-reports-address"), say("reporting.add_region")
             )
         public = public_key(key_file, public_key_file, passphrase)
         fields = RequestFields(
@@ -213,4 +213,4 @@ def dns_request(
     from byodkim.cli.catalogue import text as shown
     from byodkim.messages import say
 
-    click.echo(shown(say("request.wrote", path=out, lang=lang), lang))
+    click.echo(shown(say("request.wrote", path=str(out), lang=lang), lang))  # --lang, as every command's

@@ -63,29 +63,30 @@ def build_layer(
     profile: str | None,
     region: str | None,
     dry_run: bool,  # noqa: FBT001 - a click flag
-    lang: str,  # noqa: ARG001 - read by the error translation (cli/__init__.py); the lines are English
+    lang: str,
 ) -> None:
     """Build the cryptography Lambda layer for a runtime, from any OS, without Docker."""
     from byodkim.artifacts import layer
+    from byodkim.cli.catalogue import text
+    from byodkim.messages import say
 
     if target.deprecated:
-        click.echo(
-            f"warning: Lambda deprecated {target.name} on {target.deprecated}; new functions should use python3.12",
-            err=True,
-        )
+        click.echo(text(say("layer.deprecated", runtime=target.name, date=target.deprecated), lang), err=True)
     if update_lock and requirements is not None:
-        raise InputError("--update-lock is for the default layer's lock", "leave --requirements out")
+        raise InputError(say("layer.update_lock_default", option="--update-lock"), say("layer.leave_out_requirements"))
     if publish and not layer_name:
-        raise InputError("--publish needs --layer-name", "e.g. --layer-name aws-ses-migration-prod-cryptography")
+        example = say("layer.publish_example", example="--layer-name aws-ses-migration-prod-cryptography")
+        raise InputError(say("layer.publish_needs_name", publish="--publish", name="--layer-name"), example)
     if (layer_name or bucket) and not publish:
-        raise InputError("--layer-name and --bucket only apply with --publish", "add --publish")
+        only = say("layer.only_with_publish", name="--layer-name", publish="--publish")
+        raise InputError(only, say("layer.add_publish", publish="--publish"))
     aws = None
     if publish:
         from byodkim.aws.session import Aws
 
         aws = Aws(profile, region)
         aws.default_region()  # refuse a missing or malformed region before building anything
-    progress = StepProgress()
+    progress = StepProgress(lang)
     try:
         built = layer.build_layer(
             layer.BuildOptions(
@@ -94,23 +95,22 @@ def build_layer(
         )
     finally:
         progress.close()
-    origin = "from cache, unchanged" if built.cached else "built"
-    click.echo(
-        f"layer: {built.path} ({origin}; {built.runtime} {built.arch}; {built.size / 1e6:.2f} MB zipped, "
-        f"{built.unzipped_size / 1e6:.2f} MB unzipped, {built.files} files)"
-    )
-    click.echo(f"packages: {' '.join(built.packages)}")
-    click.echo(f"CodeSha256: {built.sha256_b64}")
+    origin = say("layer.origin_cached") if built.cached else say("layer.origin_built")
+    said = say(
+        "layer.built", path=str(built.path), origin=origin, runtime=built.runtime, arch=built.arch,
+        zipped=f"{built.size / 1e6:.2f}", unzipped=f"{built.unzipped_size / 1e6:.2f}", files=built.files,
+    )  # fmt: skip
+    click.echo(text(said, lang))
+    click.echo(text(say("layer.packages", packages=" ".join(built.packages)), lang))
+    click.echo(text(say("layer.sha", sha=built.sha256_b64), lang))
     if aws is not None and layer_name and dry_run:
-        via = f" through s3://{bucket}" if bucket else ""
-        click.echo(
-            f"would publish a version of {layer_name} in {aws.default_region()}{via} unless it has this CodeSha256"
-        )
+        via = say("layer.via", bucket=bucket) if bucket else ""
+        click.echo(text(say("layer.would_publish", name=layer_name, region=aws.default_region(), via=via), lang))
     elif aws is not None and layer_name:
         from byodkim.artifacts.publish import publish_layer
 
         result = publish_layer(built, layer_name, aws.client("lambda"), aws.client("s3") if bucket else None, bucket)
         if result.created:
-            click.echo(f"published: {result.arn}" + (" (through S3)" if result.via_s3 else ""))
+            click.echo(text(say("layer.published_s3" if result.via_s3 else "layer.published", arn=result.arn), lang))
         else:
-            click.echo(f"unchanged: the latest version already has this CodeSha256: {result.arn}")
+            click.echo(text(say("layer.unchanged", arn=result.arn), lang))

@@ -266,13 +266,11 @@ def sandbox_dns(
 
     chosen = servers(nameservers)
     if not chosen:
-        raise InputError(
-            "no sandbox name server given", "export what `byodkim sandbox --keep` printed, or give --nameserver"
-        )
+        raise InputError(say("sandbox.no_server"), say("sandbox.no_server_hint"))
     main = deployment.read().domain
     domain = domain or main
     if not domain:
-        raise InputError("no domain given and none in the Sceptre config", "give --domain")
+        raise InputError(say("iam.no_domain"), say("iam.give_domain"))
     # The sandbox serves one zone, the domain's: a declared subdomain's record lives in it.
     zone = main if main and (domain == main or domain.endswith("." + main)) else domain
     name = record_name(domain, selector)
@@ -305,5 +303,7 @@ def _public_to_publish(public_key_file: Path | None, secret_id: str | None) -> P
     aws = Aws()
     found = read_public_key(aws.client("secretsmanager"), str(secret_id))
     if found is None:
-        raise InputError(f"secret `{secret_id}` does not exist", "check --secret-id")
+        from byodkim.messages import say
+
+        raise InputError(say("secret.missing", secret=str(secret_id)), say("sandbox.check_secret"))
     return found

@@ -113,18 +113,21 @@ def send_test(
 ) -> int:
     """Send one test message through SES in each region; against the emulator, judge the copy as check-mail does."""
     from byodkim import deployment
+    from byodkim.cli.catalogue import text
     from byodkim.dnscheck.mailcheck import judge_message
     from byodkim.local.mailbox import sent_message
+    from byodkim.messages import say
     from byodkim.rollout import sendtest
 
     if sender.rpartition("@")[2].lower() != domain:
         raise InputError(
-            f"--from `{sender}` is not at {domain}", f"send from an address at {domain}, e.g. dkim-check@{domain}"
+            say("sendtest.not_at_domain", option="--from", sender=sender, domain=domain),
+            say("sendtest.not_at_domain_hint", domain=domain),
         )
     aws, chosen = aws_regions(profile, regions)
     if dry_run:
         for region in chosen:
-            click.echo(f"{region}: would send one message from {sender} to {recipient} through SES")
+            click.echo(text(say("sendtest.would_send", region=region, sender=sender, recipient=recipient), lang))
         return 0
     folder = deployment.find_sceptre_dir()
     target = deployment.read(folder) if folder is not None else None
@@ -133,14 +136,15 @@ def send_test(
         message_id = sendtest.send(aws, region, sender, recipient, configuration_set)
         raw = sent_message(message_id)
         if raw is None:
-            click.echo(f"{region}: sent {message_id} to {recipient}; save the received copy and run: "
-                       f"uv run byodkim check-mail FILE.eml --selector {selector or 'SELECTOR'}")  # fmt: skip
+            command = f"uv run byodkim check-mail FILE.eml --selector {selector or 'SELECTOR'}"
+            said = say("sendtest.sent_save", region=region, message_id=message_id, recipient=recipient, command=command)
+            click.echo(text(said, lang))
             continue
         verdict = judge_message(raw, list(servers(nameservers)), selector)
         if target is not None:
             sendtest.remember(aws, region, target, domain, verdict, message_id)
         if output != "json":
-            click.echo(f"{region}: sent {message_id}; the copy SES sent, as a receiver judges it:")
+            click.echo(text(say("sendtest.sent_judged", region=region, message_id=message_id), lang))
         _render(verdict, output, lang)
         code = code or (0 if verdict.ok else 1)
     return code

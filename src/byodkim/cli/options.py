@@ -127,7 +127,7 @@ def output_option(*choices: str, default: str = "text", help_text: str = "Output
         @functools.wraps(function)
         def wrapper(*args: Any, output: str, format_alias: str | None = None, **kwargs: Any) -> Any:  # noqa: ANN401
             if format_alias is not None:
-                click.echo("warning: --format is deprecated; use --output", err=True)
+                _deprecated("--format", "--output", kwargs.get("lang"))
             return function(*args, output=format_alias or output, **kwargs)
 
         choice = click.Choice(list(choices))
@@ -153,13 +153,21 @@ def renamed(old: str, new: str, dest: str, **kwargs: Any) -> Callable[[F], F]:  
         def wrapper(*args: Any, **values: Any) -> Any:  # noqa: ANN401
             given = values.pop(alias, None)
             if given is not None and given != ():
-                click.echo(f"warning: {old} is deprecated; use {new}", err=True)
+                _deprecated(old, new, values.get("lang"))
                 values[dest] = given
             return function(*args, **values)
 
         return cast("F", click.option(old, alias, hidden=True, default=None, **kwargs)(wrapper))
 
     return decorate
+
+
+def _deprecated(old: str, new: str, lang: object) -> None:
+    """Print that ``old`` is an option's former name, in the command's language (its --lang, else the locale's)."""
+    from byodkim.cli.catalogue import text
+    from byodkim.messages import say
+
+    click.echo(text(say("options.deprecated", old=old, new=new), str(lang or default_lang())), err=True)
 
 
 def servers(nameservers: tuple[list[Server], ...]) -> tuple[Server, ...]:
@@ -198,11 +206,10 @@ def kms_key(aws: Aws, region: str, given: str | None) -> str:
         found = existing_kms_key(client, alias)
         if found is not None:
             return found
-    wanted = aliases[0] if aliases else "phase 1's KMS key"
-    raise InputError(
-        f"{wanted} does not exist in {region}; the key would be stored under the AWS-managed key",
-        "launch phase 1 there first, or give --kms-key-id with a key of your own; nothing was stored",
-    )
+    from byodkim.messages import say
+
+    wanted = aliases[0] if aliases else say("kms.phase_1")
+    raise InputError(say("kms.missing", alias=wanted, region=region), say("kms.missing_hint", option="--kms-key-id"))
 
 
 def secret_readers(aws: Aws, region: str) -> tuple[str, ...]:
@@ -231,7 +238,12 @@ def check_mail_from(domain: str, mail_from: str | None, *, itself_ok: bool = Fal
     """Refuse a ``--mail-from`` that is not a subdomain of ``domain`` (or ``domain`` itself, when ``itself_ok``)."""
     if mail_from is None or mail_from.endswith("." + domain) or (itself_ok and mail_from == domain):
         return
-    raise InputError(f"--mail-from `{mail_from}` is not under {domain}", f"use a subdomain such as mail.{domain}")
+    from byodkim.messages import say
+
+    raise InputError(
+        say("mail_from.not_under", option="--mail-from", mail_from=mail_from, domain=domain),
+        say("mail_from.use_sub", domain=domain),
+    )
 
 
 def echo_json(data: object) -> None:
@@ -246,7 +258,9 @@ def write_text(path: Path, text: str) -> None:
     try:
         path.write_bytes(text.encode("utf-8"))
     except OSError as exc:
-        raise InputError(f"cannot write `{path}`: {exc.strerror}", "check the path") from None
+        from byodkim.messages import say
+
+        raise InputError(say("file.cannot_write", path=str(path), why=exc.strerror), say("key.check_path")) from None
 
 
 def signing_key(key_file: Path, passphrase: bytes | None) -> SigningKey:

@@ -30,19 +30,23 @@ def _live_console() -> Console:
 class StepProgress:
     """Library progress ``(step, done, total)``: a rich progress bar on a terminal, step lines otherwise."""
 
-    def __init__(self) -> None:
+    def __init__(self, lang: str = "en") -> None:
+        self.lang = lang
         self.live = sys.stderr.isatty()
         self.last = ""
         self._bar: Progress | None = None
         self._task: TaskID | None = None
 
     def __call__(self, step: str, done: int, total: int) -> None:
-        """Show that ``step`` is at ``done`` of ``total``."""
+        """Show that ``step`` is at ``done`` of ``total`` (a catalogue line, in the command's language)."""
+        from byodkim.cli.catalogue import text
+
+        shown = text(step, self.lang)
         if self.live:
-            self._show(step, done, total)
-        elif step != self.last:
-            click.echo(f"{step}...", err=True)
-        self.last = step
+            self._show(shown, done, total)
+        elif shown != self.last:
+            click.echo(f"{shown}...", err=True)
+        self.last = shown
 
     def _show(self, step: str, done: int, total: int) -> None:
         if self._bar is None:

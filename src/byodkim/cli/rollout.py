@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from byodkim.cli import fleet
+from byodkim.cli import fleet, rollout_lines
 from byodkim.cli.fleet import Targets, target_options
 from byodkim.cli.options import (
     DURATION,
@@ -32,8 +32,6 @@ from byodkim.cli.options import (
 )
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
-
     from byodkim.aws.session import Aws
     from byodkim.dnscheck.servers import Server
     from byodkim.rollout.fleet import Unit
@@ -214,6 +212,8 @@ def rotate(
     """
     from dataclasses import asdict
 
+    from byodkim.cli.catalogue import text
+    from byodkim.messages import say
     from byodkim.rollout import rotate as rotation
 
     specs = targets.specs(None, need_selector=False)
@@ -236,74 +236,36 @@ def rotate(
     from byodkim.rollout.fleetops import RotateWork
 
     todo = domain_units(specs, lambda: chosen)
-    work = RotateWork(aws, request, notify=_alert(aws, chosen[0]))
+    work = RotateWork(aws, request, notify=rollout_lines.alert(aws, chosen[0], lang))
     if targets.many:
         if dry_run:
             from byodkim.errors import InputError
 
-            raise InputError("--dry-run takes one domain", "give one --domain with it")
-        return fleet.run(todo, work, output, "domains rotated")
-    domain = request.domain
-    labels = {
-        "keyed": "new key generated and stored in Secrets Manager",
-        "requested": "DNS request written",
-        "published": "new record live on every authoritative server",
-        "switched": "SES switched to the new key",
-        "verified": "SES reports SUCCESS with the new key",
-    }
+            raise InputError(say("rotate.one_domain"), say("rotate.one_domain_hint"))
+        return fleet.run(todo, work, output, "domains rotated", lang=lang)
+
+    def label(step: str) -> str:
+        return text(say(f"rotate.step.{step}"), lang)
 
     def progress(step: str, what: str) -> None:
-        click.echo(f"{step}: {labels[step]} ({what})", err=True)
+        click.echo(text(say("rotate.progress", step=step, label=label(step), what=what), lang), err=True)
 
     if dry_run:
         state, step = rotation.plan(request, aws)
         if output == "json":
             echo_json({**asdict(state), "dry_run": True, "next": step})
         else:
-            done = ", ".join(state.done) or "nothing yet"
-            click.echo(f"rotation of {domain} from {state.old_selector} to {state.new_selector}: done {done}")
-            click.echo(f"a run would do next: {step}: {labels[step]}" if step else "nothing left to do")
+            rollout_lines.print_plan(state, step, lang)
         return 0
     work.progress = progress
     state, note = work.rotate(todo[0])
     if note:  # SES holds the new selector: phases 4, 5 and 7 read it from SSM too
-        click.echo(note, err=True)
+        click.echo(text(note, lang), err=True)
     if output == "json":
         echo_json(asdict(state))
         return 0
-    if "requested" in state.done and "published" not in state.done:
-        click.echo(f"send {state.request_file} to the DNS team; then run the same command again")
-    if "verified" in state.done:
-        from byodkim.dkim.names import record_name
-
-        click.echo(
-            f"rotated {domain} from {state.old_selector} to {state.new_selector}. Keep the old record "
-            f"{record_name(domain, state.old_selector)} until {state.old_record_until}, then remove it"
-        )
-    else:
-        click.echo(f"stopped after {state.done[-1]}; state in {request.state_file}")
+    rollout_lines.print_rotated(state, request.state_file, lang)
     return 0
-
-
-def _alert(aws: Aws, region: str) -> Callable[[str, str], None]:
-    """Return how rotate notifies: a line on stderr, and the deployment's alert topic (phase 8) when it exists."""
-
-    def notify(subject: str, message: str) -> None:
-        click.echo(f"notice: {subject}: {message}", err=True)
-        target = fleet.declared()
-        if target is None:
-            return
-        try:
-            topic = target.alert_topic_arn(region, aws.account(region))
-            aws.client("sns", region).publish(TopicArn=topic, Subject=subject[:100], Message=message)
-        except Exception as exc:  # noqa: BLE001 - the line above is the notice; the topic is a copy
-            from byodkim.aws.errors import translate
-
-            click.echo(f"notice: not sent to the alert topic ({translate(exc) or exc})", err=True)
-        else:
-            click.echo(f"notice: sent to {topic}", err=True)
-
-    return notify
 
 
 # 4, 5 and 7 run; any other number is refused with what runs that phase (6: the DNS team, verify).
@@ -341,24 +303,27 @@ def phase(
     profile: str | None,
     region: str | None,
     dry_run: bool,  # noqa: FBT001 - a click flag
-    lang: str,  # noqa: ARG001 - read by the error translation (cli/__init__.py); the fields are the Lambda's
+    lang: str,
 ) -> int:
     """Run the dkim-manager Lambda's phase 4, 5 or 7 from here, with the same code and payload (or --invoke it)."""
     import json
 
     from byodkim import deployment
     from byodkim.aws.session import Aws
+    from byodkim.cli.catalogue import text
+    from byodkim.messages import say
     from byodkim.rollout.phases import Manager, ManagerConfig, PhaseRequest
 
     target = deployment.resolve(project, environment)
     aws = Aws(profile, region)
     where = aws.default_region()
     if dry_run:  # before any call: the phase's own reads are the first step of its writes
-        how = f"by invoking {target.function_name}" if invoke else "here, with the function's code"
+        how = say("phase.by_invoking", function=target.function_name) if invoke else say("phase.here")
+        shown_selector = selector or say("phase.ssm_selector")
         plan = {
             "phase": number,
             "domain": domain,
-            "selector": selector or "the one phase 4 keeps in SSM",
+            "selector": shown_selector,
             "region": where,
             "how": how,
             "dry_run": True,
@@ -366,7 +331,8 @@ def phase(
         if output == "json":
             echo_json(plan)
         else:
-            click.echo(f"would run phase {number} for {domain} ({plan['selector']}) in {where} {how}; nothing changed")
+            said = say("phase.would_run", number=number, domain=domain, selector=shown_selector, region=where, how=how)
+            click.echo(text(said, lang))
         return 0
     specs = tuple(server.spec for server in servers(nameservers))
     config = ManagerConfig.for_deployment(target, domain, where, aws.account(where), specs)
@@ -380,7 +346,8 @@ def phase(
     if output == "json":
         click.echo(json.dumps(result, indent=2, ensure_ascii=False))
         return 0
-    for name, value in result.items():  # the same result as the Lambda's, a line per field
-        shown = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
-        click.echo(f"{name}: {shown}")
+    if invoke:  # the function answered in JSON: its sentences are English text, keyed again from its fields
+        result = rollout_lines.keyed_answer(result, where, target.parameter(domain, "selector"))
+    for line in rollout_lines.phase_lines(result, lang):  # the same result as the Lambda's, a line per field
+        click.echo(line)
     return 0

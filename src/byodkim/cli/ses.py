@@ -41,13 +41,14 @@ if TYPE_CHECKING:
 
 def _next_after_register(results: list[RegionResult], domain: str, selector: str, secret: str) -> str:
     """Return the next step for what SES says now: nothing when it signs with this key already."""
+    from byodkim.messages import say
+
     if all(r.status == "SUCCESS" for r in results):
-        return (
-            f"next: nothing; SES signs with {selector} in every region (check with {prefix()} status --domain {domain})"
-        )
-    return (
-        f"next: have the record published ({prefix()} phase 4 --domain {domain}, then phase 5), then "
-        f"{prefix()} verify --domain {domain} --selector {selector} --secret-id {secret} --ses --wait"
+        return say("register.next_done", selector=selector, command=f"{prefix()} status --domain {domain}")
+    return say(
+        "register.next_publish",
+        phase4=f"{prefix()} phase 4 --domain {domain}",
+        verify=f"{prefix()} verify --domain {domain} --selector {selector} --secret-id {secret} --ses --wait",
     )
 
 
@@ -91,15 +92,16 @@ def register(
     With several --domain or --all, each domain's key comes from its secret (generated and
     stored first when there is none), one line per domain and region.
     """
+    from byodkim.messages import say
     from byodkim.rollout.fleet import units
     from byodkim.rollout.registration import RegisterRequest, Registrar, public_keys
 
     if key_file is not None and secret_id is not None:
-        raise InputError("give --key-file or --secret-id, not both")
+        raise InputError(say("register.key_or_secret"))
     specs = targets.specs(selector)
     many = targets.many
     if many and (key_file is not None or secret_id is not None):
-        raise InputError("--key-file and --secret-id name one domain's key", "give one --domain with them")
+        raise InputError(say("register.one_domains_key"), say("register.one_domains_key_hint"))
     target = fleet.declared()
     request = RegisterRequest(
         tuple(specs),
@@ -138,12 +140,14 @@ def _print_one(done: list[Registered], output: str, *, dry_run: bool, lang: str 
     assert key.source is not None  # noqa: S101 - one domain's key is always read or made, not described
     source = dataclasses.replace(key.source, action=key.action)
     results = [d.result for d in done]
+    from byodkim.cli.catalogue import text
+
     for note in dict.fromkeys(d.note for d in done if d.note):
-        click.echo(note, err=True)
+        click.echo(text(note, lang), err=True)
     print_registration(output, (domain, selector), source, tuple(d.unit.region or "" for d in done), results,
                        dry_run=dry_run, lang=lang)  # fmt: skip
     if output != "json" and not dry_run and all(r.ok for r in results):
-        click.echo(_next_after_register(results, domain, selector, key.secret_id))
+        click.echo(text(_next_after_register(results, domain, selector, key.secret_id), lang))
 
 
 @click.command()
@@ -253,18 +257,16 @@ def rollback(
     yes: bool,  # noqa: FBT001 - a click flag
     dry_run: bool,  # noqa: FBT001 - a click flag
     output: str,
-    lang: str,  # noqa: ARG001 - read by the error translation (cli/__init__.py); the lines are English
+    lang: str,
 ) -> int:
     """Switch the identity back to Easy DKIM (SigningAttributesOrigin=AWS_SES)."""
     from byodkim.aws.guards import ses_statuses
     from byodkim.aws.ses import rollback as switch_back
+    from byodkim.cli.catalogue import text
+    from byodkim.messages import say
 
     aws, chosen = aws_regions(profile, regions)
-    warning = (
-        f"warning: after the switch, mail from {domain} goes out without {domain}'s DKIM signature until Easy "
-        "DKIM's three CNAME records are published and SES verifies them (printed after the switch; "
-        f"`{prefix()} status --domain {domain}` shows them)"
-    )
+    warning = text(say("rollback.warning", domain=domain, command=f"{prefix()} status --domain {domain}"), lang)
     if dry_run:
         seen = ses_statuses(aws, domain, chosen)
         plan = {
@@ -273,37 +275,48 @@ def rollback(
         if output == "json":
             echo_json({"domain": domain, "dry_run": True, "regions": plan})
         else:
-            for region, what in plan.items():
-                click.echo(f"{region}: {what} (DKIM now {seen[region]})")
+            for region, status in seen.items():
+                key = "rollback.would_switch" if status != "NO IDENTITY" else "rollback.nothing"
+                click.echo(text(say(key, region=region, status=status), lang))
             if any(s != "NO IDENTITY" for s in seen.values()):
                 click.echo(warning, err=True)
         return 0
     if not yes and not sys.stdin.isatty():
-        raise InputError(
-            "rollback changes how mail is signed and needs confirmation", "run it in a terminal or add -y/--yes"
-        )
+        raise InputError(say("rollback.confirm_needed"), say("rollback.confirm_needed_hint", yes="-y/--yes"))
     click.echo(warning, err=True)  # before the prompt, so the answer is given knowing it
     if not yes:
-        click.confirm(f"Switch {domain} back to Easy DKIM in {', '.join(chosen)}?", abort=True)
+        click.confirm(text(say("rollback.prompt", domain=domain, regions=", ".join(chosen)), lang), abort=True)
     results = switch_back(domain, chosen, aws)
     if output == "json":
         echo_json({"domain": domain, "regions": [r.as_dict() for r in results]})
         return 0 if all(r.ok for r in results) else 1
     for result in results:
-        click.echo(region_line(result))
-    _cnames_to_publish(aws, domain, tuple(r.region for r in results if r.ok and r.action.startswith("rolled back")))
+        click.echo(region_line(result, lang))
+    switched = tuple(r.region for r in results if r.ok and r.action.startswith("rolled back"))
+    _cnames_to_publish(aws, domain, switched, lang)
     return 0 if all(r.ok for r in results) else 1
 
 
-def _cnames_to_publish(aws: Aws, domain: str, switched: tuple[str, ...]) -> None:
+def _cnames_to_publish(aws: Aws, domain: str, switched: tuple[str, ...], lang: str) -> None:
     """Print the CNAME records Easy DKIM needs in each region switched back, as BIND lines."""
     from byodkim.aws.ses import status as ses_status
+    from byodkim.cli.catalogue import text
+    from byodkim.messages import say
 
     for item in ses_status(domain, switched, aws) if switched else []:
         if item.exists and item.origin != "EXTERNAL":
             check = f"{prefix()} status --domain {domain}"
-            click.echo(f"publish these records for {item.region} (BIND lines), then check `{check}`:")
+            click.echo(text(say("rollback.publish", region=item.region, command=check), lang))
             for line in easy_dkim_records(domain, item.tokens):
                 click.echo(f"  {line}")
             ask = f"dns-request --domain {domain} --easy-dkim --region {item.region} --out easy-dkim-{domain}.md"
-            click.echo(f"the request for the DNS team (add --lang ja for Japanese): {prefix()} {ask}")
+            click.echo(
+                text(
+                    say(
+                        "rollback.request",
+                        lang="--lang en" if lang == "ja" else "--lang ja",
+                        command=f"{prefix()} {ask}",
+                    ),
+                    lang,
+                )
+            )

@@ -47,21 +47,20 @@ def preflight(
     """Preview what `sceptre launch ENV` would change; exit 1 if it would lose or collide with what runs."""
     from byodkim import deployment
     from byodkim.aws.session import Aws
+    from byodkim.cli.catalogue import text
     from byodkim.errors import InputError
+    from byodkim.messages import say
     from byodkim.rollout.preflight import preview
     from byodkim.rollout.preflight_memo import render
 
     if group is not None:
-        click.echo("warning: preflight GROUP is deprecated; use --env GROUP", err=True)
+        click.echo(text(say("stacks.group_deprecated", env="--env"), lang), err=True)
     folder = deployment.find_sceptre_dir()
     if folder is None:
-        raise InputError("no Sceptre project found (sceptre/config/config.yaml)", "run from the byodkim checkout")
+        raise InputError(say("config.none"), say("stacks.no_project_hint"))
     target = deployment.read(folder, environment or group or deployment.DEFAULT_GROUP)
-    unknown = [s for s in stacks if s not in deployment.STACKS]
-    if unknown:
-        raise InputError(
-            f"--stack `{unknown[0]}` is not a stack of this project", f"use one of {', '.join(deployment.STACKS)}"
-        )
+    for stack in stacks:
+        _our_stack(stack)
     result = preview(target, folder, Aws(profile, region or target.region), stacks)
     click.echo(render(result, output, lang), nl=False)
     return 1 if result.blocking else 0
@@ -91,12 +90,13 @@ def adopt(
     from byodkim import deployment
     from byodkim.aws.session import Aws
     from byodkim.errors import InputError
+    from byodkim.messages import say
     from byodkim.rollout.adopt import AdoptRequest
     from byodkim.rollout.adopt import adopt as run_adopt
 
     folder = deployment.find_sceptre_dir()
     if folder is None:
-        raise InputError("no Sceptre project found (sceptre/config/config.yaml)", "run from the byodkim checkout")
+        raise InputError(say("config.none"), say("stacks.no_project_hint"))
     _our_stack(stack)
     target = deployment.read(folder, environment or deployment.DEFAULT_GROUP)
 
@@ -157,6 +157,8 @@ def continue_rollback(
     """Continue a failed rollback, skipping only the resources whose rollback failed."""
     from byodkim import deployment
     from byodkim.aws.session import Aws
+    from byodkim.cli.catalogue import text
+    from byodkim.messages import say
     from byodkim.rollout.adopt import continue_rollback as run_continue
 
     _our_stack(stack)
@@ -165,10 +167,8 @@ def continue_rollback(
 
     if not dry_run and not yes:
         skip = run_continue(target, stack, aws, _progress(lang), dry_run=True)
-        if skip and not click.confirm(
-            "Skipped resources are marked UPDATE_COMPLETE without being rolled back. Continue?", err=True
-        ):
-            raise InputError("not continued", "run again with -y, or --dry-run to see the resources only")
+        if skip and not click.confirm(text(say("stacks.continue_prompt"), lang), err=True):
+            raise InputError(say("stacks.not_continued"), say("stacks.not_continued_hint", yes="-y"))
     run_continue(target, stack, aws, _progress(lang), dry_run=dry_run)
     if dry_run:
         _next(lang, f"byodkim continue-rollback --stack {stack} -y", f"byodkim preflight --env {target.group}")
@@ -187,32 +187,35 @@ def iam_policy(role: str, domain: str | None, account: str, environment: str | N
     """Print a least-privilege IAM policy (JSON) for running byodkim or launching the stacks."""
     from byodkim import deployment
     from byodkim.aws.iampolicy import policy
+    from byodkim.messages import say
 
     if account != "*" and not (account.isdigit() and len(account) == 12):  # noqa: PLR2004 - an account ID's length
-        raise InputError(f"`{account}` is not an AWS account ID", "give the 12-digit ID, or leave --account out")
+        raise InputError(say("iam.bad_account", account=account), say("iam.bad_account_hint", option="--account"))
     target = deployment.read(group=environment or deployment.DEFAULT_GROUP)
     chosen = domain or target.domain
     if not chosen:
-        raise InputError("no domain given and none in the Sceptre config", "give --domain")
+        raise InputError(say("iam.no_domain"), say("iam.give_domain"))
     echo_json(policy(role, target, chosen, target.region or "*", account))
 
 
 def _our_stack(stack: str) -> None:
     """Refuse a --stack that is not one of the project's (before any call)."""
     from byodkim import deployment
+    from byodkim.messages import say
 
     if stack not in deployment.STACKS:
         raise InputError(
-            f"--stack `{stack}` is not a stack of this project", f"use one of {', '.join(deployment.STACKS)}"
+            say("stacks.not_ours", stack=stack), say("stacks.use_one_of", stacks=", ".join(deployment.STACKS))
         )
 
 
 def _progress(lang: str) -> Callable[[str, str], None]:
     """Return the progress printer for adopt's steps: ``STEP: WHAT`` in ``lang`` (the step is a command word)."""
     from byodkim.cli.catalogue import text
+    from byodkim.messages import say
 
     def show(step: str, what: str) -> None:
-        click.echo(f"{step}: {text(what, lang)}")
+        click.echo(text(say("stacks.step", step=step, what=what), lang))
 
     return show
 

@@ -232,9 +232,7 @@ def _load_private(data: bytes, shown: str, passphrase: bytes | None, form: str, 
         if passphrase is not None:
             raise KeyFileError(say("key.wrong_passphrase", shown=shown), say("key.check_passphrase")) from None
         if not pem and _is_public_der(data):
-            raise KeyFileError(
-                f"{shown} holds a public key, but a private key is needed", "give the private key file"
-            ) from None
+            raise KeyFileError(_subject(shown, "key.public_not_private"), say("key.give_private_file")) from None
         raise KeyFileError(_subject(shown, "key.unreadable_private"), _GENERATE_HINT) from None
     except UnsupportedAlgorithm:
         raise KeyFileError(_subject(shown, "key.algorithm"), _GENERATE_HINT) from None

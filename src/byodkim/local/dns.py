@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Self
 
 from byodkim.errors import ByodkimError
+from byodkim.messages import say
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -224,11 +225,10 @@ def update_zone(
     try:
         response = dns.query.tcp(message, address, timeout=5, port=port)
     except (OSError, dns.exception.DNSException) as exc:
-        raise ByodkimError(
-            f"cannot reach the name server {address}:{port}: {exc}", "is the sandbox running (byodkim sandbox --keep)?"
-        ) from None
+        unreachable = say("sandbox.unreachable", address=address, port=port, why=str(exc))
+        raise ByodkimError(unreachable, say("sandbox.running")) from None
     if response.rcode() != dns.rcode.NOERROR:
-        raise ByodkimError(f"the name server refused the update: {dns.rcode.to_text(response.rcode())}")
+        raise ByodkimError(say("sandbox.update_refused", rcode=dns.rcode.to_text(response.rcode())))
 
 
 def _absolute(name: str) -> str:

@@ -112,8 +112,11 @@ TABLES = (
     "mail",
     "names",
     "reporting",
+    "rollout",
+    "rotation",
     "sandbox",
     "setup",
+    "stacks",
 )
 _DOORS: list[dict[str, tuple[str, str]]] = []
 

@@ -349,4 +349,53 @@ TEXTS: dict[str, tuple[str, str]] = {
         "publish the MAIL FROM domain's MX and SPF records (see `byodkim check-domain`), then send the test again",
         "MAIL FROM ドメインの MX と SPF レコードを公開してから (byodkim check-domain で確認)、もう一度送ってください",
     ),
+    # SES read, Easy DKIM's records, pacing (aws/guards.py, aws/easydkim.py, aws/pacing.py).
+    "ses.unreadable": ("cannot read SES in {region}: {error}", "{region} の SES を読めません: {error}"),
+    "easy.no_identity": ("has no identity", "ID がありません"),
+    "easy.own_key": ("signs with its own key ({tokens})", "ドメイン独自の鍵 ({tokens}) で署名しています"),
+    "easy.not_yet": (
+        "{domain} {now} in {region}: SES gives Easy DKIM's CNAME records only once it is on Easy DKIM",
+        "{region} の {domain}: {now}。SES が Easy DKIM の CNAME レコードを出すのは Easy DKIM に切り替えた後だけです",
+    ),
+    "easy.rollback_first": (
+        "switch it with `byodkim rollback` first (it prints them too)",
+        "先に `byodkim rollback` で切り替えてください (rollback もレコードを表示します)",
+    ),
+    "pacing.bad_rate": (
+        "{name} `{value}` is not a rate in calls per second",
+        "{name} `{value}` は 1 秒あたりの呼び出し回数ではありません",
+    ),
+    "pacing.throttled": (
+        "SES throttled {operation} in {region}; retry {attempt} of {attempts} in {seconds} s",
+        "{region} の SES が {operation} をスロットリングしました。{seconds} 秒後に再試行します ({attempt}/{attempts} 回目)",
+    ),
+    "pacing.server_error": (
+        "SES {operation} in {region}: {what}; retry {attempt} of {attempts} in {seconds} s",
+        "{region} の SES {operation}: {what}。{seconds} 秒後に再試行します ({attempt}/{attempts} 回目)",
+    ),
+    "pacing.give_number": ("give a number such as 1 or 25", "1 や 25 のような数を指定してください"),
+    # The KMS key a new secret is stored under, and files the CLI writes (cli/options.py).
+    "kms.missing": (
+        "{alias} does not exist in {region}; the key would be stored under the AWS-managed key",
+        "{region} に {alias} がありません。このままでは鍵が AWS マネージドキーで保存されます",
+    ),
+    "kms.phase_1": ("phase 1's KMS key", "フェーズ 1 の KMS 鍵"),
+    "kms.missing_hint": (
+        "launch phase 1 there first, or give {option} with a key of your own; nothing was stored",
+        "先にそのリージョンでフェーズ 1 を起動するか、{option} で独自の KMS 鍵を指定してください。何も保存していません",
+    ),
+    "mail_from.not_under": (
+        "{option} `{mail_from}` is not under {domain}",
+        "{option} `{mail_from}` は {domain} の配下ではありません",
+    ),
+    "mail_from.use_sub": (
+        "use a subdomain such as mail.{domain}",
+        "mail.{domain} のようなサブドメインを使ってください",
+    ),
+    "mail_from.needs_region": (
+        "{option} needs the SES region its MX points at",
+        "{option} には MX が指す SES のリージョンが必要です",
+    ),
+    "mail_from.add_region": ("add {@region}, e.g. ap-northeast-1", "{@region} を付けてください (例: ap-northeast-1)"),
+    "file.cannot_write": ("cannot write `{path}`: {why}", "`{path}` に書き込めません: {why}"),
 }

@@ -97,4 +97,9 @@ TEXTS: dict[str, tuple[str, str]] = {
         "give the rua address of the DMARC record, e.g. dmarc@reports.goo.ne.jp",
         "DMARC レコードの rua のアドレスを指定してください (例: dmarc@reports.goo.ne.jp)",
     ),
+    "reporting.needs_region": (
+        "{option} needs the SES region receiving the reports",
+        "{option} にはレポートを受信する SES のリージョンが必要です",
+    ),
+    "reporting.add_region": ("add {@region}, e.g. us-east-1", "{@region} を付けてください (例: us-east-1)"),
 }

@@ -57,7 +57,9 @@ def adopt(request: AdoptRequest, aws: Aws, progress: Progress) -> None:
     ours = _our_definition(request, aws, region)
     resource_type = str(ours.get("Type"))
     if resource_type not in IDENTIFIER:
-        raise InputError(f"{resource_type} cannot be imported by byodkim", f"use one of {', '.join(IDENTIFIER)}")
+        raise InputError(
+            say("adopt.cannot_import", kind=resource_type), say("adopt.use_kinds", kinds=", ".join(IDENTIFIER))
+        )
     status = stack_status(cfn, name)
     if status == NOT_DEPLOYED:
         if request.source is not None:
@@ -162,8 +164,7 @@ def _release(
     users = [lid for lid, r in resources.items() if lid != source and refers_to(r, source)]
     if users:
         raise ByodkimError(
-            f"{', '.join(sorted(users))} in {name} refer to {source}",
-            "remove those references from the live stack first (or adopt them too), then run adopt again",
+            say("adopt.referred", users=", ".join(sorted(users)), stack=name, source=source), say("adopt.referred_hint")
         )
     if request.dry_run:
         progress("released", say("adopt.would_release", source=source, stack=name))
@@ -264,9 +265,9 @@ def _wait_stack(cfn: CloudFormationClient, name: str, want: str, timeout: float 
         if status == want:
             return
         if not status.endswith("_IN_PROGRESS"):
-            raise ByodkimError(f"{name} ended in {status}, not {want}", "see `byodkim report` for the cause")
+            raise ByodkimError(say("adopt.ended", stack=name, status=status, want=want), say("adopt.see_report"))
         if time.monotonic() > deadline:
-            raise ByodkimError(f"{name} is still {status}", "run adopt again when it has finished")
+            raise ByodkimError(say("adopt.still", stack=name, status=status), say("adopt.when_finished"))
         time.sleep(2)
 
 
@@ -277,9 +278,9 @@ def _wait_change_set(cfn: CloudFormationClient, name: str, change_set: str) -> N
         if described["Status"] == "CREATE_COMPLETE":
             return
         if described["Status"] == "FAILED":
-            raise ByodkimError(f"CloudFormation refused the import: {described.get('StatusReason', '')}")
+            raise ByodkimError(say("adopt.import_refused", reason=described.get("StatusReason", "")))
         if time.monotonic() > deadline:
-            raise ByodkimError("the import change set did not finish in 10 minutes", "run adopt again")
+            raise ByodkimError(say("adopt.import_slow"), say("adopt.run_again"))
         time.sleep(2)
 
 
@@ -296,10 +297,7 @@ def continue_rollback(
     name = deployment.stack_name(stack)
     status = stack_status(cfn, name)
     if status != "UPDATE_ROLLBACK_FAILED":
-        raise InputError(
-            f"{name} is {status}, not UPDATE_ROLLBACK_FAILED: there is no rollback to continue",
-            "run `byodkim preflight` to see what it needs",
-        )
+        raise InputError(say("adopt.no_rollback", stack=name, status=status), say("adopt.see_preflight"))
     skip = rollback_skip_list(cfn, name)
     listed = " ".join(skip)
     if dry_run:

@@ -25,6 +25,7 @@ from byodkim.dnscheck.check import Report, check
 from byodkim.dnscheck.judge import ABSENT, AMBIGUOUS, DIFFERENT, MALFORMED, PRIVATE, REVOKED, UNREACHABLE, Check
 from byodkim.dnscheck.servers import parse_servers
 from byodkim.errors import DnsUnreachableError
+from byodkim.messages import say
 
 if TYPE_CHECKING:
     from mypy_boto3_cloudwatch.type_defs import MetricDatumTypeDef
@@ -244,7 +245,7 @@ class HealthCheck:
         with ThreadPoolExecutor(8) as pool:
             findings = [f for found in pool.map(one, specs) for f in found]
         if findings and all(f.condition == SILENT for f in findings):
-            raise DnsUnreachableError(f"no authoritative server answered for any of {len(specs)} domains")
+            raise DnsUnreachableError(say("health.none_answered", count=len(specs)))
         problems = [f for f in findings if f.condition not in _QUIET | {HEALTHY}]
         data = [_verified(f.domain, f.region, healthy=f.healthy) for f in findings if f.condition != SILENT]
         # The fleet alarm watches the total (no dimension); the per-region counts are for the dashboard.
@@ -276,7 +277,7 @@ class HealthCheck:
         expected = public if public is not None else ""
         report = check(Check(domain, selector, expected, parse_servers(self.config.nameservers)))
         if not report.answered:
-            raise DnsUnreachableError(f"no authoritative server answered for {domain}: {report.summary()}")
+            raise DnsUnreachableError(say("phase.unanswered", domain=domain, summary=report.summary()))
         return report, public is not None
 
     def _notify_changes(

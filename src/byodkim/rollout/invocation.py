@@ -10,6 +10,7 @@ import json
 from typing import TYPE_CHECKING, Any
 
 from byodkim.errors import ByodkimError, InputError
+from byodkim.messages import say
 
 if TYPE_CHECKING:
     from byodkim.aws.session import Aws
@@ -43,9 +44,17 @@ def invoke_phase(
     result = json.loads(answer["Payload"].read() or b"{}")
     if answer.get("FunctionError"):
         raise ByodkimError(
-            f"{target.function_name} failed: {result.get('errorType', 'error')}: {result.get('errorMessage', '')}",
-            f"see its log group /aws/lambda/{target.function_name}",
+            say(
+                "phase.invoke_failed",
+                function=target.function_name,
+                kind=result.get("errorType", "error"),
+                message=result.get("errorMessage", ""),
+            ),
+            say("phase.invoke_failed_hint", function=target.function_name),
         )
     if not result.get("ok", False):
-        raise InputError(f"{target.function_name} refused: {result.get('error', result)}", "check the payload")
+        raise InputError(
+            say("phase.invoke_refused", function=target.function_name, error=result.get("error", result)),
+            say("phase.check_payload"),
+        )
     return {k: v for k, v in result.items() if k != "ok"}

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from byodkim.deployment import Deployment, DomainSpec
 from byodkim.errors import InputError
+from byodkim.messages import say
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -58,9 +59,7 @@ class ManagerConfig:
         """Read PROJECT_NAME, ENVIRONMENT, DOMAIN_NAME, SECRET_PREFIX and the optional rest, as phase 2 sets them."""
         missing = [name for name in ("PROJECT_NAME", "ENVIRONMENT") if not env.get(name)]
         if missing:
-            raise InputError(
-                f"the function's environment lacks {', '.join(missing)}", "launch phase-2, which sets them"
-            )
+            raise InputError(say("manager.env_lacks", names=", ".join(missing)), say("manager.launch_phase_2"))
         named = Deployment.from_names(env["PROJECT_NAME"], env["ENVIRONMENT"])
         deployment = replace(named, secret_prefix=env.get("SECRET_PREFIX") or named.secret_prefix)
         return cls(

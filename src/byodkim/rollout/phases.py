@@ -27,6 +27,7 @@ from byodkim.dnscheck.check import Report, check
 from byodkim.dnscheck.judge import Check
 from byodkim.dnscheck.servers import parse_servers
 from byodkim.errors import ByodkimError, DnsUnreachableError, InputError
+from byodkim.messages import say
 from byodkim.rollout.health import HealthCheck, put_metric
 
 # Re-exported: the handler, the CLI and the sandbox import it from here (its public path).
@@ -59,32 +60,29 @@ class PhaseRequest:
 def parse_event(event: object, config: ManagerConfig) -> PhaseRequest:
     """Validate the payload the team sends; refuse anything else with one line."""
     if not isinstance(event, dict):
-        raise InputError("the payload must be a JSON object", 'e.g. {"action": "status", "domain": "goo.ne.jp"}')
+        raise InputError(say("phase.not_object"), 'e.g. {"action": "status", "domain": "goo.ne.jp"}')
     action = event.get("action")
     if action not in ("phase_manager", "status", "health"):
-        raise InputError(f"unknown action `{action}`", "use phase_manager, status or health")
+        raise InputError(say("phase.unknown_action", action=action), say("phase.use_actions"))
     for key, want in (("environment", config.environment), ("projectName", config.project)):
         if key in event and event[key] != want:
             raise InputError(
-                f"{key} `{event[key]}` does not match this function's `{want}`", "invoke the right function"
+                say("phase.wrong_function", key=key, value=event[key], want=want), say("phase.invoke_right")
             )
     phase = str(event.get("phase", "")) if action == "phase_manager" else ""
     if action == "phase_manager" and phase not in ("4", "5", "7"):
-        hint = "phase 6 is the DNS team's own work; check it with phase 7" if phase == "6" else "use 4, 5 or 7"
-        raise InputError(f"phase `{phase}` is not one this function runs", hint)
+        hint = say("phase.six") if phase == "6" else say("phase.use_phases")
+        raise InputError(say("phase.not_run_here", phase=phase), hint)
     every = event.get("domains") == "all"
     if "domains" in event and (not every or action != "health"):
-        raise InputError(
-            f'"domains": {json.dumps(event["domains"])} is not understood',
-            'give "domains": "all" with "action": "health"',
-        )
+        raise InputError(say("phase.domains_unknown", value=json.dumps(event["domains"])), say("phase.domains_all"))
     domain = normalize_domain(str(event.get("domain") or config.domain))
     selector = validate_selector(str(event["selector"])) if event.get("selector") else None
     flags = {}
     for name in ("reregister", "resend"):
         value = event.get(name, False)
         if not isinstance(value, bool):
-            raise InputError(f"{name} `{value}` is not true or false", f'give "{name}": true, or leave it out')
+            raise InputError(say("phase.not_bool", name=name, value=value), say("phase.give_bool", name=name))
         flags[name] = value
     return PhaseRequest(str(action), phase, domain, selector, every=every, **flags)
 
@@ -124,8 +122,8 @@ class Manager:
         stored = self._get_parameter(self._parameter(request.domain, "selector"))
         if not stored:
             raise InputError(
-                f"no selector for {request.domain}: {self._parameter(request.domain, 'selector')} is not set",
-                'give "selector" in the payload or launch phase-4',
+                say("phase.no_selector", domain=request.domain, name=self._parameter(request.domain, "selector")),
+                say("phase.no_selector_hint"),
             )
         return stored
 
@@ -136,20 +134,27 @@ class Manager:
         SSM still says after a switch made elsewhere); else the one phase 4's stack keeps in SSM.
         """
         if request.selector:
-            return request.selector, {"selector": request.selector, "selectorFrom": "the payload"}
+            return request.selector, {
+                "selector": request.selector, "selectorFrom": say("phase.from_payload"), "selectorSource": "payload"
+            }  # fmt: skip
         held = self._ses(request.domain)
         name = self._parameter(request.domain, "selector")
         if held.origin != "EXTERNAL" or not held.tokens:
             stored = self.selector(request)
-            return stored, {"selector": stored, "selectorFrom": f"SSM {name} (SES holds no key of the domain's own)"}
+            return stored, {
+                "selector": stored,
+                "selectorFrom": say("phase.from_ssm", name=name),
+                "selectorSource": "ssm",
+            }
         selector = held.tokens[0]
-        said = {"selector": selector, "selectorFrom": f"SES in {self.region} (the key it holds)"}
+        said = {
+            "selector": selector,
+            "selectorFrom": say("phase.from_ses", region=self.region),
+            "selectorSource": "ses",
+        }
         kept = self._get_parameter(name)
         if kept and kept != selector:
-            said["selectorNote"] = (
-                f"SSM {name} says {kept}, but SES holds {selector}: used {selector}; "
-                'give "selector" in the payload to use another'
-            )
+            said["selectorNote"] = say("phase.selector_note", name=name, kept=kept, selector=selector)
         return selector, said
 
     def key(self, domain: str, selector: str) -> SigningKey:
@@ -157,7 +162,7 @@ class Manager:
         where = secret_id(domain, selector, self.config.deployment.secret_prefix)
         key = read_checked_key(self.aws.client("secretsmanager", self.region), where)
         if key is None:
-            raise InputError(f"no key in secret `{where}`", "run `byodkim register` (or keygen and register) first")
+            raise InputError(say("phase.no_key", secret=where), say("phase.no_key_hint"))
         return key
 
     # -- phases ------------------------------------------------------------------------------
@@ -192,7 +197,7 @@ class Manager:
     def send_request(self, request: PhaseRequest) -> dict[str, Any]:
         """Phase 5: send the DNS request (Japanese, with the English below) to the DNS team's topic."""
         if not self.config.topic_arn:
-            raise InputError("DNS_TOPIC_ARN is not set", "launch phase-5 and phase-2 again")
+            raise InputError(say("phase.no_topic"), say("phase.no_topic_hint"))
         selector, which = self.current_selector(request)
         key = self.key(request.domain, selector)
         record = DkimRecord(request.domain, selector, key.public.b64)
@@ -211,7 +216,7 @@ class Manager:
                 "messageId": previous.get("messageId"),
                 "record": record.name,
                 "alreadySent": previous.get("at"),
-                "note": f"already sent on {previous.get('at')}; give resend to send it again",
+                "note": say("phase.already_sent", at=previous.get("at")),
             }
         fields = self._request_fields(request.domain)
         body = render_request(record, "ja", fields) + "\n---\n\n" + render_request(record, "en", fields)
@@ -253,21 +258,15 @@ class Manager:
         before = self._ses(request.domain)
         result: dict[str, Any] = {"phase": "7", "dns": None, "dnsOk": None, "ses": before.status}
         if before.status == "FAILED" and not request.reregister:
-            result["cause"] = (
-                f"SES stopped looking for {record_name(request.domain, selector)} with this key: the record was "
-                "not found (or not with this key) within 72 hours"
-            )
-            result["next"] = (
-                "publish the record (check it with `byodkim verify`), then invoke phase 7 with "
-                '"reregister": true (or run `byodkim register`) to restart verification'
-            )
+            result["cause"] = say("phase.failed_cause", name=record_name(request.domain, selector))
+            result["next"] = say("phase.failed_next")
             self._record(request.domain, "FAILED", result)
             return result
         report = self._dns(request.domain, selector, key)
         result.update(dns=report.summary(), dnsOk=report.ok)
         if not report.answered:
             # Nobody answered: an infrastructure failure Lambda's Errors metric must see, not a state.
-            raise DnsUnreachableError(f"no authoritative server answered for {request.domain}: {report.summary()}")
+            raise DnsUnreachableError(say("phase.unanswered", domain=request.domain, summary=report.summary()))
         if not report.ok:
             return result
         # The record was just found live on every server; it is checked again before every attempt
@@ -281,7 +280,7 @@ class Manager:
         if registered.action in RECORD_WENT:
             self._record_went(request.domain, selector, registered, servers)
         if not registered.ok:
-            raise ByodkimError(f"registering with SES failed: {registered.detail}")
+            raise ByodkimError(say("phase.register_failed", detail=registered.detail))
         seen = self._ses(request.domain).status or "NOT_STARTED"
         result.update(ses=seen, registration=registered.action)
         self._record(request.domain, seen, result)
@@ -302,16 +301,14 @@ class Manager:
             back = undo_unpublished(
                 domain, [registered], self.aws, servers, prefix=self.config.deployment.secret_prefix
             )
-            cause = f"the record {name} disappeared while SES was switched to it in {self.region}; {back}"
+            cause = say("phase.went_after", name=name, region=self.region, back=back)
         else:
-            cause = f"the record {name} disappeared before SES was switched in {self.region}: {registered.detail}"
+            cause = say("phase.went_before", name=name, region=self.region, detail=registered.detail)
         subject = f"BYODKIM {domain}: phase 7 switch to {selector} stopped"[:100]
         for topic in dict.fromkeys(t for t in (self.config.alert_topic_arn, self.config.topic_arn) if t):
             self.aws.client("sns", self.region).publish(TopicArn=topic, Subject=subject, Message=cause)
         self._metric(domain, "RECORD GONE")
-        raise SwitchStoppedError(
-            cause, "have the record published again (check it with `byodkim verify`), then invoke phase 7 again"
-        )
+        raise SwitchStoppedError(cause, say("phase.went_hint"))
 
     def _ses(self, domain: str) -> RegionStatus:
         """Return SES's view of the identity; a read that fails raises (an error is never a status)."""

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 from byodkim.aws import exists
 from byodkim.aws.cfntemplate import load, unresolved
 from byodkim.errors import ByodkimError
+from byodkim.messages import say
 from byodkim.rollout.refusals import live_template, refused, resources, rollback_skip_list, stuck, with_holdings
 from byodkim.rollout.report import NOT_DEPLOYED, stack_status
 from byodkim.rollout.selectordrift import with_selector_drift
@@ -275,9 +276,9 @@ def preview_stack(
             StackActions(stack).create_change_set(change_set)  # Sceptre resolves exactly what launch would send
     except Exception as exc:
         if not statics.pending(stack):  # deny by default: only a known wait defers the preview
+            why = str(exc).splitlines()[0] if str(exc) else repr(exc)
             raise ByodkimError(
-                f"preflight could not preview {stack.external_name}: {str(exc).splitlines()[0] if str(exc) else exc!r}",
-                "fix the cause and run preflight again; the launch hook stops until it can preview",
+                say("preflight.no_preview", stack=stack.external_name, why=why), say("preflight.no_preview_hint")
             ) from exc
         # A parameter reads an output its dependency only has once launch has updated it.
         return _deferred(stack, status, names, cfn, aws, region, accepted)
@@ -370,8 +371,8 @@ def _with_names(changes: list[ResourceChange], names: dict[str, str], aws: Aws, 
         elif change.action == "add" and name:
             if not exists.checkable(change.resource_type):
                 raise ByodkimError(
-                    f"preflight cannot look up a {change.resource_type} name ({change.logical_id})",
-                    "report this to byodkim's maintainers; until then, preview with `byodkim preflight`",
+                    say("preflight.no_lookup", kind=change.resource_type, resource=change.logical_id),
+                    say("preflight.no_lookup_hint"),
                 )
             holder = exists.in_use(aws, region, change.resource_type, name)
             in_use = None if holder is None else (holder.stack or "")

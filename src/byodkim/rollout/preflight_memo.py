@@ -58,6 +58,12 @@ TEXT: dict[str, dict[str, str]] = {
         "stack": "{stack} ({name}): {status}",
         "in_use": "名前は使用中: {holder}",
         "outside": "どのスタックにも属さないリソース",
+        # The change column as CloudFormation's Japanese console words it (English: the action itself).
+        "action:add": "追加",
+        "action:modify": "変更",
+        "action:replace": "置換",
+        "action:conditional": "条件付き置換",
+        "action:remove": "削除",
         "finding": "停止 {kind} {logical} ({type}): {route}",
         "accepted": "承認済み {kind} {logical} ({type}): スタック設定で承認されています",
         "kind:replace": "置き換え",
@@ -118,6 +124,8 @@ def render(preflight: Preflight, output: str, lang: str) -> str:
 
 
 def _stack(stack: StackPreview, t: dict[str, str], group: str) -> list[str]:
+    from byodkim.text import pad
+
     short = stack.stack.removeprefix(f"{group}/")
     lines = [t["stack"].format(stack=short, name=stack.name, status=stack.status)]
     if stack.note:
@@ -129,7 +137,8 @@ def _stack(stack: StackPreview, t: dict[str, str], group: str) -> list[str]:
         if change.in_use is not None:
             held = "  " + t["in_use"].format(holder=change.in_use or t["outside"])
         props = f" [{', '.join(change.properties)}]" if change.properties else ""
-        lines.append(f"  {change.action:<11} {change.logical_id} {change.resource_type} {where}{props}{held}".rstrip())
+        action = pad(t.get(f"action:{change.action}", change.action), 11)
+        lines.append(f"  {action} {change.logical_id} {change.resource_type} {where}{props}{held}".rstrip())
     lines += ["  " + _finding(f, t) for f in stack.findings]
     lines.append("")
     return lines

@@ -280,7 +280,9 @@ def point_ssm_selector(aws: Aws, region: str, domain: str, selector: str) -> str
             return None
         client.put_parameter(Name=name, Value=selector, Type="String", Overwrite=True)
     except Exception as exc:  # noqa: BLE001 - SES has switched; the parameter is a note to fix by hand
-        from byodkim.aws.errors import translate
+        from byodkim.aws.errors import keyed, translate
 
-        return f"warning: could not point SSM {name} at {selector} ({translate(exc) or exc}); set it by hand"
-    return f"SSM {name}: {held} -> {selector} (the selector SES holds)"
+        translated = translate(exc)
+        why = keyed(translated) if translated is not None else str(exc)
+        return say("register.ssm_failed", name=name, selector=selector, why=why)
+    return say("register.ssm_moved", name=name, held=held, selector=selector)

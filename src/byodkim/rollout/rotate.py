@@ -8,6 +8,7 @@ step is written to a state file (never key material), so an interrupted rotation
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 from dataclasses import asdict, dataclass, field
@@ -16,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from byodkim.aws import secrets
+from byodkim.aws.errors import keyed
 from byodkim.aws.guards import live_check, read_statuses, ses_statuses
 from byodkim.aws.ses import RECORD_WENT, UNPUBLISHED, Registration, register
 from byodkim.deployment import DKIM_WINDOW_SECONDS, SECRET_PREFIX, secret_id
@@ -26,7 +28,7 @@ from byodkim.dnscheck.check import check
 from byodkim.dnscheck.judge import Check
 from byodkim.dnscheck.wait import Paced, Waited, wait
 from byodkim.errors import ByodkimError, InputError
-from byodkim.messages import say
+from byodkim.messages import render, say
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -101,21 +103,19 @@ def rotate(
     ``notify`` is told when a switch of SES is stopped or undone because the record went away.
     """
     if request.until is not None and request.until not in STEPS:
-        raise InputError(f"`{request.until}` is not a rotation step", f"use one of {', '.join(STEPS)}")
+        raise InputError(say("rotate.bad_step", step=request.until), say("rotate.use_steps", steps=", ".join(STEPS)))
     state = _load_or_start(request, aws)
     sm = aws.client("secretsmanager", request.regions[0])
     key: SigningKey | None = None
     for step in STEPS:
         if step in state.done:
-            progress(step, "already done")
+            progress(step, say("rotate.already_done"))
         else:
             if key is None and step != "keyed":
                 key = secrets.read_key(sm, state.secret_id)
                 if key is None:
-                    raise ByodkimError(
-                        f"the new key's secret `{state.secret_id}` is gone",
-                        f"delete {request.state_file} and start again",
-                    )
+                    gone = say("rotate.secret_gone", secret=state.secret_id)
+                    raise ByodkimError(gone, say("rotate.secret_gone_hint", path=str(request.state_file)))
             try:
                 key = _STEP[step](request, aws, state, key)
             except SwitchStoppedError as exc:
@@ -123,11 +123,12 @@ def rotate(
                 state.done = [done for done in state.done if done in ("keyed", "requested")]
                 state.save(request.state_file)
                 if notify is not None:
-                    notify(f"BYODKIM {request.domain}: rotation to {request.new_selector} stopped", str(exc))
+                    subject = say("rotate.stopped_subject", domain=request.domain, selector=request.new_selector)
+                    notify(subject, keyed(exc))
                 raise
             state.done.append(step)
             state.save(request.state_file)
-            progress(step, "done")
+            progress(step, say("rotate.done"))
         if step == request.until:
             break
     return state
@@ -140,14 +141,14 @@ def _load_or_start(request: RotationRequest, aws: Aws) -> RotationState:
             data = json.loads(path.read_text(encoding="utf-8"))
             state = RotationState(**data)
         except (ValueError, TypeError) as exc:
-            raise InputError(f"the rotation state `{path}` is damaged: {exc}", "fix or delete it") from None
+            raise InputError(say("rotate.damaged", path=str(path), why=str(exc)), say("rotate.fix_or_delete")) from None
         if state.new_selector != request.new_selector or state.domain != request.domain:
             if state.done == list(STEPS):
                 raise InputError(
-                    f"the rotation to `{state.new_selector}` is finished", f"delete {path} before the next rotation"
+                    say("rotate.finished", selector=state.new_selector), say("rotate.finished_hint", path=str(path))
                 )
             raise InputError(
-                f"`{path}` holds an unfinished rotation to `{state.new_selector}`",
+                say("rotate.unfinished", path=str(path), selector=state.new_selector),
                 say("rotate.unfinished_hint", selector=state.new_selector),
             )
         # Finished, and the same command again (a Ctrl-C after the last step was saved, as the
@@ -155,13 +156,10 @@ def _load_or_start(request: RotationRequest, aws: Aws) -> RotationState:
         return state
     current = read_statuses(aws, request.domain, (request.regions[0],))[0]  # an unreadable SES is an error, not a state
     if not current.exists or current.origin != "EXTERNAL" or not current.tokens:
-        raise InputError(
-            f"{request.domain} is not on BYODKIM in {request.regions[0]}", "register a key first (byodkim register)"
-        )
+        off = say("rotate.not_byodkim", domain=request.domain, region=request.regions[0])
+        raise InputError(off, say("rotate.register_first"))
     if current.tokens[0] == request.new_selector:
-        raise InputError(
-            f"`{request.new_selector}` is the selector in use", "choose a new selector, e.g. with tomorrow's date"
-        )
+        raise InputError(say("rotate.in_use", selector=request.new_selector), say("rotate.in_use_hint"))
     return RotationState(request.domain, current.tokens[0], request.new_selector, list(request.regions))
 
 
@@ -184,7 +182,7 @@ def _requested(request: RotationRequest, _aws: Aws, state: RotationState, key: S
     assert key is not None  # noqa: S101 - read by rotate()
     path = request.state_dir / f"dns-request-{request.domain}-{request.new_selector}.md"  # one per domain in a fleet
     record = DkimRecord(request.domain, request.new_selector, key.public.b64)
-    note = f"Keep {record_name(request.domain, state.old_selector)} as it is."
+    note = render(say("rotate.keep_old", name=record_name(request.domain, state.old_selector)), request.lang)
     path.write_text(render_request(record, request.lang, RequestFields(deadline=note)), encoding="utf-8")
     state.request_file = str(path)
     return key
@@ -202,18 +200,18 @@ def _waiting(what: str, timeout: float) -> Callable[[Waited], None]:
     paced = Paced()
 
     def show(waited: Waited) -> None:
-        where = waited.report.summary() + (f"; SES {waited.ses.statuses}" if waited.ses else "")
+        where, seconds = waited.report.summary(), int(waited.elapsed)
+        if waited.ses:
+            where = say("rotate.where_ses", dns=where, statuses=str(waited.ses.statuses))
         if paced.due(where, waited.elapsed):
-            progress_log.info(
-                "waiting for %s: %s (%d s so far, giving up after %d s)", what, where, waited.elapsed, timeout
-            )
+            progress_log.info(say("rotate.waiting", what=what, where=where, seconds=seconds, timeout=int(timeout)))
 
     return show
 
 
 def _published(request: RotationRequest, _aws: Aws, _state: RotationState, key: SigningKey | None) -> SigningKey | None:
     assert key is not None  # noqa: S101
-    what = record_name(request.domain, request.new_selector)
+    what = say("rotate.record_live", name=record_name(request.domain, request.new_selector))
     wait(
         _check(request, key),
         timeout=request.timeout,
@@ -231,8 +229,8 @@ def _switched(request: RotationRequest, aws: Aws, _state: RotationState, key: Si
         aws,
         key,
         request.regions,
-        not_live=("the new record is no longer live", "ask the DNS team, then run rotate again"),
-        failing="switching SES failed",
+        not_live=(say("rotate.no_longer_live"), say("rotate.ask_dns_team")),
+        failing=say("rotate.switch_failed"),
     )
     return key
 
@@ -240,7 +238,7 @@ def _switched(request: RotationRequest, aws: Aws, _state: RotationState, key: Si
 def _verified(request: RotationRequest, aws: Aws, state: RotationState, key: SigningKey | None) -> SigningKey | None:
     assert key is not None  # noqa: S101
     _restart_failed(request, aws, key)
-    shown = _waiting(f"SES to verify {request.new_selector}", request.timeout)
+    shown = _waiting(say("rotate.ses_to_verify", selector=request.new_selector), request.timeout)
 
     def watch(waited: Waited) -> None:
         shown(waited)
@@ -249,11 +247,11 @@ def _verified(request: RotationRequest, aws: Aws, state: RotationState, key: Sig
             switched = tuple(
                 r for r, status in ses_statuses(aws, request.domain, request.regions).items() if status != "FAILED"
             )
-            back = _switch_back(request, aws, switched) if switched else "SES gave up on it (FAILED)"
+            back = _switch_back(request, aws, switched) if switched else say("rotate.gave_up_failed")
+            name = record_name(request.domain, request.new_selector)
             raise SwitchStoppedError(
-                f"the new record {record_name(request.domain, request.new_selector)} disappeared while SES "
-                f"verified it ({waited.report.summary()}); {back}",
-                "ask the DNS team to publish the new record again, then run rotate again",
+                say("rotate.went_verifying", name=name, seen=waited.report.summary(), back=back),
+                say("rotate.publish_again"),
             )
 
     waited = wait(
@@ -264,10 +262,8 @@ def _verified(request: RotationRequest, aws: Aws, state: RotationState, key: Sig
         progress=watch,
     )
     if waited.ses is None or not waited.ses.success:
-        raise ByodkimError(
-            f"SES did not verify the new key: {waited.ses.statuses if waited.ses else 'no answer'}",
-            "run rotate again: where SES gave up (FAILED) it checks the record and registers the key again",
-        )
+        statuses = str(waited.ses.statuses) if waited.ses else say("rotate.no_answer")
+        raise ByodkimError(say("rotate.not_verified", statuses=statuses), say("rotate.not_verified_hint"))
     state.old_record_until = (datetime.now(UTC) + timedelta(days=request.keep_old_days)).strftime("%Y-%m-%d")
     return key
 
@@ -281,11 +277,8 @@ def _restart_failed(request: RotationRequest, aws: Aws, key: SigningKey) -> None
             aws,
             key,
             failed,
-            not_live=(
-                f"SES gave up in {', '.join(failed)} and the new record is not live",
-                "ask the DNS team to publish it, then run rotate again",
-            ),
-            failing="registering again failed",
+            not_live=(say("rotate.gave_up_not_live", regions=", ".join(failed)), say("rotate.ask_publish")),
+            failing=say("rotate.register_again_failed"),
         )
 
 
@@ -309,7 +302,7 @@ def _register_once_live(
     """
     live = check(_check(request, key))
     if not live.ok:
-        raise ByodkimError(f"{not_live[0]} ({live.summary()})", not_live[1])
+        raise ByodkimError(say("rotate.with_seen", what=not_live[0], seen=live.summary()), not_live[1])
     new = Registration(request.domain, request.new_selector, key, regions, require_live=True)
     results = register(new, aws, live_check(request.domain, request.new_selector, key.public, request.servers))
     went = next((r for r in results if r.action in RECORD_WENT), None)
@@ -319,16 +312,15 @@ def _register_once_live(
         )
         name = record_name(request.domain, request.new_selector)
         if went.action == UNPUBLISHED:
-            what = f"the new record {name} disappeared while SES was switched in {went.region}; {back}"
+            what = say("rotate.went_switched", name=name, region=went.region, back=back)
         else:
-            what = (
-                f"the new record {name} disappeared before SES was switched in {went.region}: {went.detail}; "
-                f"{back or 'SES still signs with the previous key'}"
-            )
-        raise SwitchStoppedError(what, "ask the DNS team to publish the new record again, then run rotate again")
+            back = back or say("rotate.still_previous")
+            what = say("rotate.went_before", name=name, region=went.region, detail=went.detail, back=back)
+        raise SwitchStoppedError(what, say("rotate.publish_again"))
     broken = next((r for r in results if not r.ok), None)
     if broken is not None:
-        raise ByodkimError(f"{failing} in {broken.region}: {broken.detail}", "run rotate again")
+        failed_in = say("rotate.failing_in", failing=failing, region=broken.region, detail=broken.detail)
+        raise ByodkimError(failed_in, say("rotate.run_again"))
 
 
 def _switch_back(request: RotationRequest, aws: Aws, regions: tuple[str, ...]) -> str:
@@ -364,11 +356,11 @@ def undo_unpublished(
         if result.action == UNPUBLISHED or (result.action in SWITCHED and result.ok):
             groups.setdefault(old or result.previous, []).append(result.region)
             result.ok = False
-    said = []
+    said: list[str] = []
     for previous, regions in groups.items():
         if previous is None:
             # A new identity (or one on Easy DKIM before): no key of the domain's own to go back to.
-            said.append(f"SES holds the new key in {', '.join(regions)} with no previous key of the domain's own")
+            said.append(say("rotate.no_previous", regions=", ".join(regions)))
         else:
             # Several regions in play: name the ones switched back, which may not be the one the record went in.
             # The keys' secrets live in the first region of the request (register and rotate store them there).
@@ -376,8 +368,8 @@ def undo_unpublished(
             said.append(switch_back(domain, previous, tuple(regions), aws, servers, prefix, named=named, home=home))
     for result in results:
         if result.action in SWITCHED and not result.ok:
-            result.detail = f"the record went in another region; {'; '.join(said)}"
-    return "; ".join(said)
+            result.detail = say("rotate.went_elsewhere", said=_joined(said))
+    return _joined(said)
 
 
 def switch_back(
@@ -398,7 +390,7 @@ def switch_back(
     where = secret_id(domain, old, prefix)
     old_key = secrets.read_key(aws.client("secretsmanager", home or regions[0]), where)
     if old_key is None:
-        return f"the previous key's secret `{where}` is gone, so SES was NOT switched back"
+        return say("rotate.old_secret_gone", secret=where)
     back = register(
         Registration(domain, old, old_key, regions, require_live=True),
         aws,
@@ -406,9 +398,10 @@ def switch_back(
     )
     failed = [r for r in back if not r.ok]
     if failed:
-        return f"switching back to {old} failed in {', '.join(f'{r.region} ({r.detail})' for r in failed)}"
-    where_back = f" in {', '.join(regions)}" if named or len(regions) > 1 else ""
-    return f"SES was switched back to {old}{where_back}, whose record is live"
+        return say("rotate.back_failed", old=old, regions=", ".join(f"{r.region} ({r.detail})" for r in failed))
+    if named or len(regions) > 1:
+        return say("rotate.back_in", old=old, regions=", ".join(regions))
+    return say("rotate.back", old=old)
 
 
 _STEP: dict[str, Callable[[RotationRequest, Aws, RotationState, SigningKey | None], SigningKey | None]] = {
@@ -418,3 +411,8 @@ _STEP: dict[str, Callable[[RotationRequest, Aws, RotationState, SigningKey | Non
     "switched": _switched,
     "verified": _verified,
 }
+
+
+def _joined(said: list[str]) -> str:
+    """Return several things said as one line (a region's own line, then the next), each keyed for its language."""
+    return functools.reduce(lambda first, then: say("rotate.then", first=first, then=then), said) if said else ""

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from byodkim.aws.cfntemplate import refers_to
 from byodkim.aws.errors import error_code
 from byodkim.errors import ByodkimError
+from byodkim.messages import say
 
 if TYPE_CHECKING:
     from mypy_boto3_cloudformation import CloudFormationClient
@@ -133,7 +134,7 @@ def described_change_set(cfn: CloudFormationClient, stack_name: str, name: str) 
             if "didn't contain changes" in reason or "No updates" in reason:
                 return {"Changes": []}
             raise ByodkimError(
-                f"the change set for {stack_name} failed: {reason}", "fix the template or its parameters"
+                say("preflight.change_set_failed", stack=stack_name, reason=reason), say("preflight.fix_template")
             )
         if status == "CREATE_COMPLETE":
             changes = list(described.get("Changes", []))
@@ -144,7 +145,7 @@ def described_change_set(cfn: CloudFormationClient, stack_name: str, name: str) 
                 changes += described.get("Changes", [])
             return {"Changes": changes}
         if time.monotonic() > deadline:
-            raise ByodkimError(f"the change set for {stack_name} did not finish in 5 minutes", "run preflight again")
+            raise ByodkimError(say("preflight.change_set_slow", stack=stack_name), say("preflight.run_again"))
         time.sleep(1)
 
 
