@@ -46,7 +46,10 @@ TEXTS: dict[str, tuple[str, str]] = {
         "the record of {selector} disappeared during the switch ({seen})",
         "切り替えの間に {selector} のレコードが消えました ({seen})",
     ),
-    "aws.call_failed": ("{operation} failed: {code}: {message}", "{operation} が失敗しました: {code}: {message}"),
+    "aws.call_failed": (
+        "{operation} failed: {code}: {message}",
+        "{operation} が失敗しました (AWS の応答: `{code}: {message}`)",
+    ),
     "aws.call_failed_code": ("{operation} failed: {code}", "{operation} が失敗しました: {code}"),
     "aws.botocore_failed": ("AWS call failed: {cause}", "AWS の呼び出しが失敗しました: {cause}"),
     # rollback (cli/ses.py).
@@ -186,7 +189,10 @@ TEXTS.update(
         "phase.ssm_selector": ("the one phase 4 keeps in SSM", "フェーズ 4 が SSM に保存したもの"),
         "phase.by_invoking": ("by invoking {function}", "{function} を呼び出して"),
         "phase.here": ("here, with the function's code", "手元で関数のコードを使って"),
-        "phase.invoke_failed": ("{function} failed: {kind}: {message}", "{function} が失敗しました: {kind}: {message}"),
+        "phase.invoke_failed": (
+            "{function} failed: {kind}: {message}",
+            "{function} が失敗しました (関数の応答: `{kind}: {message}`)",
+        ),
         "phase.invoke_failed_hint": (
             "see its log group /aws/lambda/{function}",
             "ロググループ /aws/lambda/{function} を確認してください",
