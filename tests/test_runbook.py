@@ -64,6 +64,7 @@ SEND_TEST = (
 )
 MEMO = "uv run byodkim report --env prod --lang ja --output markdown --out rollout-status.md"
 MARK = "@@runbook-block@@ "
+SESSION_SECONDS = 900  # a whole runbook takes 1-3 minutes, more on a loaded machine
 # Pages another branch of issue 26 rewrites with `--dir sceptre` (sandbox26: the emulator recipe); drop once merged.
 REWRITTEN_ELSEWHERE = {"docs/sceptre.md"}  # printed by the session between blocks, to tell their output apart
 
@@ -321,14 +322,20 @@ def _type_into(session: Session, folder: Path, environment: dict[str, str]) -> N
         session.transcript = f"the sandbox did not start:\n{(folder / 'sandbox.err').read_text()}"
         return
     (folder / "session.sh").write_text(_script(session.exports, blocks(RUNBOOKS[lang])), encoding="utf-8")
-    typed = subprocess.run(
+    shell = subprocess.Popen(
         ["bash", "--noprofile", "--norc", str(folder / "session.sh")],
         cwd=session.clone, env=environment, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT, text=True, check=False, timeout=900,
+        stderr=subprocess.STDOUT, text=True, start_new_session=True,
     )  # fmt: skip
-    session.code, session.transcript = typed.returncode, typed.stdout
-    (folder / "session.log").write_text(typed.stdout, encoding="utf-8")  # to read after a run
-    for chunk in typed.stdout.split(f"\n{MARK}")[1:]:
+    try:
+        printed, _ = shell.communicate(timeout=SESSION_SECONDS)
+    except subprocess.TimeoutExpired:  # e.g. a `verify --wait` for a record nobody published: stop all it started
+        os.killpg(shell.pid, signal.SIGTERM)
+        printed, _ = shell.communicate()
+        printed += f"\n(stopped after {SESSION_SECONDS} s)\n"
+    session.code, session.transcript = shell.returncode, printed
+    (folder / "session.log").write_text(printed, encoding="utf-8")  # to read after a run
+    for chunk in printed.split(f"\n{MARK}")[1:]:
         heading, _, printed = chunk.partition("\n")
         session.outputs[heading.split()[0]] = printed  # the heading also says when the block started
     if session.code == 0:
