@@ -36,6 +36,7 @@ from conftest import require_tool
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
+    from byodkim.emulator import Emulator
     from conftest import Cli
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -180,6 +181,17 @@ def test_break_phase_2_refuses_a_port_nothing_answers_on(cli: Cli) -> None:
     done = cli("sandbox", "break-phase-2", "--lang", "en")  # no_credentials: http://127.0.0.1:9
     assert (done.code, done.out) == (2, "")
     assert done.err.startswith("error: AWS_ENDPOINT_URL (http://127.0.0.1:9) is not a byodkim emulator: ")
+
+
+def test_break_phase_2_on_an_emulator_without_the_stacks_changes_nothing(cli: Cli, emulator: Emulator) -> None:
+    done = cli("sandbox", "break-phase-2", "--lang", "en")
+    assert (done.code, done.out) == (2, "")
+    assert done.err == (
+        f"error: {PHASE2} is not deployed in the sandbox; "
+        "launch the stacks first: uv run sceptre --dir sceptre launch -y prod\n"
+    )
+    operations = {c["operation"] for c in emulator.control("/_byodkim/calls")["calls"]}
+    assert operations <= {"DescribeStacks"}, operations
 
 
 # --- the runbooks, typed ---------------------------------------------------------------------------

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import time
-import urllib.error
 import urllib.request
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -70,7 +69,7 @@ def _answers_as_emulator(endpoint: str) -> bool:
     try:
         with urllib.request.urlopen(request, timeout=5) as answer:  # noqa: S310
             found = json.loads(answer.read())
-    except (OSError, ValueError, urllib.error.HTTPError):
+    except (OSError, ValueError):  # refused, not http, an error status (HTTPError is an OSError), not JSON
         return False
     return isinstance(found, dict) and {"clock_speed", "lambda_network"} <= found.keys()
 
