@@ -388,7 +388,7 @@ def test_adopting_the_team_account(team: Sandbox) -> None:
         "retained: 実施済み",
         "released: 実施済み",
         "imported: 実施済み",
-        "次: byodkim preflight --stack base、その後 cd sceptre && uv run sceptre launch -y prod",
+        "次: byodkim preflight --stack base、その後 uv run sceptre --dir sceptre launch -y prod",
     ]
 
     # 4. The removals are still findings until the live stacks retain what they would delete.

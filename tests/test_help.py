@@ -150,8 +150,10 @@ def test_the_groups_list_their_commands_in_japanese(cli: Cli, monkeypatch: pytes
     assert "コマンド:" in shown.out
     assert shown.out.endswith(
         "コマンド:\n"
-        "  dns  動いているサンドボックスで DNS チームの役をします: レコードを公開 (publish)、削除\n"
-        "       (remove)、または壊します (corrupt: 255 文字で切る)。\n"
+        "  break-phase-2  Windows でビルドしたレイヤーのときと同じ形でフェーズ 2 の更新を失敗させます\n"
+        "                 (UPDATE_ROLLBACK_COMPLETE)。\n"
+        "  dns            動いているサンドボックスで DNS チームの役をします: レコードを公開 (publish)、削除\n"
+        "                 (remove)、または壊します (corrupt: 255 文字で切る)。\n"
     )
     root = cli("--help").out.splitlines()
     assert "  status              各リージョンでの ID の DKIM の状態と、ネームサーバー上のレコードを並べて表示" in root

@@ -247,6 +247,10 @@ SCENARIOS: dict[str, dict[str, tuple[str, ...]]] = {
         "refusal": ("--domain", DOMAIN, "--new-selector", SELECTOR, "--state-dir", "{tmp}/state"),
     },
     "sandbox": {},  # the whole rehearsal takes minutes (tests/test_sandbox.py): its usage errors only
+    "sandbox break-phase-2": {
+        # The sweep's emulator has no stacks: it refuses, naming phase 2 (its success is the runbook's).
+        "refusal": (),
+    },
     "sandbox dns": {
         "success": ("publish", "--domain", DOMAIN, "--selector", "s3", "--public-key-file", "{keys}/s1.public.pem"),
         "refusal": ("publish", "--domain", DOMAIN, "--selector", "s3"),
@@ -542,7 +546,7 @@ def test_the_spelling_check_can_fail() -> None:
 
 
 # shell26 rewrites docs/ja/runbook.md on its branch (issue 26); its "アライメント済み" is for the lead's merge.
-_ELSEWHERE = {"docs/ja/runbook.md": "shell26 owns docs/ja/runbook.md: アライメント済み -> アライメント一致"}
+_ELSEWHERE: dict[str, str] = {}
 
 
 @pytest.mark.parametrize(

@@ -1,213 +1,502 @@
-"""The runbooks, run command by command against the sandbox, and the report on a failed stack."""
+"""The runbooks typed by a person: each one as one shell session from a fresh clone, against the sandbox.
+
+A person starts `uv run byodkim sandbox --keep --from-start` in one terminal, pastes the
+`export` lines it prints into a shell at the root of their clone, and types every sh block
+of the runbook in order in that same shell: the working directory and the variables carry
+over from one block to the next. These tests do exactly that, once for docs/runbook.md and
+once for docs/ja/runbook.md under LANG=ja_JP.UTF-8, each against its own sandbox, one after
+the other (an idle sandbox's schedules keep almost half a core busy: two side by side were slower).
+"""
 
 from __future__ import annotations
 
+import http.server
 import os
+import queue
 import re
+import shlex
 import shutil
 import signal
 import subprocess
 import sys
+import threading
+import time
+from concurrent.futures import Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import boto3
 import pytest
 
+from byodkim.cli.catalogue import text
+from byodkim.messages import say
 from conftest import require_tool
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
+    from byodkim.emulator import Emulator
+    from conftest import Cli
+
 ROOT = Path(__file__).resolve().parents[1]
-BLOCK = re.compile(r"```(\w*)\n(.*?)```|<!-- sandbox: (.*?) -->", re.DOTALL)
+RUNBOOKS = {"en": ROOT / "docs" / "runbook.md", "ja": ROOT / "docs" / "ja" / "runbook.md"}
+LOCALES = {"en": "C.UTF-8", "ja": "ja_JP.UTF-8"}
+# The first line of every block only the sandbox needs (it plays the DNS team or a failed update).
+SANDBOX_ONLY = {"en": "# in the sandbox only: ", "ja": "# サンドボックスでのみ: "}
+BLOCK = re.compile(r"```(\w*)\n(.*?)```", re.DOTALL)
 PHASE2 = "aws-ses-migration-prod-prod-phase-2-dkim-system"
+WAY_OUT = "scripts/create-layer.sh prod aws-ses-migration && uv run sceptre --dir sceptre launch -y prod/phase-2-dkim-system.yaml"
+RECOVERY = (
+    "uv run byodkim preflight --env prod --stack phase-2-dkim-system"  # the block with the report after the break
+)
+KEYGEN = "uv run byodkim keygen --selector gooid-21-pro-20250912-1 --domain goo.ne.jp --key-dir keys"
+PUBLISH = (
+    "uv run byodkim sandbox dns publish --selector gooid-21-pro-20250912-1"
+    " --public-key-file keys/gooid-21-pro-20250912-1.public.pem"
+)
+VERIFY = (
+    "uv run byodkim verify --domain goo.ne.jp --selector gooid-21-pro-20250912-1"
+    " --public-key-file keys/gooid-21-pro-20250912-1.public.pem --wait --timeout 30m"
+)
+SEND_TEST = (
+    "uv run byodkim send-test --domain goo.ne.jp --from dkim-check@goo.ne.jp --to postmaster@goo.ne.jp"
+    " --selector gooid-21-pro-20250912-1"
+)
+MEMO = "uv run byodkim report --env prod --lang ja --output markdown --out rollout-status.md"
+MARK = "@@runbook-block@@ "  # printed by the session between blocks, to tell their output apart
+SESSION_SECONDS = 900  # a whole runbook takes 1-3 minutes, more on a loaded machine
 
 
-def steps(path: Path) -> list[tuple[str, str]]:
-    """Return the runbook as ("sh", commands) and ("marker", what the test plays) in order."""
-    found = []
-    for match in BLOCK.finditer(path.read_text(encoding="utf-8")):
-        if match.group(3) is not None:
-            found.append(("marker", match.group(3)))
-        elif match.group(1) == "sh":
-            found.append(("sh", match.group(2)))
-    return found
+def blocks(path: Path) -> list[str]:
+    """Return the runbook's sh blocks, in order."""
+    return [m.group(2) for m in BLOCK.finditer(path.read_text(encoding="utf-8")) if m.group(1) == "sh"]
 
 
-def test_japanese_runbook_runs_the_same_commands() -> None:
-    english, japanese = steps(ROOT / "docs" / "runbook.md"), steps(ROOT / "docs" / "ja" / "runbook.md")
-    assert japanese == english
-    assert len([s for s in english if s[0] == "sh"]) >= 12
+def commands(block: str) -> list[str]:
+    """Return a block's command lines (its comments are in the runbook's language)."""
+    return [line for line in block.splitlines() if line.strip() and not line.startswith("#")]
+
+
+def test_the_two_runbooks_run_the_same_commands() -> None:
+    english, japanese = blocks(RUNBOOKS["en"]), blocks(RUNBOOKS["ja"])
+    assert [commands(b) for b in japanese] == [commands(b) for b in english]
+    assert len(english) >= 14
+    for path in RUNBOOKS.values():  # every step is a visible command: nothing only a test can play
+        assert "<!--" not in path.read_text(encoding="utf-8"), path
 
 
 def test_every_command_in_the_runbooks_is_in_a_tested_block() -> None:
-    for path in (ROOT / "docs" / "runbook.md", ROOT / "docs" / "ja" / "runbook.md"):
-        text = path.read_text(encoding="utf-8")
-        tested = "\n".join(body for kind, body in steps(path) if kind == "sh")
-        for line in text.splitlines():
-            if line.startswith(("uv run ", "scripts/", "cd sceptre")):
+    for path in RUNBOOKS.values():
+        tested = "\n".join(blocks(path))
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.startswith(("uv run ", "scripts/", "cd ", "sceptre ", "aws ")):
                 assert line in tested, f"{path.name}: `{line}` is outside a tested sh block"
 
 
-@pytest.fixture(scope="module")
-def sandbox() -> Iterator[dict[str, str]]:
-    """`byodkim sandbox --keep --from-start` in its own process; its printed exports, set here as a person would."""
-    require_tool("named", "apt-get install bind9")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "byodkim", "sandbox", "--keep", "--from-start"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT,
-        env={k: v for k, v in os.environ.items() if not k.startswith("AWS_")},
-    )  # fmt: skip
-    assert process.stdout is not None
-    exports: dict[str, str] = {}
-    for line in process.stdout:
-        if line.startswith("export "):
-            name, _, value = line.removeprefix("export ").strip().partition("=")
-            exports[name] = value
-        if line.startswith("# then follow docs/runbook.md"):
-            break
-    if not exports:
-        process.kill()
-        pytest.fail(f"the sandbox did not start: {process.stderr.read() if process.stderr else ''}")
-    saved = {name: os.environ.get(name) for name in exports}
-    os.environ.pop("AWS_PROFILE", None)
-    os.environ.update(exports)
+def test_sandbox_only_steps_are_labelled_as_such() -> None:
+    for lang, path in RUNBOOKS.items():
+        for block in blocks(path):
+            played = [c for c in commands(block) if c.startswith("uv run byodkim sandbox ")]
+            if played or block.startswith(SANDBOX_ONLY[lang]):
+                assert block.startswith(SANDBOX_ONLY[lang]), f"{path.name}: unlabelled sandbox step {played}"
+                assert played == commands(block), f"{path.name}: a sandbox-only block holds a real step: {block}"
+
+
+def test_no_step_leaves_the_repository_root() -> None:
+    """Sceptre runs with --dir sceptre everywhere an operator is told to run it, so nobody is left in sceptre/."""
+    for path in RUNBOOKS.values():
+        assert not [c for b in blocks(path) for c in commands(b) if re.search(r"(^|&& *)cd ", c)], path
+    told = [*ROOT.joinpath("docs").rglob("*.md"), *ROOT.joinpath("src", "byodkim").rglob("*.py")]
+    assert [str(p.relative_to(ROOT)) for p in told if "cd sceptre" in p.read_text(encoding="utf-8")] == []
+
+
+# --- `byodkim sandbox break-phase-2` refuses anything but a running byodkim emulator ---------------
+
+
+class _Plain(http.server.BaseHTTPRequestHandler):
+    """A web server that is not the emulator: it knows no POST (501), as `python -m http.server`."""
+
+    asked: list[str]
+
+    def log_message(self, *_args: Any) -> None:
+        pass
+
+
+class _AnswersJson(_Plain):
+    """One step closer: any POST gets 200 and a JSON object, but not the emulator's config."""
+
+    def do_POST(self) -> None:
+        self.asked.append(self.path)
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.end_headers()
+        self.wfile.write(b'{"ok": true}')
+
+
+@pytest.fixture(params=[_Plain, _AnswersJson], ids=["plain-http", "json-everywhere"])
+def not_the_emulator(request: pytest.FixtureRequest) -> Iterator[tuple[str, list[str]]]:
+    asked: list[str] = []
+    handler = type("Handler", (request.param,), {"asked": asked})
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
-        yield exports
+        yield f"http://127.0.0.1:{server.server_address[1]}", asked
     finally:
-        for name, before in saved.items():
-            if before is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = before
-        process.send_signal(signal.SIGINT)
-        try:
-            process.communicate(timeout=30)  # also closes its pipes
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.communicate()
+        server.shutdown()
+        server.server_close()
 
 
-@pytest.fixture(scope="module")
-def workdir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Where the operator stands: the project's sceptre/ and scripts/, and `uv run` from this environment."""
-    folder = tmp_path_factory.mktemp("operator")
-    for name in ("sceptre", "scripts"):
-        (folder / name).symlink_to(ROOT / name)
-    shim = folder / "bin"
-    shim.mkdir()
+@pytest.mark.usefixtures("no_credentials")
+def test_break_phase_2_refuses_without_an_endpoint(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("AWS_ENDPOINT_URL")
+    done = cli("sandbox", "break-phase-2", "--lang", "en")
+    assert (done.code, done.out) == (2, "")
+    assert done.err == (
+        "error: AWS_ENDPOINT_URL is not set: break-phase-2 only breaks a stack in a running sandbox, never in AWS; "
+        "start `uv run byodkim sandbox --keep --from-start` and run the export lines it prints\n"
+    )
+    japanese = cli("sandbox", "break-phase-2", "--lang", "ja")
+    assert japanese.code == 2
+    assert "AWS_ENDPOINT_URL が設定されていません" in japanese.err
+
+
+@pytest.mark.usefixtures("no_credentials")
+def test_break_phase_2_refuses_an_endpoint_that_is_not_the_emulator(
+    cli: Cli, monkeypatch: pytest.MonkeyPatch, not_the_emulator: tuple[str, list[str]]
+) -> None:
+    endpoint, asked = not_the_emulator
+    monkeypatch.setenv("AWS_ENDPOINT_URL", endpoint)
+    done = cli("sandbox", "break-phase-2", "--lang", "en")
+    assert (done.code, done.out) == (2, "")
+    assert done.err.startswith(f"error: AWS_ENDPOINT_URL ({endpoint}) is not a byodkim emulator: ")
+    assert asked in ([], ["/_byodkim/config"])  # it asked what the server is, and called nothing else
+
+
+@pytest.mark.usefixtures("no_credentials")
+def test_break_phase_2_refuses_a_port_nothing_answers_on(cli: Cli) -> None:
+    done = cli("sandbox", "break-phase-2", "--lang", "en")  # no_credentials: http://127.0.0.1:9
+    assert (done.code, done.out) == (2, "")
+    assert done.err.startswith("error: AWS_ENDPOINT_URL (http://127.0.0.1:9) is not a byodkim emulator: ")
+
+
+def test_break_phase_2_on_an_emulator_without_the_stacks_changes_nothing(cli: Cli, emulator: Emulator) -> None:
+    done = cli("sandbox", "break-phase-2", "--lang", "en")
+    assert (done.code, done.out) == (2, "")
+    assert done.err == (
+        f"error: {PHASE2} is not deployed in the sandbox; "
+        "launch the stacks first: uv run sceptre --dir sceptre launch -y prod\n"
+    )
+    operations = {c["operation"] for c in emulator.control("/_byodkim/calls")["calls"]}
+    assert operations <= {"DescribeStacks"}, operations
+
+
+# --- the runbooks, typed ---------------------------------------------------------------------------
+
+
+@dataclass
+class Session:
+    """One person's shell session through one runbook."""
+
+    lang: str
+    clone: Path
+    shims: Path
+    sandbox: subprocess.Popen[str] | None = None
+    exports: list[str] = field(default_factory=list)
+    code: int | None = None
+    outputs: dict[str, str] = field(default_factory=dict)  # block index (or "end") -> what it printed
+    transcript: str = ""
+    phase_2: tuple[str, str, list[str]] = ("", "", [])  # at the end: stack status, its layer, the function's layers
+
+    @property
+    def environment(self) -> dict[str, str]:
+        """Return what the export lines set."""
+        pairs = (shlex.split(line.removeprefix("export "))[0].partition("=") for line in self.exports)
+        return {name: value for name, _, value in pairs}
+
+    def output(self, command: str) -> str:
+        """Return what the block holding ``command`` printed."""
+        found = [i for i, b in enumerate(blocks(RUNBOOKS[self.lang])) if command in commands(b)]
+        assert found, f"no block runs `{command}`"
+        return self.outputs[str(found[0])]
+
+    def failure(self) -> str:
+        """Say which block failed and what it printed."""
+        last = list(self.outputs)[-1] if self.outputs else "exports"
+        body = blocks(RUNBOOKS[self.lang])[int(last)] if last.isdigit() else ""
+        return f"{self.lang} runbook stopped in block {last}:\n{body}\n--- output\n{self.transcript[-4000:]}"
+
+
+def _shims(folder: Path) -> Path:
+    """`uv run X` runs X from this test's environment (nothing synced again); `sceptre` polls the emulator fast."""
+    folder.mkdir()
     real_uv = shutil.which("uv") or "uv"
-    # `uv run X` runs X from this test's environment, so nothing is synced or built again.
-    (shim / "uv").write_text(
+    (folder / "uv").write_text(
         f'#!/usr/bin/env bash\nif [ "$1" = run ]; then shift; exec "$@"; fi\nexec {real_uv} "$@"\n'
     )
-    (shim / "uv").chmod(0o755)
-    # `sceptre` is Sceptre's own CLI with the emulator's short status poll (byodkim.local.sceptre_run):
-    # the runbook's lines are typed as written; only the 4 s sleep between polls is shorter.
-    (shim / "sceptre").write_text(f'#!/usr/bin/env bash\nexec {sys.executable} -m byodkim.local.sceptre_run "$@"\n')
-    (shim / "sceptre").chmod(0o755)
+    # Sceptre's own CLI with the emulator's short status poll (byodkim.local.sceptre_run): the
+    # runbook's lines are typed as written; only the 4 s sleep between polls is shorter.
+    (folder / "sceptre").write_text(f'#!/usr/bin/env bash\nexec {sys.executable} -m byodkim.local.sceptre_run "$@"\n')
+    for shim in folder.iterdir():
+        shim.chmod(0o755)
     return folder
 
 
-def _run(block: str, workdir: Path) -> subprocess.CompletedProcess[str]:
-    path = f"{workdir / 'bin'}{os.pathsep}{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"
-    return subprocess.run(
-        ["bash", "-e", "-o", "pipefail", "-c", block],
-        cwd=workdir,
-        capture_output=True,
-        text=True,
-        check=False,
-        env={**os.environ, "PATH": path},
-    )
+def _fresh_clone(into: Path) -> Path:
+    """Clone the repository; carry over its uncommitted edits so the runbooks being written are the ones run."""
+    subprocess.run(["git", "clone", "--quiet", str(ROOT), str(into)], check=True, capture_output=True)
+    changed = subprocess.run(
+        ["git", "-C", str(ROOT), "ls-files", "--modified", "--others", "--exclude-standard"],
+        check=True, capture_output=True, text=True,
+    ).stdout.split()  # fmt: skip
+    for name in changed:
+        source, target = ROOT / name, into / name
+        if source.is_file():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, target)
+        else:
+            target.unlink(missing_ok=True)
+    return into
 
 
-def _break_phase_2() -> None:
-    cfn = boto3.client("cloudformation")
-    stack = cfn.describe_stacks(StackName=PHASE2)["Stacks"][0]
-    bogus = "arn:aws:lambda:ap-northeast-1:123456789012:layer:aws-ses-migration-prod-cryptography:99"
-    parameters: list[Any] = [
-        {"ParameterKey": p["ParameterKey"], "ParameterValue": bogus}
-        if p["ParameterKey"] == "LayerVersionArn"
-        else {"ParameterKey": p["ParameterKey"], "UsePreviousValue": True}
-        for p in stack["Parameters"]
-    ]
-    cfn.update_stack(
-        StackName=PHASE2, UsePreviousTemplate=True, Parameters=parameters, Capabilities=["CAPABILITY_NAMED_IAM"]
-    )
-    assert cfn.describe_stacks(StackName=PHASE2)["Stacks"][0]["StackStatus"] == "UPDATE_ROLLBACK_COMPLETE"
+def _operator_environment(lang: str, shims: Path) -> dict[str, str]:
+    """A fresh shell: no AWS settings and nothing a sandbox exports, the runbook's locale."""
+    dropped = ("AWS_", "BYODKIM_NAMESERVERS", "BYODKIM_SES_RATE", "BYODKIM_SCEPTRE_DIR", "LC_", "LANG")
+    environment = {k: v for k, v in os.environ.items() if not k.startswith(dropped)}
+    path = os.pathsep.join((str(shims), str(Path(sys.executable).parent), os.environ["PATH"]))
+    return {**environment, "LANG": LOCALES[lang], "PATH": path}
 
 
-def test_runbook_against_the_sandbox(sandbox: dict[str, str], workdir: Path) -> None:
-    outputs: list[str] = []
-    for kind, body in steps(ROOT / "docs" / "runbook.md"):
-        if kind == "marker":
-            if body.startswith("uv run byodkim sandbox dns "):  # the DNS team, played by the documented command
-                played = _run(body, workdir)
-                assert played.returncode == 0, played.stderr
-            elif body == "a phase-2 update fails":
-                _break_phase_2()
-            else:
-                pytest.fail(f"unknown runbook marker: {body}")
-            outputs.append(f"[marker] {body}")
-            continue
-        done = _run(body, workdir)
-        assert done.returncode == 0, (
-            f"runbook step failed:\n{body}\n--- stdout\n{done.stdout[-2000:]}\n--- stderr\n{done.stderr[-3000:]}"
-        )
-        outputs.append(done.stdout + done.stderr)
-    joined = "\n".join(outputs)
-    assert "SES ap-northeast-1: SUCCESS" in joined
-    assert "rotated goo.ne.jp from gooid-21-pro-20250912-1 to gooid-21-pro-20261201-1" in joined
-    recovery = outputs[outputs.index("[marker] a phase-2 update fails") + 1]
+def _read_exports(process: subprocess.Popen[str]) -> list[str]:
+    """Return the `export` lines the sandbox prints, as a person copies them; keep draining its output."""
+    assert process.stdout is not None
+    lines: queue.Queue[str | None] = queue.Queue()
+
+    def drain(stream: Any) -> None:
+        with stream:  # closed here, at the end of the sandbox's output
+            for line in stream:
+                lines.put(line)
+        lines.put(None)
+
+    threading.Thread(target=drain, args=(process.stdout,), daemon=True).start()
+    exports: list[str] = []
+    deadline = time.monotonic() + 300
+    while True:
+        try:  # once the exports started, a second of quiet means they are all printed
+            line = lines.get(timeout=1.0 if exports else max(deadline - time.monotonic(), 0.1))
+        except queue.Empty:
+            return exports
+        if line is None:
+            return exports
+        if line.startswith("export "):
+            exports.append(line.strip())
+        elif exports and line.strip() and not line.startswith(("#", "unset ")):
+            return exports
+
+
+def _script(exports: list[str], runbook: list[str]) -> str:
+    parts = ["set -e -o pipefail", *exports]
+    for index, block in enumerate(runbook):
+        parts += [f"printf '\\n{MARK}%s %s\\n' {index} \"$(date +%s.%N)\"", block]
+    parts += [f"printf '\\n{MARK}end %s\\n' \"$(date +%s.%N)\"", 'printf "%s\\n" "$PWD"']
+    return "\n".join(parts) + "\n"
+
+
+def _type(lang: str, folder: Path, shims: Path, started: list[subprocess.Popen[str]]) -> Session:
+    """Clone, start the sandbox in one terminal, type the whole runbook in one shell of another, stop the sandbox.
+
+    The sandbox stops as soon as the runbook is typed: its schedules fire a function every 3 s,
+    and a second sandbox running beside it would slow the other session down.
+    """
+    session = Session(lang, _fresh_clone(folder / "byodkim"), shims)
+    environment = _operator_environment(lang, shims)
+    with (folder / "sandbox.err").open("w") as errors:
+        session.sandbox = subprocess.Popen(
+            [str(shims / "uv"), "run", "byodkim", "sandbox", "--keep", "--from-start"],
+            cwd=session.clone, env=environment, stdout=subprocess.PIPE, stderr=errors, text=True,
+        )  # fmt: skip
+    started.append(session.sandbox)
+    try:
+        _type_into(session, folder, environment)
+    finally:
+        _stop([session.sandbox])
+    return session
+
+
+def _type_into(session: Session, folder: Path, environment: dict[str, str]) -> None:
+    assert session.sandbox is not None
+    lang = session.lang
+    session.exports = _read_exports(session.sandbox)
+    if not session.exports:
+        session.transcript = f"the sandbox did not start:\n{(folder / 'sandbox.err').read_text()}"
+        return
+    (folder / "session.sh").write_text(_script(session.exports, blocks(RUNBOOKS[lang])), encoding="utf-8")
+    shell = subprocess.Popen(
+        ["bash", "--noprofile", "--norc", str(folder / "session.sh")],
+        cwd=session.clone, env=environment, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT, text=True, start_new_session=True,
+    )  # fmt: skip
+    try:
+        printed, _ = shell.communicate(timeout=SESSION_SECONDS)
+    except subprocess.TimeoutExpired:  # e.g. a `verify --wait` for a record nobody published: stop all it started
+        os.killpg(shell.pid, signal.SIGTERM)
+        printed, _ = shell.communicate()
+        printed += f"\n(stopped after {SESSION_SECONDS} s)\n"
+    session.code, session.transcript = shell.returncode, printed
+    (folder / "session.log").write_text(printed, encoding="utf-8")  # to read after a run
+    for chunk in printed.split(f"\n{MARK}")[1:]:
+        heading, _, printed = chunk.partition("\n")
+        session.outputs[heading.split()[0]] = printed  # the heading also says when the block started
+    if session.code == 0:
+        stack = _aws(session, "cloudformation").describe_stacks(StackName=PHASE2)["Stacks"][0]
+        layer = next(p["ParameterValue"] for p in stack["Parameters"] if p["ParameterKey"] == "LayerVersionArn")
+        function = _aws(session, "lambda").get_function(FunctionName="aws-ses-migration-prod-dkim-manager")
+        session.phase_2 = (stack["StackStatus"], layer, [x["Arn"] for x in function["Configuration"]["Layers"]])
+
+
+def _stop(processes: list[subprocess.Popen[str]]) -> None:
+    """End the sandboxes (all at once: each stops its own servers); kill what does not stop.
+
+    SIGTERM, not Ctrl-C's SIGINT: a test run started in the background inherits SIGINT ignored,
+    and the sandbox turns SIGTERM into the same orderly exit.
+    """
+    for process in processes:
+        if process.poll() is None:
+            process.send_signal(signal.SIGTERM)
+    deadline = time.monotonic() + 30
+    for process in processes:
+        try:
+            process.wait(timeout=max(deadline - time.monotonic(), 0.1))
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+@pytest.fixture(scope="module")
+def sessions(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Future[Session]]]:
+    """Both runbooks, each typed in its own session against its own sandbox, one after the other.
+
+    In the background: the English test reads its session while the Japanese one is typed.
+    """
+    require_tool("named", "apt-get install bind9")
+    require_tool("git", "apt-get install git")
+    shims = _shims(tmp_path_factory.mktemp("operator") / "bin")
+    started: list[subprocess.Popen[str]] = []
+    pool = ThreadPoolExecutor(max_workers=1)
+    running = {lang: pool.submit(_type, lang, tmp_path_factory.mktemp(lang), shims, started) for lang in RUNBOOKS}
+    try:
+        yield running
+    finally:
+        wait(running.values())
+        _stop(started)
+        pool.shutdown()
+
+
+def _typed(sessions: dict[str, Future[Session]], lang: str) -> Session:
+    session = sessions[lang].result()
+    assert session.code == 0, session.failure()
+    return session
+
+
+def test_the_english_runbook_typed_in_one_shell(sessions: dict[str, Future[Session]]) -> None:
+    session = _typed(sessions, "en")
+    assert session.outputs["end"].strip() == str(session.clone)  # no step left the repository root
+    everything = session.transcript
+    assert "SES ap-northeast-1: SUCCESS" in everything
+    assert "rotated goo.ne.jp from gooid-21-pro-20250912-1 to gooid-21-pro-20261201-1" in everything
+    broken = session.output("uv run byodkim sandbox break-phase-2")
+    assert f"{PHASE2}: the update to layer " in broken
+    assert broken.rstrip().endswith("failed and was rolled back: UPDATE_ROLLBACK_COMPLETE")
+    recovery = session.output(RECOVERY)
     assert "phase-2-dkim-system: UPDATE_ROLLBACK_COMPLETE" in recovery
-    assert (
-        "way out: scripts/create-layer.sh prod aws-ses-migration && cd sceptre && uv run sceptre launch -y prod/phase-2-dkim-system.yaml"
-        in recovery
-    )
-    _assert_phase_2_runs_the_published_layer()
-    memo = (workdir / "rollout-status.md").read_text(encoding="utf-8")
-    assert memo.startswith("# BYODKIM 移行状況: goo.ne.jp (prod)")
-    assert "Easy DKIM" in joined  # the rollback ran last
+    assert f"way out: {WAY_OUT}" in recovery
+    _assert_phase_2_runs_the_published_layer(session)
+    _assert_written_at_the_root(session)
+    assert "Easy DKIM" in session.outputs[str(len(blocks(RUNBOOKS["en"])) - 1)]  # the rollback ran last
 
 
-def test_report_shows_a_failed_update_in_both_languages(sandbox: dict[str, str], workdir: Path) -> None:
-    # Runs after the runbook: stacks exist; break phase 2 again and read the memo.
-    _break_phase_2()
-    english = _run("uv run byodkim report --env prod", workdir)
-    japanese = _run("uv run byodkim report --env prod --lang ja", workdir)
-    assert english.returncode == japanese.returncode == 0, english.stderr + japanese.stderr
+def test_the_japanese_runbook_typed_in_one_shell(sessions: dict[str, Future[Session]]) -> None:
+    session = _typed(sessions, "ja")
+    assert session.outputs["end"].strip() == str(session.clone)
+    broken = session.output("uv run byodkim sandbox break-phase-2")
+    arn = re.search(r"arn:aws:lambda:\S+:layer:\S+:\d+", broken)
+    assert arn is not None, broken
+    said = say("breakage.done", stack=PHASE2, arn=arn.group(0), status="UPDATE_ROLLBACK_COMPLETE")
+    assert text(said, "ja") in broken
+    recovery = session.output(RECOVERY)
+    assert "phase-2-dkim-system: UPDATE_ROLLBACK_COMPLETE" in recovery
+    assert f"復旧手順: {WAY_OUT}" in recovery
+    _assert_phase_2_runs_the_published_layer(session)
+    _assert_written_at_the_root(session)
+    # One Japanese line per phase that speaks Japanese today, as the catalogue writes it.
+    record = "gooid-21-pro-20250912-1._domainkey.goo.ne.jp"
+    expected = {
+        "uv run byodkim report --env prod": _ja("BYODKIM 移行状況: goo.ne.jp (prod)"),
+        KEYGEN: _ja("keygen.private", path="keys/gooid-21-pro-20250912-1.private.pem", bits=2048),
+        PUBLISH: _ja("sandbox.published", name=record, fingerprint=...),
+        VERIFY: _ja("dns.summary", name=record, good=1, total=1),
+        "uv run byodkim phase 7 --domain goo.ne.jp": _ja("dns.summary", name=record, good=1, total=1),
+        SEND_TEST: _ja("mail.pass", d="goo.ne.jp", s="gooid-21-pro-20250912-1", f="goo.ne.jp"),
+        MEMO: _ja("report.wrote", path="rollout-status.md"),
+    }
+    for command, pieces in expected.items():
+        printed = session.output(command)
+        for piece in pieces:
+            assert piece in printed, f"`{command}` did not say, in Japanese: {piece}\n{printed}"
+
+
+def test_report_shows_a_failed_update_in_both_languages(sessions: dict[str, Future[Session]]) -> None:
+    """The recovery section's report, after break-phase-2: the failed resource, CloudFormation's reason, the way out."""
+    english = _typed(sessions, "en").output(RECOVERY)
     assert (
         "  phase-2-dkim-system: UPDATE_ROLLBACK_COMPLETE\n    cause: DkimManagerFunction (AWS::Lambda::Function): "
-        in english.stdout
+        in english
     )
-    assert (
-        "    way out: scripts/create-layer.sh prod aws-ses-migration && cd sceptre && uv run sceptre launch -y prod/phase-2-dkim-system.yaml"
-        in english.stdout
-    )
-    assert (
-        "  The last update of phase-2-dkim-system was rolled back: it runs its previous configuration."
-        in english.stdout
-    )
-    assert "    原因: DkimManagerFunction (AWS::Lambda::Function): " in japanese.stdout
-    assert (
-        "    復旧手順: scripts/create-layer.sh prod aws-ses-migration && cd sceptre && uv run sceptre launch -y prod/phase-2-dkim-system.yaml"
-        in japanese.stdout
-    )
-    assert "  phase-2-dkim-system の直近の更新はロールバックされ、以前の設定で動いています。" in japanese.stdout
-    reason = re.search(r"cause: DkimManagerFunction \(AWS::Lambda::Function\): (.*)", english.stdout)
-    assert reason is not None
-    assert ":layer:aws-ses-migration-prod-cryptography:99" in reason.group(1)
-    fixed = _run("cd sceptre && uv run sceptre launch -y prod/phase-2-dkim-system.yaml", workdir)
-    assert fixed.returncode == 0, fixed.stderr[-2000:]
-    _assert_phase_2_runs_the_published_layer()
+    assert f"    way out: {WAY_OUT}\n" in english
+    assert "  The last update of phase-2-dkim-system was rolled back: it runs its previous configuration." in english
+    reason = re.search(r"cause: DkimManagerFunction \(AWS::Lambda::Function\): (.*)", english)
+    asked = re.search(r"the update to layer (\S+), a version that does not exist", _typed(sessions, "en").transcript)
+    assert reason is not None, english
+    assert asked is not None
+    assert asked.group(1) in reason.group(1)  # the cause names the layer break-phase-2 asked for
+    japanese = _typed(sessions, "ja").output(RECOVERY)
+    assert "    原因: DkimManagerFunction (AWS::Lambda::Function): " in japanese
+    assert f"    復旧手順: {WAY_OUT}\n" in japanese
+    assert "  phase-2-dkim-system の直近の更新はロールバックされ、以前の設定で動いています。" in japanese
 
 
-def _assert_phase_2_runs_the_published_layer() -> None:
+def _aws(session: Session, service: str) -> Any:
+    env = session.environment
+    return boto3.client(
+        service,  # type: ignore[call-overload]
+        endpoint_url=env["AWS_ENDPOINT_URL"],
+        region_name=env["AWS_REGION"],
+        aws_access_key_id=env["AWS_ACCESS_KEY_ID"],
+        aws_secret_access_key=env["AWS_SECRET_ACCESS_KEY"],
+        aws_session_token=env.get("AWS_SESSION_TOKEN"),
+    )
+
+
+def _ja(key: str, **values: object) -> list[str]:
+    """Return the Japanese line the CLI prints for ``key`` (a plain line as it is), in pieces around each ``...``."""
+    if not values:
+        return [key]
+    line = text(say(key, **{k: "\0" if v is ... else v for k, v in values.items()}), "ja")
+    return [piece for piece in line.split("\0") if piece]
+
+
+def _assert_phase_2_runs_the_published_layer(session: Session) -> None:
     """After recovery the stack and the function use the real layer, not the broken update's."""
-    stack = boto3.client("cloudformation").describe_stacks(StackName=PHASE2)["Stacks"][0]
-    assert stack["StackStatus"] in ("UPDATE_COMPLETE", "UPDATE_ROLLBACK_COMPLETE")  # the latter when the fix is a no-op
-    parameters = {p["ParameterKey"]: p["ParameterValue"] for p in stack["Parameters"]}
-    assert parameters["LayerVersionArn"].endswith(":layer:aws-ses-migration-prod-cryptography:1")
-    function = boto3.client("lambda").get_function(FunctionName="aws-ses-migration-prod-dkim-manager")["Configuration"]
-    assert [layer["Arn"] for layer in function["Layers"]] == [parameters["LayerVersionArn"]]
+    status, layer, function_layers = session.phase_2
+    assert status in ("UPDATE_COMPLETE", "UPDATE_ROLLBACK_COMPLETE")  # the latter when the fix is a no-op
+    assert layer.endswith(":layer:aws-ses-migration-prod-cryptography:1")
+    assert function_layers == [layer]
+
+
+def _assert_written_at_the_root(session: Session) -> None:
+    """Keys, the DNS request and the memo land at the repository root, where the next step looks for them."""
+    assert (session.clone / "keys" / "gooid-21-pro-20250912-1.private.pem").is_file()
+    assert (session.clone / "dns-request.md").is_file()
+    memo = (session.clone / "rollout-status.md").read_text(encoding="utf-8")
+    assert memo.startswith("# BYODKIM 移行状況: goo.ne.jp (prod)")
+    assert not (session.clone / "sceptre" / "keys").exists()

@@ -184,6 +184,16 @@ class Deployment:
         return f"{self.parameter_root}/{domain}/{name}"
 
 
+# How every hint, report and doc says to run Sceptre: from the repository root, where keys,
+# dns-request.md and rollout-status.md also land, so no step leaves the operator in sceptre/.
+SCEPTRE = "uv run sceptre --dir sceptre"
+
+
+def sceptre_command(*args: str) -> str:
+    """Return the Sceptre command line an operator types from the repository root."""
+    return " ".join((SCEPTRE, *args))
+
+
 def find_sceptre_dir(start: Path | None = None) -> Path | None:
     """Return the project's Sceptre folder: $BYODKIM_SCEPTRE_DIR, ./sceptre, ., or the checkout's own."""
     candidates = []

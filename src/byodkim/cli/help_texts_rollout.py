@@ -269,4 +269,9 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Publish the key kept in this Secrets Manager secret (rotate keeps its new key there).",
         "この Secrets Manager のシークレットにある鍵を公開します (rotate は新しい鍵をそこに保存します)",
     ),
+    # sandbox break-phase-2
+    "help.byodkim sandbox break-phase-2": (
+        "Fail a phase-2 update the way the Windows-built layer did (UPDATE_ROLLBACK_COMPLETE), to rehearse the recovery.\n\nOnly against a running sandbox: AWS_ENDPOINT_URL must answer as byodkim's emulator.",
+        "Windows でビルドしたレイヤーのときと同じ形でフェーズ 2 の更新を失敗させます (UPDATE_ROLLBACK_COMPLETE)。復旧手順のリハーサル用です。\n\n動いているサンドボックスに対してのみ実行できます: AWS_ENDPOINT_URL が byodkim のエミュレーターとして応答する必要があります。",
+    ),
 }

@@ -288,6 +288,24 @@ def sandbox_dns(
     click.echo(text(say(key, name=name, fingerprint=public.fingerprint), lang))
 
 
+@sandbox.command("break-phase-2")
+@lang_option("the output")
+def sandbox_break_phase_2(lang: str) -> None:
+    """Fail a phase-2 update the way the Windows-built layer did (UPDATE_ROLLBACK_COMPLETE), to rehearse the recovery.
+
+    Only against a running sandbox: AWS_ENDPOINT_URL must answer as byodkim's emulator.
+    """
+    import os
+
+    from byodkim import deployment
+    from byodkim.aws.session import Aws
+    from byodkim.cli.catalogue import text
+    from byodkim.local.breakage import break_phase_2
+
+    broken = break_phase_2(Aws(), deployment.read(), os.environ)
+    click.echo(text(broken.line(), lang))
+
+
 def _public_to_publish(public_key_file: Path | None, secret_id: str | None) -> PublicKey:
     if (public_key_file is None) == (secret_id is None):
         from byodkim.cli.catalogue import one_of

@@ -103,7 +103,7 @@ def adopt(
     request = AdoptRequest(target, folder, stack, resource, source, dry_run=dry_run)
     run_adopt(request, Aws(profile, region or target.region), _progress(lang))
     if not dry_run:
-        launch = f"cd sceptre && uv run sceptre launch -y {target.group}"
+        launch = deployment.sceptre_command("launch", "-y", target.group)
         _next(lang, f"byodkim preflight --stack {stack}", launch)
 
 
@@ -173,7 +173,7 @@ def continue_rollback(
     if dry_run:
         _next(lang, f"byodkim continue-rollback --stack {stack} -y", f"byodkim preflight --env {target.group}")
     else:
-        _next(lang, f"byodkim preflight --env {target.group}", f"cd sceptre && uv run sceptre launch -y {target.group}")
+        _next(lang, f"byodkim preflight --env {target.group}", deployment.sceptre_command("launch", "-y", target.group))
 
 
 @click.command("iam-policy")

@@ -48,6 +48,39 @@ TEXTS: dict[str, tuple[str, str]] = {
     "key.give_folder": ("give a folder", "フォルダを指定してください"),
     "key.cannot_write": ("cannot write the key to `{path}`: {why}", "`{path}` に鍵を書き込めません: {why}"),
     "key.check_folder": ("check the folder", "フォルダを確認してください"),
+    # `sandbox break-phase-2` (local/breakage.py): only ever against the sandbox's emulator.
+    "breakage.no_endpoint": (
+        "AWS_ENDPOINT_URL is not set: break-phase-2 only breaks a stack in a running sandbox, never in AWS",
+        "AWS_ENDPOINT_URL が設定されていません: break-phase-2 が壊すのは起動中のサンドボックスのスタックだけで、AWS には実行しません",
+    ),
+    "breakage.not_emulator": (
+        "AWS_ENDPOINT_URL ({endpoint}) is not a byodkim emulator: break-phase-2 only breaks a stack in a running sandbox",
+        "AWS_ENDPOINT_URL ({endpoint}) は byodkim のエミュレーターではありません: break-phase-2 が壊すのは起動中のサンドボックスのスタックだけです",
+    ),
+    "breakage.start_sandbox": (
+        "start `uv run byodkim sandbox --keep --from-start` and run the export lines it prints",
+        "`uv run byodkim sandbox --keep --from-start` を起動し、表示される export 行を実行してください",
+    ),
+    "breakage.no_stack": (
+        "{stack} is not deployed in the sandbox",
+        "サンドボックスに {stack} がデプロイされていません",
+    ),
+    "breakage.no_layer": (
+        "{stack} has no cryptography layer to replace",
+        "{stack} に置き換える cryptography レイヤーがありません",
+    ),
+    "breakage.launch_first": (
+        "launch the stacks first: {command}",
+        "先にスタックを作成してください: {command}",
+    ),
+    "breakage.not_rolled_back": (
+        "the update of {stack} ended {status}, not UPDATE_ROLLBACK_COMPLETE",
+        "{stack} の更新は UPDATE_ROLLBACK_COMPLETE ではなく {status} で終わりました",
+    ),
+    "breakage.done": (
+        "{stack}: the update to layer {arn}, a version that does not exist, failed and was rolled back: {status}",
+        "{stack}: 存在しないレイヤーのバージョン {arn} への更新が失敗し、ロールバックされました: {status}",
+    ),
     # Secrets Manager: a secret that changed or vanished under us.
     "secret.not_its_fingerprint": (
         "secret `{secret}` holds another key than its own fingerprint field says",

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from byodkim.deployment import secret_id
+from byodkim.deployment import sceptre_command, secret_id
 from byodkim.rollout.report import FAILED, NOT_DEPLOYED
 
 if TYPE_CHECKING:
@@ -55,7 +55,7 @@ def next_step(rollout: Rollout) -> NextStep:
         return NextStep(fix, broken[0].way_out or "", notes)
     missing = [s.stack for s in rollout.stacks if s.status == NOT_DEPLOYED]
     if missing:
-        command = f"cd sceptre && uv run sceptre launch {rollout.deployment.group}"
+        command = sceptre_command("launch", rollout.deployment.group)
         return NextStep(Phrase("launch", {"stacks": ", ".join(missing)}), command, notes)
     unregistered = [r.region for r in regions if not r.exists or r.origin != "EXTERNAL"]
     if unregistered:

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from byodkim.aws.errors import error_code
 from byodkim.aws.ses import RegionStatus, status
-from byodkim.deployment import STACKS, Deployment
+from byodkim.deployment import STACKS, Deployment, sceptre_command
 from byodkim.dnscheck.check import Report, check
 from byodkim.dnscheck.judge import Check, ServerAnswer
 from byodkim.errors import ByodkimError
@@ -180,13 +180,13 @@ def way_out(state: StackState, deployment: Deployment) -> str:
     """Return the command that gets a failed stack moving again."""
     config = deployment.stack_config(state.stack)
     if state.status == "UPDATE_ROLLBACK_COMPLETE":
-        command = f"cd sceptre && uv run sceptre launch -y {config}"
+        command = sceptre_command("launch", "-y", config)
     elif state.status in ("ROLLBACK_COMPLETE", "CREATE_FAILED", "ROLLBACK_FAILED"):
-        command = f"cd sceptre && uv run sceptre delete -y {config} && uv run sceptre launch -y {config}"
+        command = f"{sceptre_command('delete', '-y', config)} && {sceptre_command('launch', '-y', config)}"
     elif state.status == "UPDATE_ROLLBACK_FAILED":
         command = f"aws cloudformation continue-update-rollback --stack-name {state.name}"
     else:
-        command = f"cd sceptre && uv run sceptre delete -y {config}"
+        command = sceptre_command("delete", "-y", config)
     if (
         state.failed_type in ("AWS::Lambda::LayerVersion", "AWS::Lambda::Function")
         and state.reason
