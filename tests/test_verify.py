@@ -447,3 +447,38 @@ def test_wait_stops_at_once_on_another_key_unless_told_to_wait_through(
     out, err = process.communicate(timeout=30)
     assert process.returncode == 0, err
     assert out.splitlines()[-1] == f"1/1 servers publish the key at {record.name}"
+
+
+def test_the_live_line_on_a_terminal_acts_and_is_not_shown_as_escapes(
+    name_server: NameServerFactory, key_files: tuple[Path, DkimRecord]
+) -> None:
+    """On a terminal the waiting line is rich's: its own cursor and colour sequences act (real ESC), while
+    everything else the CLI prints passes the filter that shows control characters as escapes."""
+    import pty
+
+    public, _ = key_files
+    server = name_server(_zone(3, []))
+    leader, follower = pty.openpty()
+    args = [sys.executable, "-m", "byodkim", "verify", "--domain", "goo.ne.jp", "--selector", SELECTOR,
+            "--public-key-file", str(public), "--nameserver", server.spec, "--query-timeout", "1", "--wait",
+            "--interval", "0.2", "--timeout", "2s"]  # fmt: skip
+    env = {**os.environ, "TERM": "xterm-256color", "COLUMNS": "200"}
+    env.pop("NO_COLOR", None)
+    process = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=follower, env=env)
+    os.close(follower)
+    seen = b""
+    while True:
+        try:
+            chunk = os.read(leader, 4096)
+        except OSError:  # the child closed the terminal
+            break
+        if not chunk:
+            break
+        seen += chunk
+    process.wait(timeout=30)
+    os.close(leader)
+    said = seen.decode("utf-8", "replace")
+    assert process.returncode == 3, said
+    assert "0/1 servers publish the key" in said
+    assert "\x1b[" in said  # rich drew and cleared its line
+    assert "\\x1b" not in said, said  # not shown as text

@@ -87,6 +87,11 @@ class _Printable:
 
         return self._stream.write(printable(text, carriage_return=self._carriage_return))
 
+    @property
+    def terminal(self) -> TextIO:
+        """The stream under the filter, for rich's live line alone (its own sequences must act)."""
+        return self._stream
+
     def __getattr__(self, name: str) -> object:
         return getattr(self._stream, name)
 

@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from rich.console import Console
     from rich.progress import Progress, TaskID
     from rich.status import Status
+    from rich.text import Text
 
     from byodkim.aws.secrets import KeySource
     from byodkim.aws.ses import RegionResult
@@ -22,9 +23,24 @@ if TYPE_CHECKING:
 
 
 def _live_console() -> Console:
+    """Return rich's console on the terminal itself, not on the CLI's escaping stream.
+
+    Everything else the CLI prints passes a filter that shows control characters as escapes
+    (cli/__init__.py); rich's own cursor and colour sequences must act, so it writes to the stream
+    under that filter, and what it is given is made printable first (:func:`_plain`).
+    """
     from rich.console import Console
 
-    return Console(stderr=True)
+    return Console(file=getattr(sys.stderr, "terminal", sys.stderr))
+
+
+def _plain(line: str) -> Text:
+    """Return ``line`` for rich: control characters as escapes, and no markup (a record may hold `[bold]`)."""
+    from rich.text import Text
+
+    from byodkim.text import printable
+
+    return Text(printable(line))
 
 
 class StepProgress:
@@ -49,11 +65,14 @@ class StepProgress:
         self.last = shown
 
     def _show(self, step: str, done: int, total: int) -> None:
+        from byodkim.text import printable
+
+        step = printable(step)
         if self._bar is None:
             from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn
 
             self._bar = Progress(
-                SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                SpinnerColumn(), TextColumn("{task.description}", markup=False), BarColumn(), MofNCompleteColumn(),
                 console=_live_console(), transient=True,
             )  # fmt: skip
             self._bar.start()
@@ -102,10 +121,10 @@ class WaitProgress:
                 say("verify.waiting_live", seconds=int(state.elapsed), polls=state.polls, text=text), self.lang
             )
             if self._status is None:
-                self._status = _live_console().status(line)
+                self._status = _live_console().status(_plain(line))
                 self._status.start()
             else:
-                self._status.update(line)
+                self._status.update(_plain(line))
         elif not self.quiet and self.paced.due(text, state.elapsed):  # a log or CI job: never silent for long
             click.echo(shown(say("verify.waiting", seconds=int(state.elapsed), text=text), self.lang), err=True)
         self.last_text = text
