@@ -268,7 +268,7 @@ def test_stack_commands_in_japanese(cli: Cli) -> None:
     assert previewed.code == 0, previewed.err
     assert "  追加        KmsKey AWS::KMS::Key" in previewed.out.splitlines()  # the change column, 11 columns wide
     assert previewed.out.splitlines()[-1] == (
-        "指摘なし: `sceptre launch prod` は、保持・承認済み・データを持たない種類以外のリソースを削除も置き換えもせず、"
+        "指摘なし: `uv run sceptre --dir sceptre launch prod` は、保持・承認済み・データを持たない種類以外のリソースを削除も置き換えもせず、"
         "使用中の名前も使いません"
     )
     phase_4 = ("--stack", "phase-4-dns-preparation")

@@ -11,7 +11,7 @@ if TYPE_CHECKING:
 
 TEXT: dict[str, dict[str, str]] = {
     "en": {
-        "title": "Preflight of `sceptre launch {group}`: what the update would change, before it does",
+        "title": "Preflight of `uv run sceptre --dir sceptre launch {group}`: what the update would change, before it does",
         "stack": "{stack} ({name}): {status}",
         "in_use": "name in use: {holder}",
         "outside": "outside any stack",
@@ -51,10 +51,10 @@ TEXT: dict[str, dict[str, str]] = {
         "note:no-changes": "no changes",
         "note:deferred": "its parameters read outputs that its dependencies will only have once launched: previewed by the launch guard when the launch reaches it",
         "summary_stop": "{count} finding(s) would lose or collide with what runs: launch must not run until each follows its route or is accepted",
-        "summary_ok": "no finding: `sceptre launch {group}` removes or replaces nothing that is not retained, accepted or known to hold no data, and takes no name in use",
+        "summary_ok": "no finding: `uv run sceptre --dir sceptre launch {group}` removes or replaces nothing that is not retained, accepted or known to hold no data, and takes no name in use",
     },
     "ja": {
-        "title": "`sceptre launch {group}` の事前確認（プリフライト）: 更新が何を変えるかを実行前に確認",
+        "title": "`uv run sceptre --dir sceptre launch {group}` の事前確認（プリフライト）: 更新が何を変えるかを実行前に確認",
         "stack": "{stack} ({name}): {status}",
         "in_use": "名前は使用中: {holder}",
         "outside": "どのスタックにも属さないリソース",
@@ -100,7 +100,7 @@ TEXT: dict[str, dict[str, str]] = {
         "note:no-changes": "変更なし",
         "note:deferred": "依存先スタックが launch されて初めて存在する出力をパラメーターが参照しているため、launch がこのスタックに到達した時点でガードが確認します",
         "summary_stop": "稼働中のものを失う、または衝突する指摘が {count} 件あります。それぞれの手順に従うか承認されるまで、launch を実行しないでください",
-        "summary_ok": "指摘なし: `sceptre launch {group}` は、保持・承認済み・データを持たない種類以外のリソースを削除も置き換えもせず、使用中の名前も使いません",
+        "summary_ok": "指摘なし: `uv run sceptre --dir sceptre launch {group}` は、保持・承認済み・データを持たない種類以外のリソースを削除も置き換えもせず、使用中の名前も使いません",
     },
 }
 
