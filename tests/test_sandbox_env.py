@@ -301,7 +301,7 @@ def test_the_sandboxs_end_in_japanese_says_what_it_checked_stopped_and_what_come
     )  # fmt: skip
     assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-3000:]
     err = done.stderr.splitlines()
-    assert err[0].startswith("[ 1] goo.ne.jp のローカル権威 DNS サーバー (BIND) を 127.0.0.1:")
+    assert err[0].startswith("[ 1] goo.ne.jp のローカル権威サーバー (BIND) を 127.0.0.1:")
     assert err[8].startswith(
         "[ 9] SES が SUCCESS になりました: フェーズ 7 のスケジュールが Lambda を別プロセスで実行し"
     )

@@ -202,7 +202,8 @@ def _waiting(what: str, timeout: float) -> Callable[[Waited], None]:
     def show(waited: Waited) -> None:
         where, seconds = waited.report.summary(), int(waited.elapsed)
         if waited.ses:
-            where = say("rotate.where_ses", dns=where, statuses=str(waited.ses.statuses))
+            statuses = ", ".join(f"{region} {status}" for region, status in waited.ses.statuses.items())
+            where = say("rotate.where_ses", dns=where, statuses=statuses)
         if paced.due(where, waited.elapsed):
             progress_log.info(say("rotate.waiting", what=what, where=where, seconds=seconds, timeout=int(timeout)))
 
