@@ -79,14 +79,14 @@ LAUNCH = "`uv run sceptre --dir sceptre launch -y prod`"
 def test_a_phase_no_command_of_ours_runs_is_one_line_naming_what_runs_it(cli: Cli, number: str, says: str) -> None:
     refused = cli("phase", number, "--domain", "goo.ne.jp")
     assert (refused.code, refused.out) == (2, "")
-    assert refused.err == f"error: Invalid value for '{{4|5|7}}': {says} (see 'byodkim phase --help')\n"
+    assert refused.err == f"error: {says} (see 'byodkim phase --help')\n"
 
 
 def test_phase_6_is_refused_in_japanese_and_the_phases_of_the_function_still_pass(cli: Cli) -> None:
     japanese = cli("phase", "6", "--domain", "goo.ne.jp", "--lang", "ja")
     assert japanese.code == 2
     assert japanese.err == (
-        "エラー: '{4|5|7}' の値が正しくありません: フェーズ 6 は DNS チームによる DKIM レコードの公開です。"
+        "エラー: フェーズ 6 は DNS チームによる DKIM レコードの公開です。"
         "スタックも byodkim のコマンドもありません。公開済みかどうかは `byodkim verify --domain DOMAIN` で確認してください "
         "(`byodkim verify --domain DOMAIN --wait` は公開まで待ちます) ('byodkim phase --help' を参照)\n"
     )

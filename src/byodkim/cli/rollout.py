@@ -269,7 +269,7 @@ def rotate(
 
 
 # 4, 5 and 7 run; any other number is refused with what runs that phase (6: the DNS team, verify).
-PHASE = Checked[str]("phase", "byodkim.rollout.phase_numbers:lambda_phase")
+PHASE = Checked[str]("phase", "byodkim.rollout.phase_numbers:lambda_phase", naming=False)
 
 
 @click.command()
