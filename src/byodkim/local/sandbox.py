@@ -100,26 +100,15 @@ class SandboxOptions:
 @contextmanager
 def running(options: SandboxOptions) -> Iterator[Sandbox]:
     """Start BIND and the emulator, point this process at them, and stop both afterwards."""
+    from byodkim.aws.endpoint import SANDBOX_VARIABLES
     from byodkim.emulator import Emulator
     from byodkim.local.dns import LocalNameServer, zone_text
 
     temp = tempfile.TemporaryDirectory(prefix="byodkim-sandbox-") if options.workdir is None else None
     workdir = options.workdir or Path(temp.name)  # type: ignore[union-attr]
     workdir.mkdir(parents=True, exist_ok=True)
-    saved = {
-        k: os.environ.get(k)
-        for k in (
-            "AWS_ENDPOINT_URL",
-            "AWS_ACCESS_KEY_ID",
-            "AWS_SECRET_ACCESS_KEY",
-            "AWS_SESSION_TOKEN",
-            "AWS_REGION",
-            "AWS_DEFAULT_REGION",
-            "AWS_PROFILE",
-            "BYODKIM_NAMESERVERS",
-            "BYODKIM_SCEPTRE_DIR",
-        )
-    }
+    # What the sandbox sets in this process (and the profile it drops), put back when it stops.
+    saved = {k: os.environ.get(k) for k in (*SANDBOX_VARIABLES, "AWS_PROFILE", "BYODKIM_SCEPTRE_DIR")}
     start = time.monotonic()
     target, folder = rehearsed(), sceptre_dir()
     if options.second_region or options.extra_domains:
