@@ -81,6 +81,7 @@ class _Printable:
 
     def __init__(self, stream: TextIO, *, carriage_return: bool = False) -> None:
         self._stream, self._carriage_return = stream, carriage_return
+        self.terminal = stream  # for rich's live lines, which draw with escapes on purpose
 
     def write(self, text: str) -> int:
         from byodkim.text import printable

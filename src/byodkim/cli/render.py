@@ -24,7 +24,18 @@ if TYPE_CHECKING:
 def _live_console() -> Console:
     from rich.console import Console
 
-    return Console(stderr=True)
+    # rich draws with escapes of its own (cursor, colour): it writes to the terminal behind the CLI's
+    # printable stderr, which would show them as text; what it is given passes _safe() first.
+    return Console(file=getattr(sys.stderr, "terminal", sys.stderr))
+
+
+def _safe(line: str) -> str:
+    """Return ``line`` for rich: control characters as escapes (DNS text is written by others), no markup."""
+    from rich.markup import escape
+
+    from byodkim.text import printable
+
+    return escape(printable(line))
 
 
 class StepProgress:
@@ -43,7 +54,7 @@ class StepProgress:
 
         shown = text(step, self.lang)
         if self.live:
-            self._show(shown, done, total)
+            self._show(_safe(shown), done, total)
         elif shown != self.last:
             click.echo(f"{shown}...", err=True)
         self.last = shown
@@ -98,8 +109,8 @@ class WaitProgress:
                 say("verify.ses_states", states=", ".join(f"{r} {v}" for r, v in state.ses.statuses.items())), self.lang
             )
         if self.live:
-            line = shown(
-                say("verify.waiting_live", seconds=int(state.elapsed), polls=state.polls, text=text), self.lang
+            line = _safe(
+                shown(say("verify.waiting_live", seconds=int(state.elapsed), polls=state.polls, text=text), self.lang)
             )
             if self._status is None:
                 self._status = _live_console().status(line)
