@@ -93,13 +93,16 @@ def catalogue() -> dict[str, tuple[str, str]]:
     if _CATALOGUE is None:
         import importlib
 
-        _CATALOGUE = {}
+        # Built aside, then published whole: threads (Sceptre's hooks run one per stack) must never
+        # see a catalogue half filled, where a key written in a later table is missing.
+        built: dict[str, tuple[str, str]] = {}
         tables = [importlib.import_module(f"byodkim.messages.{name}").TEXTS for name in TABLES]
         for table in (*tables, *_DOORS):
-            doubled = _CATALOGUE.keys() & table.keys()
+            doubled = built.keys() & table.keys()
             if doubled:
                 raise KeyError(f"keys written twice: {sorted(doubled)}")
-            _CATALOGUE.update(table)
+            built.update(table)
+        _CATALOGUE = built
     return _CATALOGUE
 
 
