@@ -108,6 +108,9 @@ def test_the_fleet_progress_bar_stays_english_in_english(terminal: Terminal, mon
         terminal.read().splitlines()[-1]
         == "[######..................] 10/40 件 ドメインを確認、NG 1 件、残り約 2 分 30 秒"
     )
+    Bar("keys", "ja").draw(Progress(total=40, done=10, failed=1, started=time.monotonic() - 50.0))
+    japanese = "[######..................] 10/40 件 鍵を作成、NG 1 件、残り約 2 分 30 秒"  # docs/fleet.md's line
+    assert terminal.read().splitlines()[-1] == japanese
 
 
 def test_verifys_live_line_reads_as_japanese(
