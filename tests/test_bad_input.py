@@ -119,7 +119,11 @@ def _cases() -> list[tuple[str, list[str], str]]:
         ("bits", ["keygen", *S, "--bits", "4096", "--out", "{tmp}/k"], "'4096' is not one of '2048', '1024'"),
         ("ttl", ["dns-record", *D, *S, K, "{keys}/pkcs1.pem", "--ttl", "5"], "--ttl"),
         ("lang", ["dns-request", *D, *S, K, "{keys}/pkcs1.pem", "--lang", "fr"], "'fr' is not one of 'en', 'ja'"),
-        ("phase-6", ["phase", "6", *D], "phase 6 is the DNS team publishing the DKIM record: it has no stack and no byodkim command"),
+        (
+            "phase-6",
+            ["phase", "6", *D],
+            "phase 6 is the DNS team publishing the DKIM record: it has no stack and no byodkim command",
+        ),
         ("until", ["rotate", *D, "--new-selector", "s2", "--until", "soon"], "--until"),
         ("report-format", ["report", "--output", "pdf"], "'pdf' is not one of 'text', 'markdown', 'md', 'json'"),
         # --format is the output option's hidden alias for one release (CHANGELOG 0.2.0).

@@ -609,6 +609,14 @@ def test_phases_4_and_5_default_to_the_selector_ses_holds_and_say_so(
     }
     prepared = manager.run(PhaseRequest("phase_manager", "4", "goo.ne.jp", None))
     assert {k: prepared[k] for k in said} == said
+    # Through JSON, as `phase 4 --invoke` gets it: the note carries its key and is said in Japanese.
+    from byodkim.cli.rollout_lines import keyed_answer, phase_lines
+    from byodkim.messages import carried
+
+    answered = json.loads(json.dumps({**prepared, "messages": carried(prepared)}))
+    shown = phase_lines(keyed_answer(answered, "ap-northeast-1", name), "ja")
+    note = f"SSM {name} は {OLD} ですが、SES は {NEW} を持っているため {NEW} を使いました。"
+    assert f'セレクタの注記: {note}別のセレクタを使うには "selector" を指定してください' in shown, shown
     assert prepared["record"]["name"] == f"{NEW}._domainkey.goo.ne.jp"
     sent = manager.run(PhaseRequest("phase_manager", "5", "goo.ne.jp", None))
     assert ({k: sent[k] for k in said}, sent["record"]) == (said, f"{NEW}._domainkey.goo.ne.jp")

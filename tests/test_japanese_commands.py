@@ -400,6 +400,23 @@ def test_an_invoked_phases_answer_is_said_again_from_its_fields() -> None:
     )
 
 
+def test_an_invoked_answers_sentence_this_version_cannot_say_stays_english() -> None:
+    """One step off: a key this catalogue lacks (another version's function), or a value missing, keeps the English."""
+    from byodkim.cli.rollout_lines import keyed_answer, phase_lines
+
+    answered = {
+        "phase": "7", "ses": "FAILED", "cause": "SES stopped looking for the record", "next": "publish the record",
+        "messages": {
+            "cause": {"key": "phase.no_such_key", "values": {}},
+            "next": {"key": "phase.failed_cause", "values": {}},  # {name} missing
+        },
+    }  # fmt: skip
+    assert phase_lines(keyed_answer(answered, "ap-northeast-1", "/x/selector"), "ja")[2:] == [
+        "原因: SES stopped looking for the record",
+        "次の手順: publish the record",
+    ]
+
+
 @pytest.mark.usefixtures("ja", "emulator")
 def test_continue_rollback_asks_in_japanese(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
     """The question before skipping resources, and the answer "no"; the stack's state is the library's to read."""

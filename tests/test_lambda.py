@@ -207,6 +207,14 @@ def test_phase_7_on_a_failed_identity_notifies_before_any_reregistration(deploym
     (notice,) = _messages(deployment["queue"])
     assert json.loads(notice)["cause"].startswith(f"SES stopped looking for {SELECTOR}._domainkey.goo.ne.jp")
     assert _key_time() == registered_at  # told first; nothing registered again
+    # As `phase 7 --invoke` gets the answer, through JSON: the cause and the way out said in Japanese.
+    from byodkim.cli.rollout_lines import keyed_answer, phase_lines
+    from test_japanese_sweep import english_sentences
+
+    shown = phase_lines(keyed_answer(json.loads(json.dumps(failed)), "ap-northeast-1", "/x/selector"), "ja")
+    assert [s for line in shown for s in english_sentences(line)] == [], shown
+    assert any(line.endswith("検証をやり直してください") for line in shown), shown
+    assert any(f"SES はこの鍵での {SELECTOR}._domainkey.goo.ne.jp の確認をやめました" in line for line in shown), shown
 
     record = DkimRecord("goo.ne.jp", SELECTOR, keyload.load_private_key(deployment["private"]).public.b64)
     publish_record(deployment["dns"], record.name, record.value)

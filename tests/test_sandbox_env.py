@@ -193,6 +193,42 @@ def test_sceptre_launch_with_a_stopped_sandboxs_environment_is_one_line(lang: st
     assert (done.returncode, done.stdout, done.stderr) == (1, "", expected.format(port=port, unset=UNSET) + "\n")
 
 
+def test_sceptre_delete_with_a_stopped_sandboxs_environment_is_one_line() -> None:
+    """``sceptre delete`` too: its stacks' hooks run side by side, and the refusal is still one line, before any call."""
+    port = free_port()
+    done = subprocess.run(
+        [str(Path(sys.executable).parent / "sceptre"), "--dir", "sceptre", "delete", "-y", "prod"],
+        capture_output=True,
+        text=True,
+        env={**_stale_environment(port), "LANG": "ja_JP.UTF-8"},
+        cwd=ROOT,
+        check=False,
+        timeout=120,
+    )
+    expected = (
+        f"エラー: AWS_ENDPOINT_URL は http://127.0.0.1:{port} ですが、このローカルアドレスには応答がありません。"
+        "停止した byodkim サンドボックスまたはエミュレーターの環境が残っています。AWS に接続するには環境を戻してください: "
+        f"{UNSET} (サンドボックスを使う場合は起動し直してください: uv run byodkim sandbox --keep)\n"
+    )
+    assert (done.returncode, done.stderr) == (1, expected)
+    # Sceptre's own list of what it would delete comes first (before any hook); nothing was asked of AWS.
+    assert done.stdout.startswith("The following stacks, in the following order, will be deleted:\n"), done.stdout
+
+
+def test_sceptre_status_with_a_stopped_sandboxs_environment_is_sceptres_own_line() -> None:
+    """``sceptre status`` runs no hook: docs/sceptre.md quotes what it says instead; this holds the quote true."""
+    port = free_port()
+    done = subprocess.run(
+        [str(Path(sys.executable).parent / "sceptre"), "--dir", "sceptre", "status", "prod"],
+        capture_output=True, text=True, env={**_stale_environment(port), "LANG": "C.UTF-8"}, cwd=ROOT, check=False,
+        timeout=120,
+    )  # fmt: skip
+    said = f'"Could not connect to the endpoint URL: \\"http://127.0.0.1:{port}/\\""\n'
+    assert (done.returncode, done.stdout + done.stderr) == (1, said)  # Sceptre prints it on stdout
+    quoted = '`"Could not connect to the endpoint URL: \\"http://127.0.0.1:4566/\\""`'
+    assert quoted in (ROOT / "docs" / "sceptre.md").read_text(encoding="utf-8")
+
+
 def _wait_for(path: Path, process: subprocess.Popen[str], seconds: float = 60) -> None:
     import time
 
@@ -301,7 +337,7 @@ def test_the_sandboxs_end_in_japanese_says_what_it_checked_stopped_and_what_come
     )  # fmt: skip
     assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-3000:]
     err = done.stderr.splitlines()
-    assert err[0].startswith("[ 1] goo.ne.jp のローカル権威サーバー (BIND) を 127.0.0.1:")
+    assert err[0].startswith("[ 1] goo.ne.jp のローカル権威サーバー (BIND) を 127.0.0.1:")  # the glossary's spelling
     assert err[8].startswith(
         "[ 9] SES が SUCCESS になりました: フェーズ 7 のスケジュールが Lambda を別プロセスで実行し"
     )

@@ -18,6 +18,7 @@ from byodkim.aws.session import Aws
 from byodkim.dmarc.arrival import is_s3_event, on_arrival
 from byodkim.errors import ByodkimError, InputError
 from byodkim.logs import RedactingFormatter
+from byodkim.messages import carried
 from byodkim.rollout.phases import Manager, ManagerConfig, parse_event
 
 log = logging.getLogger("byodkim")
@@ -56,6 +57,16 @@ def config() -> ManagerConfig:
     return ManagerConfig.from_environment(os.environ)
 
 
+def _answered(result: dict[str, Any]) -> dict[str, Any]:
+    """Return the phase's answer, its sentences' catalogue keys beside their English.
+
+    JSON keeps a sentence's English only; ``messages`` lets `byodkim phase --invoke` say it in the
+    operator's language (docs/lambda.md).
+    """
+    said = carried(result)
+    return {"ok": True, **result, **({"messages": said} if said else {})}
+
+
 def handler(event: object, context: object) -> dict[str, Any]:
     """Run one phase. A bad payload is answered with JSON; a failure of AWS or DNS raises.
 
@@ -72,7 +83,7 @@ def handler(event: object, context: object) -> dict[str, Any]:
         settings = config()
         request = parse_event(event, settings)
         aws = Aws()
-        return {"ok": True, **Manager(settings, aws, aws.default_region()).run(request)}
+        return _answered(Manager(settings, aws, aws.default_region()).run(request))
     except InputError as exc:
         log.warning("refused: %s", exc)
         return {"ok": False, "error": answer(exc)}

@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import sys
 import tempfile
+import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
@@ -237,14 +238,19 @@ def acting_stack() -> Any:  # noqa: ANN401 - sceptre's Stack
 
 
 class EndpointHook(Hook):  # type: ignore[misc] # sceptre is untyped
-    """``!byodkim_endpoint``, a ``before_launch`` hook: refuse a stopped sandbox's endpoint in one line.
+    """``!byodkim_endpoint`` (``before_launch``, ``before_delete``): refuse a stopped sandbox's endpoint in one line.
 
-    Sceptre's first call (the stack's status) comes before any create or update hook; with
-    ``AWS_ENDPOINT_URL`` left at a dead local port it would only say it cannot connect.
+    Sceptre's first call (the stack's status) comes after these hooks and before any create or
+    update hook; with ``AWS_ENDPOINT_URL`` left at a dead local port it would only say it cannot
+    connect. ``sceptre delete`` runs the stacks of a batch side by side, each with its hook: the
+    line is printed once, by the first to refuse. (``sceptre status`` runs no hook: docs/sceptre.md.)
     """
 
+    _refused = False
+    _lock = threading.Lock()
+
     def run(self) -> None:
-        """Stop the launch (one line on stderr, exit 1 as Sceptre's errors) when the endpoint is local and dead."""
+        """Stop the command (one line on stderr, exit 1 as Sceptre's errors) when the endpoint is local and dead."""
         import os
 
         from byodkim.aws.endpoint import refuse_dead_local
@@ -256,8 +262,11 @@ class EndpointHook(Hook):  # type: ignore[misc] # sceptre is untyped
         except ByodkimError as exc:
             from byodkim.messages import render, say
 
-            line = say("error.line", line=say("error.with_hint", message=exc.message, hint=exc.hint))
-            # Printed here, not as a SceptreException: Sceptre prints those as a JSON string, quoted and
-            # with every Japanese character escaped. SystemExit leaves through Sceptre's worker thread too.
-            print(render(line, _lang()), file=sys.stderr)  # noqa: T201 - this door's one error line
+            with EndpointHook._lock:
+                first, EndpointHook._refused = not EndpointHook._refused, True
+            if first:
+                line = say("error.line", line=say("error.with_hint", message=exc.message, hint=exc.hint))
+                # Printed here, not as a SceptreException: Sceptre prints those as a JSON string, quoted and
+                # with every Japanese character escaped. SystemExit leaves through Sceptre's worker thread too.
+                print(render(line, _lang()), file=sys.stderr)  # noqa: T201 - this door's one error line
             raise SystemExit(1) from None

@@ -81,16 +81,12 @@ class _Printable:
 
     def __init__(self, stream: TextIO, *, carriage_return: bool = False) -> None:
         self._stream, self._carriage_return = stream, carriage_return
+        self.terminal = stream  # for rich's live lines, which draw with escapes on purpose
 
     def write(self, text: str) -> int:
         from byodkim.text import printable
 
         return self._stream.write(printable(text, carriage_return=self._carriage_return))
-
-    @property
-    def terminal(self) -> TextIO:
-        """The stream under the filter, for rich's live line alone (its own sequences must act)."""
-        return self._stream
 
     def __getattr__(self, name: str) -> object:
         return getattr(self._stream, name)

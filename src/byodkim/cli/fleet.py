@@ -226,8 +226,9 @@ class Bar:
 
     WIDTH = 24
 
-    def __init__(self, label: str) -> None:
+    def __init__(self, label: str, lang: str = "en") -> None:
         self.label = label
+        self.lang = lang
         self.live = sys.stderr.isatty()
         self.shown = False
 
@@ -238,21 +239,33 @@ class Bar:
             self.shown = False
 
     def draw(self, progress: Progress) -> None:
-        """Redraw the bar."""
+        """Redraw the bar, in the run's language (a person watches it: it is a catalogue line too)."""
         if not self.live:
             return
+        from byodkim.cli.catalogue import Codes, text
+        from byodkim.messages import say
+
         filled = int(self.WIDTH * progress.done / max(progress.total, 1))
         eta = progress.eta
-        left = f", {_duration(eta)} left" if eta is not None and progress.done < progress.total else ""
-        failed = f", {progress.failed} failed" if progress.failed else ""
+        running = eta is not None and progress.done < progress.total
+        left = say("fleet.bar.left", time=_duration(eta)) if running and eta is not None else ""
+        failed = say("fleet.bar.failed", count=progress.failed) if progress.failed else ""
         bar = "#" * filled + "." * (self.WIDTH - filled)
-        click.echo(f"\r[{bar}] {progress.done}/{progress.total} {self.label}{failed}{left}", nl=False, err=True)
+        label = Codes("fleet.label.", self.lang).get(self.label, self.label)
+        said = say(
+            "fleet.bar", bar=bar, done=progress.done, total=progress.total, label=label, failed=failed, left=left
+        )
+        click.echo(f"\r{text(said, self.lang)}", nl=False, err=True)
         self.shown = True
 
 
-def _duration(seconds: float) -> str:
+def _duration(seconds: float) -> Said:
+    from byodkim.messages import say
+
     whole = int(seconds + 0.5)
-    return f"{whole // 60}m{whole % 60:02d}s" if whole >= 60 else f"{whole}s"  # noqa: PLR2004 - a minute
+    if whole >= 60:  # noqa: PLR2004 - a minute
+        return say("fleet.bar.minutes", minutes=whole // 60, seconds=f"{whole % 60:02d}")
+    return say("fleet.bar.seconds", seconds=whole)
 
 
 def run(
@@ -267,7 +280,7 @@ def run(
     """Run the units, print each outcome and the summary; return the exit code (1 if any failed, 130 if interrupted)."""
     from byodkim.rollout.fleet import Run
 
-    bar = Bar(label)
+    bar = Bar(label, lang)
 
     def show(outcome: Outcome, progress: Progress) -> None:
         bar.clear()

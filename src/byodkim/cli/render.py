@@ -15,7 +15,6 @@ if TYPE_CHECKING:
     from rich.console import Console
     from rich.progress import Progress, TaskID
     from rich.status import Status
-    from rich.text import Text
 
     from byodkim.aws.secrets import KeySource
     from byodkim.aws.ses import RegionResult
@@ -23,24 +22,20 @@ if TYPE_CHECKING:
 
 
 def _live_console() -> Console:
-    """Return rich's console on the terminal itself, not on the CLI's escaping stream.
-
-    Everything else the CLI prints passes a filter that shows control characters as escapes
-    (cli/__init__.py); rich's own cursor and colour sequences must act, so it writes to the stream
-    under that filter, and what it is given is made printable first (:func:`_plain`).
-    """
     from rich.console import Console
 
+    # rich draws with escapes of its own (cursor, colour): it writes to the terminal behind the CLI's
+    # printable stderr, which would show them as text; what it is given passes _safe() first.
     return Console(file=getattr(sys.stderr, "terminal", sys.stderr))
 
 
-def _plain(line: str) -> Text:
-    """Return ``line`` for rich: control characters as escapes, and no markup (a record may hold `[bold]`)."""
-    from rich.text import Text
+def _safe(line: str) -> str:
+    """Return ``line`` for rich: control characters as escapes (DNS text is written by others), no markup."""
+    from rich.markup import escape
 
     from byodkim.text import printable
 
-    return Text(printable(line))
+    return escape(printable(line))
 
 
 class StepProgress:
@@ -59,20 +54,17 @@ class StepProgress:
 
         shown = text(step, self.lang)
         if self.live:
-            self._show(shown, done, total)
+            self._show(_safe(shown), done, total)
         elif shown != self.last:
             click.echo(f"{shown}...", err=True)
         self.last = shown
 
     def _show(self, step: str, done: int, total: int) -> None:
-        from byodkim.text import printable
-
-        step = printable(step)
         if self._bar is None:
             from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn
 
             self._bar = Progress(
-                SpinnerColumn(), TextColumn("{task.description}", markup=False), BarColumn(), MofNCompleteColumn(),
+                SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                 console=_live_console(), transient=True,
             )  # fmt: skip
             self._bar.start()
@@ -117,14 +109,14 @@ class WaitProgress:
                 say("verify.ses_states", states=", ".join(f"{r} {v}" for r, v in state.ses.statuses.items())), self.lang
             )
         if self.live:
-            line = shown(
-                say("verify.waiting_live", seconds=int(state.elapsed), polls=state.polls, text=text), self.lang
+            line = _safe(
+                shown(say("verify.waiting_live", seconds=int(state.elapsed), polls=state.polls, text=text), self.lang)
             )
             if self._status is None:
-                self._status = _live_console().status(_plain(line))
+                self._status = _live_console().status(line)
                 self._status.start()
             else:
-                self._status.update(_plain(line))
+                self._status.update(line)
         elif not self.quiet and self.paced.due(text, state.elapsed):  # a log or CI job: never silent for long
             click.echo(shown(say("verify.waiting", seconds=int(state.elapsed), text=text), self.lang), err=True)
         self.last_text = text

@@ -118,9 +118,10 @@ def keyed_answer(result: Mapping[str, object], region: str, parameter: str) -> d
     """Return a deployed function's answer with the sentences it said keyed again, from the fields beside them.
 
     JSON keeps a sentence's English only; which selector was used (``selectorSource``) and when the
-    request went (``alreadySent``) are fields, so the line can be said in any language.
+    request went (``alreadySent``) are fields, and the function's other sentences carry their
+    catalogue keys and values in ``messages``, so each line can be said in any language.
     """
-    from byodkim.messages import say
+    from byodkim.messages import said_again, say
 
     keyed = dict(result)
     source = result.get("selectorSource")
@@ -132,4 +133,11 @@ def keyed_answer(result: Mapping[str, object], region: str, parameter: str) -> d
         keyed["selectorFrom"] = say("phase.from_ssm", name=parameter)
     if result.get("alreadySent") and "note" in result:
         keyed["note"] = say("phase.already_sent", at=result["alreadySent"])
+    # Every other sentence (selectorNote, phase 7's cause and next, ...) carries its key and values
+    # in "messages"; one this version cannot say stays the English the function wrote.
+    carried = keyed.pop("messages", None)
+    for name, line in carried.items() if isinstance(carried, dict) else ():
+        said = said_again(line)
+        if said is not None and name in keyed:
+            keyed[name] = said
     return keyed

@@ -93,13 +93,16 @@ def catalogue() -> dict[str, tuple[str, str]]:
     if _CATALOGUE is None:
         import importlib
 
-        _CATALOGUE = {}
+        # Built aside, then published whole: threads (Sceptre's hooks run one per stack) must never
+        # see a catalogue half filled, where a key written in a later table is missing.
+        built: dict[str, tuple[str, str]] = {}
         tables = [importlib.import_module(f"byodkim.messages.{name}").TEXTS for name in TABLES]
         for table in (*tables, *_DOORS):
-            doubled = _CATALOGUE.keys() & table.keys()
+            doubled = built.keys() & table.keys()
             if doubled:
                 raise KeyError(f"keys written twice: {sorted(doubled)}")
-            _CATALOGUE.update(table)
+            built.update(table)
+        _CATALOGUE = built
     return _CATALOGUE
 
 
@@ -152,6 +155,51 @@ class _Filler(string.Formatter):
 
 def _fill(text: str, values: Mapping[str, object], lang: str, names: Mapping[str, str] | None) -> str:
     return _Filler(lang, names).vformat(text, (), dict(values))
+
+
+def carried(answer: Mapping[str, object]) -> dict[str, object]:
+    """Return ``{field: {"key": KEY, "values": {...}}}`` for each field of ``answer`` that is a keyed line.
+
+    JSON keeps a :class:`Said`'s English only: an answer that crosses JSON (the deployed function's)
+    carries this beside its English fields, so the reader can say the line in its own language.
+    A line with a part JSON cannot hold as it is (a list of clauses) is left to its English.
+    """
+    found: dict[str, object] = {}
+    for name, value in answer.items():
+        if isinstance(value, Said) and value.key:
+            shown = _as_json(value)
+            if shown is not _UNSAID:
+                found[name] = shown
+    return found
+
+
+def said_again(carried_line: object) -> Said | None:
+    """Return the keyed line :func:`carried` wrote; ``None`` for one this catalogue cannot say (another version's)."""
+    if not isinstance(carried_line, dict) or not isinstance(carried_line.get("key"), str):
+        return None
+    key, values = carried_line["key"], carried_line.get("values", {})
+    if key not in catalogue() or not isinstance(values, dict):
+        return None
+    filled: dict[str, object] = {}
+    for name, value in values.items():
+        part = said_again(value) if isinstance(value, dict) else value
+        if part is None and value is not None:
+            return None  # a part it cannot say: the English the answer holds is what is shown
+        filled[name] = part
+    needed = {name for name in placeholders(text_of(key, "en")) if not name.startswith("@")}
+    return say(key, **filled) if needed <= filled.keys() else None
+
+
+_UNSAID = object()
+
+
+def _as_json(value: object) -> object:
+    if isinstance(value, Said) and value.key:
+        parts = {name: _as_json(part) for name, part in value.values.items()}
+        return _UNSAID if _UNSAID in parts.values() else {"key": value.key, "values": parts}
+    if value is None or isinstance(value, int | float | bool):
+        return value
+    return str(value) if isinstance(value, str) else _UNSAID
 
 
 def joined(lines: Iterable[object], lang: str, names: Mapping[str, str] | None = None, sep: str = "; ") -> str:
