@@ -140,12 +140,12 @@ def _deliver(text: str, recipients: list[str] | None = None) -> dict[str, Any]:
     return _control("/_byodkim/ses/inbound", payload)
 
 
-def _metric() -> list[float]:
+def _metric(domain: str = "goo.ne.jp") -> list[float]:
     cw = boto3.client("cloudwatch")
     data = cw.get_metric_statistics(
         Namespace="BYODKIM",
         MetricName="DmarcDkimAligned",
-        Dimensions=[{"Name": "Domain", "Value": "goo.ne.jp"}],
+        Dimensions=[{"Name": "Domain", "Value": domain}],
         StartTime="2000-01-01T00:00:00Z",
         EndTime="2100-01-01T00:00:00Z",
         Period=86400 * 365 * 100,
@@ -200,6 +200,23 @@ def test_a_report_showing_the_selector_failing_at_one_receiver_raises_the_alarm(
     raised = next(m for m in sent if (m["AlarmName"], m["NewStateValue"]) == (ALARM, "ALARM"))
     assert raised["Trigger"]["Dimensions"] == [{"value": "goo.ne.jp", "name": "Domain"}]
     assert "Threshold Crossed: 1 out of the last 1 datapoints [97.561] breached" in raised["NewStateReason"]
+    assert _alarm() == "OK"
+
+
+def test_a_selector_failing_for_another_domain_of_the_fleet_raises_the_any_domain_alarm(receiving: Sandbox) -> None:
+    """One step off the per-domain alarm: a fleet domain the template has no alarm of its own for."""
+    del receiving
+    other = MICROSOFT.read_bytes().replace(b"goo.ne.jp", b"fleet-two.example.jp")
+    other = other.replace(b"4e2c8f1a9b7d4e0f8a6c3b2d1e0f9a8b", b"fleet-two-report-1")
+    alerts = _alert_queue()
+    _messages(alerts)  # what earlier tests left
+    assert _deliver(_mail(other, "fleet-two.xml"))["actions"][0]["stored"] is True
+    _control("/_byodkim/idle", {"timeout": 120})
+    assert min(_metric("fleet-two.example.jp")) == pytest.approx(100.0 * 80 / 82)
+    _control("/_byodkim/clock", {"advance": 86400 + 600, "timeout": 60})
+    sent = [json.loads(json.loads(m["Body"])["Message"]) for m in _messages(alerts)]
+    raised = [m["AlarmName"] for m in sent if m["NewStateValue"] == "ALARM" and m["AlarmName"].startswith(ALARM)]
+    assert raised == [f"{ALARM}-any-domain"]  # goo.ne.jp's own alarm stays quiet: its mail passed
     assert _alarm() == "OK"
 
 

@@ -4,7 +4,8 @@ The dkim-manager Lambda's ``dmarc`` path. SES receiving stores each message sent
 address as an object; S3 tells the function, which reads the reports attached and sends, per
 domain: of the messages carrying a DKIM signature aligned with From (the domain's own key), the
 share the receiver passed on aligned DKIM (``BYODKIM/DmarcDkimAligned``, percent, dimension
-``Domain``), and how many they were (``BYODKIM/DmarcMessages``). For mail
+``Domain``; the same value again with no dimension, whose daily minimum is the worst domain's,
+for one alarm over the fleet), and how many they were (``BYODKIM/DmarcMessages``). For mail
 sent through SES, DMARC rests on DKIM alone: an alarm on the first metric sees a failing
 selector at a receiver the day its report arrives.
 """
@@ -72,9 +73,11 @@ def on_arrival(event: dict[str, Any], s3: S3Client, cloudwatch: CloudWatchClient
         passed = sum(row.count for row in signed if row.dkim_aligned)
         if messages:
             dimensions: list[DimensionTypeDef] = [{"Name": "Domain", "Value": domain}]
-            data.append(
-                {"MetricName": RATE, "Dimensions": dimensions, "Value": 100.0 * passed / messages, "Unit": "Percent"}
-            )
+            rate = 100.0 * passed / messages
+            data.append({"MetricName": RATE, "Dimensions": dimensions, "Value": rate, "Unit": "Percent"})
+            # And with no dimension: its minimum is the worst domain's, for one alarm over the fleet
+            # (CloudWatch does not aggregate across dimensions; a template cannot alarm per domain).
+            data.append({"MetricName": RATE, "Value": rate, "Unit": "Percent"})
             data.append({"MetricName": MESSAGES, "Dimensions": dimensions, "Value": messages, "Unit": "Count"})
     if data:
         cloudwatch.put_metric_data(Namespace=METRIC_NAMESPACE, MetricData=data)
