@@ -9,6 +9,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import click
@@ -439,6 +440,10 @@ def test_ctrl_c_on_a_kept_sandbox_says_what_it_stopped(tmp_path: Path) -> None:
         _wait_for(enter, process, seconds=300)
         exports = [line for line in enter.read_text().splitlines() if not line.startswith("#")]
     finally:
+        # A terminal's Ctrl-C: the group gets it and `uv run` forwards it too, so SIGINT comes twice,
+        # the second while the first one's cleanup runs; it must not cut what is said, nor exit 130.
+        process.send_signal(signal.SIGINT)
+        time.sleep(0.1)
         process.send_signal(signal.SIGINT)
         out, err = process.communicate(timeout=60)
     names = [line.removeprefix("export ").partition("=")[0] for line in exports]

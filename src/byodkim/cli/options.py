@@ -288,6 +288,22 @@ def public_key(key_file: Path | None, public_key_file: Path | None, passphrase: 
     return signing_key(key_file, passphrase).public
 
 
+def stop_once_on_sigint() -> None:
+    """Make Ctrl-C stop a long-running command once: the first SIGINT interrupts, later ones are ignored.
+
+    A terminal's Ctrl-C signals the whole foreground group, and `uv run` forwards it to its child as
+    well: the command gets two. The second would interrupt the cleanup the first started (servers
+    stopping, env files retired) and end it as an error ("interrupted; run the same command").
+    """
+    import signal
+
+    def stop(_signum: int, _frame: object) -> None:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGINT, stop)
+
+
 def stop_on_sigterm() -> None:
     """Turn SIGTERM into a normal exit, so `finally` blocks stop the servers we started."""
     import signal
