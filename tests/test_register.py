@@ -69,6 +69,33 @@ def test_new_key_is_stored_in_secrets_manager_and_reused(cli: Cli, emulator: Emu
     assert "ap-northeast-1: already registered (DKIM PENDING)" in again.out
 
 
+@pytest.mark.parametrize("layout", ["keys/s1.private.pem", "keys/goo.ne.jp/s1.private.pem"])
+def test_a_keygen_file_no_option_names_is_not_replaced_by_a_new_key(
+    cli: Cli, emulator: Emulator, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, layout: str
+) -> None:
+    """The report's `register` line has no --key-file; typed beside keygen's file it must not make another key."""
+    monkeypatch.chdir(tmp_path)
+    made = keys.generate()
+    folder = (tmp_path / layout).parent
+    keys.write_key_files(folder, "s1", made)
+    kms_key = boto3.client("kms").create_key(Description="phase-1 stand-in")["KeyMetadata"]["KeyId"]
+    refused = cli("register", "--domain", "goo.ne.jp", "--selector", "s1", "--kms-key-id", kms_key)
+    assert (refused.code, refused.out) == (2, "")
+    assert refused.err == (
+        f"error: no key was named and `{layout}` holds a key for s1: register would make a new key instead, "
+        f"and the record made from `{layout}` would never match what SES signs with; "
+        f"give --key-file {layout} to register that key\n"
+    )
+    secrets = boto3.client("secretsmanager")
+    assert secrets.list_secrets()["SecretList"] == []  # nothing stored
+    # One step off: once that key is stored, the same line reads it from the secret (a second region, a re-run).
+    stored = cli("register", "--domain", "goo.ne.jp", "--selector", "s1", "--key-file", layout, "--kms-key-id", kms_key)
+    assert stored.code == 0, stored.err
+    again = cli("register", "--domain", "goo.ne.jp", "--selector", "s1")
+    assert again.code == 0, again.err
+    assert again.out.startswith(f"key {made.public.fingerprint}: read from secret byodkim/dkim/goo.ne.jp/s1")
+
+
 def test_rerun_sends_no_dkim_call(cli: Cli, emulator: Emulator, openssl_keys: OpenSSLKeys) -> None:
     assert (
         cli(

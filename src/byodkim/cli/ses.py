@@ -35,6 +35,7 @@ from byodkim.errors import InputError
 if TYPE_CHECKING:
     from byodkim.aws.ses import RegionResult, RegionStatus
     from byodkim.aws.session import Aws
+    from byodkim.deployment import DomainSpec
     from byodkim.dkim.keys import PublicKey
     from byodkim.rollout.registration import Registered
 
@@ -112,6 +113,7 @@ def register(
         key=signing_key(key_file, passphrase) if key_file is not None else None,
         secret_id=secret_id,
         key_dir=key_dir,
+        unnamed_key_files=_keygen_files(specs, key_file, secret_id, key_dir, many=many),
     )
     aws = targets.aws(specs)
     todo = units(specs, aws.default_region)
@@ -320,3 +322,14 @@ def _cnames_to_publish(aws: Aws, domain: str, switched: tuple[str, ...], lang: s
                     lang,
                 )
             )
+
+
+def _keygen_files(
+    specs: list[DomainSpec], key_file: Path | None, secret_id: str | None, key_dir: Path | None, *, many: bool
+) -> tuple[Path, ...]:
+    """Return keygen's files for one domain's selector under ./keys, when no key source was named."""
+    if many or key_file is not None or secret_id is not None or key_dir is not None:
+        return ()
+    spec = specs[0]
+    found = (Path("keys") / f"{spec.selector}.private.pem", Path("keys") / spec.domain / f"{spec.selector}.private.pem")
+    return tuple(path for path in found if path.is_file())

@@ -9,6 +9,21 @@ from __future__ import annotations
 
 TEXTS: dict[str, tuple[str, str]] = {
     # register (cli/ses.py, rollout/registration.py, aws/ses.py).
+    # register with no key named, a secret not made yet, and keygen's file for the selector on disk.
+    "register.local_key_unused": (
+        (
+            "no key was named and `{path}` holds a key for {selector}: register would make a new key instead, "
+            "and the record made from `{path}` would never match what SES signs with"
+        ),
+        (
+            "鍵が指定されておらず、`{path}` に {selector} の鍵があります。このままでは別の新しい鍵を作って登録するため、"
+            "`{path}` から作ったレコードは SES の署名と一致しません"
+        ),
+    ),
+    "register.local_key_hint": (
+        "give {@key_file} {path} to register that key",
+        "その鍵を登録するには {@key_file} {path} を付けてください",
+    ),
     "register.key_or_secret": (
         "give {@key_file} or {@secret_id}, not both",
         "{@key_file} と {@secret_id} は同時に指定できません",

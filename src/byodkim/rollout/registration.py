@@ -46,6 +46,9 @@ class RegisterRequest:
     key: SigningKey | None = None  # one domain's key, from a file
     secret_id: str | None = None  # one domain's secret, named
     key_dir: Path | None = None  # keygen's folder: DIR/DOMAIN/SELECTOR.private.pem per domain
+    # One domain, no key named: keygen's files for its selector found on disk. A new key made beside
+    # one would never match the record the DNS team was given from it: deny by default.
+    unnamed_key_files: tuple[Path, ...] = ()
 
 
 @dataclass
@@ -208,6 +211,12 @@ class Registrar:
             dry_run=True,
             prefix=self.request.secret_prefix,
         )
+        if source.generated and self.request.unnamed_key_files:
+            path = self.request.unnamed_key_files[0]
+            raise InputError(
+                say("register.local_key_unused", path=path, selector=spec.selector),
+                say("register.local_key_hint", path=path),
+            )
         return DomainKey(source.key, source.secret_id, source.action, source, region)
 
     def _store(self, spec: DomainSpec) -> DomainKey:
