@@ -177,3 +177,37 @@ def test_the_redactor_leaves_names_and_prose_alone() -> None:
     prose = "\n".join(["the record is published on every server now"] * 6)
     for text in (name, arn, prose):
         assert redact(text) == text
+
+
+def test_an_endpoint_that_answers_a_web_page_is_one_line(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    """AWS_ENDPOINT_URL at a local web server (not AWS, not dead): its 404 page is one line, not the page."""
+    import http.server
+    import threading
+
+    class Page(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # SESv2 reads are GETs
+            body = "<!DOCTYPE HTML>\n<html>\n<head><title>Error</title></head>\n<body>\n" + "<p>x</p>\n" * 200
+            self.send_response(404)
+            self.send_header("Content-Type", "text/html")
+            self.end_headers()
+            self.wfile.write(body.encode())
+
+        def log_message(self, *_args: object) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Page)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        monkeypatch.setenv("AWS_ENDPOINT_URL", f"http://127.0.0.1:{server.server_address[1]}")
+        monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+        monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+        monkeypatch.setenv("AWS_REGION", "ap-northeast-1")
+        done = cli("status", "--domain", "goo.ne.jp", "--no-dns", "--lang", "en")
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert done.code != 0
+    lines = (done.out + done.err).splitlines()
+    assert len(lines) == 1, lines  # a 404 is not retried: the one error line and nothing else
+    assert lines[0].startswith("ap-northeast-1: error: GetEmailIdentity failed: 404: <!DOCTYPE HTML> <html> <head>")
+    assert len(lines[0]) < 400

@@ -177,7 +177,9 @@ def test_break_phase_2_refuses_an_endpoint_that_is_not_the_emulator(
 def test_break_phase_2_refuses_a_port_nothing_answers_on(cli: Cli) -> None:
     done = cli("sandbox", "break-phase-2", "--lang", "en")  # no_credentials: http://127.0.0.1:9
     assert (done.code, done.out) == (2, "")
-    assert done.err.startswith("error: AWS_ENDPOINT_URL (http://127.0.0.1:9) is not a byodkim emulator: ")
+    # A stopped sandbox's environment: the line every command gives, with the unset line.
+    assert done.err.startswith("error: AWS_ENDPOINT_URL is http://127.0.0.1:9, a local address where nothing answers: ")
+    assert "unset AWS_ENDPOINT_URL" in done.err
 
 
 def test_break_phase_2_on_an_emulator_without_the_stacks_changes_nothing(cli: Cli, emulator: Emulator) -> None:

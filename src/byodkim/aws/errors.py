@@ -38,8 +38,15 @@ def translate(exc: BaseException) -> ByodkimError | None:
     return None
 
 
+_MESSAGE_CHARS = 300  # AWS's own messages are a sentence or two; more is a page from something else
+
+
 def _failed(operation: str, code: str, message: str) -> str:
     """Return an AWS refusal with no advice of ours: the operation, AWS's code and AWS's own words."""
+    # One line: an endpoint that is not AWS (a web server, a proxy's error page) answers with a page.
+    message = " ".join(message.split())
+    if len(message) > _MESSAGE_CHARS:
+        message = message[: _MESSAGE_CHARS - 1] + "…"
     if message:
         return say("aws.call_failed", operation=operation, code=code, message=message)
     return say("aws.call_failed_code", operation=operation, code=code)

@@ -56,6 +56,9 @@ def emulator_endpoint(environ: Mapping[str, str]) -> str:
     endpoint = environ.get(ENDPOINT_ENV, "").strip().rstrip("/")
     if not endpoint:
         raise InputError(say("breakage.no_endpoint"), say("breakage.start_sandbox"))
+    from byodkim.aws.endpoint import refuse_dead_local
+
+    refuse_dead_local(endpoint, environ)  # a stopped sandbox's environment: the same line, with its unset line
     if not endpoint.startswith(("http://", "https://")) or not _answers_as_emulator(endpoint):
         raise InputError(say("breakage.not_emulator", endpoint=endpoint), say("breakage.start_sandbox"))
     return endpoint
