@@ -237,8 +237,8 @@ TEXTS: dict[str, tuple[str, str]] = {
         "エミュレーターと DNS サーバーを Ctrl-C まで動かしたままにし、接続方法を表示します",
     ),
     "help.byodkim sandbox --from-start": (
-        "With --keep: stop where the runbook starts (stacks launched; no key, no identity) so it can be typed.",
-        "--keep と併用: 手順書を手で打てるように、手順書の出発点 (スタック作成済み、鍵も ID もない状態) で止めます",
+        "With --keep: stop where the runbook starts (stacks launched; no key of ours yet) so it can be typed.",
+        "--keep と併用: 手順書を手で打てるように、手順書の出発点 (スタック作成済み、独自の鍵は未登録の状態) で止めます",
     ),
     "help.byodkim sandbox --mail-from-subdomain": (
         "Rehearse a custom MAIL FROM (e.g. mail): phase 3 sets it, the DNS team publishes its MX and SPF.",

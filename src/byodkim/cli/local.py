@@ -121,7 +121,7 @@ def _retire(files: EnvFiles, environment: dict[str, str]) -> object:
 @click.option(
     "--from-start",
     is_flag=True,
-    help="With --keep: stop where the runbook starts (stacks launched; no key, no identity) so it can be typed.",
+    help="With --keep: stop where the runbook starts (stacks launched; no key of ours yet) so it can be typed.",
 )
 @click.option(
     "--mail-from-subdomain",

@@ -27,8 +27,8 @@ TEXTS: dict[str, tuple[str, str]] = {
         "フェーズ 1-5、7、8 と共通スタックを Sceptre で作成しました (レイヤーをビルドして公開)",
     ),
     "sandbox.step.launched_from_start": (
-        "phases 1-5, 7, 8 and shared stacks launched with Sceptre; no key, no identity yet",
-        "フェーズ 1-5、7、8 と共通スタックを Sceptre で作成しました。鍵と ID はまだありません",
+        "phases 1-5, 7, 8 and shared stacks launched with Sceptre; no key of ours yet (phase 3's identity signs with Easy DKIM)",
+        "フェーズ 1-5、7、8 と共通スタックを Sceptre で作成しました。独自の鍵はまだ登録していません (フェーズ 3 の ID は Easy DKIM で署名します)",
     ),
     "sandbox.step.key": (
         "DKIM key generated (RSA 2048, PKCS#1, 0600)",
