@@ -7,6 +7,7 @@ from dataclasses import asdict
 from typing import TYPE_CHECKING, Any
 
 from byodkim.messages import render as in_lang
+from byodkim.messages import say
 from byodkim.rollout.nextstep import next_step
 from byodkim.text import display_width
 
@@ -233,7 +234,8 @@ class _Memo:
             self.lines.append(self.item + shown)
             for answer in view.servers:
                 serial = f" {self.t['serial']} {answer.serial}" if answer.serial is not None else ""
-                self.lines.append(f"{self.sub}{answer.server}: {answer.outcome}{serial}")
+                outcome = in_lang(say(f"outcome.{answer.outcome}"), self.lang)
+                self.lines.append(f"{self.sub}{answer.server}: {outcome}{serial}")
         self.lines.append("")
 
     def posture(self, posture: Posture | None) -> None:

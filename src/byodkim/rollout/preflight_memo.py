@@ -54,7 +54,7 @@ TEXT: dict[str, dict[str, str]] = {
         "summary_ok": "no finding: `uv run sceptre --dir sceptre launch {group}` removes or replaces nothing that is not retained, accepted or known to hold no data, and takes no name in use",
     },
     "ja": {
-        "title": "`uv run sceptre --dir sceptre launch {group}` の事前確認（プリフライト）: 更新が何を変えるかを実行前に確認",
+        "title": "`uv run sceptre --dir sceptre launch {group}` の事前確認 (プリフライト): 更新が何を変えるかを実行前に確認",
         "stack": "{stack} ({name}): {status}",
         "in_use": "名前は使用中: {holder}",
         "outside": "どのスタックにも属さないリソース",
