@@ -54,3 +54,46 @@ def test_the_memo_prints_the_command_as_the_user_runs_byodkim() -> None:
     assert "  $ uv run byodkim rotate --domain goo.ne.jp" in render(done, "text", "en", "uv run byodkim")
     assert "  $ byodkim rotate --domain goo.ne.jp" in render(done, "text", "en", "byodkim")
     assert '"next_command": "byodkim rotate' in render(done, "json", "en", "byodkim")
+
+
+def _rolled_back(*, cause: bool) -> Rollout:
+    """Phase 2's update failed on a layer that does not exist and was rolled back (break-phase-2's state)."""
+    from byodkim.rollout.report import way_out
+
+    rollout = _rollout([_region("PENDING")], [DnsView("new-1", True, "2/2 servers publish the key")])
+    phase2 = next(s for s in rollout.stacks if s.stack == "phase-2-dkim-system")
+    phase2.status = "UPDATE_ROLLBACK_COMPLETE"
+    if cause:
+        phase2.failed_resource, phase2.failed_type = "DkimManagerFunction", "AWS::Lambda::Function"
+        phase2.reason = "Layer version arn:aws:lambda:ap-northeast-1:123456789012:layer:dkim:99 does not exist"
+    phase2.way_out = way_out(phase2, TARGET)
+    return rollout
+
+
+LAYER_WAY_OUT = "scripts/create-layer.sh prod aws-ses-migration && uv run sceptre --dir sceptre launch -y prod/phase-2-dkim-system.yaml"
+
+
+def test_a_rolled_back_update_with_a_cause_makes_the_way_out_the_command() -> None:
+    step = next_step(_rolled_back(cause=True))
+    assert step.command_as("uv run byodkim") == LAYER_WAY_OUT  # what the Stacks section prints as its way out
+    assert phrase(step.step, "en").startswith("The last update of phase-2-dkim-system was rolled back")
+    assert step.then is not None  # the rollout's own step follows the relaunch
+    assert step.then.command.endswith("--ses --wait")
+    for lang, rolled, then in (("en", "The last update of", "Then: Wait for SES"), ("ja", "直近の更新は", "その後: ")):
+        text = render(_rolled_back(cause=True), "text", lang, "uv run byodkim")
+        paragraph = text.split("\n\n")[-1]
+        assert f"{rolled}" in paragraph
+        lines = paragraph.splitlines()
+        dollars = [line for line in lines if line.startswith("  $ ")]
+        assert dollars[0] == f"  $ {LAYER_WAY_OUT}", text  # the first command is the way out, not the next step
+        assert dollars[1].startswith("  $ uv run byodkim verify --domain goo.ne.jp"), text
+        assert any(line.startswith(f"  {then}") for line in lines), text
+    as_json = render(_rolled_back(cause=True), "json", "en", "byodkim")
+    assert f'"next_command": "{LAYER_WAY_OUT}"' in as_json
+
+
+def test_a_rolled_back_stack_without_a_cause_stays_a_note() -> None:
+    step = next_step(_rolled_back(cause=False))
+    assert step.then is None
+    assert step.command.endswith("--ses --wait")  # usable as it runs: the rollout goes on
+    assert [n.key for n in step.notes] == ["rolled_back"]

@@ -309,6 +309,89 @@ def test_wait_ses_stops_on_failed(
     )
 
 
+def _register_other_key(cli: Cli, tmp_path: Path) -> str:
+    """Register a key other than ``key_files``'s for goo.ne.jp and SELECTOR; return its fingerprint."""
+    other = keys.generate()
+    keys.write_key_files(tmp_path, SELECTOR, other)
+    private = tmp_path / f"{SELECTOR}.private.pem"
+    assert cli("register", "--domain", "goo.ne.jp", "--selector", SELECTOR, "--key-file", private).code == 0
+    return other.public.fingerprint
+
+
+def _ses_verify(cli: Cli, public: Path, server: LocalNameServer, *extra: str) -> tuple[int, str, str]:
+    args = ["verify", "--domain", "goo.ne.jp", "--selector", SELECTOR, "--public-key-file", str(public)]
+    result = cli(*args, "--nameserver", server.spec, "--query-timeout", "1", "--ses", *extra)
+    return result.code, result.out, result.err
+
+
+def test_ses_holding_another_key_stops_the_wait_at_once(
+    cli: Cli, emulator: Emulator, goo_dns: LocalNameServer, key_files: tuple[Path, DkimRecord], tmp_path: Path
+) -> None:
+    public, record = key_files
+    held = _register_other_key(cli, tmp_path)
+    publish_record(goo_dns, record.name, record.value)  # the record matches the key given, not SES's
+    given = keyload.load_public_key(public).fingerprint
+    started = time.monotonic()
+    code, _, err = _ses_verify(cli, public, goo_dns, "--wait", "--interval", "0.2", "--timeout", "60s")
+    assert time.monotonic() - started < 20  # at once, not at the timeout
+    secret = f"byodkim/dkim/goo.ne.jp/{SELECTOR}"
+    assert (code, err) == (
+        1,
+        (
+            f"error: SES signs with the key in secret `{secret}` (key {held}), not the key given (key {given}): "
+            f"SES will not verify this record; publish the record of the secret's key, then check it with "
+            f"--secret-id `{secret}` in place of the key file\n"
+        ),
+    )
+    calls = [c["operation"] for c in emulator.control("/_byodkim/calls")["calls"] if c["service"] == "secretsmanager"]
+    assert "GetSecretValue" not in calls[calls.index("DescribeSecret") :]  # verify read the description only
+    ja = _ses_verify(cli, public, goo_dns, "--lang", "ja")
+    assert ja[0] == 1
+    assert f"SES が署名に使うのはシークレット `{secret}` の鍵 (鍵 {held})" in ja[2]
+
+
+def test_ses_holding_the_same_key_is_no_finding(
+    cli: Cli, emulator: Emulator, goo_dns: LocalNameServer, key_files: tuple[Path, DkimRecord]
+) -> None:
+    public, record = key_files
+    private = next(public.parent.glob("*.private.pem"))
+    assert cli("register", "--domain", "goo.ne.jp", "--selector", SELECTOR, "--key-file", private).code == 0
+    publish_record(goo_dns, record.name, record.value)
+    code, out, err = _ses_verify(cli, public, goo_dns)
+    assert (code, err) == (1, "")  # SES has not looked yet: PENDING, and nothing more
+    assert out.splitlines()[-1] == "SES ap-northeast-1: PENDING"
+
+
+def test_ses_without_a_secret_is_no_finding(
+    cli: Cli, emulator: Emulator, goo_dns: LocalNameServer, key_files: tuple[Path, DkimRecord], tmp_path: Path
+) -> None:
+    import boto3
+
+    public, record = key_files
+    _register_other_key(cli, tmp_path)
+    secrets = boto3.client("secretsmanager", region_name="ap-northeast-1")
+    secrets.delete_secret(SecretId=f"byodkim/dkim/goo.ne.jp/{SELECTOR}", ForceDeleteWithoutRecovery=True)
+    publish_record(goo_dns, record.name, record.value)
+    code, out, err = _ses_verify(cli, public, goo_dns)
+    assert (code, err) == (1, "")  # the key is kept elsewhere: nothing to compare with, SES's own word only
+    assert out.splitlines()[-1] == "SES ap-northeast-1: PENDING"
+
+
+def test_ses_with_describe_secret_denied_is_the_usual_line(
+    cli: Cli, emulator: Emulator, goo_dns: LocalNameServer, key_files: tuple[Path, DkimRecord], tmp_path: Path
+) -> None:
+    public, record = key_files
+    _register_other_key(cli, tmp_path)
+    publish_record(goo_dns, record.name, record.value)
+    fault = {"service": "secretsmanager", "operation": "DescribeSecret", "kind": "error"}
+    emulator.control("/_byodkim/faults", {"faults": [{**fault, "code": "AccessDeniedException", "count": -1}]})
+    code, _, err = _ses_verify(cli, public, goo_dns)
+    assert (code, err) == (
+        1,
+        "error: AWS denied DescribeSecret (AccessDeniedException); grant the caller this action, or use a profile that has it\n",
+    )
+
+
 USAGE = [
     (["--nameserver", "127.0.0.1:99999"], "error: Invalid value for '--nameserver': name server `127.0.0.1:99999` has a bad port; give HOST or HOST:PORT, e.g. 192.0.2.53:53 (see 'byodkim verify --help')"),
     (["--nameserver", ":53"], "error: Invalid value for '--nameserver': name server `:53` has no host; give HOST or HOST:PORT, e.g. 192.0.2.53:53 (see 'byodkim verify --help')"),

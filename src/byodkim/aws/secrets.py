@@ -206,6 +206,20 @@ def read_public_key(client: SecretsManagerClient, secret_id: str) -> PublicKey |
     return None if key is None else key.public
 
 
+def described_public_key(client: SecretsManagerClient, secret_id: str) -> PublicKey | None:
+    """Return the public key the description of ``secret_id`` carries; ``None`` if no secret or no key there.
+
+    Only DescribeSecret: a check that needs the public half never reads the value (each read
+    is a key read to the security stack's alarm).
+    """
+    try:
+        return _described_public(client, secret_id)
+    except Exception as exc:
+        if error_code(exc) == "ResourceNotFoundException":
+            return None
+        raise
+
+
 def described_keys(client: SecretsManagerClient, prefix: str) -> dict[str, PublicKey]:
     """Return every secret under ``prefix`` whose description carries its public key: name -> key.
 

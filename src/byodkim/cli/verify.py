@@ -21,12 +21,15 @@ from byodkim.cli.options import (
     signing_key,
 )
 from byodkim.cli.render import WaitProgress, verify_result
-from byodkim.errors import InputError
+from byodkim.errors import ByodkimError, InputError
 
 if TYPE_CHECKING:
     from pathlib import Path
 
+    from mypy_boto3_secretsmanager import SecretsManagerClient
+
     from byodkim.deployment import DomainSpec
+    from byodkim.dkim.keys import PublicKey
 
 
 @click.command()
@@ -108,6 +111,7 @@ def verify(
         signing = None
     # With the private key, a receiver (dkimpy) also verifies a signed message against each answer.
     expected = signing.public if signing is not None else public_key(key_file, public_key_file, passphrase)
+    _ses_signs_with(aws.client("secretsmanager", chosen[0]) if ses and aws is not None else None, specs[0], expected)
     work = VerifyWork(
         aws, targets.nameservers, query_timeout, public_keys={domain: expected}, signing=signing, lean=False
     )
@@ -165,3 +169,28 @@ def _verify_fleet(
     fleet.ready(aws, domains, "secretsmanager", *(("sesv2",) if ses else ()))
     work = VerifyWork(aws, targets.nameservers, query_timeout, prefix, public_keys(aws, domains, prefix))
     return fleet.run(todo, work, output, "checked", lang=lang)
+
+
+def _ses_signs_with(client: SecretsManagerClient | None, spec: DomainSpec, given: PublicKey) -> None:
+    """Stop when register kept another key for this domain and selector: SES would stay PENDING for good.
+
+    SES verifies the record against the key it signs with, the one in the secret; a record of
+    any other key matches on every server and still never verifies, so --wait would sit out 72 h.
+    Only the secret's description is read (its public half), never its value.
+    """
+    from byodkim import deployment
+    from byodkim.aws.secrets import described_public_key
+    from byodkim.messages import say
+
+    if client is None:
+        return  # without --ses, SES's verdict is not asked for
+    target = fleet.declared()
+    prefix = target.secret_prefix if target is not None else deployment.SECRET_PREFIX
+    secret = deployment.secret_id(spec.domain, spec.selector, prefix)
+    held = described_public_key(client, secret)
+    if held is None or held.fingerprint == given.fingerprint:
+        return  # no secret (the key is kept elsewhere), or the very key SES signs with
+    raise ByodkimError(
+        say("verify.ses_other_key", secret=secret, held=held.fingerprint, given=given.fingerprint),
+        say("verify.ses_other_key_hint", secret=secret),
+    )

@@ -37,6 +37,14 @@ TEXTS: dict[str, tuple[str, str]] = {
         "SES {region} gave up (FAILED): with the record live, run `byodkim register` again to restart verification",
         "SES {region} は確認をあきらめました (FAILED): レコードを公開したまま byodkim register を再実行して確認をやり直してください",
     ),
+    "verify.ses_other_key": (
+        "SES signs with the key in secret `{secret}` (key {held}), not the key given (key {given}): SES will not verify this record",
+        "SES が署名に使うのはシークレット `{secret}` の鍵 (鍵 {held}) で、指定された鍵 (鍵 {given}) ではありません: このレコードでは SES の確認は通りません",
+    ),
+    "verify.ses_other_key_hint": (
+        "publish the record of the secret's key, then check it with {@secret_id} `{secret}` in place of the key file",
+        "シークレットの鍵のレコードを公開し、鍵ファイルの代わりに {@secret_id} `{secret}` を指定して確認してください",
+    ),
     "verify.waiting": ("waiting {seconds}s: {text}", "待機中 {seconds} 秒: {text}"),
     "verify.waiting_live": (
         "waiting {seconds}s (poll {polls}): {text}",

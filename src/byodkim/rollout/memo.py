@@ -53,6 +53,7 @@ TEXT: dict[str, dict[str, str]] = {
         "wait": "Wait for SES to find the record and report SUCCESS (up to 72 hours).",
         "failed": "SES gave up (FAILED). With the record live everywhere, register again to restart verification.",
         "done": "BYODKIM is active in every region. Keep the record; rotate keys with byodkim rotate when due.",
+        "then": "Then: {step}",
         "rolled_back": "The last update of {stacks} was rolled back: it runs its previous configuration. Fix the cause shown above and launch it again; if Sceptre then says 'No updates', what is in git is what runs.",
         "config_selector": "The Sceptre config says `selector: {config}` but SES signs with {ses} in {regions}: change that line in {file} to `selector: {ses}`, so the next launch and phases 4, 5 and 7 use the key SES holds.",
     },
@@ -97,6 +98,7 @@ TEXT: dict[str, dict[str, str]] = {
         "wait": "SES がレコードを確認して SUCCESS になるまで待ちます（最大 72 時間）。",
         "failed": "SES の確認が失敗しました (FAILED)。全サーバーでレコードが公開されていることを確認のうえ、再登録して確認をやり直してください。",
         "done": "すべてのリージョンで BYODKIM が有効です。レコードは残したままにし、鍵の更新時期には byodkim rotate を使ってください。",
+        "then": "その後: {step}",
         "rolled_back": "{stacks} の直近の更新はロールバックされ、以前の設定で動いています。上記の原因を直して再度 launch してください。Sceptre が 'No updates' と表示した場合は、git の設定どおりに動いています。",
         "config_selector": "Sceptre の設定は `selector: {config}` ですが、SES は {regions} で {ses} で署名しています。{file} のその行を `selector: {ses}` に変えてください。次の launch とフェーズ 4、5、7 が SES の鍵を使うようになります。",
     },
@@ -134,6 +136,9 @@ def as_dict(rollout: Rollout, lang: str = "en") -> dict[str, Any]:
         "next_step": phrase(step.step, lang),
         "next_command": step.command,
         "notes": [phrase(note, lang) for note in step.notes],
+        # After a stack's way out (next_command), the rollout's own step.
+        "then_step": phrase(step.then.step, lang) if step.then else None,
+        "then_command": step.then.command if step.then else None,
     }
 
 
@@ -284,3 +289,8 @@ class _Memo:
         command = step.command_as(prefix)
         if command:
             self.lines.append(f"  `{command}`" if self.md else f"  $ {command}")
+        if step.then is not None:
+            self.lines.append(self.item + self.t["then"].format(step=phrase(step.then.step, lang)))
+            after = step.then.command_as(prefix)
+            if after:
+                self.lines.append(f"  `{after}`" if self.md else f"  $ {after}")

@@ -32,6 +32,7 @@ class NextStep:
     step: Phrase
     command: str = ""
     notes: tuple[Phrase, ...] = ()
+    then: NextStep | None = None  # the rollout's own step, once this way out of a stack is run
 
     def command_as(self, prefix: str) -> str:
         """Return the command as the user runs byodkim (``uv run byodkim`` or ``byodkim``)."""
@@ -42,12 +43,22 @@ class NextStep:
 
 def next_step(rollout: Rollout) -> NextStep:
     """Return the first thing that is not done, and the command for it."""
+    # UPDATE_ROLLBACK_COMPLETE is usable (the previous configuration runs) and stays until
+    # the next real update, so it never blocks the rollout's own step. With a cause shown (a
+    # failed update, e.g. phase 2 given a layer that does not exist), the paragraph asks for
+    # the relaunch, so its command is the stack's way out and the rollout's step follows it.
+    rolled_back = [s for s in rollout.stacks if s.status == "UPDATE_ROLLBACK_COMPLETE"]
+    caused = [s for s in rolled_back if s.failed_resource and s.way_out]
+    said = Phrase("rolled_back", {"stacks": ", ".join(s.stack for s in rolled_back)})
+    step = _rollout_step(rollout, () if caused or not rolled_back else (said,))
+    if not caused or step.step.key == "fix":
+        return step if not caused else NextStep(step.step, step.command, (said, *step.notes))
+    return NextStep(said, caused[0].way_out or "", step.notes, then=NextStep(step.step, step.command))
+
+
+def _rollout_step(rollout: Rollout, notes: tuple[Phrase, ...]) -> NextStep:
     domain, sel = rollout.domain, rollout.selector or "SELECTOR"
     regions = rollout.regions
-    # UPDATE_ROLLBACK_COMPLETE is usable (the previous configuration runs) and stays until
-    # the next real update, so it is noted, not made the blocking next step.
-    rolled_back = [s.stack for s in rollout.stacks if s.status == "UPDATE_ROLLBACK_COMPLETE"]
-    notes: tuple[Phrase, ...] = (Phrase("rolled_back", {"stacks": ", ".join(rolled_back)}),) if rolled_back else ()
     notes += _config_selector(rollout)
     broken = [s for s in rollout.stacks if s.status in FAILED and s.status != "UPDATE_ROLLBACK_COMPLETE"]
     if broken:
