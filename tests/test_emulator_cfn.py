@@ -801,3 +801,43 @@ def test_a_failed_nested_stack_fails_its_parent_and_a_failed_parent_update_rolls
     cfn.update_stack(StackName="parent", TemplateBody=parent("two", Clash={**_bucket("clash"), "DependsOn": "Child"}))
     assert _status(cfn, "parent") == "UPDATE_ROLLBACK_COMPLETE"
     assert ssm.get_parameter(Name="/nested/p")["Parameter"]["Value"] == "one"
+
+
+@pytest.mark.parametrize(
+    ("expression", "valid"),
+    [
+        ("rate(1 minute)", True),
+        ("rate(15 minutes)", True),
+        ("rate(1 day)", True),
+        ("rate(1 minutes)", False),  # AWS: a value of 1 takes the singular
+        ("rate(5 hour)", False),  # and one over 1 the plural
+        ("rate(0 minutes)", False),  # a positive number
+        ("rate( minutes)", False),
+        ("rate(5  minutes)", False),
+    ],
+)
+def test_eventbridge_takes_the_rate_expressions_aws_takes(emulator: Emulator, expression: str, valid: bool) -> None:
+    del emulator
+    events = boto3.client("events")
+    if valid:
+        events.put_rule(Name="r", ScheduleExpression=expression)
+        assert events.describe_rule(Name="r")["ScheduleExpression"] == expression
+        return
+    with pytest.raises(ClientError, match="Parameter ScheduleExpression is not valid"):
+        events.put_rule(Name="r", ScheduleExpression=expression)
+
+
+def test_a_stack_with_a_rate_aws_refuses_fails_and_rolls_back(emulator: Emulator) -> None:
+    """One step off PutRule: the same expression from a template (phase 7's ScheduleExpression parameter)."""
+    del emulator
+    cfn = boto3.client("cloudformation")
+    rule = {"Type": "AWS::Events::Rule", "Properties": {"ScheduleExpression": {"Ref": "Schedule"}}}
+    template = _body({"Activation": rule}, Parameters={"Schedule": {"Type": "String"}})
+    cfn.create_stack(
+        StackName="rate",
+        TemplateBody=template,
+        Parameters=[{"ParameterKey": "Schedule", "ParameterValue": "rate(1 minutes)"}],
+    )
+    assert _status(cfn, "rate") in ("ROLLBACK_COMPLETE", "CREATE_FAILED")
+    reasons = [e.get("ResourceStatusReason", "") for e in cfn.describe_stack_events(StackName="rate")["StackEvents"]]
+    assert any("ScheduleExpression is not valid" in reason for reason in reasons), reasons

@@ -16,6 +16,27 @@ def apply() -> None:
     _stack_updates_roll_back()
     _kms_key_policy_is_text()
     _bucket_versioning_from_templates()
+    _rate_expressions_as_eventbridge_reads_them()
+
+
+def _rate_expressions_as_eventbridge_reads_them() -> None:
+    """Refuse the ``rate()`` expressions EventBridge refuses, from PutRule and from templates alike."""
+    from moto.events.exceptions import ValidationException
+    from moto.events.models import EventsBackend
+
+    from byodkim.emulator.schedules import rate_refused
+
+    original = EventsBackend.put_rule
+
+    def put_rule(self: EventsBackend, name: str, *args: Any, **kwargs: Any) -> Any:
+        expression = kwargs.get("scheduled_expression")
+        if expression is None and len(args) > 4:  # noqa: PLR2004 - moto's fifth positional parameter
+            expression = args[4]
+        if expression and rate_refused(str(expression)):
+            raise ValidationException("Parameter ScheduleExpression is not valid.")
+        return original(self, name, *args, **kwargs)
+
+    EventsBackend.put_rule = put_rule  # type: ignore[method-assign]
 
 
 def _bucket_versioning_from_templates() -> None:

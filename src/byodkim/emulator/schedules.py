@@ -29,6 +29,22 @@ _UNIT = {"minute": 60, "hour": 3600, "day": 86400}
 Invoke = Callable[[str, str, str, bytes, str], None]  # (account, region, function name, payload, source)
 
 
+def rate_refused(expression: str) -> bool:
+    """Return True for a ``rate()`` expression EventBridge refuses (PutRule: ValidationException).
+
+    AWS: the value is a positive integer, and the unit is singular when it is 1, plural above
+    (``rate(1 hours)`` and ``rate(5 hour)`` are not valid). moto's own check takes both, and
+    ``rate(0 minutes)``: a Sceptre config with one would launch here and fail in AWS.
+    """
+    if not expression.strip().startswith("rate("):
+        return False
+    match = _RATE.match(expression.strip())
+    if match is None:
+        return True
+    value, unit = int(match.group(1)), match.group(2)
+    return value < 1 or (value == 1) == unit.endswith("s")
+
+
 def rate_seconds(expression: str) -> int | None:
     """Return a ``rate()`` expression's period in seconds, or None for anything else."""
     match = _RATE.match(expression.strip())
