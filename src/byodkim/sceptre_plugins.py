@@ -185,29 +185,18 @@ class PreflightHook(Hook):  # type: ignore[misc] # sceptre is untyped
     def run(self) -> None:
         """Say one line per stack previewed; raise when the preflight has findings nobody accepted."""
         from byodkim.errors import ByodkimError
-        from byodkim.messages import render
+        from byodkim.messages import locale_lang, render
         from byodkim.rollout.launchguard import guard
 
         if self.argument is not None and not isinstance(self.argument, dict):
             self.raise_invalid_argument_error("takes a mapping, e.g. {accept: [CertificatesBucket]}")
         guarded = guard(acting_stack())
-        lang = _lang()
+        lang = locale_lang()  # Sceptre has no --lang of ours
         for line in guarded.lines:
             _HOOK_LOG.info(render(line, lang))
         stop = guarded.stop
         if stop is not None:  # Sceptre prints the exception as it is: the sentence in the operator's language
             raise ByodkimError(render(stop.message, lang), render(stop.hint, lang) if stop.hint else None)
-
-
-def _lang() -> str:
-    """Return ``ja`` under a Japanese locale, as the CLI's default ``--lang`` (Sceptre has no option of ours)."""
-    import os
-
-    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
-        value = os.environ.get(name, "")
-        if value:
-            return "ja" if value.lower().startswith("ja") else "en"
-    return "en"
 
 
 def acting_stack() -> Any:  # noqa: ANN401 - sceptre's Stack
@@ -260,7 +249,7 @@ class EndpointHook(Hook):  # type: ignore[misc] # sceptre is untyped
         try:
             refuse_dead_local(url)
         except ByodkimError as exc:
-            from byodkim.messages import render, say
+            from byodkim.messages import locale_lang, render, say
 
             with EndpointHook._lock:
                 first, EndpointHook._refused = not EndpointHook._refused, True
@@ -268,5 +257,5 @@ class EndpointHook(Hook):  # type: ignore[misc] # sceptre is untyped
                 line = say("error.line", line=say("error.with_hint", message=exc.message, hint=exc.hint))
                 # Printed here, not as a SceptreException: Sceptre prints those as a JSON string, quoted and
                 # with every Japanese character escaped. SystemExit leaves through Sceptre's worker thread too.
-                print(render(line, _lang()), file=sys.stderr)  # noqa: T201 - this door's one error line
+                print(render(line, locale_lang()), file=sys.stderr)  # noqa: T201 - this door's one error line
             raise SystemExit(1) from None

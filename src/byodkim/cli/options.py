@@ -102,13 +102,9 @@ project_option = click.option("--project", help="Project name [default: project_
 
 def default_lang() -> str:
     """Return ``ja`` when the user's locale is Japanese (LC_ALL, LC_MESSAGES or LANG ``ja_JP.*``), else ``en``."""
-    import os
+    from byodkim.messages import locale_lang
 
-    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
-        value = os.environ.get(name, "")
-        if value:
-            return "ja" if value.lower().startswith("ja") else "en"
-    return "en"
+    return locale_lang()
 
 
 def lang_option(what: str) -> Callable[[F], F]:

@@ -70,6 +70,21 @@ class Said(str):
         return made
 
 
+def locale_lang() -> str:
+    """Return ``ja`` when the user's locale is Japanese (LC_ALL, LC_MESSAGES or LANG ``ja_JP.*``), else ``en``.
+
+    The one rule for every door that has no ``--lang`` of its own to read first (the CLI's default,
+    the Sceptre hooks).
+    """
+    import os
+
+    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = os.environ.get(name, "")
+        if value:
+            return "ja" if value.lower().startswith("ja") else "en"
+    return "en"
+
+
 def say(key: str, /, **values: object) -> Said:
     """Return the message ``key`` with ``values``: the English line, carrying what any language needs."""
     return Said(_fill(text_of(key, "en"), values, "en", None), key, values)
