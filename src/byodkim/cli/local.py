@@ -17,8 +17,7 @@ from byodkim.cli.options import (
     renamed,
     selector_option,
     servers,
-    stop_on_sigterm,
-    stop_once_on_sigint,
+    stop_on_signals,
 )
 from byodkim.deployment import DKIM_WINDOW_SECONDS
 from byodkim.errors import InputError
@@ -66,8 +65,7 @@ def emulator(port: int, dns_servers: tuple[str, ...], dkim_window: float, region
     from byodkim.local import shellenv
     from byodkim.messages import say
 
-    stop_on_sigterm()
-    stop_once_on_sigint()
+    stop_on_signals()
     lang = default_lang()
     where = region or default_region()
     server = Emulator(
@@ -181,8 +179,7 @@ def sandbox(
 
     stopped: list[object] = []  # what running() stopped, said once everything has stopped
     retired: list[object] = []  # then the exports file --keep removed, with the line that leaves it
-    stop_on_sigterm()
-    stop_once_on_sigint()
+    stop_on_signals()
     options = rehearsal.SandboxOptions(
         lang=lang,
         progress=progress,

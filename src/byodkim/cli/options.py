@@ -284,27 +284,23 @@ def public_key(key_file: Path | None, public_key_file: Path | None, passphrase: 
     return signing_key(key_file, passphrase).public
 
 
-def stop_once_on_sigint() -> None:
-    """Make Ctrl-C stop a long-running command once: the first SIGINT interrupts, later ones are ignored.
+def stop_on_signals() -> None:
+    """Stop a long-running command cleanly: SIGTERM as a normal exit, and Ctrl-C only once.
 
-    A terminal's Ctrl-C signals the whole foreground group, and `uv run` forwards it to its child as
-    well: the command gets two. The second would interrupt the cleanup the first started (servers
-    stopping, env files retired) and end it as an error ("interrupted; run the same command").
+    SIGTERM becomes ``SystemExit(143)``, so `finally` blocks stop the servers we started. A
+    terminal's Ctrl-C signals the whole foreground group, and `uv run` forwards it to its child as
+    well: the command gets two SIGINTs. The first interrupts; later ones are ignored, since they
+    would interrupt the cleanup the first started (servers stopping, env files retired) and end it
+    as an error ("interrupted; run the same command").
     """
     import signal
 
-    def stop(_signum: int, _frame: object) -> None:
+    def interrupt(_signum: int, _frame: object) -> None:
         signal.signal(signal.SIGINT, signal.SIG_IGN)
         raise KeyboardInterrupt
 
-    signal.signal(signal.SIGINT, stop)
-
-
-def stop_on_sigterm() -> None:
-    """Turn SIGTERM into a normal exit, so `finally` blocks stop the servers we started."""
-    import signal
-
-    def stop(_signum: int, _frame: object) -> None:
+    def terminate(_signum: int, _frame: object) -> None:
         raise SystemExit(143)
 
-    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, interrupt)
+    signal.signal(signal.SIGTERM, terminate)
