@@ -25,6 +25,7 @@ LAYERS = [
     "byodkim.messages",  # the catalogue: keyed texts in English and Japanese, below everything that speaks
     "byodkim.logs",
     "byodkim.dkim.names",  # the vocabulary (domain, selector) the deployment's declarations are checked by
+    "byodkim.dkim.policy",  # the rotation policy (days, selector scheme), read with the deployment
     "byodkim.deployment",
     "byodkim.dkim",
     "byodkim.dnscheck",

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from byodkim.dkim.policy import RotationPolicy
 from byodkim.errors import InputError
 from byodkim.messages import say
 
@@ -78,6 +79,8 @@ class Deployment:
     lambda_runtime: str = LAMBDA_RUNTIME
     # Every domain the deployment signs, from the `domains:` list (or domain_name alone).
     domains: tuple[DomainSpec, ...] = field(default=())
+    rotation: RotationPolicy = field(default_factory=RotationPolicy)  # rotation_days and the rest (dkim/policy)
+    hosted_zone_id: str = ""  # the domain's Route 53 zone, when the deployment publishes its own records
 
     @property
     def regions(self) -> tuple[str, ...]:
@@ -227,6 +230,8 @@ def read(sceptre_dir: Path | None = None, group: str = DEFAULT_GROUP) -> Deploym
         secret_prefix=str(values.get("secret_prefix") or SECRET_PREFIX),
         lambda_runtime=str(values.get("lambda_runtime") or LAMBDA_RUNTIME),
         domains=_domains(values, group_file, (*((region,) if region else ()), *_extra_regions(folder, group))),
+        rotation=RotationPolicy.from_config(values),
+        hosted_zone_id=str(values.get("hosted_zone_id") or ""),
     )
 
 

@@ -133,6 +133,7 @@ TABLES = (
     "rollout",
     "rotation",
     "sandbox",
+    "schedule",
     "setup",
     "stacks",
 )

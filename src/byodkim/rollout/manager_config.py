@@ -6,10 +6,11 @@ Its own module because both the phases and the health check read it, and neither
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from byodkim.deployment import Deployment, DomainSpec
+from byodkim.dkim.policy import RotationPolicy
 from byodkim.errors import InputError
 from byodkim.messages import say
 
@@ -33,6 +34,8 @@ class ManagerConfig:
     ses_regions: tuple[str, ...] = ()  # where the health check reads SES; the function's own region if empty
     mail_from_subdomain: str = ""  # phase 3's custom MAIL FROM label: its MX and SPF join the DNS request
     fleet_manifest: str = ""  # S3 key (in the certificates bucket) of the declared domains, from Sceptre
+    rotation: RotationPolicy = field(default_factory=RotationPolicy)  # ROTATION_DAYS and the rest (dkim/policy)
+    hosted_zone_id: str = ""  # HOSTED_ZONE_ID: the domain's Route 53 zone, where the function publishes itself
 
     def declared(self, aws: Aws, region: str) -> list[DomainSpec]:
         """Return every declared domain: the manifest phase 2 was launched with, else the function's own domain."""
@@ -73,6 +76,8 @@ class ManagerConfig:
             ses_regions=_listed(env.get("SES_REGIONS", "")),
             mail_from_subdomain=env.get("MAIL_FROM_SUBDOMAIN", ""),
             fleet_manifest=env.get("FLEET_MANIFEST_KEY", ""),
+            rotation=RotationPolicy.from_environment(env),
+            hosted_zone_id=env.get("HOSTED_ZONE_ID", ""),
         )
 
     @classmethod
@@ -95,6 +100,8 @@ class ManagerConfig:
             nameservers=nameservers,
             alert_topic_arn=deployment.alert_topic_arn(region, account),
             mail_from_subdomain=mail_from_subdomain,
+            rotation=deployment.rotation,
+            hosted_zone_id=deployment.hosted_zone_id,
         )
 
 

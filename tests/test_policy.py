@@ -1,0 +1,71 @@
+"""The rotation policy as the Sceptre config states it and the function reads it (dkim/policy.py)."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+import pytest
+
+from byodkim import deployment
+from byodkim.dkim.policy import RotationPolicy
+from byodkim.errors import InputError
+from byodkim.rollout.manager_config import ManagerConfig
+
+
+def test_the_running_selector_is_expressible() -> None:
+    policy = deployment.read().rotation
+    assert policy.selector_scheme == "gooid-21-pro-{date}-{n}"
+    assert policy.made_on("gooid-21-pro-20250912-1") == date(2025, 9, 12)
+    assert policy.selector_for(date(2025, 9, 12), 1) == "gooid-21-pro-20250912-1"
+    assert policy.next_selector(date(2026, 3, 11), {"gooid-21-pro-20260311-1"}) == "gooid-21-pro-20260311-2"
+    assert policy.made_on("gooid-21-pro-2025091-1") is None
+    assert policy.made_on("gooid-21-pro-20251341-1") is None  # no 41st of a 13th month
+
+
+def test_dates_follow_the_days() -> None:
+    policy = RotationPolicy(rotation_days=180, lead_days=14, retire_after_days=7, grace_days=10)
+    made = datetime(2025, 9, 12, tzinfo=UTC)
+    assert policy.due(made) == datetime(2026, 3, 11, tzinfo=UTC)
+    assert policy.prepare_from(made) == datetime(2026, 2, 25, tzinfo=UTC)
+    assert policy.retire_at(made) == datetime(2025, 9, 19, tzinfo=UTC)
+    assert policy.alarm_days == 190
+
+
+def test_the_function_reads_what_the_config_says() -> None:
+    policy = deployment.read().rotation
+    env = {"PROJECT_NAME": "aws-ses-migration", "ENVIRONMENT": "prod", **policy.as_environment()}
+    assert ManagerConfig.from_environment(env).rotation == policy
+    assert ManagerConfig.from_environment({"PROJECT_NAME": "p", "ENVIRONMENT": "e"}).rotation == RotationPolicy()
+
+
+@pytest.mark.parametrize(
+    ("given", "named"),
+    [
+        ({"rotation_days": "six months"}, "rotation_days: six months"),
+        ({"rotation_days": -1}, "rotation_days: -1"),
+        ({"rotation_days": True}, "rotation_days: True"),  # YAML's `yes`
+        ({"rotation_days": 0}, "rotation_days: 0"),
+        ({"retire_after_days": 0}, "retire_after_days: 0"),
+        ({"rotation_lead_days": 180}, "rotation_lead_days: 180"),
+        ({"rotation_grace_days": "1.5"}, "rotation_grace_days: 1.5"),
+        ({"rotation_approval": "yes"}, "rotation_approval: yes"),
+        ({"rotation_approval": True}, "rotation_approval: True"),
+        ({"selector_scheme": "gooid-{date}"}, "selector_scheme: gooid-{date}"),
+        ({"selector_scheme": "gooid-{date}-{n}-{n}"}, "selector_scheme: gooid-{date}-{n}-{n}"),
+        ({"selector_scheme": "gooid-{n}"}, "selector_scheme: gooid-{n}"),
+        ({"selector_scheme": "goo.id-{date}-{n}"}, "selector_scheme: goo.id-{date}-{n}"),
+        ({"selector_scheme": "gooid-{date}-{n}-{when}"}, "selector_scheme: gooid-{date}-{n}-{when}"),
+        ({"selector_scheme": "-{date}-{n}"}, "selector_scheme: -{date}-{n}"),
+        ({"selector_scheme": "x" * 60 + "-{date}-{n}"}, "selector_scheme: " + "x" * 60),
+    ],
+)
+def test_a_policy_that_cannot_work_is_refused_by_name(given: dict[str, object], named: str) -> None:
+    with pytest.raises(InputError) as refused:
+        RotationPolicy.from_config(given)
+    assert named in str(refused.value)
+    assert "\n" not in str(refused.value)
+
+
+def test_the_same_refusal_from_the_function_environment() -> None:
+    with pytest.raises(InputError, match="rotation_days: 6m"):
+        ManagerConfig.from_environment({"PROJECT_NAME": "p", "ENVIRONMENT": "e", "ROTATION_DAYS": "6m"})
