@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from typing import TYPE_CHECKING
 
 import pytest
 
@@ -10,6 +11,9 @@ from byodkim import deployment
 from byodkim.dkim.policy import RotationPolicy
 from byodkim.errors import InputError
 from byodkim.rollout.manager_config import ManagerConfig
+
+if TYPE_CHECKING:
+    from byodkim.emulator import Emulator
 
 
 def test_the_running_selector_is_expressible() -> None:
@@ -69,3 +73,25 @@ def test_a_policy_that_cannot_work_is_refused_by_name(given: dict[str, object], 
 def test_the_same_refusal_from_the_function_environment() -> None:
     with pytest.raises(InputError, match="rotation_days: 6m"):
         ManagerConfig.from_environment({"PROJECT_NAME": "p", "ENVIRONMENT": "e", "ROTATION_DAYS": "6m"})
+
+
+def test_key_age_from_the_selector_or_the_secret(emulator: Emulator) -> None:
+    import boto3
+
+    from byodkim.rollout.keyage import key_age
+
+    policy = RotationPolicy(selector_scheme="gooid-21-pro-{date}-{n}")
+    now = datetime(2026, 12, 5, 12, tzinfo=UTC)
+    age = key_age(policy, None, "goo.ne.jp", "gooid-21-pro-20250912-1", "byodkim/dkim", now)
+    assert age is not None
+    assert round(age.days, 1) == 449.5
+    assert age.overdue
+    assert age.alarming
+    assert age.due == datetime(2026, 3, 11, tzinfo=UTC)
+    client = boto3.client("secretsmanager", region_name="ap-northeast-1")
+    assert key_age(policy, client, "goo.ne.jp", "s1", "byodkim/dkim", now) is None  # no secret, no name: unknown
+    client.create_secret(Name="byodkim/dkim/goo.ne.jp/s1", SecretString="{}")
+    age = key_age(policy, client, "goo.ne.jp", "s1", "byodkim/dkim", datetime.now(UTC))
+    assert age is not None
+    assert 0 <= age.days < 1
+    assert not age.overdue

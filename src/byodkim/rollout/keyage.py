@@ -1,0 +1,89 @@
+"""How old the key SES signs with is, and when it is due: one answer for the schedule, the health check and report.
+
+A key's day comes from its selector when the selector follows the deployment's
+``selector_scheme`` (``gooid-21-pro-20250912-1``: 2025-09-12, the day the running key was
+made), else from its secret's creation date. A key whose day neither gives is of unknown
+age: no metric is sent for it and the report says so, rather than guessing young.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING
+
+from byodkim.aws.errors import error_code
+from byodkim.deployment import secret_id
+
+if TYPE_CHECKING:
+    from mypy_boto3_secretsmanager import SecretsManagerClient
+
+    from byodkim.dkim.policy import RotationPolicy
+
+
+@dataclass(frozen=True)
+class KeyAge:
+    """A signing key's age and its dates under the policy."""
+
+    selector: str
+    made: datetime
+    now: datetime
+    policy: RotationPolicy
+
+    @property
+    def days(self) -> float:
+        """Return the age in days (the DkimKeyAgeDays metric's value)."""
+        return (self.now - self.made).total_seconds() / 86400
+
+    @property
+    def due(self) -> datetime:
+        """Return when the key should stop signing."""
+        return self.policy.due(self.made)
+
+    @property
+    def prepare_from(self) -> datetime:
+        """Return when the next key is made and requested."""
+        return self.policy.prepare_from(self.made)
+
+    @property
+    def overdue(self) -> bool:
+        """Return whether the key signs past its rotation date."""
+        return self.now >= self.due
+
+    @property
+    def alarming(self) -> bool:
+        """Return whether the key-age alarm's threshold (rotation_days + grace) is reached."""
+        return self.days >= self.policy.alarm_days
+
+
+def key_made(
+    policy: RotationPolicy, client: SecretsManagerClient | None, domain: str, selector: str, prefix: str
+) -> datetime | None:
+    """Return when the key of ``selector`` was made: from the selector's name, else its secret; None if neither says."""
+    day = policy.made_on(selector)
+    if day is not None:
+        return datetime(day.year, day.month, day.day, tzinfo=UTC)
+    if client is None:
+        return None
+    try:
+        created = client.describe_secret(SecretId=secret_id(domain, selector, prefix)).get("CreatedDate")
+    except Exception as exc:
+        if error_code(exc) == "ResourceNotFoundException":
+            return None
+        raise
+    if created is None:
+        return None
+    return created if created.tzinfo else created.replace(tzinfo=UTC)
+
+
+def key_age(
+    policy: RotationPolicy,
+    client: SecretsManagerClient | None,
+    domain: str,
+    selector: str,
+    prefix: str,
+    now: datetime,
+) -> KeyAge | None:
+    """Return the age of the key of ``selector`` at ``now``, None when its day is unknown."""
+    made = key_made(policy, client, domain, selector, prefix)
+    return None if made is None else KeyAge(selector, made, now, policy)
