@@ -377,3 +377,89 @@ def test_change_sets_as_cloudformation_documents_them(emulator: Emulator) -> Non
     assert len(cfn.list_stacks(StackStatusFilter=["CREATE_COMPLETE", "REVIEW_IN_PROGRESS"])["StackSummaries"]) == 1
     cfn.execute_change_set(ChangeSetName=created["Id"])
     _raises("InvalidChangeSetStatus", cfn.execute_change_set, ChangeSetName=created["Id"])  # executed already
+
+
+# CloudWatch User Guide, "How alarm state is evaluated when data is missing": its two tables, row
+# by row (oldest datapoint first; 0 not breaching, X breaching, - missing), Period 5 minutes.
+# "retain" is the state the alarm had. (DatapointsToAlarm, EvaluationPeriods) is (3, 3), then (2, 3).
+_GUIDE_ROWS = [
+    (3, "0-X-X", {"missing": "OK", "ignore": "OK", "breaching": "OK", "notBreaching": "OK"}),
+    (3, "0----", {"missing": "OK", "ignore": "OK", "breaching": "OK", "notBreaching": "OK"}),
+    (3, "-----", {"missing": "INSUFFICIENT_DATA", "ignore": "retain", "breaching": "ALARM", "notBreaching": "OK"}),
+    (3, "0XX-X", {"missing": "ALARM", "ignore": "ALARM", "breaching": "ALARM", "notBreaching": "ALARM"}),
+    (3, "----X", {"missing": "INSUFFICIENT_DATA", "ignore": "retain", "breaching": "ALARM", "notBreaching": "OK"}),
+    (3, "X----", {"missing": "ALARM", "ignore": "retain", "breaching": "ALARM", "notBreaching": "OK"}),
+    (2, "0-X-X", {"missing": "ALARM", "ignore": "ALARM", "breaching": "ALARM", "notBreaching": "ALARM"}),
+    (2, "00X0X", {"missing": "ALARM", "ignore": "ALARM", "breaching": "ALARM", "notBreaching": "ALARM"}),
+    (2, "0-X--", {"missing": "OK", "ignore": "OK", "breaching": "ALARM", "notBreaching": "OK"}),
+    (2, "----0", {"missing": "OK", "ignore": "OK", "breaching": "ALARM", "notBreaching": "OK"}),
+    (2, "----X", {"missing": "INSUFFICIENT_DATA", "ignore": "retain", "breaching": "ALARM", "notBreaching": "OK"}),
+]
+
+
+def test_alarms_judge_missing_data_over_the_evaluation_range_as_the_guide_tabulates(emulator: Emulator) -> None:
+    """Every row of the guide's tables under every TreatMissingData, through the emulator's server.
+
+    The data is sent first and the alarms made after it (CloudWatch counts datapoints from before
+    an alarm existed); each starts INSUFFICIENT_DATA, and those the guide says keep their state
+    are set to OK first, so "keeps it" cannot pass as INSUFFICIENT_DATA. Only states are
+    compared: the reason's wording is CloudWatch's free text, which the emulator only imitates.
+    """
+    cloudwatch = boto3.client("cloudwatch")
+    period = 300
+    emulator.control("/_byodkim/clock", {"pause": True})
+    try:
+        for slot in range(5):  # each datapoint in the middle of its period
+            emulator.control("/_byodkim/clock", {"advance": period / 2})
+            data = [
+                {
+                    "MetricName": "M",
+                    "Dimensions": [{"Name": "Row", "Value": str(row)}],
+                    "Value": float(marks[slot] == "X"),
+                }
+                for row, (_, marks, _) in enumerate(_GUIDE_ROWS)
+                if marks[slot] != "-"
+            ]
+            if data:
+                cloudwatch.put_metric_data(Namespace="Guide", MetricData=data)  # type: ignore[arg-type]
+            emulator.control("/_byodkim/clock", {"advance": period / 2})
+        expected: dict[str, str] = {}
+        retained: set[str] = set()
+        for row, (to_alarm, marks, states) in enumerate(_GUIDE_ROWS):
+            for treat, state in states.items():
+                name = f"row{row}-{marks}-{treat}"
+                cloudwatch.put_metric_alarm(
+                    AlarmName=name, Namespace="Guide", MetricName="M", Dimensions=[{"Name": "Row", "Value": str(row)}],
+                    Statistic="Maximum", Period=period, EvaluationPeriods=3, DatapointsToAlarm=to_alarm, Threshold=1.0,
+                    ComparisonOperator="GreaterThanOrEqualToThreshold", TreatMissingData=treat,
+                )  # fmt: skip
+                if state == "retain":
+                    cloudwatch.set_alarm_state(AlarmName=name, StateValue="OK", StateReason="the state it had")
+                    retained.add(name)
+                expected[name] = "OK" if state == "retain" else state
+        created = {a["AlarmName"]: a["StateValue"] for a in cloudwatch.describe_alarms()["MetricAlarms"]}
+        assert {v for k, v in created.items() if k not in retained} == {"INSUFFICIENT_DATA"}
+        emulator.control("/_byodkim/clock", {"advance": 1})  # the first evaluation: still within the newest period
+        found = {a["AlarmName"]: a["StateValue"] for a in cloudwatch.describe_alarms()["MetricAlarms"]}
+    finally:
+        emulator.control("/_byodkim/clock", {"resume": True})
+    wrong = {name: (found.get(name), state) for name, state in expected.items() if found.get(name) != state}
+    assert wrong == {}, "\n".join(f"{n}: {got} (the guide: {want})" for n, (got, want) in wrong.items())
+
+
+def test_a_new_alarm_is_insufficient_data_and_an_updated_one_keeps_its_state(emulator: Emulator) -> None:
+    """CloudWatch API Reference, PutMetricAlarm: created INSUFFICIENT_DATA; an update leaves the state."""
+    cloudwatch = boto3.client("cloudwatch")
+    alarm: dict[str, Any] = {
+        "AlarmName": "a", "Namespace": "N", "MetricName": "M", "Statistic": "Sum", "Period": 60,
+        "EvaluationPeriods": 1, "Threshold": 1.0, "ComparisonOperator": "GreaterThanThreshold",
+    }  # fmt: skip
+    emulator.control("/_byodkim/clock", {"pause": True})
+    try:
+        cloudwatch.put_metric_alarm(**alarm)
+        assert cloudwatch.describe_alarms(AlarmNames=["a"])["MetricAlarms"][0]["StateValue"] == "INSUFFICIENT_DATA"
+        cloudwatch.set_alarm_state(AlarmName="a", StateValue="ALARM", StateReason="test")
+        cloudwatch.put_metric_alarm(**{**alarm, "Threshold": 2.0})
+        assert cloudwatch.describe_alarms(AlarmNames=["a"])["MetricAlarms"][0]["StateValue"] == "ALARM"
+    finally:
+        emulator.control("/_byodkim/clock", {"resume": True})
