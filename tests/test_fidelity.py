@@ -463,3 +463,96 @@ def test_a_new_alarm_is_insufficient_data_and_an_updated_one_keeps_its_state(emu
         assert cloudwatch.describe_alarms(AlarmNames=["a"])["MetricAlarms"][0]["StateValue"] == "ALARM"
     finally:
         emulator.control("/_byodkim/clock", {"resume": True})
+
+
+def _to(recipient: str) -> dict[str, Any]:
+    return {**_message("info@goo.ne.jp"), "Destination": {"ToAddresses": [recipient]}}
+
+
+def test_get_account_says_whether_the_account_is_in_the_ses_sandbox(ses: Any, emulator: Emulator) -> None:
+    assert ses.get_account()["ProductionAccessEnabled"] is True
+    emulator.control("/_byodkim/config", {"ses_sandbox": True})
+    answer = ses.get_account()
+    assert (answer["ProductionAccessEnabled"], answer["SendQuota"]["Max24HourSend"]) == (False, 200.0)
+    problems = _check_all()
+    assert problems == [], "\n".join(problems)
+
+
+def test_the_ses_sandbox_sends_only_to_verified_recipients(
+    ses: Any, emulator: Emulator, goo_dns: LocalNameServer, openssl_keys: OpenSSLKeys
+) -> None:
+    _verified_domain(ses, emulator, goo_dns, openssl_keys)
+    ses.send_email(**_to("someone@example.net"))  # out of the sandbox: any recipient
+    emulator.control("/_byodkim/config", {"ses_sandbox": True})
+    with pytest.raises(ClientError) as caught:
+        ses.send_email(**_to("someone@example.net"))
+    assert caught.value.response["Error"]["Code"] == "MessageRejected"
+    assert "someone@example.net" in caught.value.response["Error"]["Message"]  # SES names the identity that failed
+    # One step off each way: a recipient at the verified domain, and SES's mailbox simulator, are sent to.
+    ses.send_email(**_to("postmaster@goo.ne.jp"))
+    ses.send_email(**_to("success@simulator.amazonses.com"))
+    # An unverified sender is refused for itself first, whoever the recipient is.
+    with pytest.raises(ClientError) as caught:
+        ses.send_email(**{**_to("postmaster@goo.ne.jp"), "FromEmailAddress": "info@other.example"})
+    assert "info@other.example" in caught.value.response["Error"]["Message"]
+    problems = _check_all()
+    assert problems == [], "\n".join(problems)
+
+
+def _sandboxed_send_test(
+    ses: Any, emulator: Emulator, server: LocalNameServer, keys: OpenSSLKeys, cli: Cli
+) -> tuple[int, str]:
+    _verified_domain(ses, emulator, server, keys)
+    emulator.control("/_byodkim/config", {"ses_sandbox": True})
+    sent = cli("send-test", "--domain", "goo.ne.jp", "--from", "dkim-check@goo.ne.jp", "--to", "a@example.net")
+    return sent.code, sent.err.strip()
+
+
+def test_send_test_explains_a_sandbox_recipient_with_the_fix(
+    ses: Any, emulator: Emulator, goo_dns: LocalNameServer, openssl_keys: OpenSSLKeys, cli: Cli
+) -> None:
+    assert _sandboxed_send_test(ses, emulator, goo_dns, openssl_keys, cli) == (
+        1,
+        (
+            "error: SES in ap-northeast-1 refused to send to a@example.net: the account is in the SES sandbox, which "
+            "sends only to verified addresses (MessageRejected); send to an address verified in SES or to "
+            "success@simulator.amazonses.com, or request production access for the account"
+        ),
+    )
+
+
+def test_send_test_explains_a_sandbox_recipient_in_japanese(
+    ses: Any,
+    emulator: Emulator,
+    goo_dns: LocalNameServer,
+    openssl_keys: OpenSSLKeys,
+    cli: Cli,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    for name in ("LC_ALL", "LC_MESSAGES"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("LANG", "ja_JP.UTF-8")  # an operator's Japanese terminal
+    assert _sandboxed_send_test(ses, emulator, goo_dns, openssl_keys, cli) == (
+        1,
+        (
+            "エラー: ap-northeast-1 の SES は a@example.net への送信を拒否しました: アカウントが SES サンドボックスにあり、"
+            "検証済みのアドレスにしか送れません (MessageRejected)。SES で検証済みのアドレスか "
+            "success@simulator.amazonses.com に送るか、アカウントの本番アクセスを申請してください"
+        ),
+    )
+
+
+def test_verification_info_carries_the_zone_s_soa_record(
+    ses: Any, emulator: Emulator, goo_dns: LocalNameServer, openssl_keys: OpenSSLKeys
+) -> None:
+    emulator.control("/_byodkim/config", {"dns_servers": [goo_dns.spec], "dkim_window": 3600.0})
+    ses.create_email_identity(
+        EmailIdentity="goo.ne.jp",
+        DkimSigningAttributes={"DomainSigningSelector": "s1", "DomainSigningPrivateKey": openssl_keys.pkcs1_der_b64},
+    )
+    ses.create_email_identity(EmailIdentity="mail.goo.ne.jp")  # below the apex: the same zone's SOA
+    expected = {"PrimaryNameServer": "ns1.goo.ne.jp", "AdminEmail": "hostmaster@goo.ne.jp", "SerialNumber": 2026112801}
+    for name in ("goo.ne.jp", "mail.goo.ne.jp"):
+        assert _dkim(ses, name)["VerificationInfo"].get("SOARecord") == expected, name
+    problems = _check_all()
+    assert problems == [], "\n".join(problems)
