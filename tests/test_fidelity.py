@@ -556,3 +556,30 @@ def test_verification_info_carries_the_zone_s_soa_record(
         assert _dkim(ses, name)["VerificationInfo"].get("SOARecord") == expected, name
     problems = _check_all()
     assert problems == [], "\n".join(problems)
+
+
+def test_a_selector_tag_disagreeing_with_ses_tokens_is_a_finding_with_its_fix(
+    ses: Any, emulator: Emulator, goo_dns: LocalNameServer, openssl_keys: OpenSSLKeys, cli: Cli
+) -> None:
+    """SES's Tokens is the selector it signs with; the byodkim:selector tag is only a cross-check of it."""
+    from byodkim.aws.ses import status
+    from byodkim.aws.session import Aws
+    from byodkim.rollout.health import HEALTHY, SELECTOR_TAG, condition_of
+
+    _verified_domain(ses, emulator, goo_dns, openssl_keys)  # SES holds s1, SUCCESS
+    arn = "arn:aws:ses:ap-northeast-1:123456789012:identity/goo.ne.jp"
+    ses.tag_resource(ResourceArn=arn, Tags=[{"Key": "byodkim:selector", "Value": "s0"}])
+    [region] = status("goo.ne.jp", ("ap-northeast-1",), Aws())
+    condition, detail = condition_of(region, (HEALTHY, "every server publishes the key"))
+    assert condition == SELECTOR_TAG
+    assert detail.startswith(
+        "SES signs with s1 in ap-northeast-1 (its DkimAttributes.Tokens) but the identity's byodkim:selector tag "
+        "says s0: the key was switched outside byodkim, or tagging it failed; find who switched it"
+    )
+    shown = cli("status", "--domain", "goo.ne.jp", "--nameserver", goo_dns.spec)
+    assert f"{detail}" in shown.out, shown.out
+    # One step off: the tag names the selector SES holds, and nothing is said.
+    ses.tag_resource(ResourceArn=arn, Tags=[{"Key": "byodkim:selector", "Value": "s1"}])
+    [region] = status("goo.ne.jp", ("ap-northeast-1",), Aws())
+    assert condition_of(region, (HEALTHY, "every server publishes the key"))[0] == HEALTHY
+    assert "byodkim:selector" not in cli("status", "--domain", "goo.ne.jp", "--nameserver", goo_dns.spec).out
