@@ -377,3 +377,209 @@ def test_change_sets_as_cloudformation_documents_them(emulator: Emulator) -> Non
     assert len(cfn.list_stacks(StackStatusFilter=["CREATE_COMPLETE", "REVIEW_IN_PROGRESS"])["StackSummaries"]) == 1
     cfn.execute_change_set(ChangeSetName=created["Id"])
     _raises("InvalidChangeSetStatus", cfn.execute_change_set, ChangeSetName=created["Id"])  # executed already
+
+
+# CloudWatch User Guide, "How alarm state is evaluated when data is missing": its two tables, row
+# by row (oldest datapoint first; 0 not breaching, X breaching, - missing), Period 5 minutes.
+# "retain" is the state the alarm had. (DatapointsToAlarm, EvaluationPeriods) is (3, 3), then (2, 3).
+_GUIDE_ROWS = [
+    (3, "0-X-X", {"missing": "OK", "ignore": "OK", "breaching": "OK", "notBreaching": "OK"}),
+    (3, "0----", {"missing": "OK", "ignore": "OK", "breaching": "OK", "notBreaching": "OK"}),
+    (3, "-----", {"missing": "INSUFFICIENT_DATA", "ignore": "retain", "breaching": "ALARM", "notBreaching": "OK"}),
+    (3, "0XX-X", {"missing": "ALARM", "ignore": "ALARM", "breaching": "ALARM", "notBreaching": "ALARM"}),
+    (3, "----X", {"missing": "INSUFFICIENT_DATA", "ignore": "retain", "breaching": "ALARM", "notBreaching": "OK"}),
+    (3, "X----", {"missing": "ALARM", "ignore": "retain", "breaching": "ALARM", "notBreaching": "OK"}),
+    (2, "0-X-X", {"missing": "ALARM", "ignore": "ALARM", "breaching": "ALARM", "notBreaching": "ALARM"}),
+    (2, "00X0X", {"missing": "ALARM", "ignore": "ALARM", "breaching": "ALARM", "notBreaching": "ALARM"}),
+    (2, "0-X--", {"missing": "OK", "ignore": "OK", "breaching": "ALARM", "notBreaching": "OK"}),
+    (2, "----0", {"missing": "OK", "ignore": "OK", "breaching": "ALARM", "notBreaching": "OK"}),
+    (2, "----X", {"missing": "INSUFFICIENT_DATA", "ignore": "retain", "breaching": "ALARM", "notBreaching": "OK"}),
+]
+
+
+def test_alarms_judge_missing_data_over_the_evaluation_range_as_the_guide_tabulates(emulator: Emulator) -> None:
+    """Every row of the guide's tables under every TreatMissingData, through the emulator's server.
+
+    The data is sent first and the alarms made after it (CloudWatch counts datapoints from before
+    an alarm existed); each starts INSUFFICIENT_DATA, and those the guide says keep their state
+    are set to OK first, so "keeps it" cannot pass as INSUFFICIENT_DATA. Only states are
+    compared: the reason's wording is CloudWatch's free text, which the emulator only imitates.
+    """
+    cloudwatch = boto3.client("cloudwatch")
+    period = 300
+    emulator.control("/_byodkim/clock", {"pause": True})
+    try:
+        for slot in range(5):  # each datapoint in the middle of its period
+            emulator.control("/_byodkim/clock", {"advance": period / 2})
+            data = [
+                {
+                    "MetricName": "M",
+                    "Dimensions": [{"Name": "Row", "Value": str(row)}],
+                    "Value": float(marks[slot] == "X"),
+                }
+                for row, (_, marks, _) in enumerate(_GUIDE_ROWS)
+                if marks[slot] != "-"
+            ]
+            if data:
+                cloudwatch.put_metric_data(Namespace="Guide", MetricData=data)  # type: ignore[arg-type]
+            emulator.control("/_byodkim/clock", {"advance": period / 2})
+        expected: dict[str, str] = {}
+        retained: set[str] = set()
+        for row, (to_alarm, marks, states) in enumerate(_GUIDE_ROWS):
+            for treat, state in states.items():
+                name = f"row{row}-{marks}-{treat}"
+                cloudwatch.put_metric_alarm(
+                    AlarmName=name, Namespace="Guide", MetricName="M", Dimensions=[{"Name": "Row", "Value": str(row)}],
+                    Statistic="Maximum", Period=period, EvaluationPeriods=3, DatapointsToAlarm=to_alarm, Threshold=1.0,
+                    ComparisonOperator="GreaterThanOrEqualToThreshold", TreatMissingData=treat,
+                )  # fmt: skip
+                if state == "retain":
+                    cloudwatch.set_alarm_state(AlarmName=name, StateValue="OK", StateReason="the state it had")
+                    retained.add(name)
+                expected[name] = "OK" if state == "retain" else state
+        created = {a["AlarmName"]: a["StateValue"] for a in cloudwatch.describe_alarms()["MetricAlarms"]}
+        assert {v for k, v in created.items() if k not in retained} == {"INSUFFICIENT_DATA"}
+        emulator.control("/_byodkim/clock", {"advance": 1})  # the first evaluation: still within the newest period
+        found = {a["AlarmName"]: a["StateValue"] for a in cloudwatch.describe_alarms()["MetricAlarms"]}
+    finally:
+        emulator.control("/_byodkim/clock", {"resume": True})
+    wrong = {name: (found.get(name), state) for name, state in expected.items() if found.get(name) != state}
+    assert wrong == {}, "\n".join(f"{n}: {got} (the guide: {want})" for n, (got, want) in wrong.items())
+
+
+def test_a_new_alarm_is_insufficient_data_and_an_updated_one_keeps_its_state(emulator: Emulator) -> None:
+    """CloudWatch API Reference, PutMetricAlarm: created INSUFFICIENT_DATA; an update leaves the state."""
+    cloudwatch = boto3.client("cloudwatch")
+    alarm: dict[str, Any] = {
+        "AlarmName": "a", "Namespace": "N", "MetricName": "M", "Statistic": "Sum", "Period": 60,
+        "EvaluationPeriods": 1, "Threshold": 1.0, "ComparisonOperator": "GreaterThanThreshold",
+    }  # fmt: skip
+    emulator.control("/_byodkim/clock", {"pause": True})
+    try:
+        cloudwatch.put_metric_alarm(**alarm)
+        assert cloudwatch.describe_alarms(AlarmNames=["a"])["MetricAlarms"][0]["StateValue"] == "INSUFFICIENT_DATA"
+        cloudwatch.set_alarm_state(AlarmName="a", StateValue="ALARM", StateReason="test")
+        cloudwatch.put_metric_alarm(**{**alarm, "Threshold": 2.0})
+        assert cloudwatch.describe_alarms(AlarmNames=["a"])["MetricAlarms"][0]["StateValue"] == "ALARM"
+    finally:
+        emulator.control("/_byodkim/clock", {"resume": True})
+
+
+def _to(recipient: str) -> dict[str, Any]:
+    return {**_message("info@goo.ne.jp"), "Destination": {"ToAddresses": [recipient]}}
+
+
+def test_get_account_says_whether_the_account_is_in_the_ses_sandbox(ses: Any, emulator: Emulator) -> None:
+    assert ses.get_account()["ProductionAccessEnabled"] is True
+    emulator.control("/_byodkim/config", {"ses_sandbox": True})
+    answer = ses.get_account()
+    assert (answer["ProductionAccessEnabled"], answer["SendQuota"]["Max24HourSend"]) == (False, 200.0)
+    problems = _check_all()
+    assert problems == [], "\n".join(problems)
+
+
+def test_the_ses_sandbox_sends_only_to_verified_recipients(
+    ses: Any, emulator: Emulator, goo_dns: LocalNameServer, openssl_keys: OpenSSLKeys
+) -> None:
+    _verified_domain(ses, emulator, goo_dns, openssl_keys)
+    ses.send_email(**_to("someone@example.net"))  # out of the sandbox: any recipient
+    emulator.control("/_byodkim/config", {"ses_sandbox": True})
+    with pytest.raises(ClientError) as caught:
+        ses.send_email(**_to("someone@example.net"))
+    assert caught.value.response["Error"]["Code"] == "MessageRejected"
+    assert "someone@example.net" in caught.value.response["Error"]["Message"]  # SES names the identity that failed
+    # One step off each way: a recipient at the verified domain, and SES's mailbox simulator, are sent to.
+    ses.send_email(**_to("postmaster@goo.ne.jp"))
+    ses.send_email(**_to("success@simulator.amazonses.com"))
+    # An unverified sender is refused for itself first, whoever the recipient is.
+    with pytest.raises(ClientError) as caught:
+        ses.send_email(**{**_to("postmaster@goo.ne.jp"), "FromEmailAddress": "info@other.example"})
+    assert "info@other.example" in caught.value.response["Error"]["Message"]
+    problems = _check_all()
+    assert problems == [], "\n".join(problems)
+
+
+def _sandboxed_send_test(
+    ses: Any, emulator: Emulator, server: LocalNameServer, keys: OpenSSLKeys, cli: Cli
+) -> tuple[int, str]:
+    _verified_domain(ses, emulator, server, keys)
+    emulator.control("/_byodkim/config", {"ses_sandbox": True})
+    sent = cli("send-test", "--domain", "goo.ne.jp", "--from", "dkim-check@goo.ne.jp", "--to", "a@example.net")
+    return sent.code, sent.err.strip()
+
+
+def test_send_test_explains_a_sandbox_recipient_with_the_fix(
+    ses: Any, emulator: Emulator, goo_dns: LocalNameServer, openssl_keys: OpenSSLKeys, cli: Cli
+) -> None:
+    assert _sandboxed_send_test(ses, emulator, goo_dns, openssl_keys, cli) == (
+        1,
+        (
+            "error: SES in ap-northeast-1 refused to send to a@example.net: the account is in the SES sandbox, which "
+            "sends only to verified addresses (MessageRejected); send to an address verified in SES or to "
+            "success@simulator.amazonses.com, or request production access for the account"
+        ),
+    )
+
+
+def test_send_test_explains_a_sandbox_recipient_in_japanese(
+    ses: Any,
+    emulator: Emulator,
+    goo_dns: LocalNameServer,
+    openssl_keys: OpenSSLKeys,
+    cli: Cli,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    for name in ("LC_ALL", "LC_MESSAGES"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("LANG", "ja_JP.UTF-8")  # an operator's Japanese terminal
+    assert _sandboxed_send_test(ses, emulator, goo_dns, openssl_keys, cli) == (
+        1,
+        (
+            "エラー: ap-northeast-1 の SES は a@example.net への送信を拒否しました: アカウントが SES サンドボックスにあり、"
+            "検証済みのアドレスにしか送れません (MessageRejected)。SES で検証済みのアドレスか "
+            "success@simulator.amazonses.com に送るか、アカウントの本番アクセスを申請してください"
+        ),
+    )
+
+
+def test_verification_info_carries_the_zone_s_soa_record(
+    ses: Any, emulator: Emulator, goo_dns: LocalNameServer, openssl_keys: OpenSSLKeys
+) -> None:
+    emulator.control("/_byodkim/config", {"dns_servers": [goo_dns.spec], "dkim_window": 3600.0})
+    ses.create_email_identity(
+        EmailIdentity="goo.ne.jp",
+        DkimSigningAttributes={"DomainSigningSelector": "s1", "DomainSigningPrivateKey": openssl_keys.pkcs1_der_b64},
+    )
+    ses.create_email_identity(EmailIdentity="mail.goo.ne.jp")  # below the apex: the same zone's SOA
+    expected = {"PrimaryNameServer": "ns1.goo.ne.jp", "AdminEmail": "hostmaster@goo.ne.jp", "SerialNumber": 2026112801}
+    for name in ("goo.ne.jp", "mail.goo.ne.jp"):
+        assert _dkim(ses, name)["VerificationInfo"].get("SOARecord") == expected, name
+    problems = _check_all()
+    assert problems == [], "\n".join(problems)
+
+
+def test_a_selector_tag_disagreeing_with_ses_tokens_is_a_finding_with_its_fix(
+    ses: Any, emulator: Emulator, goo_dns: LocalNameServer, openssl_keys: OpenSSLKeys, cli: Cli
+) -> None:
+    """SES's Tokens is the selector it signs with; the byodkim:selector tag is only a cross-check of it."""
+    from byodkim.aws.ses import status
+    from byodkim.aws.session import Aws
+    from byodkim.rollout.health import HEALTHY, SELECTOR_TAG, condition_of
+
+    _verified_domain(ses, emulator, goo_dns, openssl_keys)  # SES holds s1, SUCCESS
+    arn = "arn:aws:ses:ap-northeast-1:123456789012:identity/goo.ne.jp"
+    ses.tag_resource(ResourceArn=arn, Tags=[{"Key": "byodkim:selector", "Value": "s0"}])
+    [region] = status("goo.ne.jp", ("ap-northeast-1",), Aws())
+    condition, detail = condition_of(region, (HEALTHY, "every server publishes the key"))
+    assert condition == SELECTOR_TAG
+    assert detail.startswith(
+        "SES signs with s1 in ap-northeast-1 (its DkimAttributes.Tokens) but the identity's byodkim:selector tag "
+        "says s0: the key was switched outside byodkim, or tagging it failed; find who switched it"
+    )
+    shown = cli("status", "--domain", "goo.ne.jp", "--nameserver", goo_dns.spec)
+    assert f"{detail}" in shown.out, shown.out
+    # One step off: the tag names the selector SES holds, and nothing is said.
+    ses.tag_resource(ResourceArn=arn, Tags=[{"Key": "byodkim:selector", "Value": "s1"}])
+    [region] = status("goo.ne.jp", ("ap-northeast-1",), Aws())
+    assert condition_of(region, (HEALTHY, "every server publishes the key"))[0] == HEALTHY
+    assert "byodkim:selector" not in cli("status", "--domain", "goo.ne.jp", "--nameserver", goo_dns.spec).out

@@ -268,9 +268,15 @@ def test_an_alarm_treating_missing_data_as_breaching_tells_sqs_through_sns(
         )
         held(30)
     assert state() == "OK"
-    # The checker goes silent: two missing periods breach, and the alarm tells the topic's queue.
-    held(60)
-    assert state() == "OK"  # the newest period has no data, the one before has: not yet
+    # The checker goes silent. CloudWatch looks further back than EvaluationPeriods (its evaluation
+    # range) and judges the last real datapoints while any are in it, filling in as few missing
+    # periods as breaching as it needs: OK until the range holds no data at all, then ALARM, and
+    # the alarm tells the topic's queue (CloudWatch User Guide, "How alarm state is evaluated when data is missing").
+    from byodkim.emulator.alarms import EXTRA_PERIODS
+
+    for _ in range(2 + EXTRA_PERIODS - 1):
+        held(60)
+        assert state() == "OK"
     held(60)
     assert state() == "ALARM"
     messages = sqs.receive_message(QueueUrl=queue, MaxNumberOfMessages=10, WaitTimeSeconds=1).get("Messages", [])

@@ -29,6 +29,7 @@ if TYPE_CHECKING:
 
     from byodkim.aws.session import Aws
     from byodkim.dkim.keys import PublicKey
+    from byodkim.messages import Said
 
 log = logging.getLogger(__name__)
 
@@ -331,10 +332,26 @@ class RegionStatus:
     configuration_set: str | None = None  # the identity's default configuration set, if any
     # VerificationInfo.ErrorType: SES's own word for why it FAILED (HOST_NOT_FOUND, INVALID_VALUE, ...).
     verification_error: str | None = None
+    selector_tag: str | None = None  # the byodkim:selector tag: a cross-check of Tokens, never the truth
 
     def as_dict(self) -> dict[str, Any]:
         """Return a JSON-ready dict."""
         return asdict(self)
+
+    def tag_disagreement(self) -> Said | None:
+        """Return why the selector tag and SES's Tokens disagree, with the fix, or None when they agree.
+
+        For an EXTERNAL identity SES's ``Tokens`` holds the selector it signs with (the running
+        deployment's own GetEmailIdentity shows it); byodkim tags the identity with the selector
+        it registered. Neither is trusted silently over the other: no tag, nothing to compare.
+        """
+        if not self.exists or self.selector_tag is None:
+            return None
+        held = self.tokens[0] if self.origin == "EXTERNAL" and self.tokens else None
+        if held == self.selector_tag:
+            return None
+        shown = held or say("ses.selector_tag_easy")
+        return say("ses.selector_tag_disagrees", held=shown, region=self.region, tagged=self.selector_tag)
 
 
 def status(domain: str, regions: tuple[str, ...], aws: Aws) -> list[RegionStatus]:
@@ -365,6 +382,7 @@ def status(domain: str, regions: tuple[str, ...], aws: Aws) -> list[RegionStatus
                 verified_for_sending=state.get("VerifiedForSendingStatus"),
                 last_key_time=when.isoformat() if isinstance(when, datetime) else (str(when) if when else None),
                 fingerprint=tags.get(TAG_FINGERPRINT),
+                selector_tag=tags.get(TAG_SELECTOR),
                 configuration_set=state.get("ConfigurationSetName") or None,
                 verification_error=state.get("VerificationInfo", {}).get("ErrorType"),
                 mail_from=state.get("MailFromAttributes", {}).get("MailFromDomain") or None,

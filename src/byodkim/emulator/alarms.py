@@ -2,15 +2,20 @@
 
 moto stores alarms and metric data but never evaluates one: an alarm stays "OK" whatever
 is sent. Here each single-metric alarm is evaluated on the emulator's clock against the
-datapoints with its exact namespace, name and dimension set, over ``EvaluationPeriods``
-windows of ``Period`` seconds: the statistic per window, the comparison with the
-threshold, ``DatapointsToAlarm`` of them breaching for ALARM, and ``TreatMissingData`` for
-windows with no data (``breaching``, ``notBreaching``, ``ignore`` keeps the state,
-``missing`` keeps it too unless every window is empty, then INSUFFICIENT_DATA). A new
-alarm starts in INSUFFICIENT_DATA and only windows after its creation count. A state
-change runs the state's actions: SNS topics are published the message CloudWatch sends,
-and SNS delivers it to its subscriptions (SQS queues among them). Metric-math and
-composite alarms are left as moto keeps them.
+datapoints with its exact namespace, name and dimension set, in windows of ``Period``
+seconds, as the CloudWatch User Guide's "How alarm state is evaluated when data is missing"
+describes: CloudWatch looks at more periods than ``EvaluationPeriods`` (the *evaluation
+range*); when at least ``EvaluationPeriods`` of them hold data it judges the most recent of
+those and ``TreatMissingData`` plays no part; only with fewer does it fill in as few missing
+periods as it needs, the most recent ones, as ``TreatMissingData`` says (``breaching``,
+``notBreaching``; ``ignore`` and ``missing`` leave them undecided). ``DatapointsToAlarm``
+breaching of them is ALARM, fewer is OK. Data from before the alarm was created counts.
+
+PutMetricAlarm sets a new alarm to INSUFFICIENT_DATA and leaves an updated alarm's state as
+it was (CloudWatch API Reference, PutMetricAlarm); its first evaluation comes on the
+emulator's next clock step. A state change runs the state's actions: SNS topics are
+published the message CloudWatch sends, and SNS delivers it to its subscriptions (SQS
+queues among them). Metric-math and composite alarms are left as moto keeps them.
 """
 
 from __future__ import annotations
@@ -21,7 +26,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Callable, Iterator
 
     from byodkim.emulator.clock import Clock
 
@@ -53,6 +58,20 @@ def statistic(name: str, values: list[float]) -> float:
     return sum(values) / len(values)  # Average
 
 
+# How many periods CloudWatch looks back beyond EvaluationPeriods. AWS says only that it
+# "depends on the length of the alarm period" and the metric's resolution; its worked example
+# retrieves 5 datapoints for 3 evaluation periods, which is what is modelled here.
+EXTRA_PERIODS = 2
+
+
+@dataclass(frozen=True)
+class Window:
+    """One period of the evaluation range: where it starts, and its statistic (None: no data came)."""
+
+    start: float
+    value: float | None
+
+
 @dataclass
 class Evaluator:
     """Evaluates every alarm; ``tick()`` is called by the clock thread and after PutMetricData."""
@@ -69,16 +88,11 @@ class Evaluator:
             for account, region, backend, alarm in _alarms():
                 if alarm.metric_data_queries or not alarm.metric_name or alarm.rule:
                     continue
-                first = self.created.get(alarm.alarm_arn)
-                before = self.objects.get(alarm.alarm_arn)
-                if first is None:  # a new alarm starts in INSUFFICIENT_DATA, with no action
-                    first = self.created[alarm.alarm_arn] = now
-                    alarm.update_state("Unchecked: Initial alarm creation", "{}", "INSUFFICIENT_DATA")
-                elif before is not None and before is not alarm:
-                    # Put again (moto makes a new object, in state OK): CloudWatch keeps the state on update.
-                    alarm.update_state(before.state_reason, before.state_reason_data, before.state_value)
+                first = self.created.setdefault(alarm.alarm_arn, now)
                 self.objects[alarm.alarm_arn] = alarm
-                found = self.evaluate(alarm, backend, now, first)
+                if now <= first:
+                    continue  # created at this instant: INSUFFICIENT_DATA until the clock moves on
+                found = self.evaluate(alarm, backend, now)
                 if found is not None and found[0] != alarm.state_value:
                     old = alarm.state_value
                     alarm.update_state(found[1], json.dumps(found[2]), found[0])
@@ -89,40 +103,43 @@ class Evaluator:
         alarm: Any,  # noqa: ANN401 - moto's Alarm
         backend: Any,  # noqa: ANN401 - moto's CloudWatchBackend
         now: float,
-        first: float,
     ) -> tuple[str, str, dict[str, Any]] | None:
         """Return (state, reason, reason data) for ``alarm`` now, or None to keep its state."""
-        count = int(alarm.evaluation_periods)
-        windows = self._windows(alarm, backend, now, first)
-        if not windows:
+        windows = self._windows(alarm, backend, now)
+        state = judge(
+            [w.value for w in windows],
+            evaluation_periods=int(alarm.evaluation_periods),
+            datapoints_to_alarm=int(alarm.datapoints_to_alarm or alarm.evaluation_periods),
+            breaches=lambda value: bool(_COMPARE[alarm.comparison_operator](value, float(alarm.threshold))),
+            treat=alarm.treat_missing_data or "missing",
+        )
+        if state is None:
             return None
-        treat = alarm.treat_missing_data or "missing"
-        breaching, judged = 0, 0
-        for value in windows:
-            if value is None:
-                if treat in ("breaching", "notBreaching"):
-                    judged += 1
-                    breaching += treat == "breaching"
-                continue
-            judged += 1
-            breaching += _COMPARE[alarm.comparison_operator](value, float(alarm.threshold))
-        data = {"evaluatedDatapoints": windows, "period": int(alarm.period), "treatMissingData": treat}
-        if not judged:
-            if treat == "missing" and len(windows) == count:
-                return "INSUFFICIENT_DATA", "Insufficient Data: no datapoints were received", data
-            return None
-        needed = int(alarm.datapoints_to_alarm or count)
-        shown = ", ".join("missing" if v is None else f"{v:g}" for v in windows)
-        if breaching >= needed:
-            reason = f"Threshold Crossed: {breaching} out of the last {len(windows)} datapoints [{shown}] breached"
-            return "ALARM", f"{reason} the threshold ({float(alarm.threshold):g})", data
-        if judged >= min(needed, len(windows)):
-            return "OK", f"Threshold Crossed: datapoints [{shown}] were not breaching the threshold", data
-        return None
+        real = [w for w in windows if w.value is not None]
+        evaluated = real[: int(alarm.evaluation_periods)]
+        data = {
+            "version": "1.0",
+            "queryDate": self.clock.iso(now),
+            "startDate": self.clock.iso(windows[-1].start),
+            "statistic": str(alarm.statistic),
+            "period": int(alarm.period),
+            "recentDatapoints": [w.value for w in reversed(real)],
+            "threshold": float(alarm.threshold),
+            "evaluatedDatapoints": [{"timestamp": self.clock.iso(w.start), "value": w.value} for w in evaluated],
+        }
+        shown = ", ".join(f"{w.value:g}" for w in evaluated)
+        if state == "INSUFFICIENT_DATA":
+            return state, "Insufficient Data: no datapoints were received", data
+        verdict = "breached" if state == "ALARM" else "were not breaching"
+        return (
+            state,
+            f"Threshold Crossed: datapoints [{shown}] {verdict} the threshold ({float(alarm.threshold):g})",
+            data,
+        )
 
-    def _windows(self, alarm: Any, backend: Any, now: float, first: float) -> list[float | None]:  # noqa: ANN401
-        """Return the statistic of each evaluation window, newest first (None where no data came)."""
-        period, count = int(alarm.period), int(alarm.evaluation_periods)
+    def _windows(self, alarm: Any, backend: Any, now: float) -> list[Window]:  # noqa: ANN401
+        """Return the evaluation range, newest period first."""
+        period = int(alarm.period)
         wanted = {(d.name, d.value) for d in alarm.dimensions}
         points = [
             (self.clock.of(d.timestamp), float(d.value))
@@ -132,14 +149,49 @@ class Evaluator:
             and hasattr(d, "value")
             and {(x.name, x.value) for x in d.dimensions} == wanted
         ]
-        windows: list[float | None] = []
-        for index in range(count):
+        windows = []
+        for index in range(int(alarm.evaluation_periods) + EXTRA_PERIODS):
             end = now - index * period
-            if end - period < first:
-                break  # a window before the alarm existed is not evaluated
             values = [value for at, value in points if end - period <= at < end]
-            windows.append(statistic(alarm.statistic, values) if values else None)
+            windows.append(Window(end - period, statistic(alarm.statistic, values) if values else None))
         return windows
+
+
+def judge(
+    values: list[float | None],
+    *,
+    evaluation_periods: int,
+    datapoints_to_alarm: int,
+    breaches: Callable[[float], bool],
+    treat: str,
+) -> str | None:
+    """Return the state an evaluation range (newest period first) gives, or None to keep the state.
+
+    As the CloudWatch User Guide says: with at least ``evaluation_periods`` real datapoints in
+    the range, the most recent of them decide and missing periods do not count; with fewer,
+    all the real ones count and the most recent missing periods fill in, as few as needed.
+    ``breaching``/``notBreaching`` give those a verdict; ``ignore`` and ``missing`` do not,
+    so a real non-breaching datapoint makes it OK, and otherwise ``ignore`` keeps the state
+    and ``missing`` is ALARM when the oldest period evaluated breached (the guide's
+    "X - - - -" row), INSUFFICIENT_DATA when it is missing.
+    """
+    real = [i for i, value in enumerate(values) if value is not None]
+    if len(real) >= evaluation_periods:
+        evaluated = real[:evaluation_periods]
+    else:
+        filled = [i for i, value in enumerate(values) if value is None][: evaluation_periods - len(real)]
+        evaluated = sorted(real + filled)
+    verdicts = [None if (value := values[i]) is None else breaches(value) for i in evaluated]
+    if treat in ("breaching", "notBreaching"):
+        verdicts = [treat == "breaching" if v is None else v for v in verdicts]
+    breaching = sum(1 for v in verdicts if v is True)
+    if breaching >= datapoints_to_alarm:
+        return "ALARM"
+    if None not in verdicts or False in verdicts:
+        return "OK"
+    if treat == "ignore":
+        return None
+    return "ALARM" if verdicts[-1] is True else "INSUFFICIENT_DATA"
 
 
 def _alarms() -> Iterator[tuple[str, str, Any, Any]]:
@@ -200,3 +252,32 @@ def _message(account: str, region_name: str, alarm: Any, old: str, when: str) ->
             "EvaluateLowSampleCountPercentile": "",
         },
     }
+
+
+def patch_put_metric_alarm() -> None:
+    """Make PutMetricAlarm set a new alarm to INSUFFICIENT_DATA and keep an updated one's state.
+
+    moto creates every alarm, and re-creates an updated one, in state OK. The CloudWatch API
+    Reference (PutMetricAlarm): "When this operation creates an alarm, the alarm state is
+    immediately set to INSUFFICIENT_DATA"; "When you update an existing alarm, its state is
+    left unchanged". CloudFormation's alarms go through the same backend call.
+    """
+    from moto.cloudwatch.models import CloudWatchBackend
+
+    original = CloudWatchBackend.put_metric_alarm
+
+    def put_metric_alarm(self: CloudWatchBackend, name: str, *args: Any, **kwargs: Any) -> Any:  # noqa: ANN401
+        before = self.alarms.get(name)
+        alarm = original(self, name, *args, **kwargs)
+        if before is None:
+            alarm.state_value = "INSUFFICIENT_DATA"
+        elif before is not alarm:
+            alarm.state_value, alarm.state_reason = before.state_value, before.state_reason
+            alarm.state_reason_data, alarm.state_updated_timestamp = (
+                before.state_reason_data,
+                before.state_updated_timestamp,
+            )
+            alarm.history = before.history
+        return alarm
+
+    CloudWatchBackend.put_metric_alarm = put_metric_alarm  # type: ignore[method-assign]

@@ -188,6 +188,8 @@ def _configure(payload: dict[str, Any], state: State) -> dict[str, Any]:
         )
     if "seed" in payload:
         settings.draw.seed(int(payload["seed"]))
+    if "ses_sandbox" in payload:
+        settings.ses_sandbox = bool(payload["ses_sandbox"])
     return {
         "dns_servers": settings.dns_servers,
         "dkim_window": settings.dkim_window,
@@ -195,6 +197,7 @@ def _configure(payload: dict[str, Any], state: State) -> dict[str, Any]:
         "lambda_network": state.runtime.network if state.runtime is not None else settings.lambda_network,
         "ses_rate": settings.ses_limit.rate,
         "ses_throttled": settings.ses_limit.throttled,
+        "ses_sandbox": settings.ses_sandbox,
     }
 
 
@@ -239,6 +242,7 @@ def _control(path: str, environ: dict[str, Any], state: State) -> Response:
             settings.calls.clear()
             settings.ses_limit = SesRateLimit(settings.ses_rate_at_start)
             settings.draw.seed(1)
+            settings.ses_sandbox = False
             store.clear()
             state.forget_runs()
             state.outbound.sent.clear()

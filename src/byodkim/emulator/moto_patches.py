@@ -17,6 +17,13 @@ def apply() -> None:
     _kms_key_policy_is_text()
     _bucket_versioning_from_templates()
     _rate_expressions_as_eventbridge_reads_them()
+    _new_alarms_start_with_insufficient_data()
+
+
+def _new_alarms_start_with_insufficient_data() -> None:
+    from byodkim.emulator.alarms import patch_put_metric_alarm
+
+    patch_put_metric_alarm()
 
 
 def _rate_expressions_as_eventbridge_reads_them() -> None:

@@ -68,6 +68,7 @@ class Identity:
     last_checked: float | None = None  # VerificationInfo
     last_success: float | None = None
     error_type: str | None = None
+    soa: dict[str, Any] | None = None  # VerificationInfo.SOARecord: the zone's SOA as SES last read it
 
     @property
     def is_domain(self) -> bool:
@@ -176,6 +177,25 @@ class SesIdentities:
         # Domains are stored lower-case; an address keeps its case.
         return self.identities.get((account, region, name.lower())) or self.identities.get((account, region, name))
 
+    def verified_for(self, account: str, region: str, address: str) -> bool:
+        """Return whether SES may send to or from ``address``: it, or its domain, is verified.
+
+        The mailbox simulator's addresses count as verified, as SES's sandbox lets them through.
+        """
+        from email.utils import parseaddr
+
+        address = parseaddr(address)[1] or address
+        domain = address.rpartition("@")[2].lower()
+        if domain == "simulator.amazonses.com":
+            return True
+        for name in (domain, address):
+            identity = self.find(account, region, name) if name else None
+            if identity is not None:
+                self._evaluate(identity)
+                if identity.verified:
+                    return True
+        return False
+
     def refresh(self, identity: Identity) -> None:
         """Let SES look at DNS again for ``identity`` (as it does before it answers or signs)."""
         self._evaluate(identity)
@@ -185,6 +205,8 @@ class SesIdentities:
             return
         now = self.now()
         identity.last_checked = now
+        if identity.soa is None or identity.status != "SUCCESS":
+            identity.soa = self._soa(identity.name) or identity.soa
         if self._published(identity):
             identity.status, identity.since = "SUCCESS", now
             identity.verified, identity.last_success, identity.error_type = True, now, None
@@ -215,6 +237,32 @@ class SesIdentities:
                 return "HOST_NOT_FOUND"
             return "INVALID_VALUE" if answer.answer else "TYPE_NOT_FOUND"
         return "DNS_SERVER_ERROR"
+
+    def _soa(self, domain: str) -> dict[str, Any] | None:
+        """Return SOARecord from the SOA of the zone ``domain`` is in, as the DNS servers answer it."""
+        import dns.exception
+        import dns.rdatatype
+
+        from byodkim.dnscheck.servers import query
+        from byodkim.emulator.lookup import server_of
+
+        for spec in self.settings.dns_servers:
+            try:
+                answer = query(server_of(spec), domain + ".", "SOA", 1.0)
+            except (dns.exception.DNSException, OSError, ValueError):
+                continue
+            # At the apex the SOA is the answer; below it, the authority section of the reply.
+            for rrset in (*answer.answer, *answer.authority):
+                if rrset.rdtype == dns.rdatatype.SOA:
+                    record = rrset[0]
+                    # RFC 1035: RNAME's first label is the mailbox (it may hold dots), the rest its domain.
+                    labels = [label.decode() for label in record.rname.labels if label]
+                    return {
+                        "PrimaryNameServer": record.mname.to_text(omit_final_dot=True),
+                        "AdminEmail": f"{labels[0]}@{'.'.join(labels[1:])}" if len(labels) > 1 else "".join(labels),
+                        "SerialNumber": int(record.serial),
+                    }
+        return None
 
     def _published(self, identity: Identity) -> bool:
         if not self.settings.dns_servers:
@@ -367,4 +415,6 @@ def verification_info(identity: Identity) -> dict[str, Any]:
         info["LastSuccessTimestamp"] = identity.last_success
     if identity.error_type and identity.status in ("FAILED", "TEMPORARY_FAILURE"):
         info["ErrorType"] = identity.error_type
+    if identity.soa is not None:
+        info["SOARecord"] = dict(identity.soa)
     return info

@@ -39,7 +39,38 @@ class SesApi:
         return {}
 
     def _SendEmail(self, call: Call, account: str, _params: dict[str, str]) -> dict[str, Any]:  # noqa: N802 - the operation's name
-        return self.outbound.send(self.store, account, call.region, call.json())
+        request = call.json()
+        if self.store.settings.ses_sandbox and self.store.verified_for(
+            account, call.region, str(request.get("FromEmailAddress") or "")
+        ):
+            # In the sandbox SES sends only to verified identities and its mailbox simulator (SES
+            # Developer Guide, "Request production access"); an unverified sender is refused first.
+            refused = [r for r in _recipients(request) if not self.store.verified_for(account, call.region, r)]
+            if refused:
+                raise SesError(
+                    "MessageRejected",
+                    "Email address is not verified. The following identities failed the check in region "
+                    f"{call.region.upper()}: {', '.join(refused)}",
+                )
+        return self.outbound.send(self.store, account, call.region, request)
+
+    def _GetAccount(self, call: Call, _account: str, _params: dict[str, str]) -> dict[str, Any]:  # noqa: N802
+        sandbox = self.store.settings.ses_sandbox
+        with self.outbound.lock:
+            sent = sum(1 for m in self.outbound.sent if m["region"] == call.region)
+        return {
+            "DedicatedIpAutoWarmupEnabled": False,
+            "EnforcementStatus": "HEALTHY",
+            "ProductionAccessEnabled": not sandbox,
+            # The sandbox's quotas (200 a day, 1 a second); out of it, SES's usual starting quotas.
+            "SendQuota": {
+                "Max24HourSend": 200.0 if sandbox else 50000.0,
+                "MaxSendRate": 1.0 if sandbox else 14.0,
+                "SentLast24Hours": float(sent),
+            },
+            "SendingEnabled": True,
+            "SuppressionAttributes": {"SuppressedReasons": []},
+        }
 
     def handle(self, call: Call, account: str) -> Response | None:
         """Answer an SESv2 identity/DKIM call, or return ``None`` to let moto answer."""
@@ -208,6 +239,15 @@ class SesApi:
             raise SesError("NotFoundException", f"Event destination {path['dest']} does not exist.", 404)
         self.store.destinations[(account, call.region, path["cs"])] = kept
         return {}
+
+
+def _recipients(request: dict[str, Any]) -> list[str]:
+    """Return every address a SendEmail request sends to (To, Cc, Bcc), without display names."""
+    from email.utils import parseaddr
+
+    destination = request.get("Destination") or {}
+    given = [str(a) for kind in ("ToAddresses", "CcAddresses", "BccAddresses") for a in destination.get(kind) or []]
+    return [parseaddr(a)[1] or a for a in given]
 
 
 def _matches(identity: Identity, wanted: dict[str, str]) -> bool:

@@ -59,6 +59,8 @@ class Settings:
     draw: random.Random = field(default_factory=lambda: random.Random(1))  # noqa: S311 - fault injection
     ses_rate_at_start: float = 0.0  # the server's --ses-rate, which a reset returns to
     ses_limit: SesRateLimit = field(default_factory=lambda: SesRateLimit(0.0))
+    # The account is in the SES sandbox (GetAccount ProductionAccessEnabled false): mail only to verified recipients.
+    ses_sandbox: bool = False
 
     def __post_init__(self) -> None:
         if self.ses_rate_at_start and not self.ses_limit.rate:

@@ -31,6 +31,7 @@ _ROUTES = [
     ("PUT", r"^/v2/email/identities/(?P<id>[^/]+)/dkim/signing$", "PutEmailIdentityDkimSigningAttributes"),
     ("PUT", r"^/v2/email/identities/(?P<id>[^/]+)/dkim$", "PutEmailIdentityDkimAttributes"),
     ("POST", r"^/v2/email/outbound-emails$", "SendEmail"),
+    ("GET", r"^/v2/email/account$", "GetAccount"),
     ("PUT", r"^/v2/email/identities/(?P<id>[^/]+)/mail-from$", "PutEmailIdentityMailFromAttributes"),
     (
         "POST",

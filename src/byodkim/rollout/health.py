@@ -45,6 +45,7 @@ RECORD_UNCONFIRMED = "record not confirmed"  # a server did not answer; the othe
 SILENT = "name servers silent"  # in a fleet run: no server of this domain answered
 KEY_PUBLISHED = "private key published"
 SIGNING_OFF = "signing off"  # EXTERNAL and verified, but SES sends the domain's mail without its signature
+SELECTOR_TAG = "selector tag disagrees"  # SES's Tokens and the byodkim:selector tag name different keys
 _QUIET = {None, NOT_ACTIVE, PENDING}  # moves among these are rollout progress, which phase 7 reports
 _CHANGED = {DIFFERENT, MALFORMED, REVOKED, AMBIGUOUS}
 
@@ -70,6 +71,11 @@ _NEXT = {
     SES_TEMPORARY_FAILURE: (
         "check the record with `uv run byodkim verify` on every authoritative server; "
         "SES stops signing with the key if it cannot read it for 72 hours"
+    ),
+    SELECTOR_TAG: (
+        "find who switched the key (CloudTrail: PutEmailIdentityDkimSigningAttributes); if SES's selector is the "
+        "key meant, tag the identity with it (byodkim:selector and byodkim:fingerprint), otherwise switch back "
+        "with `byodkim rotate`"
     ),
     SES_FAILED: (
         "SES gave up on the key: publish the record, then register again "
@@ -161,6 +167,10 @@ def condition_of(ses: RegionStatus, record: tuple[str, str] | None, *, sending: 
         return record[0], f"{record[1]} (SES: {ses.status})"
     if ses.status == "TEMPORARY_FAILURE":
         return SES_TEMPORARY_FAILURE, "SES cannot find the record, though it looks right from here"
+    disagreement = ses.tag_disagreement()
+    if disagreement is not None:
+        # Mail is signed, but byodkim's record of which key is not SES's: switched outside byodkim.
+        return SELECTOR_TAG, str(disagreement)
     return record if record is not None else (RECORD_UNCONFIRMED, "the record was not checked")
 
 

@@ -247,7 +247,12 @@ def dns_views(
     """
     views: list[DnsView] = []
     wanted = {(item.tokens[0], item.fingerprint) for item in found if item.origin == "EXTERNAL" and item.tokens}
+    # A selector tag naming another key: its fingerprint tag cannot be trusted either, so say so, not "another key".
+    disagree = {item.tokens[0]: said for item in found if item.tokens and (said := item.tag_disagreement())}
     for selector, fingerprint in sorted(wanted, key=str):
+        if selector in disagree:
+            views.append(DnsView(selector, ok=False, summary=disagree[selector]))
+            continue
         if not fingerprint:
             views.append(
                 DnsView(selector, ok=False, summary=f"{selector}: no byodkim:fingerprint tag, cannot compare keys")
