@@ -27,7 +27,7 @@ from byodkim.dnscheck.check import Report, check
 from byodkim.dnscheck.judge import Check
 from byodkim.dnscheck.servers import parse_servers
 from byodkim.errors import ByodkimError, DnsUnreachableError, InputError
-from byodkim.messages import say
+from byodkim.messages import render, say
 from byodkim.rollout.health import HealthCheck, put_metric
 
 # Re-exported: the handler, the CLI and the sandbox import it from here (its public path).
@@ -167,17 +167,19 @@ class Manager:
 
     # -- phases ------------------------------------------------------------------------------
 
-    def prepare(self, request: PhaseRequest) -> dict[str, Any]:
-        """Phase 4: write the record and the DNS requests where the team and phase 5 find them."""
+    def prepare(self, request: PhaseRequest, keep: str = "") -> dict[str, Any]:
+        """Phase 4: write the record and the DNS requests where the team and phase 5 find them.
+
+        ``keep``: the selector whose record must stay (a rotation's running key), said in the request.
+        """
         selector, which = self.current_selector(request)
         record = DkimRecord(request.domain, selector, self.key(request.domain, selector).public.b64)
-        fields = self._request_fields(request.domain)
         objects = {
             "record.json": record.render("json"),
             "zone.txt": record.zone_line() + "\n",
             "route53.json": record.render("route53"),
-            "request-en.md": render_request(record, "en", fields),
-            "request-ja.md": render_request(record, "ja", fields),
+            "request-en.md": render_request(record, "en", self._request_fields(request.domain, "en", keep)),
+            "request-ja.md": render_request(record, "ja", self._request_fields(request.domain, "ja", keep)),
         }
         prefix = f"dns/{request.domain}/{selector}/"
         written = []
@@ -194,7 +196,7 @@ class Manager:
             "objects": written,
         }
 
-    def send_request(self, request: PhaseRequest) -> dict[str, Any]:
+    def send_request(self, request: PhaseRequest, keep: str = "") -> dict[str, Any]:
         """Phase 5: send the DNS request (Japanese, with the English below) to the DNS team's topic."""
         if not self.config.topic_arn:
             raise InputError(say("phase.no_topic"), say("phase.no_topic_hint"))
@@ -218,8 +220,11 @@ class Manager:
                 "alreadySent": previous.get("at"),
                 "note": say("phase.already_sent", at=previous.get("at")),
             }
-        fields = self._request_fields(request.domain)
-        body = render_request(record, "ja", fields) + "\n---\n\n" + render_request(record, "en", fields)
+        body = (
+            render_request(record, "ja", self._request_fields(request.domain, "ja", keep))
+            + "\n---\n\n"
+            + render_request(record, "en", self._request_fields(request.domain, "en", keep))
+        )
         sent = self.aws.client("sns", self.region).publish(
             TopicArn=self.config.topic_arn, Subject=f"DKIM TXT record request: {record.name}"[:100], Message=body
         )
@@ -239,10 +244,11 @@ class Manager:
             "record": record.name,
         }
 
-    def _request_fields(self, domain: str) -> RequestFields:
-        """Return the request's extras: the custom MAIL FROM's MX and SPF when phase 3 sets one."""
+    def _request_fields(self, domain: str, lang: str, keep: str = "") -> RequestFields:
+        """Return the request's extras: the custom MAIL FROM's MX and SPF when phase 3 sets one; the record to keep."""
         sub = self.config.mail_from_subdomain
-        return RequestFields(mail_from=f"{sub}.{domain}" if sub else "", region=self.region)
+        note = render(say("rotate.keep_old", name=record_name(domain, keep)), lang) if keep else ""
+        return RequestFields(mail_from=f"{sub}.{domain}" if sub else "", region=self.region, deadline=note)
 
     def _dns(self, domain: str, selector: str, key: SigningKey) -> Report:
         return check(Check(domain, selector, key.public, parse_servers(self.config.nameservers)))
