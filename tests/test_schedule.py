@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -19,6 +21,7 @@ from byodkim.dkim.record import DkimRecord
 from byodkim.dnscheck import check as verify
 from byodkim.dnscheck import judge
 from byodkim.dnscheck.servers import parse_servers
+from byodkim.errors import InputError
 from byodkim.rollout import schedule
 from byodkim.rollout.manager_config import ManagerConfig
 from conftest import Cli, publish_record
@@ -195,3 +198,127 @@ def test_a_full_rotation_tick_by_tick(world: dict[str, Any]) -> None:  # noqa: P
     idle = tick(world, at("2026-04-01"))
     assert (idle.done, idle.state.step) == ([], "idle")
     assert state()["retired"] == [{"selector": OLD, "at": "2026-03-18T09:00:00+00:00", "via": "dns-team"}]
+
+
+def test_a_repeated_tick_does_nothing_new_and_a_crash_before_saving_makes_no_second_key(
+    world: dict[str, Any],
+) -> None:
+    # A tick that stored the key and died before saving the state: the key is there, the state is not.
+    crashed = keys.generate()
+    secretstore.store_key(boto3.client("secretsmanager"), f"byodkim/dkim/goo.ne.jp/{NEW}", crashed, "goo.ne.jp", NEW)
+    resumed = tick(world, at("2026-02-26"))
+    assert [line.key for line in resumed.done] == ["schedule.prepared", "schedule.requested"]
+    assert (resumed.state.new_selector, resumed.state.fingerprint) == (NEW, crashed.public.fingerprint)
+    names = [s["Name"] for s in boto3.client("secretsmanager").list_secrets()["SecretList"]]
+    assert sorted(names) == [f"byodkim/dkim/goo.ne.jp/{OLD}", f"byodkim/dkim/goo.ne.jp/{NEW}"]  # no second key
+    read_inbox(world["alerts"])
+    assert len(read_inbox(world["dns_team"])) == 1
+    before = state()
+    again = tick(world, at("2026-02-26"))  # the same tick again: nothing new, nothing sent
+    assert (again.done, state()) == ([], before)
+    assert (read_inbox(world["dns_team"]), read_inbox(world["alerts"])) == ([], [])
+
+
+def test_manual_approval_waits_for_a_person_then_switches_at_once(world: dict[str, Any]) -> None:
+    rotation = world["rotation"]
+    world["rotation"] = replace(rotation, config=replace(rotation.config, rotation=replace(POLICY, approval="manual")))
+    with pytest.raises(InputError, match=re.escape("no rotation of goo.ne.jp is prepared")):
+        schedule.approve(world["rotation"], "goo.ne.jp", at("2026-02-25"), "arn:aws:iam::123456789012:user/ops")
+    tick(world, at("2026-02-25"))
+    with pytest.raises(
+        InputError, match=re.escape(f"{NEW}._domainkey.goo.ne.jp is not live on every authoritative server")
+    ):
+        schedule.approve(world["rotation"], "goo.ne.jp", at("2026-02-26"), "arn:aws:iam::123456789012:user/ops")
+    publish_new(world["dns"])
+    waiting = tick(world, at("2026-03-20"))  # past due: still waits for a person
+    assert (
+        waiting.waits
+        == "the record is live; the switch waits for approval: byodkim rotate --approve --domain goo.ne.jp"
+    )
+    assert signing(world["emulator"], world["dns"]) == {OLD}
+    approved = schedule.approve(world["rotation"], "goo.ne.jp", at("2026-03-01"), "arn:aws:iam::123456789012:user/ops")
+    assert approved.approved == {"by": "arn:aws:iam::123456789012:user/ops", "at": "2026-03-01T09:00:00+00:00"}
+    early = tick(world, at("2026-03-01"))  # approved before the due date: switches at once
+    assert [line.key for line in early.done] == ["schedule.switched", "schedule.verified"]
+    assert signing(world["emulator"], world["dns"]) == {NEW}
+
+
+LEGAL = {
+    "split elsewhere": lambda v: [v[i : i + 100] for i in range(0, len(v), 100)],
+    "no v=": lambda v: v.removeprefix("v=DKIM1; "),
+    "spaces and an unknown tag": lambda v: v.replace("; ", " ;  ").replace("k=rsa", "k=rsa; n=rotated by byodkim"),
+}
+
+
+@pytest.mark.parametrize("spelling", list(LEGAL))
+def test_a_record_spelled_another_legal_way_is_live(world: dict[str, Any], spelling: str) -> None:
+    tick(world, at("2026-02-25"))
+    value = DkimRecord("goo.ne.jp", NEW, new_public().b64).value
+    spelled = LEGAL[spelling](value)
+    if isinstance(spelled, list):  # several strings in one TXT record, cut at other places
+        world["dns"].update(
+            "goo.ne.jp",
+            delete=[f"{NEW}._domainkey.goo.ne.jp"],
+            add=[(f"{NEW}._domainkey.goo.ne.jp", 60, "TXT", [" ".join(f'"{part}"' for part in spelled)])],
+        )
+    else:
+        publish_new(world["dns"], spelled)
+    live = tick(world, at("2026-03-11"))
+    assert [line.key for line in live.done] == ["schedule.live", "schedule.switched", "schedule.verified"]
+
+
+def _private_in_p(value: str) -> str:
+    other = keys.generate()
+    return value.split("p=", maxsplit=1)[0] + "p=" + other.ses_private_key()
+
+
+MISTAKES = {
+    "another key": (
+        lambda _: DkimRecord("goo.ne.jp", NEW, keys.generate().public.b64).value,
+        "another key is published",
+    ),
+    "a private key": (_private_in_p, "private"),
+    "cut at 255": (lambda v: v[:255], "cut"),
+    "revoked": (lambda v: v.split("p=")[0] + "p=", "revoked"),
+}
+
+
+@pytest.mark.parametrize("mistake", list(MISTAKES))
+def test_a_mistake_in_dns_stops_the_rotation_with_the_fix_and_a_person_resumes_it(
+    world: dict[str, Any], mistake: str
+) -> None:
+    tick(world, at("2026-02-25"))
+    read_inbox(world["dns_team"])
+    read_inbox(world["alerts"])
+    spell, said = MISTAKES[mistake]
+    publish_new(world["dns"], spell(DkimRecord("goo.ne.jp", NEW, new_public().b64).value))
+    stopped = tick(world, at("2026-03-11"))
+    assert stopped.stopped
+    assert stopped.waits is not None
+    assert said in stopped.waits.lower()
+    assert "resume with `byodkim rotate --approve --domain goo.ne.jp`" in stopped.waits
+    kept = state()
+    assert (kept["step"], kept["stop"]["step"]) == ("stopped", "requested")
+    assert re.search(r"[A-Za-z0-9+/]{100,}", json.dumps(kept)) is None  # no key material, public or private
+    (to_dns_team,) = read_inbox(world["dns_team"])
+    assert "rotation stopped" not in to_dns_team  # the subject; the body says the cause and the fix
+    assert f"{NEW}._domainkey.goo.ne.jp" in to_dns_team
+    assert len(read_inbox(world["alerts"])) == 1
+    assert signing(world["emulator"], world["dns"]) == {OLD}
+    # Fixed by the DNS team: the rotation stays stopped until a person resumes it.
+    publish_new(world["dns"])
+    assert tick(world, at("2026-03-12")).stopped
+    schedule.approve(world["rotation"], "goo.ne.jp", at("2026-03-12"), "arn:aws:iam::123456789012:user/ops")
+    resumed = tick(world, at("2026-03-12"))
+    assert [line.key for line in resumed.done] == ["schedule.switched", "schedule.verified"]
+
+
+def test_an_upper_case_tag_name_is_not_the_record_receivers_read(world: dict[str, Any]) -> None:
+    """RFC 6376 3.2: tag names are case-sensitive. ``P=`` is an unknown tag: a DKIM1 record without p=, which
+    receivers (dkimpy) reject, so the rotation stops with the fix rather than wait for a record that never works.
+    """
+    tick(world, at("2026-02-25"))
+    publish_new(world["dns"], DkimRecord("goo.ne.jp", NEW, new_public().b64).value.replace("p=", "P="))
+    stops = tick(world, at("2026-03-11"))
+    assert (stops.state.step, stops.state.stop["step"]) == ("stopped", "requested")
+    assert signing(world["emulator"], world["dns"]) == {OLD}

@@ -258,4 +258,17 @@ TEXTS: dict[str, tuple[str, str]] = {
         "approved the switch of {domain} to {selector} ({who})",
         "{domain} の {selector} への切り替えを承認しました ({who})",
     ),
+    # The function's "rotation" action (rollout/phases.py).
+    "phase.bad_time": (
+        '"time": `{value}` is not an ISO 8601 time',
+        '"time": `{value}` は ISO 8601 の時刻ではありません',
+    ),
+    "phase.give_time": (
+        'give the scheduled event\'s time, e.g. "2026-03-11T09:00:00Z", or leave it out (the clock)',
+        'スケジュールイベントの時刻 (例: "2026-03-11T09:00:00Z") を指定するか、省略してください (時計を使います)',
+    ),
+    "phase.rotation_failed": (
+        "the rotation tick failed for {domains} (of {count} domains; the others were ticked)",
+        "{domains} のローテーションが失敗しました ({count} ドメイン中。ほかは実行済み)",
+    ),
 }

@@ -86,7 +86,6 @@ class Tick:
     dry_run: bool = False
 
     @property
-    @property
     def stopped(self) -> bool:
         """Return whether a mistake stopped the rotation."""
         return self.state.step == STOPPED
