@@ -27,6 +27,7 @@ from byodkim.rollout.manager_config import ManagerConfig
 from conftest import Cli, publish_record
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from pathlib import Path
 
     from byodkim.emulator import Emulator
@@ -243,7 +244,7 @@ def test_manual_approval_waits_for_a_person_then_switches_at_once(world: dict[st
     assert signing(world["emulator"], world["dns"]) == {NEW}
 
 
-LEGAL = {
+LEGAL: dict[str, Callable[[str], str | list[str]]] = {
     "split elsewhere": lambda v: [v[i : i + 100] for i in range(0, len(v), 100)],
     "no v=": lambda v: v.removeprefix("v=DKIM1; "),
     "spaces and an unknown tag": lambda v: v.replace("; ", " ;  ").replace("k=rsa", "k=rsa; n=rotated by byodkim"),
@@ -272,7 +273,7 @@ def _private_in_p(value: str) -> str:
     return value.split("p=", maxsplit=1)[0] + "p=" + other.ses_private_key()
 
 
-MISTAKES = {
+MISTAKES: dict[str, tuple[Callable[[str], str], str]] = {
     "another key": (
         lambda _: DkimRecord("goo.ne.jp", NEW, keys.generate().public.b64).value,
         "another key is published",
@@ -322,3 +323,175 @@ def test_an_upper_case_tag_name_is_not_the_record_receivers_read(world: dict[str
     stops = tick(world, at("2026-03-11"))
     assert (stops.state.step, stops.state.stop["step"]) == ("stopped", "requested")
     assert signing(world["emulator"], world["dns"]) == {OLD}
+
+
+def _function_env(world: dict[str, Any], monkeypatch: pytest.MonkeyPatch, policy: RotationPolicy = POLICY) -> None:
+    """Set what the phase-2 stack gives the function, the rotation policy included."""
+    config = world["rotation"].config
+    env = {
+        "PROJECT_NAME": "aws-ses-migration",
+        "ENVIRONMENT": "prod",
+        "DOMAIN_NAME": "goo.ne.jp",
+        "SECRET_PREFIX": "byodkim/dkim",
+        "CERTIFICATES_BUCKET": BUCKET,
+        "DNS_TOPIC_ARN": config.topic_arn,
+        "ALERT_TOPIC_ARN": config.alert_topic_arn,
+        "NAMESERVERS": world["dns"].spec,
+        "SES_REGIONS": ",".join(REGIONS),
+        **policy.as_environment(),
+    }
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+
+
+def _handler() -> Callable[[object, object], dict[str, Any]]:
+    import importlib
+
+    from byodkim import lambda_handler
+
+    handler: Callable[[object, object], dict[str, Any]] = importlib.reload(lambda_handler).handler
+    return handler  # reloaded: the configuration is read once per container, as on Lambda
+
+
+def test_the_functions_rotation_action_ticks_at_the_scheduled_events_time(
+    world: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _function_env(world, monkeypatch)
+    handler = _handler()
+    refused = {
+        '"time": `yesterday` is not an ISO 8601 time; give the scheduled event\'s time, e.g. "2026-03-11T09:00:00Z", '
+        "or leave it out (the clock)": {"action": "rotation", "domain": "goo.ne.jp", "time": "yesterday"},
+        '"domains": "some" is not understood; give "domains": "all" with "action": "health" or "rotation"': {
+            "action": "rotation",
+            "domains": "some",
+        },
+    }
+    for error, payload in refused.items():
+        assert handler(payload, None) == {"ok": False, "error": error}
+    with pytest.raises(Exception, match="ParameterNotFound"):
+        state()  # a refused payload changed nothing
+    early = handler({"action": "rotation", "time": "2026-02-24T09:00:00Z"}, None)  # every declared domain
+    assert early["ok"] is True
+    (domain,) = early["domains"]
+    assert (domain["domain"], domain["step"], domain["done"]) == ("goo.ne.jp", "idle", [])
+    lead = handler({"action": "rotation", "time": "2026-02-25T09:00:00Z"}, None)
+    assert lead["domains"][0]["step"] == "requested"
+    assert len(read_inbox(world["dns_team"])) == 1
+    # Made by the function: stored once, readable only by the function's role and its caller.
+    policy = boto3.client("secretsmanager").get_resource_policy(SecretId=f"byodkim/dkim/goo.ne.jp/{NEW}")
+    (deny,) = json.loads(policy["ResourcePolicy"])["Statement"]
+    assert (
+        "arn:aws:iam::123456789012:role/aws-ses-migration-prod-dkim-manager-role"
+        in (deny["Condition"]["ArnNotLike"]["aws:PrincipalArn"])
+    )
+    publish_new(world["dns"])
+    due = handler({"action": "rotation", "domain": "goo.ne.jp", "time": "2026-03-11T09:00:00Z"}, None)
+    assert due["domains"][0]["step"] == "verified"
+    assert signing(world["emulator"], world["dns"]) == {NEW}
+
+
+def _today_selector() -> str:
+    return "gooid-21-pro-" + datetime.now(UTC).strftime("%Y%m%d") + "-1"  # the emulator's clock runs at real speed
+
+
+def test_rotate_auto_and_approve_from_a_laptop_in_english_and_japanese(world: dict[str, Any], cli: Cli) -> None:
+    """Under prod's policy (config.yaml: manual approval); the key made 2025-09-12 is overdue by the real clock."""
+    target = ("--domain", "goo.ne.jp", "--region", REGIONS[0], "--region", REGIONS[1])
+    args = ("rotate", "--auto", *target, "--nameserver", world["dns"].spec)
+    mixed = cli(*args, "--new-selector", "sel2")
+    assert (mixed.code, mixed.out) == (2, "")
+    assert mixed.err == (
+        "error: byodkim rotate --auto and --approve take no --until, no --new-selector, and not each other; "
+        "the policy in the Sceptre config names the next selector (selector_scheme): see docs/rotation.md\n"
+    )
+    new = _today_selector()
+    planned = cli(*args, "--dry-run")
+    assert (planned.code, planned.out) == (0, f"goo.ne.jp: would prepare key {new} (due 2026-03-11)\n")
+    with pytest.raises(Exception, match="ParameterNotFound"):
+        state()
+    ran = cli(*args)
+    assert ran.code == 0, ran.err
+    lines = ran.out.splitlines()
+    assert (
+        lines[0]
+        == f"goo.ne.jp: key {new} made and stored in byodkim/dkim/goo.ne.jp/{new} (the current key is due 2026-03-11)"
+    )
+    assert lines[1].startswith(f"goo.ne.jp: the DNS team was asked for {new}._domainkey.goo.ne.jp")
+    assert lines[2].startswith(f"goo.ne.jp: waits: waiting for {new}._domainkey.goo.ne.jp since ")
+    late = [m for m in read_inbox(world["dns_team"]) if "has been awaited since" in m]
+    assert len(late) == 1  # past due: the DNS team is reminded, once a day
+    again = cli(*args, "--lang", "ja")
+    assert again.code == 0
+    assert again.out.startswith("goo.ne.jp: 待機中: ")
+    assert f"から {new}._domainkey.goo.ne.jp の公開を待っています" in again.out
+    assert [m for m in read_inbox(world["dns_team"]) if "has been awaited since" in m] == []
+    publish_new(world["dns"], selector=new)
+    waiting = cli(*args, "--lang", "ja")
+    assert waiting.out.splitlines()[-1] == (
+        "goo.ne.jp: 待機中: レコードは公開済みです。切り替えは承認待ちです: byodkim rotate --approve --domain goo.ne.jp"
+    )
+    approve = ("rotate", "--approve", *target, "--nameserver", world["dns"].spec)
+    unasked = cli(*approve)  # no terminal to ask at, and no -y
+    assert (unasked.code, signing(world["emulator"], world["dns"])) == (2, {OLD})
+    looked = cli(*approve, "--dry-run")
+    assert looked.out == f"would approve the switch of goo.ne.jp to {new} (its record is live)\n"
+    approved = cli(*approve, "-y", "--lang", "ja")
+    assert approved.code == 0, approved.err
+    first, *rest = approved.out.splitlines()
+    assert first.startswith(f"goo.ne.jp の {new} への切り替えを承認しました (arn:aws:")
+    assert rest[0] == f"goo.ne.jp: {', '.join(REGIONS)} の SES を {OLD} から {new} に切り替えました"
+    assert signing(world["emulator"], world["dns"]) == {new}
+    assert state()["approved"]["by"].startswith("arn:aws:")
+
+
+def test_in_a_route53_zone_the_tick_writes_and_removes_the_records_itself(world: dict[str, Any]) -> None:
+    route53 = boto3.client("route53")
+    zone = route53.create_hosted_zone(Name="goo.ne.jp", CallerReference="schedule-test")["HostedZone"]["Id"]
+    old = secretstore.read_key(boto3.client("secretsmanager"), f"byodkim/dkim/goo.ne.jp/{OLD}")
+    assert old is not None
+    route53.change_resource_record_sets(
+        HostedZoneId=zone,
+        ChangeBatch=DkimRecord("goo.ne.jp", OLD, old.public.b64).route53_change_batch("UPSERT"),
+    )
+    rotation = world["rotation"]
+    world["rotation"] = replace(rotation, config=replace(rotation.config, hosted_zone_id=zone))
+
+    def txt(selector: str) -> list[str]:
+        sets = route53.list_resource_record_sets(HostedZoneId=zone)["ResourceRecordSets"]
+        name = f"{selector}._domainkey.goo.ne.jp."
+        return [r["ResourceRecords"][0]["Value"] for r in sets if r["Name"] == name and r["Type"] == "TXT"]
+
+    lead = tick(world, at("2026-02-25"))
+    assert [line.key for line in lead.done] == ["schedule.prepared", "schedule.upserted"]
+    assert read_inbox(world["dns_team"]) == []  # no request: the zone is ours
+    (value,) = txt(NEW)
+    strings = re.findall(r'"([^"]*)"', value)
+    assert len(strings) > 1
+    assert all(len(s) <= 255 for s in strings)
+    assert "".join(strings) == DkimRecord("goo.ne.jp", NEW, new_public().b64).value
+    # Route 53 serves the zone: here BIND plays its name servers, given exactly what the zone holds.
+    world["dns"].update("goo.ne.jp", add=[(f"{NEW}._domainkey.goo.ne.jp", 60, "TXT", [value])])
+    due = tick(world, at("2026-03-11"))
+    assert [line.key for line in due.done] == ["schedule.live", "schedule.switched", "schedule.verified"]
+    retired = tick(world, at("2026-03-18"))
+    assert [line.key for line in retired.done] == ["schedule.retired_route53"]
+    assert (txt(OLD), len(txt(NEW))) == ([], 1)
+    assert read_inbox(world["dns_team"]) == []
+
+
+def test_the_old_record_stays_while_any_region_may_still_sign_with_the_old_key(world: dict[str, Any]) -> None:
+    from byodkim.aws.ses import Registration, register
+
+    tick(world, at("2026-02-25"))
+    publish_new(world["dns"])
+    tick(world, at("2026-03-11"))
+    # Someone puts us-east-1 back on the old key after the switch (its record is still live).
+    old = secretstore.read_key(boto3.client("secretsmanager"), f"byodkim/dkim/goo.ne.jp/{OLD}")
+    assert old is not None
+    (back,) = register(Registration("goo.ne.jp", OLD, old, ("us-east-1",), force=True), Aws())
+    assert back.ok, back.detail
+    read_inbox(world["dns_team"])
+    kept = tick(world, at("2026-03-18"))
+    assert (kept.done, kept.state.step) == ([], "verified")
+    assert kept.waits == f"{OLD}._domainkey.goo.ne.jp stays: SES may still sign with the old key in us-east-1"
+    assert read_inbox(world["dns_team"]) == []  # no removal asked

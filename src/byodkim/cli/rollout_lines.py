@@ -37,7 +37,7 @@ def print_tick(done: Tick, lang: str) -> None:
     for line in done.done:
         click.echo(text(say("schedule.cli_did", domain=done.domain, line=line), lang))
     if done.waits is not None:
-        key = "schedule.cli_stopped" if done.stopped else "schedule.cli_waits"
+        key = "schedule.cli_stopped" if done.stopped else "schedule.cli_did" if done.dry_run else "schedule.cli_waits"
         click.echo(text(say(key, domain=done.domain, line=done.waits), lang))
 
 
