@@ -144,9 +144,9 @@ def test_phases_4_5_7_end_to_end(deployment: dict[str, Any], cli: Cli) -> None:
 
 BAD = [
     ("not a dict", 'the payload must be a JSON object; e.g. {"action": "status", "domain": "goo.ne.jp"}'),
-    ({"action": "rotate_everything"}, "unknown action `rotate_everything`; use phase_manager, status or health"),
-    ({"action": "status", "domains": "all"}, '"domains": "all" is not understood; give "domains": "all" with "action": "health"'),
-    ({"action": "health", "domains": ["a.example"]}, '"domains": ["a.example"] is not understood; give "domains": "all" with "action": "health"'),
+    ({"action": "rotate_everything"}, "unknown action `rotate_everything`; use phase_manager, status, health or rotation"),
+    ({"action": "status", "domains": "all"}, '"domains": "all" is not understood; give "domains": "all" with "action": "health" or "rotation"'),
+    ({"action": "health", "domains": ["a.example"]}, '"domains": ["a.example"] is not understood; give "domains": "all" with "action": "health" or "rotation"'),
     ({**PAYLOAD, "phase": "6"}, "phase `6` is not one this function runs; phase 6 is the DNS team's own work; check it with phase 7"),
     ({**PAYLOAD, "phase": "9"}, "phase `9` is not one this function runs; use 4, 5 or 7"),
     ({**PAYLOAD, "phase": "7", "environment": "stg"}, "environment `stg` does not match this function's `prod`; invoke the right function"),

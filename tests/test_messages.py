@@ -149,9 +149,9 @@ def test_a_said_line_keeps_its_key_through_copies() -> None:
     ("args", "english", "japanese"),
     [
         (
-            ["rotate", "--domain", "goo.ne.jp"],
-            "error: Missing option '--new-selector'. (see 'byodkim rotate --help')",
-            "エラー: オプション '--new-selector' が指定されていません ('byodkim rotate --help' を参照)",
+            ["dns-record", "--domain", "goo.ne.jp"],  # rotate's --new-selector is optional since rotate --auto
+            "error: Missing option '--selector'. (see 'byodkim dns-record --help')",
+            "エラー: オプション '--selector' が指定されていません ('byodkim dns-record --help' を参照)",
         ),
         (
             ["verify", "--domain", "goo.ne.jp", "--selector", "s", "--bogus"],

@@ -82,9 +82,9 @@ class Aws:
     def client(self, service: Literal["ssm"], region: str | None = None) -> SSMClient: ...
     @overload
     def client(self, service: Literal["sts"], region: str | None = None) -> STSClient: ...
-    @overload  # no stubs installed for these: preflight's name probes (aws/exists.py), SES v1's receipt rules
+    @overload  # no stubs installed for these: preflight's name probes (aws/exists.py), SES v1's receipt rules, Route 53
     def client(
-        self, service: Literal["iam", "firehose", "dynamodb", "kinesis", "ses"], region: str | None = None
+        self, service: Literal["iam", "firehose", "dynamodb", "kinesis", "ses", "route53"], region: str | None = None
     ) -> Any: ...  # noqa: ANN401
     def client(self, service: str, region: str | None = None) -> object:
         """Return a client with standard retries; ``region`` overrides the default region."""

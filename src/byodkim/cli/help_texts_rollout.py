@@ -205,12 +205,20 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     # rotate
     "help.byodkim rotate": (
-        "Rotate to a new key and selector safely; an interrupted rotation resumes where it stopped.\n\nWith several --domain or --all, every domain rotates to --new-selector side by side (a state\nfile each); --until requested stops each after writing its DNS request.",
-        "新しい鍵とセレクタに安全にローテーションします。中断したローテーションは止まったところから再開します。\n\n--domain を複数、または --all を指定すると、すべてのドメインを並行して --new-selector にローテーションします (ドメインごとに状態ファイル 1 つ)。--until requested なら、各ドメインで DNS 依頼書を書いたところで止まります。",
+        "Rotate to a new key and selector safely; an interrupted rotation resumes where it stopped.\n\nWith several --domain or --all, every domain rotates to --new-selector side by side (a state\nfile each); --until requested stops each after writing its DNS request. --auto runs the\nscheduled rotation's tick (the policy in the Sceptre config decides); --approve approves its switch.",
+        "新しい鍵とセレクタに安全にローテーションします。中断したローテーションは止まったところから再開します。\n\n--domain を複数、または --all を指定すると、すべてのドメインを並行して --new-selector にローテーションします (ドメインごとに状態ファイル 1 つ)。--until requested なら、各ドメインで DNS 依頼書を書いたところで止まります。--auto は定期ローテーションを 1 回進めます (Sceptre 設定のポリシーに従います)。--approve はその切り替えを承認します。",
     ),
     "help.byodkim rotate --new-selector": (
-        "Selector of the new key (one DNS label).",
-        "新しい鍵のセレクタ (DNS のラベル 1 つ)",
+        "Selector of the new key (one DNS label); not with --auto or --approve.",
+        "新しい鍵のセレクタ (DNS のラベル 1 つ)。--auto、--approve とは併用できません",
+    ),
+    "help.byodkim rotate --auto": (
+        "One tick of the scheduled rotation per domain (the function's own, docs/rotation.md): do what is due now.",
+        "ドメインごとに定期ローテーションを 1 回進めます (関数と同じ処理、docs/rotation.md): 今すべきことをします",
+    ),
+    "help.byodkim rotate --approve": (
+        "Approve the switch of a prepared rotation (rotation_approval: manual).",
+        "準備済みのローテーションの切り替えを承認します (rotation_approval: manual)",
     ),
     "help.byodkim rotate --timeout": ("How long each wait may take.", "待機 1 回ごとの上限時間"),
     "help.byodkim rotate --until": ("Stop after this step.", "このステップの後で止まります"),

@@ -33,9 +33,11 @@ from byodkim.cli.options import (
 
 if TYPE_CHECKING:
     from byodkim.aws.session import Aws
+    from byodkim.deployment import DomainSpec
     from byodkim.dnscheck.servers import Server
     from byodkim.rollout.fleet import Unit
     from byodkim.rollout.fleetops import ReportWork
+    from byodkim.rollout.schedule import Rotation
 
 
 @click.command()
@@ -163,7 +165,16 @@ def _fleet_memo(todo: list[Unit], work: ReportWork, lang: str, out: Path | None)
 
 @click.command()
 @target_options
-@click.option("--new-selector", required=True, type=SELECTOR, help="Selector of the new key (one DNS label).")
+@click.option(
+    "--new-selector", type=SELECTOR, help="Selector of the new key (one DNS label); not with --auto or --approve."
+)
+@click.option(
+    "--auto",
+    is_flag=True,
+    help="One tick of the scheduled rotation per domain (the function's own, docs/rotation.md): do what is due now.",
+)
+@click.option("--approve", is_flag=True, help="Approve the switch of a prepared rotation (rotation_approval: manual).")
+@click.option("-y", "--yes", is_flag=True, help="Do not ask for confirmation.")
 @click.option("--timeout", type=DURATION, default="72h", show_default=True, help="How long each wait may take.")
 @click.option(
     "--interval", type=click.FloatRange(0.05, 3600), default=5.0, show_default=True, help="First poll interval (s)."
@@ -194,7 +205,10 @@ def _fleet_memo(todo: list[Unit], work: ReportWork, lang: str, out: Path | None)
 @output_option("text", "json")
 def rotate(
     targets: Targets,
-    new_selector: str,
+    new_selector: str | None,
+    auto: bool,  # noqa: FBT001 - a click flag
+    approve: bool,  # noqa: FBT001 - a click flag
+    yes: bool,  # noqa: FBT001 - a click flag
     timeout: float,
     interval: float,
     until: str | None,
@@ -208,13 +222,20 @@ def rotate(
     """Rotate to a new key and selector safely; an interrupted rotation resumes where it stopped.
 
     With several --domain or --all, every domain rotates to --new-selector side by side (a state
-    file each); --until requested stops each after writing its DNS request.
+    file each); --until requested stops each after writing its DNS request. --auto runs the
+    scheduled rotation's tick (the policy in the Sceptre config decides); --approve approves its switch.
     """
     from dataclasses import asdict
 
     from byodkim.cli.catalogue import text
+    from byodkim.errors import InputError
     from byodkim.messages import say
     from byodkim.rollout import rotate as rotation
+
+    if auto or approve or new_selector is None:
+        _refuse_mixed(new_selector, auto=auto, approve=approve, until=until)
+        run = _approve if approve else _auto
+        return run(targets, kms_key_id=kms_key_id, yes=yes, dry_run=dry_run, output=output, lang=lang)
 
     specs = targets.specs(None, need_selector=False)
     aws, chosen = aws_regions(targets.profile, specs[0].regions, targets.ses_rate)
@@ -239,8 +260,6 @@ def rotate(
     work = RotateWork(aws, request, notify=rollout_lines.alert(aws, chosen[0], lang))
     if targets.many:
         if dry_run:
-            from byodkim.errors import InputError
-
             raise InputError(say("rotate.one_domain"), say("rotate.one_domain_hint"))
         return fleet.run(todo, work, output, "domains rotated", lang=lang)
 
@@ -266,6 +285,90 @@ def rotate(
         return 0
     rollout_lines.print_rotated(state, request.state_file, lang)
     return 0
+
+
+def _refuse_mixed(new_selector: str | None, *, auto: bool, approve: bool, until: str | None) -> None:
+    """Refuse the laptop's rotation options with the scheduled rotation's, and a rotate with neither."""
+    from byodkim.errors import InputError
+    from byodkim.messages import say
+
+    if not (auto or approve):
+        raise InputError(say("schedule.cli_need_selector"), say("schedule.cli_need_selector_hint"))
+    if new_selector is not None or (auto and approve) or until is not None:
+        raise InputError(say("schedule.cli_alone"), say("schedule.cli_alone_hint"))
+
+
+def _rotation(targets: Targets, kms_key_id: str | None, *, dry_run: bool) -> tuple[Rotation, list[DomainSpec]]:
+    """Return where the scheduled rotation's ticks run from this laptop, and the domains chosen."""
+    from dataclasses import replace
+
+    from byodkim import deployment
+    from byodkim.rollout.manager_config import ManagerConfig
+    from byodkim.rollout.schedule import Rotation
+
+    specs = targets.specs(None, need_selector=False)
+    aws, chosen = aws_regions(targets.profile, targets.regions or specs[0].regions, targets.ses_rate)
+    target, home = deployment.resolve(None, None), chosen[0]
+    config = ManagerConfig.for_deployment(target, specs[0].domain, home, aws.account(home))
+    readers = () if dry_run else secret_readers(aws, home)
+    rotation = Rotation(config, aws, home, targets.nameservers, kms_key_id, readers)
+    return rotation, [replace(s, regions=targets.regions or s.regions or chosen) for s in specs]
+
+
+def _auto(targets: Targets, *, kms_key_id: str | None, yes: bool, dry_run: bool, output: str, lang: str) -> int:
+    """Run one tick of the scheduled rotation per domain, at the real clock (the emulator's in a sandbox)."""
+    import os
+
+    from byodkim.local import clock
+    from byodkim.rollout.schedule import tick
+
+    del yes  # a tick changes only what the policy says is due: nothing to confirm
+    rotation, specs = _rotation(targets, kms_key_id, dry_run=dry_run)
+    now = clock.now(os.environ)
+    ticks = [tick(rotation, spec.domain, spec.regions, now, dry_run=dry_run) for spec in specs]
+    if output == "json":
+        echo_json({"now": now.isoformat(timespec="seconds"), "domains": [t.as_dict() for t in ticks]})
+    else:
+        for done in ticks:
+            rollout_lines.print_tick(done, lang)
+    return 1 if any(t.stopped for t in ticks) else 0
+
+
+def _approve(targets: Targets, *, kms_key_id: str | None, yes: bool, dry_run: bool, output: str, lang: str) -> int:
+    """Approve the prepared switch of one domain (who and when recorded), then run its tick at once."""
+    import os
+    import sys
+
+    from byodkim.cli.catalogue import text
+    from byodkim.errors import InputError
+    from byodkim.local import clock
+    from byodkim.messages import say
+    from byodkim.rollout.schedule import approve, tick
+
+    if targets.many or not targets.domains:
+        raise InputError(say("schedule.cli_approve_one"), say("schedule.cli_approve_one_hint"))
+    if not yes and not dry_run and not sys.stdin.isatty():
+        raise InputError(say("schedule.cli_confirm_needed"), say("rollback.confirm_needed_hint", yes="-y/--yes"))
+    rotation, (spec,) = _rotation(targets, kms_key_id, dry_run=dry_run)
+    now = clock.now(os.environ)
+    who = str(rotation.aws.client("sts", rotation.region).get_caller_identity()["Arn"])
+
+    def confirm(selector: str) -> None:
+        if not yes and not dry_run:
+            prompt = say("schedule.cli_prompt", domain=spec.domain, selector=selector)
+            click.confirm(text(prompt, lang), abort=True)
+
+    state = approve(rotation, spec.domain, now, who, dry_run=dry_run, confirm=confirm)
+    if dry_run:
+        click.echo(text(say("schedule.cli_would_approve", domain=spec.domain, selector=state.new_selector), lang))
+        return 0
+    click.echo(text(say("schedule.cli_approved", domain=spec.domain, selector=state.new_selector, who=who), lang))
+    done = tick(rotation, spec.domain, spec.regions, now)
+    if output == "json":
+        echo_json({"now": now.isoformat(timespec="seconds"), "approved": state.approved, "domains": [done.as_dict()]})
+    else:
+        rollout_lines.print_tick(done, lang)
+    return 1 if done.stopped else 0
 
 
 # 4, 5 and 7 run; any other number is refused with what runs that phase (6: the DNS team, verify).

@@ -14,6 +14,7 @@ if TYPE_CHECKING:
 
     from byodkim.aws.session import Aws
     from byodkim.rollout.rotate import RotationState
+    from byodkim.rollout.schedule import Tick
 
 
 def print_plan(state: RotationState, step: str | None, lang: str) -> None:
@@ -26,6 +27,18 @@ def print_plan(state: RotationState, step: str | None, lang: str) -> None:
     click.echo(text(said, lang))
     then = say("rotate.next_step", step=step, label=say(f"rotate.step.{step}")) if step else say("rotate.nothing_left")
     click.echo(text(then, lang))
+
+
+def print_tick(done: Tick, lang: str) -> None:
+    """Print one tick of the scheduled rotation: a line per step done, then what it waits for (or why it stopped)."""
+    from byodkim.cli.catalogue import text
+    from byodkim.messages import say
+
+    for line in done.done:
+        click.echo(text(say("schedule.cli_did", domain=done.domain, line=line), lang))
+    if done.waits is not None:
+        key = "schedule.cli_stopped" if done.stopped else "schedule.cli_did" if done.dry_run else "schedule.cli_waits"
+        click.echo(text(say(key, domain=done.domain, line=done.waits), lang))
 
 
 def print_rotated(state: RotationState, state_file: Path, lang: str) -> None:

@@ -139,8 +139,8 @@ TEXTS.update(
         "phase.not_object": ("the payload must be a JSON object", "ペイロードは JSON オブジェクトにしてください"),
         "phase.unknown_action": ("unknown action `{action}`", "不明なアクション `{action}` です"),
         "phase.use_actions": (
-            "use phase_manager, status or health",
-            "phase_manager、status、health のどれかを使ってください",
+            "use phase_manager, status, health or rotation",
+            "phase_manager、status、health、rotation のどれかを使ってください",
         ),
         "phase.wrong_function": (
             "{key} `{value}` does not match this function's `{want}`",
@@ -158,8 +158,8 @@ TEXTS.update(
         "phase.use_phases": ("use 4, 5 or 7", "4、5、7 のどれかを指定してください"),
         "phase.domains_unknown": ('"domains": {value} is not understood', '"domains": {value} は解釈できません'),
         "phase.domains_all": (
-            'give "domains": "all" with "action": "health"',
-            '"action": "health" と一緒に "domains": "all" を指定してください',
+            'give "domains": "all" with "action": "health" or "rotation"',
+            '"action": "health" か "rotation" と一緒に "domains": "all" を指定してください',
         ),
         "phase.not_bool": (
             "{name} `{value}` is not true or false",

@@ -12,6 +12,7 @@ import json
 import logging
 import time
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from byodkim.aws.guards import live_check, read_statuses
@@ -27,7 +28,7 @@ from byodkim.dnscheck.check import Report, check
 from byodkim.dnscheck.judge import Check
 from byodkim.dnscheck.servers import parse_servers
 from byodkim.errors import ByodkimError, DnsUnreachableError, InputError
-from byodkim.messages import say
+from byodkim.messages import render, say
 from byodkim.rollout.health import HealthCheck, put_metric
 
 # Re-exported: the handler, the CLI and the sandbox import it from here (its public path).
@@ -54,7 +55,8 @@ class PhaseRequest:
     selector: str | None
     reregister: bool = False  # phase 7: register again after SES gave up (FAILED)
     resend: bool = False  # phase 5: send the DNS request again though it was sent for this key
-    every: bool = False  # health: every declared domain ("domains": "all")
+    every: bool = False  # health, rotation: every declared domain ("domains": "all"; rotation without "domain" too)
+    now: datetime | None = None  # rotation: the tick's time, the payload's "time" (EventBridge's), else the clock
 
 
 def parse_event(event: object, config: ManagerConfig) -> PhaseRequest:
@@ -62,7 +64,7 @@ def parse_event(event: object, config: ManagerConfig) -> PhaseRequest:
     if not isinstance(event, dict):
         raise InputError(say("phase.not_object"), 'e.g. {"action": "status", "domain": "goo.ne.jp"}')
     action = event.get("action")
-    if action not in ("phase_manager", "status", "health"):
+    if action not in ("phase_manager", "status", "health", "rotation"):
         raise InputError(say("phase.unknown_action", action=action), say("phase.use_actions"))
     for key, want in (("environment", config.environment), ("projectName", config.project)):
         if key in event and event[key] != want:
@@ -73,8 +75,8 @@ def parse_event(event: object, config: ManagerConfig) -> PhaseRequest:
     if action == "phase_manager" and phase not in ("4", "5", "7"):
         hint = say("phase.six") if phase == "6" else say("phase.use_phases")
         raise InputError(say("phase.not_run_here", phase=phase), hint)
-    every = event.get("domains") == "all"
-    if "domains" in event and (not every or action != "health"):
+    every = event.get("domains") == "all" or (action == "rotation" and not event.get("domain"))
+    if "domains" in event and (event["domains"] != "all" or action not in ("health", "rotation")):
         raise InputError(say("phase.domains_unknown", value=json.dumps(event["domains"])), say("phase.domains_all"))
     domain = normalize_domain(str(event.get("domain") or config.domain))
     selector = validate_selector(str(event["selector"])) if event.get("selector") else None
@@ -84,7 +86,19 @@ def parse_event(event: object, config: ManagerConfig) -> PhaseRequest:
         if not isinstance(value, bool):
             raise InputError(say("phase.not_bool", name=name, value=value), say("phase.give_bool", name=name))
         flags[name] = value
-    return PhaseRequest(str(action), phase, domain, selector, every=every, **flags)
+    return PhaseRequest(str(action), phase, domain, selector, every=every, now=_time(event), **flags)
+
+
+def _time(event: dict[str, Any]) -> datetime | None:
+    """Return the payload's ``time`` (ISO 8601, as EventBridge writes a scheduled event's), None when absent."""
+    if "time" not in event:
+        return None
+    text = str(event["time"])
+    try:
+        moment = datetime.fromisoformat(text)  # Python 3.11+ reads the trailing Z
+    except ValueError:
+        raise InputError(say("phase.bad_time", value=text), say("phase.give_time")) from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 class Manager:
@@ -97,6 +111,8 @@ class Manager:
         """Do the request's work and return a JSON-ready result."""
         if request.action == "status":
             return self.status(request)
+        if request.action == "rotation":
+            return self.rotation(request)
         if request.action == "health":
             check = HealthCheck(self.config, self.aws, self.region)
             if request.every:
@@ -167,17 +183,19 @@ class Manager:
 
     # -- phases ------------------------------------------------------------------------------
 
-    def prepare(self, request: PhaseRequest) -> dict[str, Any]:
-        """Phase 4: write the record and the DNS requests where the team and phase 5 find them."""
+    def prepare(self, request: PhaseRequest, keep: str = "") -> dict[str, Any]:
+        """Phase 4: write the record and the DNS requests where the team and phase 5 find them.
+
+        ``keep``: the selector whose record must stay (a rotation's running key), said in the request.
+        """
         selector, which = self.current_selector(request)
         record = DkimRecord(request.domain, selector, self.key(request.domain, selector).public.b64)
-        fields = self._request_fields(request.domain)
         objects = {
             "record.json": record.render("json"),
             "zone.txt": record.zone_line() + "\n",
             "route53.json": record.render("route53"),
-            "request-en.md": render_request(record, "en", fields),
-            "request-ja.md": render_request(record, "ja", fields),
+            "request-en.md": render_request(record, "en", self._request_fields(request.domain, "en", keep)),
+            "request-ja.md": render_request(record, "ja", self._request_fields(request.domain, "ja", keep)),
         }
         prefix = f"dns/{request.domain}/{selector}/"
         written = []
@@ -194,7 +212,7 @@ class Manager:
             "objects": written,
         }
 
-    def send_request(self, request: PhaseRequest) -> dict[str, Any]:
+    def send_request(self, request: PhaseRequest, keep: str = "") -> dict[str, Any]:
         """Phase 5: send the DNS request (Japanese, with the English below) to the DNS team's topic."""
         if not self.config.topic_arn:
             raise InputError(say("phase.no_topic"), say("phase.no_topic_hint"))
@@ -218,8 +236,11 @@ class Manager:
                 "alreadySent": previous.get("at"),
                 "note": say("phase.already_sent", at=previous.get("at")),
             }
-        fields = self._request_fields(request.domain)
-        body = render_request(record, "ja", fields) + "\n---\n\n" + render_request(record, "en", fields)
+        body = (
+            render_request(record, "ja", self._request_fields(request.domain, "ja", keep))
+            + "\n---\n\n"
+            + render_request(record, "en", self._request_fields(request.domain, "en", keep))
+        )
         sent = self.aws.client("sns", self.region).publish(
             TopicArn=self.config.topic_arn, Subject=f"DKIM TXT record request: {record.name}"[:100], Message=body
         )
@@ -239,10 +260,11 @@ class Manager:
             "record": record.name,
         }
 
-    def _request_fields(self, domain: str) -> RequestFields:
-        """Return the request's extras: the custom MAIL FROM's MX and SPF when phase 3 sets one."""
+    def _request_fields(self, domain: str, lang: str, keep: str = "") -> RequestFields:
+        """Return the request's extras: the custom MAIL FROM's MX and SPF when phase 3 sets one; the record to keep."""
         sub = self.config.mail_from_subdomain
-        return RequestFields(mail_from=f"{sub}.{domain}" if sub else "", region=self.region)
+        note = render(say("rotate.keep_old", name=record_name(domain, keep)), lang) if keep else ""
+        return RequestFields(mail_from=f"{sub}.{domain}" if sub else "", region=self.region, deadline=note)
 
     def _dns(self, domain: str, selector: str, key: SigningKey) -> Report:
         return check(Check(domain, selector, key.public, parse_servers(self.config.nameservers)))
@@ -332,6 +354,40 @@ class Manager:
     def _metric(self, domain: str, status: str) -> None:
         # The phase-8 alarm watches this (and the health check's): 1 while SES verifies the key.
         put_metric(self.aws, self.region, domain, self.region, healthy=status == "SUCCESS")
+
+    def rotation(self, request: PhaseRequest) -> dict[str, Any]:
+        """Run one tick of the scheduled rotation for one domain or every declared one (rollout/schedule.py).
+
+        Every domain is ticked even if one fails; a failure then raises after the others, so
+        Lambda's Errors metric sees it and the others were not held back by it.
+        """
+        from byodkim.aws.secrets import principal_patterns
+        from byodkim.deployment import DomainSpec
+        from byodkim.rollout.schedule import Rotation, tick
+
+        declared = self.config.declared(self.aws, self.region)
+        specs = [s for s in declared if request.every or s.domain == request.domain]
+        if not specs:
+            specs = [DomainSpec(request.domain, "", self.config.ses_regions or (self.region,))]
+        caller = self.aws.client("sts", self.region).get_caller_identity()
+        role = f"arn:aws:iam::{caller['Account']}:role/{self.config.deployment.prefix}-dkim-manager-role"
+        readers = tuple(dict.fromkeys((role, *principal_patterns(str(caller["Arn"])))))
+        rotation = Rotation(self.config, self.aws, self.region, parse_servers(self.config.nameservers), None, readers)
+        now = request.now or datetime.now(UTC)
+        answers: list[dict[str, Any]] = []
+        failed: list[str] = []
+        for spec in specs:
+            try:
+                answers.append(tick(rotation, spec.domain, spec.regions or (self.region,), now).as_dict())
+            except ByodkimError as exc:
+                if not request.every:
+                    raise
+                log.exception("rotation of %s failed", spec.domain)
+                answers.append({"domain": spec.domain, "error": str(exc)})
+                failed.append(spec.domain)
+        if failed:
+            raise ByodkimError(say("phase.rotation_failed", domains=", ".join(failed), count=len(specs)))
+        return {"action": "rotation", "now": now.isoformat(timespec="seconds"), "domains": answers}
 
     def status(self, request: PhaseRequest) -> dict[str, Any]:
         """Report SES's view and, when a selector is known, the DNS view."""
