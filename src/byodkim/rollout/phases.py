@@ -29,12 +29,15 @@ from byodkim.dnscheck.servers import parse_servers
 from byodkim.errors import ByodkimError, DnsUnreachableError, InputError
 from byodkim.messages import say
 from byodkim.rollout.health import HealthCheck, put_metric
+from byodkim.rollout.keyage import event_time
 
 # Re-exported: the handler, the CLI and the sandbox import it from here (its public path).
 from byodkim.rollout.manager_config import ManagerConfig as ManagerConfig  # noqa: PLC0414, TC001
 from byodkim.rollout.rotate import SwitchStoppedError, undo_unpublished
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     from byodkim.aws.ses import RegionResult, RegionStatus
     from byodkim.aws.session import Aws
     from byodkim.dkim.keys import SigningKey
@@ -55,6 +58,7 @@ class PhaseRequest:
     reregister: bool = False  # phase 7: register again after SES gave up (FAILED)
     resend: bool = False  # phase 5: send the DNS request again though it was sent for this key
     every: bool = False  # health: every declared domain ("domains": "all")
+    at: datetime | None = None  # the scheduled event's "time": when the health check measures the key's age
 
 
 def parse_event(event: object, config: ManagerConfig) -> PhaseRequest:
@@ -84,7 +88,11 @@ def parse_event(event: object, config: ManagerConfig) -> PhaseRequest:
         if not isinstance(value, bool):
             raise InputError(say("phase.not_bool", name=name, value=value), say("phase.give_bool", name=name))
         flags[name] = value
-    return PhaseRequest(str(action), phase, domain, selector, every=every, **flags)
+    try:
+        at = event_time(event.get("time"))
+    except (ValueError, TypeError):
+        raise InputError(say("event.bad_time", value=json.dumps(event.get("time"))), say("event.time_hint")) from None
+    return PhaseRequest(str(action), phase, domain, selector, every=every, at=at, **flags)
 
 
 class Manager:
@@ -98,7 +106,7 @@ class Manager:
         if request.action == "status":
             return self.status(request)
         if request.action == "health":
-            check = HealthCheck(self.config, self.aws, self.region)
+            check = HealthCheck(self.config, self.aws, self.region, now=request.at)
             if request.every:
                 return check.run_fleet(self.config.declared(self.aws, self.region))
             return check.run(request.domain)
