@@ -51,3 +51,22 @@ def test_a_bad_account_is_one_line(cli: Cli) -> None:
         2,
         "error: `12345` is not an AWS account ID; give the 12-digit ID, or leave --account out\n",
     )
+
+
+def test_the_boundary_lets_the_rotation_publish_only_in_the_configured_zone() -> None:
+    import dataclasses
+    from pathlib import Path
+
+    from byodkim import deployment
+    from byodkim.aws.iampolicy import policy
+
+    prod = deployment.read(Path(__file__).resolve().parents[1] / "sceptre")
+    assert prod.hosted_zone_id == ""  # prod's config keeps it empty: the DNS team serves goo.ne.jp
+
+    def route53(target: deployment.Deployment) -> list[str]:
+        document = policy("boundary", target, "goo.ne.jp", "ap-northeast-1", "123456789012")
+        return [r for s in document["Statement"] for r in s["Resource"] if ":route53:" in r]
+
+    assert route53(prod) == []
+    zoned = dataclasses.replace(prod, hosted_zone_id="Z0123456789ABC")
+    assert route53(zoned) == ["arn:aws:route53:::hostedzone/Z0123456789ABC", "arn:aws:route53:::change/*"]

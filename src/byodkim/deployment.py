@@ -40,6 +40,7 @@ TAG_FINGERPRINT = "byodkim:fingerprint"
 METRIC_NAMESPACE = "BYODKIM"
 METRIC_DKIM_VERIFIED = "DkimVerified"
 METRIC_DKIM_PROBLEMS = "DkimProblems"  # per SES region: how many declared domains are in trouble
+METRIC_DKIM_KEY_AGE = "DkimKeyAgeDays"  # per Domain and Region, and the fleet's oldest with no dimension
 FLEET_MANIFEST_PREFIX = "fleet/"  # in the certificates bucket: the declared domains, for the health check
 DEFAULT_GROUP = "prod"
 LAMBDA_RUNTIME = "python3.12"  # the dkim-manager's runtime unless the Sceptre config says otherwise
@@ -231,7 +232,7 @@ def read(sceptre_dir: Path | None = None, group: str = DEFAULT_GROUP) -> Deploym
         lambda_runtime=str(values.get("lambda_runtime") or LAMBDA_RUNTIME),
         domains=_domains(values, group_file, (*((region,) if region else ()), *_extra_regions(folder, group))),
         rotation=RotationPolicy.from_config(values),
-        hosted_zone_id=str(values.get("hosted_zone_id") or ""),
+        hosted_zone_id=_var_default(str(values.get("hosted_zone_id") or "")),
     )
 
 
@@ -327,6 +328,14 @@ def default_region() -> str:
     found = find_sceptre_dir()
     region = read(found).region if found is not None else None
     return region or "us-east-1"  # outside a checkout: boto3's own fallback region
+
+
+def _var_default(value: str) -> str:
+    """Return the default of a ``{{ var.NAME | default('...') }}`` value: ``--var`` is given to Sceptre, not to us."""
+    import re
+
+    found = re.fullmatch(r"\{\{\s*var\.\w+\s*\|\s*default\('([^']*)'\)\s*\}\}", value.strip())
+    return found[1] if found else value
 
 
 def _load(path: Path) -> dict[str, Any]:

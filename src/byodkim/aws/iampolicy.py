@@ -132,6 +132,10 @@ def _boundary(a: Arns) -> list[dict[str, Any]]:
                 "ses:TagResource",
                 "secretsmanager:GetSecretValue",
                 "secretsmanager:DescribeSecret",
+                # The scheduled rotation stores each new key (phase 2's RotationPermissions).
+                "secretsmanager:CreateSecret",
+                "secretsmanager:PutSecretValue",
+                "secretsmanager:TagResource",
                 "ssm:GetParameter",
                 "ssm:PutParameter",
                 "sns:Publish",
@@ -174,4 +178,20 @@ def _boundary(a: Arns) -> list[dict[str, Any]]:
             ["cloudwatch:PutMetricData", "xray:PutTraceSegments", "xray:PutTelemetryRecords"],
             ["*"],
         ),
+        *_zone(a),
+    ]
+
+
+def _zone(a: Arns) -> list[dict[str, Any]]:
+    """Return the Route 53 statements the rotation needs when the deployment names its hosted zone, else none."""
+    zone = a.t.hosted_zone_id
+    if not zone:
+        return []
+    return [
+        statement(
+            "DkimRecordsInTheZone",
+            ["route53:ChangeResourceRecordSets", "route53:ListResourceRecordSets"],
+            [f"arn:aws:route53:::hostedzone/{zone}"],
+        ),
+        statement("ItsChangesSeen", ["route53:GetChange"], ["arn:aws:route53:::change/*"]),
     ]

@@ -13,7 +13,7 @@ import threading
 import time
 from typing import TYPE_CHECKING, Any
 
-from byodkim.emulator import stack_state, trail
+from byodkim.emulator import route53dns, stack_state, trail
 from byodkim.emulator.ses_api import SesApi
 from byodkim.emulator.settings import ACCOUNT, Fault, SesRateLimit
 from byodkim.emulator.wire import Response, describe, error_response, respond
@@ -43,9 +43,7 @@ def wrap(app: WsgiApp, state: State) -> WsgiApp:
         faulted = _apply_fault(settings.take_fault(call), environ, start_response, call)
         if faulted is not None:
             return faulted
-        handled = ses.handle(call, ACCOUNT)
-        if handled is None and call.service == "lambda" and call.operation == "Invoke":
-            handled = _invoke(state, call)
+        handled = ses.handle(call, ACCOUNT) or _handled(app, environ, state, call)
         if handled is not None:
             if handled[0] < 300:  # noqa: PLR2004 - a success is what CloudTrail records
                 trail.deliver(call, ACCOUNT)
@@ -61,6 +59,15 @@ def wrap(app: WsgiApp, state: State) -> WsgiApp:
         return answer
 
     return middleware
+
+
+def _handled(app: WsgiApp, environ: dict[str, Any], state: State, call: Call) -> Response | None:
+    """Answer what the extension does itself beside SES: Lambda runs, Route 53 changes made live in DNS."""
+    if call.service == "lambda" and call.operation == "Invoke":
+        return _invoke(state, call)
+    if route53dns.handles(call):
+        return route53dns.change(app, environ, call, state)  # moto's answer, once DNS has the change too
+    return None
 
 
 def _apply_fault(

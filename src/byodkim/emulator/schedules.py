@@ -2,12 +2,14 @@
 
 moto stores rules but never fires a schedule. Here every ENABLED rule with a ``rate()``
 expression fires its targets one period after it was first seen and every period after,
-with the target's ``Input`` as the event (EventBridge's scheduled-event JSON when there is
-none). A disabled rule stops; enabled again, it starts a fresh period. Lambda targets run
-through the emulator's Lambda runtime; SNS targets are published to. A Lambda target whose
-previous run from the same rule has not finished is not started twice: on an accelerated clock one run can
-span several periods, and piling runs up would measure the host, not the rollout.
-``cron()`` expressions are not evaluated (byodkim's templates use ``rate()`` only).
+with the target's ``Input`` as the event, or its ``InputTransformer`` applied to the
+scheduled event (so a payload can carry the event's ``time``, on this clock), or EventBridge's
+scheduled-event JSON when there is neither. A disabled rule stops; enabled again, it starts a
+fresh period. Lambda targets run through the emulator's Lambda runtime; SNS targets are
+published to. A Lambda target whose previous run from the same rule has not finished is not
+started twice: on an accelerated clock one run can span several periods, and piling runs up
+would measure the host, not the rollout. ``cron()`` expressions are not evaluated (byodkim's
+templates use ``rate()`` only).
 """
 
 from __future__ import annotations
@@ -84,7 +86,9 @@ class Scheduler:
 
     def _fire(self, account: str, region: str, rule: Any, target: dict[str, Any], now: float) -> None:  # noqa: ANN401 - moto's Rule
         arn = str(target.get("Arn", ""))
-        payload = target.get("Input") or json.dumps(_scheduled_event(account, region, rule.arn, self.clock.iso(now)))
+        event = _scheduled_event(account, region, rule.arn, self.clock.iso(now))
+        transformer = target.get("InputTransformer")
+        payload = target.get("Input") or (transformed(transformer, event) if transformer else json.dumps(event))
         record = {"rule": rule.name, "target": arn, "at": self.clock.iso(now), "started": True}
         service = arn.split(":")[2] if arn.count(":") >= 5 else ""  # noqa: PLR2004 - arn:partition:service:region:account:resource
         if service == "lambda":
@@ -101,6 +105,39 @@ class Scheduler:
             record["started"] = False
         with self.lock:
             self.fired.append(record)
+
+
+_PLACEHOLDER = re.compile(r'"|\\.|<([A-Za-z0-9_.-]+)>')
+
+
+def transformed(transformer: dict[str, Any], event: dict[str, Any]) -> str:
+    """Return ``InputTemplate`` with each ``<name>`` replaced by its ``InputPathsMap`` path's value in ``event``.
+
+    As EventBridge does: a placeholder outside a JSON string is replaced by the value as JSON (a
+    string quoted), one inside a string by its bare text. Only ``$.a.b`` paths: what byodkim's rules use.
+    """
+    values: dict[str, Any] = {}
+    for name, path in (transformer.get("InputPathsMap") or {}).items():
+        value: Any = event
+        for part in filter(None, str(path).removeprefix("$").split(".")):
+            value = value.get(part) if isinstance(value, dict) else None
+        values[name] = value
+    inside = False
+
+    def one(match: re.Match[str]) -> str:
+        nonlocal inside
+        text, name = match.group(0), match.group(1)
+        if text == '"':
+            inside = not inside
+            return text
+        if name is None or name not in values:
+            return text  # an escape inside a string, or a name the map does not give
+        value = values[name]
+        if inside:
+            return value if isinstance(value, str) else json.dumps(value)
+        return json.dumps(value)
+
+    return _PLACEHOLDER.sub(one, str(transformer.get("InputTemplate", "")))
 
 
 def _scheduled_rules() -> Iterator[tuple[str, str, Any]]:

@@ -127,6 +127,7 @@ TABLES = (
     "dns",
     "failures",
     "fidelity",
+    "keywatch",
     "launch",
     "mail",
     "names",

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from byodkim.aws.guards import read_statuses
@@ -26,6 +27,7 @@ from byodkim.dnscheck.judge import ABSENT, AMBIGUOUS, DIFFERENT, MALFORMED, PRIV
 from byodkim.dnscheck.servers import parse_servers
 from byodkim.errors import DnsUnreachableError
 from byodkim.messages import say
+from byodkim.rollout.keyage import key_age_data
 
 if TYPE_CHECKING:
     from mypy_boto3_cloudwatch.type_defs import MetricDatumTypeDef
@@ -48,6 +50,8 @@ SIGNING_OFF = "signing off"  # EXTERNAL and verified, but SES sends the domain's
 SELECTOR_TAG = "selector tag disagrees"  # SES's Tokens and the byodkim:selector tag name different keys
 _QUIET = {None, NOT_ACTIVE, PENDING}  # moves among these are rollout progress, which phase 7 reports
 _CHANGED = {DIFFERENT, MALFORMED, REVOKED, AMBIGUOUS}
+# No key of the domain's own signs yet (or its SES is not known): no key age for these.
+_UNSIGNED = {None, NOT_ACTIVE, PENDING, SILENT}
 
 _NEXT = {
     KEY_PUBLISHED: (
@@ -205,13 +209,15 @@ def put_metrics(aws: Aws, region: str, data: list[MetricDatumTypeDef]) -> None:
 class HealthCheck:
     """The ``health`` action of the dkim-manager Lambda, for one domain."""
 
-    def __init__(self, config: ManagerConfig, aws: Aws, region: str) -> None:
+    def __init__(self, config: ManagerConfig, aws: Aws, region: str, now: datetime | None = None) -> None:
         self.config, self.aws, self.region = config, aws, region
+        self.now = now  # the scheduled event's time; the real clock when None
 
     def run(self, domain: str) -> dict[str, Any]:
         """Check, send the metrics, notify changes, and return what was found."""
         findings, report, notified = self.check(domain, self.config.ses_regions or (self.region,))
-        put_metrics(self.aws, self.region, [_verified(domain, f.region, healthy=f.healthy) for f in findings])
+        data = [_verified(domain, f.region, healthy=f.healthy) for f in findings]
+        put_metrics(self.aws, self.region, data + self.key_ages(findings))
         return {
             "action": "health",
             "domain": domain,
@@ -269,6 +275,7 @@ class HealthCheck:
                     "Value": float(count),
                 }
             )
+        data += self.key_ages(findings)
         put_metrics(self.aws, self.region, data)
         counts: dict[str, int] = {}
         for finding in findings:
@@ -280,6 +287,13 @@ class HealthCheck:
             "counts": counts,
             "problems": [{**asdict(f), "next": f.next_step} for f in problems],
         }
+
+    def key_ages(self, findings: list[Finding]) -> list[MetricDatumTypeDef]:
+        """Return DkimKeyAgeDays for each region where SES signs with the domain's own key (rollout/keyage)."""
+        signing = [(f.domain, f.region, f.selector) for f in findings if f.selector and f.condition not in _UNSIGNED]
+        client = self.aws.client("secretsmanager", self.region)
+        now = self.now or datetime.now(UTC)
+        return key_age_data(self.config.rotation, client, self.config.deployment.secret_prefix, signing, now)
 
     def _dns(self, domain: str, selector: str) -> tuple[Report, bool]:
         where = secret_id(domain, selector, self.config.deployment.secret_prefix)

@@ -13,9 +13,12 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from byodkim.aws.errors import error_code
-from byodkim.deployment import secret_id
+from byodkim.deployment import METRIC_DKIM_KEY_AGE, secret_id
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from mypy_boto3_cloudwatch.type_defs import MetricDatumTypeDef
     from mypy_boto3_secretsmanager import SecretsManagerClient
 
     from byodkim.dkim.policy import RotationPolicy
@@ -87,3 +90,34 @@ def key_age(
     """Return the age of the key of ``selector`` at ``now``, None when its day is unknown."""
     made = key_made(policy, client, domain, selector, prefix)
     return None if made is None else KeyAge(selector, made, now, policy)
+
+
+def key_age_data(
+    policy: RotationPolicy,
+    client: SecretsManagerClient | None,
+    prefix: str,
+    signing: Iterable[tuple[str, str, str]],
+    now: datetime,
+) -> list[MetricDatumTypeDef]:
+    """Return DkimKeyAgeDays values: one per (domain, region, selector) SES signs with, and the oldest.
+
+    The oldest goes with no dimension, so one phase-8 alarm watches the whole fleet; a key of
+    unknown age sends nothing (the alarm keeps its state) rather than a guess.
+    """
+    ages: dict[tuple[str, str], KeyAge | None] = {}
+    data: list[MetricDatumTypeDef] = []
+    for domain, region, selector in signing:
+        if (domain, selector) not in ages:  # one secret read per key, whatever its regions
+            ages[domain, selector] = key_age(policy, client, domain, selector, prefix, now)
+        age = ages[domain, selector]
+        if age is not None:
+            data.append(
+                {
+                    "MetricName": METRIC_DKIM_KEY_AGE,
+                    "Dimensions": [{"Name": "Domain", "Value": domain}, {"Name": "Region", "Value": region}],
+                    "Value": round(age.days, 3),
+                }
+            )
+    if data:
+        data.append({"MetricName": METRIC_DKIM_KEY_AGE, "Value": max(d["Value"] for d in data)})
+    return data

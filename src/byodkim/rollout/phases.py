@@ -114,7 +114,7 @@ class Manager:
         if request.action == "rotation":
             return self.rotation(request)
         if request.action == "health":
-            check = HealthCheck(self.config, self.aws, self.region)
+            check = HealthCheck(self.config, self.aws, self.region, now=request.now)
             if request.every:
                 return check.run_fleet(self.config.declared(self.aws, self.region))
             return check.run(request.domain)
