@@ -603,3 +603,21 @@ def test_verify_explains_failed_in_ses_own_words(
     assert lines[failed + 1] == "SES ap-northeast-1 says why: no record at the DKIM name (HOST_NOT_FOUND)"
     as_json = json.loads(cli(*args, "--ses", "--nameserver", goo_dns.spec, "-o", "json").out)
     assert as_json["ses_errors"] == {"ap-northeast-1": "HOST_NOT_FOUND"}
+
+
+def test_send_test_explains_an_unverified_sender_in_japanese(
+    ses: Any, cli: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name in ("LC_ALL", "LC_MESSAGES"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("LANG", "ja_JP.UTF-8")
+    ses.create_email_identity(EmailIdentity="goo.ne.jp")  # new and PENDING: SES refuses, never sends
+    sent = cli("send-test", "--domain", "goo.ne.jp", "--from", "dkim-check@goo.ne.jp", "--to", "a@example.net")
+    assert (sent.code, sent.err.strip()) == (
+        1,
+        (
+            "エラー: ap-northeast-1 の SES は dkim-check@goo.ne.jp からの送信を拒否しました: goo.ne.jp はそこで送信用に"
+            "検証されていません (MessageRejected)。DKIM レコードを公開し、byodkim status が SUCCESS になってから"
+            "もう一度送ってください"
+        ),
+    )
