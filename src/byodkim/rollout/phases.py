@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from byodkim.aws.guards import live_check, read_statuses
 from byodkim.aws.secrets import read_checked_key
-from byodkim.aws.ses import RECORD_WENT, UNPUBLISHED, Registration, register
+from byodkim.aws.ses import RECORD_WENT, UNPUBLISHED, Registration, register, ses_error
 from byodkim.aws.ses import status as ses_status
 from byodkim.aws.ssm import read_parameter
 from byodkim.deployment import secret_id
@@ -280,7 +280,13 @@ class Manager:
         before = self._ses(request.domain)
         result: dict[str, Any] = {"phase": "7", "dns": None, "dnsOk": None, "ses": before.status}
         if before.status == "FAILED" and not request.reregister:
-            result["cause"] = say("phase.failed_cause", name=record_name(request.domain, selector))
+            name = record_name(request.domain, selector)
+            why = before.verification_error  # VerificationInfo.ErrorType: SES's own word for it, when it gives one
+            result["cause"] = (
+                say("phase.failed_cause_ses", name=name, why=ses_error(why))
+                if why
+                else say("phase.failed_cause", name=name)
+            )
             result["next"] = say("phase.failed_next")
             self._record(request.domain, "FAILED", result)
             return result
