@@ -96,7 +96,7 @@ def test_report_and_status_give_the_keys_age_and_dates_under_the_configs_policy(
     assert json.loads(cli("report", "--domain", "goo.ne.jp", "-o", "json").out)["keys"] == [fields]
 
     status = cli("status", "--domain", "goo.ne.jp", "--no-dns")
-    assert status.out.splitlines()[2:] == [english]  # under the table's header and its one region
+    assert status.out.splitlines()[2:] == [english]  # after the table (its header, its one region)
     assert cli("status", "--domain", "goo.ne.jp", "--no-dns", "--lang", "ja").out.splitlines()[2:] == [japanese]
     assert json.loads(cli("status", "--domain", "goo.ne.jp", "-o", "json").out)["keys"] == [fields]
     lines = [json.loads(line) for line in cli("status", "--all", "-o", "json").out.splitlines()]

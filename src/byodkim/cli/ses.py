@@ -201,14 +201,14 @@ def status(
         click.echo(text(say("status.none_anywhere", domain=domain, regions=", ".join(chosen)), lang), err=True)
         return 1
     _status_table(domain, found, lang)
-    for key in keys:  # the key's age and due dates under the deployment's rotation policy
-        click.echo(text(key.said(), lang))
     outcomes = Codes("outcome.", lang)
     for view in views:
         click.echo(text(say("status.dns", summary=text(view.summary, lang)), lang))
         for answer in view.servers:
             outcome = outcomes.get(answer.outcome, answer.outcome)
             click.echo(f"  {answer.server}: {outcome} {text(answer.detail, lang)}".rstrip())
+    for key in keys:  # last, so the lines above stay where scripts and people find them
+        click.echo(text(key.said(), lang))
     return 1 if any(item.error for item in found) else 0
 
 
