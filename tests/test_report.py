@@ -170,3 +170,20 @@ def test_the_fleet_line_reads_the_selector_ses_signs_with_as_one_domain_does(
     assert rows["d001.fleet.example"]["detail"] == (
         "next: register (byodkim/dkim/d001.fleet.example/gooid-21-pro-20250912-1)"
     )
+
+
+def test_a_region_ses_cannot_be_read_in_is_said_in_the_memo_and_fails_the_fleet_line(
+    emulator: Emulator, cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name_server: NameServerFactory
+) -> None:
+    _project(tmp_path, monkeypatch, 0, rotation_days=180)
+    _dns(emulator, name_server, monkeypatch)
+    assert cli("register", "--domain", "goo.ne.jp").code == 0
+    fault = {"service": "ses", "region": REGIONS[0], "kind": "error", "code": "AccessDeniedException", "count": -1}
+    emulator.control("/_byodkim/faults", {"faults": [fault]})
+    denied = "cannot read SES in ap-northeast-1: AWS denied GetEmailIdentity (AccessDeniedException)"
+    memo = cli("report", "--domain", "goo.ne.jp").out.splitlines()
+    assert any(line.startswith(f"  {denied}") for line in memo), memo  # not "no identity"
+    assert f"  {REGIONS[0]}: no identity" not in memo
+    fleet = cli("report", "--all")
+    assert fleet.code == 1
+    assert fleet.out.splitlines()[0].startswith(f"FAIL  goo.ne.jp: failed ({denied}")

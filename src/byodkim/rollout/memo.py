@@ -218,6 +218,9 @@ class _Memo:
     def regions(self, regions: list[RegionStatus], keys: list[KeyView]) -> None:
         self.heading(self.t["ses"])
         for r in regions:
+            if r.error:  # unreadable is not "no identity": the next step would be to register again
+                self.lines.append(self.item + in_lang(say("ses.unreadable", region=r.region, error=r.error), self.lang))
+                continue
             if not r.exists:
                 self.lines.append(f"{self.item}{r.region}: {self.t['no_identity']}")
                 continue

@@ -131,7 +131,10 @@ def stage(rollout: Rollout) -> Outcome:
     }
     broken = next((r for r in rollout.regions if r.error), None)
     if broken is not None:  # an unreadable region is the unit's failure, never a state
-        return Outcome(rollout.domain, None, ok=False, action="failed", detail=f"{broken.region}: {broken.error}")
+        from byodkim.messages import say
+
+        detail = say("ses.unreadable", region=broken.region, error=broken.error)
+        return Outcome(rollout.domain, None, ok=False, action="failed", detail=detail)
     key = next_step(rollout).step.key
     gave_up = sorted({str(r.status) for r in rollout.regions if r.origin == "EXTERNAL"} & _GAVE_UP)
     if key == "register" and rollout.unkept:
