@@ -99,6 +99,13 @@ def test_report_and_status_give_the_keys_age_and_dates_under_the_configs_policy(
     assert status.out.splitlines()[2:] == [english]  # after the table (its header, its one region)
     assert cli("status", "--domain", "goo.ne.jp", "--no-dns", "--lang", "ja").out.splitlines()[2:] == [japanese]
     assert json.loads(cli("status", "--domain", "goo.ne.jp", "-o", "json").out)["keys"] == [fields]
+    short = f"key {age} days old, overdue since {due}" if overdue else f"key {age} days old, due {due}"
+    assert (
+        cli("status", "--all").out.splitlines()[0]
+        == f"ok    goo.ne.jp {REGIONS[0]}: EXTERNAL PENDING ({selector}; {short})"
+    )
+    short_ja = f"鍵は作成から {age} 日、{due} から期限超過" if overdue else f"鍵は作成から {age} 日、更新期限 {due}"
+    assert f"({selector}; {short_ja})" in cli("status", "--all", "--lang", "ja").out.splitlines()[0]
     lines = [json.loads(line) for line in cli("status", "--all", "-o", "json").out.splitlines()]
     assert [line.get("keys") for line in lines[:-1]] == [[fields]]
     fleet = [json.loads(line) for line in cli("report", "--all", "-o", "json").out.splitlines()]

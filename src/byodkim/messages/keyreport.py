@@ -28,6 +28,16 @@ TEXTS: dict[str, tuple[str, str]] = {
             "シークレット {secret} からも作成日がわかりません)"
         ),
     ),
+    # status --all: a region's line, its selector and the key's age in a few words.
+    "keyage.fleet": (
+        "{selector}; key {days} days old, due {due}",
+        "{selector}; 鍵は作成から {days} 日、更新期限 {due}",
+    ),
+    "keyage.fleet_overdue": (
+        "{selector}; key {days} days old, overdue since {due}",
+        "{selector}; 鍵は作成から {days} 日、{due} から期限超過",
+    ),
+    "keyage.fleet_unknown": ("{selector}; key age unknown", "{selector}; 鍵の作成日は不明"),
     # report's fleet line: a stage and next step nextstep.py adds to those the fleet already had.
     "report.records": ("{views}", "{views}"),  # several selectors' records on one fleet line (mid-rotation)
     "fleet.action.foreign key": ("foreign key", "登録外の鍵"),

@@ -47,8 +47,11 @@ class StatusWork:
             return Outcome(unit.domain, unit.region, ok=True, action="no identity", data=seen.as_dict())
         action = f"{seen.origin} {seen.status}"
         detail = ",".join(seen.tokens) if seen.origin == "EXTERNAL" else f"Easy DKIM, {len(seen.tokens)} tokens"
-        data = {**seen.as_dict(), "keys": [key.as_dict() for key in self.keys(unit, [seen])]}
-        return Outcome(unit.domain, unit.region, ok=True, action=action, detail=detail, data=data)
+        keys = self.keys(unit, [seen])
+        data = {**seen.as_dict(), "keys": [key.as_dict() for key in keys]}
+        return Outcome(
+            unit.domain, unit.region, ok=True, action=action, detail=keys[0].short() if keys else detail, data=data
+        )
 
     def keys(self, unit: Unit, found: list[RegionStatus]) -> list[KeyView]:
         """Return the age of each key SES signs with in ``found`` (none without the deployment's policy)."""

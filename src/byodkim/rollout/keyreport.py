@@ -60,6 +60,14 @@ class KeyView:
             prepare=_day(age.prepare_from),
         )
 
+    def short(self) -> Said:
+        """Return the selector and the key's age in a few words, for a line per unit (status --all)."""
+        age = self.age
+        if age is None:
+            return say("keyage.fleet_unknown", selector=self.selector)
+        key = "keyage.fleet_overdue" if age.overdue else "keyage.fleet"
+        return say(key, selector=self.selector, days=int(age.days), due=_day(age.due))
+
 
 def signing_selectors(found: Iterable[RegionStatus]) -> list[str]:
     """Return the selectors SES holds as the domain's own key (EXTERNAL), in region order, once each."""
