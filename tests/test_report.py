@@ -194,3 +194,30 @@ def test_a_region_ses_cannot_be_read_in_is_said_in_the_memo_and_fails_the_fleet_
     fleet = cli("report", "--all")
     assert fleet.code == 1
     assert fleet.out.splitlines()[0].startswith(f"FAIL  goo.ne.jp: failed ({denied}")
+
+
+def test_the_fleet_stage_follows_the_next_step_and_ses_giving_up_comes_first() -> None:
+    from byodkim.aws.ses import RegionStatus
+    from byodkim.rollout.nextstep import stage
+    from byodkim.rollout.report import DnsView, Rollout
+    from test_nextstep import TARGET
+
+    def line(status: str, *, live: bool, fingerprint: str | None = "sha256:ab", unkept: str | None = None) -> str:
+        region = RegionStatus(REGIONS[0], True, "EXTERNAL", True, status, ["new-1"], fingerprint=fingerprint)
+        view = DnsView("new-1", ok=live, summary="2/2" if live else "0/2")
+        rollout = Rollout(TARGET, "goo.ne.jp", "new-1", "now", [], None, [region], [view], unkept=unkept)
+        outcome = stage(rollout)
+        return f"{'ok' if outcome.ok else 'FAIL'} {outcome.action} -> {outcome.next}"
+
+    assert line("PENDING", live=False) == "ok waiting for DNS -> dns-request to the DNS team, then verify"
+    assert line("PENDING", live=True) == "ok PENDING -> byodkim verify --ses --wait"
+    assert line("SUCCESS", live=True) == "ok SUCCESS -> nothing; the health check watches it"
+    # SES gave up: said before the record, and the line fails (one step off: the record not live either).
+    assert line("FAILED", live=True) == "FAIL FAILED -> verify, then register"
+    assert line("TEMPORARY_FAILURE", live=False) == "FAIL TEMPORARY_FAILURE -> verify, then register"
+    # A key byodkim did not register (no fingerprint tag): the production key is registered, whatever DNS says.
+    assert line("SUCCESS", live=True, fingerprint=None) == "ok foreign key -> register the production key"
+    nothing = Rollout(TARGET, "goo.ne.jp", "new-1", "now", [], None, [RegionStatus(REGIONS[0], exists=False)], [])
+    assert (stage(nothing).action, stage(nothing).next) == ("not registered", "register")
+    unkept = Rollout(TARGET, "goo.ne.jp", "new-1", "now", [], None, nothing.regions, [], unkept="byodkim/dkim/x")
+    assert (stage(unkept).action, stage(unkept).next) == ("no key", "register (byodkim/dkim/x)")
