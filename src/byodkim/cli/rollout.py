@@ -32,11 +32,12 @@ from byodkim.cli.options import (
 )
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from byodkim.aws.session import Aws
     from byodkim.deployment import DomainSpec
     from byodkim.dnscheck.servers import Server
-    from byodkim.rollout.fleet import Unit
-    from byodkim.rollout.fleetops import ReportWork
+    from byodkim.rollout.fleet import Outcome, Unit
     from byodkim.rollout.schedule import Rotation
 
 
@@ -67,12 +68,12 @@ def report(
     """
     from byodkim import deployment
     from byodkim.rollout.memo import render
-    from byodkim.rollout.report import ReportRequest, collect
+    from byodkim.rollout.report import Reporter, ReportRequest, collect
 
     target = deployment.resolve(project, environment)
-    if targets.many:
+    if targets.many:  # the same workflow per domain (Reporter), printed a line per domain
         from byodkim.rollout.fleet import domain_units, select
-        from byodkim.rollout.fleetops import ReportWork
+        from byodkim.rollout.nextstep import stage
 
         if dmarc_reports:
             from byodkim.errors import InputError
@@ -83,7 +84,11 @@ def report(
         specs = select(target, targets.domains, every=targets.every, regions=targets.regions)
         todo = domain_units(specs, lambda: (aws.default_region(),))
         fleet.ready(aws, [u.spec for u in todo], "secretsmanager", "sesv2")
-        work = ReportWork(aws, targets.nameservers, target.secret_prefix)
+        reporter = Reporter(ReportRequest(target, servers=targets.nameservers, lean=True), aws)
+
+        def work(unit: Unit) -> Outcome:
+            return stage(reporter.rollout(unit))
+
         if output in ("markdown", "md") or out is not None:
             return _fleet_memo(todo, work, lang, out)
         return fleet.run(todo, work, "json" if output == "json" else "text", "domains", lang=lang)
@@ -92,8 +97,7 @@ def report(
     aws, chosen = aws_regions(
         targets.profile, targets.regions or (declared.regions if declared else ()), targets.ses_rate
     )
-    request = ReportRequest(target, domain, chosen, targets.nameservers)
-    rollout = collect(request, aws, chosen[0])
+    rollout = collect(ReportRequest(target, domain, chosen, targets.nameservers), aws, chosen[0])
     text = render(rollout, output, lang, prefix())
     if dmarc_reports:
         text = _with_dmarc(text, dmarc_reports, rollout.domain, rollout.selector, aws, output, lang)
@@ -128,7 +132,7 @@ def _with_dmarc(
     return text + "\n" + evidence.section(summary, errors, output, lang)
 
 
-def _fleet_memo(todo: list[Unit], work: ReportWork, lang: str, out: Path | None) -> int:
+def _fleet_memo(todo: list[Unit], work: Callable[[Unit], Outcome], lang: str, out: Path | None) -> int:
     """Write the fleet's status memo: one Markdown table row per domain, in the order declared."""
     from byodkim.cli.catalogue import Codes, text
     from byodkim.messages import say
