@@ -1,6 +1,6 @@
 """The scheduled rotation's second half: approval, the switch, SES's verdict, the old record's retirement.
 
-Steps of :class:`byodkim.rollout.schedule.Run` (split off to keep each module readable). The
+Steps of :class:`byodkim.rollout.schedule_run.Run` (split off to keep each module readable). The
 switch keeps rotate.py's invariant: SES is switched only while the new record is live on every
 authoritative server, checked at the moment of the switch, and switched back if it goes.
 """
@@ -23,7 +23,7 @@ from byodkim.rollout.rotate import switch_back, undo_unpublished
 from byodkim.rollout.schedule_state import IDLE, REQUESTED, SWITCHED, VERIFIED, day, iso
 
 if TYPE_CHECKING:
-    from byodkim.rollout.schedule import Run
+    from byodkim.rollout.schedule_run import Run
 
 TAG_RETIRED = "byodkim:retired"  # on an old key's secret once its record is removed (the secret is kept)
 
