@@ -173,22 +173,23 @@ def test_a_full_rotation_tick_by_tick(world: dict[str, Any]) -> None:  # noqa: P
     assert (waiting.state.step, waiting.done) == ("requested", [])
     assert read_inbox(world["dns_team"]) == []  # the request went once
     publish_new(dns)
-    live = tick(world, at("2026-03-02"))
+    live = tick(world, at("2026-03-10", 23))  # published, an hour before the due day: live, no switch yet
     assert [line.key for line in live.done] == ["schedule.live"]
     assert live.waits == f"the record is live; SES switches to {NEW} on 2026-03-11"
     assert signing(emulator, dns) == {OLD}  # before the due date, SES keeps the old key
 
-    due = tick(world, at("2026-03-11"))
+    assert tick(world, at("2026-03-10", 23)).done == []
+    due = tick(world, at("2026-03-11", 0))
     assert [line.key for line in due.done] == ["schedule.switched", "schedule.verified"]
     assert signing(emulator, dns) == {NEW}
     selector = boto3.client("ssm").get_parameter(Name="/byodkim/aws-ses-migration-prod/dkim/goo.ne.jp/selector")
     assert selector["Parameter"]["Value"] == NEW
     assert due.waits == f"{OLD}._domainkey.goo.ne.jp stays until 2026-03-18"
 
-    kept_old = tick(world, at("2026-03-17"))
+    kept_old = tick(world, at("2026-03-17", 23))  # an hour before the window ends
     assert (kept_old.done, kept_old.state.step) == ([], "verified")
     read_inbox(world["dns_team"])
-    retired = tick(world, at("2026-03-18"))
+    retired = tick(world, at("2026-03-18", 0))
     assert [line.key for line in retired.done] == ["schedule.retired"]
     (removal,) = read_inbox(world["dns_team"])
     assert f"`{OLD}._domainkey.goo.ne.jp`" in removal
@@ -198,7 +199,7 @@ def test_a_full_rotation_tick_by_tick(world: dict[str, Any]) -> None:  # noqa: P
     assert retired.waits == f"{NEW} signs; the next key is prepared from 2026-08-10, due 2026-08-24"
     idle = tick(world, at("2026-04-01"))
     assert (idle.done, idle.state.step) == ([], "idle")
-    assert state()["retired"] == [{"selector": OLD, "at": "2026-03-18T09:00:00+00:00", "via": "dns-team"}]
+    assert state()["retired"] == [{"selector": OLD, "at": "2026-03-18T00:00:00+00:00", "via": "dns-team"}]
 
 
 def test_a_repeated_tick_does_nothing_new_and_a_crash_before_saving_makes_no_second_key(
@@ -407,6 +408,8 @@ def test_rotate_auto_and_approve_from_a_laptop_in_english_and_japanese(world: di
     new = _today_selector()
     planned = cli(*args, "--dry-run")
     assert (planned.code, planned.out) == (0, f"goo.ne.jp: would prepare key {new} (due 2026-03-11)\n")
+    every = cli("rotate", "--auto", "--all", "--dry-run", "--nameserver", world["dns"].spec)  # the declared domains
+    assert (every.code, every.out) == (0, planned.out)
     with pytest.raises(Exception, match="ParameterNotFound"):
         state()
     ran = cli(*args)
