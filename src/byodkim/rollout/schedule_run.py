@@ -279,6 +279,6 @@ class Run:
 
     def stopped(self) -> bool:
         """Say why a mistake stopped it and the fix, until a person resumes it (rotate --approve)."""
-        return self.wait(
-            say("schedule.stopped", reason=self.state.stop.get("reason", ""), fix=self.state.stop.get("fix", ""))
-        )
+        # The fix is said again from its key (in the reader's language); the reason, as recorded (English).
+        fix = say("schedule.mistake_fix", name=record_name(self.domain, self.state.new_selector), domain=self.domain)
+        return self.wait(say("schedule.stopped", reason=self.state.stop.get("reason", ""), fix=fix))
