@@ -160,6 +160,9 @@ def test_a_full_rotation_tick_by_tick(world: dict[str, Any]) -> None:  # noqa: P
     assert (kept["step"], kept["old_selector"], kept["new_selector"]) == ("requested", OLD, NEW)
     assert "PRIVATE" not in json.dumps(kept)
     assert kept["fingerprint"] == new_public().fingerprint
+    phase_1 = boto3.client("kms").describe_key(KeyId="alias/aws-ses-migration-prod-dkim-secrets")["KeyMetadata"]
+    stored = boto3.client("secretsmanager").describe_secret(SecretId=f"byodkim/dkim/goo.ne.jp/{NEW}")
+    assert stored["KmsKeyId"] in (phase_1["Arn"], phase_1["KeyId"])  # encrypted with phase 1's key
     (request,) = read_inbox(world["dns_team"])
     assert f"{NEW}._domainkey.goo.ne.jp" in request
     assert f"Keep {OLD}._domainkey.goo.ne.jp as it is." in request
