@@ -501,3 +501,25 @@ def test_the_old_record_stays_while_any_region_may_still_sign_with_the_old_key(w
     assert (kept.done, kept.state.step) == ([], "verified")
     assert kept.waits == f"{OLD}._domainkey.goo.ne.jp stays: SES may still sign with the old key in us-east-1"
     assert read_inbox(world["dns_team"]) == []  # no removal asked
+
+
+def test_a_new_record_gone_in_the_retirement_window_sends_ses_back_to_the_old_key(world: dict[str, Any]) -> None:
+    emulator, dns = world["emulator"], world["dns"]
+    tick(world, at("2026-02-25"))
+    publish_new(dns)
+    assert tick(world, at("2026-03-11")).state.step == "verified"
+    assert signing(emulator, dns) == {NEW}
+    read_inbox(world["dns_team"])
+    dns.update("goo.ne.jp", delete=[f"{NEW}._domainkey.goo.ne.jp"])  # the DNS team removes the wrong record
+    back = tick(world, at("2026-03-12"))
+    assert [line.key for line in back.done] == ["schedule.went_after_switch"]
+    assert back.state.step == "requested"
+    assert signing(emulator, dns) == {OLD}  # the invariant: SES signs only with a key whose record is live
+    selector = boto3.client("ssm").get_parameter(Name="/byodkim/aws-ses-migration-prod/dkim/goo.ne.jp/selector")
+    assert selector["Parameter"]["Value"] == OLD
+    (told,) = read_inbox(world["dns_team"])
+    assert f"{NEW}._domainkey.goo.ne.jp" in told
+    publish_new(dns)  # published again: the rotation goes on, the switch at once (past due)
+    again = tick(world, at("2026-03-13"))
+    assert [line.key for line in again.done] == ["schedule.live", "schedule.switched", "schedule.verified"]
+    assert signing(emulator, dns) == {NEW}
