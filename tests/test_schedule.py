@@ -408,6 +408,14 @@ def test_rotate_auto_and_approve_from_a_laptop_in_english_and_japanese(world: di
         "error: byodkim rotate --auto and --approve take no --until, no --new-selector, and not each other; "
         "the policy in the Sceptre config names the next selector (selector_scheme): see docs/rotation.md\n"
     )
+    many = cli("rotate", "--approve", "--all", "-y")
+    assert (many.code, many.err) == (
+        2,
+        "error: byodkim rotate --approve approves one domain at a time; give one --domain\n",
+    )
+    bare = cli("rotate", "--domain", "goo.ne.jp")  # neither --new-selector nor --auto
+    assert bare.code == 2
+    assert bare.err.startswith("error: byodkim rotate needs --new-selector, or byodkim rotate --auto")
     new = _today_selector()
     planned = cli(*args, "--dry-run")
     assert (planned.code, planned.out) == (0, f"goo.ne.jp: would prepare key {new} (due 2026-03-11)\n")
