@@ -531,3 +531,12 @@ def test_a_new_record_gone_in_the_retirement_window_sends_ses_back_to_the_old_ke
     again = tick(world, at("2026-03-13"))
     assert [line.key for line in again.done] == ["schedule.live", "schedule.switched", "schedule.verified"]
     assert signing(emulator, dns) == {NEW}
+
+
+def test_a_notice_that_cannot_be_sent_leaves_the_step_done(world: dict[str, Any]) -> None:
+    rotation = world["rotation"]
+    gone = "arn:aws:sns:ap-northeast-1:123456789012:no-such-topic"
+    world["rotation"] = replace(rotation, config=replace(rotation.config, alert_topic_arn=gone))
+    lead = tick(world, at("2026-02-25"))
+    assert [line.key for line in lead.done] == ["schedule.prepared", "schedule.requested"]
+    assert state()["step"] == "requested"

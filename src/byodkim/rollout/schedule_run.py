@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from byodkim.aws import secrets
+from byodkim.aws.errors import describe
 from byodkim.aws.guards import read_statuses
 from byodkim.deployment import secret_id
 from byodkim.dkim import keys
@@ -143,8 +144,8 @@ class Run:
                 self.aws.client("sns", self.region).publish(
                     TopicArn=topic, Subject=render(subject, "en")[:100], Message=body
                 )
-            except Exception:
-                log.exception("notice to %s not sent", topic)
+            except Exception as exc:  # noqa: BLE001 - any failure to notify leaves the step done
+                log.warning("notice to %s not sent: %s", topic, describe(exc))
 
     def public(self) -> PublicKey:
         """Return the new key's public half (its secret's description; no secret value read)."""
