@@ -540,3 +540,27 @@ def test_a_notice_that_cannot_be_sent_leaves_the_step_done(world: dict[str, Any]
     lead = tick(world, at("2026-02-25"))
     assert [line.key for line in lead.done] == ["schedule.prepared", "schedule.requested"]
     assert state()["step"] == "requested"
+
+
+def test_a_scheduled_rule_hands_its_time_on_with_the_rotation_payload(emulator: Emulator) -> None:
+    """The rule's InputTransformer (EventBridge's, and the emulator's on its clock): the function ticks at ``time``."""
+    from byodkim.rollout.phases import parse_event
+
+    topic = boto3.client("sns").create_topic(Name="rotation-schedule-probe")["TopicArn"]
+    inbox = _inbox(topic)
+    events = boto3.client("events")
+    events.put_rule(Name="rotation-probe", ScheduleExpression="rate(1 minute)", State="ENABLED")
+    transformer = {"InputPathsMap": {"time": "$.time"}, "InputTemplate": '{"action": "rotation", "time": "<time>"}'}
+    target: Any = {"Id": "1", "Arn": topic, "InputTransformer": transformer}
+    events.put_targets(Rule="rotation-probe", Targets=[target])
+    before = emulator.control("/_byodkim/clock", {"pause": True})["now"]
+    emulator.control("/_byodkim/clock", {"advance": 61})
+    # The topic also hears the emulator's CloudTrail events (PutTargets); the rule's firing is the rest.
+    (event,) = [e for e in map(json.loads, read_inbox(inbox)) if e.get("detail-type") != "AWS API Call via CloudTrail"]
+    assert set(event) == {"action", "time"}
+    config = ManagerConfig(Deployment.from_names("aws-ses-migration", "prod"), "goo.ne.jp")
+    request = parse_event(event, config)
+    assert request.action == "rotation"
+    assert request.every  # no domain: every declared one
+    assert request.now is not None
+    assert before < request.now.timestamp() <= before + 62  # the emulator's clock, not the machine's

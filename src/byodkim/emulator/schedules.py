@@ -84,7 +84,7 @@ class Scheduler:
 
     def _fire(self, account: str, region: str, rule: Any, target: dict[str, Any], now: float) -> None:  # noqa: ANN401 - moto's Rule
         arn = str(target.get("Arn", ""))
-        payload = target.get("Input") or json.dumps(_scheduled_event(account, region, rule.arn, self.clock.iso(now)))
+        payload = target_input(target, _scheduled_event(account, region, rule.arn, self.clock.iso(now)))
         record = {"rule": rule.name, "target": arn, "at": self.clock.iso(now), "started": True}
         service = arn.split(":")[2] if arn.count(":") >= 5 else ""  # noqa: PLR2004 - arn:partition:service:region:account:resource
         if service == "lambda":
@@ -112,6 +112,28 @@ def _scheduled_rules() -> Iterator[tuple[str, str, Any]]:
                 for rule in list(bus.rules.values()):
                     if rule.scheduled_expression:
                         yield account, region, rule
+
+
+def target_input(target: dict[str, Any], event: dict[str, Any]) -> str:
+    """Return what a target receives, as EventBridge builds it: its Input, its InputTransformer, else the event.
+
+    An InputTransformer is how a scheduled rule hands its event's ``time`` on with a fixed payload
+    (``{"action": "rotation", "time": "<time>"}``, docs/rotation.md): each ``<name>`` of the
+    template is the value its InputPathsMap path (``$.a.b``) finds in the event, a string as it
+    is (the template quotes it), anything else as JSON.
+    """
+    if target.get("Input"):
+        return str(target["Input"])
+    transformer = target.get("InputTransformer")
+    if not transformer:
+        return json.dumps(event)
+    text = str(transformer.get("InputTemplate", ""))
+    for name, path in (transformer.get("InputPathsMap") or {}).items():
+        value: Any = event
+        for part in str(path).removeprefix("$.").split("."):
+            value = value.get(part) if isinstance(value, dict) else None
+        text = text.replace(f"<{name}>", value if isinstance(value, str) else json.dumps(value))
+    return text
 
 
 def _scheduled_event(account: str, region: str, rule_arn: str, time: str) -> dict[str, Any]:
