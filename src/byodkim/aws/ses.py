@@ -354,14 +354,6 @@ class RegionStatus:
         return say("ses.selector_tag_disagrees", held=shown, region=self.region, tagged=self.selector_tag)
 
 
-_ERROR_TYPES = frozenset({"HOST_NOT_FOUND", "TYPE_NOT_FOUND", "INVALID_VALUE", "DNS_SERVER_ERROR", "SERVICE_ERROR"})
-
-
-def ses_error(code: str) -> Said:
-    """Return VerificationInfo.ErrorType in SES's API reference's words (any other code as SES gave it)."""
-    return say(f"ses.error.{code}") if code in _ERROR_TYPES else say("ses.error.other", code=code)
-
-
 def status(domain: str, regions: tuple[str, ...], aws: Aws) -> list[RegionStatus]:
     """Read the identity's DKIM state in each region."""
     found = []

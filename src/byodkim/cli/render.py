@@ -197,7 +197,7 @@ def verify_lines(state: Waited, lang: str = "en") -> list[str]:
         for region in state.ses.failed:
             lines.append(text(say("verify.ses_failed", region=region), lang))
             if state.ses.errors.get(region):
-                from byodkim.aws.ses import ses_error  # here: boto's import must not delay the first line
+                from byodkim.aws.errors import ses_error  # here: boto's import must not delay the first line
 
                 why = ses_error(state.ses.errors[region])
                 lines.append(text(say("verify.ses_failed_why", region=region, why=why), lang))

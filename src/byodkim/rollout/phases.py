@@ -15,9 +15,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
+from byodkim.aws.errors import ses_error
 from byodkim.aws.guards import live_check, read_statuses
 from byodkim.aws.secrets import read_checked_key
-from byodkim.aws.ses import RECORD_WENT, UNPUBLISHED, Registration, register, ses_error
+from byodkim.aws.ses import RECORD_WENT, UNPUBLISHED, Registration, register
 from byodkim.aws.ses import status as ses_status
 from byodkim.aws.ssm import read_parameter
 from byodkim.deployment import secret_id
