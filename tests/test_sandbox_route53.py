@@ -50,7 +50,9 @@ def test_the_rehearsal_reaches_success_with_the_record_published_only_in_route53
 def test_the_stacks_gave_the_function_the_zone_and_its_route53_permissions(box: rehearsal.Sandbox) -> None:
     target = box.deployment
     function = boto3.client("lambda").get_function_configuration(FunctionName=target.function_name)
-    assert function["Environment"]["Variables"]["HOSTED_ZONE_ID"] == box.hosted_zone_id
+    variables = function["Environment"]["Variables"]
+    assert variables["HOSTED_ZONE_ID"] == box.hosted_zone_id
+    assert (variables["ROTATION_DAYS"], variables["ROTATION_APPROVAL"]) == ("180", "manual")  # prod's policy, as text
     role = f"{target.prefix}-dkim-manager-role"
     policy = boto3.client("iam").get_role_policy(RoleName=role, PolicyName="scheduled-rotation-route53")
     resources = [s["Resource"] for s in policy["PolicyDocument"]["Statement"]]
