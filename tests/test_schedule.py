@@ -476,17 +476,17 @@ def test_in_a_route53_zone_the_tick_writes_and_removes_the_records_itself(world:
         return [r["ResourceRecords"][0]["Value"] for r in sets if r["Name"] == name and r["Type"] == "TXT"]
 
     lead = tick(world, at("2026-02-25"))
-    assert [line.key for line in lead.done] == ["schedule.prepared", "schedule.upserted"]
+    # The emulator makes the zone live on the authoritative server (BIND) as Route 53 would, so the
+    # same tick finds the record on every server.
+    assert [line.key for line in lead.done] == ["schedule.prepared", "schedule.upserted", "schedule.live"]
     assert read_inbox(world["dns_team"]) == []  # no request: the zone is ours
     (value,) = txt(NEW)
     strings = re.findall(r'"([^"]*)"', value)
     assert len(strings) > 1
     assert all(len(s) <= 255 for s in strings)
     assert "".join(strings) == DkimRecord("goo.ne.jp", NEW, new_public().b64).value
-    # Route 53 serves the zone: here BIND plays its name servers, given exactly what the zone holds.
-    world["dns"].update("goo.ne.jp", add=[(f"{NEW}._domainkey.goo.ne.jp", 60, "TXT", [value])])
     due = tick(world, at("2026-03-11"))
-    assert [line.key for line in due.done] == ["schedule.live", "schedule.switched", "schedule.verified"]
+    assert [line.key for line in due.done] == ["schedule.switched", "schedule.verified"]
     retired = tick(world, at("2026-03-18"))
     assert [line.key for line in retired.done] == ["schedule.retired_route53"]
     assert (txt(OLD), len(txt(NEW))) == ([], 1)
