@@ -8,8 +8,8 @@ TEXTS: dict[str, tuple[str, str]] = {
         "SQS がヘルスチェックのバッチ {count} 件を受け付けませんでした: {reason}",
     ),
     "fanout.bad_setting": (
-        "the function's setting {name}={value} is not a whole number",
-        "関数の設定 {name}={value} が整数ではありません",
+        "the function's setting {name}={value} is not a number it can use",
+        "関数の設定 {name}={value} は使える数値ではありません",
     ),
     "fanout.bad_period": (
         '"periodSeconds": {value} is not a period the health check can plan for',

@@ -191,7 +191,7 @@ class FleetPlanner:
             "domains": len(specs),
             "domainRegions": sum(len(s.regions) for s in specs),
             "batches": len(bodies),
-            "fullReads": len(due),
+            "fullReads": sum(len(s.regions) for s in specs if s.domain in due),  # domain-regions
             "listed": {r: len(v) for r, v in listed.items()},
             "pace": pace.as_dict(per_region),
         }

@@ -42,6 +42,7 @@ class BatchCheck(HealthCheck):
         from concurrent.futures import ThreadPoolExecutor
 
         reads = _Reads(int(body["batchReads"]))
+        self.period = str(body.get("period", "-"))
         entries = [
             (
                 DomainSpec(str(e["domain"]), str(e.get("selector") or ""), tuple(e["regions"])),
@@ -77,7 +78,7 @@ class BatchCheck(HealthCheck):
                 wanted.append(region)
         statuses = {s.region: s for s in read_statuses(self.aws, spec.domain, tuple(wanted))} if wanted else {}
         for region, found in statuses.items():  # what a read found stands for SES until the next one
-            keep.update(_cache(found, _listed_word(listed.get(region))))
+            keep.update(_cache(found, _listed_word(listed.get(region)), self.period))
         views = {r: statuses.get(r) or _from_list(r, listed.get(r), keep) for r in spec.regions}
         selector = next(
             (s.tokens[0] for s in views.values() if s is not None and s.origin == "EXTERNAL" and s.tokens), None
@@ -107,7 +108,7 @@ class BatchCheck(HealthCheck):
 
 # -- a fanned-out batch's memory of SES between full reads (kept in the domain's health parameter) --------
 
-_CACHED = (" listed", " origin", " selector", " signing", " dkim")
+_CACHED = (" listed", " origin", " selector", " signing", " dkim", " read")
 
 
 def _listed_word(seen: object) -> str:
@@ -117,7 +118,7 @@ def _listed_word(seen: object) -> str:
     return f"{seen.get('status')}/{'sending' if seen.get('sending') else 'not sending'}"
 
 
-def _cache(seen: RegionStatus, word: str) -> dict[str, str]:
+def _cache(seen: RegionStatus, word: str, period: str) -> dict[str, str]:
     """Return what a full read found, to stand for SES until the next one (the list tells changes meanwhile)."""
     r = seen.region
     return {
@@ -126,6 +127,7 @@ def _cache(seen: RegionStatus, word: str) -> dict[str, str]:
         f"{r} selector": (seen.tokens or ["-"])[0],
         f"{r} signing": "-" if seen.signing_enabled is None else ("yes" if seen.signing_enabled else "no"),
         f"{r} dkim": seen.status or "-",
+        f"{r} read": period,  # the planner's run that read it last: each domain's cycle can be shown
     }
 
 
@@ -165,7 +167,7 @@ class _Reads:
         with self._lock:
             for region in regions:
                 self.used[region] = self.used.get(region, 0) + 1
-            self.made += 1
+            self.made += len(regions)
 
     def take(self, region: str) -> bool:
         with self._lock:

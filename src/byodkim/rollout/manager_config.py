@@ -85,7 +85,7 @@ class ManagerConfig:
             hosted_zone_id=env.get("HOSTED_ZONE_ID", ""),
             health_queue_url=env.get("HEALTH_QUEUE_URL", ""),
             health_concurrency=_number(env, "HEALTH_CONCURRENCY", 0),
-            health_time_limit=float(_number(env, "HEALTH_TIME_LIMIT", 120)),
+            health_time_limit=_seconds(env, "HEALTH_TIME_LIMIT", 120.0),
         )
 
     @classmethod
@@ -125,3 +125,15 @@ def _number(env: Mapping[str, str], name: str, default: int) -> int:
     if not raw.isdigit():
         raise InputError(say("fanout.bad_setting", name=name, value=raw), say("manager.launch_phase_2"))
     return int(raw)
+
+
+def _seconds(env: Mapping[str, str], name: str, default: float) -> float:
+    """Return a positive number of seconds from a setting; refuse anything else."""
+    raw = env.get(name, "").strip()
+    try:
+        value = float(raw) if raw else default
+    except ValueError:
+        value = 0.0
+    if not 0 < value <= 900:  # noqa: PLR2004 - Lambda's longest timeout
+        raise InputError(say("fanout.bad_setting", name=name, value=raw), say("manager.launch_phase_2"))
+    return value
