@@ -167,7 +167,14 @@ def test_physical_names_come_from_parameters_and_pseudo_parameters() -> None:
     }
     ours = (ROOT / "sceptre" / "templates" / "phase-2-dkim-system.yaml").read_text(encoding="utf-8")
     names = physical_names(ours, {"ProjectName": "p", "Environment": "e"}, {})
-    assert names == {"LogGroup": "/aws/lambda/p-e-dkim-manager", "DkimManagerFunction": "p-e-dkim-manager"}
+    assert names == {
+        "LogGroup": "/aws/lambda/p-e-dkim-manager",
+        "DkimManagerFunction": "p-e-dkim-manager",
+        # The fleet health check's fan-out (Condition FanOut): names are read whatever the condition.
+        "HealthQueue": "p-e-health",
+        "HealthDeadLetterQueue": "p-e-health-dlq",
+        "HealthDeadLetterAlarm": "p-e-health-batches-dead",
+    }
 
 
 def _bucket(name: object, extra: dict[str, Any] | None = None) -> dict[str, Any]:

@@ -339,6 +339,7 @@ def test_an_export_another_stack_imports_cannot_be_removed(box: Sandbox, cli: Cl
 UNNAMED = {
     "AWS::KMS::Key",
     "AWS::Lambda::Permission",
+    "AWS::Lambda::EventSourceMapping",  # CloudFormation names it by a UUID
     "AWS::Route53::RecordSet",
     "AWS::S3::BucketPolicy",
     "AWS::SES::ConfigurationSetEventDestination",

@@ -19,6 +19,7 @@ from byodkim.dmarc.arrival import is_s3_event, on_arrival
 from byodkim.errors import ByodkimError, InputError
 from byodkim.logs import RedactingFormatter
 from byodkim.messages import carried
+from byodkim.rollout.fanout import consume, is_sqs_event
 from byodkim.rollout.phases import Manager, ManagerConfig, parse_event
 
 log = logging.getLogger("byodkim")
@@ -81,6 +82,9 @@ def handler(event: object, context: object) -> dict[str, Any]:
             aws = Aws()
             return {"ok": True, **on_arrival(event, aws.client("s3"), aws.client("cloudwatch"))}
         settings = config()
+        if isinstance(event, dict) and is_sqs_event(event):  # a batch of the fleet health check (rollout/fanout.py)
+            aws = Aws()
+            return consume(event, settings, aws, aws.default_region(), os.environ)
         request = parse_event(event, settings)
         aws = Aws()
         if request.action == "rotation":  # the scheduled rotation (docs/rotation.md), beside the phases

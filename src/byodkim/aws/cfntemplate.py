@@ -33,6 +33,7 @@ NAME_PROPERTY = {
     "AWS::SES::EmailIdentity": "EmailIdentity",
     "AWS::SES::ReceiptRuleSet": "RuleSetName",
     "AWS::SNS::Topic": "TopicName",
+    "AWS::SQS::Queue": "QueueName",
     "AWS::SSM::Parameter": "Name",
     "AWS::SecretsManager::Secret": "Name",
 }

@@ -28,6 +28,8 @@ _ABSENT = {
     "ResourceNotFoundException",
     "DashboardNotFoundError",
     "RuleSetDoesNotExist",
+    "AWS.SimpleQueueService.NonExistentQueue",  # SQS, query protocol
+    "QueueDoesNotExist",  # SQS, JSON protocol
 }
 
 
@@ -74,6 +76,10 @@ def _topic(aws: Aws, region: str, name: str) -> None:
 
 def _parameter(aws: Aws, region: str, name: str) -> None:
     aws.client("ssm", region).get_parameter(Name=name)
+
+
+def _queue(aws: Aws, region: str, name: str) -> None:
+    aws.client("sqs", region).get_queue_url(QueueName=name)
 
 
 def _rule(aws: Aws, region: str, name: str) -> None:
@@ -134,6 +140,7 @@ _PROBES: dict[str, Callable[[Aws, str, str], None]] = {
     "AWS::SNS::Topic": _topic,
     "AWS::SSM::Parameter": _parameter,
     "AWS::Events::Rule": _rule,
+    "AWS::SQS::Queue": _queue,
     "AWS::CloudWatch::Dashboard": _dashboard,
     "AWS::CloudWatch::Alarm": _alarm,
     "AWS::Logs::LogGroup": _log_group,

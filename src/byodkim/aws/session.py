@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from mypy_boto3_secretsmanager import SecretsManagerClient
     from mypy_boto3_sesv2 import SESV2Client
     from mypy_boto3_sns import SNSClient
+    from mypy_boto3_sqs import SQSClient
     from mypy_boto3_ssm import SSMClient
     from mypy_boto3_sts import STSClient
 
@@ -78,6 +79,8 @@ class Aws:
     def client(self, service: Literal["sesv2"], region: str | None = None) -> SESV2Client: ...
     @overload
     def client(self, service: Literal["sns"], region: str | None = None) -> SNSClient: ...
+    @overload
+    def client(self, service: Literal["sqs"], region: str | None = None) -> SQSClient: ...
     @overload
     def client(self, service: Literal["ssm"], region: str | None = None) -> SSMClient: ...
     @overload

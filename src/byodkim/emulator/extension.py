@@ -162,6 +162,13 @@ def _fired(state: State) -> dict[str, Any]:
     return {"fired": list(state.scheduler.fired) if state.scheduler is not None else []}
 
 
+def _delivered(state: State) -> dict[str, Any]:
+    if state.event_sources is None:
+        return {"deliveries": []}
+    with state.event_sources.lock:
+        return {"deliveries": list(state.event_sources.deliveries)}
+
+
 def _sent(state: State) -> dict[str, Any]:
     with state.outbound.lock:
         return {"sent": list(state.outbound.sent)}
@@ -175,6 +182,7 @@ def _dns_records(state: State) -> dict[str, Any]:
 _READERS = {
     "/_byodkim/invocations": _runs,
     "/_byodkim/schedules": _fired,
+    "/_byodkim/event-sources": _delivered,
     "/_byodkim/ses/sent": _sent,
     "/_byodkim/ses/dns-records": _dns_records,
 }

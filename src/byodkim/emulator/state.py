@@ -19,6 +19,7 @@ if TYPE_CHECKING:
 
     from byodkim.emulator.alarms import Evaluator
     from byodkim.emulator.clock import Clock
+    from byodkim.emulator.event_sources import EventSources
     from byodkim.emulator.outbound import Outbound
     from byodkim.emulator.runtime import LambdaRuntime
     from byodkim.emulator.schedules import Scheduler
@@ -37,6 +38,7 @@ class State:
     outbound: Outbound
     runtime: LambdaRuntime | None = None  # set once the server knows its port
     scheduler: Scheduler | None = None
+    event_sources: EventSources | None = None  # SQS event source mappings, polled on the clock thread
     alarms: Evaluator | None = None
     clock: Clock | None = None
     _ticking: threading.Lock = field(default_factory=threading.Lock, repr=False)
@@ -61,6 +63,9 @@ class State:
         if self.scheduler is not None:
             self.scheduler.next_fire.clear()
             self.scheduler.fired.clear()
+        if self.event_sources is not None:
+            with self.event_sources.lock:
+                self.event_sources.deliveries.clear()
         if self.alarms is not None:
             self.alarms.created.clear()
             self.alarms.objects.clear()
@@ -69,6 +74,7 @@ class State:
 
     def start_services(self, port: int, workdir: Path) -> None:
         """Start what runs on the emulator's own clock: Lambda runs, schedules, alarm evaluation."""
+        from byodkim.emulator import event_sources
         from byodkim.emulator.alarms import Evaluator
         from byodkim.emulator.clock import Clock
         from byodkim.emulator.runtime import LambdaRuntime
@@ -80,6 +86,8 @@ class State:
             workdir, port, self.settings.dns_servers, self.settings.lambda_network, on_metrics=self.alarms.tick
         )
         self.scheduler = Scheduler(self.clock, self.runtime.invoke_async, self.runtime.busy)
+        event_sources.install()
+        self.event_sources = event_sources.EventSources(self.runtime.invoke)
 
         def tick() -> None:
             while True:
@@ -91,7 +99,7 @@ class State:
     def tick(self) -> None:
         """Fire the rules that are due and evaluate every alarm, once (the clock thread, or a step of the clock)."""
         with self._ticking:  # one at a time: a step must not fire a rule the clock thread is firing
-            for step in (self.scheduler, self.alarms):
+            for step in (self.scheduler, self.event_sources, self.alarms):
                 if step is None:
                     continue
                 try:

@@ -126,6 +126,7 @@ _CATALOGUE: dict[str, tuple[str, str]] | None = None
 TABLES = (
     "dns",
     "failures",
+    "fanout",
     "fidelity",
     "keyreport",
     "keywatch",

@@ -48,7 +48,10 @@ SILENT = "name servers silent"  # in a fleet run: no server of this domain answe
 KEY_PUBLISHED = "private key published"
 SIGNING_OFF = "signing off"  # EXTERNAL and verified, but SES sends the domain's mail without its signature
 SELECTOR_TAG = "selector tag disagrees"  # SES's Tokens and the byodkim:selector tag name different keys
-_QUIET = {None, NOT_ACTIVE, PENDING}  # moves among these are rollout progress, which phase 7 reports
+# In a fanned-out run (rollout/fanout.py): SES lists the identity but it has not had its first full read
+# since the fan-out started (its turn comes within one cycle); only a published private key is told meanwhile.
+UNREAD = "not read yet"
+_QUIET = {None, NOT_ACTIVE, PENDING, UNREAD}  # moves among these are rollout progress, which phase 7 reports
 _CHANGED = {DIFFERENT, MALFORMED, REVOKED, AMBIGUOUS}
 # No key of the domain's own signs yet (or its SES is not known): no key age for these.
 _UNSIGNED = {None, NOT_ACTIVE, PENDING, SILENT}
@@ -260,10 +263,20 @@ class HealthCheck:
 
         with ThreadPoolExecutor(8) as pool:
             findings = [f for found in pool.map(one, specs) for f in found]
+        return self._fleet_result(specs, findings, None)
+
+    def _fleet_result(self, specs: list[DomainSpec], findings: list[Finding], at: float | None) -> dict[str, Any]:
+        """Send a fleet run's (or one batch's) metrics and return its answer; raise when no server answered.
+
+        ``at``: the planner's time, stamped on every value of a fanned-out run, so the batches of one
+        run fall in one CloudWatch period however late each runs, and the fleet alarm's Sum of
+        ``DkimProblems`` over that period is the run's total (one value from a single invocation).
+        """
         if findings and all(f.condition == SILENT for f in findings):
             raise DnsUnreachableError(say("health.none_answered", count=len(specs)))
         problems = [f for f in findings if f.condition not in _QUIET | {HEALTHY}]
-        data = [_verified(f.domain, f.region, healthy=f.healthy) for f in findings if f.condition != SILENT]
+        sent = [f for f in findings if f.condition not in (SILENT, UNREAD)]
+        data = [_verified(f.domain, f.region, healthy=f.healthy) for f in sent]
         # The fleet alarm watches the total (no dimension); the per-region counts are for the dashboard.
         data.append({"MetricName": METRIC_DKIM_PROBLEMS, "Value": float(len(problems))})
         for ses_region in dict.fromkeys(f.region for f in findings):
@@ -276,6 +289,10 @@ class HealthCheck:
                 }
             )
         data += self.key_ages(findings)
+        if at is not None:
+            stamp = datetime.fromtimestamp(at, UTC)
+            for datum in data:
+                datum["Timestamp"] = stamp
         put_metrics(self.aws, self.region, data)
         counts: dict[str, int] = {}
         for finding in findings:
@@ -305,10 +322,15 @@ class HealthCheck:
         return report, public is not None
 
     def _notify_changes(
-        self, domain: str, findings: list[Finding], report: Report | None, previous: dict[str, str]
+        self,
+        domain: str,
+        findings: list[Finding],
+        report: Report | None,
+        previous: dict[str, str],
+        keep: dict[str, str] | None = None,
     ) -> list[str]:
         name = self.config.deployment.parameter(domain, "health")
-        current = {f.region: f.condition for f in findings}
+        current = {**(keep or {}), **{f.region: f.condition for f in findings}}
         for finding in findings:
             # Remembered through a rotation's PENDING, so a new key whose record goes is seen as the one mail uses.
             active = finding.condition not in _QUIET or _sending(previous, finding.region)

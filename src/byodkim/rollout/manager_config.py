@@ -36,6 +36,11 @@ class ManagerConfig:
     fleet_manifest: str = ""  # S3 key (in the certificates bucket) of the declared domains, from Sceptre
     rotation: RotationPolicy = field(default_factory=RotationPolicy)  # ROTATION_DAYS and the rest (dkim/policy)
     hosted_zone_id: str = ""  # HOSTED_ZONE_ID: the domain's Route 53 zone, where the function publishes itself
+    # The fleet health check's fan-out (rollout/fanout.py): its queue (empty: one invocation checks all), the
+    # consumers at most at once (the event source mapping's MaximumConcurrency), the function's timeout.
+    health_queue_url: str = ""
+    health_concurrency: int = 0
+    health_time_limit: float = 120.0
 
     def declared(self, aws: Aws, region: str) -> list[DomainSpec]:
         """Return every declared domain: the manifest phase 2 was launched with, else the function's own domain."""
@@ -78,6 +83,9 @@ class ManagerConfig:
             fleet_manifest=env.get("FLEET_MANIFEST_KEY", ""),
             rotation=RotationPolicy.from_environment(env),
             hosted_zone_id=env.get("HOSTED_ZONE_ID", ""),
+            health_queue_url=env.get("HEALTH_QUEUE_URL", ""),
+            health_concurrency=_number(env, "HEALTH_CONCURRENCY", 0),
+            health_time_limit=_seconds(env, "HEALTH_TIME_LIMIT", 120.0),
         )
 
     @classmethod
@@ -107,3 +115,25 @@ class ManagerConfig:
 
 def _listed(value: str) -> tuple[str, ...]:
     return tuple(item.strip() for item in value.split(",") if item.strip())
+
+
+def _number(env: Mapping[str, str], name: str, default: int) -> int:
+    """Return a whole number setting (phase 2 sets it from a template parameter); refuse anything else."""
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    if not raw.isdigit():
+        raise InputError(say("fanout.bad_setting", name=name, value=raw), say("manager.launch_phase_2"))
+    return int(raw)
+
+
+def _seconds(env: Mapping[str, str], name: str, default: float) -> float:
+    """Return a positive number of seconds from a setting; refuse anything else."""
+    raw = env.get(name, "").strip()
+    try:
+        value = float(raw) if raw else default
+    except ValueError:
+        value = 0.0
+    if not 0 < value <= 900:  # noqa: PLR2004 - Lambda's longest timeout
+        raise InputError(say("fanout.bad_setting", name=name, value=raw), say("manager.launch_phase_2"))
+    return value

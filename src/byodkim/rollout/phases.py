@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -58,6 +59,7 @@ class PhaseRequest:
     resend: bool = False  # phase 5: send the DNS request again though it was sent for this key
     every: bool = False  # health, rotation: every declared domain ("domains": "all"; rotation without "domain" too)
     now: datetime | None = None  # rotation: the tick's time, the payload's "time" (EventBridge's), else the clock
+    period: float = 900.0  # health: seconds between scheduled runs ("periodSeconds", phase 8's rule says it)
 
 
 def parse_event(event: object, config: ManagerConfig) -> PhaseRequest:
@@ -87,7 +89,12 @@ def parse_event(event: object, config: ManagerConfig) -> PhaseRequest:
         if not isinstance(value, bool):
             raise InputError(say("phase.not_bool", name=name, value=value), say("phase.give_bool", name=name))
         flags[name] = value
-    return PhaseRequest(str(action), phase, domain, selector, every=every, now=_time(event), **flags)
+    period = event.get("periodSeconds", 900)
+    if isinstance(period, bool) or not isinstance(period, int | float) or not 60 <= period <= 86400:  # noqa: PLR2004
+        raise InputError(say("fanout.bad_period", value=json.dumps(period)), say("fanout.give_period"))
+    return PhaseRequest(
+        str(action), phase, domain, selector, every=every, now=_time(event), period=float(period), **flags
+    )
 
 
 def _time(event: dict[str, Any]) -> datetime | None:
@@ -114,6 +121,11 @@ class Manager:
             return self.status(request)
         if request.action == "health":
             check = HealthCheck(self.config, self.aws, self.region, now=request.now)
+            if request.every and self.config.health_queue_url:
+                from byodkim.rollout.fanout import FleetPlanner
+
+                planner = FleetPlanner(self.config, self.aws, self.region, os.environ)
+                return planner.plan(self.config.declared(self.aws, self.region), request.period)
             if request.every:
                 return check.run_fleet(self.config.declared(self.aws, self.region))
             return check.run(request.domain)
