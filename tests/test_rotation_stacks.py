@@ -71,7 +71,9 @@ def test_the_rules_payloads_carry_the_events_time() -> None:
     for rule, action in (("HealthCheckRule", "health"), ("RotationRule", "rotation")):
         (target,) = resources[rule]["Properties"]["Targets"]  # type: ignore[index]
         transformer = dict(target["InputTransformer"])
-        transformer["InputTemplate"] = re.sub(r"\$\{(\w+)\}", r"\1", transformer["InputTemplate"]["Fn::Sub"])
+        sub = transformer["InputTemplate"]["Fn::Sub"]
+        text = sub[0] if isinstance(sub, list) else sub  # !Sub [template, {names}] or !Sub template
+        transformer["InputTemplate"] = re.sub(r"\$\{(\w+)\}", r"1" if isinstance(sub, list) else r"\1", text)
         payload = json.loads(transformed(transformer, event))
         assert (payload["action"], payload["time"]) == (action, "2026-12-05T03:00:00Z")
 
