@@ -299,3 +299,20 @@ def test_the_planner_lists_a_thousand_identities_a_call_following_next_token(emu
     found, calls = listed()
     assert (len(found), calls) == (1001, 2)
     assert found["l1000.list.example"]["status"] in ("PENDING", "SUCCESS")
+
+
+def test_a_batch_the_function_cannot_take_raises_so_sqs_hands_it_out_again(monkeypatch: pytest.MonkeyPatch) -> None:
+    import importlib
+
+    from byodkim import lambda_handler
+    from byodkim.errors import InputError
+
+    monkeypatch.delenv("PROJECT_NAME", raising=False)
+    monkeypatch.setenv("ENVIRONMENT", "prod")
+    handler = importlib.reload(lambda_handler).handler
+    batch = {"Records": [{"eventSource": "aws:sqs", "messageId": "m1", "body": "{}"}]}
+    with pytest.raises(InputError):  # {"ok": false} would be a success to the mapping: the batch deleted unchecked
+        handler(batch, None)
+    # One step off: the same setting missing, for a payload a person sent, is answered, not raised.
+    assert handler({"action": "health"}, None)["ok"] is False
+    assert handler({"Records": [{"eventSource": "aws:s3"}]}, None)["ok"] is False

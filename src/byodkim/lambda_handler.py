@@ -77,14 +77,18 @@ def handler(event: object, context: object) -> dict[str, Any]:
     trace goes to the function's log); what the caller got wrong is answered.
     """
     del context
+    if isinstance(event, dict) and is_sqs_event(event):
+        # A batch of the fleet health check (rollout/fanout.py). Nothing here is answered with
+        # {"ok": false}: to the event source mapping that is a success, and the batch would be deleted
+        # unchecked. A batch that fails is named in batchItemFailures; anything else raises, and SQS
+        # hands the whole batch out again.
+        aws = Aws()
+        return consume(event, config(), aws, aws.default_region(), os.environ)
     try:
         if is_s3_event(event):  # a DMARC report stored by SES receiving (docs/dmarc-report.md)
             aws = Aws()
             return {"ok": True, **on_arrival(event, aws.client("s3"), aws.client("cloudwatch"))}
         settings = config()
-        if isinstance(event, dict) and is_sqs_event(event):  # a batch of the fleet health check (rollout/fanout.py)
-            aws = Aws()
-            return consume(event, settings, aws, aws.default_region(), os.environ)
         request = parse_event(event, settings)
         aws = Aws()
         if request.action == "rotation":  # the scheduled rotation (docs/rotation.md), beside the phases
