@@ -15,7 +15,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -79,6 +79,8 @@ class Sandbox:
     mail_summary: str = ""
     stacks: int = 0  # stacks the report found launched
     dmarc_fix: str = ""  # the DMARC record the report asks for, when the sandbox's zone has none
+    emulator: Emulator | None = None  # its clock and timeline, for a rehearsal that steps time
+    variables: dict[str, str] = field(default_factory=dict)  # Sceptre --var NAME=VALUE for every launch
 
 
 @dataclass(frozen=True)
@@ -93,6 +95,9 @@ class SandboxOptions:
     second_region: str = ""  # a nested stack group deploying phase 3 there; every domain registered in both
     extra_domains: int = 0  # subdomains declared under `domains:` beside the domain
     dmarc_reports: bool = False  # after SUCCESS: reporting on, a receiver's report received and measured
+    # Group config values the rehearsal states instead of the checkout's (a small rotation policy:
+    # see byodkim.local.rotation_sandbox); deployed from a copy of the Sceptre folder.
+    config: Mapping[str, str | int] = field(default_factory=dict)
     progress: Step = lambda _what, _seconds: None
     stopped: Stopped = lambda _line: None  # told, as each part stops, what was stopped
 
@@ -115,6 +120,11 @@ def running(options: SandboxOptions) -> Iterator[Sandbox]:
         from byodkim.local import fleet_sandbox
 
         folder = fleet_sandbox.project(workdir, folder, options.second_region, options.extra_domains)
+        target = deployment.read(folder)
+    if options.config:
+        from byodkim.local import rotation_sandbox
+
+        folder = rotation_sandbox.project(workdir, folder, target.group, options.config)
         target = deployment.read(folder)
     _need_runtime_python(target.lambda_runtime)
     domain = str(target.domain)
@@ -147,7 +157,15 @@ def running(options: SandboxOptions) -> Iterator[Sandbox]:
         os.environ.update(env)
         _forget_sceptre_clients()
         yield Sandbox(
-            workdir, target, folder, env, dns.spec, dns, lambda_network=network, mail_from=options.mail_from_subdomain
+            workdir,
+            target,
+            folder,
+            env,
+            dns.spec,
+            dns,
+            lambda_network=network,
+            mail_from=options.mail_from_subdomain,
+            emulator=emulator,
         )
     finally:
         for key, value in saved.items():
@@ -213,6 +231,8 @@ def launch_stacks(sandbox: Sandbox) -> None:
         extra = ["--var", f"function_nameservers={sandbox.nameserver}"]
     if sandbox.mail_from:
         extra += ["--var", f"mail_from_subdomain={sandbox.mail_from}"]
+    for name, value in sandbox.variables.items():  # e.g. hosted_zone_id: the domain moved into Route 53
+        extra += ["--var", f"{name}={value}"]
     done = subprocess.run(  # noqa: S603 - our own runner, fixed arguments
         [sys.executable, "-m", "byodkim.local.sceptre_run", *extra, "launch", "-y", sandbox.deployment.group],
         cwd=sandbox.sceptre,
