@@ -19,10 +19,12 @@ rotates a third time with no one playing anything: the function writes and delet
 
 from __future__ import annotations
 
+import contextlib
 import json
 import random
 import re
 import sys
+import threading
 import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -44,6 +46,8 @@ STEP_HOURS = 3  # the clock moves on this much at a time (a minute at a time ins
 # calendar's health check runs every 12 hours instead: the key-age alarm (hourly period, missing data
 # ignored) keeps its state between two runs, as it would between two of prod's.
 HEALTH_EVERY = "rate(12 hours)"
+WATCH_DAYS = 5  # the Route 53 calendar's keys are all made within these days
+POLL = 0.05  # seconds between two looks at the name server, where the function (not the test) writes the zone
 DOMAIN = "goo.ne.jp"
 SCHEME = "gooid-21-pro-{date}-{n}"
 # The sandbox's calendar: days, so two rotations and a late one pass in about a week of emulated time.
@@ -193,6 +197,7 @@ def _run_calendar(calendar: Calendar, rotations: int, *, route53: bool) -> None:
     current: dict[str, Any] = {}
     published_at: datetime | None = None
     deadline = _now(box) + timedelta(days=MAX_DAYS)
+    seen_in_log = len(calendar.dns.log)
     while True:
         now = datetime.fromtimestamp(_clock(box, {"advance": STEP_HOURS * HOUR})["now"], UTC)
         assert now < deadline, f"the calendar is stuck at {now:%Y-%m-%d %H:%M}: {calendar.events[-3:]}"
@@ -226,6 +231,9 @@ def _run_calendar(calendar: Calendar, rotations: int, *, route53: bool) -> None:
                 calendar.removals.append((now, removal[1], signs, status))
                 team.remove(removal[1])
                 calendar.events.append((now, f"DNS team removes {removal[1]}"))
+        for _, selector, up in calendar.dns.log[seen_in_log:] if route53 else ():  # what the watcher saw
+            calendar.events.append((now, f"the zone {'serves' if up else 'no longer serves'} {selector}"))
+        seen_in_log = len(calendar.dns.log)
         if current and not route53 and published_at is not None and now >= published_at and "published" not in current:
             team.publish(current["new"], str(state["secret_id"]))
             current["published"] = now
@@ -256,6 +264,96 @@ def _run_calendar(calendar: Calendar, rotations: int, *, route53: bool) -> None:
             return
 
 
+def _observe(calendar: Calendar, selectors: list[str]) -> None:
+    """Log, for the checker, each selector's record appearing on or leaving the name server since the last look."""
+    import dns.resolver
+
+    from byodkim.dnscheck.servers import parse_server
+
+    server = parse_server(calendar.box.nameserver)[0]
+    resolver = dns.resolver.Resolver(configure=False)
+    resolver.nameservers, resolver.port = [server.address], server.port
+    for selector in filter(None, selectors):
+        try:
+            resolver.resolve(f"{selector}._domainkey.{DOMAIN}", "TXT")
+            up = True
+        except (dns.resolver.NXDOMAIN, dns.resolver.NoAnswer):
+            up = False
+        if calendar.dns.published(selector, time.time()) != up:
+            calendar.dns.log.append((time.time(), selector, up))
+
+
+@contextlib.contextmanager
+def _watching(calendar: Calendar) -> Iterator[None]:
+    """Look at the name server every POLL seconds while the calendar runs (the function writes the zone, not us)."""
+    stop = threading.Event()
+    # Every selector the scheme can name in the calendar's days: a new one is watched before the function writes it.
+    today = datetime.now(UTC)
+    days = [today + timedelta(days=n) for n in range(WATCH_DAYS)]
+    names = [SCHEME.format(date=f"{day:%Y%m%d}", n=1) for day in days]
+
+    def watch() -> None:
+        while not stop.wait(POLL):
+            _observe(calendar, names)
+
+    thread = threading.Thread(target=watch, daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join()
+
+
+def _finish(result: Calendar, started: float) -> None:
+    """Check the invariant over the calendar with the campaign's checker, and print the calendar."""
+    assert result.box.emulator is not None
+    result.end = time.time()
+    timeline = result.box.emulator.control("/_byodkim/ses/timeline")["timeline"]
+    mine = [e for e in timeline if e["name"] == DOMAIN]
+    held = [e for e in mine if e["time"] < result.start][-1:] + [e for e in mine if e["time"] >= result.start]
+    result.unsigned = _faults().unsigned_intervals(held, result.dns, result.start, result.end)
+    result.seconds = time.monotonic() - started
+    print(f"\nseed {SEED}; calendar took {result.seconds:.1f} s")  # noqa: T201 - the proof's figures
+    for when, what in result.events:
+        print(f"  {when:%Y-%m-%d %H:%M} {what}")  # noqa: T201
+    print(f"violations: {len(result.unsigned)} (worst {max(result.unsigned, default=0.0):.1f} s)")  # noqa: T201
+
+
+@pytest.fixture(scope="module")
+def route53_calendar() -> Iterator[Calendar]:
+    """goo.ne.jp hosted in a Route 53 zone (the emulator's, made live on BIND): one rotation, no one playing anything."""
+    from byodkim.aws.secrets import read_public_key
+    from byodkim.dkim.record import DkimRecord
+    from byodkim.local.sandbox import SandboxOptions, rehearse, running
+
+    today = datetime.now(UTC).strftime("%Y%m%d")
+    options = SandboxOptions(config={**POLICY, "selector": SCHEME.format(date=today, n=1)})
+    started = time.monotonic()
+    with running(options) as box:
+        zone = boto3.client("route53").create_hosted_zone(Name=DOMAIN, CallerReference="rotation-calendar")
+        box.variables["hosted_zone_id"] = zone["HostedZone"]["Id"].rsplit("/", 1)[-1]
+        rehearse(box, options)
+        assert box.emulator is not None
+        first = str(box.deployment.selector)
+        public = read_public_key(boto3.client("secretsmanager"), f"{box.deployment.secret_prefix}/{DOMAIN}/{first}")
+        assert public is not None
+        # The zone holds the running key's record, as a domain hosted in Route 53 does.
+        boto3.client("route53").change_resource_record_sets(
+            HostedZoneId=box.variables["hosted_zone_id"],
+            ChangeBatch=DkimRecord(DOMAIN, first, public.b64).route53_change_batch("UPSERT"),
+        )
+        _clock(box, {"pause": True})
+        _health_every(box, HEALTH_EVERY)
+        result = Calendar(box, start=time.time())
+        result.dns = _faults().Dns(box.dns)
+        result.dns.log.append((result.start, first, True))
+        with _watching(result):
+            _run_calendar(result, 1, route53=True)
+        _finish(result, started)
+        yield result
+
+
 @pytest.fixture(scope="module")
 def calendar() -> Iterator[Calendar]:
     """Run the whole calendar once; each test reads what it needs from it."""
@@ -275,16 +373,7 @@ def calendar() -> Iterator[Calendar]:
         result.dns = _faults().Dns(box.dns)
         result.dns.log.append((result.start, str(box.deployment.selector), True))  # rehearse published it
         _run_calendar(result, 2, route53=False)
-        result.end = time.time()
-        timeline = box.emulator.control("/_byodkim/ses/timeline")["timeline"]
-        mine = [e for e in timeline if e["name"] == DOMAIN]
-        held = [e for e in mine if e["time"] < result.start][-1:] + [e for e in mine if e["time"] >= result.start]
-        result.unsigned = _faults().unsigned_intervals(held, result.dns, result.start, result.end)
-        result.seconds = time.monotonic() - started
-        print(f"\nseed {SEED}; calendar took {result.seconds:.1f} s")  # noqa: T201 - the proof's figures
-        for when, what in result.events:
-            print(f"  {when:%Y-%m-%d %H:%M} {what}")  # noqa: T201
-        print(f"violations: {len(result.unsigned)} (worst {max(result.unsigned, default=0.0):.1f} s)")  # noqa: T201
+        _finish(result, started)
         yield result
 
 
@@ -340,3 +429,19 @@ def test_ses_never_signs_with_a_key_whose_record_is_not_published(calendar: Cale
     assert calendar.unsigned == []
     published = [selector for _, selector, up in calendar.dns.log if up]
     assert len(published) == 3  # the first key's record and the two the DNS team published
+
+
+def test_a_domain_in_route_53_rotates_with_no_one_involved(route53_calendar: Calendar) -> None:
+    """The function writes the new record in the zone, switches, and deletes the old one; the DNS team hears nothing."""
+    (rotation,) = route53_calendar.rotations[:1]
+    assert "switched" in rotation
+    assert "retired" in rotation
+    assert route53_calendar.dns_team_subjects == []
+    code, said = route53_calendar.mails[rotation["new"]]
+    assert code == 0, said
+    assert f"s={rotation['new']}" in said
+    seen = [(selector, up) for _, selector, up in route53_calendar.dns.log]
+    assert (rotation["new"], True) in seen  # the zone served the new record (written by the function)
+    assert [up for selector, up in seen if selector == rotation["old"]][-1] is False  # the function deleted it
+    # Seen from outside, a record shows up to one look late: only a longer interval is a violation.
+    assert [gap for gap in route53_calendar.unsigned if gap > 2 * POLL] == []
