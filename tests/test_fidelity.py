@@ -583,3 +583,41 @@ def test_a_selector_tag_disagreeing_with_ses_tokens_is_a_finding_with_its_fix(
     [region] = status("goo.ne.jp", ("ap-northeast-1",), Aws())
     assert condition_of(region, (HEALTHY, "every server publishes the key"))[0] == HEALTHY
     assert "byodkim:selector" not in cli("status", "--domain", "goo.ne.jp", "--nameserver", goo_dns.spec).out
+
+
+def test_verify_explains_failed_in_ses_own_words(
+    ses: Any, emulator: Emulator, goo_dns: LocalNameServer, openssl_keys: OpenSSLKeys, cli: Cli
+) -> None:
+    """`verify --ses` names VerificationInfo.ErrorType beside SES's FAILED, as the health check does."""
+    emulator.control("/_byodkim/config", {"dns_servers": [goo_dns.spec], "dkim_window": 0.0})
+    ses.create_email_identity(
+        EmailIdentity="goo.ne.jp",
+        DkimSigningAttributes={"DomainSigningSelector": "s1", "DomainSigningPrivateKey": openssl_keys.pkcs1_der_b64},
+    )
+    args = ["verify", "--domain", "goo.ne.jp", "--selector", "s1", "--public-key-file", openssl_keys["public.pem"]]
+    shown = cli(*args, "--ses", "--nameserver", goo_dns.spec)
+    lines = shown.out.splitlines()
+    failed = lines.index(
+        "SES ap-northeast-1 gave up (FAILED): with the record live, run `byodkim register` again to restart verification"
+    )
+    assert lines[failed + 1] == "SES ap-northeast-1 says why: no record at the DKIM name (HOST_NOT_FOUND)"
+    as_json = json.loads(cli(*args, "--ses", "--nameserver", goo_dns.spec, "-o", "json").out)
+    assert as_json["ses_errors"] == {"ap-northeast-1": "HOST_NOT_FOUND"}
+
+
+def test_send_test_explains_an_unverified_sender_in_japanese(
+    ses: Any, cli: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name in ("LC_ALL", "LC_MESSAGES"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("LANG", "ja_JP.UTF-8")
+    ses.create_email_identity(EmailIdentity="goo.ne.jp")  # new and PENDING: SES refuses, never sends
+    sent = cli("send-test", "--domain", "goo.ne.jp", "--from", "dkim-check@goo.ne.jp", "--to", "a@example.net")
+    assert (sent.code, sent.err.strip()) == (
+        1,
+        (
+            "エラー: ap-northeast-1 の SES は dkim-check@goo.ne.jp からの送信を拒否しました: goo.ne.jp はそこで送信用に"
+            "検証されていません (MessageRejected)。DKIM レコードを公開し、byodkim status が SUCCESS になってから"
+            "もう一度送ってください"
+        ),
+    )

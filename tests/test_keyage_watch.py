@@ -8,7 +8,6 @@ read from the template), evaluated on the emulator's held clock, one hour at a t
 from __future__ import annotations
 
 import importlib
-import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -161,6 +160,6 @@ def test_a_time_that_is_not_one_is_refused_naming_the_field(function: Emulator, 
     answer = _handler()({**HEALTH, "time": time}, None)
     assert answer == {
         "ok": False,
-        "error": f'"time": {json.dumps(time)} is not a time; give it as EventBridge does, e.g. '
-        '"2026-12-05T03:00:00Z", or leave it out for the function\'s clock',
+        "error": f'"time": `{time}` is not an ISO 8601 time; give the scheduled event\'s time, e.g. '
+        '"2026-03-11T09:00:00Z", or leave it out (the clock)',
     }

@@ -323,26 +323,16 @@ def _finish(result: Calendar, started: float) -> None:
 @pytest.fixture(scope="module")
 def route53_calendar() -> Iterator[Calendar]:
     """goo.ne.jp hosted in a Route 53 zone (the emulator's, made live on BIND): one rotation, no one playing anything."""
-    from byodkim.aws.secrets import read_public_key
-    from byodkim.dkim.record import DkimRecord
     from byodkim.local.sandbox import SandboxOptions, rehearse, running
 
     today = datetime.now(UTC).strftime("%Y%m%d")
-    options = SandboxOptions(config={**POLICY, "selector": SCHEME.format(date=today, n=1)})
+    options = SandboxOptions(config={**POLICY, "selector": SCHEME.format(date=today, n=1)}, route53=True)
     started = time.monotonic()
     with running(options) as box:
-        zone = boto3.client("route53").create_hosted_zone(Name=DOMAIN, CallerReference="rotation-calendar")
-        box.variables["hosted_zone_id"] = zone["HostedZone"]["Id"].rsplit("/", 1)[-1]
-        rehearse(box, options)
+        rehearse(box, options)  # step 7 writes the running key's record in the zone (sandbox --route53)
         assert box.emulator is not None
+        assert box.hosted_zone_id
         first = str(box.deployment.selector)
-        public = read_public_key(boto3.client("secretsmanager"), f"{box.deployment.secret_prefix}/{DOMAIN}/{first}")
-        assert public is not None
-        # The zone holds the running key's record, as a domain hosted in Route 53 does.
-        boto3.client("route53").change_resource_record_sets(
-            HostedZoneId=box.variables["hosted_zone_id"],
-            ChangeBatch=DkimRecord(DOMAIN, first, public.b64).route53_change_batch("UPSERT"),
-        )
         _clock(box, {"pause": True})
         _health_every(box, HEALTH_EVERY)
         result = Calendar(box, start=time.time())

@@ -104,3 +104,26 @@ def test_a_zone_the_name_server_does_not_serve_stays_in_route53_and_the_log_says
     log = emulator.log_path.read_text(encoding="utf-8")
     assert f"Route 53 zone example.org. ({zone}): no name server the emulator was told about serves it" in log
     assert _served(goo_dns, "s._domainkey.goo.ne.jp") == []
+
+
+def test_a_record_a_stack_makes_is_served_and_goes_with_the_stack(route53: Any, goo_dns: LocalNameServer) -> None:
+    import json
+
+    zone = _zone(route53, "goo.ne.jp")
+    record = {
+        "Type": "AWS::Route53::RecordSet",
+        "Properties": {
+            "HostedZoneId": zone,
+            "Name": f"{NAME}.",
+            "Type": "TXT",
+            "TTL": "3600",
+            "ResourceRecords": [VALUE],
+        },
+    }
+    cfn = boto3.client("cloudformation")
+    cfn.create_stack(StackName="phase-4-like", TemplateBody=json.dumps({"Resources": {"DkimRecord": record}}))
+    assert cfn.describe_stacks(StackName="phase-4-like")["Stacks"][0]["StackStatus"] == "CREATE_COMPLETE"
+    assert _served(goo_dns, NAME) == [[LONG[:255].encode(), LONG[255:].encode()]]
+
+    cfn.delete_stack(StackName="phase-4-like")
+    assert _served(goo_dns, NAME) == []

@@ -160,6 +160,9 @@ def test_a_full_rotation_tick_by_tick(world: dict[str, Any]) -> None:  # noqa: P
     assert (kept["step"], kept["old_selector"], kept["new_selector"]) == ("requested", OLD, NEW)
     assert "PRIVATE" not in json.dumps(kept)
     assert kept["fingerprint"] == new_public().fingerprint
+    phase_1 = boto3.client("kms").describe_key(KeyId="alias/aws-ses-migration-prod-dkim-secrets")["KeyMetadata"]
+    stored = boto3.client("secretsmanager").describe_secret(SecretId=f"byodkim/dkim/goo.ne.jp/{NEW}")
+    assert stored["KmsKeyId"] in (phase_1["Arn"], phase_1["KeyId"])  # encrypted with phase 1's key
     (request,) = read_inbox(world["dns_team"])
     assert f"{NEW}._domainkey.goo.ne.jp" in request
     assert f"Keep {OLD}._domainkey.goo.ne.jp as it is." in request
@@ -173,22 +176,23 @@ def test_a_full_rotation_tick_by_tick(world: dict[str, Any]) -> None:  # noqa: P
     assert (waiting.state.step, waiting.done) == ("requested", [])
     assert read_inbox(world["dns_team"]) == []  # the request went once
     publish_new(dns)
-    live = tick(world, at("2026-03-02"))
+    live = tick(world, at("2026-03-10", 23))  # published, an hour before the due day: live, no switch yet
     assert [line.key for line in live.done] == ["schedule.live"]
     assert live.waits == f"the record is live; SES switches to {NEW} on 2026-03-11"
     assert signing(emulator, dns) == {OLD}  # before the due date, SES keeps the old key
 
-    due = tick(world, at("2026-03-11"))
+    assert tick(world, at("2026-03-10", 23)).done == []
+    due = tick(world, at("2026-03-11", 0))
     assert [line.key for line in due.done] == ["schedule.switched", "schedule.verified"]
     assert signing(emulator, dns) == {NEW}
     selector = boto3.client("ssm").get_parameter(Name="/byodkim/aws-ses-migration-prod/dkim/goo.ne.jp/selector")
     assert selector["Parameter"]["Value"] == NEW
     assert due.waits == f"{OLD}._domainkey.goo.ne.jp stays until 2026-03-18"
 
-    kept_old = tick(world, at("2026-03-17"))
+    kept_old = tick(world, at("2026-03-17", 23))  # an hour before the window ends
     assert (kept_old.done, kept_old.state.step) == ([], "verified")
     read_inbox(world["dns_team"])
-    retired = tick(world, at("2026-03-18"))
+    retired = tick(world, at("2026-03-18", 0))
     assert [line.key for line in retired.done] == ["schedule.retired"]
     (removal,) = read_inbox(world["dns_team"])
     assert f"`{OLD}._domainkey.goo.ne.jp`" in removal
@@ -198,7 +202,7 @@ def test_a_full_rotation_tick_by_tick(world: dict[str, Any]) -> None:  # noqa: P
     assert retired.waits == f"{NEW} signs; the next key is prepared from 2026-08-10, due 2026-08-24"
     idle = tick(world, at("2026-04-01"))
     assert (idle.done, idle.state.step) == ([], "idle")
-    assert state()["retired"] == [{"selector": OLD, "at": "2026-03-18T09:00:00+00:00", "via": "dns-team"}]
+    assert state()["retired"] == [{"selector": OLD, "at": "2026-03-18T00:00:00+00:00", "via": "dns-team"}]
 
 
 def test_a_repeated_tick_does_nothing_new_and_a_crash_before_saving_makes_no_second_key(
@@ -404,9 +408,19 @@ def test_rotate_auto_and_approve_from_a_laptop_in_english_and_japanese(world: di
         "error: byodkim rotate --auto and --approve take no --until, no --new-selector, and not each other; "
         "the policy in the Sceptre config names the next selector (selector_scheme): see docs/rotation.md\n"
     )
+    many = cli("rotate", "--approve", "--all", "-y")
+    assert (many.code, many.err) == (
+        2,
+        "error: byodkim rotate --approve approves one domain at a time; give one --domain\n",
+    )
+    bare = cli("rotate", "--domain", "goo.ne.jp")  # neither --new-selector nor --auto
+    assert bare.code == 2
+    assert bare.err.startswith("error: byodkim rotate needs --new-selector, or byodkim rotate --auto")
     new = _today_selector()
     planned = cli(*args, "--dry-run")
     assert (planned.code, planned.out) == (0, f"goo.ne.jp: would prepare key {new} (due 2026-03-11)\n")
+    every = cli("rotate", "--auto", "--all", "--dry-run", "--nameserver", world["dns"].spec)  # the declared domains
+    assert (every.code, every.out) == (0, planned.out)
     with pytest.raises(Exception, match="ParameterNotFound"):
         state()
     ran = cli(*args)
@@ -462,17 +476,17 @@ def test_in_a_route53_zone_the_tick_writes_and_removes_the_records_itself(world:
         return [r["ResourceRecords"][0]["Value"] for r in sets if r["Name"] == name and r["Type"] == "TXT"]
 
     lead = tick(world, at("2026-02-25"))
-    assert [line.key for line in lead.done] == ["schedule.prepared", "schedule.upserted"]
+    # The emulator makes the zone live on the authoritative server (BIND) as Route 53 would, so the
+    # same tick finds the record on every server.
+    assert [line.key for line in lead.done] == ["schedule.prepared", "schedule.upserted", "schedule.live"]
     assert read_inbox(world["dns_team"]) == []  # no request: the zone is ours
     (value,) = txt(NEW)
     strings = re.findall(r'"([^"]*)"', value)
     assert len(strings) > 1
     assert all(len(s) <= 255 for s in strings)
     assert "".join(strings) == DkimRecord("goo.ne.jp", NEW, new_public().b64).value
-    # Route 53 serves the zone: here BIND plays its name servers, given exactly what the zone holds.
-    world["dns"].update("goo.ne.jp", add=[(f"{NEW}._domainkey.goo.ne.jp", 60, "TXT", [value])])
     due = tick(world, at("2026-03-11"))
-    assert [line.key for line in due.done] == ["schedule.live", "schedule.switched", "schedule.verified"]
+    assert [line.key for line in due.done] == ["schedule.switched", "schedule.verified"]
     retired = tick(world, at("2026-03-18"))
     assert [line.key for line in retired.done] == ["schedule.retired_route53"]
     assert (txt(OLD), len(txt(NEW))) == ([], 1)
@@ -495,3 +509,58 @@ def test_the_old_record_stays_while_any_region_may_still_sign_with_the_old_key(w
     assert (kept.done, kept.state.step) == ([], "verified")
     assert kept.waits == f"{OLD}._domainkey.goo.ne.jp stays: SES may still sign with the old key in us-east-1"
     assert read_inbox(world["dns_team"]) == []  # no removal asked
+
+
+def test_a_new_record_gone_in_the_retirement_window_sends_ses_back_to_the_old_key(world: dict[str, Any]) -> None:
+    emulator, dns = world["emulator"], world["dns"]
+    tick(world, at("2026-02-25"))
+    publish_new(dns)
+    assert tick(world, at("2026-03-11")).state.step == "verified"
+    assert signing(emulator, dns) == {NEW}
+    read_inbox(world["dns_team"])
+    dns.update("goo.ne.jp", delete=[f"{NEW}._domainkey.goo.ne.jp"])  # the DNS team removes the wrong record
+    back = tick(world, at("2026-03-12"))
+    assert [line.key for line in back.done] == ["schedule.went_after_switch"]
+    assert back.state.step == "requested"
+    assert signing(emulator, dns) == {OLD}  # the invariant: SES signs only with a key whose record is live
+    selector = boto3.client("ssm").get_parameter(Name="/byodkim/aws-ses-migration-prod/dkim/goo.ne.jp/selector")
+    assert selector["Parameter"]["Value"] == OLD
+    (told,) = read_inbox(world["dns_team"])
+    assert f"{NEW}._domainkey.goo.ne.jp" in told
+    publish_new(dns)  # published again: the rotation goes on, the switch at once (past due)
+    again = tick(world, at("2026-03-13"))
+    assert [line.key for line in again.done] == ["schedule.live", "schedule.switched", "schedule.verified"]
+    assert signing(emulator, dns) == {NEW}
+
+
+def test_a_notice_that_cannot_be_sent_leaves_the_step_done(world: dict[str, Any]) -> None:
+    rotation = world["rotation"]
+    gone = "arn:aws:sns:ap-northeast-1:123456789012:no-such-topic"
+    world["rotation"] = replace(rotation, config=replace(rotation.config, alert_topic_arn=gone))
+    lead = tick(world, at("2026-02-25"))
+    assert [line.key for line in lead.done] == ["schedule.prepared", "schedule.requested"]
+    assert state()["step"] == "requested"
+
+
+def test_a_scheduled_rule_hands_its_time_on_with_the_rotation_payload(emulator: Emulator) -> None:
+    """The rule's InputTransformer (EventBridge's, and the emulator's on its clock): the function ticks at ``time``."""
+    from byodkim.rollout.phases import parse_event
+
+    topic = boto3.client("sns").create_topic(Name="rotation-schedule-probe")["TopicArn"]
+    inbox = _inbox(topic)
+    events = boto3.client("events")
+    events.put_rule(Name="rotation-probe", ScheduleExpression="rate(1 minute)", State="ENABLED")
+    transformer = {"InputPathsMap": {"time": "$.time"}, "InputTemplate": '{"action": "rotation", "time": "<time>"}'}
+    target: Any = {"Id": "1", "Arn": topic, "InputTransformer": transformer}
+    events.put_targets(Rule="rotation-probe", Targets=[target])
+    before = emulator.control("/_byodkim/clock", {"pause": True})["now"]
+    emulator.control("/_byodkim/clock", {"advance": 61})
+    # The topic also hears the emulator's CloudTrail events (PutTargets); the rule's firing is the rest.
+    (event,) = [e for e in map(json.loads, read_inbox(inbox)) if e.get("detail-type") != "AWS API Call via CloudTrail"]
+    assert set(event) == {"action", "time"}
+    config = ManagerConfig(Deployment.from_names("aws-ses-migration", "prod"), "goo.ne.jp")
+    request = parse_event(event, config)
+    assert request.action == "rotation"
+    assert request.every  # no domain: every declared one
+    assert request.now is not None
+    assert before < request.now.timestamp() <= before + 62  # the emulator's clock, not the machine's

@@ -241,12 +241,16 @@ def test_wait_succeeds_when_the_record_appears(
     public, record = key_files
     server = name_server(_zone(3, []))
     process = _spawn_verify(public, server, "--timeout", "30s")
-    time.sleep(2.0)  # the first poll, well before the record (a loaded CI machine starts Python slowly)
+    assert process.stderr is not None
+    # Publish only once verify has said it polled and found nothing: on a loaded machine Python can
+    # take seconds to start, and a fixed sleep would publish before the first poll.
+    first = process.stderr.readline()
+    assert re.search(r"waiting \d+s: 0/1 servers publish the key", first), first
     assert process.poll() is None, "verify --wait returned before the record existed"
     publish_record(server, record.name, record.value)
-    out, err = process.communicate(timeout=30)
+    out, rest = process.communicate(timeout=30)
+    err = first + rest
     assert process.returncode == 0, err
-    assert "waiting 0s: 0/1 servers publish the key" in err
     assert "absent)" in err
     assert out.splitlines()[-1] == f"1/1 servers publish the key at {record.name}"
 

@@ -83,6 +83,10 @@ def handler(event: object, context: object) -> dict[str, Any]:
         settings = config()
         request = parse_event(event, settings)
         aws = Aws()
+        if request.action == "rotation":  # the scheduled rotation (docs/rotation.md), beside the phases
+            from byodkim.rollout.schedule_lambda import run_rotation
+
+            return _answered(run_rotation(settings, aws, aws.default_region(), request))
         return _answered(Manager(settings, aws, aws.default_region()).run(request))
     except InputError as exc:
         log.warning("refused: %s", exc)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from byodkim.aws.session import NO_REGION_HINT
 from byodkim.errors import AwsError, ByodkimError, InputError
-from byodkim.messages import say
+from byodkim.messages import Said, say
 
 _DENIED = {"AccessDenied", "AccessDeniedException", "UnauthorizedOperation", "UnrecognizedClientException"}
 
@@ -72,3 +72,11 @@ def describe(exc: Exception) -> str:
 def keyed(exc: ByodkimError) -> str:
     """Return an error as its one line (``str(exc)``), keyed when its parts are, so a door can show it in Japanese."""
     return say("error.with_hint", message=exc.message, hint=exc.hint) if exc.hint else exc.message
+
+
+_ERROR_TYPES = frozenset({"HOST_NOT_FOUND", "TYPE_NOT_FOUND", "INVALID_VALUE", "DNS_SERVER_ERROR", "SERVICE_ERROR"})
+
+
+def ses_error(code: str) -> Said:
+    """Return VerificationInfo.ErrorType in SES's API reference's words (any other code as SES gave it)."""
+    return say(f"ses.error.{code}") if code in _ERROR_TYPES else say("ses.error.other", code=code)

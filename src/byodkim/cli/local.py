@@ -143,6 +143,12 @@ def _retire(files: EnvFiles, environment: dict[str, str]) -> object:
     is_flag=True,
     help="After SUCCESS, receive DMARC reports: phase 8 with a rua address, a receiver's report read and measured.",
 )
+@click.option(
+    "--route53",
+    is_flag=True,
+    help="Host the domain in a Route 53 zone of the emulator (live on the sandbox's BIND): "
+    "the stacks get its id, records are published there, no DNS team.",
+)
 @lang_option("the report and request")
 @click.pass_context
 def sandbox(
@@ -153,6 +159,7 @@ def sandbox(
     second_region: str | None,
     extra_domains: int,
     receive_dmarc_reports: bool,  # noqa: FBT001
+    route53: bool,  # noqa: FBT001
     lang: str,
 ) -> None:
     """Rehearse the whole rollout locally: no AWS account needed.
@@ -188,6 +195,7 @@ def sandbox(
         second_region=second_region or "",
         extra_domains=extra_domains,
         dmarc_reports=receive_dmarc_reports,
+        route53=route53,
     )
     try:
         with rehearsal.running(options) as box:

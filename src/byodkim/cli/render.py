@@ -148,6 +148,8 @@ def verify_result(state: Waited, output: str, lang: str = "en") -> None:
         data = report.as_dict()
         if state.ses is not None:
             data["ses"] = state.ses.statuses
+            if state.ses.errors:  # VerificationInfo.ErrorType per region, where SES gave one
+                data["ses_errors"] = state.ses.errors
         echo_json(data)
         return
     for line in verify_lines(state, lang):
@@ -192,7 +194,13 @@ def verify_lines(state: Waited, lang: str = "en") -> list[str]:
     lines.append(text(report.summary(), lang))
     if state.ses is not None:
         lines += [text(say("verify.ses", region=r, status=s), lang) for r, s in state.ses.statuses.items()]
-        lines += [text(say("verify.ses_failed", region=region), lang) for region in state.ses.failed]
+        for region in state.ses.failed:
+            lines.append(text(say("verify.ses_failed", region=region), lang))
+            if state.ses.errors.get(region):
+                from byodkim.aws.errors import ses_error  # here: boto's import must not delay the first line
+
+                why = ses_error(state.ses.errors[region])
+                lines.append(text(say("verify.ses_failed_why", region=region, why=why), lang))
     return lines
 
 

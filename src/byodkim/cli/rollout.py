@@ -32,12 +32,11 @@ from byodkim.cli.options import (
 )
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from byodkim.aws.session import Aws
-    from byodkim.deployment import DomainSpec
     from byodkim.dnscheck.servers import Server
-    from byodkim.rollout.fleet import Unit
-    from byodkim.rollout.fleetops import ReportWork
-    from byodkim.rollout.schedule import Rotation
+    from byodkim.rollout.fleet import Outcome, Unit
 
 
 @click.command()
@@ -67,12 +66,12 @@ def report(
     """
     from byodkim import deployment
     from byodkim.rollout.memo import render
-    from byodkim.rollout.report import ReportRequest, collect
+    from byodkim.rollout.report import Reporter, ReportRequest, collect
 
     target = deployment.resolve(project, environment)
-    if targets.many:
+    if targets.many:  # the same workflow per domain (Reporter), printed a line per domain
         from byodkim.rollout.fleet import domain_units, select
-        from byodkim.rollout.fleetops import ReportWork
+        from byodkim.rollout.nextstep import stage
 
         if dmarc_reports:
             from byodkim.errors import InputError
@@ -83,7 +82,11 @@ def report(
         specs = select(target, targets.domains, every=targets.every, regions=targets.regions)
         todo = domain_units(specs, lambda: (aws.default_region(),))
         fleet.ready(aws, [u.spec for u in todo], "secretsmanager", "sesv2")
-        work = ReportWork(aws, targets.nameservers, target.secret_prefix)
+        reporter = Reporter(ReportRequest(target, servers=targets.nameservers, lean=True), aws)
+
+        def work(unit: Unit) -> Outcome:
+            return stage(reporter.rollout(unit))
+
         if output in ("markdown", "md") or out is not None:
             return _fleet_memo(todo, work, lang, out)
         return fleet.run(todo, work, "json" if output == "json" else "text", "domains", lang=lang)
@@ -92,8 +95,7 @@ def report(
     aws, chosen = aws_regions(
         targets.profile, targets.regions or (declared.regions if declared else ()), targets.ses_rate
     )
-    request = ReportRequest(target, domain, chosen, targets.nameservers)
-    rollout = collect(request, aws, chosen[0])
+    rollout = collect(ReportRequest(target, domain, chosen, targets.nameservers), aws, chosen[0])
     text = render(rollout, output, lang, prefix())
     if dmarc_reports:
         text = _with_dmarc(text, dmarc_reports, rollout.domain, rollout.selector, aws, output, lang)
@@ -128,7 +130,7 @@ def _with_dmarc(
     return text + "\n" + evidence.section(summary, errors, output, lang)
 
 
-def _fleet_memo(todo: list[Unit], work: ReportWork, lang: str, out: Path | None) -> int:
+def _fleet_memo(todo: list[Unit], work: Callable[[Unit], Outcome], lang: str, out: Path | None) -> int:
     """Write the fleet's status memo: one Markdown table row per domain, in the order declared."""
     from byodkim.cli.catalogue import Codes, text
     from byodkim.messages import say
@@ -233,8 +235,10 @@ def rotate(
     from byodkim.rollout import rotate as rotation
 
     if auto or approve or new_selector is None:
-        _refuse_mixed(new_selector, auto=auto, approve=approve, until=until)
-        run = _approve if approve else _auto
+        from byodkim.cli import schedule
+
+        schedule.refuse_mixed(new_selector, auto=auto, approve=approve, until=until)
+        run = schedule.approve if approve else schedule.auto
         return run(targets, kms_key_id=kms_key_id, yes=yes, dry_run=dry_run, output=output, lang=lang)
 
     specs = targets.specs(None, need_selector=False)
@@ -285,90 +289,6 @@ def rotate(
         return 0
     rollout_lines.print_rotated(state, request.state_file, lang)
     return 0
-
-
-def _refuse_mixed(new_selector: str | None, *, auto: bool, approve: bool, until: str | None) -> None:
-    """Refuse the laptop's rotation options with the scheduled rotation's, and a rotate with neither."""
-    from byodkim.errors import InputError
-    from byodkim.messages import say
-
-    if not (auto or approve):
-        raise InputError(say("schedule.cli_need_selector"), say("schedule.cli_need_selector_hint"))
-    if new_selector is not None or (auto and approve) or until is not None:
-        raise InputError(say("schedule.cli_alone"), say("schedule.cli_alone_hint"))
-
-
-def _rotation(targets: Targets, kms_key_id: str | None, *, dry_run: bool) -> tuple[Rotation, list[DomainSpec]]:
-    """Return where the scheduled rotation's ticks run from this laptop, and the domains chosen."""
-    from dataclasses import replace
-
-    from byodkim import deployment
-    from byodkim.rollout.manager_config import ManagerConfig
-    from byodkim.rollout.schedule import Rotation
-
-    specs = targets.specs(None, need_selector=False)
-    aws, chosen = aws_regions(targets.profile, targets.regions or specs[0].regions, targets.ses_rate)
-    target, home = deployment.resolve(None, None), chosen[0]
-    config = ManagerConfig.for_deployment(target, specs[0].domain, home, aws.account(home))
-    readers = () if dry_run else secret_readers(aws, home)
-    rotation = Rotation(config, aws, home, targets.nameservers, kms_key_id, readers)
-    return rotation, [replace(s, regions=targets.regions or s.regions or chosen) for s in specs]
-
-
-def _auto(targets: Targets, *, kms_key_id: str | None, yes: bool, dry_run: bool, output: str, lang: str) -> int:
-    """Run one tick of the scheduled rotation per domain, at the real clock (the emulator's in a sandbox)."""
-    import os
-
-    from byodkim.local import clock
-    from byodkim.rollout.schedule import tick
-
-    del yes  # a tick changes only what the policy says is due: nothing to confirm
-    rotation, specs = _rotation(targets, kms_key_id, dry_run=dry_run)
-    now = clock.now(os.environ)
-    ticks = [tick(rotation, spec.domain, spec.regions, now, dry_run=dry_run) for spec in specs]
-    if output == "json":
-        echo_json({"now": now.isoformat(timespec="seconds"), "domains": [t.as_dict() for t in ticks]})
-    else:
-        for done in ticks:
-            rollout_lines.print_tick(done, lang)
-    return 1 if any(t.stopped for t in ticks) else 0
-
-
-def _approve(targets: Targets, *, kms_key_id: str | None, yes: bool, dry_run: bool, output: str, lang: str) -> int:
-    """Approve the prepared switch of one domain (who and when recorded), then run its tick at once."""
-    import os
-    import sys
-
-    from byodkim.cli.catalogue import text
-    from byodkim.errors import InputError
-    from byodkim.local import clock
-    from byodkim.messages import say
-    from byodkim.rollout.schedule import approve, tick
-
-    if targets.many or not targets.domains:
-        raise InputError(say("schedule.cli_approve_one"), say("schedule.cli_approve_one_hint"))
-    if not yes and not dry_run and not sys.stdin.isatty():
-        raise InputError(say("schedule.cli_confirm_needed"), say("rollback.confirm_needed_hint", yes="-y/--yes"))
-    rotation, (spec,) = _rotation(targets, kms_key_id, dry_run=dry_run)
-    now = clock.now(os.environ)
-    who = str(rotation.aws.client("sts", rotation.region).get_caller_identity()["Arn"])
-
-    def confirm(selector: str) -> None:
-        if not yes and not dry_run:
-            prompt = say("schedule.cli_prompt", domain=spec.domain, selector=selector)
-            click.confirm(text(prompt, lang), abort=True)
-
-    state = approve(rotation, spec.domain, now, who, dry_run=dry_run, confirm=confirm)
-    if dry_run:
-        click.echo(text(say("schedule.cli_would_approve", domain=spec.domain, selector=state.new_selector), lang))
-        return 0
-    click.echo(text(say("schedule.cli_approved", domain=spec.domain, selector=state.new_selector, who=who), lang))
-    done = tick(rotation, spec.domain, spec.regions, now)
-    if output == "json":
-        echo_json({"now": now.isoformat(timespec="seconds"), "approved": state.approved, "domains": [done.as_dict()]})
-    else:
-        rollout_lines.print_tick(done, lang)
-    return 1 if done.stopped else 0
 
 
 # 4, 5 and 7 run; any other number is refused with what runs that phase (6: the DNS team, verify).

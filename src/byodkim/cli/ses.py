@@ -173,16 +173,24 @@ def status(
     specs = targets.specs(None, need_selector=False)
     aws = targets.aws(specs)
     todo = units(specs, aws.default_region)
-    work = StatusWork(aws)
+    work = StatusWork(aws, fleet.declared())
     if targets.many:
-        fleet.ready(aws, specs, "sesv2")
+        fleet.ready(aws, specs, "sesv2", "secretsmanager")
         return fleet.run(todo, work, output, "domain-regions read", lang=lang)
     domain = specs[0].domain
     chosen = tuple(str(u.region) for u in todo)
     found = [work.read(unit) for unit in todo]
+    keys = work.keys(todo[0], found)
     views = [] if no_dns else dns_views(domain, found, targets.nameservers)
     if output == "json":
-        echo_json({"domain": domain, "regions": [s.as_dict() for s in found], "dns": [asdict(v) for v in views]})
+        echo_json(
+            {
+                "domain": domain,
+                "regions": [s.as_dict() for s in found],
+                "keys": [key.as_dict() for key in keys],
+                "dns": [asdict(v) for v in views],
+            }
+        )
         return 1 if any(item.error for item in found) or not any(item.exists for item in found) else 0
     from byodkim.cli.catalogue import Codes, text
     from byodkim.messages import say
@@ -199,6 +207,8 @@ def status(
         for answer in view.servers:
             outcome = outcomes.get(answer.outcome, answer.outcome)
             click.echo(f"  {answer.server}: {outcome} {text(answer.detail, lang)}".rstrip())
+    for key in keys:  # last, so the lines above stay where scripts and people find them
+        click.echo(text(key.said(), lang))
     return 1 if any(item.error for item in found) else 0
 
 

@@ -28,8 +28,10 @@ if TYPE_CHECKING:
 
     from mypy_boto3_secretsmanager import SecretsManagerClient
 
+    from byodkim.aws.session import Aws
     from byodkim.deployment import DomainSpec
     from byodkim.dkim.keys import PublicKey
+    from byodkim.dnscheck.wait import SesView
 
 
 @click.command()
@@ -78,7 +80,6 @@ def verify(
     With several --domain or --all, each domain's public key comes from its secret's
     description (the secret itself is not read): one line per domain, and per region with --ses.
     """
-    from byodkim.aws.guards import ses_statuses
     from byodkim.dnscheck import check as checker
     from byodkim.dnscheck import wait
     from byodkim.rollout.fleet import domain_units
@@ -116,10 +117,10 @@ def verify(
         aws, targets.nameservers, query_timeout, public_keys={domain: expected}, signing=signing, lean=False
     )
     request = work.request(domain_units(specs, lambda: chosen or ("",))[0])
-    ses_poll = (lambda: ses_statuses(aws, domain, chosen)) if ses and aws is not None else None
+    ses_poll = (lambda: _ses_view(aws, domain, chosen)) if ses and aws is not None else None
     if not wait_:
         report = checker.check(request)
-        view = wait.SesView(ses_poll()) if ses_poll else None
+        view = ses_poll() if ses_poll else None
         state = wait.Waited(report, view, report.seconds, 1)
     else:
         live = WaitProgress(output, lang)
@@ -194,3 +195,14 @@ def _ses_signs_with(client: SecretsManagerClient | None, spec: DomainSpec, given
         say("verify.ses_other_key", secret=secret, held=held.fingerprint, given=given.fingerprint),
         say("verify.ses_other_key_hint", secret=secret),
     )
+
+
+def _ses_view(aws: Aws, domain: str, regions: tuple[str, ...]) -> SesView:
+    """Return SES's DKIM status per region, with VerificationInfo.ErrorType where SES gives one."""
+    from byodkim.aws.guards import NO_IDENTITY, read_statuses
+    from byodkim.dnscheck.wait import SesView
+
+    found = read_statuses(aws, domain, regions)  # one read: the statuses and the errors are of the same moment
+    statuses = {item.region: (item.status or NO_IDENTITY) if item.exists else NO_IDENTITY for item in found}
+    errors = {item.region: item.verification_error for item in found if item.verification_error}
+    return SesView(statuses, errors)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from byodkim.dnscheck.check import Report, check
@@ -34,6 +34,7 @@ class SesView:
     """SES's DKIM status per region, as the wait loop last saw it."""
 
     statuses: dict[str, str]
+    errors: dict[str, str] = field(default_factory=dict)  # region -> VerificationInfo.ErrorType, where SES gave one
 
     @property
     def success(self) -> bool:
@@ -85,7 +86,7 @@ def wait(
     *,
     timeout: float,
     interval: float = 5.0,
-    ses: Callable[[], dict[str, str]] | None = None,
+    ses: Callable[[], dict[str, str] | SesView] | None = None,
     progress: Callable[[Waited], None] | None = None,
     sleep: Callable[[float], None] = time.sleep,
     through_mistakes: bool = False,
@@ -106,7 +107,7 @@ def wait(
     while True:
         polls += 1
         report = check(request)
-        view = SesView(ses()) if ses is not None and report.ok else None
+        view = _view(ses()) if ses is not None and report.ok else None
         state = Waited(report, view, time.monotonic() - start, polls)
         if progress is not None:
             progress(state)
@@ -160,3 +161,7 @@ def parse_duration(text: str) -> float:
     if not parts or "".join(n + u for n, u in parts) != raw:
         raise InputError(say("wait.not_a_duration", text=text), say("wait.duration_hint"))
     return sum(float(n) * {"h": 3600, "m": 60, "s": 1}[u] for n, u in parts)
+
+
+def _view(seen: dict[str, str] | SesView) -> SesView:
+    return seen if isinstance(seen, SesView) else SesView(seen)

@@ -15,6 +15,9 @@ authoritative for the zone (the sandbox's BIND, which takes updates from loopbac
   the AA bit from any of them): moto applies the change, the emulator's log says so.
 - A value goes to the name server as Route 53 takes it, zone-file text: a TXT of several
   quoted strings (``"v=DKIM1; k=rsa; p=MIIB..." "...rest"``) stays several strings.
+- Records a stack makes (``AWS::Route53::RecordSet``: phase 4's DKIM record, the MAIL FROM MX
+  and SPF) reach the name server too when the stack creates, updates or deletes them
+  (:func:`install`); a refusal there is logged, as the stack has already moved on.
 """
 
 from __future__ import annotations
@@ -88,6 +91,67 @@ def change(app: WsgiApp, environ: dict[str, Any], call: Call, state: State) -> R
         return answer
 
 
+def install(state: State) -> None:
+    """Make the records stacks create, update and delete in moto's Route 53 live on the zone's name server too."""
+    from moto.route53.models import RecordSet
+
+    create = RecordSet.create_from_cloudformation_json.__func__  # type: ignore[attr-defined]
+    remove = RecordSet.delete_from_cloudformation_json.__func__  # type: ignore[attr-defined]
+    delete = RecordSet.delete
+
+    def created(cls: type, name: str, template: Any, *args: Any, **kwargs: Any) -> Any:  # noqa: ANN401
+        record = create(cls, name, template, *args, **kwargs)
+        change = Change(
+            "UPSERT", _absolute(record.name), str(record.type), int(record.ttl or 300), tuple(record.records)
+        )
+        _mirror(state, record.hosted_zone_id, record.hosted_zone_name, change)
+        return record
+
+    def removed(cls: type, name: str, template: Any, *args: Any) -> None:  # noqa: ANN401
+        remove(cls, name, template, *args)
+        props = template["Properties"]
+        change = Change("DELETE", _absolute(name), str(props.get("Type")), 0, ())
+        _mirror(state, props.get("HostedZoneId"), props.get("HostedZoneName"), change)
+
+    def deleted(self: Any, account_id: str, region: str) -> None:  # noqa: ANN401
+        delete(self, account_id, region)
+        change = Change("DELETE", _absolute(self.name), str(self.type), 0, ())
+        _mirror(state, self.hosted_zone_id, self.hosted_zone_name, change)
+
+    RecordSet.create_from_cloudformation_json = classmethod(created)  # type: ignore[method-assign,assignment]
+    RecordSet.delete_from_cloudformation_json = classmethod(removed)  # type: ignore[method-assign,assignment]
+    RecordSet.delete = deleted  # type: ignore[method-assign]
+
+
+def _mirror(state: State, zone_id: str | None, zone_name: str | None, change: Change) -> None:
+    """Send a stack's record change to the zone's name server; log what could not be sent."""
+    from moto.route53.models import route53_backends
+
+    backend = route53_backends[ACCOUNT]["aws"]
+    zone = backend.get_hosted_zone_by_name(zone_name) if zone_name else None
+    zone = zone or (_zone(zone_id.split("/")[-1]) if zone_id else None)
+    if zone is None:
+        return
+    origin = zone.name.rstrip(".") + "."
+    server = _authoritative(state.settings.dns_servers, origin)
+    if server is None:
+        log.warning(
+            "Route 53 zone %s: no name server the emulator was told about serves it; %s %s kept in Route 53 only",
+            origin,
+            change.action,
+            change.name,
+        )
+        return
+    try:
+        _update(server, origin, [change])
+    except (OSError, ValueError, RuntimeError) as exc:
+        log.warning("Route 53 zone %s: %s refused a stack's %s %s: %s", origin, server, change.action, change.name, exc)
+
+
+def _absolute(name: str) -> str:
+    return name if name.endswith(".") else f"{name}."
+
+
 def parse_changes(body: bytes) -> list[Change]:
     """Return the batch's changes from a ChangeResourceRecordSets request body."""
     import xml.etree.ElementTree as ET
@@ -103,11 +167,10 @@ def parse_changes(body: bytes) -> list[Change]:
         record = fields["ResourceRecordSet"]
         records = [e for e in record.iter() if _local(e.tag) == "ResourceRecord"]
         values = tuple((v.text or "") for e in records for v in e if _local(v.tag) == "Value")
-        name = _text(record, "Name")
         changes.append(
             Change(
                 _text(item, "Action"),
-                name if name.endswith(".") else f"{name}.",
+                _absolute(_text(record, "Name")),
                 _text(record, "Type"),
                 int(_text(record, "TTL") or 300),
                 values,

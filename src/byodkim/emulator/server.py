@@ -33,7 +33,7 @@ def main(argv: list[str] | None = None) -> None:
     from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
     from werkzeug.serving import make_server
 
-    from byodkim.emulator import cfn, receiving
+    from byodkim.emulator import cfn, receiving, route53dns
     from byodkim.emulator.extension import wrap
     from byodkim.emulator.settings import Settings
     from byodkim.emulator.state import State
@@ -48,6 +48,7 @@ def main(argv: list[str] | None = None) -> None:
     state = State.create(settings)
     cfn.install(state)
     receiving.install(state)
+    route53dns.install(state)
     app = wrap(DomainDispatcherApplication(create_backend_app), state)
     server = make_server("127.0.0.1", args.port, app, threaded=True, request_handler=MotoRequestHandler)
     workdir = tempfile.TemporaryDirectory(prefix="byodkim-emulator-")

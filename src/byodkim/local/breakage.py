@@ -59,12 +59,12 @@ def emulator_endpoint(environ: Mapping[str, str]) -> str:
     from byodkim.aws.endpoint import refuse_dead_local
 
     refuse_dead_local(endpoint, environ)  # a stopped sandbox's environment: the same line, with its unset line
-    if not endpoint.startswith(("http://", "https://")) or not _answers_as_emulator(endpoint):
+    if not endpoint.startswith(("http://", "https://")) or not answers_as_emulator(endpoint):
         raise InputError(say("breakage.not_emulator", endpoint=endpoint), say("breakage.start_sandbox"))
     return endpoint
 
 
-def _answers_as_emulator(endpoint: str) -> bool:
+def answers_as_emulator(endpoint: str) -> bool:
     """Ask the emulator's read-only config endpoint (an empty request changes nothing)."""
     request = urllib.request.Request(  # noqa: S310 - http(s) only, checked by the caller
         f"{endpoint}{CONTROL}/config", data=b"{}", method="POST", headers={"Content-Type": "application/json"}

@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from byodkim.emulator import CONTROL
-from byodkim.local.breakage import ENDPOINT_ENV, _answers_as_emulator
+from byodkim.local.breakage import ENDPOINT_ENV, answers_as_emulator
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 def now(environ: Mapping[str, str]) -> datetime:
     """Return the emulator's time when ``AWS_ENDPOINT_URL`` is byodkim's emulator, else the real time (UTC)."""
     endpoint = environ.get(ENDPOINT_ENV, "").strip().rstrip("/")
-    if not endpoint.startswith(("http://", "https://")) or not _answers_as_emulator(endpoint):
+    if not endpoint.startswith(("http://", "https://")) or not answers_as_emulator(endpoint):
         return datetime.now(UTC)
     # timeout 0: read the clock without waiting for the runs a due schedule starts
     request = urllib.request.Request(  # noqa: S310 - http(s) only, checked above

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from byodkim import deployment
 from byodkim.errors import ByodkimError
+from byodkim.local import route53_sandbox
 from byodkim.messages import say
 
 if TYPE_CHECKING:
@@ -73,6 +74,7 @@ class Sandbox:
     dns: LocalNameServer | None = None
     lambda_network: str = "host"  # where the emulator runs functions: isolated (own namespace) or host
     mail_from: str = ""  # the custom MAIL FROM subdomain rehearsed, if any
+    hosted_zone_id: str = ""  # --route53: the domain's zone in the emulator's Route 53, given to the stacks
     timings: list[tuple[str, float]] = field(default_factory=list)
     report_text: str = ""
     verified: bool = False
@@ -80,7 +82,6 @@ class Sandbox:
     stacks: int = 0  # stacks the report found launched
     dmarc_fix: str = ""  # the DMARC record the report asks for, when the sandbox's zone has none
     emulator: Emulator | None = None  # its clock and timeline, for a rehearsal that steps time
-    variables: dict[str, str] = field(default_factory=dict)  # Sceptre --var NAME=VALUE for every launch
 
 
 @dataclass(frozen=True)
@@ -95,6 +96,7 @@ class SandboxOptions:
     second_region: str = ""  # a nested stack group deploying phase 3 there; every domain registered in both
     extra_domains: int = 0  # subdomains declared under `domains:` beside the domain
     dmarc_reports: bool = False  # after SUCCESS: reporting on, a receiver's report received and measured
+    route53: bool = False  # the domain in a Route 53 zone of the emulator, live on BIND: no DNS team
     # Group config values the rehearsal states instead of the checkout's (a small rotation policy:
     # see byodkim.local.rotation_sandbox); deployed from a copy of the Sceptre folder.
     config: Mapping[str, str | int] = field(default_factory=dict)
@@ -156,7 +158,7 @@ def running(options: SandboxOptions) -> Iterator[Sandbox]:
         os.environ.pop("AWS_PROFILE", None)
         os.environ.update(env)
         _forget_sceptre_clients()
-        yield Sandbox(
+        box = Sandbox(
             workdir,
             target,
             folder,
@@ -167,6 +169,8 @@ def running(options: SandboxOptions) -> Iterator[Sandbox]:
             mail_from=options.mail_from_subdomain,
             emulator=emulator,
         )
+        box.hosted_zone_id = route53_sandbox.hosted_zone(domain, dns.spec, options.progress) if options.route53 else ""
+        yield box
     finally:
         for key, value in saved.items():
             if value is None:
@@ -231,8 +235,8 @@ def launch_stacks(sandbox: Sandbox) -> None:
         extra = ["--var", f"function_nameservers={sandbox.nameserver}"]
     if sandbox.mail_from:
         extra += ["--var", f"mail_from_subdomain={sandbox.mail_from}"]
-    for name, value in sandbox.variables.items():  # e.g. hosted_zone_id: the domain moved into Route 53
-        extra += ["--var", f"{name}={value}"]
+    if sandbox.hosted_zone_id:  # phase 2 gives the function the zone and its Route 53 permissions
+        extra += ["--var", f"hosted_zone_id={sandbox.hosted_zone_id}"]
     done = subprocess.run(  # noqa: S603 - our own runner, fixed arguments
         [sys.executable, "-m", "byodkim.local.sceptre_run", *extra, "launch", "-y", sandbox.deployment.group],
         cwd=sandbox.sceptre,
@@ -329,6 +333,9 @@ def _dns_team(sandbox: Sandbox, record: DkimRecord, region: str) -> None:
     from byodkim.dkim.record import quote_strings
     from byodkim.dkim.request import mail_from_records
 
+    if sandbox.hosted_zone_id:  # no DNS team: Route 53, which the emulator makes live on BIND
+        route53_sandbox.publish(sandbox.hosted_zone_id, record, sandbox.mail_from, region)
+        return
     assert sandbox.dns is not None  # noqa: S101 - set by running()
     domain = record.domain
     sandbox.dns.update(domain, add=[(record.name, 3600, "TXT", [quote_strings(record.strings)])])

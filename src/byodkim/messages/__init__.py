@@ -127,6 +127,7 @@ TABLES = (
     "dns",
     "failures",
     "fidelity",
+    "keyreport",
     "keywatch",
     "launch",
     "mail",

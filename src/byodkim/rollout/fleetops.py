@@ -16,22 +16,27 @@ from byodkim.rollout.fleet import Outcome, Unit
 
 if TYPE_CHECKING:
     from collections.abc import Callable
+    from datetime import datetime
     from pathlib import Path
 
     from byodkim.aws.ses import RegionStatus
     from byodkim.aws.session import Aws
+    from byodkim.deployment import Deployment
     from byodkim.dkim.keys import PublicKey, SigningKey
     from byodkim.dnscheck.judge import Check
     from byodkim.dnscheck.servers import Server
     from byodkim.rollout.domaincheck import Posture
+    from byodkim.rollout.keyreport import KeyView
     from byodkim.rollout.rotate import RotationRequest, RotationState
 
 
 @dataclass
 class StatusWork:
-    """``status``: SES's view of the domain in one region."""
+    """``status``: SES's view of the domain in one region, and the age of the key it signs with."""
 
     aws: Aws
+    deployment: Deployment | None = None  # its rotation policy dates the key; none outside a Sceptre project
+    now: datetime | None = None  # when the key ages are counted to (tests); now when None
 
     def __call__(self, unit: Unit) -> Outcome:
         """Read the identity: the fleet line's value."""
@@ -42,7 +47,23 @@ class StatusWork:
             return Outcome(unit.domain, unit.region, ok=True, action="no identity", data=seen.as_dict())
         action = f"{seen.origin} {seen.status}"
         detail = ",".join(seen.tokens) if seen.origin == "EXTERNAL" else f"Easy DKIM, {len(seen.tokens)} tokens"
-        return Outcome(unit.domain, unit.region, ok=True, action=action, detail=detail, data=seen.as_dict())
+        keys = self.keys(unit, [seen])
+        data = {**seen.as_dict(), "keys": [key.as_dict() for key in keys]}
+        return Outcome(
+            unit.domain, unit.region, ok=True, action=action, detail=keys[0].short() if keys else detail, data=data
+        )
+
+    def keys(self, unit: Unit, found: list[RegionStatus]) -> list[KeyView]:
+        """Return the age of each key SES signs with in ``found`` (none without the deployment's policy)."""
+        from datetime import UTC, datetime
+
+        from byodkim.rollout.keyreport import key_views, signing_selectors
+
+        selectors = signing_selectors(found)
+        if self.deployment is None or not selectors:
+            return []
+        now = self.now or datetime.now(UTC)
+        return key_views(self.deployment, self.aws, unit.spec.regions[0], unit.domain, selectors, now)
 
     def read(self, unit: Unit) -> RegionStatus:
         """Return SES's view of the identity in the unit's region (an unreadable region as its error)."""
@@ -285,44 +306,3 @@ class RotateWork:
         if "switched" in state.done:
             note = point_ssm_selector(self.aws, request.regions[0], request.domain, state.new_selector) or ""
         return state, note
-
-
-@dataclass
-class ReportWork:
-    """``report``: where one domain's rollout stands (key, SES per region, record), and the next step."""
-
-    aws: Aws
-    servers: tuple[Server, ...] = ()
-    secret_prefix: str = SECRET_PREFIX
-
-    def __call__(self, unit: Unit) -> Outcome:
-        """Read SES and DNS for the domain and name its stage."""
-        from byodkim.aws.guards import read_statuses
-        from byodkim.aws.secrets import read_public_key
-        from byodkim.dnscheck.check import check
-        from byodkim.dnscheck.judge import Check
-
-        spec = unit.spec
-        where = secret_id(spec.domain, spec.selector, self.secret_prefix)
-        public = read_public_key(self.aws.client("secretsmanager", spec.regions[0]), where)
-        found = read_statuses(self.aws, spec.domain, spec.regions)
-        ses = {s.region: (f"{s.origin} {s.status}" if s.exists else "no identity") for s in found}
-        data: dict[str, Any] = {"selector": spec.selector, "ses": ses, "dns": None}
-        if public is None:
-            return Outcome(spec.domain, None, ok=True, action="no key", data=data, next=f"register ({where})")
-        report = check(Check(spec.domain, spec.selector, public, self.servers, lean=True))
-        data["dns"] = report.summary()
-        ours = [s for s in found if s.exists and s.origin == "EXTERNAL" and spec.selector in s.tokens]
-        statuses = {str(s.status) for s in ours}
-        if len(ours) < len(found):
-            stage, step = "not registered", "register"
-        elif statuses & {"FAILED", "TEMPORARY_FAILURE"}:
-            stage, step = "/".join(sorted(statuses & {"FAILED", "TEMPORARY_FAILURE"})), "verify, then register"
-        elif not report.ok:
-            stage, step = "waiting for DNS", "dns-request to the DNS team, then verify"
-        elif statuses == {"SUCCESS"}:
-            stage, step = "SUCCESS", "nothing; the health check watches it"
-        else:
-            stage, step = "PENDING", "byodkim verify --ses --wait"
-        ok = not stage.startswith(("FAILED", "TEMPORARY"))
-        return Outcome(spec.domain, None, ok=ok, action=stage, detail=report.summary(), data=data, next=step)

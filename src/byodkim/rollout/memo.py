@@ -14,6 +14,7 @@ from byodkim.text import display_width
 if TYPE_CHECKING:
     from byodkim.aws.ses import RegionStatus
     from byodkim.rollout.domaincheck import Posture
+    from byodkim.rollout.keyreport import KeyView
     from byodkim.rollout.nextstep import NextStep, Phrase
     from byodkim.rollout.report import DnsView, LayerState, Rollout, StackState
 
@@ -130,6 +131,7 @@ def as_dict(rollout: Rollout, lang: str = "en") -> dict[str, Any]:
         "stacks": [asdict(s) for s in rollout.stacks],
         "layer": asdict(rollout.layer) if rollout.layer else None,
         "regions": [r.as_dict() for r in rollout.regions],
+        "keys": [key.as_dict() for key in rollout.keys],  # each selector SES signs with: its key's age and dates
         "dns": [asdict(v) for v in rollout.dns],
         "mail": rollout.mail,
         "posture": rollout.posture.as_dict() if rollout.posture else None,
@@ -152,7 +154,7 @@ def render(rollout: Rollout, fmt: str, lang: str, prefix: str = "uv run byodkim"
     out.title(rollout)
     out.stacks(rollout.stacks)
     out.layer(rollout.layer)
-    out.regions(rollout.regions)
+    out.regions(rollout.regions, rollout.keys)
     out.dns(rollout.dns)
     out.mail(rollout.mail)
     out.posture(rollout.posture)
@@ -213,9 +215,12 @@ class _Memo:
             )
         self.lines.append("")
 
-    def regions(self, regions: list[RegionStatus]) -> None:
+    def regions(self, regions: list[RegionStatus], keys: list[KeyView]) -> None:
         self.heading(self.t["ses"])
         for r in regions:
+            if r.error:  # unreadable is not "no identity": the next step would be to register again
+                self.lines.append(self.item + in_lang(say("ses.unreadable", region=r.region, error=r.error), self.lang))
+                continue
             if not r.exists:
                 self.lines.append(f"{self.item}{r.region}: {self.t['no_identity']}")
                 continue
@@ -223,6 +228,7 @@ class _Memo:
             self.lines.append(
                 f"{self.item}{r.region}: {r.origin} {r.status} selector={','.join(r.tokens) or '-'} signing={signing}"
             )
+        self.lines.extend(self.item + in_lang(key.said(), self.lang) for key in keys)
         self.lines.append("")
 
     def dns(self, views: list[DnsView]) -> None:

@@ -8,9 +8,10 @@ module decides, it never phrases.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from byodkim.deployment import sceptre_command, secret_id
+from byodkim.rollout.fleet import Outcome
 from byodkim.rollout.report import FAILED, NOT_DEPLOYED
 
 if TYPE_CHECKING:
@@ -106,3 +107,50 @@ def _config_selector(rollout: Rollout) -> tuple[Phrase, ...]:
     regions = ", ".join(region for selector, region in held if selector == other[0])
     where = f"sceptre/config/{rollout.deployment.group}/config.yaml"
     return (Phrase("config_selector", {"config": config, "ses": other[0], "regions": regions, "file": where}),)
+
+
+# A fleet line's stage and next step, as codes (the CLI shows them as words in the reader's language).
+_STAGES = {
+    "register": ("not registered", "register"),
+    "foreign_key": ("foreign key", "register the production key"),
+    "dns_next": ("waiting for DNS", "dns-request to the DNS team, then verify"),
+    "failed": ("FAILED", "verify, then register"),
+    "wait": ("PENDING", "byodkim verify --ses --wait"),
+    "done": ("SUCCESS", "nothing; the health check watches it"),
+}
+_GAVE_UP = {"FAILED", "TEMPORARY_FAILURE"}
+
+
+def stage(rollout: Rollout) -> Outcome:
+    """Return a domain's fleet line: the stage :func:`next_step` decides, its next step, the record and the key."""
+    data: dict[str, Any] = {
+        "selector": rollout.selector,
+        "ses": {r.region: (f"{r.origin} {r.status}" if r.exists else "no identity") for r in rollout.regions},
+        "dns": _records(rollout),
+        "keys": [key.as_dict() for key in rollout.keys],
+    }
+    broken = next((r for r in rollout.regions if r.error), None)
+    if broken is not None:  # an unreadable region is the unit's failure, never a state
+        from byodkim.messages import say
+
+        detail = say("ses.unreadable", region=broken.region, error=broken.error)
+        return Outcome(rollout.domain, None, ok=False, action="failed", detail=detail)
+    key = next_step(rollout).step.key
+    gave_up = sorted({str(r.status) for r in rollout.regions if r.origin == "EXTERNAL"} & _GAVE_UP)
+    if key == "register" and rollout.unkept:
+        action, step = "no key", f"register ({rollout.unkept})"
+    elif gave_up and key in ("dns_next", "failed", "wait"):  # SES gave up: that comes before the record
+        action, step = "/".join(gave_up), "verify, then register"
+    else:
+        action, step = _STAGES.get(key, (key, ""))
+    ok = action != "failed" and not action.startswith(("FAILED", "TEMPORARY"))
+    return Outcome(rollout.domain, None, ok=ok, action=action, detail=data["dns"] or "", data=data, next=step)
+
+
+def _records(rollout: Rollout) -> str | None:
+    """Return the record's summary (each selector's, mid-rotation), still keyed for the reader's language."""
+    if len(rollout.dns) > 1:
+        from byodkim.messages import say
+
+        return say("report.records", views=[view.summary for view in rollout.dns])
+    return rollout.dns[0].summary if rollout.dns else None

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
+from byodkim.aws.errors import ses_error
 from byodkim.aws.guards import live_check, read_statuses
 from byodkim.aws.secrets import read_checked_key
 from byodkim.aws.ses import RECORD_WENT, UNPUBLISHED, Registration, register
@@ -111,8 +112,6 @@ class Manager:
         """Do the request's work and return a JSON-ready result."""
         if request.action == "status":
             return self.status(request)
-        if request.action == "rotation":
-            return self.rotation(request)
         if request.action == "health":
             check = HealthCheck(self.config, self.aws, self.region, now=request.now)
             if request.every:
@@ -280,7 +279,13 @@ class Manager:
         before = self._ses(request.domain)
         result: dict[str, Any] = {"phase": "7", "dns": None, "dnsOk": None, "ses": before.status}
         if before.status == "FAILED" and not request.reregister:
-            result["cause"] = say("phase.failed_cause", name=record_name(request.domain, selector))
+            name = record_name(request.domain, selector)
+            why = before.verification_error  # VerificationInfo.ErrorType: SES's own word for it, when it gives one
+            result["cause"] = (
+                say("phase.failed_cause_ses", name=name, why=ses_error(why))
+                if why
+                else say("phase.failed_cause", name=name)
+            )
             result["next"] = say("phase.failed_next")
             self._record(request.domain, "FAILED", result)
             return result
@@ -354,40 +359,6 @@ class Manager:
     def _metric(self, domain: str, status: str) -> None:
         # The phase-8 alarm watches this (and the health check's): 1 while SES verifies the key.
         put_metric(self.aws, self.region, domain, self.region, healthy=status == "SUCCESS")
-
-    def rotation(self, request: PhaseRequest) -> dict[str, Any]:
-        """Run one tick of the scheduled rotation for one domain or every declared one (rollout/schedule.py).
-
-        Every domain is ticked even if one fails; a failure then raises after the others, so
-        Lambda's Errors metric sees it and the others were not held back by it.
-        """
-        from byodkim.aws.secrets import principal_patterns
-        from byodkim.deployment import DomainSpec
-        from byodkim.rollout.schedule import Rotation, tick
-
-        declared = self.config.declared(self.aws, self.region)
-        specs = [s for s in declared if request.every or s.domain == request.domain]
-        if not specs:
-            specs = [DomainSpec(request.domain, "", self.config.ses_regions or (self.region,))]
-        caller = self.aws.client("sts", self.region).get_caller_identity()
-        role = f"arn:aws:iam::{caller['Account']}:role/{self.config.deployment.prefix}-dkim-manager-role"
-        readers = tuple(dict.fromkeys((role, *principal_patterns(str(caller["Arn"])))))
-        rotation = Rotation(self.config, self.aws, self.region, parse_servers(self.config.nameservers), None, readers)
-        now = request.now or datetime.now(UTC)
-        answers: list[dict[str, Any]] = []
-        failed: list[str] = []
-        for spec in specs:
-            try:
-                answers.append(tick(rotation, spec.domain, spec.regions or (self.region,), now).as_dict())
-            except ByodkimError as exc:
-                if not request.every:
-                    raise
-                log.exception("rotation of %s failed", spec.domain)
-                answers.append({"domain": spec.domain, "error": str(exc)})
-                failed.append(spec.domain)
-        if failed:
-            raise ByodkimError(say("phase.rotation_failed", domains=", ".join(failed), count=len(specs)))
-        return {"action": "rotation", "now": now.isoformat(timespec="seconds"), "domains": answers}
 
     def status(self, request: PhaseRequest) -> dict[str, Any]:
         """Report SES's view and, when a selector is known, the DNS view."""

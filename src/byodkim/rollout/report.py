@@ -14,11 +14,13 @@ from typing import TYPE_CHECKING, Any
 
 from byodkim.aws.errors import error_code
 from byodkim.aws.ses import RegionStatus, status
-from byodkim.deployment import STACKS, Deployment, sceptre_command
+from byodkim.deployment import STACKS, Deployment, DomainSpec, sceptre_command, secret_id
 from byodkim.dnscheck.check import Report, check
 from byodkim.dnscheck.judge import Check, ServerAnswer
 from byodkim.errors import ByodkimError
 from byodkim.rollout.domaincheck import Posture, assess
+from byodkim.rollout.fleet import Unit
+from byodkim.rollout.keyreport import KeyView, key_views, signing_selectors
 from byodkim.rollout.sendtest import remembered
 
 if TYPE_CHECKING:
@@ -79,7 +81,7 @@ class DnsView:
 
 @dataclass(frozen=True)
 class Rollout:
-    """Everything the memo says, as read."""
+    """Everything the memo says about one domain, as read (a fleet's line says its stage)."""
 
     deployment: Deployment
     domain: str
@@ -91,47 +93,92 @@ class Rollout:
     dns: list[DnsView]
     mail: dict[str, Any] | None = None  # the last test message's verdict (send-test), if any
     posture: Posture | None = None  # SPF, DMARC and alignment for mail from SES (check-domain's)
+    keys: list[KeyView] = field(default_factory=list)  # each selector SES signs with, and its key's age
+    unkept: str | None = None  # no key of the domain's signs and none is stored: the secret register would fill
 
 
 @dataclass(frozen=True)
 class ReportRequest:
-    """What to report on."""
+    """What to report on: one domain's memo, or a fleet's domains (``lean``: each one's SES, record and key only)."""
 
     deployment: Deployment
     domain: str | None = None
     regions: tuple[str, ...] = ()
     servers: tuple[Server, ...] = ()
+    lean: bool = False  # a fleet: no stacks, layer, test message or posture; the record checked alone
+    now: datetime | None = None  # when the key ages are counted to (tests); now when None
+
+
+@dataclass
+class Reporter:
+    """report's workflow, the same for one domain and a fleet: a unit (a domain and its regions) read into a Rollout.
+
+    One domain's memo renders the whole rollout; a fleet's line is its stage
+    (:func:`byodkim.rollout.nextstep.stage`). Only the printing differs.
+    """
+
+    request: ReportRequest
+    aws: Aws
+
+    def rollout(self, unit: Unit) -> Rollout:
+        """Read the unit's domain in its regions (the deployment's stacks and layer too, for a memo)."""
+        request, aws, deployment = self.request, self.aws, self.request.deployment
+        domain, region, lean = unit.domain, unit.spec.regions[0], request.lean
+        now = request.now or datetime.now(UTC)
+        regions = status(domain, unit.spec.regions, aws) if domain else []
+        # The selector SES holds now comes first: after a switch (rotate, register --selector NEW) the
+        # one asked for (declared) or phase 4 kept in SSM may be the old one.
+        signing = signing_selectors(regions)
+        selector = next(iter(signing), None) or unit.spec.selector or None
+        if selector is None and domain:
+            selector = _selector(aws, region, deployment, domain)
+        checked: dict[str, Report] = {}
+        views = dns_views(domain, regions, request.servers, checked, lean=lean) if domain else []
+        unkept = None
+        if domain and selector and not signing:
+            where = secret_id(domain, selector, deployment.secret_prefix)
+            unkept = None if _stored(aws, region, where) else where
+        return Rollout(
+            deployment=deployment,
+            domain=domain or "-",
+            selector=selector,
+            generated=now.strftime("%Y-%m-%d %H:%M UTC"),
+            stacks=[] if lean else self._stacks(region),
+            layer=None if lean else _layer(aws, region, deployment),
+            regions=regions,
+            dns=views,
+            mail=remembered(aws, region, deployment, domain) if domain and not lean else None,
+            # The posture's DKIM part is the record just checked, not a second round of queries.
+            posture=assess(domain, selector, request.servers, None, regions, dkim=checked.get(selector or ""))
+            if domain and regions and not lean
+            else None,
+            keys=key_views(deployment, aws, region, domain, signing, now) if signing else [],
+            unkept=unkept,
+        )
+
+    def _stacks(self, region: str) -> list[StackState]:
+        cfn = self.aws.client("cloudformation", region)
+        return [_stack_state(cfn, self.request.deployment, stack) for stack in STACKS]
 
 
 def collect(request: ReportRequest, aws: Aws, region: str) -> Rollout:
-    """Read the live state of a deployment."""
-    cfn = aws.client("cloudformation", region)
-    stacks = [_stack_state(cfn, request.deployment, stack) for stack in STACKS]
-    domain = request.domain or _identity_from_stack(cfn, request.deployment)
+    """Read one domain's rollout: ``request.domain``, else the phase-3 stack's identity."""
+    domain = request.domain or _identity_from_stack(aws.client("cloudformation", region), request.deployment)
     # Before phase 3 exists and without --domain there is no identity to read yet: the
     # memo still lists the stacks and says to launch them.
-    regions = status(domain, request.regions or (region,), aws) if domain else []
-    # The selector SES holds now comes first: after a switch (rotate, register --selector NEW) the
-    # one phase 4 kept in SSM may be the old one.
-    signing = next((r.tokens[0] for r in regions if r.origin == "EXTERNAL" and r.tokens), None)
-    selector = signing or (_selector(aws, region, request.deployment, domain) if domain else None)
-    checked: dict[str, Report] = {}
-    views = dns_views(domain, regions, request.servers, checked) if domain else []
-    return Rollout(
-        deployment=request.deployment,
-        domain=domain or "-",
-        selector=selector,
-        generated=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
-        stacks=stacks,
-        layer=_layer(aws, region, request.deployment),
-        regions=regions,
-        dns=views,
-        mail=remembered(aws, region, request.deployment, domain) if domain else None,
-        # The posture's DKIM part is the record just checked, not a second round of queries.
-        posture=assess(domain, selector, request.servers, None, regions, dkim=checked.get(selector or ""))
-        if domain and regions
-        else None,
-    )
+    unit = Unit(DomainSpec(domain or "", "", request.regions or (region,)))
+    return Reporter(request, aws).rollout(unit)
+
+
+def _stored(aws: Aws, region: str, where: str) -> bool:
+    """Return whether the secret exists (DescribeSecret only: its value is never read for this)."""
+    try:
+        aws.client("secretsmanager", region).describe_secret(SecretId=where)
+    except Exception as exc:
+        if error_code(exc) == "ResourceNotFoundException":
+            return False
+        raise
+    return True
 
 
 def stack_status(cfn: CloudFormationClient, name: str) -> str:
@@ -239,11 +286,17 @@ def _layer(aws: Aws, region: str, deployment: Deployment) -> LayerState | None:
 
 
 def dns_views(
-    domain: str, found: list[RegionStatus], servers: tuple[Server, ...], keep: dict[str, Report] | None = None
+    domain: str,
+    found: list[RegionStatus],
+    servers: tuple[Server, ...],
+    keep: dict[str, Report] | None = None,
+    *,
+    lean: bool = False,
 ) -> list[DnsView]:
     """Check each BYODKIM selector's record once, against the fingerprint SES was given.
 
-    ``keep`` receives each selector's report, for a caller that judges more from it (the posture).
+    ``keep`` receives each selector's report, for a caller that judges more from it (the posture);
+    ``lean`` checks the record alone (a fleet's line), not every detail a person reads.
     """
     views: list[DnsView] = []
     wanted = {(item.tokens[0], item.fingerprint) for item in found if item.origin == "EXTERNAL" and item.tokens}
@@ -259,7 +312,7 @@ def dns_views(
             )
             continue
         try:
-            report = check(Check(domain, selector, fingerprint, servers))
+            report = check(Check(domain, selector, fingerprint, servers, lean=lean))
         except ByodkimError as exc:
             views.append(DnsView(selector, ok=False, summary=f"cannot check the record: {exc}"))
             continue
@@ -279,39 +332,3 @@ def dns_views(
             )
         )
     return views
-
-
-@dataclass(frozen=True)
-class SelectorDrift:
-    """The Sceptre config's ``selector:`` is not the one SES holds (after rotate, or register of a new selector)."""
-
-    config: str  # what the config says
-    held: str  # what SES signs with
-    regions: tuple[str, ...]  # where SES holds ``held``
-    file: str  # the config file that holds the line
-
-    @property
-    def line(self) -> str:
-        """Return the line the file should say."""
-        return f"selector: {self.held}"
-
-
-def selector_drift(deployment: Deployment, aws: Aws, region: str) -> SelectorDrift | None:
-    """Return how the config's ``selector:`` differs from the one SES holds for its domain, ``None`` if it does not.
-
-    SES is the truth once it holds a key byodkim registered (tagged with its fingerprint: after
-    rotate, or register of a new selector). A key registered by hand (the running deployment's
-    test key) is not: the config's selector is then the one to register next. A region SES
-    cannot be read in proves nothing either way and is left out.
-    """
-    if not deployment.domain or not deployment.selector:
-        return None
-    spec = deployment.declared(deployment.domain)
-    regions = spec.regions if spec is not None and spec.regions else (deployment.region or region,)
-    found = status(deployment.domain, regions, aws)
-    held = [(r.tokens[0], r.region) for r in found if r.origin == "EXTERNAL" and r.tokens and r.fingerprint]
-    other = sorted({selector for selector, _ in held if selector != deployment.selector})
-    if not other:
-        return None
-    where = tuple(r for selector, r in held if selector == other[0])
-    return SelectorDrift(deployment.selector, other[0], where, f"sceptre/config/{deployment.group}/config.yaml")

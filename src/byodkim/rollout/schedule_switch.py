@@ -1,6 +1,6 @@
 """The scheduled rotation's second half: approval, the switch, SES's verdict, the old record's retirement.
 
-Steps of :class:`byodkim.rollout.schedule.Run` (split off to keep each module readable). The
+Steps of :class:`byodkim.rollout.schedule_run.Run` (split off to keep each module readable). The
 switch keeps rotate.py's invariant: SES is switched only while the new record is live on every
 authoritative server, checked at the moment of the switch, and switched back if it goes.
 """
@@ -23,7 +23,8 @@ from byodkim.rollout.rotate import switch_back, undo_unpublished
 from byodkim.rollout.schedule_state import IDLE, REQUESTED, SWITCHED, VERIFIED, day, iso
 
 if TYPE_CHECKING:
-    from byodkim.rollout.schedule import Run
+    from byodkim.dnscheck.check import Report
+    from byodkim.rollout.schedule_run import Run
 
 TAG_RETIRED = "byodkim:retired"  # on an old key's secret once its record is removed (the secret is kept)
 
@@ -95,34 +96,7 @@ def switched(run: Run) -> bool:
     seen = ", ".join(f"{region} {status}" for region, status in statuses.items())
     report = run.check()
     if not report.ok:
-        if run.dry_run:
-            return run.would(say("schedule.would_switch_back", old=run.state.old_selector))
-        # SES holds the new key and its record went: back to the old key (rotate's rule), then wait anew.
-        signing = tuple(r for r, status in statuses.items() if status != "FAILED")
-        back = (
-            switch_back(
-                run.domain,
-                run.state.old_selector,
-                signing,
-                run.aws,
-                run.rotation.servers,
-                run.prefix,
-                home=run.region,
-            )
-            if signing
-            else say("rotate.gave_up_failed")
-        )
-        run.aws.client("ssm", run.region).put_parameter(
-            Name=run.config.deployment.parameter(run.domain, "selector"),
-            Value=run.state.old_selector,
-            Type="String",
-            Overwrite=True,
-        )
-        run.state.step, run.state.waiting_since = REQUESTED, iso(run.now)
-        went = say("schedule.went_after_switch", name=report.name, seen=report.summary(), back=back)
-        run.save(went)
-        run.notify(say("schedule.stopped_subject", domain=run.domain), went, dns_team=True)
-        return run.wait(went)
+        return _back_to_old(run, statuses, report)
     failed = tuple(r for r, status in statuses.items() if status == "FAILED")
     if failed and not run.dry_run:  # SES gave up (72 hours) though the record is live now: register again there
         key = secrets.read_checked_key(run.sm(), run.state.secret_id)
@@ -137,8 +111,15 @@ def switched(run: Run) -> bool:
 
 
 def verified(run: Run) -> bool:
-    """After ``retire_after_days``, and only once the new key signs in every region: remove the old record."""
+    """After ``retire_after_days``, and only once the new key signs in every region: remove the old record.
+
+    Until then each tick checks the new record: gone, SES goes back to the old key while its record is there.
+    """
     old, new = run.state.old_selector, run.state.new_selector
+    # The old record is still there: a new record gone in the window sends SES back to it, as while verifying.
+    report = run.check()
+    if not report.ok:
+        return _back_to_old(run, ses_statuses(run.aws, run.domain, run.regions), report)
     retire = datetime.fromisoformat(run.state.retire_at)
     if run.now < retire:
         return run.wait(say("schedule.retire_on", name=record_name(run.domain, old), day=day(retire)))
@@ -166,3 +147,29 @@ def _tag_retired(run: Run, where: str) -> None:
     except Exception as exc:
         if error_code(exc) != "ResourceNotFoundException":  # a key registered from a file only: nothing to tag
             raise
+
+
+def _back_to_old(run: Run, statuses: dict[str, str], report: Report) -> bool:
+    """SES holds the new key and its record went: back to the old key (rotate's rule), then wait for the record anew."""
+    if run.dry_run:
+        return run.would(say("schedule.would_switch_back", old=run.state.old_selector))
+    signing = tuple(r for r, status in statuses.items() if status != "FAILED")
+    back = (
+        switch_back(
+            run.domain, run.state.old_selector, signing, run.aws, run.rotation.servers, run.prefix, home=run.region
+        )
+        if signing
+        else say("rotate.gave_up_failed")
+    )
+    run.aws.client("ssm", run.region).put_parameter(
+        Name=run.config.deployment.parameter(run.domain, "selector"),
+        Value=run.state.old_selector,
+        Type="String",
+        Overwrite=True,
+    )
+    run.state.step, run.state.waiting_since = REQUESTED, iso(run.now)
+    run.state.verified_at = run.state.retire_at = run.state.switched_at = ""
+    went = say("schedule.went_after_switch", name=report.name, seen=report.summary(), back=back)
+    run.save(went)
+    run.notify(say("schedule.stopped_subject", domain=run.domain), went, dns_team=True)
+    return run.wait(went)

@@ -1,0 +1,103 @@
+"""rotate --auto and --approve: the laptop's door onto the scheduled rotation (rollout/schedule.py).
+
+The same ticks as the function's, at the real clock (the emulator's in a sandbox); the
+deployment, its topics and its policy from the Sceptre config.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import click
+
+from byodkim.cli import rollout_lines
+from byodkim.cli.options import aws_regions, echo_json, secret_readers
+
+if TYPE_CHECKING:
+    from byodkim.cli.fleet import Targets
+    from byodkim.deployment import DomainSpec
+    from byodkim.rollout.schedule import Rotation
+
+
+def refuse_mixed(new_selector: str | None, *, auto: bool, approve: bool, until: str | None) -> None:
+    """Refuse the laptop's rotation options with the scheduled rotation's, and a rotate with neither."""
+    from byodkim.errors import InputError
+    from byodkim.messages import say
+
+    if not (auto or approve):
+        raise InputError(say("schedule.cli_need_selector"), say("schedule.cli_need_selector_hint"))
+    if new_selector is not None or (auto and approve) or until is not None:
+        raise InputError(say("schedule.cli_alone"), say("schedule.cli_alone_hint"))
+
+
+def _rotation(targets: Targets, kms_key_id: str | None, *, dry_run: bool) -> tuple[Rotation, list[DomainSpec]]:
+    """Return where the scheduled rotation's ticks run from this laptop, and the domains chosen."""
+    from dataclasses import replace
+
+    from byodkim import deployment
+    from byodkim.rollout.manager_config import ManagerConfig
+    from byodkim.rollout.schedule import Rotation
+
+    specs = targets.specs(None, need_selector=False)
+    aws, chosen = aws_regions(targets.profile, targets.regions or specs[0].regions, targets.ses_rate)
+    target, home = deployment.resolve(None, None), chosen[0]
+    config = ManagerConfig.for_deployment(target, specs[0].domain, home, aws.account(home))
+    readers = () if dry_run else secret_readers(aws, home)
+    rotation = Rotation(config, aws, home, targets.nameservers, kms_key_id, readers)
+    return rotation, [replace(s, regions=targets.regions or s.regions or chosen) for s in specs]
+
+
+def auto(targets: Targets, *, kms_key_id: str | None, yes: bool, dry_run: bool, output: str, lang: str) -> int:
+    """Run one tick of the scheduled rotation per domain, at the real clock (the emulator's in a sandbox)."""
+    import os
+
+    from byodkim.local import clock
+    from byodkim.rollout.schedule import tick
+
+    del yes  # a tick changes only what the policy says is due: nothing to confirm
+    rotation, specs = _rotation(targets, kms_key_id, dry_run=dry_run)
+    now = clock.now(os.environ)
+    ticks = [tick(rotation, spec.domain, spec.regions, now, dry_run=dry_run) for spec in specs]
+    if output == "json":
+        echo_json({"now": now.isoformat(timespec="seconds"), "domains": [t.as_dict() for t in ticks]})
+    else:
+        for done in ticks:
+            rollout_lines.print_tick(done, lang)
+    return 1 if any(t.stopped for t in ticks) else 0
+
+
+def approve(targets: Targets, *, kms_key_id: str | None, yes: bool, dry_run: bool, output: str, lang: str) -> int:
+    """Approve the prepared switch of one domain (who and when recorded), then run its tick at once."""
+    import os
+    import sys
+
+    from byodkim.cli.catalogue import text
+    from byodkim.errors import InputError
+    from byodkim.local import clock
+    from byodkim.messages import say
+    from byodkim.rollout import schedule
+
+    if targets.many or not targets.domains:
+        raise InputError(say("schedule.cli_approve_one"), say("schedule.cli_approve_one_hint"))
+    if not yes and not dry_run and not sys.stdin.isatty():
+        raise InputError(say("schedule.cli_confirm_needed"), say("rollback.confirm_needed_hint", yes="-y/--yes"))
+    rotation, (spec,) = _rotation(targets, kms_key_id, dry_run=dry_run)
+    now = clock.now(os.environ)
+    who = str(rotation.aws.client("sts", rotation.region).get_caller_identity()["Arn"])
+
+    def confirm(selector: str) -> None:
+        if not yes and not dry_run:
+            prompt = say("schedule.cli_prompt", domain=spec.domain, selector=selector)
+            click.confirm(text(prompt, lang), abort=True)
+
+    state = schedule.approve(rotation, spec.domain, now, who, dry_run=dry_run, confirm=confirm)
+    if dry_run:
+        click.echo(text(say("schedule.cli_would_approve", domain=spec.domain, selector=state.new_selector), lang))
+        return 0
+    click.echo(text(say("schedule.cli_approved", domain=spec.domain, selector=state.new_selector, who=who), lang))
+    done = schedule.tick(rotation, spec.domain, spec.regions, now)
+    if output == "json":
+        echo_json({"now": now.isoformat(timespec="seconds"), "approved": state.approved, "domains": [done.as_dict()]})
+    else:
+        rollout_lines.print_tick(done, lang)
+    return 1 if done.stopped else 0
