@@ -98,19 +98,24 @@ class Calendar:
     dns: Any = None  # faults.Dns: when each record was published and removed
 
 
-def _clock(box: Sandbox, payload: dict[str, Any]) -> dict[str, Any]:
-    """Pause or advance the emulator's clock; waits for the runs each minute started (longer than control's 10 s)."""
+def _control(box: Sandbox, path: str, payload: dict[str, Any], timeout: float = 10) -> dict[str, Any]:
+    """POST to one of the sandbox emulator's control endpoints; return its JSON answer."""
     import urllib.request
 
     request = urllib.request.Request(  # noqa: S310 - the sandbox's loopback endpoint
-        f"{box.environment['AWS_ENDPOINT_URL']}/_byodkim/clock",
-        data=json.dumps({**payload, "timeout": 120}).encode(),
+        f"{box.environment['AWS_ENDPOINT_URL']}{path}",
+        data=json.dumps(payload).encode(),
         method="POST",
         headers={"Content-Type": "application/json"},
     )
-    with urllib.request.urlopen(request, timeout=600) as response:  # noqa: S310
+    with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310
         answer: dict[str, Any] = json.loads(response.read().decode())
     return answer
+
+
+def _clock(box: Sandbox, payload: dict[str, Any]) -> dict[str, Any]:
+    """Pause or advance the emulator's clock, waiting for the runs each minute started (up to 120 s each)."""
+    return _control(box, "/_byodkim/clock", {**payload, "timeout": 120}, timeout=600)
 
 
 def _now(box: Sandbox) -> datetime:
@@ -185,9 +190,8 @@ class DnsTeam:
 
 
 def _run_calendar(calendar: Calendar, rotations: int, *, route53: bool) -> None:  # noqa: C901, PLR0915
-    """Move the clock an hour at a time until ``rotations`` more rotations retired their old record."""
+    """Move the clock STEP_HOURS at a time until ``rotations`` more rotations retired their old record."""
     box = calendar.box
-    assert box.emulator is not None
     rng = random.Random(SEED + len(calendar.rotations))  # noqa: S311 - a seeded calendar, not a secret
     team = DnsTeam(calendar)
     dns_url = _queue(box.deployment.dns_topic_name, f"dns-team-{len(calendar.rotations)}")
@@ -307,9 +311,8 @@ def _watching(calendar: Calendar) -> Iterator[None]:
 
 def _finish(result: Calendar, started: float) -> None:
     """Check the invariant over the calendar with the campaign's checker, and print the calendar."""
-    assert result.box.emulator is not None
     result.end = time.time()
-    timeline = result.box.emulator.control("/_byodkim/ses/timeline")["timeline"]
+    timeline = _control(result.box, "/_byodkim/ses/timeline", {})["timeline"]
     mine = [e for e in timeline if e["name"] == DOMAIN]
     held = [e for e in mine if e["time"] < result.start][-1:] + [e for e in mine if e["time"] >= result.start]
     result.unsigned = _faults().unsigned_intervals(held, result.dns, result.start, result.end)
@@ -330,7 +333,6 @@ def route53_calendar() -> Iterator[Calendar]:
     started = time.monotonic()
     with running(options) as box:
         rehearse(box, options)  # step 7 writes the running key's record in the zone (sandbox --route53)
-        assert box.emulator is not None
         assert box.hosted_zone_id
         first = str(box.deployment.selector)
         _clock(box, {"pause": True})
@@ -356,7 +358,6 @@ def calendar() -> Iterator[Calendar]:
     started = time.monotonic()
     with running(options) as box:
         rehearse(box, options)
-        assert box.emulator is not None
         _clock(box, {"pause": True})
         _health_every(box, HEALTH_EVERY)
         result = Calendar(box, start=time.time())

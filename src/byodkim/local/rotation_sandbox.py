@@ -15,11 +15,14 @@ from typing import TYPE_CHECKING
 
 import yaml
 
+from byodkim import deployment
 from byodkim.errors import ByodkimError
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
     from pathlib import Path
+
+    from byodkim.deployment import Deployment
 
 # What a rehearsal may set: the policy, the running key's selector, and how often phase 8 looks.
 SETTABLE = (
@@ -33,6 +36,16 @@ SETTABLE = (
     "health_check_minutes",
     "rotation_check_hours",
 )
+
+
+def configured(
+    workdir: Path, source: Path, target: Deployment, values: Mapping[str, str | int]
+) -> tuple[Path, Deployment]:
+    """Return the Sceptre folder and deployment to rehearse: as they are with no values, else with them stated."""
+    if not values:
+        return source, target
+    folder = project(workdir, source, target.group, values)
+    return folder, deployment.read(folder)
 
 
 def project(workdir: Path, source: Path, group: str, values: Mapping[str, str | int]) -> Path:

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from byodkim import deployment
 from byodkim.errors import ByodkimError
-from byodkim.local import route53_sandbox
+from byodkim.local import rotation_sandbox, route53_sandbox
 from byodkim.messages import say
 
 if TYPE_CHECKING:
@@ -81,7 +81,6 @@ class Sandbox:
     mail_summary: str = ""
     stacks: int = 0  # stacks the report found launched
     dmarc_fix: str = ""  # the DMARC record the report asks for, when the sandbox's zone has none
-    emulator: Emulator | None = None  # its clock and timeline, for a rehearsal that steps time
 
 
 @dataclass(frozen=True)
@@ -97,9 +96,7 @@ class SandboxOptions:
     extra_domains: int = 0  # subdomains declared under `domains:` beside the domain
     dmarc_reports: bool = False  # after SUCCESS: reporting on, a receiver's report received and measured
     route53: bool = False  # the domain in a Route 53 zone of the emulator, live on BIND: no DNS team
-    # Group config values the rehearsal states instead of the checkout's (a small rotation policy:
-    # see byodkim.local.rotation_sandbox); deployed from a copy of the Sceptre folder.
-    config: Mapping[str, str | int] = field(default_factory=dict)
+    config: Mapping[str, str | int] = field(default_factory=dict)  # group config it states (local/rotation_sandbox)
     progress: Step = lambda _what, _seconds: None
     stopped: Stopped = lambda _line: None  # told, as each part stops, what was stopped
 
@@ -123,11 +120,7 @@ def running(options: SandboxOptions) -> Iterator[Sandbox]:
 
         folder = fleet_sandbox.project(workdir, folder, options.second_region, options.extra_domains)
         target = deployment.read(folder)
-    if options.config:
-        from byodkim.local import rotation_sandbox
-
-        folder = rotation_sandbox.project(workdir, folder, target.group, options.config)
-        target = deployment.read(folder)
+    folder, target = rotation_sandbox.configured(workdir, folder, target, options.config)
     _need_runtime_python(target.lambda_runtime)
     domain = str(target.domain)
     zone = zone_text(domain, 2026112801, [f"ns1 IN AAAA {NS_AAAA}"])
@@ -159,15 +152,7 @@ def running(options: SandboxOptions) -> Iterator[Sandbox]:
         os.environ.update(env)
         _forget_sceptre_clients()
         box = Sandbox(
-            workdir,
-            target,
-            folder,
-            env,
-            dns.spec,
-            dns,
-            lambda_network=network,
-            mail_from=options.mail_from_subdomain,
-            emulator=emulator,
+            workdir, target, folder, env, dns.spec, dns, lambda_network=network, mail_from=options.mail_from_subdomain
         )
         box.hosted_zone_id = route53_sandbox.hosted_zone(domain, dns.spec, options.progress) if options.route53 else ""
         yield box
