@@ -15,7 +15,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from byodkim import deployment
 from byodkim.errors import ByodkimError
-from byodkim.local import route53_sandbox
+from byodkim.local import rotation_sandbox, route53_sandbox
 from byodkim.messages import say
 
 if TYPE_CHECKING:
@@ -96,6 +96,7 @@ class SandboxOptions:
     extra_domains: int = 0  # subdomains declared under `domains:` beside the domain
     dmarc_reports: bool = False  # after SUCCESS: reporting on, a receiver's report received and measured
     route53: bool = False  # the domain in a Route 53 zone of the emulator, live on BIND: no DNS team
+    config: Mapping[str, str | int] = field(default_factory=dict)  # group config it states (local/rotation_sandbox)
     progress: Step = lambda _what, _seconds: None
     stopped: Stopped = lambda _line: None  # told, as each part stops, what was stopped
 
@@ -119,6 +120,7 @@ def running(options: SandboxOptions) -> Iterator[Sandbox]:
 
         folder = fleet_sandbox.project(workdir, folder, options.second_region, options.extra_domains)
         target = deployment.read(folder)
+    folder, target = rotation_sandbox.configured(workdir, folder, target, options.config)
     _need_runtime_python(target.lambda_runtime)
     domain = str(target.domain)
     zone = zone_text(domain, 2026112801, [f"ns1 IN AAAA {NS_AAAA}"])
