@@ -52,6 +52,8 @@ def test_the_function_reads_what_the_config_says() -> None:
         ({"retire_after_days": 0}, "retire_after_days: 0"),
         ({"rotation_lead_days": 180}, "rotation_lead_days: 180"),
         ({"rotation_grace_days": "1.5"}, "rotation_grace_days: 1.5"),
+        ({"retire_after_days": "⁷"}, "retire_after_days: ⁷"),  # a digit to str.isdigit(), not to int()
+        ({"rotation_days": "１８０"}, "rotation_days: １８０"),  # full-width, as a Japanese IME types it
         ({"rotation_approval": "yes"}, "rotation_approval: yes"),
         ({"rotation_approval": True}, "rotation_approval: True"),
         ({"selector_scheme": "gooid-{date}"}, "selector_scheme: gooid-{date}"),

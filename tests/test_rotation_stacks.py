@@ -38,7 +38,7 @@ def test_phase_2_gives_the_function_every_policy_variable_from_the_config() -> N
     for key, (_field, variable) in KEYS.items():
         parameter = variables[variable]["Ref"]
         # Each parameter is passed from the config key of the same name (config.yaml's policy).
-        assert f'  {parameter}: "{{{{ {key} }}}}"' in stack, (key, parameter)
+        assert f"  {parameter}: !byodkim_rotation {key}" in stack, (key, parameter)
         # Text, as every environment variable is: a Number's !Ref reaches moto's function as an int.
         assert template["Parameters"][parameter]["Type"] == "String"  # type: ignore[index]
     assert '  HostedZoneId: "{{ hosted_zone_id }}"' in stack
@@ -110,3 +110,41 @@ def test_the_emulator_fires_an_input_transformer_with_its_clocks_time(emulator: 
     assert payload["note"] == f"at {payload['time']}"  # inside a string: the bare text
     assert abs(fired.timestamp() - at) <= 60  # the emulated minute it fired at
     assert abs(fired.timestamp() - datetime.now(UTC).timestamp()) > 80000  # a day ahead of the host
+
+
+def _resolved(name: str, stack: str = "prod/phase-8-monitoring-system") -> str:
+    from types import SimpleNamespace
+
+    from byodkim.sceptre_plugins import RotationResolver
+
+    return str(RotationResolver(name, SimpleNamespace(name=stack)).resolve())
+
+
+def test_the_stacks_read_the_policy_as_byodkim_reads_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Quoted numbers and an empty value mean for the stacks what they mean for byodkim (one reader).
+
+    Jinja's ``{{ rotation_days + rotation_grace_days }}`` of two quoted numbers was ``18014``.
+    """
+    import shutil
+
+    from byodkim.errors import InputError
+
+    assert _resolved("alarm_days") == "194"  # prod's 180 + 14
+    assert _resolved("selector_scheme") == "gooid-21-pro-{date}-{n}"
+    copy = tmp_path / "sceptre"
+    shutil.copytree(ROOT, copy)
+    config = copy / "config" / "prod" / "config.yaml"
+    text = config.read_text(encoding="utf-8")
+    text = text.replace("rotation_days: 180", 'rotation_days: "180"').replace(
+        "rotation_grace_days: 14", 'rotation_grace_days: "14"'
+    )
+    text = text.replace("rotation_approval: manual", "rotation_approval:")
+    config.write_text(text, encoding="utf-8")
+    monkeypatch.setenv("BYODKIM_SCEPTRE_DIR", str(copy))
+    assert _resolved("alarm_days") == "194"
+    assert _resolved("rotation_approval") == "auto"  # empty: the default, as byodkim reads it
+    with pytest.raises(Exception, match="takes one of"):
+        _resolved("rotation_weeks")
+    config.write_text(text.replace('rotation_days: "180"', 'rotation_days: "⁷"'), encoding="utf-8")
+    with pytest.raises(InputError, match="rotation_days"):
+        _resolved("alarm_days")

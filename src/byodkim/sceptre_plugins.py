@@ -151,6 +151,33 @@ class FleetResolver(Resolver):  # type: ignore[misc] # sceptre is untyped
         return key
 
 
+class RotationResolver(Resolver):  # type: ignore[misc] # sceptre is untyped
+    """``!byodkim_rotation NAME``: one value of the rotation policy, as byodkim itself reads it.
+
+    The policy has one reader (``dkim/policy``), so a stack gets exactly what ``byodkim`` acts on:
+    ``"180"`` quoted in config.yaml is 180 for both, an empty value is the default for both, and a
+    value that cannot work stops the launch in byodkim's one line. (Jinja adding two quoted numbers
+    made the key-age alarm's threshold ``18014``.) NAME is a config key (``rotation_days``...) or
+    ``alarm_days`` (rotation_days + rotation_grace_days).
+    """
+
+    def resolve(self) -> str:
+        """Return the policy's value for NAME, as text (a parameter's value)."""
+        from byodkim import deployment
+        from byodkim.dkim.policy import KEYS
+
+        folder = deployment.find_sceptre_dir()
+        if folder is None:
+            self.raise_invalid_argument_error("needs the Sceptre project folder; run sceptre from it")
+        policy = deployment.read(folder, str(self.stack.name).split("/", 1)[0]).rotation
+        values = {key: str(getattr(policy, field)) for key, (field, _) in KEYS.items()}
+        values["alarm_days"] = str(policy.alarm_days)
+        name = str(self.argument or "")
+        if name not in values:
+            self.raise_invalid_argument_error(f"takes one of {', '.join(values)}")
+        return values[name]
+
+
 class DkimRecordResolver(Resolver):  # type: ignore[misc] # sceptre is untyped
     """``!byodkim_dkim_record {domain, selector, secret_prefix}``: the Route 53 TXT value, or "" before a key exists."""
 

@@ -134,7 +134,8 @@ class RotationPolicy:
             name = KEYS[key][0]
             if kinds[name] == "int":
                 text = str(raw).strip()
-                if isinstance(raw, bool) or not text.isdigit():
+                # ASCII digits only: str.isdigit() also takes '⁷', which int() then refuses.
+                if isinstance(raw, bool) or not (text.isascii() and text.isdigit()):
                     raise _refused(name, str(raw), say("policy.whole_days"))
                 read[name] = int(text)
             else:
