@@ -19,6 +19,10 @@ def _condition(operator: str, wanted: dict[str, Any], context: dict[str, Any]) -
     quantifier, _, test = operator.rpartition(":")
     for key, expected in wanted.items():
         allowed = expected if isinstance(expected, list) else [expected]
+        if test == "Null":  # "true": the request carries no such key; "false": it does
+            if (key not in context) != (str(allowed[0]).lower() == "true"):
+                return False
+            continue
         if key not in context:
             if test.endswith("NotEquals") and quantifier != "ForAnyValue":
                 continue  # a negated test on a missing key matches, as in IAM

@@ -16,9 +16,13 @@ from typing import TYPE_CHECKING, Any
 import boto3
 import pytest
 
-from byodkim.aws.cfntemplate import load, pseudo_parameters, resolve, resource_refs, with_defaults
+from byodkim.aws import secrets as secretstore
+from byodkim.aws.cfntemplate import load, pseudo_parameters, resolve, resource_refs, unresolved, with_defaults
+from byodkim.dkim import keys
+from byodkim.dkim.record import DkimRecord
+from conftest import Cli, publish_record
 from iam_eval import allowed
-from test_schedule import NEW, REGIONS, _function_env, _handler, at, publish_new, tick, world  # noqa: F401 - a fixture
+from test_schedule import BUCKET, NEW, OLD, REGIONS, _function_env, _handler, at, publish_new, tick, world  # noqa: F401 - a fixture
 
 if TYPE_CHECKING:
     from byodkim.emulator import Emulator
@@ -31,6 +35,7 @@ PARAMETERS = {
     "Environment": "prod",
     "DomainName": "goo.ne.jp",
     "SecretPrefix": "byodkim/dkim",
+    "CertificatesBucketName": BUCKET,  # phase 1's output, as phase 2's stack config passes it
 }
 # Calls that IAM does not authorize (GetCallerIdentity needs no permission).
 UNAUTHORIZED = {("sts", "GetCallerIdentity")}
@@ -72,7 +77,7 @@ def role_policy(hosted_zone_id: str = "") -> dict[str, Any]:
                 continue
             for document in documents:
                 statements += resolve(document, parameters, pseudo, refs)["Statement"]
-    assert "byodkim:unknown" not in json.dumps(statements)  # every Sub and GetAtt resolved
+    assert not unresolved(statements)  # every Ref, Sub and GetAtt resolved
     return {"Version": "2012-10-17", "Statement": statements}
 
 
@@ -137,10 +142,14 @@ def _route53(call: dict[str, str]) -> list[Request]:
 def _ses(call: dict[str, str]) -> list[Request]:
     operation, region = call["operation"], call["region"]
     if operation == "TagResource":
-        return [("ses:TagResource", call["ResourceArn"], {})]
-    identity = re.match(r"/v2/email/identities/([^/]+)", call["path"])
+        identity = re.match(r".*:identity/(.+)", call["ResourceArn"])
+    else:
+        identity = re.match(r"/v2/email/identities/([^/]+)", call["path"])
     assert identity is not None, f"no ARN mapping for ses {operation} {call['path']}"
-    return [(f"ses:{operation}", f"arn:aws:ses:{region}:{ACCOUNT}:identity/{identity.group(1)}", {})]
+    # The identity's tags as IAM sees them (aws:ResourceTag), read back from the emulator.
+    tags = boto3.client("sesv2", region_name=region).get_email_identity(EmailIdentity=identity.group(1))["Tags"]
+    context = {f"aws:ResourceTag/{t['Key']}": t["Value"] for t in tags}
+    return [(f"ses:{operation}", f"arn:aws:ses:{region}:{ACCOUNT}:identity/{identity.group(1)}", context)]
 
 
 _BY_SERVICE = {"secretsmanager": _secretsmanager, "s3": _s3, "route53": _route53, "ses": _ses}
@@ -255,6 +264,11 @@ PUBLIC_BLOCKED = {"secretsmanager:BlockPublicPolicy": "true"}
         ),
         ("ses:PutEmailIdentityDkimSigningAttributes", f"arn:aws:ses:{HOME}:{ACCOUNT}:identity/payroll.example", {}),
         ("ses:DeleteEmailIdentity", f"arn:aws:ses:{HOME}:{ACCOUNT}:identity/goo.ne.jp", {}),
+        (  # an identity of the account that byodkim never registered (no byodkim:selector tag)
+            "ses:PutEmailIdentityDkimSigningAttributes",
+            f"arn:aws:ses:{HOME}:{ACCOUNT}:identity/payroll.example",
+            {"aws:ResourceTag/team": "payroll"},
+        ),
         ("s3:PutObject", "arn:aws:s3:::aws-ses-migration-prod-dkim-certificates/fleet/manifest.json", {}),
     ],
     ids=lambda v: v if isinstance(v, str) and ":" in v and "/" not in v else None,
@@ -263,3 +277,42 @@ def test_one_step_off_the_same_evaluator_refuses(action: str, resource: str, con
     assert not allowed(role_policy("Z0ROLETEST"), action, resource, **context)
     if "other/" in resource:  # the guard is not a blanket Deny: on the prefix, the same request passes
         assert allowed(role_policy("Z0ROLETEST"), action, SECRET, **context)
+
+
+def test_a_second_declared_domain_rotates_under_the_same_role(
+    world: dict[str, Any],  # noqa: F811
+    monkeypatch: pytest.MonkeyPatch,
+    cli: Cli,
+    tmp_path: Path,
+) -> None:
+    """The function ticks every declared domain (the fleet manifest), not only its DomainName."""
+    second = "mail.goo.ne.jp"  # a subdomain, so goo.ne.jp's BIND serves its records too
+    key = keys.generate()
+    folder = tmp_path / second
+    folder.mkdir()
+    keys.write_key_files(folder, OLD, key)
+    publish_record(world["dns"], f"{OLD}._domainkey.{second}", DkimRecord(second, OLD, key.public.b64).value)
+    registered = cli(
+        "register", "--domain", second, "--selector", OLD, "--key-file", folder / f"{OLD}.private.pem",
+        "--region", REGIONS[0], "--region", REGIONS[1],
+    )  # fmt: skip
+    assert registered.code == 0, registered.err
+    manifest = [{"domain": d, "selector": OLD, "regions": list(REGIONS)} for d in ("goo.ne.jp", second)]
+    boto3.client("s3").put_object(Bucket=BUCKET, Key="fleet/role-test.json", Body=json.dumps(manifest).encode())
+    _function_env(world, monkeypatch)
+    monkeypatch.setenv("FLEET_MANIFEST_KEY", "fleet/role-test.json")
+    handler = _handler()
+    emulator, policy = world["emulator"], role_policy()
+    found = {}
+    for day, step in (("2026-02-25", "requested"), ("2026-03-11", "verified"), ("2026-03-18", "idle")):
+        if step == "verified":
+            publish_new(world["dns"])
+            stored = secretstore.read_key(boto3.client("secretsmanager"), f"byodkim/dkim/{second}/{NEW}")
+            assert stored is not None
+            record = DkimRecord(second, NEW, stored.public.b64)
+            publish_record(world["dns"], record.name, record.value)
+        since = calls_so_far(emulator)
+        done = handler({"action": "rotation", "time": f"{day}T09:00:00Z"}, None)
+        assert [(d["domain"], d["step"]) for d in done["domains"]] == [("goo.ne.jp", step), (second, step)], done
+        found[day] = refused(emulator, since, policy)
+    assert found == {day: [] for day in found}
