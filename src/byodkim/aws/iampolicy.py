@@ -136,6 +136,8 @@ def _boundary(a: Arns) -> list[dict[str, Any]]:
                 "secretsmanager:CreateSecret",
                 "secretsmanager:PutSecretValue",
                 "secretsmanager:TagResource",
+                # ...readable only by the function's role and its caller (secrets.store_key's reader policy).
+                "secretsmanager:PutResourcePolicy",
                 "ssm:GetParameter",
                 "ssm:PutParameter",
                 "sns:Publish",
@@ -166,7 +168,8 @@ def _boundary(a: Arns) -> list[dict[str, Any]]:
         ),
         statement(
             "ProjectKeysUse",
-            ["kms:Decrypt", "kms:GenerateDataKey"],
+            # DescribeKey: the rotation finds the secrets key by its alias before storing with it.
+            ["kms:Decrypt", "kms:GenerateDataKey", "kms:DescribeKey"],
             [a.of("kms", "key/*")],
             Condition={"ForAnyValue:StringLike": {"kms:ResourceAliases": [f"alias/{p}-*"]}},
         ),
@@ -175,7 +178,13 @@ def _boundary(a: Arns) -> list[dict[str, Any]]:
         ),
         statement(
             "Unscoped",
-            ["cloudwatch:PutMetricData", "xray:PutTraceSegments", "xray:PutTelemetryRecords"],
+            # ListSecrets has no resource: the rotation reads the keys already made from their names.
+            [
+                "cloudwatch:PutMetricData",
+                "xray:PutTraceSegments",
+                "xray:PutTelemetryRecords",
+                "secretsmanager:ListSecrets",
+            ],
             ["*"],
         ),
         *_zone(a),

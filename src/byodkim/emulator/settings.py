@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from byodkim.deployment import DKIM_WINDOW_SECONDS
+from byodkim.emulator.wire import named
 
 if TYPE_CHECKING:
     from byodkim.emulator.wire import Call
@@ -54,7 +55,7 @@ class Settings:
     clock_speed: float = 1.0  # emulated seconds per real second, for schedules and alarm periods
     lambda_network: str = "auto"  # isolated | host | auto
     faults: list[Fault] = field(default_factory=list)
-    calls: list[dict[str, str]] = field(default_factory=list)  # a log of (service, operation, region)
+    calls: list[dict[str, str]] = field(default_factory=list)  # a log of service, operation, region, names
     lock: threading.Lock = field(default_factory=threading.Lock)
     draw: random.Random = field(default_factory=lambda: random.Random(1))  # noqa: S311 - fault injection
     ses_rate_at_start: float = 0.0  # the server's --ses-rate, which a reset returns to
@@ -69,7 +70,17 @@ class Settings:
     def take_fault(self, call: Call) -> Fault | None:
         """Return the first fault that applies, counting it down; SES's own rate limit when it is exceeded."""
         with self.lock:
-            self.calls.append({"service": call.service, "operation": call.operation, "region": call.region})
+            self.calls.append(
+                {
+                    "service": call.service,
+                    "operation": call.operation,
+                    "region": call.region,
+                    # What the call acts on, so a test can ask IAM about it (tests/test_function_role.py).
+                    "method": call.method,
+                    "path": call.path,
+                    **named(call),
+                }
+            )
             for fault in self.faults:
                 if fault.count != 0 and fault.matches(call):
                     if fault.probability < 1.0 and self.draw.random() >= fault.probability:

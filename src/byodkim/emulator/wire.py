@@ -78,6 +78,28 @@ class Call:
         return loaded if isinstance(loaded, dict) else {}
 
 
+# The request fields that name what a call acts on (never values: a secret's body stays out of the log).
+_NAMING = ("SecretId", "Name", "KeyId", "TopicArn", "Names", "ResourceArn", "Namespace", "BlockPublicPolicy")
+_RRSET = re.compile(r"<ResourceRecordSet>\s*<Name>([^<]*)</Name>\s*<Type>([^<]*)</Type>")
+
+
+def named(call: Call) -> dict[str, str]:
+    """Return what ``call`` names (secret, parameter, key, topic, records...), never a value it carries."""
+    if call.service == "route53" and call.body:
+        sets = _RRSET.findall(call.body.decode("utf-8", "replace"))
+        return {"RecordNames": json.dumps([n for n, _ in sets]), "RecordTypes": json.dumps([t for _, t in sets])}
+    fields: dict[str, Any] = {}
+    if call.protocol in {"json", "rest-json"}:
+        try:
+            fields = call.json()
+        except ValueError:
+            return {}
+    elif call.protocol == "query":
+        form = parse_qs(call.body.decode("utf-8", "replace")) if call.body else {}
+        fields = {k: v[0] for k, v in {**call.query, **form}.items()}
+    return {k: json.dumps(fields[k]) if isinstance(fields[k], list) else str(fields[k]) for k in _NAMING if k in fields}
+
+
 def describe(environ: dict[str, Any]) -> Call:
     """Return what a request is: service, region, operation, protocol (the body is kept for moto)."""
     length = int(environ.get("CONTENT_LENGTH") or 0)
