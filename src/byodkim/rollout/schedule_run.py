@@ -34,6 +34,7 @@ from byodkim.rollout.schedule_state import (
 )
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from datetime import datetime
 
     from byodkim.aws.session import Aws
@@ -58,6 +59,8 @@ class Rotation:
     servers: tuple[Server, ...] = ()  # the authoritative servers (empty: found from the zone)
     kms_key_id: str | None = None  # the phase-1 key for a new secret (None: found by its alias)
     readers: tuple[str, ...] = ()  # who a new secret's resource policy lets read it
+    # Refuses (raises) while a hand rotation of the domain is under way (the laptop's door sets it).
+    guard: Callable[[str], None] | None = None
 
     def parameter(self, domain: str) -> str:
         """Return the SSM parameter holding ``domain``'s rotation."""

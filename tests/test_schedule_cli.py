@@ -1,0 +1,126 @@
+"""rotate by hand and the scheduled rotation refuse each other; rotate --auto/--approve at the terminal.
+
+The emulator as a server and a real BIND, through test_schedule's ``world``.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING, Any
+
+import boto3
+import pytest
+
+from byodkim.aws.session import Aws
+from byodkim.cli.schedule import hand_guard
+from byodkim.errors import InputError
+from byodkim.rollout import rotate as rotation
+from test_schedule import NEW, REGIONS, STATE, at, state, tick, world  # noqa: F401 - world: the fixture
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from conftest import Cli
+
+TARGET = ("--domain", "goo.ne.jp", "--region", REGIONS[0], "--region", REGIONS[1])
+HAND = "gooid-21-pro-20260301-9"
+
+
+def _secret_exists(selector: str) -> bool:
+    try:
+        boto3.client("secretsmanager").describe_secret(SecretId=f"byodkim/dkim/goo.ne.jp/{selector}")
+    except Exception:  # noqa: BLE001 - ResourceNotFoundException, however boto3 names it
+        return False
+    return True
+
+
+def _put_step(step: str) -> None:
+    value = json.dumps({"domain": "goo.ne.jp", "step": step})
+    boto3.client("ssm").put_parameter(Name=STATE, Value=value, Type="String", Overwrite=True)
+
+
+def test_a_hand_rotation_is_refused_while_the_scheduled_one_is_under_way(
+    world: dict[str, Any],  # noqa: F811 - the fixture imported above
+    cli: Cli,
+    tmp_path: Path,
+) -> None:
+    """Refused in one line, exit 2, nothing changed; an unknown step refuses too; idle lets it run."""
+    folder = tmp_path / "state"  # tmp_path holds the fixture's key files
+    assert tick(world, at("2026-02-26")).state.step == "requested"
+    before = state()
+    hand = ("rotate", *TARGET, "--new-selector", HAND, "--nameserver", world["dns"].spec, "--state-dir", folder)
+    refused = cli(*hand, "--until", "keyed")
+    assert (refused.code, refused.out) == (2, "")
+    assert refused.err.splitlines()[-1] + "\n" == (  # after the warning that us-east-1 is not declared
+        "error: goo.ne.jp: the scheduled rotation is under way (step requested, SSM parameter "
+        f"{STATE}); a hand rotation now would fight it; nothing was changed; carry it on with "
+        "byodkim rotate --auto --domain goo.ne.jp (and byodkim rotate --approve --domain goo.ne.jp when approval "
+        "is manual): see docs/rotation.md\n"
+    )
+    assert (state(), folder.exists(), _secret_exists(HAND)) == (before, False, False)
+    ja = cli(*hand, "--until", "keyed", "--lang", "ja")
+    assert ja.code == 2
+    assert ja.err.splitlines()[-1].startswith("エラー: goo.ne.jp: 定期ローテーションが進行中です (ステップ requested、")
+    for step in ("retiring", "finished", ""):  # deny by default: a step the guard does not know refuses
+        _put_step(step)
+        other = cli(*hand, "--until", "keyed")
+        assert other.code == 2, step
+        assert "the scheduled rotation is under way" in other.err
+    _put_step("idle")  # one step off: at rest, the hand rotation runs
+    ran = cli(*hand, "--until", "keyed")
+    assert ran.code == 0, ran.err
+    assert _secret_exists(HAND)
+
+
+def test_the_guard_is_asked_again_right_before_each_step_of_a_hand_rotation(
+    world: dict[str, Any],  # noqa: F811 - the fixture imported above
+    tmp_path: Path,
+) -> None:
+    """A scheduled rotation that begins after the hand one started stops it before its next change."""
+    del world
+    aws = Aws()
+    guard = hand_guard(aws, REGIONS[0])
+    assert guard is not None
+    folder = tmp_path / "state"
+    request = rotation.RotationRequest("goo.ne.jp", HAND, REGIONS, state_dir=folder, guard=guard)
+
+    def progress(step: str, _what: str) -> None:
+        if step == "keyed":
+            _put_step("prepared")  # the function's tick prepared its own key meanwhile
+
+    with pytest.raises(InputError, match=r"under way \(step prepared"):
+        rotation.rotate(request, aws, progress)
+    saved = json.loads(request.state_file.read_text(encoding="utf-8"))
+    assert saved["done"] == ["keyed"]  # the DNS request was never written
+    assert [p.name for p in folder.iterdir()] == ["rotation-goo.ne.jp.json"]
+
+
+def test_rotate_auto_is_refused_while_a_hand_rotation_is_unfinished(
+    world: dict[str, Any],  # noqa: F811 - the fixture imported above
+    cli: Cli,
+    tmp_path: Path,
+) -> None:
+    """The state file of an unfinished hand rotation refuses --auto (and --approve); a finished one does not."""
+    folder = tmp_path / "state"
+    hand = ("rotate", *TARGET, "--new-selector", HAND, "--nameserver", world["dns"].spec, "--state-dir", folder)
+    assert cli(*hand, "--until", "keyed").code == 0
+    auto = ("rotate", "--auto", *TARGET, "--nameserver", world["dns"].spec, "--state-dir", folder)
+    refused = cli(*auto)
+    path = folder / "rotation-goo.ne.jp.json"
+    assert (refused.code, refused.out) == (2, "")
+    assert refused.err.splitlines()[-1] + "\n" == (
+        f"error: goo.ne.jp: a hand rotation to {HAND} is under way (state file {path}); the scheduled rotation "
+        f"would fight it; nothing was changed; finish it first with byodkim rotate --domain goo.ne.jp "
+        f"--new-selector {HAND}, then run byodkim rotate --auto again\n"
+    )
+    with pytest.raises(Exception, match="ParameterNotFound"):
+        state()
+    assert cli(*auto, "--dry-run").code == 2
+    assert cli("rotate", "--approve", *TARGET, "-y", "--state-dir", folder).code == 2
+    path.write_text("{not json", encoding="utf-8")  # deny by default: a file that cannot be read refuses
+    assert cli(*auto, "--dry-run").code == 2
+    saved = {"domain": "goo.ne.jp", "new_selector": HAND, "done": list(rotation.STEPS)}
+    path.write_text(json.dumps(saved), encoding="utf-8")  # one step off: a finished hand rotation
+    planned = cli(*auto, "--dry-run")
+    assert planned.code == 0, planned.err
+    assert NEW not in planned.out  # the real clock's selector, not the fixture's day
