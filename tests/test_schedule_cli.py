@@ -5,6 +5,7 @@ The emulator as a server and a real BIND, through test_schedule's ``world``.
 
 from __future__ import annotations
 
+import io
 import json
 from typing import TYPE_CHECKING, Any
 
@@ -15,7 +16,19 @@ from byodkim.aws.session import Aws
 from byodkim.cli.schedule import hand_guard
 from byodkim.errors import InputError
 from byodkim.rollout import rotate as rotation
-from test_schedule import NEW, REGIONS, STATE, at, state, tick, world  # noqa: F401 - world: the fixture
+from test_schedule import (  # noqa: F401 - world: the fixture
+    NEW,
+    OLD,
+    REGIONS,
+    STATE,
+    _today_selector,
+    at,
+    publish_new,
+    signing,
+    state,
+    tick,
+    world,
+)
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -124,3 +137,51 @@ def test_rotate_auto_is_refused_while_a_hand_rotation_is_unfinished(
     planned = cli(*auto, "--dry-run")
     assert planned.code == 0, planned.err
     assert NEW not in planned.out  # the real clock's selector, not the fixture's day
+
+
+class _Terminal(io.StringIO):
+    """A terminal's stdin where the person types ``answer``."""
+
+    def isatty(self) -> bool:
+        return True
+
+
+def test_approve_refusals_in_order_a_no_at_the_prompt_and_json_alone_on_stdout(
+    world: dict[str, Any],  # noqa: F811 - the fixture imported above
+    cli: Cli,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Nothing prepared is said before -y is asked for; "n" is a refusal (exit 1), not Ctrl-C; -o json is JSON."""
+    approve = ("rotate", "--approve", *TARGET, "--nameserver", world["dns"].spec)
+    nothing = cli(*approve)  # no terminal, no -y, and nothing prepared: that is the answer
+    assert nothing.code == 2
+    assert nothing.err.splitlines()[-1].startswith(
+        "error: no rotation of goo.ne.jp is prepared and requested: nothing to approve"
+    )
+    new = _today_selector()
+    assert cli("rotate", "--auto", *TARGET, "--nameserver", world["dns"].spec).code == 0
+    publish_new(world["dns"], selector=new)
+    assert cli("rotate", "--auto", *TARGET, "--nameserver", world["dns"].spec).code == 0
+    before = state()
+    assert before["step"] == "live"
+    unasked = cli(*approve)  # something to approve now: the terminal is asked for
+    assert unasked.code == 2
+    assert "there is no terminal to ask at" in unasked.err
+    for lang, line in (
+        ("en", (f"error: the switch of goo.ne.jp to {new} was not approved; nothing was changed; "
+                "run byodkim rotate --approve --domain goo.ne.jp again when it may switch")),
+        ("ja", f"エラー: goo.ne.jp の {new} への切り替えは承認されませんでした。何も変更していません"),
+    ):  # fmt: skip
+        monkeypatch.setattr("sys.stdin", _Terminal("n\n"))
+        declined = cli(*approve, "--lang", lang)
+        assert (declined.code, declined.out) == (1, "")
+        assert declined.err.splitlines()[-1].split("]: ")[-1].startswith(line)  # after the prompt's "[y/N]: "
+        assert "interrupted" not in declined.err
+        assert (state(), signing(world["emulator"], world["dns"])) == (before, {OLD})
+    monkeypatch.setattr("sys.stdin", io.StringIO(""))
+    approved = cli(*approve, "-y", "-o", "json")
+    assert approved.code == 0, approved.err
+    answer = json.loads(approved.out)
+    assert answer["approved"]["by"].startswith("arn:aws:")
+    assert answer["domains"][0]["step"] in ("switched", "verified")
+    assert f"approved the switch of goo.ne.jp to {new}" in approved.err

@@ -97,29 +97,35 @@ def approve(
     import sys
 
     from byodkim.cli.catalogue import text
-    from byodkim.errors import InputError
+    from byodkim.errors import ByodkimError, InputError
     from byodkim.local import clock
     from byodkim.messages import say
     from byodkim.rollout import schedule
 
     if targets.many or not targets.domains:
         raise InputError(say("schedule.cli_approve_one"), say("schedule.cli_approve_one_hint"))
-    if not yes and not dry_run and not sys.stdin.isatty():
-        raise InputError(say("schedule.cli_confirm_needed"), say("rollback.confirm_needed_hint", yes="-y/--yes"))
     rotation, (spec,) = _rotation(targets, kms_key_id, state_dir, dry_run=dry_run)
     now = clock.now(os.environ)
     who = str(rotation.aws.client("sts", rotation.region).get_caller_identity()["Arn"])
 
     def confirm(selector: str) -> None:
-        if not yes and not dry_run:
-            prompt = say("schedule.cli_prompt", domain=spec.domain, selector=selector)
-            click.confirm(text(prompt, lang), abort=True)
+        # Asked once the library found something to approve: "nothing prepared" is the first answer.
+        if yes or dry_run:
+            return
+        if not sys.stdin.isatty():
+            raise InputError(say("schedule.cli_confirm_needed"), say("rollback.confirm_needed_hint", yes="-y/--yes"))
+        prompt = say("schedule.cli_prompt", domain=spec.domain, selector=selector)
+        if not click.confirm(text(prompt, lang), err=True):
+            # A "no" is an answer, not an interruption: said as such, exit 1, nothing written.
+            refused = say("guard.not_approved", domain=spec.domain, selector=selector)
+            raise ByodkimError(refused, say("guard.not_approved_hint", domain=spec.domain))
 
     state = schedule.approve(rotation, spec.domain, now, who, dry_run=dry_run, confirm=confirm)
     if dry_run:
         click.echo(text(say("schedule.cli_would_approve", domain=spec.domain, selector=state.new_selector), lang))
         return 0
-    click.echo(text(say("schedule.cli_approved", domain=spec.domain, selector=state.new_selector, who=who), lang))
+    approved = say("schedule.cli_approved", domain=spec.domain, selector=state.new_selector, who=who)
+    click.echo(text(approved, lang), err=output == "json")  # stdout holds the JSON alone
     done = schedule.tick(rotation, spec.domain, spec.regions, now)
     if output == "json":
         echo_json({"now": now.isoformat(timespec="seconds"), "approved": state.approved, "domains": [done.as_dict()]})

@@ -20,5 +20,14 @@ TEXTS: dict[str, tuple[str, str]] = {
         "nothing was changed; finish it first with byodkim rotate --domain {domain} --new-selector {selector}, then run byodkim rotate --auto again",
         "何も変更していません。先に byodkim rotate --domain {domain} --new-selector {selector} で完了させてから、byodkim rotate --auto をもう一度実行してください",
     ),
+    # byodkim rotate --approve: a "no" at its prompt.
+    "guard.not_approved": (
+        "the switch of {domain} to {selector} was not approved; nothing was changed",
+        "{domain} の {selector} への切り替えは承認されませんでした。何も変更していません",
+    ),
+    "guard.not_approved_hint": (
+        "run byodkim rotate --approve --domain {domain} again when it may switch",
+        "切り替えてよいときに byodkim rotate --approve --domain {domain} をもう一度実行してください",
+    ),
     "guard.unreadable": ("unreadable", "読めない状態"),
 }
