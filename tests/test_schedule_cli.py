@@ -14,6 +14,8 @@ import pytest
 
 from byodkim.aws.session import Aws
 from byodkim.cli.schedule import hand_guard
+from byodkim.dkim import keys
+from byodkim.dkim.record import DkimRecord
 from byodkim.errors import InputError
 from byodkim.rollout import rotate as rotation
 from test_schedule import (  # noqa: F401 - world: the fixture
@@ -185,3 +187,26 @@ def test_approve_refusals_in_order_a_no_at_the_prompt_and_json_alone_on_stdout(
     assert answer["approved"]["by"].startswith("arn:aws:")
     assert answer["domains"][0]["step"] in ("switched", "verified")
     assert f"approved the switch of goo.ne.jp to {new}" in approved.err
+
+
+def test_a_stopped_rotation_says_stopped_once_and_its_cause_in_japanese(
+    world: dict[str, Any],  # noqa: F811 - the fixture imported above
+    cli: Cli,
+) -> None:
+    """The cause is kept with its key in SSM, so --lang ja says it in Japanese, not the recorded English."""
+    auto = ("rotate", "--auto", *TARGET, "--nameserver", world["dns"].spec)
+    new = _today_selector()
+    assert cli(*auto).code == 0
+    other = keys.generate()  # the DNS team published another key at the new selector
+    publish_new(world["dns"], DkimRecord("goo.ne.jp", new, other.public.b64).value, selector=new)
+    stopped = cli(*auto)
+    assert stopped.code == 1
+    last = stopped.out.splitlines()[-1]
+    assert last.startswith(f"goo.ne.jp: STOPPED: {new}._domainkey.goo.ne.jp on ")
+    assert last.lower().count("stopped") == 1
+    assert state()["stop"]["reason_said"].startswith('{"key": "schedule.mistake"')
+    ja = cli(*auto, "--lang", "ja").out.splitlines()[-1]
+    assert ja.startswith("goo.ne.jp: 停止: ")
+    assert ja.count("停止") == 1
+    english_cause = last.removeprefix("goo.ne.jp: STOPPED: ").split("; ")[0]
+    assert english_cause.split(": ", 1)[1] not in ja  # the detail, too, in Japanese

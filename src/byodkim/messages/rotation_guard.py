@@ -29,5 +29,7 @@ TEXTS: dict[str, tuple[str, str]] = {
         "run byodkim rotate --approve --domain {domain} again when it may switch",
         "切り替えてよいときに byodkim rotate --approve --domain {domain} をもう一度実行してください",
     ),
+    # rotate --auto's line for a stopped rotation, after "STOPPED:".
+    "guard.stopped_line": ("{reason}; {fix}", "{reason}。{fix}"),
     "guard.unreadable": ("unreadable", "読めない状態"),
 }
