@@ -210,3 +210,10 @@ def test_a_stopped_rotation_says_stopped_once_and_its_cause_in_japanese(
     assert ja.count("停止") == 1
     english_cause = last.removeprefix("goo.ne.jp: STOPPED: ").split("; ")[0]
     assert english_cause.split(": ", 1)[1] not in ja  # the detail, too, in Japanese
+
+
+def test_rotate_help_names_the_kms_keys_the_rotation_looks_for(cli: Cli) -> None:
+    """Both the hand rotation and --auto use phase 1's -dkim-secrets key first (as register's help says)."""
+    for lang, first in (("en", "secrets, else its"), ("ja", "dkim-secrets、なければ")):
+        shown = " ".join(cli("rotate", "--lang", lang, "--help").out.split())  # click wraps at "-dkim-"
+        assert first in shown, lang

@@ -199,7 +199,8 @@ def _fleet_memo(todo: list[Unit], work: Callable[[Unit], Outcome], lang: str, ou
 )
 @click.option(
     "--kms-key-id",
-    help="KMS key for the new key's secret [default: phase 1's key, alias/<project>-<env>-dkim, if it exists].",
+    help="KMS key for the new key's secret [default: phase 1's alias/<project>-<env>-dkim-secrets, else its "
+    "alias/<project>-<env>-dkim; refused when neither exists].",
 )
 @click.option(
     "--dry-run", is_flag=True, help="Say where the rotation stands and what a run would do next; change nothing."
