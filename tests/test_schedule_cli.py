@@ -18,6 +18,7 @@ from byodkim.dkim import keys
 from byodkim.dkim.record import DkimRecord
 from byodkim.errors import InputError
 from byodkim.rollout import rotate as rotation
+from byodkim.rollout import schedule
 from test_schedule import (  # noqa: F401 - world: the fixture
     NEW,
     OLD,
@@ -216,3 +217,29 @@ def test_rotate_help_names_the_kms_keys_the_rotation_looks_for(cli: Cli) -> None
     for lang, first in (("en", "secrets, else its"), ("ja", "dkim-secrets、なければ")):
         shown = " ".join(cli("rotate", "--lang", lang, "--help").out.split())  # click wraps at "-dkim-"
         assert first in shown, lang
+
+
+def test_the_guard_is_asked_again_right_before_each_step_of_a_tick(
+    world: dict[str, Any],  # noqa: F811 - the fixture imported above
+    tmp_path: Path,
+) -> None:
+    """A hand rotation that begins during a tick stops the tick before its next change."""
+    from dataclasses import replace
+
+    from byodkim.rollout.rotation_guard import refuse_if_by_hand
+
+    folder = tmp_path / "state"
+    asked: list[str] = []
+
+    def guard(domain: str) -> None:
+        if asked:  # after the tick's first step: a person started a hand rotation meanwhile
+            folder.mkdir(exist_ok=True)
+            hand = {"domain": domain, "new_selector": HAND, "done": ["keyed"]}
+            (folder / f"rotation-{domain}.json").write_text(json.dumps(hand), encoding="utf-8")
+        asked.append(domain)
+        refuse_if_by_hand(folder, domain)
+
+    guarded = replace(world["rotation"], guard=guard)
+    with pytest.raises(InputError, match=r"a hand rotation to .* is under way"):
+        schedule.tick(guarded, "goo.ne.jp", REGIONS, at("2026-02-26"))
+    assert state()["step"] == "prepared"  # the DNS request was not sent
