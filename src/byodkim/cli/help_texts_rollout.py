@@ -228,8 +228,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     "help.byodkim rotate --keep-old-days": ("Days to keep the old record.", "古いレコードを残す日数"),
     "help.byodkim rotate --kms-key-id": (
-        "KMS key for the new key's secret [default: phase 1's key, alias/<project>-<env>-dkim, if it exists].",
-        "新しい鍵のシークレットの KMS キー [既定: フェーズ 1 のキー alias/<project>-<env>-dkim (あれば)]",
+        "KMS key for the new key's secret [default: phase 1's alias/<project>-<env>-dkim-secrets, else its alias/<project>-<env>-dkim; refused when neither exists].",
+        "新しい鍵のシークレットの KMS キー [既定: フェーズ 1 の alias/<project>-<env>-dkim-secrets、なければ alias/<project>-<env>-dkim。どちらもなければ拒否します]",
     ),
     "help.byodkim rotate --dry-run": (
         "Say where the rotation stands and what a run would do next; change nothing.",

@@ -199,7 +199,8 @@ def _fleet_memo(todo: list[Unit], work: Callable[[Unit], Outcome], lang: str, ou
 )
 @click.option(
     "--kms-key-id",
-    help="KMS key for the new key's secret [default: phase 1's key, alias/<project>-<env>-dkim, if it exists].",
+    help="KMS key for the new key's secret [default: phase 1's alias/<project>-<env>-dkim-secrets, else its "
+    "alias/<project>-<env>-dkim; refused when neither exists].",
 )
 @click.option(
     "--dry-run", is_flag=True, help="Say where the rotation stands and what a run would do next; change nothing."
@@ -229,17 +230,18 @@ def rotate(
     """
     from dataclasses import asdict
 
+    from byodkim.cli import schedule
     from byodkim.cli.catalogue import text
     from byodkim.errors import InputError
     from byodkim.messages import say
     from byodkim.rollout import rotate as rotation
 
     if auto or approve or new_selector is None:
-        from byodkim.cli import schedule
-
         schedule.refuse_mixed(new_selector, auto=auto, approve=approve, until=until)
         run = schedule.approve if approve else schedule.auto
-        return run(targets, kms_key_id=kms_key_id, yes=yes, dry_run=dry_run, output=output, lang=lang)
+        return run(
+            targets, kms_key_id=kms_key_id, state_dir=state_dir, yes=yes, dry_run=dry_run, output=output, lang=lang
+        )
 
     specs = targets.specs(None, need_selector=False)
     aws, chosen = aws_regions(targets.profile, specs[0].regions, targets.ses_rate)
@@ -256,6 +258,7 @@ def rotate(
         keep_old_days,
         kms_key(aws, chosen[0], kms_key_id),
         readers=() if dry_run else secret_readers(aws, chosen[0]),
+        guard=schedule.hand_guard(aws, chosen[0]),
     )
     from byodkim.rollout.fleet import domain_units
     from byodkim.rollout.fleetops import RotateWork

@@ -38,7 +38,10 @@ def print_tick(done: Tick, lang: str) -> None:
         click.echo(text(say("schedule.cli_did", domain=done.domain, line=line), lang))
     if done.waits is not None:
         key = "schedule.cli_stopped" if done.stopped else "schedule.cli_did" if done.dry_run else "schedule.cli_waits"
-        click.echo(text(say(key, domain=done.domain, line=done.waits), lang))
+        line = done.waits
+        if done.stopped and line.key == "schedule.stopped":  # "STOPPED" says it once: the cause and the fix follow
+            line = say("guard.stopped_line", **line.values)
+        click.echo(text(say(key, domain=done.domain, line=line), lang))
 
 
 def print_rotated(state: RotationState, state_file: Path, lang: str) -> None:

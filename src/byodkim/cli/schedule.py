@@ -14,6 +14,10 @@ from byodkim.cli import rollout_lines
 from byodkim.cli.options import aws_regions, echo_json, secret_readers
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+    from pathlib import Path
+
+    from byodkim.aws.session import Aws
     from byodkim.cli.fleet import Targets
     from byodkim.deployment import DomainSpec
     from byodkim.rollout.schedule import Rotation
@@ -30,12 +34,28 @@ def refuse_mixed(new_selector: str | None, *, auto: bool, approve: bool, until: 
         raise InputError(say("schedule.cli_alone"), say("schedule.cli_alone_hint"))
 
 
-def _rotation(targets: Targets, kms_key_id: str | None, *, dry_run: bool) -> tuple[Rotation, list[DomainSpec]]:
+def hand_guard(aws: Aws, region: str) -> Callable[[str], None] | None:
+    """Return the hand rotation's check that the domain's scheduled rotation is at rest (None: no Sceptre config)."""
+    from byodkim import deployment
+    from byodkim.rollout.rotation_guard import refuse_if_scheduled
+
+    folder = deployment.find_sceptre_dir()
+    if folder is None:  # no deployment here, so no scheduled rotation's state to find
+        return None
+    target = deployment.read(folder)
+    return lambda domain: refuse_if_scheduled(aws, region, target.parameter(domain, "rotation"), domain)
+
+
+def _rotation(
+    targets: Targets, kms_key_id: str | None, state_dir: Path, *, dry_run: bool
+) -> tuple[Rotation, list[DomainSpec]]:
     """Return where the scheduled rotation's ticks run from this laptop, and the domains chosen."""
+    import functools
     from dataclasses import replace
 
     from byodkim import deployment
     from byodkim.rollout.manager_config import ManagerConfig
+    from byodkim.rollout.rotation_guard import refuse_if_by_hand
     from byodkim.rollout.schedule import Rotation
 
     specs = targets.specs(None, need_selector=False)
@@ -43,11 +63,14 @@ def _rotation(targets: Targets, kms_key_id: str | None, *, dry_run: bool) -> tup
     target, home = deployment.resolve(None, None), chosen[0]
     config = ManagerConfig.for_deployment(target, specs[0].domain, home, aws.account(home))
     readers = () if dry_run else secret_readers(aws, home)
-    rotation = Rotation(config, aws, home, targets.nameservers, kms_key_id, readers)
+    guard = functools.partial(refuse_if_by_hand, state_dir)  # this laptop's hand rotations
+    rotation = Rotation(config, aws, home, targets.nameservers, kms_key_id, readers, guard)
     return rotation, [replace(s, regions=targets.regions or s.regions or chosen) for s in specs]
 
 
-def auto(targets: Targets, *, kms_key_id: str | None, yes: bool, dry_run: bool, output: str, lang: str) -> int:
+def auto(
+    targets: Targets, *, kms_key_id: str | None, state_dir: Path, yes: bool, dry_run: bool, output: str, lang: str
+) -> int:
     """Run one tick of the scheduled rotation per domain, at the real clock (the emulator's in a sandbox)."""
     import os
 
@@ -55,7 +78,7 @@ def auto(targets: Targets, *, kms_key_id: str | None, yes: bool, dry_run: bool, 
     from byodkim.rollout.schedule import tick
 
     del yes  # a tick changes only what the policy says is due: nothing to confirm
-    rotation, specs = _rotation(targets, kms_key_id, dry_run=dry_run)
+    rotation, specs = _rotation(targets, kms_key_id, state_dir, dry_run=dry_run)
     now = clock.now(os.environ)
     ticks = [tick(rotation, spec.domain, spec.regions, now, dry_run=dry_run) for spec in specs]
     if output == "json":
@@ -66,35 +89,43 @@ def auto(targets: Targets, *, kms_key_id: str | None, yes: bool, dry_run: bool, 
     return 1 if any(t.stopped for t in ticks) else 0
 
 
-def approve(targets: Targets, *, kms_key_id: str | None, yes: bool, dry_run: bool, output: str, lang: str) -> int:
+def approve(
+    targets: Targets, *, kms_key_id: str | None, state_dir: Path, yes: bool, dry_run: bool, output: str, lang: str
+) -> int:
     """Approve the prepared switch of one domain (who and when recorded), then run its tick at once."""
     import os
     import sys
 
     from byodkim.cli.catalogue import text
-    from byodkim.errors import InputError
+    from byodkim.errors import ByodkimError, InputError
     from byodkim.local import clock
     from byodkim.messages import say
     from byodkim.rollout import schedule
 
     if targets.many or not targets.domains:
         raise InputError(say("schedule.cli_approve_one"), say("schedule.cli_approve_one_hint"))
-    if not yes and not dry_run and not sys.stdin.isatty():
-        raise InputError(say("schedule.cli_confirm_needed"), say("rollback.confirm_needed_hint", yes="-y/--yes"))
-    rotation, (spec,) = _rotation(targets, kms_key_id, dry_run=dry_run)
+    rotation, (spec,) = _rotation(targets, kms_key_id, state_dir, dry_run=dry_run)
     now = clock.now(os.environ)
     who = str(rotation.aws.client("sts", rotation.region).get_caller_identity()["Arn"])
 
     def confirm(selector: str) -> None:
-        if not yes and not dry_run:
-            prompt = say("schedule.cli_prompt", domain=spec.domain, selector=selector)
-            click.confirm(text(prompt, lang), abort=True)
+        # Asked once the library found something to approve: "nothing prepared" is the first answer.
+        if yes or dry_run:
+            return
+        if not sys.stdin.isatty():
+            raise InputError(say("schedule.cli_confirm_needed"), say("rollback.confirm_needed_hint", yes="-y/--yes"))
+        prompt = say("schedule.cli_prompt", domain=spec.domain, selector=selector)
+        if not click.confirm(text(prompt, lang), err=True):
+            # A "no" is an answer, not an interruption: said as such, exit 1, nothing written.
+            refused = say("guard.not_approved", domain=spec.domain, selector=selector)
+            raise ByodkimError(refused, say("guard.not_approved_hint", domain=spec.domain))
 
     state = schedule.approve(rotation, spec.domain, now, who, dry_run=dry_run, confirm=confirm)
     if dry_run:
         click.echo(text(say("schedule.cli_would_approve", domain=spec.domain, selector=state.new_selector), lang))
         return 0
-    click.echo(text(say("schedule.cli_approved", domain=spec.domain, selector=state.new_selector, who=who), lang))
+    approved = say("schedule.cli_approved", domain=spec.domain, selector=state.new_selector, who=who)
+    click.echo(text(approved, lang), err=output == "json")  # stdout holds the JSON alone
     done = schedule.tick(rotation, spec.domain, spec.regions, now)
     if output == "json":
         echo_json({"now": now.isoformat(timespec="seconds"), "approved": state.approved, "domains": [done.as_dict()]})

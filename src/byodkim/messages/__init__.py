@@ -136,6 +136,7 @@ TABLES = (
     "reporting",
     "rollout",
     "rotation",
+    "rotation_guard",
     "sandbox",
     "schedule",
     "setup",

@@ -79,6 +79,8 @@ class RotationRequest:
     keep_old_days: int = 7
     kms_key_id: str | None = None
     readers: tuple[str, ...] = ()  # who the new secret's resource policy lets read it (register's rule)
+    # Refuses (raises) while another rotation of the domain is under way: asked right before each step.
+    guard: Callable[[str], None] | None = None
 
     @property
     def state_file(self) -> Path:
@@ -89,6 +91,8 @@ class RotationRequest:
 def plan(request: RotationRequest, aws: Aws) -> tuple[RotationState, str | None]:
     """Return where the rotation stands and the step a run would take next (None: finished); reads only."""
     state = _load_or_start(request, aws)
+    if request.guard is not None:
+        request.guard(request.domain)
     return state, next((step for step in STEPS if step not in state.done), None)
 
 
@@ -111,6 +115,8 @@ def rotate(
         if step in state.done:
             progress(step, say("rotate.already_done"))
         else:
+            if request.guard is not None:  # at the moment of the act: the scheduled rotation may have begun meanwhile
+                request.guard(request.domain)
             if key is None and step != "keyed":
                 key = secrets.read_key(sm, state.secret_id)
                 if key is None:

@@ -58,6 +58,8 @@ def tick(rotation: Rotation, domain: str, regions: tuple[str, ...], now: datetim
         STOPPED: run.stopped,
     }
     for _ in range(len(steps) + 1):  # each step at most once a tick: retired -> idle waits at "not yet"
+        if rotation.guard is not None:  # before each step, at the moment of its act
+            rotation.guard(domain)
         if not steps[state.step]():
             break
     return run.result
@@ -89,6 +91,8 @@ def approve(
         raise InputError(
             say("schedule.approve_not_live", name=report.name, seen=report.summary()), say("schedule.approve_hint")
         )
+    if rotation.guard is not None:
+        rotation.guard(domain)
     if dry_run:
         return state
     if confirm is not None:

@@ -6,6 +6,7 @@ verdict and the retirement are in :mod:`byodkim.rollout.schedule_switch`.
 
 from __future__ import annotations
 
+import json
 import logging
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -19,7 +20,7 @@ from byodkim.dkim.names import record_name
 from byodkim.dnscheck.check import check
 from byodkim.dnscheck.judge import AMBIGUOUS, DIFFERENT, MALFORMED, PRIVATE, REVOKED, Check
 from byodkim.errors import ByodkimError
-from byodkim.messages import Said, render, say
+from byodkim.messages import Said, carried, render, said_again, say
 from byodkim.rollout import schedule_dns
 from byodkim.rollout.keyage import key_age
 from byodkim.rollout.schedule_state import (
@@ -34,6 +35,7 @@ from byodkim.rollout.schedule_state import (
 )
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from datetime import datetime
 
     from byodkim.aws.session import Aws
@@ -58,6 +60,8 @@ class Rotation:
     servers: tuple[Server, ...] = ()  # the authoritative servers (empty: found from the zone)
     kms_key_id: str | None = None  # the phase-1 key for a new secret (None: found by its alias)
     readers: tuple[str, ...] = ()  # who a new secret's resource policy lets read it
+    # Refuses (raises) while a hand rotation of the domain is under way (the laptop's door sets it).
+    guard: Callable[[str], None] | None = None
 
     def parameter(self, domain: str) -> str:
         """Return the SSM parameter holding ``domain``'s rotation."""
@@ -172,7 +176,11 @@ class Run:
             return self.would(say("schedule.would_stop", server=wrong.server, detail=wrong.detail))
         reason = say("schedule.mistake", name=report.name, server=wrong.server, detail=wrong.detail)
         fix = say("schedule.mistake_fix", name=report.name, domain=self.domain)
-        self.state.stop = {"step": self.state.step, "reason": str(reason), "fix": str(fix), "at": iso(self.now)}
+        # The reason's key and values kept beside its English, so each reader's language can say it again.
+        keyed = json.dumps(carried({"reason": reason}).get("reason"), sort_keys=True)
+        self.state.stop = {
+            "step": self.state.step, "reason": str(reason), "reason_said": keyed, "fix": str(fix), "at": iso(self.now)
+        }  # fmt: skip
         self.state.step = STOPPED
         save(self.aws.client("ssm", self.region), self.rotation.parameter(self.domain), self.state)
         self.notify(
@@ -280,6 +288,10 @@ class Run:
 
     def stopped(self) -> bool:
         """Say why a mistake stopped it and the fix, until a person resumes it (rotate --approve)."""
-        # The fix is said again from its key (in the reader's language); the reason, as recorded (English).
+        # Both said again from their keys (in the reader's language); a reason recorded without its key, as written.
         fix = say("schedule.mistake_fix", name=record_name(self.domain, self.state.new_selector), domain=self.domain)
-        return self.wait(say("schedule.stopped", reason=self.state.stop.get("reason", ""), fix=fix))
+        try:
+            reason = said_again(json.loads(self.state.stop.get("reason_said", "null")))
+        except ValueError:
+            reason = None
+        return self.wait(say("schedule.stopped", reason=reason or self.state.stop.get("reason", ""), fix=fix))
