@@ -411,13 +411,7 @@ def switch_back(
     return say("rotate.back", old=old)
 
 
-_STEP: dict[str, Callable[[RotationRequest, Aws, RotationState, SigningKey | None], SigningKey | None]] = {
-    "keyed": _keyed,
-    "requested": _requested,
-    "published": _published,
-    "switched": _switched,
-    "verified": _verified,
-}
+_STEP = dict(zip(STEPS, (_keyed, _requested, _published, _switched, _verified), strict=True))  # in STEPS' order
 
 
 def _joined(said: list[str]) -> str:
