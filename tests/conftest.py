@@ -9,7 +9,7 @@ import subprocess
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 
 import pytest
 
@@ -282,3 +282,20 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         return _SLOWEST_FIRST.index(name) if name in _SLOWEST_FIRST else len(_SLOWEST_FIRST)
 
     items.sort(key=rank)
+
+
+def fault_campaign() -> Any:
+    """Return benchmarks/faults.py (its DNS log and invariant checker), loaded once: one checker for every test."""
+    import importlib.util
+    import sys
+
+    if "faults_campaign" in sys.modules:
+        return sys.modules["faults_campaign"]
+    path = Path(__file__).resolve().parents[1] / "benchmarks" / "faults.py"
+    spec = importlib.util.spec_from_file_location("faults_campaign", path)
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["faults_campaign"] = module  # dataclasses look their module up by name
+    spec.loader.exec_module(module)
+    return module

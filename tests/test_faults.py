@@ -7,10 +7,8 @@ the invariant is read from the emulator's timeline of what SES signs with.
 from __future__ import annotations
 
 import json
-import sys
 import threading
 import time
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import boto3
@@ -23,10 +21,11 @@ from byodkim.dkim import keys
 from byodkim.dkim.record import DkimRecord
 from byodkim.rollout.phases import PhaseRequest
 from byodkim.rollout.rotate import SwitchStoppedError
-from conftest import Cli, publish_record, remove_record
+from conftest import Cli, fault_campaign, publish_record, remove_record
 
 if TYPE_CHECKING:
     from collections.abc import Callable
+    from pathlib import Path
 
     from byodkim.emulator import Emulator
     from byodkim.local.dns import LocalNameServer
@@ -253,26 +252,13 @@ def test_register_refused_by_the_guard_writes_nothing(
     assert secretstore.read_key(boto3.client("secretsmanager"), "byodkim/dkim/goo.ne.jp/slowdns-1") is None
 
 
-def _campaign_module() -> Any:
-    import importlib.util
-
-    path = Path(__file__).resolve().parents[1] / "benchmarks" / "faults.py"
-    spec = importlib.util.spec_from_file_location("faults_campaign", path)
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["faults_campaign"] = module  # dataclasses look their module up by name
-    spec.loader.exec_module(module)
-    return module
-
-
 # Seeds covering each kind: a held switch with the record removed (rotate, register, phase 7), Ctrl-C,
 # resets and 5xx, throttles on the switch and on its tagging, two regions (rotate and register).
 CAMPAIGN_SEEDS = (5, 7, 14, 25, 31, 44, 73)
 
 
 def test_fault_campaign_never_leaves_ses_on_an_unpublished_key(emulator: Emulator, goo_dns: LocalNameServer) -> None:
-    campaign = _campaign_module()
+    campaign = fault_campaign()
     outcomes = campaign.campaign(CAMPAIGN_SEEDS, emulator, goo_dns)
     assert [o.plan.seed for o in outcomes] == list(CAMPAIGN_SEEDS)
     assert sum(o.plan.injected for o in outcomes) > 40

@@ -23,16 +23,16 @@ import contextlib
 import json
 import random
 import re
-import sys
 import threading
 import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import boto3
 import pytest
+
+from conftest import fault_campaign
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -62,22 +62,6 @@ POLICY: dict[str, str | int] = {
 }
 ALARM_DAYS = 3  # rotation_days + rotation_grace_days
 MAX_DAYS = 12  # a calendar that has not finished by then is stuck: the test says where
-
-
-def _faults() -> Any:
-    """Return benchmarks/faults.py: its DNS log and its checker are the invariant's, not a second copy."""
-    import importlib.util
-
-    if "faults_campaign" in sys.modules:
-        return sys.modules["faults_campaign"]
-    path = Path(__file__).resolve().parents[1] / "benchmarks" / "faults.py"
-    spec = importlib.util.spec_from_file_location("faults_campaign", path)
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["faults_campaign"] = module  # dataclasses look their module up by name
-    spec.loader.exec_module(module)
-    return module
 
 
 @dataclass
@@ -177,7 +161,7 @@ class DnsTeam:
         self.dns = calendar.dns
 
     def publish(self, selector: str, secret_id: str) -> None:
-        code, said = _faults().cli("sandbox", "dns", "publish", "--selector", selector, "--secret-id", secret_id)
+        code, said = fault_campaign().cli("sandbox", "dns", "publish", "--selector", selector, "--secret-id", secret_id)
         assert code == 0, said
         with self.dns.lock:  # logged after BIND answers, as the campaign's DNS team logs it
             self.dns.log.append((time.time(), selector, True))
@@ -185,7 +169,7 @@ class DnsTeam:
     def remove(self, selector: str) -> None:
         with self.dns.lock:  # logged before the update: a gap measured is never too short
             self.dns.log.append((time.time(), selector, False))
-        code, said = _faults().cli("sandbox", "dns", "remove", "--selector", selector)
+        code, said = fault_campaign().cli("sandbox", "dns", "remove", "--selector", selector)
         assert code == 0, said
 
 
@@ -247,7 +231,7 @@ def _run_calendar(calendar: Calendar, rotations: int, *, route53: bool) -> None:
             current["switched"] = now
             calendar.events.append((now, f"SES switched to {current['new']} ({state['step']})"))
         if current and state.get("step") in ("verified", "idle") and current["new"] not in calendar.mails:
-            calendar.mails[current["new"]] = _faults().cli(
+            calendar.mails[current["new"]] = fault_campaign().cli(
                 "send-test",
                 "--domain",
                 DOMAIN,
@@ -315,7 +299,7 @@ def _finish(result: Calendar, started: float) -> None:
     timeline = _control(result.box, "/_byodkim/ses/timeline", {})["timeline"]
     mine = [e for e in timeline if e["name"] == DOMAIN]
     held = [e for e in mine if e["time"] < result.start][-1:] + [e for e in mine if e["time"] >= result.start]
-    result.unsigned = _faults().unsigned_intervals(held, result.dns, result.start, result.end)
+    result.unsigned = fault_campaign().unsigned_intervals(held, result.dns, result.start, result.end)
     result.seconds = time.monotonic() - started
     print(f"\nseed {SEED}; calendar took {result.seconds:.1f} s")  # noqa: T201 - the proof's figures
     for when, what in result.events:
@@ -338,7 +322,7 @@ def route53_calendar() -> Iterator[Calendar]:
         _clock(box, {"pause": True})
         _health_every(box, HEALTH_EVERY)
         result = Calendar(box, start=time.time())
-        result.dns = _faults().Dns(box.dns)
+        result.dns = fault_campaign().Dns(box.dns)
         result.dns.log.append((result.start, first, True))
         with _watching(result):
             _run_calendar(result, 1, route53=True)
@@ -361,7 +345,7 @@ def calendar() -> Iterator[Calendar]:
         _clock(box, {"pause": True})
         _health_every(box, HEALTH_EVERY)
         result = Calendar(box, start=time.time())
-        result.dns = _faults().Dns(box.dns)
+        result.dns = fault_campaign().Dns(box.dns)
         result.dns.log.append((result.start, str(box.deployment.selector), True))  # rehearse published it
         _run_calendar(result, 2, route53=False)
         _finish(result, started)

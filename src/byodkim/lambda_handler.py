@@ -11,15 +11,15 @@ from __future__ import annotations
 import functools
 import logging
 import os
-from typing import Any
+from typing import Any, TypeGuard
 
 from byodkim.aws.errors import translate
 from byodkim.aws.session import Aws
-from byodkim.dmarc.arrival import is_s3_event, on_arrival
+from byodkim.dmarc.arrival import on_arrival
 from byodkim.errors import ByodkimError, InputError
 from byodkim.logs import RedactingFormatter
 from byodkim.messages import carried
-from byodkim.rollout.fanout import consume, is_sqs_event
+from byodkim.rollout.fanout import consume
 from byodkim.rollout.phases import Manager, ManagerConfig, parse_event
 
 log = logging.getLogger("byodkim")
@@ -68,6 +68,18 @@ def _answered(result: dict[str, Any]) -> dict[str, Any]:
     return {"ok": True, **result, **({"messages": said} if said else {})}
 
 
+def _records_from(event: object, source: str) -> TypeGuard[dict[str, Any]]:
+    """Return whether ``event`` is a notification whose every record comes from ``source`` (``aws:s3``, ``aws:sqs``)."""
+    if not isinstance(event, dict):
+        return False
+    records = event.get("Records")
+    return (
+        isinstance(records, list)
+        and bool(records)
+        and all(isinstance(r, dict) and r.get("eventSource") == source for r in records)
+    )
+
+
 def handler(event: object, context: object) -> dict[str, Any]:
     """Run one phase. A bad payload is answered with JSON; a failure of AWS or DNS raises.
 
@@ -77,7 +89,7 @@ def handler(event: object, context: object) -> dict[str, Any]:
     trace goes to the function's log); what the caller got wrong is answered.
     """
     del context
-    if isinstance(event, dict) and is_sqs_event(event):
+    if _records_from(event, "aws:sqs"):
         # A batch of the fleet health check (rollout/fanout.py). Nothing here is answered with
         # {"ok": false}: to the event source mapping that is a success, and the batch would be deleted
         # unchecked. A batch that fails is named in batchItemFailures; anything else raises, and SQS
@@ -85,7 +97,7 @@ def handler(event: object, context: object) -> dict[str, Any]:
         aws = Aws()
         return consume(event, config(), aws, aws.default_region(), os.environ)
     try:
-        if is_s3_event(event):  # a DMARC report stored by SES receiving (docs/dmarc-report.md)
+        if _records_from(event, "aws:s3"):  # a DMARC report stored by SES receiving (docs/dmarc-report.md)
             aws = Aws()
             return {"ok": True, **on_arrival(event, aws.client("s3"), aws.client("cloudwatch"))}
         settings = config()

@@ -12,7 +12,7 @@ selector at a receiver the day its report arrives.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, TypeGuard
+from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote_plus
 
 from byodkim.deployment import METRIC_NAMESPACE
@@ -29,18 +29,6 @@ if TYPE_CHECKING:
 
 RATE = "DmarcDkimAligned"
 MESSAGES = "DmarcMessages"
-
-
-def is_s3_event(event: object) -> TypeGuard[dict[str, Any]]:
-    """Return whether ``event`` is an S3 event notification (every record from ``aws:s3``)."""
-    if not isinstance(event, dict):
-        return False
-    records = event.get("Records")
-    return (
-        isinstance(records, list)
-        and bool(records)
-        and all(isinstance(r, dict) and r.get("eventSource") == "aws:s3" for r in records)
-    )
 
 
 def objects(event: dict[str, Any]) -> list[tuple[str, str]]:

@@ -236,18 +236,6 @@ def send_batches(aws: Aws, region: str, queue_url: str, bodies: list[str]) -> No
             raise AwsError(say("fanout.not_queued", count=len(failed), reason=str(failed[0].get("Message", ""))))
 
 
-def is_sqs_event(event: object) -> bool:
-    """Return whether ``event`` is a batch from an SQS event source mapping."""
-    if not isinstance(event, dict):
-        return False
-    records = event.get("Records")
-    return (
-        isinstance(records, list)
-        and bool(records)
-        and all(isinstance(r, dict) and r.get("eventSource") == "aws:sqs" for r in records)
-    )
-
-
 def consume(
     event: dict[str, Any], config: ManagerConfig, aws: Aws, region: str, env: Mapping[str, str]
 ) -> dict[str, Any]:
