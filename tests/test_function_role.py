@@ -71,7 +71,9 @@ def role_policy(hosted_zone_id: str = "") -> dict[str, Any]:
             properties = resource["Properties"]
             if resource["Type"] == "AWS::IAM::Role":
                 documents = [p["PolicyDocument"] for p in properties["Policies"] if p["PolicyName"] == "dkim-manager"]
-            elif resource["Type"] == "AWS::IAM::Policy" and str(properties["PolicyName"]).startswith("scheduled-rotation"):
+            elif resource["Type"] == "AWS::IAM::Policy" and str(properties["PolicyName"]).startswith(
+                "scheduled-rotation"
+            ):
                 documents = [properties["PolicyDocument"]]
             else:
                 continue
