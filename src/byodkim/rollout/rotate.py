@@ -39,6 +39,7 @@ if TYPE_CHECKING:
     from byodkim.dnscheck.servers import Server
 
 STEPS = ("keyed", "requested", "published", "switched", "verified")
+STATE_FILE = "rotation-{domain}.json"  # in the state folder; the scheduled rotation's guard reads it too
 
 
 @dataclass
@@ -85,7 +86,7 @@ class RotationRequest:
     @property
     def state_file(self) -> Path:
         """Return where this domain's rotation state lives."""
-        return self.state_dir / f"rotation-{self.domain}.json"
+        return self.state_dir / STATE_FILE.format(domain=self.domain)
 
 
 def plan(request: RotationRequest, aws: Aws) -> tuple[RotationState, str | None]:
