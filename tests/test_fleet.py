@@ -508,3 +508,17 @@ def test_two_profiles_of_one_account_share_its_bucket(
     for profile in ("ops", "deploy"):  # one account (the emulator's), two profiles, two sessions
         Aws(profile).client("sesv2", "eu-west-3").list_email_identities()
     assert shared.taken - before == 2  # SES's quota is the account's: both calls came out of one bucket
+
+
+def test_buckets_that_share_the_accounts_rate_start_spread_over_a_slot() -> None:
+    """Consumers started together by their queue do not all call SES in the same instant."""
+    from byodkim.aws import pacing
+
+    waits = []
+    for account in range(40):
+        shared = pacing.bucket(f"shared-{account}", "ap-northeast-1", 0.25, shared=True)
+        waits.append(-shared._tokens / shared.rate)
+    assert all(0.0 <= wait <= 4.0 for wait in waits)
+    assert max(waits) - min(waits) > 2.0  # spread, not one instant
+    alone = pacing.bucket("alone", "ap-northeast-1", 0.25)
+    assert alone.take() == 0.0  # a command alone calls at once

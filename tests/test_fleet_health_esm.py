@@ -15,6 +15,7 @@ import zipfile
 from typing import TYPE_CHECKING, Any
 
 import boto3
+import pytest
 
 from conftest import python_for
 
@@ -37,6 +38,9 @@ def handler(event, context):
 """
 
 
+TIMEOUT = 4  # seconds: a process start and the handler's 0.4 s, with room for a loaded machine
+
+
 def _zip(text: str) -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
@@ -51,7 +55,9 @@ def _mapped_queue(name: str, *, batch: int, concurrency: int) -> tuple[str, str]
     dlq = sqs.create_queue(QueueName=f"{name}-dlq")["QueueUrl"]
     dlq_arn = sqs.get_queue_attributes(QueueUrl=dlq, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
     redrive = json.dumps({"deadLetterTargetArn": dlq_arn, "maxReceiveCount": 2})
-    queue = sqs.create_queue(QueueName=name, Attributes={"VisibilityTimeout": "1", "RedrivePolicy": redrive})[
+    # As short as Lambda allows (the function's timeout), so a failed message comes back soon; no
+    # shorter, or a batch still running is handed out again (Lambda refuses that mapping).
+    queue = sqs.create_queue(QueueName=name, Attributes={"VisibilityTimeout": str(TIMEOUT), "RedrivePolicy": redrive})[
         "QueueUrl"
     ]
     arn = sqs.get_queue_attributes(QueueUrl=queue, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
@@ -62,7 +68,7 @@ def _mapped_queue(name: str, *, batch: int, concurrency: int) -> tuple[str, str]
         Role=role,
         Handler="consumer.handler",
         Code={"ZipFile": _zip(HANDLER)},
-        Timeout=30,
+        Timeout=TIMEOUT,
     )
     boto3.client("lambda").create_event_source_mapping(
         FunctionName=name,
@@ -132,3 +138,29 @@ def test_a_run_that_raises_returns_its_whole_batch_and_batch_size_one_is_one_rec
     deliveries = emulator.control("/_byodkim/event-sources")["deliveries"]
     assert {d["size"] for d in deliveries} == {1}
     assert max(d["concurrent"] for d in deliveries) == 2
+
+
+def test_a_queue_whose_visibility_timeout_is_shorter_than_the_function_timeout_is_refused(emulator: Emulator) -> None:
+    """Lambda's check: the queue would hand a batch out again while the function may still be running it."""
+    python_for("3.12")
+    sqs = boto3.client("sqs")
+    queue = sqs.create_queue(QueueName="esm-short", Attributes={"VisibilityTimeout": "30"})["QueueUrl"]
+    arn = sqs.get_queue_attributes(QueueUrl=queue, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    role = boto3.client("iam").create_role(RoleName="esm-short-role", AssumeRolePolicyDocument="{}")["Role"]["Arn"]
+    lam = boto3.client("lambda")
+    lam.create_function(
+        FunctionName="esm-short",
+        Runtime="python3.12",
+        Role=role,
+        Handler="consumer.handler",
+        Code={"ZipFile": _zip(HANDLER)},
+        Timeout=60,
+    )
+    with pytest.raises(lam.exceptions.InvalidParameterValueException) as refused:
+        lam.create_event_source_mapping(FunctionName="esm-short", EventSourceArn=arn, BatchSize=1)
+    assert refused.value.response["Error"]["Message"] == (
+        "Queue visibility timeout: 30 seconds is less than Function timeout: 60 seconds"
+    )
+    assert lam.list_event_source_mappings(FunctionName="esm-short")["EventSourceMappings"] == []
+    sqs.set_queue_attributes(QueueUrl=queue, Attributes={"VisibilityTimeout": "60"})  # equal is enough
+    assert lam.create_event_source_mapping(FunctionName="esm-short", EventSourceArn=arn, BatchSize=1)["UUID"]

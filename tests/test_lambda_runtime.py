@@ -14,6 +14,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import re
 import time
 import zipfile
 from datetime import UTC, datetime, timedelta
@@ -307,3 +308,58 @@ def test_a_held_clock_stands_still_moves_by_steps_and_maps_what_happened_meanwhi
     assert not clock.paused
     time.sleep(0.05)
     assert clock.now() > held + 30 + 0.05 * SPEED * 0.5  # running again at its speed, from where it stood
+
+
+def test_a_restarted_clock_is_back_on_its_start_line_and_keeps_what_happened_meanwhile() -> None:
+    """The emulator's reset restarts the clock: a test's pauses and days of advance do not leak into the next."""
+    from byodkim.emulator.clock import Clock
+
+    clock = Clock(speed=SPEED)
+    clock.pause()
+    far = clock.advance(40 * 86400)
+    during = time.time()
+    now = clock.restart()
+    assert not clock.paused
+    assert abs(now - (clock.origin + (time.time() - clock.origin) * SPEED)) < 1.0  # the start line, not 40 days on
+    assert clock.emulated(during) == far  # a datapoint stamped while it stood keeps its time
+
+
+SLOW_IMPORT = """
+import time
+time.sleep(2.5)  # a module that is slow to import: the cold start's init, not the handler's time
+
+
+def handler(event, context):
+    if event.get("hang"):
+        time.sleep(30)
+    return {"remaining_ms": context.get_remaining_time_in_millis()}
+"""
+
+
+def test_the_timeout_counts_from_the_handler_and_the_import_is_init_duration(emulator: Emulator) -> None:
+    """As Lambda reports a cold start: a 2.5 s import under a 2 s timeout runs; a handler past it is timed out."""
+    name = "probe-cold"
+    role = boto3.client("iam").create_role(RoleName=f"{name}-role", AssumeRolePolicyDocument="{}")["Role"]["Arn"]
+    boto3.client("logs").create_log_group(logGroupName=f"/aws/lambda/{name}")
+    lam = boto3.client("lambda")
+    lam.create_function(
+        FunctionName=name, Runtime="python3.12", Role=role, Handler="slow.handler",
+        Code={"ZipFile": _zip({"slow.py": SLOW_IMPORT})}, Timeout=2,
+    )  # fmt: skip
+    ran = lam.invoke(FunctionName=name, Payload=b"{}")
+    assert "FunctionError" not in ran
+    assert json.loads(ran["Payload"].read())["remaining_ms"] > 1500  # the import did not spend the handler's time
+    hung = lam.invoke(FunctionName=name, Payload=json.dumps({"hang": True}))
+    assert hung["FunctionError"] == "Unhandled"
+    assert json.loads(hung["Payload"].read()) == {
+        "errorMessage": "Task timed out after 2.00 seconds",
+        "errorType": "Sandbox.Timedout",
+    }
+    runs = [r for r in emulator.control("/_byodkim/invocations")["invocations"] if r["function"] == name]
+    assert [r["init_ms"] >= 2500 for r in runs] == [True, True]
+    assert runs[0]["duration_ms"] < 500
+    assert 2000 <= runs[1]["duration_ms"] < 2500
+    events = boto3.client("logs").filter_log_events(logGroupName=f"/aws/lambda/{name}")["events"]
+    reports = [e["message"] for e in events if e["message"].startswith("REPORT")]
+    assert len(reports) == 2
+    assert all(re.search(r"\tDuration: [\d.]+ ms\tMemory Size: 128 MB\tInit Duration: [\d.]+ ms$", r) for r in reports)

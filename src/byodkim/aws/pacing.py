@@ -88,9 +88,10 @@ class TokenBucket:
         burst: float = 1.0,
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], None] = time.sleep,
+        tokens: float | None = None,
     ) -> None:
         self.rate, self.burst, self._clock, self._sleep = rate, burst, clock, sleep
-        self._tokens, self._stamp = burst, clock()
+        self._tokens, self._stamp = burst if tokens is None else tokens, clock()
         self._lock = threading.Lock()
         self.taken = 0
         self.waited = 0.0
@@ -119,12 +120,19 @@ _BUCKETS: dict[tuple[str, str], TokenBucket] = {}
 _BUCKETS_LOCK = threading.Lock()
 
 
-def bucket(account: str, region: str, rate: float) -> TokenBucket:
-    """Return the process's bucket for ``account`` and ``region``, made at ``rate`` on first use."""
+def bucket(account: str, region: str, rate: float, *, shared: bool = False) -> TokenBucket:
+    """Return the process's bucket for ``account`` and ``region``, made at ``rate`` on first use.
+
+    ``shared``: this process is one of several that split the account's rate between them (the
+    fleet health check's consumers, started together by their queue). Each bucket then starts a
+    random part of a slot in debt instead of full, so their first calls spread over the slot
+    rather than arriving at SES in one instant, where all but one would be throttled.
+    """
     with _BUCKETS_LOCK:
         found = _BUCKETS.get((account, region))
         if found is None or found.rate != rate:
-            found = _BUCKETS[(account, region)] = TokenBucket(rate)
+            start = -random.random() if shared else None  # noqa: S311 - a spread in time, not a secret
+            found = _BUCKETS[(account, region)] = TokenBucket(rate, tokens=start)
         return found
 
 

@@ -49,6 +49,7 @@ class Aws:
     profile: str | None = None
     region: str | None = None
     ses_rate: float | None = None  # SES calls per second per region; None: BYODKIM_SES_RATE or 1
+    ses_shared: bool = False  # one of several invocations splitting the account's rate (pacing.bucket)
     _lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False, compare=False)
     _clients: dict[tuple[str, str], Any] = field(default_factory=dict, init=False, repr=False, compare=False)
 
@@ -116,10 +117,10 @@ class Aws:
                 if service == "sesv2":
                     from byodkim.aws import pacing
 
-                    rate, region_name = pacing.rate_from(self.ses_rate), name
+                    rate, region_name, shared = pacing.rate_from(self.ses_rate), name, self.ses_shared
 
                     def find() -> pacing.TokenBucket:
-                        return pacing.bucket(self._payer(), region_name, rate)
+                        return pacing.bucket(self._payer(), region_name, rate, shared=shared)
 
                     pacing.install(cached, find)
                 self._clients[(service, name)] = cached

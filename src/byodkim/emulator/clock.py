@@ -67,6 +67,19 @@ class Clock:
             speed = self._segments[-1][2]
         return self._change(max(0.0, seconds), speed)
 
+    def restart(self) -> float:
+        """Return to the start line (origin, speed) from now on, undoing every pause and advance.
+
+        A reset between tests uses it: a test that held the clock still or moved it on by days
+        must not leave the next test living on its date.
+        """
+        real = time.time()
+        with self._lock:
+            start = max(real, self._segments[-1][0])
+            now = self.origin + (start - self.origin) * self.speed
+            self._segments.append((start, now, self.speed))
+        return now
+
     def _change(self, jump: float, speed: float) -> float:
         real = time.time()
         now = self.emulated(real) + jump

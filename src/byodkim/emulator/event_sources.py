@@ -16,7 +16,9 @@ without it). After the run:
 - a message received ``maxReceiveCount`` times moves to the dead-letter queue (moto's receive
   does that, as SQS does, when the message would be received once more).
 
-Visibility timeouts run on real time (moto's); the emulator's accelerated clock does not touch them.
+Visibility timeouts run on real time (moto's); the emulator's accelerated clock does not touch them. As
+Lambda does, a mapping is refused when the queue's visibility timeout is shorter than the function's
+timeout (a batch still running would be handed out again).
 """
 
 from __future__ import annotations
@@ -51,12 +53,37 @@ def install() -> None:
         return
 
     def create(self: LambdaBackend, spec: dict[str, Any]) -> Any:  # noqa: ANN401 - moto's mapping
+        _refuse_short_visibility(self, spec)
         mapping = original(self, spec)
         _detach(mapping)
         return mapping
 
     create.byodkim_polled = True  # type: ignore[attr-defined]
     LambdaBackend.create_event_source_mapping = create  # type: ignore[method-assign]
+
+
+def _refuse_short_visibility(backend: Any, spec: dict[str, Any]) -> None:  # noqa: ANN401 - moto's backend
+    """Refuse a mapping whose queue would hand a batch out again while the function may still run it.
+
+    Lambda's own check, in its words ("Queue visibility timeout: 30 seconds is less than Function
+    timeout: 60 seconds"); moto creates the mapping anyway, and the batch is then run twice.
+    """
+    from moto.awslambda.exceptions import InvalidParameterValueException
+    from moto.sqs.models import sqs_backends
+
+    arn = str(spec.get("EventSourceArn", ""))
+    if ":sqs:" not in arn:
+        return
+    queues: list[Any] = list(sqs_backends[backend.account_id][backend.region_name].queues.values())
+    queue = next((q for q in queues if q.queue_arn == arn), None)
+    function = backend.get_function(spec.get("FunctionName", ""))
+    if queue is None or function is None:
+        return  # moto's own refusal names what is missing
+    visibility, timeout = int(queue.visibility_timeout), int(function.timeout)
+    if visibility < timeout:
+        raise InvalidParameterValueException(
+            f"Queue visibility timeout: {visibility} seconds is less than Function timeout: {timeout} seconds"
+        )
 
 
 def _detach(mapping: Any) -> None:  # noqa: ANN401 - moto's EventSourceMapping

@@ -14,6 +14,7 @@ import contextlib
 import importlib
 import json
 import logging
+import os
 import socket
 import sys
 import threading
@@ -114,7 +115,13 @@ class _LambdaFormatter(logging.Formatter):
 
 
 def main() -> None:
-    """Run one invocation as described by the JSON spec in ``argv[1]``."""
+    """Run one invocation as described by the JSON spec in ``argv[1]``.
+
+    As Lambda splits a cold run: the init (the interpreter, the bridges, importing the handler's
+    module, layers included) is timed apart from the invoke, and the function's timeout counts
+    from the handler's call, so an import that is slow here (a process per run, a loaded machine)
+    is reported as Init Duration and does not eat the handler's time.
+    """
     spec = json.loads(sys.argv[1])
     for port, protocol, path in spec.get("bridges", []):
         (_bridge_tcp if protocol == "tcp" else _bridge_udp)(int(port), path)
@@ -125,8 +132,14 @@ def main() -> None:
     event = json.loads(sys.stdin.read() or "{}")
     module_name, _, function_name = spec["handler"].rpartition(".")
     outcome: dict[str, Any]
+    written = threading.Lock()  # the result is written once: by the run, or by the timeout
+    invoked: float | None = None
     try:
         function = getattr(importlib.import_module(module_name), function_name)
+        invoked = time.monotonic()
+        watchdog = threading.Timer(float(spec["timeout"]), _time_out, args=(spec, written))
+        watchdog.daemon = True
+        watchdog.start()
         outcome = {"result": function(event, Context(spec))}
         json.dumps(outcome)  # Lambda serialises the result; what cannot be is an error
     except Exception as exc:  # noqa: BLE001 - every error is the function's, reported as Lambda does
@@ -140,9 +153,24 @@ def main() -> None:
                 "stackTrace": [line.rstrip("\n") for line in traceback.format_tb(exc.__traceback__)],
             }
         }
+    outcome["durationMs"] = 0.0 if invoked is None else (time.monotonic() - invoked) * 1000
+    _write(spec, written, outcome)
+
+
+def _write(spec: dict[str, Any], written: threading.Lock, outcome: dict[str, Any]) -> None:
+    if not written.acquire(blocking=False):
+        time.sleep(60)  # the timeout is writing its answer and ends the process
     sys.stdout.flush()
     with open(spec["result"], "w", encoding="utf-8") as out:  # noqa: PTH123 - stdlib-only, no pathlib needed
         json.dump(outcome, out)
+
+
+def _time_out(spec: dict[str, Any], written: threading.Lock) -> None:
+    """End the run as Lambda does at the function's timeout: the handler is not asked, the process goes."""
+    timeout = float(spec["timeout"])
+    error = {"errorMessage": f"Task timed out after {timeout:.2f} seconds", "errorType": "Sandbox.Timedout"}
+    _write(spec, written, {"error": error, "durationMs": timeout * 1000})
+    os._exit(0)
 
 
 if __name__ == "__main__":

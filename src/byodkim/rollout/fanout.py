@@ -13,10 +13,10 @@ The arithmetic, all in one place (:class:`Pace`):
   more invocation (the planner; phase 7 and rotations when they run) may call SES at once, so each
   invocation paces itself at ``rate / (concurrency + 1)``: together they never exceed the rate.
 - Per period, the consumers together read at most ``rate x period x concurrency / (concurrency + 1)
-  x USE`` identities per region (``USE`` leaves room for throttling retries and for status changes
-  read out of turn). The list calls come off that first. A fleet of ``D`` domain-regions per region
-  is then fully read in ``cycle = ceil(D / reads per period)`` periods: each domain at least every
-  ``cycle x period`` (:attr:`Pace.full_read_hours`).
+  x USE`` identities per region (``USE`` leaves each consumer time for its DNS checks, a cold
+  start, throttling retries and status changes read out of turn). The list calls come off that
+  first. A fleet of ``D`` domain-regions per region is then fully read in ``cycle = ceil(D / reads
+  per period)`` periods: each domain at least every ``cycle x period`` (:attr:`Pace.full_read_hours`).
 - A batch holds at most ``batch_reads`` full reads per region (the reads at the pace fill at most
   ``BATCH_SHARE`` of the function's time limit) and at most ``MAX_BATCH_DOMAINS`` domains (the DNS
   checks, eight at a time, with time for a dead name server's timeouts).
@@ -51,7 +51,11 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-USE = 0.8  # the share of SES's rate the plan spends; the rest absorbs retries and out-of-turn reads
+# The share of the consumers' SES rate the plan spends on turns. The rest is each consumer's time for
+# what is not a paced read (its DNS checks, a cold start, throttling retries, changes read out of turn)
+# and room in the account for what else calls SES: operators' commands, phase 7, a rotation. At 0.8 a
+# consumer had 20% of its time for all of that and fell behind its period (docs/performance.md).
+USE = 0.65
 BATCH_SHARE = 0.5  # the share of the function's time limit a batch's planned SES reads may take
 MAX_BATCH_DOMAINS = 100  # DNS checks per batch: 100 / 8 threads x a 2 s timeout stays under 30 s
 LIST_PAGE = 1000  # ListEmailIdentities' largest page
@@ -153,7 +157,7 @@ class FleetPlanner:
     def plan(self, specs: list[DomainSpec], period: float) -> dict[str, Any]:
         """Queue the fleet's batches for this period and return what was planned."""
         pace = pace_of(self.config, self.env, period)
-        aws = replace(self.aws, ses_rate=pace.per_invocation)
+        aws = replace(self.aws, ses_rate=pace.per_invocation, ses_shared=True)
         regions = list(dict.fromkeys(r for spec in specs for r in spec.regions))
         listed = {region: list_identities(aws, region) for region in regions}
         per_region = max((sum(1 for s in specs if r in s.regions) for r in regions), default=1)
@@ -251,7 +255,7 @@ def consume(
             if not isinstance(body, dict) or body.get("v") != BODY_VERSION:
                 raise ValueError("not a health batch")  # noqa: TRY301 - one path for every bad body
             pace = pace_of(config, env, DEFAULT_PERIOD)
-            paced = replace(aws, ses_rate=pace.per_invocation)
+            paced = replace(aws, ses_rate=pace.per_invocation, ses_shared=True)
             done.append(BatchCheck(config, paced, region).run_batch(body))
         except Exception:
             log.exception("health batch %s failed", ident)
