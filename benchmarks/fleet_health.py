@@ -189,8 +189,9 @@ def report(
     within = sum(1 for p in last if p >= first)
     print(f"last full read within the last cycle (periods {first}-{len(per_period) - 1}): {within}/{want} "
           f"domain-regions ({'yes' if within == want else 'NO'})")  # fmt: skip
-    deleted = sum(1 for d in injected.get("deleted", []) if state[d].get(REGIONS[1]) == "not activated")
-    removed = sum(1 for d in injected.get("removed", []) if all(state[d].get(r) == "record gone" for r in REGIONS))
+    deleted = sum(1 for d in injected.get("deleted", []) if state.get(d, {}).get(REGIONS[1]) == "not activated")
+    gone = [d for d in injected.get("removed", []) if all(state.get(d, {}).get(r) == "record gone" for r in REGIONS)]
+    removed = len(gone)
     print(f"status changes seen within one period: {deleted}/{INJECTED} deletions, "
           f"{removed}/{INJECTED} record removals")  # fmt: skip
     failures = sum(len((r.get("result") or {}).get("batchItemFailures", [])) for r in batches)
@@ -209,6 +210,9 @@ def report(
           f"most at once {most} (cap {concurrency})")  # fmt: skip
     print(f"each period's checks done before the next planner run: {on_time(planners, batches, speed)}")
     print(f"SES throttled by the emulator: {config['ses_throttled']}")
+    if os.environ.get("BENCH_DEBUG"):
+        slow = max(batches, key=lambda r: r["duration_ms"])
+        print(slow["log"][-6000:])
     for run in [r for r in everything if r["error"]][:3]:
         print(f"  error: {run['source']}: {json.dumps(run['error'])[:300]}")
     dlq = boto3.client("sqs", region_name=REGIONS[0]).get_queue_url(QueueName=f"{PROJECT}-health-dlq")["QueueUrl"]

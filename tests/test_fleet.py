@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import random
 import shutil
 import signal
 import subprocess
@@ -522,3 +523,32 @@ def test_buckets_that_share_the_accounts_rate_start_spread_over_a_slot() -> None
     assert max(waits) - min(waits) > 2.0  # spread, not one instant
     alone = pacing.bucket("alone", "ap-northeast-1", 0.25)
     assert alone.take() == 0.0  # a command alone calls at once
+
+
+def test_a_throttled_call_backs_off_in_slots_of_the_accounts_rate(monkeypatch: pytest.MonkeyPatch) -> None:
+    """At SES's default 1 call/s a slot is 1 s; where the account's rate is 10/s the same backoff is a tenth."""
+    from byodkim.aws import pacing
+
+    monkeypatch.setattr(random, "uniform", lambda _low, high: high)  # each jitter's ceiling
+
+    class Http:
+        status_code = 429
+
+    def ceilings(slot: float | None) -> list[float]:
+        client = boto3.client("sesv2", region_name="ap-northeast-1", aws_access_key_id="k", aws_secret_access_key="s")  # noqa: S106 - no call is made
+        pacing.install(client, lambda: TokenBucket(1000.0), slot)
+        operation = client.meta.service_model.operation_model("GetEmailIdentity")
+        request: dict[str, object] = {}
+        found = []
+        for attempt in range(1, 8):
+            _, delay = client.meta.events.emit_until_response(  # type: ignore[attr-defined]
+                "needs-retry.sesv2.GetEmailIdentity",
+                response=(Http(), {"Error": {"Code": "TooManyRequestsException"}}),
+                caught_exception=None, operation=operation, request_dict=request, attempts=attempt,
+            )  # fmt: skip
+            found.append(delay)
+        return found
+
+    assert ceilings(None) == [0.5, 1.0, 2.0, 4.0, 8.0, 16.0, 20.0]  # doubling to the 20 s cap
+    assert ceilings(1.0) == [0.5, 1.0, 2.0, 4.0, 8.0, 16.0, 20.0]
+    assert ceilings(0.1) == pytest.approx([0.05, 0.1, 0.2, 0.4, 0.8, 1.6, 2.0])

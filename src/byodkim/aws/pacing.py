@@ -185,10 +185,14 @@ def precondition(operations: frozenset[str], check: Callable[[], None]) -> Itera
         _PRECONDITION.reset(token)
 
 
-def install(client: Any, find: Callable[[], TokenBucket]) -> None:  # noqa: ANN401 - any boto3 client
+def install(client: Any, find: Callable[[], TokenBucket], slot: float | None = None) -> None:  # noqa: ANN401
     """Pace every attempt of ``client`` through the bucket ``find`` returns; retry throttled and failed calls.
 
     ``find`` runs at the first call (it may ask STS whose account this is), then is remembered.
+    ``slot``: for a bucket holding a share of the account's rate, the seconds of one call at the
+    account's rate. A throttle then costs the bucket one such slot (not one of its own, which is
+    several: every consumer would pay for the whole account's excess), and the backoff is counted
+    in slots (1 s at SES's default rate), so a retry waits as long in SES's terms at any rate.
     """
     service = client.meta.service_model.service_id.hyphenize()
     region = client.meta.region_name
@@ -220,8 +224,9 @@ def install(client: Any, find: Callable[[], TokenBucket]) -> None:  # noqa: ANN4
             counts["throttle"] += 1
             if counts["throttle"] > THROTTLE_ATTEMPTS:
                 return None
-            bucket_of_client().push_back()
-            ceiling = min(BACKOFF_CAP, BACKOFF_BASE * 2 ** (counts["throttle"] - 1))
+            paced = bucket_of_client()
+            paced.push_back(1.0 if slot is None else paced.rate * slot)
+            ceiling = min(BACKOFF_CAP, BACKOFF_BASE * 2 ** (counts["throttle"] - 1)) * (slot or 1.0)
             delay = random.uniform(0, ceiling)  # noqa: S311 - jitter
             attempt, seconds = (counts["throttle"], THROTTLE_ATTEMPTS), f"{delay:.1f}"
             progress.info(say("pacing.throttled", operation=operation.name, region=region, attempt=attempt[0],

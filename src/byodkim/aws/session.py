@@ -122,7 +122,8 @@ class Aws:
                     def find() -> pacing.TokenBucket:
                         return pacing.bucket(self._payer(), region_name, rate, shared=shared)
 
-                    pacing.install(cached, find)
+                    # Shared: the rate is this invocation's share; throttles cost slots of the account's rate.
+                    pacing.install(cached, find, 1.0 / pacing.rate_from(None) if shared else None)
                 self._clients[(service, name)] = cached
         return cached
 
