@@ -213,3 +213,69 @@ def test_register_lines_in_both_languages() -> None:
         "続けるには レコードを公開し、`byodkim verify` で確認してから再実行するか、--force を指定してください"
     )
     assert region_line(RegionResult("us-east-1", "would create", ok=True), "ja") == "us-east-1: 作成予定"
+
+
+def _language_tables(source: str) -> list[int]:
+    """Return the lines of texts kept by language: dict literals keyed ``en`` and ``ja`` whose values are str or dicts of str."""
+
+    def text(node: ast.expr | None) -> bool:
+        if isinstance(node, ast.Constant | ast.JoinedStr):
+            return isinstance(node, ast.JoinedStr) or isinstance(node.value, str)
+        # An empty one is a table about to be filled (``TEXT["ja"]["key"] = ...``): a table all the same.
+        return isinstance(node, ast.Dict) and all(text(value) for value in node.values)
+
+    found: set[int] = set()
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Dict):
+            pairs = {
+                key.value: value
+                for key, value in zip(node.keys, node.values, strict=True)
+                if isinstance(key, ast.Constant)
+            }
+        elif isinstance(node, ast.Assign) and text(node.value):
+            # A text put in by language afterwards: ``TEXT["ja"]["key"] = "..."``.
+            parts = [part for target in node.targets for part in ast.walk(target) if isinstance(part, ast.Subscript)]
+            if any(isinstance(part.slice, ast.Constant) and part.slice.value in ("en", "ja") for part in parts):
+                found.add(node.lineno)
+            continue
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "dict":
+            pairs = {word.arg: word.value for word in node.keywords if word.arg}
+        else:
+            continue
+        if {"en", "ja"} <= pairs.keys() and text(pairs["en"]) and text(pairs["ja"]):
+            found.add(node.lineno)
+    return sorted(found)
+
+
+def test_no_module_keeps_a_text_table_of_its_own() -> None:
+    """Texts by language live in the catalogue (messages/, and the CLI's cli/catalogue.py), nowhere else."""
+    tables = [
+        f"{relative}:{line}"
+        for path in sorted(PACKAGE.rglob("*.py"))
+        if not (relative := path.relative_to(PACKAGE).as_posix()).startswith("messages/")
+        and relative != "cli/catalogue.py"
+        for line in _language_tables(path.read_text(encoding="utf-8"))
+    ]
+    assert tables == []
+
+
+@pytest.mark.parametrize(
+    ("source", "lines"),
+    [
+        ('HEADING = {"en": "DMARC evidence", "ja": "DMARC の証拠"}', [1]),
+        ('TEXT = {\n    "en": {"title": "Stacks"},\n    "ja": {"title": "スタック"},\n}', [1]),
+        ('WORDS = dict(en="yes", ja="はい")', [1]),
+        ('LINE = {"ja": f"{n} 件", "en": f"{n} items", "de": "x"}', [1]),
+        # One step off each: one language only, values that are not texts, tuples, a key that is a variable.
+        ('HEADING = {"en": "DMARC evidence"}', []),
+        ('WIDTH = {"en": 1, "ja": 2}', []),
+        ('TEXT = {"en": {}, "ja": {}}', [1]),
+        ('TEXT["ja"]["next"] = "次の作業"', [1]),
+        ('TEXT[lang]["next"] = "Next step"', []),
+        ('shown["ja"] = 3', []),
+        ('PAIRS = {"en": ("a", "b"), "ja": ("c", "d")}', []),
+        ('CHOICE = ("en", "ja")', []),
+    ],
+)
+def test_a_text_table_is_found_and_nothing_else(source: str, lines: list[int]) -> None:
+    assert _language_tables(source) == lines

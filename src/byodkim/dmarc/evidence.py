@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from byodkim.dmarc.memo import TEXTS, domain_lines, in_language
+from byodkim.dmarc.memo import domain_lines, in_language
 from byodkim.dmarc.model import FileError
 from byodkim.dmarc.sources import read_paths
 from byodkim.dmarc.summary import Summariser
+from byodkim.messages import text_of
 from byodkim.text import display_width
 
 if TYPE_CHECKING:
@@ -16,8 +17,6 @@ if TYPE_CHECKING:
     from byodkim.dmarc.sources import S3Reader
     from byodkim.dmarc.summary import Summary
     from byodkim.dmarc.tally import Request
-
-HEADING = {"en": "DMARC evidence (receivers' aggregate reports)", "ja": "DMARC の証拠 (受信者の集約レポート)"}
 
 
 def gather(paths: Sequence[str], request: Request, s3: S3Reader | None = None) -> tuple[Summary, list[FileError]]:
@@ -34,17 +33,18 @@ def gather(paths: Sequence[str], request: Request, s3: S3Reader | None = None) -
 
 def section(summary: Summary, errors: list[FileError], fmt: str, lang: str) -> str:
     """Return the memo's DMARC section (text or Markdown): per domain, its totals, the selector and the verdict."""
-    words = TEXTS[lang]
     markdown = fmt in ("md", "markdown")
-    title = HEADING[lang]
+    title = text_of("dmarc.evidence", lang)
     lines = ["## " + title, ""] if markdown else [title, "-" * display_width(title)]
     item = "- " if markdown else "  "
     for domain in summary.domains:
         head, *body = domain_lines(domain, summary.request.selectors, lang, brief=True)
         lines += [f"{item}{head}", *(f"{'  - ' if markdown else '    '}{line}" for line in body)]
     if not summary.domains:
-        lines.append(f"{item}{words['nothing']}")
-    lines += [f"{item}{words['error'].format(file=e.file, error=in_language(e, lang))}" for e in errors]
+        lines.append(item + text_of("dmarc.memo.nothing", lang))
+    lines += [
+        f"{item}{text_of('dmarc.memo.error', lang).format(file=e.file, error=in_language(e, lang))}" for e in errors
+    ]
     return "\n".join(lines) + "\n"
 
 

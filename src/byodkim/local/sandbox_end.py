@@ -26,9 +26,9 @@ def dmarc_fix(rollout: Rollout) -> str:
 
 def without_next_step(text: str, lang: str) -> str:
     """Return the report without its "Next step" section."""
-    from byodkim.rollout.memo import TEXT
+    from byodkim.messages import text_of
 
-    cut = text.find(f"\n{TEXT[lang]['next']}\n")
+    cut = text.find(f"\n{text_of('memo.next', lang)}\n")
     return text if cut < 0 else text[:cut].rstrip() + "\n"
 
 

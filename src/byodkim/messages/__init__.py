@@ -124,6 +124,7 @@ def catalogue() -> dict[str, tuple[str, str]]:
 _CATALOGUE: dict[str, tuple[str, str]] | None = None
 # The tables, one module each under byodkim.messages, one per line so branches adding one merge cleanly.
 TABLES = (
+    "dmarc_memo",
     "dns",
     "failures",
     "fanout",
@@ -132,8 +133,11 @@ TABLES = (
     "keywatch",
     "launch",
     "mail",
+    "memo",
     "names",
+    "preflight_memo",
     "reporting",
+    "request_body",
     "rollout",
     "rotation",
     "rotation_guard",

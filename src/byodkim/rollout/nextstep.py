@@ -1,8 +1,8 @@
 """The one source of next steps: from a rollout's state, what to do and the command that does it.
 
 Returned as a message key with its values, so the same step reads right in English and
-Japanese, and nothing is mutated on the way. The wording is the view's (:mod:`memo`): this
-module decides, it never phrases.
+Japanese, and nothing is mutated on the way. The wording is the catalogue's (``memo.KEY``,
+:mod:`byodkim.messages.memo`): this module decides, it never phrases.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class Phrase:
-    """A message key and the values it is formatted with."""
+    """A message key (``memo.KEY`` in the catalogue) and the values it is formatted with."""
 
     key: str
     values: dict[str, str] = field(default_factory=dict)
