@@ -20,7 +20,7 @@ from byodkim.cli.options import prefix
 from byodkim.dkim import keys
 from byodkim.dkim.record import DkimRecord
 from byodkim.rollout.phases import PhaseRequest
-from byodkim.rollout.rotate import SwitchStoppedError
+from byodkim.rollout.switch_back import SwitchStoppedError
 from conftest import Cli, fault_campaign, publish_record, remove_record
 
 if TYPE_CHECKING:

@@ -35,7 +35,7 @@ from byodkim.rollout.health import HealthCheck, put_metric
 
 # Re-exported: the handler, the CLI and the sandbox import it from here (its public path).
 from byodkim.rollout.manager_config import ManagerConfig as ManagerConfig  # noqa: PLC0414, TC001
-from byodkim.rollout.rotate import SwitchStoppedError, undo_unpublished
+from byodkim.rollout.switch_back import SwitchStoppedError, undo_unpublished
 
 if TYPE_CHECKING:
     from byodkim.aws.ses import RegionResult, RegionStatus

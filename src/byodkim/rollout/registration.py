@@ -163,7 +163,7 @@ class Registrar:
         it are not switched and those switched before it go back to their previous key.
         """
         from byodkim.aws.ses import UNPUBLISHED, Registration, register
-        from byodkim.rollout.rotate import undo_unpublished
+        from byodkim.rollout.switch_back import undo_unpublished
 
         plan, key = self._plans.get(spec), self._stored.get(spec)
         request = Registration(spec.domain, spec.selector, key.key, spec.regions, force=self.request.force)

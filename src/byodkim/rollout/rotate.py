@@ -8,7 +8,6 @@ step is written to a state file (never key material), so an interrupted rotation
 
 from __future__ import annotations
 
-import functools
 import json
 import logging
 from dataclasses import asdict, dataclass, field
@@ -20,7 +19,7 @@ from byodkim.aws import secrets
 from byodkim.aws.errors import keyed
 from byodkim.aws.guards import live_check, read_statuses, ses_statuses
 from byodkim.aws.ses import RECORD_WENT, UNPUBLISHED, Registration, register
-from byodkim.deployment import DKIM_WINDOW_SECONDS, SECRET_PREFIX, secret_id
+from byodkim.deployment import DKIM_WINDOW_SECONDS
 from byodkim.dkim.names import record_name
 from byodkim.dkim.record import DkimRecord
 from byodkim.dkim.request import RequestFields, render_request
@@ -29,11 +28,11 @@ from byodkim.dnscheck.judge import Check
 from byodkim.dnscheck.wait import Paced, Waited, wait
 from byodkim.errors import ByodkimError, InputError
 from byodkim.messages import render, say
+from byodkim.rollout.switch_back import SwitchStoppedError, switch_back, undo_unpublished
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from byodkim.aws.ses import RegionResult
     from byodkim.aws.session import Aws
     from byodkim.dkim.keys import SigningKey
     from byodkim.dnscheck.servers import Server
@@ -290,10 +289,6 @@ def _restart_failed(request: RotationRequest, aws: Aws, key: SigningKey) -> None
         )
 
 
-class SwitchStoppedError(ByodkimError):
-    """A switch of SES was refused at an attempt, or undone, because the new record was not live."""
-
-
 def _register_once_live(
     request: RotationRequest,
     aws: Aws,
@@ -337,84 +332,4 @@ def _switch_back(request: RotationRequest, aws: Aws, regions: tuple[str, ...]) -
     return switch_back(request.domain, state.old_selector, regions, aws, request.servers, home=request.regions[0])
 
 
-SWITCHED = frozenset({"updated", "created"})
-
-
-def undo_unpublished(
-    domain: str,
-    results: list[RegionResult],
-    aws: Aws,
-    servers: tuple[Server, ...],
-    *,
-    old: str | None = None,
-    prefix: str = SECRET_PREFIX,
-) -> str:
-    """After a guarded switch, leave no region on the new key if its record went in any; say what happened.
-
-    The rule (docs/rotate.md): once the new record is found gone in one region, every region this
-    switch changed goes back to its previous key (``old``, else the one SES held there), whose
-    record is checked live first: the regions switched before it passed their check, but the
-    record has gone since. Regions after it were not switched (:func:`register` stops there).
-    Returns "" when the record never went, or when no region was changed.
-    """
-    if not any(r.action in RECORD_WENT for r in results):
-        return ""
-    groups: dict[str | None, list[str]] = {}
-    for result in results:
-        if result.action == UNPUBLISHED or (result.action in SWITCHED and result.ok):
-            groups.setdefault(old or result.previous, []).append(result.region)
-            result.ok = False
-    said: list[str] = []
-    for previous, regions in groups.items():
-        if previous is None:
-            # A new identity (or one on Easy DKIM before): no key of the domain's own to go back to.
-            said.append(say("rotate.no_previous", regions=", ".join(regions)))
-        else:
-            # Several regions in play: name the ones switched back, which may not be the one the record went in.
-            # The keys' secrets live in the first region of the request (register and rotate store them there).
-            home, named = results[0].region, len(results) > 1
-            said.append(switch_back(domain, previous, tuple(regions), aws, servers, prefix, named=named, home=home))
-    for result in results:
-        if result.action in SWITCHED and not result.ok:
-            result.detail = say("rotate.went_elsewhere", said=_joined(said))
-    return _joined(said)
-
-
-def switch_back(
-    domain: str,
-    old: str,
-    regions: tuple[str, ...],
-    aws: Aws,
-    servers: tuple[Server, ...],
-    prefix: str = SECRET_PREFIX,
-    *,
-    named: bool = False,
-    home: str | None = None,
-) -> str:
-    """Register ``old`` (its key from Secrets Manager) again in ``regions``, once its record is live; say what happened.
-
-    For a switch whose new record went away as it landed: SES goes back to a key that is published.
-    """
-    where = secret_id(domain, old, prefix)
-    old_key = secrets.read_key(aws.client("secretsmanager", home or regions[0]), where)
-    if old_key is None:
-        return say("rotate.old_secret_gone", secret=where)
-    back = register(
-        Registration(domain, old, old_key, regions, require_live=True),
-        aws,
-        live_check(domain, old, old_key.public, servers),
-    )
-    failed = [r for r in back if not r.ok]
-    if failed:
-        return say("rotate.back_failed", old=old, regions=", ".join(f"{r.region} ({r.detail})" for r in failed))
-    if named or len(regions) > 1:
-        return say("rotate.back_in", old=old, regions=", ".join(regions))
-    return say("rotate.back", old=old)
-
-
 _STEP = dict(zip(STEPS, (_keyed, _requested, _published, _switched, _verified), strict=True))  # in STEPS' order
-
-
-def _joined(said: list[str]) -> str:
-    """Return several things said as one line (a region's own line, then the next), each keyed for its language."""
-    return functools.reduce(lambda first, then: say("rotate.then", first=first, then=then), said) if said else ""

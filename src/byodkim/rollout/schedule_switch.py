@@ -19,8 +19,8 @@ from byodkim.dkim.names import record_name
 from byodkim.errors import ByodkimError
 from byodkim.messages import say
 from byodkim.rollout import schedule_dns
-from byodkim.rollout.rotate import switch_back, undo_unpublished
 from byodkim.rollout.schedule_state import IDLE, REQUESTED, SWITCHED, VERIFIED, day, iso
+from byodkim.rollout.switch_back import switch_back, undo_unpublished
 
 if TYPE_CHECKING:
     from byodkim.dnscheck.check import Report
