@@ -318,7 +318,7 @@ def phase_7(dns: Dns) -> tuple[int, str]:
     (the schedule runs it again); 2 for a failure (raised: Lambda counts it, the schedule runs it again).
     """
     from byodkim.aws.session import Aws
-    from byodkim.rollout.phases import Manager, ManagerConfig, PhaseRequest
+    from byodkim.function.phases import Manager, ManagerConfig, PhaseRequest
 
     env = {"PROJECT_NAME": "aws-ses-migration", "ENVIRONMENT": "prod", "DOMAIN_NAME": DOMAIN}
     config = ManagerConfig.from_environment({**env, "NAMESERVERS": dns.server.spec})

@@ -33,7 +33,7 @@ from byodkim.aws.secrets import read_public_key
 from byodkim.dkim.record import DkimRecord
 from byodkim.emulator import Emulator
 from byodkim.local.dns import LocalNameServer, zone_text
-from byodkim.rollout.fleet import cores
+from byodkim.workflows.units import cores
 
 REPO = Path(__file__).resolve().parents[1]
 SELECTOR = "gooid-21-pro-20250912-1"
@@ -70,8 +70,8 @@ def ses_calls(emulator: Emulator, since: int) -> list[dict[str, str]]:
 def keygen_speed(folder: Path, count: int) -> None:
     """Print keys per second for ``keygen --all``'s work on one thread, then on every core."""
     from byodkim.deployment import DomainSpec
-    from byodkim.rollout.fleet import Run, Unit
-    from byodkim.rollout.fleetops import KeygenWork
+    from byodkim.workflows.unit_work import KeygenWork
+    from byodkim.workflows.units import Run, Unit
 
     specs = [DomainSpec(f"k{i:04d}.fleet.example", SELECTOR, ()) for i in range(count)]
     for workers in (1, cores()):

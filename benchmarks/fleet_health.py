@@ -45,8 +45,8 @@ from byodkim.aws.secrets import describe_key
 from byodkim.dkim.keys import generate
 from byodkim.dkim.record import DkimRecord, quote_strings
 from byodkim.emulator import Emulator
+from byodkim.function.fanout import Pace
 from byodkim.local.dns import LocalNameServer, zone_text
-from byodkim.rollout.fanout import Pace
 
 REGIONS = ("ap-northeast-1", "us-east-1")
 SELECTOR = "gooid-21-pro-20261205-1"

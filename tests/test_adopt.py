@@ -28,7 +28,7 @@ from byodkim.deployment import STACKS
 from byodkim.dkim import keys
 from byodkim.emulator.changesets import describe_change
 from byodkim.local.sandbox import Sandbox, SandboxOptions, running, sceptre_dir
-from byodkim.rollout.preflight import ResourceChange, classify, physical_names, read_changes
+from byodkim.workflows.preflight import ResourceChange, classify, physical_names, read_changes
 from conftest import require_tool
 
 if TYPE_CHECKING:
@@ -480,8 +480,8 @@ def test_the_emulator_fails_a_create_under_a_name_that_exists_and_rolls_back(emu
 
 
 def test_a_failed_rollback_is_blocking_with_the_continue_route_and_the_resources_to_skip() -> None:
-    from byodkim.rollout.preflight import Finding, Preflight, StackPreview
-    from byodkim.rollout.preflight_memo import render
+    from byodkim.cli.preflight_lines import render
+    from byodkim.workflows.preflight import Finding, Preflight, StackPreview
 
     name = PREFIX + "phase-2-dkim-system"
     stuck = StackPreview(
@@ -519,8 +519,8 @@ def test_a_failed_rollback_is_blocking_with_the_continue_route_and_the_resources
 def test_a_stack_config_accepts_findings_through_the_hook_argument() -> None:
     from types import SimpleNamespace
 
-    from byodkim.rollout.preflight import _accepted
     from byodkim.sceptre_plugins import PreflightHook
+    from byodkim.workflows.preflight import _accepted
 
     stack = SimpleNamespace(
         hooks={

@@ -21,9 +21,9 @@ PACKAGE = Path(__file__).resolve().parents[1] / "src" / "byodkim"
 LAYERS = [
     "byodkim",  # the package itself: __version__
     "byodkim.errors",
-    "byodkim.text",
+    "byodkim.display",
     "byodkim.messages",  # the catalogue: keyed texts in English and Japanese, below everything that speaks
-    "byodkim.logs",
+    "byodkim.redacted_logs",
     "byodkim.dkim.names",  # the vocabulary (domain, selector) the deployment's declarations are checked by
     "byodkim.dkim.policy",  # the rotation policy (days, selector scheme), read with the deployment
     "byodkim.deployment",
@@ -32,7 +32,8 @@ LAYERS = [
     "byodkim.aws",
     "byodkim.dmarc",
     "byodkim.artifacts",
-    "byodkim.rollout",
+    "byodkim.function",  # what runs in the dkim-manager Lambda: the handler's closure, and its code zip
+    "byodkim.workflows",  # the operator's workflows, run from a laptop, the Sceptre hook or the sandbox
     "byodkim.emulator",
     "byodkim.local",
     "byodkim.lambda_handler",

@@ -11,7 +11,7 @@ from byodkim.dkim import keys
 from byodkim.dkim.record import DkimRecord, quote_strings, split_txt
 from byodkim.dnscheck.servers import Server
 from byodkim.local.dns import zone_text
-from byodkim.rollout.domaincheck import MET, NOT_MET, Posture, assess
+from byodkim.workflows.domaincheck import MET, NOT_MET, Posture, assess
 
 if TYPE_CHECKING:
     from collections.abc import Iterator

@@ -17,7 +17,7 @@ from byodkim.aws import secrets
 from byodkim.aws.ses import RegionStatus
 from byodkim.dkim import keys
 from byodkim.errors import AwsError
-from byodkim.rollout import health
+from byodkim.function import health
 
 if TYPE_CHECKING:
     from pathlib import Path

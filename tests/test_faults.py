@@ -19,8 +19,8 @@ from byodkim.aws import secrets as secretstore
 from byodkim.cli.options import prefix
 from byodkim.dkim import keys
 from byodkim.dkim.record import DkimRecord
-from byodkim.rollout.phases import PhaseRequest
-from byodkim.rollout.switch_back import SwitchStoppedError
+from byodkim.function.phases import PhaseRequest
+from byodkim.function.switch_back import SwitchStoppedError
 from conftest import Cli, fault_campaign, publish_record, remove_record
 
 if TYPE_CHECKING:
@@ -416,7 +416,7 @@ def test_register_over_a_signing_key_rechecks_the_record_at_each_attempt(
 def _manager(dns: LocalNameServer) -> Any:
     """Return the dkim-manager as phase 2 configures it for goo.ne.jp, against the emulator."""
     from byodkim.aws.session import Aws
-    from byodkim.rollout.phases import Manager, ManagerConfig
+    from byodkim.function.phases import Manager, ManagerConfig
 
     alerts = boto3.client("sns").create_topic(Name=ALERTS)["TopicArn"]
     config = ManagerConfig.from_environment(

@@ -279,7 +279,7 @@ def test_failed_is_explained_in_ses_own_words(
 ) -> None:
     from byodkim.aws.ses import status
     from byodkim.aws.session import Aws
-    from byodkim.rollout.health import SES_FAILED, condition_of
+    from byodkim.function.health import SES_FAILED, condition_of
 
     emulator.control("/_byodkim/config", {"dns_servers": [goo_dns.spec], "dkim_window": 0.0})
     ses.create_email_identity(
@@ -564,7 +564,7 @@ def test_a_selector_tag_disagreeing_with_ses_tokens_is_a_finding_with_its_fix(
     """SES's Tokens is the selector it signs with; the byodkim:selector tag is only a cross-check of it."""
     from byodkim.aws.ses import status
     from byodkim.aws.session import Aws
-    from byodkim.rollout.health import HEALTHY, SELECTOR_TAG, condition_of
+    from byodkim.function.health import HEALTHY, SELECTOR_TAG, condition_of
 
     _verified_domain(ses, emulator, goo_dns, openssl_keys)  # SES holds s1, SUCCESS
     arn = "arn:aws:ses:ap-northeast-1:123456789012:identity/goo.ne.jp"

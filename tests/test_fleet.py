@@ -475,7 +475,7 @@ def test_the_progress_bar_counts_failures_and_time_left_on_a_terminal_only(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     from byodkim.cli.fleet import Bar
-    from byodkim.rollout.fleet import Progress
+    from byodkim.workflows.units import Progress
 
     progress = Progress(total=40, done=10, failed=1, started=time.monotonic() - 5.0)
     assert progress.eta == pytest.approx(15.0, abs=0.5)  # 10 in 5 s: 30 more take 15 s

@@ -20,7 +20,7 @@ import pytest
 from byodkim import deployment
 from byodkim.deployment import DomainSpec
 from byodkim.dkim.record import DkimRecord
-from byodkim.rollout.fanout import MAX_BATCH_DOMAINS, FleetPlanner, Pace, pack, turn
+from byodkim.function.fanout import MAX_BATCH_DOMAINS, FleetPlanner, Pace, pack, turn
 from conftest import python_for
 from test_fleet import REGIONS, fleet_names, fleet_project
 
@@ -154,8 +154,8 @@ def _fleet(
     from byodkim.aws.secrets import read_public_key
     from byodkim.aws.session import Aws
     from byodkim.dkim.record import quote_strings
+    from byodkim.function.config import ManagerConfig
     from byodkim.local.dns import zone_text
-    from byodkim.rollout.manager_config import ManagerConfig
 
     python_for("3.12")
     names = fleet_names(COUNT)
@@ -280,7 +280,7 @@ def _a_bad_batch_is_retried_then_dead_lettered(emulator: Emulator, queue: str) -
 
 def test_the_planner_lists_a_thousand_identities_a_call_following_next_token(emulator: Emulator) -> None:
     from byodkim.aws.session import Aws
-    from byodkim.rollout.fanout import list_identities
+    from byodkim.function.fanout import list_identities
 
     ses = boto3.client("sesv2", region_name=REGIONS[0])
     for i in range(1000):

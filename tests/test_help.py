@@ -16,7 +16,7 @@ import pytest
 from byodkim import messages
 from byodkim.cli import cli as byodkim_cli
 from byodkim.cli import help_page
-from byodkim.text import display_width
+from byodkim.display import display_width
 from test_cli_options import every_command, visible_options
 
 if TYPE_CHECKING:

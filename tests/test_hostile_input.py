@@ -16,7 +16,7 @@ import pytest
 from byodkim.dkim import keys
 from byodkim.dnscheck import mailcheck
 from byodkim.errors import InputError
-from byodkim.logs import REDACTED, redact
+from byodkim.redacted_logs import REDACTED, redact
 
 if TYPE_CHECKING:
     from collections.abc import Iterator

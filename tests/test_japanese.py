@@ -15,13 +15,13 @@ import pytest
 
 from byodkim.aws.ses import RegionStatus
 from byodkim.deployment import STACKS, Deployment
+from byodkim.display import display_width
 from byodkim.dkim import keys
 from byodkim.dkim.record import DkimRecord
 from byodkim.dkim.request import render_request
 from byodkim.dnscheck.judge import ServerAnswer
-from byodkim.rollout.memo import render
-from byodkim.rollout.report import DnsView, LayerState, Rollout, StackState
-from byodkim.text import display_width
+from byodkim.workflows.report import DnsView, LayerState, Rollout, StackState
+from byodkim.workflows.rollout_memo import render
 
 if TYPE_CHECKING:
     from byodkim.emulator import Emulator
@@ -56,7 +56,7 @@ def _rollout() -> Rollout:
             "aligned": {"d": "goo.ne.jp", "s": "s1"}}  # fmt: skip
     from byodkim.dnscheck.posture import DmarcView, SpfView
     from byodkim.messages import say
-    from byodkim.rollout.domaincheck import Posture, _requirements
+    from byodkim.workflows.domaincheck import Posture, _requirements
 
     posture = Posture("goo.ne.jp", None, "s1", SpfView("goo.ne.jp", None), None,
                       DmarcView("goo.ne.jp", None, None, problems=[say("posture.no_dmarc", domain="goo.ne.jp")]), None,

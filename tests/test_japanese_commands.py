@@ -422,7 +422,7 @@ def test_continue_rollback_asks_in_japanese(cli: Cli, monkeypatch: pytest.Monkey
     """The question before skipping resources, and the answer "no"; the stack's state is the library's to read."""
     import click
 
-    from byodkim.rollout import adopt
+    from byodkim.workflows import adopt
 
     asked: list[str] = []
     monkeypatch.setattr(adopt, "continue_rollback", lambda *_args, **_kwargs: ("TeamState",))
@@ -458,19 +458,19 @@ def test_progress_lines_the_library_logs_follow_the_runs_language(capsys: pytest
     """SES's throttling retries (and rotate's waits) are logged as catalogue lines; the CLI sets the language."""
     import logging
 
-    from byodkim import logs
+    from byodkim import redacted_logs
     from byodkim.messages import say
 
-    logs.configure(debug=False)
+    redacted_logs.configure(debug=False)
     line = say("pacing.throttled", operation="GetEmailIdentity", region="ap-northeast-1", attempt=1, attempts=12,
                seconds="0.5")  # fmt: skip
     try:
-        logs.language = "ja"
+        redacted_logs.language = "ja"
         logging.getLogger("byodkim.progress").info(line)
-        logs.language = "en"
+        redacted_logs.language = "en"
         logging.getLogger("byodkim.progress").info(line)
     finally:
-        logs.language = "en"
+        redacted_logs.language = "en"
     assert capsys.readouterr().err.splitlines() == [
         "ap-northeast-1 の SES が GetEmailIdentity をスロットリングしました。0.5 秒後に再試行します (1/12 回目)",
         "SES throttled GetEmailIdentity in ap-northeast-1; retry 1 of 12 in 0.5 s",

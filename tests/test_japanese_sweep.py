@@ -461,7 +461,7 @@ def test_the_status_table_lines_up_by_display_width(cli: Cli, sandbox: dict[str,
     """status's Japanese header (two columns a character) and its rows: each column starts at one column on screen."""
     import boto3
 
-    from byodkim.text import display_width
+    from byodkim.display import display_width
 
     assert sandbox
     boto3.client("sesv2", region_name="us-east-1").create_email_identity(EmailIdentity=DOMAIN)  # Easy DKIM, tokens

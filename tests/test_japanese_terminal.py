@@ -97,7 +97,7 @@ def test_the_fleet_progress_bar_stays_english_in_english(terminal: Terminal, mon
     import time
 
     from byodkim.cli.fleet import Bar
-    from byodkim.rollout.fleet import Progress
+    from byodkim.workflows.units import Progress
 
     monkeypatch.setenv("LANG", "C.UTF-8")
     terminal.attach(monkeypatch)

@@ -30,7 +30,7 @@ OTHER_TOOLS = {
     "local/sandbox.py": "sceptre launch --var, Sceptre's own option",
 }
 # Pieces of a byodkim command line built in parts, and the command they belong to.
-COMMAND_PARTS = {("rollout/nextstep.py", "--region {}"): "byodkim register's --region, once per region"}
+COMMAND_PARTS = {("workflows/nextstep.py", "--region {}"): "byodkim register's --region, once per region"}
 # Commands of other tools an operator is told to type: `aws ...` (the AWS CLI), `uv ...`, `sceptre ...`.
 OTHER_COMMAND = re.compile(r"(?:^|[`(\s])(?:aws|uv|sceptre|pip) [a-z][^`]*")
 BYODKIM_COMMAND = re.compile(r"byodkim ([a-z][a-z-]*)((?: (?:[^\s`;,)]+))*)")

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from byodkim.aws.ses import RegionStatus
 from byodkim.deployment import STACKS, Deployment
-from byodkim.rollout.memo import phrase, render
-from byodkim.rollout.nextstep import next_step
-from byodkim.rollout.report import DnsView, Rollout, StackState
+from byodkim.workflows.nextstep import next_step
+from byodkim.workflows.report import DnsView, Rollout, StackState
+from byodkim.workflows.rollout_memo import phrase, render
 
 TARGET = Deployment(
     "aws-ses-migration", "prod", "aws-ses-migration-prod", "prod", "ap-northeast-1", "goo.ne.jp", "new-1"
@@ -58,7 +58,7 @@ def test_the_memo_prints_the_command_as_the_user_runs_byodkim() -> None:
 
 def _rolled_back(*, cause: bool) -> Rollout:
     """Phase 2's update failed on a layer that does not exist and was rolled back (break-phase-2's state)."""
-    from byodkim.rollout.report import way_out
+    from byodkim.workflows.report import way_out
 
     rollout = _rollout([_region("PENDING")], [DnsView("new-1", True, "2/2 servers publish the key")])
     phase2 = next(s for s in rollout.stacks if s.stack == "phase-2-dkim-system")

@@ -105,8 +105,8 @@ from byodkim.dnscheck.judge import Check
 from byodkim.dnscheck.servers import discover
 from byodkim.local.dns import LocalNameServer
 from types import SimpleNamespace
-from byodkim.rollout.domaincheck import _dkim_requirement
-from byodkim.rollout.health import dns_condition
+from byodkim.workflows.domaincheck import _dkim_requirement
+from byodkim.function.health import dns_condition
 
 key = keys.generate()
 record = DkimRecord("goo.ne.jp", "sel", key.public.b64)

@@ -10,7 +10,7 @@ import pytest
 from byodkim import deployment
 from byodkim.dkim.policy import RotationPolicy
 from byodkim.errors import InputError
-from byodkim.rollout.manager_config import ManagerConfig
+from byodkim.function.config import ManagerConfig
 
 if TYPE_CHECKING:
     from byodkim.emulator import Emulator
@@ -80,7 +80,7 @@ def test_the_same_refusal_from_the_function_environment() -> None:
 def test_key_age_from_the_selector_or_the_secret(emulator: Emulator) -> None:
     import boto3
 
-    from byodkim.rollout.keyage import key_age
+    from byodkim.function.keyage import key_age
 
     policy = RotationPolicy(selector_scheme="gooid-21-pro-{date}-{n}")
     now = datetime(2026, 12, 5, 12, tzinfo=UTC)

@@ -25,7 +25,7 @@ import pytest
 from byodkim.aws.cfntemplate import load
 from byodkim.deployment import STACKS
 from byodkim.local.sandbox import Sandbox, SandboxOptions, launch_stacks, running, sceptre_dir
-from byodkim.rollout.refusals import policy_allows
+from byodkim.workflows.refusals import policy_allows
 from conftest import require_tool
 
 if TYPE_CHECKING:
@@ -457,7 +457,7 @@ class _Guarded(Exception):  # noqa: N818 - not an error: the recorder stops the 
 
 
 def _record_guard(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    import byodkim.rollout.launchguard
+    import byodkim.workflows.launchguard
 
     guarded: list[str] = []
 
@@ -465,7 +465,7 @@ def _record_guard(monkeypatch: pytest.MonkeyPatch) -> list[str]:
         guarded.append(str(stack.name))
         raise _Guarded
 
-    monkeypatch.setattr(byodkim.rollout.launchguard, "guard", record)
+    monkeypatch.setattr(byodkim.workflows.launchguard, "guard", record)
     return guarded
 
 
@@ -503,8 +503,8 @@ def test_a_preflight_hook_run_outside_a_sceptre_action_stops_rather_than_guess(m
 
 def test_the_hook_says_one_line_per_stack_in_english_and_japanese() -> None:
     from byodkim.messages import render
-    from byodkim.rollout.launchguard import stack_line
-    from byodkim.rollout.stackchanges import Finding, ResourceChange, StackPreview
+    from byodkim.workflows.launchguard import stack_line
+    from byodkim.workflows.stackchanges import Finding, ResourceChange, StackPreview
 
     taken = Finding("prod/security", "AlertingTamperRule", "AWS::Events::Rule", "collision", "n", "import")
     kept = Finding("prod/security", "Memo", "AWS::SSM::Parameter", "remove", "m", "retain", accepted=True)

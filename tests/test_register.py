@@ -10,10 +10,10 @@ from typing import TYPE_CHECKING
 import boto3
 import pytest
 
+from byodkim.display import display_width
 from byodkim.dkim import keyload, keys
 from byodkim.dkim.record import DkimRecord
 from byodkim.local.dns import LocalNameServer, zone_text
-from byodkim.text import display_width
 from conftest import Cli, OpenSSLKeys, publish_easy_dkim, publish_record, remove_record
 
 if TYPE_CHECKING:

@@ -198,8 +198,8 @@ def test_a_region_ses_cannot_be_read_in_is_said_in_the_memo_and_fails_the_fleet_
 
 def test_the_fleet_stage_follows_the_next_step_and_ses_giving_up_comes_first() -> None:
     from byodkim.aws.ses import RegionStatus
-    from byodkim.rollout.nextstep import stage
-    from byodkim.rollout.report import DnsView, Rollout
+    from byodkim.workflows.nextstep import stage
+    from byodkim.workflows.report import DnsView, Rollout
     from test_nextstep import TARGET
 
     def line(status: str, *, live: bool, fingerprint: str | None = "sha256:ab", unkept: str | None = None) -> str:

@@ -22,8 +22,8 @@ from byodkim.dnscheck import check as verify
 from byodkim.dnscheck import judge
 from byodkim.dnscheck.servers import parse_servers
 from byodkim.errors import InputError
-from byodkim.rollout import schedule
-from byodkim.rollout.manager_config import ManagerConfig
+from byodkim.function import schedule
+from byodkim.function.config import ManagerConfig
 from conftest import Cli, publish_record
 
 if TYPE_CHECKING:
@@ -544,7 +544,7 @@ def test_a_notice_that_cannot_be_sent_leaves_the_step_done(world: dict[str, Any]
 
 def test_a_scheduled_rule_hands_its_time_on_with_the_rotation_payload(emulator: Emulator) -> None:
     """The rule's InputTransformer (EventBridge's, and the emulator's on its clock): the function ticks at ``time``."""
-    from byodkim.rollout.phases import parse_event
+    from byodkim.function.phases import parse_event
 
     topic = boto3.client("sns").create_topic(Name="rotation-schedule-probe")["TopicArn"]
     inbox = _inbox(topic)

@@ -17,8 +17,8 @@ from byodkim.cli.schedule import hand_guard
 from byodkim.dkim import keys
 from byodkim.dkim.record import DkimRecord
 from byodkim.errors import InputError
-from byodkim.rollout import rotate as rotation
-from byodkim.rollout import schedule
+from byodkim.function import schedule
+from byodkim.workflows import rotate as rotation
 from test_schedule import (  # noqa: F401 - world: the fixture
     NEW,
     OLD,
@@ -226,7 +226,7 @@ def test_the_guard_is_asked_again_right_before_each_step_of_a_tick(
     """A hand rotation that begins during a tick stops the tick before its next change."""
     from dataclasses import replace
 
-    from byodkim.rollout.rotation_guard import refuse_if_by_hand
+    from byodkim.workflows.rotation_guard import refuse_if_by_hand
 
     folder = tmp_path / "state"
     asked: list[str] = []

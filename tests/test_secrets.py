@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 import boto3
 from cryptography.hazmat.primitives import serialization
 
-from byodkim import logs
+from byodkim import redacted_logs
 from byodkim.dkim import keyload, keys
 from byodkim.local.sandbox import SandboxOptions, rehearse, rehearsed, running
 from conftest import require_tool
@@ -60,7 +60,7 @@ def _stacks() -> dict[str, str]:
 
 def test_sandbox_at_debug_leaks_no_key_material(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     require_tool("named", "apt-get install bind9")
-    logs.configure(debug=True)
+    redacted_logs.configure(debug=True)
     try:
         with running(SandboxOptions(workdir=tmp_path / "box")) as box:
             rehearse(box, SandboxOptions(workdir=tmp_path / "box"))
@@ -78,7 +78,7 @@ def test_sandbox_at_debug_leaks_no_key_material(tmp_path: Path, capsys: pytest.C
                 value = boto3.client("ssm").get_parameter(Name=parameter["Name"])["Parameter"]["Value"]
                 places[f"ssm {parameter['Name']}"] = value.encode()
     finally:
-        logs.configure(debug=False)
+        redacted_logs.configure(debug=False)
         logging.getLogger().handlers = [h for h in logging.getLogger().handlers if not getattr(h, "_byodkim", False)]
     assert b"DEBUG byodkim.aws.calls: sesv2 " in places["stderr"]  # the debug log really ran, a line per AWS call
     assert any(name.startswith("s3://") for name in places)

@@ -1,4 +1,4 @@
-"""The dkim-manager Lambda's entry point: a thin door onto :mod:`byodkim.rollout.phases`.
+"""The dkim-manager Lambda's entry point: a thin door onto :mod:`byodkim.function.phases`.
 
 Accepts the payloads the team already sends, e.g.
 ``{"action": "phase_manager", "phase": "7", "domain": "goo.ne.jp", "environment": "prod",
@@ -17,10 +17,10 @@ from byodkim.aws.errors import translate
 from byodkim.aws.session import Aws
 from byodkim.dmarc.arrival import on_arrival
 from byodkim.errors import ByodkimError, InputError
-from byodkim.logs import RedactingFormatter
+from byodkim.function.fanout import consume
+from byodkim.function.phases import Manager, ManagerConfig, parse_event
 from byodkim.messages import carried
-from byodkim.rollout.fanout import consume
-from byodkim.rollout.phases import Manager, ManagerConfig, parse_event
+from byodkim.redacted_logs import RedactingFormatter
 
 log = logging.getLogger("byodkim")
 log.setLevel(logging.INFO)
@@ -90,7 +90,7 @@ def handler(event: object, context: object) -> dict[str, Any]:
     """
     del context
     if _records_from(event, "aws:sqs"):
-        # A batch of the fleet health check (rollout/fanout.py). Nothing here is answered with
+        # A batch of the fleet health check (function/fanout.py). Nothing here is answered with
         # {"ok": false}: to the event source mapping that is a success, and the batch would be deleted
         # unchecked. A batch that fails is named in batchItemFailures; anything else raises, and SQS
         # hands the whole batch out again.
@@ -104,7 +104,7 @@ def handler(event: object, context: object) -> dict[str, Any]:
         request = parse_event(event, settings)
         aws = Aws()
         if request.action == "rotation":  # the scheduled rotation (docs/rotation.md), beside the phases
-            from byodkim.rollout.schedule_lambda import run_rotation
+            from byodkim.function.schedule_lambda import run_rotation
 
             return _answered(run_rotation(settings, aws, aws.default_region(), request))
         return _answered(Manager(settings, aws, aws.default_region()).run(request))

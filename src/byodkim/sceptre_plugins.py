@@ -62,7 +62,7 @@ class LayerResolver(Resolver):  # type: ignore[misc] # sceptre is untyped
         """Return the LayerVersionArn serving the current build."""
         from byodkim.artifacts import layer
         from byodkim.artifacts.publish import predict_layer, publish_layer
-        from byodkim.rollout.preflight import previewing
+        from byodkim.workflows.preflight import previewing
 
         args = _arguments(self, ("layer_name",))
         runtime = layer.runtime(str(args.get("runtime", layer.DEFAULT_RUNTIME)))
@@ -101,7 +101,7 @@ _UPLOADED: dict[str, UploadedCode] = {}  # bucket -> code: both resolvers of a l
 
 def _uploaded_code(resolver: Any) -> UploadedCode:  # noqa: ANN401 - sceptre's Resolver
     from byodkim.artifacts.package import build_code_zip, predict_code, upload_code
-    from byodkim.rollout.preflight import previewing
+    from byodkim.workflows.preflight import previewing
 
     args = _arguments(resolver, ("bucket",))
     bucket = str(args["bucket"])
@@ -131,7 +131,7 @@ class FleetResolver(Resolver):  # type: ignore[misc] # sceptre is untyped
         import hashlib
 
         from byodkim import deployment
-        from byodkim.rollout.preflight import previewing
+        from byodkim.workflows.preflight import previewing
 
         args = _arguments(self, ("bucket",))
         folder = deployment.find_sceptre_dir()
@@ -213,7 +213,7 @@ class PreflightHook(Hook):  # type: ignore[misc] # sceptre is untyped
         """Say one line per stack previewed; raise when the preflight has findings nobody accepted."""
         from byodkim.errors import ByodkimError
         from byodkim.messages import locale_lang, render
-        from byodkim.rollout.launchguard import guard
+        from byodkim.workflows.launchguard import guard
 
         if self.argument is not None and not isinstance(self.argument, dict):
             self.raise_invalid_argument_error("takes a mapping, e.g. {accept: [CertificatesBucket]}")

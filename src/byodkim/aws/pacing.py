@@ -42,7 +42,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
 
 log = logging.getLogger(__name__)
-progress = logging.getLogger("byodkim.progress")  # lines an operator reads as they happen (see byodkim.logs)
+progress = logging.getLogger("byodkim.progress")  # lines an operator reads as they happen (see byodkim.redacted_logs)
 
 RATE_ENV = "BYODKIM_SES_RATE"
 DEFAULT_RATE = 1.0  # what SES allows an account by default, as users measure it

@@ -112,7 +112,7 @@ def register(request: Registration, aws: Aws, live_check: LiveCheck | None = Non
 
     Once the record is found gone in one region (refused at an attempt, or gone as the switch
     landed), the regions after it are not switched: SES there stays on the key it has, whose
-    record the caller need not check again (see :func:`byodkim.rollout.switch_back.undo_unpublished`).
+    record the caller need not check again (see :func:`byodkim.function.switch_back.undo_unpublished`).
     """
     results: list[RegionResult] = []
     for region in request.regions:

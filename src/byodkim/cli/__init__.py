@@ -28,9 +28,9 @@ if TYPE_CHECKING:
 )
 def cli(debug: bool) -> None:  # noqa: FBT001 - a click flag
     """Take a mail domain onto Amazon SES with its own DKIM key (BYODKIM)."""
-    from byodkim import logs
+    from byodkim import redacted_logs
 
-    logs.configure(debug=debug)
+    redacted_logs.configure(debug=debug)
 
 
 for command in (
@@ -73,7 +73,7 @@ def _lang(argv: Sequence[str] | None) -> str:
 
 
 class _Printable:
-    """A text stream that writes what it is given through :func:`byodkim.text.printable`.
+    """A text stream that writes what it is given through :func:`byodkim.display.printable`.
 
     Everything the CLI prints passes here, so text from DNS or a message reaches the terminal
     as escapes, whichever command and line print it.
@@ -84,7 +84,7 @@ class _Printable:
         self.terminal = stream  # for rich's live lines, which draw with escapes on purpose
 
     def write(self, text: str) -> int:
-        from byodkim.text import printable
+        from byodkim.display import printable
 
         return self._stream.write(printable(text, carriage_return=self._carriage_return))
 
@@ -106,10 +106,10 @@ def run(argv: Sequence[str] | None = None) -> int:
 
 
 def _run(argv: Sequence[str] | None) -> int:
-    from byodkim import logs
+    from byodkim import redacted_logs
     from byodkim.cli.catalogue import error_line, text
 
-    logs.language = _lang(argv)  # progress lines the library logs, in the language of the run
+    redacted_logs.language = _lang(argv)  # progress lines the library logs, in the language of the run
     try:
         result = cli.main(args=list(argv) if argv is not None else None, prog_name="byodkim", standalone_mode=False)
     except ByodkimError as exc:

@@ -1,7 +1,7 @@
 """The fleet side of the commands: ``--all`` or several ``--domain``, one line per unit, a summary, a progress bar.
 
 A command given one domain keeps its own output; given several (or ``--all``) it hands
-units to :class:`byodkim.rollout.fleet.Run` and prints each outcome as it comes: a line
+units to :class:`byodkim.workflows.units.Run` and prints each outcome as it comes: a line
 (``-o text``) or a JSON object per line (``-o json``), then the summary. The progress bar
 goes to stderr and only to a terminal, so piped output stays one record per line.
 """
@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from byodkim.deployment import Deployment, DomainSpec
     from byodkim.dnscheck.servers import Server
     from byodkim.messages import Said
-    from byodkim.rollout.fleet import Outcome, Progress, Summary, Unit
+    from byodkim.workflows.units import Outcome, Progress, Summary, Unit
 
 F = TypeVar("F", bound="Callable[..., Any]")
 
@@ -145,7 +145,7 @@ def chosen(
     ones (a typo); regions are compared with the declaration only where the command uses them.
     """
     from byodkim.errors import InputError
-    from byodkim.rollout.fleet import select
+    from byodkim.workflows.units import select
 
     target = declared() if (every or domains) else None
     specs = select(target, domains, every=every, selector=selector, regions=regions)
@@ -278,7 +278,7 @@ def run(
     lang: str = "en",
 ) -> int:
     """Run the units, print each outcome and the summary; return the exit code (1 if any failed, 130 if interrupted)."""
-    from byodkim.rollout.fleet import Run
+    from byodkim.workflows.units import Run
 
     bar = Bar(label, lang)
 

@@ -190,7 +190,7 @@ class _WideFormatter(click.HelpFormatter):
 
     def write_dl(self, rows: Iterable[tuple[str, str]], col_max: int = 30, col_spacing: int = 2) -> None:
         """Write a definition list as click does, its second column wrapped by display width."""
-        from byodkim.text import display_width
+        from byodkim.display import display_width
 
         rows = list(rows)
         first_col = min(max((display_width(first) for first, _ in rows), default=0), col_max) + col_spacing
@@ -213,7 +213,7 @@ def _wrap(text: str, width: int) -> list[str]:
     """Return ``text`` in lines of at most ``width`` columns: break at a space, or between two wide characters."""
     import re
 
-    from byodkim.text import display_width
+    from byodkim.display import display_width
 
     # Pieces that stay whole: a run of ASCII without spaces (a word, an option, a path), a katakana word,
     # a kanji compound, one other wide character, a space.

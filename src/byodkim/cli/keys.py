@@ -68,8 +68,8 @@ def keygen(
     from byodkim.cli.catalogue import text
     from byodkim.deployment import DomainSpec
     from byodkim.messages import say
-    from byodkim.rollout.fleet import Unit, cores
-    from byodkim.rollout.fleetops import KeygenWork
+    from byodkim.workflows.unit_work import KeygenWork
+    from byodkim.workflows.units import Unit, cores
 
     if key_dir.exists() and not key_dir.is_dir():
         raise InputError(say("keygen.dir_is_file", path=str(key_dir)), say("keygen.give_folder"))

@@ -31,8 +31,8 @@ if TYPE_CHECKING:
 
     from byodkim.dnscheck.mailcheck import MailVerdict
     from byodkim.dnscheck.servers import Server
-    from byodkim.rollout.domaincheck import Posture
-    from byodkim.rollout.fleetops import DomainChecked
+    from byodkim.workflows.domaincheck import Posture
+    from byodkim.workflows.unit_work import DomainChecked
 
 
 def _render(verdict: MailVerdict, output: str, lang: str) -> None:
@@ -117,7 +117,7 @@ def send_test(
     from byodkim.dnscheck.mailcheck import judge_message
     from byodkim.local.mailbox import sent_message
     from byodkim.messages import say
-    from byodkim.rollout import sendtest
+    from byodkim.workflows import sendtest
 
     if sender.rpartition("@")[2].lower() != domain:
         raise InputError(
@@ -175,8 +175,8 @@ def check_domain(
 
     With several --domain or --all: one line per domain (the unmet requirements), and a summary.
     """
-    from byodkim.rollout.fleet import domain_units
-    from byodkim.rollout.fleetops import CheckDomainWork
+    from byodkim.workflows.unit_work import CheckDomainWork
+    from byodkim.workflows.units import domain_units
 
     specs = targets.specs(selector, need_selector=False)
     many = targets.many
@@ -207,7 +207,7 @@ def _render_checked(checked: DomainChecked, output: str, lang: str) -> None:
         echo_json(checked.as_dict())
         return
     if output == "markdown" or lang == "ja":
-        from byodkim.rollout.memo import render_posture
+        from byodkim.workflows.rollout_memo import render_posture
 
         click.echo(render_posture(posture, output, lang), nl=False)
     else:
@@ -239,7 +239,7 @@ _DMARC_MEANS = {
 
 def _render_posture(posture: Posture) -> None:
     """Print check-domain's findings, the DMARC verdict and the bulk-sender table."""
-    from byodkim.rollout.domaincheck import NOT_MET
+    from byodkim.workflows.domaincheck import NOT_MET
 
     spf_from = posture.spf_from
     click.echo(f"SPF {posture.domain}: {spf_from.record or 'none'} ({spf_from.lookups} lookups)")

@@ -33,7 +33,7 @@ def _safe(line: str) -> str:
     """Return ``line`` for rich: control characters as escapes (DNS text is written by others), no markup."""
     from rich.markup import escape
 
-    from byodkim.text import printable
+    from byodkim.display import printable
 
     return escape(printable(line))
 
@@ -159,8 +159,8 @@ def verify_result(state: Waited, output: str, lang: str = "en") -> None:
 def verify_lines(state: Waited, lang: str = "en") -> list[str]:
     """Return verify's table: columns aligned by display width, every line from the catalogue in ``lang``."""
     from byodkim.cli.catalogue import text
+    from byodkim.display import display_width, pad
     from byodkim.messages import say
-    from byodkim.text import display_width, pad
 
     report = state.report
     zone = {"zone": report.zone} if report.zone else {}

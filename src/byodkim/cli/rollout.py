@@ -36,7 +36,7 @@ if TYPE_CHECKING:
 
     from byodkim.aws.session import Aws
     from byodkim.dnscheck.servers import Server
-    from byodkim.rollout.fleet import Outcome, Unit
+    from byodkim.workflows.units import Outcome, Unit
 
 
 @click.command()
@@ -65,13 +65,13 @@ def report(
     With several --domain or --all: one line per domain (its stage and next step), and a summary.
     """
     from byodkim import deployment
-    from byodkim.rollout.memo import render
-    from byodkim.rollout.report import Reporter, ReportRequest, collect
+    from byodkim.workflows.report import Reporter, ReportRequest, collect
+    from byodkim.workflows.rollout_memo import render
 
     target = deployment.resolve(project, environment)
     if targets.many:  # the same workflow per domain (Reporter), printed a line per domain
-        from byodkim.rollout.fleet import domain_units, select
-        from byodkim.rollout.nextstep import stage
+        from byodkim.workflows.nextstep import stage
+        from byodkim.workflows.units import domain_units, select
 
         if dmarc_reports:
             from byodkim.errors import InputError
@@ -134,7 +134,7 @@ def _fleet_memo(todo: list[Unit], work: Callable[[Unit], Outcome], lang: str, ou
     """Write the fleet's status memo: one Markdown table row per domain, in the order declared."""
     from byodkim.cli.catalogue import Codes, text
     from byodkim.messages import say
-    from byodkim.rollout.fleet import Run
+    from byodkim.workflows.units import Run
 
     runner = Run(work)
     summary = runner.run(todo)
@@ -234,7 +234,7 @@ def rotate(
     from byodkim.cli.catalogue import text
     from byodkim.errors import InputError
     from byodkim.messages import say
-    from byodkim.rollout import rotate as rotation
+    from byodkim.workflows import rotate as rotation
 
     if auto or approve or new_selector is None:
         schedule.refuse_mixed(new_selector, auto=auto, approve=approve, until=until)
@@ -260,8 +260,8 @@ def rotate(
         readers=() if dry_run else secret_readers(aws, chosen[0]),
         guard=schedule.hand_guard(aws, chosen[0]),
     )
-    from byodkim.rollout.fleet import domain_units
-    from byodkim.rollout.fleetops import RotateWork
+    from byodkim.workflows.unit_work import RotateWork
+    from byodkim.workflows.units import domain_units
 
     todo = domain_units(specs, lambda: chosen)
     work = RotateWork(aws, request, notify=rollout_lines.alert(aws, chosen[0], lang))
@@ -295,7 +295,7 @@ def rotate(
 
 
 # 4, 5 and 7 run; any other number is refused with what runs that phase (6: the DNS team, verify).
-PHASE = Checked[str]("phase", "byodkim.rollout.phase_numbers:lambda_phase", naming=False)
+PHASE = Checked[str]("phase", "byodkim.workflows.phase_numbers:lambda_phase", naming=False)
 
 
 @click.command()
@@ -337,8 +337,8 @@ def phase(
     from byodkim import deployment
     from byodkim.aws.session import Aws
     from byodkim.cli.catalogue import text
+    from byodkim.function.phases import Manager, ManagerConfig, PhaseRequest
     from byodkim.messages import say
-    from byodkim.rollout.phases import Manager, ManagerConfig, PhaseRequest
 
     target = deployment.resolve(project, environment)
     aws = Aws(profile, region)
@@ -363,7 +363,7 @@ def phase(
     specs = tuple(server.spec for server in servers(nameservers))
     config = ManagerConfig.for_deployment(target, domain, where, aws.account(where), specs)
     if invoke:
-        from byodkim.rollout.invocation import invoke_phase
+        from byodkim.workflows.invocation import invoke_phase
 
         result = invoke_phase(aws, where, target, number, domain, selector, resend=resend)
     else:

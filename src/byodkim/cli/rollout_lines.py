@@ -13,8 +13,8 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from byodkim.aws.session import Aws
-    from byodkim.rollout.rotate import RotationState
-    from byodkim.rollout.schedule import Tick
+    from byodkim.function.schedule import Tick
+    from byodkim.workflows.rotate import RotationState
 
 
 def print_plan(state: RotationState, step: str | None, lang: str) -> None:

@@ -1,4 +1,4 @@
-"""rotate --auto and --approve: the laptop's door onto the scheduled rotation (rollout/schedule.py).
+"""rotate --auto and --approve: the laptop's door onto the scheduled rotation (function/schedule.py).
 
 The same ticks as the function's, at the real clock (the emulator's in a sandbox); the
 deployment, its topics and its policy from the Sceptre config.
@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from byodkim.aws.session import Aws
     from byodkim.cli.fleet import Targets
     from byodkim.deployment import DomainSpec
-    from byodkim.rollout.schedule import Rotation
+    from byodkim.function.schedule import Rotation
 
 
 def refuse_mixed(new_selector: str | None, *, auto: bool, approve: bool, until: str | None) -> None:
@@ -37,7 +37,7 @@ def refuse_mixed(new_selector: str | None, *, auto: bool, approve: bool, until: 
 def hand_guard(aws: Aws, region: str) -> Callable[[str], None] | None:
     """Return the hand rotation's check that the domain's scheduled rotation is at rest (None: no Sceptre config)."""
     from byodkim import deployment
-    from byodkim.rollout.rotation_guard import refuse_if_scheduled
+    from byodkim.workflows.rotation_guard import refuse_if_scheduled
 
     folder = deployment.find_sceptre_dir()
     if folder is None:  # no deployment here, so no scheduled rotation's state to find
@@ -54,9 +54,9 @@ def _rotation(
     from dataclasses import replace
 
     from byodkim import deployment
-    from byodkim.rollout.manager_config import ManagerConfig
-    from byodkim.rollout.rotation_guard import refuse_if_by_hand
-    from byodkim.rollout.schedule import Rotation
+    from byodkim.function.config import ManagerConfig
+    from byodkim.function.schedule import Rotation
+    from byodkim.workflows.rotation_guard import refuse_if_by_hand
 
     specs = targets.specs(None, need_selector=False)
     aws, chosen = aws_regions(targets.profile, targets.regions or specs[0].regions, targets.ses_rate)
@@ -74,8 +74,8 @@ def auto(
     """Run one tick of the scheduled rotation per domain, at the real clock (the emulator's in a sandbox)."""
     import os
 
+    from byodkim.function.schedule import tick
     from byodkim.local import clock
-    from byodkim.rollout.schedule import tick
 
     del yes  # a tick changes only what the policy says is due: nothing to confirm
     rotation, specs = _rotation(targets, kms_key_id, state_dir, dry_run=dry_run)
@@ -98,9 +98,9 @@ def approve(
 
     from byodkim.cli.catalogue import text
     from byodkim.errors import ByodkimError, InputError
+    from byodkim.function import schedule
     from byodkim.local import clock
     from byodkim.messages import say
-    from byodkim.rollout import schedule
 
     if targets.many or not targets.domains:
         raise InputError(say("schedule.cli_approve_one"), say("schedule.cli_approve_one_hint"))

@@ -37,7 +37,7 @@ if TYPE_CHECKING:
     from byodkim.aws.session import Aws
     from byodkim.deployment import DomainSpec
     from byodkim.dkim.keys import PublicKey
-    from byodkim.rollout.registration import Registered
+    from byodkim.workflows.registration import Registered
 
 
 def _next_after_register(results: list[RegionResult], domain: str, selector: str, secret: str) -> str:
@@ -94,8 +94,8 @@ def register(
     stored first when there is none), one line per domain and region.
     """
     from byodkim.messages import say
-    from byodkim.rollout.fleet import units
-    from byodkim.rollout.registration import RegisterRequest, Registrar, public_keys
+    from byodkim.workflows.registration import RegisterRequest, Registrar, public_keys
+    from byodkim.workflows.units import units
 
     if key_file is not None and secret_id is not None:
         raise InputError(say("register.key_or_secret"))
@@ -166,9 +166,9 @@ def status(
     """Show the identity's DKIM state in each region, and the record on the name servers beside it."""
     from dataclasses import asdict
 
-    from byodkim.rollout.fleet import units
-    from byodkim.rollout.fleetops import StatusWork
-    from byodkim.rollout.report import dns_views
+    from byodkim.workflows.report import dns_views
+    from byodkim.workflows.unit_work import StatusWork
+    from byodkim.workflows.units import units
 
     specs = targets.specs(None, need_selector=False)
     aws = targets.aws(specs)
@@ -215,8 +215,8 @@ def status(
 def _status_table(domain: str, found: list[RegionStatus], lang: str = "en") -> None:
     """Print one row per region under a header, columns aligned by display width (full data: -o json)."""
     from byodkim.cli.catalogue import text
+    from byodkim.display import display_width, pad
     from byodkim.messages import say
-    from byodkim.text import display_width, pad
 
     header = tuple(text(say("status.head"), lang).split(" | "))
     sending = {True: text(say("status.sending"), lang), False: text(say("status.not_sending"), lang)}

@@ -48,10 +48,10 @@ def preflight(
     from byodkim import deployment
     from byodkim.aws.session import Aws
     from byodkim.cli.catalogue import text
+    from byodkim.cli.preflight_lines import render
     from byodkim.errors import InputError
     from byodkim.messages import say
-    from byodkim.rollout.preflight import preview
-    from byodkim.rollout.preflight_memo import render
+    from byodkim.workflows.preflight import preview
 
     if group is not None:
         click.echo(text(say("stacks.group_deprecated", env="--env"), lang), err=True)
@@ -91,8 +91,8 @@ def adopt(
     from byodkim.aws.session import Aws
     from byodkim.errors import InputError
     from byodkim.messages import say
-    from byodkim.rollout.adopt import AdoptRequest
-    from byodkim.rollout.adopt import adopt as run_adopt
+    from byodkim.workflows.adopt import AdoptRequest
+    from byodkim.workflows.adopt import adopt as run_adopt
 
     folder = deployment.find_sceptre_dir()
     if folder is None:
@@ -127,7 +127,7 @@ def retain(
     """Keep a resource when a launch removes or replaces it (DeletionPolicy/UpdateReplacePolicy: Retain)."""
     from byodkim import deployment
     from byodkim.aws.session import Aws
-    from byodkim.rollout.adopt import retain as run_retain
+    from byodkim.workflows.adopt import retain as run_retain
 
     _our_stack(stack)
     target = deployment.read(group=environment or deployment.DEFAULT_GROUP)
@@ -159,7 +159,7 @@ def continue_rollback(
     from byodkim.aws.session import Aws
     from byodkim.cli.catalogue import text
     from byodkim.messages import say
-    from byodkim.rollout.adopt import continue_rollback as run_continue
+    from byodkim.workflows.adopt import continue_rollback as run_continue
 
     _our_stack(stack)
     target = deployment.read(group=environment or deployment.DEFAULT_GROUP)

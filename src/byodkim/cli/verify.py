@@ -82,8 +82,8 @@ def verify(
     """
     from byodkim.dnscheck import check as checker
     from byodkim.dnscheck import wait
-    from byodkim.rollout.fleet import domain_units
-    from byodkim.rollout.fleetops import VerifyWork
+    from byodkim.workflows.unit_work import VerifyWork
+    from byodkim.workflows.units import domain_units
 
     specs = targets.specs(selector, need_regions=bool(ses or secret_id))
     if targets.many:
@@ -156,9 +156,9 @@ def _verify_fleet(
     lang: str,
 ) -> int:
     from byodkim import deployment
-    from byodkim.rollout.fleet import domain_units, units
-    from byodkim.rollout.fleetops import VerifyWork
-    from byodkim.rollout.registration import public_keys
+    from byodkim.workflows.registration import public_keys
+    from byodkim.workflows.unit_work import VerifyWork
+    from byodkim.workflows.units import domain_units, units
 
     aws = fleet.aws_for(targets.profile, targets.ses_rate)
     target = fleet.declared()

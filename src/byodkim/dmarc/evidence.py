@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from byodkim.display import display_width
 from byodkim.dmarc.memo import domain_lines, in_language
 from byodkim.dmarc.model import FileError
 from byodkim.dmarc.sources import read_paths
 from byodkim.dmarc.summary import Summariser
 from byodkim.messages import text_of
-from byodkim.text import display_width
 
 if TYPE_CHECKING:
     from collections.abc import Sequence

@@ -250,7 +250,7 @@ def verify(
 
 def _shown(reason: str, limit: int = 160) -> str:
     """Return dkimpy's reason fit to print: it quotes what it could not parse, which may be a private key."""
-    from byodkim.logs import redact
+    from byodkim.redacted_logs import redact
 
     return re.sub(r"\(b'[^']*'\)", "(...)", redact(reason))[:limit]
 

@@ -69,9 +69,9 @@ def project(workdir: Path, source: Path, second_region: str, extra_domains: int)
 def converge(aws: Aws, target: deployment.Deployment, dns: LocalNameServer, timeout: float = 90.0) -> str:
     """Register every declared domain in every region, publish the records, and wait for SES's SUCCESS."""
     from byodkim.dkim.record import DkimRecord, quote_strings
-    from byodkim.rollout.fleet import Run, units
-    from byodkim.rollout.fleetops import VerifyWork
-    from byodkim.rollout.registration import RegisterRequest, Registrar, public_keys
+    from byodkim.workflows.registration import RegisterRequest, Registrar, public_keys
+    from byodkim.workflows.unit_work import VerifyWork
+    from byodkim.workflows.units import Run, units
 
     _same_zone(target)
     todo = units(target.domains)

@@ -246,9 +246,9 @@ def rehearse(sandbox: Sandbox, options: SandboxOptions) -> Sandbox:
     from byodkim.dnscheck.judge import Check
     from byodkim.dnscheck.servers import parse_server
     from byodkim.dnscheck.wait import wait
+    from byodkim.function.phases import Manager, ManagerConfig, PhaseRequest
     from byodkim.local import sandbox_end
-    from byodkim.rollout.phases import Manager, ManagerConfig, PhaseRequest
-    from byodkim.rollout.report import ReportRequest, collect
+    from byodkim.workflows.report import ReportRequest, collect
 
     target = sandbox.deployment
     domain, selector = str(target.domain), str(target.selector)
@@ -371,7 +371,7 @@ def _send_test(sandbox: Sandbox, aws: Aws, region: str) -> str:
     from byodkim.dnscheck.mailcheck import judge_message
     from byodkim.dnscheck.servers import parse_server
     from byodkim.local.mailbox import sent_message
-    from byodkim.rollout import sendtest
+    from byodkim.workflows import sendtest
 
     domain, selector = str(sandbox.deployment.domain), str(sandbox.deployment.selector)
     message_id = sendtest.send(aws, region, f"dkim-check@{domain}", f"postmaster@{domain}")

@@ -12,12 +12,12 @@ from typing import TYPE_CHECKING
 from byodkim.messages import Said, say
 
 if TYPE_CHECKING:
-    from byodkim.rollout.report import Rollout
+    from byodkim.workflows.report import Rollout
 
 
 def dmarc_fix(rollout: Rollout) -> str:
     """Return the DMARC record the report asks for (the sandbox's zone publishes none), or ""."""
-    from byodkim.rollout.domaincheck import NOT_MET
+    from byodkim.workflows.domaincheck import NOT_MET
 
     posture = rollout.posture
     found = [r for r in (posture.requirements if posture else []) if r.name.startswith("DMARC") and r.state == NOT_MET]
@@ -45,6 +45,6 @@ def kept(rollout: Rollout, lang: str) -> tuple[int, str, str]:
 
     The report's next step is dropped: by the time it is read the sandbox is stopped.
     """
-    from byodkim.rollout.memo import render
+    from byodkim.workflows.rollout_memo import render
 
     return len(rollout.stacks), dmarc_fix(rollout), without_next_step(render(rollout, "text", lang), lang)

@@ -275,7 +275,7 @@ TEXTS: dict[str, tuple[str, str]] = {
         "{duration}待って打ち切りました: {where}。SES: {ses}",
     ),
     "wait.again": ("run it again to keep waiting", "続けて待つにはもう一度実行してください"),
-    # check-domain's findings (dnscheck/posture.py, rollout/domaincheck.py): each requirement's detail and fix.
+    # check-domain's findings (dnscheck/posture.py, workflows/domaincheck.py): each requirement's detail and fix.
     "posture.parts": ("{parts}", "{parts}"),
     "posture.spf_many": (
         "{count} SPF records at {domain}: receivers return permerror; keep one",

@@ -226,7 +226,7 @@ TEXTS: dict[str, tuple[str, str]] = {
         "`byodkim rotate` で鍵を切り替える (レコードを待ちます) か、レコードを公開し",
     ),
     "ses.way_publish": ("publish the record", "レコードを公開し"),
-    # Declared domains and the fleet (rollout/fleet.py, rollout/domaincheck.py).
+    # Declared domains and the fleet (workflows/units.py, workflows/domaincheck.py).
     "ses.configuration_set_gone": (
         "{region}: {name} does not exist; launch phase 3 again",
         "{region}: {name} はありません。フェーズ 3 をもう一度起動してください",
@@ -254,12 +254,12 @@ TEXTS: dict[str, tuple[str, str]] = {
         "no BYODKIM selector known: give {@selector} or register the key",
         "BYODKIM のセレクタが分かりません: {@selector} を指定するか鍵を登録してください",
     ),
-    # Rotation (rollout/rotate.py).
+    # Rotation (workflows/rotate.py).
     "rotate.unfinished_hint": (
         "finish it with {@new_selector} {selector}, or delete the file to abandon it",
         "{@new_selector} {selector} で完了させるか、中止するならファイルを削除してください",
     ),
-    # Moving resources between stacks (rollout/adopt.py).
+    # Moving resources between stacks (workflows/adopt.py).
     "adopt.no_stack_source": (
         "{name} does not exist, so it has no `{source}`",
         "{name} はないので `{source}` もありません",
@@ -324,7 +324,7 @@ TEXTS: dict[str, tuple[str, str]] = {
         "rehearse fleets of subdomains ({@extra_domains}), or remove the entry",
         "サブドメインのフリートで練習するか ({@extra_domains})、その項目を削除してください",
     ),
-    # SES refusing a test message (rollout/sendtest.py): SES's MessageRejected, explained with the fix.
+    # SES refusing a test message (workflows/sendtest.py): SES's MessageRejected, explained with the fix.
     "ses.rejected_sender": (
         "SES in {region} refused to send from {sender}: {domain} is not verified for sending there (MessageRejected)",
         "{region} の SES は {sender} からの送信を拒否しました: {domain} はそこで送信用に検証されていません (MessageRejected)",

@@ -1,4 +1,4 @@
-"""What the fleet health check's fan-out says (rollout/fanout.py: the planner, its settings)."""
+"""What the fleet health check's fan-out says (function/fanout.py: the planner, its settings)."""
 
 from __future__ import annotations
 

@@ -1,9 +1,9 @@
-"""What report and status say about the signing key's age, and report's fleet stages (rollout/keyreport, nextstep)."""
+"""What report and status say about the signing key's age, and report's fleet stages (workflows/keyreport, nextstep)."""
 
 from __future__ import annotations
 
 TEXTS: dict[str, tuple[str, str]] = {
-    # The key SES signs with, under the deployment's rotation policy (rollout/keyreport.py).
+    # The key SES signs with, under the deployment's rotation policy (workflows/keyreport.py).
     "keyage.line": (
         "key {selector}: {days} days old (made {made}); rotation due {due}, next key prepared from {prepare}",
         "鍵 {selector}: 作成から {days} 日 (作成日 {made})。更新期限 {due}、次の鍵の準備開始 {prepare}",

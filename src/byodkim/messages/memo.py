@@ -1,5 +1,5 @@
 # ruff: noqa: E501, RUF001 - a table of whole sentences, English and Japanese side by side; full-width punctuation is right in Japanese
-"""The rollout memo of ``byodkim report`` (rollout/memo.py) and the next steps it phrases (rollout/nextstep.py)."""
+"""The rollout memo of ``byodkim report`` (workflows/rollout_memo.py) and the next steps it phrases (workflows/nextstep.py)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 # ruff: noqa: E501, RUF001 - a table of whole sentences, English and Japanese side by side; full-width punctuation is right in Japanese
-"""The preflight of ``sceptre launch`` as people read it (rollout/preflight_memo.py)."""
+"""The preflight of ``sceptre launch`` as people read it (cli/preflight_lines.py)."""
 
 from __future__ import annotations
 

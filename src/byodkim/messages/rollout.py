@@ -8,7 +8,7 @@ knows how the operator runs byodkim; an input is named by concept (``{@secret_id
 from __future__ import annotations
 
 TEXTS: dict[str, tuple[str, str]] = {
-    # register (cli/ses.py, rollout/registration.py, aws/ses.py).
+    # register (cli/ses.py, workflows/registration.py, aws/ses.py).
     # register with no key named, a secret not made yet, and keygen's file for the selector on disk.
     "register.local_key_unused": (
         (
@@ -101,7 +101,7 @@ TEXTS: dict[str, tuple[str, str]] = {
 }
 TEXTS.update(
     {
-        # phase 4, 5, 7 (rollout/phases.py): the answer's sentences, and its fields as the CLI labels them.
+        # phase 4, 5, 7 (function/phases.py): the answer's sentences, and its fields as the CLI labels them.
         "phase.from_payload": ("the payload", "ペイロード"),
         "phase.from_ses": ("SES in {region} (the key it holds)", "{region} の SES (SES が持つ鍵)"),
         "phase.from_ssm": (

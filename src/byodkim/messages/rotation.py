@@ -1,10 +1,10 @@
 # ruff: noqa: E501 - a table of whole sentences, one to a line, English and Japanese side by side
-"""What rotate says: its steps, waits, refusals and the way SES goes back to the previous key (rollout/rotate.py)."""
+"""What rotate says: its steps, waits, refusals and the way SES goes back to the previous key (workflows/rotate.py)."""
 
 from __future__ import annotations
 
 TEXTS: dict[str, tuple[str, str]] = {
-    # rotate (rollout/rotate.py, cli/rollout.py).
+    # rotate (workflows/rotate.py, cli/rollout.py).
     "rotate.bad_step": ("`{step}` is not a rotation step", "`{step}` はローテーションの手順ではありません"),
     "rotate.use_steps": ("use one of {steps}", "{steps} のどれかを指定してください"),
     "rotate.secret_gone": (

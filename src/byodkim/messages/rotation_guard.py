@@ -1,5 +1,5 @@
 # ruff: noqa: E501 - a table of whole sentences, one to a line, English and Japanese side by side
-"""What the guard between a hand rotation and the scheduled one says (rollout/rotation_guard.py), and rotate's fixes."""
+"""What the guard between a hand rotation and the scheduled one says (workflows/rotation_guard.py), and rotate's fixes."""
 
 from __future__ import annotations
 

@@ -20,7 +20,7 @@ TEXTS: dict[str, tuple[str, str]] = {
         "write the selector with {{date}} and {{n}} once each, e.g. gooid-21-pro-{{date}}-{{n}}",
         "{{date}} と {{n}} を 1 回ずつ含むセレクタを書いてください (例: gooid-21-pro-{{date}}-{{n}})",
     ),
-    # The scheduled rotation (rollout/schedule*.py): what each tick did and what it waits for.
+    # The scheduled rotation (function/schedule*.py): what each tick did and what it waits for.
     "schedule.damaged": (
         "the rotation state in SSM parameter {name} cannot be read ({why})",
         "SSM パラメータ {name} のローテーション状態を読めません ({why})",
@@ -258,7 +258,7 @@ TEXTS: dict[str, tuple[str, str]] = {
         "approved the switch of {domain} to {selector} ({who})",
         "{domain} の {selector} への切り替えを承認しました ({who})",
     ),
-    # The function's "rotation" action (rollout/phases.py).
+    # The function's "rotation" action (function/phases.py).
     "phase.bad_time": (
         '"time": `{value}` is not an ISO 8601 time',
         '"time": `{value}` は ISO 8601 の時刻ではありません',

@@ -43,7 +43,7 @@ TEXTS: dict[str, tuple[str, str]] = {
         "warning: {old} is deprecated; use {new}",
         "警告: {old} は非推奨です。{new} を使ってください",
     ),
-    # adopt, retain, continue-rollback (rollout/adopt.py).
+    # adopt, retain, continue-rollback (workflows/adopt.py).
     "adopt.cannot_import": ("{kind} cannot be imported by byodkim", "{kind} は byodkim ではインポートできません"),
     "adopt.use_kinds": ("use one of {kinds}", "{kinds} のどれかを使ってください"),
     "adopt.referred": ("{users} in {stack} refer to {source}", "{stack} の {users} が {source} を参照しています"),
@@ -72,7 +72,7 @@ TEXTS: dict[str, tuple[str, str]] = {
         "run `byodkim preflight` to see what it needs",
         "必要な作業は `byodkim preflight` で確認してください",
     ),
-    # preflight (rollout/preflight.py, rollout/stackchanges.py).
+    # preflight (workflows/preflight.py, workflows/stackchanges.py).
     "preflight.no_preview": (
         "preflight could not preview {stack}: {why}",
         "preflight は {stack} をプレビューできませんでした: {why}",

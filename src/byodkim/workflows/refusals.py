@@ -8,12 +8,12 @@ from typing import TYPE_CHECKING, Any
 
 from byodkim.aws.cfntemplate import load, refers_to, resolve, resource_refs, unresolved, with_defaults
 from byodkim.aws.errors import error_code
-from byodkim.rollout.stackchanges import Finding, ResourceChange, StackPreview
+from byodkim.workflows.stackchanges import Finding, ResourceChange, StackPreview
 
 if TYPE_CHECKING:
     from mypy_boto3_cloudformation import CloudFormationClient
 
-    from byodkim.rollout.stackvalues import StaticValues
+    from byodkim.workflows.stackvalues import StaticValues
 
 
 def rollback_skip_list(cfn: CloudFormationClient, stack_name: str) -> tuple[str, ...]:

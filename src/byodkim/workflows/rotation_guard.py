@@ -50,7 +50,7 @@ def refuse_if_scheduled(aws: Aws, region: str, name: str, domain: str) -> None:
 
 def refuse_if_by_hand(state_dir: Path, domain: str) -> None:
     """Refuse the scheduled rotation of ``domain`` while a hand rotation's state file says it is unfinished."""
-    from byodkim.rollout.rotate import STATE_FILE, STEPS
+    from byodkim.workflows.rotate import STATE_FILE, STEPS
 
     path = state_dir / STATE_FILE.format(domain=domain)
     if not path.exists():

@@ -1,4 +1,4 @@
-"""One batch of the fanned-out fleet health check (rollout/fanout.py): DNS every period, SES from the list.
+"""One batch of the fanned-out fleet health check (function/fanout.py): DNS every period, SES from the list.
 
 A domain is read in full (GetEmailIdentity) when the planner says it is its turn, or when its
 listed status changed since its last read while the batch's reads allow; between reads, SES's
@@ -16,7 +16,7 @@ from byodkim.aws.guards import read_statuses
 from byodkim.aws.ses import RegionStatus
 from byodkim.deployment import DomainSpec
 from byodkim.errors import DnsUnreachableError
-from byodkim.rollout.health import (
+from byodkim.function.health import (
     KEY_PUBLISHED,
     SENDING,
     SILENT,
@@ -33,7 +33,7 @@ class BatchCheck(HealthCheck):
     """The health check of one queued batch."""
 
     def run_batch(self, body: dict[str, Any]) -> dict[str, Any]:
-        """Check one batch the planner queued (rollout/fanout.py): DNS for each domain, SES from the list or read.
+        """Check one batch the planner queued (function/fanout.py): DNS for each domain, SES from the list or read.
 
         A domain is read in full (GetEmailIdentity) when the planner says it is its turn, or when
         its listed status changed since its last read, as long as the batch's reads allow; else

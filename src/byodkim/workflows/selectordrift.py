@@ -6,14 +6,14 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from byodkim.aws.ses import status
-from byodkim.rollout.stackchanges import Finding
+from byodkim.workflows.stackchanges import Finding
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
     from byodkim.aws.session import Aws
     from byodkim.deployment import Deployment
-    from byodkim.rollout.stackchanges import StackPreview
+    from byodkim.workflows.stackchanges import StackPreview
 
 SELECTOR_STACK = "phase-4-dns-preparation"  # its Selector parameter (the config's line) sets SSM's selector
 

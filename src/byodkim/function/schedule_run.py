@@ -1,7 +1,7 @@
 """One tick's work for one domain: the shared helpers and the first half of the steps (due, prepare, request).
 
-The steps of the scheduled rotation (:mod:`byodkim.rollout.schedule`); the switch, SES's
-verdict and the retirement are in :mod:`byodkim.rollout.schedule_switch`.
+The steps of the scheduled rotation (:mod:`byodkim.function.schedule`); the switch, SES's
+verdict and the retirement are in :mod:`byodkim.function.schedule_switch`.
 """
 
 from __future__ import annotations
@@ -20,10 +20,9 @@ from byodkim.dkim.names import record_name
 from byodkim.dnscheck.check import check
 from byodkim.dnscheck.judge import AMBIGUOUS, DIFFERENT, MALFORMED, PRIVATE, REVOKED, Check
 from byodkim.errors import ByodkimError
-from byodkim.messages import Said, carried, render, said_again, say
-from byodkim.rollout import schedule_dns
-from byodkim.rollout.keyage import key_age
-from byodkim.rollout.schedule_state import (
+from byodkim.function import schedule_dns
+from byodkim.function.keyage import key_age
+from byodkim.function.schedule_state import (
     LIVE,
     PREPARED,
     REQUESTED,
@@ -33,6 +32,7 @@ from byodkim.rollout.schedule_state import (
     iso,
     save,
 )
+from byodkim.messages import Said, carried, render, said_again, say
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -42,8 +42,8 @@ if TYPE_CHECKING:
     from byodkim.dkim.keys import PublicKey
     from byodkim.dnscheck.check import Report
     from byodkim.dnscheck.servers import Server
-    from byodkim.rollout.keyage import KeyAge
-    from byodkim.rollout.manager_config import ManagerConfig
+    from byodkim.function.config import ManagerConfig
+    from byodkim.function.keyage import KeyAge
 
 log = logging.getLogger(__name__)
 # What a DNS answer can hold that waiting will not fix: the rotation stops at once, with the fix.

@@ -27,8 +27,8 @@ from byodkim.dnscheck.check import check
 from byodkim.dnscheck.judge import Check
 from byodkim.dnscheck.wait import Paced, Waited, wait
 from byodkim.errors import ByodkimError, InputError
+from byodkim.function.switch_back import SwitchStoppedError, switch_back, undo_unpublished
 from byodkim.messages import render, say
-from byodkim.rollout.switch_back import SwitchStoppedError, switch_back, undo_unpublished
 
 if TYPE_CHECKING:
     from collections.abc import Callable

@@ -15,10 +15,10 @@ from typing import TYPE_CHECKING, Any
 
 from byodkim.errors import ByodkimError
 from byodkim.messages import Said, say
-from byodkim.rollout.preflight import preview
+from byodkim.workflows.preflight import preview
 
 if TYPE_CHECKING:
-    from byodkim.rollout.stackchanges import Finding, Preflight, StackPreview
+    from byodkim.workflows.stackchanges import Finding, Preflight, StackPreview
 
 _LOCK = threading.Lock()
 _GUARDED: dict[tuple[str, str], Preflight] = {}

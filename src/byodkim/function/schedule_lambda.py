@@ -14,19 +14,19 @@ from byodkim.aws.secrets import principal_patterns
 from byodkim.deployment import DomainSpec
 from byodkim.dnscheck.servers import parse_servers
 from byodkim.errors import ByodkimError
+from byodkim.function.schedule import Rotation, tick
 from byodkim.messages import say
-from byodkim.rollout.schedule import Rotation, tick
 
 if TYPE_CHECKING:
     from byodkim.aws.session import Aws
-    from byodkim.rollout.manager_config import ManagerConfig
-    from byodkim.rollout.phases import PhaseRequest
+    from byodkim.function.config import ManagerConfig
+    from byodkim.function.phases import PhaseRequest
 
 log = logging.getLogger(__name__)
 
 
 def run_rotation(config: ManagerConfig, aws: Aws, region: str, request: PhaseRequest) -> dict[str, Any]:
-    """Run one tick of the scheduled rotation for one domain or every declared one (rollout/schedule.py).
+    """Run one tick of the scheduled rotation for one domain or every declared one (function/schedule.py).
 
     Every domain is ticked even if one fails; a failure then raises after the others, so
     Lambda's Errors metric sees it and the others were not held back by it.

@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from byodkim.deployment import secret_id
+from byodkim.function.keyage import key_age
 from byodkim.messages import say
-from byodkim.rollout.keyage import key_age
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -20,8 +20,8 @@ if TYPE_CHECKING:
     from byodkim.aws.ses import RegionStatus
     from byodkim.aws.session import Aws
     from byodkim.deployment import Deployment
+    from byodkim.function.keyage import KeyAge
     from byodkim.messages import Said
-    from byodkim.rollout.keyage import KeyAge
 
 
 @dataclass(frozen=True)

@@ -12,12 +12,12 @@ from typing import TYPE_CHECKING, Any
 
 from byodkim.dkim.names import record_name
 from byodkim.dkim.record import DkimRecord
+from byodkim.function.phases import Manager, PhaseRequest
 from byodkim.messages import render, say
-from byodkim.rollout.phases import Manager, PhaseRequest
 
 if TYPE_CHECKING:
     from byodkim.aws.session import Aws
-    from byodkim.rollout.manager_config import ManagerConfig
+    from byodkim.function.config import ManagerConfig
 
 ROUTE53, DNS_TEAM = "route53", "dns-team"
 

@@ -6,17 +6,17 @@ import json
 from dataclasses import asdict
 from typing import TYPE_CHECKING, Any
 
+from byodkim.display import display_width
 from byodkim.messages import catalogue, say, text_of
 from byodkim.messages import render as in_lang
-from byodkim.rollout.nextstep import next_step
-from byodkim.text import display_width
+from byodkim.workflows.nextstep import next_step
 
 if TYPE_CHECKING:
     from byodkim.aws.ses import RegionStatus
-    from byodkim.rollout.domaincheck import Posture
-    from byodkim.rollout.keyreport import KeyView
-    from byodkim.rollout.nextstep import NextStep, Phrase
-    from byodkim.rollout.report import DnsView, LayerState, Rollout, StackState
+    from byodkim.workflows.domaincheck import Posture
+    from byodkim.workflows.keyreport import KeyView
+    from byodkim.workflows.nextstep import NextStep, Phrase
+    from byodkim.workflows.report import DnsView, LayerState, Rollout, StackState
 
 
 def _text(key: str, lang: str, **values: object) -> str:

@@ -47,7 +47,7 @@ if TYPE_CHECKING:
 
     from byodkim.aws.session import Aws
     from byodkim.deployment import DomainSpec
-    from byodkim.rollout.manager_config import ManagerConfig
+    from byodkim.function.config import ManagerConfig
 
 log = logging.getLogger(__name__)
 
@@ -244,7 +244,7 @@ def consume(
     event: dict[str, Any], config: ManagerConfig, aws: Aws, region: str, env: Mapping[str, str]
 ) -> dict[str, Any]:
     """Check each record's batch; return the records that failed (``batchItemFailures``) so only they return."""
-    from byodkim.rollout.healthbatch import BatchCheck
+    from byodkim.function.healthbatch import BatchCheck
 
     failures = []
     done = []

@@ -18,10 +18,10 @@ from byodkim.deployment import STACKS, Deployment, DomainSpec, sceptre_command, 
 from byodkim.dnscheck.check import Report, check
 from byodkim.dnscheck.judge import Check, ServerAnswer
 from byodkim.errors import ByodkimError
-from byodkim.rollout.domaincheck import Posture, assess
-from byodkim.rollout.fleet import Unit
-from byodkim.rollout.keyreport import KeyView, key_views, signing_selectors
-from byodkim.rollout.sendtest import remembered
+from byodkim.workflows.domaincheck import Posture, assess
+from byodkim.workflows.keyreport import KeyView, key_views, signing_selectors
+from byodkim.workflows.sendtest import remembered
+from byodkim.workflows.units import Unit
 
 if TYPE_CHECKING:
     from mypy_boto3_cloudformation import CloudFormationClient
@@ -114,7 +114,7 @@ class Reporter:
     """report's workflow, the same for one domain and a fleet: a unit (a domain and its regions) read into a Rollout.
 
     One domain's memo renders the whole rollout; a fleet's line is its stage
-    (:func:`byodkim.rollout.nextstep.stage`). Only the printing differs.
+    (:func:`byodkim.workflows.nextstep.stage`). Only the printing differs.
     """
 
     request: ReportRequest

@@ -19,14 +19,13 @@ from typing import TYPE_CHECKING
 from byodkim.dnscheck.check import check
 from byodkim.dnscheck.judge import Check
 from byodkim.errors import InputError
-from byodkim.messages import say
-from byodkim.rollout import schedule_switch
+from byodkim.function import schedule_switch
 
 # Rotation and Tick re-exported: the doors (the function, the CLI) and the tests take them from here.
-from byodkim.rollout.schedule_run import Rotation as Rotation  # noqa: PLC0414
-from byodkim.rollout.schedule_run import Run
-from byodkim.rollout.schedule_run import Tick as Tick  # noqa: PLC0414
-from byodkim.rollout.schedule_state import (
+from byodkim.function.schedule_run import Rotation as Rotation  # noqa: PLC0414
+from byodkim.function.schedule_run import Run
+from byodkim.function.schedule_run import Tick as Tick  # noqa: PLC0414
+from byodkim.function.schedule_state import (
     IDLE,
     LIVE,
     PREPARED,
@@ -39,6 +38,7 @@ from byodkim.rollout.schedule_state import (
     load,
     save,
 )
+from byodkim.messages import say
 
 if TYPE_CHECKING:
     from collections.abc import Callable

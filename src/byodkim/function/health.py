@@ -26,15 +26,15 @@ from byodkim.dnscheck.check import Report, check
 from byodkim.dnscheck.judge import ABSENT, AMBIGUOUS, DIFFERENT, MALFORMED, PRIVATE, REVOKED, UNREACHABLE, Check
 from byodkim.dnscheck.servers import parse_servers
 from byodkim.errors import DnsUnreachableError
+from byodkim.function.keyage import key_age_data
 from byodkim.messages import say
-from byodkim.rollout.keyage import key_age_data
 
 if TYPE_CHECKING:
     from mypy_boto3_cloudwatch.type_defs import MetricDatumTypeDef
 
     from byodkim.aws.ses import RegionStatus
     from byodkim.aws.session import Aws
-    from byodkim.rollout.manager_config import ManagerConfig
+    from byodkim.function.config import ManagerConfig
 
 HEALTHY = "healthy"
 NOT_ACTIVE = "not activated"  # no EXTERNAL key registered yet: the rollout's own business
@@ -48,7 +48,7 @@ SILENT = "name servers silent"  # in a fleet run: no server of this domain answe
 KEY_PUBLISHED = "private key published"
 SIGNING_OFF = "signing off"  # EXTERNAL and verified, but SES sends the domain's mail without its signature
 SELECTOR_TAG = "selector tag disagrees"  # SES's Tokens and the byodkim:selector tag name different keys
-# In a fanned-out run (rollout/fanout.py): SES lists the identity but it has not had its first full read
+# In a fanned-out run (function/fanout.py): SES lists the identity but it has not had its first full read
 # since the fan-out started (its turn comes within one cycle); only a published private key is told meanwhile.
 UNREAD = "not read yet"
 _QUIET = {None, NOT_ACTIVE, PENDING, UNREAD}  # moves among these are rollout progress, which phase 7 reports
@@ -306,7 +306,7 @@ class HealthCheck:
         }
 
     def key_ages(self, findings: list[Finding]) -> list[MetricDatumTypeDef]:
-        """Return DkimKeyAgeDays for each region where SES signs with the domain's own key (rollout/keyage)."""
+        """Return DkimKeyAgeDays for each region where SES signs with the domain's own key (function/keyage)."""
         signing = [(f.domain, f.region, f.selector) for f in findings if f.selector and f.condition not in _UNSIGNED]
         client = self.aws.client("secretsmanager", self.region)
         now = self.now or datetime.now(UTC)

@@ -11,11 +11,11 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from byodkim.deployment import sceptre_command, secret_id
-from byodkim.rollout.fleet import Outcome
-from byodkim.rollout.report import FAILED, NOT_DEPLOYED
+from byodkim.workflows.report import FAILED, NOT_DEPLOYED
+from byodkim.workflows.units import Outcome
 
 if TYPE_CHECKING:
-    from byodkim.rollout.report import Rollout
+    from byodkim.workflows.report import Rollout
 
 
 @dataclass(frozen=True)

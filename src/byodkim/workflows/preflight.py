@@ -23,10 +23,10 @@ from byodkim.aws import exists
 from byodkim.aws.cfntemplate import load, unresolved
 from byodkim.errors import ByodkimError
 from byodkim.messages import say
-from byodkim.rollout.refusals import live_template, refused, resources, rollback_skip_list, stuck, with_holdings
-from byodkim.rollout.report import NOT_DEPLOYED, stack_status
-from byodkim.rollout.selectordrift import with_selector_drift
-from byodkim.rollout.stackchanges import (
+from byodkim.workflows.refusals import live_template, refused, resources, rollback_skip_list, stuck, with_holdings
+from byodkim.workflows.report import NOT_DEPLOYED, stack_status
+from byodkim.workflows.selectordrift import with_selector_drift
+from byodkim.workflows.stackchanges import (
     Finding,
     Links,
     Preflight,
@@ -39,7 +39,7 @@ from byodkim.rollout.stackchanges import (
     references,
     with_live_policies,
 )
-from byodkim.rollout.stackvalues import StaticValues, physical_names, template_names
+from byodkim.workflows.stackvalues import StaticValues, physical_names, template_names
 
 __all__ = [
     "DATALESS",

@@ -18,8 +18,8 @@ from typing import TYPE_CHECKING, Any
 from byodkim.aws.cfntemplate import IDENTIFIER, load, refers_to, resolve, resource_refs, unresolved, with_defaults
 from byodkim.errors import ByodkimError, InputError
 from byodkim.messages import say
-from byodkim.rollout.preflight import StaticValues, rollback_skip_list
-from byodkim.rollout.report import NOT_DEPLOYED, stack_status
+from byodkim.workflows.preflight import StaticValues, rollback_skip_list
+from byodkim.workflows.report import NOT_DEPLOYED, stack_status
 
 if TYPE_CHECKING:
     from mypy_boto3_cloudformation import CloudFormationClient

@@ -1,7 +1,7 @@
 """Each fleet command's work for one unit (a domain, or a domain in one region).
 
 These are the single-domain library functions, called once per unit by
-:class:`byodkim.rollout.fleet.Run`; nothing here decides order, concurrency or output.
+:class:`byodkim.workflows.units.Run`; nothing here decides order, concurrency or output.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from byodkim.deployment import SECRET_PREFIX, secret_id
 from byodkim.errors import InputError
 from byodkim.messages import say
-from byodkim.rollout.fleet import Outcome, Unit
+from byodkim.workflows.units import Outcome, Unit
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -25,9 +25,9 @@ if TYPE_CHECKING:
     from byodkim.dkim.keys import PublicKey, SigningKey
     from byodkim.dnscheck.judge import Check
     from byodkim.dnscheck.servers import Server
-    from byodkim.rollout.domaincheck import Posture
-    from byodkim.rollout.keyreport import KeyView
-    from byodkim.rollout.rotate import RotationRequest, RotationState
+    from byodkim.workflows.domaincheck import Posture
+    from byodkim.workflows.keyreport import KeyView
+    from byodkim.workflows.rotate import RotationRequest, RotationState
 
 
 @dataclass
@@ -57,7 +57,7 @@ class StatusWork:
         """Return the age of each key SES signs with in ``found`` (none without the deployment's policy)."""
         from datetime import UTC, datetime
 
-        from byodkim.rollout.keyreport import key_views, signing_selectors
+        from byodkim.workflows.keyreport import key_views, signing_selectors
 
         selectors = signing_selectors(found)
         if self.deployment is None or not selectors:
@@ -213,7 +213,7 @@ class CheckDomainWork:
     def __call__(self, unit: Unit) -> Outcome:
         """Assess one domain."""
         from byodkim.messages import say
-        from byodkim.rollout.domaincheck import NOT_MET
+        from byodkim.workflows.domaincheck import NOT_MET
 
         checked = self.check(unit)
         unmet = [say(f"posture.req.{r.name}") for r in checked.posture.requirements if r.state == NOT_MET]
@@ -229,7 +229,7 @@ class CheckDomainWork:
 
     def check(self, unit: Unit) -> DomainChecked:
         """Read SES (unless there is no AWS) and DNS, and judge the domain."""
-        from byodkim.rollout.domaincheck import assess
+        from byodkim.workflows.domaincheck import assess
 
         spec = unit.spec
         found = None
@@ -272,7 +272,7 @@ class RotateWork:
 
     def __call__(self, unit: Unit) -> Outcome:
         """Run or resume the domain's rotation: the fleet line's value."""
-        from byodkim.rollout import rotate as rotation
+        from byodkim.workflows import rotate as rotation
 
         state, note = self.rotate(unit)
         target = self.template.until or rotation.STEPS[-1]
@@ -297,8 +297,8 @@ class RotateWork:
 
         Return the state and the SSM line ("" when nothing changed there).
         """
-        from byodkim.rollout import rotate as rotation
-        from byodkim.rollout.registration import point_ssm_selector
+        from byodkim.workflows import rotate as rotation
+        from byodkim.workflows.registration import point_ssm_selector
 
         request = self.request(unit)
         state = rotation.rotate(request, self.aws, self.progress, self.notify)

@@ -30,12 +30,12 @@ from byodkim.dnscheck.check import Report, check
 from byodkim.dnscheck.judge import Check
 from byodkim.dnscheck.servers import parse_servers
 from byodkim.errors import ByodkimError, DnsUnreachableError, InputError
-from byodkim.messages import render, say
-from byodkim.rollout.health import HealthCheck, put_metric
 
 # Re-exported: the handler, the CLI and the sandbox import it from here (its public path).
-from byodkim.rollout.manager_config import ManagerConfig as ManagerConfig  # noqa: PLC0414, TC001
-from byodkim.rollout.switch_back import SwitchStoppedError, undo_unpublished
+from byodkim.function.config import ManagerConfig as ManagerConfig  # noqa: PLC0414, TC001
+from byodkim.function.health import HealthCheck, put_metric
+from byodkim.function.switch_back import SwitchStoppedError, undo_unpublished
+from byodkim.messages import render, say
 
 if TYPE_CHECKING:
     from byodkim.aws.ses import RegionResult, RegionStatus
@@ -122,7 +122,7 @@ class Manager:
         if request.action == "health":
             check = HealthCheck(self.config, self.aws, self.region, now=request.now)
             if request.every and self.config.health_queue_url:
-                from byodkim.rollout.fanout import FleetPlanner
+                from byodkim.function.fanout import FleetPlanner
 
                 planner = FleetPlanner(self.config, self.aws, self.region, os.environ)
                 return planner.plan(self.config.declared(self.aws, self.region), request.period)

@@ -36,7 +36,7 @@ class ManagerConfig:
     fleet_manifest: str = ""  # S3 key (in the certificates bucket) of the declared domains, from Sceptre
     rotation: RotationPolicy = field(default_factory=RotationPolicy)  # ROTATION_DAYS and the rest (dkim/policy)
     hosted_zone_id: str = ""  # HOSTED_ZONE_ID: the domain's Route 53 zone, where the function publishes itself
-    # The fleet health check's fan-out (rollout/fanout.py): its queue (empty: one invocation checks all), the
+    # The fleet health check's fan-out (function/fanout.py): its queue (empty: one invocation checks all), the
     # consumers at most at once (the event source mapping's MaximumConcurrency), the function's timeout.
     health_queue_url: str = ""
     health_concurrency: int = 0

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from byodkim.rollout.preflight import Finding, Preflight, StackPreview
+    from byodkim.workflows.preflight import Finding, Preflight, StackPreview
 
 
 def _text(lang: str) -> Callable[..., str]:
@@ -41,8 +41,8 @@ def render(preflight: Preflight, output: str, lang: str) -> str:
 
 
 def _stack(stack: StackPreview, t: Callable[..., str], group: str) -> list[str]:
+    from byodkim.display import pad
     from byodkim.messages import catalogue
-    from byodkim.text import pad
 
     short = stack.stack.removeprefix(f"{group}/")
     lines = [t("stack", stack=short, name=stack.name, status=stack.status)]

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 from byodkim.deployment import SECRET_PREFIX, secret_id
 from byodkim.errors import InputError
 from byodkim.messages import say
-from byodkim.rollout.fleet import Once, Outcome, Unit
+from byodkim.workflows.units import Once, Outcome, Unit
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
@@ -163,7 +163,7 @@ class Registrar:
         it are not switched and those switched before it go back to their previous key.
         """
         from byodkim.aws.ses import UNPUBLISHED, Registration, register
-        from byodkim.rollout.switch_back import undo_unpublished
+        from byodkim.function.switch_back import undo_unpublished
 
         plan, key = self._plans.get(spec), self._stored.get(spec)
         request = Registration(spec.domain, spec.selector, key.key, spec.regions, force=self.request.force)

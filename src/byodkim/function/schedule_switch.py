@@ -1,6 +1,6 @@
 """The scheduled rotation's second half: approval, the switch, SES's verdict, the old record's retirement.
 
-Steps of :class:`byodkim.rollout.schedule_run.Run` (split off to keep each module readable). The
+Steps of :class:`byodkim.function.schedule_run.Run` (split off to keep each module readable). The
 switch keeps rotate.py's invariant: SES is switched only while the new record is live on every
 authoritative server, checked at the moment of the switch, and switched back if it goes.
 """
@@ -17,14 +17,14 @@ from byodkim.aws.ses import RECORD_WENT, Registration, register
 from byodkim.deployment import secret_id
 from byodkim.dkim.names import record_name
 from byodkim.errors import ByodkimError
+from byodkim.function import schedule_dns
+from byodkim.function.schedule_state import IDLE, REQUESTED, SWITCHED, VERIFIED, day, iso
+from byodkim.function.switch_back import switch_back, undo_unpublished
 from byodkim.messages import say
-from byodkim.rollout import schedule_dns
-from byodkim.rollout.schedule_state import IDLE, REQUESTED, SWITCHED, VERIFIED, day, iso
-from byodkim.rollout.switch_back import switch_back, undo_unpublished
 
 if TYPE_CHECKING:
     from byodkim.dnscheck.check import Report
-    from byodkim.rollout.schedule_run import Run
+    from byodkim.function.schedule_run import Run
 
 TAG_RETIRED = "byodkim:retired"  # on an old key's secret once its record is removed (the secret is kept)
 

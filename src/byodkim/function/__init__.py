@@ -1,0 +1,1 @@
+"""What runs in the dkim-manager Lambda: the phases, the health check, the scheduled rotation, the function's config."""
