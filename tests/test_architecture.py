@@ -10,6 +10,7 @@ from __future__ import annotations
 import ast
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -133,6 +134,57 @@ def test_the_checker_sees_a_cycle_and_an_upward_arrow(tmp_path: Path) -> None:
         encoding="utf-8",
     )
     assert _imports(source, {"byodkim.cli", "byodkim.cli.options"}) == {"byodkim.cli", "byodkim.cli.options"}
+
+
+def _closure(graph: dict[str, set[str]], root: str) -> set[str]:
+    """Return every module ``root`` can import, directly or not, and the packages holding them."""
+    found: set[str] = set()
+    todo = [root]
+    while todo:
+        module = todo.pop()
+        if module not in found:
+            found.add(module)
+            todo.extend(graph[module])
+    return found | {module.rsplit(".", depth)[0] for module in found for depth in range(1, module.count(".") + 1)}
+
+
+def _function_needs(graph: dict[str, set[str]]) -> set[str]:
+    """Return the modules the dkim-manager function can import: the handler's, and the catalogue's tables."""
+    from byodkim.messages import TABLES  # imported by name, unseen by the graph
+
+    return _closure(graph, "byodkim.lambda_handler") | {f"byodkim.messages.{table}" for table in TABLES}
+
+
+def _zipped_modules(tmp_path: Path) -> set[str]:
+    from byodkim.artifacts.package import build_code_zip
+
+    with zipfile.ZipFile(build_code_zip(tmp_path / "code.zip").path) as opened:
+        names = opened.namelist()
+    assert all(name.startswith("byodkim/") and name.endswith(".py") for name in names), names
+    return {_module_name(PACKAGE.parent / name) for name in names}
+
+
+def test_the_code_zip_holds_exactly_what_the_handler_imports(tmp_path: Path) -> None:
+    # Both ways: a module the function imports but the zip lacks fails in Lambda at import;
+    # a module shipped but never imported (an operator's workflow) runs nowhere, yet ships with
+    # the function's role. Fix artifacts/package.py's _SHIPPED, not this test.
+    graph = _graph()
+    needed, zipped = _function_needs(graph), _zipped_modules(tmp_path)
+    assert sorted(needed - zipped) == [], "imported by the handler, left out of the code zip"
+    assert sorted(zipped - needed) == [], "in the code zip, never imported by the handler"
+
+
+def test_the_zip_check_sees_a_module_the_handler_starts_to_import(tmp_path: Path) -> None:
+    # One step off: the function's phases importing an operator's workflow must fail the check above.
+    graph = _graph()
+    graph["byodkim.function.phases"] = graph["byodkim.function.phases"] | {"byodkim.workflows.report"}
+    assert _function_needs(graph) - _zipped_modules(tmp_path) >= {"byodkim.workflows", "byodkim.workflows.report"}
+
+
+def test_no_operator_workflow_is_in_the_function_package() -> None:
+    # function/ is what ships: everything in it runs in the Lambda, so nothing in it is there for a person.
+    needed = _function_needs(_graph())
+    assert sorted(m for m in _graph() if m.startswith("byodkim.function") and m not in needed) == []
 
 
 def test_every_module_imports() -> None:

@@ -1,7 +1,8 @@
-"""The dkim-manager Lambda's code: the byodkim package itself, zipped reproducibly.
+"""The dkim-manager Lambda's code: the part of the byodkim package the function runs, zipped reproducibly.
 
 Only byodkim's own modules go in: boto3 comes with the runtime, cryptography and
-dnspython with the layer, and the emulator and CLI are not needed on Lambda.
+dnspython with the layer. Of those, only what the handler imports: the operator's
+workflows, the doors and tools for people never run with the function's role.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import hashlib
 import shutil
 import tempfile
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
 from byodkim.artifacts.reprozip import write_reproducible_zip
@@ -21,9 +22,47 @@ from byodkim.messages import say
 if TYPE_CHECKING:
     from mypy_boto3_s3 import S3Client
 
-# The Lambda runs the handler over rollout/, aws/, dnscheck/ and dkim/; the doors and tools for
-# people (CLI, Sceptre plugins, emulator, local rehearsal, builders) never run there.
-_LEFT_OUT = {"emulator", "cli", "local", "artifacts", "sceptre_plugins.py", "__main__.py"}
+# What ships, named (a folder ships whole): the handler's import closure, and the catalogue's
+# tables, which it imports by name. Deny by default: a module not named here does not ship, so a
+# workflow of the operator's never runs with the function's role. tests/test_architecture.py
+# holds this to the import graph both ways: needed and left out, or shipped and never imported.
+_SHIPPED = frozenset(
+    {
+        "__init__.py",
+        "errors.py",
+        "messages",
+        "redacted_logs.py",
+        "deployment.py",
+        "lambda_handler.py",
+        "function",
+        "dkim",
+        "dnscheck/__init__.py",
+        "dnscheck/check.py",
+        "dnscheck/follow.py",
+        "dnscheck/judge.py",
+        "dnscheck/mailcheck.py",
+        "dnscheck/receiver.py",
+        "dnscheck/servers.py",
+        "aws/__init__.py",
+        "aws/endpoint.py",
+        "aws/errors.py",
+        "aws/guards.py",
+        "aws/pacing.py",
+        "aws/secrets.py",
+        "aws/ses.py",
+        "aws/session.py",
+        "aws/ssm.py",
+        "dmarc/__init__.py",  # a report arriving in a bucket (dmarc/arrival) is the function's too
+        "dmarc/arrival.py",
+        "dmarc/model.py",
+        "dmarc/reasons.py",
+        "dmarc/sources.py",
+        "dmarc/summary.py",
+        "dmarc/tally.py",
+        "dmarc/verdict.py",
+        "dmarc/xmlreport.py",
+    }
+)
 HANDLER = "byodkim.lambda_handler.handler"
 
 
@@ -42,13 +81,15 @@ class CodeZip:
 
 
 def build_code_zip(out: Path) -> CodeZip:
-    """Zip the byodkim package (without the emulator) to ``out``."""
+    """Zip the modules of the byodkim package the function runs to ``out``."""
     source = Path(__file__).resolve().parents[1]  # the byodkim package
     with tempfile.TemporaryDirectory(prefix="byodkim-code-") as tmp:
         staged = Path(tmp) / "byodkim"
-        shutil.copytree(
-            source, staged, ignore=lambda folder, names: [n for n in names if _left_out(Path(folder), n, source)]
-        )
+        for path in sorted(source.rglob("*.py")):
+            relative = PurePosixPath(path.relative_to(source).as_posix())
+            if "__pycache__" not in relative.parts and shipped(relative):
+                (staged / relative).parent.mkdir(parents=True, exist_ok=True)
+                shutil.copy2(path, staged / relative)
         out.parent.mkdir(parents=True, exist_ok=True)
         write_reproducible_zip(staged, out, "byodkim/")
     data = out.read_bytes()
@@ -56,8 +97,9 @@ def build_code_zip(out: Path) -> CodeZip:
     return CodeZip(out, digest.hexdigest(), base64.b64encode(digest.digest()).decode())
 
 
-def _left_out(folder: Path, name: str, package: Path) -> bool:
-    return name == "__pycache__" or name.endswith(".pyc") or (folder == package and name in _LEFT_OUT)
+def shipped(relative: PurePosixPath) -> bool:
+    """Return whether the module at ``relative`` (to the byodkim package) goes into the function's zip."""
+    return any(str(named) in _SHIPPED for named in (relative, *relative.parents[:-1]))
 
 
 @dataclass(frozen=True)
