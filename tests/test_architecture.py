@@ -8,6 +8,7 @@ modules both need belongs to a third, lower module).
 from __future__ import annotations
 
 import ast
+import re
 import subprocess
 import sys
 import zipfile
@@ -185,6 +186,26 @@ def test_no_operator_workflow_is_in_the_function_package() -> None:
     # function/ is what ships: everything in it runs in the Lambda, so nothing in it is there for a person.
     needed = _function_needs(_graph())
     assert sorted(m for m in _graph() if m.startswith("byodkim.function") and m not in needed) == []
+
+
+def test_the_architecture_doc_names_every_module() -> None:
+    # docs/architecture.md is how a newcomer finds a module: each is named there, in backticks, by
+    # its folder (`function/`), its path (`dkim/names.py`, `aws/ses.register`) or its name in its
+    # folder's row (`phases`).
+    doc = (PACKAGE.parents[1] / "docs" / "architecture.md").read_text(encoding="utf-8")
+    named = {span.removesuffix(".py").split(".")[0] for span in re.findall(r"`([^`\n]+)`", doc)}
+    missing = []
+    for module in sorted(_graph()):
+        parts = module.split(".")[1:]
+        if not parts:
+            continue
+        if (PACKAGE.joinpath(*parts) / "__init__.py").exists():
+            names = {"/".join(parts) + "/"}
+        else:
+            names = {"/".join(parts), parts[-1]}
+        if not names & named:
+            missing.append(module)
+    assert missing == [], missing
 
 
 def test_every_module_imports() -> None:
