@@ -10,10 +10,11 @@ printed in emulated time (real seconds x speed), i.e. as it would be in AWS.
 Set up: one BIND zone (fleet.example) with every domain's record (d0000.fleet.example, ...; one
 1024-bit key for all, to keep the emulator's set-up short: a key's size changes no count here);
 every identity registered with it (EXTERNAL) in both regions and verified (a fleet that has been
-live); each domain's secret described with its public key; the manifest; the dkim-manager function (the built layer and code) with its queue,
-dead-letter queue and event source mapping (BatchSize 1, MaximumConcurrency ``--concurrency``); the
-health rule. Then the schedule runs the planner for ``cycle + 2`` periods. In the period after the
-cycle, 20 identities are deleted in the second region and 20 records removed from the zone.
+live); each domain's secret described with its public key; the manifest; the dkim-manager function
+(the built layer and code) with its queue, dead-letter queue and event source mapping (BatchSize 1,
+MaximumConcurrency ``--concurrency``); the health rule. Then the schedule runs the planner for
+``cycle + 2`` periods. In the period after the cycle, 20 identities are deleted in the second region
+and 20 records removed from the zone.
 
 Printed: per period, the domain-regions whose DNS was checked (target: all) and the full reads;
 each domain-region's last full read (target: every one within the stated cycle); the injected
