@@ -133,6 +133,7 @@ TABLES = (
     "launch",
     "mail",
     "names",
+    "payload",
     "reporting",
     "rollout",
     "rotation",
