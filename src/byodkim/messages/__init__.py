@@ -133,7 +133,7 @@ TABLES = (
     "launch",
     "mail",
     "names",
-    "payload",
+    "refusals",
     "reporting",
     "rollout",
     "rotation",

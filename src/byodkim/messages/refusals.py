@@ -1,5 +1,8 @@
 # ruff: noqa: E501 - a table of whole sentences, one to a line, English and Japanese side by side
-"""What the dkim-manager function says of a payload it refuses (rollout/phases.py ``parse_event``): fields it does not know, values of the wrong type."""
+"""Refusals, deny by default: what is refused rather than let through, or said honestly as a refusal.
+
+A payload the dkim-manager function does not know (rollout/phases.py ``parse_event``), a rotation policy that cannot hold (dkim/policy.py), a domain the scheduled rotation cannot rotate, a "no" at rollback's prompt.
+"""
 
 from __future__ import annotations
 
@@ -24,4 +27,13 @@ TEXTS: dict[str, tuple[str, str]] = {
     "payload.type.number": ("a number", "数値"),
     "payload.type.bool": ("true or false", "true/false"),
     "payload.type.null": ("null", "null"),
+    # byodkim rollback: a "no" at its prompt.
+    "rollback.declined": (
+        "{domain} was not switched back to Easy DKIM; nothing was changed",
+        "{domain} を Easy DKIM に戻しませんでした。何も変更していません",
+    ),
+    "rollback.declined_hint": (
+        "run byodkim rollback --domain {domain} again and answer y when it may switch",
+        "切り替えてよいときに byodkim rollback --domain {domain} をもう一度実行し、y と答えてください",
+    ),
 }
