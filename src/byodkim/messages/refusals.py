@@ -27,6 +27,15 @@ TEXTS: dict[str, tuple[str, str]] = {
     "payload.type.number": ("a number", "数値"),
     "payload.type.bool": ("true or false", "true/false"),
     "payload.type.null": ("null", "null"),
+    # dkim/policy.py: a policy whose calendar cannot hold (each value alone is fine).
+    "policy.cannot_hold": (
+        "the rotation settings `rotation_days: {days}`, `rotation_lead_days: {lead}`, `retire_after_days: {retire}` in the Sceptre config cannot hold together: the next key would be prepared before the old record is retired, cutting the DNS team's lead short",
+        "Sceptre 設定のローテーション設定 `rotation_days: {days}`、`rotation_lead_days: {lead}`、`retire_after_days: {retire}` は両立しません: 古いレコードの削除前に次の鍵を準備することになり、DNS チームの猶予が足りなくなります",
+    ),
+    "policy.cannot_hold_hint": (
+        "give rotation_days of at least {shortest} (2 x rotation_lead_days + retire_after_days), or shorten the others; nothing was changed",
+        "rotation_days を {shortest} 以上 (2 x rotation_lead_days + retire_after_days) にするか、ほかの値を短くしてください。何も変更していません",
+    ),
     # byodkim rollback: a "no" at its prompt.
     "rollback.declined": (
         "{domain} was not switched back to Easy DKIM; nothing was changed",
