@@ -36,6 +36,37 @@ TEXTS: dict[str, tuple[str, str]] = {
         "give rotation_days of at least {shortest} (2 x rotation_lead_days + retire_after_days), or shorten the others; nothing was changed",
         "rotation_days を {shortest} 以上 (2 x rotation_lead_days + retire_after_days) にするか、ほかの値を短くしてください。何も変更していません",
     ),
+    # The scheduled rotation (rollout/schedule_run.py, rollout/schedule_lambda.py, cli/schedule.py): a domain it cannot rotate.
+    "schedule.no_identity": (
+        "{domain} has no SES identity in {region}: the scheduled rotation has no key of its own to rotate",
+        "{domain} は {region} に SES の ID がありません: 定期ローテーションで更新する独自の鍵がありません",
+    ),
+    "schedule.no_identity_hint": (
+        "register its own key first (byodkim register --domain {domain}, docs/register.md), then run the rotation again; nothing was changed",
+        "先に独自の鍵を登録してから (byodkim register --domain {domain}、docs/register.md を参照)、ローテーションをもう一度実行してください。何も変更していません",
+    ),
+    "schedule.easy_dkim": (
+        "{domain} signs with Easy DKIM in {region}: SES rotates those keys itself, and the scheduled rotation rotates only a domain's own key",
+        "{domain} は {region} で Easy DKIM で署名しています: その鍵は SES 自身が更新します。定期ローテーションが更新するのはドメイン独自の鍵だけです",
+    ),
+    "schedule.easy_dkim_hint": (
+        "move it onto its own key first (byodkim register --domain {domain}, docs/register.md), or leave its keys to SES; nothing was changed",
+        "先に独自の鍵へ移行するか (byodkim register --domain {domain}、docs/register.md を参照)、鍵の管理を SES に任せてください。何も変更していません",
+    ),
+    "schedule.nothing_changed": ("nothing was changed", "何も変更していません"),
+    "schedule.not_declared": (
+        "{domain} is not declared in the Sceptre config (domains:): the scheduled rotation never ticks it",
+        "{domain} は Sceptre 設定 (domains:) で宣言されていません: 定期ローテーションの対象になりません",
+    ),
+    "schedule.not_declared_hint": (
+        "declare it under domains: in the Sceptre config and launch phase 2 again, or rotate it by hand (byodkim rotate --domain {domain} --new-selector SELECTOR, docs/rotate.md); nothing was changed",
+        "Sceptre 設定の domains: に宣言して phase 2 をもう一度起動するか、手動でローテーションしてください (byodkim rotate --domain {domain} --new-selector SELECTOR、docs/rotate.md を参照)。何も変更していません",
+    ),
+    "schedule.cli_unit_failed": ("FAIL  {domain}: {line}", "失敗  {domain}: {line}"),
+    "schedule.cli_summary": (
+        "{units} domains: {ticked} ticked, {failed} refused or failed",
+        "{units} ドメイン: 実行 {ticked}、拒否または失敗 {failed}",
+    ),
     # byodkim rollback: a "no" at its prompt.
     "rollback.declined": (
         "{domain} was not switched back to Easy DKIM; nothing was changed",

@@ -19,7 +19,7 @@ from byodkim.dkim import keys
 from byodkim.dkim.names import record_name
 from byodkim.dnscheck.check import check
 from byodkim.dnscheck.judge import AMBIGUOUS, DIFFERENT, MALFORMED, PRIVATE, REVOKED, Check
-from byodkim.errors import ByodkimError
+from byodkim.errors import ByodkimError, InputError
 from byodkim.messages import Said, carried, render, said_again, say
 from byodkim.rollout import schedule_dns
 from byodkim.rollout.keyage import key_age
@@ -194,9 +194,24 @@ class Run:
 
     def idle(self) -> bool:
         """Due? Before ``prepare_from`` nothing happens (and it says when); from then on, prepare."""
-        held = read_statuses(self.aws, self.domain, (self.regions[0],))[0]
-        if not held.exists or held.origin != "EXTERNAL" or not held.tokens:
-            return self.wait(say("schedule.not_byodkim", domain=self.domain, region=self.regions[0]))
+        region = self.regions[0]
+        held = read_statuses(self.aws, self.domain, (region,))[0]
+        # Deny by default: a domain with no key of its own is a refusal, not a wait that looks like
+        # success (exit 0 every day while nothing could ever rotate). Nothing is changed before this.
+        if not held.exists:
+            raise InputError(
+                say("schedule.no_identity", domain=self.domain, region=region),
+                say("schedule.no_identity_hint", domain=self.domain),
+            )
+        if held.origin != "EXTERNAL":
+            raise InputError(
+                say("schedule.easy_dkim", domain=self.domain, region=region),
+                say("schedule.easy_dkim_hint", domain=self.domain),
+            )
+        if not held.tokens:
+            raise InputError(
+                say("schedule.not_byodkim", domain=self.domain, region=region), say("schedule.nothing_changed")
+            )
         current = held.tokens[0]
         age = self.age(current)
         if age is None:
