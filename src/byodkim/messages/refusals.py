@@ -67,6 +67,15 @@ TEXTS: dict[str, tuple[str, str]] = {
         "{units} domains: {ticked} ticked, {failed} refused or failed",
         "{units} ドメイン: 実行 {ticked}、拒否または失敗 {failed}",
     ),
+    # The scheduled rotation: a record asked of the DNS team, then the domain's Route 53 zone configured.
+    "schedule.moved_to_route53": (
+        "{name} was asked of the DNS team on {since}; the Route 53 zone {zone} is configured now, so it was written there instead (the DNS team's request is no longer needed); {keep} stays",
+        "{name} は {since} に DNS チームへ依頼しましたが、いまは Route 53 のゾーン {zone} が設定されているため、そちらに書き込みました (DNS チームへの依頼は不要になりました)。{keep} は残します",
+    ),
+    "schedule.would_move_to_route53": (
+        "write {name} in the Route 53 zone {zone} (it was asked of the DNS team before the zone was configured)",
+        "{name} を Route 53 のゾーン {zone} に書き込む (ゾーンが設定される前に DNS チームへ依頼したもの)",
+    ),
     # byodkim rollback: a "no" at its prompt.
     "rollback.declined": (
         "{domain} was not switched back to Easy DKIM; nothing was changed",

@@ -281,6 +281,10 @@ class Run:
 
     def requested(self) -> bool:
         """Check the record: live on every authoritative server, go on; a mistake, stop; absent, wait (since when)."""
+        if self.config.hosted_zone_id and self.state.request.get("via") != schedule_dns.ROUTE53:
+            moved = self._to_route53()
+            if moved is not None:
+                return moved
         report = self.check()
         if report.ok:
             if self.dry_run:
@@ -300,6 +304,31 @@ class Run:
         return self.wait(
             say("schedule.awaiting", name=report.name, since=self.state.waiting_since[:10], seen=report.summary())
         )
+
+    def _to_route53(self) -> bool | None:
+        """Write the record asked of the DNS team in the Route 53 zone configured since; None: go on checking.
+
+        The request went to the DNS team before ``hosted_zone_id`` was set: waiting for them would
+        wait forever for a zone they may no longer serve. The function writes it itself and tells
+        both topics (the DNS team's request is moot), then checks the record in the same tick.
+        """
+        zone, new, old = self.config.hosted_zone_id, self.state.new_selector, self.state.old_selector
+        name = record_name(self.domain, new)
+        if self.dry_run:
+            return self.would(say("schedule.would_move_to_route53", name=name, zone=zone))
+        how = schedule_dns.request_record(self.config, self.aws, self.region, self.domain, new, old)
+        self.state.request = how
+        save(self.aws.client("ssm", self.region), self.rotation.parameter(self.domain), self.state)
+        line = say(
+            "schedule.moved_to_route53",
+            name=name,
+            since=self.state.requested_at[:10],
+            zone=zone,
+            keep=record_name(self.domain, old),
+        )
+        self.result.done.append(line)
+        self.notify(say("schedule.subject", domain=self.domain, step=self.state.step), line, dns_team=True)
+        return None
 
     def stopped(self) -> bool:
         """Say why a mistake stopped it and the fix, until a person resumes it (rotate --approve)."""
