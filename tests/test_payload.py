@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
@@ -11,6 +11,9 @@ from byodkim.errors import InputError
 from byodkim.lambda_handler import answer
 from byodkim.messages import render
 from byodkim.rollout.phases import ManagerConfig, parse_event
+
+if TYPE_CHECKING:
+    from conftest import Cli
 
 CONFIG = ManagerConfig(Deployment.from_names("aws-ses-migration", "prod"), "goo.ne.jp")
 TEAM = {"environment": "prod", "projectName": "aws-ses-migration"}
@@ -78,3 +81,14 @@ def test_a_refusal_in_japanese_names_the_field_and_the_type() -> None:
         parse_event({"action": "status", "domain": ["goo.ne.jp"]}, CONFIG)
     said = render(caught.value.message, "ja")
     assert said == '"domain": ["goo.ne.jp"] はリストで、文字列ではありません。何も実行していません'
+
+
+@pytest.mark.parametrize("number", ["4", "7"])
+def test_phase_refuses_resend_where_the_function_would(number: str, cli: Cli) -> None:
+    """The CLI's --resend, sent as "resend", means something to phase 5 only: refused here before any call."""
+    refused = cli("phase", number, "--resend", "--domain", "goo.ne.jp", "--invoke")
+    assert (refused.code, refused.out) == (2, "")
+    assert refused.err == (
+        f"error: phase {number} sends no DNS request, so there is nothing to send again; nothing was done; "
+        "to send the DNS request again: byodkim phase 5 --resend\n"
+    )

@@ -76,6 +76,15 @@ TEXTS: dict[str, tuple[str, str]] = {
         "write {name} in the Route 53 zone {zone} (it was asked of the DNS team before the zone was configured)",
         "{name} を Route 53 のゾーン {zone} に書き込む (ゾーンが設定される前に DNS チームへ依頼したもの)",
     ),
+    # byodkim phase: resend asked of a phase that sends nothing.
+    "phase.resend_five": (
+        "phase {number} sends no DNS request, so there is nothing to send again; nothing was done",
+        "フェーズ {number} は DNS 依頼を送らないため、再送するものはありません。何も実行していません",
+    ),
+    "phase.resend_five_hint": (
+        "to send the DNS request again: byodkim phase 5 --resend",
+        "DNS 依頼を再送するには: byodkim phase 5 --resend",
+    ),
     # byodkim rollback: a "no" at its prompt.
     "rollback.declined": (
         "{domain} was not switched back to Easy DKIM; nothing was changed",
