@@ -297,7 +297,7 @@ def test_auto_on_a_fleet_fails_the_unit_it_cannot_rotate_and_goes_on(
         "FAIL  d000.fleet.example: d000.fleet.example has no SES identity in ap-northeast-1: the scheduled rotation "
         "has no key of its own to rotate; register its own key first" in done.out
     )
-    assert lines[-1] == "2 domains: 1 ticked, 1 refused or failed"
+    assert lines[-1] == "domains ticked: 1 of 2; refused or failed: 1"
     assert state()["step"] == "requested"  # the other went on
     ja = cli("rotate", "--auto", "--all", "--nameserver", world["dns"].spec, "--lang", "ja", "-o", "json")
     assert ja.code == 1

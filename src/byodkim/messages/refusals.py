@@ -64,8 +64,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     "schedule.cli_unit_failed": ("FAIL  {domain}: {line}", "失敗  {domain}: {line}"),
     "schedule.cli_summary": (
-        "{units} domains: {ticked} ticked, {failed} refused or failed",
-        "{units} ドメイン: 実行 {ticked}、拒否または失敗 {failed}",
+        "domains ticked: {ticked} of {units}; refused or failed: {failed}",
+        "実行したドメイン: {units} 件中 {ticked} 件、拒否または失敗: {failed} 件",
     ),
     # The scheduled rotation: a record asked of the DNS team, then the domain's Route 53 zone configured.
     "schedule.moved_to_route53": (
