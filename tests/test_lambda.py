@@ -145,7 +145,7 @@ def test_phases_4_5_7_end_to_end(deployment: dict[str, Any], cli: Cli) -> None:
 BAD = [
     ("not a dict", 'the payload must be a JSON object; e.g. {"action": "status", "domain": "goo.ne.jp"}'),
     ({"action": "rotate_everything"}, "unknown action `rotate_everything`; use phase_manager, status, health or rotation"),
-    ({"action": "status", "domains": "all"}, '"domains": "all" is not understood; give "domains": "all" with "action": "health" or "rotation"'),
+    ({"action": "status", "domains": "all"}, '"domains" is not a field of the "status" payload; nothing was done; its fields are "action", "environment", "projectName", "time", "domain", "selector" (docs/lambda.md); remove the others'),
     ({"action": "health", "domains": ["a.example"]}, '"domains": ["a.example"] is not understood; give "domains": "all" with "action": "health" or "rotation"'),
     ({**PAYLOAD, "phase": "6"}, "phase `6` is not one this function runs; phase 6 is the DNS team's own work; check it with phase 7"),
     ({**PAYLOAD, "phase": "9"}, "phase `9` is not one this function runs; use 4, 5 or 7"),
