@@ -296,7 +296,8 @@ def rollback(
     if not yes and not sys.stdin.isatty():
         raise InputError(say("rollback.confirm_needed"), say("rollback.confirm_needed_hint", yes="-y/--yes"))
     click.echo(warning, err=True)  # before the prompt, so the answer is given knowing it
-    if not yes and not click.confirm(text(say("rollback.prompt", domain=domain, regions=", ".join(chosen)), lang)):
+    asked = text(say("rollback.prompt", domain=domain, regions=", ".join(chosen)), lang)
+    if not yes and not click.confirm(asked, err=True):  # on stderr, as the warning: stdout holds the answer alone
         # A "no" is an answer, not Ctrl-C (130): a refusal, exit 1, as rotate --approve's; nothing changed.
         raise ByodkimError(say("rollback.declined", domain=domain), say("rollback.declined_hint", domain=domain))
     results = switch_back(domain, chosen, aws)
