@@ -6,6 +6,7 @@ the invariant is read from the emulator's timeline of what SES signs with.
 
 from __future__ import annotations
 
+import io
 import json
 import threading
 import time
@@ -310,8 +311,15 @@ def test_what_is_typed_is_what_runs(cli: Cli, emulator: Emulator, monkeypatch: p
     assert typed.out == "eu-west-1: no identity for goo.ne.jp\n"  # the region typed is the one read
 
 
+class _Terminal(io.StringIO):
+    """A terminal's stdin where the person types what it holds."""
+
+    def isatty(self) -> bool:
+        return True
+
+
 def test_rollback_prints_the_cnames_and_warns_mail_is_unsigned_until_they_verify(
-    cli: Cli, emulator: Emulator, goo_dns: LocalNameServer, tmp_path: Path
+    cli: Cli, emulator: Emulator, goo_dns: LocalNameServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     _on_byodkim(cli, emulator, goo_dns, tmp_path, OLD)
     warning = (
@@ -332,6 +340,17 @@ def test_rollback_prints_the_cnames_and_warns_mail_is_unsigned_until_they_verify
         "error: rollback changes how mail is signed and needs confirmation; run it in a terminal or add -y/--yes\n",
     )
     assert _writes(emulator, since) == []  # neither the dry run nor the refusal wrote anything
+    # "n" at the prompt is a person's answer, not Ctrl-C: a refusal, exit 1 (not 130), nothing changed.
+    monkeypatch.setattr("sys.stdin", _Terminal("n\n"))
+    declined = cli("rollback", "--domain", "goo.ne.jp")
+    assert (declined.code, declined.out) == (1, "")
+    assert declined.err.splitlines()[-1].split("]: ")[-1] == (
+        "error: goo.ne.jp was not switched back to Easy DKIM; nothing was changed; "
+        "run byodkim rollback --domain goo.ne.jp again and answer y when it may switch"
+    )
+    assert "interrupted" not in declined.err
+    assert _writes(emulator, since) == []
+    monkeypatch.setattr("sys.stdin", io.StringIO(""))
 
     done = cli("rollback", "--domain", "goo.ne.jp", "-y")
     assert done.code == 0

@@ -145,7 +145,7 @@ def test_phases_4_5_7_end_to_end(deployment: dict[str, Any], cli: Cli) -> None:
 BAD = [
     ("not a dict", 'the payload must be a JSON object; e.g. {"action": "status", "domain": "goo.ne.jp"}'),
     ({"action": "rotate_everything"}, "unknown action `rotate_everything`; use phase_manager, status, health or rotation"),
-    ({"action": "status", "domains": "all"}, '"domains": "all" is not understood; give "domains": "all" with "action": "health" or "rotation"'),
+    ({"action": "status", "domains": "all"}, '"domains" is not a field of the "status" payload; nothing was done; its fields are "action", "environment", "projectName", "time", "domain", "selector" (docs/lambda.md); remove the others'),
     ({"action": "health", "domains": ["a.example"]}, '"domains": ["a.example"] is not understood; give "domains": "all" with "action": "health" or "rotation"'),
     ({**PAYLOAD, "phase": "6"}, "phase `6` is not one this function runs; phase 6 is the DNS team's own work; check it with phase 7"),
     ({**PAYLOAD, "phase": "9"}, "phase `9` is not one this function runs; use 4, 5 or 7"),
@@ -154,12 +154,27 @@ BAD = [
     ({**PAYLOAD, "phase": "7", "domain": "sel._domainkey.goo.ne.jp"}, '"domain": `sel._domainkey.goo.ne.jp` is a DKIM record name, not a domain; give only the domain, e.g. goo.ne.jp'),
     ({**PAYLOAD, "phase": "4", "selector": "s1._domainkey.goo.ne.jp"}, '"selector": `s1._domainkey.goo.ne.jp` is a record name, not a selector; give only the first label, e.g. `s1`'),
     ({**PAYLOAD, "phase": "7", "domain": "goo..ne.jp"}, '"domain": `goo..ne.jp` has an empty label (two dots in a row); remove the extra dot'),
+    # Deny by default: a field the action does not take is refused, not dropped (the dry run run for real).
+    ({"action": "rotation", "dry_run": True}, '"dry_run" is not a field of the "rotation" payload; nothing was done; its fields are "action", "environment", "projectName", "time", "domain", "domains" (docs/lambda.md); remove the others'),
+    ({**PAYLOAD, "phase": "7", "resend": True}, '"resend" is not a field of the "phase_manager" (phase 7) payload; nothing was done; its fields are "action", "environment", "projectName", "time", "phase", "domain", "selector", "reregister" (docs/lambda.md); remove the others'),
+    ({"action": "status", "domain": ["goo.ne.jp"]}, '"domain": ["goo.ne.jp"] is a list, not a string; nothing was done; give "domain": "goo.ne.jp"'),
 ]  # fmt: skip
 
 
 @pytest.mark.parametrize(("event", "error"), BAD)
 def test_bad_payloads_get_a_json_error(deployment: dict[str, Any], event: object, error: str) -> None:
     assert _handler()(event, None) == {"ok": False, "error": error}
+
+
+def test_a_dry_run_the_function_does_not_know_is_refused_before_any_call(deployment: dict[str, Any]) -> None:
+    """The tester's case: `"dry_run": true` was dropped and the rotation run for real; now no AWS call is made."""
+    emulator = deployment["emulator"]
+    handler = _handler()
+    since = len(emulator.control("/_byodkim/calls")["calls"])
+    answer = handler({"action": "rotation", "dry_run": True, "time": "2026-03-11T09:00:00Z"}, None)
+    assert answer["ok"] is False
+    assert answer["error"].startswith('"dry_run" is not a field of the "rotation" payload; nothing was done')
+    assert emulator.control("/_byodkim/calls")["calls"][since:] == []
 
 
 def test_aws_errors_raise_so_lambda_counts_them(deployment: dict[str, Any]) -> None:

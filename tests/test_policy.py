@@ -13,7 +13,10 @@ from byodkim.errors import InputError
 from byodkim.function.config import ManagerConfig
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from byodkim.emulator import Emulator
+    from conftest import Cli
 
 
 def test_the_running_selector_is_expressible() -> None:
@@ -70,6 +73,52 @@ def test_a_policy_that_cannot_work_is_refused_by_name(given: dict[str, object], 
         RotationPolicy.from_config(given)
     assert named in str(refused.value)
     assert "\n" not in str(refused.value)
+
+
+def test_a_policy_whose_calendar_cannot_hold_is_refused_with_the_smallest_rotation_that_works() -> None:
+    """A key signs rotation_days - lead; its successor is prepared lead before that: 2 x lead + retire at least."""
+    with pytest.raises(InputError) as refused:
+        RotationPolicy.from_config({"rotation_days": 34, "rotation_lead_days": 14, "retire_after_days": 7})
+    assert str(refused.value) == (
+        "the rotation settings `rotation_days: 34`, `rotation_lead_days: 14`, `retire_after_days: 7` in the Sceptre "
+        "config cannot hold together: the next key would be prepared before the old record is retired, cutting the "
+        "DNS team's lead short; give rotation_days of at least 35 (2 x rotation_lead_days + retire_after_days), or "
+        "shorten the others; nothing was changed"
+    )
+    assert refused.value.exit_code == 2
+    # One step off each way: the smallest that works, and one more day of retirement that does not.
+    assert RotationPolicy.from_config({"rotation_days": 35}).rotation_days == 35
+    with pytest.raises(InputError, match="at least 36"):
+        RotationPolicy.from_config({"rotation_days": 35, "retire_after_days": 8})
+    with pytest.raises(InputError, match="at least 3 "):  # the sandbox's old rehearsal, 2/1/1
+        RotationPolicy.from_config({"rotation_days": 2, "rotation_lead_days": 1, "retire_after_days": 1})
+    # prod's 180/14/7/14 (the checkout's config) and the sandbox's rehearsal (tests/test_rotation_calendar.py) hold.
+    assert deployment.read().rotation.rotation_days == 180
+    assert RotationPolicy.from_config({"rotation_days": 3, "rotation_lead_days": 1, "retire_after_days": 1})
+
+
+def test_a_policy_that_cannot_hold_is_refused_from_the_function_environment_too() -> None:
+    env = {"PROJECT_NAME": "p", "ENVIRONMENT": "e", "ROTATION_DAYS": "20", "ROTATION_LEAD_DAYS": "10"}
+    with pytest.raises(InputError, match="at least 27"):
+        ManagerConfig.from_environment(env)
+
+
+@pytest.mark.parametrize("command", [("rotate", "--auto", "--domain", "goo.ne.jp"), ("report",), ("status", "--all")])
+def test_a_command_reading_a_policy_that_cannot_hold_exits_2_before_any_call(
+    command: tuple[str, ...], cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import shutil
+
+    copy = tmp_path / "sceptre"
+    shutil.copytree(deployment.find_sceptre_dir() or "sceptre", copy)
+    config = copy / "config" / "prod" / "config.yaml"
+    config.write_text(config.read_text(encoding="utf-8").replace("rotation_days: 180", "rotation_days: 30"), "utf-8")
+    monkeypatch.setenv("BYODKIM_SCEPTRE_DIR", str(copy))
+    monkeypatch.setenv("AWS_ENDPOINT_URL", "http://127.0.0.1:9")  # no emulator: a call made would fail otherwise
+    result = cli(*command)
+    assert (result.code, result.out) == (2, "")
+    assert result.err.startswith("error: the rotation settings `rotation_days: 30`, `rotation_lead_days: 14`, ")
+    assert "give rotation_days of at least 35" in result.err
 
 
 def test_the_same_refusal_from_the_function_environment() -> None:

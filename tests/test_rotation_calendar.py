@@ -2,8 +2,9 @@
 
 One sandbox (the deployment's own stacks, the dkim-manager function in the emulator's runtime,
 BIND for goo.ne.jp) with a small policy stated in the sandbox's copy of the Sceptre config:
-a key signs 2 days, the next one is made 1 day before, the old record goes 1 day after the
-switch, the key-age alarm fires at 3 days, approval auto. The emulator's clock is held and
+a key signs 3 days, the next one is made 1 day before, the old record goes 1 day after the
+switch, the key-age alarm fires at 4 days, approval auto. (3 days is the shortest that holds:
+2 x lead + retirement, dkim/policy.py.) The emulator's clock is held and
 moved on an hour at a time; what fires is phase 8's rotation rule and health check, running
 the function. Nothing here calls the rotation: the test plays the DNS team only, as asked, with
 `byodkim sandbox dns publish|remove` (the first rotation's record at a seeded random delay, the
@@ -52,7 +53,7 @@ DOMAIN = "goo.ne.jp"
 SCHEME = "gooid-21-pro-{date}-{n}"
 # The sandbox's calendar: days, so two rotations and a late one pass in about a week of emulated time.
 POLICY: dict[str, str | int] = {
-    "rotation_days": 2,
+    "rotation_days": 3,
     "rotation_lead_days": 1,
     "retire_after_days": 1,
     "rotation_grace_days": 1,
@@ -60,7 +61,7 @@ POLICY: dict[str, str | int] = {
     "rotation_approval": "auto",
     "rotation_check_hours": "12",
 }
-ALARM_DAYS = 3  # rotation_days + rotation_grace_days
+ALARM_DAYS = 4  # rotation_days + rotation_grace_days
 MAX_DAYS = 12  # a calendar that has not finished by then is stuck: the test says where
 
 
@@ -362,7 +363,7 @@ def test_two_rotations_happen_on_the_schedule(calendar: Calendar) -> None:
 def test_the_dns_team_on_time_then_too_late(calendar: Calendar) -> None:
     """The first record at a seeded delay before the due date; the second after the alarm's threshold."""
     first, second = calendar.rotations[:2]
-    due = first["old_made"] + timedelta(days=2)  # rotation_days
+    due = first["old_made"] + timedelta(days=3)  # rotation_days
     assert not first["late"]
     assert first["published"] < due <= first["switched"]  # auto approval: switched at the due date, not before
     assert second["late"]

@@ -420,7 +420,8 @@ def test_rotate_auto_and_approve_from_a_laptop_in_english_and_japanese(world: di
     planned = cli(*args, "--dry-run")
     assert (planned.code, planned.out) == (0, f"goo.ne.jp: would prepare key {new} (due 2026-03-11)\n")
     every = cli("rotate", "--auto", "--all", "--dry-run", "--nameserver", world["dns"].spec)  # the declared domains
-    assert (every.code, every.out) == (0, planned.out)
+    # --all: the same line, then the fleet's count (a domain it cannot rotate would be counted there).
+    assert (every.code, every.out) == (0, planned.out + "domains ticked: 1 of 1; refused or failed: 0\n")
     with pytest.raises(Exception, match="ParameterNotFound"):
         state()
     ran = cli(*args)
@@ -490,6 +491,48 @@ def test_in_a_route53_zone_the_tick_writes_and_removes_the_records_itself(world:
     retired = tick(world, at("2026-03-18"))
     assert [line.key for line in retired.done] == ["schedule.retired_route53"]
     assert (txt(OLD), len(txt(NEW))) == ([], 1)
+    assert read_inbox(world["dns_team"]) == []
+
+
+def test_a_request_to_the_dns_team_moves_to_route53_once_the_zone_is_configured(world: dict[str, Any]) -> None:
+    """Asked of the DNS team, then `hosted_zone_id` set: the next tick writes it in the zone and says so."""
+    lead = tick(world, at("2026-02-25"))
+    assert [line.key for line in lead.done] == ["schedule.prepared", "schedule.requested"]
+    assert state()["request"]["via"] == "dns-team"
+    read_inbox(world["dns_team"])
+    route53 = boto3.client("route53")
+    zone = route53.create_hosted_zone(Name="goo.ne.jp", CallerReference="moved-test")["HostedZone"]["Id"]
+    old = secretstore.read_key(boto3.client("secretsmanager"), f"byodkim/dkim/goo.ne.jp/{OLD}")
+    assert old is not None
+    route53.change_resource_record_sets(  # the zone now serves goo.ne.jp: the running key's record moved with it
+        HostedZoneId=zone,
+        ChangeBatch=DkimRecord("goo.ne.jp", OLD, old.public.b64).route53_change_batch("UPSERT"),
+    )
+    rotation = world["rotation"]
+    world["rotation"] = replace(rotation, config=replace(rotation.config, hosted_zone_id=zone))
+
+    def written() -> int:
+        sets = route53.list_resource_record_sets(HostedZoneId=zone)["ResourceRecordSets"]
+        return sum(r["Name"] == f"{NEW}._domainkey.goo.ne.jp." and r["Type"] == "TXT" for r in sets)
+
+    planned = tick(world, at("2026-02-26"), dry_run=True)
+    assert planned.waits == (
+        f"would write {NEW}._domainkey.goo.ne.jp in the Route 53 zone {zone} "
+        "(it was asked of the DNS team before the zone was configured)"
+    )
+    assert (state()["request"]["via"], written()) == ("dns-team", 0)  # a dry run changes nothing
+    moved = tick(world, at("2026-02-26"))
+    assert [line.key for line in moved.done][:1] == ["schedule.moved_to_route53"]
+    assert moved.done[0] == (
+        f"{NEW}._domainkey.goo.ne.jp was asked of the DNS team on 2026-02-25; the Route 53 zone {zone} is "
+        "configured now, so it was written there instead (the DNS team's request is no longer needed); "
+        f"{OLD}._domainkey.goo.ne.jp stays"
+    )
+    assert (state()["request"]["via"], written()) == ("route53", 1)
+    (told,) = read_inbox(world["dns_team"])  # the DNS team hears its request is moot
+    assert "no longer needed" in told
+    again = tick(world, at("2026-02-27"))  # one step on: written once, never again
+    assert "schedule.moved_to_route53" not in [line.key for line in again.done]
     assert read_inbox(world["dns_team"]) == []
 
 

@@ -36,6 +36,8 @@ from test_schedule import (  # noqa: F401 - world: the fixture
 if TYPE_CHECKING:
     from pathlib import Path
 
+    from byodkim.emulator import Emulator
+    from byodkim.local.dns import LocalNameServer
     from conftest import Cli
 
 TARGET = ("--domain", "goo.ne.jp", "--region", REGIONS[0], "--region", REGIONS[1])
@@ -243,3 +245,62 @@ def test_the_guard_is_asked_again_right_before_each_step_of_a_tick(
     with pytest.raises(InputError, match=r"a hand rotation to .* is under way"):
         schedule.tick(guarded, "goo.ne.jp", REGIONS, at("2026-02-26"))
     assert state()["step"] == "prepared"  # the DNS request was not sent
+
+
+def test_auto_refuses_a_domain_it_cannot_rotate_with_its_fix(
+    emulator: Emulator, goo_dns: LocalNameServer, cli: Cli
+) -> None:
+    """No identity, Easy DKIM, not declared: each a refusal (exit 2, nothing written), never a wait that exits 0."""
+    auto = ("rotate", "--auto", "--domain", "goo.ne.jp", "--nameserver", goo_dns.spec)
+    none = cli(*auto)
+    assert (none.code, none.out) == (2, "")
+    assert none.err.splitlines()[-1] == (
+        "error: goo.ne.jp has no SES identity in ap-northeast-1: the scheduled rotation has no key of its own to "
+        "rotate; register its own key first (byodkim register --domain goo.ne.jp, docs/register.md), then run the "
+        "rotation again; nothing was changed"
+    )
+    ja = cli(*auto, "--lang", "ja")
+    assert ja.code == 2
+    assert ja.err.splitlines()[-1].startswith("エラー: goo.ne.jp は ap-northeast-1 に SES の ID がありません")
+    boto3.client("sesv2").create_email_identity(EmailIdentity="goo.ne.jp")  # one step on: Easy DKIM
+    easy = cli(*auto)
+    assert (easy.code, easy.out) == (2, "")
+    assert easy.err.splitlines()[-1].startswith(
+        "error: goo.ne.jp signs with Easy DKIM in ap-northeast-1: SES rotates those keys itself"
+    )
+    assert cli(*auto, "--dry-run").code == 2  # a dry run says the same
+    undeclared = cli("rotate", "--auto", "--domain", "other.example", "--nameserver", goo_dns.spec)
+    assert (undeclared.code, undeclared.out) == (2, "")
+    assert undeclared.err.splitlines()[-1] == (
+        "error: other.example is not declared in the Sceptre config (domains:): the scheduled rotation never ticks "
+        "it; declare it under domains: in the Sceptre config and launch phase 2 again, or rotate it by hand (byodkim "
+        "rotate --domain other.example --new-selector SELECTOR, docs/rotate.md); nothing was changed"
+    )
+    with pytest.raises(Exception, match="ParameterNotFound"):
+        state()  # nothing written
+
+
+def test_auto_on_a_fleet_fails_the_unit_it_cannot_rotate_and_goes_on(
+    world: dict[str, Any],  # noqa: F811 - the fixture imported above
+    cli: Cli,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from test_fleet import fleet_project
+
+    monkeypatch.setenv("BYODKIM_SCEPTRE_DIR", str(fleet_project(tmp_path, 1, second_region=None)))
+    done = cli("rotate", "--auto", "--all", "--nameserver", world["dns"].spec)
+    assert done.code == 1, done.err
+    lines = done.out.splitlines()
+    assert lines[0].startswith("goo.ne.jp: ")  # ticked: prepared and requested (its key is overdue)
+    assert (
+        "FAIL  d000.fleet.example: d000.fleet.example has no SES identity in ap-northeast-1: the scheduled rotation "
+        "has no key of its own to rotate; register its own key first" in done.out
+    )
+    assert lines[-1] == "domains ticked: 1 of 2; refused or failed: 1"
+    assert state()["step"] == "requested"  # the other went on
+    ja = cli("rotate", "--auto", "--all", "--nameserver", world["dns"].spec, "--lang", "ja", "-o", "json")
+    assert ja.code == 1
+    answer = json.loads(ja.out)
+    assert answer["summary"] == {"units": 2, "ticked": 1, "failed": 1}
+    assert [d.get("ok", True) for d in answer["domains"]] == [True, False]

@@ -340,6 +340,10 @@ def phase(
     from byodkim.function.phases import Manager, ManagerConfig, PhaseRequest
     from byodkim.messages import say
 
+    if resend and number != "5":  # deny by default: only phase 5 sends (the function refuses it too)
+        from byodkim.errors import InputError
+
+        raise InputError(say("phase.resend_five", number=number), say("phase.resend_five_hint"))
     target = deployment.resolve(project, environment)
     aws = Aws(profile, region)
     where = aws.default_region()

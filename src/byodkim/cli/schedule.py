@@ -71,22 +71,65 @@ def _rotation(
 def auto(
     targets: Targets, *, kms_key_id: str | None, state_dir: Path, yes: bool, dry_run: bool, output: str, lang: str
 ) -> int:
-    """Run one tick of the scheduled rotation per domain, at the real clock (the emulator's in a sandbox)."""
+    """Run one tick of the scheduled rotation per domain, at the real clock (the emulator's in a sandbox).
+
+    A domain the scheduled rotation cannot rotate (not declared, no identity, Easy DKIM) is refused,
+    never a wait that exits 0. One domain: its refusal is the command's (exit 2). Many: that unit
+    fails, the others go on, the summary counts it, exit 1.
+    """
     import os
 
-    from byodkim.function.schedule import tick
+    from byodkim import deployment
+    from byodkim.cli.catalogue import text
+    from byodkim.errors import ByodkimError, InputError
+    from byodkim.function.schedule import Tick, tick
     from byodkim.local import clock
+    from byodkim.messages import say
 
     del yes  # a tick changes only what the policy says is due: nothing to confirm
     rotation, specs = _rotation(targets, kms_key_id, state_dir, dry_run=dry_run)
     now = clock.now(os.environ)
-    ticks = [tick(rotation, spec.domain, spec.regions, now, dry_run=dry_run) for spec in specs]
+    target = deployment.resolve(None, None)
+    done: list[Tick | tuple[str, ByodkimError]] = []
+    for spec in specs:
+        try:
+            if target.declared(spec.domain) is None:  # the function's schedule never ticks it
+                raise InputError(
+                    say("schedule.not_declared", domain=spec.domain),
+                    say("schedule.not_declared_hint", domain=spec.domain),
+                )
+            done.append(tick(rotation, spec.domain, spec.regions, now, dry_run=dry_run))
+        except ByodkimError as exc:
+            if not targets.many:
+                raise
+            done.append((spec.domain, exc))
+    ticks = [d for d in done if isinstance(d, Tick)]
+    failed = len(done) - len(ticks)
     if output == "json":
-        echo_json({"now": now.isoformat(timespec="seconds"), "domains": [t.as_dict() for t in ticks]})
+        answers = [
+            d.as_dict() if isinstance(d, Tick) else {"domain": d[0], "ok": False, "error": str(d[1])} for d in done
+        ]
+        summary = {"units": len(done), "ticked": len(ticks), "failed": failed}
+        echo_json(
+            {
+                "now": now.isoformat(timespec="seconds"),
+                "domains": answers,
+                **({"summary": summary} if targets.many else {}),
+            }
+        )
     else:
-        for done in ticks:
-            rollout_lines.print_tick(done, lang)
-    return 1 if any(t.stopped for t in ticks) else 0
+        for d in done:
+            if isinstance(d, Tick):
+                rollout_lines.print_tick(d, lang)
+            else:
+                domain, error = d
+                refused = (
+                    say("error.with_hint", message=error.message, hint=error.hint) if error.hint else error.message
+                )
+                click.echo(text(say("schedule.cli_unit_failed", domain=domain, line=refused), lang))
+        if targets.many:
+            click.echo(text(say("schedule.cli_summary", units=len(done), ticked=len(ticks), failed=failed), lang))
+    return 1 if failed or any(t.stopped for t in ticks) else 0
 
 
 def approve(

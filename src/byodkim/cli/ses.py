@@ -30,7 +30,7 @@ from byodkim.cli.options import (
 from byodkim.cli.render import print_registration, region_line
 from byodkim.deployment import SECRET_PREFIX
 from byodkim.dkim.request import easy_dkim_records
-from byodkim.errors import InputError
+from byodkim.errors import ByodkimError, InputError
 
 if TYPE_CHECKING:
     from byodkim.aws.ses import RegionResult, RegionStatus
@@ -296,8 +296,10 @@ def rollback(
     if not yes and not sys.stdin.isatty():
         raise InputError(say("rollback.confirm_needed"), say("rollback.confirm_needed_hint", yes="-y/--yes"))
     click.echo(warning, err=True)  # before the prompt, so the answer is given knowing it
-    if not yes:
-        click.confirm(text(say("rollback.prompt", domain=domain, regions=", ".join(chosen)), lang), abort=True)
+    asked = text(say("rollback.prompt", domain=domain, regions=", ".join(chosen)), lang)
+    if not yes and not click.confirm(asked, err=True):  # on stderr, as the warning: stdout holds the answer alone
+        # A "no" is an answer, not Ctrl-C (130): a refusal, exit 1, as rotate --approve's; nothing changed.
+        raise ByodkimError(say("rollback.declined", domain=domain), say("rollback.declined_hint", domain=domain))
     results = switch_back(domain, chosen, aws)
     if output == "json":
         echo_json({"domain": domain, "regions": [r.as_dict() for r in results]})

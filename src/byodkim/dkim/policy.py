@@ -61,6 +61,21 @@ class RotationPolicy:
             raise _refused(name, str(getattr(self, name)), say("policy.at_least_one_day"))
         if self.lead_days >= self.rotation_days:
             raise _refused("lead_days", str(self.lead_days), say("policy.lead_shorter", days=self.rotation_days))
+        if self.rotation_days < self.shortest_rotation:
+            # A key's age counts from the day it was made, lead_days before the switch: it signs
+            # rotation_days - lead_days, and its successor is prepared lead_days before that ends.
+            # Shorter, the next preparation would fall before the old record's retirement
+            # (switch + retire_after_days), and the tick, which waits for it, would leave the DNS
+            # team less than lead_days to publish.
+            raise InputError(
+                say(
+                    "policy.cannot_hold",
+                    days=self.rotation_days,
+                    lead=self.lead_days,
+                    retire=self.retire_after_days,
+                ),
+                say("policy.cannot_hold_hint", shortest=self.shortest_rotation),
+            )
         if self.approval not in APPROVALS:
             raise _refused("approval", self.approval, say("policy.use_values", values=", ".join(APPROVALS)))
         names = _PLACEHOLDER.findall(self.selector_scheme)
@@ -70,6 +85,11 @@ class RotationPolicy:
             validate_selector(self.selector_for(date(2099, 12, 31), 99))
         except InputError as exc:
             raise _refused("selector_scheme", self.selector_scheme, str(exc)) from None
+
+    @property
+    def shortest_rotation(self) -> int:
+        """Return the fewest ``rotation_days`` that hold with this lead and retirement: 2 x lead + retire."""
+        return 2 * self.lead_days + self.retire_after_days
 
     @property
     def alarm_days(self) -> int:

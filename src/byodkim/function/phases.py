@@ -12,8 +12,6 @@ import json
 import logging
 import os
 import time
-from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from byodkim.aws.errors import ses_error
@@ -23,7 +21,7 @@ from byodkim.aws.ses import RECORD_WENT, UNPUBLISHED, Registration, register
 from byodkim.aws.ses import status as ses_status
 from byodkim.aws.ssm import read_parameter
 from byodkim.deployment import secret_id
-from byodkim.dkim.names import normalize_domain, record_name, validate_selector
+from byodkim.dkim.names import record_name
 from byodkim.dkim.record import DkimRecord
 from byodkim.dkim.request import RequestFields, render_request
 from byodkim.dnscheck.check import Report, check
@@ -31,9 +29,11 @@ from byodkim.dnscheck.judge import Check
 from byodkim.dnscheck.servers import parse_servers
 from byodkim.errors import ByodkimError, DnsUnreachableError, InputError
 
-# Re-exported: the handler, the CLI and the sandbox import it from here (its public path).
+# Re-exported: the handler, the CLI and the sandbox import them from here (their public path).
 from byodkim.function.config import ManagerConfig as ManagerConfig  # noqa: PLC0414, TC001
 from byodkim.function.health import HealthCheck, put_metric
+from byodkim.function.payload import PhaseRequest as PhaseRequest  # noqa: PLC0414, TC001
+from byodkim.function.payload import parse_event as parse_event  # noqa: PLC0414
 from byodkim.function.switch_back import SwitchStoppedError, undo_unpublished
 from byodkim.messages import render, say
 
@@ -45,68 +45,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 NOTIFY = ("SUCCESS", "FAILED", "TEMPORARY_FAILURE")
-
-
-@dataclass(frozen=True)
-class PhaseRequest:
-    """A validated payload."""
-
-    action: str
-    phase: str
-    domain: str
-    selector: str | None
-    reregister: bool = False  # phase 7: register again after SES gave up (FAILED)
-    resend: bool = False  # phase 5: send the DNS request again though it was sent for this key
-    every: bool = False  # health, rotation: every declared domain ("domains": "all"; rotation without "domain" too)
-    now: datetime | None = None  # rotation: the tick's time, the payload's "time" (EventBridge's), else the clock
-    period: float = 900.0  # health: seconds between scheduled runs ("periodSeconds", phase 8's rule says it)
-
-
-def parse_event(event: object, config: ManagerConfig) -> PhaseRequest:
-    """Validate the payload the team sends; refuse anything else with one line."""
-    if not isinstance(event, dict):
-        raise InputError(say("phase.not_object"), 'e.g. {"action": "status", "domain": "goo.ne.jp"}')
-    action = event.get("action")
-    if action not in ("phase_manager", "status", "health", "rotation"):
-        raise InputError(say("phase.unknown_action", action=action), say("phase.use_actions"))
-    for key, want in (("environment", config.environment), ("projectName", config.project)):
-        if key in event and event[key] != want:
-            raise InputError(
-                say("phase.wrong_function", key=key, value=event[key], want=want), say("phase.invoke_right")
-            )
-    phase = str(event.get("phase", "")) if action == "phase_manager" else ""
-    if action == "phase_manager" and phase not in ("4", "5", "7"):
-        hint = say("phase.six") if phase == "6" else say("phase.use_phases")
-        raise InputError(say("phase.not_run_here", phase=phase), hint)
-    every = event.get("domains") == "all" or (action == "rotation" and not event.get("domain"))
-    if "domains" in event and (event["domains"] != "all" or action not in ("health", "rotation")):
-        raise InputError(say("phase.domains_unknown", value=json.dumps(event["domains"])), say("phase.domains_all"))
-    domain = normalize_domain(str(event.get("domain") or config.domain))
-    selector = validate_selector(str(event["selector"])) if event.get("selector") else None
-    flags = {}
-    for name in ("reregister", "resend"):
-        value = event.get(name, False)
-        if not isinstance(value, bool):
-            raise InputError(say("phase.not_bool", name=name, value=value), say("phase.give_bool", name=name))
-        flags[name] = value
-    period = event.get("periodSeconds", 900)
-    if isinstance(period, bool) or not isinstance(period, int | float) or not 60 <= period <= 86400:  # noqa: PLR2004
-        raise InputError(say("fanout.bad_period", value=json.dumps(period)), say("fanout.give_period"))
-    return PhaseRequest(
-        str(action), phase, domain, selector, every=every, now=_time(event), period=float(period), **flags
-    )
-
-
-def _time(event: dict[str, Any]) -> datetime | None:
-    """Return the payload's ``time`` (ISO 8601, as EventBridge writes a scheduled event's), None when absent."""
-    if "time" not in event:
-        return None
-    text = str(event["time"])
-    try:
-        moment = datetime.fromisoformat(text)  # Python 3.11+ reads the trailing Z
-    except ValueError:
-        raise InputError(say("phase.bad_time", value=text), say("phase.give_time")) from None
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 class Manager:

@@ -11,9 +11,8 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from byodkim.aws.secrets import principal_patterns
-from byodkim.deployment import DomainSpec
 from byodkim.dnscheck.servers import parse_servers
-from byodkim.errors import ByodkimError
+from byodkim.errors import ByodkimError, InputError
 from byodkim.function.schedule import Rotation, tick
 from byodkim.messages import say
 
@@ -33,8 +32,11 @@ def run_rotation(config: ManagerConfig, aws: Aws, region: str, request: PhaseReq
     """
     declared = config.declared(aws, region)
     specs = [s for s in declared if request.every or s.domain == request.domain]
-    if not specs:
-        specs = [DomainSpec(request.domain, "", config.ses_regions or (region,))]
+    if not specs:  # deny by default: the schedule ticks declared domains only (docs/rotation.md)
+        raise InputError(
+            say("schedule.not_declared", domain=request.domain),
+            say("schedule.not_declared_hint", domain=request.domain),
+        )
     caller = aws.client("sts", region).get_caller_identity()
     role = f"arn:aws:iam::{caller['Account']}:role/{config.deployment.prefix}-dkim-manager-role"
     readers = tuple(dict.fromkeys((role, *principal_patterns(str(caller["Arn"])))))

@@ -19,7 +19,7 @@ from byodkim.dkim import keys
 from byodkim.dkim.names import record_name
 from byodkim.dnscheck.check import check
 from byodkim.dnscheck.judge import AMBIGUOUS, DIFFERENT, MALFORMED, PRIVATE, REVOKED, Check
-from byodkim.errors import ByodkimError
+from byodkim.errors import ByodkimError, InputError
 from byodkim.function import schedule_dns
 from byodkim.function.keyage import key_age
 from byodkim.function.schedule_state import (
@@ -194,9 +194,24 @@ class Run:
 
     def idle(self) -> bool:
         """Due? Before ``prepare_from`` nothing happens (and it says when); from then on, prepare."""
-        held = read_statuses(self.aws, self.domain, (self.regions[0],))[0]
-        if not held.exists or held.origin != "EXTERNAL" or not held.tokens:
-            return self.wait(say("schedule.not_byodkim", domain=self.domain, region=self.regions[0]))
+        region = self.regions[0]
+        held = read_statuses(self.aws, self.domain, (region,))[0]
+        # Deny by default: a domain with no key of its own is a refusal, not a wait that looks like
+        # success (exit 0 every day while nothing could ever rotate). Nothing is changed before this.
+        if not held.exists:
+            raise InputError(
+                say("schedule.no_identity", domain=self.domain, region=region),
+                say("schedule.no_identity_hint", domain=self.domain),
+            )
+        if held.origin != "EXTERNAL":
+            raise InputError(
+                say("schedule.easy_dkim", domain=self.domain, region=region),
+                say("schedule.easy_dkim_hint", domain=self.domain),
+            )
+        if not held.tokens:
+            raise InputError(
+                say("schedule.not_byodkim", domain=self.domain, region=region), say("schedule.nothing_changed")
+            )
         current = held.tokens[0]
         age = self.age(current)
         if age is None:
@@ -266,6 +281,10 @@ class Run:
 
     def requested(self) -> bool:
         """Check the record: live on every authoritative server, go on; a mistake, stop; absent, wait (since when)."""
+        if self.config.hosted_zone_id and self.state.request.get("via") != schedule_dns.ROUTE53:
+            moved = self._to_route53()
+            if moved is not None:
+                return moved
         report = self.check()
         if report.ok:
             if self.dry_run:
@@ -285,6 +304,31 @@ class Run:
         return self.wait(
             say("schedule.awaiting", name=report.name, since=self.state.waiting_since[:10], seen=report.summary())
         )
+
+    def _to_route53(self) -> bool | None:
+        """Write the record asked of the DNS team in the Route 53 zone configured since; None: go on checking.
+
+        The request went to the DNS team before ``hosted_zone_id`` was set: waiting for them would
+        wait forever for a zone they may no longer serve. The function writes it itself and tells
+        both topics (the DNS team's request is moot), then checks the record in the same tick.
+        """
+        zone, new, old = self.config.hosted_zone_id, self.state.new_selector, self.state.old_selector
+        name = record_name(self.domain, new)
+        if self.dry_run:
+            return self.would(say("schedule.would_move_to_route53", name=name, zone=zone))
+        how = schedule_dns.request_record(self.config, self.aws, self.region, self.domain, new, old)
+        self.state.request = how
+        save(self.aws.client("ssm", self.region), self.rotation.parameter(self.domain), self.state)
+        line = say(
+            "schedule.moved_to_route53",
+            name=name,
+            since=self.state.requested_at[:10],
+            zone=zone,
+            keep=record_name(self.domain, old),
+        )
+        self.result.done.append(line)
+        self.notify(say("schedule.subject", domain=self.domain, step=self.state.step), line, dns_team=True)
+        return None
 
     def stopped(self) -> bool:
         """Say why a mistake stopped it and the fix, until a person resumes it (rotate --approve)."""

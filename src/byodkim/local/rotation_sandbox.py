@@ -2,7 +2,7 @@
 
 prod's config states prod's policy (180 days, approval manual), which no rehearsal can live
 through. The sandbox deploys a copy whose group ``config.yaml`` says, for these keys only,
-what the rehearsal gives (e.g. ``rotation_days: 2``, ``rotation_approval: auto``, the running
+what the rehearsal gives (e.g. ``rotation_days: 3``, ``rotation_approval: auto``, the running
 key's selector named for today under the scheme), so the deployment's own stacks, function and
 alarms run the rotation on the emulator's clock; the checkout's config is never touched.
 """

@@ -136,6 +136,7 @@ TABLES = (
     "memo",
     "names",
     "preflight_memo",
+    "refusals",
     "reporting",
     "request_body",
     "rollout",
