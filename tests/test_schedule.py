@@ -607,3 +607,23 @@ def test_a_scheduled_rule_hands_its_time_on_with_the_rotation_payload(emulator: 
     assert request.every  # no domain: every declared one
     assert request.now is not None
     assert before < request.now.timestamp() <= before + 62  # the emulator's clock, not the machine's
+
+
+def test_the_schedules_every_domain_tick_skips_a_domain_not_yet_on_byodkim_and_a_named_one_is_refused(
+    world: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A declared domain still on its way (no identity yet) must not make the daily tick fail and page."""
+    _function_env(world, monkeypatch)
+    handler = _handler()
+    for region in REGIONS:
+        boto3.client("sesv2", region_name=region).delete_email_identity(EmailIdentity="goo.ne.jp")
+    daily = handler({"action": "rotation", "time": "2026-02-25T09:00:00Z"}, None)
+    assert daily["ok"] is True, daily
+    (skipped,) = daily["domains"]
+    assert skipped["domain"] == "goo.ne.jp"
+    assert skipped["skipped"].startswith("goo.ne.jp has no SES identity in ap-northeast-1")
+    named = handler({"action": "rotation", "domain": "goo.ne.jp", "time": "2026-02-25T09:00:00Z"}, None)
+    assert named["ok"] is False
+    assert named["error"].startswith("goo.ne.jp has no SES identity in ap-northeast-1")
+    with pytest.raises(Exception, match="ParameterNotFound"):
+        state()  # nothing was started for it

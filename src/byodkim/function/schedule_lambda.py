@@ -14,6 +14,7 @@ from byodkim.aws.secrets import principal_patterns
 from byodkim.dnscheck.servers import parse_servers
 from byodkim.errors import ByodkimError, InputError
 from byodkim.function.schedule import Rotation, tick
+from byodkim.function.schedule_run import NotRotatableError
 from byodkim.messages import say
 
 if TYPE_CHECKING:
@@ -47,6 +48,11 @@ def run_rotation(config: ManagerConfig, aws: Aws, region: str, request: PhaseReq
     for spec in specs:
         try:
             answers.append(tick(rotation, spec.domain, spec.regions or (region,), now).as_dict())
+        except NotRotatableError as exc:
+            if not request.every:
+                raise
+            log.warning("rotation of %s skipped: %s", spec.domain, exc)
+            answers.append({"domain": spec.domain, "skipped": str(exc)})
         except ByodkimError as exc:
             if not request.every:
                 raise

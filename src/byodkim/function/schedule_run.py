@@ -46,6 +46,16 @@ if TYPE_CHECKING:
     from byodkim.function.keyage import KeyAge
 
 log = logging.getLogger(__name__)
+
+
+class NotRotatableError(InputError):
+    """The domain has no BYODKIM key the scheduled rotation could follow (no identity, Easy DKIM, no selector).
+
+    Named, for a domain asked for, a refusal with its fix; on the schedule's every-domain tick, a
+    domain still on its way to BYODKIM (declared, not yet registered) or rolled back to Easy DKIM
+    is reported as skipped, as the health check treats a domain before activation: its daily tick
+    must not page the team until it is registered.
+    """
 # What a DNS answer can hold that waiting will not fix: the rotation stops at once, with the fix.
 MISTAKES = frozenset({DIFFERENT, PRIVATE, MALFORMED, REVOKED, AMBIGUOUS})
 
@@ -199,17 +209,17 @@ class Run:
         # Deny by default: a domain with no key of its own is a refusal, not a wait that looks like
         # success (exit 0 every day while nothing could ever rotate). Nothing is changed before this.
         if not held.exists:
-            raise InputError(
+            raise NotRotatableError(
                 say("schedule.no_identity", domain=self.domain, region=region),
                 say("schedule.no_identity_hint", domain=self.domain),
             )
         if held.origin != "EXTERNAL":
-            raise InputError(
+            raise NotRotatableError(
                 say("schedule.easy_dkim", domain=self.domain, region=region),
                 say("schedule.easy_dkim_hint", domain=self.domain),
             )
         if not held.tokens:
-            raise InputError(
+            raise NotRotatableError(
                 say("schedule.not_byodkim", domain=self.domain, region=region), say("schedule.nothing_changed")
             )
         current = held.tokens[0]
