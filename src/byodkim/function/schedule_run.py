@@ -56,6 +56,8 @@ class NotRotatableError(InputError):
     is reported as skipped, as the health check treats a domain before activation: its daily tick
     must not page the team until it is registered.
     """
+
+
 # What a DNS answer can hold that waiting will not fix: the rotation stops at once, with the fix.
 MISTAKES = frozenset({DIFFERENT, PRIVATE, MALFORMED, REVOKED, AMBIGUOUS})
 
