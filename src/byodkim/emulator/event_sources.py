@@ -69,13 +69,11 @@ def _refuse_short_visibility(backend: Any, spec: dict[str, Any]) -> None:  # noq
     timeout: 60 seconds"); moto creates the mapping anyway, and the batch is then run twice.
     """
     from moto.awslambda.exceptions import InvalidParameterValueException
-    from moto.sqs.models import sqs_backends
 
     arn = str(spec.get("EventSourceArn", ""))
     if ":sqs:" not in arn:
         return
-    queues: list[Any] = list(sqs_backends[backend.account_id][backend.region_name].queues.values())
-    queue = next((q for q in queues if q.queue_arn == arn), None)
+    queue = _queue(backend.account_id, backend.region_name, arn)
     function = backend.get_function(spec.get("FunctionName", ""))
     if queue is None or function is None:
         return  # moto's own refusal names what is missing
@@ -196,14 +194,20 @@ def _event(region: str, queue: Any, messages: list[Any]) -> dict[str, Any]:  # n
 def _sqs_mappings() -> Iterator[tuple[str, str, Any, Any]]:
     """Yield (account, region, mapping, queue) for every enabled mapping on an existing SQS queue."""
     from moto.awslambda.models import lambda_backends
-    from moto.sqs.models import sqs_backends
 
     for account, regions in list(lambda_backends.items()):
         for region, backend in list(regions.items()):
             for mapping in list(backend._event_source_mappings.values()):  # noqa: SLF001 - moto keeps them there
                 if not mapping.enabled or ":sqs:" not in str(mapping.event_source_arn):
                     continue
-                queues = sqs_backends[account][region].queues
-                queue = next((q for q in list(queues.values()) if q.queue_arn == mapping.event_source_arn), None)
+                queue = _queue(account, region, str(mapping.event_source_arn))
                 if queue is not None:
                     yield account, region, mapping, queue
+
+
+def _queue(account: str, region: str, arn: str) -> Any:  # noqa: ANN401 - moto's Queue
+    """Return moto's queue with ``arn``, or None (deleted, or never made)."""
+    from moto.sqs.models import sqs_backends
+
+    queues: list[Any] = list(sqs_backends[account][region].queues.values())
+    return next((q for q in queues if q.queue_arn == arn), None)
