@@ -17,6 +17,7 @@ import os
 import re
 import time
 import zipfile
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -355,11 +356,74 @@ def test_the_timeout_counts_from_the_handler_and_the_import_is_init_duration(emu
         "errorMessage": "Task timed out after 2.00 seconds",
         "errorType": "Sandbox.Timedout",
     }
+    again = lam.invoke(FunctionName=name, Payload=b"{}")  # the timed-out environment was reset: a cold start
+    assert "FunctionError" not in again
     runs = [r for r in emulator.control("/_byodkim/invocations")["invocations"] if r["function"] == name]
-    assert [r["init_ms"] >= 2500 for r in runs] == [True, True]
+    # The second run was warm (no init); the third followed a timeout, after which Lambda starts over.
+    assert [r["cold"] for r in runs] == [True, False, True]
+    assert [r["init_ms"] >= 2500 for r in runs] == [True, False, True]
     assert runs[0]["duration_ms"] < 500
     assert 2000 <= runs[1]["duration_ms"] < 2500
+    assert runs[0]["log_stream"] == runs[1]["log_stream"] != runs[2]["log_stream"]  # one stream per environment
     events = boto3.client("logs").filter_log_events(logGroupName=f"/aws/lambda/{name}")["events"]
     reports = [e["message"] for e in events if e["message"].startswith("REPORT")]
-    assert len(reports) == 2
-    assert all(re.search(r"\tDuration: [\d.]+ ms\tMemory Size: 128 MB\tInit Duration: [\d.]+ ms$", r) for r in reports)
+    assert len(reports) == 3
+    inits = [
+        bool(re.search(r"\tDuration: [\d.]+ ms\tMemory Size: 128 MB\tInit Duration: [\d.]+ ms$", r)) for r in reports
+    ]
+    assert sorted(inits) == [False, True, True]  # Lambda writes Init Duration on a cold start's REPORT only
+    assert all(re.search(r"\tDuration: [\d.]+ ms\tMemory Size: 128 MB", r) for r in reports)
+
+
+COUNTER = """
+import os, time
+
+COUNT = 0  # module state: lives as long as the execution environment
+
+
+def handler(event, context):
+    global COUNT
+    COUNT += 1
+    if event.get("fail"):
+        raise RuntimeError("asked to fail")
+    time.sleep(event.get("sleep", 0))
+    return {"count": COUNT, "pid": os.getpid(), "request": context.aws_request_id}
+"""
+
+
+def test_an_environment_is_reused_keeping_module_state_until_its_configuration_changes(emulator: Emulator) -> None:
+    """As Lambda reuses an execution environment: a handler's exception keeps it; a new configuration does not."""
+    name = "probe-warm"
+    role = boto3.client("iam").create_role(RoleName=f"{name}-role", AssumeRolePolicyDocument="{}")["Role"]["Arn"]
+    boto3.client("logs").create_log_group(logGroupName=f"/aws/lambda/{name}")
+    lam = boto3.client("lambda")
+    lam.create_function(
+        FunctionName=name, Runtime="python3.12", Role=role, Handler="counter.handler",
+        Code={"ZipFile": _zip({"counter.py": COUNTER})}, Timeout=10,
+    )  # fmt: skip
+
+    def invoke(event: dict[str, Any]) -> dict[str, Any]:
+        answer = lam.invoke(FunctionName=name, Payload=json.dumps(event))
+        found: dict[str, Any] = json.loads(answer["Payload"].read())
+        return {**found, "failed": "FunctionError" in answer}
+
+    first, second = invoke({}), invoke({})
+    assert (first["count"], second["count"]) == (1, 2)
+    assert first["pid"] == second["pid"]
+    assert first["request"] != second["request"]  # each invocation its own context
+    assert invoke({"fail": True})["failed"]
+    assert invoke({})["count"] == 4  # an exception is that invocation's error only: the environment goes on
+    lam.update_function_configuration(FunctionName=name, Environment={"Variables": {"NEW": "1"}})
+    fresh = invoke({})
+    assert fresh["count"] == 1  # a new configuration: a new environment
+    assert fresh["pid"] != first["pid"]
+    with ThreadPoolExecutor(2) as pool:  # two at once: a second environment, each with its own state
+        both = list(pool.map(invoke, [{"sleep": 1.5}, {"sleep": 1.5}]))
+    assert len({run["pid"] for run in both}) == 2
+    runs = [r for r in emulator.control("/_byodkim/invocations")["invocations"] if r["function"] == name]
+    assert [r["cold"] for r in runs[:6]] == [True, False, False, False, True, False]
+    assert sum(r["cold"] for r in runs[6:]) == 1
+    emulator.control("/_byodkim/reset")  # the emulator's reset: no module state outlives it
+    after = [r for r in emulator.control("/_byodkim/invocations")["invocations"] if r["function"] == name]
+    assert after == []
+    assert invoke({})["count"] == 1

@@ -21,11 +21,13 @@ reports a cold start (a warm Lambda container has none).
 from __future__ import annotations
 
 import base64
+import contextlib
 import hashlib
 import importlib.util
 import io
 import json
 import os
+import select
 import shutil
 import stat
 import subprocess
@@ -46,6 +48,8 @@ from byodkim.emulator.relay import Relay
 # Lambda gives a cold start's init (the runtime, the handler's module) 10 s of its own; the function's
 # timeout counts from the handler's call. The bootstrap times the handler; this bounds the whole process.
 INIT_LIMIT = 10.0
+# Lambda does not say how long an idle execution environment is kept; minutes, as observed. Here five.
+IDLE_LIMIT = 300.0
 _RUNTIME_PACKAGES = ("boto3", "botocore", "s3transfer", "jmespath", "dateutil", "urllib3", "six")
 
 
@@ -60,6 +64,8 @@ class Invocation:
     duration_ms: float = 0.0  # the handler's run, which the timeout bounds (Lambda's Duration)
     init_ms: float = 0.0  # the process's start and the handler module's import (Lambda's Init Duration)
     started: float = field(default_factory=time.time)  # epoch seconds, real: when the run began
+    cold: bool = True  # the first run of its execution environment (the only kind with an Init Duration)
+    log_stream: str = ""  # its environment's log stream, as Lambda writes one stream per environment
     error: dict[str, Any] | None = None
     result: Any = None
     log: str = ""
@@ -77,12 +83,20 @@ class LambdaRuntime:
     invocations: list[Invocation] = field(default_factory=list)
     _running: dict[str, int] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
+    _idle: list[Environment] = field(default_factory=list)
+    _generation: int = 0  # a reset's count: an environment from before one is not given back
 
     def __post_init__(self) -> None:
         if self.network == "auto":
             self.network = "isolated" if _can_isolate() else "host"
         self.relay = Relay(self.workdir / "relay")
         self._settled = threading.Condition(self._lock)
+        threading.Thread(target=self._retire_idle, daemon=True, name="lambda-idle").start()
+
+    def _retire_idle(self) -> None:
+        while True:
+            time.sleep(IDLE_LIMIT / 10)
+            self.retire()
 
     def busy(self, source: str) -> bool:
         """Return whether a run started by ``source`` (e.g. ``events:RULE``) is still going."""
@@ -131,7 +145,9 @@ class LambdaRuntime:
             total = (time.monotonic() - start) * 1000
             if run.duration_ms == 0.0:  # no word from the run (it never reached its handler): all of it counts
                 run.duration_ms = total
-            run.init_ms = max(0.0, total - run.duration_ms)
+            # A cold run's start, from the process to the handler's call, is Lambda's Init Duration;
+            # a warm one has none.
+            run.init_ms = max(0.0, total - run.duration_ms) if run.cold else 0.0
             with self._lock:
                 self.invocations.append(run)
             try:
@@ -152,48 +168,109 @@ class LambdaRuntime:
             return
         code = self._unpacked("code", function.code_sha_256, function.code_bytes)
         opt = self._layers(backend, function)
-        boto = self._runtime_packages()
-        with tempfile.TemporaryDirectory(prefix="byodkim-invoke-", dir=self.workdir) as scratch:
-            result = Path(scratch) / "result.json"
-            spec = {
-                "paths": [str(code), str(opt / "python" / "lib" / f"python{version}" / "site-packages"),
-                          str(opt / "python"), str(boto)],
-                "handler": function.handler,
-                "result": str(result),
-                "request_id": run.request_id,
-                "function_name": function.function_name,
-                "function_arn": function.function_arn,
-                "memory": function.memory_size,
-                "timeout": function.timeout,
-                "log_group": f"/aws/lambda/{function.function_name}",
-                "log_stream": _stream_name(run.request_id),
-                "bridges": self._bridges() if self.network == "isolated" else [],
-            }  # fmt: skip
-            # Code and layers are read-only, so Python would compile them again on every run (a second
-            # of CPU, and a sandbox's health check runs every 3 s): their bytecode goes to one cache
-            # outside them instead. What imports, and from where, is unchanged.
-            cache = f"pycache_prefix={self.workdir / 'pycache'}"
-            command = [python, "-I", "-S", "-X", cache, lambda_bootstrap.__file__, json.dumps(spec)]
-            if self.network == "isolated":
-                command = self._isolated(command, [code, opt, boto], Path(scratch))
-            env = self._environment(function, region, code, spec)
-            try:
-                done = subprocess.run(  # noqa: S603 - our bootstrap under the runtime's interpreter
-                    command, input=payload, capture_output=True, cwd=code, env=env,
-                    timeout=INIT_LIMIT + float(function.timeout) + 1.0, check=False,
-                )  # fmt: skip
-            except subprocess.TimeoutExpired as exc:
-                run.log = (exc.stdout or b"").decode("utf-8", "replace")
+        key = _configuration(function, opt, self.network)
+        environment = self._take(function.function_arn, key)
+        if environment is None:
+            environment = self._start(python, version, function, region, code, opt, key)
+        run.cold = environment.served == 0
+        run.log_stream = environment.log_stream
+        log = environment.scratch / f"{run.request_id}.log"
+        # A cold start has Lambda's 10 s for its init besides the function's timeout; the bootstrap
+        # times the handler, and this bounds the whole exchange should the process stop answering.
+        limit = (INIT_LIMIT if run.cold else 0.0) + float(function.timeout) + 1.0
+        answer = environment.ask(run.request_id, payload, log, limit)
+        run.log = log.read_text(encoding="utf-8", errors="replace") if log.exists() else ""
+        log.unlink(missing_ok=True)
+        if answer is None:  # no answer: the process ended, or stopped answering and was ended here
+            ended = environment.close()
+            if ended == "timeout":
                 run.error = _error("Sandbox.Timedout", f"Task timed out after {float(function.timeout):.2f} seconds")
-                return
-            run.log = (done.stdout + done.stderr).decode("utf-8", "replace")
-            if not result.exists():
-                tail = run.log.strip().splitlines()[-1:] or [f"exit status {done.returncode}"]
+            else:
+                tail = (run.log + environment.errors()).strip().splitlines()[-1:] or [f"exit status {ended}"]
                 run.error = _error("Runtime.ExitError", f"the runtime exited without a result: {tail[0]}")
+            return
+        run.error, run.result = answer.get("error"), answer.get("result")
+        run.duration_ms = float(answer.get("durationMs") or 0.0)
+        run.init_ms = float(answer.get("initMs") or 0.0)
+        if (run.error is not None and run.error.get("errorType") == "Sandbox.Timedout") or not environment.alive():
+            environment.close()  # Lambda resets an environment whose invoke timed out or whose init failed
+        else:
+            self._give_back(environment)
+
+    # -- execution environments -----------------------------------------------------------------
+
+    def _start(
+        self,
+        python: str,
+        version: str,
+        function: Any,  # noqa: ANN401 - moto's function
+        region: str,
+        code: Path,
+        opt: Path,
+        key: str,
+    ) -> Environment:
+        boto = self._runtime_packages()
+        scratch = Path(tempfile.mkdtemp(prefix="byodkim-env-", dir=self.workdir))
+        log_stream = _stream_name(uuid.uuid4().hex)
+        spec = {
+            "paths": [str(code), str(opt / "python" / "lib" / f"python{version}" / "site-packages"),
+                      str(opt / "python"), str(boto)],
+            "handler": function.handler,
+            "function_name": function.function_name,
+            "function_arn": function.function_arn,
+            "memory": function.memory_size,
+            "timeout": function.timeout,
+            "log_group": f"/aws/lambda/{function.function_name}",
+            "log_stream": log_stream,
+            "bridges": self._bridges() if self.network == "isolated" else [],
+        }  # fmt: skip
+        # Code and layers are read-only, so Python would compile them again in every environment (a
+        # second of CPU): their bytecode goes to one cache outside them instead. What imports, and
+        # from where, is unchanged.
+        cache = f"pycache_prefix={self.workdir / 'pycache'}"
+        command = [python, "-I", "-S", "-X", cache, lambda_bootstrap.__file__, json.dumps(spec)]
+        if self.network == "isolated":
+            command = self._isolated(command, [code, opt, boto], scratch)
+        env = self._environment(function, region, code, spec)
+        environment = Environment.start(function.function_arn, key, command, env, code, scratch, log_stream)
+        environment.generation = self._generation
+        return environment
+
+    def _take(self, arn: str, key: str) -> Environment | None:
+        """Return an idle environment of this configuration; retire the function's idle ones of an older one."""
+        with self._lock:
+            stale = [e for e in self._idle if e.arn == arn and e.key != key]
+            self._idle = [e for e in self._idle if e not in stale]
+            found = next((e for e in reversed(self._idle) if e.key == key), None)
+            if found is not None:
+                self._idle.remove(found)
+        for environment in stale:
+            environment.close()
+        return found
+
+    def _give_back(self, environment: Environment) -> None:
+        environment.idle_since = time.monotonic()
+        with self._lock:
+            if environment.generation == self._generation:
+                self._idle.append(environment)
                 return
-            outcome = json.loads(result.read_text(encoding="utf-8"))
-            run.error, run.result = outcome.get("error"), outcome.get("result")
-            run.duration_ms = float(outcome.get("durationMs") or 0.0)
+        environment.close()  # made before a reset: nothing of it may carry over
+
+    def retire(self, idle_for: float = IDLE_LIMIT) -> int:
+        """End environments idle for ``idle_for`` seconds or more (0: every idle one); return how many."""
+        now = time.monotonic()
+        with self._lock:
+            old = [e for e in self._idle if now - e.idle_since >= idle_for]
+            self._idle = [e for e in self._idle if e not in old]
+        for environment in old:
+            environment.close()
+        return len(old)
+
+    def reset(self) -> None:
+        """End every idle environment; one running now ends when its run does (the emulator's reset)."""
+        with self._lock:
+            self._generation += 1
+        self.retire(0.0)
 
     def _environment(self, function: Any, region: str, code: Path, spec: dict[str, Any]) -> dict[str, str]:  # noqa: ANN401
         env = {
@@ -309,14 +386,15 @@ class LambdaRuntime:
         group = f"/aws/lambda/{function.function_name}"
         if group not in backend.groups:
             return  # Lambda writes only where the log group exists or may be created; phase 2 makes it
-        stream = _stream_name(run.request_id)
-        backend.create_log_stream(group, stream)
+        stream = run.log_stream or _stream_name(run.request_id)
+        if stream not in backend.groups[group].streams:
+            backend.create_log_stream(group, stream)
         now = int(time.time() * 1000)
         lines = [f"START RequestId: {run.request_id} Version: $LATEST", *run.log.splitlines()]
         report = f"REPORT RequestId: {run.request_id}\tDuration: {run.duration_ms:.2f} ms"
-        memory = (
-            f"Memory Size: {function.memory_size} MB\tInit Duration: {run.init_ms:.2f} ms"  # every run is cold here
-        )
+        memory = f"Memory Size: {function.memory_size} MB"
+        if run.cold:  # as Lambda writes it: only the first run of an environment has an init
+            memory += f"\tInit Duration: {run.init_ms:.2f} ms"
         lines += [f"END RequestId: {run.request_id}", f"{report}\t{memory}"]
         backend.put_log_events(group, stream, [{"timestamp": now, "message": line} for line in lines if line])
 
@@ -336,8 +414,107 @@ def _error(kind: str, message: str) -> dict[str, Any]:
     return {"errorMessage": message, "errorType": kind}
 
 
-def _stream_name(request_id: str) -> str:
-    return time.strftime("%Y/%m/%d/[$LATEST]", time.gmtime()) + request_id.replace("-", "")
+def _stream_name(ident: str) -> str:
+    return time.strftime("%Y/%m/%d/[$LATEST]", time.gmtime()) + ident.replace("-", "")
+
+
+def _configuration(function: Any, opt: Path, network: str) -> str:  # noqa: ANN401 - moto's function
+    """Return what an environment is made for: one made for another code, layer set or setting is not reused."""
+    facts = [
+        function.function_arn, function.code_sha_256, opt.name, function.handler, function.run_time,
+        function.memory_size, function.timeout, str(function.role), network,
+        sorted((str(k), str(v)) for k, v in (function.environment_vars or {}).items()),
+    ]  # fmt: skip
+    return hashlib.sha256(json.dumps(facts, default=str).encode()).hexdigest()
+
+
+@dataclass
+class Environment:
+    """One execution environment: a process of the runtime's CPython serving one invocation at a time."""
+
+    arn: str
+    key: str
+    process: subprocess.Popen[bytes]
+    scratch: Path
+    log_stream: str
+    generation: int = 0
+    served: int = 0
+    idle_since: float = 0.0
+    _buffer: bytes = b""
+
+    @classmethod
+    def start(
+        cls, arn: str, key: str, command: list[str], env: dict[str, str], code: Path, scratch: Path, log_stream: str
+    ) -> Environment:
+        """Start the process; its init runs with its first invocation, as Lambda's on-demand init does."""
+        with (scratch / "stderr").open("wb") as errors:  # the interpreter's own complaints, before the bootstrap runs
+            process = subprocess.Popen(  # noqa: S603 - our bootstrap under the runtime's interpreter
+                command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=errors, cwd=code, env=env
+            )
+        return cls(arn, key, process, scratch, log_stream)
+
+    def ask(self, request_id: str, payload: bytes, log: Path, limit: float) -> dict[str, Any] | None:
+        """Hand the environment one invocation and return its answer; None if none came within ``limit`` seconds."""
+        self.served += 1
+        request = {"request_id": request_id, "payload": base64.b64encode(payload).decode(), "log": str(log)}
+        stdin = self.process.stdin
+        if stdin is None:
+            return None
+        try:
+            stdin.write(json.dumps(request).encode() + b"\n")
+            stdin.flush()
+        except OSError:  # it had ended
+            return None
+        line = self._line(time.monotonic() + limit)
+        answer: dict[str, Any] | None = json.loads(line) if line else None
+        return answer
+
+    def _line(self, deadline: float) -> bytes | None:
+        stdout = self.process.stdout
+        if stdout is None:
+            return None
+        while b"\n" not in self._buffer:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return None
+            ready, _, _ = select.select([stdout], [], [], left)
+            if not ready:
+                continue
+            chunk = os.read(stdout.fileno(), 65536)
+            if not chunk:
+                return None
+            self._buffer += chunk
+        line, _, self._buffer = self._buffer.partition(b"\n")
+        return line
+
+    def alive(self) -> bool:
+        """Return whether the process is still there to serve the next invocation."""
+        return self.process.poll() is None
+
+    def errors(self) -> str:
+        """Return what the interpreter wrote before the bootstrap took its output over."""
+        path = self.scratch / "stderr"
+        return path.read_text(encoding="utf-8", errors="replace") if path.exists() else ""
+
+    def close(self) -> str:
+        """End the environment; return how: ``timeout`` if it had to be killed, else its exit status."""
+        how = ""
+        if self.process.poll() is None:
+            if self.process.stdin is not None:
+                with contextlib.suppress(OSError):
+                    self.process.stdin.close()  # end of stdin: the bootstrap returns between invocations
+            try:
+                self.process.wait(timeout=0.5)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+                how = "timeout"
+        for pipe in (self.process.stdin, self.process.stdout):
+            if pipe is not None:
+                with contextlib.suppress(OSError):
+                    pipe.close()
+        shutil.rmtree(self.scratch, ignore_errors=True)
+        return how or str(self.process.returncode)
 
 
 def _read_only(folder: Path) -> None:

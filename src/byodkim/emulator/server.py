@@ -65,6 +65,8 @@ def main(argv: list[str] | None = None) -> None:
         server.serve_forever()
     finally:
         server.server_close()
+        if state.runtime is not None:
+            state.runtime.reset()  # the functions' execution environments end with their Lambda
         _remove(Path(workdir.name))
 
 

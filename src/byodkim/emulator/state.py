@@ -60,6 +60,7 @@ class State:
         """Forget past invocations, firings and alarm history (the control endpoint's reset)."""
         if self.runtime is not None:
             self.runtime.invocations.clear()
+            self.runtime.reset()  # no execution environment, and so no module state, outlives a reset
         if self.scheduler is not None:
             self.scheduler.next_fire.clear()
             self.scheduler.fired.clear()
