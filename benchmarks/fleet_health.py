@@ -207,16 +207,18 @@ def report(
     failures = sum(len((r.get("result") or {}).get("batchItemFailures", [])) for r in batches)
     errors = sum(1 for r in everything if r["error"])
     # Duration is the handler's time, which the timeout bounds; a cold start's process and imports are Init
-    # Duration (real seconds here, each a cold start; a warm Lambda container has none).
+    # Duration (real seconds here). A warm run (its execution environment reused, as Lambda does) has none.
     longest = max((r["duration_ms"] for r in batches), default=0.0) / 1000 * speed
     planner = max((r["duration_ms"] for r in planners), default=0.0) / 1000 * speed
     init = max((r["init_ms"] for r in everything), default=0.0) / 1000
+    cold = sum(1 for r in everything if r.get("cold", True))
     deliveries = emulator.control("/_byodkim/event-sources")["deliveries"]
     most = max((d["concurrent"] for d in deliveries), default=0)
     config = emulator.control("/_byodkim/config")
     print(f"invocations: {len(planners)} planner, {len(batches)} batch; errors {errors}, failed items {failures}; "
           f"longest batch {longest:.0f} s, longest planner {planner:.0f} s (emulated Duration; timeout {TIMEOUT} s, "
-          f"Lambda's limit 900 s); longest Init Duration {init:.1f} s real; "
+          f"Lambda's limit 900 s); cold starts {cold} of {len(everything)} runs, longest Init Duration "
+          f"{init:.1f} s real; "
           f"most at once {most} (cap {concurrency})")  # fmt: skip
     print(f"each period's checks done before the next planner run: {on_time(planners, batches, speed)}")
     print(f"SES throttled by the emulator: {config['ses_throttled']}")

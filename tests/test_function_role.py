@@ -167,6 +167,9 @@ def requests(call: dict[str, str]) -> list[Request]:
         return _BY_SERVICE[service](call)
     if service == "ssm" and "Name" in call:
         return [(f"ssm:{operation}", f"arn:aws:ssm:{where}:parameter{call['Name']}", {})]
+    if service == "ssm" and "Names" in call:  # GetParameters: IAM asks for each parameter named
+        names = json.loads(call["Names"]) if call["Names"].startswith("[") else [call["Names"]]
+        return [(f"ssm:{operation}", f"arn:aws:ssm:{where}:parameter{name}", {}) for name in names]
     if service == "sns" and operation == "Publish":
         return [("sns:Publish", call["TopicArn"], {})]
     if service == "kms" and "KeyId" in call:
@@ -224,6 +227,30 @@ def test_every_call_of_the_functions_rotation_in_two_regions_is_allowed(
         assert done["domains"][0]["step"] == step, done
         found[day] = refused(emulator, since, policy)
     assert found == {day: [] for day in found}  # lead tick, due tick (switch in both regions), retire tick
+
+
+def test_every_call_of_a_fanned_out_health_batch_is_allowed(
+    world: dict[str, Any],  # noqa: F811
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A queued batch (function/fanout.py) reads its domains' memory at once and describes each key once."""
+    _function_env(world, monkeypatch)
+    handler = _handler()
+    emulator, policy = world["emulator"], role_policy()
+    body = {
+        "v": 1, "period": 3, "at": 1_780_000_000.0, "cycle": 2, "batchReads": 2,
+        "domains": [{"domain": "goo.ne.jp", "selector": OLD, "regions": list(REGIONS), "full": True, "listed": {}}],
+    }  # fmt: skip
+    record = {"eventSource": "aws:sqs", "messageId": "m1", "body": json.dumps(body)}
+    since = calls_so_far(emulator)
+    done = handler({"Records": [record]}, None)
+    assert done["batchItemFailures"] == [], done
+    calls = emulator.control("/_byodkim/calls")["calls"][since:]
+    made = [(c["service"], c["operation"]) for c in calls]
+    assert made.count(("ssm", "GetParameters")) == 1
+    assert ("ssm", "GetParameter") not in made  # the batch's one read, not a call per domain
+    assert made.count(("secretsmanager", "DescribeSecret")) == 1  # the DNS check's and the key age's, one call
+    assert refused(emulator, since, policy) == []
 
 
 def test_in_a_route53_zone_every_call_is_allowed(world: dict[str, Any]) -> None:  # noqa: F811

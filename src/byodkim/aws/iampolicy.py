@@ -139,6 +139,8 @@ def _boundary(a: Arns) -> list[dict[str, Any]]:
                 # ...readable only by the function's role and its caller (secrets.store_key's reader policy).
                 "secretsmanager:PutResourcePolicy",
                 "ssm:GetParameter",
+                # A fanned-out health batch reads its domains' state ten at a time (function/healthbatch.py).
+                "ssm:GetParameters",
                 "ssm:PutParameter",
                 "sns:Publish",
                 "events:DisableRule",

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import logging
 from dataclasses import dataclass
+from datetime import UTC
 from typing import TYPE_CHECKING, Any
 
 from byodkim.aws.errors import error_code
@@ -22,6 +23,8 @@ from byodkim.errors import AwsError, InputError
 from byodkim.messages import say
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     from mypy_boto3_kms import KMSClient
     from mypy_boto3_secretsmanager import SecretsManagerClient
 
@@ -190,6 +193,24 @@ def read_public_key(client: SecretsManagerClient, secret_id: str) -> PublicKey |
 
     A secret stored before the description carried it is read (GetSecretValue) as before.
     """
+    found = read_described(client, secret_id)
+    return None if found is None else found.public
+
+
+@dataclass(frozen=True)
+class Described:
+    """What one DescribeSecret tells of a stored key: its public half, and when the secret was made."""
+
+    public: PublicKey | None
+    created: datetime | None
+
+
+def read_described(client: SecretsManagerClient, secret_id: str) -> Described | None:
+    """Return the public key and the creation time of ``secret_id`` from one DescribeSecret; None if absent.
+
+    One call for both: the health check needs the public key for the DNS comparison and the
+    day for the key's age, for every domain every period.
+    """
     from byodkim.dkim.keyload import public_from_b64
 
     try:
@@ -198,12 +219,16 @@ def read_public_key(client: SecretsManagerClient, secret_id: str) -> PublicKey |
         if error_code(exc) == "ResourceNotFoundException":
             return None
         raise
+    created = described.get("CreatedDate")
+    if created is not None and created.tzinfo is None:
+        created = created.replace(tzinfo=UTC)
     description = described.get("Description", "")
     if _PUBLIC in description:
-        return public_from_b64(description.rsplit(_PUBLIC, 1)[1].strip(), f"the description of secret `{secret_id}`")
+        where = f"the description of secret `{secret_id}`"
+        return Described(public_from_b64(description.rsplit(_PUBLIC, 1)[1].strip(), where), created)
     log.info("secret %s does not describe its public key; reading it (run byodkim register again to add it)", secret_id)
     key = read_key(client, secret_id)
-    return None if key is None else key.public
+    return Described(None if key is None else key.public, created)
 
 
 def described_public_key(client: SecretsManagerClient, secret_id: str) -> PublicKey | None:

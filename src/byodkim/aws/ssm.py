@@ -18,3 +18,15 @@ def read_parameter(client: SSMClient, name: str, *, absent: tuple[str, ...] = ("
         if error_code(exc) in absent:
             return None
         raise
+
+
+GET_PARAMETERS_MOST = 10  # GetParameters' most names a call
+
+
+def read_parameters(client: SSMClient, names: list[str]) -> dict[str, str]:
+    """Return the values of those of ``names`` that exist, by name: one GetParameters call per ten names."""
+    found: dict[str, str] = {}
+    for start in range(0, len(names), GET_PARAMETERS_MOST):
+        answer = client.get_parameters(Names=names[start : start + GET_PARAMETERS_MOST])
+        found.update({str(p["Name"]): str(p["Value"]) for p in answer.get("Parameters", [])})
+    return found

@@ -19,7 +19,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from byodkim.aws.guards import read_statuses
-from byodkim.aws.secrets import read_public_key
+from byodkim.aws.secrets import read_described
 from byodkim.aws.ssm import read_parameter
 from byodkim.deployment import METRIC_DKIM_PROBLEMS, METRIC_DKIM_VERIFIED, METRIC_NAMESPACE, DomainSpec, secret_id
 from byodkim.dnscheck.check import Report, check
@@ -215,6 +215,9 @@ class HealthCheck:
     def __init__(self, config: ManagerConfig, aws: Aws, region: str, now: datetime | None = None) -> None:
         self.config, self.aws, self.region = config, aws, region
         self.now = now  # the scheduled event's time; the real clock when None
+        # When each key's secret was made, from the DescribeSecret the DNS check made anyway: the key
+        # ages need it, and a second call per domain per period would be one too many at fleet scale.
+        self._made: dict[tuple[str, str], datetime | None] = {}
 
     def run(self, domain: str) -> dict[str, Any]:
         """Check, send the metrics, notify changes, and return what was found."""
@@ -310,11 +313,14 @@ class HealthCheck:
         signing = [(f.domain, f.region, f.selector) for f in findings if f.selector and f.condition not in _UNSIGNED]
         client = self.aws.client("secretsmanager", self.region)
         now = self.now or datetime.now(UTC)
-        return key_age_data(self.config.rotation, client, self.config.deployment.secret_prefix, signing, now)
+        prefix = self.config.deployment.secret_prefix
+        return key_age_data(self.config.rotation, client, prefix, signing, now, self._made)
 
     def _dns(self, domain: str, selector: str) -> tuple[Report, bool]:
         where = secret_id(domain, selector, self.config.deployment.secret_prefix)
-        public = read_public_key(self.aws.client("secretsmanager", self.region), where)
+        described = read_described(self.aws.client("secretsmanager", self.region), where)
+        public = described.public if described is not None else None
+        self._made[domain, selector] = described.created if described is not None else None
         expected = public if public is not None else ""
         report = check(Check(domain, selector, expected, parse_servers(self.config.nameservers)))
         if not report.answered:
@@ -352,9 +358,7 @@ class HealthCheck:
         return notified
 
     def _previous(self, name: str) -> dict[str, str]:
-        raw = read_parameter(self.aws.client("ssm", self.region), name) or "{}"
-        loaded = json.loads(raw) if raw.startswith("{") else {}
-        return {str(k): str(v) for k, v in loaded.items()} if isinstance(loaded, dict) else {}
+        return _remembered(read_parameter(self.aws.client("ssm", self.region), name))
 
     def _publish(self, finding: Finding, before: str | None, report: Report | None) -> None:
         word = "recovered" if finding.healthy else finding.condition
@@ -374,3 +378,9 @@ class HealthCheck:
             Subject=f"BYODKIM {finding.domain} {finding.region}: DKIM {word}"[:100],
             Message=json.dumps(message, ensure_ascii=False, indent=2),
         )
+
+
+def _remembered(raw: str | None) -> dict[str, str]:
+    """Return a domain's health parameter as the check left it (empty when absent or not a JSON object)."""
+    loaded = json.loads(raw) if raw and raw.startswith("{") else {}
+    return {str(k): str(v) for k, v in loaded.items()} if isinstance(loaded, dict) else {}

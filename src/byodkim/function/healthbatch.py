@@ -14,6 +14,7 @@ from typing import Any
 
 from byodkim.aws.guards import read_statuses
 from byodkim.aws.ses import RegionStatus
+from byodkim.aws.ssm import read_parameters
 from byodkim.deployment import DomainSpec
 from byodkim.errors import DnsUnreachableError
 from byodkim.function.health import (
@@ -23,6 +24,7 @@ from byodkim.function.health import (
     UNREAD,
     Finding,
     HealthCheck,
+    _remembered,
     _sending,
     condition_of,
     dns_condition,
@@ -31,6 +33,12 @@ from byodkim.function.health import (
 
 class BatchCheck(HealthCheck):
     """The health check of one queued batch."""
+
+    _kept: dict[str, dict[str, str]]  # each domain's health parameter, read for the batch at once
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:  # noqa: ANN401 - HealthCheck's
+        super().__init__(*args, **kwargs)
+        self._kept = {}
 
     def run_batch(self, body: dict[str, Any]) -> dict[str, Any]:
         """Check one batch the planner queued (function/fanout.py): DNS for each domain, SES from the list or read.
@@ -54,6 +62,10 @@ class BatchCheck(HealthCheck):
         for spec, full, _listed in entries:  # the planned reads first: the planner counted them
             if full:
                 reads.take_planned(spec.regions)
+        # Every domain's memory of its last checks in one GetParameters per ten domains, not a call each.
+        names = [self.config.deployment.parameter(spec.domain, "health") for spec, _full, _listed in entries]
+        found = read_parameters(self.aws.client("ssm", self.region), names)
+        self._kept = {name: _remembered(found.get(name)) for name in names}
 
         def one(entry: tuple[DomainSpec, bool, dict[str, Any]]) -> list[Finding]:
             spec, full, listed = entry
@@ -66,6 +78,10 @@ class BatchCheck(HealthCheck):
             findings = [f for found in pool.map(one, entries) for f in found]
         answer = self._fleet_result([e[0] for e in entries], findings, float(body["at"]))
         return {**answer, "period": body.get("period"), "fullReads": reads.made}
+
+    def _previous(self, name: str) -> dict[str, str]:
+        """Return a domain's memory as the batch's one read found it (read alone if not among them)."""
+        return self._kept[name] if name in self._kept else super()._previous(name)
 
     def _check_listed(self, spec: DomainSpec, listed: dict[str, Any], reads: _Reads | None) -> list[Finding]:
         """Check one domain of a batch; ``reads`` None: its turn for a full read in every region."""

@@ -16,7 +16,7 @@ from byodkim.aws.errors import error_code
 from byodkim.deployment import METRIC_DKIM_KEY_AGE, secret_id
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
+    from collections.abc import Iterable, Mapping
 
     from mypy_boto3_cloudwatch.type_defs import MetricDatumTypeDef
     from mypy_boto3_secretsmanager import SecretsManagerClient
@@ -60,12 +60,23 @@ class KeyAge:
 
 
 def key_made(
-    policy: RotationPolicy, client: SecretsManagerClient | None, domain: str, selector: str, prefix: str
+    policy: RotationPolicy,
+    client: SecretsManagerClient | None,
+    domain: str,
+    selector: str,
+    prefix: str,
+    known: Mapping[tuple[str, str], datetime | None] | None = None,
 ) -> datetime | None:
-    """Return when the key of ``selector`` was made: from the selector's name, else its secret; None if neither says."""
+    """Return when the key of ``selector`` was made: from the selector's name, else its secret; None if neither says.
+
+    ``known``: the secrets' creation times a caller already read, by (domain, selector), so the
+    secret is not described twice in one run.
+    """
     day = policy.made_on(selector)
     if day is not None:
         return datetime(day.year, day.month, day.day, tzinfo=UTC)
+    if known is not None and (domain, selector) in known:
+        return known[domain, selector]
     if client is None:
         return None
     try:
@@ -86,9 +97,10 @@ def key_age(
     selector: str,
     prefix: str,
     now: datetime,
+    known: Mapping[tuple[str, str], datetime | None] | None = None,
 ) -> KeyAge | None:
     """Return the age of the key of ``selector`` at ``now``, None when its day is unknown."""
-    made = key_made(policy, client, domain, selector, prefix)
+    made = key_made(policy, client, domain, selector, prefix, known)
     return None if made is None else KeyAge(selector, made, now, policy)
 
 
@@ -98,6 +110,7 @@ def key_age_data(
     prefix: str,
     signing: Iterable[tuple[str, str, str]],
     now: datetime,
+    known: Mapping[tuple[str, str], datetime | None] | None = None,
 ) -> list[MetricDatumTypeDef]:
     """Return DkimKeyAgeDays values: one per (domain, region, selector) SES signs with, and the oldest.
 
@@ -108,7 +121,7 @@ def key_age_data(
     data: list[MetricDatumTypeDef] = []
     for domain, region, selector in signing:
         if (domain, selector) not in ages:  # one secret read per key, whatever its regions
-            ages[domain, selector] = key_age(policy, client, domain, selector, prefix, now)
+            ages[domain, selector] = key_age(policy, client, domain, selector, prefix, now, known)
         age = ages[domain, selector]
         if age is not None:
             data.append(
