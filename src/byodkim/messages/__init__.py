@@ -129,6 +129,7 @@ TABLES = (
     "failures",
     "fanout",
     "fidelity",
+    "fleet",
     "keyreport",
     "keywatch",
     "launch",
