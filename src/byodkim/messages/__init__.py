@@ -124,6 +124,7 @@ def catalogue() -> dict[str, tuple[str, str]]:
 _CATALOGUE: dict[str, tuple[str, str]] | None = None
 # The tables, one module each under byodkim.messages, one per line so branches adding one merge cleanly.
 TABLES = (
+    "check_domain",
     "dmarc_memo",
     "dns",
     "failures",
