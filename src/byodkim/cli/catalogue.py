@@ -2,7 +2,7 @@
 """The CLI's part of the message catalogue: its name for each input, and the texts only it prints.
 
 The library names an input by concept (``{@secret_id}``); :data:`FLAGS` is the one place the
-command line says which option that is. The verify table, the fleet lines and click's own
+command line says which option that is. The verify table, the progress bar and click's own
 usage errors are the CLI's texts, kept here so the library never holds a flag.
 """
 
@@ -44,16 +44,6 @@ FLAGS: dict[str, str] = {
 }
 
 TEXTS: dict[str, tuple[str, str]] = {
-    # A fleet run (--all): what a unit came to, what to do next, the last line.
-    "fleet.line": ("{mark}  {where}: {action}", "{mark}  {where}: {action}"),
-    "fleet.line_detail": ("{mark}  {where}: {action} ({detail})", "{mark}  {where}: {action} ({detail})"),
-    "fleet.next": ("next: {step}", "次: {step}"),
-    "fleet.detail_next": ("{detail}; next: {step}", "{detail}; 次: {step}"),
-    "fleet.summary": (
-        "{units} in {seconds} s: {ok} ok, {failed} failed ({actions})",
-        "{units} 件 ({seconds} 秒): OK {ok}、NG {failed} ({actions})",
-    ),
-    "fleet.nothing_done": ("nothing done", "処理なし"),
     # The progress bar of a fleet run on a terminal (cli/fleet.py Bar): counts, failures, time left.
     "fleet.bar": ("[{bar}] {done}/{total} {label}{failed}{left}", "[{bar}] {done}/{total} {label}{failed}{left}"),
     "fleet.bar.failed": (", {count} failed", "、NG {count} 件"),
@@ -68,38 +58,6 @@ TEXTS: dict[str, tuple[str, str]] = {
     "fleet.label.domain-regions registered": ("domain-regions registered", "件 (ドメインとリージョンの組) を登録"),
     "fleet.label.domain-regions read": ("domain-regions read", "件 (ドメインとリージョンの組) を読み込み"),
     "fleet.label.checked": ("checked", "件 確認"),
-    "fleet.count": ("{action} {count}", "{action} {count}"),
-    "fleet.action.created": ("created", "作成"),
-    "fleet.action.updated": ("updated", "更新"),
-    "fleet.action.already registered": ("already registered", "登録済み"),
-    "fleet.action.refused": ("refused", "拒否"),
-    "fleet.action.failed": ("failed", "失敗"),
-    "fleet.action.published": ("published", "公開済み"),
-    "fleet.action.no identity": ("no identity", "ID なし"),
-    "fleet.action.generated": ("generated", "生成"),
-    "fleet.action.kept": ("kept", "既存を維持"),
-    "fleet.action.ready": ("ready", "要件を満たす"),
-    "fleet.action.not ready": ("not ready", "要件未達"),
-    "fleet.action.no key": ("no key", "鍵なし"),
-    "fleet.action.not registered": ("not registered", "未登録"),
-    "fleet.action.waiting for DNS": ("waiting for DNS", "DNS 待ち"),
-    "fleet.action.not switched": ("not switched", "切り替えず"),
-    "fleet.action.not changed": ("not changed", "変更なし"),
-    "fleet.action.switched to an unpublished key": ("switched to an unpublished key", "未公開の鍵に切り替え"),
-    "fleet.next.nothing; the health check watches it": (
-        "nothing; the health check watches it",
-        "なし (ヘルスチェックが監視します)",
-    ),
-    "fleet.next.dns-request to the DNS team, then verify": (
-        "dns-request to the DNS team, then verify",
-        "DNS チームへ dns-request を送り、その後 verify",
-    ),
-    "fleet.next.byodkim verify --ses --wait": (
-        "byodkim verify --ses --wait",
-        "byodkim verify --ses --wait で SES の SUCCESS を待つ",
-    ),
-    "fleet.next.verify, then register": ("verify, then register", "verify で確認し、register をやり直す"),
-    "fleet.next.register": ("register", "register で登録"),
     "fleet.no_selector": (
         "no selector for {domain}: it is not declared in the Sceptre config",
         "{domain} のセレクタがありません: Sceptre の設定に宣言されていません",
@@ -284,37 +242,6 @@ class Codes:
         """Return the word for ``code``; ``default`` (or the code itself) for a code with no key."""
         key = self.prefix + code
         return messages.text_of(key, self.lang) if key in messages.catalogue() else default or code
-
-
-OUTCOMES = Codes("outcome.")
-FLEET_ACTIONS = Codes("fleet.action.")
-FLEET_NEXT = Codes("fleet.next.")
-
-
-def fleet_line(ok: bool, where: str, action: str, detail: str, step: str = "", lang: str = "ja") -> str:  # noqa: FBT001 - the unit's result
-    """Return a fleet run's line for one unit: ``OK|NG  WHERE: ACTION (DETAIL; next: STEP)``."""
-    codes = (Codes("fleet.action.", lang), Codes("fleet.next.", lang))
-    said, step = codes[0].get(action, Codes("outcome.", lang).get(action, action)), codes[1].get(step, step)
-    shown = text(detail, lang)
-    both = messages.say("fleet.detail_next", detail=shown, step=step) if shown and step else None
-    inner = both or (messages.say("fleet.next", step=step) if step else shown)
-    mark = ("ok  " if ok else "FAIL") if lang != "ja" else ("OK" if ok else "NG")
-    key = "fleet.line_detail" if inner else "fleet.line"
-    return text(messages.say(key, mark=mark, where=where, action=said, detail=inner), lang)
-
-
-def fleet_summary(units: int, seconds: float, failed: int, actions: dict[str, int], lang: str = "ja") -> str:
-    """Return a fleet run's last line."""
-    names = Codes("fleet.action.", lang)
-    done = ("、" if lang == "ja" else ", ").join(
-        text(messages.say("fleet.count", action=names.get(n, Codes("outcome.", lang).get(n, n)), count=c), lang)
-        for n, c in sorted(actions.items())
-    )
-    said = messages.say(
-        "fleet.summary", units=units, seconds=f"{seconds:.1f}", ok=units - failed, failed=failed,
-        actions=done or messages.say("fleet.nothing_done"),
-    )  # fmt: skip
-    return text(said, lang)
 
 
 def error_line(exc: ByodkimError, lang: str, way_on: object = "") -> str:

@@ -211,14 +211,39 @@ def is_fleet(domains: Sequence[str], every: bool) -> bool:  # noqa: FBT001 - a c
 
 
 def line(outcome: Outcome, lang: str = "en") -> str:
-    """Return an outcome's text line: ``ok|FAIL  DOMAIN REGION: action (detail)``."""
-    where = f"{outcome.domain} {outcome.region}" if outcome.region else outcome.domain
-    if lang == "ja":
-        from byodkim.cli.catalogue import fleet_line
+    """Return an outcome's line: ``ok|FAIL  DOMAIN REGION: action (detail; next: step)``, in ``lang``.
 
-        return fleet_line(outcome.ok, where, outcome.action, outcome.detail, outcome.next)
-    detail = f" ({outcome.said})" if outcome.said else ""
-    return f"{'ok  ' if outcome.ok else 'FAIL'}  {where}: {outcome.action}{detail}"
+    One path for every language: the line, its mark, the action and the next step are catalogue
+    keys, so English and Japanese show the same facts (a unit's next step included).
+    """
+    from byodkim.cli.catalogue import text
+    from byodkim.messages import say
+
+    where = f"{outcome.domain} {outcome.region}" if outcome.region else outcome.domain
+    step = coded("fleet.next.", outcome.next) if outcome.next else None
+    detail = outcome.detail or None
+    if detail and step:
+        inner: object = say("fleet.detail_next", detail=detail, step=step)
+    else:
+        inner = say("fleet.next", step=step) if step else detail
+    values = {"mark": say("fleet.mark.ok" if outcome.ok else "fleet.mark.fail"), "where": where}
+    values["action"] = coded("fleet.action.", outcome.action, "outcome.")
+    said = say("fleet.line_detail", detail=inner, **values) if inner else say("fleet.line", **values)
+    return text(said, lang)
+
+
+def coded(prefix: str, code: str, *others: str) -> str:
+    """Return a code (an action, a next step) as a keyed word: ``prefix + code``'s, else ``others``', else as it is.
+
+    A code that is already a keyed line (a next step with values) is its own word.
+    """
+    from byodkim.messages import Said, catalogue, say
+
+    if isinstance(code, Said) and code.key:
+        return code
+    known = catalogue()
+    key = next((p + code for p in (prefix, *others) if p + code in known), None)
+    return say(key) if key is not None else code
 
 
 class Bar:
@@ -303,16 +328,23 @@ def run(
 
 
 def summary_line(summary: Summary, lang: str = "en") -> str:
-    """Return the last line: how many units, how long, how many failed, and what was done."""
-    if lang == "ja":
-        from byodkim.cli.catalogue import fleet_summary
+    """Return the last line: how many units, how long, how many failed, and what was done, in ``lang``."""
+    from byodkim.cli.catalogue import text
+    from byodkim.messages import say
 
-        return fleet_summary(summary.units, summary.seconds, summary.failed, summary.actions)
-    actions = ", ".join(f"{name} {count}" for name, count in sorted(summary.actions.items()))
-    return (
-        f"{summary.units} in {summary.seconds:.1f} s: {summary.units - summary.failed} ok, "
-        f"{summary.failed} failed ({actions or 'nothing done'})"
+    counts = tuple(
+        say("fleet.count", action=coded("fleet.action.", name, "outcome."), count=count)
+        for name, count in sorted(summary.actions.items())
     )
+    said = say(
+        "fleet.summary",
+        units=summary.units,
+        seconds=f"{summary.seconds:.1f}",
+        ok=summary.units - summary.failed,
+        failed=summary.failed,
+        actions=counts or say("fleet.nothing_done"),
+    )
+    return text(said, lang)
 
 
 def _json_line(data: dict[str, Any]) -> str:

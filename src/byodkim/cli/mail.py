@@ -206,12 +206,9 @@ def _render_checked(checked: DomainChecked, output: str, lang: str) -> None:
     if output == "json":
         echo_json(checked.as_dict())
         return
-    if output == "markdown" or lang == "ja":
-        from byodkim.workflows.rollout_memo import render_posture
+    from byodkim.workflows.rollout_memo import render_posture
 
-        click.echo(render_posture(posture, output, lang), nl=False)
-    else:
-        _render_posture(posture)
+    click.echo(render_posture(posture, output, lang), nl=False)  # one renderer: every language, text or Markdown
     _echo_reports_hint(posture, output, lang)
     from byodkim.cli.catalogue import text
     from byodkim.messages import say
@@ -227,56 +224,4 @@ def _echo_reports_hint(posture: Posture, output: str, lang: str) -> None:
 
     if posture.dmarc.rua:
         hint = text(say("check.reports_hint", rua=posture.dmarc.rua, domain=posture.domain), lang)
-        click.echo(("\n- " if output == "markdown" else "" if lang == "ja" else "  ") + hint)
-
-
-_DMARC_MEANS = {
-    "reject": "mail that fails DMARC is refused by receivers",
-    "quarantine": "mail that fails DMARC goes to spam",
-    "none": "mail that fails DMARC is delivered; receivers only report it",
-}
-
-
-def _render_posture(posture: Posture) -> None:
-    """Print check-domain's findings, the DMARC verdict and the bulk-sender table."""
-    from byodkim.workflows.domaincheck import NOT_MET
-
-    spf_from = posture.spf_from
-    click.echo(f"SPF {posture.domain}: {spf_from.record or 'none'} ({spf_from.lookups} lookups)")
-    if posture.spf_mail_from is not None:
-        view = posture.spf_mail_from
-        click.echo(
-            f"SPF {view.domain} (MAIL FROM): {view.record or 'none'} -> {view.result} for SES ({view.lookups} lookups)"
-        )
-    for problem in spf_from.problems + (posture.spf_mail_from.problems if posture.spf_mail_from else []):
-        click.echo(f"  problem: {problem}")
-    dm = posture.dmarc
-    click.echo(
-        f"DMARC: {dm.record or 'none'}"
-        + (f" (at _dmarc.{dm.found_at}; adkim={dm.adkim} aspf={dm.aspf})" if dm.found_at else "")
-    )
-    if dm.policy in _DMARC_MEANS:
-        share = f" ({dm.pct}% of it)" if dm.pct != 100 else ""  # noqa: PLR2004 - pct's default
-        click.echo(f"  p={dm.policy}: {_DMARC_MEANS[dm.policy]}{share}")
-    for problem in dm.problems:
-        click.echo(f"  problem: {problem}")
-    click.echo(f"DKIM {posture.selector or '-'}: {posture.dkim.summary() if posture.dkim else 'not checked'}")
-    for status in posture.ses:
-        mail_from = (
-            f"; MAIL FROM {status.mail_from} {status.mail_from_status}"
-            if status.mail_from
-            else "; MAIL FROM: SES's own"
-        )
-        if status.configuration_set:
-            mail_from += f"; configuration set {status.configuration_set}"
-        click.echo(f"SES {status.region}: DKIM {status.origin or '-'} {status.status or 'NO IDENTITY'}{mail_from}")
-    verdict = "passes" if posture.dmarc_passes else "FAILS"
-    click.echo(
-        f"DMARC for mail from SES {verdict} (DKIM aligned: {posture.dkim_aligned}; SPF aligned: {posture.spf_aligned})"
-    )
-    click.echo("Gmail/Yahoo sender requirements:")
-    for requirement in posture.requirements:
-        mark = {"met": "ok  ", NOT_MET: "FIX "}.get(requirement.state, "--  ")
-        click.echo(f"  {mark}{requirement.name}: {requirement.state}; {requirement.detail}")
-        if requirement.fix:
-            click.echo(f"        add or change: {requirement.fix}")
+        click.echo(("\n- " if output == "markdown" else "  ") + hint)

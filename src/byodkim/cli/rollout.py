@@ -132,7 +132,7 @@ def _with_dmarc(
 
 def _fleet_memo(todo: list[Unit], work: Callable[[Unit], Outcome], lang: str, out: Path | None) -> int:
     """Write the fleet's status memo: one Markdown table row per domain, in the order declared."""
-    from byodkim.cli.catalogue import Codes, text
+    from byodkim.cli.catalogue import text
     from byodkim.messages import say
     from byodkim.workflows.units import Run
 
@@ -142,7 +142,6 @@ def _fleet_memo(todo: list[Unit], work: Callable[[Unit], Outcome], lang: str, ou
     rows = sorted(runner.outcomes, key=lambda o: order[o.domain])
 
     # Stage and next step are codes (the same in every language), shown as words from the catalogue.
-    stages, steps = Codes("fleet.action.", lang), Codes("fleet.next.", lang)
     head = text(say("report.fleet.head"), lang)
     lines = [
         text(say("report.fleet.title", count=len(rows)), lang),
@@ -152,8 +151,8 @@ def _fleet_memo(todo: list[Unit], work: Callable[[Unit], Outcome], lang: str, ou
     ]
     for outcome in rows:
         ses = ", ".join(f"{r}: {s}" for r, s in outcome.data.get("ses", {}).items()) or "-"
-        found, step = text(outcome.detail, lang), outcome.next
-        stage, step = stages.get(outcome.action, outcome.action), steps.get(step, step)
+        found, step = text(outcome.detail, lang), text(fleet.coded("fleet.next.", outcome.next), lang)
+        stage = text(fleet.coded("fleet.action.", outcome.action), lang)
         lines.append(f"| {outcome.domain} | {stage} | {ses} | {found or '-'} | {step or '-'} |")
     lines += ["", fleet.summary_line(summary, lang)]
     memo = "\n".join(lines) + "\n"

@@ -124,11 +124,13 @@ def catalogue() -> dict[str, tuple[str, str]]:
 _CATALOGUE: dict[str, tuple[str, str]] | None = None
 # The tables, one module each under byodkim.messages, one per line so branches adding one merge cleanly.
 TABLES = (
+    "check_domain",
     "dmarc_memo",
     "dns",
     "failures",
     "fanout",
     "fidelity",
+    "fleet",
     "keyreport",
     "keywatch",
     "launch",

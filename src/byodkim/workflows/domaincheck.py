@@ -35,6 +35,7 @@ class Requirement:
     state: str
     detail: str
     fix: str = ""
+    records: tuple[str, ...] = ()  # the fix's DNS records, as the DNS team types them (one a line when shown)
 
 
 @dataclass
@@ -142,6 +143,10 @@ def _requirements(p: Posture, found: list[RegionStatus]) -> list[Requirement]:
     region = found[0].region if found else "REGION"
     sub = p.mail_from or f"mail.{p.domain}"
     spf_fix: str = say("posture.spf_fix", sub=sub, region=region)
+    spf_records: tuple[str, ...] = (
+        f'{sub}. TXT "v=spf1 include:amazonses.com ~all"',
+        f"{sub}. MX 10 feedback-smtp.{region}.amazonses.com.",
+    )
     # Each detail is a keyed line made of keyed parts (joined by "; "), so Japanese keeps all of it.
     spf_parts: list[str] = []  # keyed lines, and problems another reader may have left plain
     if p.spf_mail_from is not None:
@@ -159,7 +164,7 @@ def _requirements(p: Posture, found: list[RegionStatus]) -> list[Requirement]:
         spf_state = NOT_MET
         spf_parts.append(say("posture.spf_from_problems", domain=p.domain, problems=list(p.spf_from.problems)))
         if p.spf_mail_from is None:
-            spf_fix = say("posture.spf_from_fix", domain=p.domain, problem=p.spf_from.problems[0])
+            spf_fix, spf_records = say("posture.spf_from_fix", domain=p.domain, problem=p.spf_from.problems[0]), ()
     dkim_parts = [p.dkim.summary() if p.dkim else say("posture.no_selector")]
     if found and not all(s.status == "SUCCESS" for s in found):
         states = ", ".join(f"{s.region} {s.status or 'NO IDENTITY'}" for s in found)
@@ -173,16 +178,17 @@ def _requirements(p: Posture, found: list[RegionStatus]) -> list[Requirement]:
     else:
         dmarc_detail = say("posture.dmarc_at", **at)
     aligned = say("posture.how_both") if p.dkim_aligned and p.spf_aligned else "DKIM" if p.dkim_aligned else "SPF"
+    dmarc_record = f'_dmarc.{p.domain}. TXT "v=DMARC1; p=none; rua=mailto:dmarc-reports@{p.domain}"'
+    spf_met, dmarc_met = spf_state == MET, dmarc_state == MET
     return [
-        Requirement("SPF", spf_state, _parts(spf_parts), "" if spf_state == MET else spf_fix),
+        Requirement("SPF", spf_state, _parts(spf_parts), "" if spf_met else spf_fix, () if spf_met else spf_records),
         _dkim_requirement(p, _parts(dkim_parts)),
         Requirement(
             "DMARC (at least p=none)",
             dmarc_state,
             dmarc_detail,
-            ""
-            if dmarc_state == MET
-            else f'_dmarc.{p.domain}. TXT "v=DMARC1; p=none; rua=mailto:dmarc-reports@{p.domain}"',
+            "" if dmarc_met else dmarc_record,
+            () if dmarc_met else (dmarc_record,),
         ),
         Requirement(
             "From aligned with SPF or DKIM",

@@ -137,8 +137,11 @@ def stage(rollout: Rollout) -> Outcome:
         return Outcome(rollout.domain, None, ok=False, action="failed", detail=detail)
     key = next_step(rollout).step.key
     gave_up = sorted({str(r.status) for r in rollout.regions if r.origin == "EXTERNAL"} & _GAVE_UP)
+    step: str  # a code, or a keyed line when the step has values of its own
     if key == "register" and rollout.unkept:
-        action, step = "no key", f"register ({rollout.unkept})"
+        from byodkim.messages import say
+
+        action, step = "no key", say("fleet.next.register_into", secret=rollout.unkept)
     elif gave_up and key in ("dns_next", "failed", "wait"):  # SES gave up: that comes before the record
         action, step = "/".join(gave_up), "verify, then register"
     else:

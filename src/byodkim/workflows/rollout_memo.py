@@ -13,7 +13,8 @@ from byodkim.workflows.nextstep import next_step
 
 if TYPE_CHECKING:
     from byodkim.aws.ses import RegionStatus
-    from byodkim.workflows.domaincheck import Posture
+    from byodkim.messages import Said
+    from byodkim.workflows.domaincheck import Posture, Requirement
     from byodkim.workflows.keyreport import KeyView
     from byodkim.workflows.nextstep import NextStep, Phrase
     from byodkim.workflows.report import DnsView, LayerState, Rollout, StackState
@@ -73,12 +74,96 @@ def render(rollout: Rollout, fmt: str, lang: str, prefix: str = "uv run byodkim"
 
 
 def render_posture(posture: Posture, fmt: str, lang: str) -> str:
-    """Return check-domain's verdict and requirements as text or Markdown, in ``lang``."""
-    out = _Memo(lang, markdown=fmt in ("md", "markdown"))
-    title = _text("posture_title", lang, domain=posture.domain)
-    out.lines += [("# " if out.md else "") + title, ""]
+    """Return check-domain's findings, verdict and requirements as text or Markdown, in ``lang``.
+
+    One renderer for every language and form, each line a catalogue key: text shows the lines
+    check-domain always printed (each fix after ``add or change:``), Markdown the same facts as a
+    memo (each record to add on its own line, in backticks, as the DNS team types it).
+    """
+    found = [(depth, in_lang(line, lang)) for depth, line in findings(posture)]
+    if fmt not in ("md", "markdown"):
+        lines = ["  " * depth + line for depth, line in found]
+        lines += [in_lang(verdict(posture), lang), in_lang(say("check.requirements"), lang)]
+        for requirement in posture.requirements:
+            lines.append("  " + in_lang(_row(requirement), lang))
+            if requirement.fix:
+                lines.append(" " * 8 + in_lang(say("check.fix", fix=requirement.fix), lang))
+        return "\n".join(lines) + "\n"
+    out = _Memo(lang, markdown=True)
+    out.lines += ["# " + _text("posture_title", lang, domain=posture.domain), ""]
+    out.lines += [("- " if depth == 0 else "  - ") + line for depth, line in found]
+    out.lines.append("")
     out.posture(posture)
     return "\n".join(out.lines).rstrip() + "\n"
+
+
+def findings(posture: Posture) -> list[tuple[int, Said]]:
+    """Return what DNS and SES hold for the domain, a keyed line each with its depth (0, or 1 under the line before)."""
+    none = say("check.none")
+    spf_from, dm = posture.spf_from, posture.dmarc
+    lines = [(0, say("check.spf", domain=posture.domain, record=spf_from.record or none, lookups=spf_from.lookups))]
+    problems = list(spf_from.problems)
+    if posture.spf_mail_from is not None:
+        view = posture.spf_mail_from
+        record = view.record or none
+        lines.append(
+            (0, say("check.spf_mail_from", domain=view.domain, record=record, result=view.result, lookups=view.lookups))
+        )
+        problems += view.problems
+    lines += [(1, say("check.problem", problem=problem)) for problem in problems]
+    if dm.found_at:
+        lines.append(
+            (0, say("check.dmarc_at", record=dm.record or none, where=dm.found_at, adkim=dm.adkim, aspf=dm.aspf))
+        )
+    else:
+        lines.append((0, say("check.dmarc", record=dm.record or none)))
+    if dm.policy in ("reject", "quarantine", "none"):
+        share = say("check.share", pct=dm.pct) if dm.pct != 100 else ""  # noqa: PLR2004 - pct's default
+        lines.append((1, say(f"check.means.{dm.policy}", share=share)))
+    lines += [(1, say("check.problem", problem=problem)) for problem in dm.problems]
+    summary = posture.dkim.summary() if posture.dkim else say("check.not_checked")
+    lines.append((0, say("check.dkim", selector=posture.selector or "-", summary=summary)))
+    for status in posture.ses:
+        if status.mail_from:
+            mail_from = say("check.ses_mail_from", domain=status.mail_from, status=status.mail_from_status)
+        else:
+            mail_from = say("check.ses_own_mail_from")
+        kept = say("check.ses_set", name=status.configuration_set) if status.configuration_set else ""
+        state = status.status or say("check.no_identity")
+        lines.append(
+            (
+                0,
+                say(
+                    "check.ses",
+                    region=status.region,
+                    origin=status.origin or "-",
+                    status=state,
+                    mail_from=mail_from,
+                    set=kept,
+                ),
+            )
+        )
+    return lines
+
+
+def verdict(posture: Posture) -> Said:
+    """Return whether DMARC passes for mail from SES, and which alignment carries it."""
+    words = {True: say("check.aligned"), False: say("check.unaligned")}
+    key = "check.verdict_pass" if posture.dmarc_passes else "check.verdict_fail"
+    return say(key, dkim=words[posture.dkim_aligned], spf=words[posture.spf_aligned])
+
+
+def _row(requirement: Requirement) -> Said:
+    """Return a requirement's row: its mark, name, state and detail."""
+    known = catalogue()
+    name = f"posture.req.{requirement.name}"
+    return say(
+        "check.requirement",
+        mark=say(f"check.mark.{requirement.state}") if f"check.mark.{requirement.state}" in known else "--  ",
+        name=say(name) if name in known else requirement.name,
+        state=say(f"memo.{requirement.state}") if f"memo.{requirement.state}" in known else requirement.state,
+        detail=requirement.detail,
+    )
 
 
 class _Memo:
@@ -174,12 +259,11 @@ class _Memo:
             if requirement.detail:  # keyed lines: in Japanese too, every finding keeps its detail
                 line += f" ({in_lang(requirement.detail, self.lang)})"
             self.lines.append(line)
-            # A record to add, as the DNS team types it (English shows the MAIL FROM pair so too;
-            # Japanese wraps the pair in a sentence, each record in backticks).
-            record = requirement.fix.startswith("_dmarc.")
-            if record or (self.lang == "en" and requirement.fix.startswith(posture.mail_from or "mail.")):
-                self.lines.append(f"{self.sub}`{requirement.fix}`")
-            elif requirement.fix and self.lang != "en":
+            # The fix, the same in both languages: each record to add as the DNS team types it, in
+            # backticks, one a line (the MAIL FROM pair is two); a fix that is no record, as a sentence.
+            if requirement.records:
+                self.lines.extend(f"{self.sub}`{record}`" for record in requirement.records)
+            elif requirement.fix:
                 self.lines.append(self.sub + self.t("fix_line", fix=in_lang(requirement.fix, self.lang)))
         self.lines.append("")
 
