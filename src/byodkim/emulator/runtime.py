@@ -21,16 +21,12 @@ reports a cold start (a warm Lambda container has none).
 from __future__ import annotations
 
 import base64
-import contextlib
 import hashlib
 import importlib.util
 import io
 import json
 import os
-import select
 import shutil
-import stat
-import subprocess
 import tempfile
 import threading
 import time
@@ -42,6 +38,15 @@ from typing import Any
 
 from byodkim.artifacts.interpreters import find_python
 from byodkim.emulator import lambda_bootstrap
+from byodkim.emulator.lambda_env import (
+    Environment,
+    can_isolate,
+    configuration,
+    isolated,
+    read_only,
+    role_credentials,
+    stream_name,
+)
 from byodkim.emulator.relay import Relay
 
 # The runtime's own boto3 (Lambda ships one): these pure-Python packages, from the emulator's environment.
@@ -88,7 +93,7 @@ class LambdaRuntime:
 
     def __post_init__(self) -> None:
         if self.network == "auto":
-            self.network = "isolated" if _can_isolate() else "host"
+            self.network = "isolated" if can_isolate() else "host"
         self.relay = Relay(self.workdir / "relay")
         self._settled = threading.Condition(self._lock)
         threading.Thread(target=self._retire_idle, daemon=True, name="lambda-idle").start()
@@ -168,7 +173,7 @@ class LambdaRuntime:
             return
         code = self._unpacked("code", function.code_sha_256, function.code_bytes)
         opt = self._layers(backend, function)
-        key = _configuration(function, opt, self.network)
+        key = configuration(function, opt, self.network)
         environment = self._take(function.function_arn, key)
         if environment is None:
             environment = self._start(python, version, function, region, code, opt, key)
@@ -211,7 +216,7 @@ class LambdaRuntime:
     ) -> Environment:
         boto = self._runtime_packages()
         scratch = Path(tempfile.mkdtemp(prefix="byodkim-env-", dir=self.workdir))
-        log_stream = _stream_name(uuid.uuid4().hex)
+        log_stream = stream_name(uuid.uuid4().hex)
         spec = {
             "paths": [str(code), str(opt / "python" / "lib" / f"python{version}" / "site-packages"),
                       str(opt / "python"), str(boto)],
@@ -230,7 +235,7 @@ class LambdaRuntime:
         cache = f"pycache_prefix={self.workdir / 'pycache'}"
         command = [python, "-I", "-S", "-X", cache, lambda_bootstrap.__file__, json.dumps(spec)]
         if self.network == "isolated":
-            command = self._isolated(command, [code, opt, boto], scratch)
+            command = isolated(command, [code, opt, boto], scratch)
         env = self._environment(function, region, code, spec)
         environment = Environment.start(function.function_arn, key, command, env, code, scratch, log_stream)
         environment.generation = self._generation
@@ -289,22 +294,13 @@ class LambdaRuntime:
             "TZ": ":UTC",
             "PATH": "/usr/local/bin:/usr/bin:/bin",
             # The execution role's credentials, and the endpoint that stands for AWS's network here.
-            **_role_credentials(function, region),
+            **role_credentials(function, region),
             "AWS_ENDPOINT_URL": f"http://127.0.0.1:{self.endpoint_port}",
         }
         if os.environ.get("BYODKIM_SES_RATE"):  # the emulator's pacing, as its clients have it
             env["BYODKIM_SES_RATE"] = os.environ["BYODKIM_SES_RATE"]
         env.update({str(k): str(v) for k, v in (function.environment_vars or {}).items()})
         return env
-
-    def _isolated(self, command: list[str], read_only: list[Path], scratch: Path) -> list[str]:
-        resolv = scratch / "resolv.conf"
-        resolv.write_text("nameserver 127.0.0.1\n", encoding="ascii")
-        steps = ["ip link set lo up", f"mount --bind '{resolv}' /etc/resolv.conf"]
-        for folder in read_only:
-            steps += [f"mount --bind '{folder}' '{folder}'", f"mount -o remount,bind,ro '{folder}'"]
-        script = " && ".join(steps) + ' && exec "$@"'
-        return ["unshare", "-n", "-m", "--propagation", "private", "sh", "-c", script, "lambda", *command]
 
     def _bridges(self) -> list[tuple[int, str, str]]:
         """Return (port inside, protocol, host socket) for the emulator and the name servers."""
@@ -343,7 +339,7 @@ class LambdaRuntime:
                 for data in zips:
                     with zipfile.ZipFile(io.BytesIO(data)) as archive:
                         archive.extractall(partial)
-                _read_only(partial)
+                read_only(partial)
                 partial.rename(target)
         return target
 
@@ -386,7 +382,7 @@ class LambdaRuntime:
         group = f"/aws/lambda/{function.function_name}"
         if group not in backend.groups:
             return  # Lambda writes only where the log group exists or may be created; phase 2 makes it
-        stream = run.log_stream or _stream_name(run.request_id)
+        stream = run.log_stream or stream_name(run.request_id)
         if stream not in backend.groups[group].streams:
             backend.create_log_stream(group, stream)
         now = int(time.time() * 1000)
@@ -412,154 +408,3 @@ def response(run: Invocation, *, log_tail: bool) -> tuple[int, dict[str, str], b
 
 def _error(kind: str, message: str) -> dict[str, Any]:
     return {"errorMessage": message, "errorType": kind}
-
-
-def _stream_name(ident: str) -> str:
-    return time.strftime("%Y/%m/%d/[$LATEST]", time.gmtime()) + ident.replace("-", "")
-
-
-def _configuration(function: Any, opt: Path, network: str) -> str:  # noqa: ANN401 - moto's function
-    """Return what an environment is made for: one made for another code, layer set or setting is not reused."""
-    facts = [
-        function.function_arn, function.code_sha_256, opt.name, function.handler, function.run_time,
-        function.memory_size, function.timeout, str(function.role), network,
-        sorted((str(k), str(v)) for k, v in (function.environment_vars or {}).items()),
-    ]  # fmt: skip
-    return hashlib.sha256(json.dumps(facts, default=str).encode()).hexdigest()
-
-
-@dataclass
-class Environment:
-    """One execution environment: a process of the runtime's CPython serving one invocation at a time."""
-
-    arn: str
-    key: str
-    process: subprocess.Popen[bytes]
-    scratch: Path
-    log_stream: str
-    generation: int = 0
-    served: int = 0
-    idle_since: float = 0.0
-    _buffer: bytes = b""
-
-    @classmethod
-    def start(
-        cls, arn: str, key: str, command: list[str], env: dict[str, str], code: Path, scratch: Path, log_stream: str
-    ) -> Environment:
-        """Start the process; its init runs with its first invocation, as Lambda's on-demand init does."""
-        with (scratch / "stderr").open("wb") as errors:  # the interpreter's own complaints, before the bootstrap runs
-            process = subprocess.Popen(  # noqa: S603 - our bootstrap under the runtime's interpreter
-                command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=errors, cwd=code, env=env
-            )
-        return cls(arn, key, process, scratch, log_stream)
-
-    def ask(self, request_id: str, payload: bytes, log: Path, limit: float) -> dict[str, Any] | None:
-        """Hand the environment one invocation and return its answer; None if none came within ``limit`` seconds."""
-        self.served += 1
-        request = {"request_id": request_id, "payload": base64.b64encode(payload).decode(), "log": str(log)}
-        stdin = self.process.stdin
-        if stdin is None:
-            return None
-        try:
-            stdin.write(json.dumps(request).encode() + b"\n")
-            stdin.flush()
-        except OSError:  # it had ended
-            return None
-        line = self._line(time.monotonic() + limit)
-        answer: dict[str, Any] | None = json.loads(line) if line else None
-        return answer
-
-    def _line(self, deadline: float) -> bytes | None:
-        stdout = self.process.stdout
-        if stdout is None:
-            return None
-        while b"\n" not in self._buffer:
-            left = deadline - time.monotonic()
-            if left <= 0:
-                return None
-            ready, _, _ = select.select([stdout], [], [], left)
-            if not ready:
-                continue
-            chunk = os.read(stdout.fileno(), 65536)
-            if not chunk:
-                return None
-            self._buffer += chunk
-        line, _, self._buffer = self._buffer.partition(b"\n")
-        return line
-
-    def alive(self) -> bool:
-        """Return whether the process is still there to serve the next invocation."""
-        return self.process.poll() is None
-
-    def errors(self) -> str:
-        """Return what the interpreter wrote before the bootstrap took its output over."""
-        path = self.scratch / "stderr"
-        return path.read_text(encoding="utf-8", errors="replace") if path.exists() else ""
-
-    def close(self) -> str:
-        """End the environment; return how: ``timeout`` if it had to be killed, else its exit status."""
-        how = ""
-        if self.process.poll() is None:
-            if self.process.stdin is not None:
-                with contextlib.suppress(OSError):
-                    self.process.stdin.close()  # end of stdin: the bootstrap returns between invocations
-            try:
-                self.process.wait(timeout=0.5)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-                how = "timeout"
-        for pipe in (self.process.stdin, self.process.stdout):
-            if pipe is not None:
-                with contextlib.suppress(OSError):
-                    pipe.close()
-        shutil.rmtree(self.scratch, ignore_errors=True)
-        return how or str(self.process.returncode)
-
-
-def _read_only(folder: Path) -> None:
-    """Take write permission away (for a root process, the read-only bind mount is what holds)."""
-    for path in [*folder.rglob("*"), folder]:
-        if path.is_symlink():
-            continue
-        mode = path.stat().st_mode
-        path.chmod(mode & ~(stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH))
-
-
-def _can_isolate() -> bool:
-    """Return whether this host can give a process its own network and mount namespaces."""
-    if os.geteuid() != 0 or shutil.which("unshare") is None or shutil.which("ip") is None:
-        return False
-    probe = subprocess.run(
-        ["unshare", "-n", "-m", "--propagation", "private", "sh", "-c", "ip link set lo up"],  # noqa: S607
-        capture_output=True,
-        check=False,
-        timeout=10,
-    )
-    return probe.returncode == 0
-
-
-def _role_credentials(function: Any, region: str) -> dict[str, str]:  # noqa: ANN401 - moto's function
-    """Return credentials of the function's execution role, as Lambda gives it (moto's STS keeps who they are).
-
-    CloudTrail events of the function's calls then name the role (assumed-role, with its
-    sessionIssuer), which is what the security stack's rules tell apart from people.
-    """
-    try:
-        from moto.sts.models import sts_backends
-
-        role = sts_backends[str(function.account_id)]["aws"].assume_role(
-            region_name=region,
-            role_session_name=str(function.function_name)[:64],
-            role_arn=str(function.role),
-            policy="",
-            duration=3600,
-            external_id="",
-        )
-    except Exception:  # noqa: BLE001 - no role to assume: the emulator's default identity, as before
-        return {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_SESSION_TOKEN": "testing"}
-    return {
-        "AWS_ACCESS_KEY_ID": str(role.access_key_id),
-        "AWS_SECRET_ACCESS_KEY": str(role.secret_access_key),
-        "AWS_SESSION_TOKEN": str(role.session_token),
-    }
