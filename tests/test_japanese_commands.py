@@ -400,6 +400,18 @@ def test_an_invoked_phases_answer_is_said_again_from_its_fields() -> None:
     )
 
 
+def test_an_invoked_phase_7s_registration_is_said_in_japanese() -> None:
+    """phase 7 --invoke: the registration's outcome is a code; Japanese says it as the fleet lines do."""
+    from byodkim.cli.rollout_lines import phase_lines
+
+    answered = {"phase": "7", "ses": "SUCCESS", "registration": "already registered"}
+    assert phase_lines(answered, "ja")[2] == "登録: 登録済み"
+    assert phase_lines(answered, "en")[2] == "registration: already registered"
+    assert (
+        phase_lines({**answered, "registration": "a code no version knows"}, "ja")[2] == "登録: a code no version knows"
+    )
+
+
 def test_an_invoked_answers_sentence_this_version_cannot_say_stays_english() -> None:
     """One step off: a key this catalogue lacks (another version's function), or a value missing, keeps the English."""
     from byodkim.cli.rollout_lines import keyed_answer, phase_lines

@@ -118,6 +118,10 @@ def phase_lines(result: Mapping[str, object], lang: str) -> list[str]:
         elif isinstance(value, list):
             lines.append(text(say("phase.line", label=label(name), value=""), lang).rstrip())
             lines += [f"  {scalar(item)}" for item in value]
+        elif name == "registration" and isinstance(value, str):  # a registration's outcome: the fleet's words
+            from byodkim.cli.fleet import coded
+
+            lines.append(text(say("phase.line", label=label(name), value=coded("fleet.action.", value)), lang))
         else:
             lines.append(text(say("phase.line", label=label(name), value=scalar(value)), lang))
     return lines
