@@ -325,6 +325,18 @@ def test_a_restarted_clock_is_back_on_its_start_line_and_keeps_what_happened_mea
     assert clock.emulated(during) == far  # a datapoint stamped while it stood keeps its time
 
 
+def _made(name: str, module: str, source: str, *, timeout: int) -> Any:
+    """Create function ``name`` (handler ``module.handler``, its role and log group); return a Lambda client."""
+    role = boto3.client("iam").create_role(RoleName=f"{name}-role", AssumeRolePolicyDocument="{}")["Role"]["Arn"]
+    boto3.client("logs").create_log_group(logGroupName=f"/aws/lambda/{name}")
+    lam = boto3.client("lambda")
+    lam.create_function(
+        FunctionName=name, Runtime="python3.12", Role=role, Handler=f"{module}.handler",
+        Code={"ZipFile": _zip({f"{module}.py": source})}, Timeout=timeout,
+    )  # fmt: skip
+    return lam
+
+
 SLOW_IMPORT = """
 import time
 time.sleep(2.5)  # a module that is slow to import: the cold start's init, not the handler's time
@@ -340,13 +352,7 @@ def handler(event, context):
 def test_the_timeout_counts_from_the_handler_and_the_import_is_init_duration(emulator: Emulator) -> None:
     """As Lambda reports a cold start: a 2.5 s import under a 2 s timeout runs; a handler past it is timed out."""
     name = "probe-cold"
-    role = boto3.client("iam").create_role(RoleName=f"{name}-role", AssumeRolePolicyDocument="{}")["Role"]["Arn"]
-    boto3.client("logs").create_log_group(logGroupName=f"/aws/lambda/{name}")
-    lam = boto3.client("lambda")
-    lam.create_function(
-        FunctionName=name, Runtime="python3.12", Role=role, Handler="slow.handler",
-        Code={"ZipFile": _zip({"slow.py": SLOW_IMPORT})}, Timeout=2,
-    )  # fmt: skip
+    lam = _made(name, "slow", SLOW_IMPORT, timeout=2)
     ran = lam.invoke(FunctionName=name, Payload=b"{}")
     assert "FunctionError" not in ran
     assert json.loads(ran["Payload"].read())["remaining_ms"] > 1500  # the import did not spend the handler's time
@@ -394,13 +400,7 @@ def handler(event, context):
 def test_an_environment_is_reused_keeping_module_state_until_its_configuration_changes(emulator: Emulator) -> None:
     """As Lambda reuses an execution environment: a handler's exception keeps it; a new configuration does not."""
     name = "probe-warm"
-    role = boto3.client("iam").create_role(RoleName=f"{name}-role", AssumeRolePolicyDocument="{}")["Role"]["Arn"]
-    boto3.client("logs").create_log_group(logGroupName=f"/aws/lambda/{name}")
-    lam = boto3.client("lambda")
-    lam.create_function(
-        FunctionName=name, Runtime="python3.12", Role=role, Handler="counter.handler",
-        Code={"ZipFile": _zip({"counter.py": COUNTER})}, Timeout=10,
-    )  # fmt: skip
+    lam = _made(name, "counter", COUNTER, timeout=10)
 
     def invoke(event: dict[str, Any]) -> dict[str, Any]:
         answer = lam.invoke(FunctionName=name, Payload=json.dumps(event))
