@@ -244,33 +244,48 @@ def goo_dns(name_server: NameServerFactory) -> LocalNameServer:
 
 # The slowest files first. With `--dist loadfile` xdist hands files to idle workers in
 # collection order, so the longest go out first and the short ones fill in at the end (the
-# longest-first rule). Ranked by the seconds each file took in a full run on two workers
-# (`--durations`, December 4): runbook 298, preflight 294, sandbox 204, production path 137,
-# sceptre 128, secrets 65, adopt 46, fleet 40, rotate 39, lambda runtime 34, faults 30.
-# test_preflight was missing here and, alphabetical among the rest, went out near the end.
+# longest-first rule); a long file handed out last sets the wall time alone. Ranked by the
+# seconds each file took (setup + call + teardown) in a full run on two workers (December 5,
+# `--durations=0`; `uv run python benchmarks/suite_time.py` prints this order as it measures
+# it): the runbooks about 90 s each alone, faults 96, preflight 92, rotation calendar 85,
+# production path 73, sandbox 64, sandbox env 60, register 51, adopt 50, schedule 47, receiving 46,
+# fleet 44, verify 40, sceptre 37, lambda 33, fleet health 32, sandbox reports 31, then 24 s and less.
+# The rotation calendar, sandbox env, schedule and receiving were missing here and went out late.
 _SLOWEST_FIRST = (
     "test_runbook.py",
-    "test_preflight.py",
-    "test_sandbox.py",
-    "test_production_path.py",
-    "test_sceptre.py",
-    "test_secrets.py",
-    "test_japanese_sweep.py",  # about 60 s alone (December 5), from its own --durations
-    "test_adopt.py",
-    "test_fleet.py",
-    "test_rotate.py",
-    "test_lambda_runtime.py",
+    "test_runbook_ja.py",  # the Japanese runbook, split out of test_runbook.py to run beside it
     "test_faults.py",
-    "test_lambda.py",
-    "test_layer.py",
-    "test_iam_policy.py",
-    "test_record.py",
-    "test_japanese.py",
+    "test_preflight.py",
+    "test_rotation_calendar.py",
+    "test_production_path.py",
+    "test_sandbox.py",
+    "test_sandbox_env.py",
     "test_register.py",
+    "test_adopt.py",
+    "test_schedule.py",
+    "test_receiving.py",
+    "test_fleet.py",
     "test_verify.py",
-    "test_dmarc_report.py",
-    "test_receivers.py",
+    "test_sceptre.py",
+    "test_lambda.py",
+    "test_fleet_health.py",
+    "test_sandbox_reports.py",
+    "test_secrets.py",
+    "test_sandbox_route53.py",
+    "test_report.py",
+    "test_schedule_cli.py",
+    "test_rotate.py",
+    "test_function_role.py",
+    "test_japanese_commands.py",
+    "test_japanese_sweep.py",
+    "test_layer.py",
+    "test_fidelity.py",
+    "test_check_domain.py",
+    "test_bad_input.py",
+    "test_emulator_cfn.py",
+    "test_lambda_runtime.py",
     "test_mail.py",
+    "test_mail_judges.py",
 )
 
 
