@@ -18,6 +18,37 @@ def apply() -> None:
     _bucket_versioning_from_templates()
     _rate_expressions_as_eventbridge_reads_them()
     _new_alarms_start_with_insufficient_data()
+    _templates_parsed_by_libyaml()
+
+
+def _templates_parsed_by_libyaml() -> None:
+    """Speed only, no behaviour: moto's CloudFormation parses templates with libyaml's parser where PyYAML has it.
+
+    moto reads every template it is sent (each change set, create, update, summary) with PyYAML's
+    pure-Python ``Loader``: the project's eleven templates took 0.35 s a pass, 0.02 s with
+    ``CLoader``, which has the same constructor and resolver (the same data, the same tags through
+    moto's own constructor, the same ``ParserError``/``ScannerError`` for its JSON fallback).
+    """
+    import types
+
+    import yaml
+    from moto.cloudformation import models, responses
+
+    if not getattr(yaml, "__with_libyaml__", False):
+        return
+
+    class TemplateLoader(yaml.CLoader):
+        """A class of its own: moto's tag constructor is registered here, not on PyYAML's loaders."""
+
+    def add_multi_constructor(tag_prefix: str, multi_constructor: Any) -> None:  # as moto calls it: no Loader
+        yaml.add_multi_constructor(tag_prefix, multi_constructor, Loader=TemplateLoader)
+
+    shim = types.ModuleType("yaml")
+    shim.__dict__.update(yaml.__dict__)
+    shim.Loader = TemplateLoader  # type: ignore[attr-defined]
+    shim.add_multi_constructor = add_multi_constructor  # type: ignore[attr-defined]
+    models.yaml = shim  # type: ignore[attr-defined]
+    responses.yaml = shim  # type: ignore[attr-defined]
 
 
 def _new_alarms_start_with_insufficient_data() -> None:
