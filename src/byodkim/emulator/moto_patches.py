@@ -19,6 +19,45 @@ def apply() -> None:
     _rate_expressions_as_eventbridge_reads_them()
     _new_alarms_start_with_insufficient_data()
     _templates_parsed_by_libyaml()
+    _symmetric_kms_keys_make_no_rsa_key_until_asked()
+
+
+def _symmetric_kms_keys_make_no_rsa_key_until_asked() -> None:
+    """Speed only, no behaviour: a symmetric KMS key's RSA key pair is made when something uses it, not at CreateKey.
+
+    moto gives every key a private key for Sign, Verify and GetPublicKey, and for a symmetric key
+    (SYMMETRIC_DEFAULT, HMAC) an RSA-2048 one, generated in CreateKey: 60 ms a key, where every
+    emulator test makes two (the phase-1 key stand-in, tests/conftest.py) and every launch more.
+    Asymmetric keys are made as before; a symmetric key asked to sign gets the same kind of key.
+    """
+    import threading
+
+    from moto.kms import models, utils
+
+    original = utils.generate_private_key  # the function models imported by name
+    lock = threading.Lock()
+
+    class LazyPrivateKey:
+        """moto's private key of ``key_spec``, generated on the first use of any of its attributes."""
+
+        def __init__(self, key_spec: str) -> None:
+            self._spec: str = key_spec
+            self._made: Any = None
+
+        def __getattr__(self, name: str) -> Any:
+            if name.startswith("__") or name in ("_spec", "_made"):  # copy/pickle probes; half-built objects
+                raise AttributeError(name)
+            with lock:  # two requests at once on one key: both get the one pair
+                if self._made is None:
+                    self._made = original(self._spec)
+            return getattr(self._made, name)
+
+    asymmetric = {spec.value for spec in utils.KeySpec if not spec.value.startswith(("SYMMETRIC", "HMAC"))}
+
+    def generate_private_key(key_spec: str) -> Any:
+        return original(key_spec) if key_spec in asymmetric else LazyPrivateKey(key_spec)
+
+    models.generate_private_key = generate_private_key  # type: ignore[attr-defined]
 
 
 def _templates_parsed_by_libyaml() -> None:
