@@ -177,6 +177,18 @@ def emulator(emulator_server: Emulator, monkeypatch: pytest.MonkeyPatch) -> Emul
 
 
 @pytest.fixture
+def short_backoff(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Retry backoffs in hundredths of a second, for tests that prove calls are retried and converge, not how long.
+
+    The retry budgets (counts) stay the product's; only the waits between tries shrink, as
+    test_faults.py's quick_backoff does. A test about the delays themselves must not use it.
+    """
+    from byodkim.aws import pacing
+
+    monkeypatch.setattr(pacing, "BACKOFF_BASE", 0.01)
+
+
+@pytest.fixture
 def empty_account(emulator: Emulator) -> Emulator:
     """The emulator without the phase-1 key stand-in: an account before its first launch.
 
