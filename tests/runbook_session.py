@@ -187,7 +187,7 @@ def _type(lang: str, folder: Path, shims: Path, started: list[subprocess.Popen[s
     """Clone, start the sandbox in one terminal, type the whole runbook in one shell of another, stop the sandbox.
 
     The sandbox stops as soon as the runbook is typed: its schedules fire a function every 3 s,
-    and a second sandbox running beside it would slow the other session down.
+    and an idle sandbox left running would slow down the files the worker runs next.
     """
     session = Session(lang, _fresh_clone(folder / "byodkim"), shims)
     environment = _operator_environment(lang, shims)
