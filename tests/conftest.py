@@ -257,31 +257,32 @@ def goo_dns(name_server: NameServerFactory) -> LocalNameServer:
 # The slowest files first. With `--dist loadfile` xdist hands files to idle workers in
 # collection order, so the longest go out first and the short ones fill in at the end (the
 # longest-first rule); a long file handed out last sets the wall time alone. Ranked by the
-# seconds each file took (setup + call + teardown) in a full run on two workers (December 5,
-# `--durations=0`; `uv run python benchmarks/suite_time.py` prints this order as it measures
-# it): the runbooks about 90 s each alone, faults 96, preflight 92, rotation calendar 85,
-# production path 73, sandbox 64, sandbox env 60, register 51, adopt 50, schedule 47, receiving 46,
-# fleet 44, verify 40, sceptre 37, lambda 33, fleet health 32, sandbox reports 31, then 24 s and less.
-# The rotation calendar, sandbox env, schedule and receiving were missing here and went out late.
+# seconds each file took alone on this machine (December 5, not idle; `--durations`): rotation
+# calendar 85, faults 81, preflight 75, production path 58, runbook 57, sandbox 57, sandbox env 50,
+# runbook_ja 48, schedule 46, adopt 44, register 35, sceptre 33; then, from a full run on two
+# workers, lambda 33, fleet health 32, sandbox reports 31, fleet 29, receiving 28, verify 25, secrets
+# 24 and less. `uv run python benchmarks/suite_time.py` prints the order a full run measures.
+# The rotation calendar, sandbox env, schedule and receiving were missing here and went out late;
+# the runbook file (166 s alone: English 70, then Japanese 94) is two files now.
 _SLOWEST_FIRST = (
-    "test_runbook.py",
-    "test_runbook_ja.py",  # the Japanese runbook, split out of test_runbook.py to run beside it
+    "test_rotation_calendar.py",
     "test_faults.py",
     "test_preflight.py",
-    "test_rotation_calendar.py",
     "test_production_path.py",
+    "test_runbook.py",
     "test_sandbox.py",
     "test_sandbox_env.py",
-    "test_register.py",
-    "test_adopt.py",
+    "test_runbook_ja.py",  # the Japanese runbook, split out of test_runbook.py to run beside it
     "test_schedule.py",
-    "test_receiving.py",
-    "test_fleet.py",
-    "test_verify.py",
+    "test_adopt.py",
+    "test_register.py",
     "test_sceptre.py",
     "test_lambda.py",
     "test_fleet_health.py",
     "test_sandbox_reports.py",
+    "test_fleet.py",
+    "test_receiving.py",
+    "test_verify.py",
     "test_secrets.py",
     "test_sandbox_route53.py",
     "test_report.py",
