@@ -3,8 +3,8 @@
 Run: uv run python benchmarks/suite_time.py [--top 20] [--workers auto] [-- PYTEST ARGS]
 Target: at most 180 s of wall time on the 2-core machine (issue 25), setup and linters aside.
 
-It runs `pytest -n auto --dist loadfile` as scripts/test.sh does, adding only `--durations=0`
-(to read each test's seconds) and `-p no:cacheprovider` (so a run leaves nothing that orders
+It runs `pytest -n auto --dist loadfile` as scripts/test.sh does, adding only `--durations=0
+--durations-min=0` (to read every test's seconds) and `-p no:cacheprovider` (so a run leaves nothing that orders
 the next). Printed: the wall time, the cores the run kept busy (its processes' CPU seconds over
 the wall time: under the worker count means the workers waited), then the files by their
 seconds (setup + call + teardown summed) with the busiest phase of each. With `--dist loadfile`
@@ -48,7 +48,7 @@ def main() -> int:
     args = parser.parse_args()
     command = [
         "uv", "run", "--locked", "pytest", "-n", args.workers, "--dist", "loadfile",
-        "--durations=0", "-p", "no:cacheprovider", *args.pytest_args,
+        "--durations=0", "--durations-min=0", "-p", "no:cacheprovider", *args.pytest_args,
     ]  # fmt: skip
     print("$", " ".join(command), flush=True)
     started = time.monotonic()
