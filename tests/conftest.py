@@ -177,6 +177,18 @@ def emulator(emulator_server: Emulator, monkeypatch: pytest.MonkeyPatch) -> Emul
 
 
 @pytest.fixture
+def short_backoff(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Retry backoffs in hundredths of a second, for tests that prove calls are retried and converge, not how long.
+
+    The retry budgets (counts) stay the product's; only the waits between tries shrink, as
+    test_faults.py's quick_backoff does. A test about the delays themselves must not use it.
+    """
+    from byodkim.aws import pacing
+
+    monkeypatch.setattr(pacing, "BACKOFF_BASE", 0.01)
+
+
+@pytest.fixture
 def empty_account(emulator: Emulator) -> Emulator:
     """The emulator without the phase-1 key stand-in: an account before its first launch.
 
@@ -244,33 +256,49 @@ def goo_dns(name_server: NameServerFactory) -> LocalNameServer:
 
 # The slowest files first. With `--dist loadfile` xdist hands files to idle workers in
 # collection order, so the longest go out first and the short ones fill in at the end (the
-# longest-first rule). Ranked by the seconds each file took in a full run on two workers
-# (`--durations`, December 4): runbook 298, preflight 294, sandbox 204, production path 137,
-# sceptre 128, secrets 65, adopt 46, fleet 40, rotate 39, lambda runtime 34, faults 30.
-# test_preflight was missing here and, alphabetical among the rest, went out near the end.
+# longest-first rule); a long file handed out last sets the wall time alone. Ranked by the
+# seconds each file took alone on this machine (December 5, not idle; `--durations`): rotation
+# calendar 85, faults 81, preflight 75, production path 58, runbook 57, sandbox 57, sandbox env 50,
+# runbook_ja 48, schedule 46, adopt 44, register 35, sceptre 33; then, from a full run on two
+# workers, lambda 33, fleet health 32, sandbox reports 31, fleet 29, receiving 28, verify 25, secrets
+# 24 and less. `uv run python benchmarks/suite_time.py` prints the order a full run measures.
+# The rotation calendar, sandbox env, schedule and receiving were missing here and went out late;
+# the runbook file (166 s alone: English 70, then Japanese 94) is two files now.
 _SLOWEST_FIRST = (
-    "test_runbook.py",
-    "test_preflight.py",
-    "test_sandbox.py",
-    "test_production_path.py",
-    "test_sceptre.py",
-    "test_secrets.py",
-    "test_japanese_sweep.py",  # about 60 s alone (December 5), from its own --durations
-    "test_adopt.py",
-    "test_fleet.py",
-    "test_rotate.py",
-    "test_lambda_runtime.py",
+    "test_rotation_calendar.py",
     "test_faults.py",
-    "test_lambda.py",
-    "test_layer.py",
-    "test_iam_policy.py",
-    "test_record.py",
-    "test_japanese.py",
+    "test_preflight.py",
+    "test_production_path.py",
+    "test_runbook.py",
+    "test_sandbox.py",
+    "test_sandbox_env.py",
+    "test_runbook_ja.py",  # the Japanese runbook, split out of test_runbook.py to run beside it
+    "test_schedule.py",
+    "test_adopt.py",
     "test_register.py",
+    "test_sceptre.py",
+    "test_lambda.py",
+    "test_fleet_health.py",
+    "test_sandbox_reports.py",
+    "test_fleet.py",
+    "test_receiving.py",
     "test_verify.py",
-    "test_dmarc_report.py",
-    "test_receivers.py",
+    "test_secrets.py",
+    "test_sandbox_route53.py",
+    "test_report.py",
+    "test_schedule_cli.py",
+    "test_rotate.py",
+    "test_function_role.py",
+    "test_japanese_commands.py",
+    "test_japanese_sweep.py",
+    "test_layer.py",
+    "test_fidelity.py",
+    "test_check_domain.py",
+    "test_bad_input.py",
+    "test_emulator_cfn.py",
+    "test_lambda_runtime.py",
     "test_mail.py",
+    "test_mail_judges.py",
 )
 
 

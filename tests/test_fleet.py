@@ -185,6 +185,7 @@ def _dkim_writes(emulator: Emulator, since: int = 0) -> list[dict[str, str]]:
     return [c for c in calls if c["service"] == "ses" and c["operation"] in DKIM_WRITES]
 
 
+@pytest.mark.usefixtures("short_backoff")
 def test_register_all_through_30_percent_throttling_registers_every_domain(
     emulator: Emulator, cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -147,6 +147,7 @@ def test_dry_run_changes_nothing(cli: Cli, emulator: Emulator, openssl_keys: Ope
     assert openssl_keys.pkcs1_der_b64[:60] not in result.out
 
 
+@pytest.mark.usefixtures("short_backoff")
 def test_one_region_failing_then_rerun_converges(cli: Cli, emulator: Emulator, openssl_keys: OpenSSLKeys) -> None:
     emulator.control(
         "/_byodkim/faults", {"faults": [{"service": "ses", "region": "us-east-1", "kind": "5xx", "count": -1}]}
@@ -165,6 +166,7 @@ def test_one_region_failing_then_rerun_converges(cli: Cli, emulator: Emulator, o
     assert "ap-northeast-1: already registered (DKIM PENDING)\nus-east-1: created (DKIM PENDING)\n" in second.out
 
 
+@pytest.mark.usefixtures("short_backoff")
 def test_throttling_and_5xx_are_retried(cli: Cli, emulator: Emulator, openssl_keys: OpenSSLKeys) -> None:
     faults = [
         {"service": "ses", "operation": "CreateEmailIdentity", "kind": "throttle", "count": 2},

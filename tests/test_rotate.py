@@ -136,7 +136,7 @@ def test_rotation_recovers_when_ses_gave_up(
     # rotate read SES back after the switch (SUCCESS then): the record's loss is a TEMPORARY_FAILURE
     # first, and FAILED one window later.
     assert sesv2.get_email_identity(EmailIdentity="goo.ne.jp")["DkimAttributes"]["Status"] == "TEMPORARY_FAILURE"
-    time.sleep(1.5)
+    emulator.control("/_byodkim/clock", {"advance": 2})  # one window on, on the clock SES's window runs on
     assert sesv2.get_email_identity(EmailIdentity="goo.ne.jp")["DkimAttributes"]["Status"] == "FAILED"
     failed_at = sesv2.get_email_identity(EmailIdentity="goo.ne.jp")["DkimAttributes"]["LastKeyGenerationTimestamp"]
 

@@ -142,8 +142,11 @@ class LocalNameServer:
         while time.monotonic() < deadline:
             if self._process is not None and self._process.poll() is not None:
                 raise ByodkimError(f"named exited at start: {self.log_tail()}")
+            # A short wait per probe: a query sent before named listens is lost (no error over UDP), and
+            # waiting 0.5 s for it made every start 0.57 s where named answers within 0.07 s. A slow
+            # named is asked again until the deadline.
             with contextlib.suppress(dns.exception.DNSException, OSError):
-                dns.query.udp(dns.message.make_query(origin, "SOA"), self.host, timeout=0.5, port=self.port)
+                dns.query.udp(dns.message.make_query(origin, "SOA"), self.host, timeout=0.05, port=self.port)
                 return
             time.sleep(0.05)
         self.stop()
