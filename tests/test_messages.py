@@ -26,7 +26,7 @@ OTHER_TOOLS = {
     "artifacts/interpreters.py": "uv python find's options",
     "emulator/__init__.py": "the emulator server's own argparse options (python -m byodkim.emulator.server)",
     "emulator/server.py": "the emulator server's own argparse options",
-    "emulator/runtime.py": "unshare and mount, which isolate a Lambda run",
+    "emulator/lambda_env.py": "unshare and mount, which isolate a Lambda's execution environment",
     "local/sandbox.py": "sceptre launch --var, Sceptre's own option",
 }
 # Pieces of a byodkim command line built in parts, and the command they belong to.
