@@ -91,11 +91,16 @@ def read_checked_key(client: SecretsManagerClient, secret_id: str) -> SigningKey
 
 
 def _described_public(client: SecretsManagerClient, secret_id: str) -> PublicKey | None:
+    # None: stored before descriptions carried the key, nothing to compare with.
+    return _public_in(client.describe_secret(SecretId=secret_id).get("Description", ""), secret_id)
+
+
+def _public_in(description: str, secret_id: str) -> PublicKey | None:
+    """Return the public key a secret's description carries (``public key p=...``); None where it carries none."""
     from byodkim.dkim.keyload import public_from_b64
 
-    description = client.describe_secret(SecretId=secret_id).get("Description", "")
     if _PUBLIC not in description:
-        return None  # stored before descriptions carried the key: nothing to compare with
+        return None
     return public_from_b64(description.rsplit(_PUBLIC, 1)[1].strip(), f"the description of secret `{secret_id}`")
 
 
@@ -211,8 +216,6 @@ def read_described(client: SecretsManagerClient, secret_id: str) -> Described | 
     One call for both: the health check needs the public key for the DNS comparison and the
     day for the key's age, for every domain every period.
     """
-    from byodkim.dkim.keyload import public_from_b64
-
     try:
         described = client.describe_secret(SecretId=secret_id)
     except Exception as exc:
@@ -222,10 +225,9 @@ def read_described(client: SecretsManagerClient, secret_id: str) -> Described | 
     created = described.get("CreatedDate")
     if created is not None and created.tzinfo is None:
         created = created.replace(tzinfo=UTC)
-    description = described.get("Description", "")
-    if _PUBLIC in description:
-        where = f"the description of secret `{secret_id}`"
-        return Described(public_from_b64(description.rsplit(_PUBLIC, 1)[1].strip(), where), created)
+    public = _public_in(described.get("Description", ""), secret_id)
+    if public is not None:
+        return Described(public, created)
     log.info("secret %s does not describe its public key; reading it (run byodkim register again to add it)", secret_id)
     key = read_key(client, secret_id)
     return Described(None if key is None else key.public, created)
@@ -251,18 +253,15 @@ def described_keys(client: SecretsManagerClient, prefix: str) -> dict[str, Publi
     One ListSecrets sweep (100 a page) instead of a DescribeSecret per domain, whose quota
     would pace a fleet; no secret value is read.
     """
-    from byodkim.dkim.keyload import public_from_b64
-
     found: dict[str, PublicKey] = {}
     for page in client.get_paginator("list_secrets").paginate(
         Filters=[{"Key": "name", "Values": [prefix.rstrip("/") + "/"]}], PaginationConfig={"PageSize": 100}
     ):
         for entry in page.get("SecretList", []):
             description, name = entry.get("Description", ""), entry.get("Name", "")
-            if _PUBLIC in description and name.startswith(prefix.rstrip("/") + "/"):
-                found[name] = public_from_b64(
-                    description.rsplit(_PUBLIC, 1)[1].strip(), f"the description of secret `{name}`"
-                )
+            public = _public_in(description, name) if name.startswith(prefix.rstrip("/") + "/") else None
+            if public is not None:
+                found[name] = public
     return found
 
 
