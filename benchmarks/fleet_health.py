@@ -48,6 +48,7 @@ from byodkim.dkim.keys import generate
 from byodkim.dkim.record import DkimRecord, quote_strings
 from byodkim.emulator import Emulator
 from byodkim.function.fanout import Pace
+from byodkim.function.healthbatch import HAND_ON_SHARE
 from byodkim.local.dns import LocalNameServer, zone_text
 
 REGIONS = ("ap-northeast-1", "us-east-1")
@@ -250,12 +251,24 @@ def durations(batches: list[dict[str, Any]], speed: float) -> str:
     over = sum(1 for value in seconds if value > TIMEOUT)
     longest = [
         f"{run['duration_ms'] / 1000 * speed:.0f} s ({batch['domains']} domains, {batch['fullReads']} full reads, "
-        f"{run['duration_ms'] / 1000:.1f} s real)"
+        f"{batch.get('handedOn', 0)} handed on, {run['duration_ms'] / 1000:.1f} s real; {parts(batch)})"
         for run in ordered[-3:][::-1]
         for batch in (run.get("result") or {}).get("batches", [])
     ]
+    answers = [b for r in batches for b in (r.get("result") or {}).get("batches", [])]
+    handed = [b["handedOn"] for b in answers if b.get("handedOn")]
     return (f"batch Durations (emulated): median {median:.0f} s, 95th percentile {p95:.0f} s; "
-            f"{over} of {len(seconds)} over the {TIMEOUT} s timeout; longest: {'; '.join(longest)}")  # fmt: skip
+            f"{over} of {len(seconds)} over the {TIMEOUT} s timeout; longest: {'; '.join(longest)}\n"
+            f"batches that handed domains on (past {HAND_ON_SHARE:.0%} of the timeout): {len(handed)}, "
+            f"{sum(handed)} domains")  # fmt: skip
+
+
+def parts(batch: dict[str, Any]) -> str:
+    """Return where a batch's time went, in real seconds summed over its threads (its answer's ``seconds``)."""
+    spent = batch.get("seconds") or {}
+    order = ("reads", "dns", "domains", "parameters")
+    named = ", ".join(f"{part} {spent[part]:.1f}" for part in order if part in spent)
+    return f"thread-seconds real: {named}" if named else "no parts"
 
 
 def on_time(planners: list[dict[str, Any]], batches: list[dict[str, Any]], speed: float) -> str:

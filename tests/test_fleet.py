@@ -19,7 +19,7 @@ import boto3
 import pytest
 
 from byodkim import deployment
-from byodkim.aws.pacing import TokenBucket, rate_from, throttled
+from byodkim.aws.pacing import Late, TokenBucket, rate_from, throttled
 from byodkim.errors import InputError
 
 if TYPE_CHECKING:
@@ -120,6 +120,16 @@ def test_the_bucket_spaces_calls_at_the_rate_and_slows_everyone_when_told() -> N
     bucket.push_back()
     bucket.take()
     assert clock.now == pytest.approx(102 / 25)  # a throttled answer costs every caller one slot
+
+
+def test_a_deadline_refuses_a_slot_after_it_and_reserves_nothing() -> None:
+    clock = FakeClock()
+    bucket = TokenBucket(1.0, clock=clock, sleep=clock.sleep)
+    bucket.take(until=0.0)  # the burst's token, due now
+    with pytest.raises(Late):
+        bucket.take(until=0.99)  # the next is due at 1.0
+    bucket.take(until=1.0)  # one step off: due exactly at the deadline
+    assert (clock.now, bucket.taken) == (1.0, 2)  # the refused call neither waited nor took
 
 
 def test_the_rate_comes_from_the_flag_or_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -510,6 +520,38 @@ def test_two_profiles_of_one_account_share_its_bucket(
     for profile in ("ops", "deploy"):  # one account (the emulator's), two profiles, two sessions
         Aws(profile).client("sesv2", "eu-west-3").list_email_identities()
     assert shared.taken - before == 2  # SES's quota is the account's: both calls came out of one bucket
+
+
+def test_a_shared_buckets_throttled_call_retries_on_its_own_token_and_a_late_call_is_not_made(
+    emulator: Emulator,
+) -> None:
+    """One of several consumers: a retry taking a token of its own would cost it concurrency + 1 account slots."""
+    from dataclasses import replace
+
+    from byodkim.aws import pacing
+    from byodkim.aws.session import Aws
+
+    def listed() -> int:
+        calls = emulator.control("/_byodkim/calls")["calls"]
+        return sum(1 for c in calls if c["operation"] == "ListEmailIdentities")
+
+    throttle = {"service": "ses", "operation": "ListEmailIdentities", "kind": "throttle", "count": 1}
+    taken = {}
+    for shared in (True, False):  # one step off: a bucket with the account's whole rate pays for its retry
+        emulator.control("/_byodkim/faults", {"faults": [throttle]})
+        client = replace(Aws(), ses_rate=997.0 if shared else 998.0, ses_shared=shared).client("sesv2", "eu-west-2")
+        client.list_email_identities()
+        client.list_email_identities()  # a call after the retry takes its token as ever
+        taken[shared] = pacing.bucket("account:123456789012", "eu-west-2", 997.0 if shared else 998.0).taken
+    assert taken == {True: 2, False: 3}
+    assert listed() == 6  # every attempt reached SES: three per client
+    # A deadline before the next slot: the call is not made, and nothing is reserved.
+    client = replace(Aws(), ses_rate=0.5).client("sesv2", "eu-north-1")
+    client.list_email_identities()  # the burst's token; the next is due in 2 s
+    with pacing.deadline(time.monotonic() + 0.5), pytest.raises(pacing.Late):
+        client.list_email_identities()
+    assert listed() == 7
+    assert pacing.bucket("account:123456789012", "eu-north-1", 0.5).taken == 1
 
 
 def test_buckets_that_share_the_accounts_rate_start_spread_over_a_slot() -> None:

@@ -51,6 +51,7 @@ _SHIPPED = frozenset(
         "aws/secrets.py",
         "aws/ses.py",
         "aws/session.py",
+        "aws/sqs.py",
         "aws/ssm.py",
         "dmarc/__init__.py",  # a report arriving in a bucket (dmarc/arrival) is the function's too
         "dmarc/arrival.py",

@@ -6,9 +6,11 @@ at about one request per second per account and region, and answers faster calle
 standard retries (5 attempts, and a retry quota shared by the client) give up while the
 bucket is still empty. So every SES client gets two hooks:
 
-- ``before-send``: every attempt, retries included, takes a token from the bucket of its
-  account (asked of STS once; the profile if that fails) and region. The bucket reserves
-  slots, so callers on many threads are served in turn and none sleeps holding a lock.
+- ``before-send``: every attempt takes a token from the bucket of its account (asked of STS
+  once; the profile if that fails) and region. The bucket reserves slots, so callers on many
+  threads are served in turn and none sleeps holding a lock. A shared bucket's retry of a
+  throttled attempt takes none: the attempt SES refused did not count, so its token stands for
+  the retry (a new one would cost the caller ``concurrency + 1`` slots of the account's rate).
 - ``needs-retry``: the one retry policy of SES calls (botocore's own retries are off for SES
   clients). A throttling answer is retried up to ``THROTTLE_ATTEMPTS`` times with full-jitter
   backoff, and pushes the bucket back one slot so every thread slows down, not only the one
@@ -20,6 +22,9 @@ bucket is still empty. So every SES client gets two hooks:
 A write that changes what SES signs with may carry a precondition (:func:`precondition`):
 it runs immediately before every attempt, retries included, so a check made before a
 minute of throttling does not stand for the moment the write lands.
+
+A caller with a time limit (a fanned-out health batch) sets a deadline (:func:`deadline`): a call
+whose slot would come after it is not made, and raises :class:`Late` at once, reserving nothing.
 
 The rate is ``BYODKIM_SES_RATE`` (calls per second, default 1), or a command's ``--ses-rate``.
 """
@@ -96,12 +101,17 @@ class TokenBucket:
         self.taken = 0
         self.waited = 0.0
 
-    def take(self) -> float:
-        """Take one token, sleeping until it is due; return the seconds slept."""
+    def take(self, until: float | None = None) -> float:
+        """Take one token, sleeping until it is due; return the seconds slept.
+
+        ``until``: a time on the bucket's clock; a token due after it is not taken (:class:`Late`).
+        """
         with self._lock:
             now = self._clock()
             self._tokens = min(self.burst, self._tokens + (now - self._stamp) * self.rate)
             self._stamp = now
+            if until is not None and now + max(0.0, (1.0 - self._tokens) / self.rate) > until:
+                raise Late
             self._tokens -= 1.0  # below zero: a reservation the next callers queue behind
             wait = max(0.0, -self._tokens / self.rate)
             self.taken += 1
@@ -166,6 +176,23 @@ def server_error(response: Any, caught: BaseException | None) -> str | None:  # 
     return f"HTTP {status}" if status >= 500 else None  # noqa: PLR2004 - server errors
 
 
+class Late(Exception):  # noqa: N818 - not a failure: the caller's time is up before the call's slot
+    """A call whose slot would come after the caller's deadline, not made."""
+
+
+_DEADLINE: contextvars.ContextVar[float | None] = contextvars.ContextVar("byodkim_deadline", default=None)
+
+
+@contextlib.contextmanager
+def deadline(when: float) -> Iterator[None]:
+    """Refuse, with :class:`Late`, every SES call in this block whose slot would come after ``when`` (monotonic)."""
+    token = _DEADLINE.set(when)
+    try:
+        yield
+    finally:
+        _DEADLINE.reset(token)
+
+
 _PRECONDITION: contextvars.ContextVar[tuple[frozenset[str], Callable[[], None]] | None] = contextvars.ContextVar(
     "byodkim_precondition", default=None
 )
@@ -183,6 +210,30 @@ def precondition(operations: frozenset[str], check: Callable[[], None]) -> Itera
         yield
     finally:
         _PRECONDITION.reset(token)
+
+
+def _token_kept(request: Any) -> bool:  # noqa: ANN401 - botocore's AWSPreparedRequest
+    """Return whether this attempt retries a throttled one whose token stands for it (and forget it)."""
+    context = getattr(request, "context", None)
+    return isinstance(context, dict) and bool(context.pop("byodkim_token_kept", False))
+
+
+def _after_throttle(
+    paced: TokenBucket, slot: float | None, context: dict[str, Any], name: str, region: str
+) -> float | None:
+    """Return the delay before a throttled attempt's retry (None: give up), pushing the bucket back."""
+    counts = context["byodkim_retries"]
+    counts["throttle"] += 1
+    if counts["throttle"] > THROTTLE_ATTEMPTS:
+        return None
+    paced.push_back(1.0 if slot is None else paced.rate * slot)
+    if slot is not None:  # shared: the refused attempt's token stands for the retry (see the module)
+        context["byodkim_token_kept"] = True
+    ceiling = min(BACKOFF_CAP, BACKOFF_BASE * 2 ** (counts["throttle"] - 1)) * (slot or 1.0)
+    delay = random.uniform(0, ceiling)  # noqa: S311 - jitter
+    progress.info(say("pacing.throttled", operation=name, region=region, attempt=counts["throttle"],
+                      attempts=THROTTLE_ATTEMPTS, seconds=f"{delay:.1f}"))  # fmt: skip
+    return delay
 
 
 def install(client: Any, find: Callable[[], TokenBucket], slot: float | None = None) -> None:  # noqa: ANN401
@@ -205,8 +256,9 @@ def install(client: Any, find: Callable[[], TokenBucket], slot: float | None = N
                 found.append(find())
             return found[0]
 
-    def before_send(event_name: str = "", **_: Any) -> None:  # noqa: ANN401
-        bucket_of_client().take()
+    def before_send(event_name: str = "", request: Any = None, **_: Any) -> None:  # noqa: ANN401
+        if not _token_kept(request):
+            bucket_of_client().take(_DEADLINE.get())
         guard = _PRECONDITION.get()
         if guard is not None and event_name.rsplit(".", 1)[-1] in guard[0]:
             guard[1]()  # after the wait for a token: as close to the attempt as it can be
@@ -221,17 +273,7 @@ def install(client: Any, find: Callable[[], TokenBucket], slot: float | None = N
         # Per-request counts, kept in the request's own context so each budget is counted apart.
         counts = request_dict.setdefault("context", {}).setdefault("byodkim_retries", {"throttle": 0, "server": 0})
         if throttled(response, caught_exception):
-            counts["throttle"] += 1
-            if counts["throttle"] > THROTTLE_ATTEMPTS:
-                return None
-            paced = bucket_of_client()
-            paced.push_back(1.0 if slot is None else paced.rate * slot)
-            ceiling = min(BACKOFF_CAP, BACKOFF_BASE * 2 ** (counts["throttle"] - 1)) * (slot or 1.0)
-            delay = random.uniform(0, ceiling)  # noqa: S311 - jitter
-            attempt, seconds = (counts["throttle"], THROTTLE_ATTEMPTS), f"{delay:.1f}"
-            progress.info(say("pacing.throttled", operation=operation.name, region=region, attempt=attempt[0],
-                              attempts=attempt[1], seconds=seconds))  # fmt: skip
-            return delay
+            return _after_throttle(bucket_of_client(), slot, request_dict["context"], operation.name, region)
         what = server_error(response, caught_exception)
         if what is None:
             return None

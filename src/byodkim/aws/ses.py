@@ -14,6 +14,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any, Protocol
 
 from byodkim.aws.errors import describe, error_code, keyed
+from byodkim.aws.pacing import Late
 from byodkim.deployment import TAG_FINGERPRINT, TAG_SELECTOR
 from byodkim.errors import ByodkimError
 from byodkim.messages import say
@@ -361,8 +362,8 @@ def status(domain: str, regions: tuple[str, ...], aws: Aws) -> list[RegionStatus
         try:
             state = identity_state(aws.client("sesv2", region), domain)
         except Exception as exc:
-            if _not_regional(exc):
-                raise  # no credentials at all reads the same in every command, not as one region's state
+            if _not_regional(exc) or isinstance(exc, Late):
+                raise  # no credentials, or the caller's time up: not one region's state
             found.append(RegionStatus(region, exists=False, error=describe(exc)))
             continue
         if state is None:

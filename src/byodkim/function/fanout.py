@@ -36,14 +36,11 @@ import time
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
+from byodkim.aws.sqs import send_bodies
 from byodkim.aws.ssm import read_parameter
-from byodkim.errors import AwsError
-from byodkim.messages import say
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
-
-    from mypy_boto3_sqs.type_defs import SendMessageBatchRequestEntryTypeDef
 
     from byodkim.aws.session import Aws
     from byodkim.deployment import DomainSpec
@@ -59,7 +56,6 @@ USE = 0.65
 BATCH_SHARE = 0.5  # the share of the function's time limit a batch's planned SES reads may take
 MAX_BATCH_DOMAINS = 100  # DNS checks per batch: 100 / 8 threads x a 2 s timeout stays under 30 s
 LIST_PAGE = 1000  # ListEmailIdentities' largest page
-SQS_BATCH = 10  # SendMessageBatch's most entries
 DEFAULT_PERIOD = 900.0  # phase 8's default schedule (15 minutes)
 BODY_VERSION = 1
 
@@ -187,7 +183,7 @@ class FleetPlanner:
             )
             for batch in batches
         ]
-        send_batches(aws, self.region, self.config.health_queue_url, bodies)
+        send_bodies(aws, self.region, self.config.health_queue_url, bodies)
         return {
             "action": "health",
             "planned": True,
@@ -226,18 +222,6 @@ def list_identities(aws: Aws, region: str) -> dict[str, dict[str, Any]]:
         token = str(page.get("NextToken") or "")
         if not token:
             return found
-
-
-def send_batches(aws: Aws, region: str, queue_url: str, bodies: list[str]) -> None:
-    """Send the batches, ten to a SendMessageBatch; a batch SQS refuses raises (the run is then missing)."""
-    sqs = aws.client("sqs", region)
-    for start in range(0, len(bodies), SQS_BATCH):
-        chunk = enumerate(bodies[start : start + SQS_BATCH])
-        entries: list[SendMessageBatchRequestEntryTypeDef] = [{"Id": str(i), "MessageBody": b} for i, b in chunk]
-        sent = sqs.send_message_batch(QueueUrl=queue_url, Entries=entries)
-        failed = sent.get("Failed") or []
-        if failed:
-            raise AwsError(say("fanout.not_queued", count=len(failed), reason=str(failed[0].get("Message", ""))))
 
 
 def consume(
