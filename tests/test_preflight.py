@@ -636,6 +636,10 @@ def test_a_hook_previewing_beside_another_stack_s_update_does_not_find_that_stac
     deadline = time.monotonic() + 30
     while beside.is_alive() and time.monotonic() < deadline and lookups() == before:
         time.sleep(0.1)  # until other's guard looks racer's name up (held): racer's update goes first
+    if lookups() == before:
+        # Other's guard never looked racer's name up (it guards the stack being launched): the fault
+        # would only hold racer's own look-up, for nothing. A guard that did look it up is held above.
+        _control("/_byodkim/faults", {"faults": []})
     StackActions(stacks["racer"]).update()
     beside.join(60)
     assert failed == [], failed
