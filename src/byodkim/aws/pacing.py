@@ -110,10 +110,10 @@ class TokenBucket:
             now = self._clock()
             self._tokens = min(self.burst, self._tokens + (now - self._stamp) * self.rate)
             self._stamp = now
-            if until is not None and now + max(0.0, (1.0 - self._tokens) / self.rate) > until:
+            wait = max(0.0, (1.0 - self._tokens) / self.rate)  # until this caller's token is due
+            if until is not None and now + wait > until:
                 raise Late
             self._tokens -= 1.0  # below zero: a reservation the next callers queue behind
-            wait = max(0.0, -self._tokens / self.rate)
             self.taken += 1
             self.waited += wait
         if wait > 0:

@@ -296,10 +296,15 @@ def _signing_now(dkim: DkimAttributesTypeDef) -> bool:
 
 
 def _not_regional(exc: BaseException) -> bool:
-    """Return whether the error is about the caller, not a region (no or expired credentials, a missing profile)."""
+    """Return whether the error is about the caller, not a region.
+
+    No or expired credentials, a missing profile, or the caller's time up before the call's slot
+    (pacing.Late): each would read the same in every region.
+    """
     import botocore.exceptions as bce
 
     caller = (
+        Late,
         bce.NoCredentialsError,
         bce.PartialCredentialsError,
         bce.ProfileNotFound,
@@ -362,8 +367,8 @@ def status(domain: str, regions: tuple[str, ...], aws: Aws) -> list[RegionStatus
         try:
             state = identity_state(aws.client("sesv2", region), domain)
         except Exception as exc:
-            if _not_regional(exc) or isinstance(exc, Late):
-                raise  # no credentials, or the caller's time up: not one region's state
+            if _not_regional(exc):
+                raise  # no credentials, or the caller's time up, reads the same in every region: not its state
             found.append(RegionStatus(region, exists=False, error=describe(exc)))
             continue
         if state is None:
