@@ -296,11 +296,7 @@ def _signing_now(dkim: DkimAttributesTypeDef) -> bool:
 
 
 def _not_regional(exc: BaseException) -> bool:
-    """Return whether the error is about the caller, not a region.
-
-    No or expired credentials, a missing profile, or the caller's time up before the call's slot
-    (pacing.Late): each would read the same in every region.
-    """
+    """Return whether the error is about the caller, not a region (credentials, a profile, its time up: pacing.Late)."""
     import botocore.exceptions as bce
 
     caller = (
