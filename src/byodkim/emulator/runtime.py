@@ -21,17 +21,13 @@ reports a cold start (a warm Lambda container has none).
 from __future__ import annotations
 
 import base64
-import hashlib
-import importlib.util
-import io
+import contextlib
 import json
 import os
-import shutil
 import tempfile
 import threading
 import time
 import uuid
-import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -43,11 +39,11 @@ from byodkim.emulator.lambda_env import (
     can_isolate,
     configuration,
     isolated,
-    read_only,
     role_credentials,
     stream_name,
 )
 from byodkim.emulator.relay import Relay
+from byodkim.emulator.unpacked import Unpacked
 
 # The runtime's own boto3 (Lambda ships one): these pure-Python packages, from the emulator's environment.
 # Lambda gives a cold start's init (the runtime, the handler's module) 10 s of its own; the function's
@@ -90,6 +86,7 @@ class LambdaRuntime:
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _idle: list[Environment] = field(default_factory=list)
     _generation: int = 0  # a reset's count: an environment from before one is not given back
+    unpacked: Unpacked = field(default_factory=Unpacked)  # code, layers, boto3 and their bytecode, kept by content
 
     def __post_init__(self) -> None:
         if self.network == "auto":
@@ -99,6 +96,8 @@ class LambdaRuntime:
         threading.Thread(target=self._retire_idle, daemon=True, name="lambda-idle").start()
 
     def _retire_idle(self) -> None:
+        with contextlib.suppress(OSError):
+            self.unpacked.prune()
         while True:
             time.sleep(IDLE_LIMIT / 10)
             self.retire()
@@ -214,7 +213,7 @@ class LambdaRuntime:
         opt: Path,
         key: str,
     ) -> Environment:
-        boto = self._runtime_packages()
+        boto = self.unpacked.runtime_packages(_RUNTIME_PACKAGES)
         scratch = Path(tempfile.mkdtemp(prefix="byodkim-env-", dir=self.workdir))
         log_stream = stream_name(uuid.uuid4().hex)
         spec = {
@@ -230,9 +229,9 @@ class LambdaRuntime:
             "bridges": self._bridges() if self.network == "isolated" else [],
         }  # fmt: skip
         # Code and layers are read-only, so Python would compile them again in every environment (a
-        # second of CPU): their bytecode goes to one cache outside them instead. What imports, and
-        # from where, is unchanged.
-        cache = f"pycache_prefix={self.workdir / 'pycache'}"
+        # second of CPU): their bytecode goes to one cache outside them, kept between emulators
+        # (emulator/unpacked.py). What imports, and from where, is unchanged.
+        cache = f"pycache_prefix={self.unpacked.pycache}"
         command = [python, "-I", "-S", "-X", cache, lambda_bootstrap.__file__, json.dumps(spec)]
         if self.network == "isolated":
             command = isolated(command, [code, opt, boto], scratch)
@@ -318,44 +317,13 @@ class LambdaRuntime:
     # -- what a run needs on disk -------------------------------------------------------------
 
     def _unpacked(self, kind: str, digest: str, data: bytes) -> Path:
-        name = hashlib.sha256(f"{kind}:{digest}".encode()).hexdigest()[:16]
-        return self._extracted(self.workdir / kind / name, [data])
+        return self.unpacked.zips(kind, digest, [data])
 
     def _layers(self, backend: Any, function: Any) -> Path:  # noqa: ANN401
         versions = [backend.layers_versions_by_arn(layer["Arn"]) for layer in function.layers]
         found = [v for v in versions if v is not None]
-        digest = ",".join(v.code_sha_256 for v in found)
         # Later layers over earlier ones, as Lambda merges them into /opt.
-        return self._extracted(self.workdir / "opt" / hashlib.sha256(digest.encode()).hexdigest()[:16],
-                               [v.code_bytes for v in found])  # fmt: skip
-
-    def _extracted(self, target: Path, zips: list[bytes]) -> Path:
-        """Return ``target`` holding ``zips`` extracted in order, read-only; made once, then reused."""
-        with self._lock:
-            if not target.is_dir():
-                partial = target.with_name(target.name + ".partial")
-                shutil.rmtree(partial, ignore_errors=True)
-                partial.mkdir(parents=True)
-                for data in zips:
-                    with zipfile.ZipFile(io.BytesIO(data)) as archive:
-                        archive.extractall(partial)
-                read_only(partial)
-                partial.rename(target)
-        return target
-
-    def _runtime_packages(self) -> Path:
-        target = self.workdir / "runtime"
-        with self._lock:
-            if not target.is_dir():
-                target.mkdir(parents=True)
-                for name in _RUNTIME_PACKAGES:
-                    spec = importlib.util.find_spec(name)
-                    if spec is None or spec.origin is None:
-                        continue
-                    origin = Path(spec.origin)
-                    source = origin.parent if origin.name == "__init__.py" else origin
-                    (target / source.name).symlink_to(source)
-        return target
+        return self.unpacked.zips("opt", ",".join(v.code_sha_256 for v in found), [v.code_bytes for v in found])
 
     # -- accounting ---------------------------------------------------------------------------
 
