@@ -55,10 +55,17 @@ class Aws:
 
     @cached_property
     def session(self) -> boto3.Session:
-        """Return the boto3 session of the standard credential chain."""
+        """Return the boto3 session of the standard credential chain, on the process's one model loader."""
         import boto3
+        import botocore.session
 
-        return boto3.Session(profile_name=self.profile, region_name=self.region)
+        with _LOADER_LOCK:
+            core = botocore.session.Session()
+            core.register_component("data_loader", _loader(core))
+            made = boto3.Session(botocore_session=core, profile_name=self.profile, region_name=self.region)
+            paths = made._loader.search_paths  # noqa: SLF001 - boto3 appends its data folder at every session
+            paths[:] = list(dict.fromkeys(paths))
+        return made
 
     @overload
     def client(self, service: Literal["cloudformation"], region: str | None = None) -> CloudFormationClient: ...
@@ -155,6 +162,25 @@ class Aws:
             with self._lock:
                 self._clients[("account", "")] = known
         return str(known)
+
+
+_LOADER_LOCK = threading.Lock()
+_LOADER: Any = None
+
+
+def _loader(core: Any) -> Any:  # noqa: ANN401 - botocore's Loader
+    """Return the process's botocore data loader, made by the first session (call under _LOADER_LOCK).
+
+    A loader caches every JSON model it has read (the endpoints, each service's model and rules),
+    but each new session made its own and read them again: about 0.4 s of CPU per session and
+    service, most of a short command's time, and a Lambda's warm run's. The models are read-only
+    once loaded (one session's clients already share them), so every handle of the process shares
+    one loader. Its search paths are the data_path setting's at the first session.
+    """
+    global _LOADER  # noqa: PLW0603 - one per process
+    if _LOADER is None:
+        _LOADER = core.get_component("data_loader")
+    return _LOADER
 
 
 def check_region(name: str) -> str:
