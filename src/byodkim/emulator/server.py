@@ -31,6 +31,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--ses-rate", type=float, default=0.0, help="SES calls/s per region and family (0: off)")
     args = parser.parse_args(argv)
 
+    from byodkim.emulator import moto_patches
+
+    moto_patches.one_model_loader()  # before moto's imports, which make sessions
     from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
     from werkzeug.serving import make_server
 
