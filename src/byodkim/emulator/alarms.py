@@ -79,6 +79,7 @@ class Evaluator:
     clock: Clock
     created: dict[str, float] = field(default_factory=dict)  # alarm ARN -> emulated time first seen
     objects: dict[str, Any] = field(default_factory=dict)  # alarm ARN -> the moto object last evaluated
+    series: dict[int, Series] = field(default_factory=dict)  # id(backend) -> its datapoints, indexed
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def tick(self) -> None:
@@ -140,21 +141,64 @@ class Evaluator:
     def _windows(self, alarm: Any, backend: Any, now: float) -> list[Window]:  # noqa: ANN401
         """Return the evaluation range, newest period first."""
         period = int(alarm.period)
-        wanted = {(d.name, d.value) for d in alarm.dimensions}
-        points = [
-            (self.clock.of(d.timestamp), float(d.value))
-            for d in list(backend.metric_data)
-            if d.namespace == alarm.namespace
-            and d.name == alarm.metric_name
-            and hasattr(d, "value")
-            and {(x.name, x.value) for x in d.dimensions} == wanted
-        ]
+        periods = int(alarm.evaluation_periods) + EXTRA_PERIODS
+        key = (alarm.namespace, alarm.metric_name, frozenset((d.name, d.value) for d in alarm.dimensions))
+        oldest = now - periods * period
+        points = [(at, value) for at, value in self._series(backend).points(key, self.clock) if oldest <= at < now]
         windows = []
-        for index in range(int(alarm.evaluation_periods) + EXTRA_PERIODS):
+        for index in range(periods):
             end = now - index * period
             values = [value for at, value in points if end - period <= at < end]
             windows.append(Window(end - period, statistic(alarm.statistic, values) if values else None))
         return windows
+
+    def _series(self, backend: Any) -> Series:  # noqa: ANN401 - moto's CloudWatchBackend
+        found = self.series.get(id(backend))
+        # moto's reset makes new backends, or new lists in the same one.
+        if found is None or found.backend is not backend or found.data is not backend.metric_data:
+            found = self.series[id(backend)] = Series(backend, backend.metric_data)
+        found.catch_up()
+        return found
+
+
+@dataclass
+class Series:
+    """A backend's datapoints by (namespace, name, dimensions), each at its emulated time, read as they come.
+
+    moto only appends to ``metric_data``. Mapping every datapoint through the clock on every
+    tick, for every alarm, was most of a long rehearsal's alarm time (4 s of 5 in a rotation
+    calendar). A datapoint's emulated time is fixed once its real time has passed (Clock.settled);
+    one stamped later than that is mapped again each time, as before.
+    """
+
+    backend: Any
+    data: list[Any]  # the backend's metric_data list, as long as it is the same one
+    seen: int = 0
+    fixed: dict[tuple[str, str, frozenset[tuple[str, str]]], list[tuple[float, float]]] = field(default_factory=dict)
+    moving: list[tuple[tuple[str, str, frozenset[tuple[str, str]]], Any, float]] = field(default_factory=list)
+
+    def catch_up(self) -> None:
+        """Take the datapoints moto appended since the last call."""
+        data = self.data
+        for datum in data[self.seen :]:
+            if hasattr(datum, "value"):  # statistic sets have none; alarms here read single values
+                key = (datum.namespace, datum.name, frozenset((x.name, x.value) for x in datum.dimensions))
+                self.moving.append((key, datum.timestamp, float(datum.value)))
+        self.seen = len(data)
+
+    def points(self, key: tuple[str, str, frozenset[tuple[str, str]]], clock: Clock) -> list[tuple[float, float]]:
+        """Return (emulated time, value) of every datapoint of ``key``."""
+        if self.moving:
+            settled = clock.settled()
+            still = []
+            for item in self.moving:
+                stamp = item[1]
+                if clock.real(stamp) < settled:
+                    self.fixed.setdefault(item[0], []).append((clock.of(stamp), item[2]))
+                else:
+                    still.append(item)
+            self.moving = still
+        return self.fixed.get(key, []) + [(clock.of(stamp), value) for k, stamp, value in self.moving if k == key]
 
 
 def judge(

@@ -89,8 +89,22 @@ class Clock:
 
     def of(self, stamp: datetime) -> float:
         """Return the emulated time of a datetime moto recorded (naive ones are UTC)."""
-        aware = stamp if stamp.tzinfo is not None else stamp.replace(tzinfo=UTC)
-        return self.emulated(aware.timestamp())
+        return self.emulated(self.real(stamp))
+
+    @staticmethod
+    def real(stamp: datetime) -> float:
+        """Return a datetime moto recorded as real epoch seconds (naive ones are UTC)."""
+        return (stamp if stamp.tzinfo is not None else stamp.replace(tzinfo=UTC)).timestamp()
+
+    def settled(self) -> float:
+        """Return the real time before which a real time's emulated time is fixed for good.
+
+        A change starts its segment now or after the last one, never earlier, so a real time
+        before both keeps the segment it falls in.
+        """
+        real = time.time()
+        with self._lock:
+            return max(real, self._segments[-1][0])
 
     def iso(self, emulated: float) -> str:
         """Return an emulated time as CloudWatch writes it (2026-11-28T23:13:19.000+0000)."""

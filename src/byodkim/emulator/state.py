@@ -70,6 +70,7 @@ class State:
         if self.alarms is not None:
             self.alarms.created.clear()
             self.alarms.objects.clear()
+            self.alarms.series.clear()
         if self.clock is not None:
             self.clock.restart()  # a reset undoes a test's pauses and advances: the next test lives on today
 
