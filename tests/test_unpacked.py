@@ -91,3 +91,15 @@ def test_the_runtimes_boto3_is_linked_never_copied_and_pruning_it_leaves_the_env
     assert store.prune() == [runtime]
     assert Path(botocore.__file__).exists()
     assert Path(botocore.__file__).stat().st_mode == mode
+
+
+def test_an_emulator_whose_cache_folder_cannot_be_written_keeps_its_own(tmp_path: Path) -> None:
+    from byodkim.emulator.runtime import LambdaRuntime
+
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("a file where the cache folder would be\n")
+    assert not Unpacked(blocked / "emulator").usable()
+    runtime = LambdaRuntime(tmp_path / "work", 9, [], network="host", unpacked=Unpacked(blocked / "emulator"))
+    assert runtime.unpacked.root == tmp_path / "work" / "unpacked"
+    assert runtime.unpacked.zips("code", "c", [_zip({"h.py": ""})]).is_dir()
+    assert Unpacked(tmp_path / "fine").usable()

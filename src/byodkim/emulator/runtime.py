@@ -92,6 +92,8 @@ class LambdaRuntime:
         if self.network == "auto":
             self.network = "isolated" if can_isolate() else "host"
         self.relay = Relay(self.workdir / "relay")
+        if not self.unpacked.usable():  # a cache folder this user cannot write: this emulator's own, as before
+            self.unpacked = Unpacked(self.workdir / "unpacked")
         self._settled = threading.Condition(self._lock)
         threading.Thread(target=self._retire_idle, daemon=True, name="lambda-idle").start()
 

@@ -56,6 +56,15 @@ class Unpacked:
         """The ``pycache_prefix`` every function process is started with."""
         return self.root / "pycache"
 
+    def usable(self) -> bool:
+        """Return whether the store's folder can be made and written to (a read-only home, say, cannot)."""
+        try:
+            self.root.mkdir(parents=True, exist_ok=True)
+            Path(tempfile.mkdtemp(prefix=".probe-", dir=self.root)).rmdir()
+        except OSError:
+            return False
+        return True
+
     def zips(self, kind: str, digest: str, zips: list[bytes]) -> Path:
         """Return the folder holding ``zips`` extracted in order (later over earlier), read-only."""
 
