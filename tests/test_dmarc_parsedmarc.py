@@ -18,9 +18,9 @@ from typing import Any
 
 import pytest
 
+from byodkim.dkim.names import organizational
 from byodkim.dmarc.model import FileError, Report
 from byodkim.dmarc.sources import read_paths
-from byodkim.dmarc.summary import organizational
 
 FIXTURES = Path(__file__).parent / "fixtures" / "dmarc"
 READABLE = sorted(p for p in FIXTURES.iterdir() if p.name != "broken.xml")

@@ -40,7 +40,6 @@ _SHIPPED = frozenset(
         "dnscheck/check.py",
         "dnscheck/follow.py",
         "dnscheck/judge.py",
-        "dnscheck/mailcheck.py",
         "dnscheck/receiver.py",
         "dnscheck/servers.py",
         "aws/__init__.py",

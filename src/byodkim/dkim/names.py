@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 import re
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from byodkim.errors import InputError
 from byodkim.messages import say
@@ -132,3 +132,16 @@ def record_name(domain: str, selector: str) -> str:
     The one place the name is built; domain first, as in every other function that takes both.
     """
     return f"{selector}._domainkey.{domain}"
+
+
+def organizational(domain: str) -> str:
+    """Return the organizational domain (the Public Suffix List's registrable domain), as DMARC aligns."""
+    return str(_public_suffixes().privatesuffix(domain.lower()) or domain.lower())
+
+
+@functools.cache
+def _public_suffixes() -> Any:  # noqa: ANN401 - publicsuffixlist is untyped
+    """Return the Public Suffix List, parsed once per process (50 ms a parse; a check-domain asks often)."""
+    from publicsuffixlist import PublicSuffixList
+
+    return PublicSuffixList()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from byodkim.dkim.names import record_name, unicode_form
+from byodkim.dkim.names import organizational, record_name, unicode_form
 from byodkim.errors import InputError
 
 if TYPE_CHECKING:
@@ -54,12 +54,6 @@ def check_reports_address(value: str) -> str:
     return f"{local}@{normalize_domain(domain)}"
 
 
-def _organizational(domain: str) -> str:
-    from publicsuffixlist import PublicSuffixList
-
-    return str(PublicSuffixList().privatesuffix(domain) or domain)
-
-
 def reporting_records(domain: str, address: str, region: str) -> tuple[list[str], list[str], str]:
     """Return the zone lines DMARC reports to ``address`` need, received by SES in ``region``.
 
@@ -68,7 +62,7 @@ def reporting_records(domain: str, address: str, region: str) -> tuple[list[str]
     """
     rua_domain = address.rpartition("@")[2]
     mx = [f"{rua_domain}. 3600 IN MX 10 inbound-smtp.{region}.amazonaws.com."]
-    outside = _organizational(rua_domain) != _organizational(domain)
+    outside = organizational(rua_domain) != organizational(domain)
     external = [f'{domain}._report._dmarc.{rua_domain}. 3600 IN TXT "v=DMARC1"'] if outside else []
     return mx, external, f"rua=mailto:{address}"
 

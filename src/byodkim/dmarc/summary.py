@@ -11,6 +11,7 @@ import hashlib
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from byodkim.dkim.names import organizational
 from byodkim.dmarc.tally import DAY, DomainState, Request, Tally, iso
 from byodkim.dmarc.verdict import DomainSummary, domain_summary
 
@@ -32,14 +33,6 @@ def report_entry(report: Report) -> dict[str, Any]:
         "spf_aligned": report.count("spf_aligned"),
         "dmarc_pass": report.count("dmarc_pass"),
     }
-
-
-@functools.lru_cache(maxsize=4096)
-def organizational(domain: str) -> str:
-    """Return the organizational domain (relaxed alignment compares these), by the Public Suffix List."""
-    from byodkim.dnscheck.mailcheck import organizational as psl
-
-    return psl(domain)
 
 
 def aligned(signer: str, header_from: str) -> bool:

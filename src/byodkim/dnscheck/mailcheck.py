@@ -16,6 +16,7 @@ import re
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from byodkim.dkim.names import organizational
 from byodkim.dnscheck import receiver
 from byodkim.errors import InputError
 from byodkim.messages import say
@@ -157,13 +158,6 @@ def read_message(data: bytes) -> bytes:
     if not re.search(rb"^from:", head, re.IGNORECASE | re.MULTILINE):
         raise InputError(say("mail.no_from"), say("mail.no_from_hint"))
     return text.replace(b"\n", b"\r\n")
-
-
-def organizational(domain: str) -> str:
-    """Return the organizational domain (the Public Suffix List's registrable domain)."""
-    from publicsuffixlist import PublicSuffixList
-
-    return str(PublicSuffixList().privatesuffix(domain.lower()) or domain.lower())
 
 
 def judge_message(data: bytes, servers: list[Server], selector: str | None = None, timeout: float = 3.0) -> MailVerdict:

@@ -12,9 +12,9 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from byodkim.dkim.names import organizational
 from byodkim.dnscheck.check import Report, check
 from byodkim.dnscheck.judge import Check
-from byodkim.dnscheck.mailcheck import organizational
 from byodkim.dnscheck.posture import DmarcView, SpfView, dmarc, resolver_for, spf
 from byodkim.messages import say
 
