@@ -191,6 +191,9 @@ def _cached_zip_matches(cached: Path, lock: str, target: Runtime, machine: str, 
     like a fresh build before it is published; one that fails is dropped and rebuilt.
     """
     try:
+        checked = (hashlib.sha256(cached.read_bytes()).hexdigest(), lock, target.name, machine)
+        if checked in _CHECKED:  # these very bytes, for this lock and target, passed in this process
+            return True
         with zipfile.ZipFile(cached) as archive:
             archive.extractall(scratch)
         packages = verify_tree(scratch / "python", target, machine)
@@ -200,7 +203,15 @@ def _cached_zip_matches(cached: Path, lock: str, target: Runtime, machine: str, 
     if _pins("\n".join(packages)) != _pins(lock):
         cached.unlink(missing_ok=True)
         return False
+    _CHECKED.add(checked)
     return True
+
+
+# (sha256 of a cached zip's bytes, lock, runtime, machine) that passed the check in this process. A
+# Sceptre launch resolves the layer for the preview and again for the stack: the second check
+# unpacked the same 18 MB to find the same answer (0.1 s each, 14 s of the suite's Sceptre time).
+# Keyed by content, so a zip changed since is checked again.
+_CHECKED: set[tuple[str, str, str, str]] = set()
 
 
 def default_requirements() -> str:
