@@ -6,6 +6,7 @@ import base64
 import os
 import shutil
 import subprocess
+import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,6 +34,38 @@ def require_tool(tool: str, install: str) -> str:
     if found is None:
         missing(f"{tool} is required ({install})")
     return found
+
+
+_RSA_KEYS: dict[tuple[int, int], list[Any]] = {}  # (exponent, size) -> keys made so far in this worker
+_RSA_LOCK = threading.Lock()
+
+
+@pytest.fixture(autouse=True)
+def rsa_keys_made_once_per_worker(monkeypatch: pytest.MonkeyPatch) -> None:
+    """In this process, the n-th RSA key a test makes is the n-th any test made: real keys, made once.
+
+    Generating a 2048-bit key costs 50-150 ms of CPU, and the suite's in-process commands made
+    hundreds (28 s of its CPU), most of them for tests about something else. Within a test every
+    key is a new one, as before, so a rotation's next key still differs from the last; across
+    tests they repeat, which no test can see: each starts from a reset emulator and its own folder.
+    Keys made in another process (a command run as one, the emulator, a function) are untouched.
+    """
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    made = rsa.generate_private_key
+    taken: dict[tuple[int, int], int] = {}
+
+    def from_the_pool(public_exponent: int, key_size: int, backend: Any = None) -> Any:
+        kind = (public_exponent, key_size)
+        with _RSA_LOCK:
+            index = taken.get(kind, 0)
+            taken[kind] = index + 1
+            pool = _RSA_KEYS.setdefault(kind, [])
+            while len(pool) <= index:
+                pool.append(made(public_exponent=public_exponent, key_size=key_size))
+            return pool[index]
+
+    monkeypatch.setattr(rsa, "generate_private_key", from_the_pool)
 
 
 @dataclass(frozen=True)
