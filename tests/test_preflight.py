@@ -588,10 +588,12 @@ def _tiny_plan(folder: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
     from sceptre.plan import actions
     from sceptre.plan.plan import SceptrePlan
 
+    from byodkim.local.sceptre_run import POLL_SECONDS
+
     monkeypatch.delenv("BYODKIM_SCEPTRE_DIR", raising=False)  # the guard previews the project Sceptre launches
     quick = types.ModuleType("time")
     quick.__dict__.update(time.__dict__)
-    quick.sleep = lambda seconds: time.sleep(min(seconds, 0.25))  # type: ignore[attr-defined] # as sceptre_run
+    quick.sleep = lambda seconds: time.sleep(min(seconds, POLL_SECONDS))  # type: ignore[attr-defined] # as sceptre_run
     monkeypatch.setattr(actions, "time", quick)
     plan = SceptrePlan(SceptreContext(project_path=str(folder), command_path="g"))
     stacks = {str(s.name).split("/")[1]: s for s in plan.graph}

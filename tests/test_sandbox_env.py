@@ -290,7 +290,7 @@ def operator(tmp_path: Path) -> Path:
     shim = tmp_path / "bin"
     shim.mkdir()
     real_uv = shutil.which("uv") or "uv"
-    # `uv run X` runs X from this test's environment; `sceptre` polls the emulator every 0.25 s, not 4 s.
+    # `uv run X` runs X from this test's environment; `sceptre` polls the emulator every 0.05 s, not 4 s.
     (shim / "uv").write_text(
         f'#!/usr/bin/env bash\nif [ "$1" = run ]; then shift; exec "$@"; fi\nexec {real_uv} "$@"\n'
     )

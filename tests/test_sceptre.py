@@ -34,7 +34,7 @@ NAMES = sorted(f"aws-ses-migration-prod-prod-{stack}" for stack in STACKS)
 
 
 def _sceptre(*args: str) -> subprocess.CompletedProcess[str]:
-    # Sceptre's own CLI with a 0.25 s status poll instead of its fixed 4 s (byodkim.local.sceptre_run);
+    # Sceptre's own CLI with a 0.05 s status poll instead of its fixed 4 s (byodkim.local.sceptre_run);
     # the `sceptre` console script itself is run by the validation test below.
     runner = [sys.executable, "-m", "byodkim.local.sceptre_run"]
     return subprocess.run(
