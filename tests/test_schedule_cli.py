@@ -304,3 +304,7 @@ def test_auto_on_a_fleet_fails_the_unit_it_cannot_rotate_and_goes_on(
     answer = json.loads(ja.out)
     assert answer["summary"] == {"units": 2, "ticked": 1, "failed": 1}
     assert [d.get("ok", True) for d in answer["domains"]] == [True, False]
+    # In Japanese the failed unit carries the fleet's mark (NG), as every fleet line does.
+    text_ja = cli("rotate", "--auto", "--all", "--nameserver", world["dns"].spec, "--lang", "ja")
+    assert text_ja.code == 1
+    assert any(line.startswith("NG  d000.fleet.example: ") for line in text_ja.out.splitlines()), text_ja.out

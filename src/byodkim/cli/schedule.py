@@ -126,7 +126,8 @@ def auto(
                 refused = (
                     say("error.with_hint", message=error.message, hint=error.hint) if error.hint else error.message
                 )
-                click.echo(text(say("schedule.cli_unit_failed", domain=domain, line=refused), lang))
+                line = say("schedule.cli_unit_failed", mark=say("fleet.mark.fail"), domain=domain, line=refused)
+                click.echo(text(line, lang))
         if targets.many:
             click.echo(text(say("schedule.cli_summary", units=len(done), ticked=len(ticks), failed=failed), lang))
     return 1 if failed or any(t.stopped for t in ticks) else 0

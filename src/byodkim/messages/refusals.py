@@ -62,7 +62,8 @@ TEXTS: dict[str, tuple[str, str]] = {
         "declare it under domains: in the Sceptre config and launch phase 2 again, or rotate it by hand (byodkim rotate --domain {domain} --new-selector SELECTOR, docs/rotate.md); nothing was changed",
         "Sceptre 設定の domains: に宣言して phase 2 をもう一度起動するか、手動でローテーションしてください (byodkim rotate --domain {domain} --new-selector SELECTOR、docs/rotate.md を参照)。何も変更していません",
     ),
-    "schedule.cli_unit_failed": ("FAIL  {domain}: {line}", "失敗  {domain}: {line}"),
+    # The mark is the fleet's (fleet.mark.fail): FAIL, or NG in Japanese, as every fleet line says.
+    "schedule.cli_unit_failed": ("{mark}  {domain}: {line}", "{mark}  {domain}: {line}"),
     "schedule.cli_summary": (
         "domains ticked: {ticked} of {units}; refused or failed: {failed}",
         "実行したドメイン: {units} 件中 {ticked} 件、拒否または失敗: {failed} 件",
