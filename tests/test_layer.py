@@ -384,3 +384,13 @@ def test_a_tampered_cached_zip_is_dropped_and_rebuilt(built: dict[str, layer.Lay
         for name, data in entries.items():
             archive.writestr(name, data)
     assert not _build(tmp_path, "python3.12").cached
+
+
+def test_a_cache_folder_that_cannot_be_written_builds_the_layer_all_the_same(tmp_path: Path) -> None:
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("a file where the cache folder would be\n")
+    options = layer.BuildOptions(layer.runtime("python3.12"), "x86_64", out=tmp_path / "l.zip", cache_dir=blocked / "x")
+    made = layer.build_layer(options)
+    assert not made.cached
+    assert zipfile.ZipFile(made.path).testzip() is None
+    assert blocked.read_text() == "a file where the cache folder would be\n"

@@ -8,6 +8,7 @@ here instead of discovered there.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import re
@@ -113,8 +114,9 @@ def build_layer(options: BuildOptions) -> LayerBuild:
             raise ByodkimError(say("layer.too_big", mb=f"{total / 1e6:.1f}"), say("layer.trim"))
         staged = work / "layer.zip"
         write_reproducible_zip(site, staged, "python/", options.progress)
-        cache.mkdir(parents=True, exist_ok=True)
-        copy_atomic(staged, cached)
+        with contextlib.suppress(OSError):  # a cache that cannot be written: a slower next build, not a failed one
+            cache.mkdir(parents=True, exist_ok=True)
+            copy_atomic(staged, cached)
         copy_atomic(staged, out)
     return _describe(out, target.name, options.arch, cached=False, packages=packages)
 
