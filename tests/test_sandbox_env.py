@@ -460,3 +460,22 @@ def test_ctrl_c_on_a_kept_sandbox_says_what_it_stopped(tmp_path: Path) -> None:
     assert tail[4].startswith("next: a real rollout starts at docs/real-account.md")
     assert not enter.exists()
     assert leave.read_text().splitlines()[-1] == unset
+
+
+def test_a_failed_launch_names_a_log_that_outlives_the_work_folder(tmp_path: Path) -> None:
+    from byodkim.local import sandbox
+    from byodkim.messages import render
+
+    work = tmp_path / "work"
+    work.mkdir()
+    box = sandbox.Sandbox(work, sandbox.rehearsed(), tmp_path / "no-sceptre-project-here")
+    (tmp_path / "no-sceptre-project-here").mkdir()
+    with pytest.raises(Exception) as failed:  # noqa: PT011 - ByodkimError; its text is what is checked
+        sandbox.launch_stacks(box)
+    shutil.rmtree(work)  # as the sandbox does when it stops, before the operator reads the line
+    hint = render(failed.value.hint, "en", {})  # type: ignore[attr-defined]
+    assert render(failed.value.message, "en", {}).startswith("sceptre launch failed: ")  # type: ignore[attr-defined]
+    log = Path(hint.removeprefix("see "))
+    assert log.is_file(), hint
+    assert log.read_text()
+    shutil.rmtree(log.parent)

@@ -188,11 +188,7 @@ def _stop(
 
 
 def _forget_sceptre_clients() -> None:
-    """Drop Sceptre's process-wide boto sessions: they keep the endpoint they were made for.
-
-    Sceptre keys its cache by profile, region and role, not by endpoint, so a process that
-    points at a new emulator (or leaves one) would otherwise keep talking to the old one.
-    """
+    """Drop Sceptre's process-wide boto sessions: keyed by profile, region and role, they outlive an endpoint."""
     from sceptre.connection_manager import ConnectionManager
 
     ConnectionManager._boto_sessions.clear()  # noqa: SLF001 - no public way to reset it
@@ -231,9 +227,11 @@ def launch_stacks(sandbox: Sandbox) -> None:
         check=False,
     )
     (sandbox.workdir / "sceptre-launch.log").write_text(done.stdout + done.stderr)
-    if done.returncode != 0:
+    if done.returncode != 0:  # the log named is a copy outside the work folder, which goes as the sandbox stops
         tail = (done.stdout + done.stderr).strip().splitlines()[-1:] or ["no output"]
-        raise ByodkimError(f"sceptre launch failed: {tail[0]}", f"see {sandbox.workdir / 'sceptre-launch.log'}")
+        kept = Path(tempfile.mkdtemp(prefix="byodkim-sceptre-launch-")) / "sceptre-launch.log"
+        kept.write_text(done.stdout + done.stderr)
+        raise ByodkimError(say("sandbox.launch_failed", line=tail[0]), say("sandbox.launch_log", path=kept))
 
 
 def rehearse(sandbox: Sandbox, options: SandboxOptions) -> Sandbox:

@@ -83,6 +83,9 @@ TEXTS: dict[str, tuple[str, str]] = {
         "stopped the name server (BIND) at {server}",
         "{server} のネームサーバー (BIND) を停止しました",
     ),
+    "sandbox.launch_failed": ("sceptre launch failed: {line}", "sceptre launch が失敗しました: {line}"),
+    # The log is kept outside the work folder, which the sandbox removes as it stops.
+    "sandbox.launch_log": ("see {path}", "{path} を確認してください"),
     "sandbox.stopped.workdir": ("removed the work folder {path}", "作業フォルダ {path} を削除しました"),
     "sandbox.stopped.kept": ("kept the work folder {path}", "作業フォルダ {path} は残しました"),
     "sandbox.stopped.env": (
