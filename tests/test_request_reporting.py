@@ -46,6 +46,11 @@ def test_a_bad_report_address_or_no_region_is_refused_naming_the_option(cli: Cli
     bad = cli(*args, "--dmarc-reports-address", "reports.goo.ne.jp", "--region", "us-east-1")
     assert bad.code == 2
     assert "Invalid value for '--dmarc-reports-address': `reports.goo.ne.jp` is not a mail address" in bad.err
+    for suffix in ("dmarc@ne.jp", "dmarc@NE.JP.", "dmarc@co.uk"):  # one step off: a mail address, at no one's domain
+        at_suffix = cli(*args, "--dmarc-reports-address", suffix, "--region", "us-east-1")
+        assert at_suffix.code == 2, suffix
+        assert f"`{suffix}` is at a public suffix, where no one receives mail for a domain" in at_suffix.err
+    assert cli(*args, "--dmarc-reports-address", "dmarc@example.co.uk", "--region", "us-east-1").code == 0
     no_region = cli(*args, "--dmarc-reports-address", "dmarc@reports.goo.ne.jp")
     assert (no_region.code, no_region.err) == (
         2,

@@ -139,6 +139,11 @@ def organizational(domain: str) -> str:
     return str(_public_suffixes().privatesuffix(domain.lower()) or domain.lower())
 
 
+def public_suffix(domain: str) -> bool:
+    """Return whether ``domain`` is itself a public suffix (``ne.jp``, ``jp``): no one's registrable domain."""
+    return _public_suffixes().privatesuffix(domain.lower()) is None
+
+
 @functools.cache
 def _public_suffixes() -> Any:  # noqa: ANN401 - publicsuffixlist is untyped
     """Return the Public Suffix List, parsed once per process (50 ms a parse; a check-domain asks often)."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from byodkim.dkim.names import organizational, record_name, unicode_form
+from byodkim.dkim.names import organizational, public_suffix, record_name, unicode_form
 from byodkim.errors import InputError
 
 if TYPE_CHECKING:
@@ -51,7 +51,10 @@ def check_reports_address(value: str) -> str:
     local, at, domain = value.strip().removeprefix("mailto:").rpartition("@")
     if not at or not local or any(c in local for c in ' <>,;"\\'):
         raise InputError(say("request.bad_reports_address", value=value), say("request.bad_reports_address_hint"))
-    return f"{local}@{normalize_domain(domain)}"
+    domain = normalize_domain(domain)
+    if public_suffix(domain):  # `ne.jp`: nobody receives mail there, and no DNS team publishes its MX
+        raise InputError(say("request.reports_at_suffix", value=value), say("request.bad_reports_address_hint"))
+    return f"{local}@{domain}"
 
 
 def reporting_records(domain: str, address: str, region: str) -> tuple[list[str], list[str], str]:

@@ -93,6 +93,10 @@ TEXTS: dict[str, tuple[str, str]] = {
         "`{value}` is not a mail address",
         "`{value}` はメールアドレスではありません",
     ),
+    "request.reports_at_suffix": (
+        "`{value}` is at a public suffix, where no one receives mail for a domain",
+        "`{value}` はパブリックサフィックスのアドレスで、ドメインのメールを受け取る人はいません",
+    ),
     "request.bad_reports_address_hint": (
         "give the rua address of the DMARC record, e.g. dmarc@reports.goo.ne.jp",
         "DMARC レコードの rua のアドレスを指定してください (例: dmarc@reports.goo.ne.jp)",
