@@ -59,13 +59,9 @@ class Aws:
         import boto3
         import botocore.session
 
-        with _LOADER_LOCK:
-            core = botocore.session.Session()
-            core.register_component("data_loader", _loader(core))
-            made = boto3.Session(botocore_session=core, profile_name=self.profile, region_name=self.region)
-            paths = made._loader.search_paths  # noqa: SLF001 - boto3 appends its data folder at every session
-            paths[:] = list(dict.fromkeys(paths))
-        return made
+        core = botocore.session.Session()
+        core.register_component("data_loader", shared_loader(core.get_config_variable("data_path")))
+        return boto3.Session(botocore_session=core, profile_name=self.profile, region_name=self.region)
 
     @overload
     def client(self, service: Literal["cloudformation"], region: str | None = None) -> CloudFormationClient: ...
@@ -165,23 +161,36 @@ class Aws:
 
 
 _LOADER_LOCK = threading.Lock()
-_LOADER: Any = None
+_LOADERS: dict[str | None, Any] = {}  # data_path setting -> botocore's Loader
 
 
-def _loader(core: Any) -> Any:  # noqa: ANN401 - botocore's Loader
-    """Return the process's botocore data loader, made by the first session (call under _LOADER_LOCK).
+class _PathsOnce(list[str]):
+    """A shared loader's search paths, each once: boto3 appends its data folder at every session."""
+
+    def append(self, path: str) -> None:
+        if path not in self:
+            super().append(path)
+
+
+def shared_loader(search_path_string: str | None = None) -> Any:  # noqa: ANN401 - botocore's Loader
+    """Return the process's botocore data loader for these search paths (``data_path``), made once.
 
     A loader caches every JSON model it has read (the endpoints, each service's model and rules),
     but each new session made its own and read them again: a handle with three clients took 90 ms
     of CPU, 15 ms on a shared loader (in-process commands, a fleet's handles, a Lambda's warm runs;
-    16 s of the fault campaign test's 29 s of CPU). The models are read-only
-    once loaded (one session's clients already share them), so every handle of the process shares
-    one loader. Its search paths are the data_path setting's at the first session.
+    16 s of the fault campaign test's 29 s of CPU). The models are read-only once loaded (one
+    session's clients already share them). The emulator's server gives it to every botocore session
+    it makes, moto's included (emulator/moto_patches.py).
     """
-    global _LOADER  # noqa: PLW0603 - one per process
-    if _LOADER is None:
-        _LOADER = core.get_component("data_loader")
-    return _LOADER
+    import botocore.loaders
+
+    with _LOADER_LOCK:
+        loader: Any = _LOADERS.get(search_path_string)
+        if loader is None:
+            loader = botocore.loaders.create_loader(search_path_string)
+            loader._search_paths = _PathsOnce(loader.search_paths)  # noqa: SLF001 - the list boto3 appends to
+            _LOADERS[search_path_string] = loader
+        return loader
 
 
 def check_region(name: str) -> str:

@@ -27,32 +27,14 @@ def one_model_loader() -> None:
 
     Called before moto is imported. moto makes boto3 sessions at import (three for EC2's regions),
     for each backend class's regions and for service names; each session made its own loader and
-    read botocore's endpoints.json (1.2 MB) again. Models are read-only once loaded. boto3 appends
-    its data folder to the loader's paths at every session: a shared loader keeps it once.
+    read botocore's endpoints.json (1.2 MB) again. byodkim's own handles share one loader the same
+    way (aws/session.py).
     """
-    import threading
-
     import botocore.session
 
-    class Paths(list[str]):
-        def append(self, path: str) -> None:
-            if path not in self:
-                super().append(path)
+    from byodkim.aws.session import shared_loader
 
-    original = botocore.session.create_loader  # botocore.session imported it by name
-    made: dict[str | None, Any] = {}  # Any: the attribute set below is private to botocore's Loader
-    lock = threading.Lock()
-
-    def shared(search_path_string: str | None = None) -> Any:  # botocore's Loader
-        with lock:
-            loader: Any = made.get(search_path_string)
-            if loader is None:
-                loader = original(search_path_string)
-                made[search_path_string] = loader
-                loader._search_paths = Paths(loader.search_paths)  # noqa: SLF001 - the list boto3 appends to
-            return loader
-
-    botocore.session.create_loader = shared
+    botocore.session.create_loader = shared_loader  # botocore.session imported it by name
 
 
 def _symmetric_kms_keys_make_no_rsa_key_until_asked() -> None:
