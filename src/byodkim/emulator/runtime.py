@@ -172,7 +172,7 @@ class LambdaRuntime:
                 "Runtime.Unavailable", f"this machine has no CPython {version} (pyenv install {version})"
             )
             return
-        code = self._unpacked("code", function.code_sha_256, function.code_bytes)
+        code = self.unpacked.zips("code", function.code_sha_256, [function.code_bytes])
         opt = self._layers(backend, function)
         key = configuration(function, opt, self.network)
         environment = self._take(function.function_arn, key)
@@ -317,9 +317,6 @@ class LambdaRuntime:
         return list(dict.fromkeys(bridges))
 
     # -- what a run needs on disk -------------------------------------------------------------
-
-    def _unpacked(self, kind: str, digest: str, data: bytes) -> Path:
-        return self.unpacked.zips(kind, digest, [data])
 
     def _layers(self, backend: Any, function: Any) -> Path:  # noqa: ANN401
         versions = [backend.layers_versions_by_arn(layer["Arn"]) for layer in function.layers]
