@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from byodkim.dkim.names import organizational, public_suffix, record_name, unicode_form
+from byodkim.dkim.names import normalize_domain, organizational, public_suffix, record_name, unicode_form
 from byodkim.errors import InputError
 
 if TYPE_CHECKING:
@@ -45,7 +45,6 @@ def render_request(record: DkimRecord, lang: str = "en", fields: RequestFields |
 
 def check_reports_address(value: str) -> str:
     """Return a DMARC report (rua) address, its domain normalised; refuse anything else (an InputError)."""
-    from byodkim.dkim.names import normalize_domain
     from byodkim.messages import say
 
     local, at, domain = value.strip().removeprefix("mailto:").rpartition("@")
