@@ -149,6 +149,18 @@ def openssl_keys(tmp_path_factory: pytest.TempPathFactory) -> OpenSSLKeys:
     return OpenSSLKeys(d, base64.b64encode(der).decode())
 
 
+def zip_of(files: dict[str, str]) -> bytes:
+    """Return a zip archive holding ``files`` (name -> text): a function's code, a layer."""
+    import io
+    import zipfile
+
+    data = io.BytesIO()
+    with zipfile.ZipFile(data, "w") as archive:
+        for name, text in files.items():
+            archive.writestr(name, text)
+    return data.getvalue()
+
+
 NameServerFactory = Callable[..., LocalNameServer]
 
 

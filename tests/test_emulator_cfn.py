@@ -12,6 +12,8 @@ import boto3
 import pytest
 from botocore.exceptions import ClientError
 
+from conftest import zip_of
+
 if TYPE_CHECKING:
     from byodkim.emulator import Emulator
 
@@ -198,15 +200,9 @@ def test_a_function_name_taken_outside_any_stack_fails_the_create_and_describe_k
         "Code": {"ZipFile": "def handler(event, context):\n    return 1\n"},
     }
     lam = boto3.client("lambda")
-    import io
-    import zipfile
-
-    archive = io.BytesIO()
-    with zipfile.ZipFile(archive, "w") as zipped:
-        zipped.writestr("index.py", "def handler(event, context):\n    return 0\n")
     lam.create_function(
         FunctionName="dkim-manager", Runtime="python3.12", Handler="index.handler", Role=role,
-        Code={"ZipFile": archive.getvalue()}, Description="made by hand",
+        Code={"ZipFile": zip_of({"index.py": "def handler(event, context):\n    return 0\n"})}, Description="made by hand",
     )  # fmt: skip
     template = _body(
         {"Logs": {"Type": "AWS::Logs::LogGroup", "Properties": {"LogGroupName": "/phase2/logs"}},
@@ -366,23 +362,13 @@ def test_a_failed_update_keeps_what_it_would_have_removed_or_replaced(emulator: 
 # --- 8: IMPORT change sets that create the stack ---------------------------------------------------
 
 
-def _zip() -> bytes:
-    import io
-    import zipfile
-
-    archive = io.BytesIO()
-    with zipfile.ZipFile(archive, "w") as zipped:
-        zipped.writestr("index.py", "def handler(event, context):\n    return 0\n")
-    return archive.getvalue()
-
-
 def _outside_resources() -> dict[str, tuple[dict[str, Any], dict[str, str]]]:
     """Make one resource of each importable type outside any stack; return its template entry and identifier."""
     iam = boto3.client("iam")
     role = iam.create_role(RoleName="outside-role", AssumeRolePolicyDocument="{}")["Role"]["Arn"]
     boto3.client("lambda").create_function(
         FunctionName="aws-ses-migration-prod-dkim-manager", Runtime="python3.12", Handler="index.handler",
-        Role=role, Code={"ZipFile": _zip()}, Description="kept",
+        Role=role, Code={"ZipFile": zip_of({"index.py": "def handler(event, context):\n    return 0\n"})}, Description="kept",
     )  # fmt: skip
     boto3.client("s3").create_bucket(
         Bucket="outside-bucket", CreateBucketConfiguration={"LocationConstraint": "ap-northeast-1"}

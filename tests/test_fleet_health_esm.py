@@ -8,16 +8,14 @@ overlapped is read from the emulator.
 
 from __future__ import annotations
 
-import io
 import json
 import time
-import zipfile
 from typing import TYPE_CHECKING, Any
 
 import boto3
 import pytest
 
-from conftest import python_for
+from conftest import python_for, zip_of
 
 if TYPE_CHECKING:
     from mypy_boto3_sqs.type_defs import SendMessageBatchRequestEntryTypeDef
@@ -41,13 +39,6 @@ def handler(event, context):
 TIMEOUT = 4  # seconds: a process start and the handler's 0.4 s, with room for a loaded machine
 
 
-def _zip(text: str) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr("consumer.py", text)
-    return buffer.getvalue()
-
-
 def _mapped_queue(name: str, *, batch: int, concurrency: int) -> tuple[str, str]:
     """Return (queue URL, DLQ URL) of a queue mapped to a fresh consumer function."""
     python_for("3.12")
@@ -67,7 +58,7 @@ def _mapped_queue(name: str, *, batch: int, concurrency: int) -> tuple[str, str]
         Runtime="python3.12",
         Role=role,
         Handler="consumer.handler",
-        Code={"ZipFile": _zip(HANDLER)},
+        Code={"ZipFile": zip_of({"consumer.py": HANDLER})},
         Timeout=TIMEOUT,
     )
     boto3.client("lambda").create_event_source_mapping(
@@ -153,7 +144,7 @@ def test_a_queue_whose_visibility_timeout_is_shorter_than_the_function_timeout_i
         Runtime="python3.12",
         Role=role,
         Handler="consumer.handler",
-        Code={"ZipFile": _zip(HANDLER)},
+        Code={"ZipFile": zip_of({"consumer.py": HANDLER})},
         Timeout=60,
     )
     with pytest.raises(lam.exceptions.InvalidParameterValueException) as refused:

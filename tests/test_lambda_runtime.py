@@ -11,12 +11,10 @@ how busy the machine is.
 
 from __future__ import annotations
 
-import io
 import json
 import os
 import re
 import time
-import zipfile
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
@@ -25,7 +23,7 @@ import boto3
 import pytest
 
 from byodkim.emulator import Emulator
-from conftest import missing, python_for
+from conftest import missing, python_for, zip_of
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
@@ -65,14 +63,6 @@ def handler(event, context):
 """
 
 
-def _zip(files: dict[str, str]) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        for name, text in files.items():
-            archive.writestr(name, text)
-    return buffer.getvalue()
-
-
 @pytest.fixture(scope="module")
 def emulator() -> Iterator[Emulator]:
     python_for("3.12")  # the runtime's interpreter must be on this machine
@@ -98,7 +88,7 @@ def _function(name: str) -> None:
         Runtime="python3.12",
         Role=role,
         Handler="probe.handler",
-        Code={"ZipFile": _zip({"probe.py": HANDLER})},
+        Code={"ZipFile": zip_of({"probe.py": HANDLER})},
         Timeout=30,
         MemorySize=256,
         Environment={"Variables": {"GREETING": "konnichiwa"}},
@@ -332,7 +322,7 @@ def _made(name: str, module: str, source: str, *, timeout: int) -> Any:
     lam = boto3.client("lambda")
     lam.create_function(
         FunctionName=name, Runtime="python3.12", Role=role, Handler=f"{module}.handler",
-        Code={"ZipFile": _zip({f"{module}.py": source})}, Timeout=timeout,
+        Code={"ZipFile": zip_of({f"{module}.py": source})}, Timeout=timeout,
     )  # fmt: skip
     return lam
 

@@ -2,35 +2,29 @@
 
 from __future__ import annotations
 
-import io
 import os
 import threading
 import zipfile
 from pathlib import Path
 
 from byodkim.emulator.unpacked import IDLE, KEEP, STALE, Unpacked
-
-
-def _zip(files: dict[str, str]) -> bytes:
-    data = io.BytesIO()
-    with zipfile.ZipFile(data, "w") as archive:
-        for name, text in files.items():
-            archive.writestr(name, text)
-    return data.getvalue()
+from conftest import zip_of
 
 
 def test_the_same_content_is_the_same_folder_in_another_emulator_and_layers_merge_in_order(tmp_path: Path) -> None:
-    first = Unpacked(tmp_path).zips("opt", "a,b", [_zip({"python/m.py": "x = 1\n"}), _zip({"python/m.py": "x = 2\n"})])
+    first = Unpacked(tmp_path).zips(
+        "opt", "a,b", [zip_of({"python/m.py": "x = 1\n"}), zip_of({"python/m.py": "x = 2\n"})]
+    )
     again = Unpacked(tmp_path).zips("opt", "a,b", [b"never read: the folder is there"])
     assert first == again
     assert (first / "python" / "m.py").read_text() == "x = 2\n"  # the later layer over the earlier
     assert not os.access(first / "python" / "m.py", os.W_OK) or os.geteuid() == 0
     assert not (first / "python" / "m.py").stat().st_mode & 0o222
-    assert Unpacked(tmp_path).zips("code", "a,b", [_zip({"h.py": ""})]) != first  # the kind is part of the name
+    assert Unpacked(tmp_path).zips("code", "a,b", [zip_of({"h.py": ""})]) != first  # the kind is part of the name
 
 
 def test_two_emulators_filling_one_folder_at_once_end_with_one_whole_copy(tmp_path: Path) -> None:
-    data = _zip({f"p/{n}.py": f"n = {n}\n" for n in range(200)})
+    data = zip_of({f"p/{n}.py": f"n = {n}\n" for n in range(200)})
     found: list[Path] = []
     threads = [
         threading.Thread(target=lambda: found.append(Unpacked(tmp_path).zips("code", "d", [data]))) for _ in range(4)
@@ -56,7 +50,7 @@ def test_a_failed_fill_leaves_nothing_and_says_so(tmp_path: Path) -> None:
 
 def test_prune_keeps_what_is_in_use_and_removes_old_entries_with_their_bytecode(tmp_path: Path) -> None:
     store = Unpacked(tmp_path)
-    entries = [store.zips("code", str(n), [_zip({"h.py": str(n)})]) for n in range(KEEP + 3)]
+    entries = [store.zips("code", str(n), [zip_of({"h.py": str(n)})]) for n in range(KEEP + 3)]
     for entry in entries:  # each one's bytecode, where Python's pycache_prefix puts it
         mirror = store.pycache / entry.absolute().relative_to(entry.absolute().anchor)
         mirror.mkdir(parents=True)
@@ -66,7 +60,7 @@ def test_prune_keeps_what_is_in_use_and_removes_old_entries_with_their_bytecode(
     for rank, entry in enumerate(reversed(entries)):
         age = 60.0 if rank < KEEP else (IDLE + 60 if rank < KEEP + 2 else STALE + 60)
         os.utime(entry, (now - age - rank, now - age - rank))
-    young = store.zips("opt", "y", [_zip({"python/y.py": ""})])
+    young = store.zips("opt", "y", [zip_of({"python/y.py": ""})])
     os.utime(young, (now - 5, now - 5))
     gone = store.prune(now)
     assert sorted(gone) == sorted(entries[:3])
@@ -101,5 +95,5 @@ def test_an_emulator_whose_cache_folder_cannot_be_written_keeps_its_own(tmp_path
     assert not Unpacked(blocked / "emulator").usable()
     runtime = LambdaRuntime(tmp_path / "work", 9, [], network="host", unpacked=Unpacked(blocked / "emulator"))
     assert runtime.unpacked.root == tmp_path / "work" / "unpacked"
-    assert runtime.unpacked.zips("code", "c", [_zip({"h.py": ""})]).is_dir()
+    assert runtime.unpacked.zips("code", "c", [zip_of({"h.py": ""})]).is_dir()
     assert Unpacked(tmp_path / "fine").usable()
