@@ -386,6 +386,24 @@ def test_a_tampered_cached_zip_is_dropped_and_rebuilt(built: dict[str, layer.Lay
     assert not _build(tmp_path, "python3.12").cached
 
 
+def test_a_cached_zip_whose_binary_was_swapped_is_dropped_and_rebuilt(tmp_path: Path) -> None:
+    """One step off the swapped metadata: the names and the lock still match, a binary does not fit."""
+    cache = tmp_path / "cache"
+    _build(tmp_path, "python3.12")
+    (cached,) = cache.glob("*.zip")
+    with zipfile.ZipFile(cached) as archive:
+        entries = {i.filename: archive.read(i) for i in archive.infolist()}
+    backend = next(n for n in entries if n.rsplit("/", 1)[-1].startswith("_cffi_backend.") and n.endswith(".so"))
+    entries[backend] = b"\xcf\xfa\xed\xfe" + entries[backend][4:]  # a Mach-O header: built on a Mac
+    with zipfile.ZipFile(cached, "w") as archive:
+        for name, data in entries.items():
+            archive.writestr(name, data)
+    again = _build(tmp_path, "python3.12")
+    assert not again.cached  # checked in the zip itself, as an unpacked tree was
+    with zipfile.ZipFile(again.path) as rebuilt:
+        assert rebuilt.read(backend)[:4] == b"\x7fELF"
+
+
 def test_a_cache_folder_that_cannot_be_written_builds_the_layer_all_the_same(tmp_path: Path) -> None:
     blocked = tmp_path / "not-a-folder"
     blocked.write_text("a file where the cache folder would be\n")

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from byodkim import __version__
-from byodkim.artifacts.layercheck import verify_tree
+from byodkim.artifacts.layercheck import verify_tree, verify_zip
 from byodkim.artifacts.reprozip import Progress, copy_atomic, write_reproducible_zip
 
 # Re-exported: the Sceptre resolver, the CLI's option checker and the tests name a runtime through
@@ -99,7 +99,7 @@ def build_layer(options: BuildOptions) -> LayerBuild:
             f"{__version__}\n{target.name}\n{machine}\n{lock}".encode(),
         ).hexdigest()[:32]
         cached = cache / f"{key}.zip"
-        if cached.exists() and _cached_zip_matches(cached, lock, target, machine, work / "cached"):
+        if cached.exists() and _cached_zip_matches(cached, lock, target, machine):
             options.progress(say("layer.step.cached"), 1, 1)
             copy_atomic(cached, out)
             return _describe(out, target.name, options.arch, cached=True)
@@ -186,7 +186,7 @@ def _pins(text: str) -> dict[str, str]:
     return found
 
 
-def _cached_zip_matches(cached: Path, lock: str, target: Runtime, machine: str, scratch: Path) -> bool:
+def _cached_zip_matches(cached: Path, lock: str, target: Runtime, machine: str) -> bool:
     """Return whether a cached zip still holds exactly the locked packages, each binary fit for the target.
 
     The cache is a folder anyone with the user's rights can write: a zip found there is checked
@@ -197,8 +197,7 @@ def _cached_zip_matches(cached: Path, lock: str, target: Runtime, machine: str, 
         if checked in _CHECKED:  # these very bytes, for this lock and target, passed in this process
             return True
         with zipfile.ZipFile(cached) as archive:
-            archive.extractall(scratch)
-        packages = verify_tree(scratch / "python", target, machine)
+            packages = verify_zip(archive, "python/", target, machine)
     except (zipfile.BadZipFile, OSError, ByodkimError):
         cached.unlink(missing_ok=True)
         return False

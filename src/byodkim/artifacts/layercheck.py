@@ -6,6 +6,7 @@ glibc, wheel tags, and the ``_cffi_backend`` built for the runtime's Python.
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import TYPE_CHECKING
 
@@ -14,6 +15,8 @@ from byodkim.errors import ByodkimError
 from byodkim.messages import say
 
 if TYPE_CHECKING:
+    import zipfile
+    from collections.abc import Callable, Mapping
     from pathlib import Path
 
     from byodkim.artifacts.runtimes import Runtime
@@ -22,32 +25,43 @@ _SO_TAG = re.compile(r"\.cpython-(\d)(\d+)-([a-z0-9_]+)-linux-gnu\.so$")
 
 
 def verify_tree(site: Path, target: Runtime, machine: str) -> tuple[str, ...]:
-    """Check every binary and wheel tag against the runtime; return ``name==version`` of each package."""
+    """Check every binary and wheel tag in a folder against the runtime; return ``name==version`` of each package."""
+    files = {p.relative_to(site).as_posix(): p.read_bytes for p in site.rglob("*") if p.is_file()}
+    return _verify(files, target, machine)
+
+
+def verify_zip(archive: zipfile.ZipFile, root: str, target: Runtime, machine: str) -> tuple[str, ...]:
+    """Check a zip's members under ``root`` (``python/``) the same way, read from the zip: nothing is unpacked.
+
+    A cached layer is checked before every use; unpacking its 590 files to check them took 0.28 s,
+    two thirds of it creating files.
+    """
+    members = [m for m in archive.infolist() if m.filename.startswith(root) and not m.is_dir()]
+    return _verify({m.filename[len(root) :]: functools.partial(archive.read, m) for m in members}, target, machine)
+
+
+def _verify(files: Mapping[str, Callable[[], bytes]], target: Runtime, machine: str) -> tuple[str, ...]:
+    """Check a tree given as its files (path relative to the tree, POSIX) and how to read each."""
     problems: list[str] = []
     packages: list[str] = []
-    for info in sorted(site.glob("*.dist-info")):
-        packages.append(info.name.removesuffix(".dist-info").replace("-", "==", 1))
-        wheel = info / "WHEEL"
-        tags = (
-            [line[5:].strip() for line in wheel.read_text().splitlines() if line.startswith("Tag:")]
-            if wheel.exists()
-            else []
-        )
+    for info in sorted({rel.split("/", 1)[0] for rel in files if rel.split("/", 1)[0].endswith(".dist-info")}):
+        packages.append(info.removesuffix(".dist-info").replace("-", "==", 1))
+        wheel = files.get(f"{info}/WHEEL")
+        text = wheel().decode("utf-8", "replace") if wheel else ""
+        tags = [line[5:].strip() for line in text.splitlines() if line.startswith("Tag:")]
         if not any(tag_fits(tag, target, machine) for tag in tags):
-            problems.append(
-                f"{info.name} is tagged {', '.join(tags) or 'with nothing'}, not for {target.name} {machine}"
-            )
+            problems.append(f"{info} is tagged {', '.join(tags) or 'with nothing'}, not for {target.name} {machine}")
     cffi_backend = False
-    for path in sorted(p for p in site.rglob("*") if p.is_file()):
-        rel = path.relative_to(site).as_posix()
-        head = path.read_bytes()[:4] if path.suffix not in {".so", ".pyd", ".dylib"} else None
-        if head is not None and head != b"\x7fELF" and foreign_binary(head) is None:
+    for rel in sorted(files):
+        name = rel.rsplit("/", 1)[-1]
+        data = files[rel]()
+        binary = name.endswith((".so", ".pyd", ".dylib"))
+        if not binary and data[:4] != b"\x7fELF" and foreign_binary(data[:4]) is None:
             continue
-        data = path.read_bytes()
         problem = _binary_problem(rel, data, target, machine)
         if problem:
             problems.append(problem)
-        if path.name.startswith("_cffi_backend."):
+        if name.startswith("_cffi_backend."):
             cffi_backend = True
     if any(p.startswith("cffi==") for p in packages) and not cffi_backend:
         problems.append(say("layer.no_cffi_backend"))
