@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import functools
 import os
 import shutil
 import subprocess
@@ -255,20 +256,27 @@ def _phase_1_secrets_key(emulator: Emulator) -> None:
 
     The calls it takes are forgotten, so a test counting calls to the emulator starts from none.
     """
-    import boto3
-
-    endpoint = emulator.environment()
-    for region in ("ap-northeast-1", "us-east-1"):
-        kms = boto3.client(
-            "kms",
-            region_name=region,
-            endpoint_url=endpoint["AWS_ENDPOINT_URL"],
-            aws_access_key_id="testing",
-            aws_secret_access_key="testing",  # noqa: S106 - the emulator's dummy credentials
-        )
+    for kms in _stand_in_clients(emulator.endpoint):
         key = kms.create_key(Description="phase-1 secrets key stand-in")["KeyMetadata"]["KeyId"]
         kms.create_alias(AliasName="alias/aws-ses-migration-prod-dkim-secrets", TargetKeyId=key)
     emulator.control("/_byodkim/reset")
+
+
+@functools.cache
+def _stand_in_clients(endpoint: str) -> tuple[Any, ...]:
+    """The two KMS clients the stand-in is made with, made once per emulator (each test's fixture uses them)."""
+    import boto3
+
+    return tuple(
+        boto3.client(
+            "kms",
+            region_name=region,
+            endpoint_url=endpoint,
+            aws_access_key_id="testing",
+            aws_secret_access_key="testing",  # noqa: S106 - the emulator's dummy credentials
+        )
+        for region in ("ap-northeast-1", "us-east-1")
+    )
 
 
 def publish_record(server: LocalNameServer, name: str, value: str | list[str], ttl: int = 60) -> None:
