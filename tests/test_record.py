@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import functools
 import json
 import subprocess
 from typing import TYPE_CHECKING
@@ -46,7 +47,13 @@ def test_quote_then_unquote_round_trips(strings: list[str]) -> None:
     assert unquote_txt(quote_strings(strings)) == "".join(strings)
 
 
-_POOL = [rsa.generate_private_key(public_exponent=65537, key_size=size) for size in (1024, 2048, 2048)]
+_POOL_SIZES = (1024, 2048, 2048)
+
+
+@functools.cache
+def _pool(index: int) -> rsa.RSAPrivateKey:
+    """The keys the conversions are tried on, made when first used (not at import: every xdist worker collects this file)."""
+    return rsa.generate_private_key(public_exponent=65537, key_size=_POOL_SIZES[index])
 
 
 def _encodings(key: rsa.RSAPrivateKey) -> dict[str, bytes]:
@@ -70,7 +77,7 @@ def _encodings(key: rsa.RSAPrivateKey) -> dict[str, bytes]:
 
 @settings(deadline=None)  # correctness, not speed: loading RSA keys on a busy CI host can take >200 ms
 @given(
-    index=st.integers(0, len(_POOL) - 1),
+    index=st.integers(0, len(_POOL_SIZES) - 1),
     form=st.sampled_from(["pkcs1", "pkcs8", "der8", "body8", "body8-wrapped"]),
     crlf=st.booleans(),
     bom=st.sampled_from(["none", "utf-8", "utf-16", "utf-16-le"]),
@@ -79,7 +86,7 @@ def _encodings(key: rsa.RSAPrivateKey) -> dict[str, bytes]:
 def test_key_conversions_always_reach_the_same_pkcs1(
     index: int, form: str, crlf: bool, bom: str, trailing: str
 ) -> None:
-    private = _POOL[index]
+    private = _pool(index)
     expected = base64.b64encode(
         private.private_bytes(
             serialization.Encoding.DER, serialization.PrivateFormat.TraditionalOpenSSL, serialization.NoEncryption()
