@@ -269,3 +269,25 @@ def test_keygen_speaks_japanese_and_takes_the_options_bundle(cli: Cli, tmp_path:
     bare = cli("keygen", "--domain", "undeclared.example", "--key-dir", tmp_path / "k2", "--lang", "ja")
     assert bare.code == 2
     assert bare.err.splitlines()[-1].startswith("エラー: ")
+
+
+def test_a_key_that_fails_the_rsa_check_is_refused_every_time_even_beside_one_that_passed(
+    tmp_path: Path, openssl_keys: OpenSSLKeys
+) -> None:
+    """The RSA check is remembered for bytes that passed it only; a key one number off still fails it."""
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    good = serialization.load_pem_private_key(openssl_keys["pkcs1.pem"].read_bytes(), password=None)
+    assert isinstance(good, rsa.RSAPrivateKey)
+    numbers = good.private_numbers()
+    off = rsa.RSAPrivateNumbers(
+        numbers.p, numbers.q, numbers.d + 2, numbers.dmp1, numbers.dmq1, numbers.iqmp, numbers.public_numbers
+    )  # d one step off: parses, signs wrongly
+    broken = off.private_key(unsafe_skip_rsa_key_validation=True).private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.TraditionalOpenSSL, serialization.NoEncryption()
+    )
+    (tmp_path / "broken.pem").write_bytes(broken)
+    for _ in range(2):
+        assert keyload.load_private_key(openssl_keys["pkcs1.pem"]).ses_private_key() == openssl_keys.pkcs1_der_b64
+        with pytest.raises(KeyFileError, match=r"broken\.pem"):
+            keyload.load_private_key(tmp_path / "broken.pem")

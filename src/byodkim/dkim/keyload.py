@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import binascii
 import codecs
+import hashlib
 import os
 import re
 from typing import TYPE_CHECKING
@@ -222,12 +223,15 @@ def _load_private(data: bytes, shown: str, passphrase: bytes | None, form: str, 
     from cryptography.hazmat.primitives import serialization
 
     loader = serialization.load_pem_private_key if pem else serialization.load_der_private_key
+    digest = hashlib.sha256(data).digest()
+    checked = digest in _CHECKED  # OpenSSL's RSA check passed on these very bytes in this process
     try:
-        loaded = loader(data, password=passphrase)
+        loaded = loader(data, password=passphrase, unsafe_skip_rsa_key_validation=checked)
     except TypeError:
         if passphrase is None:
             raise KeyFileError(_subject(shown, "key.encrypted"), _PASSPHRASE_HINT) from None
-        loaded = loader(data, password=None)  # not encrypted after all: the passphrase is not needed
+        # not encrypted after all: the passphrase is not needed
+        loaded = loader(data, password=None, unsafe_skip_rsa_key_validation=checked)
     except ValueError:
         if passphrase is not None:
             raise KeyFileError(say("key.wrong_passphrase", shown=shown), say("key.check_passphrase")) from None
@@ -236,7 +240,16 @@ def _load_private(data: bytes, shown: str, passphrase: bytes | None, form: str, 
         raise KeyFileError(_subject(shown, "key.unreadable_private"), _GENERATE_HINT) from None
     except UnsupportedAlgorithm:
         raise KeyFileError(_subject(shown, "key.algorithm"), _GENERATE_HINT) from None
-    return SigningKey(_checked_rsa(loaded, shown), form)
+    key = SigningKey(_checked_rsa(loaded, shown), form)
+    _CHECKED.add(digest)
+    return key
+
+
+# SHA-256 digests of key files whose load, OpenSSL's RSA consistency check included, passed in this
+# process. The check costs 20-70 ms a key (17 s of the in-process test suite's CPU, the same few key
+# files loaded by command after command); these bytes cannot fail it a second time. Only digests, in
+# memory: nothing of the key is kept or written.
+_CHECKED: set[bytes] = set()
 
 
 def _is_public_der(der: bytes) -> bool:
