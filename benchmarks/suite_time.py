@@ -3,7 +3,7 @@
 Run: uv run python benchmarks/suite_time.py [--top 20] [--workers N] [-- PYTEST ARGS]
 Target: at most 180 s of wall time on the 2-core machine (issue 25), setup and linters aside.
 
-It runs `pytest -n CORES+1 --dist loadfile` as scripts/test.sh does, adding only `--durations=0
+It runs `pytest -n CORES+2 --dist loadfile` as scripts/test.sh does, adding only `--durations=0
 --durations-min=0` (to read every test's seconds) and `-p no:cacheprovider` (so a run leaves nothing that orders
 the next). Printed: the wall time, the cores the run kept busy (its processes' CPU seconds over
 the wall time: under the worker count means the workers waited), then the files by their
@@ -45,7 +45,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--top", type=int, default=20, help="how many of the slowest files to print")
     parser.add_argument(
-        "--workers", default=str((os.cpu_count() or 1) + 1), help="pytest-xdist's -n (the README's command: cores + 1)"
+        "--workers", default=str((os.cpu_count() or 1) + 2), help="pytest-xdist's -n (the README's command: cores + 2)"
     )
     parser.add_argument("pytest_args", nargs="*", help="more pytest arguments, after --")
     args = parser.parse_args()

@@ -11,10 +11,10 @@ uv run --locked cfn-lint sceptre/templates/*.yaml
 # --skip-download: no network to the vendor; every skip carries its reason in the template.
 uv tool run --from checkov==3.3.30 checkov -d sceptre/templates --framework cloudformation --compact --quiet --skip-download
 # pytest exits 5 when it collects nothing; with -e that fails the run, as it should.
-# One worker more than the cores (xdist); each worker starts its own emulator and BIND. Many tests
+# Two workers more than the cores (xdist); each worker starts its own emulator and BIND. Many tests
 # wait (on the emulator's clock, DNS timeouts, the fault campaign's simulated people) rather than
-# compute: on this 2-core machine 2 workers took 327.7 s, 3 took 275.9 s with 1.7 cores busy, 4 took
-# 268.4 s (docs/performance.md). loadfile: a file's tests share a worker, so module fixtures (a
-# sandbox the runbook test launched) are shared.
+# compute. On this 2-core machine, the same checkout on 2026-12-05: 3 workers 246.7-262.8 s, 4 workers
+# 234.3 s (1.78 cores busy), 5 workers 237.6 s (docs/performance.md). loadfile: a file's tests share a
+# worker, so module fixtures (a sandbox the runbook test launched) are shared.
 cores=$(getconf _NPROCESSORS_ONLN 2>/dev/null || nproc 2>/dev/null || echo 1)
-uv run --locked pytest -n "$((cores + 1))" --dist loadfile "$@"
+uv run --locked pytest -n "$((cores + 2))" --dist loadfile "$@"
