@@ -333,6 +333,27 @@ def test_a_verified_domain_stays_usable_while_a_new_key_is_pending(
     ses.send_email(**_message("info@goo.ne.jp"))  # sent, unsigned by the domain, as SES's guide says
 
 
+def test_another_key_under_the_same_selector_is_pending_until_its_record_is_served(
+    ses: Any, emulator: Emulator, goo_dns: LocalNameServer, openssl_keys: OpenSSLKeys
+) -> None:
+    """One step off the new selector above: s1 again, another key; s1's record still holds the old one."""
+    from byodkim.dkim import keys
+
+    _verified_domain(ses, emulator, goo_dns, openssl_keys)
+    assert _dkim(ses, "goo.ne.jp")["DkimAttributes"]["Status"] == "SUCCESS"
+    other = keys.generate(2048)
+    ses.put_email_identity_dkim_signing_attributes(
+        EmailIdentity="goo.ne.jp",
+        SigningAttributesOrigin="EXTERNAL",
+        SigningAttributes={"DomainSigningSelector": "s1", "DomainSigningPrivateKey": other.ses_private_key()},
+    )
+    assert _dkim(ses, "goo.ne.jp")["DkimAttributes"]["Status"] == "PENDING"
+    from conftest import publish_record
+
+    publish_record(goo_dns, "s1._domainkey.goo.ne.jp", f"v=DKIM1; k=rsa; p={other.public.b64}")
+    assert _dkim(ses, "goo.ne.jp")["DkimAttributes"]["Status"] == "SUCCESS"
+
+
 def test_get_and_list_agree_in_temporary_failure(
     ses: Any, emulator: Emulator, goo_dns: LocalNameServer, openssl_keys: OpenSSLKeys
 ) -> None:

@@ -69,6 +69,9 @@ class Identity:
     last_success: float | None = None
     error_type: str | None = None
     soa: dict[str, Any] | None = None  # VerificationInfo.SOARecord: the zone's SOA as SES last read it
+    # ((key, selector), the test message signed with them): each read verifies it against the record
+    # served then; signing it again per read cost 6.5 ms of CPU (dkimpy) for the same bytes.
+    signed_check: tuple[tuple[str | None, str | None], bytes] | None = field(default=None, repr=False)
 
     @property
     def is_domain(self) -> bool:
@@ -99,15 +102,9 @@ class SesIdentities:
 
     def changed(self, region: str, identity: Identity | None, name: str) -> None:
         """Record what SES signs ``name`` with in ``region`` from now (``None``: the identity is gone)."""
-        self.timeline.append(
-            {
-                "time": time.time(),
-                "region": region,
-                "name": name,
-                "origin": identity.origin if identity is not None else None,
-                "selector": identity.selector if identity is not None else None,
-            }
-        )
+        origin, selector = (identity.origin, identity.selector) if identity is not None else (None, None)
+        when = time.time()
+        self.timeline.append({"time": when, "region": region, "name": name, "origin": origin, "selector": selector})
 
     def describe(self) -> list[dict[str, Any]]:
         """Return what SES received, for tests: never the key itself, only its hash and form."""
@@ -284,10 +281,12 @@ class SesIdentities:
         from byodkim.emulator.lookup import server_of
 
         servers = [server_of(spec) for spec in self.settings.dns_servers]
-        message = receiver.sign(
-            receiver.test_message(identity.name), identity.signing_key, identity.name, identity.selector
-        )
-        return any(receiver.verify(message, [server], timeout=1.0)[0] for server in servers)
+        signed_for = (identity.key_sha256, identity.selector)
+        if identity.signed_check is None or identity.signed_check[0] != signed_for:
+            message = receiver.test_message(identity.name)
+            signed = receiver.sign(message, identity.signing_key, identity.name, identity.selector)
+            identity.signed_check = (signed_for, signed)
+        return any(receiver.verify(identity.signed_check[1], [server], timeout=1.0)[0] for server in servers)
 
 
 def _external(identity: Identity, attributes: dict[str, Any]) -> None:
