@@ -93,10 +93,11 @@ class Evaluator:
                 self.objects[alarm.alarm_arn] = alarm
                 if now <= first:
                     continue  # created at this instant: INSUFFICIENT_DATA until the clock moves on
-                found = self.evaluate(alarm, backend, now)
-                if found is not None and found[0] != alarm.state_value:
+                judged = self._judged(alarm, backend, now)
+                if judged is not None and judged[0] != alarm.state_value:
                     old = alarm.state_value
-                    alarm.update_state(found[1], json.dumps(found[2]), found[0])
+                    state, reason, data = self._explained(alarm, *judged, now)  # only for a change: 3 dates each
+                    alarm.update_state(reason, json.dumps(data), state)
                     _act(account, region, alarm, old, self.clock.iso(now))
 
     def evaluate(
@@ -106,6 +107,11 @@ class Evaluator:
         now: float,
     ) -> tuple[str, str, dict[str, Any]] | None:
         """Return (state, reason, reason data) for ``alarm`` now, or None to keep its state."""
+        judged = self._judged(alarm, backend, now)
+        return None if judged is None else self._explained(alarm, *judged, now)
+
+    def _judged(self, alarm: Any, backend: Any, now: float) -> tuple[str, list[Window]] | None:  # noqa: ANN401
+        """Return the state ``alarm`` is in now and the windows judged, or None to keep its state."""
         windows = self._windows(alarm, backend, now)
         state = judge(
             [w.value for w in windows],
@@ -114,8 +120,16 @@ class Evaluator:
             breaches=lambda value: bool(_COMPARE[alarm.comparison_operator](value, float(alarm.threshold))),
             treat=alarm.treat_missing_data or "missing",
         )
-        if state is None:
-            return None
+        return None if state is None else (state, windows)
+
+    def _explained(
+        self,
+        alarm: Any,  # noqa: ANN401 - moto's Alarm
+        state: str,
+        windows: list[Window],
+        now: float,
+    ) -> tuple[str, str, dict[str, Any]]:
+        """Return (state, reason, reason data) as CloudWatch writes them for a state the windows gave."""
         real = [w for w in windows if w.value is not None]
         evaluated = real[: int(alarm.evaluation_periods)]
         data = {
