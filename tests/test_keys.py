@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import stat
 from typing import TYPE_CHECKING
 
@@ -287,7 +288,13 @@ def test_a_key_that_fails_the_rsa_check_is_refused_every_time_even_beside_one_th
         serialization.Encoding.PEM, serialization.PrivateFormat.TraditionalOpenSSL, serialization.NoEncryption()
     )
     (tmp_path / "broken.pem").write_bytes(broken)
-    for _ in range(2):
-        assert keyload.load_private_key(openssl_keys["pkcs1.pem"]).ses_private_key() == openssl_keys.pkcs1_der_b64
-        with pytest.raises(KeyFileError, match=r"broken\.pem"):
-            keyload.load_private_key(tmp_path / "broken.pem")
+    (tmp_path / "broken.der").write_bytes(
+        serialization.load_pem_private_key(broken, None, unsafe_skip_rsa_key_validation=True).private_bytes(
+            serialization.Encoding.DER, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+        )
+    )  # the same numbers in another form: the check is remembered by key, for keys that passed only
+    for form in ("pkcs1.pem", "pkcs8.pem", "pkcs1.der", "body.b64"):
+        assert keyload.load_private_key(openssl_keys[form]).ses_private_key() == openssl_keys.pkcs1_der_b64
+        for name in ("broken.pem", "broken.der"):
+            with pytest.raises(KeyFileError, match=re.escape(name)):
+                keyload.load_private_key(tmp_path / name)

@@ -223,15 +223,13 @@ def _load_private(data: bytes, shown: str, passphrase: bytes | None, form: str, 
     from cryptography.hazmat.primitives import serialization
 
     loader = serialization.load_pem_private_key if pem else serialization.load_der_private_key
-    digest = hashlib.sha256(data).digest()
-    checked = digest in _CHECKED  # OpenSSL's RSA check passed on these very bytes in this process
-    try:
-        loaded = loader(data, password=passphrase, unsafe_skip_rsa_key_validation=checked)
+    try:  # parsed here, checked by _consistent once it is known to be an RSA key
+        loaded = loader(data, password=passphrase, unsafe_skip_rsa_key_validation=True)
     except TypeError:
         if passphrase is None:
             raise KeyFileError(_subject(shown, "key.encrypted"), _PASSPHRASE_HINT) from None
         # not encrypted after all: the passphrase is not needed
-        loaded = loader(data, password=None, unsafe_skip_rsa_key_validation=checked)
+        loaded = loader(data, password=None, unsafe_skip_rsa_key_validation=True)
     except ValueError:
         if passphrase is not None:
             raise KeyFileError(say("key.wrong_passphrase", shown=shown), say("key.check_passphrase")) from None
@@ -240,16 +238,32 @@ def _load_private(data: bytes, shown: str, passphrase: bytes | None, form: str, 
         raise KeyFileError(_subject(shown, "key.unreadable_private"), _GENERATE_HINT) from None
     except UnsupportedAlgorithm:
         raise KeyFileError(_subject(shown, "key.algorithm"), _GENERATE_HINT) from None
-    key = SigningKey(_checked_rsa(loaded, shown), form)
-    _CHECKED.add(digest)
+    return SigningKey(_consistent(_checked_rsa(loaded, shown), shown), form)
+
+
+def _consistent(key: RSAPrivateKey, shown: str) -> RSAPrivateKey:
+    """Return ``key`` once OpenSSL's RSA consistency check passed on it (a key one number off signs wrongly).
+
+    The check costs 20-70 ms a key, and one key arrives as PEM, DER, base64, with a BOM or CRLF:
+    it is made once per key in a process, by the SHA-256 of its PKCS#1 form (17 s of the in-process
+    test suite's CPU went to checking the same few keys again). Only digests, in memory.
+    """
+    from cryptography.hazmat.primitives import serialization
+
+    der = key.private_bytes(
+        serialization.Encoding.DER, serialization.PrivateFormat.TraditionalOpenSSL, serialization.NoEncryption()
+    )
+    digest = hashlib.sha256(der).digest()
+    if digest not in _CHECKED:
+        try:
+            serialization.load_der_private_key(der, password=None)
+        except ValueError:
+            raise KeyFileError(_subject(shown, "key.unreadable_private"), _GENERATE_HINT) from None
+        _CHECKED.add(digest)
     return key
 
 
-# SHA-256 digests of key files whose load, OpenSSL's RSA consistency check included, passed in this
-# process. The check costs 20-70 ms a key (17 s of the in-process test suite's CPU, the same few key
-# files loaded by command after command); these bytes cannot fail it a second time. Only digests, in
-# memory: nothing of the key is kept or written.
-_CHECKED: set[bytes] = set()
+_CHECKED: set[bytes] = set()  # SHA-256 of the PKCS#1 DER of each key that passed _consistent
 
 
 def _is_public_der(der: bytes) -> bool:
