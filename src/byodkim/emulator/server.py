@@ -54,6 +54,7 @@ def main(argv: list[str] | None = None) -> None:
     receiving.install(state)
     route53dns.install(state)
     app = wrap(DomainDispatcherApplication(create_backend_app), state)
+
     class Handler(MotoRequestHandler):
         def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
             """Write no line per request; errors are still logged.
