@@ -309,49 +309,54 @@ def goo_dns(name_server: NameServerFactory) -> LocalNameServer:
 
 # The slowest files first. With `--dist loadfile` xdist hands files to idle workers in
 # collection order, so the longest go out first and the short ones fill in at the end (the
-# longest-first rule); a long file handed out last sets the wall time alone. Ranked by the
-# seconds each file took alone on this machine (December 5, not idle; `--durations`): rotation
-# calendar 85, faults 81, preflight 75, production path 58, runbook 57, sandbox 57, sandbox env 50,
-# runbook_ja 48, schedule 46, adopt 44, register 35, sceptre 33; then, from a full run on two
-# workers, lambda 33, fleet health 32, sandbox reports 31, fleet 29, receiving 28, verify 25, secrets
-# 24 and less. `uv run python benchmarks/suite_time.py` prints the order a full run measures.
-# The rotation calendar, sandbox env, schedule and receiving were missing here and went out late;
-# the runbook file (166 s alone: English 70, then Japanese 94) is two files now.
+# longest-first rule); a long file handed out last sets the wall time alone. Ranked by the seconds
+# each file took in a full run of the README's command on this machine (December 5, four workers,
+# idle; `--junitxml`): faults 62, production path 44, sandbox env 44, preflight 40, rotation
+# calendar 40, sandbox 38, runbook 35, layer 29, runbook ja 29, fleet health 28, schedule 27, fleet 24;
+# then every file of 3 s or more. `uv run python benchmarks/suite_time.py` prints the order a full
+# run measures. Files missing here go out last (the fleet health ESM, 19 s, was missing).
 _SLOWEST_FIRST = (
-    "test_rotation_calendar.py",
     "test_faults.py",
-    "test_preflight.py",
     "test_production_path.py",
-    "test_runbook.py",
-    "test_sandbox.py",
     "test_sandbox_env.py",
-    "test_runbook_ja.py",  # the Japanese runbook, split out of test_runbook.py to run beside it
-    "test_schedule.py",
-    "test_adopt.py",
-    "test_register.py",
-    "test_sceptre.py",
-    "test_lambda.py",
-    "test_fleet_health.py",
-    "test_sandbox_reports.py",
-    "test_fleet.py",
-    "test_receiving.py",
-    "test_verify.py",
-    "test_secrets.py",
-    "test_sandbox_route53.py",
-    "test_report.py",
-    "test_schedule_cli.py",
-    "test_rotate.py",
-    "test_function_role.py",
-    "test_japanese_commands.py",
-    "test_japanese_sweep.py",
+    "test_preflight.py",
+    "test_rotation_calendar.py",
+    "test_sandbox.py",
+    "test_runbook.py",
     "test_layer.py",
-    "test_fidelity.py",
-    "test_check_domain.py",
-    "test_bad_input.py",
-    "test_emulator_cfn.py",
+    "test_runbook_ja.py",
+    "test_fleet_health.py",
+    "test_schedule.py",
+    "test_fleet.py",
+    "test_adopt.py",
+    "test_sceptre.py",
+    "test_verify.py",
+    "test_fleet_health_esm.py",
     "test_lambda_runtime.py",
+    "test_lambda.py",
+    "test_register.py",
+    "test_receiving.py",
+    "test_sandbox_reports.py",
+    "test_schedule_cli.py",
+    "test_japanese_sweep.py",
+    "test_secrets.py",
+    "test_function_role.py",
+    "test_report.py",
+    "test_sandbox_route53.py",
+    "test_japanese.py",
+    "test_bad_input.py",
+    "test_japanese_commands.py",
+    "test_emulator_cfn.py",
+    "test_rotate.py",
+    "test_fidelity.py",
+    "test_hostile_input.py",
+    "test_keys.py",
     "test_mail.py",
+    "test_dmarc_parsedmarc.py",
+    "test_iam_policy.py",
+    "test_receivers.py",
     "test_mail_judges.py",
+    "test_detection.py",
 )
 
 
