@@ -7,6 +7,7 @@ import signal
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from typing import TYPE_CHECKING
 
@@ -182,3 +183,20 @@ def _alive(pid: int) -> bool:
             return stat.read().split()[2] != "Z"
     except OSError:
         return False
+
+
+def test_the_log_names_a_refused_request_and_not_an_answered_one(emulator: Emulator) -> None:
+    """No line per request (they named no operation), but a 4xx or 5xx keeps its method, path and status."""
+    assert emulator.log_path is not None
+    before = emulator.log_path.read_text(encoding="utf-8")
+    boto3.client("sts").get_caller_identity()
+    assert emulator.log_path.read_text(encoding="utf-8") == before
+    url = f"{emulator.endpoint}/v2/email/identities"
+    request = urllib.request.Request(url, data=b"{not json", method="POST")  # noqa: S310 - the emulator on loopback
+    with pytest.raises(urllib.error.HTTPError):
+        urllib.request.urlopen(request, timeout=10)  # noqa: S310 - the emulator on loopback
+    deadline = time.monotonic() + 5
+    while "/v2/email/identities" not in emulator.log_path.read_text(encoding="utf-8") and time.monotonic() < deadline:
+        time.sleep(0.05)
+    added = emulator.log_path.read_text(encoding="utf-8")[len(before) :]
+    assert '"POST /v2/email/identities HTTP/1.1" 500' in added
