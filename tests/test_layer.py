@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import subprocess
+import warnings
 import zipfile
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -402,6 +403,50 @@ def test_a_cached_zip_whose_binary_was_swapped_is_dropped_and_rebuilt(tmp_path: 
     assert not again.cached  # checked in the zip itself, as an unpacked tree was
     with zipfile.ZipFile(again.path) as rebuilt:
         assert rebuilt.read(backend)[:4] == b"\x7fELF"
+
+
+def _entry(name: str, data: bytes, *, mode: int = 0o100644, stored: bool = False) -> tuple[zipfile.ZipInfo, bytes]:
+    info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
+    info.create_system = 3
+    info.external_attr = mode << 16
+    info.compress_type = zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED
+    return info, data
+
+
+@pytest.mark.parametrize(
+    "tamper",
+    ["outside-python", "dot-dot", "absolute", "directory", "symlink", "duplicate", "stored", "other-time"],
+)
+def test_a_cached_zip_not_in_the_shape_byodkim_writes_is_dropped_and_rebuilt(tmp_path: Path, tamper: str) -> None:
+    """An independent tester's cases: each of these was reused as it was, before the shape was checked."""
+    cache = tmp_path / "cache"
+    first = _build(tmp_path, "python3.12")
+    (cached,) = cache.glob("*.zip")
+    with zipfile.ZipFile(cached) as archive:
+        entries = [(i, archive.read(i)) for i in archive.infolist()]
+    extra = {
+        "outside-python": [_entry("evil.txt", b"x")],
+        "dot-dot": [_entry("python/../../escape.txt", b"x")],
+        "absolute": [_entry("/python/absolute.txt", b"x")],
+        "directory": [_entry("python/emptydir/", b"", mode=0o040755)],
+        "symlink": [_entry("python/passwd", b"/etc/passwd", mode=0o120777)],
+        "duplicate": [entries[0]],
+        "stored": [],
+        "other-time": [],
+    }[tamper]
+    if tamper == "stored":
+        entries = [_entry(i.filename, d, mode=i.external_attr >> 16, stored=True) for i, d in entries]
+    if tamper == "other-time":
+        info, data = entries[0]
+        info.date_time = (2026, 12, 5, 0, 0, 0)
+        entries[0] = (info, data)
+    with warnings.catch_warnings(), zipfile.ZipFile(cached, "w") as archive:
+        warnings.simplefilter("ignore")  # zipfile warns of the duplicate it is asked to write
+        for info, data in [*entries, *extra]:
+            archive.writestr(info, data)
+    again = _build(tmp_path, "python3.12")
+    assert not again.cached
+    assert again.path.read_bytes() == first.path.read_bytes()
 
 
 def test_a_cache_folder_that_cannot_be_written_builds_the_layer_all_the_same(tmp_path: Path) -> None:

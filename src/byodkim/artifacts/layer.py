@@ -21,7 +21,7 @@ from pathlib import Path
 
 from byodkim import __version__
 from byodkim.artifacts.layercheck import verify_tree, verify_zip
-from byodkim.artifacts.reprozip import Progress, copy_atomic, write_reproducible_zip
+from byodkim.artifacts.reprozip import Progress, copy_atomic, write_reproducible_zip, written_here
 
 # Re-exported: the Sceptre resolver, the CLI's option checker and the tests name a runtime through
 # the layer, the public path; the runtimes themselves are runtimes.py's (layercheck reads them too).
@@ -190,18 +190,21 @@ def _cached_zip_matches(cached: Path, lock: str, target: Runtime, machine: str) 
     """Return whether a cached zip still holds exactly the locked packages, each binary fit for the target.
 
     The cache is a folder anyone with the user's rights can write: a zip found there is checked
-    like a fresh build before it is published; one that fails is dropped and rebuilt.
+    like a fresh build before it is published (the shape byodkim writes, every binary, exactly the
+    locked packages); one that fails is dropped and rebuilt. What its Python files say is not
+    compared with anything (the layer keeps no RECORD): that is as writable as the venv itself.
     """
     try:
         checked = (hashlib.sha256(cached.read_bytes()).hexdigest(), lock, target.name, machine)
         if checked in _CHECKED:  # these very bytes, for this lock and target, passed in this process
             return True
-        with zipfile.ZipFile(cached) as archive:
-            packages = verify_zip(archive, "python/", target, machine)
+        with zipfile.ZipFile(cached) as archive:  # a zip not in the shape byodkim writes is not checked further
+            shaped = written_here(archive, "python/")
+            packages = verify_zip(archive, "python/", target, machine) if shaped else ()
     except (zipfile.BadZipFile, OSError, ByodkimError):
         cached.unlink(missing_ok=True)
         return False
-    if _pins("\n".join(packages)) != _pins(lock):
+    if not shaped or _pins("\n".join(packages)) != _pins(lock):
         cached.unlink(missing_ok=True)
         return False
     _CHECKED.add(checked)

@@ -41,6 +41,32 @@ def write_reproducible_zip(source: Path, out: Path, prefix: str, progress: Progr
                 progress(say("layer.step.zipping"), done, len(files))
 
 
+def written_here(archive: zipfile.ZipFile, prefix: str) -> bool:
+    """Return whether every member has the shape ``write_reproducible_zip`` gives: a file under ``prefix``.
+
+    Its own relative path (no ``..``, no leading slash, no backslash), once, deflated, 1980's time,
+    a regular file's mode (0755 for ``.so``, else 0644), no directory or link entries. A cached zip
+    that is not ours in shape is not reused; its contents are another check's (the layer's binaries).
+    """
+    names: set[str] = set()
+    for info in archive.infolist():
+        name = info.filename
+        parts = name.removeprefix(prefix).split("/")
+        mode = 0o100000 | (0o755 if name.endswith(".so") else 0o644)
+        if (
+            not name.startswith(prefix)
+            or name in names
+            or "\\" in name
+            or any(part in ("", ".", "..") for part in parts)
+            or info.compress_type != zipfile.ZIP_DEFLATED
+            or info.date_time != _ZIP_TIME
+            or info.external_attr >> 16 != mode
+        ):
+            return False
+        names.add(name)
+    return True
+
+
 def copy_atomic(source: Path, dest: Path) -> None:
     """Copy through a partial file and a rename, so ``dest`` is never half written."""
     dest.parent.mkdir(parents=True, exist_ok=True)
