@@ -258,7 +258,7 @@ def _consistent(key: RSAPrivateKey, shown: str) -> RSAPrivateKey:
         try:
             serialization.load_der_private_key(der, password=None)
         except ValueError:
-            raise KeyFileError(_subject(shown, "key.unreadable_private"), _GENERATE_HINT) from None
+            raise KeyFileError(_subject(shown, "key.inconsistent"), _GENERATE_HINT) from None
         _CHECKED.add(digest)
     return key
 

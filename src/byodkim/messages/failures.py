@@ -172,6 +172,10 @@ TEXTS: dict[str, tuple[str, str]] = {
         "is not a private key (unreadable as PEM, DER or base64)",
         "秘密鍵ではありません (PEM、DER、base64 のどれとしても読めません)",
     ),
+    "key.inconsistent": (
+        "is an RSA key whose numbers do not agree (corrupted or edited: it would sign wrongly)",
+        "数値が整合しない RSA 鍵です (壊れているか編集されています。このままでは正しく署名できません)",
+    ),
     "key.algorithm": ("uses an algorithm this tool cannot read", "このツールが読めないアルゴリズムを使っています"),
     "key.ed25519": (
         "is an Ed25519 key; SES BYODKIM takes RSA keys only",
