@@ -200,3 +200,18 @@ def test_the_log_names_a_refused_request_and_not_an_answered_one(emulator: Emula
         time.sleep(0.05)
     added = emulator.log_path.read_text(encoding="utf-8")[len(before) :]
     assert '"POST /v2/email/identities HTTP/1.1" 500' in added
+
+
+def test_an_emulator_leaves_no_empty_log_of_its_own_and_keeps_one_it_was_given(tmp_path: Path) -> None:
+    """Each emulator's temporary log stayed in /tmp (hundreds of empty files); one named by its caller is the caller's."""
+    from byodkim.emulator import Emulator
+
+    with Emulator() as own:
+        made = own.log_path
+        assert made is not None
+        assert made.exists()
+    assert not made.exists()
+    given = tmp_path / "emulator.log"
+    with Emulator(log_path=given):
+        pass
+    assert given.exists()

@@ -52,6 +52,7 @@ class Emulator:
     lambda_network: str = "auto"  # where functions run: isolated (own namespace), host, or auto
     ses_rate: float = 0.0  # SES calls/s per region and API family before it throttles (0: never)
     _process: subprocess.Popen[str] | None = field(default=None, init=False, repr=False)
+    _own_log: bool = field(default=False, init=False, repr=False)  # a temporary log made here, not one given
 
     @property
     def endpoint(self) -> str:
@@ -77,7 +78,7 @@ class Emulator:
         if self.log_path is None:
             handle, name = tempfile.mkstemp(prefix="byodkim-emulator-", suffix=".log")
             os.close(handle)
-            self.log_path = Path(name)
+            self.log_path, self._own_log = Path(name), True
         # A file, not a pipe: nobody reads the server's stderr, and a full pipe would stall it.
         with self.log_path.open("w") as log:
             self._process = subprocess.Popen(  # noqa: S603 - our own module with fixed arguments
@@ -86,6 +87,7 @@ class Emulator:
         assert self._process.stdout is not None  # noqa: S101 - PIPE was requested
         line = _read_line(self._process.stdout, timeout)
         if not line.startswith("ready "):
+            self._own_log = False  # named in the error below: kept, even empty
             self.stop()
             raise ByodkimError(f"the emulator did not start: {line or 'no output'}", f"see {self.log_path}")
         self.port = int(line.split()[1])
@@ -126,6 +128,8 @@ class Emulator:
         if self._process.stdout is not None:
             self._process.stdout.close()
         self._process = None
+        if self._own_log and self.log_path is not None and self.log_path.exists() and not self.log_path.stat().st_size:
+            self.log_path.unlink()  # nothing went wrong: an empty temporary log would only pile up in /tmp
 
     def __enter__(self) -> Self:
         return self.start() if self._process is None else self
