@@ -215,3 +215,14 @@ def test_an_emulator_leaves_no_empty_log_of_its_own_and_keeps_one_it_was_given(t
     with Emulator(log_path=given):
         pass
     assert given.exists()
+
+
+def test_a_fault_of_an_unknown_kind_is_refused_and_nothing_is_set(emulator: Emulator) -> None:
+    """An unknown kind was accepted and then failed every matching call as a 400 the docs do not list."""
+    emulator.control("/_byodkim/faults", {"faults": [{"service": "ses", "kind": "error", "code": "Boom", "count": -1}]})
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        emulator.control("/_byodkim/faults", {"faults": [{"kind": "throttle"}, {"kind": "nonsense"}]})
+    assert refused.value.code == 400
+    assert "unknown fault kind nonsense: one of 5xx, delay, error, reset, throttle" in refused.value.read().decode()
+    with pytest.raises(ClientError, match="Boom"):  # the faults set before are as they were
+        boto3.client("sesv2").list_email_identities()

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from byodkim.emulator import route53dns, stack_state, trail
 from byodkim.emulator.ses_api import SesApi
-from byodkim.emulator.settings import ACCOUNT, Fault, SesRateLimit
+from byodkim.emulator.settings import ACCOUNT, FAULT_KINDS, Fault, SesRateLimit, Settings
 from byodkim.emulator.wire import Response, describe, error_response, respond
 
 if TYPE_CHECKING:
@@ -264,8 +264,7 @@ def _control(path: str, environ: dict[str, Any], state: State) -> Response:
             stack_state.set_faults([])
             answer = {"reset": True}
         elif path == "/_byodkim/faults":
-            settings.faults[:] = [Fault(**item) for item in payload.get("faults", [])]
-            answer = {"faults": len(settings.faults)}
+            return _set_faults(payload, settings)
         elif path == "/_byodkim/cfn-faults":
             answer = {"faults": stack_state.set_faults(payload.get("faults", []))}
         elif path == "/_byodkim/config":
@@ -282,6 +281,17 @@ def _control(path: str, environ: dict[str, Any], state: State) -> Response:
         else:
             return 404, {"Content-Type": "application/json"}, b'{"message": "unknown control endpoint"}'
     return _json(answer)
+
+
+def _set_faults(payload: dict[str, Any], settings: Settings) -> Response:
+    """Replace the faults, or refuse them whole, nothing set, when one's kind is unknown (it failed every call)."""
+    faults = [Fault(**item) for item in payload.get("faults", [])]
+    unknown = sorted({f.kind for f in faults} - FAULT_KINDS)
+    if unknown:
+        message = f"unknown fault kind {', '.join(unknown)}: one of {', '.join(sorted(FAULT_KINDS))}"
+        return 400, {"Content-Type": "application/json"}, json.dumps({"message": message}).encode()
+    settings.faults[:] = faults
+    return _json({"faults": len(settings.faults)})
 
 
 def _json(answer: dict[str, Any]) -> Response:

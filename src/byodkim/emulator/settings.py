@@ -20,6 +20,9 @@ if TYPE_CHECKING:
 ACCOUNT = "123456789012"  # moto's default account
 
 
+FAULT_KINDS = frozenset({"throttle", "5xx", "error", "reset", "delay"})
+
+
 @dataclass
 class Fault:
     """Answer matching calls with an error instead of passing them on."""
