@@ -387,22 +387,19 @@ def test_a_tampered_cached_zip_is_dropped_and_rebuilt(built: dict[str, layer.Lay
     assert not _build(tmp_path, "python3.12").cached
 
 
-def test_a_cached_zip_whose_binary_was_swapped_is_dropped_and_rebuilt(tmp_path: Path) -> None:
-    """One step off the swapped metadata: the names and the lock still match, a binary does not fit."""
-    cache = tmp_path / "cache"
-    _build(tmp_path, "python3.12")
-    (cached,) = cache.glob("*.zip")
-    with zipfile.ZipFile(cached) as archive:
-        entries = {i.filename: archive.read(i) for i in archive.infolist()}
-    backend = next(n for n in entries if n.rsplit("/", 1)[-1].startswith("_cffi_backend.") and n.endswith(".so"))
-    entries[backend] = b"\xcf\xfa\xed\xfe" + entries[backend][4:]  # a Mach-O header: built on a Mac
-    with zipfile.ZipFile(cached, "w") as archive:
-        for name, data in entries.items():
-            archive.writestr(name, data)
-    again = _build(tmp_path, "python3.12")
-    assert not again.cached  # checked in the zip itself, as an unpacked tree was
-    with zipfile.ZipFile(again.path) as rebuilt:
-        assert rebuilt.read(backend)[:4] == b"\x7fELF"
+def test_a_zip_whose_binary_was_swapped_fails_the_check_read_in_the_zip(
+    built: dict[str, layer.LayerBuild], tmp_path: Path
+) -> None:
+    """One step off the swapped metadata: the shape, the names and the lock still match, a binary does not fit."""
+    with zipfile.ZipFile(built["python3.12"].path) as archive:
+        entries = [(i, archive.read(i)) for i in archive.infolist()]
+    backend = next(i for i, _ in entries if i.filename.rsplit("/", 1)[-1].startswith("_cffi_backend."))
+    swapped = tmp_path / "swapped.zip"
+    with zipfile.ZipFile(swapped, "w") as archive:
+        for info, data in entries:
+            archive.writestr(info, b"\xcf\xfa\xed\xfe" + data[4:] if info is backend else data)  # Mach-O: a Mac's
+    with zipfile.ZipFile(swapped) as archive, pytest.raises(ByodkimError, match="Mach-O"):
+        layercheck.verify_zip(archive, "python/", layer.runtime("python3.12"), "x86_64")
 
 
 def _entry(name: str, data: bytes, *, mode: int = 0o100644, stored: bool = False) -> tuple[zipfile.ZipInfo, bytes]:
@@ -413,16 +410,9 @@ def _entry(name: str, data: bytes, *, mode: int = 0o100644, stored: bool = False
     return info, data
 
 
-@pytest.mark.parametrize(
-    "tamper",
-    ["outside-python", "dot-dot", "absolute", "directory", "symlink", "duplicate", "stored", "other-time"],
-)
-def test_a_cached_zip_not_in_the_shape_byodkim_writes_is_dropped_and_rebuilt(tmp_path: Path, tamper: str) -> None:
-    """An independent tester's cases: each of these was reused as it was, before the shape was checked."""
-    cache = tmp_path / "cache"
-    first = _build(tmp_path, "python3.12")
-    (cached,) = cache.glob("*.zip")
-    with zipfile.ZipFile(cached) as archive:
+def _tampered(original: Path, dest: Path, tamper: str) -> Path:
+    """Write ``original`` again with one departure from the shape byodkim writes."""
+    with zipfile.ZipFile(original) as archive:
         entries = [(i, archive.read(i)) for i in archive.infolist()]
     extra = {
         "outside-python": [_entry("evil.txt", b"x")],
@@ -437,13 +427,35 @@ def test_a_cached_zip_not_in_the_shape_byodkim_writes_is_dropped_and_rebuilt(tmp
     if tamper == "stored":
         entries = [_entry(i.filename, d, mode=i.external_attr >> 16, stored=True) for i, d in entries]
     if tamper == "other-time":
-        info, data = entries[0]
-        info.date_time = (2026, 12, 5, 0, 0, 0)
-        entries[0] = (info, data)
-    with warnings.catch_warnings(), zipfile.ZipFile(cached, "w") as archive:
+        entries[0][0].date_time = (2026, 12, 5, 0, 0, 0)
+    with warnings.catch_warnings(), zipfile.ZipFile(dest, "w") as archive:
         warnings.simplefilter("ignore")  # zipfile warns of the duplicate it is asked to write
         for info, data in [*entries, *extra]:
             archive.writestr(info, data)
+    return dest
+
+
+_TAMPERS = ["outside-python", "dot-dot", "absolute", "directory", "symlink", "duplicate", "stored", "other-time"]
+
+
+@pytest.mark.parametrize("tamper", _TAMPERS)
+def test_a_zip_not_in_the_shape_byodkim_writes_is_told_apart(
+    built: dict[str, layer.LayerBuild], tmp_path: Path, tamper: str
+) -> None:
+    """An independent tester's cases: each of these was reused as it was, before the shape was checked."""
+    from byodkim.artifacts.reprozip import written_here
+
+    with zipfile.ZipFile(built["python3.12"].path) as ours:
+        assert written_here(ours, "python/")
+    with zipfile.ZipFile(_tampered(built["python3.12"].path, tmp_path / "t.zip", tamper)) as theirs:
+        assert not written_here(theirs, "python/")
+
+
+def test_a_cached_zip_not_in_the_shape_byodkim_writes_is_dropped_and_rebuilt(tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    first = _build(tmp_path, "python3.12")
+    (cached,) = cache.glob("*.zip")
+    _tampered(first.path, cached, "dot-dot")
     again = _build(tmp_path, "python3.12")
     assert not again.cached
     assert again.path.read_bytes() == first.path.read_bytes()
