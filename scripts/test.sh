@@ -5,16 +5,38 @@ cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 uv run --locked ruff check .
 uv run --locked ruff format --check .
-uv run --locked mypy
-uv run --locked cfn-lint sceptre/templates/*.yaml
-# checkov in its own tool environment: its pins would fight the project's (jsonschema, boto3).
-# --skip-download: no network to the vendor; every skip carries its reason in the template.
-uv tool run --from checkov==3.3.30 checkov -d sceptre/templates --framework cloudformation --compact --quiet --skip-download
-# pytest exits 5 when it collects nothing; with -e that fails the run, as it should.
+# mypy (15 s on a fresh clone) and the template linters (10 s) are one process on one core each, and
+# the tests leave a fifth of the cores idle (their processes wait on clocks, DNS and simulated people):
+# they run beside pytest, their output kept and printed after it, and any failure fails the command.
+checks=$(mktemp -d)
+trap 'rm -rf "$checks"' EXIT
+uv run --locked mypy > "$checks/mypy" 2>&1 &
+mypy_pid=$!
+{
+  uv run --locked cfn-lint sceptre/templates/*.yaml
+  # checkov in its own tool environment: its pins would fight the project's (jsonschema, boto3).
+  # --skip-download: no network to the vendor; every skip carries its reason in the template.
+  uv tool run --from checkov==3.3.30 checkov -d sceptre/templates --framework cloudformation --compact --quiet --skip-download
+} > "$checks/templates" 2>&1 &
+templates_pid=$!
+# pytest exits 5 when it collects nothing; that fails the run, as it should.
 # Two workers more than the cores (xdist); each worker starts its own emulator and BIND. Many tests
 # wait (on the emulator's clock, DNS timeouts, the fault campaign's simulated people) rather than
 # compute. On this 2-core machine, the same checkout on 2026-12-05: 3 workers 246.7-262.8 s, 4 workers
 # 234.3 s (1.78 cores busy), 5 workers 237.6 s (docs/performance.md). loadfile: a file's tests share a
 # worker, so module fixtures (a sandbox the runbook test launched) are shared.
 cores=$(getconf _NPROCESSORS_ONLN 2>/dev/null || nproc 2>/dev/null || echo 1)
-uv run --locked pytest -n "$((cores + 2))" --dist loadfile "$@"
+tests=0
+uv run --locked pytest -n "$((cores + 2))" --dist loadfile "$@" || tests=$?
+mypy=0
+wait "$mypy_pid" || mypy=$?
+cat "$checks/mypy"
+templates=0
+wait "$templates_pid" || templates=$?
+cat "$checks/templates"
+for check in "tests:$tests" "mypy:$mypy" "cfn-lint and checkov:$templates"; do
+  if [ "${check##*:}" -ne 0 ]; then
+    echo "test.sh: ${check%:*} failed (exit ${check##*:})" >&2
+  fi
+done
+[ "$tests" -eq 0 ] && [ "$mypy" -eq 0 ] && [ "$templates" -eq 0 ]
