@@ -100,16 +100,6 @@ class Evaluator:
                     alarm.update_state(reason, json.dumps(data), state)
                     _act(account, region, alarm, old, self.clock.iso(now))
 
-    def evaluate(
-        self,
-        alarm: Any,  # noqa: ANN401 - moto's Alarm
-        backend: Any,  # noqa: ANN401 - moto's CloudWatchBackend
-        now: float,
-    ) -> tuple[str, str, dict[str, Any]] | None:
-        """Return (state, reason, reason data) for ``alarm`` now, or None to keep its state."""
-        judged = self._judged(alarm, backend, now)
-        return None if judged is None else self._explained(alarm, *judged, now)
-
     def _judged(self, alarm: Any, backend: Any, now: float) -> tuple[str, list[Window]] | None:  # noqa: ANN401
         """Return the state ``alarm`` is in now and the windows judged, or None to keep its state."""
         windows = self._windows(alarm, backend, now)
