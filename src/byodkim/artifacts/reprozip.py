@@ -10,6 +10,7 @@ from __future__ import annotations
 import shutil
 import zipfile
 from collections.abc import Callable
+from pathlib import PurePosixPath
 from typing import TYPE_CHECKING
 
 from byodkim.messages import say
@@ -33,8 +34,7 @@ def write_reproducible_zip(source: Path, out: Path, prefix: str, progress: Progr
         for done, path in enumerate(files, 1):
             info = zipfile.ZipInfo(prefix + path.relative_to(source).as_posix(), date_time=_ZIP_TIME)
             info.create_system = 3  # Unix, whatever the host: Lambda reads the mode bits
-            mode = 0o755 if path.suffix == ".so" else 0o644
-            info.external_attr = (0o100000 | mode) << 16
+            info.external_attr = _mode(path.name) << 16
             info.compress_type = zipfile.ZIP_DEFLATED
             archive.writestr(info, path.read_bytes(), compresslevel=_LEVEL)
             if progress is not None:
@@ -52,7 +52,6 @@ def written_here(archive: zipfile.ZipFile, prefix: str) -> bool:
     for info in archive.infolist():
         name = info.filename
         parts = name.removeprefix(prefix).split("/")
-        mode = 0o100000 | (0o755 if name.endswith(".so") else 0o644)
         if (
             not name.startswith(prefix)
             or name in names
@@ -60,11 +59,16 @@ def written_here(archive: zipfile.ZipFile, prefix: str) -> bool:
             or any(part in ("", ".", "..") for part in parts)
             or info.compress_type != zipfile.ZIP_DEFLATED
             or info.date_time != _ZIP_TIME
-            or info.external_attr >> 16 != mode
+            or info.external_attr >> 16 != _mode(name)
         ):
             return False
         names.add(name)
     return True
+
+
+def _mode(name: str) -> int:
+    """Return the file mode a member named ``name`` is written with (and checked for)."""
+    return 0o100000 | (0o755 if PurePosixPath(name).suffix == ".so" else 0o644)
 
 
 def copy_atomic(source: Path, dest: Path) -> None:
