@@ -279,7 +279,7 @@ def _control(path: str, environ: dict[str, Any], state: State) -> Response:
             with store.lock:
                 answer = {"timeline": list(store.timeline)}
         else:
-            return 404, {"Content-Type": "application/json"}, b'{"message": "unknown control endpoint"}'
+            return _json({"message": "unknown control endpoint"}, 404)
     return _json(answer)
 
 
@@ -289,10 +289,10 @@ def _set_faults(payload: dict[str, Any], settings: Settings) -> Response:
     unknown = sorted({f.kind for f in faults} - FAULT_KINDS)
     if unknown:
         message = f"unknown fault kind {', '.join(unknown)}: one of {', '.join(sorted(FAULT_KINDS))}"
-        return 400, {"Content-Type": "application/json"}, json.dumps({"message": message}).encode()
+        return _json({"message": message}, 400)
     settings.faults[:] = faults
     return _json({"faults": len(settings.faults)})
 
 
-def _json(answer: dict[str, Any]) -> Response:
-    return 200, {"Content-Type": "application/json"}, json.dumps(answer).encode()
+def _json(answer: dict[str, Any], status: int = 200) -> Response:
+    return status, {"Content-Type": "application/json"}, json.dumps(answer).encode()
