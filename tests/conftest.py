@@ -15,6 +15,7 @@ from typing import Any, NoReturn
 
 import pytest
 
+from byodkim import gc_policy
 from byodkim.cli import run
 from byodkim.emulator import Emulator
 from byodkim.local.dns import LocalNameServer
@@ -358,6 +359,16 @@ _SLOWEST_FIRST = (
     "test_mail_judges.py",
     "test_detection.py",
 )
+
+
+def pytest_configure() -> None:
+    """Each worker collects as the byodkim command does: its heap is large and long-lived (gc_policy)."""
+    gc_policy.for_a_tool()
+
+
+def pytest_collection_finish() -> None:
+    """What collection imported (every test module, boto3, moto) lives as long as the worker: frozen."""
+    gc_policy.settle()
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

@@ -23,6 +23,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "src" / "byodkim"
 # never a sibling of the same rank. One line of docs/architecture.md per unit.
 LAYERS = [
     "byodkim",  # the package itself: __version__
+    "byodkim.gc_policy",  # the collector's settings the entry points set at start
     "byodkim.errors",
     "byodkim.display",
     "byodkim.messages",  # the catalogue: keyed texts in English and Japanese, below everything that speaks

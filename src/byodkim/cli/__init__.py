@@ -250,4 +250,7 @@ def _translate(exc: Exception) -> ByodkimError | None:
 
 def main() -> NoReturn:
     """Console-script entry point."""
+    from byodkim import gc_policy
+
+    gc_policy.for_a_tool()  # a command's boto3 and botocore models are imported after this line
     sys.exit(run())

@@ -20,6 +20,9 @@ POLL_SECONDS = 0.05
 
 def main() -> None:
     """Run ``sceptre`` with the shorter poll."""
+    from byodkim import gc_policy
+
+    gc_policy.for_a_tool()  # before Sceptre's imports and its boto3 sessions
     from sceptre.cli import cli
     from sceptre.plan import actions
 
