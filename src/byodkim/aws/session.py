@@ -57,11 +57,8 @@ class Aws:
     def session(self) -> boto3.Session:
         """Return the boto3 session of the standard credential chain, on the process's one model loader."""
         import boto3
-        import botocore.session
 
-        core = botocore.session.Session()
-        core.register_component("data_loader", shared_loader(core.get_config_variable("data_path")))
-        return boto3.Session(botocore_session=core, profile_name=self.profile, region_name=self.region)
+        return boto3.Session(botocore_session=_core_session(), profile_name=self.profile, region_name=self.region)
 
     @overload
     def client(self, service: Literal["cloudformation"], region: str | None = None) -> CloudFormationClient: ...
@@ -193,6 +190,15 @@ def shared_loader(search_path_string: str | None = None) -> Any:  # noqa: ANN401
         return loader
 
 
+def _core_session() -> Any:  # noqa: ANN401 - botocore's Session
+    """Return a new botocore session that reads its models through the process's one loader."""
+    import botocore.session
+
+    core = botocore.session.Session()
+    core.register_component("data_loader", shared_loader(core.get_config_variable("data_path")))
+    return core
+
+
 def check_region(name: str) -> str:
     """Refuse a region name that is malformed or that no AWS partition has."""
     if not REGION_NAME.match(name) or name not in known_regions():
@@ -207,9 +213,7 @@ def known_regions() -> frozenset[str]:
     """Return every region botocore knows, in every partition."""
     global _KNOWN  # noqa: PLW0603 - computed once per process
     if _KNOWN is None:
-        import botocore.session
-
-        session = botocore.session.get_session()
+        session = _core_session()  # botocore's get_session() read endpoints.json (1.2 MB) once more
         _KNOWN = frozenset(
             region
             for partition in session.get_available_partitions()
