@@ -24,7 +24,10 @@ def apply() -> None:
 
 
 def one_model_loader() -> None:
-    """Speed only, no behaviour: every botocore session of the server process reads models through one loader.
+    """Speed only, no behaviour: every botocore session of the process reads models through one loader.
+
+    Used by the server and by the sandbox's Sceptre runner (local/sceptre_run.py), whose Sceptre
+    sessions read CloudFormation's model and endpoints.json again beside the preflight's.
 
     Called before moto is imported. moto makes boto3 sessions at import (three for EC2's regions),
     for each backend class's regions and for service names; each session made its own loader and
