@@ -9,8 +9,10 @@ from __future__ import annotations
 import logging
 import os
 import threading
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from functools import cached_property
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, overload
 
 from byodkim import __version__
@@ -19,6 +21,8 @@ from byodkim.errors import InputError
 from byodkim.messages import say
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     import boto3
     from mypy_boto3_cloudformation import CloudFormationClient
     from mypy_boto3_cloudwatch import CloudWatchClient
@@ -41,9 +45,9 @@ NO_REGION_HINT = say("aws.no_region_hint")
 class Aws:
     """Where to reach AWS: a profile and a region, both optional (the standard chain fills them).
 
-    One boto3 session per handle (sessions are not thread-safe to create clients from, so
-    that is done under a lock); clients are cached per service and region and shared. SES
-    clients are paced per profile and region (:mod:`byodkim.aws.pacing`).
+    Sessions and clients are made once per process for the same handle fields and the same
+    environment (:func:`_reused`), and shared by every handle and thread; SES clients are paced
+    per profile and region (:mod:`byodkim.aws.pacing`).
     """
 
     profile: str | None = None
@@ -58,7 +62,10 @@ class Aws:
         """Return the boto3 session of the standard credential chain, on the process's one model loader."""
         import boto3
 
-        return boto3.Session(botocore_session=_core_session(), profile_name=self.profile, region_name=self.region)
+        def make() -> boto3.Session:
+            return boto3.Session(botocore_session=_core_session(), profile_name=self.profile, region_name=self.region)
+
+        return _reused(("session", self.profile, self.region), make)  # type: ignore[no-any-return]
 
     @overload
     def client(self, service: Literal["cloudformation"], region: str | None = None) -> CloudFormationClient: ...
@@ -97,35 +104,42 @@ class Aws:
         with self._lock:
             cached = self._clients.get((service, name))
             if cached is None:
-                from botocore.config import Config
-
-                # SES calls retry under the pacer's policy only (two budgets: throttling, and 5xx or
-                # connection errors); botocore's count would let throttles eat the second budget.
-                retries: Any = {"mode": "standard", "total_max_attempts": 1} if service == "sesv2" else None
-                retries = retries or {"mode": "standard", "max_attempts": 5}
-                config = Config(
-                    retries=retries,
-                    connect_timeout=5,
-                    max_pool_connections=64,  # a fleet run's threads share one client per region
-                    read_timeout=60,
-                    user_agent_extra=f"byodkim/{__version__}",
-                )
-                cached = self.session.client(service, region_name=name, config=config)  # type: ignore[call-overload]
-                _refuse_dead_local_endpoint(cached)
-                if CALLS.isEnabledFor(logging.DEBUG):
-                    _log_calls(cached, name)
-                if service == "sesv2":
-                    from byodkim.aws import pacing
-
-                    rate, region_name, shared = pacing.rate_from(self.ses_rate), name, self.ses_shared
-
-                    def find() -> pacing.TokenBucket:
-                        return pacing.bucket(self._payer(), region_name, rate, shared=shared)
-
-                    # Shared: the rate is this invocation's share; throttles cost slots of the account's rate.
-                    pacing.install(cached, find, 1.0 / pacing.rate_from(None) if shared else None)
+                debug = CALLS.isEnabledFor(logging.DEBUG)
+                key = ("client", self.profile, self.region, service, name, self.ses_rate, self.ses_shared, debug)
+                cached = _reused(key, lambda: self._new_client(service, name))
                 self._clients[(service, name)] = cached
         return cached
+
+    def _new_client(self, service: str, name: str) -> Any:  # noqa: ANN401 - any boto3 client
+        """Make a client (under :func:`_reused`'s lock: a boto3 session is not thread-safe to make them)."""
+        from botocore.config import Config
+
+        # SES calls retry under the pacer's policy only (two budgets: throttling, and 5xx or
+        # connection errors); botocore's count would let throttles eat the second budget.
+        retries: Any = {"mode": "standard", "total_max_attempts": 1} if service == "sesv2" else None
+        retries = retries or {"mode": "standard", "max_attempts": 5}
+        config = Config(
+            retries=retries,
+            connect_timeout=5,
+            max_pool_connections=64,  # a fleet run's threads share one client per region
+            read_timeout=60,
+            user_agent_extra=f"byodkim/{__version__}",
+        )
+        client = self.session.client(service, region_name=name, config=config)  # type: ignore[call-overload]
+        _refuse_dead_local_endpoint(client)
+        if CALLS.isEnabledFor(logging.DEBUG):
+            _log_calls(client, name)
+        if service == "sesv2":
+            from byodkim.aws import pacing
+
+            rate, shared = pacing.rate_from(self.ses_rate), self.ses_shared
+
+            def find() -> pacing.TokenBucket:
+                return pacing.bucket(self._payer(), name, rate, shared=shared)
+
+            # Shared: the rate is this invocation's share; throttles cost slots of the account's rate.
+            pacing.install(client, find, 1.0 / pacing.rate_from(None) if shared else None)
+        return client
 
     def default_region(self) -> str:
         """Return the region to use: given, the chain's, or ``AWS_REGION`` (which botocore does not read)."""
@@ -155,6 +169,45 @@ class Aws:
             with self._lock:
                 self._clients[("account", "")] = known
         return str(known)
+
+
+_REUSED_LOCK = threading.RLock()  # re-entered: making a client makes the handle's session
+_REUSED: OrderedDict[tuple[object, ...], Any] = OrderedDict()  # least recently used first
+_REUSED_MAX = 64
+
+
+def _reused(key: tuple[object, ...], make: Callable[[], Any]) -> Any:  # noqa: ANN401 - a boto3 session or client
+    """Return what ``make`` made for ``key`` and this process's environment, made once (and kept for the next 63).
+
+    A session with its clients took 12 ms of CPU (botocore copies its ~130 event handlers into
+    each client), and each handle made its own: a command run in-process, each Lambda invocation
+    and each unit of a fleet started again. The key holds everything else a client is made from:
+    the environment botocore and byodkim read (``AWS_*``, ``BYODKIM_*``, ``HOME``) and the shared
+    credentials and config files' modification times, so a changed profile, endpoint, credential or
+    SES rate makes a new one, as a new handle did.
+    """
+    with _REUSED_LOCK:
+        full = (*key, _environment())
+        found = _REUSED.get(full)
+        if found is None:
+            found = _REUSED[full] = make()
+            while len(_REUSED) > _REUSED_MAX:
+                _REUSED.popitem(last=False)
+        _REUSED.move_to_end(full)
+        return found
+
+
+def _environment() -> tuple[object, ...]:
+    """Return what a boto3 session or client depends on besides its arguments, as a key."""
+    read = tuple(sorted((k, v) for k, v in os.environ.items() if k.startswith(("AWS_", "BYODKIM_")) or k == "HOME"))
+    files: list[tuple[str, int | None]] = []
+    for variable, default in (("AWS_SHARED_CREDENTIALS_FILE", "credentials"), ("AWS_CONFIG_FILE", "config")):
+        path = Path(os.environ.get(variable) or f"~/.aws/{default}").expanduser()
+        try:
+            files.append((str(path), path.stat().st_mtime_ns))
+        except OSError:
+            files.append((str(path), None))
+    return (read, tuple(files))
 
 
 _LOADER_LOCK = threading.Lock()
