@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 @pytest.fixture(autouse=True)
 def account(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     """Credentials and an endpoint of this test's own; no call is made."""
-    for name in [n for n in os.environ if n.startswith(("AWS_", "BYODKIM_"))]:
+    for name in [n for n in os.environ if n.startswith(("AWS_", "BYODKIM_")) or n.lower().endswith("_proxy")]:
         monkeypatch.delenv(name)
     monkeypatch.setenv("HOME", str(tmp_path))
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
@@ -51,6 +51,8 @@ def test_a_second_handle_gets_the_same_client_and_session() -> None:
         ("AWS_PROFILE", "team"),
         ("BYODKIM_SES_RATE", "7"),
         ("AWS_ENDPOINT_URL_SESV2", "http://192.0.2.3:4566"),  # one step off: a service's own endpoint
+        ("HTTPS_PROXY", "http://192.0.2.9:3128"),  # not AWS_*: the client's HTTP pool is made with it
+        ("no_proxy", "192.0.2.1"),
     ],
 )
 def test_a_changed_variable_makes_a_new_client(

@@ -182,7 +182,7 @@ def _reused(key: tuple[object, ...], make: Callable[[], Any]) -> Any:  # noqa: A
     A session with its clients took 12 ms of CPU (botocore copies its ~130 event handlers into
     each client), and each handle made its own: a command run in-process, each Lambda invocation
     and each unit of a fleet started again. The key holds everything else a client is made from:
-    the environment botocore and byodkim read (``AWS_*``, ``BYODKIM_*``, ``HOME``) and the shared
+    the environment botocore and byodkim read (``AWS_*``, ``BYODKIM_*``, ``HOME``, proxies) and the shared
     credentials and config files' modification times, so a changed profile, endpoint, credential or
     SES rate makes a new one, as a new handle did.
     """
@@ -197,9 +197,19 @@ def _reused(key: tuple[object, ...], make: Callable[[], Any]) -> Any:  # noqa: A
         return found
 
 
+# Besides AWS_* and BYODKIM_*: where the config files are, and the proxies a client's HTTP pool is made with.
+_ALSO_READ = frozenset(
+    {
+        "HOME",
+        *(f"{n}_proxy" for n in ("http", "https", "no", "all")),
+        *(f"{n.upper()}_PROXY" for n in ("http", "https", "no", "all")),
+    }
+)
+
+
 def _environment() -> tuple[object, ...]:
     """Return what a boto3 session or client depends on besides its arguments, as a key."""
-    read = tuple(sorted((k, v) for k, v in os.environ.items() if k.startswith(("AWS_", "BYODKIM_")) or k == "HOME"))
+    read = tuple(sorted((k, v) for k, v in os.environ.items() if k.startswith(("AWS_", "BYODKIM_")) or k in _ALSO_READ))
     files: list[tuple[str, int | None]] = []
     for variable, default in (("AWS_SHARED_CREDENTIALS_FILE", "credentials"), ("AWS_CONFIG_FILE", "config")):
         path = Path(os.environ.get(variable) or f"~/.aws/{default}").expanduser()
