@@ -11,7 +11,6 @@ import os
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
-from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, overload
 
@@ -57,13 +56,18 @@ class Aws:
     _lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False, compare=False)
     _clients: dict[tuple[str, str], Any] = field(default_factory=dict, init=False, repr=False, compare=False)
 
-    @cached_property
+    @property
     def session(self) -> boto3.Session:
-        """Return the boto3 session of the standard credential chain, on the process's one model loader."""
+        """Return the boto3 session of the standard credential chain for the environment now, on the one model loader.
+
+        Asked again at each use, not kept by the handle: a handle that outlives a change of
+        ``AWS_PROFILE`` or of the credentials must not make its next client from the old session.
+        """
         import boto3
 
-        def make() -> boto3.Session:
-            return boto3.Session(botocore_session=_core_session(), profile_name=self.profile, region_name=self.region)
+        def make() -> tuple[boto3.Session, bool]:
+            made = boto3.Session(botocore_session=_core_session(), profile_name=self.profile, region_name=self.region)
+            return made, True
 
         return _reused(("session", self.profile, self.region), make)  # type: ignore[no-any-return]
 
@@ -110,8 +114,8 @@ class Aws:
                 self._clients[(service, name)] = cached
         return cached
 
-    def _new_client(self, service: str, name: str) -> Any:  # noqa: ANN401 - any boto3 client
-        """Make a client (under :func:`_reused`'s lock: a boto3 session is not thread-safe to make them)."""
+    def _new_client(self, service: str, name: str) -> tuple[Any, bool]:
+        """Make a client and say whether it may be reused (called under :func:`_reused`'s lock)."""
         from botocore.config import Config
 
         # SES calls retry under the pacer's policy only (two budgets: throttling, and 5xx or
@@ -125,7 +129,8 @@ class Aws:
             read_timeout=60,
             user_agent_extra=f"byodkim/{__version__}",
         )
-        client = self.session.client(service, region_name=name, config=config)  # type: ignore[call-overload]
+        session = self.session
+        client = session.client(service, region_name=name, config=config)  # type: ignore[call-overload]
         _refuse_dead_local_endpoint(client)
         if CALLS.isEnabledFor(logging.DEBUG):
             _log_calls(client, name)
@@ -139,7 +144,10 @@ class Aws:
 
             # Shared: the rate is this invocation's share; throttles cost slots of the account's rate.
             pacing.install(client, find, 1.0 / pacing.rate_from(None) if shared else None)
-        return client
+        keep = _shareable(session)
+        if not keep:
+            _forget(session)  # the next handle makes its own session, and runs the process again
+        return client, keep
 
     def default_region(self) -> str:
         """Return the region to use: given, the chain's, or ``AWS_REGION`` (which botocore does not read)."""
@@ -176,47 +184,73 @@ _REUSED: OrderedDict[tuple[object, ...], Any] = OrderedDict()  # least recently 
 _REUSED_MAX = 64
 
 
-def _reused(key: tuple[object, ...], make: Callable[[], Any]) -> Any:  # noqa: ANN401 - a boto3 session or client
+def _reused(key: tuple[object, ...], make: Callable[[], tuple[Any, bool]]) -> Any:  # noqa: ANN401 - a session or client
     """Return what ``make`` made for ``key`` and this process's environment, made once (and kept for the next 63).
 
     A session with its clients took 12 ms of CPU (botocore copies its ~130 event handlers into
     each client), and each handle made its own: a command run in-process, each Lambda invocation
     and each unit of a fleet started again. The key holds everything else a client is made from:
-    the environment botocore and byodkim read (``AWS_*``, ``BYODKIM_*``, ``HOME``, proxies) and the shared
-    credentials and config files' modification times, so a changed profile, endpoint, credential or
-    SES rate makes a new one, as a new handle did.
+    the environment botocore and byodkim read (``AWS_*``, ``BYODKIM_*``, ``HOME``, proxies, CA
+    bundles) and the shared credentials and config files as they are on disk, so a changed profile,
+    endpoint, credential or SES rate makes a new one, as a new handle did. ``make`` says whether
+    what it made may be kept: not a client whose credentials nothing would renew (:func:`_shareable`).
     """
     with _REUSED_LOCK:
         full = (*key, _environment())
         found = _REUSED.get(full)
         if found is None:
-            found = _REUSED[full] = make()
+            found, keep = make()
+            if not keep:
+                return found
+            _REUSED[full] = found
             while len(_REUSED) > _REUSED_MAX:
                 _REUSED.popitem(last=False)
         _REUSED.move_to_end(full)
         return found
 
 
+def _shareable(session: Any) -> bool:  # noqa: ANN401 - boto3's Session
+    """Return whether a session's credentials may serve later handles: not a ``credential_process``'s without expiry.
+
+    botocore keeps such credentials for the session's life and never asks the process again; a
+    new handle used to run it again (a helper that rotates keys). Asked after a client was made,
+    when botocore has resolved them anyway.
+    """
+    from botocore.credentials import RefreshableCredentials
+
+    credentials = session.get_credentials()
+    return not (credentials is not None and credentials.method == "custom-process"
+                and not isinstance(credentials, RefreshableCredentials))  # fmt: skip
+
+
+def _forget(value: object) -> None:
+    """Drop every kept entry that is ``value`` (a session whose credentials may not serve later handles)."""
+    with _REUSED_LOCK:
+        for kept in [k for k, v in _REUSED.items() if v is value]:
+            del _REUSED[kept]
+
+
 # Besides AWS_* and BYODKIM_*: where the config files are, and the proxies a client's HTTP pool is made with.
 _ALSO_READ = frozenset(
-    {
-        "HOME",
-        *(f"{n}_proxy" for n in ("http", "https", "no", "all")),
-        *(f"{n.upper()}_PROXY" for n in ("http", "https", "no", "all")),
-    }
+    {"HOME", "REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE", "SSL_CERT_FILE"}
+    | {f"{name}_proxy" for name in ("http", "https", "no", "all")}
+    | {f"{name}_PROXY" for name in ("HTTP", "HTTPS", "NO", "ALL")}
 )
 
 
 def _environment() -> tuple[object, ...]:
     """Return what a boto3 session or client depends on besides its arguments, as a key."""
     read = tuple(sorted((k, v) for k, v in os.environ.items() if k.startswith(("AWS_", "BYODKIM_")) or k in _ALSO_READ))
-    files: list[tuple[str, int | None]] = []
+    files: list[tuple[str, tuple[int, ...] | None]] = []
     for variable, default in (("AWS_SHARED_CREDENTIALS_FILE", "credentials"), ("AWS_CONFIG_FILE", "config")):
         path = Path(os.environ.get(variable) or f"~/.aws/{default}").expanduser()
         try:
-            files.append((str(path), path.stat().st_mtime_ns))
+            found = path.stat()
         except OSError:
             files.append((str(path), None))
+            continue
+        # ctime too: a copy that keeps the old modification time (cp -p, rsync -t) still changes it.
+        files.append((str(path), (found.st_ino, found.st_size, found.st_mtime_ns, found.st_ctime_ns)))
     return (read, tuple(files))
 
 
