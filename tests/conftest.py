@@ -108,9 +108,31 @@ def _openssl(*args: str) -> None:
 
 @pytest.fixture(scope="session")
 def openssl_keys(tmp_path_factory: pytest.TempPathFactory) -> OpenSSLKeys:
-    """Keys written by OpenSSL itself in every form users bring."""
+    """Keys written by OpenSSL itself in every form users bring: made once per run, the workers share them.
+
+    Each worker made its own (RSA 3072 and 4096 among them: 4.5-6 s of the run's CPU in ``openssl``).
+    Under xdist the workers' temporary folders share a parent that is this run's alone; the first
+    worker writes the keys there under a lock, the others read them.
+    """
+    import fcntl
+
     require_tool("openssl", "apt-get install openssl")
-    d = tmp_path_factory.mktemp("openssl")
+    if "PYTEST_XDIST_WORKER" not in os.environ:
+        return _openssl_keys(tmp_path_factory.mktemp("openssl"))
+    shared = tmp_path_factory.getbasetemp().parent
+    with (shared / "openssl.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        made = shared / "openssl"
+        if (made / "done").exists():
+            return OpenSSLKeys(made, base64.b64encode((made / "pkcs1.der").read_bytes()).decode())
+        shutil.rmtree(made, ignore_errors=True)  # a worker that died while writing them
+        made.mkdir()
+        keys = _openssl_keys(made)
+        (made / "done").write_text("")
+        return keys
+
+
+def _openssl_keys(d: Path) -> OpenSSLKeys:
     p = str
     _openssl("genrsa", "-out", p(d / "pkcs8.pem"), "2048")  # OpenSSL 3 writes PKCS#8 here
     _openssl("rsa", "-in", p(d / "pkcs8.pem"), "-traditional", "-out", p(d / "pkcs1.pem"))
