@@ -17,6 +17,7 @@ import pytest
 
 from byodkim import gc_policy
 from byodkim.cli import run
+from byodkim.dnscheck.servers import without_dns_over_https
 from byodkim.emulator import Emulator
 from byodkim.local.dns import LocalNameServer
 
@@ -384,8 +385,9 @@ _SLOWEST_FIRST = (
 
 
 def pytest_configure() -> None:
-    """Each worker collects as the byodkim command does: its heap is large and long-lived (gc_policy)."""
+    """Each worker runs as the byodkim command does: its collector (gc_policy), no DNS over HTTPS."""
     gc_policy.for_a_tool()
+    without_dns_over_https()
 
 
 def pytest_collection_finish() -> None:

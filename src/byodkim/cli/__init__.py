@@ -251,6 +251,8 @@ def _translate(exc: Exception) -> ByodkimError | None:
 def main() -> NoReturn:
     """Console-script entry point."""
     from byodkim import gc_policy
+    from byodkim.dnscheck.servers import without_dns_over_https
 
     gc_policy.for_a_tool()  # a command's boto3 and botocore models are imported after this line
+    without_dns_over_https()
     sys.exit(run())

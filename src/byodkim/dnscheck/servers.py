@@ -13,6 +13,24 @@ if TYPE_CHECKING:
     import dns.resolver
 
 
+def without_dns_over_https() -> None:
+    """Tell dnspython this process never sends DNS over HTTPS: it then does not import httpx at its first query.
+
+    byodkim asks name servers over UDP and TCP only. Where httpx is installed (parsedmarc brings
+    it), dnspython imported it with h2 and httpcore at ``import dns.query``: 50 ms of CPU in each
+    command, emulator and test worker that asks DNS. For the entry points only (the command, the
+    emulator, the tests): a library must not switch a feature off in the process that loads it.
+    ``dns._features.force`` is dnspython's own switch for this; without it, nothing changes.
+    """
+    try:
+        from dns import _features
+    except ImportError:
+        return
+    force = getattr(_features, "force", None)
+    if callable(force):
+        force("doh", False)  # noqa: FBT003 - dnspython's signature
+
+
 @dataclass(frozen=True)
 class Server:
     """One name server to ask: a label for people and the address to send to."""
