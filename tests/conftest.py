@@ -113,7 +113,8 @@ def openssl_keys(tmp_path_factory: pytest.TempPathFactory) -> OpenSSLKeys:
 
     Each worker made its own (RSA 3072 and 4096 among them: 4.5-6 s of the run's CPU in ``openssl``).
     Under xdist the workers' temporary folders share a parent that is this run's alone; the first
-    worker writes the keys there under a lock, the others read them.
+    worker writes the keys there under a lock, the others read them. Nothing may write to the
+    folder after that: another worker may be reading the same file.
     """
     import fcntl
 
@@ -167,6 +168,7 @@ def _openssl_keys(d: Path) -> OpenSSLKeys:
     (d / "blank.pem").write_bytes(b"\r\n  \r\n")
     (d / "garbage.bin").write_bytes(bytes(range(256)) * 4)
     (d / "notes.txt").write_text("これは鍵ではありません\n", encoding="utf-8")
+    (d / "utf16-notes.txt").write_bytes("メモ: 鍵ではありません\r\n".encode("utf-16"))  # Notepad's "Unicode"
     (d / "huge.pem").write_bytes(b"A" * (2 * 1024 * 1024))
     (d / "truncated.pem").write_text(pem1[: len(pem1) // 2])
     (d / "headerless-cut.b64").write_text(body[:301])

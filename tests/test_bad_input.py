@@ -163,7 +163,6 @@ def test_bad_input(
     args: list[str],
     message: str,
 ) -> None:
-    (openssl_keys.folder / "utf16-notes.txt").write_bytes("メモ: 鍵ではありません\r\n".encode("utf-16"))
     monkeypatch.delenv("BYODKIM_KEY_PASSPHRASE", raising=False)
     monkeypatch.chdir(tmp_path)
     before = sorted(tmp_path.rglob("*"))
