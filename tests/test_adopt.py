@@ -16,7 +16,6 @@ import re
 import subprocess
 import sys
 import urllib.request
-import zipfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -29,7 +28,7 @@ from byodkim.dkim import keys
 from byodkim.emulator.changesets import describe_change
 from byodkim.local.sandbox import Sandbox, SandboxOptions, running, sceptre_dir
 from byodkim.workflows.preflight import ResourceChange, classify, physical_names, read_changes
-from conftest import require_tool
+from conftest import require_tool, zip_of
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -232,11 +231,9 @@ def _create_team_account() -> None:
         _create(cfn, stack, [])
     outputs = cfn.describe_stacks(StackName=PREFIX + "phase-1-infrastructure-foundation")["Stacks"][0]["Outputs"]
     role = next(o["OutputValue"] for o in outputs if o["OutputKey"] == "DkimManagerRoleArn")
-    code = io.BytesIO()
-    with zipfile.ZipFile(code, "w") as archive:
-        archive.writestr("index.py", "def handler(event, context):\n    return {'ok': True}\n")
+    code = zip_of({"index.py": "def handler(event, context):\n    return {'ok': True}\n"})
     artifacts = f"aws-ses-migration-prod-artifacts-{account}"
-    boto3.client("s3").put_object(Bucket=artifacts, Key="team/dkim-manager.zip", Body=code.getvalue())
+    boto3.client("s3").put_object(Bucket=artifacts, Key="team/dkim-manager.zip", Body=code)
     boto3.client("s3").put_object(
         Bucket=artifacts, Key="team/team-notes.yaml", Body=(TEAM / "team-notes.yaml").read_bytes()
     )

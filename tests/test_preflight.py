@@ -7,7 +7,6 @@ Each account is made by hand in the emulator, the way a team would have made it,
 
 from __future__ import annotations
 
-import io
 import json
 import os
 import re
@@ -15,7 +14,6 @@ import subprocess
 import sys
 import time
 import urllib.request
-import zipfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -26,7 +24,7 @@ from byodkim.aws.cfntemplate import load
 from byodkim.deployment import STACKS
 from byodkim.local.sandbox import Sandbox, SandboxOptions, launch_stacks, running, sceptre_dir
 from byodkim.workflows.refusals import policy_allows
-from conftest import require_tool
+from conftest import require_tool, zip_of
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -107,15 +105,13 @@ def _hand_made_function() -> str:
         ],
     }
     role = iam.create_role(RoleName="team-made-by-hand", AssumeRolePolicyDocument=json.dumps(trust))["Role"]["Arn"]
-    code = io.BytesIO()
-    with zipfile.ZipFile(code, "w") as archive:
-        archive.writestr("index.py", "def handler(event, context):\n    return {'ok': True}\n")
+    code = zip_of({"index.py": "def handler(event, context):\n    return {'ok': True}\n"})
     made = boto3.client("lambda").create_function(
         FunctionName=FUNCTION,
         Runtime="python3.12",
         Role=role,
         Handler="index.handler",
-        Code={"ZipFile": code.getvalue()},
+        Code={"ZipFile": code},
     )
     return str(made["FunctionArn"])
 
