@@ -335,54 +335,52 @@ def goo_dns(name_server: NameServerFactory) -> LocalNameServer:
 
 # The slowest files first. With `--dist loadfile` xdist hands files to idle workers in
 # collection order, so the longest go out first and the short ones fill in at the end (the
-# longest-first rule); a long file handed out last sets the wall time alone. Ranked by the seconds
-# each file took in a full run of the README's command on this machine (December 5, four workers,
-# idle; `--junitxml`): faults 62, production path 44, sandbox env 44, preflight 40, rotation
-# calendar 40, sandbox 38, runbook 35, layer 29, runbook ja 29, fleet health 28, schedule 27, fleet 24;
-# then every file of 3 s or more. `uv run python benchmarks/suite_time.py` prints the order a full
-# run measures. Files missing here go out last (the fleet health ESM, 19 s, was missing).
+# longest-first rule); a long file handed out last sets the wall time alone. xdist's own default
+# re-sorts files by their number of tests, which undid this order and put the sandboxes last:
+# pyproject's addopts turn that off (`--no-loadscope-reorder`; test_process_settings.py checks it).
+# Ranked by the seconds each file kept its worker in a fresh clone's run of the README's command
+# on this machine (December 5, four workers): faults 65, sandbox env 50, production path 46,
+# layer 43, sandbox 43, preflight 42, runbook 37, runbook ja 35, rotation calendar 35, fleet health
+# 29, adopt 27, schedule 27, fleet 24; then every file of 4 s or more. `uv run python
+# benchmarks/suite_time.py` prints the order a full run measures. Files missing here go out last.
 _SLOWEST_FIRST = (
     "test_faults.py",
-    "test_production_path.py",
     "test_sandbox_env.py",
-    "test_preflight.py",
-    "test_rotation_calendar.py",
-    "test_sandbox.py",
-    "test_runbook.py",
+    "test_production_path.py",
     "test_layer.py",
+    "test_sandbox.py",
+    "test_preflight.py",
+    "test_runbook.py",
     "test_runbook_ja.py",
+    "test_rotation_calendar.py",
     "test_fleet_health.py",
+    "test_adopt.py",
     "test_schedule.py",
     "test_fleet.py",
-    "test_adopt.py",
     "test_sceptre.py",
-    "test_verify.py",
     "test_fleet_health_esm.py",
+    "test_verify.py",
     "test_lambda_runtime.py",
     "test_lambda.py",
-    "test_register.py",
-    "test_receiving.py",
-    "test_sandbox_reports.py",
-    "test_schedule_cli.py",
-    "test_japanese_sweep.py",
-    "test_secrets.py",
-    "test_function_role.py",
-    "test_report.py",
     "test_sandbox_route53.py",
-    "test_japanese.py",
-    "test_bad_input.py",
-    "test_japanese_commands.py",
-    "test_emulator_cfn.py",
-    "test_rotate.py",
-    "test_fidelity.py",
-    "test_hostile_input.py",
-    "test_keys.py",
-    "test_mail.py",
-    "test_dmarc_parsedmarc.py",
-    "test_iam_policy.py",
+    "test_register.py",
+    "test_sandbox_reports.py",
+    "test_secrets.py",
+    "test_receiving.py",
+    "test_function_role.py",
+    "test_japanese_sweep.py",
+    "test_schedule_cli.py",
     "test_receivers.py",
+    "test_hostile_input.py",
+    "test_japanese_commands.py",
+    "test_emulator.py",
+    "test_rotate.py",
     "test_mail_judges.py",
-    "test_detection.py",
+    "test_fidelity.py",
+    "test_process_settings.py",
+    "test_emulator_cfn.py",
+    "test_record.py",
+    "test_report.py",
 )
 
 

@@ -61,3 +61,24 @@ def test_the_command_sets_them_before_its_work() -> None:
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False, timeout=60)
     assert done.stdout.strip().splitlines()[-1] == "(100000, 50, 100) False False", done.stdout + done.stderr
+
+
+def test_the_suite_runs_its_slowest_files_first_and_rewrites_only_its_own_modules(pytestconfig: pytest.Config) -> None:
+    """The test process's own settings (pyproject's addopts): what keeps the README's test command in its time.
+
+    xdist's default re-sorts files by their number of tests and would undo conftest's slowest-first
+    order; autoloaded plugins have their whole distribution's asserts rewritten in every worker.
+    """
+    from pathlib import Path
+
+    from conftest import _SLOWEST_FIRST
+
+    assert pytestconfig.getoption("loadscopereorder") is False
+    assert pytestconfig.getoption("disable_plugin_autoload") is True
+    assert pytestconfig.pluginmanager.has_plugin("xdist.plugin")
+    assert pytestconfig.pluginmanager.has_plugin("_hypothesis_pytestplugin")
+    hook = pytestconfig.pluginmanager.rewrite_hook
+    assert not [name for name in getattr(hook, "_must_rewrite", ()) if name.split(".")[0] in ("hypothesis", "anyio")]
+    here = Path(__file__).parent
+    assert [name for name in _SLOWEST_FIRST if not (here / name).is_file()] == []
+    assert len(set(_SLOWEST_FIRST)) == len(_SLOWEST_FIRST)
