@@ -13,9 +13,11 @@ checks=$(mktemp -d)
 trap 'rm -rf "$checks"' EXIT
 uv run --locked mypy > "$checks/mypy" 2>&1 &
 mypy_pid=$!
-# checkov in its own tool environment: its pins would fight the project's (jsonschema, boto3).
+# checkov in its own tool environment: its pins would fight the project's (jsonschema, boto3). On the
+# interpreter the project's environment was made with (setup.sh chooses it), not uv's first find.
 # --skip-download: no network to the vendor; every skip carries its reason in the template.
-uv tool run --from checkov==3.3.30 checkov -d sceptre/templates --framework cloudformation --compact --quiet --skip-download \
+python=$(uv run --locked python -c 'import sys; print(sys._base_executable)')
+uv tool run --python "$python" --from checkov==3.3.30 checkov -d sceptre/templates --framework cloudformation --compact --quiet --skip-download \
   > "$checks/templates" 2>&1 &
 templates_pid=$!
 # pytest exits 5 when it collects nothing; that fails the run, as it should.
