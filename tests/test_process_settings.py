@@ -75,8 +75,8 @@ def test_the_suite_runs_its_slowest_files_first_and_rewrites_only_its_own_module
 
     assert pytestconfig.getoption("loadscopereorder") is False
     assert pytestconfig.getoption("disable_plugin_autoload") is True
-    assert pytestconfig.pluginmanager.has_plugin("xdist.plugin")
-    assert pytestconfig.pluginmanager.has_plugin("_hypothesis_pytestplugin")
+    assert pytestconfig.pluginmanager.has_plugin("xdist")
+    assert pytestconfig.pluginmanager.has_plugin("hypothesispytest")
     hook = pytestconfig.pluginmanager.rewrite_hook
     assert not [name for name in getattr(hook, "_must_rewrite", ()) if name.split(".")[0] in ("hypothesis", "anyio")]
     here = Path(__file__).parent
