@@ -1,4 +1,4 @@
-"""The suite's wall time: the README's pytest command (scripts/test.sh's last line), timed, with its slowest files.
+"""The suite's wall time: the README's pytest command (scripts/test.sh's pytest line), timed, with its slowest files.
 
 Run: uv run python benchmarks/suite_time.py [--top 20] [--workers N] [-- PYTEST ARGS]
 Target: at most 180 s of wall time on the 2-core machine (issue 25), setup and linters aside.
