@@ -176,6 +176,18 @@ def _openssl_keys(d: Path) -> OpenSSLKeys:
     return OpenSSLKeys(d, base64.b64encode(der).decode())
 
 
+def default_sigint() -> None:
+    """``preexec_fn`` for a child a test sends Ctrl-C (SIGINT): the disposition a terminal gives it.
+
+    A test run started in the background by a non-interactive shell (`cmd &` in a script, a CI
+    runner) inherits SIGINT ignored, and passes that on; a Python child that starts with SIGINT
+    ignored never raises KeyboardInterrupt, so it would finish its work instead of stopping.
+    """
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def zip_of(files: dict[str, str]) -> bytes:
     """Return a zip archive holding ``files`` (name -> text): a function's code, a layer."""
     import io

@@ -21,6 +21,7 @@ import pytest
 from byodkim import deployment
 from byodkim.aws.pacing import Late, TokenBucket, rate_from, throttled
 from byodkim.errors import InputError
+from conftest import default_sigint
 
 if TYPE_CHECKING:
     from byodkim.emulator import Emulator
@@ -249,7 +250,10 @@ def test_interrupted_register_all_leaves_no_key_unkept_and_a_rerun_finishes(emul
         "BYODKIM_SES_RATE": "12",
     }
     command = [sys.executable, "-m", "byodkim", "register", "--all"]
-    process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    process = subprocess.Popen(
+        command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        preexec_fn=default_sigint,  # noqa: PLW1509 - only resets a signal, before exec
+    )  # fmt: skip
     deadline = time.monotonic() + 60
     while len(_registered(emulator)) < 12 and time.monotonic() < deadline:
         time.sleep(0.05)

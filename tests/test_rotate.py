@@ -19,7 +19,7 @@ from byodkim.dkim.record import DkimRecord
 from byodkim.dnscheck import check as verify
 from byodkim.dnscheck import judge
 from byodkim.dnscheck import servers as servers_mod
-from conftest import Cli, publish_record
+from conftest import Cli, default_sigint, publish_record
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -155,10 +155,6 @@ def test_rotation_recovers_when_ses_gave_up(
     assert _assert_invariant(emulator, goo_dns) == NEW
 
 
-def _default_sigint() -> None:
-    signal.signal(signal.SIGINT, signal.SIG_DFL)
-
-
 def test_rotation_killed_while_waiting_for_dns_resumes(
     cli: Cli, emulator: Emulator, goo_dns: LocalNameServer, tmp_path: Path
 ) -> None:
@@ -183,10 +179,7 @@ def test_rotation_killed_while_waiting_for_dns_resumes(
         stderr=subprocess.PIPE,
         text=True,
         env=dict(os.environ),
-        # A runner started in the background by a non-interactive shell ignores SIGINT, and a
-        # child that starts with SIGINT ignored never gets Python's KeyboardInterrupt: give it
-        # the disposition a terminal gives, so Ctrl-C is what this test sends.
-        preexec_fn=_default_sigint,  # noqa: PLW1509 - only resets a signal, before exec
+        preexec_fn=default_sigint,  # noqa: PLW1509 - only resets a signal, before exec
     )
     deadline = time.monotonic() + 30
     state_file = state_dir / "rotation-goo.ne.jp.json"
