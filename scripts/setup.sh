@@ -48,9 +48,14 @@ fi
 # optimisation and link libpython into the interpreter; pyenv's default build (this machine's first
 # python3) does neither, and a fresh clone's `bash scripts/test.sh` took a tenth less CPU on Debian's
 # 3.11.2 than on pyenv's 3.11.7 (docs/performance.md). UV_PYTHON, when set, chooses instead, and an
-# environment that exists (uv's: one with a pyvenv.cfg) is kept as it is.
+# environment that works (a pyvenv.cfg and an interpreter that runs) or a uv redirect file is kept
+# as it is; uv makes any other one again, so that one gets the system's interpreter too.
 env_dir=${UV_PROJECT_ENVIRONMENT:-.venv}
-if [ -z "${UV_PYTHON:-}" ] && [ ! -e "$env_dir/pyvenv.cfg" ] && /usr/bin/python3 -c \
+kept=
+if [ -f "$env_dir" ] || { [ -e "$env_dir/pyvenv.cfg" ] && "$env_dir/bin/python" -c '' >/dev/null 2>&1; }; then
+  kept=yes
+fi
+if [ -z "${UV_PYTHON:-}" ] && [ -z "$kept" ] && /usr/bin/python3 -c \
    'import platform, sys; sys.exit(platform.python_implementation() != "CPython" or sys.version_info < (3, 11))' \
    >/dev/null 2>&1; then
   export UV_PYTHON=/usr/bin/python3
@@ -61,12 +66,14 @@ uv sync --locked --quiet
 # and byodkim's own modules (the install is editable: about 0.25 s of CPU for the whole package, in
 # each of the hundreds of processes the suite starts). Not `uv sync --compile-bytecode`: that compiles
 # every file, the packages' own test suites (sympy's 678, networkx's 278) and mypy's sources (mypy
-# runs compiled) included: 15.9 s of CPU against 11.9 s. The pattern is read inside site-packages
-# only, so a checkout under a folder named tests is compiled all the same. A stale .pyc is never
+# runs compiled) included: 15.9 s of CPU against 11.9 s. The pattern is matched against paths
+# relative to site-packages (./boto3/...), never the checkout's own path. A stale .pyc is never
 # run: Python checks the source first; a module left out is compiled in memory when imported.
 # A fresh environment is compiled on every core (-j0); a compiled one is only checked, in one
 # process: the pool's start and its per-file hand-offs cost 2.1 s where the check alone is 0.3 s.
-site=$(uv run --locked python -c 'import sysconfig; print(sysconfig.get_path("purelib"))')
+python=$(uv run --locked python -c 'import sys; print(sys.executable)')
+site=$("$python" -c 'import sysconfig; print(sysconfig.get_path("purelib"))')
 jobs=1
 [ -d "$site/boto3/__pycache__" ] || jobs=0
-uv run --locked python -m compileall -q -j "$jobs" -x '/site-packages/([^/]+/)*tests?/|/site-packages/mypyc?/' "$site" src >/dev/null
+(cd "$site" && "$python" -m compileall -q -j "$jobs" -x '^\./(([^/]+/)*tests?|mypyc?)/' . >/dev/null)
+"$python" -m compileall -q src >/dev/null
