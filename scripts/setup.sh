@@ -43,7 +43,7 @@ fi
 if ! command -v aws >/dev/null 2>&1; then
   echo "setup: the AWS CLI is in $(uv tool dir --bin); add it to PATH (uv tool update-shell does)" >&2
 fi
-# The project's interpreter, when the environment is first made: the system's /usr/bin/python3 where
+# The project's interpreter, when the environment is made: the system's /usr/bin/python3 where
 # it is CPython 3.11 or newer. Debian and Ubuntu build it with profile-guided and link-time
 # optimisation and link libpython into the interpreter; pyenv's default build (this machine's first
 # python3) does neither, and a fresh clone's `bash scripts/test.sh` took a tenth less CPU on Debian's
