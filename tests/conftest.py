@@ -6,6 +6,7 @@ import base64
 import functools
 import os
 import shutil
+import signal
 import subprocess
 import threading
 from collections.abc import Callable, Iterator
@@ -182,9 +183,9 @@ def default_sigint() -> None:
     A test run started in the background by a non-interactive shell (`cmd &` in a script, a CI
     runner) inherits SIGINT ignored, and passes that on; a Python child that starts with SIGINT
     ignored never raises KeyboardInterrupt, so it would finish its work instead of stopping.
+    It runs in the forked child before exec: nothing is imported here (the worker has threads, and
+    one may have held the import lock at the fork), so ``signal`` is imported with this module.
     """
-    import signal
-
     signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
