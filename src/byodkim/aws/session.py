@@ -11,6 +11,7 @@ import os
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, overload
 
@@ -110,12 +111,15 @@ class Aws:
             if cached is None:
                 debug = CALLS.isEnabledFor(logging.DEBUG)
                 key = ("client", self.profile, self.region, service, name, self.ses_rate, self.ses_shared, debug)
-                cached = _reused(key, lambda: self._new_client(service, name))
+                cached = _reused(key, lambda: self._new_client(service, name, debug=debug))
                 self._clients[(service, name)] = cached
         return cached
 
-    def _new_client(self, service: str, name: str) -> tuple[Any, bool]:
-        """Make a client and say whether it may be reused (called under :func:`_reused`'s lock)."""
+    def _new_client(self, service: str, name: str, *, debug: bool) -> tuple[Any, bool]:
+        """Make a client and say whether it may be reused (called under :func:`_reused`'s lock).
+
+        ``debug``: whether its calls are logged, as its key in :func:`_reused` says.
+        """
         from botocore.config import Config
 
         # SES calls retry under the pacer's policy only (two budgets: throttling, and 5xx or
@@ -132,7 +136,7 @@ class Aws:
         session = self.session
         client = session.client(service, region_name=name, config=config)  # type: ignore[call-overload]
         _refuse_dead_local_endpoint(client)
-        if CALLS.isEnabledFor(logging.DEBUG):
+        if debug:
             _log_calls(client, name)
         if service == "sesv2":
             from byodkim.aws import pacing
@@ -155,16 +159,15 @@ class Aws:
         The chain's is read once per handle, as its clients are made once: asking the session at
         every ``client()`` call keyed the environment again each time (50 us against 1.3 us).
         """
-        with self._lock:
-            known = self._clients.get(("region", ""))
-        if known is not None:
-            return str(known)
+        return self._default_region
+
+    @cached_property
+    def _default_region(self) -> str:
+        """The answer of :meth:`default_region`, kept by the handle (an error is not kept: asked again)."""
         name = self.region or self.session.region_name or os.environ.get("AWS_REGION")
         if not name:
             raise InputError(say("aws.no_region"), NO_REGION_HINT)
         check_region(name)
-        with self._lock:
-            self._clients[("region", "")] = name
         return str(name)
 
     def _payer(self) -> str:
