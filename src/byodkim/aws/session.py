@@ -286,8 +286,9 @@ def shared_loader(search_path_string: str | None = None) -> Any:  # noqa: ANN401
     but each new session made its own and read them again: a handle with three clients took 90 ms
     of CPU, 15 ms on a shared loader (in-process commands, a fleet's handles, a Lambda's warm runs;
     16 s of the fault campaign test's 29 s of CPU). The models are read-only once loaded (one
-    session's clients already share them). The emulator's server gives it to every botocore session
-    it makes, moto's included (emulator/moto_patches.py).
+    session's clients already share them). The emulator's server and the sandbox's Sceptre runner
+    give it to every botocore session they make, moto's and Sceptre's included
+    (:func:`every_session_on_one_loader`).
     """
     import botocore.loaders
 
@@ -298,6 +299,20 @@ def shared_loader(search_path_string: str | None = None) -> Any:  # noqa: ANN401
             loader._search_paths = _PathsOnce(loader.search_paths)  # noqa: SLF001 - the list boto3 appends to
             _LOADERS[search_path_string] = loader
         return loader
+
+
+def every_session_on_one_loader() -> None:
+    """Speed only, no behaviour: every botocore session the process makes reads models through :func:`shared_loader`.
+
+    For entry points whose other libraries make their own sessions: the emulator's server (moto
+    makes sessions at import, three for EC2's regions, one per backend class's regions and for
+    service names, each reading botocore's endpoints.json, 1.2 MB, again; called before moto is
+    imported) and the sandbox's Sceptre runner (Sceptre's sessions read CloudFormation's model and
+    endpoints.json again beside the preflight's). byodkim's own handles use the loader anyway.
+    """
+    import botocore.session
+
+    botocore.session.create_loader = shared_loader  # botocore.session imported it by name
 
 
 def _core_session() -> Any:  # noqa: ANN401 - botocore's Session

@@ -23,24 +23,6 @@ def apply() -> None:
     _moto_modules_listed_once()
 
 
-def one_model_loader() -> None:
-    """Speed only, no behaviour: every botocore session of the process reads models through one loader.
-
-    Used by the server and by the sandbox's Sceptre runner (local/sceptre_run.py), whose Sceptre
-    sessions read CloudFormation's model and endpoints.json again beside the preflight's.
-
-    Called before moto is imported. moto makes boto3 sessions at import (three for EC2's regions),
-    for each backend class's regions and for service names; each session made its own loader and
-    read botocore's endpoints.json (1.2 MB) again. byodkim's own handles share one loader the same
-    way (aws/session.py).
-    """
-    import botocore.session
-
-    from byodkim.aws.session import shared_loader
-
-    botocore.session.create_loader = shared_loader  # botocore.session imported it by name
-
-
 def _moto_modules_listed_once() -> None:
     """Speed only, no behaviour: moto's list of its service folders is read from disk once, not at every request.
 

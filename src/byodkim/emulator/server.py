@@ -32,13 +32,13 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
 
     from byodkim import gc_policy
+    from byodkim.aws.session import every_session_on_one_loader
     from byodkim.dnscheck.servers import without_dns_over_https
-    from byodkim.emulator import moto_patches
 
     gc_policy.for_a_tool()  # before moto's imports: a fifth of the start's CPU was the collector
     without_dns_over_https()  # the emulated SES asks BIND over UDP and TCP
 
-    moto_patches.one_model_loader()  # before moto's imports, which make sessions
+    every_session_on_one_loader()  # before moto's imports, which make sessions
     from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
     from werkzeug.serving import make_server
 

@@ -23,9 +23,9 @@ def main() -> None:
     from byodkim import gc_policy
 
     gc_policy.for_a_tool()  # before Sceptre's imports and its boto3 sessions
-    from byodkim.emulator import moto_patches
+    from byodkim.aws.session import every_session_on_one_loader
 
-    moto_patches.one_model_loader()  # Sceptre's sessions and the preflight's read each model once
+    every_session_on_one_loader()  # Sceptre's sessions and the preflight's read each model once
     from sceptre.cli import cli
     from sceptre.plan import actions
 
