@@ -226,3 +226,40 @@ def test_a_fault_of_an_unknown_kind_is_refused_and_nothing_is_set(emulator: Emul
     assert "unknown fault kind nonsense: one of 5xx, delay, error, reset, throttle" in refused.value.read().decode()
     with pytest.raises(ClientError, match="Boom"):  # the faults set before are as they were
         boto3.client("sesv2").list_email_identities()
+
+
+_EC2_CATALOGUE = """
+import json, sys
+if sys.argv[1] == "deferred":
+    from byodkim.emulator import moto_patches
+    moto_patches.before_import()
+import botocore.session
+from moto.ec2.models import instance_types
+from moto.ec2.models.availability_zones_and_regions import RegionsAndZonesBackend
+from moto.ec2.models.spot_requests import INSTANCE_TYPE_OFFERINGS as seen_by_spot_requests
+from moto.utilities import utils
+assert seen_by_spot_requests is instance_types.INSTANCE_TYPE_OFFERINGS
+assert botocore.session.Session.get_available_regions.__module__ == "botocore.session"  # put back after the import
+assert utils.load_resource.__module__ == "moto.utilities.utils"
+offerings = instance_types.INSTANCE_TYPE_OFFERINGS
+print(json.dumps({
+    "offerings": {location: {region: offerings[location][region] for region in offerings[location]} for location in offerings},
+    "region_list": {location: sorted(offerings[location].keys()) for location in offerings},
+    "missing": offerings["region"].get("nowhere-1", "absent"),
+    "types": instance_types.INSTANCE_TYPES,
+    "regions": [[r.name, r.endpoint, r.opt_in_status] for r in RegionsAndZonesBackend.regions],
+}, sort_keys=True))
+"""
+
+
+def test_ec2s_catalogue_read_when_used_is_the_one_moto_reads_at_import() -> None:
+    """The emulator's start leaves EC2's instance-type offerings and its model unread; what EC2 later reads is the same."""
+    read = [
+        subprocess.run([sys.executable, "-c", _EC2_CATALOGUE, how], capture_output=True, text=True, check=True).stdout
+        for how in ("at import", "deferred")
+    ]
+    assert read[0] == read[1]
+    assert '"LocationType": "availability-zone"' in read[1]
+    assert '"ap-northeast-1"' in read[1]
+    assert '"cn-north-1"' in read[1]
+    assert '"us-gov-west-1"' in read[1]

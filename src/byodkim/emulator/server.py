@@ -31,17 +31,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--ses-rate", type=float, default=0.0, help="SES calls/s per region and family (0: off)")
     args = parser.parse_args(argv)
 
-    from byodkim import gc_policy
-    from byodkim.aws.session import every_session_on_one_loader
-    from byodkim.dnscheck.servers import without_dns_over_https
-
-    gc_policy.for_a_tool()  # before moto's imports: a fifth of the start's CPU was the collector
-    without_dns_over_https()  # the emulated SES asks BIND over UDP and TCP
-
-    every_session_on_one_loader()  # before moto's imports, which make sessions
+    _before_moto()
     from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
     from werkzeug.serving import make_server
 
+    from byodkim import gc_policy
     from byodkim.emulator import cfn, receiving, route53dns
     from byodkim.emulator.extension import wrap
     from byodkim.emulator.settings import Settings
@@ -95,6 +89,19 @@ def main(argv: list[str] | None = None) -> None:
         if state.runtime is not None:
             state.runtime.reset()  # the functions' execution environments end with their Lambda
         _remove(Path(workdir.name))
+
+
+def _before_moto() -> None:
+    """Set the process up before moto is imported: its collector, DNS, botocore's models, EC2's catalogue."""
+    from byodkim import gc_policy
+    from byodkim.aws.session import every_session_on_one_loader
+    from byodkim.dnscheck.servers import without_dns_over_https
+    from byodkim.emulator import moto_patches
+
+    gc_policy.for_a_tool()  # a fifth of the start's CPU was the collector, walking moto's imports
+    without_dns_over_https()  # the emulated SES asks BIND over UDP and TCP
+    every_session_on_one_loader()  # moto's imports make sessions
+    moto_patches.before_import()
 
 
 def _remove(folder: Path) -> None:
