@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import warnings
 import zipfile
@@ -411,27 +412,35 @@ def _entry(name: str, data: bytes, *, mode: int = 0o100644, stored: bool = False
 
 
 def _tampered(original: Path, dest: Path, tamper: str) -> Path:
-    """Write ``original`` again with one departure from the shape byodkim writes."""
-    with zipfile.ZipFile(original) as archive:
-        entries = [(i, archive.read(i)) for i in archive.infolist()]
-    extra = {
-        "outside-python": [_entry("evil.txt", b"x")],
-        "dot-dot": [_entry("python/../../escape.txt", b"x")],
-        "absolute": [_entry("/python/absolute.txt", b"x")],
-        "directory": [_entry("python/emptydir/", b"", mode=0o040755)],
-        "symlink": [_entry("python/passwd", b"/etc/passwd", mode=0o120777)],
-        "duplicate": [entries[0]],
-        "stored": [],
-        "other-time": [],
-    }[tamper]
-    if tamper == "stored":
-        entries = [_entry(i.filename, d, mode=i.external_attr >> 16, stored=True) for i, d in entries]
-    if tamper == "other-time":
-        entries[0][0].date_time = (2026, 12, 5, 0, 0, 0)
-    with warnings.catch_warnings(), zipfile.ZipFile(dest, "w") as archive:
+    """Write ``original`` again with one departure from the shape byodkim writes.
+
+    An added entry is appended to a copy (zipfile's "a" mode): the original's entries stay as
+    they were, byte for byte, and are not compressed again (0.6 s of CPU a case, a 4 MB layer).
+    """
+    if tamper in ("stored", "other-time"):  # a change to the entries themselves: every one written again
+        with zipfile.ZipFile(original) as archive:
+            entries = [(i, archive.read(i)) for i in archive.infolist()]
+        if tamper == "stored":
+            entries = [_entry(i.filename, d, mode=i.external_attr >> 16, stored=True) for i, d in entries]
+        else:
+            entries[0][0].date_time = (2026, 12, 5, 0, 0, 0)
+        with zipfile.ZipFile(dest, "w") as archive:
+            for info, data in entries:
+                archive.writestr(info, data)
+        return dest
+    shutil.copyfile(original, dest)
+    with warnings.catch_warnings(), zipfile.ZipFile(dest, "a") as archive:
         warnings.simplefilter("ignore")  # zipfile warns of the duplicate it is asked to write
-        for info, data in [*entries, *extra]:
-            archive.writestr(info, data)
+        first = archive.infolist()[0]
+        extra = {
+            "outside-python": _entry("evil.txt", b"x"),
+            "dot-dot": _entry("python/../../escape.txt", b"x"),
+            "absolute": _entry("/python/absolute.txt", b"x"),
+            "directory": _entry("python/emptydir/", b"", mode=0o040755),
+            "symlink": _entry("python/passwd", b"/etc/passwd", mode=0o120777),
+            "duplicate": (first, archive.read(first)),
+        }[tamper]
+        archive.writestr(*extra)
     return dest
 
 
