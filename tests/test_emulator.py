@@ -263,3 +263,27 @@ def test_ec2s_catalogue_read_when_used_is_the_one_moto_reads_at_import() -> None
     assert '"ap-northeast-1"' in read[1]
     assert '"cn-north-1"' in read[1]
     assert '"us-gov-west-1"' in read[1]
+
+
+def test_the_kms_keys_a_test_starts_from_are_the_ones_createkey_and_createalias_make(emulator: Emulator) -> None:
+    """The control endpoint tests/conftest.py makes its phase-1 key with gives what the two API calls give."""
+    alias, description = "alias/one-made-both-ways", "made both ways"
+    made = emulator.control(
+        "/_byodkim/kms/keys", {"keys": [{"region": "us-east-1", "alias": alias, "description": description}]}
+    )
+    assert [c for c in emulator.control("/_byodkim/calls")["calls"] if c["service"] == "kms"] == []
+    by_api = boto3.client("kms", region_name="ap-northeast-1")
+    key_id = by_api.create_key(Description=description)["KeyMetadata"]["KeyId"]
+    by_api.create_alias(AliasName=alias, TargetKeyId=key_id)
+    seen = []
+    for region, key in (("us-east-1", made["keys"][0]["key_id"]), ("ap-northeast-1", key_id)):
+        kms = boto3.client("kms", region_name=region)
+        metadata = kms.describe_key(KeyId=alias)["KeyMetadata"]
+        assert metadata["KeyId"] == key
+        policy = kms.get_key_policy(KeyId=key, PolicyName="default")["Policy"]
+        aliases = [(a["AliasName"], a.get("TargetKeyId") == key) for a in kms.list_aliases(KeyId=key)["Aliases"]]
+        ciphertext = kms.encrypt(KeyId=alias, Plaintext=b"secret")["CiphertextBlob"]
+        assert kms.decrypt(CiphertextBlob=ciphertext)["Plaintext"] == b"secret"
+        kept = {k: v for k, v in metadata.items() if k not in ("KeyId", "Arn", "CreationDate")}
+        seen.append((kept, policy.replace(region, "REGION"), aliases))
+    assert seen[0] == seen[1]
