@@ -287,3 +287,21 @@ def test_the_kms_keys_a_test_starts_from_are_the_ones_createkey_and_createalias_
         kept = {k: v for k, v in metadata.items() if k not in ("KeyId", "Arn", "CreationDate")}
         seen.append((kept, policy.replace(region, "REGION"), aliases))
     assert seen[0] == seen[1]
+
+
+_LISTED = """
+from moto.core import responses
+from byodkim.emulator import moto_patches
+moto_patches._response_methods_listed_once()
+class Answers(responses.BaseResponse):
+    def describe_things(self): return ""
+first = responses.method_names_from_class(Answers)
+Answers.create_thing = lambda self: ""  # a patch given after the first request
+second = responses.method_names_from_class(Answers)
+print("describe_things" in first, "create_thing" in first, "create_thing" in second, second is responses.method_names_from_class(Answers))
+"""
+
+
+def test_the_actions_a_response_class_answers_are_listed_again_when_it_gains_one() -> None:
+    shown = subprocess.run([sys.executable, "-c", _LISTED], capture_output=True, text=True, check=True).stdout.split()
+    assert shown == ["True", "False", "True", "True"]  # listed again once changed, then kept

@@ -117,6 +117,32 @@ def apply() -> None:
     _templates_parsed_by_libyaml()
     _symmetric_kms_keys_make_no_rsa_key_until_asked()
     _moto_modules_listed_once()
+    _response_methods_listed_once()
+
+
+def _response_methods_listed_once() -> None:
+    """Speed only, no behaviour: the actions a response class answers are listed once per class, not at each request.
+
+    moto lists them with ``inspect.getmembers`` at every request: 0.06 ms of the 0.39 ms moto's
+    application took to answer DescribeStacks, in a test run of some 25,000 calls. A class given a
+    method afterwards (a patch) is listed again: the list is kept under the sizes of its classes'
+    dictionaries.
+    """
+    from moto.core import responses, utils
+
+    original = utils.method_names_from_class
+    listed: dict[tuple[type, tuple[int, ...]], list[str]] = {}
+
+    def method_names_from_class(clazz: object) -> list[str]:
+        if not isinstance(clazz, type):
+            return original(clazz)
+        key = (clazz, tuple(len(vars(c)) for c in clazz.__mro__))
+        names = listed.get(key)
+        if names is None:
+            names = listed[key] = original(clazz)
+        return names
+
+    responses.method_names_from_class = method_names_from_class  # type: ignore[attr-defined]
 
 
 def _moto_modules_listed_once() -> None:
