@@ -472,7 +472,9 @@ def test_unknown_region_and_profile(cli: Cli, emulator: Emulator) -> None:
     assert (result.code, result.err) == (2, "error: AWS profile `nobody` does not exist; check ~/.aws/config\n")
 
 
-def test_unreachable_endpoint(cli: Cli, emulator: Emulator, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_unreachable_endpoint(
+    cli: Cli, emulator: Emulator, monkeypatch: pytest.MonkeyPatch, short_backoff: None
+) -> None:
     monkeypatch.setenv("AWS_ENDPOINT_URL", "http://127.0.0.1:9")
     # An endpoint that answered the dead-port probe and then went away (an emulator stopping mid-command);
     # one that never answers is refused before any call (tests/test_sandbox_env.py).
