@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -305,3 +306,40 @@ print("describe_things" in first, "create_thing" in first, "create_thing" in sec
 def test_the_actions_a_response_class_answers_are_listed_again_when_it_gains_one() -> None:
     shown = subprocess.run([sys.executable, "-c", _LISTED], capture_output=True, text=True, check=True).stdout.split()
     assert shown == ["True", "False", "True", "True"]  # listed again once changed, then kept
+
+
+@pytest.mark.parametrize(
+    ("payload", "said"),
+    [
+        ({}, "give keys"),
+        ({"keys": "alias/x"}, "give keys"),
+        ({"keys": [{"alias": "alias/x"}]}, "region KMS has"),
+        ({"keys": [{"region": "ap-nowhere-9", "alias": "alias/x"}]}, "region KMS has"),
+        ({"keys": [{"region": "us-east-1", "alias": "x"}]}, "alias/ name"),
+        (
+            {"keys": [{"region": "us-east-1", "alias": "alias/ok"}, {"region": "us-east-1", "alias": "alias/"}]},
+            "alias/ name",
+        ),
+        (
+            {
+                "keys": [
+                    {"region": "us-east-1", "alias": "alias/ok"},
+                    {"region": "ap-northeast-1", "alias": "alias/aws-ses-migration-prod-dkim-secrets"},
+                ]
+            },
+            "is taken",
+        ),
+    ],
+)
+def test_kms_keys_asked_for_wrongly_are_refused_whole(
+    emulator: Emulator, payload: dict[str, object], said: str
+) -> None:
+    """A bad item refuses the whole request, nothing made: the good item before it included."""
+    url = emulator.endpoint + "/_byodkim/kms/keys"
+    request = urllib.request.Request(url, data=json.dumps(payload).encode(), method="POST")  # noqa: S310 - ours
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(request, timeout=10)  # noqa: S310 - the emulator's own endpoint
+    assert refused.value.code == 400
+    assert said in json.loads(refused.value.read())["message"]
+    aliases = boto3.client("kms", region_name="us-east-1").list_aliases()["Aliases"]
+    assert "alias/ok" not in [a["AliasName"] for a in aliases]

@@ -234,33 +234,43 @@ def _idle(payload: dict[str, Any], state: State) -> dict[str, Any]:
     return {"idle": state.runtime is None or state.runtime.wait_idle(float(payload.get("timeout", 60)))}
 
 
-def _kms_keys(payload: dict[str, Any], _state: State) -> dict[str, Any]:
+def _kms_keys(payload: dict[str, Any]) -> Response:
     """Make KMS keys under aliases in moto's backends, as CreateKey then CreateAlias with their defaults do.
 
     An account's starting state, set in one request (tests/conftest.py's phase-1 secrets key, before
     each test): the four API calls it took cost 9 ms of CPU a test, some 600 tests a run. No
-    CloudTrail event and no call record, as none are left after a reset.
+    CloudTrail event and no call record, as none are left after a reset. Refused whole, nothing
+    made, when an item lacks a known region or an ``alias/`` name, or the alias is taken.
     """
     from moto.kms.models import kms_backends
 
+    items = payload.get("keys")
+    if not isinstance(items, list) or not all(isinstance(item, dict) for item in items):
+        return _json({"message": 'give keys: [{"region", "alias", "description"}]'}, 400)
+    for item in items:
+        region, alias = str(item.get("region", "")), str(item.get("alias", ""))
+        if region not in kms_backends[ACCOUNT].regions or not alias.startswith("alias/") or alias == "alias/":
+            return _json({"message": f"each key needs a region KMS has and an alias/ name: {item}"}, 400)
+        if any(alias in key.aliases for key in kms_backends[ACCOUNT][region].keys.values()):
+            return _json({"message": f"{alias} is taken in {region}"}, 400)
     made = []
-    for item in payload.get("keys", []):
+    for item in items:
         backend: Any = kms_backends[ACCOUNT][str(item["region"])]
         # What CreateKey hands its backend when only a description is given (moto's responses.create_key).
         key = backend.create_key(None, None, None, str(item.get("description", "")), None, None, "AWS_KMS")
         backend.create_alias(key.id, str(item["alias"]))
         made.append({"region": item["region"], "alias": item["alias"], "key_id": key.id})
-    return {"keys": made}
+    return _json({"keys": made})
 
 
 # Endpoints that wait on runs: runs call the API, which takes the settings' lock, so they are served outside it.
-# Mail delivery too: it changes moto's backends only, as an API call does, and may start a run; and
-# the KMS keys a test starts from, made in moto's backends as the API would make them.
-_UNLOCKED: dict[str, Callable[[dict[str, Any], State], dict[str, Any]]] = {
-    "/_byodkim/clock": lambda payload, state: state.step_clock(payload),
-    "/_byodkim/idle": _idle,
-    "/_byodkim/ses/inbound": _inbound,
-    "/_byodkim/kms/keys": _kms_keys,
+# Mail delivery too: it changes moto's backends only, as an API call does, and may start a run.
+# The KMS keys a test starts from as well: made in moto's backends, as the API would make them.
+_UNLOCKED: dict[str, Callable[[dict[str, Any], State], Response]] = {
+    "/_byodkim/clock": lambda payload, state: _json(state.step_clock(payload)),
+    "/_byodkim/idle": lambda payload, state: _json(_idle(payload, state)),
+    "/_byodkim/ses/inbound": lambda payload, state: _json(_inbound(payload, state)),
+    "/_byodkim/kms/keys": lambda payload, _state: _kms_keys(payload),
 }
 
 
@@ -271,7 +281,7 @@ def _control(path: str, environ: dict[str, Any], state: State) -> Response:
     settings, store = state.settings, state.identities
     answer: dict[str, Any]
     if path in _UNLOCKED:
-        return _json(_UNLOCKED[path](payload, state))
+        return _UNLOCKED[path](payload, state)
     with settings.lock:
         if path == "/_byodkim/reset":
             settings.faults.clear()
