@@ -289,7 +289,7 @@ def test_a_kms_alias_and_a_role_under_our_names_outside_any_stack_are_found(box:
     assert found.out.count("STOP name taken") == 2
 
 
-def test_an_export_another_stack_imports_cannot_be_removed(box: Sandbox, cli: Cli) -> None:
+def test_an_export_another_stack_imports_cannot_be_removed_or_changed(box: Sandbox, cli: Cli) -> None:
     launch_stacks(box)
     cfn = boto3.client("cloudformation")
     base = PREFIX + "base"
@@ -329,6 +329,39 @@ def test_an_export_another_stack_imports_cannot_be_removed(box: Sandbox, cli: Cl
     # The exports our template keeps, imported or not, are no finding.
     assert found.out.count("STOP") == 1
 
+    # One of our exports, given another value by hand and imported by a team stack: the launch would
+    # change it back, which CloudFormation refuses as well. Only such an export is looked up.
+    template["Outputs"]["Environment"]["Value"] = "edited-by-hand"
+    cfn.update_stack(
+        StackName=base,
+        TemplateBody=json.dumps(template),
+        Parameters=[{"ParameterKey": p["ParameterKey"], "UsePreviousValue": True} for p in parameters],
+        Capabilities=["CAPABILITY_NAMED_IAM"],
+    )
+    env_reader = {
+        "Resources": {
+            "Reads": {
+                "Type": "AWS::SSM::Parameter",
+                "Properties": {
+                    "Name": "/team/reads-env",
+                    "Type": "String",
+                    "Value": {"Fn::ImportValue": base + "-Environment"},
+                },
+            }
+        }
+    }
+    cfn.create_stack(StackName="team-env-reader", TemplateBody=json.dumps(env_reader))
+    calls = len(_control("/_byodkim/calls", {})["calls"])
+    found = cli("preflight", "--env", "prod", "--stack", "base")
+    assert found.code == 1, found.out + found.err
+    assert (
+        "  STOP export in use Environment (Output): another stack imports this export (team-env-reader) and the "
+        "update would change its value; CloudFormation fails the update." in found.out
+    )
+    assert found.out.count("STOP") == 2
+    looked_up = [c for c in _control("/_byodkim/calls", {})["calls"][calls:] if c["operation"] == "ListImports"]
+    assert len(looked_up) == 2  # the removed export and the changed one; not the three base keeps as they are
+
 
 # Types in our templates that take no name of their own (CloudFormation generates one, or the
 # resource is part of another): nothing to collide with.
@@ -356,12 +389,13 @@ def test_every_type_our_templates_name_is_looked_up() -> None:
     assert [t for t in NAME_PROPERTY if not exists.checkable(t)] == []  # and to the probes
 
 
-def _control(path: str, payload: dict[str, Any]) -> None:
+def _control(path: str, payload: dict[str, Any]) -> dict[str, Any]:
     request = urllib.request.Request(  # noqa: S310 - the local emulator
         os.environ["AWS_ENDPOINT_URL"] + path, data=json.dumps(payload).encode(), method="POST"
     )
-    with urllib.request.urlopen(request, timeout=180):  # noqa: S310 - the idle wait waits on runs
-        pass
+    with urllib.request.urlopen(request, timeout=180) as answer:  # noqa: S310 - the idle wait waits on runs
+        read: dict[str, Any] = json.loads(answer.read() or b"{}")
+        return read
 
 
 def _update_phase8(cfn: Any, description: str, extra: bool) -> None:

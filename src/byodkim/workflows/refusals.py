@@ -150,10 +150,7 @@ def _exports_in_use(
             ours[str(name)] = (str(key), output.get("Value"))
     lost = {c.logical_id for c in changes if c.action in ("replace", "conditional", "remove")}
     findings: list[Finding] = []
-    for name, output in exported.items():
-        importers = _importers(cfn, name)
-        if not importers:
-            continue
+    for name, output in exported.items():  # only an export the update removes or changes is looked up
         key, expression = ours.get(name, ("", None))
         value = resolve(expression, values, pseudo, refs) if key else None
         if not key:
@@ -162,7 +159,8 @@ def _exports_in_use(
             why = "" if value == output.get("OutputValue") else "changed"
         else:  # unknown until deployed: changed only if what it names is replaced or removed
             why = "changed" if any(refers_to(expression, lid) for lid in lost) else ""
-        if why:
+        importers = _importers(cfn, name) if why else []
+        if importers:
             findings.append(Finding(stack.name, str(output.get("OutputKey")), "Output", "export-in-use", name,
                                     why, "", ", ".join(importers), accepted=False))  # fmt: skip
     return findings
