@@ -316,6 +316,17 @@ def test_the_actions_a_response_class_answers_are_listed_again_when_it_gains_one
         ({"keys": [{"alias": "alias/x"}]}, "region KMS has"),
         ({"keys": [{"region": "ap-nowhere-9", "alias": "alias/x"}]}, "region KMS has"),
         ({"keys": [{"region": "us-east-1", "alias": "x"}]}, "alias/ name"),
+        ({"keys": [{"region": "us-east-1", "alias": "alias/aws/s3"}]}, "not alias/aws/"),
+        ({"keys": [{"region": "us-east-1", "alias": "alias/a:b"}]}, "alias/ name"),
+        ({"keys": [{"region": "us-east-1", "alias": "alias/鍵"}]}, "alias/ name"),
+        ({"keys": [{"region": "us-east-1", "alias": "alias/" + "a" * 251}]}, "alias/ name"),
+        ({"keys": [{"region": "us-east-1", "alias": "alias/ok", "description": {"a": 1}}]}, "description is text"),
+        (
+            {"keys": [{"region": "us-east-1", "alias": "alias/ok"}, {"region": "us-east-1", "alias": "alias/ok"}]},
+            "taken",
+        ),
+        ([1, 2], "not a JSON object"),
+        ("{bad", "not a JSON object"),
         (
             {"keys": [{"region": "us-east-1", "alias": "alias/ok"}, {"region": "us-east-1", "alias": "alias/"}]},
             "alias/ name",
@@ -336,7 +347,8 @@ def test_kms_keys_asked_for_wrongly_are_refused_whole(
 ) -> None:
     """A bad item refuses the whole request, nothing made: the good item before it included."""
     url = emulator.endpoint + "/_byodkim/kms/keys"
-    request = urllib.request.Request(url, data=json.dumps(payload).encode(), method="POST")  # noqa: S310 - ours
+    body = payload.encode() if isinstance(payload, str) else json.dumps(payload).encode()
+    request = urllib.request.Request(url, data=body, method="POST")  # noqa: S310 - ours
     with pytest.raises(urllib.error.HTTPError) as refused:
         urllib.request.urlopen(request, timeout=10)  # noqa: S310 - the emulator's own endpoint
     assert refused.value.code == 400

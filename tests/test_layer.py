@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import shutil
 import subprocess
 import warnings
@@ -438,7 +439,7 @@ def _tampered(original: Path, dest: Path, tamper: str) -> Path:
             "absolute": _entry("/python/absolute.txt", b"x"),
             "directory": _entry("python/emptydir/", b"", mode=0o040755),
             "symlink": _entry("python/passwd", b"/etc/passwd", mode=0o120777),
-            "duplicate": (first, archive.read(first)),
+            "duplicate": (copy.copy(first), archive.read(first)),  # a copy: writing moves an entry's offset
         }[tamper]
         archive.writestr(*extra)
     return dest

@@ -9,6 +9,7 @@ request to moto untouched.
 from __future__ import annotations
 
 import json
+import re
 import threading
 import time
 from typing import TYPE_CHECKING, Any
@@ -234,33 +235,54 @@ def _idle(payload: dict[str, Any], state: State) -> dict[str, Any]:
     return {"idle": state.runtime is None or state.runtime.wait_idle(float(payload.get("timeout", 60)))}
 
 
+_ALIAS = re.compile(r"^alias/[a-zA-Z0-9/_-]{1,250}$")  # CreateAlias's names, 256 characters at most
+_KMS_KEYS = threading.Lock()  # two requests at once must not give one alias two keys
+
+
 def _kms_keys(payload: dict[str, Any]) -> Response:
     """Make KMS keys under aliases in moto's backends, as CreateKey then CreateAlias with their defaults do.
 
     An account's starting state, set in one request (tests/conftest.py's phase-1 secrets key, before
     each test): the four API calls it took cost 9 ms of CPU a test, some 600 tests a run. No
     CloudTrail event and no call record, as none are left after a reset. Refused whole, nothing
-    made, when an item lacks a known region or an ``alias/`` name, or the alias is taken.
+    made, where CreateKey or CreateAlias would refuse an item.
     """
     from moto.kms.models import kms_backends
 
     items = payload.get("keys")
     if not isinstance(items, list) or not all(isinstance(item, dict) for item in items):
         return _json({"message": 'give keys: [{"region", "alias", "description"}]'}, 400)
-    for item in items:
-        region, alias = str(item.get("region", "")), str(item.get("alias", ""))
-        if region not in kms_backends[ACCOUNT].regions or not alias.startswith("alias/") or alias == "alias/":
-            return _json({"message": f"each key needs a region KMS has and an alias/ name: {item}"}, 400)
-        if any(alias in key.aliases for key in kms_backends[ACCOUNT][region].keys.values()):
-            return _json({"message": f"{alias} is taken in {region}"}, 400)
-    made = []
-    for item in items:
-        backend: Any = kms_backends[ACCOUNT][str(item["region"])]
-        # What CreateKey hands its backend when only a description is given (moto's responses.create_key).
-        key = backend.create_key(None, None, None, str(item.get("description", "")), None, None, "AWS_KMS")
-        backend.create_alias(key.id, str(item["alias"]))
-        made.append({"region": item["region"], "alias": item["alias"], "key_id": key.id})
+    with _KMS_KEYS:
+        refusal = _kms_refusal(items, kms_backends[ACCOUNT])
+        if refusal:
+            return _json({"message": refusal}, 400)
+        made = []
+        for item in items:
+            backend: Any = kms_backends[ACCOUNT][item["region"]]
+            # What CreateKey hands its backend when only a description is given (moto's responses.create_key).
+            key = backend.create_key(None, None, None, item.get("description", ""), None, None, "AWS_KMS")
+            backend.create_alias(key.id, item["alias"])
+            made.append({"region": item["region"], "alias": item["alias"], "key_id": key.id})
     return _json({"keys": made})
+
+
+def _kms_refusal(items: list[dict[str, Any]], account: Any) -> str:  # noqa: ANN401 - moto's backends
+    """Return why CreateKey or CreateAlias would refuse one of ``items``, or "" when none would."""
+    taken: dict[str, set[str]] = {}
+    for item in items:
+        region, alias, description = item.get("region"), item.get("alias"), item.get("description", "")
+        if not isinstance(region, str) or region not in account.regions:
+            return f"each key needs a region KMS has: {item}"
+        if not isinstance(alias, str) or not _ALIAS.match(alias) or alias.startswith("alias/aws/"):
+            return f"each key needs an alias/ name CreateAlias takes (letters, digits, /, _, -; not alias/aws/): {item}"
+        if not isinstance(description, str):
+            return f"a description is text: {item}"
+        if region not in taken:
+            taken[region] = {name for key in account[region].keys.values() for name in key.aliases}
+        if alias in taken[region]:
+            return f"{alias} is taken in {region}"
+        taken[region].add(alias)  # a second item with it in the request is refused too
+    return ""
 
 
 # Endpoints that wait on runs: runs call the API, which takes the settings' lock, so they are served outside it.
@@ -277,11 +299,21 @@ _UNLOCKED: dict[str, Callable[[dict[str, Any], State], Response]] = {
 def _control(path: str, environ: dict[str, Any], state: State) -> Response:
     length = int(environ.get("CONTENT_LENGTH") or 0)
     raw = environ["wsgi.input"].read(length) if length else b""
-    payload: dict[str, Any] = json.loads(raw) if raw.strip() else {}
-    settings, store = state.settings, state.identities
-    answer: dict[str, Any]
+    try:
+        payload = json.loads(raw) if raw.strip() else {}
+    except ValueError:
+        payload = None
+    if not isinstance(payload, dict):  # was a 500 and an HTML page
+        return _json({"message": "the request body is not a JSON object"}, 400)
     if path in _UNLOCKED:
         return _UNLOCKED[path](payload, state)
+    return _locked(path, payload, state)
+
+
+def _locked(path: str, payload: dict[str, Any], state: State) -> Response:
+    """Answer a control request that reads or changes the settings, under their lock."""
+    settings, store = state.settings, state.identities
+    answer: dict[str, Any]
     with settings.lock:
         if path == "/_byodkim/reset":
             settings.faults.clear()
