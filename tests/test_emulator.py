@@ -230,7 +230,7 @@ def test_a_fault_of_an_unknown_kind_is_refused_and_nothing_is_set(emulator: Emul
 
 
 _EC2_CATALOGUE = """
-import json, sys
+import copy, json, pickle, sys
 if sys.argv[1] == "deferred":
     from byodkim.emulator import moto_patches
     moto_patches.before_import()
@@ -247,6 +247,7 @@ print(json.dumps({
     "offerings": {location: {region: offerings[location][region] for region in offerings[location]} for location in offerings},
     "region_list": {location: sorted(offerings[location].keys()) for location in offerings},
     "missing": offerings["region"].get("nowhere-1", "absent"),
+    "copied": copy.deepcopy(offerings) == offerings and pickle.loads(pickle.dumps(offerings)) == offerings,
     "types": instance_types.INSTANCE_TYPES,
     "regions": [[r.name, r.endpoint, r.opt_in_status] for r in RegionsAndZonesBackend.regions],
 }, sort_keys=True))

@@ -104,6 +104,10 @@ class _ReadWhenUsed(dict[str, Any]):
     def items(self) -> Any:
         return dict.items(self._filled())
 
+    def __reduce__(self) -> tuple[type[dict[str, Any]], tuple[dict[str, Any]]]:
+        """Copy or pickle as a plain dict of every region's rows: the lock is the reader's alone."""
+        return dict, (dict(self._filled()),)
+
 
 def apply() -> None:
     """Apply every patch (idempotent enough for one server process)."""
