@@ -295,29 +295,10 @@ def test_an_export_another_stack_imports_cannot_be_removed_or_changed(box: Sandb
     base = PREFIX + "base"
     # The team added an output to base by hand and another stack of theirs imports it; our template
     # does not have it, so the launch would remove an export in use, which CloudFormation refuses.
-    live = cfn.get_template(StackName=base, TemplateStage="Original")["TemplateBody"]
-    template = live if isinstance(live, dict) else load(live)
+    template = _live_template(cfn, base)
     template["Outputs"]["TeamExtra"] = {"Value": "kept-by-hand", "Export": {"Name": "team-extra-export"}}
-    parameters = cfn.describe_stacks(StackName=base)["Stacks"][0].get("Parameters", [])
-    cfn.update_stack(
-        StackName=base,
-        TemplateBody=json.dumps(template),
-        Parameters=[{"ParameterKey": p["ParameterKey"], "UsePreviousValue": True} for p in parameters],
-        Capabilities=["CAPABILITY_NAMED_IAM"],
-    )
-    reader = {
-        "Resources": {
-            "Reads": {
-                "Type": "AWS::SSM::Parameter",
-                "Properties": {
-                    "Name": "/team/reads-extra",
-                    "Type": "String",
-                    "Value": {"Fn::ImportValue": "team-extra-export"},
-                },
-            }
-        }
-    }
-    cfn.create_stack(StackName="team-reader", TemplateBody=json.dumps(reader))
+    _update_by_hand(cfn, base, template)
+    _importer(cfn, "team-reader", "team-extra-export")
     assert cfn.list_imports(ExportName="team-extra-export")["Imports"] == ["team-reader"]
 
     found = cli("preflight", "--env", "prod", "--stack", "base")
@@ -332,25 +313,8 @@ def test_an_export_another_stack_imports_cannot_be_removed_or_changed(box: Sandb
     # One of our exports, given another value by hand and imported by a team stack: the launch would
     # change it back, which CloudFormation refuses as well. Only such an export is looked up.
     template["Outputs"]["Environment"]["Value"] = "edited-by-hand"
-    cfn.update_stack(
-        StackName=base,
-        TemplateBody=json.dumps(template),
-        Parameters=[{"ParameterKey": p["ParameterKey"], "UsePreviousValue": True} for p in parameters],
-        Capabilities=["CAPABILITY_NAMED_IAM"],
-    )
-    env_reader = {
-        "Resources": {
-            "Reads": {
-                "Type": "AWS::SSM::Parameter",
-                "Properties": {
-                    "Name": "/team/reads-env",
-                    "Type": "String",
-                    "Value": {"Fn::ImportValue": base + "-Environment"},
-                },
-            }
-        }
-    }
-    cfn.create_stack(StackName="team-env-reader", TemplateBody=json.dumps(env_reader))
+    _update_by_hand(cfn, base, template)
+    _importer(cfn, "team-env-reader", base + "-Environment")
     calls = len(_control("/_byodkim/calls", {})["calls"])
     found = cli("preflight", "--env", "prod", "--stack", "base")
     assert found.code == 1, found.out + found.err
@@ -361,6 +325,30 @@ def test_an_export_another_stack_imports_cannot_be_removed_or_changed(box: Sandb
     assert found.out.count("STOP") == 2
     looked_up = [c for c in _control("/_byodkim/calls", {})["calls"][calls:] if c["operation"] == "ListImports"]
     assert len(looked_up) == 2  # the removed export and the changed one; not the three base keeps as they are
+
+
+def _live_template(cfn: Any, stack: str) -> dict[str, Any]:
+    """Return the template ``stack`` runs now, as a dict (the emulator answers JSON or YAML text)."""
+    live = cfn.get_template(StackName=stack, TemplateStage="Original")["TemplateBody"]
+    return live if isinstance(live, dict) else load(live)
+
+
+def _update_by_hand(cfn: Any, stack: str, template: dict[str, Any]) -> None:
+    """Update ``stack`` to ``template`` as a team would by hand, its parameters as they are."""
+    parameters = cfn.describe_stacks(StackName=stack)["Stacks"][0].get("Parameters", [])
+    cfn.update_stack(
+        StackName=stack,
+        TemplateBody=json.dumps(template),
+        Parameters=[{"ParameterKey": p["ParameterKey"], "UsePreviousValue": True} for p in parameters],
+        Capabilities=["CAPABILITY_NAMED_IAM"],
+    )
+
+
+def _importer(cfn: Any, stack: str, export: str) -> None:
+    """Create a team's ``stack`` whose one parameter reads ``export`` (Fn::ImportValue)."""
+    reads = {"Name": f"/team/{stack}", "Type": "String", "Value": {"Fn::ImportValue": export}}
+    template = {"Resources": {"Reads": {"Type": "AWS::SSM::Parameter", "Properties": reads}}}
+    cfn.create_stack(StackName=stack, TemplateBody=json.dumps(template))
 
 
 # Types in our templates that take no name of their own (CloudFormation generates one, or the
@@ -401,18 +389,11 @@ def _control(path: str, payload: dict[str, Any]) -> dict[str, Any]:
 def _update_phase8(cfn: Any, description: str, extra: bool) -> None:
     """Update phase 8 by hand: the bounce alarm's description changes, and a topic may be added."""
     name = PREFIX + "phase-8-monitoring-system"
-    live = cfn.get_template(StackName=name, TemplateStage="Original")["TemplateBody"]
-    template = live if isinstance(live, dict) else load(live)
+    template = _live_template(cfn, name)
     template["Resources"]["BounceRateAlarm"]["Properties"]["AlarmDescription"] = description
     if extra:
         template["Resources"]["Extra"] = {"Type": "AWS::SNS::Topic"}
-    parameters = cfn.describe_stacks(StackName=name)["Stacks"][0].get("Parameters", [])
-    cfn.update_stack(
-        StackName=name,
-        TemplateBody=json.dumps(template),
-        Parameters=[{"ParameterKey": p["ParameterKey"], "UsePreviousValue": True} for p in parameters],
-        Capabilities=["CAPABILITY_NAMED_IAM"],
-    )
+    _update_by_hand(cfn, name, template)
 
 
 def test_a_stack_whose_rollback_failed_is_continued_skipping_exactly_what_failed_then_launched(
@@ -425,16 +406,9 @@ def test_a_stack_whose_rollback_failed_is_continued_skipping_exactly_what_failed
     _control("/_byodkim/cfn-faults", {"faults": [
         {"stack": name, "logical_id": "ComplaintRateAlarm", "during": "update", "count": 1},
     ]})  # fmt: skip
-    template = cfn.get_template(StackName=name, TemplateStage="Original")["TemplateBody"]
-    body = template if isinstance(template, dict) else load(template)
+    body = _live_template(cfn, name)
     body["Resources"]["ComplaintRateAlarm"]["Properties"]["AlarmDescription"] = "changed by hand"
-    parameters = cfn.describe_stacks(StackName=name)["Stacks"][0].get("Parameters", [])
-    cfn.update_stack(
-        StackName=name,
-        TemplateBody=json.dumps(body),
-        Parameters=[{"ParameterKey": p["ParameterKey"], "UsePreviousValue": True} for p in parameters],
-        Capabilities=["CAPABILITY_NAMED_IAM"],
-    )
+    _update_by_hand(cfn, name, body)
     assert cfn.describe_stacks(StackName=name)["Stacks"][0]["StackStatus"] == "UPDATE_ROLLBACK_COMPLETE"
     # Then an update that fails forward on a new topic, and whose rollback of the alarm fails too.
     _control("/_byodkim/cfn-faults", {"faults": [
