@@ -122,6 +122,7 @@ def apply() -> None:
     _symmetric_kms_keys_make_no_rsa_key_until_asked()
     _moto_modules_listed_once()
     _response_methods_listed_once()
+    _service_models_on_one_loader()
 
 
 def _response_methods_listed_once() -> None:
@@ -147,6 +148,22 @@ def _response_methods_listed_once() -> None:
         return names
 
     responses.method_names_from_class = method_names_from_class  # type: ignore[attr-defined]
+
+
+def _service_models_on_one_loader() -> None:
+    """Speed only, no behaviour: moto reads each service's model through one loader, not a new one per service.
+
+    moto's ``get_service_model`` (request parsing, errors, routing) made a new loader for every
+    service it met, and a new loader lists botocore's 449 service folders and moto's own again
+    before it reads a model: 17 ms of CPU per service, 0.27 s for the twelve a sandbox touches,
+    in each of the emulators a test run starts. One loader lists them once and keeps what it read;
+    the models are read-only, and the loader is moto's (its ``moto-extras`` still apply).
+    """
+    import functools
+
+    from moto.core import loaders, utils
+
+    utils.create_loader = functools.cache(loaders.create_loader)  # type: ignore[attr-defined]
 
 
 def _moto_modules_listed_once() -> None:
