@@ -55,6 +55,11 @@ class Emulator:
     _own_log: bool = field(default=False, init=False, repr=False)  # a temporary log made here, not one given
 
     @property
+    def pid(self) -> int | None:
+        """Return the server process's id while it runs (benchmarks read its CPU from /proc)."""
+        return self._process.pid if self._process is not None else None
+
+    @property
     def endpoint(self) -> str:
         """Return the endpoint URL."""
         return f"http://127.0.0.1:{self.port}"

@@ -32,12 +32,13 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
 
     _before_moto()
-    from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
+    from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
     from werkzeug.serving import make_server
 
     from byodkim import gc_policy
     from byodkim.emulator import cfn, receiving, route53dns
     from byodkim.emulator.extension import wrap
+    from byodkim.emulator.handler import Handler
     from byodkim.emulator.settings import Settings
     from byodkim.emulator.state import State
 
@@ -53,16 +54,6 @@ def main(argv: list[str] | None = None) -> None:
     receiving.install(state)
     route53dns.install(state)
     app = wrap(DomainDispatcherApplication(create_backend_app), state)
-
-    class Handler(MotoRequestHandler):
-        def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
-            """Log a request only when it was refused or failed (4xx, 5xx), with its method, path and status.
-
-            A line for every request said only ``POST / 200`` (no operation), 4,000 of them a test
-            session, and formatting them was a twentieth of the server's CPU.
-            """
-            if isinstance(code, int) and code >= 400:  # noqa: PLR2004 - http.server passes the status (int, HTTPStatus)
-                super().log_request(code, size)
 
     server = make_server("127.0.0.1", args.port, app, threaded=True, request_handler=Handler)
     workdir = tempfile.TemporaryDirectory(prefix="byodkim-emulator-")
