@@ -14,12 +14,16 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 import pytest
+from cryptography.hazmat.primitives.asymmetric import rsa as _rsa
 
+import keypool
 from byodkim import gc_policy
 from byodkim.cli import run
 from byodkim.dnscheck.servers import without_dns_over_https
 from byodkim.emulator import Emulator
 from byodkim.local.dns import LocalNameServer
+
+_MAKE_RSA_KEY = _rsa.generate_private_key  # the real one, before any pool stands in for it
 
 IN_CI = os.environ.get("CI") == "true"
 
@@ -39,36 +43,52 @@ def require_tool(tool: str, install: str) -> str:
     return found
 
 
-_RSA_KEYS: dict[tuple[int, int], list[Any]] = {}  # (exponent, size) -> keys made so far in this worker
-_RSA_LOCK = threading.Lock()
-
-
 @pytest.fixture(autouse=True)
 def rsa_keys_made_once_per_worker(monkeypatch: pytest.MonkeyPatch) -> None:
-    """In this process, the n-th RSA key a test makes is the n-th any test made: real keys, made once.
+    """In this process, the n-th RSA key a test makes is the n-th any test made: real keys, made once a run.
 
     Generating a 2048-bit key costs 50-150 ms of CPU, and the suite's in-process commands made
     hundreds (28 s of its CPU), most of them for tests about something else. Within a test every
     key is a new one, as before, so a rotation's next key still differs from the last; across
     tests they repeat, which no test can see: each starts from a reset emulator and its own folder.
-    Keys made in another process (a command run as one, the emulator, a function) are untouched.
+    The workers share them (tests/keypool.py). Keys made in another process (a command run as one,
+    the emulator, a function) are untouched.
     """
     from cryptography.hazmat.primitives.asymmetric import rsa
 
-    made = rsa.generate_private_key
+    made = _MAKE_RSA_KEY
     taken: dict[tuple[int, int], int] = {}
+    lock = threading.Lock()
 
     def from_the_pool(public_exponent: int, key_size: int, backend: Any = None) -> Any:
         kind = (public_exponent, key_size)
-        with _RSA_LOCK:
+        with lock:
             index = taken.get(kind, 0)
             taken[kind] = index + 1
-            pool = _RSA_KEYS.setdefault(kind, [])
-            while len(pool) <= index:
-                pool.append(made(public_exponent=public_exponent, key_size=key_size))
-            return pool[index]
+        return keypool.key("test", index, public_exponent, key_size, made)
 
     monkeypatch.setattr(rsa, "generate_private_key", from_the_pool)
+
+
+def _keys_at_import() -> None:
+    """Keys test modules make as they are imported (every worker imports every module) come from the run's pool.
+
+    Outside a test each call is a new key of the ``import`` series, as generating would give; every
+    worker imports the modules in the same order, so a module's keys are the same in each.
+    """
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    taken: dict[tuple[int, int], int] = {}
+    lock = threading.Lock()
+
+    def shared(public_exponent: int, key_size: int, backend: Any = None) -> Any:
+        kind = (public_exponent, key_size)
+        with lock:
+            index = taken.get(kind, 0)
+            taken[kind] = index + 1
+        return keypool.key("import", index, public_exponent, key_size, _MAKE_RSA_KEY)
+
+    rsa.generate_private_key = shared
 
 
 @dataclass(frozen=True)
@@ -387,9 +407,16 @@ _SLOWEST_FIRST = (
 
 
 def pytest_configure() -> None:
-    """Each worker runs as the byodkim command does: its collector (gc_policy), no DNS over HTTPS."""
+    """Each worker runs as the byodkim command does: its collector (gc_policy), no DNS over HTTPS; one key pool a run."""
     gc_policy.for_a_tool()
     without_dns_over_https()
+    keypool.start()
+    _keys_at_import()
+
+
+def pytest_unconfigure() -> None:
+    """The run's first process removes the key pool it made."""
+    keypool.finish()
 
 
 def pytest_collection_finish() -> None:
