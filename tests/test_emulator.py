@@ -232,8 +232,8 @@ def test_a_fault_of_an_unknown_kind_is_refused_and_nothing_is_set(emulator: Emul
 _EC2_CATALOGUE = """
 import copy, json, pickle, sys
 if sys.argv[1] == "deferred":
-    from byodkim.emulator import moto_patches
-    moto_patches.before_import()
+    from byodkim.emulator import moto_deferred
+    moto_deferred.before_import()
 import botocore.session
 from moto.ec2.models import instance_types
 from moto.ec2.models.availability_zones_and_regions import RegionsAndZonesBackend
@@ -265,6 +265,44 @@ def test_ec2s_catalogue_read_when_used_is_the_one_moto_reads_at_import() -> None
     assert '"ap-northeast-1"' in read[1]
     assert '"cn-north-1"' in read[1]
     assert '"us-gov-west-1"' in read[1]
+
+
+_OPENAPI = """
+import json, sys
+if sys.argv[1] == "deferred":
+    from byodkim.emulator import moto_deferred
+    moto_deferred.before_import()
+import moto.cloudformation.parsing  # what the emulator's start imports
+imported_at_start = "openapi_spec_validator" in sys.modules
+from moto.apigateway.models import apigateway_backends
+from moto.apigateway.exceptions import InvalidOpenAPIDocumentException
+backend = apigateway_backends["123456789012"]["us-east-1"]
+good = {"openapi": "3.0.0", "info": {"title": "t", "description": "d", "version": "1"}, "paths": {}}
+bad = {"openapi": "3.0.0", "info": {"title": "t", "description": "d"}, "paths": {}}  # no version
+said = []
+for doc in (bad, good, bad):  # the first call imports the validator; the third is after it
+    try:
+        said.append(backend.import_rest_api(doc, fail_on_warnings=True).name)
+    except InvalidOpenAPIDocumentException as e:
+        said.append(type(e).__name__ + ": " + e.message[:60])
+import openapi_spec_validator
+print(json.dumps([imported_at_start, said, hasattr(openapi_spec_validator, "validate_spec")]))
+"""
+
+
+def test_the_openapi_validator_imported_at_first_use_judges_as_at_import() -> None:
+    """The emulator's start leaves moto's OpenAPI validator unimported; API Gateway then judges documents the same."""
+    plain, deferred = (
+        json.loads(
+            subprocess.run([sys.executable, "-c", _OPENAPI, how], capture_output=True, text=True, check=True).stdout
+        )
+        for how in ("at import", "deferred")
+    )
+    assert plain[0] is True
+    assert deferred[0] is False  # not imported by the start
+    assert deferred[1:] == plain[1:]
+    assert plain[1][1] == "t"
+    assert plain[1][0].startswith("InvalidOpenAPIDocumentException: ")
 
 
 def test_the_kms_keys_a_test_starts_from_are_the_ones_createkey_and_createalias_make(emulator: Emulator) -> None:

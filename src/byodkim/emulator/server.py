@@ -87,12 +87,12 @@ def _before_moto() -> None:
     from byodkim import gc_policy
     from byodkim.aws.session import every_session_on_one_loader
     from byodkim.dnscheck.servers import without_dns_over_https
-    from byodkim.emulator import moto_patches
+    from byodkim.emulator import moto_deferred
 
     gc_policy.for_a_tool()  # a fifth of the start's CPU was the collector, walking moto's imports
     without_dns_over_https()  # the emulated SES asks BIND over UDP and TCP
     every_session_on_one_loader()  # moto's imports make sessions
-    moto_patches.before_import()
+    moto_deferred.before_import()
 
 
 def _remove(folder: Path) -> None:
