@@ -109,8 +109,14 @@ def test_a_chunked_request_is_answered_then_the_connection_closed(emulator: Emul
 
 @pytest.mark.parametrize(
     "framing",
-    [b"Content-Length: 43\r\nContent-Length: 43\r\n", b"Content-Length: +43\r\n", b"Content-Length: 4_3\r\n"],
-    ids=["twice", "signed", "underscore"],
+    [
+        b"Content-Length: 43\r\nContent-Length: 43\r\n",
+        b"Content-Length: +43\r\n",
+        b"Content-Length: 4_3\r\n",
+        b"Content-Length: \xb2\r\n",  # a digit to str.isdigit and int(), not an ASCII one
+        b"Content-Length: 9223372036854775808\r\n",  # larger than any body is read whole
+    ],
+    ids=["twice", "signed", "underscore", "superscript", "huge"],
 )
 def test_a_length_not_plainly_given_is_not_trusted_to_frame_the_next_request(
     emulator: Emulator, framing: bytes
@@ -139,6 +145,40 @@ def test_a_client_that_asks_for_close_gets_it(
     answer = _raw(emulator, request)  # HTTP/1.0 closes unless asked otherwise
     assert b"<GetCallerIdentityResponse" in answer
     assert not answer.endswith(b"<still open>")
+
+
+def test_an_http_1_0_client_that_asks_to_keep_the_connection_is_told_it_is_kept(emulator: Emulator) -> None:
+    request = (
+        b"POST / HTTP/1.0\r\nConnection: keep-alive\r\nContent-Length: %d\r\n" % len(STS) + FORM_LINES + b"\r\n" + STS
+    )
+    answer = _raw(emulator, request)
+    assert b"Connection: keep-alive\r\n" in answer
+    assert answer.endswith(b"<still open>")
+
+
+def test_the_reset_fault_resets_a_kept_connection_unanswered_and_logs_no_error(emulator: Emulator) -> None:
+    """docs/emulator.md: ``reset`` closes the connection unanswered; a TCP reset, not an orderly close."""
+    request = b"POST / HTTP/1.1\r\nContent-Length: %d\r\n" % len(STS) + FORM_LINES + b"\r\n" + STS
+    assert emulator.log_path is not None
+    logged = emulator.log_path.stat().st_size  # the session's emulator: earlier tests' lines stay
+    with socket.create_connection(("127.0.0.1", emulator.port), timeout=5) as raw:
+        raw.sendall(request)
+        assert raw.recv(65536).startswith(b"HTTP/1.1 200")  # a kept connection that served a call
+        emulator.control("/_byodkim/faults", {"faults": [{"service": "sts", "kind": "reset", "count": 1}]})
+        raw.sendall(request)
+        with pytest.raises(ConnectionResetError):
+            raw.recv(65536)
+    assert "Error on request" not in emulator.log_path.read_bytes()[logged:].decode()
+
+
+def test_a_header_latin_1_cannot_hold_is_answered_in_utf_8(emulator: Emulator) -> None:
+    """S3 repeats ``response-content-disposition``; with Japanese in it, http.server raised and nothing was answered."""
+    s3 = boto3.client("s3", endpoint_url=emulator.endpoint, region_name="us-east-1")
+    s3.create_bucket(Bucket="byodkim-utf8")
+    s3.put_object(Bucket="byodkim-utf8", Key="k", Body=b"x")
+    given = 'attachment; filename="報告.txt"'
+    got = s3.get_object(Bucket="byodkim-utf8", Key="k", ResponseContentDisposition=given)["ContentDisposition"]
+    assert got.encode("latin-1").decode("utf-8") == given  # botocore reads header bytes as Latin-1
 
 
 def test_head_states_the_length_a_get_would_have_and_sends_none(emulator: Emulator) -> None:

@@ -110,8 +110,14 @@ def _reset(environ: dict[str, Any]) -> None:
     import socket
     import struct
 
+    from byodkim.emulator.handler import ABORT
+
+    abort = environ.get(ABORT)
+    if abort is not None:  # the server's handler closes every reference to the socket now: a reset, and no answer
+        abort()
+        return
     connection = environ.get("werkzeug.socket")
-    if isinstance(connection, socket.socket):
+    if isinstance(connection, socket.socket):  # werkzeug's own handling (a chunked request): its files hold it open
         connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
         # shutdown acts on the descriptor at once; close() would wait for the server's own file objects.
         connection.shutdown(socket.SHUT_RDWR)

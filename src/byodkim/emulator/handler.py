@@ -17,6 +17,7 @@ after answering. ``benchmarks/emulator_calls.py`` measures a call's CPU either w
 from __future__ import annotations
 
 import io
+import re
 from typing import TYPE_CHECKING, Any
 
 from moto.moto_server.werkzeug_app import MotoRequestHandler
@@ -29,14 +30,18 @@ _NO_BODY = frozenset({204, 304})
 # Framing is this handler's own: the application's values for these would contradict it.
 _HOP_BY_HOP = frozenset({"connection", "keep-alive", "transfer-encoding", "content-length"})
 _BAD_REQUEST = 400
+_DIGITS = re.compile(r"[0-9]+")
+_LARGEST_BODY = 256 * 1024 * 1024  # read whole into memory below this; above, werkzeug streams it
+ABORT = "byodkim.abort"  # the environ key of the call that ends the connection with a reset
 
 
 class Handler(MotoRequestHandler):
     """Moto's request handler, answering on a kept connection where the request's framing allows it."""
 
-    # An answer is one write; without this, a client's next request on the connection waited for
-    # a delayed ACK (Nagle's algorithm): 16 ms a call.
+    # An answer is two writes, its head then its body; without this, the body waited for the
+    # client's delayed ACK of the head (Nagle's algorithm): 16 ms a call.
     disable_nagle_algorithm = True
+    _aborted = False
 
     def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
         """Log a request only when it was refused or failed (4xx, 5xx), with its method, path and status.
@@ -57,17 +62,34 @@ class Handler(MotoRequestHandler):
         if len(body) != length:  # the client went away mid-body: nothing to answer
             self.close_connection = True
             return
+        if "close" in _tokens(self.headers.get_all("Connection") or []):  # also in a list: "TE, close"
+            self.close_connection = True  # http.server recognises only the whole value "close"
         self.environ = environ = self.make_environ()
         environ["wsgi.input"] = io.BytesIO(body)
+        environ[ABORT] = self._abort
         try:
             status, headers, chunks = _call(self.server.app, environ)
         except Exception as error:  # noqa: BLE001 - any failure of the application is answered, as werkzeug does
-            self._werkzeug_failure(error)  # the request was read whole: the connection can go on
+            if not self._aborted:
+                self._werkzeug_failure(error)  # the request was read whole: the connection can go on
+            return
+        if self._aborted:
             return
         try:
             self._send(status, headers, b"".join(chunks))
         except OSError:  # the application closed the socket (a reset fault), or the client went away
             self.close_connection = True
+
+    def _abort(self) -> None:
+        """End the connection at once, unanswered, with a TCP reset (the ``reset`` fault): every reference closed."""
+        import socket
+        import struct
+
+        self._aborted = True
+        self.close_connection = True
+        self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        for stream in (self.rfile, self.wfile, self.connection):
+            stream.close()  # the descriptor closes with its last reference, and a zero linger makes that a reset
 
     def _send(self, status: str, headers: list[tuple[str, str]], body: bytes) -> None:
         code_text, _, reason = status.partition(" ")
@@ -78,9 +100,11 @@ class Handler(MotoRequestHandler):
             if name.lower() == "content-length":
                 given = value
             if name.lower() not in _HOP_BY_HOP:
-                self.send_header(name, value)
+                self.send_header(name, _latin1(value))
         if self.close_connection:  # the client asked (Connection: close, or HTTP/1.0): said, as RFC 9112 asks
             self.send_header("Connection", "close")
+        elif self.request_version == "HTTP/1.0":  # it asked to keep the connection: said, or it would close
+            self.send_header("Connection", "keep-alive")
         if not (100 <= code < 200 or code in _NO_BODY):  # noqa: PLR2004 - the informational range
             # A HEAD answer states the length a GET would have, and sends none of it.
             self.send_header("Content-Length", given if self.command == "HEAD" and given else str(len(body)))
@@ -102,15 +126,39 @@ class Handler(MotoRequestHandler):
 
 
 def _content_length(headers: Any) -> int | None:  # noqa: ANN401 - http.client's message
-    """Return the request body's length when ``Content-Length`` alone frames it (0 when there is none), else None."""
+    """Return the request body's length when ``Content-Length`` alone frames it (0 when there is none), else None.
+
+    Only ASCII digits (``int`` also reads "²" and "٤٣"), and at most ``_LARGEST_BODY``: a larger body
+    is werkzeug's to stream, not this handler's to hold.
+    """
     if "Transfer-Encoding" in headers:
         return None
     values = headers.get_all("Content-Length") or []
     if not values:
         return 0
-    if len(values) > 1 or not values[0].strip().isdigit():
+    text = values[0].strip()
+    if len(values) > 1 or not _DIGITS.fullmatch(text) or len(text) > len(str(_LARGEST_BODY)):
         return None
-    return int(values[0].strip())
+    length = int(text)
+    return length if length <= _LARGEST_BODY else None
+
+
+def _tokens(values: list[str]) -> set[str]:
+    """Return the options of ``Connection`` headers, lower case (RFC 9110, 7.6.1: a comma-separated list)."""
+    return {token.strip().lower() for value in values for token in value.split(",")}
+
+
+def _latin1(value: str) -> str:
+    """Return a header value http.server can write: as given when Latin-1 holds it, else its UTF-8 bytes.
+
+    A header such as S3's ``Content-Disposition`` from ``response-content-disposition`` can carry
+    Japanese; http.server encodes header values as Latin-1 and raised, and the client got no answer.
+    """
+    try:
+        value.encode("latin-1")
+    except UnicodeEncodeError:
+        return value.encode("utf-8").decode("latin-1")
+    return value
 
 
 def _call(
