@@ -2,6 +2,10 @@
 
 Run: uv run python benchmarks/cli_start.py [--rounds 20]
 Target: median under 0.25 s for the quick commands.
+
+Then botocore's data files for fourteen services' clients (endpoints, each model and its rules):
+the CPU of parsing them as botocore does, and of reading them back from byodkim's model cache
+(``aws/modelcache.py``), medians of the rounds.
 """
 
 from __future__ import annotations
@@ -29,6 +33,36 @@ def median_seconds(command: list[str], rounds: int) -> float:
     return statistics.median(times)
 
 
+SERVICES = ("iam", "lambda", "s3", "cloudformation", "sesv2", "ssm", "events", "sqs", "logs", "sns", "kms",
+            "cloudwatch", "secretsmanager", "sts")  # fmt: skip
+
+
+def model_reads(rounds: int) -> tuple[float, float]:
+    """Return the median CPU seconds to load the fourteen services' data: parsed, then from the cache."""
+    import tempfile
+
+    from botocore import loaders
+
+    from byodkim.aws import modelcache
+
+    def load() -> float:
+        loader = loaders.create_loader()
+        loader.file_loader = modelcache.file_loader()
+        start = time.process_time()
+        loader.load_data("endpoints")
+        for service in SERVICES:
+            loader.load_service_model(service, "service-2")
+            loader.load_service_model(service, "endpoint-rule-set-1")
+        return time.process_time() - start
+
+    parsed = statistics.median(load() for _ in range(rounds))
+    with tempfile.TemporaryDirectory() as tmp:
+        modelcache.enable(Path(tmp))
+        load()  # writes the entries
+        cached = statistics.median(load() for _ in range(rounds))
+    return parsed, cached
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rounds", type=int, default=20)
@@ -54,6 +88,8 @@ def main() -> None:
         for name, command in rows:
             seconds = median_seconds(command or record, args.rounds)
             print(f"{name:48} {seconds:9.3f}")
+    parsed, cached = model_reads(args.rounds)
+    print(f"botocore data, {len(SERVICES)} services: parsed {parsed * 1000:.1f} ms, cached {cached * 1000:.1f} ms")
 
 
 if __name__ == "__main__":

@@ -19,7 +19,7 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from byodkim import __version__
+from byodkim import __version__, cache_root
 from byodkim.artifacts.layercheck import verify_tree, verify_zip
 from byodkim.artifacts.reprozip import Progress, copy_atomic, write_reproducible_zip, written_here
 
@@ -71,15 +71,6 @@ class BuildOptions:
     update_lock: bool = False  # resolve the default requirements again and rewrite the target's lock
     cache_dir: Path | None = None
     progress: Progress = field(default=lambda _step, _done, _total: None)
-
-
-def cache_root() -> Path:
-    """Return byodkim's cache folder (``BYODKIM_CACHE_DIR`` or the platform's user cache)."""
-    override = os.environ.get("BYODKIM_CACHE_DIR")
-    if override:
-        return Path(override)
-    base = os.environ.get("LOCALAPPDATA") or os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(base) / "byodkim"
 
 
 def build_layer(options: BuildOptions) -> LayerBuild:

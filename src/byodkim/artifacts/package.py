@@ -46,6 +46,7 @@ _SHIPPED = frozenset(
         "aws/endpoint.py",
         "aws/errors.py",
         "aws/guards.py",
+        "aws/modelcache.py",
         "aws/pacing.py",
         "aws/secrets.py",
         "aws/ses.py",

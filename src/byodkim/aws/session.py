@@ -292,10 +292,13 @@ def shared_loader(search_path_string: str | None = None) -> Any:  # noqa: ANN401
     """
     import botocore.loaders
 
+    from byodkim.aws import modelcache
+
     with _LOADER_LOCK:
         loader: Any = _LOADERS.get(search_path_string)
         if loader is None:
             loader = botocore.loaders.create_loader(search_path_string)
+            loader.file_loader = modelcache.file_loader()  # parsed copies on disk, where the process enabled them
             loader._search_paths = _PathsOnce(loader.search_paths)  # noqa: SLF001 - the list boto3 appends to
             _LOADERS[search_path_string] = loader
         return loader

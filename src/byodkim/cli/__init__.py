@@ -251,8 +251,10 @@ def _translate(exc: Exception) -> ByodkimError | None:
 def main() -> NoReturn:
     """Console-script entry point."""
     from byodkim import gc_policy
+    from byodkim.aws import modelcache
     from byodkim.dnscheck.servers import without_dns_over_https
 
     gc_policy.for_a_tool()  # a command's boto3 and botocore models are imported after this line
     without_dns_over_https()
+    modelcache.enable()  # botocore's JSON, parsed once on this machine rather than in every command
     sys.exit(run())

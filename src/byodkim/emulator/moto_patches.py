@@ -64,7 +64,14 @@ def _service_models_on_one_loader() -> None:
 
     from moto.core import loaders, utils
 
-    utils.create_loader = functools.cache(loaders.create_loader)  # type: ignore[attr-defined]
+    from byodkim.aws import modelcache
+
+    def one_loader() -> loaders.Loader:
+        made = loaders.create_loader()
+        made.file_loader = modelcache.file_loader()  # parsed copies on disk (the server enables them)
+        return made
+
+    utils.create_loader = functools.cache(one_loader)  # type: ignore[attr-defined]
 
 
 def _moto_modules_listed_once() -> None:

@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from byodkim.artifacts.layer import cache_root
+from byodkim import cache_root
 from byodkim.emulator.lambda_env import read_only
 
 if TYPE_CHECKING:

@@ -23,9 +23,11 @@ def main() -> None:
     from byodkim import gc_policy
 
     gc_policy.for_a_tool()  # before Sceptre's imports and its boto3 sessions
+    from byodkim.aws import modelcache
     from byodkim.aws.session import every_session_on_one_loader
 
     every_session_on_one_loader()  # Sceptre's sessions and the preflight's read each model once
+    modelcache.enable()  # and parsed once on this machine, not in every launch
     from sceptre.cli import cli
     from sceptre.plan import actions
 
