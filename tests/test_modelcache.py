@@ -72,6 +72,20 @@ def test_a_damaged_entry_is_parsed_again_and_replaced(tmp_path: Path) -> None:
     assert _read(str(folder))["parsed"] == 0  # replaced by whole entries
 
 
+def test_an_entry_that_is_not_a_data_file_s_is_parsed_again(tmp_path: Path) -> None:
+    """One step off the damaged entry: whole, readable marshal, but not an object (a list, a code object)."""
+    import marshal
+
+    folder = tmp_path / "botocore"
+    whole = _read(str(folder))
+    entries = sorted(folder.iterdir())
+    for index, entry in enumerate(entries):
+        entry.write_bytes(marshal.dumps([1, 2]) if index % 2 else marshal.dumps(compile("1", "x", "eval")))
+    again = _read(str(folder))
+    assert again["parsed"] == len(entries)
+    assert again["read"] == whole["read"]
+
+
 def test_a_folder_that_cannot_be_written_only_costs_the_parse(tmp_path: Path) -> None:
     blocked = tmp_path / "a-file"
     blocked.write_text("a file where the cache folder would be\n")

@@ -23,6 +23,7 @@ import contextlib
 import hashlib
 import marshal
 import os
+import threading
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -64,7 +65,9 @@ def _cached(file_path: str, parse: Any) -> Any:  # noqa: ANN401 - botocore's par
         key = hashlib.sha256(f"{full}\0{found.st_size}\0{found.st_mtime_ns}".encode()).hexdigest()[:40]
         kept = _FOLDER[0] / f"{key}.marshal"
         with contextlib.suppress(OSError, EOFError, ValueError, TypeError):
-            return marshal.loads(kept.read_bytes())  # noqa: S302 - our own entry: plain data, no code
+            loaded = marshal.loads(kept.read_bytes())  # noqa: S302 - our own entry: plain data, no code
+            if isinstance(loaded, dict):  # every botocore data file is an object; anything else was not ours
+                return loaded
         data = parse(file_path)
         if data is None:
             return None
@@ -78,7 +81,7 @@ def _keep(path: Path, data: Any) -> None:  # noqa: ANN401 - JSON data
     """Write an entry owner-only through a partial file; a folder that cannot be written is left alone."""
     with contextlib.suppress(OSError, ValueError):
         path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        partial = path.with_name(f".{path.name}.{os.getpid()}.partial")
+        partial = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.partial")
         descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(descriptor, "wb") as out:
             out.write(marshal.dumps(data))

@@ -10,8 +10,8 @@ Here a request whose body is framed by ``Content-Length`` (every AWS protocol's,
 them chunked) is read whole before the application sees it, so the next request on the
 connection starts exactly where this one ended, and the answer is written with its own
 ``Content-Length`` and no ``Connection: close``. Anything else (a chunked or otherwise framed
-body, a malformed length) goes through werkzeug's own handling, which closes the connection
-after answering. ``benchmarks/emulator_calls.py`` measures a call's CPU either way.
+body, a length not in plain ASCII digits, one over 256 MB) goes through werkzeug's own handling,
+which closes the connection after answering. ``benchmarks/emulator_calls.py`` measures a call's CPU either way.
 """
 
 from __future__ import annotations
