@@ -406,11 +406,12 @@ _SLOWEST_FIRST = (
 )
 
 
-def pytest_configure() -> None:
+@pytest.hookimpl(trylast=True)  # after pytest's tmp_path plugin has made its factory
+def pytest_configure(config: pytest.Config) -> None:
     """Each worker runs as the byodkim command does: its collector (gc_policy), no DNS over HTTPS; one key pool a run."""
     gc_policy.for_a_tool()
     without_dns_over_https()
-    keypool.start()
+    keypool.start(config._tmp_path_factory.getbasetemp())  # type: ignore[attr-defined] # pytest's run folder
     _keys_at_import()
 
 

@@ -6,9 +6,9 @@ the module uses. With four workers, three of every four keys were made for nothi
 tests make (``conftest.rsa_keys_made_once_per_worker``) were made once per worker as well. Here the
 n-th key of a series is made by whichever process asks for it first and read by the others.
 
-The folder is made by the run's first process (xdist's controller, or the only process) in
-``pytest_configure`` and named to the workers it starts in ``PYTEST_BYODKIM_KEYS``; that process
-removes it at the end. Keys are test keys, written owner-only, never a deployment's.
+The folder is made in pytest's folder for the run by its first process (xdist's controller, or the
+only process) in ``pytest_configure``, and named to the workers it starts in
+``PYTEST_BYODKIM_KEYS``; that process removes it at the end. Keys are test keys, written owner-only, never a deployment's.
 """
 
 from __future__ import annotations
@@ -17,7 +17,6 @@ import contextlib
 import fcntl
 import os
 import shutil
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -26,11 +25,17 @@ _MADE_HERE: list[Path] = []
 _READ: dict[tuple[str, int, int, int], Any] = {}
 
 
-def start() -> None:
-    """Make the run's folder unless a process that started this one already made it."""
+def start(run_folder: Path) -> None:
+    """Make the folder in ``run_folder`` (pytest's for the run) unless a process that started this one made it.
+
+    In pytest's own folder for the run, as every test's ``tmp_path`` is (with the test keys some
+    write there): a run stopped by SIGTERM, which ends pytest with no clean-up, leaves it where
+    pytest removes old runs' folders, not in /tmp for good.
+    """
     if os.environ.get(VARIABLE):
         return
-    folder = Path(tempfile.mkdtemp(prefix="byodkim-test-keys-"))  # 0700
+    folder = run_folder / "byodkim-test-keys"
+    folder.mkdir(mode=0o700)
     os.environ[VARIABLE] = str(folder)
     _MADE_HERE.append(folder)
 

@@ -9,6 +9,8 @@ import subprocess
 import sys
 from typing import TYPE_CHECKING
 
+import pytest
+
 if TYPE_CHECKING:
     from pathlib import Path
 
@@ -84,6 +86,50 @@ def test_an_entry_that_is_not_a_data_file_s_is_parsed_again(tmp_path: Path) -> N
     again = _read(str(folder))
     assert again["parsed"] == len(entries)
     assert again["read"] == whole["read"]
+
+
+def test_an_entry_under_another_files_name_is_parsed_again(tmp_path: Path) -> None:
+    """One step off a damaged entry: a whole one, this cache's own, copied under another file's key."""
+    folder = tmp_path / "botocore"
+    whole = _read(str(folder))
+    entries = sorted(folder.iterdir())
+    data = [entry.read_bytes() for entry in entries]
+    for entry, other in zip(entries, data[1:] + data[:1], strict=True):  # each holds the next one's
+        entry.write_bytes(other)
+    again = _read(str(folder))
+    assert again["parsed"] == len(entries)
+    assert again["read"] == whole["read"]
+
+
+@pytest.mark.parametrize("mode", [0o777, 0o770, 0o755])
+def test_a_folder_others_can_write_or_read_in_is_not_used(tmp_path: Path, mode: int) -> None:
+    """Entries are data botocore trusts (an endpoint among them): only a folder this user alone holds is used."""
+    folder = tmp_path / "botocore"
+    folder.mkdir()
+    folder.chmod(mode)
+    first, second = _read(str(folder)), _read(str(folder))
+    assert first["parsed"] == second["parsed"] == _read("off")["parsed"]
+    assert list(folder.iterdir()) == []
+
+
+def test_a_folder_that_is_a_symlink_is_not_used(tmp_path: Path) -> None:
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir(mode=0o700)
+    (tmp_path / "botocore").symlink_to(elsewhere)
+    first, second = _read(str(tmp_path / "botocore")), _read(str(tmp_path / "botocore"))
+    assert first["parsed"] == second["parsed"] == _read("off")["parsed"]
+    assert list(elsewhere.iterdir()) == []
+
+
+def test_a_folder_another_user_owns_is_not_used(tmp_path: Path) -> None:
+    """As root (CI): a folder made by someone else, even 0700, is not this user's."""
+    if os.getuid() != 0:
+        pytest.fail("this test gives the folder to another user: run it as root (CI does)")
+    folder = tmp_path / "botocore"
+    folder.mkdir(mode=0o700)
+    os.chown(folder, 65534, 65534)
+    assert _read(str(folder))["parsed"] == _read("off")["parsed"]
+    assert list(folder.iterdir()) == []
 
 
 def test_a_folder_that_cannot_be_written_only_costs_the_parse(tmp_path: Path) -> None:

@@ -11,8 +11,10 @@ an upgraded or edited file is simply another one (a botocore release leaves a fe
 deleting the folder is always safe). ``marshal`` holds plain data only (no code runs as it loads, unlike
 pickle). What comes back is plain dicts where botocore's parser gives OrderedDicts: the same
 order, and botocore copies what it keeps into its own types. Written owner-only, through a
-partial file and a rename. A folder that cannot be written, or an entry that cannot be read,
-costs the parse, never the command.
+new partial file (never an existing name: ``O_EXCL``, no symlink followed) and a rename, in a
+folder used only when this user made it and alone can write in it. A folder that cannot be
+written or is refused, or an entry that cannot be read or is not the file's, costs the parse,
+never the command.
 
 Enabled by the processes that run on an operator's machine (:func:`enable`); not in the
 function, whose file system is read-only but for ``/tmp`` and whose environments share nothing.
@@ -24,6 +26,7 @@ import contextlib
 import hashlib
 import marshal
 import os
+import secrets
 import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -32,13 +35,20 @@ if TYPE_CHECKING:
     from botocore.loaders import JSONFileLoader
 
 _FOLDER: list[Path] = []  # the folder enable() chose; empty: disabled
+_OPENED: dict[Path, int | None] = {}  # folder -> a descriptor of it once checked (None: refused)
+_LOCK = threading.Lock()
 
 
 def enable(folder: Path | None = None) -> None:
-    """Read botocore's data files through the cache in ``folder`` (``<cache>/botocore``), from now on."""
+    """Read botocore's data files through the cache in ``folder`` (``<cache>/botocore``), from now on.
+
+    Only where directory descriptors and ownership can be checked (Linux, macOS); elsewhere
+    (Windows) the files are parsed as botocore parses them.
+    """
     from byodkim import cache_root
 
-    _FOLDER[:] = [folder or cache_root() / "botocore"]
+    if os.name == "posix" and {os.open, os.rename, os.unlink} <= os.supports_dir_fd:  # os.replace is renameat too
+        _FOLDER[:] = [folder or cache_root() / "botocore"]
 
 
 def file_loader() -> JSONFileLoader:
@@ -62,29 +72,71 @@ def _cached(file_path: str, parse: Any) -> Any:  # noqa: ANN401 - botocore's par
         except OSError:
             continue
         key = hashlib.sha256(extension.encode() + b"\0" + raw).hexdigest()[:40]  # by content: shared by installs
-        kept = _FOLDER[0] / f"{key}.marshal"
-        with contextlib.suppress(OSError, EOFError, ValueError, TypeError):
-            loaded = marshal.loads(kept.read_bytes())  # noqa: S302 - our own entry: plain data, no code
-            if isinstance(loaded, dict):  # every botocore data file is an object; anything else was not ours
-                return loaded
+        folder = _folder()
+        kept = _read(folder, key) if folder is not None else None
+        if kept is not None:
+            return kept
         data = parse(file_path)
         if data is None:
             return None
         plain = _plain(data)  # what a later process reads back: the same types from the first
-        _keep(kept, plain)
+        if folder is not None:
+            _keep(folder, key, plain)
         return plain
     return None
 
 
-def _keep(path: Path, data: Any) -> None:  # noqa: ANN401 - JSON data
-    """Write an entry owner-only through a partial file; a folder that cannot be written is left alone."""
+def _folder() -> int | None:
+    """Return a descriptor of the cache folder, made or opened once: None unless this user alone can write in it.
+
+    A folder someone else made, or can write in, could hold entries that send a client elsewhere
+    (an endpoint is data here): it is not used. Every later step goes through the descriptor, so
+    a folder renamed or replaced after the check is not the one written in.
+    """
+    folder = _FOLDER[0]
+    with _LOCK:
+        if folder in _OPENED:
+            return _OPENED[folder]
+        descriptor: int | None = None
+        with contextlib.suppress(OSError):
+            folder.parent.mkdir(parents=True, exist_ok=True)
+            with contextlib.suppress(FileExistsError):
+                folder.mkdir(mode=0o700)
+            descriptor = os.open(folder, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW)
+            found = os.fstat(descriptor)
+            if found.st_uid != os.getuid() or found.st_mode & 0o077:
+                os.close(descriptor)
+                descriptor = None
+        _OPENED[folder] = descriptor
+        return descriptor
+
+
+def _read(folder: int, key: str) -> dict[str, Any] | None:
+    """Return an entry's data, or None when there is none or it is not whole and this file's."""
+    with contextlib.suppress(OSError, EOFError, ValueError, TypeError):
+        descriptor = os.open(f"{key}.marshal", os.O_RDONLY | os.O_NOFOLLOW, dir_fd=folder)
+        with os.fdopen(descriptor, "rb") as entry:
+            loaded = marshal.loads(entry.read())  # noqa: S302 - written by this user in its own folder: plain data
+        # An entry carries the key it was written under: a copy under another name (another file's
+        # data) or any other object is not used.
+        if isinstance(loaded, tuple) and len(loaded) == 2 and loaded[0] == key and isinstance(loaded[1], dict):  # noqa: PLR2004
+            return loaded[1]
+    return None
+
+
+def _keep(folder: int, key: str, data: dict[str, Any]) -> None:
+    """Write an entry owner-only through a new partial file; a failed write leaves nothing behind."""
+    partial = f".{key}.{secrets.token_hex(8)}.partial"
     with contextlib.suppress(OSError, ValueError):
-        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        partial = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.partial")
-        descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(descriptor, "wb") as out:
-            out.write(marshal.dumps(data))
-        partial.replace(path)
+        descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600, dir_fd=folder)
+        try:
+            with os.fdopen(descriptor, "wb") as out:
+                out.write(marshal.dumps((key, data)))
+            os.replace(partial, f"{key}.marshal", src_dir_fd=folder, dst_dir_fd=folder)
+        except (OSError, ValueError):
+            with contextlib.suppress(OSError):
+                os.unlink(partial, dir_fd=folder)
+            raise
 
 
 def _plain(value: Any) -> Any:  # noqa: ANN401 - JSON data
