@@ -56,18 +56,7 @@ def rsa_keys_made_once_per_worker(monkeypatch: pytest.MonkeyPatch) -> None:
     """
     from cryptography.hazmat.primitives.asymmetric import rsa
 
-    made = _MAKE_RSA_KEY
-    taken: dict[tuple[int, int], int] = {}
-    lock = threading.Lock()
-
-    def from_the_pool(public_exponent: int, key_size: int, backend: Any = None) -> Any:
-        kind = (public_exponent, key_size)
-        with lock:
-            index = taken.get(kind, 0)
-            taken[kind] = index + 1
-        return keypool.key("test", index, public_exponent, key_size, made)
-
-    monkeypatch.setattr(rsa, "generate_private_key", from_the_pool)
+    monkeypatch.setattr(rsa, "generate_private_key", _pooled("test"))
 
 
 def _keys_at_import() -> None:
@@ -78,17 +67,22 @@ def _keys_at_import() -> None:
     """
     from cryptography.hazmat.primitives.asymmetric import rsa
 
+    rsa.generate_private_key = _pooled("import")
+
+
+def _pooled(series: str) -> Callable[..., Any]:
+    """Return a stand-in for ``rsa.generate_private_key``: its n-th call of a kind is the series' n-th key."""
     taken: dict[tuple[int, int], int] = {}
     lock = threading.Lock()
 
-    def shared(public_exponent: int, key_size: int, backend: Any = None) -> Any:
+    def from_the_pool(public_exponent: int, key_size: int, backend: Any = None) -> Any:
         kind = (public_exponent, key_size)
         with lock:
             index = taken.get(kind, 0)
             taken[kind] = index + 1
-        return keypool.key("import", index, public_exponent, key_size, _MAKE_RSA_KEY)
+        return keypool.key(series, index, public_exponent, key_size, _MAKE_RSA_KEY)
 
-    rsa.generate_private_key = shared
+    return from_the_pool
 
 
 @dataclass(frozen=True)
