@@ -23,6 +23,7 @@ function, whose file system is read-only but for ``/tmp`` and whose environments
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import marshal
 import os
@@ -55,6 +56,14 @@ def file_loader() -> JSONFileLoader:
     """Return the file loader new botocore loaders should use: the cached one when enabled."""
     from botocore.loaders import JSONFileLoader  # here: the CLI imports this module before anything AWS
 
+    return _cached_loader_class()() if _FOLDER else JSONFileLoader()
+
+
+@functools.cache
+def _cached_loader_class() -> type[JSONFileLoader]:
+    """Return the cached file loader's class, made once: it subclasses botocore's, imported only when needed."""
+    from botocore.loaders import JSONFileLoader
+
     class CachedFileLoader(JSONFileLoader):
         """botocore's JSON file loader, answering from parsed copies kept in a folder."""
 
@@ -62,26 +71,27 @@ def file_loader() -> JSONFileLoader:
             """Return the data of ``file_path`` + ``.json`` or ``.json.gz`` (botocore's order), kept or parsed."""
             return _cached(file_path, super().load_file)
 
-    return CachedFileLoader() if _FOLDER else JSONFileLoader()
+    return CachedFileLoader
 
 
 def _cached(file_path: str, parse: Any) -> Any:  # noqa: ANN401 - botocore's parse and its JSON data
+    folder = _folder()
+    if folder is None:  # refused or unwritable: parsed as botocore parses, nothing read or hashed first
+        return parse(file_path)
     for extension in (".json", ".json.gz"):
         try:
             raw = Path(file_path + extension).read_bytes()  # read and hashed: 1.7 ms for fourteen services' files
         except OSError:
             continue
         key = hashlib.sha256(extension.encode() + b"\0" + raw).hexdigest()[:40]  # by content: shared by installs
-        folder = _folder()
-        kept = _read(folder, key) if folder is not None else None
+        kept = _read(folder, key)
         if kept is not None:
             return kept
         data = parse(file_path)
         if data is None:
             return None
         plain = _plain(data)  # what a later process reads back: the same types from the first
-        if folder is not None:
-            _keep(folder, key, plain)
+        _keep(folder, key, plain)
         return plain
     return None
 
