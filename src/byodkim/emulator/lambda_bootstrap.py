@@ -238,3 +238,10 @@ def _time_out(spec: dict[str, Any], written: threading.Lock, answers: Any) -> No
 
 if __name__ == "__main__":
     main()
+    # The environment ends as Lambda ends one (the runtime's process is killed): no interpreter
+    # shutdown. Python's own would run a full collection over every object boto3 and the handler
+    # made: half the CPU of a cold start here (0.4 s of 0.8 s under 3.12), which Lambda never spends.
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError):
+            stream.flush()
+    os._exit(0)
