@@ -8,6 +8,7 @@ byodkim sees them, and as the command, the emulator and the test workers set the
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 
@@ -52,15 +53,82 @@ def test_the_entry_points_settings_are_what_gc_policy_and_the_dns_switch_say() -
 
 
 def test_the_command_sets_them_before_its_work() -> None:
-    """`byodkim` itself: main() sets the collector and the switch, then runs the command (here, a DNS query)."""
+    """`byodkim` itself: main() sets the collector and the switch, then runs the command (here, a DNS query).
+
+    Read at the process's end, by an ``atexit`` function: main() ends the process (gc_policy.leave).
+    """
     code = (
-        "import gc, sys, runpy\n"
+        "import atexit, gc, sys, runpy\n"
+        "def seen():\n"
+        "    import dns._features\n"
+        "    print(gc.get_threshold(), dns._features.have('doh'), 'httpx2' in sys.modules)\n"
+        "atexit.register(seen)\n"
         "sys.argv = ['byodkim', 'check-domain', '--domain', 'goo.ne.jp', '--nameserver', '127.0.0.1:9']\n"
-        "try:\n    runpy.run_module('byodkim', run_name='__main__')\nexcept SystemExit:\n    pass\n"
-        "import dns._features\nprint(gc.get_threshold(), dns._features.have('doh'), 'httpx2' in sys.modules)\n"
+        "runpy.run_module('byodkim', run_name='__main__')\n"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False, timeout=60)
     assert done.stdout.strip().splitlines()[-1] == "(100000, 50, 100) False False", done.stdout + done.stderr
+
+
+# A tool's end (gc_policy.leave): what sys.exit would do, seen from outside the process.
+LEAVE = """
+import atexit, sys, threading, time
+from byodkim import gc_policy
+atexit.register(lambda: print("atexit ran"))
+sys.stdout.write("buffered, no newline")  # still in the stream's buffer when leave() is called
+{setup}
+gc_policy.leave({code})
+print("never")
+"""
+
+
+def _leave(code: str, setup: str = "", *, stdout: int | None = subprocess.PIPE) -> subprocess.CompletedProcess[str]:
+    script = LEAVE.format(code=code, setup=setup)
+    buffered = {
+        k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"
+    }  # a CI image's setting, not a terminal's
+    return subprocess.run(
+        [sys.executable, "-c", script],
+        check=False,
+        stdout=stdout,
+        stderr=subprocess.PIPE,
+        text=True,
+        timeout=60,
+        env=buffered,
+    )
+
+
+@pytest.mark.parametrize(("code", "status"), [("0", 0), ("None", 0), ("3", 3), ("-1", 255), ("256", 0)])
+def test_leave_ends_with_the_status_sys_exit_gives_after_atexit_and_the_last_flush(code: str, status: int) -> None:
+    done = _leave(code)
+    assert done.returncode == status
+    assert done.stdout == "buffered, no newlineatexit ran\n"
+    assert done.stderr == ""
+
+
+def test_leave_with_a_message_is_pythons_own_exit() -> None:
+    done = _leave("'stopped: a reason'")
+    assert (done.returncode, done.stdout, done.stderr) == (1, "buffered, no newlineatexit ran\n", "stopped: a reason\n")
+
+
+def test_leave_waits_for_a_thread_that_would_hold_the_exit_up() -> None:
+    """One step off the plain case: a worker still writing when the command returns finishes first, as with sys.exit."""
+    worker = "threading.Thread(target=lambda: (time.sleep(0.5), print('worker done'))).start()"
+    done = _leave("4", worker)
+    assert done.returncode == 4
+    assert done.stdout.endswith("worker done\natexit ran\n"), done.stdout
+
+
+def test_leave_with_a_reader_gone_is_120_as_python_says() -> None:
+    """A closed stdout (``| head`` that has read enough): the last flush fails, so a 0 becomes 120, a 3 stays 3."""
+    for code, status in (("0", 120), ("3", 3)):
+        reader, writer = os.pipe()
+        os.close(reader)
+        try:
+            done = _leave(code, stdout=writer)
+        finally:
+            os.close(writer)
+        assert done.returncode == status
 
 
 def test_the_suite_runs_its_slowest_files_first_and_rewrites_only_its_own_modules(pytestconfig: pytest.Config) -> None:

@@ -1,4 +1,4 @@
-"""The garbage collector's settings for byodkim's own processes: the CLI, the emulator, the Sceptre runner.
+"""The garbage collector's settings for byodkim's own processes (the CLI, the emulator, the Sceptre runner); their end.
 
 Called by those entry points only, never on import: a library must not change the collector of
 the process that loads it (Sceptre with our plugins, the Lambda runtime, a user's script).
@@ -14,7 +14,12 @@ collected: a young collection every 100,000 allocations frees what a request or 
 
 from __future__ import annotations
 
+import atexit
 import gc
+import os
+import sys
+import threading
+from typing import NoReturn
 
 THRESHOLDS = (100_000, 50, 100)
 
@@ -32,3 +37,29 @@ def settle() -> None:
     What is made afterwards, each request's objects, is collected as before.
     """
     gc.freeze()
+
+
+def leave(code: int | str | None) -> NoReturn:
+    """End a tool's process as ``sys.exit(code)`` would, without the interpreter's teardown.
+
+    At exit Python runs the ``atexit`` functions (logging's last flush, the clean-up of temporary
+    folders not yet removed) and flushes the standard streams, then frees every module and object
+    one by one, with a last full collection: 0.08 s of CPU for a process that made one boto3 client,
+    0.10-0.15 s for one that also imported Sceptre. The operating system frees a process's memory at
+    once, so this does the first two and ends the process. Only when no thread but this one would
+    hold the exit up; otherwise, and for what ``sys.exit`` would not end with a number, Python's own
+    way. As Python does, a stream that cannot be flushed (a reader gone) makes a 0 into 120.
+    """
+    main = threading.main_thread()
+    waited_for = [t for t in threading.enumerate() if t is not main and not t.daemon and t.is_alive()]
+    if waited_for or not (code is None or isinstance(code, int)) or threading.current_thread() is not main:
+        sys.exit(code)
+    status = code or 0
+    atexit._run_exitfuncs()  # noqa: SLF001 - the interpreter's own exit step, the one public-enough way
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            if stream is not None:
+                stream.flush()
+        except (OSError, ValueError):
+            status = status or 120
+    os._exit(status & 0xFF)  # as the C exit() Python ends with: -1 is 255

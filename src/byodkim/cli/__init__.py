@@ -257,4 +257,4 @@ def main() -> NoReturn:
     gc_policy.for_a_tool()  # a command's boto3 and botocore models are imported after this line
     without_dns_over_https()
     modelcache.enable()  # botocore's JSON, parsed once on this machine rather than in every command
-    sys.exit(run())
+    gc_policy.leave(run())

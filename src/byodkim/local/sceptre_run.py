@@ -39,7 +39,10 @@ def main() -> None:
     patched.__dict__.update(time.__dict__)
     patched.sleep = sleep  # type: ignore[attr-defined]
     actions.time = patched
-    cli(prog_name="sceptre")
+    try:
+        cli(prog_name="sceptre")  # click's standalone mode: always ends in SystemExit
+    except SystemExit as done:
+        gc_policy.leave(done.code)
 
 
 if __name__ == "__main__":
