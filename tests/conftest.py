@@ -402,9 +402,20 @@ _SLOWEST_FIRST = (
 
 @pytest.hookimpl(trylast=True)  # after pytest's tmp_path plugin has made its factory
 def pytest_configure(config: pytest.Config) -> None:
-    """Each worker runs as the byodkim command does: its collector (gc_policy), no DNS over HTTPS; one key pool a run."""
+    """Each worker runs as the byodkim command does: its collector (gc_policy), no DNS over HTTPS, botocore's
+    models read once and kept parsed; one key pool a run.
+
+    The models: tests make default sessions again and again (boto3.setup_default_session, one per
+    endpoint), and each new session's loader parsed endpoints.json and the service models again
+    (about 2 % of the workers' CPU).
+    """
+    from byodkim.aws import modelcache
+    from byodkim.aws.session import every_session_on_one_loader
+
     gc_policy.for_a_tool()
     without_dns_over_https()
+    every_session_on_one_loader()
+    modelcache.enable()
     keypool.start(config._tmp_path_factory.getbasetemp())  # type: ignore[attr-defined] # pytest's run folder
     _keys_at_import()
 
