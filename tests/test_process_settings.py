@@ -7,6 +7,7 @@ byodkim sees them, and as the command, the emulator and the test workers set the
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import subprocess
@@ -139,7 +140,7 @@ def test_the_suite_runs_its_slowest_files_first_and_rewrites_only_its_own_module
     """
     from pathlib import Path
 
-    from conftest import _SLOWEST_FIRST
+    from conftest import _SLOWEST_FIRST, _WAITING
 
     assert pytestconfig.getoption("loadscopereorder") is False
     assert pytestconfig.getoption("disable_plugin_autoload") is True
@@ -150,3 +151,7 @@ def test_the_suite_runs_its_slowest_files_first_and_rewrites_only_its_own_module
     here = Path(__file__).parent
     assert [name for name in _SLOWEST_FIRST if not (here / name).is_file()] == []
     assert len(set(_SLOWEST_FIRST)) == len(_SLOWEST_FIRST)
+    # The files that mostly wait go out one at a time: four or more places apart, so four workers
+    # never hold two of them from the start.
+    places = sorted(_SLOWEST_FIRST.index(name) for name in _WAITING)
+    assert all(later - earlier >= 4 for earlier, later in itertools.pairwise(places)), places
