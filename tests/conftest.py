@@ -17,6 +17,7 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa as _rsa
 
 import keypool
+import rewritten
 from byodkim import gc_policy
 from byodkim.cli import run
 from byodkim.dnscheck.servers import without_dns_over_https
@@ -424,6 +425,7 @@ def pytest_configure(config: pytest.Config) -> None:
     modelcache.enable()
     keypool.start(config._tmp_path_factory.getbasetemp())  # type: ignore[attr-defined] # pytest's run folder
     _keys_at_import()
+    rewritten.for_the_workers(config)  # the controller: the test modules' rewrites, once for every worker
 
 
 def pytest_unconfigure() -> None:

@@ -155,3 +155,18 @@ def test_the_suite_runs_its_slowest_files_first_and_rewrites_only_its_own_module
     # never hold two of them from the start.
     places = sorted(_SLOWEST_FIRST.index(name) for name in _WAITING)
     assert all(later - earlier >= 4 for earlier, later in itertools.pairwise(places)), places
+
+
+def test_the_workers_find_the_test_modules_rewritten_once(pytestconfig: pytest.Config) -> None:
+    """tests/rewritten.py: the controller wrote this module's assert rewrite, in pytest's format, for the workers.
+
+    Fails when a pytest upgrade moves the internals it uses: the suite would still pass, a second slower.
+    """
+    from pathlib import Path
+
+    from _pytest.assertion.rewrite import PYC_TAIL, _read_pyc, get_cache_dir
+
+    if not hasattr(pytestconfig, "workerinput"):
+        pytest.skip("the xdist controller writes them for its workers; this run has none")
+    module = Path(__file__)
+    assert _read_pyc(module, get_cache_dir(module) / (module.name[:-3] + PYC_TAIL)) is not None
