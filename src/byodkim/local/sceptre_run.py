@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import time
 import types
+from typing import Any
 
 POLL_SECONDS = 0.05
 
@@ -28,6 +29,7 @@ def main() -> None:
 
     every_session_on_one_loader()  # Sceptre's sessions and the preflight's read each model once
     modelcache.enable()  # and parsed once on this machine, not in every launch
+    _entry_points_read_once()
     from sceptre.cli import cli
     from sceptre.plan import actions
 
@@ -43,6 +45,27 @@ def main() -> None:
         cli(prog_name="sceptre")  # click's standalone mode: always ends in SystemExit
     except SystemExit as done:
         gc_policy.leave(done.code)
+
+
+def _entry_points_read_once() -> None:
+    """Read the installed packages' entry points once for the launch, not once per stack.
+
+    Sceptre looks its template handler up by entry point for every stack it reads (a stack's
+    Template keeps its own registry), and ``importlib.metadata.entry_points`` reads every installed
+    distribution's ``entry_points.txt`` each time: 22 times a launch of the eleven stacks, 4 % of
+    the runner's CPU. What is installed does not change while Sceptre runs.
+    """
+    import importlib.metadata
+
+    read = importlib.metadata.entry_points
+    every: list[Any] = []  # all of them, as importlib read them the first time it was asked
+
+    def entry_points(**params: Any) -> Any:  # noqa: ANN401 - importlib's own overloads
+        if not every:
+            every.append(read())
+        return every[0].select(**params) if params else every[0]
+
+    importlib.metadata.entry_points = entry_points  # Sceptre imports it by name at each call
 
 
 if __name__ == "__main__":
