@@ -12,8 +12,12 @@ import json
 import os
 import subprocess
 import sys
+from typing import TYPE_CHECKING
 
 import pytest
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 PROBE = """
 import gc, json, sys
@@ -56,19 +60,69 @@ def test_the_entry_points_settings_are_what_gc_policy_and_the_dns_switch_say() -
 def test_the_command_sets_them_before_its_work() -> None:
     """`byodkim` itself: main() sets the collector and the switch, then runs the command (here, a DNS query).
 
-    Read at the process's end, by an ``atexit`` function: main() ends the process (gc_policy.leave).
+    Run by another program (runpy, as a wrapper or a profiler would): main() ends in SystemExit and
+    that program goes on; only the program itself ends without the interpreter's teardown.
     """
     code = (
-        "import atexit, gc, sys, runpy\n"
-        "def seen():\n"
-        "    import dns._features\n"
-        "    print(gc.get_threshold(), dns._features.have('doh'), 'httpx2' in sys.modules)\n"
-        "atexit.register(seen)\n"
+        "import gc, sys, runpy\n"
         "sys.argv = ['byodkim', 'check-domain', '--domain', 'goo.ne.jp', '--nameserver', '127.0.0.1:9']\n"
-        "runpy.run_module('byodkim', run_name='__main__')\n"
+        "try:\n    runpy.run_module('byodkim', run_name='__main__')\nexcept SystemExit:\n    pass\n"
+        "import dns._features\nprint(gc.get_threshold(), dns._features.have('doh'), 'httpx2' in sys.modules)\n"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False, timeout=60)
     assert done.stdout.strip().splitlines()[-1] == "(100000, 50, 100) False False", done.stdout + done.stderr
+
+
+# Seen from inside a process at its end: an atexit function (run either way) and a module-level object whose
+# finalizer runs only in the interpreter's teardown.
+_WITNESS = """
+import atexit, sys
+atexit.register(lambda: sys.stderr.write("atexit\\n"))
+class _Teardown:
+    def __del__(self):
+        sys.stderr.write("teardown\\n")
+witness = _Teardown()
+"""
+
+
+@pytest.mark.parametrize(
+    ("how", "torn_down"),
+    [
+        (["-m", "byodkim"], False),  # the program: its end without the teardown
+        (["-m", "byodkim.local.sceptre_run"], False),
+        (["-c", "import runpy; runpy.run_module('byodkim', run_name='__main__')"], True),  # run by another one
+    ],
+)
+def test_the_program_ends_after_atexit_without_the_teardown_and_a_caller_keeps_its_own(
+    tmp_path: Path, how: list[str], torn_down: bool
+) -> None:
+    (tmp_path / "sitecustomize.py").write_text(_WITNESS)
+    env = {**os.environ, "PYTHONPATH": str(tmp_path)}
+    done = subprocess.run(
+        [sys.executable, *how, "--version"], capture_output=True, text=True, check=False, timeout=60, env=env
+    )
+    assert done.returncode == 0, done.stderr
+    assert "atexit\n" in done.stderr
+    assert ("teardown\n" in done.stderr) is torn_down, done.stderr
+
+
+def test_a_profiler_around_the_program_still_writes_its_profile(tmp_path: Path) -> None:
+    """One step off: a profiler runs the program and writes after it; the console script's file too."""
+    from pathlib import Path
+
+    script = Path(sys.executable).parent / "byodkim"  # the console script, as `python -m cProfile SCRIPT` runs it
+    for name, target in (
+        ("m", ["-m", "byodkim"]),
+        ("runner", ["-m", "byodkim.local.sceptre_run"]),
+        ("script", [str(script)]),
+    ):
+        out = tmp_path / f"{name}.prof"
+        done = subprocess.run(
+            [sys.executable, "-m", "cProfile", "-o", str(out), *target, "--version"],
+            capture_output=True, text=True, check=False, timeout=60,
+        )  # fmt: skip
+        assert done.returncode == 0, done.stderr
+        assert out.stat().st_size > 0, name
 
 
 # A tool's end (gc_policy.leave): what sys.exit would do, seen from outside the process.

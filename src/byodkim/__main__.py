@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from byodkim.cli import main
+from byodkim import gc_policy
+from byodkim.cli import main, program
 
 if __name__ == "__main__":
-    main()
+    if gc_policy.run_as_program(globals()):
+        program()
+    main()  # run by another program (runpy): it gets the SystemExit

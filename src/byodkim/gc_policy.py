@@ -19,7 +19,10 @@ import gc
 import os
 import sys
 import threading
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 THRESHOLDS = (100_000, 50, 100)
 
@@ -39,6 +42,19 @@ def settle() -> None:
     gc.freeze()
 
 
+def end_program(entry: Callable[[], object]) -> NoReturn:
+    """Run a program's entry point (a command's ``main``, which ends in ``SystemExit``), then :func:`leave`.
+
+    For the program itself only (the console script, ``python -m``): ``main`` stays a function an
+    in-process caller can run and catch the ``SystemExit`` of.
+    """
+    try:
+        entry()
+    except SystemExit as done:
+        leave(done.code)
+    leave(0)
+
+
 def leave(code: int | str | None) -> NoReturn:
     """End a tool's process as ``sys.exit(code)`` would, without the interpreter's teardown.
 
@@ -46,13 +62,16 @@ def leave(code: int | str | None) -> NoReturn:
     folders not yet removed) and flushes the standard streams, then frees every module and object
     one by one, with a last full collection: 0.08 s of CPU for a process that made one boto3 client,
     0.10-0.15 s for one that also imported Sceptre. The operating system frees a process's memory at
-    once, so this does the first two and ends the process. Only when no thread but this one would
-    hold the exit up; otherwise, and for what ``sys.exit`` would not end with a number, Python's own
-    way. As Python does, a stream that cannot be flushed (a reader gone) makes a 0 into 120.
+    once, so this does the first two and ends the process. Python's own way instead when something
+    would hold the exit up or wants to act after the program: another thread still running, a
+    profiler or tracer (``python -m cProfile``, a debugger, coverage: they write after the program
+    returns), or a status ``sys.exit`` would not end with a number. As Python does, a stream that
+    cannot be flushed (a reader gone) makes a 0 into 120.
     """
     main = threading.main_thread()
     waited_for = [t for t in threading.enumerate() if t is not main and not t.daemon and t.is_alive()]
-    if waited_for or not (code is None or isinstance(code, int)) or threading.current_thread() is not main:
+    watched = sys.getprofile() is not None or sys.gettrace() is not None
+    if waited_for or watched or not (code is None or isinstance(code, int)) or threading.current_thread() is not main:
         sys.exit(code)
     status = code or 0
     atexit._run_exitfuncs()  # noqa: SLF001 - the interpreter's own exit step, the one public-enough way
@@ -63,3 +82,14 @@ def leave(code: int | str | None) -> NoReturn:
         except (OSError, ValueError):
             status = status or 120
     os._exit(status & 0xFF)  # as the C exit() Python ends with: -1 is 255
+
+
+def run_as_program(module_globals: dict[str, object]) -> bool:
+    """Return whether the module whose globals these are is the program (``python -m``), not run by another one.
+
+    ``runpy.run_module(..., run_name="__main__")`` from another program runs a module as
+    ``__main__`` too, but leaves that program's module in ``sys.modules["__main__"]``; its caller
+    expects the ``SystemExit``, and its process to go on.
+    """
+    program = sys.modules.get("__main__")
+    return program is not None and vars(program) is module_globals

@@ -257,4 +257,15 @@ def main() -> NoReturn:
     gc_policy.for_a_tool()  # a command's boto3 and botocore models are imported after this line
     without_dns_over_https()
     modelcache.enable()  # botocore's JSON, parsed once on this machine rather than in every command
-    gc_policy.leave(run())
+    sys.exit(run())
+
+
+def program() -> NoReturn:
+    """Be the ``byodkim`` program (its console script, ``python -m byodkim``): :func:`main`, then the end.
+
+    The end without the interpreter's teardown (``gc_policy.end_program``); an in-process caller
+    uses :func:`main` (or :func:`run`) and gets its ``SystemExit``.
+    """
+    from byodkim import gc_policy
+
+    gc_policy.end_program(main)

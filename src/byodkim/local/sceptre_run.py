@@ -41,10 +41,7 @@ def main() -> None:
     patched.__dict__.update(time.__dict__)
     patched.sleep = sleep  # type: ignore[attr-defined]
     actions.time = patched
-    try:
-        cli(prog_name="sceptre")  # click's standalone mode: always ends in SystemExit
-    except SystemExit as done:
-        gc_policy.leave(done.code)
+    cli(prog_name="sceptre")  # click's standalone mode: always ends in SystemExit
 
 
 def _entry_points_read_once() -> None:
@@ -69,4 +66,8 @@ def _entry_points_read_once() -> None:
 
 
 if __name__ == "__main__":
+    from byodkim import gc_policy
+
+    if gc_policy.run_as_program(globals()):
+        gc_policy.end_program(main)  # the end without the interpreter's teardown
     main()
