@@ -45,7 +45,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--top", type=int, default=20, help="how many of the slowest files to print")
     parser.add_argument(
-        "--workers", default=str((os.cpu_count() or 1) + 3), help="pytest-xdist's -n (the README's command: cores + 3)"
+        "--workers", default=str((os.cpu_count() or 1) + 2), help="pytest-xdist's -n (the README's command: cores + 2)"
     )
     parser.add_argument("pytest_args", nargs="*", help="more pytest arguments, after --")
     args = parser.parse_args()

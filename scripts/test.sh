@@ -21,16 +21,17 @@ uv tool run --python "$python" --from checkov==3.3.30 checkov -d sceptre/templat
   > "$checks/templates" 2>&1 &
 templates_pid=$!
 # pytest exits 5 when it collects nothing; that fails the run, as it should.
-# Three workers more than the cores (xdist); each worker starts its own emulator and BIND. Many tests
+# Two workers more than the cores (xdist); each worker starts its own emulator and BIND. Many tests
 # wait (on the emulator's clock, DNS timeouts, the fault campaign's simulated people) rather than
 # compute. On this 2-core machine, the same checkout on 2026-12-05: 3 workers 246.7-262.8 s, 4 workers
-# 234.3 s (1.78 cores busy), 5 workers 237.6 s. On 2026-12-06, once the suite needed a fifth less CPU
-# and its waits were a larger share: 4 workers 160.4 s (cores 91.9 % busy), 5 workers 152.0 s and
-# 157.4 s (97.1 % and 97.8 %), on the same CPU (docs/performance.md). loadfile: a file's tests share
-# a worker, so module fixtures (a sandbox the runbook test launched) are shared.
+# 234.3 s (1.78 cores busy), 5 workers 237.6 s. On 2026-12-06, taking turns: in a fast hour five beat
+# four (152.0 and 157.4 s against 160.4 and 165.9 s, on the same CPU); later four beat five (174.5
+# against 193.6 s, 181.0 against 188.8 s), when five burned 26-50 s more CPU for the same work. Four
+# are kept: their slowest run was 181.0 s, five's 226.2 s (docs/performance.md). loadfile: a file's
+# tests share a worker, so module fixtures (a sandbox the runbook test launched) are shared.
 cores=$(getconf _NPROCESSORS_ONLN 2>/dev/null || nproc 2>/dev/null || echo 1)
 tests=0
-uv run --locked pytest -n "$((cores + 3))" --dist loadfile "$@" || tests=$?
+uv run --locked pytest -n "$((cores + 2))" --dist loadfile "$@" || tests=$?
 mypy=0
 wait "$mypy_pid" || mypy=$?
 cat "$checks/mypy"

@@ -363,7 +363,7 @@ def goo_dns(name_server: NameServerFactory) -> LocalNameServer:
 # Four files mostly wait (an SQS visibility timeout, a function's timeout, DNS retries: 10-20 s of
 # wall time each on a few seconds of CPU). Ranked by length they went out one after another, ran
 # side by side, and left the cores half idle for 15-17 s (December 6). They now go out one at a
-# time, five places apart (scripts/test.sh runs five workers on two cores), each beside files that
+# time, five places apart (scripts/test.sh runs four workers on two cores), each beside files that
 # compute: _SLOWEST_FIRST places them, _WAITING names them.
 _WAITING = ("test_fleet_health_esm.py", "test_lambda_runtime.py", "test_verify.py", "test_lambda.py")
 _SLOWEST_FIRST = (
