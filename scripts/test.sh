@@ -27,7 +27,7 @@ templates_pid=$!
 # 234.3 s (1.78 cores busy), 5 workers 237.6 s. On 2026-12-06, taking turns: in a fast hour five beat
 # four (152.0 and 157.4 s against 160.4 and 165.9 s, on the same CPU); later four beat five (174.5
 # against 193.6 s, 181.0 against 188.8 s), when five burned 26-50 s more CPU for the same work. Four
-# are kept: their slowest run was 181.0 s, five's 226.2 s (docs/performance.md). loadfile: a file's
+# are kept: their runs 160.4-195.6 s, five's 152.0-226.2 s (docs/performance.md). loadfile: a file's
 # tests share a worker, so module fixtures (a sandbox the runbook test launched) are shared.
 cores=$(getconf _NPROCESSORS_ONLN 2>/dev/null || nproc 2>/dev/null || echo 1)
 tests=0
