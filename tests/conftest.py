@@ -417,13 +417,11 @@ def pytest_configure(config: pytest.Config) -> None:
     endpoint), and each new session's loader parsed endpoints.json and the service models again
     (about 2 % of the workers' CPU).
     """
-    from byodkim.aws import modelcache
-    from byodkim.aws.session import every_session_on_one_loader
+    from byodkim.aws.session import models_read_once
 
     gc_policy.for_a_tool()
     without_dns_over_https()
-    every_session_on_one_loader()
-    modelcache.enable()
+    models_read_once()
     keypool.start(config._tmp_path_factory.getbasetemp())  # type: ignore[attr-defined] # pytest's run folder
     _keys_at_import()
     rewritten.for_the_workers(config)  # the controller: the test modules' rewrites, once for every worker

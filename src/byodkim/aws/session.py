@@ -288,7 +288,7 @@ def shared_loader(search_path_string: str | None = None) -> Any:  # noqa: ANN401
     16 s of the fault campaign test's 29 s of CPU). The models are read-only once loaded (one
     session's clients already share them). The emulator's server and the sandbox's Sceptre runner
     give it to every botocore session they make, moto's and Sceptre's included
-    (:func:`every_session_on_one_loader`).
+    (:func:`models_read_once`).
     """
     import botocore.loaders
 
@@ -304,17 +304,24 @@ def shared_loader(search_path_string: str | None = None) -> Any:  # noqa: ANN401
         return loader
 
 
-def every_session_on_one_loader() -> None:
-    """Speed only, no behaviour: every botocore session the process makes reads models through :func:`shared_loader`.
+def models_read_once() -> None:
+    """Speed only, no behaviour: every botocore session reads models through :func:`shared_loader` and the model cache.
+
+    The cache (``aws/modelcache.py``) is enabled here first, so no loader is made before it with
+    botocore's own file reader.
 
     For entry points whose other libraries make their own sessions: the emulator's server (moto
     makes sessions at import, three for EC2's regions, one per backend class's regions and for
     service names, each reading botocore's endpoints.json, 1.2 MB, again; called before moto is
-    imported) and the sandbox's Sceptre runner (Sceptre's sessions read CloudFormation's model and
-    endpoints.json again beside the preflight's). byodkim's own handles use the loader anyway.
+    imported), the sandbox's Sceptre runner (Sceptre's sessions read CloudFormation's model and
+    endpoints.json again beside the preflight's) and the test workers. byodkim's own handles use the
+    loader anyway; the command only enables the cache.
     """
     import botocore.session
 
+    from byodkim.aws import modelcache
+
+    modelcache.enable()
     botocore.session.create_loader = shared_loader  # botocore.session imported it by name
 
 

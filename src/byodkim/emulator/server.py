@@ -85,15 +85,13 @@ def main(argv: list[str] | None = None) -> None:
 def _before_moto() -> None:
     """Set the process up before moto is imported: its collector, DNS, botocore's models, EC2's catalogue."""
     from byodkim import gc_policy
-    from byodkim.aws import modelcache
-    from byodkim.aws.session import every_session_on_one_loader
+    from byodkim.aws.session import models_read_once
     from byodkim.dnscheck.servers import without_dns_over_https
     from byodkim.emulator import moto_deferred
 
     gc_policy.for_a_tool()  # a fifth of the start's CPU was the collector, walking moto's imports
     without_dns_over_https()  # the emulated SES asks BIND over UDP and TCP
-    every_session_on_one_loader()  # moto's imports make sessions
-    modelcache.enable()  # botocore's and moto's JSON parsed once on this machine, not in every emulator
+    models_read_once()  # moto's imports make sessions; botocore's JSON parsed once on this machine
     moto_deferred.before_import()
 
 

@@ -24,11 +24,9 @@ def main() -> None:
     from byodkim import gc_policy
 
     gc_policy.for_a_tool()  # before Sceptre's imports and its boto3 sessions
-    from byodkim.aws import modelcache
-    from byodkim.aws.session import every_session_on_one_loader
+    from byodkim.aws.session import models_read_once
 
-    every_session_on_one_loader()  # Sceptre's sessions and the preflight's read each model once
-    modelcache.enable()  # and parsed once on this machine, not in every launch
+    models_read_once()  # Sceptre's sessions and the preflight's: each model read once, parsed once on this machine
     _entry_points_read_once()
     from sceptre.cli import cli
     from sceptre.plan import actions
