@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 from byodkim import gc_policy
-from byodkim.cli import main, program
+from byodkim.cli import main
 
 if __name__ == "__main__":
-    if gc_policy.run_as_program(globals()):
-        program()
-    main()  # run by another program (runpy): it gets the SystemExit
+    gc_policy.end_program(main, globals())  # run by another program (runpy): it gets the SystemExit

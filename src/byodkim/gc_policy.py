@@ -42,12 +42,20 @@ def settle() -> None:
     gc.freeze()
 
 
-def end_program(entry: Callable[[], object]) -> NoReturn:
+def end_program(entry: Callable[[], object], module_globals: dict[str, object] | None = None) -> NoReturn:
     """Run a program's entry point (a command's ``main``, which ends in ``SystemExit``), then :func:`leave`.
 
-    For the program itself only (the console script, ``python -m``): ``main`` stays a function an
-    in-process caller can run and catch the ``SystemExit`` of.
+    For the program itself only: ``main`` stays a function an in-process caller can run and catch
+    the ``SystemExit`` of. A console script is the program. A module run as ``__main__`` gives its
+    ``module_globals``: it is the program under ``python -m``, but not when another program runs it
+    with ``runpy.run_module(..., run_name="__main__")``, which leaves that program's module in
+    ``sys.modules["__main__"]``; there ``entry``'s ``SystemExit`` goes to its caller, whose process
+    goes on.
     """
+    program = sys.modules.get("__main__")
+    if module_globals is not None and (program is None or vars(program) is not module_globals):
+        entry()
+        sys.exit(0)
     try:
         entry()
     except SystemExit as done:
@@ -82,14 +90,3 @@ def leave(code: int | str | None) -> NoReturn:
         except (OSError, ValueError):
             status = status or 120
     os._exit(status & 0xFF)  # as the C exit() Python ends with: -1 is 255
-
-
-def run_as_program(module_globals: dict[str, object]) -> bool:
-    """Return whether the module whose globals these are is the program (``python -m``), not run by another one.
-
-    ``runpy.run_module(..., run_name="__main__")`` from another program runs a module as
-    ``__main__`` too, but leaves that program's module in ``sys.modules["__main__"]``; its caller
-    expects the ``SystemExit``, and its process to go on.
-    """
-    program = sys.modules.get("__main__")
-    return program is not None and vars(program) is module_globals

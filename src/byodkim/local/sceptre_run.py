@@ -66,6 +66,4 @@ def _entry_points_read_once() -> None:
 if __name__ == "__main__":
     from byodkim import gc_policy
 
-    if gc_policy.run_as_program(globals()):
-        gc_policy.end_program(main)  # the end without the interpreter's teardown
-    main()
+    gc_policy.end_program(main, globals())  # the end without the interpreter's teardown
