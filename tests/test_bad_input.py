@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from typing import TYPE_CHECKING
 
 import pytest
@@ -177,3 +179,40 @@ def test_bad_input(
     sent = emulator.control("/_byodkim/calls")["calls"]
     assert sent == [], f"bad input reached AWS: {sent}"
     assert os.environ.get("AWS_ENDPOINT_URL")  # the emulator was there to receive anything sent
+
+
+@pytest.mark.parametrize("buffered", [False, True], ids=["unbuffered", "buffered"])
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        ("C.UTF-8", "error: could not write the output (No space left on device); "),
+        ("ja_JP.UTF-8", "エラー: 出力を書き込めませんでした"),
+    ],
+    ids=["en", "ja"],
+)
+def test_output_that_cannot_be_written_is_one_line_not_a_traceback(
+    tmp_path: Path, lang: str, said: str, buffered: bool
+) -> None:
+    """``> record.txt`` on a full disk (``/dev/full``): one line on stderr, exit 1, for help and a command's output."""
+    env = {**os.environ, "LANG": lang, "LC_ALL": lang}
+    env.pop("PYTHONUNBUFFERED", None)
+    if not buffered:
+        env["PYTHONUNBUFFERED"] = "1"
+    program = [sys.executable, "-m", "byodkim"]
+    subprocess.run([*program, "keygen", *D, *S, "--key-dir", str(tmp_path)], env=env, capture_output=True, check=True)
+    record = ["dns-record", *D, *S, K, str(tmp_path / "s1.private.pem")]
+    for args in (["--help"], ["--version"], ["status", "--help"], record):
+        with open("/dev/full", "w") as full:  # noqa: PTH123 - a device, not a path the project owns
+            result = subprocess.run(
+                [*program, *args], check=False, env=env, stdout=full, stderr=subprocess.PIPE, text=True
+            )
+        assert result.returncode == 1, (args, result.stderr)
+        assert result.stderr.count("\n") == 1, (args, result.stderr)
+        assert result.stderr.startswith(said), (args, result.stderr)
+    # A reader gone (`| head` that has read enough) stays quiet, as click ends it.
+    reader, writer = os.pipe()
+    os.close(reader)
+    result = subprocess.run([*program, *record], check=False, env=env, stdout=writer, stderr=subprocess.PIPE, text=True)
+    os.close(writer)
+    assert result.stderr == ""
+    assert result.returncode == 1

@@ -7,6 +7,7 @@ stays fast.
 
 from __future__ import annotations
 
+import contextlib
 import sys
 from typing import TYPE_CHECKING, NoReturn, TextIO
 
@@ -18,7 +19,7 @@ from byodkim.errors import ByodkimError
 from byodkim.messages import say
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Iterator, Sequence
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -72,21 +73,45 @@ def _lang(argv: Sequence[str] | None) -> str:
     return asked if asked in ("en", "ja") else default_lang()
 
 
+class _OutputFailed(Exception):  # noqa: N818 - the CLI's own signal, not a library error
+    """The command's output could not be written (a full disk, a file closed under it)."""
+
+    def __init__(self, error: OSError) -> None:
+        super().__init__(error.strerror or str(error))
+        self.why = error.strerror or str(error)
+
+
 class _Printable:
     """A text stream that writes what it is given through :func:`byodkim.display.printable`.
 
     Everything the CLI prints passes here, so text from DNS or a message reaches the terminal
-    as escapes, whichever command and line print it.
+    as escapes, whichever command and line print it. A write to stdout that fails (``> record.txt``
+    on a full disk) becomes one line on stderr, not a traceback; a reader gone (``| head``) keeps
+    Python's own quiet end.
     """
 
-    def __init__(self, stream: TextIO, *, carriage_return: bool = False) -> None:
-        self._stream, self._carriage_return = stream, carriage_return
+    def __init__(self, stream: TextIO, *, carriage_return: bool = False, output: bool = False) -> None:
+        self._stream, self._carriage_return, self._output = stream, carriage_return, output
         self.terminal = stream  # for rich's live lines, which draw with escapes on purpose
 
     def write(self, text: str) -> int:
         from byodkim.display import printable
 
-        return self._stream.write(printable(text, carriage_return=self._carriage_return))
+        with self._reported():
+            return self._stream.write(printable(text, carriage_return=self._carriage_return))
+
+    def flush(self) -> None:
+        with self._reported():
+            self._stream.flush()
+
+    @contextlib.contextmanager
+    def _reported(self) -> Iterator[None]:
+        try:
+            yield
+        except OSError as exc:
+            if isinstance(exc, BrokenPipeError) or not self._output:  # a reader gone: click ends it quietly
+                raise
+            raise _OutputFailed(exc) from exc
 
     def __getattr__(self, name: str) -> object:
         return getattr(self._stream, name)
@@ -95,7 +120,7 @@ class _Printable:
 def run(argv: Sequence[str] | None = None) -> int:
     """Run the CLI and return its exit code; the only place errors become messages and output is made printable."""
     stdout, stderr = sys.stdout, sys.stderr
-    sys.stdout = _Printable(stdout)
+    sys.stdout = _Printable(stdout, output=True)
     sys.stderr = _Printable(stderr, carriage_return=True)
     language = help_page.LANG.set(_lang(argv))  # --help answers before --lang is parsed: it reads the command line
     try:
@@ -115,6 +140,9 @@ def _run(argv: Sequence[str] | None) -> int:
     except ByodkimError as exc:
         click.echo(error_line(exc, _lang(argv), _way_on(exc, argv)), err=True)
         return exc.exit_code
+    except _OutputFailed as exc:
+        click.echo(text(say("error.line", line=say("usage.output_failed", why=exc.why)), _lang(argv)), err=True)
+        return 1
     except click.exceptions.NoArgsIsHelpError as exc:
         click.echo(exc.format_message())  # bare `byodkim`: the help is the answer, not an error
         return 0

@@ -210,6 +210,10 @@ TEXTS: dict[str, tuple[str, str]] = {
         "{first} または {last} のどれか 1 つだけを指定してください",
     ),
     "usage.interrupted": ("interrupted", "中断しました"),
+    "usage.output_failed": (
+        "could not write the output ({why}); free some space or send it to another file",
+        "出力を書き込めませんでした ({why})。空き容量を確保するか、別のファイルに出力してください",
+    ),
     "usage.interrupted_resume": ("interrupted; {resume}", "中断しました。{resume}"),
 }
 messages.extend(TEXTS)
