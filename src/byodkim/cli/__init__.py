@@ -93,6 +93,7 @@ class _Printable:
     def __init__(self, stream: TextIO, *, carriage_return: bool = False, output: bool = False) -> None:
         self._stream, self._carriage_return, self._output = stream, carriage_return, output
         self.terminal = stream  # for rich's live lines, which draw with escapes on purpose
+        self.reader_gone = False
 
     def write(self, text: str) -> int:
         from byodkim.display import printable
@@ -109,7 +110,10 @@ class _Printable:
         try:
             yield
         except OSError as exc:
-            if isinstance(exc, BrokenPipeError) or not self._output:  # a reader gone: click ends it quietly
+            if isinstance(exc, BrokenPipeError):  # a reader gone: click ends it quietly, else run() does
+                self.reader_gone = True
+                raise
+            if not self._output:
                 raise
             raise _OutputFailed(exc) from exc
 
@@ -120,11 +124,20 @@ class _Printable:
 def run(argv: Sequence[str] | None = None) -> int:
     """Run the CLI and return its exit code; the only place errors become messages and output is made printable."""
     stdout, stderr = sys.stdout, sys.stderr
-    sys.stdout = _Printable(stdout, output=True)
+    sys.stdout = printed = _Printable(stdout, output=True)
     sys.stderr = _Printable(stderr, carriage_return=True)
     language = help_page.LANG.set(_lang(argv))  # --help answers before --lang is parsed: it reads the command line
     try:
         return _run(argv)
+    except _OutputFailed as exc:  # raised wherever the output is printed, the bare command's help included
+        from byodkim.cli.catalogue import text
+
+        click.echo(text(say("error.line", line=say("usage.output_failed", why=exc.why)), _lang(argv)), err=True)
+        return 1
+    except BrokenPipeError:
+        if not printed.reader_gone:  # another pipe (a socket, a child): not ours to hide
+            raise
+        return 1  # the reader is gone where click does not end it (the bare command's help)
     finally:
         help_page.LANG.reset(language)
         sys.stdout, sys.stderr = stdout, stderr
@@ -140,9 +153,6 @@ def _run(argv: Sequence[str] | None) -> int:
     except ByodkimError as exc:
         click.echo(error_line(exc, _lang(argv), _way_on(exc, argv)), err=True)
         return exc.exit_code
-    except _OutputFailed as exc:
-        click.echo(text(say("error.line", line=say("usage.output_failed", why=exc.why)), _lang(argv)), err=True)
-        return 1
     except click.exceptions.NoArgsIsHelpError as exc:
         click.echo(exc.format_message())  # bare `byodkim`: the help is the answer, not an error
         return 0
