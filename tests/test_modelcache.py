@@ -49,14 +49,18 @@ def _read(how: str) -> dict[str, object]:
 
 
 @functools.cache
+def _without_the_cache() -> dict[str, object]:
+    """What botocore gives and parses for _READ with the cache off: one process for the module's tests."""
+    return _read("off")
+
+
 def _parsed_without_the_cache() -> object:
-    """How many files botocore parses for _READ with the cache off: one process for the module's tests."""
-    return _read("off")["parsed"]
+    return _without_the_cache()["parsed"]
 
 
 def test_a_cached_model_is_the_data_botocore_parses_and_is_not_parsed_again(tmp_path: Path) -> None:
     folder = tmp_path / "botocore"
-    plain, first, second = _read("off"), _read(str(folder)), _read(str(folder))
+    plain, first, second = _without_the_cache(), _read(str(folder)), _read(str(folder))
     assert plain["parsed"] == first["parsed"]
     assert isinstance(plain["parsed"], int)
     assert plain["parsed"] >= 5  # endpoints, and each service's model and rules
@@ -142,7 +146,7 @@ def test_a_folder_that_cannot_be_written_only_costs_the_parse(tmp_path: Path) ->
     blocked = tmp_path / "a-file"
     blocked.write_text("a file where the cache folder would be\n")
     first, second = _read(str(blocked / "botocore")), _read(str(blocked / "botocore"))
-    plain = _read("off")
+    plain = _without_the_cache()
     assert first["parsed"] == second["parsed"] == plain["parsed"]
     assert first["read"] == plain["read"]
     assert blocked.read_text() == "a file where the cache folder would be\n"

@@ -77,8 +77,8 @@ class _OutputFailed(Exception):  # noqa: N818 - the CLI's own signal, not a libr
     """The command's output could not be written (a full disk, a file closed under it)."""
 
     def __init__(self, error: OSError) -> None:
-        super().__init__(error.strerror or str(error))
         self.why = error.strerror or str(error)
+        super().__init__(self.why)
 
 
 class _Printable:
