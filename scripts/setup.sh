@@ -14,11 +14,32 @@ command -v zip >/dev/null 2>&1 || need+=(zip)
 # Mail::DKIM (SpamAssassin's verifier) for every test message.
 command -v opendkim-testkey >/dev/null 2>&1 || [ -x /usr/sbin/opendkim-testkey ] || need+=(opendkim-tools)
 perl -MMail::DKIM::Verifier -e1 >/dev/null 2>&1 || need+=(libmail-dkim-perl)
+debian() {
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+}
+# On a new machine apt takes about 8 s (48 packages with their dependencies) and uv's side below about
+# 5 s: they share nothing, so apt runs beside it and is waited for at the end. Only where nothing can
+# ask for a password (root, or sudo that needs none); a password prompt gets the terminal, in order.
+# A setup that stops early still waits for apt: a dpkg left running alone holds the lock the next
+# run needs, and one interrupted mid-install leaves packages half configured.
+debian_pid=
+after_debian() {
+  if [ -n "$debian_pid" ] && kill -0 "$debian_pid" 2>/dev/null; then
+    echo "setup: stopped; waiting for apt-get to finish installing the Debian packages first" >&2
+    wait "$debian_pid" 2>/dev/null || true
+  fi
+}
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" -ne 0 ]; then sudo=sudo; else sudo=; fi
   echo "setup: installing Debian packages: ${need[*]}" >&2
-  $sudo apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+  if [ -z "$sudo" ] || sudo -n true 2>/dev/null; then
+    debian &
+    debian_pid=$!
+    trap 'after_debian' EXIT
+  else
+    debian
+  fi
 fi
 
 if ! command -v uv >/dev/null 2>&1; then
@@ -88,3 +109,12 @@ jobs=1
 [ -d "$site/boto3/__pycache__" ] || jobs=0
 (cd "$site" && "$python" -m compileall -q -j "$jobs" -x "$skip" . >/dev/null)
 "$python" -m compileall -q src >/dev/null
+if [ -n "$debian_pid" ]; then
+  status=0
+  wait "$debian_pid" || status=$?
+  debian_pid=
+  if [ "$status" -ne 0 ]; then
+    echo "setup: installing the Debian packages failed (apt-get, exit $status): ${need[*]}; run it again, or install them yourself" >&2
+    exit "$status"
+  fi
+fi
