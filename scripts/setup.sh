@@ -18,9 +18,10 @@ debian() {
   $sudo apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
 }
-# On a new machine apt takes about 8 s (48 packages with their dependencies) and uv's side below about
-# 5 s: they share nothing, so apt runs beside it and is waited for at the end. Only where nothing can
-# ask for a password (root, or sudo that needs none); a password prompt gets the terminal, in order.
+# On a new machine apt takes about 6.5 s on one core (48 packages with their dependencies) and uv's
+# side below about 5 s: they share nothing, so apt runs beside it (its stdin /dev/null, as for any
+# background job of a script) and is waited for at the end. Only where nothing can ask for a
+# password (root, or sudo that needs none); a password prompt gets the terminal, in order.
 # A setup that stops early still waits for apt: a dpkg left running alone holds the lock the next
 # run needs, and one interrupted mid-install leaves packages half configured.
 debian_pid=
