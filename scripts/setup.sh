@@ -22,12 +22,12 @@ debian() {
 # side below about 5 s: they share nothing, so apt runs beside it (its stdin /dev/null, as for any
 # background job of a script) and is waited for at the end. Only where nothing can ask for a
 # password (root, or sudo that needs none); a password prompt gets the terminal, in order.
-# A setup that stops early still waits for apt: a dpkg left running alone holds the lock the next
-# run needs, and one interrupted mid-install leaves packages half configured.
+# A setup that stops early still waits for apt to end: a dpkg left running alone holds the lock the
+# next run needs. Ctrl-C reaches apt as it did in the foreground (tried: one process group).
 debian_pid=
 after_debian() {
   if [ -n "$debian_pid" ] && kill -0 "$debian_pid" 2>/dev/null; then
-    echo "setup: stopped; waiting for apt-get to finish installing the Debian packages first" >&2
+    echo "setup: stopped; waiting for apt-get (the Debian packages) to end first" >&2
     wait "$debian_pid" 2>/dev/null || true
   fi
 }
