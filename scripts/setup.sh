@@ -23,12 +23,33 @@ debian() {
 # background job of a script) and is waited for at the end. Only where nothing can ask for a
 # password (root, or sudo that needs none); a password prompt gets the terminal, in order.
 # A setup that stops early still waits for apt to end: a dpkg left running alone holds the lock the
-# next run needs. Ctrl-C reaches apt as it did in the foreground (tried: one process group).
+# next run needs. Ctrl-C reaches apt as it did in the foreground (tried: one process group); a second
+# Ctrl-C or a SIGTERM while the script waits is answered with a line, and the wait goes on.
 debian_pid=
+debian_status=0
+wait_debian() {
+  trap 'echo "setup: still waiting for apt-get to end (dpkg stopped midway leaves packages half configured)" >&2' INT TERM
+  while true; do
+    debian_status=0
+    wait "$debian_pid" || debian_status=$?
+    # Above 128: apt ended by a signal, or this wait was cut short by one while apt runs on.
+    if [ "$debian_status" -le 128 ] || ! kill -0 "$debian_pid" 2>/dev/null; then
+      break
+    fi
+  done
+  debian_pid=
+  trap - INT TERM
+}
+debian_failed() {
+  echo "setup: installing the Debian packages failed (apt-get, exit $debian_status): ${need[*]}; run it again, or install them yourself" >&2
+}
 after_debian() {
-  if [ -n "$debian_pid" ] && kill -0 "$debian_pid" 2>/dev/null; then
-    echo "setup: stopped; waiting for apt-get (the Debian packages) to end first" >&2
-    wait "$debian_pid" 2>/dev/null || true
+  if [ -n "$debian_pid" ]; then
+    if kill -0 "$debian_pid" 2>/dev/null; then
+      echo "setup: stopped; waiting for apt-get (the Debian packages) to end first" >&2
+    fi
+    wait_debian
+    if [ "$debian_status" -ne 0 ]; then debian_failed; fi
   fi
 }
 if [ ${#need[@]} -gt 0 ]; then
@@ -111,11 +132,9 @@ jobs=1
 (cd "$site" && "$python" -m compileall -q -j "$jobs" -x "$skip" . >/dev/null)
 "$python" -m compileall -q src >/dev/null
 if [ -n "$debian_pid" ]; then
-  status=0
-  wait "$debian_pid" || status=$?
-  debian_pid=
-  if [ "$status" -ne 0 ]; then
-    echo "setup: installing the Debian packages failed (apt-get, exit $status): ${need[*]}; run it again, or install them yourself" >&2
-    exit "$status"
+  wait_debian
+  if [ "$debian_status" -ne 0 ]; then
+    debian_failed
+    exit "$debian_status"
   fi
 fi
