@@ -12,12 +12,9 @@ import json
 import os
 import subprocess
 import sys
-from typing import TYPE_CHECKING
+from pathlib import Path
 
 import pytest
-
-if TYPE_CHECKING:
-    from pathlib import Path
 
 PROBE = """
 import gc, json, sys
@@ -108,8 +105,6 @@ def test_the_program_ends_after_atexit_without_the_teardown_and_a_caller_keeps_i
 
 def test_a_profiler_around_the_program_still_writes_its_profile(tmp_path: Path) -> None:
     """One step off: a profiler runs the program and writes after it; the console script's file too."""
-    from pathlib import Path
-
     script = Path(sys.executable).parent / "byodkim"  # the console script, as `python -m cProfile SCRIPT` runs it
     for name, target in (
         ("m", ["-m", "byodkim"]),
@@ -192,8 +187,6 @@ def test_the_suite_runs_its_slowest_files_first_and_rewrites_only_its_own_module
     xdist's default re-sorts files by their number of tests and would undo conftest's slowest-first
     order; autoloaded plugins have their whole distribution's asserts rewritten in every worker.
     """
-    from pathlib import Path
-
     from conftest import _SLOWEST_FIRST, _WAITING
 
     assert pytestconfig.getoption("loadscopereorder") is False
@@ -216,8 +209,6 @@ def test_the_workers_find_the_test_modules_rewritten_once(pytestconfig: pytest.C
 
     Fails when a pytest upgrade moves the internals it uses: the suite would still pass, a second slower.
     """
-    from pathlib import Path
-
     from _pytest.assertion.rewrite import PYC_TAIL, _read_pyc, get_cache_dir
 
     if not hasattr(pytestconfig, "workerinput"):
